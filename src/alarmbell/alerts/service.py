@@ -1,0 +1,169 @@
+"""Evaluating the policy over stored people and recording each rise in a child's level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from alarmbell.chronology import build_chronology
+from alarmbell.domain.alerts import RaisedAlert
+from alarmbell.domain.vocabulary import AlertLevel
+from alarmbell.identity.people import view
+from alarmbell.policy.engine import alert_timeline
+from alarmbell.policy.model import Policy
+from alarmbell.storage.tables import (
+    AlertRow,
+    EventParty,
+    EventRecordRow,
+    Person,
+    PersonLink,
+    PersonRecordRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertedPerson:
+    person_id: int
+    display_name: str
+    level: str
+    last_raised_at: datetime
+    alerts: int
+    agencies: tuple[str, ...]
+
+
+def live_people(session: Session) -> list[int]:
+    query = select(Person.id).where(Person.merged_into.is_(None)).order_by(Person.id)
+    return list(session.scalars(query))
+
+
+def people_touched_by_batch(session: Session, batch_id: int) -> list[int]:
+    """People whose records or events arrived in this ingest batch, and the children around them."""
+    from alarmbell.identity.people import relations
+
+    record_keys = select(PersonRecordRow.id).where(PersonRecordRow.batch_id == batch_id)
+    event_people = (
+        select(PersonRecordRow.id)
+        .join(
+            EventParty,
+            and_(
+                EventParty.agency == PersonRecordRow.agency,
+                EventParty.person_source_id == PersonRecordRow.source_id,
+            ),
+        )
+        .join(
+            EventRecordRow,
+            and_(
+                EventRecordRow.agency == EventParty.agency,
+                EventRecordRow.source_id == EventParty.event_source_id,
+            ),
+        )
+        .where(EventRecordRow.batch_id == batch_id)
+    )
+    query = select(PersonLink.person_id).where(
+        PersonLink.ended_at.is_(None),
+        PersonLink.person_record_id.in_(record_keys.union(event_people).scalar_subquery()),
+    )
+    touched = set(session.scalars(query))
+    for person_id in list(touched):
+        touched.update(r.other for r in relations(session, person_id))
+    return sorted(touched)
+
+
+def refresh_alerts(
+    session: Session,
+    *,
+    policy: Policy,
+    person_ids: Iterable[int] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Evaluate each person's full history and store any alert not stored before. Returns new alerts."""
+    ids = list(person_ids) if person_ids is not None else live_people(session)
+    created = 0
+    for person_id in ids:
+        chronology = build_chronology(session, person_id)
+        if chronology is not None and chronology.entries:
+            created += _store(session, alert_timeline(policy, chronology))
+        if progress:
+            progress(1)
+    session.flush()
+    return created
+
+
+def _store(session: Session, raised: list[RaisedAlert]) -> int:
+    if not raised:
+        return 0
+    person_id = raised[0].person_id
+    known = {
+        (row.raised_at, row.level, row.policy_version)
+        for row in session.scalars(select(AlertRow).where(AlertRow.person_id == person_id))
+    }
+    now = datetime.now(UTC)
+    created = 0
+    for alert in raised:
+        if (alert.raised_at, alert.level.value, alert.policy_version) in known:
+            continue
+        session.add(
+            AlertRow(
+                person_id=alert.person_id,
+                level=alert.level.value,
+                raised_at=alert.raised_at,
+                rules=list(alert.rules),
+                evidence=[list(k) for k in alert.evidence],
+                explanation=alert.explanation,
+                policy_version=alert.policy_version,
+                created_at=now,
+            )
+        )
+        created += 1
+    return created
+
+
+def alerts_for(session: Session, person_id: int) -> list[AlertRow]:
+    query = select(AlertRow).where(AlertRow.person_id == person_id).order_by(AlertRow.raised_at, AlertRow.id)
+    return list(session.scalars(query))
+
+
+def alerted_people(session: Session, *, limit: int = 500) -> list[AlertedPerson]:
+    """People with alerts, the highest current level first, then the most recent."""
+    rank = {AlertLevel.RED.value: 2, AlertLevel.AMBER.value: 1, AlertLevel.GREEN.value: 0}
+    latest = (
+        select(AlertRow.person_id, func.max(AlertRow.raised_at).label("last"), func.count().label("n"))
+        .group_by(AlertRow.person_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(AlertRow.person_id, AlertRow.level, latest.c.last, latest.c.n).join(
+            latest,
+            and_(latest.c.person_id == AlertRow.person_id, latest.c.last == AlertRow.raised_at),
+        )
+    ).all()
+    best: dict[int, tuple[str, datetime, int]] = {}
+    for person_id, level, last, count in rows:
+        if person_id not in best or rank[level] > rank[best[person_id][0]]:
+            best[person_id] = (level, last, count)
+    ordered = sorted(best.items(), key=lambda item: (-rank[item[1][0]], -item[1][1].timestamp(), item[0]))
+    out: list[AlertedPerson] = []
+    for person_id, (level, last, count) in ordered[:limit]:
+        person = view(session, person_id)
+        if person is not None:
+            out.append(AlertedPerson(person_id, person.display_name, level, last, count, person.agencies))
+    return out
+
+
+def evidence_keys(row: AlertRow) -> list[tuple[str, str]]:
+    return [(str(a), str(s)) for a, s in row.evidence]
+
+
+__all__ = [
+    "AlertedPerson",
+    "alerted_people",
+    "alerts_for",
+    "evidence_keys",
+    "live_people",
+    "people_touched_by_batch",
+    "refresh_alerts",
+]

@@ -1,0 +1,67 @@
+"""Chronologies as text lines (for the terminal) and JSON (for tools)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from alarmbell.domain.chronology import Chronology, ChronologyEntry
+from alarmbell.domain.vocabulary import AGENCY_LABELS, humanise_kind
+
+
+def about(entry: ChronologyEntry) -> str:
+    if entry.relation is None:
+        return "own" if entry.involvement == "subject" else "present"
+    return entry.relation.replace("_", " ")
+
+
+def chronology_json(chronology: Chronology) -> dict[str, Any]:
+    return {
+        "person": chronology.person_id,
+        "name": chronology.display_name,
+        "role": chronology.role,
+        "dob": chronology.dob.isoformat() if chronology.dob else None,
+        "records": [list(k) for k in chronology.records],
+        "household": [
+            {"person": m.person_id, "relation": m.relation, "name": m.display_name}
+            for m in chronology.household
+        ],
+        "events": [
+            {
+                "agency": e.agency,
+                "source_id": e.source_id,
+                "kind": e.kind,
+                "occurred_at": e.occurred_at.isoformat(),
+                "recorded_at": e.recorded_at.isoformat(),
+                "about": about(e),
+                "attrs": e.attrs,
+                "text": e.text,
+            }
+            for e in chronology.entries
+        ],
+    }
+
+
+def chronology_lines(chronology: Chronology, *, width: int = 100) -> list[str]:
+    dob = chronology.dob.isoformat() if chronology.dob else "unknown"
+    lines = [
+        f"{chronology.display_name} (person {chronology.person_id}, {chronology.role}, born {dob})",
+        "records: " + ", ".join(f"{a}:{s}" for a, s in chronology.records),
+    ]
+    if chronology.household:
+        lines.append(
+            "household: "
+            + ", ".join(f"{m.display_name} ({m.relation.replace('_', ' ')})" for m in chronology.household)
+        )
+    lines.append(
+        f"{len(chronology.entries)} events from {', '.join(AGENCY_LABELS[a] for a in chronology.agencies)}"
+    )
+    lines.append("")
+    indent = " " * 48
+    for e in chronology.entries:
+        head = f"{e.occurred_at.date()}  {AGENCY_LABELS.get(e.agency, e.agency):<22} {about(e):<10}  "
+        body = humanise_kind(e.kind) + (f": {e.text}" if e.text else "")
+        wrapped = textwrap.wrap(body, width=max(40, width - len(indent))) or [""]
+        lines.append(head + wrapped[0])
+        lines.extend(indent + more for more in wrapped[1:])
+    return lines

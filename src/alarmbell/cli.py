@@ -1,0 +1,377 @@
+"""The `alarmbell` command. Thin: each command parses, calls one service, prints."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from alarmbell.cli_progress import advance, progress_bar, set_completed, stderr
+from alarmbell.settings import Settings
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from alarmbell.ingest.base import SourceProgress
+    from alarmbell.policy.model import Policy
+
+app = typer.Typer(
+    help="alarmbell: joined-up multi-agency chronologies and explainable early warning.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Manage the case store's schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@contextmanager
+def _store(settings: Settings | None = None) -> Iterator[Engine]:
+    """The configured store's engine, disposed when the command ends."""
+    from alarmbell.storage.db import make_engine
+
+    engine = make_engine(settings or _settings())
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _policy(settings: Settings) -> Policy:
+    from alarmbell.policy.loader import default_policy, load_policy
+
+    return load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply any pending migrations to the case store (also done automatically on first use)."""
+    from alarmbell.storage.db import make_engine, schema_revision
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        typer.echo(f"{_safe_url(settings)}: schema at revision {schema_revision(engine)}")
+    finally:
+        engine.dispose()
+
+
+def _safe_url(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Exchange-format files (.jsonl) to load.")],
+    agency: Annotated[
+        str | None,
+        typer.Option(help="Agency sending these files: fills lines without one, rejects others."),
+    ] = None,
+    format_name: Annotated[
+        str | None, typer.Option("--format", help="Input format, when the file name does not say.")
+    ] = None,
+    link: Annotated[bool, typer.Option(help="Link identities and refresh alerts afterwards.")] = True,
+) -> None:
+    """Load agency files. Bad lines are reported as FILE:LINE: FIELD: problem and quarantined."""
+    settings = _settings()
+    _check_agency(agency)
+    with _store(settings) as engine:
+        rejected = _ingest_files(engine, settings, files, agency, format_name, link)
+    raise typer.Exit(1 if rejected else 0)
+
+
+def _ingest_files(
+    engine: Engine,
+    settings: Settings,
+    files: list[Path],
+    agency: str | None,
+    format_name: str | None,
+    link: bool,
+) -> int:
+    from alarmbell.ingest.base import SourceProgress
+    from alarmbell.ingest.service import ingest_file
+
+    rejected = 0
+    batches: list[int] = []
+    for path in files:
+        if not path.is_file():
+            stderr.print(f"{path}: no such file (check the path, or run from the folder that holds it)")
+            raise typer.Exit(2)
+        progress = SourceProgress(total_bytes=path.stat().st_size)
+        with progress_bar(f"Ingesting {path.name}", progress.total_bytes, unit_bytes=True) as bar:
+            stop = _poll(partial(_show_bytes, bar, progress))
+            try:
+                summary = ingest_file(
+                    engine=engine,
+                    path=path,
+                    agency=agency,
+                    format_name=format_name,
+                    chunk_size=settings.ingest_chunk_size,
+                    report=_report,
+                    progress=progress,
+                )
+            except LookupError as error:
+                stop()
+                stderr.print(str(error))
+                raise typer.Exit(2) from None
+            stop()
+            set_completed(bar, progress.total_bytes)
+        typer.echo(f"{path}: {summary.line}")
+        rejected += summary.rejected
+        batches.append(summary.batch_id)
+    if link:
+        _link_and_alert(engine, settings, batches)
+    return rejected
+
+
+def _check_agency(agency: str | None) -> None:
+    from alarmbell.domain.vocabulary import AGENCIES
+
+    if agency is not None and agency not in AGENCIES:
+        stderr.print(f"--agency {agency!r} is not an agency; use one of: {', '.join(AGENCIES)}")
+        raise typer.Exit(2)
+
+
+def _report(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _show_bytes(bar: Progress, progress: SourceProgress) -> None:
+    set_completed(bar, progress.done_bytes)
+
+
+def _poll(update: Callable[[], None]) -> Callable[[], None]:
+    """Call `update` every 0.2 s in a thread until the returned stop function is called."""
+    done = threading.Event()
+
+    def run() -> None:
+        while not done.wait(0.2):
+            update()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        done.set()
+        thread.join()
+
+    return stop
+
+
+def _link_and_alert(engine: Engine, settings: Settings, batches: list[int]) -> None:
+    from alarmbell.alerts.service import people_touched_by_batch, refresh_alerts
+    from alarmbell.identity import link_people
+    from alarmbell.storage.db import session_scope
+
+    with session_scope(engine) as session:
+        linked = link_people(session)
+    typer.echo(
+        f"identity: {linked.newly_linked} records linked, {linked.people_created} new people, "
+        f"{linked.people_merged} merged"
+    )
+    for message in linked.conflicts:
+        stderr.print(f"identity: {message}")
+    policy = _policy(settings)
+    with session_scope(engine) as session:
+        touched: set[int] = set()
+        for batch in batches:
+            touched.update(people_touched_by_batch(session, batch))
+    with progress_bar("Early warning", len(touched)) as bar, session_scope(engine) as session:
+        created = refresh_alerts(
+            session, policy=policy, person_ids=sorted(touched), progress=lambda n: advance(bar, n)
+        )
+    typer.echo(f"early warning: {created} new alerts (policy {policy.version})")
+
+
+@app.command()
+def link() -> None:
+    """Link all unlinked person records into people and refresh every alert."""
+    settings = _settings()
+    with _store(settings) as engine:
+        _link_all(engine, settings)
+
+
+def _link_all(engine: Engine, settings: Settings) -> None:
+    from alarmbell.alerts.service import live_people, refresh_alerts
+    from alarmbell.identity import link_people
+    from alarmbell.storage.db import session_scope
+
+    with session_scope(engine) as session:
+        summary = link_people(session)
+    typer.echo(f"{summary.newly_linked} records linked; {summary.people_created} new people")
+    policy = _policy(settings)
+    with session_scope(engine) as session:
+        people = live_people(session)
+    with progress_bar("Early warning", len(people)) as bar, session_scope(engine) as session:
+        created = refresh_alerts(
+            session, policy=policy, person_ids=people, progress=lambda n: advance(bar, n)
+        )
+    typer.echo(f"{created} new alerts")
+
+
+def _resolve_person(session: Session, person: str) -> int:
+    from alarmbell.identity import person_ids_for_records, resolve
+
+    if person.isdigit():
+        found = resolve(session, int(person))
+    elif ":" in person:
+        agency, source_id = person.split(":", 1)
+        found = person_ids_for_records(session, [(agency, source_id)]).get((agency, source_id))
+    else:
+        found = None
+    if found is None:
+        stderr.print(
+            f"no person {person!r}: give a person id (a number, see the web app or `alarmbell alerts`) "
+            "or an agency record as AGENCY:SOURCE_ID, e.g. health:HEA-123"
+        )
+        raise typer.Exit(2)
+    return found
+
+
+@app.command()
+def chronology(
+    person: Annotated[str, typer.Argument(help="Person id, or an agency record as AGENCY:SOURCE_ID.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Print a person's merged multi-agency timeline, with the household adults' events."""
+    from alarmbell.chronology import build_chronology
+    from alarmbell.chronology.render import chronology_json, chronology_lines
+    from alarmbell.storage.db import session_scope
+
+    with _store() as engine, session_scope(engine) as session:
+        person_id = _resolve_person(session, person)
+        chron = build_chronology(session, person_id)
+    assert chron is not None
+    if as_json:
+        typer.echo(json.dumps(chronology_json(chron), indent=2, ensure_ascii=False))
+    else:
+        for line in chronology_lines(chron, width=shutil.get_terminal_size().columns):
+            typer.echo(line)
+
+
+@app.command()
+def alerts() -> None:
+    """List people with alerts, highest level first."""
+    from alarmbell.alerts.service import alerted_people
+    from alarmbell.storage.db import session_scope
+
+    with _store() as engine, session_scope(engine) as session:
+        people = alerted_people(session)
+    if not people:
+        typer.echo("no alerts (ingest some records first: alarmbell ingest FILE)")
+    for p in people:
+        typer.echo(
+            f"{p.level.upper():5}  person {p.person_id:<6} {p.display_name:<30} "
+            f"last {p.last_raised_at.date()}"
+        )
+
+
+@app.command()
+def replay(
+    file: Annotated[Path, typer.Argument(help="An exchange-format file with a past chronology.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Show what alarmbell would have said, and when, on a past chronology (in memory; nothing stored)."""
+    from alarmbell.replay.service import replay_file
+
+    if not file.is_file():
+        stderr.print(f"{file}: no such file")
+        raise typer.Exit(2)
+    result = replay_file(file, policy=_policy(_settings()), report=_report)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{file}: {result.ingest.line}; {len(result.people)} people; policy {result.policy_version}")
+    for alert in result.alerts:
+        typer.echo(f"\n{alert.raised_at.date()}  {alert.level.value.upper()}  person {alert.person_id}")
+        typer.echo(f"  rules: {', '.join(alert.rules)}")
+        typer.echo(f"  {alert.explanation}")
+
+
+@app.command()
+def serve() -> None:
+    """Serve the web app (ALARMBELL_HOST, ALARMBELL_PORT)."""
+    from alarmbell.web.server import serve as run
+
+    settings = _settings()
+    with _store(settings):
+        pass  # create or upgrade the schema before the first request
+    typer.echo(f"alarmbell is at http://{settings.host}:{settings.port}/ (Ctrl+C to stop)")
+    run(settings)
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder to write the agency files and truth.jsonl into.")],
+    children: Annotated[int, typer.Option(help="Number of children.")] = 1000,
+    years: Annotated[int, typer.Option(help="Years of history.")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 1,
+) -> None:
+    """Write a seeded synthetic multi-agency population in the exchange format."""
+    from alarmbell.synth import generate
+
+    out.mkdir(parents=True, exist_ok=True)
+    with progress_bar("Generating", children) as bar:
+        summary = generate(
+            children=children,
+            years=years,
+            seed=seed,
+            out_dir=out,
+            progress=lambda n: advance(bar, n),
+        )
+    typer.echo(f"{summary.children} children in {summary.households} households written to {out}")
+
+
+@app.command()
+def demo(
+    database: Annotated[Path, typer.Option(help="Demo database file (replaced).")] = Path(
+        "alarmbell-demo.db"
+    ),
+    children: Annotated[int, typer.Option(help="Children in the synthetic background population.")] = 600,
+    serve_app: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the web app afterwards.")
+    ] = True,
+) -> None:
+    """Build a fresh demo database (the demo case plus a synthetic population) and serve it."""
+    from alarmbell.demo import build_demo
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    settings = _settings().model_copy(update={"database_url": f"sqlite:///{database}"})
+    with progress_bar("Building demo", None) as bar:
+        result = build_demo(
+            settings,
+            children=children,
+            step=lambda text: bar.update(bar.task_ids[0], description=text),
+        )
+    for line in result.lines:
+        typer.echo(line)
+    if serve_app:
+        from alarmbell.web.server import serve as run
+
+        typer.echo(f"\nalarmbell demo is at http://{settings.host}:{settings.port}/ (Ctrl+C to stop)")
+        run(settings)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

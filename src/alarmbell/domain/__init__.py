@@ -1,0 +1,1 @@
+"""Pure domain objects and vocabulary. Imports nothing else of alarmbell's."""

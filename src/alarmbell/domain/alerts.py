@@ -1,0 +1,68 @@
+"""What the early-warning policy says about a child: findings, assessments and raised alerts.
+
+These are plain values so that storage, triage, the web pages and reviews can hold and show
+them without importing the policy engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from alarmbell.domain.records import RecordKey
+from alarmbell.domain.vocabulary import AlertLevel
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One indicator that fired, with the records that made it fire.
+
+    `weight` is the weight now, after decay; `base_weight` is the policy's weight. `evidence`
+    lists the (agency, source_id) keys a practitioner should open, oldest first.
+    """
+
+    indicator_id: str
+    title: str
+    weight: float
+    evidence: tuple[RecordKey, ...]
+    explanation: str
+    base_weight: float
+    last_seen: datetime
+    min_level: AlertLevel | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The policy's view of one child at one moment, from what was recorded by then.
+
+    Findings are ordered by weight (heaviest first), then indicator id, so that the same
+    input always gives the same order.
+    """
+
+    person_id: int
+    at: datetime
+    level: AlertLevel
+    score: float
+    findings: tuple[Finding, ...]
+    policy_version: str
+    routes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedAlert:
+    """A rise in a child's level (green to amber, amber to red, green to red).
+
+    `rules` are the contributing indicator ids, heaviest first; `evidence` the union of their
+    record keys. `policy_version` ties the alert to the exact policy files that produced it.
+    """
+
+    person_id: int
+    level: AlertLevel
+    raised_at: datetime
+    rules: tuple[str, ...]
+    evidence: tuple[RecordKey, ...]
+    explanation: str
+    policy_version: str
+    previous_level: AlertLevel = AlertLevel.GREEN
+    score: float = 0.0
+    routes: tuple[str, ...] = ()

@@ -1,0 +1,80 @@
+"""A person's merged multi-agency chronology: the input to the early-warning policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from alarmbell.domain.records import RecordKey
+
+Involvement = Literal["subject", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChronologyEntry:
+    """One event as it bears on the chronology's person.
+
+    `relation` is None for the person's own events; for a household adult's event it names
+    how that adult is related to the person (``mother``, ``mother_partner``...).
+    `involvement` says whether the person (or that adult) was a subject of the event or
+    one of the others involved.
+    """
+
+    agency: str
+    source_id: str
+    kind: str
+    occurred_at: datetime
+    recorded_at: datetime
+    attrs: dict[str, Any]
+    text: str | None
+    involvement: Involvement
+    relation: str | None = None
+    adult_person_id: int | None = None
+
+    @property
+    def key(self) -> RecordKey:
+        return (self.agency, self.source_id)
+
+    @property
+    def is_own(self) -> bool:
+        return self.relation is None
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdMember:
+    person_id: int
+    relation: str
+    display_name: str
+    role: str
+    joined_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chronology:
+    """Entries are sorted by (occurred_at, recorded_at, agency, source_id)."""
+
+    person_id: int
+    display_name: str
+    role: str
+    dob: date | None
+    records: tuple[RecordKey, ...]
+    entries: tuple[ChronologyEntry, ...]
+    household: tuple[HouseholdMember, ...] = field(default=())
+
+    def known_at(self, moment: datetime) -> Chronology:
+        """The chronology as the system knew it at `moment` (recorded_at <= moment)."""
+        kept = tuple(e for e in self.entries if e.recorded_at <= moment)
+        return Chronology(
+            person_id=self.person_id,
+            display_name=self.display_name,
+            role=self.role,
+            dob=self.dob,
+            records=self.records,
+            entries=kept,
+            household=self.household,
+        )
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        return tuple(sorted({e.agency for e in self.entries}))

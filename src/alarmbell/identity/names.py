@@ -1,0 +1,61 @@
+"""Folding names for comparison: case, diacritics and letters NFKD does not decompose."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Letters that Unicode decomposition leaves alone (DuckDB's strip_accents misses ł too).
+_EXTRA = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+        "’": "'",
+        "‘": "'",
+    }
+)
+
+
+@lru_cache(maxsize=65536)
+def fold_name(name: str | None) -> str:
+    """Lower case, no diacritics, letters only (hyphens, apostrophes and spaces removed)."""
+    if not name:
+        return ""
+    text = unicodedata.normalize("NFKD", name.translate(_EXTRA))
+    return "".join(ch for ch in text.casefold() if ch.isalpha() and not unicodedata.combining(ch))
+
+
+def edit_distance_at_most_one(a: str, b: str) -> bool:
+    """True when one insertion, deletion, substitution or adjacent transposition turns a into b."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]

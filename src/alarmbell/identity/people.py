@@ -1,0 +1,145 @@
+"""Reading people: their source records, how they are related, and how to show them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from alarmbell.domain.records import RecordKey
+from alarmbell.domain.timeparse import age_in_years, dob_to_date
+from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
+from alarmbell.storage.tables import Person, PersonLink, PersonRecordRow, RelationshipRecordRow
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    person_id: int
+    display_name: str
+    dob: date | None
+    role: str
+    records: tuple[RecordKey, ...]
+    agencies: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """`other` is `kind` of this person: Relation(other=7, kind="mother") means 7 is the mother."""
+
+    other: int
+    kind: str
+    agency: str
+
+
+def resolve(session: Session, person_id: int) -> int | None:
+    """Follow merges to the current id; None if the person does not exist."""
+    seen: set[int] = set()
+    current: int | None = person_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = session.get(Person, current)
+        if row is None:
+            return None
+        if row.merged_into is None:
+            return current
+        current = row.merged_into
+    return current
+
+
+def record_rows(session: Session, person_id: int) -> list[PersonRecordRow]:
+    query = (
+        select(PersonRecordRow)
+        .join(PersonLink, PersonLink.person_record_id == PersonRecordRow.id)
+        .where(PersonLink.person_id == person_id, PersonLink.ended_at.is_(None))
+        .order_by(PersonRecordRow.agency, PersonRecordRow.source_id)
+    )
+    return list(session.scalars(query))
+
+
+def person_ids_for_records(session: Session, keys: list[RecordKey]) -> dict[RecordKey, int]:
+    if not keys:
+        return {}
+    query = (
+        select(PersonRecordRow.agency, PersonRecordRow.source_id, PersonLink.person_id)
+        .join(PersonLink, PersonLink.person_record_id == PersonRecordRow.id)
+        .where(
+            PersonLink.ended_at.is_(None),
+            tuple_(PersonRecordRow.agency, PersonRecordRow.source_id).in_(keys),
+        )
+    )
+    return {(a, s): p for a, s, p in session.execute(query)}
+
+
+def view(session: Session, person_id: int, *, at: datetime | None = None) -> PersonView | None:
+    rows = record_rows(session, person_id)
+    if not rows:
+        return None
+    return view_from_rows(person_id, rows, at=at)
+
+
+def view_from_rows(person_id: int, rows: list[PersonRecordRow], *, at: datetime | None = None) -> PersonView:
+    names = Counter(f"{r.given_name} {r.family_name}" for r in rows if r.given_name and r.family_name)
+    display = names.most_common(1)[0][0] if names else f"Person {person_id}"
+    dobs = Counter(r.dob for r in rows if r.dob and len(r.dob) == 10)
+    dob = dob_to_date(dobs.most_common(1)[0][0]) if dobs else None
+    return PersonView(
+        person_id=person_id,
+        display_name=display,
+        dob=dob,
+        role=_role(rows, dob, at or datetime.now(UTC)),
+        records=tuple((r.agency, r.source_id) for r in rows),
+        agencies=tuple(sorted({r.agency for r in rows})),
+    )
+
+
+def _role(rows: list[PersonRecordRow], dob: date | None, at: datetime) -> str:
+    hints = Counter(r.role_hint for r in rows if r.role_hint)
+    if hints:
+        return hints.most_common(1)[0][0]
+    if dob is not None:
+        return "child" if age_in_years(dob, at) < 18 else "adult"
+    return "unknown"
+
+
+def relations(session: Session, person_id: int) -> list[Relation]:
+    """Every relationship any agency recorded between this person and another linked person."""
+    own = [(r.agency, r.source_id) for r in record_rows(session, person_id)]
+    if not own:
+        return []
+    rel = RelationshipRecordRow
+    conditions = [
+        or_(
+            and_(rel.agency == a, rel.to_source_id == s),
+            and_(rel.agency == a, rel.from_source_id == s),
+        )
+        for a, s in own
+    ]
+    rows = list(session.scalars(select(rel).where(or_(*conditions))))
+    ends = {(r.agency, r.from_source_id) for r in rows} | {(r.agency, r.to_source_id) for r in rows}
+    people = person_ids_for_records(session, sorted(ends))
+    own_set = set(own)
+    out: list[Relation] = []
+    for r in rows:
+        source, target = (r.agency, r.from_source_id), (r.agency, r.to_source_id)
+        if target in own_set and source in people and people[source] != person_id:
+            out.append(Relation(other=people[source], kind=r.kind, agency=r.agency))
+        elif source in own_set and target in people and people[target] != person_id:
+            out.append(Relation(other=people[target], kind=_inverse(r.kind), agency=r.agency))
+    return out
+
+
+def _inverse(kind: str) -> str:
+    """If A is B's mother, B is A's child; siblings and household members are symmetric."""
+    return kind if kind in ("sibling", "household_member", "other") else "child_of_" + kind
+
+
+def household_adults(session: Session, person_id: int) -> dict[int, str]:
+    """Adults whose events bear on this person's chronology: person id -> their relation."""
+    adults: dict[int, str] = {}
+    for relation in relations(session, person_id):
+        if relation.kind in HOUSEHOLD_ADULT_KINDS:
+            adults.setdefault(relation.other, relation.kind)
+    return adults

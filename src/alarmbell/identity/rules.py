@@ -1,0 +1,87 @@
+"""Deterministic linkage rules, strongest first, with the checks that keep people apart.
+
+These are the first step of identity. The probabilistic model (Splink) comes after them and
+never overrides a conflict found here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
+from alarmbell.identity.names import edit_distance_at_most_one, fold_name
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCandidate:
+    """The fields of a source person record that linkage looks at."""
+
+    record_id: int
+    agency: str
+    source_id: str
+    given: str
+    family: str
+    dob: str | None
+    sex: str | None
+    postcode: str | None
+    nhs: str | None
+    upn: str | None
+
+    @classmethod
+    def build(
+        cls,
+        record_id: int,
+        agency: str,
+        source_id: str,
+        *,
+        given_name: str | None,
+        family_name: str | None,
+        dob: str | None,
+        sex: str | None,
+        postcode: str | None,
+        nhs_number: str | None,
+        upn: str | None,
+    ) -> LinkCandidate:
+        return cls(
+            record_id=record_id,
+            agency=agency,
+            source_id=source_id,
+            given=fold_name(given_name),
+            family=fold_name(family_name),
+            dob=dob if dob and len(dob) == 10 else None,
+            sex=sex if sex in ("M", "F") else None,
+            postcode=(postcode or "").replace(" ", "") or None,
+            nhs=nhs_number if nhs_number and nhs_number_is_valid(nhs_number) else None,
+            upn=upn if upn and upn_is_valid(upn) else None,
+        )
+
+
+def exact_keys(candidate: LinkCandidate) -> list[tuple[str, str]]:
+    """(method, key) pairs: records sharing any key are the same person, absent a conflict."""
+    keys: list[tuple[str, str]] = []
+    if candidate.nhs:
+        keys.append(("nhs_number", candidate.nhs))
+    if candidate.upn:
+        keys.append(("upn", candidate.upn))
+    if candidate.given and candidate.family and candidate.dob:
+        keys.append(("name_dob", f"{candidate.given}|{candidate.family}|{candidate.dob}"))
+    return keys
+
+
+def near_key(candidate: LinkCandidate) -> str | None:
+    """Block for the near-exact rule: same given name, full date of birth and postcode."""
+    if candidate.given and candidate.dob and candidate.postcode and candidate.family:
+        return f"{candidate.given}|{candidate.dob}|{candidate.postcode}"
+    return None
+
+
+def near_match(a: LinkCandidate, b: LinkCandidate) -> bool:
+    """Same given name, date of birth and postcode, family names one keystroke apart."""
+    if a.sex and b.sex and a.sex != b.sex:
+        return False
+    return edit_distance_at_most_one(a.family, b.family)
+
+
+def conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two sets of valid identifiers of one kind that differ: strong evidence of two people."""
+    return bool(a) and bool(b) and a.isdisjoint(b)

@@ -1,0 +1,51 @@
+"""Finding people by name: a small, bounded, parameterised search for the web and the CLI."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from alarmbell.identity.people import PersonView, view
+from alarmbell.storage.tables import PersonLink, PersonRecordRow
+
+MAX_TERMS = 5
+MAX_QUERY_LENGTH = 100
+
+
+def search_people(session: Session, q: str, limit: int = 50) -> list[PersonView]:
+    """People with a linked record whose given or family name contains every word of `q`.
+
+    Case-insensitive substring match on each word, so "leo bren" finds Leo Brennan. Words are
+    bound as parameters with LIKE wildcards escaped; at most `limit` people, ordered by id.
+    """
+    terms = search_terms(q)
+    if not terms or limit <= 0:
+        return []
+    record = PersonRecordRow
+    query = (
+        select(PersonLink.person_id)
+        .join(record, record.id == PersonLink.person_record_id)
+        .where(PersonLink.ended_at.is_(None))
+        .group_by(PersonLink.person_id)
+        .order_by(PersonLink.person_id)
+        .limit(limit)
+    )
+    for term in terms:
+        pattern = f"%{_escape_like(term)}%"
+        query = query.where(
+            or_(
+                func.lower(record.given_name).like(pattern, escape="\\"),
+                func.lower(record.family_name).like(pattern, escape="\\"),
+            )
+        )
+    people = (view(session, person_id) for person_id in session.scalars(query))
+    return [person for person in people if person is not None]
+
+
+def search_terms(q: str) -> list[str]:
+    """Lower-cased words of the query, at most MAX_TERMS of them, from its first 100 characters."""
+    return q[:MAX_QUERY_LENGTH].lower().split()[:MAX_TERMS]
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

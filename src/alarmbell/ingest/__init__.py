@@ -1,0 +1,1 @@
+"""Intake: format adapters turn agency files into validated exchange-format records."""

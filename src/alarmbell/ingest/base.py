@@ -1,0 +1,108 @@
+"""What every format adapter produces, and the registry that picks an adapter for a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class FieldError(ValueError):
+    """A record failed validation: which field, what was wrong, what was expected."""
+
+    def __init__(self, field: str, problem: str, expected: str | None = None) -> None:
+        self.field = field
+        self.problem = problem
+        self.expected = expected
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return f"{self.field}: {self.problem}" + (f" (expected {self.expected})" if self.expected else "")
+
+
+@dataclass(frozen=True, slots=True)
+class ValidRecord:
+    """A validated exchange-format record, ready for the store.
+
+    `row` holds the current-table columns; `parties` the (person_source_id, involvement)
+    pairs of an event.
+    """
+
+    record_type: str
+    agency: str
+    source_id: str
+    content_hash: str
+    row: dict[str, Any]
+    line_no: int
+    parties: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedLine:
+    line_no: int
+    field: str
+    problem: str
+    raw: bytes
+
+    def message(self, source: str) -> str:
+        return f"{source}:{self.line_no}: {self.field}: {self.problem}"
+
+
+@dataclass(frozen=True, slots=True)
+class Warning_:
+    """Accepted, but worth telling the sender (an invalid NHS check digit, say)."""
+
+    line_no: int
+    field: str
+    problem: str
+
+
+ParsedLine = ValidRecord | RejectedLine | Warning_
+
+
+@dataclass
+class SourceProgress:
+    """Bytes consumed so far, for progress bars."""
+
+    total_bytes: int
+    done_bytes: int = 0
+
+
+class Adapter(Protocol):
+    """Reads one file of some format and yields validated records or rejections, in file order."""
+
+    name: str
+    suffixes: tuple[str, ...]
+
+    def read(
+        self, path: Path, *, agency: str | None, progress: SourceProgress | None = None
+    ) -> Iterator[ParsedLine]: ...
+
+
+@dataclass
+class AdapterRegistry:
+    adapters: dict[str, Adapter] = field(default_factory=dict)
+
+    def register(self, adapter: Adapter) -> None:
+        self.adapters[adapter.name] = adapter
+
+    def for_path(self, path: Path, format_name: str | None = None) -> Adapter:
+        if format_name:
+            if format_name not in self.adapters:
+                known = ", ".join(sorted(self.adapters))
+                raise LookupError(f"unknown format {format_name!r}; known formats: {known}")
+            return self.adapters[format_name]
+        suffix = "".join(path.suffixes[-1:]).lower()
+        for adapter in self.adapters.values():
+            if suffix in adapter.suffixes:
+                return adapter
+        known = ", ".join(s for a in self.adapters.values() for s in a.suffixes)
+        raise LookupError(
+            f"{path}: cannot tell the format from the file name (known endings: {known}); "
+            "name the format with --format"
+        )
+
+
+ProgressCallback = Callable[[int], None]

@@ -1,0 +1,288 @@
+"""The ingest service: every intake path (files, API, web form) ends here.
+
+Bulk ingest commits chunk by chunk, so that every good line is kept even when a later line
+is bad or the process is stopped, and memory stays flat however large the file is.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from queue import Empty, Queue
+
+from sqlalchemy import Connection, Engine, insert, update
+
+from alarmbell.ingest.base import (
+    AdapterRegistry,
+    ParsedLine,
+    RejectedLine,
+    SourceProgress,
+    ValidRecord,
+    Warning_,
+)
+from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines
+from alarmbell.storage.source_records import (
+    ChunkOutcome,
+    existing_people,
+    release_held_events,
+    set_held,
+    write_chunk,
+)
+from alarmbell.storage.tables import IngestBatch, QuarantinedLine
+
+Reporter = Callable[[str], None]
+
+
+def default_registry() -> AdapterRegistry:
+    registry = AdapterRegistry()
+    registry.register(JsonLinesAdapter())
+    return registry
+
+
+@dataclass
+class IngestSummary:
+    source: str
+    batch_id: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    unchanged: int = 0
+    held: int = 0
+    released: int = 0
+    warnings: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def line(self) -> str:
+        text = f"{self.accepted} accepted, {self.rejected} rejected, {self.unchanged} unchanged"
+        if self.held:
+            text += f", {self.held} held"
+        return text
+
+
+@dataclass
+class _Unresolved:
+    """Person records that this batch's events name but nobody has sent yet.
+
+    Only unresolved references are kept, so memory does not grow with the file.
+    """
+
+    waiting: dict[tuple[str, str], list[tuple[str, int]]] = field(default_factory=dict)
+
+    def note(self, chunk: list[ValidRecord], connection: Connection) -> None:
+        arrived = {(r.agency, r.source_id) for r in chunk if r.record_type == "person"}
+        for key in arrived:
+            self.waiting.pop(key, None)
+        named = {(r.agency, person) for r in chunk if r.record_type == "event" for person, _ in r.parties}
+        unknown = named - arrived
+        present = existing_people(connection, unknown) if unknown else set()
+        for r in chunk:
+            if r.record_type == "event":
+                for person, _ in r.parties:
+                    key = (r.agency, person)
+                    if key in unknown and key not in present:
+                        self.waiting.setdefault(key, []).append((r.source_id, r.line_no))
+
+
+@dataclass
+class _Chunk:
+    records: list[ValidRecord] = field(default_factory=list)
+    keys: set[tuple[str, str, str]] = field(default_factory=set)
+    rejected: list[RejectedLine] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.records) + len(self.rejected)
+
+
+def ingest_file(
+    *,
+    engine: Engine,
+    path: Path,
+    agency: str | None = None,
+    format_name: str | None = None,
+    registry: AdapterRegistry | None = None,
+    chunk_size: int = 5000,
+    report: Reporter | None = None,
+    progress: SourceProgress | None = None,
+) -> IngestSummary:
+    """Ingest one file. Each rejected or held line is reported through `report`."""
+    adapter = (registry or default_registry()).for_path(path, format_name)
+    parsed = adapter.read(path, agency=agency, progress=progress)
+    return ingest_parsed(
+        engine=engine,
+        source=str(path),
+        parsed=parsed,
+        agency=agency,
+        chunk_size=chunk_size,
+        report=report,
+    )
+
+
+def ingest_lines(
+    *,
+    engine: Engine,
+    source: str,
+    lines: Iterable[bytes],
+    agency: str | None = None,
+    report: Reporter | None = None,
+) -> IngestSummary:
+    """Ingest exchange-format lines already in memory (the HTTP API and web form)."""
+    parsed = read_lines(iter(lines), agency=agency)
+    return ingest_parsed(engine=engine, source=source, parsed=parsed, agency=agency, report=report)
+
+
+def ingest_parsed(
+    *,
+    engine: Engine,
+    source: str,
+    parsed: Iterable[ParsedLine],
+    agency: str | None,
+    chunk_size: int = 5000,
+    report: Reporter | None = None,
+) -> IngestSummary:
+    summary = IngestSummary(source=source)
+    say = report or (lambda _message: None)
+    summary.batch_id = _open_batch(engine, source, agency)
+    unresolved = _Unresolved()
+    chunk = _Chunk()
+    for item in read_ahead(parsed):
+        if isinstance(item, Warning_):
+            summary.warnings += 1
+            say(f"{source}:{item.line_no}: {item.field}: warning: {item.problem}")
+            continue
+        if isinstance(item, RejectedLine):
+            chunk.rejected.append(item)
+            say(item.message(source))
+        else:
+            key = (item.record_type, item.agency, item.source_id)
+            if key in chunk.keys:  # a second version in the same chunk: write the first one first
+                _flush(engine, chunk, summary, unresolved)
+                chunk = _Chunk()
+            chunk.keys.add(key)
+            chunk.records.append(item)
+        if len(chunk) >= chunk_size:
+            _flush(engine, chunk, summary, unresolved)
+            chunk = _Chunk()
+    _flush(engine, chunk, summary, unresolved)
+    _finish(engine, summary, unresolved, say)
+    return summary
+
+
+def read_ahead(items: Iterable[ParsedLine], *, batch: int = 1000, depth: int = 8) -> Iterator[ParsedLine]:
+    """Parse and validate in a second thread while this one writes.
+
+    SQLite and psycopg release the GIL while the database works, so the two overlap; the
+    bounded queue keeps memory flat.
+    """
+    queue: Queue[list[ParsedLine] | BaseException | None] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            block: list[ParsedLine] = []
+            for item in items:
+                block.append(item)
+                if len(block) >= batch:
+                    queue.put(block)
+                    block = []
+                    if stop.is_set():
+                        return
+            queue.put(block)
+            queue.put(None)
+        except BaseException as error:  # handed to the consumer, which re-raises it
+            queue.put(error)
+
+    worker = threading.Thread(target=produce, name="alarmbell-ingest-reader", daemon=True)
+    worker.start()
+    try:
+        while (block := queue.get()) is not None:
+            if isinstance(block, BaseException):
+                raise block
+            yield from block
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                queue.get(timeout=0.05)
+            except Empty:
+                pass
+        worker.join()
+
+
+def _open_batch(engine: Engine, source: str, agency: str | None) -> int:
+    with engine.begin() as connection:
+        result = connection.execute(
+            insert(IngestBatch).values(source=source, agency_override=agency, started_at=_now())
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def _flush(engine: Engine, chunk: _Chunk, summary: IngestSummary, unresolved: _Unresolved) -> None:
+    if not len(chunk):
+        return
+    with engine.begin() as connection:
+        outcome: ChunkOutcome = write_chunk(connection, chunk.records, batch_id=summary.batch_id, now=_now())
+        unresolved.note(chunk.records, connection)
+        if chunk.rejected:
+            _quarantine(connection, chunk.rejected, summary)
+    summary.accepted += outcome.accepted
+    summary.unchanged += outcome.unchanged
+    summary.rejected += len(chunk.rejected)
+
+
+def _quarantine(connection: Connection, rejected: list[RejectedLine], summary: IngestSummary) -> None:
+    connection.execute(
+        insert(QuarantinedLine),
+        [
+            {
+                "batch_id": summary.batch_id,
+                "source": summary.source,
+                "line_no": line.line_no,
+                "field": line.field,
+                "problem": line.problem,
+                "raw": line.raw,
+            }
+            for line in rejected
+        ],
+    )
+
+
+def _finish(engine: Engine, summary: IngestSummary, unresolved: _Unresolved, say: Reporter) -> None:
+    missing = sorted(
+        (line_no, event_id, agency, person)
+        for (agency, person), events in unresolved.waiting.items()
+        for event_id, line_no in events
+    )
+    held_keys = sorted({(agency, event_id) for _, event_id, agency, _ in missing})
+    with engine.begin() as connection:
+        set_held(connection, held_keys, held=True)
+        released = release_held_events(connection)
+        for line_no, event_id, agency, person in missing:
+            say(
+                f"{summary.source}:{line_no}: subjects: event {event_id} names person record "
+                f"{person}, which {agency} has not sent; the event is held until that record arrives"
+            )
+        summary.held = len(held_keys)
+        summary.released = len([k for k in released if k not in set(held_keys)])
+        if summary.released:
+            say(
+                f"{summary.source}: {summary.released} held event(s) released: "
+                "their person records have arrived"
+            )
+        connection.execute(
+            update(IngestBatch)
+            .where(IngestBatch.id == summary.batch_id)
+            .values(
+                finished_at=_now(),
+                accepted=summary.accepted,
+                rejected=summary.rejected,
+                unchanged=summary.unchanged,
+                held=summary.held,
+            )
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,26 @@
+"""The early-warning policy: indicators as YAML data, a pure engine, plain-English explanations.
+
+Imports only alarmbell.domain, PyYAML and the standard library, so it runs anywhere the
+domain objects do (services, replay, batch jobs, tests) without a database.
+"""
+
+from __future__ import annotations
+
+from alarmbell.policy.engine import alert_timeline, decayed_weight, evaluate, is_child_at
+from alarmbell.policy.explain import explain
+from alarmbell.policy.loader import default_policy, load_policy, parse_policy
+from alarmbell.policy.model import Indicator, Policy, PolicyError
+
+__all__ = [
+    "Indicator",
+    "Policy",
+    "PolicyError",
+    "alert_timeline",
+    "decayed_weight",
+    "default_policy",
+    "evaluate",
+    "explain",
+    "is_child_at",
+    "load_policy",
+    "parse_policy",
+]

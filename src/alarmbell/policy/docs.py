@@ -1,0 +1,225 @@
+"""Render docs/policy.md from the policy YAML, so the documentation cannot drift from the rules.
+
+Run ``python -m alarmbell.policy.docs [OUTPUT]`` (default ``docs/policy.md``); a test fails when
+the committed file differs from what this renders.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from alarmbell.domain.vocabulary import AlertLevel, humanise_kind
+from alarmbell.policy.loader import default_policy
+from alarmbell.policy.model import (
+    AbsencePattern,
+    AgenciesPattern,
+    Condition,
+    CoOccurrencePattern,
+    CountPattern,
+    Indicator,
+    Match,
+    Pattern,
+    Policy,
+    Selector,
+    TrendPattern,
+)
+
+_WHOSE = {"own": "the child's own", "household": "household adults'", "any": "any"}
+_OPS = {
+    "equals": "is",
+    "in": "is one of",
+    "lt": "<",
+    "le": "<=",
+    "gt": ">",
+    "ge": ">=",
+    "contains": "includes",
+}
+
+
+def days(value: timedelta) -> str:
+    count = round(value.total_seconds() / 86400)
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def _condition(c: Condition) -> str:
+    if c.op in ("is_true", "is_false", "exists"):
+        word = {"is_true": "is true", "is_false": "is false", "exists": "is recorded"}[c.op]
+        return f"`{c.attr}` {word}"
+    value = ", ".join(map(str, c.value)) if isinstance(c.value, tuple) else c.value
+    return f"`{c.attr}` {_OPS[c.op]} {value}"
+
+
+def _selector(s: Selector) -> str:
+    kinds = ", ".join(humanise_kind(k).lower() for k in sorted(s.kinds)) or "any kind"
+    text = f"{_WHOSE[s.whose]} events ({kinds})"
+    if s.involvement != "any":
+        text += f" where the person is the {s.involvement}"
+    parts = [_condition(c) for c in s.where]
+    if s.age_under is not None:
+        parts.append(f"the child was under {days(s.age_under)} old")
+    return text + (" where " + " and ".join(parts) if parts else "")
+
+
+def describe_match(match: Match) -> str:
+    return " or ".join(_selector(s) for s in match)
+
+
+def describe_pattern(p: Pattern) -> str:
+    """A one-paragraph plain-English summary of a pattern, for the docs."""
+    if isinstance(p, CountPattern):
+        span = f" within {days(p.span)} of each other" if p.span else ""
+        return f"at least {p.at_least} of: {describe_match(p.match)}{span}"
+    if isinstance(p, AgenciesPattern):
+        span = f" within {days(p.span)} of each other" if p.span else ""
+        return f"{p.at_least} or more different agencies recorded {describe_match(p.match)}{span}"
+    if isinstance(p, CoOccurrencePattern):
+        ended = f", unless ended by {describe_match(p.ended_by)}" if p.ended_by else ""
+        when = {"before": "in the", "after": "in the", "either": "within"}[p.when]
+        side = {"before": " before it", "after": " after it", "either": " of it"}[p.when]
+        return (
+            f"{describe_match(p.event)}, with {describe_match(p.context)} "
+            f"{when} {days(p.within)}{side}{ended}"
+        )
+    if isinstance(p, AbsencePattern):
+        return (
+            f"{describe_match(p.trigger)}, with no {describe_match(p.expected)} "
+            f"in the {days(p.within)} after it"
+        )
+    if isinstance(p, TrendPattern):
+        return f"`{p.attr}` fell by {p.falls_by:g} or more across {describe_match(p.match)}"
+    return "any of: " + "; ".join(f"({describe_pattern(s)})" for s in p.patterns)
+
+
+def _indicator(ind: Indicator) -> list[str]:
+    decay = f"half-life {days(ind.half_life)}" if ind.half_life else "none"
+    lines = [
+        f"### {ind.title} (`{ind.id}`)",
+        "",
+        ind.description,
+        "",
+        f"- **Pattern:** {describe_pattern(ind.pattern)}.",
+        f"- **Weight:** {ind.weight:g}",
+        f"- **Window:** the last {days(ind.window)}",
+        f"- **Decay:** {decay}",
+    ]
+    if ind.min_level is not None:
+        lines.append(f"- **Minimum level:** {ind.min_level.value} while it applies")
+    if ind.routes:
+        lines.append(f"- **Also routed to:** {', '.join(ind.routes)}")
+    lines += [f"- **Why:** {ind.rationale}", f"- **Source:** {ind.source}", ""]
+    return lines
+
+
+_INTRO = """\
+# Early-warning policy
+
+Generated from `src/alarmbell/policy/policies/*.yaml` by `python -m alarmbell.policy.docs`;
+do not edit by hand (a test fails when this file is stale).
+
+Policy `{id}` ({title}), version `{version}` (sha256 of its files, first 12 hex digits).
+Every finding and alert records this version.
+
+## How a child is assessed
+
+- Only what was recorded by the moment of assessment counts (`recorded_at` <= that moment).
+  Windows and decay are measured on when things happened (`occurred_at`).
+- Each indicator that applies contributes its weight, halved every half-life since its
+  latest supporting event (for "nothing happened" indicators, since the deadline passed).
+- The score is the sum. Level: **green** below {amber:g}, **amber** from {amber:g},
+  **red** from {red:g}. Some indicators force a minimum level while they apply.
+- Routing: {routing}.
+- Only children are assessed: under 18 by date of birth, or recorded as a child when the
+  date of birth is unknown. Household adults' events reach a child through the child's
+  chronology.
+- An alert is raised each time a child's level rises (green to amber, amber to red, green to
+  red), including a rise after decay had lowered it.
+"""
+
+_SCHEMA = """\
+## How indicators are written
+
+One YAML file, or a folder of them; exactly one holds the `policy:` header.
+
+```yaml
+policy: {id, title, levels: {amber: 10, red: 25}, routing: {amber: [mash], red: [mash]}}
+indicators:
+  - id: snake_case_id
+    title: Short title
+    description: Plain English for a social worker.
+    rationale: {text: Why it matters., source: Where the evidence is.}
+    pattern: {type: count, match: <selector or list of selectors>, at_least: 1, span: 365d}
+    weight: 10
+    window: 365d            # durations: 30d, 6w, 6m, 1y
+    decay: {half_life: 180d}  # or: none
+    min_level: amber        # optional
+    route: [team]           # optional, added to the level's routing
+    explain: "{agencies} recorded {events} {about} {dates}{people}."  # optional
+```
+
+Pattern types: `count` (at least N matching events, optionally within a span),
+`distinct_agencies` (N different agencies, optionally within a span), `co_occurrence`
+(an `event` with a `context` event `within` a time `before`/`after`/`either`, voided by an
+`ended_by` event in between), `absence` (a `trigger` with no `expected` event `within` a
+time after it), `trend` (a numeric `attr` falling by `falls_by`), `any_of` (`patterns`).
+A selector has `kinds` (event kinds; empty means any), `whose` (`own`, `household`, `any`),
+`involvement` (`subject`, `other`, `any`), `age_under` (a duration) and `where`: a list of
+conditions `{{attr: name, <op>: value}}` with op one of `equals`, `in`, `is_true`,
+`is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`.
+"""
+
+_FAIRNESS = """\
+## Fairness: what the policy never reads
+
+No indicator reads a family's ethnicity, religion, nationality, language, disability,
+immigration status or income, nor proxies for them such as the use of an interpreter or
+how much English someone speaks, nor the Children in Need factor codes for disability or
+unaccompanied asylum seeking. The loader rejects any condition on such an attr, and a test
+scans the policy files for them.
+
+The reason is the record of predictive screening tools. The Allegheny Family Screening
+Tool was criticised for opacity and for bias by association: families were scored on who
+they were and which public services they used, not on what had happened to the child.
+Eckerd Rapid Safety Feedback flagged thousands of children while missing deaths, and
+machine-learning models trialled in four English councils did not work well enough to use
+(What Works for Children's Social Care, 2020). alarmbell's indicators therefore describe
+events about the child and the adults around the child (incidents, injuries, hunger, missed
+appointments, agencies' concerns), every alert names the records behind it in plain
+English, and the decision stays with a practitioner.
+"""
+
+
+def render(policy: Policy) -> str:
+    """The whole of docs/policy.md for `policy`."""
+    routing = "; ".join(
+        f"{level.value} to {', '.join(policy.routing[level])}"
+        for level in (AlertLevel.AMBER, AlertLevel.RED)
+        if level in policy.routing
+    )
+    intro = _INTRO.format(
+        id=policy.id,
+        title=policy.title,
+        version=policy.version,
+        amber=policy.amber,
+        red=policy.red,
+        routing=routing or "none configured",
+    )
+    lines = [intro, "## Indicators", ""]
+    for indicator in policy.indicators:
+        lines += _indicator(indicator)
+    return "\n".join([*lines, _SCHEMA, _FAIRNESS]).rstrip() + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    target = Path(args[0] if args else "docs/policy.md")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(default_policy()), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

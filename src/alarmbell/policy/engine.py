@@ -1,0 +1,379 @@
+"""The early-warning engine: pure functions from (policy, chronology, moment) to assessments.
+
+Knowledge follows the architecture's time rule: at moment T only entries with
+recorded_at <= T exist. Windows and decay are measured on occurred_at (when things happened)
+relative to T, so a late-recorded old event counts as old.
+
+Speed: each chronology entry is tested against each selector list ("match") once, when it
+becomes known, and kept in a per-match list sorted by occurred_at. Patterns then bisect those
+lists to their window, so re-evaluating after one new event costs little more than the events
+inside the indicators' windows; `alert_timeline` never rescans the whole chronology per moment.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from alarmbell.domain.alerts import Assessment, Finding, RaisedAlert
+from alarmbell.domain.chronology import Chronology, ChronologyEntry
+from alarmbell.domain.timeparse import age_in_years
+from alarmbell.domain.vocabulary import AlertLevel
+from alarmbell.policy.explain import explain, finding_sentence
+from alarmbell.policy.hits import Hit
+from alarmbell.policy.model import (
+    AbsencePattern,
+    AgenciesPattern,
+    AnyOfPattern,
+    CoOccurrencePattern,
+    CountPattern,
+    Indicator,
+    Match,
+    Pattern,
+    Policy,
+    TrendPattern,
+)
+
+_SortKey = tuple[datetime, datetime, str, str]
+_SCORE_DIGITS = 2
+
+
+def _sort_key(entry: ChronologyEntry) -> _SortKey:
+    return (entry.occurred_at, entry.recorded_at, entry.agency, entry.source_id)
+
+
+@dataclass(slots=True)
+class _MatchList:
+    """Entries matching one `Match`, kept sorted by occurred_at (ties by recorded_at, key)."""
+
+    keys: list[_SortKey] = field(default_factory=list)
+    entries: list[ChronologyEntry] = field(default_factory=list)
+    times: list[datetime] = field(default_factory=list)
+
+    def add(self, entry: ChronologyEntry) -> None:
+        key = _sort_key(entry)
+        i = bisect_right(self.keys, key)
+        self.keys.insert(i, key)
+        self.entries.insert(i, entry)
+        self.times.insert(i, entry.occurred_at)
+
+    def start(self, moment: datetime) -> int:
+        """Index of the first entry that occurred at or after `moment`."""
+        return bisect_left(self.times, moment)
+
+
+class _Known:
+    """What is known so far about one child, indexed by every `Match` the policy uses."""
+
+    def __init__(self, policy: Policy, chronology: Chronology) -> None:
+        self._dob = chronology.dob
+        matches: dict[Match, _MatchList] = {}
+        for indicator in policy.indicators:
+            for match in _pattern_matches(indicator.pattern):
+                matches.setdefault(match, _MatchList())
+        self._lists = matches
+
+    def add(self, entry: ChronologyEntry) -> None:
+        for match, found in self._lists.items():
+            if any(selector.matches(entry, self._dob) for selector in match):
+                found.add(entry)
+
+    def __getitem__(self, match: Match) -> _MatchList:
+        return self._lists[match]
+
+
+def _pattern_matches(pattern: Pattern) -> Iterator[Match]:
+    if isinstance(pattern, AnyOfPattern):
+        for sub in pattern.patterns:
+            yield from _pattern_matches(sub)
+    elif isinstance(pattern, CoOccurrencePattern):
+        yield from (pattern.event, pattern.context)
+        if pattern.ended_by:
+            yield pattern.ended_by
+    elif isinstance(pattern, AbsencePattern):
+        yield from (pattern.trigger, pattern.expected)
+    else:
+        yield pattern.match
+
+
+# -- patterns ------------------------------------------------------------------------------
+
+
+def _count(p: CountPattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+    found = known[p.match]
+    lo = found.start(start)
+    if len(found.times) - lo < p.at_least:
+        return None
+    if p.span is None:
+        entries = found.entries[lo:]
+        return Hit(entries, anchor=entries[-1].occurred_at)
+    for i in range(len(found.times) - 1, lo - 1, -1):
+        first = max(lo, bisect_left(found.times, found.times[i] - p.span))
+        if i - first + 1 >= p.at_least:
+            return Hit(found.entries[first : i + 1], anchor=found.times[i])
+    return None
+
+
+def _agencies(p: AgenciesPattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+    found = known[p.match]
+    lo = found.start(start)
+    if len({e.agency for e in found.entries[lo:]}) < p.at_least:
+        return None
+    for i in range(len(found.times) - 1, lo - 1, -1):
+        first = lo if p.span is None else max(lo, found.start(found.times[i] - p.span))
+        group = found.entries[first : i + 1]
+        if len({e.agency for e in group}) >= p.at_least:
+            return Hit(group, anchor=found.times[i])
+    return None
+
+
+def _co_occurrence(p: CoOccurrencePattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+    events, contexts = known[p.event], known[p.context]
+    hit_events: list[ChronologyEntry] = []
+    hit_contexts: dict[_SortKey, ChronologyEntry] = {}
+    for event in events.entries[events.start(start) :]:
+        near = _contexts_near(p, known, contexts, event)
+        if near:
+            hit_events.append(event)
+            hit_contexts.update((_sort_key(c), c) for c in near)
+    if not hit_events:
+        return None
+    context = [hit_contexts[k] for k in sorted(hit_contexts)]
+    anchor = max(hit_events[-1].occurred_at, context[-1].occurred_at)
+    return Hit(hit_events, context=context, anchor=min(anchor, at))
+
+
+def _contexts_near(
+    p: CoOccurrencePattern, known: _Known, contexts: _MatchList, event: ChronologyEntry
+) -> list[ChronologyEntry]:
+    low = event.occurred_at - p.within if p.when != "after" else event.occurred_at
+    high = event.occurred_at + p.within if p.when != "before" else event.occurred_at
+    lo, hi = contexts.start(low), bisect_right(contexts.times, high)
+    near = [c for c in contexts.entries[lo:hi] if c is not event]
+    if p.ended_by:
+        ended = known[p.ended_by]
+        near = [c for c in near if not _ended_between(ended, c, event)]
+    return near
+
+
+def _ended_between(ended: _MatchList, context: ChronologyEntry, event: ChronologyEntry) -> bool:
+    """True when an ending event lies after the context and no later than the event."""
+    if context.occurred_at >= event.occurred_at:
+        return False
+    i = bisect_right(ended.times, context.occurred_at)
+    return i < len(ended.times) and ended.times[i] <= event.occurred_at
+
+
+def _absence(p: AbsencePattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+    triggers, expected = known[p.trigger], known[p.expected]
+    missing: list[ChronologyEntry] = []
+    for trigger in triggers.entries[triggers.start(start) :]:
+        deadline = trigger.occurred_at + p.within
+        if deadline > at:
+            continue
+        j = expected.start(trigger.occurred_at)
+        if j < len(expected.times) and expected.times[j] <= deadline:
+            continue
+        missing.append(trigger)
+    if not missing:
+        return None
+    return Hit(missing, anchor=missing[-1].occurred_at + p.within)
+
+
+def _trend(p: TrendPattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+    found = known[p.match]
+    best: ChronologyEntry | None = None
+    best_value = 0.0
+    result: Hit | None = None
+    for entry in found.entries[found.start(start) :]:
+        value = _numeric(entry, p.attr)
+        if value is None:
+            continue
+        if best is not None and best_value - value >= p.falls_by:
+            detail = {"from_value": f"{best_value:g}", "to_value": f"{value:g}", "attr": p.attr}
+            result = Hit([best, entry], anchor=entry.occurred_at, detail=detail)
+        if best is None or value > best_value:
+            best, best_value = entry, value
+    return result
+
+
+def _numeric(entry: ChronologyEntry, attr: str) -> float | None:
+    value = entry.attrs.get(attr)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _any_of(p: AnyOfPattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+    hits = [h for h in (_evaluate_pattern(s, known, at, start) for s in p.patterns) if h]
+    if not hits:
+        return None
+    return Hit.merge(hits)
+
+
+def _evaluate_pattern(p: Pattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+    if isinstance(p, CountPattern):
+        return _count(p, known, at, start)
+    if isinstance(p, AgenciesPattern):
+        return _agencies(p, known, at, start)
+    if isinstance(p, CoOccurrencePattern):
+        return _co_occurrence(p, known, at, start)
+    if isinstance(p, AbsencePattern):
+        return _absence(p, known, at, start)
+    if isinstance(p, TrendPattern):
+        return _trend(p, known, at, start)
+    return _any_of(p, known, at, start)
+
+
+# -- scoring -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Fired:
+    indicator: Indicator
+    hit: Hit
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    at: datetime
+    fired: tuple[_Fired, ...]
+    score: float
+    level: AlertLevel
+
+
+def decayed_weight(weight: float, half_life: timedelta | None, age: timedelta) -> float:
+    """Weight halves every half-life; an event dated after the moment has not aged at all."""
+    if half_life is None:
+        return weight
+    days = max(age.total_seconds(), 0.0) / 86400
+    return float(weight * 0.5 ** (days / (half_life.total_seconds() / 86400)))
+
+
+def _score(policy: Policy, known: _Known, at: datetime) -> _Scored:
+    fired: list[_Fired] = []
+    for indicator in policy.indicators:
+        hit = _evaluate_pattern(indicator.pattern, known, at, at - indicator.window)
+        if hit is not None:
+            weight = decayed_weight(indicator.weight, indicator.half_life, at - hit.anchor)
+            fired.append(_Fired(indicator, hit, round(weight, _SCORE_DIGITS)))
+    fired.sort(key=lambda f: (-f.weight, f.indicator.id))
+    score = round(sum(f.weight for f in fired), _SCORE_DIGITS)
+    level = policy.level_for(score)
+    for f in fired:
+        if f.indicator.min_level is not None and f.indicator.min_level.rank > level.rank:
+            level = f.indicator.min_level
+    return _Scored(at=at, fired=tuple(fired), score=score, level=level)
+
+
+def _routes(policy: Policy, scored: _Scored) -> tuple[str, ...]:
+    """Teams that see the alert: the level's routing plus any indicator's own route."""
+    if scored.level is AlertLevel.GREEN:
+        return ()
+    teams = set(policy.routing.get(scored.level, ()))
+    for f in scored.fired:
+        teams.update(f.indicator.routes)
+    return tuple(sorted(teams))
+
+
+def _assessment(policy: Policy, chronology: Chronology, scored: _Scored) -> Assessment:
+    findings = tuple(
+        Finding(
+            indicator_id=f.indicator.id,
+            title=f.indicator.title,
+            weight=f.weight,
+            evidence=f.hit.evidence_keys(),
+            explanation=finding_sentence(f.indicator, f.hit, chronology),
+            base_weight=f.indicator.weight,
+            last_seen=f.hit.anchor,
+            min_level=f.indicator.min_level,
+        )
+        for f in scored.fired
+    )
+    return Assessment(
+        person_id=chronology.person_id,
+        at=scored.at,
+        level=scored.level,
+        score=scored.score,
+        findings=findings,
+        policy_version=policy.version,
+        routes=_routes(policy, scored),
+    )
+
+
+def is_child_at(chronology: Chronology, at: datetime) -> bool:
+    """A known date of birth decides (under 18 at `at`); without one, the recorded role does."""
+    if chronology.dob is not None:
+        return age_in_years(chronology.dob, at) < 18
+    return chronology.role == "child"
+
+
+def evaluate(policy: Policy, chronology: Chronology, at: datetime) -> Assessment:
+    """The assessment of a child at `at`, from entries recorded by then.
+
+    A person who is not a child at `at` gets an empty green assessment: the policy is about
+    children's safety, and adults' events reach it through their children's chronologies.
+    """
+    known = _Known(policy, chronology)
+    if is_child_at(chronology, at):
+        for entry in chronology.entries:
+            if entry.recorded_at <= at:
+                known.add(entry)
+        scored = _score(policy, known, at)
+    else:
+        scored = _Scored(at=at, fired=(), score=0.0, level=AlertLevel.GREEN)
+    return _assessment(policy, chronology, scored)
+
+
+def alert_timeline(policy: Policy, chronology: Chronology) -> list[RaisedAlert]:
+    """Replay the chronology in recorded_at order and list every rise in the child's level.
+
+    The level is evaluated at each distinct recorded_at moment; an alert is raised whenever
+    it is higher than at the previous moment, so a child whose level decayed and rose again
+    is alerted again.
+    """
+    known = _Known(policy, chronology)
+    alerts: list[RaisedAlert] = []
+    previous = AlertLevel.GREEN
+    for moment, group in _moments(chronology.entries):
+        for entry in group:
+            known.add(entry)
+        if not is_child_at(chronology, moment):
+            continue
+        scored = _score(policy, known, moment)
+        if scored.level.rank > previous.rank:
+            alerts.append(_raise(policy, chronology, scored, previous))
+        previous = scored.level
+    return alerts
+
+
+def _moments(
+    entries: Sequence[ChronologyEntry],
+) -> Iterator[tuple[datetime, list[ChronologyEntry]]]:
+    ordered = sorted(entries, key=lambda e: (e.recorded_at, *_sort_key(e)))
+    for moment, group in groupby(ordered, key=lambda e: e.recorded_at):
+        yield moment, list(group)
+
+
+def _raise(policy: Policy, chronology: Chronology, scored: _Scored, previous: AlertLevel) -> RaisedAlert:
+    assessment = _assessment(policy, chronology, scored)
+    evidence = sorted({key for f in assessment.findings for key in f.evidence})
+    return RaisedAlert(
+        person_id=chronology.person_id,
+        level=assessment.level,
+        raised_at=assessment.at,
+        rules=tuple(f.indicator_id for f in assessment.findings),
+        evidence=tuple(evidence),
+        explanation=explain(assessment, chronology),
+        policy_version=policy.version,
+        previous_level=previous,
+        score=assessment.score,
+        routes=assessment.routes,
+    )
+
+
+__all__ = ["alert_timeline", "decayed_weight", "evaluate", "is_child_at"]

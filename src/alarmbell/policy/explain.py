@@ -1,0 +1,187 @@
+"""Plain-English explanations of findings and assessments.
+
+Every alert must be explainable to a social worker without opening the policy: which agencies
+recorded what, when, and about whom. Indicators may give their own sentence template (the
+`explain` field); the placeholders are filled here from the evidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+from alarmbell.domain.alerts import Assessment
+from alarmbell.domain.chronology import Chronology, ChronologyEntry
+from alarmbell.domain.vocabulary import AGENCY_LABELS, humanise_kind
+from alarmbell.policy.hits import Hit
+from alarmbell.policy.model import (
+    AbsencePattern,
+    AnyOfPattern,
+    CoOccurrencePattern,
+    Indicator,
+    Pattern,
+)
+
+_DEFAULT_TEMPLATES = {
+    "count": "{agencies} recorded {events} {about} {dates}{people}.",
+    "distinct_agencies": "{n_agencies} agencies ({agencies}) recorded {events} {about} {dates}.",
+    "co_occurrence": (
+        "{agencies} recorded {events} {about} {dates}, and {context_agencies} recorded "
+        "{context_events} {context_about} {context_dates}."
+    ),
+    "absence": "{agencies} recorded {events} {about} {dates}, and nothing expected followed "
+    "within {days} days.",
+    "trend": "{agencies} recorded {attr} falling from {from_value} to {to_value} {dates}.",
+}
+
+_RELATIONS = {
+    "mother_partner": "mother's partner",
+    "father_partner": "father's partner",
+    "step_parent": "step-parent",
+    "household_member": "household member",
+}
+
+
+def format_date(moment: datetime) -> str:
+    """`3 Feb 2010`: the form social workers write in chronologies."""
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def first_name(chronology: Chronology) -> str:
+    parts = chronology.display_name.split()
+    return parts[0] if parts else "the child"
+
+
+def join_words(words: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _agencies(entries: Sequence[ChronologyEntry]) -> str:
+    names = sorted({e.agency for e in entries})
+    return join_words([AGENCY_LABELS.get(n, n.replace("_", " ").capitalize()) for n in names])
+
+
+def _events(entries: Sequence[ChronologyEntry]) -> str:
+    """`4 domestic incidents`, or `2 school concerns and 1 hunger observed` for mixed kinds."""
+    counts = Counter(e.kind for e in entries)
+    parts = []
+    for kind in sorted(counts, key=lambda k: (-counts[k], k)):
+        label = humanise_kind(kind)
+        label = label[0].lower() + label[1:] if not label.startswith(("ED", "CP")) else label
+        parts.append(f"{counts[kind]} {_plural(label, counts[kind])}")
+    return join_words(parts)
+
+
+def _plural(label: str, n: int) -> str:
+    if n == 1:
+        return label
+    words = label.split()
+    last = words[-1]
+    if last.endswith("y") and not last.endswith(("ay", "ey", "oy")):
+        words[-1] = last[:-1] + "ies"
+    elif last.endswith(("s", "sh", "ch")):
+        words[-1] = last + "es"
+    elif last.endswith("ed") or last.endswith("ing"):
+        words.append("records")
+    else:
+        words[-1] = last + "s"
+    return " ".join(words)
+
+
+def _dates(entries: Sequence[ChronologyEntry]) -> str:
+    if not entries:
+        return ""
+    first = min(e.occurred_at for e in entries)
+    last = max(e.occurred_at for e in entries)
+    if first.date() == last.date():
+        return f"on {format_date(first)}"
+    return f"between {format_date(first)} and {format_date(last)}"
+
+
+def _about(entries: Sequence[ChronologyEntry], child: str) -> str:
+    own = any(e.is_own for e in entries)
+    household = any(not e.is_own for e in entries)
+    if own and household:
+        return f"about {child} and the household"
+    return "in the household" if household else f"about {child}"
+
+
+def relation_label(relation: str) -> str:
+    return _RELATIONS.get(relation, relation.replace("_", " "))
+
+
+def _people(entries: Sequence[ChronologyEntry], child: str) -> str:
+    relations = sorted({e.relation for e in entries if e.relation})
+    if not relations:
+        return ""
+    return f" (involving {child}'s {join_words([relation_label(r) for r in relations])})"
+
+
+def _template_for(pattern: Pattern, hit: Hit) -> str:
+    if isinstance(pattern, AnyOfPattern):
+        if hit.detail:
+            return _DEFAULT_TEMPLATES["trend"]
+        return _DEFAULT_TEMPLATES["co_occurrence" if hit.context else "count"]
+    return _DEFAULT_TEMPLATES[pattern.type]
+
+
+def _days(pattern: Pattern) -> str:
+    if isinstance(pattern, AbsencePattern | CoOccurrencePattern):
+        return f"{round(pattern.within.total_seconds() / 86400)}"
+    return ""
+
+
+def template_values(indicator: Indicator, hit: Hit, chronology: Chronology) -> dict[str, str]:
+    """The placeholder values a sentence template may use (see loader.TEMPLATE_FIELDS)."""
+    child = first_name(chronology)
+    evidence, context = list(hit.evidence), list(hit.context)
+    n_agencies = len({e.agency for e in evidence})
+    values = {
+        "child": child,
+        "n": str(len(evidence)),
+        "events": _events(evidence),
+        "agencies": _agencies(evidence),
+        "n_agencies": str(n_agencies),
+        "dates": _dates(evidence),
+        "about": _about(evidence, child),
+        "people": _people([*evidence, *context], child),
+        "context_events": _events(context),
+        "context_agencies": _agencies(context),
+        "context_dates": _dates(context),
+        "context_about": _about(context, child) if context else "",
+        "days": _days(indicator.pattern),
+        "attr": hit.detail.get("attr", "").replace("_", " "),
+        "from_value": hit.detail.get("from_value", ""),
+        "to_value": hit.detail.get("to_value", ""),
+    }
+    return values
+
+
+def finding_sentence(indicator: Indicator, hit: Hit, chronology: Chronology) -> str:
+    """One sentence naming agencies, dates and whose events, for one finding."""
+    template = indicator.explain or _template_for(indicator.pattern, hit)
+    sentence = template.format_map(template_values(indicator, hit, chronology))
+    sentence = " ".join(sentence.split())
+    return sentence[0].upper() + sentence[1:] if sentence else sentence
+
+
+def explain(assessment: Assessment, chronology: Chronology) -> str:
+    """A short paragraph for the whole alert: the level, why, and who should look."""
+    child = chronology.display_name or "This child"
+    level = assessment.level.value.upper()
+    head = (
+        f"{child} is rated {level} on {format_date(assessment.at)} "
+        f"(score {assessment.score:g}, policy version {assessment.policy_version})."
+    )
+    if not assessment.findings:
+        return f"{head} No early-warning indicator applies."
+    parts = [head, f"{len(assessment.findings)} indicator(s) apply:"]
+    parts.extend(f"{f.title}: {f.explanation}" for f in assessment.findings)
+    if assessment.routes:
+        parts.append(f"For review by: {join_words(list(assessment.routes))}.")
+    parts.append("These are signals for a practitioner to weigh, not a finding of harm.")
+    return " ".join(parts)

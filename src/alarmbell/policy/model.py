@@ -1,0 +1,238 @@
+"""The policy as typed, immutable data: what the YAML files say, after validation.
+
+Nothing here knows about time or scoring; `engine.py` interprets these objects. Keeping the
+rules as data lets the docs, the fairness test and a future batch (SQL) evaluator read the
+same objects the incremental engine runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from alarmbell.domain.chronology import ChronologyEntry
+from alarmbell.domain.vocabulary import AlertLevel
+
+Whose = Literal["own", "household", "any"]
+InvolvementFilter = Literal["subject", "other", "any"]
+Op = Literal["equals", "in", "is_true", "is_false", "lt", "le", "gt", "ge", "contains", "exists"]
+ContextWhen = Literal["before", "after", "either"]
+
+
+class PolicyError(ValueError):
+    """An invalid policy file; the message names the file, the field path and what was expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A test on one attr of an event, e.g. ``children_present is_true``, ``absence_pct ge 30``."""
+
+    attr: str
+    op: Op
+    value: Any = None
+
+    def holds(self, attrs: dict[str, Any]) -> bool:
+        if self.attr not in attrs:
+            return False
+        return bool(_OPS[self.op](attrs[self.attr], self.value))
+
+
+def _number(value: Any) -> float | None:
+    """Numbers only: booleans and numeric-looking strings are not silently compared."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _compare(actual: Any, expected: Any, test: str) -> bool:
+    number = _number(actual)
+    if number is None:
+        return False
+    limit = float(expected)
+    if test == "lt":
+        return number < limit
+    if test == "le":
+        return number <= limit
+    if test == "gt":
+        return number > limit
+    return number >= limit
+
+
+def _contains(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, list | tuple):
+        return expected in actual
+    return isinstance(actual, str) and isinstance(expected, str) and expected in actual
+
+
+_OPS: dict[str, Any] = {
+    "equals": lambda a, e: a == e,
+    "in": lambda a, e: not isinstance(a, list | dict) and a in e,
+    "is_true": lambda a, e: a is True,
+    "is_false": lambda a, e: a is False,
+    "lt": lambda a, e: _compare(a, e, "lt"),
+    "le": lambda a, e: _compare(a, e, "le"),
+    "gt": lambda a, e: _compare(a, e, "gt"),
+    "ge": lambda a, e: _compare(a, e, "ge"),
+    "contains": _contains,
+    "exists": lambda a, e: a is not None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """Which chronology entries count: kinds, whose events, involvement, attr conditions, age.
+
+    `kinds` empty means any kind. `age_under` is the child's age when the event happened; a
+    child with no known date of birth never matches an age test.
+    """
+
+    kinds: frozenset[str] = frozenset()
+    whose: Whose = "any"
+    involvement: InvolvementFilter = "any"
+    where: tuple[Condition, ...] = ()
+    age_under: timedelta | None = None
+
+    def matches(self, entry: ChronologyEntry, dob: date | None) -> bool:
+        if self.kinds and entry.kind not in self.kinds:
+            return False
+        if self.whose == "own" and not entry.is_own:
+            return False
+        if self.whose == "household" and entry.is_own:
+            return False
+        if self.involvement != "any" and entry.involvement != self.involvement:
+            return False
+        if self.age_under is not None and not _younger_than(dob, entry, self.age_under):
+            return False
+        return all(c.holds(entry.attrs) for c in self.where)
+
+
+def _younger_than(dob: date | None, entry: ChronologyEntry, limit: timedelta) -> bool:
+    if dob is None:
+        return False
+    return entry.occurred_at.date() - dob < limit
+
+
+Match = tuple[Selector, ...]
+"""A list of selectors; an entry matches if any selector matches it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CountPattern:
+    """At least `at_least` matching events in the window (within `span` of each other, if set)."""
+
+    match: Match
+    at_least: int = 1
+    span: timedelta | None = None
+    type: Literal["count"] = "count"
+
+
+@dataclass(frozen=True, slots=True)
+class AgenciesPattern:
+    """Matching events from at least `at_least` different agencies within `span` of each other."""
+
+    match: Match
+    at_least: int = 2
+    span: timedelta | None = None
+    type: Literal["distinct_agencies"] = "distinct_agencies"
+
+
+@dataclass(frozen=True, slots=True)
+class CoOccurrencePattern:
+    """An `event` in the window with a `context` event within `within` of it.
+
+    `ended_by` voids a context when an ending event lies between the context and the event
+    (a child protection plan that has ended no longer makes a missed appointment "on a plan").
+    """
+
+    event: Match
+    context: Match
+    within: timedelta
+    when: ContextWhen = "before"
+    ended_by: Match = ()
+    type: Literal["co_occurrence"] = "co_occurrence"
+
+
+@dataclass(frozen=True, slots=True)
+class AbsencePattern:
+    """A `trigger` in the window with no `expected` event within `within` after it.
+
+    Fires only once the deadline has passed at the evaluation moment.
+    """
+
+    trigger: Match
+    expected: Match
+    within: timedelta
+    type: Literal["absence"] = "absence"
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPattern:
+    """A numeric attr that fell by at least `falls_by` between two matching events in the window."""
+
+    match: Match
+    attr: str
+    falls_by: float
+    type: Literal["trend"] = "trend"
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOfPattern:
+    """Fires when any of its patterns fires; evidence is the union of those that fired."""
+
+    patterns: tuple[Pattern, ...]
+    type: Literal["any_of"] = "any_of"
+
+
+Pattern = CountPattern | AgenciesPattern | CoOccurrencePattern | AbsencePattern | TrendPattern | AnyOfPattern
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One early-warning indicator: a pattern, its weight, window and decay, and why it matters."""
+
+    id: str
+    title: str
+    description: str
+    rationale: str
+    source: str
+    pattern: Pattern
+    weight: float
+    window: timedelta
+    half_life: timedelta | None
+    min_level: AlertLevel | None = None
+    routes: tuple[str, ...] = ()
+    explain: str | None = None
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A validated policy. `version` is a short sha256 of the files' names and bytes."""
+
+    id: str
+    title: str
+    version: str
+    amber: float
+    red: float
+    routing: dict[AlertLevel, tuple[str, ...]]
+    indicators: tuple[Indicator, ...]
+    files: tuple[str, ...] = ()
+
+    def level_for(self, score: float) -> AlertLevel:
+        if score >= self.red:
+            return AlertLevel.RED
+        if score >= self.amber:
+            return AlertLevel.AMBER
+        return AlertLevel.GREEN
+
+
+def pattern_selectors(pattern: Pattern) -> tuple[Selector, ...]:
+    """Every selector a pattern uses, so the engine can index entries by selector once."""
+    if isinstance(pattern, AnyOfPattern):
+        return tuple(s for p in pattern.patterns for s in pattern_selectors(p))
+    if isinstance(pattern, CoOccurrencePattern):
+        return pattern.event + pattern.context + pattern.ended_by
+    if isinstance(pattern, AbsencePattern):
+        return pattern.trigger + pattern.expected
+    return pattern.match

@@ -1,0 +1,1 @@
+"""Replay: what alarmbell would have said, and when, over a past chronology."""

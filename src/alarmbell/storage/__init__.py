@@ -1,0 +1,1 @@
+"""The case store: SQLAlchemy 2 tables, an engine factory, repositories and migrations."""

@@ -1,0 +1,113 @@
+"""Every difference between SQLite and PostgreSQL lives here, in one object per backend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.pool import StaticPool
+
+
+class StoreDialect:
+    """PostgreSQL behaviour; SQLiteDialect overrides what differs.
+
+    The bulk methods bypass SQLAlchemy's per-parameter processing (the ingest hot path), so
+    they must encode values exactly as the column types would: JSON as text, datetimes as the
+    backend stores them.
+    """
+
+    name = "postgresql"
+    placeholder = "%s"
+
+    def __init__(self, engine_kwargs: dict[str, Any]) -> None:
+        self.engine_kwargs = engine_kwargs
+
+    def on_engine(self, engine: Engine) -> None:
+        """Hook run once on a new engine (connection pragmas and the like)."""
+
+    def encode_datetime(self, value: datetime) -> Any:
+        return value
+
+    def encode_json(self, value: Any) -> str:
+        return orjson.dumps(value).decode()
+
+    def placeholders(self, count: int) -> str:
+        return ", ".join([self.placeholder] * count)
+
+    def bulk_insert(
+        self,
+        connection: Connection,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        if not rows:
+            return
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({self.placeholders(len(columns))})"
+        connection.exec_driver_sql(sql, [tuple(row) for row in rows])
+
+    def select_by_keys(
+        self,
+        connection: Connection,
+        table: str,
+        columns: Sequence[str],
+        agency: str,
+        source_ids: Sequence[str],
+        *,
+        key_column: str = "source_id",
+    ) -> list[Any]:
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {table} WHERE agency = {self.placeholder} "
+            f"AND {key_column} IN ({self.placeholders(len(source_ids))})"
+        )
+        return list(connection.exec_driver_sql(sql, (agency, *source_ids)))
+
+
+class SQLiteDialect(StoreDialect):
+    name = "sqlite"
+    placeholder = "?"
+
+    def on_engine(self, engine: Engine) -> None:
+        memory = engine.url.database in (None, "", ":memory:")
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            if not memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA cache_size=-65536")
+            cursor.close()
+
+    def encode_datetime(self, value: datetime) -> Any:
+        return _sqlite_datetime(value)
+
+
+@lru_cache(maxsize=65536)
+def _sqlite_datetime(value: datetime) -> str:
+    """The text SQLAlchemy's SQLite DateTime type reads back (naive, here in UTC); cached
+    because bulk files repeat the same moments."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def dialect_for(url: str) -> StoreDialect:
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+        if memory:
+            # One shared connection, or every new connection would see an empty database.
+            kwargs["poolclass"] = StaticPool
+        return SQLiteDialect(kwargs)
+    if url.startswith("postgresql"):
+        return StoreDialect({"pool_pre_ping": True})
+    raise ValueError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql+psycopg://")
+
+
+def dialect_of(connection: Connection) -> StoreDialect:
+    return dialect_for(connection.engine.url.render_as_string(hide_password=True))

@@ -1,0 +1,306 @@
+"""Writing agency source records: idempotent by (agency, source_id), versioned, in chunks.
+
+A record whose content hash is unchanged is left alone; a changed one becomes a new version
+and its previous version moves to record_history. Nothing an agency sent is ever deleted.
+The hot path writes through the dialect's driver-level executemany (see dialect.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+import orjson
+from sqlalchemy import Connection, Table, and_, bindparam, update
+
+from alarmbell.storage.dialect import StoreDialect, dialect_of
+from alarmbell.storage.tables import (
+    EventParty,
+    EventRecordRow,
+    PersonRecordRow,
+    RecordHistory,
+    RelationshipRecordRow,
+)
+
+TABLES: dict[str, Table] = {
+    "person": PersonRecordRow.__table__,  # type: ignore[dict-item]
+    "relationship": RelationshipRecordRow.__table__,  # type: ignore[dict-item]
+    "event": EventRecordRow.__table__,  # type: ignore[dict-item]
+}
+PARTY = EventParty.__tablename__
+HISTORY = RecordHistory.__tablename__
+EVENTS = EventRecordRow.__tablename__
+PEOPLE = PersonRecordRow.__tablename__
+LOOKUP_SLICE = 500
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": (
+        "given_name",
+        "family_name",
+        "dob",
+        "sex",
+        "postcode",
+        "nhs_number",
+        "upn",
+        "role_hint",
+    ),
+    "relationship": ("from_source_id", "to_source_id", "kind"),
+    "event": ("kind", "occurred_at", "recorded_at"),
+}
+COMMON = ("agency", "source_id", "version", "content_hash", "batch_id", "line_no", "payload")
+DATETIME_COLUMNS = frozenset({"occurred_at", "recorded_at"})
+HISTORY_COLUMNS = (
+    "record_type", "agency", "source_id", "version", "content_hash", "payload", "batch_id",
+    "superseded_at",
+)  # fmt: skip
+
+
+class StagedRecord(Protocol):
+    @property
+    def record_type(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def source_id(self) -> str: ...
+    @property
+    def content_hash(self) -> str: ...
+    @property
+    def row(self) -> dict[str, Any]: ...
+    @property
+    def parties(self) -> tuple[tuple[str, str], ...]: ...
+
+
+@dataclass
+class ChunkOutcome:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    @property
+    def accepted(self) -> int:
+        return self.new + self.changed
+
+
+@dataclass(frozen=True, slots=True)
+class _Previous:
+    content_hash: str
+    version: int
+    batch_id: int | None
+
+
+def write_chunk(
+    connection: Connection, records: Sequence[StagedRecord], *, batch_id: int, now: datetime
+) -> ChunkOutcome:
+    """Write records whose keys are unique within the chunk. The caller owns the transaction."""
+    outcome = ChunkOutcome()
+    dialect = dialect_of(connection)
+    by_type: dict[str, list[StagedRecord]] = {}
+    for record in records:
+        by_type.setdefault(record.record_type, []).append(record)
+    for record_type, group in by_type.items():
+        _write_group(connection, dialect, record_type, group, batch_id=batch_id, now=now, outcome=outcome)
+    return outcome
+
+
+def _by_agency(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for agency, source_id in keys:
+        grouped.setdefault(agency, []).append(source_id)
+    return grouped
+
+
+def _select(
+    connection: Connection,
+    dialect: StoreDialect,
+    table: str,
+    columns: Sequence[str],
+    keys: Iterable[tuple[str, str]],
+) -> Iterable[tuple[str, Any]]:
+    """Yield (agency, row) for every row of `table` with one of the (agency, source_id) keys."""
+    for agency, ids in _by_agency(keys).items():
+        for start in range(0, len(ids), LOOKUP_SLICE):
+            part = ids[start : start + LOOKUP_SLICE]
+            for row in dialect.select_by_keys(connection, table, columns, agency, part):
+                yield agency, row
+
+
+def _write_group(
+    connection: Connection,
+    dialect: StoreDialect,
+    record_type: str,
+    group: Sequence[StagedRecord],
+    *,
+    batch_id: int,
+    now: datetime,
+    outcome: ChunkOutcome,
+) -> None:
+    table = TABLES[record_type]
+    columns = ("source_id", "content_hash", "version", "batch_id")
+    existing = {
+        (agency, row[0]): _Previous(row[1], row[2], row[3])
+        for agency, row in _select(
+            connection, dialect, table.name, columns, ((r.agency, r.source_id) for r in group)
+        )
+    }
+    fresh: list[StagedRecord] = []
+    changed: list[tuple[StagedRecord, _Previous]] = []
+    for record in group:
+        previous = existing.get((record.agency, record.source_id))
+        if previous is None:
+            fresh.append(record)
+        elif previous.content_hash == record.content_hash:
+            outcome.unchanged += 1
+        else:
+            changed.append((record, previous))
+    if fresh:
+        _insert_fresh(connection, dialect, record_type, fresh, batch_id)
+        outcome.new += len(fresh)
+    old_payloads: dict[tuple[str, str], Any] = {}
+    if changed:
+        old_payloads = _supersede(
+            connection, dialect, record_type, table, changed, batch_id=batch_id, now=now
+        )
+        outcome.changed += len(changed)
+    if record_type == "event":
+        _write_parties(connection, dialect, fresh, [r for r, _ in changed], old_payloads)
+
+
+def _insert_fresh(
+    connection: Connection,
+    dialect: StoreDialect,
+    record_type: str,
+    fresh: Sequence[StagedRecord],
+    batch_id: int,
+) -> None:
+    specific = COLUMNS[record_type]
+    extra = ("held",) if record_type == "event" else ()
+    encode_dt, encode_json = dialect.encode_datetime, dialect.encode_json
+    converters = [encode_dt if name in DATETIME_COLUMNS else None for name in specific]
+    rows = []
+    for record in fresh:
+        row = record.row
+        values: list[Any] = [
+            record.agency, record.source_id, 1, record.content_hash, batch_id, row["line_no"],
+            encode_json(row["payload"]),
+        ]  # fmt: skip
+        for name, convert in zip(specific, converters, strict=True):
+            value = row[name]
+            values.append(convert(value) if convert is not None else value)
+        if extra:
+            values.append(False)
+        rows.append(tuple(values))
+    dialect.bulk_insert(connection, TABLES[record_type].name, (*COMMON, *specific, *extra), rows)
+
+
+def _decode(payload: Any) -> dict[str, Any]:
+    return orjson.loads(payload) if isinstance(payload, str | bytes) else dict(payload)
+
+
+def _supersede(
+    connection: Connection,
+    dialect: StoreDialect,
+    record_type: str,
+    table: Table,
+    changed: list[tuple[StagedRecord, _Previous]],
+    *,
+    batch_id: int,
+    now: datetime,
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Move each previous version to record_history, then update the current row in place.
+
+    Returns the previous payloads, so the caller can retract what they said.
+    """
+    keys = [(r.agency, r.source_id) for r, _ in changed]
+    payloads = {
+        (agency, row[0]): _decode(row[1])
+        for agency, row in _select(connection, dialect, table.name, ("source_id", "payload"), keys)
+    }
+    stamp = dialect.encode_datetime(now)
+    history = [
+        (record_type, r.agency, r.source_id, old.version, old.content_hash,
+         dialect.encode_json(payloads[(r.agency, r.source_id)]), old.batch_id, stamp)
+        for r, old in changed
+    ]  # fmt: skip
+    dialect.bulk_insert(connection, HISTORY, HISTORY_COLUMNS, history)
+    values = [
+        {**record.row, "version": old.version + 1, "batch_id": batch_id,
+         "k_agency": record.agency, "k_source_id": record.source_id}
+        for record, old in changed
+    ]  # fmt: skip
+    names = [c for c in values[0] if not c.startswith("k_") and c not in ("agency", "source_id")]
+    statement = (
+        update(table)
+        .where(
+            and_(
+                table.c.agency == bindparam("k_agency"),
+                table.c.source_id == bindparam("k_source_id"),
+            )
+        )
+        .values({name: bindparam(name) for name in names})
+    )
+    connection.execute(statement, values)
+    return payloads
+
+
+def payload_parties(payload: dict[str, Any]) -> list[str]:
+    """Every person source_id an event payload names, subjects first."""
+    names = [*(payload.get("subjects") or []), *(payload.get("others") or [])]
+    return list(dict.fromkeys(n for n in names if isinstance(n, str)))
+
+
+def _write_parties(
+    connection: Connection,
+    dialect: StoreDialect,
+    fresh: Sequence[StagedRecord],
+    changed: Sequence[StagedRecord],
+    old_payloads: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    retract = [
+        (agency, person, source_id)
+        for (agency, source_id), payload in old_payloads.items()
+        for person in payload_parties(payload)
+    ]
+    if retract:
+        p = dialect.placeholder
+        connection.exec_driver_sql(
+            f"DELETE FROM {PARTY} WHERE agency = {p} AND person_source_id = {p} AND event_source_id = {p}",
+            retract,
+        )
+    rows = [(r.agency, r.source_id, person, role) for r in (*fresh, *changed) for person, role in r.parties]
+    dialect.bulk_insert(
+        connection, PARTY, ("agency", "event_source_id", "person_source_id", "involvement"), rows
+    )
+
+
+def existing_people(connection: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (agency, person source_id) keys have a person record in the store."""
+    dialect = dialect_of(connection)
+    return {(agency, row[0]) for agency, row in _select(connection, dialect, PEOPLE, ("source_id",), keys)}
+
+
+def set_held(connection: Connection, keys: Iterable[tuple[str, str]], *, held: bool) -> None:
+    p = dialect_of(connection).placeholder
+    rows = [(held, agency, source_id) for agency, source_id in keys]
+    if rows:
+        connection.exec_driver_sql(
+            f"UPDATE {EVENTS} SET held = {p} WHERE agency = {p} AND source_id = {p}", rows
+        )
+
+
+def release_held_events(connection: Connection) -> list[tuple[str, str]]:
+    """Release held events whose person records have all arrived. Returns their keys."""
+    held = connection.exec_driver_sql(
+        f"SELECT agency, source_id, payload FROM {EVENTS} WHERE held = {dialect_of(connection).placeholder}",
+        (True,),
+    ).all()
+    wanted = {(agency, person) for agency, _, payload in held for person in payload_parties(_decode(payload))}
+    present = existing_people(connection, wanted)
+    ready = [
+        (agency, source_id)
+        for agency, source_id, payload in held
+        if all((agency, person) in present for person in payload_parties(_decode(payload)))
+    ]
+    set_held(connection, ready, held=False)
+    return ready

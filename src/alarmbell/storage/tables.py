@@ -1,0 +1,226 @@
+"""SQLAlchemy 2 tables of the case store.
+
+Source records (what agencies sent) are kept apart from alarmbell's derived identity
+(people and links) so that linkage can always be redone or undone without touching evidence.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive, in UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("alarmbell stores only timezone-aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: UTCDateTime()}
+
+
+class IngestBatch(Base):
+    """One run of ingest over one file (or one API call)."""
+
+    __tablename__ = "ingest_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(1000))
+    agency_override: Mapped[str | None] = mapped_column(String(40))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    held: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuarantinedLine(Base):
+    """A line that failed validation, kept byte for byte with the reason."""
+
+    __tablename__ = "quarantined_line"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"), index=True)
+    source: Mapped[str] = mapped_column(String(1000))
+    line_no: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(200))
+    problem: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PersonRecordRow(Base):
+    """Current version of an agency's person record."""
+
+    __tablename__ = "person_record"
+    __table_args__ = (UniqueConstraint("agency", "source_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    given_name: Mapped[str | None] = mapped_column(String(200))
+    family_name: Mapped[str | None] = mapped_column(String(200))
+    dob: Mapped[str | None] = mapped_column(String(10))
+    sex: Mapped[str | None] = mapped_column(String(1))
+    postcode: Mapped[str | None] = mapped_column(String(12), index=True)
+    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    upn: Mapped[str | None] = mapped_column(String(13), index=True)
+    role_hint: Mapped[str | None] = mapped_column(String(10))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    line_no: Mapped[int | None] = mapped_column(Integer)
+
+
+class RelationshipRecordRow(Base):
+    __tablename__ = "relationship_record"
+    __table_args__ = (UniqueConstraint("agency", "source_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    from_source_id: Mapped[str] = mapped_column(String(200))
+    to_source_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    line_no: Mapped[int | None] = mapped_column(Integer)
+
+
+class EventRecordRow(Base):
+    """Current version of an agency's event; `held` while it names a person not yet sent.
+
+    Deliberately lightly indexed (only its natural key): bulk ingest speed is bounded by the
+    number of B-trees written per event.
+    """
+
+    __tablename__ = "event_record"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(60))
+    occurred_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    held: Mapped[bool] = mapped_column(default=False)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    line_no: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (
+        UniqueConstraint("agency", "source_id"),
+        # Partial: costs nothing for the (normal) events that are not held.
+        Index("ix_event_record_held", "held", sqlite_where=text("held"), postgresql_where=text("held")),
+    )
+
+
+class EventParty(Base):
+    """Who an event is about, by the agency's own person source_id (the index chronologies use).
+
+    Clustered on (agency, person_source_id, event_source_id): one B-tree, no separate index,
+    because bulk ingest writes one to three of these rows for every event.
+    """
+
+    __tablename__ = "event_party"
+    agency: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_source_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    event_source_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    involvement: Mapped[str] = mapped_column(String(10))
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class RecordHistory(Base):
+    """Superseded versions of any source record: nothing an agency sent is ever lost."""
+
+    __tablename__ = "record_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(20))
+    agency: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    superseded_at: Mapped[datetime]
+    __table_args__ = (Index("ix_record_history_key", "record_type", "agency", "source_id"),)
+
+
+class Person(Base):
+    """alarmbell's person: the identity that source records link to. Ids are never reused."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime]
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+
+class PersonLink(Base):
+    """Maps a source person record to a person, with provenance. Ended links keep history."""
+
+    __tablename__ = "person_link"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_record_id: Mapped[int] = mapped_column(ForeignKey("person_record.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    method: Mapped[str] = mapped_column(String(40))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    probability: Mapped[float | None] = mapped_column(Float)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AlertRow(Base):
+    """An alert raised by the early-warning policy, with the evidence and rules behind it."""
+
+    __tablename__ = "alert"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    raised_at: Mapped[datetime]
+    rules: Mapped[list[Any]] = mapped_column(JSON)
+    evidence: Mapped[list[Any]] = mapped_column(JSON)
+    explanation: Mapped[str] = mapped_column(Text)
+    policy_version: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -1,0 +1,1 @@
+"""The JSON API: the same page data as the HTML pages, under /api/v1."""

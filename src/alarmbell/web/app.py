@@ -1,0 +1,52 @@
+"""The app factory: the engine, policy and templates are made here, from the settings passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from alarmbell.policy.loader import default_policy, load_policy
+from alarmbell.policy.model import Policy
+from alarmbell.settings import Settings
+from alarmbell.storage.db import make_engine
+from alarmbell.web import errors, views
+from alarmbell.web.api import v1
+from alarmbell.web.security import SecurityHeadersMiddleware
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(title="alarmbell", docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
+    app.state.settings = settings
+    app.state.engine = make_engine(settings)
+    app.state.policy = _policy(settings)
+    app.state.templates = make_templates()
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(views.router)
+    app.include_router(v1.router)
+    errors.install(app)
+    return app
+
+
+def make_templates() -> Jinja2Templates:
+    """Autoescaping on for every template; undefined names are errors, not empty strings."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=env)
+
+
+def _policy(settings: Settings) -> Policy:
+    return load_policy(settings.policy_dir) if settings.policy_dir else default_policy()

@@ -1,0 +1,34 @@
+"""FastAPI dependencies as `Annotated` aliases, so routes declare what they need in their types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from alarmbell.policy.model import Policy
+from alarmbell.settings import Settings
+from alarmbell.storage.db import session_scope
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request: committed when the route returns, rolled back if it raises."""
+    with session_scope(request.app.state.engine) as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_policy(request: Request) -> Policy:
+    policy: Policy = request.app.state.policy
+    return policy
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PolicyDep = Annotated[Policy, Depends(get_policy)]

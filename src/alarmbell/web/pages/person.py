@@ -1,0 +1,341 @@
+"""The person page: who they are, their household, their alerts and their merged chronology."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from alarmbell.alerts.service import alerts_for, evidence_keys
+from alarmbell.chronology import build_chronology
+from alarmbell.domain.chronology import Chronology, ChronologyEntry
+from alarmbell.domain.records import RecordKey
+from alarmbell.domain.vocabulary import RELATIONSHIP_KINDS
+from alarmbell.identity.people import relations, view
+from alarmbell.storage.tables import AlertRow
+from alarmbell.web.pages.formatting import (
+    agency_label,
+    event_anchor,
+    kind_label,
+    level_label,
+    long_date,
+    relation_label,
+    short_date,
+    whole_years,
+)
+from alarmbell.web.pages.timeline_svg import (
+    AlertLine,
+    Mark,
+    lane_agencies,
+    layout_timeline,
+    mark_title,
+    render_svg,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    agency: str
+    agency_label: str
+    source_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSummary:
+    person_id: int
+    name: str
+    first_name: str
+    dob: date | None
+    dob_label: str
+    age: int | None
+    age_label: str
+    role: str
+    agencies: tuple[str, ...]
+    agency_labels: tuple[str, ...]
+    records: tuple[SourceRecord, ...]
+    level: str | None
+    level_label: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdRow:
+    person_id: int
+    name: str
+    relation: str
+    role: str
+    recorded_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    agency: str
+    source_id: str
+    occurred_at: datetime | None
+    date_label: str
+    what: str
+    about: str
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceGroup:
+    agency: str
+    agency_label: str
+    items: tuple[EvidenceItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    alert_id: int
+    anchor: str
+    level: str
+    level_label: str
+    raised_at: datetime
+    raised_label: str
+    rules: tuple[Rule, ...]
+    explanation: str
+    policy_version: str
+    evidence: tuple[EvidenceGroup, ...]
+    evidence_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChronologyRow:
+    anchor: str
+    agency: str
+    agency_label: str
+    source_id: str
+    kind: str
+    what: str
+    text: str
+    occurred_at: datetime
+    date_label: str
+    recorded_at: datetime
+    recorded_label: str
+    own: bool
+    about: str
+    about_person_id: int | None
+    involvement: str
+    evidence_for: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonPage:
+    summary: PersonSummary
+    household: tuple[HouseholdRow, ...]
+    alerts: tuple[AlertView, ...]
+    chronology: tuple[ChronologyRow, ...]
+
+
+def build_person_page(
+    session: Session, person_id: int, *, now: datetime, rule_titles: Mapping[str, str]
+) -> PersonPage | None:
+    """Everything the person page shows, or None if no record is linked to this id."""
+    chronology = build_chronology(session, person_id)
+    if chronology is None:
+        return None
+    alert_rows = alerts_for(session, person_id)
+    rows = chronology_rows(chronology, alert_rows)
+    by_key = {(r.agency, r.source_id): r for r in rows}
+    alerts = tuple(alert_view(a, by_key, rule_titles) for a in reversed(alert_rows))
+    return PersonPage(
+        summary=person_summary(chronology, alert_rows, now=now),
+        household=household_rows(session, person_id),
+        alerts=alerts,
+        chronology=rows,
+    )
+
+
+def person_summary(chronology: Chronology, alerts: Sequence[AlertRow], *, now: datetime) -> PersonSummary:
+    level = alerts[-1].level if alerts else None
+    return PersonSummary(
+        person_id=chronology.person_id,
+        name=chronology.display_name,
+        first_name=first_name(chronology.display_name),
+        dob=chronology.dob,
+        dob_label=long_date(chronology.dob) if chronology.dob else "Not known",
+        age=whole_years(chronology.dob, now.date()) if chronology.dob else None,
+        age_label=age_label(chronology, now),
+        role=chronology.role.capitalize(),
+        agencies=_agencies_of(chronology.records),
+        agency_labels=tuple(agency_label(a) for a in _agencies_of(chronology.records)),
+        records=tuple(SourceRecord(a, agency_label(a), s) for a, s in chronology.records),
+        level=level,
+        level_label=level_label(level) if level else None,
+    )
+
+
+def age_label(chronology: Chronology, now: datetime) -> str:
+    """Age today, and at the last recorded event when that was years ago (a closed case)."""
+    if chronology.dob is None:
+        return "Not known"
+    today = whole_years(chronology.dob, now.date())
+    if not chronology.entries:
+        return f"{today}"
+    last = chronology.entries[-1].occurred_at.date()
+    then = whole_years(chronology.dob, last)
+    if then == today:
+        return f"{today}"
+    return f"{today} today ({then} at the last recorded event, {long_date(last)})"
+
+
+def household_rows(session: Session, person_id: int) -> tuple[HouseholdRow, ...]:
+    """Related people, one row each, with how they are related and which agencies said so."""
+    kinds: dict[int, list[str]] = defaultdict(list)
+    agencies: dict[int, set[str]] = defaultdict(set)
+    for relation in relations(session, person_id):
+        if relation.kind not in kinds[relation.other]:
+            kinds[relation.other].append(relation.kind)
+        agencies[relation.other].add(relation.agency)
+    rows: list[tuple[int, HouseholdRow]] = []
+    for other, their_kinds in kinds.items():
+        person = view(session, other)
+        if person is None:
+            continue
+        label = " or ".join(relation_label(k) for k in their_kinds)
+        recorded_by = tuple(agency_label(a) for a in lane_agencies(agencies[other]) if a in agencies[other])
+        row = HouseholdRow(other, person.display_name, label, person.role.capitalize(), recorded_by)
+        rows.append((_relation_order(their_kinds[0]), row))
+    return tuple(row for _, row in sorted(rows, key=lambda item: (item[0], item[1].person_id)))
+
+
+def chronology_rows(chronology: Chronology, alerts: Sequence[AlertRow]) -> tuple[ChronologyRow, ...]:
+    flagged: dict[RecordKey, list[str]] = defaultdict(list)
+    for alert in alerts:
+        for key in evidence_keys(alert):
+            flagged[key].append(f"alert-{alert.id}")
+    names = {member.person_id: member.display_name for member in chronology.household}
+    first = first_name(chronology.display_name)
+    return tuple(_row(e, first, names, tuple(flagged.get(e.key, ()))) for e in chronology.entries)
+
+
+def _row(
+    entry: ChronologyEntry, first: str, names: Mapping[int, str], flags: tuple[str, ...]
+) -> ChronologyRow:
+    return ChronologyRow(
+        anchor=event_anchor(entry.agency, entry.source_id),
+        agency=entry.agency,
+        agency_label=agency_label(entry.agency),
+        source_id=entry.source_id,
+        kind=entry.kind,
+        what=kind_label(entry.kind),
+        text=entry.text or "",
+        occurred_at=entry.occurred_at,
+        date_label=short_date(entry.occurred_at),
+        recorded_at=entry.recorded_at,
+        recorded_label=short_date(entry.recorded_at),
+        own=entry.is_own,
+        about=_about(entry, first, names),
+        about_person_id=entry.adult_person_id,
+        involvement=entry.involvement,
+        evidence_for=flags,
+    )
+
+
+def _about(entry: ChronologyEntry, first: str, names: Mapping[int, str]) -> str:
+    if entry.relation is None:
+        return first
+    relation = f"{first}'s {relation_label(entry.relation)}"
+    name = names.get(entry.adult_person_id) if entry.adult_person_id is not None else None
+    return f"{relation} ({name})" if name else relation
+
+
+def alert_view(
+    alert: AlertRow, rows: Mapping[RecordKey, ChronologyRow], rule_titles: Mapping[str, str]
+) -> AlertView:
+    evidence = evidence_groups(evidence_keys(alert), rows)
+    return AlertView(
+        alert_id=alert.id,
+        anchor=f"alert-{alert.id}",
+        level=alert.level,
+        level_label=level_label(alert.level),
+        raised_at=alert.raised_at,
+        raised_label=long_date(alert.raised_at),
+        rules=tuple(Rule(str(r), rule_titles.get(str(r), kind_label(str(r)))) for r in alert.rules),
+        explanation=alert.explanation,
+        policy_version=alert.policy_version,
+        evidence=evidence,
+        evidence_count=sum(len(group.items) for group in evidence),
+    )
+
+
+def evidence_groups(
+    keys: Sequence[RecordKey], rows: Mapping[RecordKey, ChronologyRow]
+) -> tuple[EvidenceGroup, ...]:
+    """Evidence by agency (lane order), oldest first within each; unknown records kept, unlinked."""
+    items: dict[str, list[EvidenceItem]] = defaultdict(list)
+    for agency, source_id in keys:
+        items[agency].append(_evidence_item(agency, source_id, rows.get((agency, source_id))))
+    groups = []
+    for agency in lane_agencies(items):
+        if agency in items:
+            ordered = sorted(items[agency], key=lambda i: (i.occurred_at is None, i.occurred_at, i.source_id))
+            groups.append(EvidenceGroup(agency, agency_label(agency), tuple(ordered)))
+    return tuple(groups)
+
+
+def _evidence_item(agency: str, source_id: str, row: ChronologyRow | None) -> EvidenceItem:
+    if row is None:
+        return EvidenceItem(agency, source_id, None, "Date not known", f"Record {source_id}", "", None)
+    return EvidenceItem(
+        agency, source_id, row.occurred_at, row.date_label, row.what, row.about, f"#{row.anchor}"
+    )
+
+
+def timeline_svg(page: PersonPage) -> str:
+    """The page's chronology drawn as an SVG (escaped text; safe to embed)."""
+    marks = [
+        Mark(
+            when=row.occurred_at,
+            agency=row.agency,
+            own=row.own,
+            title=mark_title(row.occurred_at, row.agency, row.what, row.about, row.text),
+            href=f"#{row.anchor}",
+        )
+        for row in page.chronology
+    ]
+    lines = [
+        AlertLine(a.raised_at, a.level, f"{a.level_label} {short_date(a.raised_at)}", f"#{a.anchor}")
+        for a in page.alerts
+    ]
+    summary = page.summary
+    return render_svg(
+        layout_timeline(marks, lines),
+        title=f"Timeline of events for {summary.name}, by agency",
+        description=_timeline_description(page),
+        own_label=f"{summary.first_name}'s own events",
+    )
+
+
+def _timeline_description(page: PersonPage) -> str:
+    rows = page.chronology
+    if not rows:
+        return "No events recorded."
+    span = f"from {short_date(rows[0].occurred_at)} to {short_date(rows[-1].occurred_at)}"
+    return (
+        f"{len(rows)} events {span}, one lane per agency, and {len(page.alerts)} alerts. "
+        "Every event is also listed in the chronology table below."
+    )
+
+
+def first_name(display_name: str) -> str:
+    return display_name.split()[0] if display_name.strip() else display_name
+
+
+def _agencies_of(records: Sequence[RecordKey]) -> tuple[str, ...]:
+    present = {agency for agency, _ in records}
+    return tuple(a for a in lane_agencies(present) if a in present)
+
+
+def _relation_order(kind: str) -> int:
+    base = kind.removeprefix("child_of_")
+    return RELATIONSHIP_KINDS.index(base) if base in RELATIONSHIP_KINDS else len(RELATIONSHIP_KINDS)

@@ -1,0 +1,17 @@
+"""Rendering a page: the app's templates, one call per response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+SERVICE_NAME = "alarmbell"
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    full = {"service_name": SERVICE_NAME, "path": request.url.path, **context}
+    return templates.TemplateResponse(request, name, full, status_code=status_code)

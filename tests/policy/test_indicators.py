@@ -1,0 +1,325 @@
+"""One case that fires and one that does not, for every indicator in the default policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from alarmbell.domain.alerts import Assessment
+from alarmbell.domain.vocabulary import AlertLevel
+from alarmbell.policy import Policy, evaluate
+
+from .conftest import ChronologyBuilder, moment
+
+Case = Callable[[ChronologyBuilder], ChronologyBuilder]
+AT = "2012-01-01"
+
+# Each case: (indicator id, should fire, builder steps). The child was born 2008-01-01.
+CASES: list[tuple[str, bool, Case]] = [
+    (
+        "domestic_abuse_child_present",
+        True,
+        lambda b: b.household("domestic_incident", "2011-06-01", children_present=True),
+    ),
+    (
+        "domestic_abuse_child_present",
+        True,
+        lambda b: b.own("domestic_incident", "2011-06-01"),
+    ),
+    (
+        "domestic_abuse_child_present",
+        False,
+        lambda b: b.household("domestic_incident", "2011-06-01", children_present=False),
+    ),
+    (
+        "repeat_domestic_abuse",
+        True,
+        lambda b: (
+            b.household("domestic_incident", "2011-02-01")
+            .household("domestic_incident", "2011-06-01", relation="mother_partner")
+            .household("domestic_incident", "2011-11-01")
+        ),
+    ),
+    (
+        "repeat_domestic_abuse",
+        False,
+        lambda b: (
+            b.household("domestic_incident", "2010-02-01")
+            .household("domestic_incident", "2010-11-01")
+            .household("domestic_incident", "2011-11-01")
+        ),
+    ),
+    (
+        "repeat_domestic_abuse",
+        True,
+        lambda b: b.household("domestic_incident", "2011-11-01", dash_risk="high"),
+    ),
+    (
+        "injury_with_domestic_abuse_history",
+        True,
+        lambda b: b.household("domestic_incident", "2010-06-01").own(
+            "injury_presentation", "2011-10-01", injury="bruise"
+        ),
+    ),
+    (
+        "injury_with_domestic_abuse_history",
+        False,
+        lambda b: b.household("domestic_incident", "2008-06-01").own(
+            "injury_presentation", "2011-10-01", injury="bruise"
+        ),
+    ),
+    (
+        "injury_with_domestic_abuse_history",
+        False,
+        lambda b: b.own("injury_presentation", "2011-10-01").household("domestic_incident", "2011-11-01"),
+    ),
+    (
+        "injuries_seen_by_two_agencies",
+        True,
+        lambda b: b.own("injury_presentation", "2011-05-01").own("injury_observed", "2011-09-01"),
+    ),
+    (
+        "injuries_seen_by_two_agencies",
+        False,
+        lambda b: b.own("injury_presentation", "2011-05-01").own("injury_presentation", "2011-09-01"),
+    ),
+    (
+        "injuries_seen_by_two_agencies",
+        False,
+        lambda b: b.own("injury_presentation", "2011-01-15").own("injury_observed", "2011-09-01"),
+    ),
+    ("hunger_or_weight_loss", True, lambda b: b.own("hunger_observed", "2011-11-01")),
+    (
+        "hunger_or_weight_loss",
+        True,
+        lambda b: b.own("school_concern", "2011-11-01", category="hunger"),
+    ),
+    (
+        "hunger_or_weight_loss",
+        True,
+        lambda b: b.own("paediatric_assessment", "2011-11-01", weight_loss=True),
+    ),
+    (
+        "hunger_or_weight_loss",
+        True,
+        lambda b: b.own("growth_measurement", "2011-03-01", weight_centile=50).own(
+            "growth_measurement", "2011-11-01", weight_centile=20
+        ),
+    ),
+    (
+        "hunger_or_weight_loss",
+        False,
+        lambda b: (
+            b.own("growth_measurement", "2011-03-01", weight_centile=50)
+            .own("growth_measurement", "2011-11-01", weight_centile=40)
+            .own("school_concern", "2011-11-01", category="behaviour")
+        ),
+    ),
+    (
+        "injury_not_mobile",
+        True,
+        lambda b: b.own("injury_observed", "2011-12-01", injury="bruise", mobile=False),
+    ),
+    (
+        "injury_not_mobile",
+        False,
+        lambda b: b.own("injury_observed", "2011-12-01", injury="bruise", mobile=True),
+    ),
+    (
+        "delayed_presentation",
+        True,
+        lambda b: b.own("injury_presentation", "2011-10-01", delay_in_presentation=True),
+    ),
+    (
+        "delayed_presentation",
+        False,
+        lambda b: b.own("injury_presentation", "2011-10-01", delay_in_presentation=False),
+    ),
+    (
+        "repeat_injuries",
+        True,
+        lambda b: (
+            b.own("injury_presentation", "2011-02-01")
+            .own("ed_attendance", "2011-06-01", injury="burn")
+            .own("injury_observed", "2011-10-01")
+        ),
+    ),
+    (
+        "repeat_injuries",
+        False,
+        lambda b: (
+            b.own("injury_presentation", "2011-02-01")
+            .own("ed_attendance", "2011-06-01")
+            .own("injury_observed", "2011-10-01")
+        ),
+    ),
+    (
+        "repeated_was_not_brought",
+        True,
+        lambda b: b.own("missed_appointment", "2011-03-01", was_not_brought=True).own(
+            "immunisation_missed", "2011-09-01", was_not_brought=True
+        ),
+    ),
+    (
+        "repeated_was_not_brought",
+        False,
+        lambda b: b.own("missed_appointment", "2011-03-01", was_not_brought=True).own(
+            "missed_appointment", "2011-09-01", was_not_brought=False
+        ),
+    ),
+    (
+        "was_not_brought_on_plan",
+        True,
+        lambda b: b.own("cp_plan_start", "2011-06-01").own(
+            "missed_appointment", "2011-11-01", was_not_brought=True
+        ),
+    ),
+    (
+        "was_not_brought_on_plan",
+        False,
+        lambda b: (
+            b.own("cp_plan_start", "2011-06-01")
+            .own("cp_plan_end", "2011-09-01")
+            .own("missed_appointment", "2011-11-01", was_not_brought=True)
+        ),
+    ),
+    (
+        "several_agencies_concerned",
+        True,
+        lambda b: (
+            b.own("child_welfare_concern", "2011-10-01")
+            .own("school_concern", "2011-11-01")
+            .own("referral", "2011-12-01")
+        ),
+    ),
+    (
+        "several_agencies_concerned",
+        False,
+        lambda b: (
+            b.own("child_welfare_concern", "2011-04-01")
+            .own("school_concern", "2011-08-01")
+            .own("referral", "2011-12-01")
+        ),
+    ),
+    (
+        "closed_then_new_concerns",
+        True,
+        lambda b: b.own("case_closed", "2011-08-01").own("school_concern", "2011-10-01"),
+    ),
+    (
+        "closed_then_new_concerns",
+        False,
+        lambda b: b.own("case_closed", "2011-01-01").own("school_concern", "2011-10-01"),
+    ),
+    (
+        "violent_adult_in_household",
+        True,
+        lambda b: b.household(
+            "probation_contact", "2011-10-01", relation="mother_partner", adult_history=["violence"]
+        ),
+    ),
+    (
+        "violent_adult_in_household",
+        False,
+        lambda b: b.household(
+            "probation_contact", "2011-10-01", relation="mother_partner", adult_history=["theft"]
+        ),
+    ),
+    (
+        "attendance_collapse",
+        True,
+        lambda b: b.own("attendance_concern", "2011-12-01", absence_pct=37),
+    ),
+    (
+        "attendance_collapse",
+        False,
+        lambda b: b.own("attendance_concern", "2011-12-01", absence_pct=12),
+    ),
+    ("concern_not_seen_alone", True, lambda b: b.own("referral", "2011-11-01")),
+    (
+        "concern_not_seen_alone",
+        False,
+        lambda b: b.own("referral", "2011-11-01").own("child_seen_alone", "2011-11-10"),
+    ),
+    (
+        "concern_not_seen_alone",
+        False,
+        lambda b: b.own("referral", "2011-11-01").own("home_visit", "2011-11-20", child_seen_alone=True),
+    ),
+    # The deadline has not passed yet at AT: not fired.
+    ("concern_not_seen_alone", False, lambda b: b.own("referral", "2011-12-15")),
+]
+
+
+def _assess(policy: Policy, case: Case) -> Assessment:
+    chronology = case(ChronologyBuilder()).build()
+    return evaluate(policy, chronology, moment(AT))
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "fires", "case"),
+    CASES,
+    ids=[f"{c[0]}-{'fires' if c[1] else 'quiet'}-{i}" for i, c in enumerate(CASES)],
+)
+def test_indicator(policy: Policy, indicator_id: str, fires: bool, case: Case) -> None:
+    found = {f.indicator_id: f for f in _assess(policy, case).findings}
+    assert (indicator_id in found) is fires
+    if fires:
+        finding = found[indicator_id]
+        assert finding.evidence
+        assert finding.explanation.endswith(".")
+        assert "{" not in finding.explanation
+
+
+def test_every_indicator_has_a_firing_and_a_quiet_case(policy: Policy) -> None:
+    ids = {i.id for i in policy.indicators}
+    assert {c[0] for c in CASES if c[1]} == ids
+    assert {c[0] for c in CASES if not c[1]} == ids
+
+
+def test_injury_to_a_baby_under_six_months_is_red(policy: Policy) -> None:
+    chronology = (
+        ChronologyBuilder(dob=moment("2011-09-01").date())
+        .own("injury_observed", "2011-12-01", injury="bruise")
+        .build()
+    )
+    assessment = evaluate(policy, chronology, moment(AT))
+    assert assessment.level is AlertLevel.RED
+    assert assessment.findings[0].indicator_id == "injury_not_mobile"
+
+
+def test_injury_in_household_with_domestic_abuse_is_at_least_amber(policy: Policy) -> None:
+    chronology = (
+        ChronologyBuilder()
+        .household("domestic_incident", "2010-06-01")
+        .own("injury_presentation", "2011-10-01", injury="bruise")
+        .build()
+    )
+    assert evaluate(policy, chronology, moment(AT)).level is AlertLevel.AMBER
+
+
+def test_one_incident_with_children_present_is_not_an_alert(policy: Policy) -> None:
+    chronology = (
+        ChronologyBuilder()
+        .household("domestic_incident", "2011-12-01", children_present=True, dash_risk="medium")
+        .build()
+    )
+    assert evaluate(policy, chronology, moment(AT)).level is AlertLevel.GREEN
+
+
+def test_explanation_names_agency_dates_and_relation(policy: Policy) -> None:
+    chronology = (
+        ChronologyBuilder(name="Leo Brennan")
+        .household("domestic_incident", "2010-02-03", agency="police")
+        .household("domestic_incident", "2010-06-01", agency="police")
+        .household("domestic_incident", "2010-09-01", agency="police")
+        .household("domestic_incident", "2011-01-28", agency="police")
+        .build()
+    )
+    assessment = evaluate(policy, chronology, moment("2011-01-31"))
+    sentence = {f.indicator_id: f.explanation for f in assessment.findings}["repeat_domestic_abuse"]
+    assert sentence == (
+        "Police recorded 4 domestic incidents in the household between 3 Feb 2010 and "
+        "28 Jan 2011 (involving Leo's mother)."
+    )

@@ -1,0 +1,72 @@
+"""Replay of the demo case: what alarmbell would have said, and when."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from alarmbell.cli import app
+from alarmbell.policy.loader import default_policy
+from alarmbell.replay.service import replay_file
+
+LEO = {
+    ("children_social_care", "CHI-demo-P1"),
+    ("education", "EDU-demo-P1"),
+    ("health", "HEA-demo-P1"),
+    ("police", "POL-demo-P1"),
+}
+
+
+def _leo_alerts(result: dict) -> list[dict]:  # type: ignore[type-arg]
+    return [a for a in result["alerts"] if {tuple(r) for r in a["records"]} == LEO]
+
+
+def test_demo_replay_raises_amber_then_red_in_time(demo_case: Path) -> None:
+    output = subprocess.run(
+        [sys.executable, "-m", "alarmbell.cli", "replay", str(demo_case), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result = json.loads(output)
+    assert set(result) == {"people", "alerts"}
+    alerts = _leo_alerts(result)
+    assert alerts, "the demo child must be alerted"
+    first_amber = min(a["raised_at"] for a in alerts if a["level"] in ("amber", "red"))
+    first_red = min(a["raised_at"] for a in alerts if a["level"] == "red")
+    assert first_amber <= "2011-01-31"
+    assert first_red <= "2011-12-31"
+    for alert in alerts:
+        assert set(alert) == {"person", "records", "level", "raised_at", "rules", "evidence", "explanation"}
+        assert alert["rules"] and alert["evidence"] and alert["explanation"]
+        assert all(len(k) == 2 for k in alert["evidence"])
+
+
+def test_replay_people_cover_every_record_once(demo_case: Path) -> None:
+    result = replay_file(demo_case, policy=default_policy())
+    records = [k for p in result.people for k in p.records]
+    assert len(records) == len(set(records)) == 21
+
+
+def test_replay_is_deterministic(demo_case: Path) -> None:
+    first = replay_file(demo_case, policy=default_policy()).to_json()
+    second = replay_file(demo_case, policy=default_policy()).to_json()
+    assert first == second
+
+
+def test_alerts_rise_only(demo_case: Path) -> None:
+    result = replay_file(demo_case, policy=default_policy())
+    for alert in result.alerts:
+        assert alert.level.rank > alert.previous_level.rank
+
+
+def test_replay_text_output_and_missing_file(demo_case: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["replay", str(demo_case)])
+    assert result.exit_code == 0 and "RED" in result.output
+    result = runner.invoke(app, ["replay", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 2

@@ -1,0 +1,105 @@
+"""A real SQLite store holding the demo case, built through the real services, and an app on it."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from alarmbell.alerts.service import alerted_people, refresh_alerts
+from alarmbell.identity import link_people
+from alarmbell.ingest.service import ingest_file
+from alarmbell.policy import default_policy
+from alarmbell.settings import Settings
+from alarmbell.storage.db import make_engine, session_scope
+from alarmbell.web.app import create_app
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_NAME = Path("demo") / "coventry-2012.jsonl"
+
+
+def shared_dir() -> Path:
+    """$ALARMBELL_SHARED_DIR, else the shared/ folder beside the repository (as in CI)."""
+    configured = os.environ.get("ALARMBELL_SHARED_DIR")
+    return Path(configured) if configured else REPO.parent / "shared"
+
+
+def demo_file() -> Path:
+    path = shared_dir() / DEMO_NAME
+    if not path.is_file():
+        pytest.skip(f"demo case not found at {path} (set ALARMBELL_SHARED_DIR)")
+    return path
+
+
+@dataclass(frozen=True)
+class DemoStore:
+    settings: Settings
+    engine: Engine
+    leo_id: int
+
+
+def populate(settings: Settings) -> DemoStore:
+    """Ingest the demo file, link people and raise alerts, as a deployment would."""
+    engine = make_engine(settings)
+    ingest_file(engine=engine, path=demo_file())
+    with session_scope(engine) as session:
+        link_people(session)
+        refresh_alerts(session, policy=default_policy())
+    with session_scope(engine) as session:
+        leo = next(p for p in alerted_people(session) if p.display_name == "Leo Brennan")
+    return DemoStore(settings=settings, engine=engine, leo_id=leo.person_id)
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStore]:
+    """Built once per test session (ingest and linkage take a moment); tests only read it."""
+    folder = tmp_path_factory.mktemp("demo-store")
+    store = populate(Settings(database_url=f"sqlite:///{folder / 'alarmbell.db'}"))
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_store: DemoStore) -> Iterator[FastAPI]:
+    app = create_app(demo_store.settings)
+    yield app
+    app.state.engine.dispose()
+
+
+def test_client_class() -> type[TestClient]:
+    """Starlette's TestClient. Starlette now prefers httpx2 and warns, once, on import when only
+    httpx is installed; that one warning is silenced here (it disappears with httpx2)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+        from starlette.testclient import TestClient
+
+    return TestClient
+
+
+@pytest.fixture
+def client(demo_app: FastAPI) -> Iterator[TestClient]:
+    with test_client_class()(demo_app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def empty_client(empty_app: FastAPI) -> Iterator[TestClient]:
+    with test_client_class()(empty_app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def empty_app(tmp_path: Path) -> Iterator[FastAPI]:
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))
+    yield app
+    app.state.engine.dispose()

@@ -1,0 +1,104 @@
+"""The real app in the system Chromium: list page, click through to Leo, read the timeline."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = REPO / "test-artifacts"
+CORE_LANES = ("police", "health", "education", "children_social_care")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def base_url(demo_app: FastAPI) -> Iterator[str]:
+    """uvicorn serving the app on 127.0.0.1 in a background thread, stopped after the module."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(demo_app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_click_through_to_leo_and_read_his_timeline(base_url: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.browser_support import chromium_path, launch_chromium
+
+    if not Path(chromium_path()).exists():
+        pytest.skip(f"no Chromium at {chromium_path()}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            errors: list[str] = []
+            page.on(
+                "console", lambda message: errors.append(message.text) if message.type == "error" else None
+            )
+            page.goto(base_url + "/")
+            page.screenshot(path=str(ARTIFACTS / "alert-list.png"), full_page=True)
+            assert page.get_by_role("heading", level=1).inner_text() == "People with alerts"
+
+            page.get_by_role("link", name="Leo Brennan").click()
+            page.wait_for_url("**/people/*")
+            assert page.get_by_role("heading", level=1).inner_text().startswith("Leo Brennan")
+
+            svg = page.locator("svg.app-tl__svg")
+            assert svg.is_visible()
+            assert svg.bounding_box()["width"] > 1000  # type: ignore[index]
+            for agency in CORE_LANES:
+                marks = page.locator(f"svg .app-tl__event.app-lane--{agency} circle")
+                assert marks.count() > 0, agency
+                assert marks.first.is_visible(), agency
+            assert page.locator("svg .app-tl__alert-line").count() == 4
+            assert page.get_by_text("Leo Brennan is rated RED on 31 Jan 2011").is_visible()
+
+            page.screenshot(path=str(ARTIFACTS / "person-page.png"), full_page=True)
+            assert errors == []
+        finally:
+            browser.close()
+
+
+def test_selecting_a_mark_goes_to_its_row_in_the_chronology(base_url: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.browser_support import chromium_path, launch_chromium
+
+    if not Path(chromium_path()).exists():
+        pytest.skip(f"no Chromium at {chromium_path()}")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(base_url + "/")
+            page.get_by_role("link", name="Leo Brennan").click()
+            page.locator("svg .app-tl__event.app-lane--education a").first.click()
+            assert "#event-education-" in page.url
+            row = page.locator("tr:target")
+            assert row.count() == 1 and row.is_visible()
+            assert "Education" in row.inner_text()
+        finally:
+            browser.close()
