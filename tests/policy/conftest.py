@@ -15,8 +15,7 @@ from alarmbell.domain.timeparse import parse_moment
 from alarmbell.domain.vocabulary import EVENT_KINDS
 from alarmbell.policy import Policy, default_policy
 
-DEMO = Path("/work/shared/demo/coventry-2012.jsonl")
-DEMO_IN_REPO = Path(__file__).resolve().parents[2] / "demo" / "coventry-2012.jsonl"
+DEMO_IN_REPO = Path(__file__).resolve().parents[2] / "src" / "alarmbell" / "demo_data" / "coventry-2012.jsonl"
 
 LEO_RECORDS = ("CHI-demo-P1", "EDU-demo-P1", "HEA-demo-P1", "POL-demo-P1")
 LEO_ADULTS = {"P2": "mother", "P4": "mother_partner", "P5": "mother_partner", "P3": "father"}
@@ -105,10 +104,8 @@ def policy() -> Policy:
 
 
 def _demo_path() -> Path:
-    for path in (DEMO_IN_REPO, DEMO):
-        if path.exists():
-            return path
-    pytest.skip("demo file coventry-2012.jsonl not found")
+    assert DEMO_IN_REPO.exists(), "the demo case ships in src/alarmbell/demo_data"
+    return DEMO_IN_REPO
 
 
 def _relation(ids: list[str]) -> str | None:
