@@ -19,7 +19,6 @@ from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ALARMBELL_SHARED_DIR", REPO.parent / "shared"))
 DEMO_CASE = REPO / "src" / "alarmbell" / "demo_data" / "coventry-2012.jsonl"
 POSTGRES_URL = os.environ.get("ALARMBELL_TEST_POSTGRES_URL")
 

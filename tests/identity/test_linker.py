@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from tests.helpers import person, relationship, write_jsonl
 
 from alarmbell.identity import link_people, person_ids_for_records, relations, resolve
 from alarmbell.identity.names import edit_distance_at_most_one, fold_name
 from alarmbell.ingest.service import ingest_file
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import Person, PersonLink
+from tests.helpers import person, relationship, write_jsonl
 
 
 def _load(engine: Engine, path: Path) -> None:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
-from tests.helpers import event, person, relationship, write_jsonl
 
 from alarmbell.ingest.service import IngestSummary, ingest_file
 from alarmbell.storage.tables import (
@@ -15,6 +14,7 @@ from alarmbell.storage.tables import (
     QuarantinedLine,
     RecordHistory,
 )
+from tests.helpers import event, person, relationship, write_jsonl
 
 
 def _ingest(

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import Engine, inspect, text
-from tests.helpers import event, person, write_jsonl
 from typer.testing import CliRunner
 
 from alarmbell.cli import app
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, schema_revision, upgrade_schema
+from tests.helpers import event, person, write_jsonl
 
 
 def test_migrations_build_every_table_and_are_idempotent(engine: Engine) -> None:

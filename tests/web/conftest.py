@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from starlette.testclient import TestClient
 
 from alarmbell.alerts.service import alerted_people, refresh_alerts
 from alarmbell.identity import link_people
@@ -21,24 +19,13 @@ from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.web.app import create_app
 
-if TYPE_CHECKING:
-    from starlette.testclient import TestClient
-
 REPO = Path(__file__).resolve().parents[2]
-DEMO_NAME = Path("demo") / "coventry-2012.jsonl"
-
-
-def shared_dir() -> Path:
-    """$ALARMBELL_SHARED_DIR, else the shared/ folder beside the repository (as in CI)."""
-    configured = os.environ.get("ALARMBELL_SHARED_DIR")
-    return Path(configured) if configured else REPO.parent / "shared"
+DEMO_CASE = REPO / "src" / "alarmbell" / "demo_data" / "coventry-2012.jsonl"
 
 
 def demo_file() -> Path:
-    path = shared_dir() / DEMO_NAME
-    if not path.is_file():
-        pytest.skip(f"demo case not found at {path} (set ALARMBELL_SHARED_DIR)")
-    return path
+    assert DEMO_CASE.is_file(), "the demo case ships in src/alarmbell/demo_data"
+    return DEMO_CASE
 
 
 @dataclass(frozen=True)
@@ -76,25 +63,15 @@ def demo_app(demo_store: DemoStore) -> Iterator[FastAPI]:
     app.state.engine.dispose()
 
 
-def test_client_class() -> type[TestClient]:
-    """Starlette's TestClient. Starlette now prefers httpx2 and warns, once, on import when only
-    httpx is installed; that one warning is silenced here (it disappears with httpx2)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-        from starlette.testclient import TestClient
-
-    return TestClient
-
-
 @pytest.fixture
 def client(demo_app: FastAPI) -> Iterator[TestClient]:
-    with test_client_class()(demo_app) as test_client:
+    with TestClient(demo_app) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def empty_client(empty_app: FastAPI) -> Iterator[TestClient]:
-    with test_client_class()(empty_app) as test_client:
+    with TestClient(empty_app) as test_client:
         yield test_client
 
 
