@@ -25,17 +25,11 @@ from alarmbell.ingest.service import ingest_file
 from alarmbell.ingest.validate import validate
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
-from alarmbell.storage.dialect import SQLiteDialect
+from alarmbell.storage.dialect import SQLITE_PRAGMAS, SQLiteDialect
 from alarmbell.storage.source_records import COLUMNS, COMMON, DATETIME_COLUMNS, PARTY, TABLES
 
-#: The connection pragmas of alarmbell's SQLite dialect (storage/dialect.py), applied by hand.
-PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=10000",
-    "PRAGMA cache_size=-65536",
-)
+#: alarmbell's SQLite connection pragmas (storage/dialect.py), applied by hand.
+PRAGMAS = ("PRAGMA journal_mode=WAL", *SQLITE_PRAGMAS)
 PARTY_COLUMNS = ("agency", "event_source_id", "person_source_id", "involvement")
 Rows = dict[str, list[tuple[Any, ...]]]
 

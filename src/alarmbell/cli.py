@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from alarmbell.cli_identity import identity_app
 from alarmbell.cli_progress import advance, progress_bar, set_completed, stderr
 from alarmbell.settings import Settings
 
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Manage the case store's schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(identity_app, name="identity")
 
 
 def _settings() -> Settings:
@@ -78,13 +80,21 @@ def _safe_url(settings: Settings) -> str:
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Exchange-format files (.jsonl) to load.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Files to load: exchange-format .jsonl, or an agency format (docs/formats/)."),
+    ],
     agency: Annotated[
         str | None,
         typer.Option(help="Agency sending these files: fills lines without one, rejects others."),
     ] = None,
     format_name: Annotated[
-        str | None, typer.Option("--format", help="Input format, when the file name does not say.")
+        str | None,
+        typer.Option(
+            "--format",
+            help="Input format, when the file name does not say: jsonl, fhir, police-csv, "
+            "school-concerns-csv, school-attendance-csv, cin-xml, cin-csv.",
+        ),
     ] = None,
     link: Annotated[bool, typer.Option(help="Link identities and refresh alerts afterwards.")] = True,
 ) -> None:

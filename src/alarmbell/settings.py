@@ -34,6 +34,27 @@ class Settings(BaseSettings):
         description="Records written per transaction during bulk ingest (each chunk is committed).",
     )
 
+    api_tokens: dict[str, str] = Field(
+        default={},
+        description=(
+            "Bearer tokens for `POST /api/v1/records`, as a JSON object mapping each token to the one "
+            'agency it may send for, e.g. `{"long-random-token": "health"}`. Empty (the default) turns '
+            "the records API off. A stopgap until the security work brings real API credentials."
+        ),
+    )
+
+    @field_validator("api_tokens")
+    @classmethod
+    def _token_agencies(cls, value: dict[str, str]) -> dict[str, str]:
+        from alarmbell.domain.vocabulary import AGENCIES
+
+        for token, agency in value.items():
+            if agency not in AGENCIES:
+                raise ValueError(f"ALARMBELL_API_TOKENS: {agency!r} is not an agency ({', '.join(AGENCIES)})")
+            if len(token) < 16:
+                raise ValueError("ALARMBELL_API_TOKENS: every token must be at least 16 characters")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _supported_backend(cls, value: str) -> str:

@@ -249,6 +249,100 @@ CASES: list[tuple[str, bool, Case]] = [
     ),
     # The deadline has not passed yet at AT: not fired.
     ("concern_not_seen_alone", False, lambda b: b.own("referral", "2011-12-15")),
+    (
+        "repeat_domestic_abuse",
+        True,
+        lambda b: b.household("domestic_incident", "2011-11-01", dash_risk="medium", dash_score=15),
+    ),
+    (
+        "repeat_domestic_abuse",
+        False,
+        lambda b: b.household("domestic_incident", "2011-11-01", dash_risk="medium", dash_score=9),
+    ),
+    (
+        "toxic_trio",
+        True,
+        lambda b: (
+            b.household("domestic_incident", "2010-09-01", relation="mother_partner")
+            .household("mental_health_contact", "2011-03-01")
+            .household("substance_misuse_contact", "2011-10-01", relation="mother_partner")
+        ),
+    ),
+    (
+        "toxic_trio",
+        True,
+        lambda b: b.own("assessment", "2011-05-01", factors=["1B", "3B", "4B"]),
+    ),
+    (
+        "toxic_trio",
+        True,
+        lambda b: b.household("domestic_incident", "2011-02-01").own(
+            "assessment", "2011-05-01", factors=["2B", "4C"]
+        ),
+    ),
+    # Two of the three only, or the third long ago, or the child's own mental health (4A).
+    (
+        "toxic_trio",
+        False,
+        lambda b: b.household("domestic_incident", "2011-02-01").household(
+            "mental_health_contact", "2011-03-01"
+        ),
+    ),
+    (
+        "toxic_trio",
+        False,
+        lambda b: (
+            b.household("substance_misuse_contact", "2009-06-01")
+            .household("domestic_incident", "2011-02-01")
+            .household("mental_health_contact", "2011-03-01")
+        ),
+    ),
+    (
+        "toxic_trio",
+        False,
+        lambda b: b.own("assessment", "2011-05-01", factors=["1B", "3B", "4A"]),
+    ),
+    (
+        "withdrawn_from_education_after_concerns",
+        True,
+        lambda b: b.own("school_concern", "2011-03-01", category="emotional").own(
+            "home_education", "2011-09-01"
+        ),
+    ),
+    (
+        "withdrawn_from_education_after_concerns",
+        True,
+        lambda b: b.own("attendance_concern", "2011-03-01", absence_pct=24).own(
+            "child_missing_education", "2011-06-01"
+        ),
+    ),
+    ("withdrawn_from_education_after_concerns", False, lambda b: b.own("home_education", "2011-09-01")),
+    (
+        "withdrawn_from_education_after_concerns",
+        False,
+        lambda b: b.own("school_concern", "2010-03-01", category="emotional").own(
+            "home_education", "2011-09-01"
+        ),
+    ),
+    (
+        "repeated_family_referrals",
+        True,
+        lambda b: b.own("family_member_report", "2011-03-01", agency="children_social_care").own(
+            "referral", "2011-08-01", from_agency="family"
+        ),
+    ),
+    (
+        "repeated_family_referrals",
+        True,
+        lambda b: b.own("referral", "2011-03-01", referral_source="1A").own(
+            "referral", "2011-08-01", referral_source="1A"
+        ),
+    ),
+    (
+        "repeated_family_referrals",
+        False,
+        lambda b: b.own("family_member_report", "2011-03-01").own("referral", "2011-08-01", from_agency="police"),
+    ),
 ]
 
 

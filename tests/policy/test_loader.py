@@ -42,7 +42,7 @@ def _load(*indicators: dict[str, object]) -> None:
         ({"title": None}, "p.yaml: indicators[3].title: expected non-empty text"),
         (
             {"pattern": {"type": "sometimes"}},
-            "p.yaml: indicators[3].pattern.type: expected one of absence, any_of",
+            "p.yaml: indicators[3].pattern.type: expected one of absence, all_of, any_of",
         ),
         (
             {"pattern": {"type": "count", "match": {"kinds": ["fight"]}}},

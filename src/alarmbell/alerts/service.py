@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from alarmbell.chronology import build_chronology
-from alarmbell.domain.alerts import RaisedAlert
+from alarmbell.domain.alerts import RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity.people import view
 from alarmbell.policy.engine import alert_timeline
@@ -116,6 +116,7 @@ def _store(session: Session, raised: list[RaisedAlert]) -> int:
                 explanation=alert.explanation,
                 policy_version=alert.policy_version,
                 created_at=now,
+                findings=[finding_to_json(f) for f in alert.findings],
             )
         )
         created += 1

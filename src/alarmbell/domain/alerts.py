@@ -54,6 +54,8 @@ class RaisedAlert:
 
     `rules` are the contributing indicator ids, heaviest first; `evidence` the union of their
     record keys. `policy_version` ties the alert to the exact policy files that produced it.
+    `findings` keeps, per indicator, its weight at the moment of the alert and the records
+    that fed it, so a page or a review can say "this event fed this indicator".
     """
 
     person_id: int
@@ -66,3 +68,17 @@ class RaisedAlert:
     previous_level: AlertLevel = AlertLevel.GREEN
     score: float = 0.0
     routes: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+def finding_to_json(finding: Finding) -> dict[str, object]:
+    """A finding as plain JSON (stored on the alert row and printed by replay)."""
+    return {
+        "indicator": finding.indicator_id,
+        "title": finding.title,
+        "weight": finding.weight,
+        "base_weight": finding.base_weight,
+        "evidence": [list(key) for key in finding.evidence],
+        "explanation": finding.explanation,
+        "last_seen": finding.last_seen.isoformat(),
+    }

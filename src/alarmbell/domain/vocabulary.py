@@ -83,6 +83,8 @@ EVENT_KINDS: Final[dict[str, str]] = {
     "probation_contact": "any",
     "address_move": "any",
     "other": "any",
+    # derived by alarmbell (identity.households), though an agency may also record it
+    "new_adult_in_household": "any",
 }
 
 RELATIONSHIP_KINDS: Final[tuple[str, ...]] = (

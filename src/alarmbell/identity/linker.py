@@ -3,19 +3,27 @@
 Existing links are never rewritten: new records join existing people, and a record that
 proves two people are one merges them into the older id (the other id is kept, marked
 `merged_into`, so every reference to it still resolves).
+
+Order of evidence: human decisions (accepted pairs always link, rejected pairs never do), then
+the deterministic rules, then the probabilistic model (Splink), which only scores pairs touching
+a new record, never overrides a refusal, and sends uncertain pairs to the review queue.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alarmbell.identity.rules import LinkCandidate, conflict, exact_keys, near_key, near_match
+from alarmbell.identity.clusters import Clusters
+from alarmbell.identity.features import RawPerson
+from alarmbell.identity.merges import merge_people
+from alarmbell.identity.model import TrainedModel
+from alarmbell.identity.rules import LinkCandidate, exact_keys, near_key, near_match
 from alarmbell.storage.tables import Person, PersonLink, PersonRecordRow
 
 DECIDED_BY = "alarmbell deterministic rules v1"
@@ -28,48 +36,13 @@ class LinkSummary:
     people_created: int = 0
     people_merged: int = 0
     conflicts: list[str] = field(default_factory=list)
+    probabilistic_links: int = 0
+    review_queued: int = 0
+    invalid_identifiers: list[str] = field(default_factory=list)
+    model_version: str | None = None
 
 
-class _Clusters:
-    """Union-find over record ids that refuses unions joining different NHS numbers or UPNs."""
-
-    def __init__(self, candidates: Iterable[LinkCandidate]) -> None:
-        self.parent: dict[int, int] = {}
-        self.nhs: dict[int, frozenset[str]] = {}
-        self.upn: dict[int, frozenset[str]] = {}
-        for c in candidates:
-            self.parent[c.record_id] = c.record_id
-            self.nhs[c.record_id] = frozenset({c.nhs}) if c.nhs else frozenset()
-            self.upn[c.record_id] = frozenset({c.upn}) if c.upn else frozenset()
-
-    def find(self, item: int) -> int:
-        root = item
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[item] != root:
-            self.parent[item], item = root, self.parent[item]
-        return root
-
-    def union(self, a: int, b: int, *, force: bool = False) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return True
-        if not force and (conflict(self.nhs[ra], self.nhs[rb]) or conflict(self.upn[ra], self.upn[rb])):
-            return False
-        keep, drop = (ra, rb) if ra < rb else (rb, ra)
-        self.parent[drop] = keep
-        self.nhs[keep] |= self.nhs.pop(drop)
-        self.upn[keep] |= self.upn.pop(drop)
-        return True
-
-    def groups(self) -> dict[int, list[int]]:
-        out: dict[int, list[int]] = defaultdict(list)
-        for item in self.parent:
-            out[self.find(item)].append(item)
-        return out
-
-
-def load_candidates(session: Session) -> list[LinkCandidate]:
+def load_records(session: Session) -> list[RawPerson]:
     table = PersonRecordRow.__table__
     rows = session.execute(
         select(
@@ -83,23 +56,29 @@ def load_candidates(session: Session) -> list[LinkCandidate]:
             table.c.postcode,
             table.c.nhs_number,
             table.c.upn,
+            table.c.role_hint,
         ).order_by(table.c.id)
     )
-    return [
-        LinkCandidate.build(
-            r.id,
-            r.agency,
-            r.source_id,
-            given_name=r.given_name,
-            family_name=r.family_name,
-            dob=r.dob,
-            sex=r.sex,
-            postcode=r.postcode,
-            nhs_number=r.nhs_number,
-            upn=r.upn,
-        )
-        for r in rows
-    ]
+    return [RawPerson(*row) for row in rows]
+
+
+def candidate(record: RawPerson) -> LinkCandidate:
+    return LinkCandidate.build(
+        record.record_id,
+        record.agency,
+        record.source_id,
+        given_name=record.given_name,
+        family_name=record.family_name,
+        dob=record.dob,
+        sex=record.sex,
+        postcode=record.postcode,
+        nhs_number=record.nhs_number,
+        upn=record.upn,
+    )
+
+
+def load_candidates(session: Session) -> list[LinkCandidate]:
+    return [candidate(r) for r in load_records(session)]
 
 
 def active_links(session: Session) -> dict[int, int]:
@@ -108,30 +87,120 @@ def active_links(session: Session) -> dict[int, int]:
     return {record_id: person_id for record_id, person_id in session.execute(query)}
 
 
-def link_people(session: Session, *, decided_by: str = DECIDED_BY) -> LinkSummary:
-    """Link every unlinked source person record. The caller owns the transaction."""
-    candidates = load_candidates(session)
+def link_people(
+    session: Session,
+    *,
+    decided_by: str = DECIDED_BY,
+    probabilistic: bool = True,
+    model: TrainedModel | None = None,
+    engine: str = "duckdb",
+    spark: Any = None,
+) -> LinkSummary:
+    """Link every unlinked source person record. The caller owns the transaction.
+
+    `probabilistic=False` runs the deterministic rules alone; `model` defaults to the store's
+    active model (see `identity train`), else the one shipped with the package.
+    """
+    from alarmbell.identity.review import decision_pairs
+
+    records = load_records(session)
+    candidates = [candidate(r) for r in records]
     linked = active_links(session)
     summary = LinkSummary(records=len(candidates))
     if all(c.record_id in linked for c in candidates):
         return summary
-    clusters = _Clusters(candidates)
-    reasons: dict[int, str] = {}
+    accepted, rejected = decision_pairs(session)
+    clusters = Clusters(candidates, cannot_link=rejected)
+    plan = _Plan()
     by_id = {c.record_id: c for c in candidates}
     _join_existing_people(clusters, linked)
-    _apply_exact_rules(clusters, candidates, by_id, reasons, summary)
-    _apply_near_rule(clusters, candidates, reasons)
-    _assign(session, clusters.groups(), linked, reasons, by_id, decided_by, summary)
+    _apply_accepted(clusters, accepted, plan.reasons)
+    _apply_exact_rules(clusters, candidates, by_id, plan.reasons, summary)
+    _apply_near_rule(clusters, candidates, plan.reasons)
+    review: list[Any] = []
+    if probabilistic:
+        model = model or _active_model(session)
+        summary.model_version = model.version
+        review = _apply_probabilistic(clusters, records, linked, by_id, plan, model, summary, engine, spark)
+    _assign(session, clusters.groups(), linked, plan, by_id, decided_by, summary)
+    if probabilistic and model is not None:
+        _queue_for_review(session, review, model, summary)
     return summary
 
 
-def _join_existing_people(clusters: _Clusters, linked: dict[int, int]) -> None:
+@dataclass
+class _Plan:
+    """Why each record joins its person, and for model links with what probability and by whom."""
+
+    reasons: dict[int, str] = field(default_factory=dict)
+    probability: dict[int, float] = field(default_factory=dict)
+    decided_by: dict[int, str] = field(default_factory=dict)
+
+
+def _active_model(session: Session) -> TrainedModel:
+    from alarmbell.identity.modelstore import active_model
+
+    return active_model(session)
+
+
+def _apply_accepted(clusters: Clusters, accepted: list[tuple[int, int]], reasons: dict[int, str]) -> None:
+    for a, b in accepted:
+        if a in clusters.parent and b in clusters.parent and clusters.find(a) != clusters.find(b):
+            clusters.union(a, b, force=True)
+            reasons.setdefault(b, "review_accept: a reviewer decided these records are one person")
+            reasons.setdefault(a, "review_accept: a reviewer decided these records are one person")
+
+
+def _apply_probabilistic(
+    clusters: Clusters,
+    records: list[RawPerson],
+    linked: dict[int, int],
+    by_id: dict[int, LinkCandidate],
+    plan: _Plan,
+    model: TrainedModel,
+    summary: LinkSummary,
+    engine: str,
+    spark: Any,
+) -> list[Any]:
+    """Score pairs touching new records, link the upper band best-first, return the review list."""
+    from alarmbell.identity.probabilistic import apply_edges, score
+
+    new = [r for r in records if r.record_id not in linked]
+    old = [r for r in records if r.record_id in linked]
+    edges, invalid = score(new, old, model, engine=engine, spark=spark)  # type: ignore[arg-type]
+    summary.invalid_identifiers.extend(invalid)
+    applied = apply_edges(clusters, edges)
+    for edge in applied.linked:
+        a, b = edge.key
+        text = (
+            f"splink: match probability {edge.pair.probability:.4f} "
+            f"(weight {edge.pair.match_weight:.1f} bits), model {model.version}, with"
+        )
+        for member, other in ((a, b), (b, a)):
+            if member not in plan.reasons and member not in linked:
+                plan.reasons[member] = f"{text} {_describe(by_id[other])}"
+                plan.probability[member] = edge.pair.probability
+                plan.decided_by[member] = model.decided_by
+        summary.probabilistic_links += 1
+    return applied.review
+
+
+def _queue_for_review(session: Session, review: list[Any], model: TrainedModel, summary: LinkSummary) -> None:
+    from alarmbell.identity.review import close_resolved, enqueue
+
+    summary.review_queued = enqueue(session, review, model)
+    close_resolved(session)
+
+
+def _join_existing_people(clusters: Clusters, linked: dict[int, int]) -> None:
     first_of: dict[int, int] = {}
     for record_id, person_id in linked.items():
         if person_id in first_of:
             clusters.union(first_of[person_id], record_id, force=True)
         else:
             first_of[person_id] = record_id
+    for record_id in first_of.values():
+        clusters.anchor(record_id)
 
 
 def _describe(c: LinkCandidate) -> str:
@@ -139,7 +208,7 @@ def _describe(c: LinkCandidate) -> str:
 
 
 def _apply_exact_rules(
-    clusters: _Clusters,
+    clusters: Clusters,
     candidates: list[LinkCandidate],
     by_id: dict[int, LinkCandidate],
     reasons: dict[int, str],
@@ -156,19 +225,25 @@ def _apply_exact_rules(
             anchor = first.setdefault((method, key), candidate.record_id)
             if anchor == candidate.record_id:
                 continue
-            if clusters.union(anchor, candidate.record_id):
+            refused = clusters.why_not(anchor, candidate.record_id)
+            if refused is None and clusters.union(anchor, candidate.record_id):
                 reasons.setdefault(
                     candidate.record_id, f"{method}: {labels[method]} as {_describe(by_id[anchor])}"
                 )
                 reasons.setdefault(anchor, f"{method}: {labels[method]} as {_describe(candidate)}")
             else:
+                held = (
+                    "hold different NHS numbers or UPNs"
+                    if refused and refused.startswith("different valid")
+                    else refused
+                )
                 summary.conflicts.append(
                     f"{_describe(candidate)} and {_describe(by_id[anchor])} share a {labels[method]} "
-                    "but hold different NHS numbers or UPNs: left apart for review"
+                    f"but {held}: left apart for review"
                 )
 
 
-def _apply_near_rule(clusters: _Clusters, candidates: list[LinkCandidate], reasons: dict[int, str]) -> None:
+def _apply_near_rule(clusters: Clusters, candidates: list[LinkCandidate], reasons: dict[int, str]) -> None:
     blocks: dict[str, list[LinkCandidate]] = defaultdict(list)
     for candidate in candidates:
         key = near_key(candidate)
@@ -191,7 +266,7 @@ def _assign(
     session: Session,
     groups: dict[int, list[int]],
     linked: dict[int, int],
-    reasons: dict[int, str],
+    plan: _Plan,
     by_id: dict[int, LinkCandidate],
     decided_by: str,
     summary: LinkSummary,
@@ -211,11 +286,9 @@ def _assign(
             survivor = person.id
             summary.people_created += 1
         for member in members:
-            if member in linked and linked[member] == survivor:
-                continue
             if member in linked:
-                continue  # moved by _merge
-            reason = reasons.get(member, "new_person: no other record matched")
+                continue  # already linked to the survivor, or moved there by _merge
+            reason = plan.reasons.get(member, "new_person: no other record matched")
             method = reason.split(":", 1)[0]
             session.add(
                 PersonLink(
@@ -223,8 +296,8 @@ def _assign(
                     person_id=survivor,
                     method=method,
                     evidence=reason,
-                    probability=None,
-                    decided_by=decided_by,
+                    probability=plan.probability.get(member),
+                    decided_by=plan.decided_by.get(member, decided_by),
                     created_at=now,
                 )
             )
@@ -234,21 +307,30 @@ def _assign(
 
 def _merge(session: Session, source: int, target: int, *, now: datetime, decided_by: str) -> None:
     """Move every active link of person `source` to `target`, keeping the old links as history."""
-    links = session.scalars(
-        select(PersonLink).where(PersonLink.person_id == source, PersonLink.ended_at.is_(None))
-    ).all()
-    for link in links:
-        link.ended_at = now
-        link.ended_reason = f"person {source} merged into person {target}"
-        session.add(
-            PersonLink(
-                person_record_id=link.person_record_id,
-                person_id=target,
-                method="merge",
-                evidence=f"merged: a new record matched both person {source} and person {target}",
-                probability=link.probability,
-                decided_by=decided_by,
-                created_at=now,
-            )
-        )
-    session.execute(update(Person).where(Person.id == source).values(merged_into=target))
+    evidence = f"merged: a new record matched both person {source} and person {target}"
+    merge_people(session, source, target, decided_by=decided_by, evidence=evidence, now=now)
+
+
+def cluster_population(
+    records: list[RawPerson], model: TrainedModel | None, *, edges: list[Any] | None = None
+) -> tuple[dict[int, list[int]], Any]:
+    """The same steps as `link_people` on records held in memory, with nothing stored.
+
+    For benchmarks and threshold choice: what is measured is what runs. Returns the groups
+    (root -> record ids) and the probabilistic step's result (links made, pairs for review).
+    """
+    from alarmbell.identity.features import build_features
+    from alarmbell.identity.probabilistic import apply_edges, score_all
+
+    candidates = [candidate(r) for r in records]
+    clusters = Clusters(candidates)
+    reasons: dict[int, str] = {}
+    by_id = {c.record_id: c for c in candidates}
+    _apply_exact_rules(clusters, candidates, by_id, reasons, LinkSummary())
+    _apply_near_rule(clusters, candidates, reasons)
+    applied = None
+    if model is not None:
+        if edges is None:
+            edges = score_all(build_features(records), model)
+        applied = apply_edges(clusters, edges)
+    return clusters.groups(), applied

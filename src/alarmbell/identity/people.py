@@ -143,3 +143,21 @@ def household_adults(session: Session, person_id: int) -> dict[int, str]:
         if relation.kind in HOUSEHOLD_ADULT_KINDS:
             adults.setdefault(relation.other, relation.kind)
     return adults
+
+
+def link_history(session: Session, person_id: int) -> list[str]:
+    """Every link this person has held, oldest first, ended ones included: the audit of identity."""
+    query = (
+        select(PersonLink, PersonRecordRow.agency, PersonRecordRow.source_id)
+        .join(PersonRecordRow, PersonRecordRow.id == PersonLink.person_record_id)
+        .where(PersonLink.person_id == person_id)
+        .order_by(PersonLink.created_at, PersonLink.id)
+    )
+    lines = []
+    for link, agency, source_id in session.execute(query):
+        state = f"ended {link.ended_at:%Y-%m-%d %H:%M} ({link.ended_reason})" if link.ended_at else "active"
+        lines.append(
+            f"{link.created_at:%Y-%m-%d %H:%M}  {agency}:{source_id}  {link.method}  by {link.decided_by}  "
+            f"[{state}]  {link.evidence or ''}"
+        )
+    return lines

@@ -94,15 +94,23 @@ class AdapterRegistry:
                 known = ", ".join(sorted(self.adapters))
                 raise LookupError(f"unknown format {format_name!r}; known formats: {known}")
             return self.adapters[format_name]
-        suffix = "".join(path.suffixes[-1:]).lower()
-        for adapter in self.adapters.values():
-            if suffix in adapter.suffixes:
-                return adapter
+        adapter = self._by_ending(path.name.lower())
+        if adapter is not None:
+            return adapter
         known = ", ".join(s for a in self.adapters.values() for s in a.suffixes)
         raise LookupError(
             f"{path}: cannot tell the format from the file name (known endings: {known}); "
             "name the format with --format"
         )
+
+    def _by_ending(self, name: str) -> Adapter | None:
+        """The adapter with the longest matching ending, so `x.police.csv` beats a bare `.csv`."""
+        best: tuple[int, Adapter | None] = (0, None)
+        for adapter in self.adapters.values():
+            for suffix in adapter.suffixes:
+                if name.endswith(suffix) and len(suffix) > best[0]:
+                    best = (len(suffix), adapter)
+        return best[1]
 
 
 ProgressCallback = Callable[[int], None]

@@ -47,11 +47,16 @@ def person_schema() -> dict[str, Any]:
             "nhs_number": {"type": "string", "pattern": r"^\d{3} ?\d{3} ?\d{4}$"},
             "upn": {"type": "string", "pattern": r"^[A-Za-z]\d{11}[0-9A-Za-z]$"},
             "role_hint": {"enum": list(ROLE_HINTS)},
+            "names_withheld": {
+                "type": "boolean",
+                "description": "true when the sender holds no names (statistical returns: the CIN census)",
+            },
         },
         "anyOf": [
             {"required": ["given_name", "family_name"]},
             {"required": ["nhs_number"]},
             {"required": ["upn"]},
+            {"required": ["names_withheld"], "properties": {"names_withheld": {"const": True}}},
         ],
         "additionalProperties": True,
     }

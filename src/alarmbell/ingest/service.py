@@ -16,6 +16,7 @@ from queue import Empty, Queue
 from sqlalchemy import Connection, Engine, insert, update
 
 from alarmbell.ingest.base import (
+    Adapter,
     AdapterRegistry,
     ParsedLine,
     RejectedLine,
@@ -24,6 +25,7 @@ from alarmbell.ingest.base import (
     Warning_,
 )
 from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines
+from alarmbell.storage.dialect import dialect_of_engine
 from alarmbell.storage.source_records import (
     ChunkOutcome,
     existing_people,
@@ -39,7 +41,28 @@ Reporter = Callable[[str], None]
 def default_registry() -> AdapterRegistry:
     registry = AdapterRegistry()
     registry.register(JsonLinesAdapter())
+    for adapter in agency_format_adapters():
+        registry.register(adapter)
     return registry
+
+
+def agency_format_adapters() -> list[Adapter]:
+    """The agency formats (docs/formats/); imported when a registry is built, not with this module."""
+    from alarmbell.ingest.cin_csv import CinCsvAdapter
+    from alarmbell.ingest.cin_xml import CinXmlAdapter
+    from alarmbell.ingest.fhir import FhirBundleAdapter
+    from alarmbell.ingest.police_csv import PoliceCsvAdapter
+    from alarmbell.ingest.school_attendance import SchoolAttendanceAdapter
+    from alarmbell.ingest.school_concerns import SchoolConcernsAdapter
+
+    return [
+        FhirBundleAdapter(),
+        PoliceCsvAdapter(),
+        SchoolConcernsAdapter(),
+        SchoolAttendanceAdapter(),
+        CinXmlAdapter(),
+        CinCsvAdapter(),
+    ]
 
 
 @dataclass
@@ -147,7 +170,7 @@ def ingest_parsed(
     summary.batch_id = _open_batch(engine, source, agency)
     unresolved = _Unresolved()
     chunk = _Chunk()
-    for item in read_ahead(parsed):
+    for item in read_ahead(parsed) if dialect_of_engine(engine).read_ahead else parsed:
         if isinstance(item, Warning_):
             summary.warnings += 1
             say(f"{source}:{item.line_no}: {item.field}: warning: {item.problem}")

@@ -33,6 +33,7 @@ _NHS = re.compile(r"^\d{10}$")
 _UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")
 MAX_ID = 200
+_JUST_STR = {str}
 
 
 def content_hash(obj: dict[str, Any]) -> str:
@@ -58,6 +59,24 @@ def _string(obj: dict[str, Any], name: str, *, required: bool, limit: int = 1000
     return value
 
 
+def _required(obj: dict[str, Any], name: str, limit: int) -> str:
+    """_string(required=True), with the common valid case decided without a call."""
+    value = obj.get(name)
+    if type(value) is str and 0 < len(value) <= limit and not value[0].isspace():
+        return value
+    checked = _string(obj, name, required=True, limit=limit)
+    assert checked is not None
+    return checked
+
+
+def _optional(obj: dict[str, Any], name: str, limit: int = 1000) -> str | None:
+    """_string(required=False), with the common valid cases decided without a call."""
+    value = obj.get(name)
+    if value is None or (type(value) is str and len(value) <= limit):
+        return value
+    return _string(obj, name, required=False, limit=limit)
+
+
 def _choice(obj: dict[str, Any], name: str, allowed: tuple[str, ...] | frozenset[str]) -> str | None:
     value = obj.get(name)
     if value is None:
@@ -69,6 +88,8 @@ def _choice(obj: dict[str, Any], name: str, allowed: tuple[str, ...] | frozenset
 
 def _id_list(obj: dict[str, Any], name: str, *, required: bool) -> list[str]:
     value = obj.get(name)
+    if type(value) is list and value and "" not in value and set(map(type, value)) == _JUST_STR:
+        return value  # the common case: a non-empty list of non-empty strings
     if value is None:
         if required:
             raise FieldError(name, "missing", "a list of person source_ids")
@@ -101,8 +122,7 @@ def validate(obj: Any, *, line_no: int, agency_override: str | None, warnings: l
             raise FieldError("agency", f"{agency!r} does not match --agency {agency_override}")
     if agency not in _AGENCY_SET:
         raise FieldError("agency", f"{agency!r}" if agency else "missing", _listing(_AGENCY_SET))
-    source_id = _string(obj, "source_id", required=True, limit=MAX_ID)
-    assert source_id is not None
+    source_id = _required(obj, "source_id", MAX_ID)
     if record_type == "event":
         row, parties = _event_row(obj)
     elif record_type == "person":
@@ -115,10 +135,10 @@ def validate(obj: Any, *, line_no: int, agency_override: str | None, warnings: l
 
 
 def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> dict[str, Any]:
-    given = _string(obj, "given_name", required=False, limit=200)
-    family = _string(obj, "family_name", required=False, limit=200)
-    nhs = _string(obj, "nhs_number", required=False, limit=20)
-    upn = _string(obj, "upn", required=False, limit=20)
+    given = _optional(obj, "given_name", 200)
+    family = _optional(obj, "family_name", 200)
+    nhs = _optional(obj, "nhs_number", 20)
+    upn = _optional(obj, "upn", 20)
     if nhs is not None:
         nhs = nhs.replace(" ", "")
         if not _NHS.match(nhs):
@@ -137,19 +157,23 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
             warnings.append(
                 Warning_(line_no, "upn", f"{upn} fails the check letter; kept but never matched on")
             )
-    if not ((given and family) or nhs or upn):
+    if not ((given and family) or nhs or upn or obj.get("names_withheld") is True):
         missing = "given_name" if not given else "family_name"
-        raise FieldError(missing, "missing", "given_name and family_name, unless nhs_number or upn is given")
+        raise FieldError(
+            missing,
+            "missing",
+            "given_name and family_name, unless nhs_number or upn is given or names_withheld is true",
+        )
     other_names = obj.get("other_names")
     if other_names is not None and not (
         isinstance(other_names, list) and all(isinstance(n, str) for n in other_names)
     ):
         raise FieldError("other_names", f"{other_names!r}", "a list of strings")
-    dob = _string(obj, "dob", required=False, limit=10)
+    dob = _optional(obj, "dob", 10)
     if dob is not None and not is_partial_dob(dob):
         raise FieldError("dob", f"{dob!r}", "YYYY-MM-DD, YYYY-MM or YYYY")
-    postcode = _string(obj, "postcode", required=False, limit=12)
-    _string(obj, "address", required=False)
+    postcode = _optional(obj, "postcode", 12)
+    _optional(obj, "address")
     return {
         "given_name": given,
         "family_name": family,
@@ -163,8 +187,8 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
 
 
 def _relationship_row(obj: dict[str, Any]) -> dict[str, Any]:
-    from_id = _string(obj, "from", required=True, limit=MAX_ID)
-    to_id = _string(obj, "to", required=True, limit=MAX_ID)
+    from_id = _required(obj, "from", MAX_ID)
+    to_id = _required(obj, "to", MAX_ID)
     kind = obj.get("kind")
     if kind not in _REL_SET:
         raise FieldError("kind", f"{kind!r}" if kind else "missing", _listing(_REL_SET))
@@ -193,13 +217,12 @@ def _event_row(obj: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, st
             f"{kind!r}" if kind else "missing",
             "an event kind from the vocabulary (docs/exchange-format.md)",
         )
-    occurred_raw = _string(obj, "occurred_at", required=True, limit=40)
-    assert occurred_raw is not None
+    occurred_raw = _required(obj, "occurred_at", 40)
     try:
         occurred = _moment(occurred_raw)
     except ValueError as error:
         raise FieldError("occurred_at", str(error)) from None
-    recorded_raw = _string(obj, "recorded_at", required=False, limit=40)
+    recorded_raw = _optional(obj, "recorded_at", 40)
     try:
         recorded = _moment(recorded_raw) if recorded_raw else occurred
     except ValueError as error:
@@ -211,7 +234,12 @@ def _event_row(obj: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, st
         raise FieldError("attrs", f"{type(attrs).__name__}", "a JSON object")
     _optional_text(obj, "text", 100_000)
     _optional_text(obj, "author", 1000)
-    parties = tuple((s, "subject") for s in dict.fromkeys(subjects)) + tuple(
+    return {"kind": kind, "occurred_at": occurred, "recorded_at": recorded}, _parties(subjects, others)
+
+
+def _parties(subjects: list[str], others: list[str]) -> tuple[tuple[str, str], ...]:
+    if len(subjects) == 1 and not others:  # most events: one subject, nobody else
+        return ((subjects[0], "subject"),)
+    return tuple((s, "subject") for s in dict.fromkeys(subjects)) + tuple(
         (o, "other") for o in dict.fromkeys(others) if o not in subjects
     )
-    return {"kind": kind, "occurred_at": occurred, "recorded_at": recorded}, parties

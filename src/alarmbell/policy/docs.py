@@ -16,6 +16,7 @@ from alarmbell.policy.loader import default_policy
 from alarmbell.policy.model import (
     AbsencePattern,
     AgenciesPattern,
+    AllOfPattern,
     Condition,
     CoOccurrencePattern,
     CountPattern,
@@ -90,6 +91,8 @@ def describe_pattern(p: Pattern) -> str:
         )
     if isinstance(p, TrendPattern):
         return f"`{p.attr}` fell by {p.falls_by:g} or more across {describe_match(p.match)}"
+    if isinstance(p, AllOfPattern):
+        return "all of: " + "; ".join(f"({describe_pattern(s)})" for s in p.patterns)
     return "any of: " + "; ".join(f"({describe_pattern(s)})" for s in p.patterns)
 
 
@@ -163,7 +166,8 @@ Pattern types: `count` (at least N matching events, optionally within a span),
 `distinct_agencies` (N different agencies, optionally within a span), `co_occurrence`
 (an `event` with a `context` event `within` a time `before`/`after`/`either`, voided by an
 `ended_by` event in between), `absence` (a `trigger` with no `expected` event `within` a
-time after it), `trend` (a numeric `attr` falling by `falls_by`), `any_of` (`patterns`).
+time after it), `trend` (a numeric `attr` falling by `falls_by`), `any_of` (`patterns`: fires
+when any fires) and `all_of` (`patterns`: fires only when every one fires in the window).
 A selector has `kinds` (event kinds; empty means any), `whose` (`own`, `household`, `any`),
 `involvement` (`subject`, `other`, `any`), `age_under` (a duration) and `where`: a list of
 conditions `{{attr: name, <op>: value}}` with op one of `equals`, `in`, `is_true`,

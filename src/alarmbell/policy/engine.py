@@ -21,12 +21,13 @@ from itertools import groupby
 from alarmbell.domain.alerts import Assessment, Finding, RaisedAlert
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
 from alarmbell.domain.timeparse import age_in_years
-from alarmbell.domain.vocabulary import AlertLevel
+from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
 from alarmbell.policy.explain import explain, finding_sentence
 from alarmbell.policy.hits import Hit
 from alarmbell.policy.model import (
     AbsencePattern,
     AgenciesPattern,
+    AllOfPattern,
     AnyOfPattern,
     CoOccurrencePattern,
     CountPattern,
@@ -34,6 +35,7 @@ from alarmbell.policy.model import (
     Match,
     Pattern,
     Policy,
+    Selector,
     TrendPattern,
 )
 
@@ -65,28 +67,111 @@ class _MatchList:
         return bisect_left(self.times, moment)
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A policy's selectors indexed by event kind, built once per policy.
+
+    Testing each entry only against the selectors that name its kind (or no kind) is what
+    keeps evaluating a long chronology cheap. `reach` bounds how long after it happened an
+    entry can still make any indicator fire (the longest window); `lookback` bounds how far
+    back from the moment of assessment any entry can matter at all (window plus the longest
+    co-occurrence reach), so older entries need not be indexed to assess one moment.
+    """
+
+    matches: tuple[Match, ...]
+    by_kind: dict[str, tuple[tuple[int, tuple[Selector, ...]], ...]]
+    any_kind: tuple[tuple[int, tuple[Selector, ...]], ...]
+    reach: timedelta
+    lookback: timedelta
+    indicator_matches: tuple[tuple[int, ...], ...]
+
+
+_COMPILED: dict[int, tuple[Policy, _Compiled]] = {}
+
+
+def _compiled(policy: Policy) -> _Compiled:
+    cached = _COMPILED.get(id(policy))
+    if cached is not None and cached[0] is policy:
+        return cached[1]
+    compiled = _compile(policy)
+    if len(_COMPILED) > 32:
+        _COMPILED.clear()
+    _COMPILED[id(policy)] = (policy, compiled)
+    return compiled
+
+
+def _compile(policy: Policy) -> _Compiled:
+    index: dict[Match, int] = {}
+    per_indicator: list[tuple[int, ...]] = []
+    for indicator in policy.indicators:
+        used = [index.setdefault(m, len(index)) for m in _pattern_matches(indicator.pattern)]
+        per_indicator.append(tuple(sorted(set(used))))
+    matches = tuple(index)
+    kinds = {k for m in matches for s in m for k in s.kinds} | set(EVENT_KINDS)
+    by_kind = {kind: _selectors_for(matches, kind) for kind in kinds}
+    windows = [i.window for i in policy.indicators] or [timedelta(0)]
+    extra = [_pattern_lookback(i.pattern) + i.window for i in policy.indicators] or [timedelta(0)]
+    return _Compiled(
+        matches=matches,
+        by_kind=by_kind,
+        any_kind=_selectors_for(matches, None),
+        reach=max(windows),
+        lookback=max(extra),
+        indicator_matches=tuple(per_indicator),
+    )
+
+
+def _selectors_for(matches: tuple[Match, ...], kind: str | None) -> tuple[tuple[int, tuple[Selector, ...]], ...]:
+    out = []
+    for i, match in enumerate(matches):
+        selectors = tuple(s for s in match if not s.kinds or (kind is not None and kind in s.kinds))
+        if selectors:
+            out.append((i, selectors))
+    return tuple(out)
+
+
+def _pattern_lookback(pattern: Pattern) -> timedelta:
+    """How far before the window's start a pattern may look (co-occurrence contexts)."""
+    if isinstance(pattern, AnyOfPattern | AllOfPattern):
+        return max(_pattern_lookback(p) for p in pattern.patterns)
+    if isinstance(pattern, CoOccurrencePattern) and pattern.when != "after":
+        return pattern.within
+    return timedelta(0)
+
+
 class _Known:
     """What is known so far about one child, indexed by every `Match` the policy uses."""
 
     def __init__(self, policy: Policy, chronology: Chronology) -> None:
         self._dob = chronology.dob
-        matches: dict[Match, _MatchList] = {}
-        for indicator in policy.indicators:
-            for match in _pattern_matches(indicator.pattern):
-                matches.setdefault(match, _MatchList())
-        self._lists = matches
+        self._compiled = _compiled(policy)
+        self._lists = [_MatchList() for _ in self._compiled.matches]
+        self._by_match = dict(zip(self._compiled.matches, self._lists, strict=True))
+        #: The latest occurred_at of any entry that matched some selector (None: none yet).
+        self.latest: datetime | None = None
 
     def add(self, entry: ChronologyEntry) -> None:
-        for match, found in self._lists.items():
-            if any(selector.matches(entry, self._dob) for selector in match):
-                found.add(entry)
+        compiled = self._compiled
+        candidates = compiled.by_kind.get(entry.kind, compiled.any_kind)
+        for i, selectors in candidates:
+            if any(selector.matches(entry, self._dob) for selector in selectors):
+                self._lists[i].add(entry)
+                if self.latest is None or entry.occurred_at > self.latest:
+                    self.latest = entry.occurred_at
+
+    def quiet_at(self, at: datetime) -> bool:
+        """True when nothing known can make any indicator fire at `at` (all too old, or none)."""
+        return self.latest is None or at > self.latest + self._compiled.reach
+
+    def could_fire(self, indicator_index: int) -> bool:
+        return any(self._lists[i].times for i in self._compiled.indicator_matches[indicator_index])
 
     def __getitem__(self, match: Match) -> _MatchList:
-        return self._lists[match]
+        return self._by_match[match]
 
 
 def _pattern_matches(pattern: Pattern) -> Iterator[Match]:
-    if isinstance(pattern, AnyOfPattern):
+    if isinstance(pattern, AnyOfPattern | AllOfPattern):
         for sub in pattern.patterns:
             yield from _pattern_matches(sub)
     elif isinstance(pattern, CoOccurrencePattern):
@@ -214,6 +299,16 @@ def _any_of(p: AnyOfPattern, known: _Known, at: datetime, start: datetime) -> Hi
     return Hit.merge(hits)
 
 
+def _all_of(p: AllOfPattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+    hits: list[Hit] = []
+    for sub in p.patterns:
+        hit = _evaluate_pattern(sub, known, at, start)
+        if hit is None:
+            return None
+        hits.append(hit)
+    return Hit.merge(hits)
+
+
 def _evaluate_pattern(p: Pattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
     if isinstance(p, CountPattern):
         return _count(p, known, at, start)
@@ -225,6 +320,8 @@ def _evaluate_pattern(p: Pattern, known: _Known, at: datetime, start: datetime) 
         return _absence(p, known, at, start)
     if isinstance(p, TrendPattern):
         return _trend(p, known, at, start)
+    if isinstance(p, AllOfPattern):
+        return _all_of(p, known, at, start)
     return _any_of(p, known, at, start)
 
 
@@ -256,7 +353,9 @@ def decayed_weight(weight: float, half_life: timedelta | None, age: timedelta) -
 
 def _score(policy: Policy, known: _Known, at: datetime) -> _Scored:
     fired: list[_Fired] = []
-    for indicator in policy.indicators:
+    for index, indicator in enumerate(policy.indicators):
+        if not known.could_fire(index):
+            continue
         hit = _evaluate_pattern(indicator.pattern, known, at, at - indicator.window)
         if hit is not None:
             weight = decayed_weight(indicator.weight, indicator.half_life, at - hit.anchor)
@@ -317,38 +416,66 @@ def evaluate(policy: Policy, chronology: Chronology, at: datetime) -> Assessment
 
     A person who is not a child at `at` gets an empty green assessment: the policy is about
     children's safety, and adults' events reach it through their children's chronologies.
+    Entries too old to matter to any indicator at `at` are not even indexed.
     """
     known = _Known(policy, chronology)
     if is_child_at(chronology, at):
+        oldest = at - _compiled(policy).lookback
         for entry in chronology.entries:
-            if entry.recorded_at <= at:
+            if entry.recorded_at <= at and entry.occurred_at >= oldest:
                 known.add(entry)
         scored = _score(policy, known, at)
     else:
-        scored = _Scored(at=at, fired=(), score=0.0, level=AlertLevel.GREEN)
+        scored = _quiet(at)
     return _assessment(policy, chronology, scored)
 
 
-def alert_timeline(policy: Policy, chronology: Chronology) -> list[RaisedAlert]:
+def _quiet(at: datetime) -> _Scored:
+    return _Scored(at=at, fired=(), score=0.0, level=AlertLevel.GREEN)
+
+
+def alert_timeline(
+    policy: Policy, chronology: Chronology, *, since: datetime | None = None
+) -> list[RaisedAlert]:
     """Replay the chronology in recorded_at order and list every rise in the child's level.
 
     The level is evaluated at each distinct recorded_at moment; an alert is raised whenever
     it is higher than at the previous moment, so a child whose level decayed and rose again
-    is alerted again.
+    is alerted again. The definition is `evaluate` at every moment (tests/policy prove the
+    two agree); moments when nothing known is recent enough to fire are green without scoring.
+
+    `since` is the incremental path on arrival: only rises at moments from `since` on are
+    returned (the level just before `since` is still computed, to know what is a rise), and
+    the result equals the full timeline's alerts from `since` on.
     """
     known = _Known(policy, chronology)
     alerts: list[RaisedAlert] = []
     previous = AlertLevel.GREEN
+    before: datetime | None = None
     for moment, group in _moments(chronology.entries):
+        if before is not None and since is not None and moment >= since:
+            previous = _level_at(policy, chronology, known, before, previous)
+            before = None
         for entry in group:
             known.add(entry)
+        if since is not None and moment < since:
+            before = moment
+            continue
         if not is_child_at(chronology, moment):
             continue
-        scored = _score(policy, known, moment)
+        scored = _quiet(moment) if known.quiet_at(moment) else _score(policy, known, moment)
         if scored.level.rank > previous.rank:
             alerts.append(_raise(policy, chronology, scored, previous))
         previous = scored.level
     return alerts
+
+
+def _level_at(
+    policy: Policy, chronology: Chronology, known: _Known, moment: datetime, previous: AlertLevel
+) -> AlertLevel:
+    if not is_child_at(chronology, moment):
+        return previous
+    return AlertLevel.GREEN if known.quiet_at(moment) else _score(policy, known, moment).level
 
 
 def _moments(
@@ -373,6 +500,7 @@ def _raise(policy: Policy, chronology: Chronology, scored: _Scored, previous: Al
         previous_level=previous,
         score=assessment.score,
         routes=assessment.routes,
+        findings=assessment.findings,
     )
 
 

@@ -17,6 +17,7 @@ from alarmbell.domain.vocabulary import AGENCY_LABELS, humanise_kind
 from alarmbell.policy.hits import Hit
 from alarmbell.policy.model import (
     AbsencePattern,
+    AllOfPattern,
     AnyOfPattern,
     CoOccurrencePattern,
     Indicator,
@@ -122,7 +123,7 @@ def _people(entries: Sequence[ChronologyEntry], child: str) -> str:
 
 
 def _template_for(pattern: Pattern, hit: Hit) -> str:
-    if isinstance(pattern, AnyOfPattern):
+    if isinstance(pattern, AnyOfPattern | AllOfPattern):
         if hit.detail:
             return _DEFAULT_TEMPLATES["trend"]
         return _DEFAULT_TEMPLATES["co_occurrence" if hit.context else "count"]

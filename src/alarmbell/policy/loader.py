@@ -23,6 +23,7 @@ from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
 from alarmbell.policy.model import (
     AbsencePattern,
     AgenciesPattern,
+    AllOfPattern,
     AnyOfPattern,
     Condition,
     CoOccurrencePattern,
@@ -311,13 +312,20 @@ def _trend(item: dict[str, Any], where: _Path) -> Pattern:
     )
 
 
-def _any_of(item: dict[str, Any], where: _Path) -> Pattern:
+def _sub_patterns(item: dict[str, Any], where: _Path) -> tuple[Pattern, ...]:
     _only_keys(item, where, {"type", "patterns"})
     raw = _list(_required(item, "patterns", where), where.key("patterns"))
     if not raw:
         raise where.key("patterns").error("expected at least one pattern")
-    patterns = tuple(_pattern(p, where.key("patterns").index(i)) for i, p in enumerate(raw))
-    return AnyOfPattern(patterns=patterns)
+    return tuple(_pattern(p, where.key("patterns").index(i)) for i, p in enumerate(raw))
+
+
+def _any_of(item: dict[str, Any], where: _Path) -> Pattern:
+    return AnyOfPattern(patterns=_sub_patterns(item, where))
+
+
+def _all_of(item: dict[str, Any], where: _Path) -> Pattern:
+    return AllOfPattern(patterns=_sub_patterns(item, where))
 
 
 _PATTERNS = {
@@ -327,6 +335,7 @@ _PATTERNS = {
     "absence": _absence,
     "trend": _trend,
     "any_of": _any_of,
+    "all_of": _all_of,
 }
 
 

@@ -184,7 +184,27 @@ class AnyOfPattern:
     type: Literal["any_of"] = "any_of"
 
 
-Pattern = CountPattern | AgenciesPattern | CoOccurrencePattern | AbsencePattern | TrendPattern | AnyOfPattern
+@dataclass(frozen=True, slots=True)
+class AllOfPattern:
+    """Fires only when every one of its patterns fires (each within the indicator's window).
+
+    For signals that matter together, not apart: the "toxic trio" of domestic abuse, parental
+    mental ill-health and parental substance misuse. Evidence is the union of all of them.
+    """
+
+    patterns: tuple[Pattern, ...]
+    type: Literal["all_of"] = "all_of"
+
+
+Pattern = (
+    CountPattern
+    | AgenciesPattern
+    | CoOccurrencePattern
+    | AbsencePattern
+    | TrendPattern
+    | AnyOfPattern
+    | AllOfPattern
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +249,7 @@ class Policy:
 
 def pattern_selectors(pattern: Pattern) -> tuple[Selector, ...]:
     """Every selector a pattern uses, so the engine can index entries by selector once."""
-    if isinstance(pattern, AnyOfPattern):
+    if isinstance(pattern, AnyOfPattern | AllOfPattern):
         return tuple(s for p in pattern.patterns for s in pattern_selectors(p))
     if isinstance(pattern, CoOccurrencePattern):
         return pattern.event + pattern.context + pattern.ended_by

@@ -7,9 +7,10 @@ The hot path writes through the dialect's driver-level executemany (see dialect.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Protocol
 
 import orjson
@@ -175,23 +176,33 @@ def _insert_fresh(
     batch_id: int,
 ) -> None:
     specific = COLUMNS[record_type]
-    extra = ("held",) if record_type == "event" else ()
-    encode_dt, encode_json = dialect.encode_datetime, dialect.encode_json
-    converters = [encode_dt if name in DATETIME_COLUMNS else None for name in specific]
-    rows = []
-    for record in fresh:
-        row = record.row
-        values: list[Any] = [
-            record.agency, record.source_id, 1, record.content_hash, batch_id, row["line_no"],
-            encode_json(row["payload"]),
-        ]  # fmt: skip
-        for name, convert in zip(specific, converters, strict=True):
-            value = row[name]
-            values.append(convert(value) if convert is not None else value)
-        if extra:
-            values.append(False)
-        rows.append(tuple(values))
-    dialect.bulk_insert(connection, TABLES[record_type].name, (*COMMON, *specific, *extra), rows)
+    extra: tuple[Any, ...] = (False,) if record_type == "event" else ()
+    encode_json = dialect.encode_json
+    typed = _typed_columns(dialect, specific)
+    rows = [
+        (record.agency, record.source_id, 1, record.content_hash, batch_id, record.row["line_no"],
+         encode_json(record.row["payload"]), *typed(record.row), *extra)
+        for record in fresh
+    ]  # fmt: skip
+    names = (*COMMON, *specific, *(("held",) if extra else ()))
+    dialect.bulk_insert(connection, TABLES[record_type].name, names, rows)
+
+
+def _typed_columns(dialect: StoreDialect, specific: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    """A function giving a row's type-specific column values, datetimes encoded for the backend."""
+    get = itemgetter(*specific)
+    moments = [i for i, name in enumerate(specific) if name in DATETIME_COLUMNS]
+    if not moments:
+        return get
+    encode = dialect.encode_datetime
+
+    def typed(row: dict[str, Any]) -> list[Any]:
+        values = list(get(row))
+        for i in moments:
+            values[i] = encode(values[i])
+        return values
+
+    return typed
 
 
 def _decode(payload: Any) -> dict[str, Any]:

@@ -224,3 +224,85 @@ class AlertRow(Base):
     explanation: Mapped[str] = mapped_column(Text)
     policy_version: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    #: Per finding: indicator, title, weight then, base weight, evidence keys, sentence (0003).
+    findings: Mapped[list[Any] | None] = mapped_column(JSON)
+
+
+class AlertOverride(Base):
+    """A practitioner's decision that an alert does not call for action, with the reason.
+
+    Append-only: kept with the alert's level and policy version so a later review of the
+    policy can ask which indicators practitioners overrode, and why. An override covers one
+    alert; a later, higher alert for the same child is raised and shown as usual.
+    """
+
+    __tablename__ = "alert_override"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("alert.id"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    policy_version: Mapped[str] = mapped_column(String(64))
+    rules: Mapped[list[Any]] = mapped_column(JSON)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class IdentityReview(Base):
+    """A pair of source person records in the uncertain band, waiting for (or given) a human decision.
+
+    `contributions` snapshots each field's part of the match weight as the model saw it, so the
+    review page shows what the reviewer decided on even after the model is retrained.
+    """
+
+    __tablename__ = "identity_review"
+    __table_args__ = (UniqueConstraint("record_a_id", "record_b_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_a_id: Mapped[int] = mapped_column(ForeignKey("person_record.id"))
+    record_b_id: Mapped[int] = mapped_column(ForeignKey("person_record.id"), index=True)
+    probability: Mapped[float] = mapped_column(Float)
+    match_weight: Mapped[float] = mapped_column(Float)
+    model_version: Mapped[str] = mapped_column(String(100))
+    contributions: Mapped[list[Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class IdentityDecision(Base):
+    """Audit of every human identity decision (accept, reject, merge, unmerge) and model training.
+
+    Append-only. The latest accept or reject of a record pair binds every later linking run:
+    a rejected pair never links again and an accepted pair always does.
+    """
+
+    __tablename__ = "identity_decision"
+    __table_args__ = (Index("ix_identity_decision_pair", "record_a_id", "record_b_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    record_a_id: Mapped[int | None] = mapped_column(ForeignKey("person_record.id"))
+    record_b_id: Mapped[int | None] = mapped_column(ForeignKey("person_record.id"))
+    person_a: Mapped[int | None] = mapped_column(Integer)
+    person_b: Mapped[int | None] = mapped_column(Integer)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("identity_review.id"))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class IdentityModelRow(Base):
+    """A linkage model trained on this deployment's records; the newest active one links."""
+
+    __tablename__ = "identity_model"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)

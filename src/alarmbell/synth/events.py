@@ -46,6 +46,7 @@ class Ledger:
     rng: random.Random
     items: list[Item] = field(default_factory=list)
     holds: dict[str, set[int]] = field(default_factory=dict)  # agency -> slots on file
+    floor: int | None = None  # while set, events before this day are not kept (burn-in)
 
     def add(
         self,
@@ -57,6 +58,8 @@ class Ledger:
         attrs: dict[str, Any] | None = None,
         text: str | None = None,
     ) -> None:
+        if self.floor is not None and day < self.floor:
+            return
         rng = self.rng
         recorded = day + rng.randint(1, 7) if rng.random() < _LATE_SHARE[agency] else day
         self.items.append(Item(agency, kind, day, recorded, subjects, others, attrs, text))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from alarmbell.synth.events import Ledger, growth_attrs, missed_appointment, pick
-from alarmbell.synth.households import Household, Person, add_partner
+from alarmbell.synth.events import Ledger, growth_attrs, missed_appointment
+from alarmbell.synth.households import ADULT_AGE_DAYS, Household, Person, add_partner
 from alarmbell.synth.police import domestic_incident, perpetrator_on
 from alarmbell.synth.rates import ADVERSITY_SHARES, normalised_multipliers, rate
 from alarmbell.synth.school import attendance_attrs
@@ -82,27 +82,29 @@ class Harm:
 
 
 def choose_harm(hh: Household) -> Harm | None:
-    """Decide whether this household holds a seeded harm, to whom, and when."""
+    """Decide whether this household holds a seeded harm, to whom, and when.
+
+    Each trajectory t happens to an eligible child with probability share x weight_t /
+    coverage_t, where coverage_t is the share of children in its age band; so across the
+    population the mix follows the weights although few households hold a baby.
+    """
     rng = hh.rng
     if hh.end - hh.start <= _HARM_WINDOW_OFFSET + 30:
         return None
     multipliers = normalised_multipliers("social_care")
     mean = sum(s * m**0.5 for s, m in zip(ADVERSITY_SHARES, multipliers, strict=True))
-    weight = multipliers[hh.adversity] ** 0.5 / mean
-    if rng.random() >= rate("harm_share") * len(hh.children) * weight:
-        return None
+    base = rate("harm_share") * multipliers[hh.adversity] ** 0.5 / mean
     day = rng.randrange(hh.start + _HARM_WINDOW_OFFSET, hh.end)
-    feasible: dict[str, list[Person]] = {}
+    u = rng.random()
     for t in TRAJECTORIES.values():
-        ages_ok = [c for c in hh.children if t.min_age_days <= c.age_days(day) <= t.max_age_days]
-        if ages_ok:
-            feasible[t.name] = ages_ok
-    if not feasible:
+        eligible = [c for c in hh.children if t.min_age_days <= c.age_days(day) <= t.max_age_days]
+        coverage = (t.max_age_days - t.min_age_days) / ADULT_AGE_DAYS
+        u -= base * t.weight * len(eligible) / coverage
+        if u < 0:
+            name, child = t.name, eligible[int(rng.random() * len(eligible))]
+            break
+    else:
         return None
-    weights = sum(TRAJECTORIES[n].weight for n in feasible)
-    name = pick(rng, tuple((n, TRAJECTORIES[n].weight / weights) for n in feasible))
-    eligible = feasible[name]
-    child = eligible[int(rng.random() * len(eligible))]
     return Harm(child, name, day, rng.random() < rate("harm_silent"))
 
 
@@ -167,15 +169,14 @@ def _injury_da(hh: Household, led: Ledger, harm: Harm, plan_ends: dict[int, int]
                 },
             )
     if rng.random() < 0.3:
-        day = signal_days(hh, harm, 1)
-        if day:  # faint: a bruise noted in passing at a routine visit
+        for seen in signal_days(hh, harm, 1):  # faint: a bruise noted in passing at a routine visit
             led.add(
                 "health",
                 "health_visitor_contact",
-                day[0],
+                seen,
                 (child.slot,),
                 (hh.mother.slot,),
-                {"injury": "bruise", "mobile": child.age_days(day[0]) > 300},
+                {"injury": "bruise", "mobile": child.age_days(seen) > 300},
                 "Small bruise on cheek noted; mother said baby rolled against cot bars.",
             )
     if rng.random() < 0.4:

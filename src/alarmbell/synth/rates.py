@@ -22,7 +22,7 @@ class Rate:
     target: bool = False
 
 
-_DF = "docs/domain-facts.md base rates, England"
+_DF = "domain-facts.md (design notes), base rates for England"
 
 RATES: Final[dict[str, Rate]] = {
     r.name: r
@@ -31,7 +31,8 @@ RATES: Final[dict[str, Rate]] = {
             "referral",
             530.0,
             "per 10,000 children a year",
-            f"{_DF}: about 630,000 referrals a year (DfE Characteristics of children in need)",
+            f"{_DF}: about 630,000 referrals a year "
+            "(primary: DfE Characteristics of children in need; check)",
             True,
         ),
         Rate("referral_from_police", 0.28, "share of referrals", f"{_DF}: police 28%"),
@@ -40,7 +41,7 @@ RATES: Final[dict[str, Rate]] = {
             "referral_from_health",
             0.14,
             "share of referrals",
-            "assumption: GP, health visitor, A&E together (DfE CIN census, rounded)",
+            "assumption, not checked: GP, health visitor, A&E together",
         ),
         Rate(
             "section_47",
@@ -71,7 +72,7 @@ RATES: Final[dict[str, Rate]] = {
             "ed_0_4",
             660.0,
             "A&E attendances per 1,000 children aged 0-4 a year",
-            f"{_DF}: NHS Digital Hospital A&E Activity",
+            f"{_DF}: primary: NHS Digital Hospital A&E Activity; check",
             True,
         ),
         Rate(
@@ -90,7 +91,7 @@ RATES: Final[dict[str, Rate]] = {
             "persistent_absence",
             0.20,
             "share of pupils missing 10%+ of sessions",
-            f"{_DF}: about 20% in 2023/24 (DfE pupil absence statistics)",
+            f"{_DF}: about 20% in 2023/24 (primary: DfE pupil absence statistics; check)",
             True,
         ),
         Rate(
@@ -103,7 +104,7 @@ RATES: Final[dict[str, Rate]] = {
             "gp_0_4",
             3.0,
             "GP consultations per child aged 0-4 a year",
-            "assumption: QResearch consultation rates, rounded down (only coded ones sent)",
+            "assumption, not checked: order of magnitude of child GP consultations, rounded down",
         ),
         Rate("gp_5_17", 1.5, "GP consultations per child aged 5-17 a year", "assumption"),
         Rate(
@@ -135,8 +136,8 @@ RATES: Final[dict[str, Rate]] = {
             "domestic_incident",
             0.035,
             "police domestic incidents per household a year",
-            "assumption scaled from about 1.5 million incidents a year in E&W "
-            "(ONS Domestic abuse in England and Wales)",
+            "assumption scaled from domain-facts.md: about 1.5 million police-recorded "
+            "domestic abuse incidents and crimes a year in England and Wales",
         ),
         Rate(
             "da_children_present",
@@ -148,7 +149,7 @@ RATES: Final[dict[str, Rate]] = {
             "missing_teen",
             0.01,
             "missing-person reports per child aged 13-17 a year",
-            "assumption: about 1% of teenagers reported missing each year (NCA)",
+            "assumption, not checked: about 1% of teenagers reported missing a year",
         ),
         Rate("behaviour_concern", 0.05, "behaviour concerns per pupil a year", "assumption"),
         Rate("school_concern", 0.03, "benign school concerns per pupil a year", "assumption"),
@@ -156,7 +157,7 @@ RATES: Final[dict[str, Rate]] = {
             "house_move",
             0.10,
             "moves per household a year",
-            "assumption: English Housing Survey, families with children in rented homes move more often",
+            "assumption, not checked: families with children in rented homes move often",
         ),
         Rate("partner_leaves", 0.07, "per household with a partner a year", "assumption"),
         Rate("partner_joins", 0.15, "per lone-parent household a year", "assumption"),
@@ -170,7 +171,7 @@ RATES: Final[dict[str, Rate]] = {
             "harm_share",
             0.004,
             "share of children with a seeded harm trajectory",
-            "brief: 0.3-0.5%; far above the true incidence (405 notifications a year) so that "
+            "project issue: 0.3-0.5%; far above the true incidence (405 notifications a year) so that "
             "evaluation has enough cases",
             True,
         ),
@@ -178,7 +179,7 @@ RATES: Final[dict[str, Rate]] = {
             "harm_silent",
             0.10,
             "share of harm trajectories that leave no signal",
-            "brief: some harm is invisible to every agency",
+            "project issue: some harm is invisible to every agency",
         ),
     )
 }

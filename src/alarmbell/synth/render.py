@@ -24,7 +24,7 @@ from alarmbell.synth.households import Household, Person, build_household, iso
 from alarmbell.synth.ids import SYNTH_AGENCIES, IdScheme
 from alarmbell.synth.noise import person_record
 from alarmbell.synth.police import police_background
-from alarmbell.synth.school import education_background
+from alarmbell.synth.school import education_background, parents_on_file
 from alarmbell.synth.social_care import CSC, social_care_background
 
 #: Chance an agency records a relationship between two people it holds.
@@ -74,6 +74,7 @@ def simulate(
         health_background(hh, led, child, a, b)
         moves_background(hh, led, child, a, b)
         education_background(hh, led, child, a, b)
+    parents_on_file(hh, led)
     police_background(hh, led)
     social_care_background(hh, led, plan_ends)
     if harm is not None:

@@ -75,7 +75,6 @@ def education_background(hh: Household, led: Ledger, child: Person, a: int, b: i
     if entry >= b:
         return
     led.hold("education", child.slot)
-    _parents_on_file(hh, led)
     start = first_september_after(child.dob, 4)
     if a <= start < b:
         led.add("education", "school_start", start + rng.randint(0, 5), (child.slot,))
@@ -116,9 +115,12 @@ def education_background(hh: Household, led: Ledger, child: Person, a: int, b: i
         )
 
 
-def _parents_on_file(hh: Household, led: Ledger) -> None:
-    """Schools hold the mother as a contact, sometimes the father, rarely a new partner."""
-    if "education" in led.holds and hh.mother.slot in led.holds["education"]:
+def parents_on_file(hh: Household, led: Ledger) -> None:
+    """Schools hold the mother as a contact, sometimes the father, rarely a new partner.
+
+    Called once per household, after its children, and only if a school holds a child.
+    """
+    if "education" not in led.holds:
         return
     rng = hh.rng
     if rng.random() < 0.92:

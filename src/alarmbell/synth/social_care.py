@@ -26,6 +26,10 @@ OUTCOMES: Final = (
     ("cp_plan", 0.10),
 )
 _PLAN_DAYS: Final[tuple[int, int]] = (90, 490)  # uniform, mean 290 = cp_plan_mean_days
+#: Referrals this long before the window are simulated so that the window opens with work in
+#: progress (strategy discussions, conferences) as a real extract would; their own events are
+#: dropped, and plans they would start before the window are left to the stationary stock.
+BURN_IN_DAYS: Final[int] = 75
 _FACTORS: Final = ("3A", "3B", "1B", "2B", "4B", "16A", "17A", "21", "20", "6A")
 
 
@@ -44,10 +48,12 @@ def social_care_background(hh: Household, led: Ledger, plan_ends: dict[int, int]
     m = multiplier(hh, "social_care")
     for child in hh.children:
         _open_plan_at_start(hh, led, child, plan_ends, m)
-    for day in dates(hh.rng, rate("referral") / 10_000 * m, hh.start, hh.end):
+    for day in dates(hh.rng, rate("referral") / 10_000 * m, hh.start - BURN_IN_DAYS, hh.end):
         children = [c for c in hh.children if c.dob <= day < c.dob + 6574]
         if children:
+            led.floor = hh.start if day < hh.start else None
             referral_episode(hh, led, day, children, plan_ends)
+    led.floor = None
 
 
 def _open_plan_at_start(
@@ -169,6 +175,8 @@ def _follow_up(
     )
     if outcome == "cp_plan":
         conference = strategy + rng.randint(14, 21)
+        if conference < hh.start:
+            return
         led.add(CSC, "cp_conference", conference, c)
         led.add(CSC, "cp_plan_start", conference, c, (), {"category": _category(rng)})
         lo, hi = _PLAN_DAYS

@@ -126,7 +126,9 @@ def _results(tasks: Iterator[ChunkTask], workers: int) -> Iterator[ChunkResult]:
     if workers <= 1:
         yield from map(render_chunk, tasks)
         return
-    ctx = multiprocessing.get_context("spawn")
+    # fork where the platform has it: spawn would re-run the caller's main module.
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ctx.Pool(workers) as pool:
         yield from pool.imap(render_chunk, tasks, chunksize=1)
 

@@ -13,7 +13,7 @@ from alarmbell.policy.loader import default_policy, load_policy
 from alarmbell.policy.model import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
-from alarmbell.web import errors, views
+from alarmbell.web import alert_views, errors, identity_views, intake_views, views
 from alarmbell.web.api import v1
 from alarmbell.web.security import SecurityHeadersMiddleware
 
@@ -32,6 +32,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(views.router)
     app.include_router(v1.router)
+    app.include_router(intake_views.router)
+    app.include_router(identity_views.router)
+    app.include_router(alert_views.router)
     errors.install(app)
     return app
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, HTTPException, Request
-from markupsafe import Markup
 from starlette.responses import Response
 
+from alarmbell.web.alert_views import person_response
 from alarmbell.web.deps import PolicyDep, SessionDep
 from alarmbell.web.pages.alert_list import build_alert_list
-from alarmbell.web.pages.person import build_person_page, timeline_svg
 from alarmbell.web.pages.search import build_search
 from alarmbell.web.rendering import render
 
@@ -29,14 +26,8 @@ def search(request: Request, session: SessionDep, q: str = "") -> Response:
 
 @router.get("/people/{person_id}", name="person")
 def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: str) -> Response:
-    number = parse_person_id(person_id)
-    titles = {indicator.id: indicator.title for indicator in policy.indicators}
-    page = build_person_page(session, number, now=datetime.now(UTC), rule_titles=titles)
-    if page is None:
-        raise HTTPException(status_code=404, detail=f"No person with id {number}.")
-    # The SVG is built by our own code with every piece of text escaped (timeline_svg.render_svg).
-    svg = Markup(timeline_svg(page))  # noqa: S704
-    return render(request, "person.html", {"page": page, "timeline_svg": svg})
+    # Built in alert_views: the page carries the alert-override forms and their CSRF token.
+    return person_response(request, session, policy, parse_person_id(person_id))
 
 
 def parse_person_id(text: str) -> int:

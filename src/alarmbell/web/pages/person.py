@@ -6,9 +6,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from alarmbell.alerts.overrides import Override, overrides_for_person
 from alarmbell.alerts.service import alerts_for, evidence_keys
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
@@ -94,6 +96,30 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class FindingEvidence:
+    agency_label: str
+    item: EvidenceItem
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    """One indicator behind an alert: its weight at the time and the records that fed it."""
+
+    indicator_id: str
+    title: str
+    weight_label: str
+    explanation: str
+    evidence: tuple[FindingEvidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideView:
+    decided_by: str
+    decided_label: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class AlertView:
     alert_id: int
     anchor: str
@@ -106,6 +132,8 @@ class AlertView:
     policy_version: str
     evidence: tuple[EvidenceGroup, ...]
     evidence_count: int
+    findings: tuple[FindingView, ...] = ()
+    override: OverrideView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +174,8 @@ def build_person_page(
     alert_rows = alerts_for(session, person_id)
     rows = chronology_rows(chronology, alert_rows)
     by_key = {(r.agency, r.source_id): r for r in rows}
-    alerts = tuple(alert_view(a, by_key, rule_titles) for a in reversed(alert_rows))
+    overrides = overrides_for_person(session, person_id)
+    alerts = tuple(alert_view(a, by_key, rule_titles, overrides.get(a.id)) for a in reversed(alert_rows))
     return PersonPage(
         summary=person_summary(chronology, alert_rows, now=now),
         household=household_rows(session, person_id),
@@ -250,7 +279,10 @@ def _about(entry: ChronologyEntry, first: str, names: Mapping[int, str]) -> str:
 
 
 def alert_view(
-    alert: AlertRow, rows: Mapping[RecordKey, ChronologyRow], rule_titles: Mapping[str, str]
+    alert: AlertRow,
+    rows: Mapping[RecordKey, ChronologyRow],
+    rule_titles: Mapping[str, str],
+    override: Override | None = None,
 ) -> AlertView:
     evidence = evidence_groups(evidence_keys(alert), rows)
     return AlertView(
@@ -265,7 +297,34 @@ def alert_view(
         policy_version=alert.policy_version,
         evidence=evidence,
         evidence_count=sum(len(group.items) for group in evidence),
+        findings=finding_views(alert.findings or [], rows),
+        override=None if override is None else _override_view(override),
     )
+
+
+def finding_views(
+    findings: Sequence[Any], rows: Mapping[RecordKey, ChronologyRow]
+) -> tuple[FindingView, ...]:
+    """The stored per-finding detail (alerts raised before revision 0003 have none)."""
+    views = []
+    for f in findings:
+        keys = [(str(a), str(s)) for a, s in f.get("evidence", [])]
+        items = [_evidence_item(a, s, rows.get((a, s))) for a, s in keys]
+        items.sort(key=lambda i: (i.occurred_at is None, i.occurred_at, i.agency, i.source_id))
+        views.append(
+            FindingView(
+                indicator_id=str(f.get("indicator", "")),
+                title=str(f.get("title", "")),
+                weight_label=f"{float(f.get('weight', 0)):g} of {float(f.get('base_weight', 0)):g}",
+                explanation=str(f.get("explanation", "")),
+                evidence=tuple(FindingEvidence(agency_label(i.agency), i) for i in items),
+            )
+        )
+    return tuple(views)
+
+
+def _override_view(override: Override) -> OverrideView:
+    return OverrideView(override.decided_by, long_date(override.decided_at), override.reason)
 
 
 def evidence_groups(

@@ -1,0 +1,255 @@
+"""`alarmbell identity ...`: linking, review queue, merges, model training. Thin: parse, call, print."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from alarmbell.cli_progress import stderr
+from alarmbell.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from alarmbell.identity.review import ReviewItem
+
+identity_app = typer.Typer(
+    help="Identity: probabilistic linking, the review queue, merges and the linkage model.",
+    no_args_is_help=True,
+)
+review_app = typer.Typer(
+    help="Pairs of records in the uncertain band, for a person to decide.", no_args_is_help=True
+)
+identity_app.add_typer(review_app, name="review")
+
+By = Annotated[
+    str, typer.Option("--by", help="Who is deciding (recorded in the audit). Default: your login name.")
+]
+Reason = Annotated[str, typer.Option("--reason", help="Why (recorded in the audit; required).")]
+EngineOption = Annotated[
+    str, typer.Option("--engine", help="duckdb (one machine) or spark (a local or cluster Spark session).")
+]
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    from alarmbell.storage.db import make_engine, session_scope
+
+    engine = make_engine(Settings())
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _who(by: str) -> str:
+    return by or getpass.getuser()
+
+
+def _fail(message: str) -> None:
+    stderr.print(message)
+    raise typer.Exit(2)
+
+
+def _spark(engine: str) -> object:
+    if engine not in ("duckdb", "spark"):
+        _fail(f"--engine {engine!r}: use duckdb or spark")
+    if engine == "duckdb":
+        return None
+    from alarmbell.identity.spark import local_spark_session
+
+    return local_spark_session()
+
+
+@identity_app.command("link")
+def link(engine: EngineOption = "duckdb") -> None:
+    """Link unlinked person records: decisions, deterministic rules, then the model (no alerts refreshed)."""
+    from alarmbell.identity import link_people
+
+    spark = _spark(engine)
+    with _session() as session:
+        summary = link_people(session, engine=engine, spark=spark)
+    typer.echo(
+        f"{summary.newly_linked} records linked ({summary.probabilistic_links} by model "
+        f"{summary.model_version}); {summary.people_created} new people, {summary.people_merged} merged; "
+        f"{summary.review_queued} pairs queued for review"
+    )
+    for line in summary.conflicts + summary.invalid_identifiers:
+        stderr.print(f"identity: {line}")
+
+
+def _line(item: ReviewItem) -> str:
+    r, a, b = item.review, item.left, item.right
+    return (
+        f"#{r.id:<5} p={r.probability:.3f}  {a.agency}:{a.source_id} {a.given_name} {a.family_name} {a.dob}"
+        f"  <->  {b.agency}:{b.source_id} {b.given_name} {b.family_name} {b.dob}  [{r.status}] {r.note or ''}"
+    )
+
+
+@review_app.command("list")
+def review_list(
+    status: Annotated[str, typer.Option(help="pending, accepted, rejected, closed, or all.")] = "pending",
+    limit: Annotated[int, typer.Option(help="At most this many items.")] = 50,
+) -> None:
+    """List review items, most probable first."""
+    from alarmbell.identity.review import list_items
+
+    with _session() as session:
+        items = list_items(session, status=None if status == "all" else status, limit=limit)
+        lines = [_line(item) for item in items]
+    if not lines:
+        typer.echo(f"no {status} review items")
+    for line in lines:
+        typer.echo(line)
+
+
+@review_app.command("show")
+def review_show(item_id: Annotated[int, typer.Argument(help="Review item number.")]) -> None:
+    """Show one pair side by side with each field's contribution to the match weight."""
+    from alarmbell.identity.review import ReviewError, get_item
+
+    with _session() as session:
+        try:
+            item = get_item(session, item_id)
+        except ReviewError as error:
+            _fail(str(error))
+        typer.echo(_line(item))
+        for part in item.review.contributions:
+            bar = ("+" if part["weight"] >= 0 else "-") * min(40, round(abs(part["weight"])))
+            typer.echo(f"  {part['field']:<28} {part['level']:<28} {part['weight']:>7.2f}  {bar}")
+
+
+@review_app.command("accept")
+def review_accept(
+    item_id: Annotated[int, typer.Argument(help="Review item number.")], reason: Reason, by: By = ""
+) -> None:
+    """The two records are one person: merge them (reversible with `identity unmerge`)."""
+    from alarmbell.identity.review import ReviewError, accept
+
+    with _session() as session:
+        try:
+            person = accept(session, item_id, by=_who(by), reason=reason)
+        except ReviewError as error:
+            _fail(str(error))
+    typer.echo(f"accepted #{item_id}: both records are now person {person}")
+
+
+@review_app.command("reject")
+def review_reject(
+    item_id: Annotated[int, typer.Argument(help="Review item number.")], reason: Reason, by: By = ""
+) -> None:
+    """The two records are different people: they will never be linked."""
+    from alarmbell.identity.review import ReviewError, reject
+
+    with _session() as session:
+        try:
+            reject(session, item_id, by=_who(by), reason=reason)
+        except ReviewError as error:
+            _fail(str(error))
+    typer.echo(f"rejected #{item_id}: the two records stay apart for good")
+
+
+@identity_app.command("merge")
+def merge(
+    source: Annotated[int, typer.Argument(help="Person id to merge away.")],
+    target: Annotated[int, typer.Argument(help="Person id that keeps the records.")],
+    reason: Reason,
+    by: By = "",
+) -> None:
+    """Merge one person into another by hand (audited; reversible with `identity unmerge`)."""
+    from alarmbell.identity.review import ReviewError
+    from alarmbell.identity.review import merge as merge_people
+
+    with _session() as session:
+        try:
+            merge_people(session, source, target, by=_who(by), reason=reason)
+        except ReviewError as error:
+            _fail(str(error))
+    typer.echo(f"person {source} merged into person {target}")
+
+
+@identity_app.command("unmerge")
+def unmerge(
+    person: Annotated[int, typer.Argument(help="The person id that was merged away.")],
+    reason: Reason,
+    by: By = "",
+) -> None:
+    """Undo a merge: the records go back to their old person id, and the pair is rejected for good."""
+    from alarmbell.identity.merges import UnmergeError
+    from alarmbell.identity.review import ReviewError
+    from alarmbell.identity.review import unmerge as unmerge_person
+
+    with _session() as session:
+        try:
+            left = unmerge_person(session, person, by=_who(by), reason=reason)
+        except (ReviewError, UnmergeError) as error:
+            _fail(str(error))
+    typer.echo(f"person {person} restored (its records left person {left})")
+
+
+@identity_app.command("history")
+def history(person: Annotated[int, typer.Argument(help="Person id.")]) -> None:
+    """Every link a person has had, ended ones included: how, when, by whom, and why it ended."""
+    from alarmbell.identity.people import link_history
+
+    with _session() as session:
+        rows = link_history(session, person)
+    if not rows:
+        _fail(f"person {person} has never had a linked record")
+    for row in rows:
+        typer.echo(row)
+
+
+@identity_app.command("train")
+def train(
+    reason: Annotated[str, typer.Option(help="Why the model is being retrained (audited).")] = (
+        "re-estimate on this deployment's records"
+    ),
+    by: By = "",
+    synthetic: Annotated[
+        Path | None, typer.Option(help="Build a model from a synthetic folder with truth.jsonl instead.")
+    ] = None,
+    tune: Annotated[
+        Path | None, typer.Option(help="With --synthetic: a second folder to choose bands on.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="With --synthetic: write the model JSON here.")] = None,
+    engine: EngineOption = "duckdb",
+) -> None:
+    """Re-estimate the linkage model on this store's records and make it the active model version."""
+    if synthetic is not None:
+        _train_synthetic(synthetic, tune, out)
+        return
+    from alarmbell.identity.retrain import TrainingError, retrain
+
+    spark = _spark(engine)
+    with _session() as session:
+        try:
+            model = retrain(session, by=_who(by), reason=reason, engine=engine, spark=spark)  # type: ignore[arg-type]
+        except TrainingError as error:
+            _fail(str(error))
+    typer.echo(f"trained model {model.version} on {model.trained_on}; it links from now on")
+
+
+def _train_synthetic(synthetic: Path, tune: Path | None, out: Path | None) -> None:
+    from alarmbell.identity.training import build_model, read_synthetic
+
+    if tune is None or out is None:
+        _fail("--synthetic needs --tune (a second synthetic folder) and --out (where to write the JSON)")
+    assert tune is not None and out is not None
+    model = build_model(
+        read_synthetic(synthetic),
+        read_synthetic(tune),
+        version=f"{out.stem}-{date.today():%Y.%m.%d}",
+        source=f"synthetic {synthetic.name}",
+    )
+    model.save(out)
+    typer.echo(
+        f"wrote {out}: bands {model.bands.lower} / {model.bands.upper}; {model.measured.get('tune_pairwise')}"
+    )

@@ -1,0 +1,168 @@
+"""The columns probabilistic linkage compares, derived from a source person record in Python.
+
+Everything a comparison needs is computed here once (folded names, variant groups, date parts,
+postcode sector and district, identifiers whose check digits hold), so the SQL that Splink runs
+stays a handful of equalities that read the same on DuckDB and Spark.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
+from alarmbell.identity.names import fold_name
+
+#: Column order of the feature table handed to Splink (and its types, for an empty table).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("unique_id", "int"),
+    ("agency", "str"),
+    ("given", "str"),
+    ("given_key", "str"),
+    ("given_groups", "list"),
+    ("family", "str"),
+    ("family_key", "str"),
+    ("family_groups", "list"),
+    ("dob", "str"),
+    ("dob_y", "int"),
+    ("dob_m", "int"),
+    ("dob_d", "int"),
+    ("dob_sorted", "str"),
+    ("sex", "str"),
+    ("postcode", "str"),
+    ("sector", "str"),
+    ("district", "str"),
+    ("nhs", "str"),
+    ("upn", "str"),
+    ("role", "str"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RawPerson:
+    """The fields of a source person record that linkage reads, as the agency sent them."""
+
+    record_id: int
+    agency: str
+    source_id: str
+    given_name: str | None
+    family_name: str | None
+    dob: str | None
+    sex: str | None
+    postcode: str | None
+    nhs_number: str | None
+    upn: str | None
+    role_hint: str | None
+
+
+@dataclass
+class FeatureTable:
+    """Rows for Splink plus the identifiers that failed their check digits (reported, never matched)."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    invalid_identifiers: list[str] = field(default_factory=list)
+
+    def columns(self) -> dict[str, list[Any]]:
+        """Column-oriented copy, the shape pyarrow and Spark take without pandas."""
+        return {name: [row[name] for row in self.rows] for name, _ in COLUMNS}
+
+
+@lru_cache(maxsize=1)
+def variant_groups() -> dict[str, tuple[str, ...]]:
+    """Folded name -> the canonical names of every variant group it belongs to (data/name_variants.csv)."""
+    groups: dict[str, set[str]] = {}
+    text = resources.files("alarmbell.identity").joinpath("data/name_variants.csv").read_text("utf-8")
+    for row in csv.reader(line for line in text.splitlines() if line and not line.startswith("#")):
+        names = [fold_name(n) for n in row if n.strip()]
+        for name in names:
+            groups.setdefault(name, set()).add(names[0])
+    return {name: tuple(sorted(canon)) for name, canon in groups.items()}
+
+
+def name_groups(folded: str) -> list[str]:
+    """Variant groups of a folded name; a name outside the table is its own group."""
+    if not folded:
+        return []
+    return list(variant_groups().get(folded, (folded,)))
+
+
+def postcode_parts(postcode: str | None) -> tuple[str | None, str | None, str | None]:
+    """(full, sector, district): "CV2 5LA" -> ("CV25LA", "CV2 5", "CV2"); None where unusable."""
+    code = "".join((postcode or "").split()).upper()
+    if len(code) < 5 or len(code) > 7 or not code.isalnum():
+        return None, None, None
+    outward, inward = code[:-3], code[-3:]
+    return code, f"{outward} {inward[0]}", outward
+
+
+def dob_parts(dob: str | None) -> tuple[str | None, int | None, int | None, int | None]:
+    """(iso, year, month, day) for a full YYYY-MM-DD date; partial dates count as missing."""
+    if not dob or len(dob) != 10 or dob[4] != "-" or dob[7] != "-":
+        return None, None, None, None
+    try:
+        year, month, day = int(dob[:4]), int(dob[5:7]), int(dob[8:])
+    except ValueError:
+        return None, None, None, None
+    return dob, year, month, day
+
+
+def _sorted_dob(year: int | None, month: int | None, day: int | None) -> str | None:
+    """Year plus day and month in sorted order: a blocking key that a transposition leaves alone."""
+    if year is None or month is None or day is None:
+        return None
+    low, high = sorted((month, day))
+    return f"{year:04d}-{low:02d}-{high:02d}"
+
+
+def feature_row(person: RawPerson, invalid: list[str]) -> dict[str, Any]:
+    given, family = fold_name(person.given_name), fold_name(person.family_name)
+    given_groups, family_groups = name_groups(given), name_groups(family)
+    iso, year, month, day = dob_parts(person.dob)
+    full, sector, district = postcode_parts(person.postcode)
+    return {
+        "unique_id": person.record_id,
+        "agency": person.agency,
+        "given": given or None,
+        "given_key": given_groups[0] if given_groups else None,
+        "given_groups": given_groups or None,
+        "family": family or None,
+        "family_key": family_groups[0] if family_groups else None,
+        "family_groups": family_groups or None,
+        "dob": iso,
+        "dob_y": year,
+        "dob_m": month,
+        "dob_d": day,
+        "dob_sorted": _sorted_dob(year, month, day),
+        "sex": person.sex if person.sex in ("M", "F") else None,
+        "postcode": full,
+        "sector": sector,
+        "district": district,
+        "nhs": _checked(person, "NHS number", person.nhs_number, nhs_number_is_valid, invalid),
+        "upn": _checked(person, "UPN", person.upn, upn_is_valid, invalid),
+        "role": person.role_hint if person.role_hint in ("child", "adult") else None,
+    }
+
+
+def _checked(person: RawPerson, label: str, value: str | None, valid: Any, invalid: list[str]) -> str | None:
+    """The identifier if its check digit holds; otherwise None, and a line saying so."""
+    if not value:
+        return None
+    cleaned = value.replace(" ", "").upper()
+    if valid(cleaned):
+        return cleaned
+    invalid.append(
+        f"{person.agency} {person.source_id}: {label} {value!r} fails its check digit; "
+        "ignored for linkage (probably mistyped)"
+    )
+    return None
+
+
+def build_features(people: Iterable[RawPerson]) -> FeatureTable:
+    table = FeatureTable()
+    for person in people:
+        table.rows.append(feature_row(person, table.invalid_identifiers))
+    return table

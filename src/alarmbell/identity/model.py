@@ -1,0 +1,276 @@
+"""The probabilistic linkage model as data: comparisons, blocking rules, training rules, bands.
+
+Nothing here imports Splink. `splink_runner` compiles a `ModelSpec` into Splink settings for
+whichever backend runs it (DuckDB here, Spark on a cluster), and a `TrainedModel` carries the
+estimated m and u probabilities and the thresholds of the three bands in a versioned JSON file
+that ships inside the package (identity/models/), so a small dataset links without training.
+
+SQL conditions are written in DuckDB's dialect with double-quoted identifiers; Splink's sqlglot
+layer translates them for Spark. Values are never formatted into SQL: only column names from
+this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+LevelKind = Literal["null", "exact", "groups", "jaro_winkler", "sql", "else"]
+MODEL_FORMAT = "alarmbell-linkage-model/1"
+SHIPPED_MODEL = "person-v1.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One comparison level.
+
+    `fixed_m` pins m: evidence we will not let EM learn away (pitfall 6). `prior_m` and `prior_u`
+    stand in where training saw no example of the level (synthetic data has no sex errors, for
+    instance, but real records do): without them an unseen level would weigh near-infinite bits.
+    `veto`: a pair at this level never links automatically, whatever its probability. "review"
+    sends it to a human when its probability reaches the lower band (two different valid NHS
+    numbers: one may be mistyped); "apart" keeps it out of the queue too (a wholly different given
+    name with everything else agreeing is, overwhelmingly, twins). Either outweighs any sum of
+    agreeing fields, which conditional independence would otherwise let a household reach.
+    """
+
+    label: str
+    kind: LevelKind
+    column: str = ""
+    threshold: float = 0.0
+    sql: str = ""
+    fixed_m: float | None = None
+    prior_m: float | None = None
+    prior_u: float | None = None
+    veto: Literal["", "review", "apart"] = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    name: str
+    title: str
+    levels: tuple[Level, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """The shape of a model: what is compared, how candidates are blocked, what EM trains on."""
+
+    id: str
+    rationale: str
+    comparisons: tuple[Comparison, ...]
+    blocking_rules: tuple[tuple[str, ...], ...]
+    training_rules: tuple[tuple[str, ...], ...]
+    deterministic_rules: tuple[tuple[str, ...], ...]
+
+    def fingerprint(self) -> str:
+        """A hash of the spec: a trained model only loads against the spec it was trained for."""
+        text = json.dumps(asdict(self), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def comparison(self, name: str) -> Comparison:
+        return next(c for c in self.comparisons if c.name == name)
+
+
+def _names(column: str, title: str, *, veto_on_different: bool) -> Comparison:
+    groups = f"{column}_groups"
+    return Comparison(
+        name=f"{column}_name",
+        title=title,
+        levels=(
+            Level("missing", "null", column),
+            Level("exact", "exact", column),
+            Level("known variant", "groups", groups, prior_m=0.01, prior_u=5e-4),
+            Level("Jaro-Winkler >= 0.92", "jaro_winkler", column, 0.92),
+            Level("Jaro-Winkler >= 0.80", "jaro_winkler", column, 0.80),
+            Level("different", "else", veto="apart" if veto_on_different else ""),
+        ),
+    )
+
+
+_TRANSPOSED = '"dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r"'
+_ONE_OFF = (
+    '("dob_y_l" = "dob_y_r" AND ("dob_m_l" = "dob_m_r" OR "dob_d_l" = "dob_d_r")) '
+    'OR ("dob_m_l" = "dob_m_r" AND "dob_d_l" = "dob_d_r" AND abs("dob_y_l" - "dob_y_r") <= 1)'
+)
+_NEAR = 'abs("dob_y_l" - "dob_y_r") <= 3'
+
+#: No level may claim that fewer than 1 in 1,000 true pairs show it (bounds every negative weight).
+MIN_M = 0.001
+#: Pinned m for the levels that say "two people": at most about 1 in 1,000 true pairs show them.
+STRONG_AGAINST_M = 0.001
+
+PERSON_V1 = ModelSpec(
+    id="person-v1",
+    rationale=(
+        "Person-level model for England's agency records: names folded and compared through a "
+        "variant table and Jaro-Winkler; date of birth exact, transposed, one field off, near, or "
+        "years apart (pinned strong evidence against, so a parent and child of the same name stay "
+        "apart); postcode full, sector, district; NHS number and UPN only when check digits hold, "
+        "a difference pinned as strong evidence against; sex; child or adult role."
+    ),
+    comparisons=(
+        _names("given", "Given name", veto_on_different=True),
+        _names("family", "Family name", veto_on_different=False),
+        Comparison(
+            "dob",
+            "Date of birth",
+            (
+                Level("missing", "null", "dob"),
+                Level("exact", "exact", "dob"),
+                Level("day and month transposed", "sql", sql=_TRANSPOSED),
+                Level("one field off", "sql", sql=_ONE_OFF, prior_m=0.005),
+                Level("within 3 years", "sql", sql=_NEAR, prior_m=0.002),
+                Level("years apart", "else", fixed_m=STRONG_AGAINST_M, veto="review"),
+            ),
+        ),
+        Comparison(
+            "sex",
+            "Sex",
+            (Level("missing", "null", "sex"), Level("same", "exact", "sex"), Level("different", "else")),
+        ),
+        Comparison(
+            "postcode",
+            "Postcode",
+            (
+                Level("missing", "null", "postcode"),
+                Level("same postcode", "exact", "postcode"),
+                Level("same sector", "exact", "sector", prior_m=0.01, prior_u=2e-4),
+                Level("same district", "exact", "district"),
+                Level("different", "else"),
+            ),
+        ),
+        Comparison(
+            "nhs",
+            "NHS number",
+            (
+                Level("missing or invalid", "null", "nhs"),
+                Level("same", "exact", "nhs"),
+                Level("different valid numbers", "else", fixed_m=STRONG_AGAINST_M, veto="review"),
+            ),
+        ),
+        Comparison(
+            "upn",
+            "UPN",
+            (
+                Level("missing or invalid", "null", "upn"),
+                Level("same", "exact", "upn", prior_m=0.95, prior_u=1e-6),
+                Level("different valid UPNs", "else", fixed_m=STRONG_AGAINST_M, veto="review"),
+            ),
+        ),
+        Comparison(
+            "role",
+            "Child or adult",
+            (Level("missing", "null", "role"), Level("same", "exact", "role"), Level("different", "else")),
+        ),
+    ),
+    # Each rule is tight enough to stay near linear at a million records; together they are
+    # chosen for recall (measured in benchmarks/linkage_synthetic.py, "blocking recall").
+    blocking_rules=(
+        ("nhs",),
+        ("upn",),
+        ("given_key", "dob_sorted"),
+        ("family_key", "dob_sorted"),
+        ("given_key", "family_key", "dob_y"),
+        ("postcode", "given_key"),
+        ("postcode", "dob_sorted"),
+        ("postcode", "family_key", "sex"),
+    ),
+    # Person-level rules only (pitfall 1): each pins down one person, never a household.
+    training_rules=(("nhs",), ("given_key", "dob"), ("family_key", "dob")),
+    deterministic_rules=(("nhs",), ("upn",), ("given", "family", "dob")),
+)
+
+SPECS: dict[str, ModelSpec] = {PERSON_V1.id: PERSON_V1}
+
+
+@dataclass(frozen=True, slots=True)
+class Bands:
+    """Match probability bands: link at or above `upper`, review in [lower, upper), no link below."""
+
+    upper: float
+    lower: float
+    chosen_by: str = ""
+
+
+@dataclass
+class TrainedModel:
+    """A spec plus what training estimated; serialised as the versioned JSON that ships."""
+
+    spec: ModelSpec
+    version: str
+    probability_two_random_records_match: float
+    parameters: dict[str, list[dict[str, float | None]]]
+    bands: Bands
+    trained_on: str
+    created_at: str
+    measured: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def decided_by(self) -> str:
+        return f"alarmbell splink model {self.version}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": MODEL_FORMAT,
+            "version": self.version,
+            "spec": self.spec.id,
+            "spec_fingerprint": self.spec.fingerprint(),
+            "trained_on": self.trained_on,
+            "created_at": self.created_at,
+            "probability_two_random_records_match": self.probability_two_random_records_match,
+            "bands": asdict(self.bands),
+            "parameters": self.parameters,
+            "measured": self.measured,
+        }
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def level_labels(self) -> dict[str, list[str]]:
+        return {c.name: [level.label for level in c.levels] for c in self.spec.comparisons}
+
+
+class ModelError(ValueError):
+    """A model file that does not fit this version of alarmbell."""
+
+
+def model_from_json(data: dict[str, Any]) -> TrainedModel:
+    if data.get("format") != MODEL_FORMAT:
+        raise ModelError(f"not an alarmbell linkage model (format {data.get('format')!r})")
+    spec = SPECS.get(data["spec"])
+    if spec is None:
+        raise ModelError(f"unknown model spec {data['spec']!r}; this alarmbell knows {sorted(SPECS)}")
+    if data["spec_fingerprint"] != spec.fingerprint():
+        raise ModelError(
+            f"model {data['version']} was trained for a different {spec.id} spec "
+            "(comparisons or blocking changed): retrain with `alarmbell identity train`"
+        )
+    bands = data["bands"]
+    return TrainedModel(
+        spec=spec,
+        version=data["version"],
+        probability_two_random_records_match=data["probability_two_random_records_match"],
+        parameters=data["parameters"],
+        bands=Bands(bands["upper"], bands["lower"], bands.get("chosen_by", "")),
+        trained_on=data["trained_on"],
+        created_at=data["created_at"],
+        measured=data.get("measured", {}),
+    )
+
+
+def load_model(path: Path | None = None) -> TrainedModel:
+    """The model at `path`, or the one shipped with the package."""
+    if path is not None:
+        return model_from_json(json.loads(path.read_text(encoding="utf-8")))
+    text = resources.files("alarmbell.identity").joinpath(f"models/{SHIPPED_MODEL}").read_text("utf-8")
+    return model_from_json(json.loads(text))
+
+
+def shipped_model_path() -> Path:
+    """Where the shipped model lives in a source checkout (written by scripts that retrain it)."""
+    return Path(__file__).parent / "models" / SHIPPED_MODEL

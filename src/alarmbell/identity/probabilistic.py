@@ -1,0 +1,142 @@
+"""The probabilistic step: bands, vetoes, per-field contributions, and best-link clustering.
+
+It runs after the deterministic rules and only adds: a scored pair links when it is in the
+upper band, no veto fires, and the union passes every check in `Clusters.why_not` (different
+identifiers, a human rejection, birth years apart, two existing people). Pairs are taken
+strongest first, so each record joins through its best link and a chain of weak links cannot
+pull a household together (pitfall 2). Anything refused, and everything in the middle band,
+goes to the review queue.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from alarmbell.identity.clusters import Clusters
+from alarmbell.identity.features import FeatureTable, RawPerson, build_features
+from alarmbell.identity.model import TrainedModel, load_model
+from alarmbell.identity.splink_runner import Engine, ScoredPair, predict, predict_incremental
+
+Band = Literal["link", "review", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One field's part in a pair's match weight, in bits (log2 of the Bayes factor)."""
+
+    field: str
+    level: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A scored pair and what the model says to do with it."""
+
+    pair: ScoredPair
+    band: Band
+    vetoes: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.pair.left, self.pair.right
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> TrainedModel:
+    return load_model()
+
+
+def vetoes(pair: ScoredPair, model: TrainedModel) -> tuple[tuple[str, str], ...]:
+    """(veto kind, description) for each level of the pair that forbids an automatic link."""
+    out = []
+    for comparison in model.spec.comparisons:
+        level = comparison.levels[pair.levels[comparison.name]]
+        if level.veto:
+            out.append((level.veto, f"{comparison.title}: {level.label}"))
+    return tuple(out)
+
+
+def classify(pair: ScoredPair, model: TrainedModel) -> Edge:
+    found = vetoes(pair, model)
+    texts = tuple(text for _, text in found)
+    if any(kind == "apart" for kind, _ in found):
+        return Edge(pair, "none", texts)
+    if pair.probability >= model.bands.upper and not found:
+        return Edge(pair, "link", texts)
+    if pair.probability >= model.bands.lower:
+        return Edge(pair, "review", texts)
+    return Edge(pair, "none", texts)
+
+
+def prior_weight(model: TrainedModel) -> float:
+    lam = model.probability_two_random_records_match
+    return math.log2(lam / (1 - lam))
+
+
+def contributions(pair: ScoredPair, model: TrainedModel) -> list[Contribution]:
+    """The prior, then each field's weight: what the review page draws as bars."""
+    out = [Contribution("Prior (two random records)", "base rate", round(prior_weight(model), 2))]
+    for comparison in model.spec.comparisons:
+        index = pair.levels[comparison.name]
+        params = model.parameters[comparison.name][index]
+        m, u = params["m"], params["u"]
+        weight = 0.0 if m is None or u is None else math.log2(m / u)
+        out.append(Contribution(comparison.title, comparison.levels[index].label, round(weight, 2)))
+    return out
+
+
+def score(
+    new: Iterable[RawPerson],
+    existing: Iterable[RawPerson],
+    model: TrainedModel,
+    *,
+    engine: Engine = "duckdb",
+    spark: object = None,
+) -> tuple[list[Edge], list[str]]:
+    """Edges (lower band and above) for pairs touching a new record, and identifier problems."""
+    new_table = build_features(new)
+    old_table = build_features(existing)
+    pairs = predict_incremental(
+        new_table, old_table, model, threshold=model.bands.lower, engine=engine, spark=spark
+    )
+    return [classify(p, model) for p in pairs], new_table.invalid_identifiers
+
+
+def score_all(features: FeatureTable, model: TrainedModel, *, threshold: float | None = None) -> list[Edge]:
+    """Edges for a whole population at once (benchmarks, batch re-linking)."""
+    pairs = predict(features, model, threshold=model.bands.lower if threshold is None else threshold)
+    return [classify(p, model) for p in pairs]
+
+
+@dataclass
+class Applied:
+    linked: list[Edge]
+    review: list[tuple[Edge, str]]
+
+
+def apply_edges(clusters: Clusters, edges: Iterable[Edge]) -> Applied:
+    """Best-link clustering: strongest edges first, each union checked; refusals go to review."""
+    result = Applied([], [])
+    for edge in sorted(edges, key=lambda e: (-e.pair.probability, e.key)):
+        a, b = edge.key
+        if clusters.find(a) == clusters.find(b):
+            continue
+        if edge.band == "review":
+            result.review.append((edge, "; ".join(edge.vetoes) or "uncertain band"))
+            continue
+        if edge.band != "link":
+            continue
+        refused = clusters.why_not(a, b, strict=True)
+        if refused is None and clusters.union(a, b, strict=True):
+            result.linked.append(edge)
+        else:
+            result.review.append((edge, f"would link, but {refused}"))
+    result.review = [
+        (e, why) for e, why in result.review if clusters.find(e.key[0]) != clusters.find(e.key[1])
+    ]
+    return result

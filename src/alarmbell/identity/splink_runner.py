@@ -1,0 +1,395 @@
+"""The only module that imports Splink: compiles our model data into Splink settings and runs it.
+
+Splink 5 on DuckDB by default, or on Spark (`engine="spark"`, a SparkSession passed in) for
+national scale. Callers hand in a `FeatureTable` and a `TrainedModel` and get back plain Python
+pairs; nothing of Splink leaks out, so the linker, the review queue and the tests do not care
+which engine ran.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pyarrow as pa
+import splink.comparison_level_library as cll
+from splink import DuckDBAPI, Linker, block_on
+
+from alarmbell.identity.features import COLUMNS, FeatureTable
+from alarmbell.identity.model import MIN_M, Comparison, Level, ModelSpec, TrainedModel
+
+Engine = Literal["duckdb", "spark"]
+_ARROW_TYPES = {"int": pa.int64(), "str": pa.string(), "list": pa.list_(pa.string())}
+#: Floor for an estimated probability: a level never seen in training must not weigh infinite bits.
+_FLOOR = 1e-6
+
+for _name in ("splink", "py4j"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    """One candidate pair as the model sees it; `levels` holds each comparison's level index."""
+
+    left: int
+    right: int
+    probability: float
+    match_weight: float
+    levels: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """What training produced: per comparison, per level m and u (None on the null level)."""
+
+    parameters: dict[str, list[dict[str, float | None]]]
+    probability_two_random_records_match: float
+    notes: list[str]
+
+
+# ---- compiling model data into Splink settings -------------------------------------------------
+
+
+def _level_creator(level: Level) -> Any:
+    if level.kind == "null":
+        return cll.NullLevel(level.column)
+    if level.kind == "exact":
+        return cll.ExactMatchLevel(level.column)
+    if level.kind == "groups":
+        return cll.ArrayIntersectLevel(level.column, min_intersection=1)
+    if level.kind == "jaro_winkler":
+        return cll.JaroWinklerLevel(level.column, level.threshold)
+    if level.kind == "sql":
+        return cll.CustomLevel(level.sql, level.label, base_dialect_str="duckdb")
+    return cll.ElseLevel()
+
+
+def _comparison_dict(
+    comparison: Comparison, dialect: str, parameters: list[dict[str, float | None]] | None
+) -> dict[str, Any]:
+    levels = []
+    for index, level in enumerate(comparison.levels):
+        compiled = _level_creator(level).get_comparison_level(dialect).as_dict()
+        compiled["label_for_charts"] = level.label
+        if parameters is not None and level.kind != "null":
+            compiled["m_probability"] = parameters[index]["m"]
+            compiled["u_probability"] = parameters[index]["u"]
+        if level.fixed_m is not None:
+            compiled["m_probability"] = level.fixed_m
+            compiled["fix_m_probability"] = True
+        levels.append(compiled)
+    return {
+        "output_column_name": comparison.name,
+        "comparison_description": comparison.title,
+        "comparison_levels": levels,
+    }
+
+
+def settings_for(
+    spec: ModelSpec,
+    *,
+    dialect: str = "duckdb",
+    parameters: dict[str, list[dict[str, float | None]]] | None = None,
+    probability_two_random_records_match: float = 1e-4,
+    blocking_rules: Sequence[Sequence[str]] | None = None,
+) -> dict[str, Any]:
+    """Splink settings (a plain dict) for `spec`, with trained parameters when given."""
+    rules = spec.blocking_rules if blocking_rules is None else blocking_rules
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": probability_two_random_records_match,
+        "comparisons": [
+            _comparison_dict(c, dialect, None if parameters is None else parameters[c.name])
+            for c in spec.comparisons
+        ],
+        "blocking_rules_to_generate_predictions": [block_on(*cols) for cols in rules],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": True,
+    }
+
+
+def model_settings(model: TrainedModel, dialect: str = "duckdb") -> dict[str, Any]:
+    return settings_for(
+        model.spec,
+        dialect=dialect,
+        parameters=model.parameters,
+        probability_two_random_records_match=model.probability_two_random_records_match,
+    )
+
+
+# ---- engines --------------------------------------------------------------------------------
+
+
+def arrow_table(features: FeatureTable, extra: dict[str, list[Any]] | None = None) -> pa.Table:
+    columns = features.columns()
+    arrays = {name: pa.array(columns[name], type=_ARROW_TYPES[kind]) for name, kind in COLUMNS}
+    for name, values in (extra or {}).items():
+        arrays[name] = pa.array(values)
+    return pa.table(arrays)
+
+
+def spark_similarity_jar() -> str:
+    """Path of the jar with Splink's string-similarity UDFs, which a Spark session must load."""
+    from splink.backends.spark import similarity_jar_location
+
+    return str(similarity_jar_location())
+
+
+def _db_api(engine: Engine, spark: Any = None) -> Any:
+    if engine == "spark":
+        from splink import SparkAPI
+
+        if spark is None:
+            raise ValueError("engine 'spark' needs a SparkSession (spark=...)")
+        return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
+    return DuckDBAPI()
+
+
+def _register(db_api: Any, table: pa.Table, name: str, engine: Engine, spark: Any) -> Any:
+    if engine == "spark":
+        frame = spark.createDataFrame(table.to_pylist(), schema=_spark_schema(table))
+        return db_api.register(frame, dataset_display_name=name)
+    return db_api.register(table, dataset_display_name=name)
+
+
+def _spark_schema(table: pa.Table) -> Any:
+    from pyspark.sql import types as T
+
+    mapping = {
+        pa.int64(): T.LongType(),
+        pa.string(): T.StringType(),
+        pa.list_(pa.string()): T.ArrayType(T.StringType()),
+    }
+    return T.StructType(
+        [T.StructField(f.name, mapping.get(f.type, T.StringType()), True) for f in table.schema]
+    )
+
+
+def _dialect(engine: Engine) -> str:
+    return "spark" if engine == "spark" else "duckdb"
+
+
+# ---- prediction -----------------------------------------------------------------------------
+
+
+def _level_weights(model: TrainedModel) -> dict[str, list[float]]:
+    """Each level's match weight, log2(m/u); the null level weighs nothing."""
+    out: dict[str, list[float]] = {}
+    for comparison in model.spec.comparisons:
+        weights = []
+        for level, params in zip(comparison.levels, model.parameters[comparison.name], strict=True):
+            m, u = params["m"], params["u"]
+            weights.append(0.0 if level.kind == "null" or m is None or u is None else math.log2(m / u))
+        out[comparison.name] = weights
+    return out
+
+
+def _nearest(options: list[float], value: float) -> int:
+    return min(range(len(options)), key=lambda i: abs(options[i] - value))
+
+
+def _pairs(rows: Iterable[dict[str, Any]], model: TrainedModel) -> list[ScoredPair]:
+    """Splink's per-comparison weights (`mw_*`) back to indices into our level lists.
+
+    Splink 5 keeps the weights, not the comparison vector, in its output; each level has its own
+    weight, so the nearest one names the level (the null level is exactly 0).
+    """
+    weights = _level_weights(model)
+    out = []
+    for row in rows:
+        levels = {}
+        for name, options in weights.items():
+            value = float(row[f"mw_{name}"])
+            levels[name] = _nearest(options, value)
+        left, right = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
+        out.append(
+            ScoredPair(left, right, float(row["match_probability"]), float(row["match_weight"]), levels)
+        )
+    return out
+
+
+def predict(
+    features: FeatureTable,
+    model: TrainedModel,
+    *,
+    threshold: float | None = None,
+    engine: Engine = "duckdb",
+    spark: Any = None,
+) -> list[ScoredPair]:
+    """Score every blocked pair within `features` (a whole-population run)."""
+    if len(features.rows) < 2:
+        return []
+    db_api = _db_api(engine, spark)
+    sdf = _register(db_api, arrow_table(features), "records", engine, spark)
+    linker = Linker(sdf, model_settings(model, _dialect(engine)), log_level=None)
+    result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    return _pairs(result.as_record_list(), model)
+
+
+def predict_arrow(features: FeatureTable, model: TrainedModel, *, threshold: float | None = None) -> pa.Table:
+    """The same scoring, left as an Arrow table (for benchmarks at a million records)."""
+    db_api = DuckDBAPI()
+    sdf = db_api.register(arrow_table(features), dataset_display_name="records")
+    linker = Linker(sdf, model_settings(model), log_level=None)
+    result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    table: pa.Table = result.as_pyarrow_table()  # type: ignore[no-untyped-call]
+    return table
+
+
+def predict_incremental(
+    new: FeatureTable,
+    existing: FeatureTable,
+    model: TrainedModel,
+    *,
+    threshold: float | None = None,
+    engine: Engine = "duckdb",
+    spark: Any = None,
+) -> list[ScoredPair]:
+    """Pairs new-to-existing (predict_between) and new-to-new (predict_within), never old-to-old.
+
+    This is what makes linking incremental: the cost follows the arriving records, and pairs
+    among existing records, already decided, are not scored again.
+    """
+    if not new.rows:
+        return []
+    db_api = _db_api(engine, spark)
+    new_sdf = _register(db_api, arrow_table(new), "new_records", engine, spark)
+    linker = Linker(new_sdf, model_settings(model, _dialect(engine)), log_level=None)
+    pairs: list[ScoredPair] = []
+    if len(new.rows) > 1:
+        within = linker.inference.predict_within(
+            new_sdf, threshold_match_probability=threshold, warning_mode="never"
+        )
+        pairs += _pairs(within.as_record_list(), model)
+    if existing.rows:
+        old_sdf = _register(db_api, arrow_table(existing), "existing_records", engine, spark)
+        between = linker.inference.predict_between(
+            old_sdf, new_sdf, threshold_match_probability=threshold, warning_mode="never"
+        )
+        pairs += _pairs(between.as_record_list(), model)
+    return pairs
+
+
+# ---- training -------------------------------------------------------------------------------
+
+
+def _read_parameters(linker: Any, spec: ModelSpec) -> dict[str, list[dict[str, float | None]]]:
+    saved = linker.misc.save_model_to_json()
+    by_name = {c["output_column_name"]: c for c in saved["comparisons"]}
+    out: dict[str, list[dict[str, float | None]]] = {}
+    for comparison in spec.comparisons:
+        levels = by_name[comparison.name]["comparison_levels"]
+        out[comparison.name] = [
+            _level_parameters(level, spec_level)
+            for level, spec_level in zip(levels, comparison.levels, strict=True)
+        ]
+    return out
+
+
+def _level_parameters(level: dict[str, Any], spec_level: Level) -> dict[str, float | None]:
+    if spec_level.kind == "null":
+        return {"m": None, "u": None}
+    if spec_level.fixed_m is not None:
+        m = spec_level.fixed_m
+    else:
+        m = max(_clean(level.get("m_probability"), spec_level.prior_m, MIN_M), MIN_M)
+    u = _clean(level.get("u_probability"), spec_level.prior_u, _FLOOR)
+    return {"m": m, "u": max(u, _FLOOR)}
+
+
+def _clean(value: Any, prior: float | None, fallback: float) -> float:
+    """Splink leaves a level it never saw unset or NaN: use the spec's prior, never infinity."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return prior if prior is not None else fallback
+    return float(value)
+
+
+def train_supervised(
+    features: FeatureTable,
+    spec: ModelSpec,
+    labels: dict[int, str],
+    *,
+    max_pairs_u: float = 5e6,
+    seed: int = 1,
+) -> Estimate:
+    """m from the true clusters (labelled synthetic data), u from random pairs, λ from the labels."""
+    label_column = [labels.get(row["unique_id"], f"unlabelled-{row['unique_id']}") for row in features.rows]
+    db_api = DuckDBAPI()
+    sdf = db_api.register(arrow_table(features, {"true_person": label_column}), dataset_display_name="train")
+    linker = Linker(sdf, settings_for(spec), log_level=None)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
+    linker.training.estimate_m_from_label_column("true_person")
+    sizes: dict[str, int] = {}
+    for label in label_column:
+        sizes[label] = sizes.get(label, 0) + 1
+    n = len(label_column)
+    true_pairs = sum(k * (k - 1) // 2 for k in sizes.values())
+    lam = true_pairs / (n * (n - 1) / 2) if n > 1 else 1e-4
+    return Estimate(_read_parameters(linker, spec), lam, [f"supervised on {true_pairs} true pairs"])
+
+
+def train_unsupervised(
+    features: FeatureTable,
+    base: TrainedModel,
+    *,
+    accepted_pairs: Sequence[tuple[int, int]] = (),
+    max_pairs_u: float = 5e6,
+    seed: int = 1,
+    engine: Engine = "duckdb",
+    spark: Any = None,
+) -> Estimate:
+    """Re-estimate on a deployment's own records: u by sampling, m by EM on person-level rules.
+
+    EM starts from the shipped model's m values; the strong-evidence-against levels stay pinned.
+    Pairs a human accepted in the review queue add an m estimate from labels (Splink averages
+    the estimates), so reviewers' decisions feed the model.
+    """
+    spec = base.spec
+    db_api = _db_api(engine, spark)
+    sdf = _register(db_api, arrow_table(features), "records", engine, spark)
+    linker = Linker(sdf, model_settings(base, _dialect(engine)), log_level=None)
+    notes = []
+    deterministic: list[Any] = [block_on(*cols) for cols in spec.deterministic_rules]
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
+    for cols in spec.training_rules:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*cols), estimate_without_term_frequencies=True
+        )
+        notes.append(f"EM blocked on {', '.join(cols)}")
+    if accepted_pairs:
+        labels = pa.table(
+            {
+                "unique_id_l": [a for a, _ in accepted_pairs],
+                "unique_id_r": [b for _, b in accepted_pairs],
+                "clerical_match_score": [1.0] * len(accepted_pairs),
+            }
+        )
+        registered = db_api.register(labels, dataset_display_name="labels")
+        linker.training.estimate_m_from_pairwise_labels(registered)  # type: ignore[no-untyped-call]
+        notes.append(f"m also from {len(accepted_pairs)} accepted review decisions")
+    lam = float(linker._settings_obj._probability_two_random_records_match)
+    return Estimate(_read_parameters(linker, spec), lam, notes)
+
+
+def blocked_pair_count(features: FeatureTable, spec: ModelSpec) -> list[tuple[str, int]]:
+    """Pairs each blocking rule adds (marginal counts, exact): what a run will cost, rule by rule."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    db_api = DuckDBAPI()
+    sdf = db_api.register(arrow_table(features), dataset_display_name="records")
+    records = count_comparisons_from_blocking_rules(
+        sdf,
+        blocking_rules=[block_on(*cols) for cols in spec.blocking_rules],
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        record_sample_proportion=1.0,
+    )
+    return [
+        (", ".join(cols), int(r["marginal_comparison_count"]))
+        for cols, r in zip(spec.blocking_rules, records, strict=True)
+    ]

@@ -1,0 +1,263 @@
+"""`cin-csv`: the Children in Need census as a CSV template, for councils without the XML to hand.
+
+One row per step of an episode (referral, assessment, section 47, conference, plan, review,
+closure), in the census's own item names and codes, so the same case-system report that feeds
+the return can feed this. Rows are grouped by child (LEA + LAchildID) and episode
+(CINreferralDate) and mapped by the same code as the XML (cin/model.py), with the same source
+ids. A bad row is rejected alone; the child's other rows are kept.
+See docs/formats/cin-csv.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from alarmbell.ingest.base import FieldError, ParsedLine, SourceProgress
+from alarmbell.ingest.cin.model import (
+    CATEGORIES,
+    CLOSURE_REASONS,
+    FACTORS,
+    GENDERS,
+    PRIMARY_NEEDS,
+    REFERRAL_SOURCES,
+    Assessment,
+    CinChild,
+    CinPlan,
+    Episode,
+    ProtectionPlan,
+    Section47,
+    child_records,
+)
+from alarmbell.ingest.convert import Record, RecordSink, rejected
+from alarmbell.ingest.tabular import Row, check_upn, missing_columns, read_rows
+
+REQUIRED: Final[tuple[str, ...]] = ("lea", "lachildid", "cinreferraldate", "step", "date")
+STEPS: Final[tuple[str, ...]] = (
+    "referral",
+    "assessment",
+    "cin_plan",
+    "section_47",
+    "initial_cpc",
+    "cp_plan",
+    "cp_review",
+    "closure",
+)
+CHILD_COLUMNS: Final[tuple[str, ...]] = (
+    "upn",
+    "upnunknown",
+    "personbirthdate",
+    "expectedpersonbirthdate",
+    "gendercurrent",
+    "persondeathdate",
+    "ethnicity",
+    "disabilities",
+)
+
+
+def _code(row: Row, key: str, allowed: frozenset[str] | dict[str, str], what: str) -> str:
+    value = row.required(key, what).upper()
+    if value not in allowed:
+        raise FieldError(row.name(key), f"{value!r} is not {what}", "one of " + " ".join(sorted(allowed)))
+    return value
+
+
+def _date(row: Row, key: str, *, required: bool = False) -> str | None:
+    return row.date(key, required=required)
+
+
+def _factors(row: Row) -> list[str]:
+    text = row.text("factors") or ""
+    codes = [c.upper() for c in re.split(r"[\s;,]+", text) if c]
+    for code in codes:
+        if code not in FACTORS:
+            raise FieldError(
+                row.name("factors"),
+                f"{code!r} is not a census factor code",
+                "codes such as 3B 16A, space-separated",
+            )
+    return codes
+
+
+def _child_cells(row: Row) -> tuple[str, ...]:
+    return tuple(row.cells.get(k, "").strip() for k in CHILD_COLUMNS)
+
+
+@dataclass
+class _Child:
+    child: CinChild
+    cells: tuple[str, ...]
+    episodes: dict[str, Episode] = field(default_factory=dict)
+
+
+def _new_child(row: Row) -> CinChild:
+    upn = row.text("upn")
+    gender = row.text("gendercurrent")
+    if gender is not None and gender.upper() not in GENDERS:
+        raise FieldError(row.name("gendercurrent"), f"{gender!r}", "1, 2, 0 or 9 (or M, F, U)")
+    return CinChild(
+        line=row.line_no,
+        lea=_lea(row),
+        la_child_id=row.required("lachildid", "the council's id for the child"),
+        upn=check_upn(upn, row.name("upn")) if upn else None,
+        upn_unknown=row.text("upnunknown"),
+        dob=_date(row, "personbirthdate"),
+        expected_dob=_date(row, "expectedpersonbirthdate"),
+        sex=GENDERS.get((gender or "").upper()),
+        death_date=_date(row, "persondeathdate"),
+        ethnicity=row.text("ethnicity"),
+        disabilities=(row.text("disabilities") or "").split(),
+    )
+
+
+def _lea(row: Row) -> str:
+    lea = row.required("lea", "the council's 3-digit LEA code")
+    if not re.fullmatch(r"\d{3}", lea):
+        raise FieldError(row.name("lea"), f"{lea!r}", "the council's 3-digit LEA code")
+    return lea
+
+
+def _referral(row: Row, episode: Episode) -> None:
+    """Every cell is checked before the episode changes, so a bad row leaves no trace."""
+    source = _code(row, "code", REFERRAL_SOURCES, "a referral source code")
+    need = row.text("primaryneed")
+    if need is not None and need.upper() not in PRIMARY_NEEDS:
+        raise FieldError(row.name("primaryneed"), f"{need!r}", "N0 to N9")
+    nfa = bool(row.yes_no("nfa"))
+    episode.line, episode.has_referral, episode.source = row.line_no, True, source
+    episode.primary_need, episode.nfa = (need.upper() if need else None), nfa
+
+
+def _assessment(row: Row, episode: Episode, at: str) -> None:
+    episode.assessments.append(Assessment(row.line_no, at, _date(row, "enddate"), _factors(row)))
+
+
+def _cin_plan(row: Row, episode: Episode, at: str) -> None:
+    episode.cin_plans.append(CinPlan(row.line_no, at, _date(row, "enddate")))
+
+
+def _section_47(row: Row, episode: Episode, at: str) -> None:
+    episode.enquiries.append(
+        Section47(
+            row.line_no,
+            at,
+            icpc_target=_date(row, "icpctarget"),
+            icpc_date=_date(row, "icpcdate"),
+            icpc_not_required=bool(row.yes_no("icpcnotrequired")),
+        )
+    )
+
+
+def _plan(row: Row, episode: Episode, at: str) -> None:
+    initial = _code(row, "code", CATEGORIES, "a category of abuse")
+    latest = row.text("latestcategory")
+    if latest is not None and latest.upper() not in CATEGORIES:
+        raise FieldError(row.name("latestcategory"), f"{latest!r}", "one of " + " ".join(sorted(CATEGORIES)))
+    previous = row.integer("previousplans", required=False)
+    plan = ProtectionPlan(
+        row.line_no, at, _date(row, "enddate"), initial, (latest or initial).upper(), previous or 0
+    )
+    episode.plans.append(plan)
+
+
+def _review(row: Row, episode: Episode, at: str) -> None:
+    plans = [p for p in episode.plans if p.start <= at]
+    if not plans:
+        raise FieldError(
+            row.name("date"),
+            f"review on {at} comes before any cp_plan row of this episode",
+            "the cp_plan row above its reviews",
+        )
+    plans[-1].reviews.append((row.line_no, at))
+
+
+def _closure(row: Row, episode: Episode, at: str) -> None:
+    episode.closure = (row.line_no, at, _code(row, "code", CLOSURE_REASONS, "a closure reason RC1-RC9"))
+
+
+def _conference(row: Row, episode: Episode, at: str) -> None:
+    episode.icpc = (row.line_no, at)
+
+
+STEP_READERS: Final[dict[str, Callable[[Row, Episode, str], None]]] = {
+    "assessment": _assessment,
+    "cin_plan": _cin_plan,
+    "section_47": _section_47,
+    "initial_cpc": _conference,
+    "cp_plan": _plan,
+    "cp_review": _review,
+    "closure": _closure,
+}
+
+
+class CinCsvAdapter:
+    name = "cin-csv"
+    suffixes: tuple[str, ...] = (".cin.csv",)
+
+    def read(
+        self, path: Path, *, agency: str | None, progress: SourceProgress | None = None
+    ) -> Iterator[ParsedLine]:
+        children: dict[tuple[str, str], _Child] = {}
+        raws: dict[int, bytes] = {}
+        for row in read_rows(path, progress=progress):
+            problem = row.problem or missing_columns(row, REQUIRED)
+            if problem is None:
+                problem = self._add(row, children)
+            if problem is not None:
+                yield rejected(row.line_no, problem, row.raw)
+            else:
+                raws[row.line_no] = row.raw
+        sink = RecordSink(agency)
+        for entry in children.values():
+            entry.child.episodes = list(entry.episodes.values())
+            yield from _emit(child_records(entry.child), raws, sink)
+
+    def _add(self, row: Row, children: dict[tuple[str, str], _Child]) -> FieldError | None:
+        try:
+            step = row.required("step", "one of " + ", ".join(STEPS)).lower()
+            if step not in STEPS:
+                raise FieldError(row.name("step"), f"{step!r}", "one of " + ", ".join(STEPS))
+            key = (_lea(row), row.required("lachildid", "the council's id for the child"))
+            entry = children.get(key)
+            if entry is None:
+                entry = _Child(_new_child(row), _child_cells(row))
+            elif (clash := _clash(row, entry)) is not None:
+                return clash
+            referral = _date(row, "cinreferraldate", required=True)
+            at = _date(row, "date", required=True)
+            assert referral is not None and at is not None
+            episode = entry.episodes.get(referral) or Episode(row.line_no, referral, has_referral=False)
+            if step == "referral":
+                _referral(row, episode)
+            else:
+                STEP_READERS[step](row, episode, at)
+        except FieldError as error:
+            return error
+        children[key] = entry
+        entry.episodes[referral] = episode
+        return None
+
+
+def _clash(row: Row, entry: _Child) -> FieldError | None:
+    for key, mine, first in zip(CHILD_COLUMNS, _child_cells(row), entry.cells, strict=True):
+        if mine and first and mine != first:
+            return FieldError(
+                row.name(key),
+                f"{mine!r} differs from {first!r} on line {entry.child.line} for the same child",
+                "the same child details on every row of a child",
+            )
+    return None
+
+
+def _emit(
+    records: list[tuple[int, Record]], raws: dict[int, bytes], sink: RecordSink
+) -> Iterator[ParsedLine]:
+    """One unit per CSV row, so a record that fails validation loses only its own row."""
+    by_line: dict[int, list[tuple[int, Record]]] = {}
+    for line, record in records:
+        by_line.setdefault(line, []).append((line, record))
+    for line, unit in by_line.items():
+        yield from sink.unit(unit, line_no=line, raw=raws.get(line, b""))

@@ -1,0 +1,201 @@
+"""`fhir`: FHIR R4 Bundles (JSON) from health systems -> health person and event records.
+
+Each entry is validated on its own with `fhir.resources.R4B` (structure and types), so one bad
+entry is rejected and the rest kept. A bundle has no lines worth naming, so the "line" of an
+error is the entry's number in the bundle (1 = the first entry) and messages say so; the field
+is the FHIR path, e.g. `Bundle.entry[2].resource.period.start`. The package checks no UK Core
+rules: NHS number check digits, codes and what counts as an injury are checked here.
+
+Mapping (docs/formats/fhir.md): Patient -> person; Encounter -> ed_attendance, gp_consultation
+and other contacts by class and type; Observation body weight (LOINC 29463-7) and height
+(8302-2) -> growth_measurement; Appointment with status noshow -> missed_appointment
+(was_not_brought for a child); Condition that is an injury -> injury_presentation.
+Other resources and statuses are not safeguarding records and are skipped without a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+from pydantic import ValidationError
+
+from alarmbell.domain.timeparse import age_in_years, dob_to_date, parse_moment
+from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress
+from alarmbell.ingest.convert import Record, RecordSink, expected_tail
+from alarmbell.ingest.fhir_mapping import (
+    Context,
+    appointment_event,
+    condition_event,
+    encounter_event,
+    observation_event,
+    patient_person,
+)
+
+AGENCY = "health"
+CONVERTED: Final[tuple[str, ...]] = ("Patient", "Encounter", "Observation", "Appointment", "Condition")
+LINE_NOTE = "line = entry number in the bundle"
+
+
+@dataclass(frozen=True)
+class Entry:
+    number: int
+    resource: dict[str, Any]
+    full_url: str | None
+
+    @property
+    def where(self) -> str:
+        return f"Bundle.entry[{self.number - 1}].resource"
+
+    @property
+    def raw(self) -> bytes:
+        return orjson.dumps({"fullUrl": self.full_url, "resource": self.resource})
+
+
+def _model(resource_type: str) -> Any:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    return get_fhir_model_class(resource_type)
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
+
+
+def fhir_problem(entry: Entry, error: ValidationError) -> RejectedLine:
+    """The first structural error, with its FHIR path; the count of any others."""
+    errors = error.errors()
+    first = errors[0]
+    more = f"; and {len(errors) - 1} more problem(s) in this entry" if len(errors) > 1 else ""
+    value = f" (got {first['input']!r})" if not isinstance(first.get("input"), dict | list) else ""
+    return RejectedLine(
+        entry.number,
+        entry.where + _path(tuple(first["loc"])),
+        f"{first['msg']}{value}{more} [entry {entry.number}; {LINE_NOTE}]",
+        raw=entry.raw,
+    )
+
+
+def _entries(bundle: Any) -> list[Entry] | FieldError:
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        got = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
+        return FieldError("resourceType", f"{got!r}", "a FHIR Bundle (resourceType 'Bundle')")
+    entries = bundle.get("entry", [])
+    if not isinstance(entries, list):
+        return FieldError("Bundle.entry", f"a JSON {type(entries).__name__}", "a list of entries")
+    out = []
+    for number, item in enumerate(entries, start=1):
+        item = item if isinstance(item, dict) else {}
+        resource = item.get("resource")
+        out.append(Entry(number, resource if isinstance(resource, dict) else {}, item.get("fullUrl")))
+    return out
+
+
+class FhirBundleAdapter:
+    name = "fhir"
+    suffixes: tuple[str, ...] = (".json",)
+
+    def read(
+        self, path: Path, *, agency: str | None, progress: SourceProgress | None = None
+    ) -> Iterator[ParsedLine]:
+        data = path.read_bytes()
+        if progress is not None:
+            progress.done_bytes += len(data)
+        yield from read_bundle(data, agency=agency)
+
+
+def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
+    try:
+        bundle = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        yield RejectedLine(
+            error.lineno, "(file)", f"invalid JSON: {error.msg} (expected a FHIR Bundle)", data
+        )
+        return
+    entries = _entries(bundle)
+    if isinstance(entries, FieldError):
+        yield RejectedLine(0, entries.field, expected_tail(entries), raw=data[:2000])
+        return
+    sink = RecordSink(agency)
+    context = Context()
+    checked: list[Entry] = []
+    for entry in entries:
+        problem = _check(entry)
+        if problem is not None:
+            yield problem
+        elif entry.resource.get("resourceType") in CONVERTED:
+            checked.append(entry)
+    # Patients first: events name them, and the ingest service holds events whose people are missing.
+    checked.sort(key=lambda e: e.resource["resourceType"] != "Patient")
+    for entry in checked:
+        yield from _convert(entry, context, sink)
+
+
+def _check(entry: Entry) -> RejectedLine | None:
+    resource_type = entry.resource.get("resourceType")
+    if not resource_type:
+        return RejectedLine(
+            entry.number,
+            entry.where + ".resourceType",
+            f"missing (expected a FHIR resource) [entry {entry.number}; {LINE_NOTE}]",
+            raw=entry.raw,
+        )
+    if resource_type not in CONVERTED:
+        return None
+    try:
+        _model(resource_type).model_validate(entry.resource)
+    except ValidationError as error:
+        return fhir_problem(entry, error)
+    return None
+
+
+def _convert(entry: Entry, context: Context, sink: RecordSink) -> list[ParsedLine]:
+    resource = entry.resource
+    try:
+        record = _record(resource, entry.full_url, context)
+    except FieldError as error:
+        return [
+            RejectedLine(
+                entry.number,
+                f"{entry.where}.{error.field}",
+                f"{expected_tail(error)} [entry {entry.number}; {LINE_NOTE}]",
+                raw=entry.raw,
+            )
+        ]
+    if record is None:
+        return []
+
+    def describe(rec: Record, error: FieldError) -> tuple[str, str]:
+        return (
+            f"{entry.where} ({error.field})",
+            f"{expected_tail(error)} [entry {entry.number}; {LINE_NOTE}]",
+        )
+
+    return sink.unit([(entry.number, record)], line_no=entry.number, raw=entry.raw, describe=describe)
+
+
+def _record(resource: dict[str, Any], full_url: str | None, context: Context) -> Record | None:
+    kind = resource["resourceType"]
+    if kind == "Patient":
+        return patient_person(resource, full_url, context)
+    if kind == "Encounter":
+        return encounter_event(resource, context)
+    if kind == "Observation":
+        return observation_event(resource, context)
+    if kind == "Appointment":
+        return appointment_event(resource, context, is_child=_is_child)
+    return condition_event(resource, context)
+
+
+def _is_child(dob: str | None, at: str) -> bool | None:
+    """Under 18 on the day of the appointment; None (attribute left out) when the age is unknown."""
+    born = dob_to_date(dob)
+    if born is None:
+        return None
+    try:
+        return age_in_years(born, parse_moment(at)) < 18
+    except ValueError:
+        return None

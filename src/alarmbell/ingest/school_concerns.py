@@ -1,0 +1,115 @@
+"""`school-concerns-csv`: a school's safeguarding concerns log, as CPOMS-style systems export it.
+
+One row per concern. The pupil is keyed by UPN (national, so the same child at two schools is
+one education record) and the UPN's check letter must be right: a mistyped UPN would link the
+concern to the wrong child or to nobody. See docs/formats/school-concerns-csv.md.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from alarmbell.ingest.base import FieldError
+from alarmbell.ingest.body_sites import BODY_SITES, body_site
+from alarmbell.ingest.convert import Record
+from alarmbell.ingest.tabular import Row, RowAdapter, sex
+
+AGENCY = "education"
+
+#: Category labels seen in school logs -> the exchange format's school_concern categories.
+CATEGORIES: Final[dict[str, str]] = {
+    "hunger": "hunger",
+    "neglect - hunger": "hunger",
+    "food": "hunger",
+    "injury": "injury",
+    "physical injury": "injury",
+    "bruising": "injury",
+    "mark or injury": "injury",
+    "appearance": "appearance",
+    "neglect - appearance": "appearance",
+    "hygiene": "appearance",
+    "behaviour": "behaviour",
+    "disclosure": "disclosure",
+    "attendance": "attendance",
+    "emotional": "emotional",
+    "emotional wellbeing": "emotional",
+    "mental health": "emotional",
+    "other": "other",
+}
+
+
+def pupil_record(row: Row, upn: str) -> Record:
+    """The pupil as the school holds them; keyed by UPN so every school's rows meet."""
+    person: Record = {
+        "type": "person",
+        "agency": AGENCY,
+        "source_id": f"upn:{upn}",
+        "upn": upn,
+        "given_name": row.text("forename"),
+        "family_name": row.text("surname"),
+        "dob": row.date("date_of_birth"),
+        "sex": sex(row, "gender"),
+        "postcode": row.text("postcode"),
+        "role_hint": "child",
+    }
+    return {k: v for k, v in person.items() if v is not None}
+
+
+def _category(row: Row) -> str:
+    label = row.required("category", "a concern category")
+    category = CATEGORIES.get(" ".join(label.lower().split()))
+    if category is None:
+        allowed = ", ".join(sorted({c for c in CATEGORIES.values()}))
+        raise FieldError(row.name("category"), f"{label!r} is not a category alarmbell knows", allowed)
+    return category
+
+
+def _sites(row: Row) -> list[str]:
+    text = row.text("body_map_site")
+    if text is None:
+        return []
+    sites = []
+    for part in text.split(";"):
+        site = body_site(part)
+        if site is None:
+            raise FieldError(
+                row.name("body_map_site"),
+                f"{part.strip()!r} is not a body-map site",
+                "one or more of " + ", ".join(BODY_SITES) + " (separated by ';')",
+            )
+        sites.append(site)
+    return sites
+
+
+class SchoolConcernsAdapter(RowAdapter):
+    name = "school-concerns-csv"
+    suffixes: tuple[str, ...] = (".concerns.csv",)
+    required = ("concern_id", "date", "upn", "category")
+
+    def convert(self, row: Row) -> list[Record]:
+        upn = row.upn()
+        assert upn is not None
+        pupil = pupil_record(row, upn)
+        attrs: Record = {"category": _category(row)}
+        sites = _sites(row)
+        if sites:
+            attrs["site"] = sites[0]
+            attrs["sites"] = sites
+        for key in ("action_taken", "dsl", "category_label", "school", "year_group"):
+            value = row.text(key if key != "category_label" else "category")
+            if value is not None:
+                attrs[key] = value
+        event: Record = {
+            "type": "event",
+            "agency": AGENCY,
+            "source_id": "concern:" + row.required("concern_id", "the log's id for the concern"),
+            "kind": "school_concern",
+            "occurred_at": row.moment("date", "time"),
+            "subjects": [pupil["source_id"]],
+            "attrs": attrs,
+        }
+        for key, column in (("text", "concern"), ("author", "recorded_by")):
+            value = row.text(column)
+            if value is not None:
+                event[key] = value
+        return [pupil, event]

@@ -1,0 +1,203 @@
+"""The record-a-concern form and POST /api/v1/records, on a real store, through the ingest service."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from alarmbell.settings import Settings
+from alarmbell.web.app import create_app
+
+from .conftest import DOC_SAMPLES, events, ingest, people
+
+HEALTH_TOKEN = "health-token-0123456789"
+POLICE_TOKEN = "police-token-0123456789"
+
+
+@pytest.fixture
+def app(store_settings: Settings) -> Iterator[FastAPI]:
+    settings = store_settings.model_copy(
+        update={"api_tokens": {HEALTH_TOKEN: "health", POLICE_TOKEN: "police"}}
+    )
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _person(source_id: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "person", "source_id": source_id, "given_name": "Tia", "family_name": "Price",
+            "dob": "2016-11-22", "sex": "F", **extra}  # fmt: skip
+
+
+def _event(source_id: str, person: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "event", "source_id": source_id, "kind": "gp_consultation",
+            "occurred_at": "2024-02-01", "subjects": [person], **extra}  # fmt: skip
+
+
+def _post(client: TestClient, body: Any, token: str = HEALTH_TOKEN) -> Any:
+    return client.post("/api/v1/records", json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_api_batch_accepts_good_records_and_reports_bad_ones(client: TestClient, app: FastAPI) -> None:
+    batch = [
+        _person("P1"),
+        _event("E1", "P1"),
+        _event("E2", "P1", occurred_at="1st Feb"),
+        _event("E3", "P1", agency="police"),
+    ]
+    response = _post(client, batch)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["accepted"], body["rejected"], body["unchanged"]) == (2, 2, 0)
+    assert body["errors"] == [
+        {"index": 2, "line": 3, "field": "occurred_at",
+         "problem": "'1st Feb' is not a valid ISO date (expected YYYY-MM-DD or an ISO 8601 date-time)"},
+        {"index": 3, "line": 4, "field": "agency", "problem": "'police' does not match --agency health"},
+    ]  # fmt: skip
+    again = _post(client, batch[:2]).json()
+    assert (again["accepted"], again["unchanged"]) == (0, 2)
+    assert events(app.state.engine)["E1"]["agency"] == "health"
+
+
+def test_api_takes_one_record_or_json_lines(client: TestClient) -> None:
+    assert _post(client, _person("P2")).json()["accepted"] == 1
+    lines = b'{"type": "person", "source_id": "P3", "upn": "E999201500103"}\n\n{"type": "event"}\n'
+    response = client.post(
+        "/api/v1/records",
+        content=lines,
+        headers={"Authorization": f"Bearer {HEALTH_TOKEN}", "Content-Type": "application/x-ndjson"},
+    )
+    body = response.json()
+    assert (body["accepted"], body["rejected"]) == (1, 1)
+    assert body["errors"][0]["index"] == 1
+
+
+def test_api_needs_a_known_token_and_json(client: TestClient) -> None:
+    assert client.post("/api/v1/records", json=[_person("P1")]).status_code == 401
+    bad = _post(client, [_person("P1")], token="not-a-real-token-at-all")
+    assert (bad.status_code, bad.json()["detail"]) == (401, "The API token is not recognised.")
+    assert bad.headers["www-authenticate"] == "Bearer"
+    broken = client.post(
+        "/api/v1/records", content=b"[{", headers={"Authorization": f"Bearer {HEALTH_TOKEN}"}
+    )
+    assert broken.status_code == 400 and broken.json()["detail"].startswith("invalid JSON")
+
+
+def test_api_off_without_tokens(store_settings: Settings) -> None:
+    application = create_app(store_settings)
+    with TestClient(application) as plain:
+        response = plain.post("/api/v1/records", json=[_person("P1")], headers={"Authorization": "Bearer x"})
+    application.state.engine.dispose()
+    assert response.status_code == 401 and "off" in response.json()["detail"]
+
+
+def _form(client: TestClient, query: str = "") -> tuple[str, str]:
+    page = client.get("/record-concern" + query)
+    assert page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    submission = re.search(r'name="submission_id" value="([^"]+)"', page.text)
+    assert token and submission
+    return token.group(1), submission.group(1)
+
+
+def _concern(token: str, submission: str, **fields: str) -> dict[str, str]:
+    return {
+        "csrf_token": token,
+        "submission_id": submission,
+        "agency": "education",
+        "kind": "injury_observed",
+        "occurred-day": "18",
+        "occurred-month": "3",
+        "occurred-year": "2024",
+        "category": "injury",
+        "body_site_select": "left_ear",
+        "text": "Bruise behind left ear.",
+        "author": "Class teacher",
+        **fields,
+    }
+
+
+def test_form_records_a_concern_for_an_existing_child(client: TestClient, app: FastAPI) -> None:
+    ingest(app.state.engine, DOC_SAMPLES / "health-bundle.json")
+    from alarmbell.identity import link_people
+    from alarmbell.storage.db import session_scope
+
+    with session_scope(app.state.engine) as session:
+        link_people(session)
+    page = client.get("/record-concern?q=Alfie")
+    found = re.search(r'name="person" type="radio" value="(\d+)"', page.text)
+    assert found, page.text
+    token, submission = _form(client, "?q=Alfie")
+    response = client.post(
+        "/record-concern", data=_concern(token, submission, person=found.group(1)), follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == f"/people/{found.group(1)}"
+    event = events(app.state.engine)[f"web:{submission}"]
+    assert event["attrs"] == {
+        "category": "injury",
+        "injury": "other",
+        "site": "left_ear",
+        "channel": "web_form",
+    }
+    copied = people(app.state.engine)[event["subjects"][0]]
+    assert (copied["agency"], copied["nhs_number"]) == ("education", "9993456780")
+    timeline = client.get(response.headers["location"])
+    assert "Bruise behind left ear." in timeline.text or "Injury observed" in timeline.text
+
+
+def test_form_new_child_and_resubmission_is_idempotent(client: TestClient, app: FastAPI) -> None:
+    token, submission = _form(client)
+    data = _concern(
+        token,
+        submission,
+        person="new",
+        given_name="Kayden",
+        family_name="Rowe",
+        **{"dob-day": "9", "dob-month": "3", "dob-year": "2015"},
+    )
+    first = client.post("/record-concern", data=data, follow_redirects=False)
+    assert first.status_code == 303
+    second = client.post("/record-concern", data=data, follow_redirects=False)
+    assert second.headers["location"] == first.headers["location"]
+    assert len([k for k in events(app.state.engine) if k.startswith("web:")]) == 1
+
+
+def test_form_errors_are_shown_govuk_style(client: TestClient) -> None:
+    token, submission = _form(client)
+    data = _concern(
+        token, submission, person="new", given_name="", **{"occurred-day": "31", "occurred-month": "2"}
+    )
+    response = client.post("/record-concern", data=data)
+    assert response.status_code == 400
+    assert "There is a problem" in response.text
+    assert '<a href="#occurred-day">Date of the concern must be a real date</a>' in response.text
+    assert '<a href="#given_name">Enter the child&#39;s first name</a>' in response.text
+
+
+def test_form_without_the_csrf_token_is_refused(client: TestClient) -> None:
+    _form(client)
+    response = client.post("/record-concern", data=_concern("forged", "abc", person="new"))
+    assert response.status_code == 403
+    fresh = TestClient(client.app)
+    assert fresh.post("/record-concern", data=_concern("", "abc", person="new")).status_code == 403
+
+
+def test_form_page_has_the_body_map_and_no_inline_script(client: TestClient) -> None:
+    page = client.get("/record-concern").text
+    assert 'src="/static/body-map.js"' in page
+    assert "<script>" not in page and "style=" not in page and "onclick" not in page
+    assert page.count('class="app-body-map__region"') == 29
+    assert '<option value="left_ear">Left ear</option>' in page
+    assert client.get("/static/body-map.js").status_code == 200

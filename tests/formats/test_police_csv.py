@@ -1,0 +1,86 @@
+"""`police-csv`: incidents with DASH answers -> people, incidents and family ties; bad rows alone lost."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from alarmbell.ingest.police_csv import computed_grade
+
+from .conftest import DOC_SAMPLES, TEST_SAMPLES, events, ingest, people, quarantined, relationships
+
+SAMPLE = DOC_SAMPLES / "incidents.police.csv"
+MALFORMED = TEST_SAMPLES / "incidents-malformed.police.csv"
+
+
+def test_dash_grades_follow_domain_facts() -> None:
+    assert [computed_grade(n) for n in (0, 9, 10, 13, 14, 27)] == [
+        "standard",
+        "standard",
+        "medium",
+        "medium",
+        "high",
+        "high",
+    ]
+
+
+def test_sample_round_trip(engine: Engine) -> None:
+    result = ingest(engine, SAMPLE)
+    assert result.messages == []
+    assert set(people(engine)) == {
+        "nominal:N100234",
+        "nominal:N100235",
+        "nominal:N100236",
+        "nominal:N100237",
+        "nominal:N200410",
+    }
+    got = events(engine)
+    first, second, third = (
+        got[f"occurrence:{ref}"] for ref in ("XX/2023/004411", "XX/2023/009120", "XX/2024/001877")
+    )
+    assert first["kind"] == "domestic_incident"
+    assert first["subjects"] == ["nominal:N100234", "nominal:N100236"]
+    assert first["others"] == ["nominal:N100235"]
+    assert first["attrs"]["children_present"] is True
+    assert (first["attrs"]["dash_score"], first["attrs"]["dash_risk"]) == (4, "standard")
+    assert (second["attrs"]["dash_score"], second["attrs"]["dash_risk"]) == (11, "medium")
+    assert second["attrs"]["offence"] == "assault occasioning actual bodily harm"
+    assert (third["attrs"]["dash_score"], third["attrs"]["dash_risk"]) == (16, "high")
+    assert third["attrs"]["incidents_12m"] == 3 and third["attrs"]["escalation"] is True
+    assert third["attrs"]["marac_criteria"] == ["high_risk", "escalation"]
+    assert second["attrs"]["escalation"] is False
+    crime = got["occurrence:XX/2024/002010"]
+    assert (crime["kind"], crime["attrs"]["offence"]) == ("crime_report", "criminal damage to a dwelling")
+    assert relationships(engine) == {
+        ("nominal:N100234", "nominal:N100236", "mother"),
+        ("nominal:N100234", "nominal:N100237", "mother"),
+        ("nominal:N100235", "nominal:N100236", "mother_partner"),
+        ("nominal:N100235", "nominal:N100237", "mother_partner"),
+    }
+    again = ingest(engine, SAMPLE)
+    assert again.summary.accepted == 0 and again.summary.unchanged == result.summary.accepted
+
+
+def test_malformed_rows_are_rejected_by_line_and_column(engine: Engine) -> None:
+    result = ingest(engine, MALFORMED)
+    source = str(MALFORMED)
+    assert result.rejections() == [
+        f"{source}:4: DOB: '31/02/2019' is not a real calendar date (expected a date as YYYY-MM-DD or "
+        "DD/MM/YYYY)",
+        f"{source}:6: Occurrence Date: '02/02/2024' differs from '01/02/2024' on line 2 for occurrence "
+        "XX/2024/100001 (expected the same occurrence details on every row of one occurrence)",
+        f"{source}:7: Q5: 'Maybe' (expected Yes or No (or Y/N; blank when not known))",
+        f"{source}:8: Role: 'Bystander' is not a role (expected one of victim, child present, missing "
+        "person, "
+        "subject, suspect, offender, witness)",
+        f"{source}:9: Occurrence Type: 'Burglary' is not an occurrence type alarmbell knows (expected one of "
+        "domestic incident, domestic abuse, domestic crime, assault, crime, arrest, child concern, "
+        "child welfare concern, missing person, intelligence, police protection)",
+        f"{source}:10: (line): 51 cells but the header has 48 columns (expected one cell per column)",
+    ]
+    warning = next(m for m in result.messages if ": warning: " in m)
+    assert warning.startswith(f"{source}:2: DASH Officer Grade: warning: standard is below the high")
+    incident = events(engine)["occurrence:XX/2024/100001"]
+    assert incident["attrs"]["dash_risk"] == "high"  # judgement cannot lower the grade
+    assert incident["subjects"] == ["nominal:N1", "nominal:N4"]
+    assert set(people(engine)) == {"nominal:N1", "nominal:N2", "nominal:N4"}
+    assert [line for line, _ in quarantined(engine)] == [4, 6, 7, 8, 9, 10]

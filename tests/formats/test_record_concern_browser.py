@@ -1,0 +1,98 @@
+"""Chromium: a practitioner records an injury with the body map and sees it on the child's timeline."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from alarmbell.identity import link_people
+from alarmbell.settings import Settings
+from alarmbell.storage.db import session_scope
+from alarmbell.web.app import create_app
+from tests.web.test_browser import free_port
+
+from .conftest import DOC_SAMPLES, REPO, ingest
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[FastAPI]:
+    """A store holding the sample health bundle (Maisie and Alfie Harker), linked."""
+    application = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'store.db'}"))
+    ingest(application.state.engine, DOC_SAMPLES / "health-bundle.json")
+    with session_scope(application.state.engine) as session:
+        link_people(session)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def base_url(app: FastAPI) -> Iterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.browser_support import chromium_path, launch_chromium
+
+    if not Path(chromium_path()).exists():
+        pytest.skip(f"no Chromium at {chromium_path()}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(base_url + "/record-concern")
+            page.get_by_label("Search by name").fill("Maisie")
+            page.get_by_role("button", name="Search").click()
+            page.get_by_label("Maisie Harker", exact=False).check()
+            page.get_by_label("Your agency").select_option("education")
+            page.get_by_label("What kind of concern is it?").select_option("injury_observed")
+            page.locator("#occurred-day").fill("19")
+            page.locator("#occurred-month").fill("3")
+            page.locator("#occurred-year").fill("2024")
+            page.get_by_label("Category (optional)").select_option("injury")
+            page.get_by_label("Injury (optional)").select_option("bruise")
+            region = page.locator('svg [data-site="left_ear"]')
+            assert region.is_visible()  # the map is shown only when the script runs
+            region.click()
+            assert region.get_attribute("aria-pressed") == "true"
+            assert page.locator("#body-site").input_value() == "left_ear"
+            assert page.get_by_label("Part of the body").input_value() == "left_ear"
+            assert page.get_by_text("Selected: Left ear").is_visible()
+            page.get_by_label("What happened?").fill(
+                "Two small bruises behind the left ear, seen at breakfast club."
+            )
+            page.get_by_label("Your name and role").fill("Mrs A. Bell, DSL")
+            page.screenshot(path=str(ARTIFACTS / "record-concern-form.png"), full_page=True)
+            page.get_by_role("button", name="Record concern").click()
+            page.wait_for_url("**/people/*")
+            assert page.get_by_role("heading", level=1).inner_text().startswith("Maisie Harker")
+            entry = page.locator(".app-chronology__row", has_text="Two small bruises behind the left ear")
+            assert entry.count() == 1 and entry.first.is_visible()
+            assert page.locator("svg.app-tl__svg .app-lane--education").count() > 0
+            page.screenshot(path=str(ARTIFACTS / "record-concern-timeline.png"), full_page=True)
+            assert errors == []
+        finally:
+            browser.close()

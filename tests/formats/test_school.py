@@ -1,0 +1,87 @@
+"""School formats: the concerns log and the attendance extract, with UPN check letters enforced."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from .conftest import DOC_SAMPLES, TEST_SAMPLES, events, ingest, people, quarantined
+
+CONCERNS = DOC_SAMPLES / "school-concerns.concerns.csv"
+ATTENDANCE = DOC_SAMPLES / "school-attendance.attendance.csv"
+BAD_CONCERNS = TEST_SAMPLES / "school-concerns-malformed.concerns.csv"
+BAD_ATTENDANCE = TEST_SAMPLES / "school-attendance-malformed.attendance.csv"
+
+
+def test_concerns_round_trip(engine: Engine) -> None:
+    result = ingest(engine, CONCERNS)
+    assert result.messages == []
+    assert (result.summary.accepted, result.summary.rejected) == (6, 0)
+    got = events(engine)
+    injury = got["concern:CPM-20231103-0017"]
+    assert injury["kind"] == "school_concern"
+    assert injury["subjects"] == ["upn:B999201500101"]
+    assert injury["attrs"] == {
+        "category": "injury",
+        "site": "left_upper_arm",
+        "sites": ["left_upper_arm", "back_of_left_arm"],
+        "action_taken": "Referred to children's social care (MASH) same day",
+        "dsl": "Mrs A. Bell (DSL)",
+        "category_label": "Physical injury",
+        "school": "Quarry Lane Primary",
+        "year_group": "Reception",
+    }
+    assert got["concern:CPM-20231019-0042"]["attrs"]["category"] == "hunger"
+    assert got["concern:CPM-20231019-0042"]["occurred_at"] == "2023-10-19T08:55:00"
+    assert people(engine)["upn:B999201500101"]["upn"] == "B999201500101"
+    assert ingest(engine, CONCERNS).summary.unchanged == 6
+
+
+def test_malformed_concerns(engine: Engine) -> None:
+    result = ingest(engine, BAD_CONCERNS)
+    source = str(BAD_CONCERNS)
+    rejected = result.rejections()
+    assert rejected[0] == (
+        f"{source}:3: UPN: C999201500101 fails the check letter: the other 12 characters give 'B', not 'C' "
+        "(expected a UPN whose first letter is the modulus-23 check letter of the rest (mistyped?))"
+    )
+    assert rejected[1].startswith(f"{source}:4: Category: 'Sadness' is not a category alarmbell knows")
+    assert rejected[2].startswith(f"{source}:5: Body Map Site: 'Left elbow' is not a body-map site")
+    assert rejected[3].startswith(f"{source}:6: Date: '32/10/2023' is not a real calendar date")
+    assert rejected[4].startswith(f"{source}:9: UPN: 'B99920150010' (expected 13 characters")
+    assert len(rejected) == 5
+    got = events(engine)
+    assert sorted(got) == ["concern:CPM-1", "concern:CPM-6"]
+    assert got["concern:CPM-6"]["text"].startswith('Said at circle time:\n"Ryan hurts mummy"')
+    assert [line for line, _ in quarantined(engine)] == [3, 4, 5, 6, 9]
+
+
+def test_attendance_round_trip_keeps_persistent_absence_only(engine: Engine) -> None:
+    result = ingest(engine, ATTENDANCE)
+    assert result.messages == []
+    got = events(engine)
+    assert sorted(got) == [
+        "attendance:B999201500101:2023-09-05:2023-12-20",
+        "attendance:B999201500101:2024-01-08:2024-03-28",
+        "attendance:E999201500103:2023-09-05:2023-12-20",
+    ]
+    autumn = got["attendance:B999201500101:2023-09-05:2023-12-20"]
+    assert autumn["kind"] == "attendance_concern"
+    assert autumn["occurred_at"] == "2023-12-20"
+    assert (autumn["attrs"]["absence_pct"], autumn["attrs"]["sessions_missed"]) == (27.9, 39)
+    assert got["attendance:E999201500103:2023-09-05:2023-12-20"]["attrs"]["absence_pct"] == 10.7
+    assert "upn:Q999201500102" not in people(engine)  # 4.3% absence: not a safeguarding record
+    assert ingest(engine, ATTENDANCE).summary.accepted == 0
+
+
+def test_malformed_attendance(engine: Engine) -> None:
+    result = ingest(engine, BAD_ATTENDANCE)
+    source = str(BAD_ATTENDANCE)
+    assert result.rejections() == [
+        f"{source}:3: Sessions Missed: 141 is more than the 140 sessions possible (expected at most "
+        "Sessions Possible)",
+        f"{source}:4: Sessions Possible: 0 (expected a whole number, 1 or more)",
+        f"{source}:5: UPN: A999201500103 fails the check letter: the other 12 characters give 'E', not 'A' "
+        "(expected a UPN whose first letter is the modulus-23 check letter of the rest (mistyped?))",
+        f"{source}:6: Period End: 2024-01-08 is before Period Start 2024-03-28 (expected a later date)",
+    ]
+    assert list(events(engine)) == ["attendance:B999201500101:2023-09-05:2023-12-20"]
