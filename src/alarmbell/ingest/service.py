@@ -38,9 +38,10 @@ from alarmbell.storage.tables import IngestBatch, QuarantinedLine
 Reporter = Callable[[str], None]
 
 
-def default_registry() -> AdapterRegistry:
+def default_registry(*, workers: int = 0) -> AdapterRegistry:
+    """Every built-in format; `workers` parse large JSON Lines files in other processes."""
     registry = AdapterRegistry()
-    registry.register(JsonLinesAdapter())
+    registry.register(JsonLinesAdapter(workers=workers))
     for adapter in agency_format_adapters():
         registry.register(adapter)
     return registry
@@ -129,9 +130,13 @@ def ingest_file(
     chunk_size: int = 5000,
     report: Reporter | None = None,
     progress: SourceProgress | None = None,
+    workers: int = 0,
 ) -> IngestSummary:
-    """Ingest one file. Each rejected or held line is reported through `report`."""
-    adapter = (registry or default_registry()).for_path(path, format_name)
+    """Ingest one file. Each rejected or held line is reported through `report`.
+
+    `workers` > 0 validates large JSON Lines files in that many worker processes.
+    """
+    adapter = (registry or default_registry(workers=workers)).for_path(path, format_name)
     parsed = adapter.read(path, agency=agency, progress=progress)
     return ingest_parsed(
         engine=engine,

@@ -36,8 +36,13 @@ MAX_ID = 200
 _JUST_STR = {str}
 
 
+def canonical_json(obj: dict[str, Any]) -> bytes:
+    """The record as stored and hashed: sorted keys, so key order never makes a new version."""
+    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+
+
 def content_hash(obj: dict[str, Any]) -> str:
-    return hashlib.blake2b(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+    return hashlib.blake2b(canonical_json(obj), digest_size=16).hexdigest()
 
 
 def _listing(values: tuple[str, ...] | frozenset[str]) -> str:
@@ -129,8 +134,12 @@ def validate(obj: Any, *, line_no: int, agency_override: str | None, warnings: l
         row, parties = _person_row(obj, line_no, warnings), ()
     else:
         row, parties = _relationship_row(obj), ()
-    digest = content_hash(obj)
-    row.update(agency=agency, source_id=source_id, content_hash=digest, payload=obj, line_no=line_no)
+    canonical = canonical_json(obj)
+    digest = hashlib.blake2b(canonical, digest_size=16).hexdigest()
+    # The payload travels as JSON text: written as is, and cheap to pass between processes.
+    row.update(
+        agency=agency, source_id=source_id, content_hash=digest, payload=canonical.decode(), line_no=line_no
+    )
     return ValidRecord(record_type, agency, source_id, digest, row, line_no, parties)
 
 

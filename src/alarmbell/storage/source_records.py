@@ -177,11 +177,10 @@ def _insert_fresh(
 ) -> None:
     specific = COLUMNS[record_type]
     extra: tuple[Any, ...] = (False,) if record_type == "event" else ()
-    encode_json = dialect.encode_json
     typed = _typed_columns(dialect, specific)
     rows = [
         (record.agency, record.source_id, 1, record.content_hash, batch_id, record.row["line_no"],
-         encode_json(record.row["payload"]), *typed(record.row), *extra)
+         record.row["payload"], *typed(record.row), *extra)
         for record in fresh
     ]  # fmt: skip
     names = (*COMMON, *specific, *(("held",) if extra else ()))
@@ -190,7 +189,7 @@ def _insert_fresh(
 
 def _typed_columns(dialect: StoreDialect, specific: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
     """A function giving a row's type-specific column values, datetimes encoded for the backend."""
-    get = itemgetter(*specific)
+    get = itemgetter(*specific) if len(specific) > 1 else (lambda row: (row[specific[0]],))
     moments = [i for i, name in enumerate(specific) if name in DATETIME_COLUMNS]
     if not moments:
         return get
@@ -236,8 +235,8 @@ def _supersede(
     ]  # fmt: skip
     dialect.bulk_insert(connection, HISTORY, HISTORY_COLUMNS, history)
     values = [
-        {**record.row, "version": old.version + 1, "batch_id": batch_id,
-         "k_agency": record.agency, "k_source_id": record.source_id}
+        {**record.row, "payload": orjson.loads(record.row["payload"]), "version": old.version + 1,
+         "batch_id": batch_id, "k_agency": record.agency, "k_source_id": record.source_id}
         for record, old in changed
     ]  # fmt: skip
     names = [c for c in values[0] if not c.startswith("k_") and c not in ("agency", "source_id")]
