@@ -173,9 +173,9 @@ What changed, and the effect (medians of interleaved runs at 20MB; load 2-3.5, s
 - No read-ahead thread on SQLite (`SQLiteDialect.read_ahead = False`): sqlite3's executemany
   re-takes the GIL for every row, so the parsing thread stalled the writer; single-threaded was
   30-33k records/s against 17-27k threaded, and used 15% less CPU.
-- Validation fast paths (type checks inline, one-subject events, no generator per id list) and
-  insert rows built with `itemgetter`: parse + validate alone about 1.6x faster; re-ingest of
-  unchanged records +15%.
+- Validation fast paths (type checks inline, one-subject events, no generator per id list):
+  validation alone 176k -> 187k records/s of CPU time (6%; parsing excluded). Insert rows built
+  with `itemgetter`: not measurable on its own above the noise.
 - Tried and dropped: one `INSERT ... SELECT FROM json_each(?)` per chunk (GIL released for the
   whole chunk, but 20% more CPU and slower on a shared machine); `mmap_size`, `temp_store`,
   a deeper read-ahead queue, 20,000-record chunks (all within noise); storing the original line
@@ -188,6 +188,11 @@ Every record costs Python work (JSON parse, validation, canonical hash, row tupl
 SQLite work (four B-trees: the record, its unique key, and one to three event-party rows). The
 raw baseline is only the SQLite part. On two cores shared with other processes the two cannot
 overlap (the GIL, and no idle core), so alarmbell's rate is bounded by the sum of both.
+At 1GB both rates fall (raw sqlite3 too): the source_ids are random, so each insert touches a
+random page of the unique-key and event-party B-trees, and once the 2.5 GB database outgrows
+SQLite's 64 MB page cache most inserts read a page from the OS first. Reaching the target needs
+the Python work moved off the writer's core (validation in a worker process that hands over
+ready row tuples) on a machine whose second core is free.
 """
 
 

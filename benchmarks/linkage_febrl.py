@@ -54,57 +54,100 @@ def _spec(with_id: bool) -> Any:
     from alarmbell.identity.model import Comparison, Level, ModelSpec
 
     def name(col: str, other: str) -> Comparison:
-        return Comparison(col, col, (
-            Level("missing", "null", col),
-            Level("exact", "exact", col),
-            Level("swapped with the other name", "sql", sql=f'"{col}_l" = "{other}_r"'),
-            Level("JW >= 0.92", "jaro_winkler", col, 0.92),
-            Level("JW >= 0.8", "jaro_winkler", col, 0.8),
-            Level("different", "else"),
-        ))
+        return Comparison(
+            col,
+            col,
+            (
+                Level("missing", "null", col),
+                Level("exact", "exact", col),
+                Level("swapped with the other name", "sql", sql=f'"{col}_l" = "{other}_r"'),
+                Level("JW >= 0.92", "jaro_winkler", col, 0.92),
+                Level("JW >= 0.8", "jaro_winkler", col, 0.8),
+                Level("different", "else"),
+            ),
+        )
 
-    dob = Comparison("date_of_birth", "date of birth", (
-        Level("missing", "null", "date_of_birth"),
-        Level("exact", "exact", "date_of_birth"),
-        Level("transposed", "sql", sql='"dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r"'),
-        Level("one edit", "sql", sql='levenshtein("date_of_birth_l", "date_of_birth_r") <= 1'),
-        Level("two edits", "sql", sql='levenshtein("date_of_birth_l", "date_of_birth_r") <= 2'),
-        Level("different", "else"),
-    ))
+    dob = Comparison(
+        "date_of_birth",
+        "date of birth",
+        (
+            Level("missing", "null", "date_of_birth"),
+            Level("exact", "exact", "date_of_birth"),
+            Level(
+                "transposed",
+                "sql",
+                sql='"dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r"',
+            ),
+            Level("one edit", "sql", sql='levenshtein("date_of_birth_l", "date_of_birth_r") <= 1'),
+            Level("two edits", "sql", sql='levenshtein("date_of_birth_l", "date_of_birth_r") <= 2'),
+            Level("different", "else"),
+        ),
+    )
 
     def fuzzy(col: str) -> Comparison:
-        return Comparison(col, col, (
-            Level("missing", "null", col),
-            Level("exact", "exact", col),
-            Level("one edit", "sql", sql=f'damerau_levenshtein("{col}_l", "{col}_r") <= 1'),
-            Level("JW >= 0.88", "jaro_winkler", col, 0.88),
-            Level("different", "else"),
-        ))
+        return Comparison(
+            col,
+            col,
+            (
+                Level("missing", "null", col),
+                Level("exact", "exact", col),
+                Level("one edit", "sql", sql=f'damerau_levenshtein("{col}_l", "{col}_r") <= 1'),
+                Level("JW >= 0.88", "jaro_winkler", col, 0.88),
+                Level("different", "else"),
+            ),
+        )
 
     def exact(col: str) -> Comparison:
-        return Comparison(col, col, (Level("missing", "null", col), Level("exact", "exact", col), Level("different", "else")))
+        return Comparison(
+            col,
+            col,
+            (Level("missing", "null", col), Level("exact", "exact", col), Level("different", "else")),
+        )
 
     comparisons = [
-        name("given_name", "surname"), name("surname", "given_name"), dob, exact("street_number"),
-        fuzzy("address_1"), fuzzy("suburb"), fuzzy("postcode"), exact("state"),
+        name("given_name", "surname"),
+        name("surname", "given_name"),
+        dob,
+        exact("street_number"),
+        fuzzy("address_1"),
+        fuzzy("suburb"),
+        fuzzy("postcode"),
+        exact("state"),
     ]
     if with_id:
         comparisons.append(fuzzy("soc_sec_id"))
     # 5,000 x 5,000 is small: single-field rules cost little here and catch records with two
     # fields corrupted (a million-record population needs the tighter rules of person-v1).
-    rules = [("given_name",), ("surname",), ("date_of_birth",), ("postcode",), ("suburb", "dob_y"),
-             ("address_1",), ("street_number", "dob_y")]
+    rules = [
+        ("given_name",),
+        ("surname",),
+        ("date_of_birth",),
+        ("postcode",),
+        ("suburb", "dob_y"),
+        ("address_1",),
+        ("street_number", "dob_y"),
+    ]
     if with_id:
         rules.insert(0, ("soc_sec_id",))
-    return ModelSpec("febrl", "FEBRL4 benchmark model", tuple(comparisons), tuple(rules),
-                     (("given_name", "surname"), ("date_of_birth",), ("postcode", "street_number")), ())
+    return ModelSpec(
+        "febrl",
+        "FEBRL4 benchmark model",
+        tuple(comparisons),
+        tuple(rules),
+        (("given_name", "surname"), ("date_of_birth",), ("postcode", "street_number")),
+        (),
+    )
 
 
 def _score(pairs: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
     tp = len(pairs & truth)
     p = tp / len(pairs) if pairs else 1.0
     r = tp / len(truth)
-    return {"precision": round(p, 5), "recall": round(r, 5), "f1": round(2 * p * r / (p + r) if p + r else 0, 5)}
+    return {
+        "precision": round(p, 5),
+        "recall": round(r, 5),
+        "f1": round(2 * p * r / (p + r) if p + r else 0, 5),
+    }
 
 
 def _orient(rows: list[dict[str, Any]]) -> list[tuple[float, str, str]]:
@@ -129,11 +172,14 @@ def run_ours(with_id: bool) -> tuple[set[tuple[str, str]], float]:
     settings = settings_for(spec)
     settings.update(link_type="link_only", retain_intermediate_calculation_columns=False)
     db = DuckDBAPI()
-    tables = [db.register(_table(a, "a", with_id), dataset_display_name="a"),
-              db.register(_table(b, "b", with_id), dataset_display_name="b")]
+    tables = [
+        db.register(_table(a, "a", with_id), dataset_display_name="a"),
+        db.register(_table(b, "b", with_id), dataset_display_name="b"),
+    ]
     linker = Linker(tables, settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_name", "surname", "date_of_birth")], recall=0.7)
+        [block_on("given_name", "surname", "date_of_birth")], recall=0.7
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     for cols in spec.training_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(block_on(*cols))
@@ -166,28 +212,36 @@ def run_baseline(with_id: bool) -> tuple[set[tuple[str, str]], float]:
     a, b, _ = load()
     start = time.perf_counter()
     comparisons = [
-        cl.NameComparison("given_name"), cl.NameComparison("surname"),
-        cl.LevenshteinAtThresholds("date_of_birth", [1, 2]), cl.ExactMatch("street_number"),
-        cl.JaroWinklerAtThresholds("address_1"), cl.JaroWinklerAtThresholds("suburb"),
-        cl.LevenshteinAtThresholds("postcode", [1, 2]), cl.ExactMatch("state"),
+        cl.NameComparison("given_name"),
+        cl.NameComparison("surname"),
+        cl.LevenshteinAtThresholds("date_of_birth", [1, 2]),
+        cl.ExactMatch("street_number"),
+        cl.JaroWinklerAtThresholds("address_1"),
+        cl.JaroWinklerAtThresholds("suburb"),
+        cl.LevenshteinAtThresholds("postcode", [1, 2]),
+        cl.ExactMatch("state"),
     ]
     rules = [block_on("given_name"), block_on("surname"), block_on("date_of_birth"), block_on("postcode")]
     if with_id:
         comparisons.append(cl.LevenshteinAtThresholds("soc_sec_id", [1, 2]))
         rules.append(block_on("soc_sec_id"))
-    settings = SettingsCreator(link_type="link_only", comparisons=comparisons,
-                               blocking_rules_to_generate_predictions=rules)
+    settings = SettingsCreator(
+        link_type="link_only", comparisons=comparisons, blocking_rules_to_generate_predictions=rules
+    )
     db = DuckDBAPI()
-    tables = [db.register(_table(a, "a", with_id), dataset_display_name="a"),
-              db.register(_table(b, "b", with_id), dataset_display_name="b")]
+    tables = [
+        db.register(_table(a, "a", with_id), dataset_display_name="a"),
+        db.register(_table(b, "b", with_id), dataset_display_name="b"),
+    ]
     linker = Linker(tables, settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_name", "surname", "date_of_birth")], recall=0.7)
+        [block_on("given_name", "surname", "date_of_birth")], recall=0.7
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     rows = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never").as_record_list()
-    return {(l, r) for _, l, r in _orient(rows)}, time.perf_counter() - start
+    return {(left, right) for _, left, right in _orient(rows)}, time.perf_counter() - start
 
 
 def measure() -> dict[str, Any]:
@@ -200,8 +254,9 @@ def measure() -> dict[str, Any]:
     result["seconds"] = round(seconds, 1)
     result["f1_without_id"] = _score(ours_no_id, truth)["f1"]
     result["without_id"] = _score(ours_no_id, truth)
-    result["baseline"] = dict(_score(base, truth), seconds=round(base_seconds, 1),
-                              f1_without_id=_score(base_no_id, truth)["f1"])
+    result["baseline"] = dict(
+        _score(base, truth), seconds=round(base_seconds, 1), f1_without_id=_score(base_no_id, truth)["f1"]
+    )
     return result
 
 
@@ -209,25 +264,51 @@ def run(*, quick: bool) -> dict[str, Any]:
     m = measure()
     b = m["baseline"]
     checks = [
-        {"name": "F1", "target": f">= {TARGET_F1}", "median": m["f1"], "baseline": b["f1"],
-         "ratio": round(m["f1"] / b["f1"], 4), "passed": m["f1"] >= TARGET_F1},
-        {"name": "F1 without id", "target": f">= {TARGET_F1_NO_ID}", "median": m["f1_without_id"],
-         "baseline": b["f1_without_id"], "ratio": round(m["f1_without_id"] / b["f1_without_id"], 4),
-         "passed": m["f1_without_id"] >= TARGET_F1_NO_ID},
+        {
+            "name": "F1",
+            "target": f">= {TARGET_F1}",
+            "median": m["f1"],
+            "baseline": b["f1"],
+            "ratio": round(m["f1"] / b["f1"], 4),
+            "passed": m["f1"] >= TARGET_F1,
+        },
+        {
+            "name": "F1 without id",
+            "target": f">= {TARGET_F1_NO_ID}",
+            "median": m["f1_without_id"],
+            "baseline": b["f1_without_id"],
+            "ratio": round(m["f1_without_id"] / b["f1_without_id"], 4),
+            "passed": m["f1_without_id"] >= TARGET_F1_NO_ID,
+        },
     ]
-    return {"name": NAME, "title": TITLE, "command": "python benchmarks/linkage_febrl.py", "result": m,
-            "checks": checks}
+    return {
+        "name": NAME,
+        "title": TITLE,
+        "command": "python benchmarks/linkage_febrl.py",
+        "result": m,
+        "checks": checks,
+    }
+
+
+def _row(label: str, r: dict[str, Any]) -> str:
+    return (
+        f"| {label} | {r['precision']} | {r['recall']} | {r['f1']} | {r['f1_without_id']} | {r['seconds']} |"
+    )
 
 
 def markdown(result: dict[str, Any]) -> str:
     m, b = result["result"], result["result"]["baseline"]
-    return "\n".join([
-        "| method | precision | recall | F1 | F1 without id | seconds |",
-        "|---|---|---|---|---|---|",
-        f"| alarmbell | {m['precision']} | {m['recall']} | {m['f1']} | {m['f1_without_id']} | {m['seconds']} |",
-        f"| baseline (plain Splink) | {b['precision']} | {b['recall']} | {b['f1']} | {b['f1_without_id']} | "
-        f"{b['seconds']} |",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "| method | precision | recall | F1 | F1 without id | seconds |",
+                "|---|---|---|---|---|---|",
+                _row("alarmbell", m),
+                _row("baseline (plain Splink)", b),
+            ]
+        )
+        + "\n"
+    )
 
 
 def main(argv: list[str]) -> None:

@@ -46,8 +46,20 @@ def population(size: str) -> Path:
     if not (folder / "truth.jsonl").exists():
         children = round(SIZES[size] / RECORDS_PER_CHILD)
         subprocess.run(
-            [sys.executable, "-m", "alarmbell.cli", "synth", "--out", str(folder), "--children", str(children),
-             "--years", "3", "--seed", str(SEEDS[size])],
+            [
+                sys.executable,
+                "-m",
+                "alarmbell.cli",
+                "synth",
+                "--out",
+                str(folder),
+                "--children",
+                str(children),
+                "--years",
+                "3",
+                "--seed",
+                str(SEEDS[size]),
+            ],
             check=True,
             capture_output=True,
         )
@@ -113,8 +125,15 @@ def run_baseline(folder: Path) -> dict[str, Any]:
 
     pop = read_synthetic(folder)
     start = time.perf_counter()
-    cols: dict[str, list[Any]] = {"unique_id": [], "first_name": [], "surname": [], "dob": [], "sex": [],
-                                  "postcode": [], "nhs": []}
+    cols: dict[str, list[Any]] = {
+        "unique_id": [],
+        "first_name": [],
+        "surname": [],
+        "dob": [],
+        "sex": [],
+        "postcode": [],
+        "nhs": [],
+    }
     for p in pop.people:
         cols["unique_id"].append(p.record_id)
         cols["first_name"].append((p.given_name or "").lower() or None)
@@ -162,7 +181,9 @@ def run_baseline(folder: Path) -> dict[str, Any]:
 
 
 def _child(method: str, size: str, blocking: bool) -> dict[str, Any]:
-    args = [sys.executable, __file__, "--child", method, "--sizes", size] + (["--blocking"] if blocking else [])
+    args = [sys.executable, __file__, "--child", method, "--sizes", size] + (
+        ["--blocking"] if blocking else []
+    )
     done = subprocess.run(args, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -171,7 +192,7 @@ def _child(method: str, size: str, blocking: bool) -> dict[str, Any]:
 def measure(sizes: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for i, size in enumerate(sizes):
-        folder = population(size)
+        population(size)
         print(f"  linkage {size}: alarmbell ...", file=sys.stderr, flush=True)
         ours = _child("ours", size, blocking=i == 0)
         print(f"  linkage {size}: baseline ...", file=sys.stderr, flush=True)
@@ -187,18 +208,41 @@ def checks(sizes: dict[str, Any]) -> list[dict[str, Any]]:
         found.append(_check(f"{size} F1", f">= {TARGET_F1}", ours["f1"], base["f1"], ours["f1"] >= TARGET_F1))
         ratio = round(ours["seconds"] / base["seconds"], 2) if base["seconds"] else None
         if size == "1m":
-            found.append(_check("1m seconds", f"<= {TARGET_RATIO}x baseline", ours["seconds"], base["seconds"],
-                                ratio is not None and ratio <= TARGET_RATIO, ratio))
-            found.append(_check("1m peak MB", f"< {TARGET_MB}", ours["peak_mb"], base["peak_mb"],
-                                ours["peak_mb"] < TARGET_MB))
+            found.append(
+                _check(
+                    "1m seconds",
+                    f"<= {TARGET_RATIO}x baseline",
+                    ours["seconds"],
+                    base["seconds"],
+                    ratio is not None and ratio <= TARGET_RATIO,
+                    ratio,
+                )
+            )
+            found.append(
+                _check(
+                    "1m peak MB",
+                    f"< {TARGET_MB}",
+                    ours["peak_mb"],
+                    base["peak_mb"],
+                    ours["peak_mb"] < TARGET_MB,
+                )
+            )
     return found
 
 
-def _check(name: str, target: str, median: Any, baseline: Any, passed: bool, ratio: Any = None) -> dict[str, Any]:
+def _check(
+    name: str, target: str, median: Any, baseline: Any, passed: bool, ratio: Any = None
+) -> dict[str, Any]:
     if ratio is None and isinstance(median, float) and isinstance(baseline, float) and baseline:
         ratio = round(median / baseline, 3)
-    return {"name": name, "target": target, "median": median, "baseline": baseline, "ratio": ratio,
-            "passed": bool(passed)}
+    return {
+        "name": name,
+        "target": target,
+        "median": median,
+        "baseline": baseline,
+        "ratio": ratio,
+        "passed": bool(passed),
+    }
 
 
 def run(*, quick: bool) -> dict[str, Any]:
@@ -210,7 +254,8 @@ def run(*, quick: bool) -> dict[str, Any]:
 
 def markdown(result: dict[str, Any]) -> str:
     lines = [
-        "| size | method | records | precision | recall | F1 | seconds | peak MB | blocking recall | review items |",
+        "| size | method | records | precision | recall | F1 | seconds | peak MB | blocking recall "
+        "| review items |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, r in result["sizes"].items():
@@ -218,7 +263,8 @@ def markdown(result: dict[str, Any]) -> str:
             m = r[method]
             lines.append(
                 f"| {size} | {method} | {m['records']} | {m['precision']} | {m['recall']} | {m['f1']} | "
-                f"{m['seconds']} | {m['peak_mb']} | {m.get('blocking_recall', '')} | {m.get('review_items', '')} |"
+                f"{m['seconds']} | {m['peak_mb']} | {m.get('blocking_recall', '')} | "
+                f"{m.get('review_items', '')} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -236,10 +282,17 @@ def main(argv: list[str]) -> None:
         result = run_ours(folder, args.blocking) if args.child == "ours" else run_baseline(folder)
         print(json.dumps(result))
         return
-    result = run(quick=True) if args.quick else {
-        "name": NAME, "title": TITLE, "command": f"python benchmarks/linkage_synthetic.py --sizes {args.sizes}",
-        "sizes": (m := measure(args.sizes.split(","))), "checks": checks(m),
-    }
+    result = (
+        run(quick=True)
+        if args.quick
+        else {
+            "name": NAME,
+            "title": TITLE,
+            "command": f"python benchmarks/linkage_synthetic.py --sizes {args.sizes}",
+            "sizes": (m := measure(args.sizes.split(","))),
+            "checks": checks(m),
+        }
+    )
     print(json.dumps(result, indent=None if args.json else 2))
 
 

@@ -14,8 +14,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from alarmbell.cli_admin import audit_app, retention_app, sar_app, users_app
+from alarmbell.cli_alerts import alerts_app, rescore
 from alarmbell.cli_identity import identity_app
 from alarmbell.cli_progress import advance, progress_bar, set_completed, stderr
+from alarmbell.cli_review import review
+from alarmbell.cli_triage import triage_app
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,6 +39,12 @@ app = typer.Typer(
 db_app = typer.Typer(help="Manage the case store's schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(identity_app, name="identity")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(retention_app, name="retention")
+app.add_typer(sar_app, name="sar")
+app.add_typer(triage_app, name="triage")
+app.add_typer(alerts_app, name="alerts")
 
 
 def _settings() -> Settings:
@@ -133,6 +143,7 @@ def _ingest_files(
                     agency=agency,
                     format_name=format_name,
                     chunk_size=settings.ingest_chunk_size,
+                    workers=settings.ingest_workers,
                     report=_report,
                     progress=progress,
                 )
@@ -276,42 +287,39 @@ def chronology(
 
 
 @app.command()
-def alerts() -> None:
-    """List people with alerts, highest level first."""
-    from alarmbell.alerts.service import alerted_people
-    from alarmbell.storage.db import session_scope
-
-    with _store() as engine, session_scope(engine) as session:
-        people = alerted_people(session)
-    if not people:
-        typer.echo("no alerts (ingest some records first: alarmbell ingest FILE)")
-    for p in people:
-        typer.echo(
-            f"{p.level.upper():5}  person {p.person_id:<6} {p.display_name:<30} "
-            f"last {p.last_raised_at.date()}"
-        )
-
-
-@app.command()
 def replay(
     file: Annotated[Path, typer.Argument(help="An exchange-format file with a past chronology.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    by_agency: Annotated[
+        bool,
+        typer.Option(
+            "--by-agency",
+            help="Also replay each agency's records alone: what it would have raised without the others.",
+        ),
+    ] = False,
 ) -> None:
     """Show what alarmbell would have said, and when, on a past chronology (in memory; nothing stored)."""
-    from alarmbell.replay.service import replay_file
+    from alarmbell.replay.service import comparison_lines, replay_by_agency, replay_file
 
     if not file.is_file():
         stderr.print(f"{file}: no such file")
         raise typer.Exit(2)
-    result = replay_file(file, policy=_policy(_settings()), report=_report)
+    policy = _policy(_settings())
+    split = replay_by_agency(file, policy=policy, report=_report) if by_agency else None
+    result = split.joined if split else replay_file(file, policy=policy, report=_report)
     if as_json:
-        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        payload = split.to_json() if split else result.to_json()
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     typer.echo(f"{file}: {result.ingest.line}; {len(result.people)} people; policy {result.policy_version}")
     for alert in result.alerts:
         typer.echo(f"\n{alert.raised_at.date()}  {alert.level.value.upper()}  person {alert.person_id}")
         typer.echo(f"  rules: {', '.join(alert.rules)}")
         typer.echo(f"  {alert.explanation}")
+    if split:
+        typer.echo("\nJoined up versus each agency alone (first amber, first red):")
+        for line in comparison_lines(split):
+            typer.echo(line)
 
 
 @app.command()
@@ -377,6 +385,12 @@ def demo(
 
         typer.echo(f"\nalarmbell demo is at http://{settings.host}:{settings.port}/ (Ctrl+C to stop)")
         run(settings)
+
+
+app.command("rescore")(rescore)
+
+
+app.command()(review)
 
 
 def main() -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from alarmbell.access.users import create_user
 from alarmbell.alerts.service import live_people, refresh_alerts
 from alarmbell.identity import link_people
 from alarmbell.ingest.service import ingest_file
@@ -15,6 +19,7 @@ from alarmbell.policy.loader import default_policy, load_policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.synth import generate
+from alarmbell.triage.scenario import demo_scenario
 
 DEMO_SEED = 2012
 
@@ -52,5 +57,29 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
     with session_scope(engine) as session:
         created = refresh_alerts(session, policy=policy, person_ids=live_people(session))
     result.lines.append(f"early warning: {created} alerts (policy {policy.version})")
+    result.lines.extend(demo_scenario(engine, settings))
+    with session_scope(engine) as session:
+        result.lines.extend(demo_users(session))
     engine.dispose()
     return result
+
+
+#: One demo user per role: (username, role, agency, team). The practitioner is a health visitor
+#: seconded to the MASH, so she sees health's records and every chronology routed to the MASH.
+DEMO_USERS = (
+    ("practitioner", "practitioner", "health", "mash"),
+    ("analyst", "mash_analyst", "children_social_care", "mash"),
+    ("manager", "team_manager", "health", "health-visiting"),
+    ("reviewer", "reviewer", None, None),
+    ("admin", "admin", None, None),
+)
+
+
+def demo_users(session: Session) -> list[str]:
+    """Create the demo users with fresh random passwords (never a well-known default) and say them."""
+    lines = ["sign in as (passwords are new for each demo build):"]
+    for username, role, agency, team in DEMO_USERS:
+        password = secrets.token_urlsafe(12)
+        create_user(session, username=username, role=role, agency=agency, team=team, password=password)
+        lines.append(f"  {role:<13} {username:<13} {password}")
+    return lines

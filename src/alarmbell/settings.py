@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,15 +33,138 @@ class Settings(BaseSettings):
         default=5000,
         description="Records written per transaction during bulk ingest (each chunk is committed).",
     )
+    ingest_workers: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Worker processes that parse and validate large JSON Lines files while the main "
+            "process writes (0: all in one process)."
+        ),
+    )
 
     api_tokens: dict[str, str] = Field(
         default={},
         description=(
             "Bearer tokens for `POST /api/v1/records`, as a JSON object mapping each token to the one "
-            'agency it may send for, e.g. `{"long-random-token": "health"}`. Empty (the default) turns '
-            "the records API off. A stopgap until the security work brings real API credentials."
+            'agency it may send for, e.g. `{"long-random-token": "health"}`. A development '
+            "convenience only: real deployments create hashed, revocable tokens with "
+            "`alarmbell users token create` and leave this empty (the default)."
         ),
     )
+
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key that signs CSRF tokens and the OIDC sign-in state. Default: a random key per process "
+            "(open forms stop working after a restart). Set it when running more than one process."
+        ),
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description=(
+            "Mark cookies Secure and send HSTS. Default: when the request came over HTTPS. Set `true` "
+            "behind a proxy that terminates TLS."
+        ),
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="Sign a browser out after this long unused."
+    )
+    session_max_hours: int = Field(
+        default=10, ge=1, description="Sign a browser out this long after sign-in."
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Wrong passwords in a row that lock an account."
+    )
+    login_lockout_minutes: int = Field(
+        default=15, ge=1, description="How long a locked account stays locked."
+    )
+    login_rate_per_minute: int = Field(
+        default=10, ge=1, description="Sign-in attempts allowed per client address per minute (per process)."
+    )
+    break_glass_minutes: int = Field(
+        default=60, ge=1, description="How long break-glass access to one person lasts."
+    )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description=(
+            "OpenID Connect issuer URL (its `/.well-known/openid-configuration` is read). Set it, with "
+            "the client id and secret, to offer single sign-on; see docs/security.md."
+        ),
+    )
+    oidc_client_id: str | None = Field(default=None, description="OIDC client id registered for alarmbell.")
+    oidc_client_secret: SecretStr | None = Field(default=None, description="OIDC client secret.")
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes asked of the OIDC provider.")
+    oidc_username_claim: str = Field(
+        default="email",
+        description="ID-token claim matched to an alarmbell username when a user first signs in by OIDC.",
+    )
+    retention_age_years: int = Field(
+        default=25,
+        ge=18,
+        description=(
+            "A person's records are past retention once they are older than this (and quiet, below). "
+            'See docs/security.md, "Retention".'
+        ),
+    )
+    retention_quiet_years: int = Field(
+        default=6, ge=1, description="...and no agency has recorded an event about them for this many years."
+    )
+
+    triage_mash_hours: dict[str, float] = Field(
+        default={"red": 4.0, "amber": 24.0, "green": 72.0},
+        description=(
+            "Triage: hours within which a MASH contact (and a child's alert) rated red, amber or green "
+            "must be responded to, as a JSON object. Elapsed hours, bank holidays included: a child at "
+            "risk does not wait for a working day. Practice varies by area (docs/triage.md)."
+        ),
+    )
+    triage_alert_harm_days: dict[str, float] = Field(
+        default={"red": 365.0, "amber": 30.0, "green": 2.0},
+        description=(
+            "Triage: harm-equivalent in Crime Harm Index days of a child's alert at each level, so that "
+            "alerts and offences share one queue. A policy choice, not an index value: red equals the "
+            "violence-with-injury median (docs/triage.md)."
+        ),
+    )
+    triage_escalation_fraction: dict[str, float] = Field(
+        default={"team_manager": 0.5, "head_of_service": 1.0},
+        description=(
+            "Triage: an item still unacknowledged after this fraction of its timescale escalates to "
+            "the team manager, then to the head of service (0.5 = half way to its due time)."
+        ),
+    )
+    triage_escalation_max_hours: dict[str, float] = Field(
+        default={"team_manager": 24.0, "head_of_service": 72.0},
+        description=(
+            "Triage: the latest, in hours after an item opened, that an unacknowledged item escalates "
+            "to the team manager and to the head of service, however long its timescale."
+        ),
+    )
+    triage_low_harm_days: float = Field(
+        default=10.0,
+        description=(
+            "Triage analytics: items at or below this many harm days are low harm (bigamy, about 10 "
+            "days, is); hours on them while high-harm items wait past due are displacement."
+        ),
+    )
+    triage_high_harm_days: float = Field(
+        default=365.0,
+        description="Triage analytics: items at or above this many harm days are high harm.",
+    )
+
+    @field_validator("triage_mash_hours", "triage_alert_harm_days")
+    @classmethod
+    def _rag_levels(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) != {"red", "amber", "green"} or any(v <= 0 for v in value.values()):
+            raise ValueError('give a positive number for each of "red", "amber" and "green"')
+        return value
+
+    @field_validator("triage_escalation_fraction", "triage_escalation_max_hours")
+    @classmethod
+    def _escalation_steps(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) != {"team_manager", "head_of_service"} or any(v <= 0 for v in value.values()):
+            raise ValueError('give a positive number for each of "team_manager" and "head_of_service"')
+        return value
 
     @field_validator("api_tokens")
     @classmethod

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from alarmbell.settings import Settings
 from alarmbell.web.app import create_app
+from tests.auth_support import sign_in
 
 from .conftest import DOC_SAMPLES, events, ingest, people
 
@@ -32,6 +33,7 @@ def app(store_settings: Settings) -> Iterator[FastAPI]:
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
+        sign_in(test_client, role="mash_analyst")
         yield test_client
 
 

@@ -15,6 +15,7 @@ from alarmbell.identity import link_people
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.web.app import create_app
+from tests.auth_support import browser_user, sign_in_browser
 from tests.web.test_browser import free_port
 
 from .conftest import DOC_SAMPLES, REPO, ingest
@@ -50,7 +51,7 @@ def base_url(app: FastAPI) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url: str) -> None:
+def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url: str, app: FastAPI) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.browser_support import chromium_path, launch_chromium
 
@@ -63,6 +64,9 @@ def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             errors: list[str] = []
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            sign_in_browser(
+                page, base_url, browser_user(app.state.engine, role="practitioner", agency="education")
+            )
             page.goto(base_url + "/record-concern")
             page.get_by_label("Search by name").fill("Maisie")
             page.get_by_role("button", name="Search").click()

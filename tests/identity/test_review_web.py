@@ -13,6 +13,7 @@ from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.storage.tables import IdentityDecision, IdentityReview
 from alarmbell.web.app import create_app
+from tests.auth_support import form_token, sign_in
 from tests.helpers import person, write_jsonl
 
 PAIR = [
@@ -30,7 +31,9 @@ def _client(store_settings: Settings, tmp_path: Path) -> tuple[TestClient, int]:
         link_people(session)
         review_id = session.scalars(select(IdentityReview.id)).one()
     engine.dispose()
-    return TestClient(create_app(store_settings)), review_id
+    client = TestClient(create_app(store_settings))
+    sign_in(client, role="mash_analyst")
+    return client, review_id
 
 
 def test_list_and_item_pages_show_the_pair_and_the_chart(store_settings: Settings, tmp_path: Path) -> None:
@@ -49,10 +52,8 @@ def test_post_without_token_is_refused_and_with_it_decides(store_settings: Setti
     client, review_id = _client(store_settings, tmp_path)
     url = f"/identity/review/{review_id}"
     assert client.post(url, data={"decision": "reject", "by": "x", "reason": "y"}).status_code == 403
-    token = client.get(url).cookies.get("alarmbell_identity_csrf") or client.cookies.get(
-        "alarmbell_identity_csrf"
-    )
-    assert token
+    token = form_token(client)
+    assert f'value="{token}"' in client.get(url).text
     missing = client.post(url, data={"csrf_token": token, "decision": "reject", "by": "", "reason": ""})
     assert missing.status_code == 400 and "Enter your name" in missing.text
     done = client.post(

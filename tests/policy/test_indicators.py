@@ -126,6 +126,53 @@ CASES: list[tuple[str, bool, Case]] = [
         False,
         lambda b: b.own("injury_observed", "2011-12-01", injury="bruise", mobile=True),
     ),
+    # NICE's alerting features are bruises, fractures, burns and bites; a cut is not one.
+    (
+        "injury_not_mobile",
+        False,
+        lambda b: b.own("ed_attendance", "2011-12-01", injury="laceration", mobile=False),
+    ),
+    (
+        "repeated_hunger_or_weight_loss",
+        True,
+        lambda b: b.own("hunger_observed", "2011-03-01").own(
+            "growth_measurement", "2011-09-01", weight_loss=True
+        ),
+    ),
+    ("repeated_hunger_or_weight_loss", False, lambda b: b.own("hunger_observed", "2011-03-01")),
+    (
+        "child_not_seen_at_visits",
+        True,
+        lambda b: b.own("home_visit", "2011-06-01", child_seen=False).own(
+            "home_visit", "2011-08-01", child_seen=False
+        ),
+    ),
+    (
+        "child_not_seen_at_visits",
+        False,
+        lambda b: b.own("home_visit", "2011-06-01", child_seen=False).own(
+            "home_visit", "2011-08-01", child_seen=True
+        ),
+    ),
+    (
+        "persistent_was_not_brought",
+        True,
+        lambda b: (
+            b.own("missed_appointment", "2011-01-10", was_not_brought=True)
+            .own("missed_appointment", "2011-04-10", was_not_brought=True)
+            .own("immunisation_missed", "2011-07-10", was_not_brought=True)
+            .own("missed_appointment", "2011-10-10", was_not_brought=True)
+        ),
+    ),
+    (
+        "persistent_was_not_brought",
+        False,
+        lambda b: (
+            b.own("missed_appointment", "2011-01-10", was_not_brought=True)
+            .own("missed_appointment", "2011-04-10", was_not_brought=True)
+            .own("missed_appointment", "2011-07-10", was_not_brought=True)
+        ),
+    ),
     (
         "delayed_presentation",
         True,
@@ -341,7 +388,9 @@ CASES: list[tuple[str, bool, Case]] = [
     (
         "repeated_family_referrals",
         False,
-        lambda b: b.own("family_member_report", "2011-03-01").own("referral", "2011-08-01", from_agency="police"),
+        lambda b: b.own("family_member_report", "2011-03-01").own(
+            "referral", "2011-08-01", from_agency="police"
+        ),
     ),
 ]
 

@@ -41,9 +41,23 @@ def test_demo_replay_raises_amber_then_red_in_time(demo_case: Path) -> None:
     assert first_amber <= "2011-01-31"
     assert first_red <= "2011-12-31"
     for alert in alerts:
-        assert set(alert) == {"person", "records", "level", "raised_at", "rules", "evidence", "explanation"}
+        assert set(alert) == {
+            "person",
+            "records",
+            "level",
+            "raised_at",
+            "rules",
+            "evidence",
+            "explanation",
+            "findings",
+        }
         assert alert["rules"] and alert["evidence"] and alert["explanation"]
         assert all(len(k) == 2 for k in alert["evidence"])
+        assert [f["indicator"] for f in alert["findings"]] == alert["rules"]
+        fed = {tuple(k) for f in alert["findings"] for k in f["evidence"]}
+        assert fed == {tuple(k) for k in alert["evidence"]}, "every evidence record fed an indicator"
+        for finding in alert["findings"]:
+            assert 0 < finding["weight"] <= finding["base_weight"] and finding["explanation"]
 
 
 def test_replay_people_cover_every_record_once(demo_case: Path) -> None:
@@ -70,3 +84,31 @@ def test_replay_text_output_and_missing_file(demo_case: Path, tmp_path: Path) ->
     assert result.exit_code == 0 and "RED" in result.output
     result = runner.invoke(app, ["replay", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2
+
+
+def test_by_agency_replays_each_agency_alone(demo_case: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["replay", str(demo_case), "--by-agency", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"people", "alerts", "by_agency"}
+    assert set(data["by_agency"]) == {"police", "health", "education", "children_social_care"}
+    for agency, alone in data["by_agency"].items():
+        for alert in alone["alerts"]:
+            assert {a for a, _ in alert["records"]} == {agency}
+            assert {a for a, _ in alert["evidence"]} == {agency}
+    joined_red = min(a["raised_at"] for a in _leo_alerts(data) if a["level"] == "red")
+    alone_red = [
+        a["raised_at"]
+        for alone in data["by_agency"].values()
+        for a in alone["alerts"]
+        if a["level"] == "red" and {tuple(r) for r in a["records"]} <= LEO
+    ]
+    assert not alone_red or min(alone_red) > joined_red, "joining up raises red no later"
+
+
+def test_by_agency_text_compares_first_dates(demo_case: Path) -> None:
+    result = CliRunner().invoke(app, ["replay", str(demo_case), "--by-agency"])
+    assert result.exit_code == 0
+    assert "Joined up versus each agency alone" in result.output
+    assert "police alone" in result.output and "joined up" in result.output

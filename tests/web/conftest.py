@@ -18,6 +18,7 @@ from alarmbell.policy import default_policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.web.app import create_app
+from tests.auth_support import sign_in
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CASE = REPO / "src" / "alarmbell" / "demo_data" / "coventry-2012.jsonl"
@@ -65,13 +66,16 @@ def demo_app(demo_store: DemoStore) -> Iterator[FastAPI]:
 
 @pytest.fixture
 def client(demo_app: FastAPI) -> Iterator[TestClient]:
+    """Signed in as a MASH analyst, who may see every page the tests here read."""
     with TestClient(demo_app) as test_client:
+        sign_in(test_client, role="mash_analyst")
         yield test_client
 
 
 @pytest.fixture
 def empty_client(empty_app: FastAPI) -> Iterator[TestClient]:
     with TestClient(empty_app) as test_client:
+        sign_in(test_client, role="mash_analyst")
         yield test_client
 
 

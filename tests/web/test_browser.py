@@ -12,6 +12,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from tests.auth_support import browser_user, sign_in_browser
+
 from .conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -44,7 +46,12 @@ def base_url(demo_app: FastAPI) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_click_through_to_leo_and_read_his_timeline(base_url: str) -> None:
+@pytest.fixture(scope="module")
+def username(demo_app: FastAPI) -> str:
+    return browser_user(demo_app.state.engine)
+
+
+def test_click_through_to_leo_and_read_his_timeline(base_url: str, username: str) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.browser_support import chromium_path, launch_chromium
 
@@ -59,6 +66,7 @@ def test_click_through_to_leo_and_read_his_timeline(base_url: str) -> None:
             page.on(
                 "console", lambda message: errors.append(message.text) if message.type == "error" else None
             )
+            sign_in_browser(page, base_url, username)
             page.goto(base_url + "/")
             page.screenshot(path=str(ARTIFACTS / "alert-list.png"), full_page=True)
             assert page.get_by_role("heading", level=1).inner_text() == "People with alerts"
@@ -83,7 +91,7 @@ def test_click_through_to_leo_and_read_his_timeline(base_url: str) -> None:
             browser.close()
 
 
-def test_selecting_a_mark_goes_to_its_row_in_the_chronology(base_url: str) -> None:
+def test_selecting_a_mark_goes_to_its_row_in_the_chronology(base_url: str, username: str) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.browser_support import chromium_path, launch_chromium
 
@@ -93,6 +101,7 @@ def test_selecting_a_mark_goes_to_its_row_in_the_chronology(base_url: str) -> No
         browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
+            sign_in_browser(page, base_url, username)
             page.goto(base_url + "/")
             page.get_by_role("link", name="Leo Brennan").click()
             page.locator("svg .app-tl__event.app-lane--education a").first.click()

@@ -31,8 +31,8 @@ def test_alert_list_puts_red_first_then_most_recent(demo_store: DemoStore) -> No
     ranks = [{"red": 2, "amber": 1, "green": 0}[row.level] for row in page.people]
     assert ranks == sorted(ranks, reverse=True)
     leo = next(row for row in page.people if row.person_id == demo_store.leo_id)
-    assert (leo.name, leo.level_label, leo.alerts) == ("Leo Brennan", "Red", 4)
-    assert leo.last_raised_label == "31 Jan 2011"
+    assert (leo.name, leo.level_label, leo.alerts) == ("Leo Brennan", "Red", 5)
+    assert leo.last_raised_label == "31 Oct 2011"
     assert leo.agency_labels == ("Children's social care", "Education", "Health", "Police")
     assert page.counts["red"] >= 1
 
@@ -68,7 +68,7 @@ def test_alerts_are_most_recent_first_with_titled_rules_and_linked_evidence(
     raised = [a.raised_at for a in page.alerts]
     assert raised == sorted(raised, reverse=True)
     latest = page.alerts[0]
-    assert latest.level == "red" and latest.raised_label == "31 January 2011"
+    assert latest.level == "red" and latest.raised_label == "31 October 2011"
     assert "Leo Brennan is rated RED" in latest.explanation
     assert all(rule.title != rule.id for rule in latest.rules)
     anchors = {row.anchor for row in page.chronology}
@@ -78,7 +78,7 @@ def test_alerts_are_most_recent_first_with_titled_rules_and_linked_evidence(
         for item in group.items:
             assert item.href is not None and item.href[1:] in anchors
     assert latest.evidence_count == sum(len(g.items) for g in latest.evidence)
-    assert [g.agency for g in latest.evidence] == ["police", "health", "children_social_care"]
+    assert [g.agency for g in latest.evidence] == ["police", "health", "education", "children_social_care"]
 
 
 def test_chronology_rows_say_whose_event_it_is(demo_store: DemoStore) -> None:
@@ -99,7 +99,7 @@ def test_timeline_svg_of_the_demo_case_has_all_lanes_events_and_alerts(demo_stor
     for agency in ("police", "health", "education", "children_social_care"):
         assert f"app-tl__event app-lane--{agency}" in svg
     assert svg.count('<circle class="app-tl__mark') == 57
-    assert svg.count('class="app-tl__alert-line"') == 4
+    assert svg.count('class="app-tl__alert-line"') == 5
     assert "Leo&#x27;s own events" in svg or "Leo's own events" in svg
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from alarmbell.chronology import build_chronology
@@ -106,21 +107,48 @@ def _store(session: Session, raised: list[RaisedAlert]) -> int:
     for alert in raised:
         if (alert.raised_at, alert.level.value, alert.policy_version) in known:
             continue
-        session.add(
-            AlertRow(
-                person_id=alert.person_id,
-                level=alert.level.value,
-                raised_at=alert.raised_at,
-                rules=list(alert.rules),
-                evidence=[list(k) for k in alert.evidence],
-                explanation=alert.explanation,
-                policy_version=alert.policy_version,
-                created_at=now,
-                findings=[finding_to_json(f) for f in alert.findings],
-            )
-        )
+        session.add(AlertRow(**alert_row_values(alert, now)))
         created += 1
     return created
+
+
+def alert_row_values(alert: RaisedAlert, now: datetime) -> dict[str, Any]:
+    """The alert table's columns for one raised alert (its findings included)."""
+    return {
+        "person_id": alert.person_id,
+        "level": alert.level.value,
+        "raised_at": alert.raised_at,
+        "rules": list(alert.rules),
+        "evidence": [list(k) for k in alert.evidence],
+        "explanation": alert.explanation,
+        "policy_version": alert.policy_version,
+        "created_at": now,
+        "findings": [finding_to_json(f) for f in alert.findings],
+    }
+
+
+def store_alerts(session: Session, raised: Sequence[RaisedAlert], *, chunk: int = 5000) -> int:
+    """Store many people's alerts in bulk, skipping any already stored. Returns new alerts.
+
+    Already stored means the same person, moment, level and policy version, as in `_store`;
+    the stored keys of the versions involved are read in one query, not one per person.
+    """
+    versions = sorted({a.policy_version for a in raised})
+    if not versions:
+        return 0
+    query = select(AlertRow.person_id, AlertRow.raised_at, AlertRow.level, AlertRow.policy_version).where(
+        AlertRow.policy_version.in_(versions)
+    )
+    known = {tuple(row) for row in session.execute(query)}
+    now = datetime.now(UTC)
+    rows = [
+        alert_row_values(a, now)
+        for a in raised
+        if (a.person_id, a.raised_at, a.level.value, a.policy_version) not in known
+    ]
+    for start in range(0, len(rows), chunk):
+        session.execute(insert(AlertRow), rows[start : start + chunk])
+    return len(rows)
 
 
 def alerts_for(session: Session, person_id: int) -> list[AlertRow]:
@@ -167,4 +195,5 @@ __all__ = [
     "live_people",
     "people_touched_by_batch",
     "refresh_alerts",
+    "store_alerts",
 ]

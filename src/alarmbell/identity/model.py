@@ -209,6 +209,22 @@ class TrainedModel:
     trained_on: str
     created_at: str
     measured: dict[str, Any] = field(default_factory=dict)
+    #: How many records the prior (probability two random records match) was estimated on.
+    reference_records: int = 0
+
+    def prior_for(self, records: int) -> float:
+        """The prior for a run over `records` records.
+
+        Each person has about the same number of records whatever the population, so the chance
+        that two random records match falls as 1/N: at a million records the prior estimated on
+        30,000 would overstate it 33-fold and flood the review band with strangers who share a
+        common name. It is only ever scaled down: a small case keeps the trained prior, which
+        is the cautious choice for a household's worth of look-alike records.
+        """
+        lam = self.probability_two_random_records_match
+        if self.reference_records and records > self.reference_records:
+            return lam * self.reference_records / records
+        return lam
 
     @property
     def decided_by(self) -> str:
@@ -223,6 +239,7 @@ class TrainedModel:
             "trained_on": self.trained_on,
             "created_at": self.created_at,
             "probability_two_random_records_match": self.probability_two_random_records_match,
+            "reference_records": self.reference_records,
             "bands": asdict(self.bands),
             "parameters": self.parameters,
             "measured": self.measured,
@@ -260,6 +277,7 @@ def model_from_json(data: dict[str, Any]) -> TrainedModel:
         trained_on=data["trained_on"],
         created_at=data["created_at"],
         measured=data.get("measured", {}),
+        reference_records=int(data.get("reference_records", 0)),
     )
 
 

@@ -73,21 +73,21 @@ def classify(pair: ScoredPair, model: TrainedModel) -> Edge:
     return Edge(pair, "none", texts)
 
 
-def prior_weight(model: TrainedModel) -> float:
-    lam = model.probability_two_random_records_match
-    return math.log2(lam / (1 - lam))
-
-
 def contributions(pair: ScoredPair, model: TrainedModel) -> list[Contribution]:
-    """The prior, then each field's weight: what the review page draws as bars."""
-    out = [Contribution("Prior (two random records)", "base rate", round(prior_weight(model), 2))]
+    """The prior, then each field's weight: what the review page draws as bars.
+
+    The prior is what is left of the pair's match weight once the fields are counted, so the
+    bars always add up to the weight Splink computed (whatever population size scaled it).
+    """
+    fields = []
     for comparison in model.spec.comparisons:
         index = pair.levels[comparison.name]
         params = model.parameters[comparison.name][index]
         m, u = params["m"], params["u"]
         weight = 0.0 if m is None or u is None else math.log2(m / u)
-        out.append(Contribution(comparison.title, comparison.levels[index].label, round(weight, 2)))
-    return out
+        fields.append(Contribution(comparison.title, comparison.levels[index].label, round(weight, 2)))
+    prior = pair.match_weight - sum(c.weight for c in fields)
+    return [Contribution("Prior (two random records)", "base rate", round(prior, 2)), *fields]
 
 
 def score(

@@ -55,6 +55,7 @@ def retrain(
             f"{len(records)} records of this deployment, from {base.version} ({'; '.join(estimate.notes)})"
         ),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        reference_records=len(records),
     )
     record_model(session, model, by=by, reason=reason)
     return model

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any
 
 
@@ -15,7 +16,7 @@ def local_spark_session(*, app_name: str = "alarmbell-identity", cores: int = 2)
 
     from alarmbell.identity.splink_runner import spark_similarity_jar
 
-    return (
+    session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
         .config("spark.jars", spark_similarity_jar())
@@ -23,5 +24,9 @@ def local_spark_session(*, app_name: str = "alarmbell-identity", cores: int = 2)
         .config("spark.default.parallelism", str(cores * 2))
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", "2g")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
+    # Splink checkpoints intermediate tables to cut Spark's query plans short.
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="alarmbell-spark-"))
+    return session

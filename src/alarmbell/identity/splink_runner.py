@@ -112,12 +112,12 @@ def settings_for(
     }
 
 
-def model_settings(model: TrainedModel, dialect: str = "duckdb") -> dict[str, Any]:
+def model_settings(model: TrainedModel, dialect: str = "duckdb", records: int = 0) -> dict[str, Any]:
     return settings_for(
         model.spec,
         dialect=dialect,
         parameters=model.parameters,
-        probability_two_random_records_match=model.probability_two_random_records_match,
+        probability_two_random_records_match=model.prior_for(records),
     )
 
 
@@ -225,7 +225,8 @@ def predict(
         return []
     db_api = _db_api(engine, spark)
     sdf = _register(db_api, arrow_table(features), "records", engine, spark)
-    linker = Linker(sdf, model_settings(model, _dialect(engine)), log_level=None)
+    settings = model_settings(model, _dialect(engine), len(features.rows))
+    linker = Linker(sdf, settings, log_level=None)
     result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     return _pairs(result.as_record_list(), model)
 
@@ -234,7 +235,7 @@ def predict_arrow(features: FeatureTable, model: TrainedModel, *, threshold: flo
     """The same scoring, left as an Arrow table (for benchmarks at a million records)."""
     db_api = DuckDBAPI()
     sdf = db_api.register(arrow_table(features), dataset_display_name="records")
-    linker = Linker(sdf, model_settings(model), log_level=None)
+    linker = Linker(sdf, model_settings(model, records=len(features.rows)), log_level=None)
     result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     table: pa.Table = result.as_pyarrow_table()  # type: ignore[no-untyped-call]
     return table
@@ -258,7 +259,8 @@ def predict_incremental(
         return []
     db_api = _db_api(engine, spark)
     new_sdf = _register(db_api, arrow_table(new), "new_records", engine, spark)
-    linker = Linker(new_sdf, model_settings(model, _dialect(engine)), log_level=None)
+    settings = model_settings(model, _dialect(engine), len(new.rows) + len(existing.rows))
+    linker = Linker(new_sdf, settings, log_level=None)
     pairs: list[ScoredPair] = []
     if len(new.rows) > 1:
         within = linker.inference.predict_within(

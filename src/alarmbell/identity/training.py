@@ -206,6 +206,7 @@ def build_model(
             f"{source}: {len(train.people)} synthetic records with known truth ({'; '.join(estimate.notes)})"
         ),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        reference_records=len(train.people),
     )
     model.bands, model.measured = choose_bands(model, tune)
     return model

@@ -15,7 +15,6 @@ import orjson
 from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress, Warning_
 from alarmbell.ingest.validate import validate
 
-
 #: Below this size a worker process costs more to start than it saves.
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from alarmbell.domain.alerts import Assessment, Finding, RaisedAlert
@@ -67,6 +67,11 @@ class _MatchList:
         return bisect_left(self.times, moment)
 
 
+_Candidates = tuple[tuple[int, tuple[Selector, ...]], ...]
+_Shape = tuple[str, bool, str]
+"""For one event kind: (match index, the match's selectors that may accept that kind)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     """A policy's selectors indexed by event kind, built once per policy.
@@ -79,11 +84,17 @@ class _Compiled:
     """
 
     matches: tuple[Match, ...]
-    by_kind: dict[str, tuple[tuple[int, tuple[Selector, ...]], ...]]
-    any_kind: tuple[tuple[int, tuple[Selector, ...]], ...]
+    by_kind: dict[str, _Candidates]
+    any_kind: _Candidates
     reach: timedelta
     lookback: timedelta
     indicator_matches: tuple[tuple[int, ...], ...]
+    windows: tuple[timedelta, ...]
+    #: id() of every Match object in the policy's patterns -> its index (hashing a Match
+    #: walks all its selectors and conditions; the engine looks matches up constantly).
+    by_id: dict[int, int]
+    #: (kind, own, involvement) -> candidates, filled on first use (see `_candidates`).
+    shapes: dict[_Shape, _Candidates] = field(default_factory=dict)
 
 
 _COMPILED: dict[int, tuple[Policy, _Compiled]] = {}
@@ -102,9 +113,13 @@ def _compiled(policy: Policy) -> _Compiled:
 
 def _compile(policy: Policy) -> _Compiled:
     index: dict[Match, int] = {}
+    by_id: dict[int, int] = {}
     per_indicator: list[tuple[int, ...]] = []
     for indicator in policy.indicators:
-        used = [index.setdefault(m, len(index)) for m in _pattern_matches(indicator.pattern)]
+        used = []
+        for match in _pattern_matches(indicator.pattern):
+            by_id[id(match)] = index.setdefault(match, len(index))
+            used.append(by_id[id(match)])
         per_indicator.append(tuple(sorted(set(used))))
     matches = tuple(index)
     kinds = {k for m in matches for s in m for k in s.kinds} | set(EVENT_KINDS)
@@ -118,10 +133,12 @@ def _compile(policy: Policy) -> _Compiled:
         reach=max(windows),
         lookback=max(extra),
         indicator_matches=tuple(per_indicator),
+        windows=tuple(i.window for i in policy.indicators),
+        by_id=by_id,
     )
 
 
-def _selectors_for(matches: tuple[Match, ...], kind: str | None) -> tuple[tuple[int, tuple[Selector, ...]], ...]:
+def _selectors_for(matches: tuple[Match, ...], kind: str | None) -> _Candidates:
     out = []
     for i, match in enumerate(matches):
         selectors = tuple(s for s in match if not s.kinds or (kind is not None and kind in s.kinds))
@@ -139,6 +156,47 @@ def _pattern_lookback(pattern: Pattern) -> timedelta:
     return timedelta(0)
 
 
+def _candidates(compiled: _Compiled, kind: str, own: bool, involvement: str) -> _Candidates:
+    """The matches an entry of this shape may join, each with the selectors still to test.
+
+    Kind, whose and involvement are settled here once per shape; an empty selector tuple means
+    a selector with no further conditions already accepts the entry.
+    """
+    shape = (kind, own, involvement)
+    found = compiled.shapes.get(shape)
+    if found is None:
+        kept = []
+        for i, selectors in compiled.by_kind.get(kind, compiled.any_kind):
+            left = _residual(selectors, own, involvement)
+            if left is not None:
+                kept.append((i, left))
+        found = compiled.shapes[shape] = tuple(kept)
+    return found
+
+
+def _residual(selectors: tuple[Selector, ...], own: bool, involvement: str) -> tuple[Selector, ...] | None:
+    """None if no selector can accept the shape; () if one accepts it unconditionally."""
+    left = []
+    for s in selectors:
+        if (s.whose == "own" and not own) or (s.whose == "household" and own):
+            continue
+        if s.involvement != "any" and s.involvement != involvement:
+            continue
+        if not s.where and s.age_under is None:
+            return ()
+        left.append(s)
+    return tuple(left) if left else None
+
+
+def _accepts(selector: Selector, entry: ChronologyEntry, dob: date | None) -> bool:
+    """`Selector.matches` for an entry whose kind, whose and involvement `_candidates` settled."""
+    limit = selector.age_under
+    if limit is not None and (dob is None or entry.occurred_at.date() - dob >= limit):
+        return False
+    attrs = entry.attrs
+    return all(c.holds(attrs) for c in selector.where)
+
+
 class _Known:
     """What is known so far about one child, indexed by every `Match` the policy uses."""
 
@@ -146,15 +204,12 @@ class _Known:
         self._dob = chronology.dob
         self._compiled = _compiled(policy)
         self._lists = [_MatchList() for _ in self._compiled.matches]
-        self._by_match = dict(zip(self._compiled.matches, self._lists, strict=True))
         #: The latest occurred_at of any entry that matched some selector (None: none yet).
         self.latest: datetime | None = None
 
     def add(self, entry: ChronologyEntry) -> None:
-        compiled = self._compiled
-        candidates = compiled.by_kind.get(entry.kind, compiled.any_kind)
-        for i, selectors in candidates:
-            if any(selector.matches(entry, self._dob) for selector in selectors):
+        for i, selectors in _candidates(self._compiled, entry.kind, entry.is_own, entry.involvement):
+            if not selectors or any(_accepts(selector, entry, self._dob) for selector in selectors):
                 self._lists[i].add(entry)
                 if self.latest is None or entry.occurred_at > self.latest:
                     self.latest = entry.occurred_at
@@ -163,11 +218,23 @@ class _Known:
         """True when nothing known can make any indicator fire at `at` (all too old, or none)."""
         return self.latest is None or at > self.latest + self._compiled.reach
 
-    def could_fire(self, indicator_index: int) -> bool:
-        return any(self._lists[i].times for i in self._compiled.indicator_matches[indicator_index])
+    def could_fire(self, indicator_index: int, at: datetime) -> bool:
+        """False when none of the indicator's entries is recent enough to be in its window.
+
+        Every pattern needs at least one of its own entries inside the window to fire.
+        """
+        start = at - self._compiled.windows[indicator_index]
+        for i in self._compiled.indicator_matches[indicator_index]:
+            times = self._lists[i].times
+            if times and times[-1] >= start:
+                return True
+        return False
 
     def __getitem__(self, match: Match) -> _MatchList:
-        return self._by_match[match]
+        index = self._compiled.by_id.get(id(match))
+        if index is None:
+            index = self._compiled.matches.index(match)
+        return self._lists[index]
 
 
 def _pattern_matches(pattern: Pattern) -> Iterator[Match]:
@@ -218,15 +285,15 @@ def _agencies(p: AgenciesPattern, known: _Known, at: datetime, start: datetime) 
 def _co_occurrence(p: CoOccurrencePattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
     events, contexts = known[p.event], known[p.context]
     hit_events: list[ChronologyEntry] = []
-    hit_contexts: dict[_SortKey, ChronologyEntry] = {}
+    hit_contexts: dict[int, ChronologyEntry] = {}
     for event in events.entries[events.start(start) :]:
         near = _contexts_near(p, known, contexts, event)
         if near:
             hit_events.append(event)
-            hit_contexts.update((_sort_key(c), c) for c in near)
+            hit_contexts.update((id(c), c) for c in near)
     if not hit_events:
         return None
-    context = [hit_contexts[k] for k in sorted(hit_contexts)]
+    context = sorted(hit_contexts.values(), key=_sort_key)
     anchor = max(hit_events[-1].occurred_at, context[-1].occurred_at)
     return Hit(hit_events, context=context, anchor=min(anchor, at))
 
@@ -354,7 +421,7 @@ def decayed_weight(weight: float, half_life: timedelta | None, age: timedelta) -
 def _score(policy: Policy, known: _Known, at: datetime) -> _Scored:
     fired: list[_Fired] = []
     for index, indicator in enumerate(policy.indicators):
-        if not known.could_fire(index):
+        if not known.could_fire(index, at):
             continue
         hit = _evaluate_pattern(indicator.pattern, known, at, at - indicator.window)
         if hit is not None:

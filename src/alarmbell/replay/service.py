@@ -3,19 +3,30 @@
 Identities are linked over the whole file first (the replay asks what the policy would have
 said had the records been joined up); events then enter the policy in recorded_at order, so
 an alert is reported at the moment the information behind it had been recorded.
+
+`replay_by_agency` also replays each agency's lines alone, in its own store: what that agency
+would have raised from its own records, which is the baseline joining up is measured against.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import orjson
+from sqlalchemy import Engine
+
 from alarmbell.alerts.service import live_people
 from alarmbell.chronology import build_chronology
-from alarmbell.domain.alerts import RaisedAlert
+from alarmbell.domain.alerts import RaisedAlert, finding_to_json
+from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import link_people, view
-from alarmbell.ingest.service import IngestSummary, Reporter, ingest_file
+from alarmbell.ingest.service import IngestSummary, Reporter, ingest_file, ingest_lines
 from alarmbell.policy.engine import alert_timeline
 from alarmbell.policy.model import Policy
 from alarmbell.settings import Settings
@@ -26,6 +37,7 @@ from alarmbell.storage.db import make_engine, session_scope
 class ReplayPerson:
     person: int
     records: tuple[tuple[str, str], ...]
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,13 +68,81 @@ class ReplayResult:
             "rules": list(alert.rules),
             "evidence": [list(k) for k in alert.evidence],
             "explanation": alert.explanation,
+            "findings": [finding_to_json(f) for f in alert.findings],
         }
+
+    def first(self, level: AlertLevel, records: set[tuple[str, str]] | None = None) -> date | None:
+        """The first day this level (or higher) was raised, for people holding any of `records`."""
+        days = [
+            a.raised_at.date()
+            for a in self.alerts
+            if a.level.rank >= level.rank and (records is None or records & set(self.records_of(a.person_id)))
+        ]
+        return min(days) if days else None
+
+
+@dataclass(frozen=True)
+class AgencyReplay:
+    """The joined-up replay and, per agency, the replay of that agency's lines alone."""
+
+    joined: ReplayResult
+    by_agency: dict[str, ReplayResult]
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.joined.to_json()
+        out["by_agency"] = {
+            agency: {"alerts": [result.alert_json(a) for a in result.alerts]}
+            for agency, result in sorted(self.by_agency.items())
+        }
+        return out
 
 
 def replay_file(path: Path, *, policy: Policy, report: Reporter | None = None) -> ReplayResult:
+    return _replay(lambda engine: ingest_file(engine=engine, path=path, report=report), policy)
+
+
+def replay_by_agency(path: Path, *, policy: Policy, report: Reporter | None = None) -> AgencyReplay:
+    """The joined-up replay plus one replay per agency from that agency's lines alone.
+
+    Splitting needs the exchange format (each line names its agency); a file in an agency's own
+    format holds one agency only, so its single replay is that agency's.
+    """
+    joined = replay_file(path, policy=policy, report=report)
+    lines = _lines_by_agency(path)
+    if lines is None:
+        agencies = sorted({a for p in joined.people for a, _ in p.records})
+        return AgencyReplay(joined, {agencies[0]: joined} if len(agencies) == 1 else {})
+    by_agency = {
+        agency: _replay(partial(_ingest_lines, source=f"{path}#{agency}", lines=own), policy)
+        for agency, own in sorted(lines.items())
+    }
+    return AgencyReplay(joined, by_agency)
+
+
+def _ingest_lines(engine: Engine, *, source: str, lines: list[bytes]) -> IngestSummary:
+    return ingest_lines(engine=engine, source=source, lines=lines)
+
+
+def _lines_by_agency(path: Path) -> dict[str, list[bytes]] | None:
+    """Exchange-format lines grouped by their `agency`; None if the file is another format."""
+    if path.suffix.lower() not in (".jsonl", ".ndjson"):
+        return None
+    grouped: dict[str, list[bytes]] = defaultdict(list)
+    with path.open("rb") as handle:
+        for raw in handle:
+            try:
+                line = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                continue  # reported by the joined-up replay
+            if isinstance(line, dict) and isinstance(line.get("agency"), str):
+                grouped[line["agency"]].append(raw.rstrip(b"\r\n"))
+    return dict(grouped)
+
+
+def _replay(load: Callable[[Engine], IngestSummary], policy: Policy) -> ReplayResult:
     engine = make_engine(Settings(database_url="sqlite://"))
     try:
-        summary = ingest_file(engine=engine, path=path, report=report)
+        summary = load(engine)
         with session_scope(engine) as session:
             link_people(session)
         with session_scope(engine) as session:
@@ -72,7 +152,7 @@ def replay_file(path: Path, *, policy: Policy, report: Reporter | None = None) -
                 person = view(session, person_id)
                 if person is None:
                     continue
-                people.append(ReplayPerson(person_id, person.records))
+                people.append(ReplayPerson(person_id, person.records, person.display_name))
                 chronology = build_chronology(session, person_id)
                 if chronology is not None:
                     alerts.extend(alert_timeline(policy, chronology))
@@ -80,3 +160,34 @@ def replay_file(path: Path, *, policy: Policy, report: Reporter | None = None) -
         engine.dispose()
     alerts.sort(key=lambda a: (a.raised_at, a.person_id, a.level.rank))
     return ReplayResult(summary, tuple(people), tuple(alerts), policy.version)
+
+
+def comparison_lines(result: AgencyReplay) -> list[str]:
+    """Per alerted child: first amber and red joined up, then what each agency alone raised.
+
+    An agency's own records of the child are found by the source records the joined-up
+    person holds, so "police alone" means the police replay's person(s) with those records.
+    """
+    lines: list[str] = []
+    joined = result.joined
+    alerted = sorted({a.person_id for a in joined.alerts})
+    for person_id in alerted:
+        records = set(joined.records_of(person_id))
+        name = next((p.name for p in joined.people if p.person == person_id), f"person {person_id}")
+        lines.append(f"{name} (person {person_id}):")
+        lines.append(_dates_line("joined up", joined, records))
+        for agency, alone in sorted(result.by_agency.items()):
+            own = {k for k in records if k[0] == agency}
+            if own:
+                lines.append(_dates_line(f"{agency} alone", alone, own))
+    return lines
+
+
+def _dates_line(label: str, result: ReplayResult, records: set[tuple[str, str]]) -> str:
+    amber = result.first(AlertLevel.AMBER, records)
+    red = result.first(AlertLevel.RED, records)
+    return f"  {label:<28} first amber {_day(amber):<10}  first red {_day(red)}"
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else "never"

@@ -306,3 +306,187 @@ class IdentityModelRow(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TriageItem(Base):
+    """One piece of work in the triage queue: an alert, a referral, a police investigation or a task.
+
+    `source_key` makes building items from the store idempotent (one item per alert, event or
+    statutory step). The harm and its source are stored with the item, so the queue can be read
+    and explained without recomputing them; status changes are audited in triage_event.
+    """
+
+    __tablename__ = "triage_item"
+    __table_args__ = (
+        UniqueConstraint("source_key"),
+        Index("ix_triage_item_team_status", "team", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(250))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    team: Mapped[str] = mapped_column(String(120))
+    owner: Mapped[str | None] = mapped_column(String(200))
+    referrer: Mapped[str | None] = mapped_column(String(200), index=True)
+    offence: Mapped[str | None] = mapped_column(String(200))
+    alert_level: Mapped[str | None] = mapped_column(String(10))
+    timescale: Mapped[str] = mapped_column(String(40))
+    opened_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    harm_days: Mapped[float] = mapped_column(Float)
+    harm_basis: Mapped[str] = mapped_column(String(40))
+    harm_source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decision: Mapped[str | None] = mapped_column(String(40))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalated_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class TriageEvent(Base):
+    """Append-only audit of every triage step (created, acknowledged, decided, escalated, time logged),
+    written in the same transaction as the change it records."""
+
+    __tablename__ = "triage_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("triage_item.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TriageWorkLog(Base):
+    """Hours a person spent on an item: the material for seeing what work displaced what."""
+
+    __tablename__ = "triage_work_log"
+    __table_args__ = (Index("ix_triage_work_log_team_worked", "team", "worked_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("triage_item.id"), index=True)
+    person: Mapped[str] = mapped_column(String(200))
+    team: Mapped[str] = mapped_column(String(120))
+    hours: Mapped[float] = mapped_column(Float)
+    worked_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AppUser(Base):
+    """A person who signs in: one role, an agency and a team (docs/security.md, "Roles and scopes").
+
+    Local accounts carry an argon2 hash; OIDC accounts are matched by `oidc_subject` (the
+    identity provider vouches for who they are, alarmbell alone decides what they may see).
+    """
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    agency: Mapped[str | None] = mapped_column(String(40))
+    team: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(String(300), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+
+class UserSession(Base):
+    """A signed-in browser. Only the SHA-256 of the cookie value is stored, never the value."""
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    method: Mapped[str] = mapped_column(String(10))
+
+
+class ApiToken(Base):
+    """An agency system's credential for POST /api/v1/records: one agency, stored hashed."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    agency: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class BreakGlassGrant(Base):
+    """Emergency access to one person outside the user's scope: reason stated, time-limited,
+    listed for managers on /access/break-glass."""
+
+    __tablename__ = "break_glass_grant"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class ReviewGrant(Base):
+    """A reviewer's access to one person's records for a named review, even if the case is open."""
+
+    __tablename__ = "review_grant"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    review: Mapped[str] = mapped_column(String(300))
+    granted_by: Mapped[str] = mapped_column(String(200))
+    granted_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+
+
+class AuditHead(Base):
+    """The one row that serialises appends to the audit chain and remembers its tip.
+
+    Every append first updates this row (a write lock on SQLite, a row lock on PostgreSQL), so
+    two transactions can never chain onto the same entry. It also lets `audit verify` notice
+    entries cut off the end of the log.
+    """
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEntry(Base):
+    """One audited action. Append-only and hash-chained: see alarmbell.audit and docs/security.md."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject", "subject_type", "subject_id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), unique=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str | None] = mapped_column(String(30))
+    actor_agency: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(30))
+    subject_id: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))

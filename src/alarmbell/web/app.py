@@ -5,15 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from alarmbell.access.ratelimit import RateLimiter
 from alarmbell.policy.loader import default_policy, load_policy
 from alarmbell.policy.model import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
-from alarmbell.web import alert_views, errors, identity_views, intake_views, views
+from alarmbell.web import (
+    account_views,
+    alert_views,
+    auth,
+    errors,
+    identity_views,
+    intake_views,
+    review_views,
+    triage_views,
+    views,
+)
 from alarmbell.web.api import v1
 from alarmbell.web.security import SecurityHeadersMiddleware
 
@@ -23,18 +34,27 @@ STATIC = HERE / "static"
 
 
 def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(title="alarmbell", docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
+    # Every route runs auth.guard first: deny by default (docs/security.md). The OpenAPI schema
+    # is served by account_views behind sign-in, not by FastAPI's own public route.
+    app = FastAPI(
+        title="alarmbell", docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(auth.guard)]
+    )
     app.state.settings = settings
+    app.state.login_limiter = RateLimiter(settings.login_rate_per_minute)
     app.state.engine = make_engine(settings)
     app.state.policy = _policy(settings)
     app.state.templates = make_templates()
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, tls=settings.cookie_secure)
+    auth.install(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(views.router)
     app.include_router(v1.router)
     app.include_router(intake_views.router)
     app.include_router(identity_views.router)
     app.include_router(alert_views.router)
+    app.include_router(triage_views.router)
+    app.include_router(account_views.router)
+    app.include_router(review_views.router)
     errors.install(app)
     return app
 

@@ -1,15 +1,13 @@
 """The identity review queue in the browser: `/identity/review` and one pair per page.
 
 Decisions are POSTed from a plain form (no script: the CSP allows none inline, and none is
-needed). CSRF uses the same double-submit token as the record-a-concern form, in a cookie
-scoped to /identity. Until the service has real sign-in, the reviewer types their name; it is
-recorded with the reason in the audit, exactly as `alarmbell identity review accept` does.
+needed). CSRF is checked app-wide (web.auth) before the route runs. The reviewer types their
+name, recorded with the reason as `alarmbell identity review accept` does; the audit log
+records the signed-in user as well, in the same transaction as the decision.
 """
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from typing import Final
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,17 +15,20 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
 
+from alarmbell.access.policy import Action
+from alarmbell.audit import record_audit
 from alarmbell.identity.review import ReviewError, accept, reject
+from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import SessionDep
 from alarmbell.web.pages.identity_review import build_review_item, build_review_list
 from alarmbell.web.rendering import render
 
 router = APIRouter()
-CSRF_COOKIE: Final[str] = "alarmbell_identity_csrf"
 MAX_TEXT: Final[int] = 2000
 
 
 @router.get("/identity/review", name="identity_review")
+@requires(Action.VIEW_IDENTITY_REVIEW)
 def review_list(request: Request, session: SessionDep, status: str = "pending", done: str = "") -> Response:
     page = build_review_list(session, status=status, done=done[:40])
     return render(request, "identity_review_list.html", {"page": page})
@@ -52,21 +53,18 @@ def _item_page(
         page = build_review_item(session, review_id)
     except ReviewError as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
-    csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     # The chart is built by our own code with every piece of text escaped (render_weights_svg).
     context = {
         "page": page,
         "chart": Markup(page.chart_svg),
-        "csrf_token": csrf,
         "errors": errors,
         "form": form,
     }  # noqa: S704
-    response = render(request, "identity_review_item.html", context, status_code=status_code)
-    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/identity")
-    return response
+    return render(request, "identity_review_item.html", context, status_code=status_code)
 
 
 @router.get("/identity/review/{item}", name="identity_review_item")
+@requires(Action.VIEW_IDENTITY_REVIEW)
 def review_item(request: Request, session: SessionDep, item: str) -> Response:
     return _item_page(request, session, _item_id(item), errors={}, form={})
 
@@ -83,15 +81,11 @@ def _form_errors(form: dict[str, str]) -> dict[str, str]:
 
 
 @router.post("/identity/review/{item}")
+@requires(Action.DECIDE_IDENTITY)
 async def decide(request: Request, session: SessionDep, item: str) -> Response:
     review_id = _item_id(item)
     raw = await request.form()
     form = {k: v[:MAX_TEXT] for k, v in raw.items() if isinstance(v, str)}
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not hmac.compare_digest(cookie.encode(), form.get("csrf_token", "").encode()):
-        raise HTTPException(
-            status_code=403, detail="This form has expired. Go back, reload the page and try again."
-        )
     errors = _form_errors(form)
     if errors:
         return _item_page(request, session, review_id, errors=errors, form=form, status_code=400)
@@ -101,6 +95,13 @@ async def decide(request: Request, session: SessionDep, item: str) -> Response:
             accept(session, review_id, by=by, reason=reason)
         else:
             reject(session, review_id, by=by, reason=reason)
+        record_audit(
+            session,
+            actor=actor_of(request.state.principal),
+            action="identity.decide",
+            subject=("identity_review", review_id),
+            detail={"decision": form["decision"], "by": by, "reason": reason},
+        )
     except ReviewError as error:
         return _item_page(
             request, session, review_id, errors={"decision": str(error)}, form=form, status_code=409

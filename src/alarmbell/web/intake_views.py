@@ -4,16 +4,14 @@ Both end in the ingest service (`ingest_lines`), exactly as `alarmbell ingest` d
 record gets the same error, quarantine and idempotency whichever way it came in. After
 accepting records both link identities and refresh the alerts of the people touched.
 
-CSRF: the form uses a double-submit token, a random value in an HttpOnly, SameSite=Strict
-cookie and the same value in a hidden field, compared on POST. It is a stopgap until the
-security work brings real sessions (a later issue).
+Access: the form needs a signed-in user who may record for the agency chosen (their own; MASH
+analysts any), with CSRF checked app-wide (web.auth). The API needs an agency system's token
+(`alarmbell users token create`), which fixes the agency the records are sent for.
 """
 
 from __future__ import annotations
 
-import hmac
 import re
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -25,12 +23,13 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from alarmbell.access.policy import Action, AgencyResource, Principal, decide
 from alarmbell.alerts.service import people_touched_by_batch, refresh_alerts
 from alarmbell.identity import link_people, person_ids_for_records
 from alarmbell.ingest.service import IngestSummary, ingest_lines
 from alarmbell.policy.model import Policy
-from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
+from alarmbell.web.auth import requires
 from alarmbell.web.intake_form import (
     FormErrors,
     check_choices,
@@ -46,7 +45,6 @@ from alarmbell.web.rendering import render
 
 router = APIRouter()
 
-CSRF_COOKIE: Final[str] = "alarmbell_csrf"
 MAX_BODY_BYTES: Final[int] = 10 * 1024 * 1024
 MAX_RECORDS: Final[int] = 10_000
 _MESSAGE = re.compile(r"^(?P<line>\d+): (?P<field>[^:]+): (?P<problem>.*)$", re.S)
@@ -107,22 +105,10 @@ def link_and_alert(engine: Engine, policy: Policy, batch_id: int) -> None:
 
 
 def token_agency(request: Request) -> str:
-    """The one agency the bearer token may send for; 401 otherwise."""
-    settings: Settings = request.app.state.settings
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if not settings.api_tokens:
-        raise _unauthorised("The records API is off: no ALARMBELL_API_TOKENS are configured.")
-    if scheme.lower() != "bearer" or not token:
-        raise _unauthorised("Send an API token: Authorization: Bearer <token>.")
-    for known, agency in settings.api_tokens.items():
-        if hmac.compare_digest(known.encode(), token.strip().encode()):
-            return agency
-    raise _unauthorised("The API token is not recognised.")
-
-
-def _unauthorised(detail: str) -> HTTPException:
-    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+    """The one agency the bearer token may send for (the guard has checked the token)."""
+    principal: Principal = request.state.principal
+    assert principal.kind == "token" and principal.agency
+    return principal.agency
 
 
 def parse_records(body: bytes, content_type: str) -> list[Any]:
@@ -152,6 +138,7 @@ def _json(data: bytes, where: str) -> Any:
 
 
 @router.post("/api/v1/records", tags=["v1"])
+@requires(Action.API_INGEST, auth="token")
 async def post_records(request: Request, link: bool = True) -> JSONResponse:
     """Exchange-format records from an agency system; per-record errors say index, field and problem."""
     agency = token_agency(request)
@@ -167,7 +154,7 @@ async def post_records(request: Request, link: bool = True) -> JSONResponse:
 
 
 def _form_page(
-    request: Request, form: dict[str, str], errors: FormErrors, csrf: str, status_code: int = 200
+    request: Request, form: dict[str, str], errors: FormErrors, status_code: int = 200
 ) -> Response:
     q = request.query_params.get("q", "") or form.get("q", "")
     with session_scope(request.app.state.engine) as session:
@@ -179,12 +166,9 @@ def _form_page(
         "errors": errors,
         "search": search,
         "preselected": preselected,
-        "csrf_token": csrf,
         "choices": choices(),
     }
-    response = render(request, "record_concern.html", context, status_code=status_code)
-    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/record-concern")
-    return response
+    return render(request, "record_concern.html", context, status_code=status_code)
 
 
 def _person_option(session: Any, chosen: str) -> dict[str, Any] | None:
@@ -197,23 +181,24 @@ def _person_option(session: Any, chosen: str) -> dict[str, Any] | None:
 
 
 @router.get("/record-concern", name="record_concern")
+@requires(Action.RECORD_CONCERN)
 def record_concern_form(request: Request, person: str = "", q: str = "") -> Response:
-    csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     form = {"person": person, "q": q, "submission_id": uuid.uuid4().hex}
-    return _form_page(request, form, FormErrors(), csrf)
+    return _form_page(request, form, FormErrors())
 
 
 @router.post("/record-concern")
+@requires(Action.RECORD_CONCERN)
 async def record_concern(request: Request) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not hmac.compare_digest(cookie.encode(), text(form, "csrf_token").encode()):
-        raise HTTPException(
-            status_code=403, detail="This form has expired. Go back, reload the page and try again."
-        )
+    agency = text(form, "agency")
+    if agency and not decide(request.state.principal, Action.RECORD_CONCERN, AgencyResource(agency)).allowed:
+        errors = FormErrors()
+        errors.add("agency", "Choose your own agency: you may only record concerns for it")
+        return _form_page(request, form, errors, status_code=400)
     outcome = await run_in_threadpool(_record, request, form)
     if isinstance(outcome, FormErrors):
-        return _form_page(request, form, outcome, cookie, status_code=400)
+        return _form_page(request, form, outcome, status_code=400)
     return RedirectResponse(f"/people/{outcome}", status_code=303)
 
 

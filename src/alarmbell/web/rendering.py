@@ -13,5 +13,14 @@ SERVICE_NAME = "alarmbell"
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
     templates: Jinja2Templates = request.app.state.templates
-    full = {"service_name": SERVICE_NAME, "path": request.url.path, **context}
+    from alarmbell.web.auth import csrf_token
+
+    full = {
+        "service_name": SERVICE_NAME,
+        "path": request.url.path,
+        "principal": getattr(request.state, "principal", None),
+        "access_decision": getattr(request.state, "decision", None),
+        "csrf_token": csrf_token(request),
+        **context,
+    }
     return templates.TemplateResponse(request, name, full, status_code=status_code)

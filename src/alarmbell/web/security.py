@@ -28,9 +28,15 @@ SECURITY_HEADERS: dict[str, str] = {
 }
 
 
+#: Sent only over TLS (or when ALARMBELL_COOKIE_SECURE says TLS is terminated in front of us):
+#: browsers ignore HSTS over plain HTTP, and sending it there would be misleading.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, tls: bool | None = None) -> None:
         self.app = app
+        self.tls = tls
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,6 +48,11 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                if self.tls if self.tls is not None else scope.get("scheme") == "https":
+                    headers.setdefault("Strict-Transport-Security", HSTS)
+                if not str(scope.get("path", "")).startswith("/static/"):
+                    # Pages carry personal data: never kept in a browser's or proxy's cache.
+                    headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

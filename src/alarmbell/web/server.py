@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 import uvicorn
 
 from alarmbell.settings import Settings
 from alarmbell.web.app import create_app
 
 
+class DropQueryStrings(logging.Filter):
+    """Access-log lines keep the path but lose the query: `?q=` holds the names people search for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
 def serve(settings: Settings) -> None:
     """Serve the app on settings.host:settings.port until interrupted."""
+    logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")

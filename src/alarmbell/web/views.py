@@ -2,29 +2,61 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
+from alarmbell.access.policy import Action
+from alarmbell.audit import record_audit
 from alarmbell.web.alert_views import person_response
+from alarmbell.web.auth import actor_of, requires, visible_people
 from alarmbell.web.deps import PolicyDep, SessionDep
-from alarmbell.web.pages.alert_list import build_alert_list
-from alarmbell.web.pages.search import build_search
+from alarmbell.web.pages.alert_list import AlertListPage, build_alert_list
+from alarmbell.web.pages.search import SearchPage, build_search
 from alarmbell.web.rendering import render
 
 router = APIRouter()
 
 
 @router.get("/", name="home")
+@requires(Action.LIST_ALERTS)
 def home(request: Request, session: SessionDep) -> Response:
-    return render(request, "alerts.html", {"page": build_alert_list(session)})
+    return render(request, "alerts.html", {"page": alert_list_for(request, session)})
+
+
+def alert_list_for(request: Request, session: SessionDep) -> AlertListPage:
+    """The people with alerts whom this user may open; the listing is audited with their ids."""
+    page = build_alert_list(session)
+    visible = visible_people(request, session, (row.person_id for row in page.people))
+    page = replace(page, people=tuple(row for row in page.people if row.person_id in visible))
+    shown = [row.person_id for row in page.people]
+    record_audit(
+        session, actor=actor_of(request.state.principal), action="alerts.list", detail={"people": shown}
+    )
+    return page
 
 
 @router.get("/people", name="search")
+@requires(Action.SEARCH_PEOPLE)
 def search(request: Request, session: SessionDep, q: str = "") -> Response:
-    return render(request, "search.html", {"page": build_search(session, q)})
+    return render(request, "search.html", {"page": search_for(request, session, q)})
+
+
+def search_for(request: Request, session: SessionDep, q: str) -> SearchPage:
+    """Search results cut to the people this user may open; each search is audited with the query."""
+    page = build_search(session, q)
+    if not page.searched:
+        return page
+    visible = visible_people(request, session, (r.person_id for r in page.results))
+    page = replace(page, results=tuple(r for r in page.results if r.person_id in visible))
+    detail = {"q": page.q, "people": [r.person_id for r in page.results]}
+    record_audit(session, actor=actor_of(request.state.principal), action="people.search", detail=detail)
+    return page
 
 
 @router.get("/people/{person_id}", name="person")
+@requires(Action.VIEW_PERSON, person="person_id", audit="person.view")
 def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: str) -> Response:
     # Built in alert_views: the page carries the alert-override forms and their CSRF token.
     return person_response(request, session, policy, parse_person_id(person_id))

@@ -3,40 +3,50 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 
+from alarmbell.access.policy import Action
+from alarmbell.web.auth import requires
 from alarmbell.web.deps import PolicyDep, SessionDep
-from alarmbell.web.pages.alert_list import build_alert_list
 from alarmbell.web.pages.person import PersonPage, build_person_page
-from alarmbell.web.pages.search import build_search
+from alarmbell.web.scoping import scoped_person_page
+from alarmbell.web.views import alert_list_for, search_for
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
+#: Ids the store can hold (a larger number is a 422, not a database overflow).
+PersonId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.get("/alerts")
-def alerts(session: SessionDep) -> dict[str, Any]:
-    page = build_alert_list(session)
+@requires(Action.LIST_ALERTS)
+def alerts(request: Request, session: SessionDep) -> dict[str, Any]:
+    page = alert_list_for(request, session)
     return {"people": jsonable_encoder(page.people), "counts": page.counts, "limit": page.limit}
 
 
 @router.get("/people")
-def people(session: SessionDep, q: str = "") -> dict[str, Any]:
-    page = build_search(session, q)
+@requires(Action.SEARCH_PEOPLE)
+def people(request: Request, session: SessionDep, q: str = "") -> dict[str, Any]:
+    page = search_for(request, session, q)
     return {"q": page.q, "results": jsonable_encoder(page.results), "limit": page.limit}
 
 
 @router.get("/people/{person_id}")
-def person(session: SessionDep, policy: PolicyDep, person_id: int) -> dict[str, Any]:
-    data: dict[str, Any] = jsonable_encoder(_page(session, policy, person_id))
+@requires(Action.VIEW_PERSON, person="person_id", audit="person.view")
+def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: PersonId) -> dict[str, Any]:
+    data: dict[str, Any] = jsonable_encoder(scoped_person_page(request, _page(session, policy, person_id)))
     return data
 
 
 @router.get("/people/{person_id}/chronology")
-def chronology(session: SessionDep, policy: PolicyDep, person_id: int) -> dict[str, Any]:
-    page = _page(session, policy, person_id)
+@requires(Action.VIEW_PERSON, person="person_id", audit="person.chronology")
+def chronology(
+    request: Request, session: SessionDep, policy: PolicyDep, person_id: PersonId
+) -> dict[str, Any]:
+    page = scoped_person_page(request, _page(session, policy, person_id))
     return {
         "person_id": page.summary.person_id,
         "name": page.summary.name,

@@ -1,0 +1,282 @@
+"""Review report speed: one child with 1,000 events, as HTML (target 1 s) and PDF (target 3 s).
+
+    python benchmarks/review_report.py [--events 1000] [--repeat 5] [--json]
+    python benchmarks/review_report.py --quick          # 300 events, 3 runs
+
+A seeded case (the child, mother, mother's partner and a sibling, as four agencies record
+them; events of every kind the review reads, with attrs) is written in the exchange format and
+loaded through ingest -> link_people -> refresh_alerts into a fresh SQLite store, as a
+deployment would. Then, in this process, each run times the whole report: gathering the
+inputs from the store (review_report) plus rendering (render_html or render_pdf). The first
+run of each format is a warm-up (imports, fonts) and is not counted; medians of the rest are.
+The baseline is the render step alone, so the ratio shows what gathering and building cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import machine
+
+NAME = "review_report"
+TITLE = "Review report for one child (HTML and PDF)"
+OUT = Path(__file__).resolve().parent / "out" / "review"
+TARGETS = {"html": 1.0, "pdf": 3.0}
+AGENCY_PREFIX = {"police": "POL", "health": "HEA", "education": "EDU", "children_social_care": "CHI"}
+#: (weight, agency, kind, attrs, whose): whose is "child" or "mother" (a household adult's event).
+#: Weighted like a long real chronology: mostly police logs, health contacts and school records,
+#: few social care steps and very few closures.
+KINDS: list[tuple[int, str, str, dict[str, Any], str]] = [  # fmt: skip
+    (
+        14,
+        "police",
+        "domestic_incident",
+        {"dash_risk": "standard", "children_present": True, "violence": "physical"},
+        "mother",
+    ),
+    (10, "police", "domestic_incident", {"dash_risk": "medium", "children_present": False}, "mother"),
+    (3, "police", "child_welfare_concern", {}, "child"),
+    (4, "health", "ed_attendance", {"injury": "bruise", "site": "arm", "explanation_given": "fell"}, "child"),
+    (
+        1,
+        "health",
+        "injury_presentation",
+        {"injury": "fracture", "site": "wrist", "delay_in_presentation": True},
+        "child",
+    ),
+    (12, "health", "gp_consultation", {}, "child"),
+    (8, "health", "growth_measurement", {"weight_kg": 15.2, "weight_centile": 20}, "child"),
+    (
+        4,
+        "health",
+        "missed_appointment",
+        {"was_not_brought": True, "service": "community paediatrics"},
+        "child",
+    ),
+    (5, "health", "mental_health_contact", {}, "mother"),
+    (6, "education", "school_concern", {"category": "hunger"}, "child"),
+    (3, "education", "injury_observed", {"injury": "bruise", "site": "neck"}, "child"),
+    (12, "education", "attendance_concern", {"absence_pct": 35, "sessions_missed": 40}, "child"),
+    (3, "education", "hunger_observed", {}, "child"),
+    (3, "children_social_care", "referral", {"from_agency": "police", "outcome": "assessment"}, "child"),
+    (
+        2,
+        "children_social_care",
+        "assessment",
+        {"from_agency": "school", "outcome": "nfa", "factors": ["3B"]},
+        "child",
+    ),
+    (2, "children_social_care", "strategy_discussion", {"participants": "police, health, school"}, "child"),
+    (7, "children_social_care", "home_visit", {"child_seen": True, "child_seen_alone": False}, "child"),
+    (1, "children_social_care", "case_closed", {}, "child"),
+]
+
+
+def case_lines(events: int, seed: int = 7) -> list[dict[str, Any]]:
+    """The exchange-format lines of the benchmark case (seeded: the same case every time)."""
+    rng = random.Random(seed)
+    lines: list[dict[str, Any]] = []
+    for agency, prefix in AGENCY_PREFIX.items():
+        lines += _people(agency, prefix)
+    start = date(2016, 1, 4)
+    weights = [k[0] for k in KINDS]
+    for number in range(events):
+        _, agency, kind, attrs, whose = rng.choices(KINDS, weights=weights)[0]
+        day = start + timedelta(days=int(number * 1.9) + rng.randrange(2))
+        prefix = AGENCY_PREFIX[agency]
+        subject = f"{prefix}-C" if whose == "child" else f"{prefix}-M"
+        lines.append(
+            {
+                "type": "event",
+                "agency": agency,
+                "source_id": f"{prefix}-E{number}",
+                "kind": kind,
+                "occurred_at": day.isoformat(),
+                "recorded_at": (day + timedelta(days=rng.randrange(3))).isoformat(),
+                "subjects": [subject],
+                "others": [f"{prefix}-P"] if kind == "domestic_incident" else [],
+                "attrs": dict(attrs),
+                "text": f"Benchmark {kind.replace('_', ' ')} number {number}, recorded by {agency}.",
+            }
+        )
+    return lines
+
+
+def _people(agency: str, prefix: str) -> list[dict[str, Any]]:
+    base = {"type": "person", "agency": agency, "postcode": "ZZ1 1ZZ"}
+    people = [
+        _person(base, f"{prefix}-C", "Sam Bench", "2014-03-02", "M", "child"),
+        _person(base, f"{prefix}-S", "Ada Bench", "2012-06-11", "F", "child"),
+        _person(base, f"{prefix}-M", "Jo Bench", "1988-01-20", "F", "adult"),
+        _person(base, f"{prefix}-P", "Lee Marsh", "1985-09-09", "M", "adult"),
+    ]
+    relation = {"type": "relationship", "agency": agency}
+    return people + [
+        {
+            **relation,
+            "source_id": f"{prefix}-R1",
+            "from": f"{prefix}-M",
+            "to": f"{prefix}-C",
+            "kind": "mother",
+        },
+        {
+            **relation,
+            "source_id": f"{prefix}-R2",
+            "from": f"{prefix}-P",
+            "to": f"{prefix}-C",
+            "kind": "mother_partner",
+        },
+        {
+            **relation,
+            "source_id": f"{prefix}-R3",
+            "from": f"{prefix}-S",
+            "to": f"{prefix}-C",
+            "kind": "sibling",
+        },
+    ]
+
+
+def _person(base: dict[str, Any], source_id: str, name: str, dob: str, sex: str, role: str) -> dict[str, Any]:
+    given, family = name.split()
+    names = {"given_name": given, "family_name": family}
+    return {**base, "source_id": source_id, **names, "dob": dob, "sex": sex, "role_hint": role}
+
+
+def build_store(events: int) -> tuple[Any, int]:
+    """A fresh store holding the case; returns (engine, the child's person id)."""
+    from alarmbell.alerts.service import refresh_alerts
+    from alarmbell.identity import link_people, person_ids_for_records
+    from alarmbell.ingest.service import ingest_file
+    from alarmbell.policy import default_policy
+    from alarmbell.settings import Settings
+    from alarmbell.storage.db import make_engine, session_scope
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    case = OUT / f"case-{events}.jsonl"
+    case.write_text("".join(json.dumps(line) + "\n" for line in case_lines(events)))
+    db = OUT / f"store-{events}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(Settings(database_url=f"sqlite:///{db}"))
+    ingest_file(engine=engine, path=case)
+    with session_scope(engine) as session:
+        link_people(session)
+        child = person_ids_for_records(session, [("health", "HEA-C")])[("health", "HEA-C")]
+        refresh_alerts(session, policy=default_policy(), person_ids=[child])
+    return engine, child
+
+
+def measure(events: int, repeat: int) -> dict[str, Any]:
+    from alarmbell.policy import default_policy
+    from alarmbell.review.render import render_html, render_pdf
+    from alarmbell.review.service import review_report
+    from alarmbell.storage.db import session_scope
+
+    engine, child = build_store(events)
+    policy = default_policy()
+    renderers = {"html": render_html, "pdf": render_pdf}
+    result: dict[str, Any] = {"events": events, "repeat": repeat, "load": [machine.load()[0]]}
+    try:
+        for name, render in renderers.items():
+            totals, renders = [], []
+            for _ in range(repeat + 1):
+                started = time.perf_counter()
+                with session_scope(engine) as session:
+                    report = review_report(session, person_id=child, policy=policy)
+                built = time.perf_counter()
+                assert report is not None
+                output = render(report)
+                done = time.perf_counter()
+                totals.append(done - started)
+                renders.append(done - built)
+            result[name] = {
+                "seconds": round(statistics.median(totals[1:]), 3),
+                "render_seconds": round(statistics.median(renders[1:]), 3),
+                "gather_build_seconds": round(
+                    statistics.median(totals[1:]) - statistics.median(renders[1:]), 3
+                ),
+                "bytes": len(output),
+                "events_in_report": len(report.chronology.entries),
+                "missed_opportunities": len(report.missed),
+            }
+    finally:
+        engine.dispose()
+    result["load"].append(machine.load()[0])
+    return result
+
+
+def run(*, quick: bool, events: int | None = None, repeat: int | None = None) -> dict[str, Any]:
+    """The entry point used by run.py."""
+    count = events or (300 if quick else 1000)
+    result = measure(count, repeat or (3 if quick else 5))
+    return {
+        "name": NAME,
+        "title": TITLE,
+        "command": "python benchmarks/review_report.py" + (" --quick" if quick and not events else ""),
+        "result": result,
+        "checks": [_check(result, name) for name in ("html", "pdf")],
+    }
+
+
+def _check(result: dict[str, Any], name: str) -> dict[str, Any]:
+    measured = result[name]
+    return {
+        "name": f"{result['events']} events as {name.upper()}",
+        "target": f"<= {TARGETS[name]:g} s",
+        "median": f"{measured['seconds']} s",
+        "baseline": f"{measured['render_seconds']} s (render only)",
+        "ratio": round(measured["seconds"] / max(measured["render_seconds"], 1e-9), 2),
+        "passed": measured["seconds"] <= TARGETS[name],
+    }
+
+
+NOTES = (
+    "Each run gathers the report's inputs from the store, builds it (knowledge map, timers, policy "
+    "assessments, missed opportunities) and renders it. PDF is WeasyPrint over the standalone HTML."
+)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The detail table run.py puts under this benchmark in docs/benchmarks.md."""
+    r = result["result"]
+    lines = [
+        "| format | events | median s | render only s | gather + build s | output bytes "
+        "| missed opportunities | load (1 min) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    loads = ", ".join(f"{x:.1f}" for x in r["load"])
+    for name in ("html", "pdf"):
+        m = r[name]
+        lines.append(
+            f"| {name.upper()} | {m['events_in_report']:,} | {m['seconds']} | {m['render_seconds']} | "
+            f"{m['gather_build_seconds']} | {m['bytes']:,} | {m['missed_opportunities']} | {loads} |"
+        )
+    return "\n".join(lines) + "\n\n" + NOTES
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--events", type=int, help="events in the case (default 1000)")
+    parser.add_argument("--repeat", type=int, help="timed runs per format (default 5)")
+    parser.add_argument("--quick", action="store_true", help="300 events, 3 runs")
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    args = parser.parse_args(argv)
+    result = run(quick=args.quick, events=args.events, repeat=args.repeat)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    for check in result["checks"]:
+        verdict = "pass" if check["passed"] else "FAIL"
+        print(f"{check['name']}: {check['median']} (target {check['target']}; {check['baseline']}) {verdict}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

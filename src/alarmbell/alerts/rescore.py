@@ -1,0 +1,388 @@
+"""Re-evaluate every person under the current policy, as a batch (`alarmbell rescore`).
+
+The incremental path (`refresh_alerts`) builds one chronology at a time with a handful of
+queries each; for a whole population that is millions of queries. The batch path reads the
+same data in two streaming queries per share of the population, both ordered by household
+group, builds each group's chronologies in memory exactly as `build_chronology` does, and runs
+the same pure engine (`alert_timeline`). Shares run in worker processes when the store is a
+file or a server. tests/alerts/test_rescore.py proves the alerts equal the incremental path's.
+
+Groups: a child's chronology needs the child's own events and those of the household adults,
+so people joined by a household relationship are one group (a connected component), and
+every group is loaded, built and evaluated together.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+import orjson
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, Text, and_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
+
+from alarmbell.alerts.service import store_alerts
+from alarmbell.domain.alerts import RaisedAlert
+from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
+from alarmbell.domain.records import RecordKey
+from alarmbell.domain.timeparse import age_in_years
+from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
+from alarmbell.identity.people import PersonView, view_from_rows
+from alarmbell.policy.engine import alert_timeline
+from alarmbell.policy.model import Policy
+from alarmbell.settings import Settings
+from alarmbell.storage.tables import (
+    EventParty,
+    EventRecordRow,
+    PersonLink,
+    PersonRecordRow,
+    RelationshipRecordRow,
+)
+
+#: Shares per worker: more shares give a smoother progress bar, each costs two queries.
+SHARES_PER_WORKER = 8
+
+_TEMP = MetaData()
+_GROUPS = Table(
+    "rescore_person",
+    _TEMP,
+    Column("grp", Integer, primary_key=True),
+    Column("person_id", Integer, primary_key=True),
+    prefixes=["TEMPORARY"],
+)
+
+#: person id -> [(other person id, how the other is related to this person)], in record order.
+Relations = dict[int, list[tuple[int, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """A part of the population for one task: (group, person) pairs and their relations."""
+
+    members: tuple[tuple[int, int], ...]
+    relations: Relations
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreSummary:
+    people: int
+    children: int
+    alerts: tuple[RaisedAlert, ...]
+    created: int = 0
+
+
+# -- groups ------------------------------------------------------------------------------------
+
+
+def load_relations(session: Session) -> tuple[list[int], Relations]:
+    """Every linked person, and every relationship between two linked people, in one pass each.
+
+    Mirrors `identity.people.relations`: a relationship recorded from A to B says A is B's
+    `kind`; seen from A it is the inverse kind.
+    """
+    people = sorted(set(session.scalars(select(PersonLink.person_id).where(PersonLink.ended_at.is_(None)))))
+    rel = RelationshipRecordRow
+    rec_a, rec_b = aliased(PersonRecordRow), aliased(PersonRecordRow)
+    link_a, link_b = aliased(PersonLink), aliased(PersonLink)
+    query = (
+        select(link_a.person_id, link_b.person_id, rel.kind)
+        .join(rec_a, and_(rec_a.agency == rel.agency, rec_a.source_id == rel.from_source_id))
+        .join(link_a, and_(link_a.person_record_id == rec_a.id, link_a.ended_at.is_(None)))
+        .join(rec_b, and_(rec_b.agency == rel.agency, rec_b.source_id == rel.to_source_id))
+        .join(link_b, and_(link_b.person_record_id == rec_b.id, link_b.ended_at.is_(None)))
+        .order_by(rel.id)
+    )
+    relations: Relations = defaultdict(list)
+    for source, target, kind in session.execute(query):
+        if source != target:
+            relations[target].append((source, kind))
+            relations[source].append((target, _inverse(kind)))
+    return people, relations
+
+
+def _inverse(kind: str) -> str:
+    return kind if kind in ("sibling", "household_member", "other") else "child_of_" + kind
+
+
+def household_adults(relations: Relations, person_id: int) -> dict[int, str]:
+    """As `identity.people.household_adults`, from relations already in memory."""
+    adults: dict[int, str] = {}
+    for other, kind in relations.get(person_id, ()):
+        if kind in HOUSEHOLD_ADULT_KINDS:
+            adults.setdefault(other, kind)
+    return adults
+
+
+def groups(people: Sequence[int], relations: Relations) -> dict[int, int]:
+    """person -> group: union-find over child/household-adult links (a group is a household)."""
+    parent = {p: p for p in people}
+
+    def find(p: int) -> int:
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    for person in people:
+        for adult in household_adults(relations, person):
+            if adult in parent:
+                a, b = find(person), find(adult)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    return {p: find(p) for p in people}
+
+
+def shares(people: Sequence[int], relations: Relations, count: int) -> list[Share]:
+    """Split the groups into `count` shares of about equal numbers of people."""
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for person, group in groups(people, relations).items():
+        grouped[group].append(person)
+    buckets: list[list[tuple[int, int]]] = [[] for _ in range(max(count, 1))]
+    for i, group in enumerate(sorted(grouped)):
+        buckets[i % len(buckets)].extend((group, p) for p in grouped[group])
+    out = []
+    for members in buckets:
+        ids = {p for _, p in members}
+        out.append(Share(tuple(members), {p: relations[p] for p in ids if p in relations}))
+    return [s for s in out if s.members]
+
+
+# -- one share: two streaming queries, chronologies in memory ---------------------------------
+
+
+def evaluate_share(connection: Connection, share: Share, policy: Policy) -> RescoreSummary:
+    """Alerts for one share of the population, read in two streaming queries ordered by group."""
+    _GROUPS.create(connection)
+    try:
+        connection.execute(_GROUPS.insert(), [{"grp": g, "person_id": p} for g, p in share.members])
+        records = _stream(connection, _records_query())
+        events = _stream(connection, _events_query())
+        alerts: list[RaisedAlert] = []
+        people = children = 0
+        for _, person_rows, event_rows in _merge_by_group(records, events):
+            people += len({row[1] for row in person_rows})
+            for chronology in group_chronologies(person_rows, event_rows, share.relations):
+                children += 1
+                alerts.extend(alert_timeline(policy, chronology))
+    finally:
+        _GROUPS.drop(connection)
+    return RescoreSummary(people=people, children=children, alerts=tuple(alerts))
+
+
+def _records_query() -> Any:
+    g, link, rec = _GROUPS.c, PersonLink, PersonRecordRow
+    return (
+        select(g.grp, link.person_id, rec.agency, rec.source_id, rec.given_name, rec.family_name)
+        .add_columns(rec.dob, rec.role_hint)
+        .select_from(_GROUPS)
+        .join(link, and_(link.person_id == g.person_id, link.ended_at.is_(None)))
+        .join(rec, rec.id == link.person_record_id)
+        .order_by(g.grp, link.person_id, rec.agency, rec.source_id)
+    )
+
+
+def _events_query() -> Any:
+    g, link, rec, party, ev = _GROUPS.c, PersonLink, PersonRecordRow, EventParty, EventRecordRow
+    return (
+        select(g.grp, link.person_id, ev.agency, ev.source_id, ev.kind, ev.occurred_at, ev.recorded_at)
+        .add_columns(type_coerce(ev.payload, Text).label("payload"), party.involvement)
+        .select_from(_GROUPS)
+        .join(link, and_(link.person_id == g.person_id, link.ended_at.is_(None)))
+        .join(rec, rec.id == link.person_record_id)
+        .join(party, and_(party.agency == rec.agency, party.person_source_id == rec.source_id))
+        .join(ev, and_(ev.agency == party.agency, ev.source_id == party.event_source_id))
+        .where(ev.held.is_(False))
+        .order_by(g.grp)
+    )
+
+
+def _stream(connection: Connection, query: Any) -> Iterator[Any]:
+    result = connection.execution_options(stream_results=True, yield_per=5000).execute(query)
+    yield from result
+
+
+def _merge_by_group(
+    records: Iterator[Any], events: Iterator[Any]
+) -> Iterator[tuple[int, list[Any], list[Any]]]:
+    """Walk both streams (each ordered by group) in step, one group at a time."""
+    event_groups = groupby(events, key=lambda row: row[0])
+    pending = next(event_groups, None)
+    for group, rows in groupby(records, key=lambda row: row[0]):
+        group_events: list[Any] = []
+        while pending is not None and pending[0] <= group:
+            if pending[0] == group:
+                group_events = list(pending[1])
+            else:
+                list(pending[1])
+            pending = next(event_groups, None)
+        yield group, list(rows), group_events
+
+
+def group_chronologies(
+    person_rows: list[Any], event_rows: list[Any], relations: Relations
+) -> Iterator[Chronology]:
+    """The chronologies of one group's people who may be children, built as `build_chronology` does.
+
+    A person who cannot be a child at any moment of their chronology (known date of birth 18
+    or more years before every entry was recorded; or no date of birth and not recorded as a
+    child) gets no alert from `alert_timeline`, so their chronology is not built at all.
+    """
+    views: dict[int, PersonView] = {}
+    for person_id, rows in groupby(person_rows, key=lambda row: row[1]):
+        views[person_id] = view_from_rows(person_id, list(rows))
+    by_person: dict[int, list[Any]] = defaultdict(list)
+    for row in event_rows:
+        by_person[row[1]].append(row)
+    for person_id in sorted(views):
+        adults = _adults(person_id, views, relations)
+        if _may_be_child(views[person_id], [by_person.get(p, ()) for p in (person_id, *adults)]):
+            yield _chronology(person_id, views, adults, by_person)
+
+
+def _adults(person_id: int, views: dict[int, PersonView], relations: Relations) -> dict[int, str]:
+    found = {}
+    for adult_id, relation in sorted(household_adults(relations, person_id).items()):
+        adult = views.get(adult_id)
+        if adult is not None and adult.role != "child":
+            found[adult_id] = relation
+    return found
+
+
+def _may_be_child(person: PersonView, event_rows: list[Sequence[Any]]) -> bool:
+    if person.dob is None:
+        return person.role == "child" and any(event_rows)
+    recorded = [row[6] for rows in event_rows for row in rows]
+    return bool(recorded) and age_in_years(person.dob, min(recorded)) < 18
+
+
+def _chronology(
+    person_id: int, views: dict[int, PersonView], adults: dict[int, str], events: dict[int, list[Any]]
+) -> Chronology:
+    person = views[person_id]
+    entries: dict[RecordKey, ChronologyEntry] = dict(_entries(events.get(person_id, ()), None, None))
+    household: list[HouseholdMember] = []
+    for adult_id, relation in adults.items():
+        adult = views[adult_id]
+        household.append(HouseholdMember(adult_id, relation, adult.display_name, adult.role))
+        for key, entry in _entries(events.get(adult_id, ()), relation, adult_id):
+            entries.setdefault(key, entry)
+    ordered = sorted(entries.values(), key=lambda e: (e.occurred_at, e.recorded_at, e.agency, e.source_id))
+    return Chronology(
+        person_id=person_id,
+        display_name=person.display_name,
+        role=person.role,
+        dob=person.dob,
+        records=person.records,
+        entries=tuple(ordered),
+        household=tuple(household),
+    )
+
+
+def _entries(
+    rows: Iterable[Any], relation: str | None, adult: int | None
+) -> Iterator[tuple[RecordKey, ChronologyEntry]]:
+    """One entry per event; where the person is party twice, the subject involvement wins."""
+    best: dict[RecordKey, ChronologyEntry] = {}
+    for _, _, agency, source_id, kind, occurred, recorded, payload, involvement in rows:
+        key = (agency, source_id)
+        if key in best and best[key].involvement == "subject":
+            continue
+        data: dict[str, Any] = orjson.loads(payload) if isinstance(payload, str | bytes) else payload
+        best[key] = ChronologyEntry(
+            agency=agency,
+            source_id=source_id,
+            kind=kind,
+            occurred_at=occurred,
+            recorded_at=recorded,
+            attrs=data.get("attrs") or {},
+            text=data.get("text"),
+            involvement=involvement,
+            relation=relation,
+            adult_person_id=adult,
+        )
+    yield from best.items()
+
+
+# -- the whole population ------------------------------------------------------------------------
+
+
+def rescore(
+    session: Session,
+    *,
+    policy: Policy,
+    settings: Settings | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    total: Callable[[int], None] | None = None,
+    store: bool = True,
+) -> RescoreSummary:
+    """Evaluate every linked person under `policy` and store the alerts not stored before.
+
+    With `settings` for a file or server store and more than one worker, shares run in worker
+    processes (each with its own connection); otherwise in this session's connection. The
+    caller commits. `total` receives the number of people once known; `progress` each share's.
+    `store=False` only computes (benchmarks and what-if runs of a draft policy).
+    """
+    people, relations = load_relations(session)
+    if total:
+        total(len(people))
+    count = workers or min(os.cpu_count() or 1, 2)
+    parallel = count > 1 and settings is not None and not _in_memory(settings)
+    parts = shares(people, relations, count * SHARES_PER_WORKER if parallel else SHARES_PER_WORKER)
+    results = _run_parallel(parts, policy, settings, count) if parallel else _run_here(session, parts, policy)
+    alerts: list[RaisedAlert] = []
+    evaluated = children = 0
+    for result in results:
+        evaluated += result.people
+        children += result.children
+        alerts.extend(result.alerts)
+        if progress:
+            progress(result.people)
+    alerts.sort(key=lambda a: (a.person_id, a.raised_at, a.level.rank))
+    created = store_alerts(session, alerts) if store else 0
+    return RescoreSummary(people=evaluated, children=children, alerts=tuple(alerts), created=created)
+
+
+def _in_memory(settings: Settings) -> bool:
+    url = settings.database_url
+    return url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+
+
+def _run_here(session: Session, parts: list[Share], policy: Policy) -> Iterator[RescoreSummary]:
+    connection = session.connection()
+    for part in parts:
+        yield evaluate_share(connection, part, policy)
+
+
+def _run_parallel(
+    parts: list[Share], policy: Policy, settings: Settings | None, workers: int
+) -> Iterator[RescoreSummary]:
+    assert settings is not None
+    # Spawned, not forked: the parent may hold database connections and DuckDB's threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_share_in_worker, settings, part, policy) for part in parts]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _share_in_worker(settings: Settings, share: Share, policy: Policy) -> RescoreSummary:
+    from alarmbell.storage.db import make_engine
+
+    engine = make_engine(settings, upgrade=False)
+    try:
+        with engine.connect() as connection:
+            result = evaluate_share(connection, share, policy)
+            connection.rollback()
+        return result
+    finally:
+        engine.dispose()
+
+
+__all__ = ["RescoreSummary", "evaluate_share", "group_chronologies", "load_relations", "rescore", "shares"]

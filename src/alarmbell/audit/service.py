@@ -1,0 +1,199 @@
+"""Writing, verifying and reading the audit log. The caller owns the transaction.
+
+`record_audit` appends in the caller's session, so an audited action and its audit entry
+commit or roll back together. Appends are serialised through the audit_head row (see
+storage.tables.AuditHead), which every backend locks on UPDATE.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from alarmbell.audit.chain import ChainReport, entry_hash, verify_entries
+from alarmbell.storage.tables import AuditEntry, AuditHead
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acted: a username (or `cli:<login>`, `token:<prefix>`, `system`) with role and agency."""
+
+    name: str
+    role: str | None = None
+    agency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What the action was about, e.g. Subject.person(12) or Subject("identity_review", "7")."""
+
+    type: str
+    id: str
+
+    @classmethod
+    def person(cls, person_id: int) -> Subject:
+        return cls("person", str(person_id))
+
+
+ActorLike = Actor | str
+SubjectLike = Subject | tuple[str, Any] | None
+
+
+def record_audit(
+    session: Session,
+    *,
+    actor: ActorLike,
+    action: str,
+    subject: SubjectLike = None,
+    detail: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Append one entry to the hash-chained audit log, in the caller's transaction.
+
+    `detail` must be JSON-serialisable (datetimes and other objects are stored as text); it is
+    normalised once so that what is hashed is exactly what is stored and read back.
+    """
+    who = actor if isinstance(actor, Actor) else Actor(actor)
+    what = _subject(subject)
+    fields: dict[str, Any] = {
+        "at": at or datetime.now(UTC),
+        "actor": who.name[:200],
+        "actor_role": who.role,
+        "actor_agency": who.agency,
+        "action": action[:60],
+        "subject_type": what.type if what else None,
+        "subject_id": what.id[:100] if what else None,
+        "detail": json.loads(json.dumps(dict(detail or {}), default=str)),
+    }
+    seq, prev = _advance_head(session)
+    fields["seq"] = seq
+    digest = entry_hash(prev, fields)
+    entry = AuditEntry(**fields, prev_hash=prev, entry_hash=digest)
+    session.add(entry)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(entry_hash=digest))
+    session.flush([entry])
+    return entry
+
+
+def _subject(subject: SubjectLike) -> Subject | None:
+    if subject is None or isinstance(subject, Subject):
+        return subject
+    kind, ident = subject
+    return Subject(str(kind), str(ident))
+
+
+def _advance_head(session: Session) -> tuple[int, str]:
+    """Take the chain's lock and the next sequence number, and read the hash to chain onto.
+
+    The UPDATE comes first so the read after it sees the latest committed tip on every backend.
+    """
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
+    row = session.execute(select(AuditHead.seq, AuditHead.entry_hash).where(AuditHead.id == 1)).one()
+    return int(row.seq), str(row.entry_hash)
+
+
+def _rows(session: Session, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """Entries in id order, streamed in batches (keyset pagination keeps memory flat)."""
+    last = 0
+    while True:
+        chunk = list(
+            session.scalars(
+                select(AuditEntry).where(AuditEntry.id > last).order_by(AuditEntry.id).limit(batch)
+            )
+        )
+        for entry in chunk:
+            yield _as_mapping(entry)
+        if len(chunk) < batch:
+            return
+        last = chunk[-1].id
+
+
+def _as_mapping(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "seq": entry.seq,
+        "at": entry.at,
+        "actor": entry.actor,
+        "actor_role": entry.actor_role,
+        "actor_agency": entry.actor_agency,
+        "action": entry.action,
+        "subject_type": entry.subject_type,
+        "subject_id": entry.subject_id,
+        "detail": entry.detail,
+        "prev_hash": entry.prev_hash,
+        "entry_hash": entry.entry_hash,
+    }
+
+
+def verify_audit(session: Session) -> ChainReport:
+    """Check the whole chain, and its head, as stored now."""
+    head = session.get(AuditHead, 1)
+    return verify_entries(
+        _rows(session),
+        head_seq=head.seq if head else None,
+        head_hash=head.entry_hash if head else None,
+    )
+
+
+#: Actions that show a person's record to someone (who-viewed answers with these).
+VIEW_ACTIONS = frozenset(
+    {"person.view", "person.chronology", "person.export", "person.sar_export", "review.export", "break_glass"}
+)
+LIST_ACTIONS = frozenset({"people.search", "alerts.list"})
+
+
+@dataclass(frozen=True, slots=True)
+class Viewing:
+    at: datetime
+    actor: str
+    role: str | None
+    agency: str | None
+    action: str
+    detail: dict[str, Any]
+
+
+def who_viewed(session: Session, person_ids: list[int], *, include_lists: bool = True) -> list[Viewing]:
+    """Everyone who opened these people's records (or, with include_lists, saw them listed)."""
+    wanted = {str(p) for p in person_ids}
+    query = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.subject_type == "person",
+            AuditEntry.subject_id.in_(wanted),
+            AuditEntry.action.in_(VIEW_ACTIONS),
+        )
+        .order_by(AuditEntry.id)
+    )
+    found = [_viewing(entry) for entry in session.scalars(query)]
+    if include_lists:
+        found.extend(_listed(session, {int(p) for p in wanted}))
+    return sorted(found, key=lambda v: v.at)
+
+
+def _listed(session: Session, people: set[int]) -> list[Viewing]:
+    query = select(AuditEntry).where(AuditEntry.action.in_(LIST_ACTIONS)).order_by(AuditEntry.id)
+    return [
+        _viewing(entry)
+        for entry in session.scalars(query)
+        if people.intersection(int(p) for p in entry.detail.get("people", []))
+    ]
+
+
+def _viewing(entry: AuditEntry) -> Viewing:
+    return Viewing(entry.at, entry.actor, entry.actor_role, entry.actor_agency, entry.action, entry.detail)
+
+
+def entries_for(session: Session, *, action_prefix: str, limit: int = 500) -> list[AuditEntry]:
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.action.startswith(action_prefix, autoescape=True))
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,337 @@
+"""`alarmbell users|audit|retention|sar ...`: accounts, API tokens, the audit chain, data protection.
+
+Thin: parse, call one service, print. Every change is audited as `cli:<login name>`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import secrets
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from alarmbell.cli_progress import stderr
+from alarmbell.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+users_app = typer.Typer(
+    help="User accounts (roles, agency, team) and agency API tokens.", no_args_is_help=True
+)
+token_app = typer.Typer(
+    help="API tokens for agency systems: each sends records for one agency.", no_args_is_help=True
+)
+users_app.add_typer(token_app, name="token")
+audit_app = typer.Typer(
+    help="The hash-chained audit log: verify it, ask who viewed a person.", no_args_is_help=True
+)
+retention_app = typer.Typer(
+    help="Records past their retention period: report, or delete.", no_args_is_help=True
+)
+sar_app = typer.Typer(help="Subject access requests.", no_args_is_help=True)
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    from alarmbell.storage.db import make_engine, session_scope
+
+    engine = make_engine(Settings())
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _fail(message: str) -> None:
+    stderr.print(message)
+    raise typer.Exit(2)
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[
+        str, typer.Argument(help="Sign-in name (for OIDC users, the username claim, e.g. email).")
+    ],
+    role: Annotated[str, typer.Option(help="practitioner, mash_analyst, team_manager, reviewer or admin.")],
+    agency: Annotated[
+        str | None, typer.Option(help="The user's agency (required for practitioners and managers).")
+    ] = None,
+    team: Annotated[
+        str | None, typer.Option(help="The user's team, as named in the policy's routing (e.g. mash).")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    password: Annotated[
+        bool,
+        typer.Option(
+            "--password/--no-password", help="Set a password (asked for, or generated and printed)."
+        ),
+    ] = True,
+) -> None:
+    """Create a user. Without a password the user can sign in only through OIDC."""
+    from alarmbell.access.users import UserError, create_user
+    from alarmbell.audit import record_audit
+
+    secret = _new_password() if password else None
+    with _session() as session:
+        try:
+            user = create_user(
+                session,
+                username=username,
+                role=role,
+                agency=agency,
+                team=team,
+                password=secret,
+                display_name=name,
+            )
+        except (UserError, ValueError) as error:
+            _fail(str(error))
+            return
+        record_audit(
+            session, actor=_actor(), action="user.create", subject=("user", user.id),
+            detail={"username": user.username, "role": user.role, "agency": agency, "team": team},
+        )  # fmt: skip
+    typer.echo(
+        f"created {user.username} ({role}{', ' + agency if agency else ''}{', team ' + team if team else ''})"
+    )
+    if secret:
+        typer.echo(f"password: {secret}")
+
+
+def _new_password() -> str:
+    """Asked for on a terminal; generated (and printed once) otherwise."""
+    if sys.stdin.isatty():
+        return getpass.getpass("Password (at least 12 characters): ")
+    return secrets.token_urlsafe(15)
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users with their role, agency, team and state."""
+    from alarmbell.access.users import list_users
+
+    with _session() as session:
+        for user in list_users(session):
+            state = "active" if user.active else "disabled"
+            typer.echo(
+                f"{user.username:<30} {user.role:<13} {user.agency or '-':<22} {user.team or '-':<15} {state}"
+            )
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument(help="The user to disable.")]) -> None:
+    """Disable a user and end their sessions."""
+    from alarmbell.access.sessions import end_user_sessions
+    from alarmbell.access.users import find_user, set_active
+    from alarmbell.audit import record_audit
+
+    with _session() as session:
+        user = find_user(session, username)
+        if user is None:
+            _fail(f"no user {username!r}")
+            return
+        set_active(session, user, False)
+        end_user_sessions(session, user.id)
+        record_audit(session, actor=_actor(), action="user.disable", subject=("user", user.id))
+    typer.echo(f"disabled {username}")
+
+
+@users_app.command("grant-review")
+def users_grant_review(
+    username: Annotated[str, typer.Argument(help="A user with the reviewer role.")],
+    person: Annotated[int, typer.Argument(help="Person id.")],
+    review: Annotated[str, typer.Option(help="The review this is for (e.g. 'CSPR 2026/04').")],
+    days: Annotated[int | None, typer.Option(help="Days the grant lasts (default: until revoked).")] = None,
+) -> None:
+    """Let a reviewer read one person's record for a named review, even if the case is open."""
+    from alarmbell.access.grants import GrantError, grant_review
+    from alarmbell.access.users import find_user
+    from alarmbell.audit import Subject, record_audit
+
+    with _session() as session:
+        user = find_user(session, username)
+        if user is None:
+            _fail(f"no user {username!r}")
+            return
+        try:
+            grant = grant_review(
+                session, user=user, person_id=person, review=review, granted_by=_actor(), days=days
+            )
+        except GrantError as error:
+            _fail(str(error))
+            return
+        record_audit(
+            session, actor=_actor(), action="review.grant", subject=Subject.person(person),
+            detail={"user": user.username, "review": review, "grant": grant.id},
+        )  # fmt: skip
+    typer.echo(f"{username} may read person {person} for {review}")
+
+
+@token_app.command("create")
+def token_create(
+    agency: Annotated[str, typer.Option(help="The one agency this token sends records for.")],
+    name: Annotated[str, typer.Option(help="What system holds it, e.g. 'Force RMS'.")],
+) -> None:
+    """Create an API token. It is printed once; only its hash is kept."""
+    from alarmbell.access.tokens import create_token
+    from alarmbell.audit import record_audit
+
+    with _session() as session:
+        try:
+            row, token = create_token(session, agency=agency, name=name, created_by=_actor())
+        except ValueError as error:
+            _fail(str(error))
+            return
+        record_audit(
+            session, actor=_actor(), action="token.create", subject=("api_token", row.prefix),
+            detail={"agency": agency, "name": name},
+        )  # fmt: skip
+    typer.echo(f"token {row.prefix} for {agency} ({name}); send it as 'Authorization: Bearer <token>':")
+    typer.echo(token)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List API tokens (prefix, agency, name, state); never the tokens themselves."""
+    from alarmbell.access.tokens import list_tokens
+
+    with _session() as session:
+        for row in list_tokens(session):
+            state = "revoked" if row.revoked_at else "active"
+            typer.echo(f"{row.prefix}  {row.agency:<22} {row.name:<30} {state}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    prefix: Annotated[str, typer.Argument(help="The token's prefix, from `token list`.")],
+) -> None:
+    """Revoke an API token at once."""
+    from alarmbell.access.tokens import revoke_token
+    from alarmbell.audit import record_audit
+
+    with _session() as session:
+        row = revoke_token(session, prefix)
+        if row is None:
+            _fail(f"no token {prefix!r}")
+            return
+        record_audit(session, actor=_actor(), action="token.revoke", subject=("api_token", prefix))
+    typer.echo(f"revoked {prefix}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 and say where, if any entry was edited, deleted or reordered."""
+    from alarmbell.audit import verify_audit
+
+    with _session() as session:
+        report = verify_audit(session)
+    if report.ok:
+        typer.echo(f"audit log intact: {report.entries} entries; head {report.head_hash}")
+        return
+    for problem in report.problems:
+        stderr.print(f"audit log altered at {problem}")
+    raise typer.Exit(1)
+
+
+@audit_app.command("who-viewed")
+def audit_who_viewed(
+    person: Annotated[int, typer.Argument(help="Person id.")],
+    lists: Annotated[
+        bool, typer.Option("--lists/--no-lists", help="Include searches and lists that showed them.")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Who opened this person's record (and, with --lists, saw them in search results), and when."""
+    from alarmbell.audit import Subject, record_audit, who_viewed
+    from alarmbell.identity import resolve
+
+    with _session() as session:
+        ids = sorted({person, resolve(session, person) or person})
+        viewings = who_viewed(session, ids, include_lists=lists)
+        record_audit(session, actor=_actor(), action="audit.who_viewed", subject=Subject.person(person))
+    rows: list[dict[str, str]] = [
+        {
+            "at": v.at.isoformat(),
+            "who": v.actor,
+            "role": v.role or "-",
+            "agency": v.agency or "-",
+            "action": v.action,
+        }
+        for v in viewings
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        typer.echo(f"no one has viewed person {person}")
+    for row in rows:
+        typer.echo(
+            f"{row['at'][:19]}  {row['who']:<25} {row['role']:<13} {row['agency']:<22} {row['action']}"
+        )
+
+
+@retention_app.command("purge")
+def retention_purge(
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Delete. Without it, only report (a dry run).")
+    ] = False,
+) -> None:
+    """Report the people whose records are past retention; with --apply, delete their records."""
+    from alarmbell.audit import Subject, record_audit
+    from alarmbell.privacy.retention import past_retention, purge_person
+
+    settings = Settings()
+    with _session() as session:
+        due = past_retention(
+            session, age_years=settings.retention_age_years, quiet_years=settings.retention_quiet_years
+        )
+        for candidate in due:
+            last = candidate.last_event.isoformat() if candidate.last_event else "none"
+            line = f"person {candidate.person_id}: aged {candidate.age}, last event {last}"
+            if apply:
+                counts = purge_person(session, candidate.person_id)
+                subject = Subject.person(candidate.person_id)
+                detail = {"deleted": counts}
+                record_audit(
+                    session, actor=_actor(), action="retention.purge", subject=subject, detail=detail
+                )
+                line += f": deleted {sum(counts.values())} rows"
+            typer.echo(line)
+    verb = "deleted" if apply else "past retention (dry run: add --apply to delete)"
+    typer.echo(f"{len(due)} people {verb}")
+
+
+@sar_app.command("export")
+def sar_export(
+    person: Annotated[int, typer.Argument(help="Person id.")],
+    out: Annotated[Path | None, typer.Option(help="Write the JSON here (default: print it).")] = None,
+) -> None:
+    """Everything held about a person, other people's details redacted; the export is audited."""
+    from alarmbell.audit import Subject, record_audit
+    from alarmbell.privacy.sar import subject_access_export
+
+    with _session() as session:
+        data = subject_access_export(session, person)
+        if data is None:
+            _fail(f"no person {person}")
+            return
+        record_audit(
+            session, actor=_actor(), action="person.sar_export", subject=Subject.person(data["person_id"])
+        )
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}")

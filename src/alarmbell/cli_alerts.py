@@ -1,0 +1,135 @@
+"""`alarmbell alerts ...` and `alarmbell rescore`: listing, overriding and re-scoring alerts.
+
+Thin: each command parses, calls one service, prints.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from alarmbell.cli_progress import advance, progress_bar, stderr
+from alarmbell.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+alerts_app = typer.Typer(
+    help="People with alerts (no subcommand), and practitioners' overrides of alerts.",
+    invoke_without_command=True,
+)
+
+
+@contextmanager
+def _store(settings: Settings) -> Iterator[Engine]:
+    from alarmbell.storage.db import make_engine
+
+    engine = make_engine(settings)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@alerts_app.callback()
+def alerts(ctx: typer.Context) -> None:
+    """List people with alerts, highest level first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from alarmbell.alerts.service import alerted_people
+    from alarmbell.storage.db import session_scope
+
+    with _store(Settings()) as engine, session_scope(engine) as session:
+        people = alerted_people(session)
+    if not people:
+        typer.echo("no alerts (ingest some records first: alarmbell ingest FILE)")
+    for p in people:
+        last = p.last_raised_at.date()
+        typer.echo(f"{p.level.upper():5}  person {p.person_id:<6} {p.display_name:<30} last {last}")
+
+
+@alerts_app.command("override")
+def override(
+    alert_id: Annotated[int, typer.Argument(help="The alert's number (shown on the person page).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the alert does not call for action (required; recorded).")
+    ],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who is overriding (recorded). Default: your login name.")
+    ] = None,
+) -> None:
+    """Override an alert with a reason; recorded (who, when, why, policy version) for policy review."""
+    from alarmbell.alerts.overrides import OverrideError, override_alert
+    from alarmbell.storage.db import session_scope
+
+    try:
+        with _store(Settings()) as engine, session_scope(engine) as session:
+            done = override_alert(
+                session, alert_id=alert_id, by=by or getpass.getuser(), reason=reason, now=datetime.now(UTC)
+            )
+    except OverrideError as error:
+        stderr.print(str(error))
+        raise typer.Exit(2) from None
+    typer.echo(
+        f"alert {done.alert_id} ({done.level}, person {done.person_id}, policy {done.policy_version}) "
+        f"overridden by {done.decided_by}: {done.reason}"
+    )
+
+
+@alerts_app.command("overrides")
+def overrides() -> None:
+    """List every override, oldest first, for review of the policy."""
+    from alarmbell.alerts.overrides import all_overrides
+    from alarmbell.storage.db import session_scope
+
+    with _store(Settings()) as engine, session_scope(engine) as session:
+        found = all_overrides(session)
+    if not found:
+        typer.echo("no alert has been overridden")
+    for o in found:
+        typer.echo(
+            f"{o.decided_at:%Y-%m-%d %H:%M}  alert {o.alert_id} ({o.level}, person {o.person_id}, "
+            f"policy {o.policy_version}; {', '.join(o.rules)})  by {o.decided_by}: {o.reason}"
+        )
+
+
+def rescore(
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (SQLite files and PostgreSQL; 1 for in-memory stores).")
+    ] = 2,
+) -> None:
+    """Re-evaluate every person under the current policy (after a policy change), as a batch.
+
+    Gives the same alerts as evaluating each person on arrival; stores those not stored before.
+    """
+    from alarmbell.alerts.rescore import rescore as run
+    from alarmbell.policy.loader import default_policy, load_policy
+    from alarmbell.storage.db import session_scope
+
+    settings = Settings()
+    policy = load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
+    started = time.perf_counter()
+    with (
+        _store(settings) as engine,
+        progress_bar("Rescoring", None) as bar,
+        session_scope(engine) as session,
+    ):
+        summary = run(
+            session,
+            policy=policy,
+            settings=settings,
+            workers=workers,
+            progress=lambda n: advance(bar, n),
+            total=lambda n: bar.update(bar.task_ids[0], total=n),
+        )
+    seconds = time.perf_counter() - started
+    typer.echo(
+        f"rescored {summary.people} people ({summary.children} children) under policy {policy.version} "
+        f"in {seconds:.1f} s: {len(summary.alerts)} alerts, {summary.created} new"
+    )

@@ -1,0 +1,106 @@
+"""`alarmbell review PERSON`: the multi-agency review report. Thin: parse, call the service, write."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from alarmbell.cli_progress import stderr
+from alarmbell.settings import Settings
+
+if TYPE_CHECKING:
+    from alarmbell.review import ReviewReport
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+
+
+def review(
+    person: Annotated[str, typer.Argument(help="Person id, or an agency record as AGENCY:SOURCE_ID.")],
+    format_name: Annotated[
+        ReportFormat, typer.Option("--format", help="html, pdf or md (Markdown).")
+    ] = ReportFormat.html,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="YYYY-MM-DD: show only what was recorded by the end of that day, the alerts raised by "
+            "then and the policy's assessment then.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="File to write. Default: standard output (html, md) or a PDF file named after the person.",
+        ),
+    ] = None,
+) -> None:
+    """Write a person's multi-agency review: household, chronology, who knew what, alerts, timescales,
+    missed opportunities."""
+    day = _day(as_of)
+    report = _report(person, day)
+    if format_name is ReportFormat.pdf:
+        from alarmbell.review import render_pdf
+
+        target = out or Path(
+            f"alarmbell-review-{report.person_id}" + (f"-as-of-{day}" if day else "") + ".pdf"
+        )
+        target.write_bytes(render_pdf(report))
+        typer.echo(f"wrote {target} ({len(report.missed)} missed opportunities)")
+        return
+    from alarmbell.review import render_html, render_markdown
+
+    text = render_html(report) if format_name is ReportFormat.html else render_markdown(report)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out} ({len(report.missed)} missed opportunities)")
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        stderr.print(f"--as-of {text!r}: give a date as YYYY-MM-DD, e.g. 2011-06-30")
+        raise typer.Exit(2) from None
+
+
+def _report(person: str, day: date | None) -> ReviewReport:
+    from alarmbell.policy.loader import default_policy, load_policy
+    from alarmbell.review import find_person, review_report
+    from alarmbell.storage.db import make_engine, session_scope
+
+    settings = Settings()
+    policy = load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
+    engine = make_engine(settings)
+    try:
+        with session_scope(engine) as session:
+            person_id = find_person(session, person)
+            report = (
+                None
+                if person_id is None
+                else review_report(
+                    session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC)
+                )
+            )
+    finally:
+        engine.dispose()
+    if report is None:
+        stderr.print(
+            f"no person {person!r}: give a person id (a number, see `alarmbell alerts`) "
+            "or an agency record as AGENCY:SOURCE_ID, e.g. health:HEA-123"
+        )
+        raise typer.Exit(2)
+    return report

@@ -1,0 +1,317 @@
+"""The child and family as a genogram-style diagram: server-side SVG, no script.
+
+Generations are rows: grandparents, then parents and partners, then the child and siblings.
+Squares are males, circles females, diamonds unknown; the child under review has a double
+outline. A solid line joins a parent to the child's mother (or other parent); a dashed line
+joins a partner. A dashed outline encloses the household (build.py decides who is in it).
+Two pure steps as in the timeline: `layout_genogram` places people, `render_genogram` draws.
+Colours come from CSS classes (`app-geno__*`) so the page's stylesheet and the PDF's agree.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import Final
+
+from alarmbell.review.model import FamilyView
+
+COLUMN: Final = 200
+ROW: Final = 146
+#: How far below a symbol's centre the row's text ends and the partner lines run.
+TEXT_DEPTH: Final = 74
+SYMBOL: Final = 34
+MARGIN: Final = 24
+TOP: Final = 34
+LEGEND: Final = 40
+_GENERATION: Final[dict[str, int]] = {"grandparent": 0, "sibling": 2}
+_ADULT_ORDER: Final = ("father", "mother", "step_parent", "mother_partner", "father_partner", "carer")
+PARTNER_KINDS: Final = frozenset({"mother_partner", "father_partner", "step_parent"})
+RELATION_LABELS: Final[dict[str, str]] = {
+    "mother": "Mother",
+    "father": "Father",
+    "mother_partner": "Mother's partner",
+    "father_partner": "Father's partner",
+    "step_parent": "Step-parent",
+    "carer": "Carer",
+    "sibling": "Sibling",
+    "grandparent": "Grandparent",
+    "household_member": "Household member",
+    "other": "Other relation",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    person_id: int
+    name: str
+    relation: str
+    sex: str | None
+    subject: bool
+    in_household: bool
+    lines: tuple[str, ...]
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A line from a parent or partner to the anchor parent, drawn below the adults' row."""
+
+    x1: float
+    x2: float
+    y: float
+    top: float
+    partner: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GenogramLayout:
+    width: float
+    height: float
+    nodes: tuple[Node, ...]
+    links: tuple[Link, ...]
+    sibship: tuple[float, float, float, float, float] | None
+    household: tuple[tuple[float, float], ...]
+
+
+def generation(relation: str) -> int:
+    """0 grandparents, 1 parents and other adults, 2 the child's generation."""
+    if relation.startswith("child_of_"):
+        return 3
+    return _GENERATION.get(relation, 1)
+
+
+def layout_genogram(
+    child: tuple[str, str | None, date | None], child_lines: Sequence[str], family: Sequence[FamilyView]
+) -> GenogramLayout:
+    """Place everyone: `child` is the subject's (name, sex, date of birth)."""
+    name, sex, dob = child
+    rows: dict[int, list[tuple[FamilyView | None, str]]] = {0: [], 1: [], 2: [], 3: []}
+    for view in family:
+        rows[generation(view.member.relation)].append((view, view.member.relation))
+    rows[1].sort(key=lambda item: _adult_key(item[0]))
+    rows[2].append((None, "subject"))
+    rows[2].sort(key=lambda item: (item[0].member.dob if item[0] else dob) or date.max)
+    used = [g for g in sorted(rows) if rows[g]]
+    width = 2 * MARGIN + max(len(rows[g]) for g in used) * COLUMN
+    nodes: list[Node] = []
+    for index, g in enumerate(used):
+        nodes += _row_nodes(rows[g], index, width, (name, sex), child_lines)
+    height = TOP + len(used) * ROW + LEGEND
+    return GenogramLayout(width, height, tuple(nodes), _links(nodes), _sibship(nodes), _household(nodes))
+
+
+def _adult_key(view: FamilyView | None) -> tuple[int, int, int]:
+    if view is None:
+        return (0, 0, 0)
+    relation = view.member.relation
+    order = _ADULT_ORDER.index(relation) if relation in _ADULT_ORDER else len(_ADULT_ORDER)
+    return (int(view.in_household), order, view.member.person_id)
+
+
+def _row_nodes(
+    row: list[tuple[FamilyView | None, str]],
+    index: int,
+    width: float,
+    child: tuple[str, str | None],
+    child_lines: Sequence[str],
+) -> list[Node]:
+    left = (width - len(row) * COLUMN) / 2 + SYMBOL / 2 + 6
+    y = TOP + index * ROW + SYMBOL / 2
+    out = []
+    for i, (view, relation) in enumerate(row):
+        x = left + i * COLUMN
+        if view is None:
+            out.append(Node(0, child[0], "subject", child[1], True, True, tuple(child_lines), x, y))
+            continue
+        m = view.member
+        lines = (RELATION_LABELS.get(relation, relation.replace("_", " ").capitalize()), *view.notes)
+        out.append(Node(m.person_id, m.name, relation, m.sex, False, view.in_household, lines, x, y))
+    return out
+
+
+def _anchor(nodes: Sequence[Node]) -> Node | None:
+    """The parent the others are joined to: the mother, else the father, else the first adult."""
+    adults = [n for n in nodes if generation(n.relation) == 1]
+    for relation in ("mother", "father"):
+        for node in adults:
+            if node.relation == relation:
+                return node
+    return adults[0] if adults else None
+
+
+def _links(nodes: Sequence[Node]) -> tuple[Link, ...]:
+    """Each parent or partner joined to the anchor parent by a line below the row's text."""
+    anchor = _anchor(nodes)
+    if anchor is None:
+        return ()
+    kinds = ("father", *PARTNER_KINDS)
+    others = [n for n in nodes if n is not anchor and n.relation in kinds and n.relation != anchor.relation]
+    links = []
+    for step, node in enumerate(sorted(others, key=lambda n: abs(n.x - anchor.x))):
+        y = anchor.y + TEXT_DEPTH + step * 6
+        links.append(Link(anchor.x, node.x, y, anchor.y + SYMBOL / 2, node.relation in PARTNER_KINDS))
+    return tuple(links)
+
+
+def _sibship(nodes: Sequence[Node]) -> tuple[float, float, float, float, float] | None:
+    """(x from, x to, y of the line, x of the parent, y of the parent's symbol bottom)."""
+    anchor = _anchor(nodes)
+    children = [n for n in nodes if generation(n.relation) == 2 or n.subject]
+    if anchor is None or not children:
+        return None
+    y = children[0].y - SYMBOL / 2 - 16
+    xs = [n.x for n in children] + [anchor.x]
+    return (min(xs), max(xs), y, anchor.x, anchor.y + SYMBOL / 2)
+
+
+def _household(nodes: Sequence[Node]) -> tuple[tuple[float, float], ...]:
+    """An outline around the household: a box per row, joined into one orthogonal polygon."""
+    spans = []
+    for y in sorted({n.y for n in nodes}):
+        xs = [n.x for n in nodes if n.y == y and n.in_household]
+        if xs:
+            spans.append(
+                (
+                    min(xs) - SYMBOL / 2 - 8,
+                    max(xs) + COLUMN - SYMBOL / 2 - 14,
+                    y - SYMBOL / 2 - 10,
+                    y + TEXT_DEPTH + 10,
+                )
+            )
+    if not spans:
+        return ()
+    mids = [(a[3] + b[2]) / 2 for a, b in zip(spans, spans[1:], strict=False)]
+    tops = [spans[0][2], *mids]
+    bottoms = [*mids, spans[-1][3]]
+    right: list[tuple[float, float]] = []
+    left: list[tuple[float, float]] = []
+    for (x1, x2, _, _), top, bottom in zip(spans, tops, bottoms, strict=True):
+        right += [(x2, top), (x2, bottom)]
+        left += [(x1, bottom), (x1, top)]
+    return tuple(right + _reverse_pairs(left))
+
+
+def _reverse_pairs(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The left side, walked from the bottom row back up to the top."""
+    pairs = [points[i : i + 2] for i in range(0, len(points), 2)]
+    return [p for pair in reversed(pairs) for p in pair]
+
+
+# -- rendering -----------------------------------------------------------------------------------
+
+
+def render_genogram(layout: GenogramLayout, *, title: str, description: str) -> str:
+    """SVG markup; every piece of text is escaped here."""
+    parts = [
+        f'<svg class="app-geno__svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(layout.width)} '
+        f'{_n(layout.height)}" role="img" aria-labelledby="app-geno-title app-geno-desc">',
+        f'<title id="app-geno-title">{_t(title)}</title>',
+        f'<desc id="app-geno-desc">{_t(description)}</desc>',
+        *_render_household(layout),
+        *_render_links(layout),
+        *(_render_node(node) for node in layout.nodes),
+        *_render_legend(layout),
+        "</svg>",
+    ]
+    return "\n".join(parts)
+
+
+def _render_household(layout: GenogramLayout) -> list[str]:
+    if not layout.household:
+        return []
+    points = " ".join(f"{_n(x)},{_n(y)}" for x, y in layout.household)
+    x, y = layout.household[0]
+    return [
+        f'<polygon class="app-geno__household" points="{points}"/>',
+        f'<text class="app-geno__household-label" x="{_n(x)}" y="{_n(y - 5)}" '
+        'text-anchor="end">Household</text>',
+    ]
+
+
+def _render_links(layout: GenogramLayout) -> list[str]:
+    out = []
+    for link in layout.links:
+        kind = "partner" if link.partner else "parent"
+        out.append(
+            f'<polyline class="app-geno__link app-geno__link--{kind}" points="{_n(link.x1)},{_n(link.top)} '
+            f'{_n(link.x1)},{_n(link.y)} {_n(link.x2)},{_n(link.y)} {_n(link.x2)},{_n(link.top)}"/>'
+        )
+    if layout.sibship is not None:
+        x1, x2, y, px, py = layout.sibship
+        out.append(f'<line class="app-geno__line" x1="{_n(px)}" y1="{_n(py)}" x2="{_n(px)}" y2="{_n(y)}"/>')
+        out.append(f'<line class="app-geno__line" x1="{_n(x1)}" y1="{_n(y)}" x2="{_n(x2)}" y2="{_n(y)}"/>')
+        for node in layout.nodes:
+            if generation(node.relation) == 2 or node.subject:
+                out.append(
+                    f'<line class="app-geno__line" x1="{_n(node.x)}" y1="{_n(y)}" x2="{_n(node.x)}" '
+                    f'y2="{_n(node.y - SYMBOL / 2)}"/>'
+                )
+    return out
+
+
+def _render_node(node: Node) -> str:
+    classes = "app-geno__person" + (" app-geno__person--subject" if node.subject else "")
+    classes += " app-geno__person--household" if node.in_household else " app-geno__person--away"
+    x, y = node.x + SYMBOL / 2 + 8, node.y - SYMBOL / 2 + 11
+    parts = [f'<g class="{classes}">', _symbol(node)]
+    parts.append(f'<text class="app-geno__name" x="{_n(x)}" y="{_n(y)}">{_t(node.name)}</text>')
+    for line in _wrapped(node.lines):
+        y += 13
+        parts.append(f'<text class="app-geno__note" x="{_n(x)}" y="{_n(y)}">{_t(line)}</text>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _wrapped(lines: Sequence[str], width: int = 25, limit: int = 6) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        out += textwrap.wrap(line, width=width) or [""]
+    return out[:limit]
+
+
+def _symbol(node: Node) -> str:
+    x, y, h = node.x, node.y, SYMBOL / 2
+    if node.sex == "M":
+        shape = _square("app-geno__symbol", x - h, y - h, SYMBOL)
+        inner = _square("app-geno__inner", x - h + 4, y - h + 4, SYMBOL - 8)
+    elif node.sex == "F":
+        shape = f'<circle class="app-geno__symbol" cx="{_n(x)}" cy="{_n(y)}" r="{_n(h)}"/>'
+        inner = f'<circle class="app-geno__inner" cx="{_n(x)}" cy="{_n(y)}" r="{_n(h - 4)}"/>'
+    else:
+        points = f"{_n(x)},{_n(y - h)} {_n(x + h)},{_n(y)} {_n(x)},{_n(y + h)} {_n(x - h)},{_n(y)}"
+        shape = f'<polygon class="app-geno__symbol" points="{points}"/>'
+        inner = ""
+    return shape + (inner if node.subject else "")
+
+
+def _square(css: str, x: float, y: float, size: float) -> str:
+    return f'<rect class="{css}" x="{_n(x)}" y="{_n(y)}" width="{_n(size)}" height="{_n(size)}"/>'
+
+
+def _render_legend(layout: GenogramLayout) -> list[str]:
+    y = layout.height - 16
+    return [
+        f'<g class="app-geno__legend" transform="translate({MARGIN} {_n(y)})">',
+        '<rect class="app-geno__symbol" x="0" y="-11" width="12" height="12"/><text x="18" y="0">Male</text>',
+        '<circle class="app-geno__symbol" cx="70" cy="-5" r="6"/><text x="82" y="0">Female</text>',
+        '<line class="app-geno__link app-geno__link--parent" x1="140" y1="-5" x2="170" y2="-5"/>',
+        '<text x="176" y="0">Parents</text>',
+        '<line class="app-geno__link app-geno__link--partner" x1="236" y1="-5" x2="266" y2="-5"/>',
+        '<text x="272" y="0">Partner</text>',
+        '<rect class="app-geno__household" x="332" y="-12" width="24" height="14"/>',
+        '<text x="362" y="0">Household (same postcode, in records within 12 months)</text>',
+        "</g>",
+    ]
+
+
+def _t(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def _n(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -1,0 +1,89 @@
+"""Triage: one work queue ordered by harm and waiting time, statutory clocks, escalation, workload.
+
+The public API (other packages, e.g. review reports, import from here, not from the modules):
+
+- `TriageConfig.from_settings(settings)`: the triage settings as one object.
+- `refresh_items(session, config=, now=, since=)`: open items for alerts, referrals, police
+  investigations (crime_report / arrest, with their offence) and statutory steps in the store.
+- `open_item`, `acknowledge`, `decide`, `escalate_overdue`: the steps, each audited in triage_event.
+- `queue(session, team=, now=, config=)`, `teams(session, now=)`: what a team should do next.
+- `log_time`, `import_time_csv`, `work_log`: time recording.
+- `workload_analytics(session, config=, now=, days=)`: hours by harm, past due, displacement.
+- `reported_by(session, referrer=, now=)`: what a referrer reported, its outcome and timeliness.
+- `response_times(session, now=, person_ids=, since=)`: every item against its clock, for reviews.
+- `timeliness(item, now)`, `audit_trail(session, item_id)`.
+- `default_harm_table().lookup(offence)`: Crime Harm Index days with their source.
+- `alarmbell.triage.timescales` and `alarmbell.triage.scoring`: the pure clock and ordering rules.
+"""
+
+from alarmbell.triage.analytics import Analytics, DisplacementPeriod, analytics_lines, workload_analytics
+from alarmbell.triage.build import RefreshSummary, refresh_items
+from alarmbell.triage.config import TriageConfig
+from alarmbell.triage.harm import HarmTable, HarmValue, default_harm_table
+from alarmbell.triage.scenario import load_displacement_scenario
+from alarmbell.triage.service import (
+    DECISIONS,
+    ITEM_KINDS,
+    Escalation,
+    NewItem,
+    Queue,
+    QueueEntry,
+    ReportedOutcome,
+    ResponseTime,
+    TeamSummary,
+    Timeliness,
+    TriageError,
+    acknowledge,
+    audit_trail,
+    decide,
+    escalate_overdue,
+    get_item,
+    open_item,
+    queue,
+    reported_by,
+    response_times,
+    teams,
+    timeliness,
+)
+from alarmbell.triage.worklog import ImportResult, WorkLogEntry, import_time_csv, log_time, work_log
+
+__all__ = [
+    "DECISIONS",
+    "ITEM_KINDS",
+    "Analytics",
+    "DisplacementPeriod",
+    "Escalation",
+    "HarmTable",
+    "HarmValue",
+    "ImportResult",
+    "NewItem",
+    "Queue",
+    "QueueEntry",
+    "RefreshSummary",
+    "ReportedOutcome",
+    "ResponseTime",
+    "TeamSummary",
+    "Timeliness",
+    "TriageConfig",
+    "TriageError",
+    "WorkLogEntry",
+    "acknowledge",
+    "analytics_lines",
+    "audit_trail",
+    "decide",
+    "default_harm_table",
+    "escalate_overdue",
+    "get_item",
+    "import_time_csv",
+    "load_displacement_scenario",
+    "log_time",
+    "open_item",
+    "queue",
+    "refresh_items",
+    "reported_by",
+    "response_times",
+    "teams",
+    "timeliness",
+    "work_log",
+    "workload_analytics",
+]

@@ -1,0 +1,495 @@
+"""The triage work queue: items with owners and clocks, acknowledged, decided, escalated, audited.
+
+Service functions take keyword-only arguments, an explicit session and an explicit `now`; the
+caller owns the transaction (so every change and its triage_event audit row commit together, or
+neither does). Nothing here reads the wall clock: tests, the CLI's `escalate --now` and replays
+all control time the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from alarmbell.storage.dialect import dialect_of
+from alarmbell.storage.tables import TriageEvent, TriageItem
+from alarmbell.triage.config import TriageConfig
+from alarmbell.triage.scoring import HarmBand, overdue_by, priority, top
+from alarmbell.triage.timescales import TIMESCALES, assessment_due, escalation_times
+
+ITEM_KINDS: Final[dict[str, str]] = {
+    "alert": "Child's alert",
+    "referral_decision": "Referral decision",
+    "investigation": "Police investigation",
+    "assessment": "Assessment",
+    "initial_conference": "Initial child protection conference",
+    "review_conference": "Review child protection conference",
+    "task": "Task",
+}
+
+DECISIONS: Final[dict[str, str]] = {
+    "action_taken": "Action taken",
+    "strategy_discussion": "Strategy discussion held or convened",
+    "assessment": "Assessment started",
+    "early_help": "Early help offered",
+    "referred_on": "Referred to another agency",
+    "completed": "Completed",
+    "no_further_action": "No further action",
+}
+
+#: Words that restate "no further action" rather than give a reason for it.
+EMPTY_REASONS: Final[frozenset[str]] = frozenset(
+    {"nfa", "no further action", "none", "n/a", "na", "-", "ok", "no action", "not needed", "closed"}
+)
+ESCALATION_STEPS: Final[tuple[str, ...]] = ("team_manager", "head_of_service")
+ESCALATION_LABELS: Final[dict[str, str]] = {
+    "team_manager": "team manager",
+    "head_of_service": "head of service",
+}
+OPEN_STATUSES: Final[tuple[str, ...]] = ("open", "acknowledged")
+TEAM_MASH: Final = "MASH"
+TEAM_POLICE_CPU: Final = "Police child protection unit"
+TEAM_POLICE: Final = "Police investigations"
+TEAM_ASSESSMENT: Final = "Children's social care assessment"
+TEAM_CONFERENCES: Final = "Child protection conferences"
+MAX_TEXT: Final[int] = 4000
+
+
+class TriageError(ValueError):
+    """A triage step cannot be taken; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """Everything needed to open an item; `source_key` makes opening it twice a no-op."""
+
+    source_key: str
+    kind: str
+    title: str
+    team: str
+    opened_at: datetime
+    due_at: datetime
+    timescale: str
+    harm_days: float
+    harm_basis: str
+    harm_source: str
+    person_id: int | None = None
+    owner: str | None = None
+    referrer: str | None = None
+    offence: str | None = None
+    alert_level: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    item_id: int
+    title: str
+    team: str
+    to: str
+    scheduled_for: datetime
+    harm_days: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    item: TriageItem
+    rank: int
+    priority: float
+    band: HarmBand
+    overdue: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    team: str
+    now: datetime
+    total: int
+    past_due: int
+    unacknowledged: int
+    entries: tuple[QueueEntry, ...]
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSummary:
+    team: str
+    open_items: int
+    past_due: int
+
+
+@dataclass(frozen=True, slots=True)
+class Timeliness:
+    """How an item stands against its clock, in words and as numbers for reports."""
+
+    state: str  # "on time", "late", "overdue", "due"
+    label: str
+    due_at: datetime
+    responded_at: datetime | None
+    late_by: timedelta | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedOutcome:
+    """What a referrer may see of what they reported: the outcome and its timeliness, not the notes."""
+
+    item_id: int
+    kind: str
+    title: str
+    reported_at: datetime
+    team: str
+    status: str
+    decision: str | None
+    decided_at: datetime | None
+    timeliness: Timeliness
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTime:
+    """For review reports: when each item opened, was acknowledged and decided, against its clock."""
+
+    item_id: int
+    kind: str
+    team: str
+    person_id: int | None
+    opened_at: datetime
+    due_at: datetime
+    acknowledged_at: datetime | None
+    decided_at: datetime | None
+    decision: str | None
+    escalation_level: int
+    harm_days: float
+    timeliness: Timeliness
+
+
+# --- opening items -------------------------------------------------------------------------------
+
+
+def open_item(session: Session, *, item: NewItem, now: datetime, by: str = "alarmbell") -> TriageItem | None:
+    """Open an item and audit it; None if an item with the same source_key already exists."""
+    _check_new(item)
+    if session.scalar(select(TriageItem.id).where(TriageItem.source_key == item.source_key)) is not None:
+        return None
+    row = TriageItem(
+        **{name: getattr(item, name) for name in NewItem.__dataclass_fields__},
+        status="open",
+        escalation_level=0,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit(session, row, "created", by, now, {"due_at": row.due_at.isoformat(), "harm_days": row.harm_days})
+    return row
+
+
+def _check_new(item: NewItem) -> None:
+    if item.kind not in ITEM_KINDS:
+        raise TriageError(f"unknown item kind {item.kind!r}; use one of {', '.join(ITEM_KINDS)}")
+    if item.timescale not in TIMESCALES:
+        raise TriageError(f"unknown timescale {item.timescale!r}; use one of {', '.join(TIMESCALES)}")
+    if item.due_at <= item.opened_at:
+        raise TriageError("an item's due time must be after it opens")
+    if not item.team.strip() or item.harm_days < 0:
+        raise TriageError("an item needs an owning team and a harm of zero days or more")
+
+
+def audit(
+    session: Session, item: TriageItem, kind: str, by: str, at: datetime, detail: dict[str, Any]
+) -> None:
+    """Append one audit row; it commits (or not) with the change it records."""
+    session.add(TriageEvent(item_id=item.id, kind=kind, at=at, by=by, detail=detail))
+
+
+def get_item(session: Session, item_id: int) -> TriageItem:
+    row = session.get(TriageItem, item_id)
+    if row is None:
+        raise TriageError(f"no triage item {item_id} (see `alarmbell triage queue --team TEAM`)")
+    return row
+
+
+# --- acknowledging and deciding ------------------------------------------------------------------
+
+
+def acknowledge(session: Session, *, item_id: int, by: str, now: datetime) -> TriageItem:
+    """`by` takes the item on: it stops escalating. Acknowledging twice is an error, not a no-op."""
+    by = _name(by)
+    row = get_item(session, item_id)
+    if row.status != "open":
+        who = row.acknowledged_by or row.decided_by
+        raise TriageError(f"item {item_id} is already {row.status} (by {who})")
+    row.status, row.acknowledged_at, row.acknowledged_by = "acknowledged", now, by
+    row.owner = row.owner or by
+    audit(session, row, "acknowledged", by, now, _clock_detail(row, now))
+    return row
+
+
+def decide(
+    session: Session,
+    *,
+    item_id: int,
+    by: str,
+    decision: str,
+    rationale: str,
+    now: datetime,
+) -> TriageItem:
+    """Record the decision on an item and why. "No further action" needs a real reason."""
+    by = _name(by)
+    rationale = check_rationale(decision, rationale)
+    row = get_item(session, item_id)
+    if row.status == "decided":
+        raise TriageError(f"item {item_id} was already decided ({row.decision}) by {row.decided_by}")
+    if row.acknowledged_at is None:
+        row.acknowledged_at, row.acknowledged_by = now, by
+        audit(session, row, "acknowledged", by, now, {**_clock_detail(row, now), "with_decision": True})
+    row.status, row.decided_at, row.decided_by = "decided", now, by
+    row.decision, row.rationale = decision, rationale
+    row.owner = row.owner or by
+    detail = {"decision": decision, "rationale": rationale, **_clock_detail(row, now)}
+    audit(session, row, "decided", by, now, detail)
+    if row.kind == "referral_decision" and decision == "assessment":
+        _open_assessment(session, row, by, now)
+    return row
+
+
+def _open_assessment(session: Session, referral: TriageItem, by: str, now: datetime) -> None:
+    """Deciding a referral for assessment starts the 45-working-day clock, from the referral."""
+    open_item(
+        session,
+        item=NewItem(
+            source_key=f"assessment-of:{referral.source_key}",
+            kind="assessment",
+            title=referral.title.replace("Referral from", "Assessment after referral from", 1),
+            team=TEAM_ASSESSMENT,
+            opened_at=referral.opened_at,
+            due_at=assessment_due(referral.opened_at),
+            timescale="assessment",
+            harm_days=referral.harm_days,
+            harm_basis=referral.harm_basis,
+            harm_source=referral.harm_source,
+            person_id=referral.person_id,
+            referrer=referral.referrer,
+            alert_level=referral.alert_level,
+        ),
+        now=now,
+        by=by,
+    )
+
+
+def check_rationale(decision: str, rationale: str) -> str:
+    """The rationale, stripped; raises TriageError if the decision is unknown or the reason empty."""
+    if decision not in DECISIONS:
+        raise TriageError(f"unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")
+    text = " ".join(rationale.split())
+    if len(text) > MAX_TEXT:
+        raise TriageError(f"the rationale is limited to {MAX_TEXT} characters")
+    if decision == "no_further_action" and (not text or text.lower().strip(".! ") in EMPTY_REASONS):
+        raise TriageError(
+            "'no further action' needs a reason: say why the child is safe without it "
+            "(e.g. 'injury explained by school accident report; seen alone, no concerns')"
+        )
+    if not text:
+        raise TriageError("give the rationale for the decision")
+    return text
+
+
+def _name(by: str) -> str:
+    by = by.strip()
+    if not by or len(by) > 200:
+        raise TriageError("give the name of the person taking this step (at most 200 characters)")
+    return by
+
+
+def _clock_detail(row: TriageItem, now: datetime) -> dict[str, Any]:
+    return {"due_at": row.due_at.isoformat(), "late": now > row.due_at}
+
+
+# --- escalation ----------------------------------------------------------------------------------
+
+
+def escalate_overdue(session: Session, *, config: TriageConfig, now: datetime) -> list[Escalation]:
+    """Escalate every unacknowledged item whose escalation time has come; returns what escalated.
+
+    Runs whenever it is called (a scheduler, the CLI's `triage escalate --now`, or a test's clock);
+    each step happens once per item, so calling it often is safe.
+    """
+    query = select(TriageItem).where(TriageItem.status == "open", TriageItem.escalation_level < 2)
+    out: list[Escalation] = []
+    for row in session.scalars(query):
+        out.extend(_escalate(session, row, config, now))
+    session.flush()
+    return out
+
+
+def _escalate(session: Session, row: TriageItem, config: TriageConfig, now: datetime) -> list[Escalation]:
+    times = escalation_times(
+        row.opened_at, row.due_at, config.escalation_fraction, config.escalation_max_hours
+    )
+    out = []
+    for level, step in enumerate(ESCALATION_STEPS, start=1):
+        if row.escalation_level >= level or now < times[step]:
+            continue
+        row.escalation_level, row.escalated_at = level, now
+        detail = {"to": step, "team": row.team, "scheduled_for": times[step].isoformat()}
+        audit(session, row, "escalated", "alarmbell", now, detail)
+        out.append(Escalation(row.id, row.title, row.team, step, times[step], row.harm_days))
+    return out
+
+
+# --- reading the queue ---------------------------------------------------------------------------
+
+
+def queue(
+    session: Session,
+    *,
+    team: str,
+    now: datetime,
+    config: TriageConfig,
+    limit: int = 50,
+    offset: int = 0,
+) -> Queue:
+    """One team's open items, highest priority first (scoring.priority), one page of them.
+
+    Ranks from four columns of every open item (a Core query, times as POSIX seconds from the
+    database: no ORM objects, no datetime parsing), keeps only the best `offset + limit`, then
+    loads whole rows for the page shown, so a team with ten thousand open items still renders
+    quickly (benchmarks/triage_queue.py).
+    """
+    session.flush()  # a Core query on the connection does not autoflush the session's changes
+    t = TriageItem.__table__.c
+    connection = session.connection()
+    seconds = dialect_of(connection).epoch_seconds
+    cols = select(t.id, t.harm_days, seconds(t.opened_at), seconds(t.due_at), t.status).where(
+        t.team == team, t.status.in_(OPEN_STATUSES)
+    )
+    rows = connection.execute(cols).all()
+    best = top(((r[0], r[1], r[2], r[3]) for r in rows), now, offset + limit)
+    page = [item_id for _key, _due, item_id in best[offset:]]
+    shown = select(TriageItem).where(TriageItem.id.in_(page))
+    full = {r.id: r for r in session.scalars(shown)}
+    entries = tuple(_entry(full[item_id], offset + i + 1, config, now) for i, item_id in enumerate(page))
+    return Queue(
+        team=team,
+        now=now,
+        total=len(rows),
+        past_due=sum(1 for r in rows if r[3] < now.timestamp()),
+        unacknowledged=sum(1 for r in rows if r[4] == "open"),
+        entries=entries,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def _entry(row: TriageItem, position: int, config: TriageConfig, now: datetime) -> QueueEntry:
+    return QueueEntry(
+        item=row,
+        rank=position,
+        priority=priority(row.harm_days, row.opened_at, row.due_at, now),
+        band=config.bands.band(row.harm_days),
+        overdue=overdue_by(row.due_at, now),
+    )
+
+
+def teams(session: Session, *, now: datetime) -> list[TeamSummary]:
+    """Every team with open items, the most past-due first."""
+    past = func.sum(case((TriageItem.due_at < now, 1), else_=0))
+    query = (
+        select(TriageItem.team, func.count(), past)
+        .where(TriageItem.status.in_(OPEN_STATUSES))
+        .group_by(TriageItem.team)
+    )
+    summaries = [TeamSummary(team, int(n), int(p or 0)) for team, n, p in session.execute(query)]
+    return sorted(summaries, key=lambda s: (-s.past_due, -s.open_items, s.team))
+
+
+def audit_trail(session: Session, item_id: int) -> list[TriageEvent]:
+    query = select(TriageEvent).where(TriageEvent.item_id == item_id).order_by(TriageEvent.at, TriageEvent.id)
+    return list(session.scalars(query))
+
+
+# --- timeliness, for referrers and reviews -------------------------------------------------------
+
+
+def timeliness(row: TriageItem, now: datetime) -> Timeliness:
+    """Decided items are on time or late; open ones are due (in so long) or overdue (by so long)."""
+    if row.decided_at is not None:
+        late = row.decided_at - row.due_at
+        if late > timedelta(0):
+            return Timeliness("late", f"decided {describe(late)} late", row.due_at, row.decided_at, late)
+        return Timeliness("on time", "decided on time", row.due_at, row.decided_at, None)
+    if now > row.due_at:
+        late = now - row.due_at
+        return Timeliness("overdue", f"overdue by {describe(late)}", row.due_at, None, late)
+    return Timeliness("due", f"due in {describe(row.due_at - now)}", row.due_at, None, None)
+
+
+def describe(span: timedelta) -> str:
+    """'3 days 4 hours', '5 hours', '20 minutes': the two largest units, for people not machines."""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (mins, "minute")]
+    shown = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
+    return " ".join(shown) if shown else "less than a minute"
+
+
+def reported_by(session: Session, *, referrer: str, now: datetime, limit: int = 500) -> list[ReportedOutcome]:
+    """What `referrer` reported, newest first, with the outcome and whether it came in time."""
+    query = (
+        select(TriageItem)
+        .where(func.lower(TriageItem.referrer) == referrer.strip().lower())
+        .order_by(TriageItem.opened_at.desc(), TriageItem.id.desc())
+        .limit(limit)
+    )
+    return [_reported(row, now) for row in session.scalars(query)]
+
+
+def _reported(row: TriageItem, now: datetime) -> ReportedOutcome:
+    return ReportedOutcome(
+        item_id=row.id,
+        kind=ITEM_KINDS.get(row.kind, row.kind),
+        title=row.title,
+        reported_at=row.opened_at,
+        team=row.team,
+        status=row.status,
+        decision=DECISIONS.get(row.decision or "", row.decision),
+        decided_at=row.decided_at,
+        timeliness=timeliness(row, now),
+    )
+
+
+def response_times(
+    session: Session,
+    *,
+    now: datetime,
+    person_ids: Sequence[int] | None = None,
+    since: datetime | None = None,
+) -> list[ResponseTime]:
+    """Every item's response against its clock (for review reports), oldest first."""
+    query = select(TriageItem).order_by(TriageItem.opened_at, TriageItem.id)
+    if person_ids is not None:
+        query = query.where(TriageItem.person_id.in_(list(person_ids)))
+    if since is not None:
+        query = query.where(TriageItem.opened_at >= since)
+    return [_response(row, now) for row in session.scalars(query)]
+
+
+def _response(row: TriageItem, now: datetime) -> ResponseTime:
+    return ResponseTime(
+        item_id=row.id,
+        kind=row.kind,
+        team=row.team,
+        person_id=row.person_id,
+        opened_at=row.opened_at,
+        due_at=row.due_at,
+        acknowledged_at=row.acknowledged_at,
+        decided_at=row.decided_at,
+        decision=row.decision,
+        escalation_level=row.escalation_level,
+        harm_days=row.harm_days,
+        timeliness=timeliness(row, now),
+    )

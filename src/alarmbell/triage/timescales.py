@@ -1,0 +1,168 @@
+"""Statutory and MASH timescales, counted in England and Wales working days where the law does.
+
+Pure: dates in, dates out. Working days are Monday to Friday less the England and Wales bank
+holidays (the `holidays` package's GB/ENG calendar: Wales shares it), so a referral made on the
+Thursday before Easter waits over a four-day weekend without its clock running out.
+
+Sources (Working Together to Safeguard Children 2018 and 2023; docs/triage.md):
+- decision on a referral: within 1 working day of receipt;
+- assessment: at most 45 working days from the referral;
+- initial child protection conference: within 15 working days of the strategy discussion;
+- first review conference within 3 months of the initial one, later reviews at most 6 months apart;
+- MASH Red / Amber / Green contacts: about 4 / 24 / 72 hours (local practice; configurable).
+
+A working-day deadline falls due at the end of the working day (17:00 in England), because a duty
+"within N working days" is met by anything done on that day. A "within N months" deadline that
+lands on a weekend or bank holiday moves back to the working day before: the meeting must be held
+within the period, and nobody convenes a conference on Christmas Day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+ENGLAND = ZoneInfo("Europe/London")
+#: When a working day's deadline falls due, local time.
+END_OF_WORKING_DAY = time(17, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Timescale:
+    """A named clock: `label` is what a practitioner reads on the queue."""
+
+    id: str
+    label: str
+    basis: str
+
+
+TIMESCALES: dict[str, Timescale] = {
+    t.id: t
+    for t in (
+        Timescale("mash_red", "MASH red", "hours (configurable)"),
+        Timescale("mash_amber", "MASH amber", "hours (configurable)"),
+        Timescale("mash_green", "MASH green", "hours (configurable)"),
+        Timescale("referral_decision", "Referral decision: 1 working day", "Working Together 2023"),
+        Timescale("assessment", "Assessment: 45 working days from referral", "Working Together 2023"),
+        Timescale(
+            "initial_conference",
+            "Initial conference: 15 working days from the strategy discussion",
+            "Working Together 2023",
+        ),
+        Timescale("first_review", "First review conference: 3 months", "Working Together 2023"),
+        Timescale("later_review", "Review conference: 6 months", "Working Together 2023"),
+        Timescale("task", "Task: due time set by hand", "local"),
+    )
+}
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return frozenset(calendar.keys())
+
+
+def bank_holiday_name(day: date) -> str | None:
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=day.year)
+    name = calendar.get(day)
+    return str(name) if name else None
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The `days`-th working day after `start` (`start` itself never counts, whatever it is)."""
+    if days < 1:
+        raise ValueError("count at least one working day")
+    current, left = start, days
+    while left:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            left -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 if end is not after start)."""
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        count += is_working_day(current)
+    return count
+
+
+def previous_working_day(day: date) -> date:
+    """`day` itself if it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of the month `months` later, clipped to the month's end (31 Jan + 1 -> 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def local_date(moment: datetime) -> date:
+    """The date in England at `moment` (an 11pm referral in British Summer Time is that day's)."""
+    return moment.astimezone(ENGLAND).date()
+
+
+def end_of_working_day(day: date) -> datetime:
+    """17:00 in England on `day`, as a UTC datetime."""
+    return datetime.combine(day, END_OF_WORKING_DAY, tzinfo=ENGLAND).astimezone(UTC)
+
+
+def mash_due(level: str, start: datetime, hours: Mapping[str, float]) -> datetime:
+    """MASH red/amber/green response: elapsed hours, nights, weekends and bank holidays included."""
+    return start + timedelta(hours=hours[level])
+
+
+def referral_decision_due(received: datetime) -> datetime:
+    return end_of_working_day(add_working_days(local_date(received), 1))
+
+
+def assessment_due(referral: datetime) -> datetime:
+    return end_of_working_day(add_working_days(local_date(referral), 45))
+
+
+def initial_conference_due(strategy_discussion: datetime) -> datetime:
+    return end_of_working_day(add_working_days(local_date(strategy_discussion), 15))
+
+
+def review_conference_due(previous_conference: datetime, *, first: bool) -> datetime:
+    """3 months after the initial conference, then 6 months after each review."""
+    months = 3 if first else 6
+    return end_of_working_day(previous_working_day(add_months(local_date(previous_conference), months)))
+
+
+def escalation_times(
+    opened: datetime,
+    due: datetime,
+    fraction: Mapping[str, float],
+    max_hours: Mapping[str, float],
+) -> dict[str, datetime]:
+    """When an unacknowledged item goes to the team manager and then the head of service.
+
+    A fraction of the item's own timescale, so a red alert escalates within hours and an
+    assessment within a day or so, but never later than the cap: an item nobody has picked up
+    is a problem whatever its deadline.
+    """
+    window = max(due - opened, timedelta(minutes=1))
+    times = {}
+    for step in ("team_manager", "head_of_service"):
+        delay = min(window * fraction[step], timedelta(hours=max_hours[step]))
+        times[step] = opened + delay
+    if times["head_of_service"] <= times["team_manager"]:
+        times["head_of_service"] = times["team_manager"] + timedelta(minutes=1)
+    return times

@@ -1,0 +1,46 @@
+"""Cutting page data down to what the signed-in user may see (the policy's Scope).
+
+A practitioner whose only tie to a person is their own agency's records sees those records
+only: their agency's chronology rows and record ids, and none of the alerts (whose evidence and
+explanations draw on every agency). Everyone the policy gives Scope.FULL sees the whole page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from fastapi import Request
+
+from alarmbell.access.policy import Decision, Principal, Scope
+from alarmbell.web.pages.person import PersonPage
+
+
+def scoped_person_page(request: Request, page: PersonPage) -> PersonPage:
+    decision: Decision | None = getattr(request.state, "decision", None)
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if decision is None or decision.scope is Scope.FULL or principal is None:
+        return page
+    agency = principal.agency
+    summary = replace(
+        page.summary,
+        records=tuple(r for r in page.summary.records if r.agency == agency),
+        agencies=tuple(a for a in page.summary.agencies if a == agency),
+        agency_labels=tuple(
+            label
+            for a, label in zip(page.summary.agencies, page.summary.agency_labels, strict=True)
+            if a == agency
+        ),
+        level=None,
+        level_label=None,
+    )
+    rows = tuple(replace(r, evidence_for=()) for r in page.chronology if r.agency == agency)
+    household = tuple(
+        h for h in page.household if any(agency_label_matches(label, agency) for label in h.recorded_by)
+    )
+    return replace(page, summary=summary, chronology=rows, alerts=(), household=household)
+
+
+def agency_label_matches(label: str, agency: str | None) -> bool:
+    from alarmbell.web.pages.formatting import agency_label
+
+    return agency is not None and label == agency_label(agency)

@@ -1,0 +1,317 @@
+"""Triage in the browser (/triage, /triage/analytics) and as JSON (/api/v1/triage/...).
+
+Forms are plain POSTs (no script: the CSP allows none inline, and none is needed). Sign-in,
+permissions (triage.view, triage.decide) and CSRF are checked app-wide by web.auth before a route
+runs; the signed-in user is the person recorded in the triage audit for each step, as
+`alarmbell triage ack --by NAME` records the name given. The JSON API works the same way (session
+cookie, and the X-CSRF-Token header on POST). Routes read the clock once per request.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Final
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import RedirectResponse
+from markupsafe import Markup
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from alarmbell.access.policy import Action, Principal
+from alarmbell.access.policy import decide as permitted
+from alarmbell.triage import (
+    DECISIONS,
+    TriageConfig,
+    TriageError,
+    acknowledge,
+    decide,
+    get_item,
+    log_time,
+    reported_by,
+    teams,
+)
+from alarmbell.web.auth import PrincipalDep, requires
+from alarmbell.web.deps import SessionDep, SettingsDep
+from alarmbell.web.pages.triage import (
+    analytics_json,
+    build_analytics_page,
+    build_item_page,
+    build_queue_page,
+)
+from alarmbell.web.rendering import render
+
+router = APIRouter()
+MAX_TEXT: Final[int] = 4000
+
+
+def triage_config(settings: SettingsDep) -> TriageConfig:
+    return TriageConfig.from_settings(settings)
+
+
+ConfigDep = Annotated[TriageConfig, Depends(triage_config)]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _item_id(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        raise HTTPException(status_code=404, detail="Work items are numbered.")
+    return int(text)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The posted form's text fields (CSRF was already checked by web.auth's guard)."""
+    raw = await request.form()
+    return {k: v[:MAX_TEXT] for k, v in raw.items() if isinstance(v, str)}
+
+
+def queue_url(team: str, page: int = 1, anchor: str = "") -> str:
+    query = {"team": team, **({"page": str(page)} if page > 1 else {})}
+    return f"/triage?{urlencode(query)}" + (f"#{anchor}" if anchor else "")
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@router.get("/triage", name="triage_queue")
+@requires(Action.VIEW_TRIAGE)
+def queue_page(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    principal: PrincipalDep,
+    team: str = "",
+    page: int = 1,
+    done: str = "",
+) -> Response:
+    """A team's queue: the one asked for, else the user's own team, else the most overdue."""
+    data = build_queue_page(
+        session,
+        team=team[:120],
+        now=_now(),
+        config=config,
+        page=page,
+        acting=principal.name,
+        preferred=principal.team,
+    )
+    context = {"page": data, "done": done[:200], "queue_url": queue_url}
+    return render(request, "triage_queue.html", context)
+
+
+@router.post("/triage/items/{item}/acknowledge", name="triage_acknowledge")
+@requires(Action.DECIDE_TRIAGE)
+def acknowledge_form(session: SessionDep, principal: PrincipalDep, item: str) -> Response:
+    item_id = _item_id(item)
+    try:
+        row = acknowledge(session, item_id=item_id, by=principal.name, now=_now())
+    except TriageError as error:
+        raise HTTPException(status_code=409, detail=str(error)) from None
+    return RedirectResponse(queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
+
+
+@router.get("/triage/items/{item}", name="triage_item")
+@requires(Action.VIEW_TRIAGE)
+def item_page(request: Request, session: SessionDep, item: str) -> Response:
+    return _item_response(request, session, _item_id(item), errors={}, form={})
+
+
+def _item_response(
+    request: Request,
+    session: Session,
+    item_id: int,
+    *,
+    errors: dict[str, str],
+    form: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    try:
+        page = build_item_page(session, item_id=item_id, now=_now())
+    except TriageError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from None
+    context = {"page": page, "errors": errors, "form": form, "queue_url": queue_url}
+    return render(request, "triage_item.html", context, status_code=status_code)
+
+
+def _decision_errors(form: dict[str, str]) -> dict[str, str]:
+    errors = {}
+    if form.get("decision") not in DECISIONS:
+        errors["decision"] = "Choose a decision"
+    if not form.get("rationale", "").strip():
+        errors["rationale"] = "Enter the rationale for your decision"
+    return errors
+
+
+@router.post("/triage/items/{item}/decide", name="triage_decide")
+@requires(Action.DECIDE_TRIAGE)
+async def decide_form(request: Request, session: SessionDep, principal: PrincipalDep, item: str) -> Response:
+    item_id = _item_id(item)
+    form = await _form(request)
+    errors = _decision_errors(form)
+    if not errors:
+        try:
+            row = decide(
+                session,
+                item_id=item_id,
+                by=principal.name,
+                decision=form["decision"],
+                rationale=form["rationale"],
+                now=_now(),
+            )
+        except TriageError as error:
+            errors = {"rationale": str(error)}
+    if errors:
+        return _item_response(request, session, item_id, errors=errors, form=form, status_code=400)
+    return RedirectResponse(queue_url(row.team) + f"&done=decided-{item_id}", status_code=303)
+
+
+@router.get("/triage/analytics", name="triage_analytics")
+@requires(Action.VIEW_TRIAGE)
+def analytics_page(request: Request, session: SessionDep, config: ConfigDep, days: int = 28) -> Response:
+    page = build_analytics_page(session, config=config, now=_now(), days=days)
+    # Each chart is built by our own code with every piece of text escaped (triage_charts_svg).
+    charts = {
+        "hours": Markup(page.hours_svg),  # noqa: S704
+        "past_due": Markup(page.past_due_svg),  # noqa: S704
+        "displacement": [(team, Markup(svg)) for team, svg in page.displacement_svgs],  # noqa: S704
+    }
+    return render(request, "triage_analytics.html", {"page": page, "charts": charts})
+
+
+@router.get("/triage/reported", name="triage_reported")
+@requires(Action.SIGNED_IN)
+def reported_page(
+    request: Request, session: SessionDep, principal: PrincipalDep, referrer: str = ""
+) -> Response:
+    """What a referrer reported, with its outcome and timeliness (not the decision's notes)."""
+    who = referrer_for(principal, referrer)
+    rows = reported_by(session, referrer=who, now=_now()) if who else []
+    return render(request, "triage_reported.html", {"referrer": who, "rows": rows})
+
+
+def referrer_for(principal: Principal, asked: str) -> str:
+    """Triage staff may look up any referrer; anyone else sees what their own agency reported."""
+    if permitted(principal, Action.VIEW_TRIAGE, None).allowed:
+        return asked.strip()[:200] or (principal.agency or "")
+    return principal.agency or principal.name
+
+
+# --- JSON API ------------------------------------------------------------------------------------
+
+
+class DecisionBody(BaseModel):
+    decision: str = Field(description=f"One of: {', '.join(DECISIONS)}")
+    rationale: str = Field(max_length=MAX_TEXT)
+
+
+class WorkLogBody(BaseModel):
+    item_id: int
+    person: str = Field(min_length=1, max_length=200)
+    hours: float = Field(gt=0, le=24)
+    worked_at: datetime = Field(description="ISO 8601 with a time zone")
+    note: str | None = Field(default=None, max_length=MAX_TEXT)
+
+
+def _api_error(error: TriageError, status_code: int = 422) -> HTTPException:
+    return HTTPException(status_code=status_code, detail=str(error))
+
+
+@router.get("/api/v1/triage/teams")
+@requires(Action.VIEW_TRIAGE)
+def api_teams(session: SessionDep) -> dict[str, Any]:
+    return {"teams": jsonable_encoder(teams(session, now=_now()))}
+
+
+@router.get("/api/v1/triage/queue")
+@requires(Action.VIEW_TRIAGE)
+def api_queue(session: SessionDep, config: ConfigDep, team: str, page: int = 1) -> dict[str, Any]:
+    data = build_queue_page(session, team=team[:120], now=_now(), config=config, page=page)
+    fields = ("team", "total", "past_due", "unacknowledged", "page", "pages")
+    return {**{f: getattr(data, f) for f in fields}, "items": jsonable_encoder(data.rows)}
+
+
+@router.get("/api/v1/triage/items/{item_id}")
+@requires(Action.VIEW_TRIAGE)
+def api_item(session: SessionDep, item_id: int) -> dict[str, Any]:
+    try:
+        page = build_item_page(session, item_id=item_id, now=_now())
+    except TriageError as error:
+        raise _api_error(error, 404) from None
+    item = page.item
+    columns = [c.key for c in item.__table__.columns]
+    return {
+        "item": jsonable_encoder({c: getattr(item, c) for c in columns}),
+        "timeliness": {"state": page.timeliness_state, "label": page.timeliness_label},
+        "audit": jsonable_encoder(page.audit),
+        "work_log": jsonable_encoder(page.work),
+    }
+
+
+@router.post("/api/v1/triage/items/{item_id}/acknowledge")
+@requires(Action.DECIDE_TRIAGE)
+def api_acknowledge(session: SessionDep, principal: PrincipalDep, item_id: int) -> dict[str, Any]:
+    try:
+        row = acknowledge(session, item_id=item_id, by=principal.name, now=_now())
+    except TriageError as error:
+        raise _api_error(error, 409) from None
+    return {"item_id": row.id, "status": row.status, "acknowledged_at": row.acknowledged_at}
+
+
+@router.post("/api/v1/triage/items/{item_id}/decide")
+@requires(Action.DECIDE_TRIAGE)
+def api_decide(
+    session: SessionDep, principal: PrincipalDep, item_id: int, body: DecisionBody
+) -> dict[str, Any]:
+    try:
+        row = decide(
+            session,
+            item_id=item_id,
+            by=principal.name,
+            decision=body.decision,
+            rationale=body.rationale,
+            now=_now(),
+        )
+    except TriageError as error:
+        raise _api_error(error) from None
+    return {"item_id": row.id, "status": row.status, "decision": row.decision, "decided_at": row.decided_at}
+
+
+@router.post("/api/v1/triage/worklog", status_code=201)
+@requires(Action.DECIDE_TRIAGE)
+def api_log_time(session: SessionDep, principal: PrincipalDep, body: WorkLogBody) -> dict[str, Any]:
+    try:
+        get_item(session, body.item_id)
+        entry = log_time(
+            session,
+            item_id=body.item_id,
+            person=body.person,
+            hours=body.hours,
+            worked_at=body.worked_at,
+            now=_now(),
+            source="api",
+            recorded_by=principal.name,
+            note=body.note,
+        )
+    except TriageError as error:
+        raise _api_error(error) from None
+    result: dict[str, Any] = jsonable_encoder(entry)
+    return result
+
+
+@router.get("/api/v1/triage/analytics")
+@requires(Action.VIEW_TRIAGE)
+def api_analytics(session: SessionDep, config: ConfigDep, days: int = 28) -> dict[str, Any]:
+    return analytics_json(build_analytics_page(session, config=config, now=_now(), days=days))
+
+
+@router.get("/api/v1/triage/reported")
+@requires(Action.SIGNED_IN)
+def api_reported(session: SessionDep, principal: PrincipalDep, referrer: str = "") -> dict[str, Any]:
+    who = referrer_for(principal, referrer)
+    rows = reported_by(session, referrer=who, now=_now()) if who else []
+    return {"referrer": who, "items": jsonable_encoder(rows)}

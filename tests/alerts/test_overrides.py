@@ -1,0 +1,134 @@
+"""Overriding an alert: the service, `alarmbell alerts override`, and the person page's form.
+
+An override records who, when, why, the alert's level, rules and policy version, for review of
+the policy; it never stops the policy raising later, higher alerts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from alarmbell.alerts.overrides import OverrideError, all_overrides, override_alert, overrides_for_person
+from alarmbell.alerts.service import alerts_for, refresh_alerts
+from alarmbell.cli import app
+from alarmbell.identity import link_people
+from alarmbell.ingest.service import ingest_file
+from alarmbell.policy import default_policy, parse_policy
+from alarmbell.policy.loader import default_policy_path
+from alarmbell.settings import Settings
+from alarmbell.storage.db import make_engine, session_scope
+from alarmbell.storage.tables import AlertRow
+from alarmbell.web.app import create_app
+from tests.auth_support import sign_in
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
+def _demo_store(settings: Settings, demo_case: Path) -> int:
+    """The demo case, linked and alerted; returns Leo's person id."""
+    engine = make_engine(settings)
+    ingest_file(engine=engine, path=demo_case)
+    with session_scope(engine) as session:
+        link_people(session)
+        refresh_alerts(session, policy=default_policy())
+    with session_scope(engine) as session:
+        rows = session.scalars(select(AlertRow).order_by(AlertRow.raised_at, AlertRow.id)).all()
+        leo = rows[0].person_id
+    engine.dispose()
+    return leo
+
+
+def test_override_is_recorded_and_later_alerts_still_raised(
+    store_settings: Settings, demo_case: Path
+) -> None:
+    leo = _demo_store(store_settings, demo_case)
+    engine = make_engine(store_settings)
+    with session_scope(engine) as session:
+        first = alerts_for(session, leo)[0]
+        done = override_alert(
+            session,
+            alert_id=first.id,
+            by="A. Social Worker",
+            reason="known accidental injury, seen by GP",
+            now=NOW,
+        )
+        assert (done.level, done.policy_version, done.rules) == (
+            first.level,
+            first.policy_version,
+            tuple(first.rules),
+        )
+    with session_scope(engine) as session:
+        with pytest.raises(OverrideError, match="reason"):
+            override_alert(session, alert_id=first.id, by="someone", reason="  ", now=NOW)
+        with pytest.raises(OverrideError, match="no alert"):
+            override_alert(session, alert_id=999_999, by="someone", reason="why", now=NOW)
+    # A policy change (any edit gives a new version): the policy keeps running after an override.
+    texts = [(p.name, p.read_bytes()) for p in sorted(default_policy_path().glob("*.yaml"))]
+    changed = parse_policy([(n, b + b"\n# reviewed\n") for n, b in texts])
+    with session_scope(engine) as session:
+        assert refresh_alerts(session, policy=changed, person_ids=[leo]) > 0
+    with session_scope(engine) as session:
+        overridden = overrides_for_person(session, leo)
+        assert set(overridden) == {first.id}
+        later = [a for a in alerts_for(session, leo) if a.id != first.id]
+        assert any(a.level == "red" and a.id not in overridden for a in later)
+        assert [o.reason for o in all_overrides(session)] == ["known accidental injury, seen by GP"]
+    engine.dispose()
+
+
+def test_cli_override_and_list(tmp_path: Path, demo_case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    leo = _demo_store(Settings(database_url=url), demo_case)
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", url)
+    runner = CliRunner()
+    listing = runner.invoke(app, ["alerts"])
+    assert listing.exit_code == 0 and f"person {leo}" in listing.output
+    engine = make_engine(Settings(database_url=url))
+    with session_scope(engine) as session:
+        alert_id = alerts_for(session, leo)[-1].id
+    engine.dispose()
+    args = ["alerts", "override", str(alert_id), "--by", "J. Lead", "--reason", "seen by GP, accidental"]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert f"alert {alert_id}" in done.output and "J. Lead" in done.output
+    assert "seen by GP, accidental" in runner.invoke(app, ["alerts", "overrides"]).output
+    missing = runner.invoke(app, ["alerts", "override", "424242", "--reason", "x"])
+    assert missing.exit_code == 2
+
+
+def test_person_page_form_overrides_with_csrf(tmp_path: Path, demo_case: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}")
+    leo = _demo_store(settings, demo_case)
+    client = TestClient(create_app(settings))
+    sign_in(client, role="mash_analyst")
+    page = client.get(f"/people/{leo}")
+    assert page.status_code == 200
+    assert "Which records fed which indicator" in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    action = re.search(r'action="(/people/\d+/alerts/(\d+)/override)"', page.text)
+    assert token and action
+    form = {
+        "csrf_token": token.group(1),
+        "by": "A. Social Worker",
+        "reason": "known accidental injury, seen by GP",
+    }
+    other = TestClient(create_app(settings))
+    sign_in(other, role="mash_analyst")  # signed in, but the token is not this browser's
+    forged = other.post(action.group(1), data=form, follow_redirects=False)
+    assert forged.status_code == 403
+    empty = client.post(action.group(1), data={**form, "reason": ""}, follow_redirects=False)
+    assert empty.status_code == 400 and "Enter why this alert does not call for action" in empty.text
+    done = client.post(action.group(1), data=form, follow_redirects=False)
+    assert done.status_code == 303
+    after = client.get(f"/people/{leo}")
+    assert "Overridden" in after.text and "known accidental injury, seen by GP" in after.text
+    assert f'/alerts/{action.group(2)}/override"' not in after.text, "no second form on an overridden alert"
+    wrong_person = client.post(f"/people/{leo + 1000}/alerts/{action.group(2)}/override", data=form)
+    assert wrong_person.status_code == 404

@@ -1,0 +1,140 @@
+"""The hash-chained audit log: appends, verification, tampering found by `alarmbell audit verify`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, delete, select, update
+from typer.testing import CliRunner
+
+from alarmbell.audit import GENESIS, Subject, canonical, entry_hash, record_audit, verify_audit, who_viewed
+from alarmbell.cli import app
+from alarmbell.settings import Settings
+from alarmbell.storage.db import session_scope
+from alarmbell.storage.tables import AuditEntry
+
+
+def _fill(engine: Engine, count: int = 5) -> None:
+    with session_scope(engine) as session:
+        for n in range(count):
+            record_audit(
+                session, actor="ana", action="person.view", subject=Subject.person(n + 1),
+                detail={"route": "/people/{person_id}", "n": n, "note": "ünïcode"},
+            )  # fmt: skip
+
+
+def test_entries_chain_onto_each_other(engine: Engine) -> None:
+    _fill(engine, 3)
+    with session_scope(engine) as session:
+        rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        assert [r.seq for r in rows] == [1, 2, 3]
+        assert rows[0].prev_hash == GENESIS and rows[1].prev_hash == rows[0].entry_hash
+        fields = {c: getattr(rows[1], c) for c in ("seq", "at", "actor", "actor_role", "actor_agency",
+                  "action", "subject_type", "subject_id", "detail")}  # fmt: skip
+        assert entry_hash(rows[0].entry_hash, fields) == rows[1].entry_hash
+        assert canonical(fields).startswith(b'{"action":"person.view","actor":"ana"')
+        assert verify_audit(session).ok
+
+
+def test_an_audited_action_and_its_entry_roll_back_together(engine: Engine) -> None:
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        record_audit(session, actor="ana", action="person.view", subject=Subject.person(1))
+        raise RuntimeError("the action failed")
+    _fill(engine, 1)
+    with session_scope(engine) as session:
+        assert [e.seq for e in session.scalars(select(AuditEntry))] == [1]
+        assert verify_audit(session).ok
+
+
+def _verify(settings: Settings) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        app, ["audit", "verify"], env={"ALARMBELL_DATABASE_URL": settings.database_url}
+    )
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("tamper", "where"),
+    [
+        ("edit", "position 3"),
+        ("edit_detail", "position 2"),
+        ("delete", "position 3"),
+        ("delete_last", "end of log"),
+        ("reorder", "position 2"),
+    ],
+)
+def test_tampering_is_found_and_located(
+    engine: Engine, store_settings: Settings, tamper: str, where: str
+) -> None:
+    _fill(engine, 5)
+    assert _verify(store_settings)[0] == 0
+    with session_scope(engine) as session:
+        ids = list(session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)))
+        if tamper == "edit":
+            session.execute(update(AuditEntry).where(AuditEntry.id == ids[2]).values(actor="someone else"))
+        elif tamper == "edit_detail":
+            session.execute(update(AuditEntry).where(AuditEntry.id == ids[1]).values(detail={"n": 99}))
+        elif tamper == "delete":
+            session.execute(delete(AuditEntry).where(AuditEntry.id == ids[2]))
+        elif tamper == "delete_last":
+            session.execute(delete(AuditEntry).where(AuditEntry.id == ids[-1]))
+        else:  # swap the content of entries 2 and 3, as a reordering would
+            two, three = (session.get(AuditEntry, i) for i in ids[1:3])
+            assert two and three
+            swapped = {
+                c: getattr(three, c) for c in ("actor", "subject_id", "detail", "entry_hash", "prev_hash")
+            }
+            for column in swapped:
+                setattr(three, column, getattr(two, column))
+                setattr(two, column, swapped[column])
+    code, output = _verify(store_settings)
+    assert code == 1, output
+    assert where in output and "altered" in output
+
+
+def test_who_viewed_answers_with_people_and_times(engine: Engine, store_settings: Settings) -> None:
+    with session_scope(engine) as session:
+        record_audit(
+            session,
+            actor="hv",
+            action="person.view",
+            subject=Subject.person(7),
+            at=datetime(2026, 1, 2, tzinfo=UTC),
+        )
+        record_audit(session, actor="ana", action="people.search", detail={"q": "x", "people": [7, 8]})
+        record_audit(session, actor="bob", action="person.view", subject=Subject.person(8))
+        found = who_viewed(session, [7])
+    assert [(v.actor, v.action) for v in found] == [("hv", "person.view"), ("ana", "people.search")]
+    result = CliRunner().invoke(
+        app,
+        ["audit", "who-viewed", "7", "--no-lists"],
+        env={"ALARMBELL_DATABASE_URL": store_settings.database_url},
+    )
+    assert (
+        result.exit_code == 0
+        and "hv" in result.output
+        and "bob" not in result.output
+        and "ana" not in result.output
+    )
+
+
+def test_concurrent_appends_never_fork_the_chain(engine: Engine) -> None:
+    import threading
+
+    def worker(name: str) -> None:
+        for n in range(10):
+            with session_scope(engine) as session:
+                session.execute(select(AuditEntry.id).limit(1)).all()  # a read first, as a page does
+                record_audit(session, actor=name, action="person.view", subject=Subject.person(n))
+
+    threads = [threading.Thread(target=worker, args=(f"user{t}",)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with session_scope(engine) as session:
+        report = verify_audit(session)
+        seqs = list(session.scalars(select(AuditEntry.seq).order_by(AuditEntry.id)))
+    assert report.ok, report.problems
+    assert seqs == list(range(1, 41))

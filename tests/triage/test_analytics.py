@@ -1,0 +1,64 @@
+"""Workload analytics on the seeded scenario: the police unit's bigamy file displaced red alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alarmbell.storage.tables import TriageEvent, TriageItem, TriageWorkLog
+from alarmbell.triage import analytics_lines, load_displacement_scenario, workload_analytics
+
+from .conftest import CONFIG
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+POLICE = "Police child protection unit"
+
+
+def test_the_scenario_shows_displacement_in_the_police_unit_only(session: Session) -> None:
+    summary = load_displacement_scenario(session, now=NOW, config=CONFIG)
+    assert summary.items > 20 and summary.hours > 100 and summary.escalations > 0
+    result = workload_analytics(session, config=CONFIG, now=NOW, days=28)
+    [period] = result.displacement
+    assert period.team == POLICE
+    assert period.low_hours >= 40
+    assert any("bigamy" in title for title in period.low_items)
+    assert len(period.waiting_items) >= 4 and all("Red alert" in t for t in period.waiting_items)
+    police = next(t for t in result.teams if t.team == POLICE)
+    assert police.hours["low"] >= 40 and police.hours["high"] == 0
+    assert police.past_due_now["high"] >= 4
+    mash = next(t for t in result.teams if t.team == "MASH")
+    assert mash.hours["high"] > 0 and mash.past_due_now["high"] == 0
+    text = "\n".join(analytics_lines(result))
+    assert "Police child protection unit" in text and "bigamy" in text
+
+
+def test_the_scenario_is_seeded_and_loads_once(session: Session) -> None:
+    first = load_displacement_scenario(session, now=NOW, config=CONFIG, seed=7)
+    again = load_displacement_scenario(session, now=NOW, config=CONFIG, seed=7)
+    assert again.items == 0 and "already loaded" in again.lines[0]
+    hours = session.scalar(select(func.sum(TriageWorkLog.hours)))
+    assert hours == first.hours
+    escalated = session.scalar(
+        select(func.count()).select_from(TriageEvent).where(TriageEvent.kind == "escalated")
+    )
+    assert escalated == first.escalations
+
+
+def test_same_seed_same_scenario(session: Session) -> None:
+    load_displacement_scenario(session, now=NOW, config=CONFIG, seed=11)
+    rows = session.execute(
+        select(TriageItem.title, TriageItem.opened_at, TriageItem.status).order_by(TriageItem.id)
+    )
+    first = [tuple(r) for r in rows]
+    hours = [h for (h,) in session.execute(select(TriageWorkLog.hours).order_by(TriageWorkLog.id))]
+    session.execute(TriageWorkLog.__table__.delete())
+    session.execute(TriageEvent.__table__.delete())
+    session.execute(TriageItem.__table__.delete())
+    load_displacement_scenario(session, now=NOW, config=CONFIG, seed=11)
+    rows = session.execute(
+        select(TriageItem.title, TriageItem.opened_at, TriageItem.status).order_by(TriageItem.id)
+    )
+    assert [tuple(r) for r in rows] == first
+    assert [h for (h,) in session.execute(select(TriageWorkLog.hours).order_by(TriageWorkLog.id))] == hours

@@ -1,0 +1,86 @@
+"""The analytics page in the system Chromium, on the seeded displacement scenario, with a screenshot."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from alarmbell.settings import Settings
+from alarmbell.storage.db import session_scope
+from alarmbell.triage import load_displacement_scenario
+from alarmbell.web.app import create_app
+
+from ..web.test_browser import ARTIFACTS, free_port
+from .test_web import SESSION_COOKIE, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FastAPI]]:
+    folder = tmp_path_factory.mktemp("triage-browser")
+    app = create_app(Settings(database_url=f"sqlite:///{Path(folder) / 'store.db'}"))
+    with session_scope(app.state.engine) as session:
+        load_displacement_scenario(session, now=datetime.now(UTC))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", app
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+
+
+def test_the_displacement_is_plain_on_the_analytics_page(served: tuple[str, FastAPI]) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.browser_support import chromium_path, launch_chromium
+
+    if not Path(chromium_path()).exists():
+        pytest.skip(f"no Chromium at {chromium_path()}")
+    base_url, app = served
+    cookie = sign_in(
+        app, username="browser-analyst", role="mash_analyst", team="Police child protection unit"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            context = browser.new_context(viewport={"width": 1200, "height": 900})
+            context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": base_url}])
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(base_url + "/triage/analytics")
+            assert page.get_by_role("heading", level=1).inner_text() == "Workload analytics"
+            warning = page.locator(".govuk-warning-text")
+            assert warning.is_visible()
+            assert "Police child protection unit spent" in warning.inner_text()
+            chart = page.locator("#displacement-1 svg")
+            assert chart.is_visible() and chart.bounding_box()["width"] > 900  # type: ignore[index]
+            shaded = page.locator('#displacement-1 svg rect[fill="#fbe4e0"]')
+            assert shaded.count() >= 5, "the displaced days are shaded"
+            assert page.locator('#displacement-1 svg rect[fill="#1d70b8"]').count() >= 5  # low-harm hours
+            assert page.locator('#displacement-1 svg rect[fill="#d4351c"]').count() >= 5  # reds waiting
+            assert page.locator("#hours-chart svg").is_visible()
+            assert page.locator("#past-due-chart svg").is_visible()
+            page.screenshot(path=str(ARTIFACTS / "triage-analytics.png"), full_page=True)
+
+            page.goto(base_url + "/triage")
+            assert page.locator("table.app-triage-queue tbody tr").first.inner_text().startswith("1")
+            page.screenshot(path=str(ARTIFACTS / "triage-queue.png"), full_page=True)
+            assert errors == []
+        finally:
+            browser.close()

@@ -1,0 +1,162 @@
+"""The triage pages and JSON API through the real app, signed in as a MASH analyst."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from alarmbell.access.sessions import start_session
+from alarmbell.access.users import create_user
+from alarmbell.settings import Settings
+from alarmbell.storage.db import session_scope
+from alarmbell.storage.tables import TriageItem
+from alarmbell.triage import load_displacement_scenario
+from alarmbell.web.app import create_app
+
+POLICE = "Police child protection unit"
+SESSION_COOKIE = "alarmbell_session"
+
+
+def sign_in(
+    app: FastAPI, *, username: str, role: str, team: str | None = None, agency: str | None = None
+) -> str:
+    """A session cookie for a new user (what signing in at /login would give)."""
+    with session_scope(app.state.engine) as session:
+        user = create_user(session, username=username, role=role, team=team, agency=agency)
+        return start_session(session, user=user, method="test", lifetime=timedelta(hours=1))
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the page has no form with a CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    folder = tmp_path_factory.mktemp("triage-web")
+    app = create_app(Settings(database_url=f"sqlite:///{Path(folder) / 'store.db'}"))
+    with session_scope(app.state.engine) as session:
+        load_displacement_scenario(session, now=datetime.now(UTC))
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def analyst(app: FastAPI) -> Iterator[TestClient]:
+    cookie = sign_in(app, username=f"analyst{uuid.uuid4().hex}", role="mash_analyst", team=POLICE)
+    with TestClient(app) as client:
+        client.cookies.set(SESSION_COOKIE, cookie)
+        yield client
+
+
+def test_the_queue_page_orders_the_police_units_work_by_harm(analyst: TestClient) -> None:
+    response = analyst.get("/triage")
+    assert response.status_code == 200
+    html = response.text
+    assert f'<h1 class="govuk-heading-xl">{POLICE}</h1>' in html
+    titles = re.findall(r'<a class="govuk-link" href="/triage/items/\d+">([^<]+)</a>', html)
+    assert titles[0].startswith("Red alert") and "theft" in titles[-1]
+    assert "Escalated to head of service" in html and "Overdue by" in html
+
+
+def test_acknowledge_from_the_queue_records_the_signed_in_user(app: FastAPI, analyst: TestClient) -> None:
+    page = analyst.get("/triage", params={"team": POLICE})
+    item_id = int(re.findall(r'action="/triage/items/(\d+)/acknowledge"', page.text)[0])
+    response = analyst.post(
+        f"/triage/items/{item_id}/acknowledge",
+        data={"csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and f"#item-{item_id}" in response.headers["location"]
+    with session_scope(app.state.engine) as session:
+        row = session.get(TriageItem, item_id)
+        assert row is not None and row.status == "acknowledged" and row.acknowledged_by.startswith("analyst")
+
+
+def test_a_post_without_the_csrf_token_is_refused(analyst: TestClient) -> None:
+    analyst.get("/triage")
+    assert analyst.post("/triage/items/1/acknowledge", data={}).status_code == 403
+
+
+def test_no_further_action_without_a_reason_is_sent_back(app: FastAPI, analyst: TestClient) -> None:
+    with session_scope(app.state.engine) as session:
+        item_id = session.scalars(select(TriageItem.id).where(TriageItem.status == "open")).first()
+    page = analyst.get(f"/triage/items/{item_id}")
+    assert page.status_code == 200 and "Audit trail" in page.text
+    token = csrf_from(page.text)
+    bad = analyst.post(
+        f"/triage/items/{item_id}/decide",
+        data={"csrf_token": token, "decision": "no_further_action", "rationale": "NFA"},
+    )
+    assert bad.status_code == 400 and "needs a reason" in bad.text
+    good = analyst.post(
+        f"/triage/items/{item_id}/decide",
+        data={
+            "csrf_token": token,
+            "decision": "no_further_action",
+            "rationale": "Seen alone at school; safe.",
+        },
+        follow_redirects=False,
+    )
+    assert good.status_code == 303 and f"done=decided-{item_id}" in good.headers["location"]
+
+
+def test_the_analytics_page_has_the_charts_and_names_the_displacement(analyst: TestClient) -> None:
+    response = analyst.get("/triage/analytics")
+    assert response.status_code == 200
+    html = response.text
+    assert "Displacement: Police child protection unit spent" in html
+    assert html.count("<svg") == 3 and "<script" not in html and "style=" not in html
+    assert "bigamy" in html
+
+
+def test_json_api(analyst: TestClient) -> None:
+    teams = analyst.get("/api/v1/triage/teams").json()["teams"]
+    assert {t["team"] for t in teams} >= {POLICE}
+    queue = analyst.get("/api/v1/triage/queue", params={"team": POLICE}).json()
+    assert queue["total"] >= 5 and queue["items"][0]["band"] == "high"
+    item_id = queue["items"][0]["item_id"]
+    detail = analyst.get(f"/api/v1/triage/items/{item_id}").json()
+    assert detail["item"]["team"] == POLICE and detail["audit"][0]["kind"] == "created"
+    analytics = analyst.get("/api/v1/triage/analytics").json()
+    assert analytics["displacement"][0]["team"] == POLICE
+    token = csrf_from(analyst.get("/triage").text)
+    headers = {"X-CSRF-Token": token}
+    logged = analyst.post(
+        "/api/v1/triage/worklog",
+        json={"item_id": item_id, "person": "DC Okafor", "hours": 1.5, "worked_at": "2026-01-05T10:00:00Z"},
+        headers=headers,
+    )
+    assert logged.status_code == 201 and logged.json()["hours"] == 1.5
+    refused = analyst.post(
+        f"/api/v1/triage/items/{item_id}/decide",
+        json={"decision": "no_further_action", "rationale": " "},
+        headers=headers,
+    )
+    assert refused.status_code == 422 and "needs a reason" in refused.json()["detail"]
+    decided = analyst.post(
+        f"/api/v1/triage/items/{item_id}/decide",
+        json={"decision": "strategy_discussion", "rationale": "Strategy discussion with police today."},
+        headers=headers,
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "decided"
+    reported = analyst.get("/api/v1/triage/reported", params={"referrer": "alarmbell early warning"}).json()
+    assert any(r["item_id"] == item_id and r["timeliness"]["state"] == "late" for r in reported["items"])
+
+
+def test_signed_out_and_unpermitted_users_are_kept_out(app: FastAPI) -> None:
+    with TestClient(app) as client:
+        assert client.get("/api/v1/triage/teams").status_code == 401
+        page = client.get("/triage", follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/login")
+        client.cookies.set(SESSION_COOKIE, sign_in(app, username="reviewer1", role="reviewer"))
+        assert client.get("/triage").status_code == 403
