@@ -229,6 +229,19 @@ def _checks(joined: dict[str, Any], alone: dict[str, Any]) -> list[dict[str, Any
 
 
 def markdown(result: dict[str, Any]) -> str:
+    """The tuning seed's table, then the check seed's (`check`, when the suite adds one)."""
+    parts = [_table(result)]
+    if "check" in result:
+        parts += [
+            "",
+            "Checked on another seed (the policy was not tuned on it):",
+            "",
+            _table(result["check"]),
+        ]
+    return "\n".join(parts)
+
+
+def _table(result: dict[str, Any]) -> str:
     pop = result["population"]
     lines = [
         f"Population: {pop['children']:,} children over {pop['years']} years from {pop['start_year']} "

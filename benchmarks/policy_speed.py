@@ -45,7 +45,7 @@ TARGET_CHILDREN = 1_000_000
 TARGET_EVENTS = 10_000_000
 QUICK_CHILDREN = 10_000
 FULL_CHILDREN = 100_000
-BASELINE_SAMPLE = 1000
+BASELINE_SAMPLE = 100
 
 _KINDS: list[tuple[str, dict[str, Any]]] = [
     ("gp_consultation", {}),
@@ -132,6 +132,7 @@ def measure_rescore(children: int) -> dict[str, Any]:
     with session_scope(engine) as session:
         result = rescore(session, policy=policy, settings=settings, workers=2, store=False)
     seconds = time.perf_counter() - started
+    print(f"rescore: {seconds:.1f} s for {result.people:,} people", file=sys.stderr, flush=True)
     baseline = _baseline(engine, policy)
     engine.dispose()
     per_event = seconds / info["events"]

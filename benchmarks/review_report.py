@@ -186,9 +186,9 @@ def measure(events: int, repeat: int) -> dict[str, Any]:
     result: dict[str, Any] = {"events": events, "repeat": repeat, "load": [machine.load()[0]]}
     try:
         for name, render in renderers.items():
-            totals, renders = [], []
+            totals, renders, cpu = [], [], []
             for _ in range(repeat + 1):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 with session_scope(engine) as session:
                     report = review_report(session, person_id=child, policy=policy)
                 built = time.perf_counter()
@@ -197,8 +197,10 @@ def measure(events: int, repeat: int) -> dict[str, Any]:
                 done = time.perf_counter()
                 totals.append(done - started)
                 renders.append(done - built)
+                cpu.append(time.process_time() - cpu_started)
             result[name] = {
                 "seconds": round(statistics.median(totals[1:]), 3),
+                "cpu_seconds": round(statistics.median(cpu[1:]), 3),
                 "render_seconds": round(statistics.median(renders[1:]), 3),
                 "gather_build_seconds": round(
                     statistics.median(totals[1:]) - statistics.median(renders[1:]), 3
@@ -232,7 +234,7 @@ def _check(result: dict[str, Any], name: str) -> dict[str, Any]:
         "name": f"{result['events']} events as {name.upper()}",
         "target": f"<= {TARGETS[name]:g} s",
         "median": f"{measured['seconds']} s",
-        "baseline": f"{measured['render_seconds']} s (render only)",
+        "baseline": f"{measured['render_seconds']} s (render only; CPU {measured['cpu_seconds']} s)",
         "ratio": round(measured["seconds"] / max(measured["render_seconds"], 1e-9), 2),
         "passed": measured["seconds"] <= TARGETS[name],
     }
@@ -240,7 +242,9 @@ def _check(result: dict[str, Any], name: str) -> dict[str, Any]:
 
 NOTES = (
     "Each run gathers the report's inputs from the store, builds it (knowledge map, timers, policy "
-    "assessments, missed opportunities) and renders it. PDF is WeasyPrint over the standalone HTML."
+    "assessments, missed opportunities) and renders it. PDF is WeasyPrint over the standalone HTML. "
+    "The check uses wall time; CPU time is this process's own, nearly what an idle machine takes "
+    "when other processes share the cores (see the load)."
 )
 
 
@@ -248,15 +252,16 @@ def markdown(result: dict[str, Any]) -> str:
     """The detail table run.py puts under this benchmark in docs/benchmarks.md."""
     r = result["result"]
     lines = [
-        "| format | events | median s | render only s | gather + build s | output bytes "
+        "| format | events | median s | CPU s | render only s | gather + build s | output bytes "
         "| missed opportunities | load (1 min) |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     loads = ", ".join(f"{x:.1f}" for x in r["load"])
     for name in ("html", "pdf"):
         m = r[name]
         lines.append(
-            f"| {name.upper()} | {m['events_in_report']:,} | {m['seconds']} | {m['render_seconds']} | "
+            f"| {name.upper()} | {m['events_in_report']:,} | {m['seconds']} | {m['cpu_seconds']} | "
+            f"{m['render_seconds']} | "
             f"{m['gather_build_seconds']} | {m['bytes']:,} | {m['missed_opportunities']} | {loads} |"
         )
     return "\n".join(lines) + "\n\n" + NOTES

@@ -34,6 +34,8 @@ BENCHMARKS: dict[str, str] = {
     "policy_speed": "policy_speed",
     "policy_eval": "policy_eval",
     "review_report": "review_report",
+    "web_latency": "web_latency",
+    "synth_generation": "synth_generation",
 }
 
 

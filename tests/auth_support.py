@@ -93,4 +93,4 @@ def sign_in_browser(page: Any, base_url: str, username: str) -> None:
     page.get_by_label("Password").fill(BROWSER_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
-    assert "/login" not in page.url, page.locator("main").inner_text()[:500]
+    assert "/login" not in page.url, page.locator("main").inner_text()[:2000]

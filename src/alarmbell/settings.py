@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `alarmbell serve` listens on.")
     port: int = Field(default=8000, description="Port `alarmbell serve` listens on.")
     ingest_chunk_size: int = Field(
-        default=5000,
+        default=20000,
         description="Records written per transaction during bulk ingest (each chunk is committed).",
     )
     ingest_workers: int = Field(

@@ -70,3 +70,14 @@ def test_cli_db_upgrade_and_ingest_exit_codes(
     assert "1 accepted, 1 rejected, 0 unchanged" in result.output
     assert runner.invoke(app, ["ingest", str(tmp_path / "missing.jsonl")]).exit_code == 2
     assert runner.invoke(app, ["ingest", str(good), "--agency", "fire"]).exit_code == 2
+
+
+def test_migrations_match_the_table_definitions(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from alarmbell.storage.tables import Base
+
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == [], "tables.py and the migrations disagree: add a migration"

@@ -82,7 +82,7 @@ def test_click_through_to_leo_and_read_his_timeline(base_url: str, username: str
                 marks = page.locator(f"svg .app-tl__event.app-lane--{agency} circle")
                 assert marks.count() > 0, agency
                 assert marks.first.is_visible(), agency
-            assert page.locator("svg .app-tl__alert-line").count() == 4
+            assert page.locator("svg .app-tl__alert-line").count() == 5
             assert page.get_by_text("Leo Brennan is rated RED on 31 Jan 2011").is_visible()
 
             page.screenshot(path=str(ARTIFACTS / "person-page.png"), full_page=True)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from alarmbell.identity.search import search_people
 from alarmbell.policy import default_policy
+from alarmbell.presentation.formatting import event_anchor, kind_label, relation_label, short_date
 from alarmbell.storage.db import session_scope
 from alarmbell.web.pages.alert_list import build_alert_list
-from alarmbell.web.pages.formatting import event_anchor, kind_label, relation_label, short_date
 from alarmbell.web.pages.person import PersonPage, build_person_page, timeline_svg
 from alarmbell.web.pages.search import build_search
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
-from alarmbell.web.pages.timeline_svg import (
+from alarmbell.presentation.timeline_svg import (
     AlertLine,
     Geometry,
     Mark,

@@ -90,18 +90,24 @@ class IngestSummary:
 class _Unresolved:
     """Person records that this batch's events name but nobody has sent yet.
 
-    Only unresolved references are kept, so memory does not grow with the file.
+    Only unresolved references are kept, plus a bounded set of people known to be present
+    (so most chunks need no look-up), so memory does not grow with the file.
     """
 
     waiting: dict[tuple[str, str], list[tuple[str, int]]] = field(default_factory=dict)
+    present: set[tuple[str, str]] = field(default_factory=set)
+    present_limit: int = 200_000
 
     def note(self, chunk: list[ValidRecord], connection: Connection) -> None:
         arrived = {(r.agency, r.source_id) for r in chunk if r.record_type == "person"}
         for key in arrived:
             self.waiting.pop(key, None)
         named = {(r.agency, person) for r in chunk if r.record_type == "event" for person, _ in r.parties}
-        unknown = named - arrived
+        unknown = named - arrived - self.present
         present = existing_people(connection, unknown) if unknown else set()
+        if len(self.present) > self.present_limit:
+            self.present.clear()
+        self.present |= arrived | present
         for r in chunk:
             if r.record_type == "event":
                 for person, _ in r.parties:
@@ -127,7 +133,7 @@ def ingest_file(
     agency: str | None = None,
     format_name: str | None = None,
     registry: AdapterRegistry | None = None,
-    chunk_size: int = 5000,
+    chunk_size: int = 20000,
     report: Reporter | None = None,
     progress: SourceProgress | None = None,
     workers: int = 0,
@@ -167,7 +173,7 @@ def ingest_parsed(
     source: str,
     parsed: Iterable[ParsedLine],
     agency: str | None,
-    chunk_size: int = 5000,
+    chunk_size: int = 20000,
     report: Reporter | None = None,
 ) -> IngestSummary:
     summary = IngestSummary(source=source)

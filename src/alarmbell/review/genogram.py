@@ -101,7 +101,7 @@ def layout_genogram(
     nodes: list[Node] = []
     for index, g in enumerate(used):
         nodes += _row_nodes(rows[g], index, width, (name, sex), child_lines)
-    height = TOP + len(used) * ROW + LEGEND
+    height = TOP + (len(used) - 1) * ROW + SYMBOL / 2 + TEXT_DEPTH + 18 + LEGEND
     return GenogramLayout(width, height, tuple(nodes), _links(nodes), _sibship(nodes), _household(nodes))
 
 

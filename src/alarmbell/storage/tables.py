@@ -113,8 +113,17 @@ class PersonRecordRow(Base):
 
 
 class RelationshipRecordRow(Base):
+    """Current version of an agency's relationship record: `from` is `kind` of `to`.
+
+    Indexed both ways, because chronologies and households look people up from either end.
+    """
+
     __tablename__ = "relationship_record"
-    __table_args__ = (UniqueConstraint("agency", "source_id"),)
+    __table_args__ = (
+        UniqueConstraint("agency", "source_id"),
+        Index("ix_relationship_record_from", "agency", "from_source_id"),
+        Index("ix_relationship_record_to", "agency", "to_source_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency: Mapped[str] = mapped_column(String(40))
     source_id: Mapped[str] = mapped_column(String(200))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS
 from alarmbell.identity.people import record_rows
 from alarmbell.ingest.body_sites import BODY_SITES
-from alarmbell.web.pages.formatting import agency_label, kind_label
+from alarmbell.presentation.formatting import agency_label, kind_label
 
 CATEGORIES: Final[tuple[str, ...]] = (
     "hunger",

@@ -41,6 +41,6 @@ def scoped_person_page(request: Request, page: PersonPage) -> PersonPage:
 
 
 def agency_label_matches(label: str, agency: str | None) -> bool:
-    from alarmbell.web.pages.formatting import agency_label
+    from alarmbell.presentation.formatting import agency_label
 
     return agency is not None and label == agency_label(agency)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from alarmbell.identity.review import ReviewItem, get_item, list_items, pending_count
+from alarmbell.presentation.formatting import agency_label
 from alarmbell.storage.tables import PersonRecordRow
-from alarmbell.web.pages.formatting import agency_label
 from alarmbell.web.pages.identity_weights_svg import Bar, render_weights_svg
 
 FIELDS: tuple[tuple[str, str], ...] = (

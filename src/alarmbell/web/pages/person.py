@@ -17,8 +17,7 @@ from alarmbell.domain.chronology import Chronology, ChronologyEntry
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import RELATIONSHIP_KINDS
 from alarmbell.identity.people import relations, view
-from alarmbell.storage.tables import AlertRow
-from alarmbell.web.pages.formatting import (
+from alarmbell.presentation.formatting import (
     agency_label,
     event_anchor,
     kind_label,
@@ -28,7 +27,7 @@ from alarmbell.web.pages.formatting import (
     short_date,
     whole_years,
 )
-from alarmbell.web.pages.timeline_svg import (
+from alarmbell.presentation.timeline_svg import (
     AlertLine,
     Mark,
     lane_agencies,
@@ -36,6 +35,7 @@ from alarmbell.web.pages.timeline_svg import (
     mark_title,
     render_svg,
 )
+from alarmbell.storage.tables import AlertRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from alarmbell.identity.people import PersonView
 from alarmbell.identity.search import search_people, search_terms
-from alarmbell.web.pages.formatting import agency_label, short_date
+from alarmbell.presentation.formatting import agency_label, short_date
 
 SEARCH_LIMIT = 50
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 
 from alarmbell.domain.vocabulary import AGENCIES
-from alarmbell.web.pages.formatting import agency_label, short_date
+from alarmbell.presentation.formatting import agency_label, short_date
 
 #: Lanes drawn even when an agency has no events: the four agencies every MASH hears from.
 CORE_AGENCIES: tuple[str, ...] = ("police", "health", "education", "children_social_care")
