@@ -48,10 +48,27 @@ def run_suite(names: list[str], *, quick: bool) -> dict[str, Any]:
     results = []
     for name in names:
         print(f"running benchmark {name} ({'quick' if quick else 'full'}) ...", file=sys.stderr, flush=True)
-        results.append(load(name).run(quick=quick))
+        started = machine.load()
+        result = load(name).run(quick=quick)
+        result["measured"] = {
+            "date": machine.describe()["date"],
+            "load_before": started,
+            "load_after": machine.load(),
+        }
+        results.append(result)
     described["load_at_end"] = machine.load()
     suite_command = "python benchmarks/run.py" + (" --quick" if quick else "")
     return {"machine": described, "quick": quick, "command": suite_command, "benchmarks": results}
+
+
+def merge(previous: dict[str, Any] | None, fresh: dict[str, Any]) -> dict[str, Any]:
+    """Fold a partial run (--only) into the last full results, keeping the others' rows."""
+    if previous is None or previous.get("quick") != fresh["quick"]:
+        return fresh
+    by_name = {b["name"]: b for b in previous["benchmarks"]}
+    by_name.update({b["name"]: b for b in fresh["benchmarks"]})
+    ordered = [by_name[name] for name in BENCHMARKS if name in by_name]
+    return {**fresh, "command": previous["command"], "benchmarks": ordered}
 
 
 def render(suite: dict[str, Any]) -> str:
@@ -93,6 +110,17 @@ def _check_row(result: dict[str, Any], check: dict[str, Any]) -> str:
     )
 
 
+def _measured(result: dict[str, Any]) -> list[str]:
+    measured = result.get("measured")
+    if not measured:
+        return []
+    return [
+        "",
+        f"Measured {measured['date']}; load average {_loads(measured['load_before'])} before, "
+        f"{_loads(measured['load_after'])} after.",
+    ]
+
+
 def _section(result: dict[str, Any]) -> list[str]:
     module = load(result["name"])
     doc = (module.__doc__ or "").strip()
@@ -101,6 +129,7 @@ def _section(result: dict[str, Any]) -> list[str]:
         f"## {result['title']}",
         "",
         f"Rerun just this benchmark: `{result['command']}` (add `--json` for the raw numbers).",
+        *_measured(result),
         "",
         "```text",
         doc,
@@ -122,6 +151,8 @@ def main(argv: list[str]) -> None:
         suite = json.loads((OUT / "results.json").read_text())
     else:
         suite = run_suite(args.only or list(BENCHMARKS), quick=args.quick)
+        if args.only and (OUT / "results.json").exists():
+            suite = merge(json.loads((OUT / "results.json").read_text()), suite)
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / "results.json").write_text(json.dumps(suite, indent=2) + "\n")
     DOC.write_text(render(suite))
