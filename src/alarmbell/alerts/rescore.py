@@ -203,7 +203,9 @@ def _events_query() -> Any:
 
 
 def _stream(connection: Connection, query: Any) -> Iterator[Any]:
-    result = connection.execution_options(stream_results=True, yield_per=5000).execute(query)
+    # Per statement: Connection.execution_options() would switch the whole connection to
+    # server-side cursors, and PostgreSQL cannot DECLARE a cursor for the DROP that follows.
+    result = connection.execute(query, execution_options={"stream_results": True, "yield_per": 5000})
     yield from result
 
 
