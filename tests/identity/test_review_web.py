@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
@@ -24,20 +26,22 @@ PAIR = [
 ]
 
 
-def _client(store_settings: Settings, tmp_path: Path) -> tuple[TestClient, int]:
+@pytest.fixture
+def reviewed(store_settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, int]]:
+    """A signed-in analyst's client on a store with one pair in the review queue."""
     engine = make_engine(store_settings)
     ingest_file(engine=engine, path=write_jsonl(tmp_path / "a.jsonl", PAIR))
     with session_scope(engine) as session:
         link_people(session)
         review_id = session.scalars(select(IdentityReview.id)).one()
     engine.dispose()
-    client = TestClient(create_app(store_settings))
-    sign_in(client, role="mash_analyst")
-    return client, review_id
+    with TestClient(create_app(store_settings)) as client:
+        sign_in(client, role="mash_analyst")
+        yield client, review_id
 
 
-def test_list_and_item_pages_show_the_pair_and_the_chart(store_settings: Settings, tmp_path: Path) -> None:
-    client, review_id = _client(store_settings, tmp_path)
+def test_list_and_item_pages_show_the_pair_and_the_chart(reviewed: tuple[TestClient, int]) -> None:
+    client, review_id = reviewed
     listing = client.get("/identity/review")
     assert listing.status_code == 200 and f"/identity/review/{review_id}" in listing.text
     page = client.get(f"/identity/review/{review_id}")
@@ -48,8 +52,10 @@ def test_list_and_item_pages_show_the_pair_and_the_chart(store_settings: Setting
     assert client.get("/identity/review/99999").status_code == 404
 
 
-def test_post_without_token_is_refused_and_with_it_decides(store_settings: Settings, tmp_path: Path) -> None:
-    client, review_id = _client(store_settings, tmp_path)
+def test_post_without_token_is_refused_and_with_it_decides(
+    reviewed: tuple[TestClient, int], store_settings: Settings
+) -> None:
+    client, review_id = reviewed
     url = f"/identity/review/{review_id}"
     assert client.post(url, data={"decision": "reject", "by": "x", "reason": "y"}).status_code == 403
     token = form_token(client)

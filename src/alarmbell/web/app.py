@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import jinja2
@@ -37,7 +39,12 @@ def create_app(settings: Settings) -> FastAPI:
     # Every route runs auth.guard first: deny by default (docs/security.md). The OpenAPI schema
     # is served by account_views behind sign-in, not by FastAPI's own public route.
     app = FastAPI(
-        title="alarmbell", docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(auth.guard)]
+        title="alarmbell",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(auth.guard)],
+        lifespan=_dispose_engine_on_shutdown,
     )
     app.state.settings = settings
     app.state.login_limiter = RateLimiter(settings.login_rate_per_minute)
@@ -57,6 +64,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(review_views.router)
     errors.install(app)
     return app
+
+
+@asynccontextmanager
+async def _dispose_engine_on_shutdown(app: FastAPI) -> AsyncIterator[None]:
+    """Close the store's pooled connections when the server stops."""
+    yield
+    app.state.engine.dispose()
 
 
 def make_templates() -> Jinja2Templates:
