@@ -9,9 +9,18 @@ refused connections are slow and noisy) and let it run as root without a sandbox
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import uvicorn
+
 if TYPE_CHECKING:
+    from fastapi import FastAPI
     from playwright.sync_api import Browser, Playwright
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -39,3 +48,33 @@ def launch_chromium(playwright: Playwright) -> Browser:
         headless=True,
         args=list(CHROMIUM_ARGS),
     )
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """uvicorn serving `app` on a free loopback port in a background thread; the base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start within 15 s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def require_chromium() -> None:
+    """Fail (not skip) without Chromium: `make test` installs it, so its absence is a broken setup."""
+    if not Path(chromium_path()).exists():
+        raise AssertionError(
+            f"no Chromium at {chromium_path()}: run `make system-deps` (Debian package chromium) "
+            "or set ALARMBELL_CHROMIUM"
+        )

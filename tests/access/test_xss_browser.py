@@ -7,20 +7,16 @@ element or handler came from the payloads (escaping is what makes them inert, CS
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from alarmbell.settings import Settings
 from alarmbell.web.app import create_app
 from tests.auth_support import browser_user, sign_in_browser
-from tests.web.test_browser import free_port
+from tests.browser_support import serving
 
 pytestmark = pytest.mark.browser
 TOKEN = "health-xss-token-0123456789"
@@ -67,26 +63,15 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
 
 @pytest.fixture(scope="module")
 def base_url(app: FastAPI) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 def test_payloads_in_every_free_text_field_stay_text(app: FastAPI, base_url: str) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import chromium_path, launch_chromium
+    from tests.browser_support import launch_chromium, require_chromium
 
-    if not Path(chromium_path()).exists():
-        pytest.skip(f"no Chromium at {chromium_path()}")
+    require_chromium()
     username = browser_user(app.state.engine)
     with TestClient(app) as client:
         from tests.auth_support import sign_in

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from alarmbell.identity import link_people
@@ -16,7 +13,7 @@ from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.web.app import create_app
 from tests.auth_support import browser_user, sign_in_browser
-from tests.web.test_browser import free_port
+from tests.browser_support import serving
 
 from .conftest import DOC_SAMPLES, REPO, ingest
 
@@ -37,26 +34,15 @@ def app(tmp_path: Path) -> Iterator[FastAPI]:
 
 @pytest.fixture
 def base_url(app: FastAPI) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url: str, app: FastAPI) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import chromium_path, launch_chromium
+    from tests.browser_support import launch_chromium, require_chromium
 
-    if not Path(chromium_path()).exists():
-        pytest.skip(f"no Chromium at {chromium_path()}")
+    require_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.triage import load_displacement_scenario
 from alarmbell.web.app import create_app
+from tests.browser_support import serving
 
-from ..web.test_browser import ARTIFACTS, free_port
+from ..web.test_browser import ARTIFACTS
 from .test_web import SESSION_COOKIE, sign_in
 
 pytestmark = pytest.mark.browser
@@ -29,27 +27,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Fast
     app = create_app(Settings(database_url=f"sqlite:///{Path(folder) / 'store.db'}"))
     with session_scope(app.state.engine) as session:
         load_displacement_scenario(session, now=datetime.now(UTC))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url, app
     app.state.engine.dispose()
 
 
 def test_the_displacement_is_plain_on_the_analytics_page(served: tuple[str, FastAPI]) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import chromium_path, launch_chromium
+    from tests.browser_support import launch_chromium, require_chromium
 
-    if not Path(chromium_path()).exists():
-        pytest.skip(f"no Chromium at {chromium_path()}")
+    require_chromium()
     base_url, app = served
     cookie = sign_in(
         app, username="browser-analyst", role="mash_analyst", team="Police child protection unit"

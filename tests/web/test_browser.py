@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from tests.auth_support import browser_user, sign_in_browser
+from tests.browser_support import serving
 
 from .conftest import REPO
 
@@ -22,28 +18,11 @@ ARTIFACTS = REPO / "test-artifacts"
 CORE_LANES = ("police", "health", "education", "children_social_care")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def base_url(demo_app: FastAPI) -> Iterator[str]:
     """uvicorn serving the app on 127.0.0.1 in a background thread, stopped after the module."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(demo_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(demo_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +32,9 @@ def username(demo_app: FastAPI) -> str:
 
 def test_click_through_to_leo_and_read_his_timeline(base_url: str, username: str) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import chromium_path, launch_chromium
+    from tests.browser_support import launch_chromium, require_chromium
 
-    if not Path(chromium_path()).exists():
-        pytest.skip(f"no Chromium at {chromium_path()}")
+    require_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -93,10 +71,9 @@ def test_click_through_to_leo_and_read_his_timeline(base_url: str, username: str
 
 def test_selecting_a_mark_goes_to_its_row_in_the_chronology(base_url: str, username: str) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import chromium_path, launch_chromium
+    from tests.browser_support import launch_chromium, require_chromium
 
-    if not Path(chromium_path()).exists():
-        pytest.skip(f"no Chromium at {chromium_path()}")
+    require_chromium()
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:

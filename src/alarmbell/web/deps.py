@@ -29,6 +29,8 @@ def get_policy(request: Request) -> Policy:
     return policy
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+#: scope="function": commit before the response leaves, so a client that follows a redirect (or
+#: reads its own write) never races the commit, and a failed commit is an error the client sees.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PolicyDep = Annotated[Policy, Depends(get_policy)]
