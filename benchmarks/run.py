@@ -50,7 +50,7 @@ def run_suite(names: list[str], *, quick: bool) -> dict[str, Any]:
         print(f"running benchmark {name} ({'quick' if quick else 'full'}) ...", file=sys.stderr, flush=True)
         started = machine.load()
         result = load(name).run(quick=quick)
-        result["measured"] = {
+        result["run_at"] = {
             "date": machine.describe()["date"],
             "load_before": started,
             "load_after": machine.load(),
@@ -111,7 +111,7 @@ def _check_row(result: dict[str, Any], check: dict[str, Any]) -> str:
 
 
 def _measured(result: dict[str, Any]) -> list[str]:
-    measured = result.get("measured")
+    measured = result.get("run_at")
     if not measured:
         return []
     return [
