@@ -6,8 +6,7 @@ import json
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,6 +18,7 @@ from alarmbell.cli_alerts import alerts_app, rescore
 from alarmbell.cli_identity import identity_app
 from alarmbell.cli_progress import advance, progress_bar, set_completed, stderr
 from alarmbell.cli_review import review
+from alarmbell.cli_support import store as _store
 from alarmbell.cli_triage import triage_app
 from alarmbell.settings import Settings
 
@@ -49,18 +49,6 @@ app.add_typer(alerts_app, name="alerts")
 
 def _settings() -> Settings:
     return Settings()
-
-
-@contextmanager
-def _store(settings: Settings | None = None) -> Iterator[Engine]:
-    """The configured store's engine, disposed when the command ends."""
-    from alarmbell.storage.db import make_engine
-
-    engine = make_engine(settings or _settings())
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def _policy(settings: Settings) -> Policy:

@@ -9,18 +9,18 @@ import getpass
 import json
 import secrets
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from alarmbell.cli_progress import stderr
+from alarmbell.cli_support import fail as _fail
+from alarmbell.cli_support import store_session as _session
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
 users_app = typer.Typer(
     help="User accounts (roles, agency, team) and agency API tokens.", no_args_is_help=True
@@ -38,25 +38,8 @@ retention_app = typer.Typer(
 sar_app = typer.Typer(help="Subject access requests.", no_args_is_help=True)
 
 
-@contextmanager
-def _session() -> Iterator[Session]:
-    from alarmbell.storage.db import make_engine, session_scope
-
-    engine = make_engine(Settings())
-    try:
-        with session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 def _actor() -> str:
     return f"cli:{getpass.getuser()}"
-
-
-def _fail(message: str) -> None:
-    stderr.print(message)
-    raise typer.Exit(2)
 
 
 @users_app.command("create")

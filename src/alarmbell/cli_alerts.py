@@ -7,34 +7,22 @@ from __future__ import annotations
 
 import getpass
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from alarmbell.cli_progress import advance, progress_bar, stderr
+from alarmbell.cli_support import store as _store
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    pass
 
 alerts_app = typer.Typer(
     help="People with alerts (no subcommand), and practitioners' overrides of alerts.",
     invoke_without_command=True,
 )
-
-
-@contextmanager
-def _store(settings: Settings) -> Iterator[Engine]:
-    from alarmbell.storage.db import make_engine
-
-    engine = make_engine(settings)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 @alerts_app.callback()

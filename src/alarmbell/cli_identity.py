@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli_progress import stderr
-from alarmbell.settings import Settings
+from alarmbell.cli_support import fail as _fail
+from alarmbell.cli_support import store_session as _session
+from alarmbell.cli_support import who as _who
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from alarmbell.identity.review import ReviewItem
 
 identity_app = typer.Typer(
@@ -35,27 +32,6 @@ Reason = Annotated[str, typer.Option("--reason", help="Why (recorded in the audi
 EngineOption = Annotated[
     str, typer.Option("--engine", help="duckdb (one machine) or spark (a local or cluster Spark session).")
 ]
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    from alarmbell.storage.db import make_engine, session_scope
-
-    engine = make_engine(Settings())
-    try:
-        with session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def _who(by: str) -> str:
-    return by or getpass.getuser()
-
-
-def _fail(message: str) -> None:
-    stderr.print(message)
-    raise typer.Exit(2)
 
 
 def _spark(engine: str) -> object:

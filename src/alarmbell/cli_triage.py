@@ -7,17 +7,19 @@ the wall clock is used.
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from alarmbell.cli_progress import stderr
+from alarmbell.cli_support import fail as _fail
+from alarmbell.cli_support import store_session
+from alarmbell.cli_support import who as _who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,16 +44,11 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text
 
 @contextmanager
 def _session() -> Iterator[tuple[Session, TriageConfig]]:
-    from alarmbell.storage.db import make_engine, session_scope
     from alarmbell.triage import TriageConfig
 
     settings = Settings()
-    engine = make_engine(settings)
-    try:
-        with session_scope(engine) as session:
-            yield session, TriageConfig.from_settings(settings)
-    finally:
-        engine.dispose()
+    with store_session(settings) as session:
+        yield session, TriageConfig.from_settings(settings)
 
 
 def _now(text: str | None) -> datetime:
@@ -64,15 +61,6 @@ def _now(text: str | None) -> datetime:
     if moment.tzinfo is None:
         _fail("--now needs a time zone (e.g. +00:00 or Z)")
     return moment
-
-
-def _fail(message: str) -> Any:
-    stderr.print(message)
-    raise typer.Exit(2)
-
-
-def _who(by: str) -> str:
-    return by or getpass.getuser()
 
 
 @triage_app.command("refresh")

@@ -1,0 +1,50 @@
+"""What every `alarmbell` command module shares: the store for one command, failing with a
+message, and who is acting. One copy, so every command opens, closes and fails the same way."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+from alarmbell.cli_progress import stderr
+from alarmbell.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+
+@contextmanager
+def store(settings: Settings | None = None) -> Iterator[Engine]:
+    """The configured store's engine, disposed when the command ends."""
+    from alarmbell.storage.db import make_engine
+
+    engine = make_engine(settings or Settings())
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def store_session(settings: Settings | None = None) -> Iterator[Session]:
+    """One session on the configured store: committed if the command succeeds, else rolled back."""
+    from alarmbell.storage.db import session_scope
+
+    with store(settings) as engine, session_scope(engine) as session:
+        yield session
+
+
+def fail(message: str) -> NoReturn:
+    """Say what went wrong (and what to do) on stderr; exit status 2."""
+    stderr.print(message)
+    raise typer.Exit(2)
+
+
+def who(by: str) -> str:
+    """The acting person: as given, else the operating-system login name."""
+    return by or getpass.getuser()
