@@ -44,6 +44,7 @@ BENCHMARKS: dict[str, str] = {
     "review_report": "review_report",
     "web_latency": "web_latency",
     "synth_generation": "synth_generation",
+    "replay_population": "replay_population",
 }
 
 

@@ -272,19 +272,25 @@ def _assign(
     summary: LinkSummary,
 ) -> None:
     now = datetime.now(UTC)
-    for members in groups.values():
-        people = sorted({linked[m] for m in members if m in linked})
-        if people:
+    # New people are inserted in one flush (one multi-row INSERT ... RETURNING), not one each:
+    # a population-sized replay creates tens of thousands at once.
+    new_people = {
+        root: Person(created_at=now)
+        for root, members in groups.items()
+        if not any(m in linked for m in members)
+    }
+    session.add_all(new_people.values())
+    session.flush()
+    summary.people_created += len(new_people)
+    for root, members in groups.items():
+        if root in new_people:
+            survivor = new_people[root].id
+        else:
+            people = sorted({linked[m] for m in members if m in linked})
             survivor = people[0]
             for other in people[1:]:
                 _merge(session, other, survivor, now=now, decided_by=decided_by)
                 summary.people_merged += 1
-        else:
-            person = Person(created_at=now)
-            session.add(person)
-            session.flush()
-            survivor = person.id
-            summary.people_created += 1
         for member in members:
             if member in linked:
                 continue  # already linked to the survivor, or moved there by _merge
