@@ -314,10 +314,17 @@ def _clock_detail(row: TriageItem, now: datetime) -> dict[str, Any]:
 def escalate_overdue(session: Session, *, config: TriageConfig, now: datetime) -> list[Escalation]:
     """Escalate every unacknowledged item whose escalation time has come; returns what escalated.
 
+    Only items of at least `config.escalate_from_harm_days` escalate: a bigamy file past due is
+    the team's own business, shown on the analytics page, not the head of service's.
+
     Runs whenever it is called (a scheduler, the CLI's `triage escalate --now`, or a test's clock);
     each step happens once per item, so calling it often is safe.
     """
-    query = select(TriageItem).where(TriageItem.status == "open", TriageItem.escalation_level < 2)
+    query = select(TriageItem).where(
+        TriageItem.status == "open",
+        TriageItem.escalation_level < 2,
+        TriageItem.harm_days >= config.escalate_from_harm_days,
+    )
     out: list[Escalation] = []
     for row in session.scalars(query):
         out.extend(_escalate(session, row, config, now))
