@@ -6,9 +6,13 @@ Two lists, each broken down by agency, team and month:
   followed within `FOLLOW_UP_DAYS` by harm to the child or a new red alert.
 
 An alert counts as decided by its work item's decision (the item it opened, or the item it was
-added to as new evidence) or by an override. Its timescale is the alert clock of triage: red one
-working day, amber three (configurable), from when it was raised, or from when alarmbell raised
-it when its records arrived after that clock would have run out (alert_work.clock_start).
+added to as new evidence) or by an override. Its timescale is the alert clock of triage (red one
+working day, amber three, configurable), counted from the moment the records behind it had been
+recorded: the question is whether anybody acted on what was known. An alert whose records
+reached alarmbell only after that clock had run out (a late record, or history loaded when a
+partnership goes live, as in the demo) is listed too, marked as such: its work item's own clock
+started when alarmbell raised it (alert_work.clock_start), so the lateness is the records', not
+the MASH's.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from alarmbell.identity.people import view
+from alarmbell.presentation.formatting import agency_label
 from alarmbell.storage.tables import (
     AlertOverride,
     AlertRow,
@@ -32,7 +37,7 @@ from alarmbell.storage.tables import (
     TriageEvent,
     TriageItem,
 )
-from alarmbell.triage.alert_work import ROUTED_LEVELS, clock_start
+from alarmbell.triage.alert_work import ROUTED_LEVELS
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.service import DECISIONS, TEAM_MASH, describe
 from alarmbell.triage.timescales import alert_decision_due, local_date
@@ -63,6 +68,7 @@ class AlarmOutcome:
     decided_at: datetime | None
     decision: str | None
     waited: timedelta
+    arrived_late: bool = False
     followed_by: str | None = None
 
     @property
@@ -83,7 +89,16 @@ class AlarmOutcome:
 
     @property
     def waited_words(self) -> str:
+        days = self.waited.days
+        if days >= 730:
+            return f"{days // 365} years"
+        if days >= 60:
+            return f"{days // 30} months"
         return describe(self.waited)
+
+    @property
+    def agency_names(self) -> str:
+        return ", ".join(agency_label(a) for a in self.agencies) or "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +161,7 @@ def _outcome(
     now: datetime,
     names: dict[int, str],
 ) -> AlarmOutcome:
-    start, _late = clock_start(alert, config, alert.created_at)
+    start = alert.raised_at
     due = alert_decision_due(alert.level, start, config.alert_working_days)
     if alert.person_id not in names:
         person = view(session, alert.person_id)
@@ -165,6 +180,7 @@ def _outcome(
         decided_at=decided.at if decided else None,
         decision=decided.decision if decided else None,
         waited=max(end - start, timedelta(0)),
+        arrived_late=alert.created_at > due,
     )
 
 
@@ -279,6 +295,7 @@ CSV_COLUMNS: Final = (
     "team",
     "agencies",
     "waited",
+    "records_arrived_late",
     "followed_by",
 )
 
@@ -304,6 +321,7 @@ def report_rows(report: UnansweredReport) -> list[dict[str, str]]:
                     "team": o.team,
                     "agencies": ";".join(o.agencies),
                     "waited": o.waited_words,
+                    "records_arrived_late": "yes" if o.arrived_late else "no",
                     "followed_by": o.followed_by or "",
                 }
             )
