@@ -59,7 +59,9 @@ def build_review(inputs: ReviewInputs, *, policy: Policy) -> ReviewReport:
     report_timers = timers(chronology.entries, until=until)
     first = _first_name(chronology.display_name)
     titles = {indicator.id: indicator.title for indicator in policy.indicators}
-    context = Context(chronology.entries, significant, known, policy_at, report_timers, until, first)
+    context = Context(
+        chronology.entries, significant, known, policy_at, report_timers, until, first, alerts=inputs.alerts
+    )
     return ReviewReport(
         person_id=chronology.person_id,
         name=chronology.display_name,
