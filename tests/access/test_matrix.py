@@ -53,6 +53,7 @@ EXPECTED: dict[Action, set[str]] = {
     Action.VIEW_TRIAGE: {"mash_analyst", "team_manager"},
     Action.DECIDE_TRIAGE: {"mash_analyst", "team_manager"},
     Action.VIEW_REVIEW: {"team_manager", "reviewer"},
+    Action.VIEW_UNANSWERED: {"mash_analyst", "team_manager", "reviewer"},
     Action.EXPORT_REVIEW: {"reviewer"},
     Action.SAR_EXPORT: {"admin"},
     Action.VIEW_BREAK_GLASS_LOG: {"team_manager", "admin"},

@@ -45,6 +45,7 @@ class Action(StrEnum):
     VIEW_TRIAGE = "triage.view"
     DECIDE_TRIAGE = "triage.decide"
     VIEW_REVIEW = "review.view"
+    VIEW_UNANSWERED = "reports.unanswered"
     EXPORT_REVIEW = "review.export"
     SAR_EXPORT = "person.sar_export"
     VIEW_BREAK_GLASS_LOG = "access.break_glass_log"
@@ -76,6 +77,7 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[Action]]] = {
             Action.DECIDE_IDENTITY,
             Action.VIEW_TRIAGE,
             Action.DECIDE_TRIAGE,
+            Action.VIEW_UNANSWERED,
         }
     ),
     Role.TEAM_MANAGER: frozenset(
@@ -90,10 +92,17 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[Action]]] = {
             Action.DECIDE_TRIAGE,
             Action.VIEW_REVIEW,
             Action.VIEW_BREAK_GLASS_LOG,
+            Action.VIEW_UNANSWERED,
         }
     ),
     Role.REVIEWER: frozenset(
-        {Action.SEARCH_PEOPLE, Action.VIEW_PERSON, Action.VIEW_REVIEW, Action.EXPORT_REVIEW}
+        {
+            Action.SEARCH_PEOPLE,
+            Action.VIEW_PERSON,
+            Action.VIEW_REVIEW,
+            Action.EXPORT_REVIEW,
+            Action.VIEW_UNANSWERED,
+        }
     ),
     Role.ADMIN: frozenset(
         {Action.MANAGE_USERS, Action.VIEW_AUDIT, Action.VIEW_BREAK_GLASS_LOG, Action.SAR_EXPORT}

@@ -119,6 +119,7 @@ def _alert_item(ctx: Context, alert: StoredAlert) -> MissedOpportunity | None:
     agencies = _agencies(sorted({agency for agency, _ in alert.evidence}))
     held = next((r.by for r in alert.responses if r.by), None)
     holder = f"{held} (acknowledged, not decided)" if held and first is None else "the MASH"
+    holders = ", ".join(agency_lower(a) for a in agencies) or "the agencies"
     if first is None:
         outcome = (
             f"No decision was recorded up to {day(ctx.until)}, {_overdue(due, ctx.until.date())} past its "
@@ -134,8 +135,8 @@ def _alert_item(ctx: Context, alert: StoredAlert) -> MissedOpportunity | None:
         end=first or ctx.until,
         agencies=agencies,
         happened=(
-            f"On {day(alert.raised_at)} alarmbell raised {with_article(alert.level)} alert about {ctx.child} from "
-            f"records held by {', '.join(agency_lower(a) for a in agencies) or 'the agencies'}.",
+            f"On {day(alert.raised_at)} alarmbell raised {with_article(alert.level)} alert about "
+            f"{ctx.child} from records held by {holders}.",
             outcome,
         ),
         missing=(

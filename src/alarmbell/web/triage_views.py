@@ -9,6 +9,9 @@ cookie, and the X-CSRF-Token header on POST). Routes read the clock once per req
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
@@ -21,6 +24,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from alarmbell.access.facts import facts_for_people
 from alarmbell.access.policy import Action, Principal
 from alarmbell.access.policy import decide as permitted
 from alarmbell.triage import (
@@ -34,6 +38,7 @@ from alarmbell.triage import (
     reported_by,
     teams,
 )
+from alarmbell.triage.unanswered import CSV_COLUMNS, report_rows
 from alarmbell.web.auth import PrincipalDep, requires
 from alarmbell.web.deps import SessionDep, SettingsDep
 from alarmbell.web.pages.triage import (
@@ -42,6 +47,7 @@ from alarmbell.web.pages.triage import (
     build_item_page,
     build_queue_page,
 )
+from alarmbell.web.pages.unanswered import build_unanswered_page, unanswered_json
 from alarmbell.web.rendering import render
 
 router = APIRouter()
@@ -183,6 +189,40 @@ def analytics_page(request: Request, session: SessionDep, config: ConfigDep, day
     return render(request, "triage_analytics.html", {"page": page, "charts": charts})
 
 
+@router.get("/triage/unanswered", name="triage_unanswered")
+@requires(Action.VIEW_UNANSWERED)
+def unanswered_page(
+    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
+) -> Response:
+    """The partnership's report of alerts nobody decided on in time, and closures followed by harm."""
+    page = build_unanswered_page(
+        session, config=config, now=_now(), may_see=_viewable(request, session, principal)
+    )
+    # Each chart is built by our own code with every piece of text escaped (unanswered_svg).
+    charts = {
+        "month": Markup(page.month_svg),  # noqa: S704
+        "agency": Markup(page.agency_svg),  # noqa: S704
+        "team": Markup(page.team_svg),  # noqa: S704
+    }
+    return render(request, "triage_unanswered.html", {"page": page, "charts": charts})
+
+
+@router.get("/triage/unanswered.csv", name="triage_unanswered_csv")
+@requires(Action.VIEW_UNANSWERED)
+def unanswered_csv(
+    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
+) -> Response:
+    page = build_unanswered_page(
+        session, config=config, now=_now(), may_see=_viewable(request, session, principal)
+    )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(report_rows(page.report))
+    headers = {"Content-Disposition": 'attachment; filename="unanswered-alarms.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
 @router.get("/triage/reported", name="triage_reported")
 @requires(Action.SIGNED_IN)
 def reported_page(
@@ -307,6 +347,27 @@ def api_log_time(session: SessionDep, principal: PrincipalDep, body: WorkLogBody
 @requires(Action.VIEW_TRIAGE)
 def api_analytics(session: SessionDep, config: ConfigDep, days: int = 28) -> dict[str, Any]:
     return analytics_json(build_analytics_page(session, config=config, now=_now(), days=days))
+
+
+@router.get("/api/v1/triage/unanswered")
+@requires(Action.VIEW_UNANSWERED)
+def api_unanswered(
+    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
+) -> dict[str, Any]:
+    page = build_unanswered_page(
+        session, config=config, now=_now(), may_see=_viewable(request, session, principal)
+    )
+    return unanswered_json(page)
+
+
+def _viewable(request: Request, session: Session, principal: Principal) -> Callable[[list[int]], set[int]]:
+    """Which of these people the signed-in user may open (the person page's own decision)."""
+
+    def may_see(ids: list[int]) -> set[int]:
+        facts = facts_for_people(session, principal, ids, request.app.state.policy)
+        return {p for p, f in facts.items() if permitted(principal, Action.VIEW_PERSON, f).allowed}
+
+    return may_see
 
 
 @router.get("/api/v1/triage/reported")
