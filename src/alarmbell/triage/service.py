@@ -33,11 +33,12 @@ ITEM_KINDS: Final[dict[str, str]] = {
 }
 
 DECISIONS: Final[dict[str, str]] = {
+    "referral_made": "Referral made to children's social care",
     "action_taken": "Action taken",
     "strategy_discussion": "Strategy discussion held or convened",
     "assessment": "Assessment started",
     "early_help": "Early help offered",
-    "referred_on": "Referred to another agency",
+    "referred_on": "Passed to another agency (named in the reason)",
     "completed": "Completed",
     "no_further_action": "No further action",
 }

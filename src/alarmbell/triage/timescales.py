@@ -174,3 +174,30 @@ def escalation_times(
     if times["head_of_service"] <= times["team_manager"]:
         times["head_of_service"] = times["team_manager"] + timedelta(minutes=1)
     return times
+
+
+def clock_words(opened: datetime, due: datetime, now: datetime, timescale: str) -> str:
+    """Where an item's clock stands, as a practitioner says it: "Working day 2 of 3".
+
+    Working-day timescales count working days after the day the item opened (the opening day
+    is day 0, "opened today"); clocks in hours say the hours left. Past due says by how much.
+    """
+    working = timescale.startswith("alert_") or timescale in (
+        "referral_decision",
+        "assessment",
+        "initial_conference",
+    )
+    if now > due:
+        if working:
+            late = working_days_between(local_date(due), local_date(now))
+            return "Past due today" if late == 0 else f"{late} working day{'s' if late != 1 else ''} past due"
+        hours = (now - due).total_seconds() / 3600
+        return f"{hours:.0f} hours past due" if hours >= 1 else "Just past due"
+    if working:
+        total = working_days_between(local_date(opened), local_date(due))
+        done = working_days_between(local_date(opened), local_date(now))
+        if done == 0:
+            return f"Opened today: {total} working day{'s' if total != 1 else ''} allowed"
+        return f"Working day {done} of {total}"
+    hours = (due - now).total_seconds() / 3600
+    return f"{hours:.0f} hours left" if hours >= 1 else "Due within the hour"

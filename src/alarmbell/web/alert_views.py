@@ -17,13 +17,16 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from alarmbell.access.policy import Action
+from alarmbell.access.policy import decide as permitted
 from alarmbell.alerts.overrides import OverrideError, override_alert
 from alarmbell.audit import Subject, record_audit
 from alarmbell.policy.model import Policy
 from alarmbell.storage.tables import AlertRow
+from alarmbell.triage.service import DECISIONS
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import PolicyDep, SessionDep
 from alarmbell.web.pages.person import build_person_page, timeline_svg
+from alarmbell.web.pages.person_work import person_work
 from alarmbell.web.rendering import render
 from alarmbell.web.scoping import scoped_person_page
 
@@ -48,8 +51,14 @@ def person_response(
     if page is None:
         raise HTTPException(status_code=404, detail=f"No person with id {person_id}.")
     page = scoped_person_page(request, page)
+    principal = getattr(request.state, "principal", None)
+    may_work = principal is not None and permitted(principal, Action.VIEW_TRIAGE, None).allowed
     context = {
         "page": page,
+        "work": person_work(session, person_id, now=datetime.now(UTC)) if may_work else (),
+        "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
+        "decisions": DECISIONS,
+        "done": str(request.query_params.get("done", ""))[:60],
         # The SVG is built by our own code with every piece of text escaped (render_svg).
         "timeline_svg": Markup(timeline_svg(page)),  # noqa: S704
         "override_errors": errors or {},

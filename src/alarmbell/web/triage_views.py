@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
@@ -112,13 +113,28 @@ def queue_page(
 
 @router.post("/triage/items/{item}/acknowledge", name="triage_acknowledge")
 @requires(Action.DECIDE_TRIAGE)
-def acknowledge_form(session: SessionDep, principal: PrincipalDep, item: str) -> Response:
+async def acknowledge_form(
+    request: Request, session: SessionDep, principal: PrincipalDep, item: str
+) -> Response:
     item_id = _item_id(item)
+    form = await _form(request)
     try:
         row = acknowledge(session, item_id=item_id, by=principal.name, now=_now())
     except TriageError as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
-    return RedirectResponse(queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
+    back = _return_to(form, f"acknowledged-{item_id}")
+    return RedirectResponse(back or queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
+
+
+_PERSON_PAGE = re.compile(r"/people/[0-9]{1,18}")
+
+
+def _return_to(form: dict[str, str], done: str) -> str | None:
+    """Back to the person page the step was taken from; only ever a person page of this site."""
+    target = form.get("return_to", "")
+    if not _PERSON_PAGE.fullmatch(target):
+        return None
+    return f"{target}?{urlencode({'done': done})}#work"
 
 
 @router.get("/triage/items/{item}", name="triage_item")
@@ -173,7 +189,8 @@ async def decide_form(request: Request, session: SessionDep, principal: Principa
             errors = {"rationale": str(error)}
     if errors:
         return _item_response(request, session, item_id, errors=errors, form=form, status_code=400)
-    return RedirectResponse(queue_url(row.team) + f"&done=decided-{item_id}", status_code=303)
+    back = _return_to(form, f"decided-{item_id}")
+    return RedirectResponse(back or queue_url(row.team) + f"&done=decided-{item_id}", status_code=303)
 
 
 @router.get("/triage/analytics", name="triage_analytics")

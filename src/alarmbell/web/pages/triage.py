@@ -203,6 +203,13 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         text = (
             f"{DECISIONS.get(detail.get('decision', ''), detail.get('decision'))}: {detail.get('rationale')}"
         )
+    elif event.kind == "new_evidence":
+        rise = (
+            f" (level rose from {detail.get('from_level')} to {detail.get('level')})"
+            if detail.get("from_level")
+            else ""
+        )
+        text = f"{str(detail.get('level', '')).capitalize()} alert{rise}: {detail.get('explanation', '')}"
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
