@@ -48,10 +48,12 @@ EXPECTED: dict[Action, set[str]] = {
     Action.BREAK_GLASS: {"practitioner", "team_manager"},
     Action.RECORD_CONCERN: {"practitioner", "mash_analyst", "team_manager"},
     Action.OVERRIDE_ALERT: {"mash_analyst"},
+    Action.COUNTERSIGN_OVERRIDE: {"team_manager"},
     Action.VIEW_IDENTITY_REVIEW: {"mash_analyst"},
     Action.DECIDE_IDENTITY: {"mash_analyst"},
     Action.VIEW_TRIAGE: {"mash_analyst", "team_manager"},
     Action.DECIDE_TRIAGE: {"mash_analyst", "team_manager"},
+    Action.COUNTERSIGN_TRIAGE: {"team_manager"},
     Action.VIEW_REVIEW: {"team_manager", "reviewer"},
     Action.VIEW_UNANSWERED: {"mash_analyst", "team_manager", "reviewer"},
     Action.EXPORT_REVIEW: {"reviewer"},
@@ -65,6 +67,7 @@ EXPECTED: dict[Action, set[str]] = {
 EXPECTED_OTHER_AGENCY: dict[Action, set[str]] = {
     Action.VIEW_PERSON: {"mash_analyst"},
     Action.OVERRIDE_ALERT: {"mash_analyst"},
+    Action.COUNTERSIGN_OVERRIDE: set(),
     Action.VIEW_REVIEW: set(),
 }
 PUBLIC_MOUNTS = {"/static"}

@@ -15,6 +15,7 @@ from alarmbell.triage import (
     TriageError,
     acknowledge,
     audit_trail,
+    countersign_decision,
     decide,
     escalate_overdue,
     get_item,
@@ -70,13 +71,34 @@ def test_no_further_action_needs_a_reason(session: Session, reason: str) -> None
 
 
 def test_no_further_action_with_a_reason_is_recorded(session: Session) -> None:
-    item_id = add(session, alert_item("a1", T0))
+    item_id = add(session, alert_item("a1", T0, level="amber"))
     why = "Injury explained by the school's accident report; child seen alone, no concerns."
     decide(session, item_id=item_id, by="Sam", decision="no_further_action", rationale=why, now=T0)
     row = get_item(session, item_id)
-    assert row.decision == "no_further_action" and row.rationale == why
+    assert row.decision == "no_further_action" and row.rationale == why and row.status == "decided"
     # Deciding without acknowledging first records both steps.
     assert [e.kind for e in audit_trail(session, item_id)] == ["created", "acknowledged", "decided"]
+
+
+def test_closing_a_red_without_action_needs_a_team_managers_countersignature(session: Session) -> None:
+    item_id = add(session, alert_item("r1", T0))
+    why = "Seen at home with both parents; explanation consistent."
+    decide(session, item_id=item_id, by="Sam", decision="no_further_action", rationale=why, now=T0)
+    row = get_item(session, item_id)
+    assert row.status == "awaiting_countersignature" and row.decided_at is None
+    with pytest.raises(TriageError, match="another person"):
+        countersign_decision(session, item_id=item_id, by="Sam", now=T0)
+    countersign_decision(session, item_id=item_id, by="Kiran (team manager)", now=T0 + timedelta(hours=1))
+    row = get_item(session, item_id)
+    assert row.status == "decided" and row.decided_at == T0 + timedelta(hours=1)
+    kinds = [e.kind for e in audit_trail(session, item_id)]
+    assert kinds == ["created", "acknowledged", "decision_proposed", "countersigned"]
+    # A team manager's own closing of a red needs no one else's.
+    other = add(session, alert_item("r2", T0))
+    decide(
+        session, item_id=other, by="Kiran", decision="no_further_action", rationale=why, now=T0, manager=True
+    )
+    assert get_item(session, other).status == "decided"
 
 
 def test_unknown_decision_and_empty_name_are_refused(session: Session) -> None:
@@ -221,6 +243,7 @@ def test_the_referrer_sees_outcome_and_timeliness(session: Session) -> None:
         decision="no_further_action",
         rationale="Seen alone; safe.",
         now=T0 + timedelta(hours=9),
+        manager=True,
     )
     rows = reported_by(session, referrer="hillside primary", now=T0 + timedelta(hours=10))
     assert [(r.decision, r.timeliness.state) for r in rows] == [

@@ -135,6 +135,7 @@ def test_closed_without_action_then_a_fracture_is_listed(engine: Engine) -> None
             decision="no_further_action",
             rationale="Mother's explanation accepted.",
             now=MONDAY + timedelta(hours=2),
+            manager=True,
         )
         override_alert(
             session,

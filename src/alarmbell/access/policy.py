@@ -40,10 +40,12 @@ class Action(StrEnum):
     BREAK_GLASS = "person.break_glass"
     RECORD_CONCERN = "intake.record"
     OVERRIDE_ALERT = "alert.override"
+    COUNTERSIGN_OVERRIDE = "alert.countersign"
     VIEW_IDENTITY_REVIEW = "identity.review"
     DECIDE_IDENTITY = "identity.decide"
     VIEW_TRIAGE = "triage.view"
     DECIDE_TRIAGE = "triage.decide"
+    COUNTERSIGN_TRIAGE = "triage.countersign"
     VIEW_REVIEW = "review.view"
     VIEW_UNANSWERED = "reports.unanswered"
     EXPORT_REVIEW = "review.export"
@@ -88,8 +90,10 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[Action]]] = {
             Action.BREAK_GLASS,
             Action.RECORD_CONCERN,
             Action.OVERRIDE_ALERT,
+            Action.COUNTERSIGN_OVERRIDE,
             Action.VIEW_TRIAGE,
             Action.DECIDE_TRIAGE,
+            Action.COUNTERSIGN_TRIAGE,
             Action.VIEW_REVIEW,
             Action.VIEW_BREAK_GLASS_LOG,
             Action.VIEW_UNANSWERED,
@@ -114,6 +118,7 @@ PERSON_ACTIONS: Final[frozenset[Action]] = frozenset(
     {
         Action.VIEW_PERSON,
         Action.OVERRIDE_ALERT,
+        Action.COUNTERSIGN_OVERRIDE,
         Action.BREAK_GLASS,
         Action.VIEW_REVIEW,
         Action.EXPORT_REVIEW,

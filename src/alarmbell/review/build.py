@@ -192,7 +192,13 @@ def _response_sentence(alert: StoredAlert) -> str:
 
 def _one_response(response: AlertResponse) -> str:
     verb = (
-        "Overridden" if response.source == "override" else "Decided" if response.decision else "Acknowledged"
+        "Overridden"
+        if response.source == "override"
+        else "Override proposed (awaiting a team manager's countersignature)"
+        if response.source == "override_pending"
+        else "Decided"
+        if response.decision
+        else "Acknowledged"
     )
     who = response.by or "someone unnamed"
     when = f" on {day(response.at)}" if response.at else ""

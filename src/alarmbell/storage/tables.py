@@ -257,6 +257,9 @@ class AlertOverride(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(Text)
+    #: A red alert's override counts only once a team manager has countersigned it (0014).
+    countersigned_by: Mapped[str | None] = mapped_column(String(200))
+    countersigned_at: Mapped[datetime | None]
 
 
 class IdentityReview(Base):

@@ -52,7 +52,7 @@ ESCALATION_LABELS: Final[dict[str, str]] = {
     "team_manager": "team manager",
     "head_of_service": "head of service",
 }
-OPEN_STATUSES: Final[tuple[str, ...]] = ("open", "acknowledged")
+OPEN_STATUSES: Final[tuple[str, ...]] = ("open", "acknowledged", "awaiting_countersignature")
 TEAM_MASH: Final = "MASH"
 TEAM_POLICE_CPU: Final = "Police child protection unit"
 TEAM_POLICE: Final = "Police investigations"
@@ -237,23 +237,49 @@ def decide(
     decision: str,
     rationale: str,
     now: datetime,
+    manager: bool = False,
 ) -> TriageItem:
-    """Record the decision on an item and why. "No further action" needs a real reason."""
+    """Record the decision on an item and why. "No further action" needs a real reason.
+
+    Closing a red alert with no further action needs a team manager's countersignature: from
+    anyone but a team manager (`manager`) it is recorded as proposed, the item stays in the
+    queue, and `countersign_decision` by a team manager makes it the decision.
+    """
     by = _name(by)
     rationale = check_rationale(decision, rationale)
     row = get_item(session, item_id)
     if row.status == "decided":
         raise TriageError(f"item {item_id} was already decided ({row.decision}) by {row.decided_by}")
+    if row.status == "awaiting_countersignature":
+        raise TriageError(f"item {item_id} has a decision awaiting a team manager's countersignature")
     if row.acknowledged_at is None:
         row.acknowledged_at, row.acknowledged_by = now, by
         audit(session, row, "acknowledged", by, now, {**_clock_detail(row, now), "with_decision": True})
-    row.status, row.decided_at, row.decided_by = "decided", now, by
     row.decision, row.rationale = decision, rationale
     row.owner = row.owner or by
     detail = {"decision": decision, "rationale": rationale, **_clock_detail(row, now)}
+    if decision == "no_further_action" and row.alert_level == "red" and not manager:
+        row.status, row.decided_by = "awaiting_countersignature", by
+        audit(session, row, "decision_proposed", by, now, detail)
+        return row
+    row.status, row.decided_at, row.decided_by = "decided", now, by
     audit(session, row, "decided", by, now, detail)
     if row.kind == "referral_decision" and decision == "assessment":
         _open_assessment(session, row, by, now)
+    return row
+
+
+def countersign_decision(session: Session, *, item_id: int, by: str, now: datetime) -> TriageItem:
+    """A team manager's countersignature makes a proposed closing of a red alert the decision."""
+    by = _name(by)
+    row = get_item(session, item_id)
+    if row.status != "awaiting_countersignature":
+        raise TriageError(f"item {item_id} has no decision awaiting a countersignature")
+    if row.decided_by == by:
+        raise TriageError("the countersignature must be another person's: ask a team manager")
+    row.status, row.decided_at = "decided", now
+    detail = {"decision": row.decision, "proposed_by": row.decided_by, **_clock_detail(row, now)}
+    audit(session, row, "countersigned", by, now, detail)
     return row
 
 

@@ -209,8 +209,12 @@ def _decisions(session: Session, alert_ids: list[int], now: datetime) -> dict[in
                 found[alert_id] = step
     overrides = select(AlertOverride).where(AlertOverride.decided_at <= now)
     for row in session.scalars(overrides.order_by(AlertOverride.decided_at)):
-        if row.alert_id in wanted and (row.alert_id not in found or row.decided_at < found[row.alert_id].at):
-            found[row.alert_id] = _Decision(row.decided_at, "overridden", row.decided_by, TEAM_MASH)
+        # A red's override takes effect when a team manager countersigns it; pending, it is none.
+        at = row.countersigned_at if row.level == "red" else row.decided_at
+        if at is None or at > now or row.alert_id not in wanted:
+            continue
+        if row.alert_id not in found or at < found[row.alert_id].at:
+            found[row.alert_id] = _Decision(at, "overridden", row.decided_by, TEAM_MASH)
     return found
 
 

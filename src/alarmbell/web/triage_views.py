@@ -33,6 +33,7 @@ from alarmbell.triage import (
     TriageConfig,
     TriageError,
     acknowledge,
+    countersign_decision,
     decide,
     get_item,
     log_time,
@@ -126,6 +127,22 @@ async def acknowledge_form(
     return RedirectResponse(back or queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
 
 
+@router.post("/triage/items/{item}/countersign", name="triage_countersign")
+@requires(Action.COUNTERSIGN_TRIAGE)
+async def countersign_form(
+    request: Request, session: SessionDep, principal: PrincipalDep, item: str
+) -> Response:
+    """A team manager countersigns a proposed closing of a red alert with no further action."""
+    item_id = _item_id(item)
+    form = await _form(request)
+    try:
+        row = countersign_decision(session, item_id=item_id, by=principal.name, now=_now())
+    except TriageError as error:
+        raise HTTPException(status_code=409, detail=str(error)) from None
+    back = _return_to(form, f"decided-{item_id}")
+    return RedirectResponse(back or queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
+
+
 _PERSON_PAGE = re.compile(r"/people/[0-9]{1,18}")
 
 
@@ -184,6 +201,7 @@ async def decide_form(request: Request, session: SessionDep, principal: Principa
                 decision=form["decision"],
                 rationale=form["rationale"],
                 now=_now(),
+                manager=principal.role == "team_manager",
             )
         except TriageError as error:
             errors = {"rationale": str(error)}

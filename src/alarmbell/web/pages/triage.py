@@ -38,7 +38,12 @@ from alarmbell.web.pages.triage_charts_svg import (
 )
 
 PER_PAGE = 50
-STATUS_LABELS = {"open": "Not acknowledged", "acknowledged": "Acknowledged", "decided": "Decided"}
+STATUS_LABELS = {
+    "open": "Not acknowledged",
+    "acknowledged": "Acknowledged",
+    "awaiting_countersignature": "Closing proposed: awaiting a team manager's countersignature",
+    "decided": "Decided",
+}
 
 
 def when(moment: datetime) -> str:
