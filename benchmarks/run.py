@@ -36,6 +36,7 @@ BENCHMARKS: dict[str, str] = {
     "review_report": "review_report",
     "web_latency": "web_latency",
     "synth_generation": "synth_generation",
+    "policy_reviews": "policy_reviews",
 }
 
 
