@@ -119,6 +119,8 @@ def best_single(case: ReviewCase, alone: dict[str, Dates]) -> dict[str, Any]:
         return red, amber
 
     agency, dates = min(alone.items(), key=rank)
+    if rank((agency, dates)) == (date.max, date.max):
+        return {"agency": None, **dates.row(case)}  # no agency alone raised anything before the harm
     return {"agency": agency, **dates.row(case)}
 
 
