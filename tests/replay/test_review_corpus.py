@@ -26,7 +26,8 @@ REQUIRED = ("title", "publisher", "year", "published_in", "outcome", "child", "m
 
 def _chronology(meta_path: Path, meta: dict[str, Any]) -> Path:
     named = meta.get("chronology")
-    return ROOT / named if named else meta_path.with_name(meta_path.name.removesuffix(".meta.json") + ".jsonl")
+    slug = meta_path.name.removesuffix(".meta.json")
+    return ROOT / named if named else meta_path.with_name(f"{slug}.jsonl")
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
@@ -79,6 +80,6 @@ def test_chronology_ingests_and_the_child_links_into_one_person(meta_path: Path)
     "meta_path", [p for p in METAS if "chronology" not in json.loads(p.read_text())], ids=lambda p: p.name
 )
 def test_every_event_cites_the_review(meta_path: Path) -> None:
-    events = [r for r in _lines(meta_path.with_name(meta_path.name.removesuffix(".meta.json") + ".jsonl"))]
+    events = _lines(_chronology(meta_path, {}))
     uncited = [e["source_id"] for e in events if e["type"] == "event" and not e.get("source")]
     assert uncited == [], f"{meta_path.name}: events without a source: {uncited}"
