@@ -83,3 +83,18 @@ def test_every_event_cites_the_review(meta_path: Path) -> None:
     events = _lines(_chronology(meta_path, {}))
     uncited = [e["source_id"] for e in events if e["type"] == "event" and not e.get("source")]
     assert uncited == [], f"{meta_path.name}: events without a source: {uncited}"
+
+
+def test_readme_lists_every_review() -> None:
+    """The list in evaluation/reviews/README.md is generated from the meta files; stale means rerun."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("review_corpus", ROOT / "benchmarks" / "review_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("review_corpus", module)  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    expected = module.readme_with_listing(readme, module.load_corpus())
+    assert readme == expected, "run `python benchmarks/review_corpus.py --readme`"
