@@ -7,7 +7,9 @@ replayed exactly as `alarmbell replay FILE --by-agency` does: the whole file lin
 in-memory store, events entering the policy in recorded_at order. Per child:
 
 - first amber and first red (amber means amber or higher) for the child's linked person;
-- red lead: days from the first red to the harm; a child with no red before the harm counts 0;
+- red lead: days from the first red to the harm; a child with no red before the harm counts 0.
+  A harm known only to the month or year (outcome.date_precision) counts from the first day of
+  that period, since the corpus dates it at the period's end;
 - the review's first missed opportunity against the first amber (amber on or before it?);
 - the same for the best single agency (each agency's lines replayed alone, the agency with
   the earliest red before harm, then the earliest amber);
@@ -66,7 +68,7 @@ class Dates:
     first_red: date | None
 
     def row(self, case: ReviewCase) -> dict[str, Any]:
-        harm = case.harm_date
+        harm = case.harm_from
         red_before = self.first_red is not None and self.first_red < harm
         amber_before = self.first_amber is not None and self.first_amber < harm
         first_missed = case.first_missed
@@ -114,8 +116,8 @@ def best_single(case: ReviewCase, alone: dict[str, Dates]) -> dict[str, Any]:
 
     def rank(item: tuple[str, Dates]) -> tuple[date, date]:
         dates = item[1]
-        red = dates.first_red if dates.first_red and dates.first_red < case.harm_date else date.max
-        amber = dates.first_amber if dates.first_amber and dates.first_amber < case.harm_date else date.max
+        red = dates.first_red if dates.first_red and dates.first_red < case.harm_from else date.max
+        amber = dates.first_amber if dates.first_amber and dates.first_amber < case.harm_from else date.max
         return red, amber
 
     agency, dates = min(alone.items(), key=rank)
@@ -249,6 +251,7 @@ def run(*, quick: bool, policy_dir: str | None = None, fit: bool = True) -> dict
             "title": case.meta.get("title"),
             "harm": case.meta["outcome"].get("harm"),
             "harm_date": case.harm_date.isoformat(),
+            "harm_from": case.harm_from.isoformat(),
             "first_missed": {
                 "date": first_missed.day.isoformat(),
                 "agency": first_missed.agency,
@@ -329,7 +332,7 @@ def markdown(result: dict[str, Any]) -> str:
         missed = r["first_missed"]["date"] if r["first_missed"] else "-"
         single = r["best_single_agency"]
         lines.append(
-            f"| {r['slug']} | {r['harm_date']} | {r['first_amber'] or 'never'} | "
+            f"| {r['slug']} | {_harm(r)} | {r['first_amber'] or 'never'} | "
             f"{r['first_red'] or 'never'} | "
             f"{r['red_lead_days']} | {missed} | {'yes' if r['amber_by_first_missed'] else 'no'} | "
             f"{single['first_red'] or 'never'} ({single['agency'] or '-'}) |"
@@ -358,6 +361,13 @@ def markdown(result: dict[str, Any]) -> str:
             f"red {fitted['red']:g}. Each child is scored with the thresholds fitted on the others.",
         ]
     return "\n".join(lines)
+
+
+def _harm(row: dict[str, Any]) -> str:
+    """The harm date, or its period when known only to the month or year (measured from the start)."""
+    if row["harm_from"] == row["harm_date"]:
+        return str(row["harm_date"])
+    return f"{row['harm_from']} to {row['harm_date']}"
 
 
 def main(argv: list[str]) -> None:

@@ -38,6 +38,19 @@ class ReviewCase:
     harm_date: date
     child_records: frozenset[tuple[str, str]]
     missed: tuple[MissedOpportunity, ...]
+    #: how exactly the harm date is known: day, month, year or period (outcome.date_precision)
+    harm_precision: str = "day"
+
+    @property
+    def harm_from(self) -> date:
+        """The earliest the harm can have happened: the corpus puts a month- or year-dated harm at
+        the END of its period, so an alert inside that period may have come after the harm.
+        Measuring from the start keeps "red before harm" and the lead times conservative."""
+        if self.harm_precision == "month":
+            return self.harm_date.replace(day=1)
+        if self.harm_precision == "year":
+            return self.harm_date.replace(month=1, day=1)
+        return self.harm_date
 
     @property
     def first_missed(self) -> MissedOpportunity | None:
@@ -78,7 +91,8 @@ def load_case(meta_path: Path) -> ReviewCase:
         )
         for n, item in enumerate(meta.get("missed_opportunities") or [])
     )
-    return ReviewCase(slug, chronology, meta, harm, records, missed)
+    precision = str(outcome.get("date_precision", "day"))
+    return ReviewCase(slug, chronology, meta, harm, records, missed, precision)
 
 
 def _day(path: Path, field: str, value: Any) -> date:

@@ -59,3 +59,16 @@ def test_best_single_agency_is_none_when_no_agency_alone_rang() -> None:
     assert best_single(_case(), silent)["agency"] is None
     ringing = {"health": Dates(date(2020, 2, 1), None), "police": Dates(None, date(2020, 5, 1))}
     assert best_single(_case(), ringing)["agency"] == "police"
+
+
+def test_a_harm_known_only_to_the_month_counts_from_the_first_of_that_month() -> None:
+    """The harm sits at the month's end in the corpus; an alert inside that month may have come after it."""
+    case = ReviewCase(
+        "t", ROOT / "x.jsonl", {}, HARM, frozenset({("health", "H1")}), (), harm_precision="month"
+    )
+    assert case.harm_from == date(2020, 6, 1)
+    row = Dates(first_amber=date(2020, 5, 1), first_red=date(2020, 6, 10)).row(case)
+    assert row["red_before_harm"] is False
+    assert row["amber_lead_days"] == 31
+    yearly = ReviewCase("t", ROOT / "x.jsonl", {}, HARM, frozenset(), (), harm_precision="year")
+    assert yearly.harm_from == date(2020, 1, 1)
