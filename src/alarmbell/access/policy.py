@@ -109,6 +109,7 @@ PERSON_ACTIONS: Final[frozenset[Action]] = frozenset(
         Action.VIEW_REVIEW,
         Action.EXPORT_REVIEW,
         Action.SAR_EXPORT,
+        Action.RECORD_CONCERN,
     }
 )
 
@@ -222,6 +223,8 @@ def _person(principal: Principal, role: Role, action: Action, facts: PersonFacts
         if not facts.exists:
             return deny("no such person")
         return allow("break-glass: reason required, time-limited, shown to managers")
+    if action is Action.RECORD_CONCERN:
+        return _concern_about(principal, role, facts)
     if action in (Action.VIEW_REVIEW, Action.EXPORT_REVIEW) or role is Role.REVIEWER:
         return _review(role, action, facts, principal)
     seen = view_scope(principal, role, facts)
@@ -232,6 +235,21 @@ def _person(principal: Principal, role: Role, action: Action, facts: PersonFacts
     ):
         return deny("overriding an alert needs the full multi-agency record, through routing")
     return seen
+
+
+def _concern_about(principal: Principal, role: Role, facts: PersonFacts) -> Decision:
+    """A concern about someone already known: only someone whose page the user may open.
+
+    The form shows the person's name and date of birth, and the record it adds may copy their
+    identifiers, so it is a read of the person as much as a write. Someone the user may not
+    open is added as a new child (identity linkage joins them up) or opened by break-glass.
+    """
+    seen = view_scope(principal, role, facts)
+    if seen.allowed:
+        return allow(
+            f"may record about this person: {seen.reason}", seen.scope, via_break_glass=seen.via_break_glass
+        )
+    return deny(f"{seen.reason}; add them as a new child, or use break-glass")
 
 
 def view_scope(principal: Principal, role: Role, facts: PersonFacts) -> Decision:
@@ -258,4 +276,9 @@ def _review(role: Role, action: Action, facts: PersonFacts, principal: Principal
         return deny("reviewers read closed cases only, or cases granted for a named review")
     if action is Action.EXPORT_REVIEW:
         return deny("only reviewers export reviews")
-    return view_scope(principal, role, facts)
+    seen = view_scope(principal, role, facts)
+    if seen.allowed and seen.scope is not Scope.FULL:
+        # The review is "who knew what": it joins every agency's records, so it has no
+        # own-agency version. Routing or break-glass opens it; holding records does not.
+        return deny("the review joins every agency's records, and you see only your own agency's here")
+    return seen
