@@ -20,7 +20,12 @@ class DropQueryStrings(logging.Filter):
         return True
 
 
+def server_config(settings: Settings) -> uvicorn.Config:
+    """How `alarmbell serve` runs uvicorn (the tests start a live server from the same config)."""
+    return uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
 def serve(settings: Settings) -> None:
     """Serve the app on settings.host:settings.port until interrupted."""
     logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.Server(server_config(settings)).run()
