@@ -162,7 +162,14 @@ class AgencyResource:
     agency: str
 
 
-Resource = PersonFacts | AgencyResource | None
+@dataclass(frozen=True, slots=True)
+class TeamResource:
+    """One team's triage work (its queue, or an item in it): titles name children and offences."""
+
+    team: str
+
+
+Resource = PersonFacts | AgencyResource | TeamResource | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +206,8 @@ def decide(principal: Principal | None, action: Action, resource: Resource = Non
         return _person(principal, principal.role, action, resource)
     if isinstance(resource, AgencyResource):
         return _agency(principal, resource)
+    if isinstance(resource, TeamResource):
+        return _team(principal, resource)
     return allow(f"{ROLE_LABELS[principal.role]}s may do {action.value}")
 
 
@@ -214,6 +223,14 @@ def _agency(principal: Principal, resource: AgencyResource) -> Decision:
     if principal.agency == resource.agency:
         return allow("own agency")
     return deny(f"you may only record as your own agency ({principal.agency or 'none'})")
+
+
+def _team(principal: Principal, resource: TeamResource) -> Decision:
+    if principal.role is Role.MASH_ANALYST:
+        return allow("MASH analysts triage every team's queue")
+    if principal.team and principal.team.lower() == resource.team.lower():
+        return allow("your own team's queue")
+    return deny(f"team managers triage their own team's queue ({principal.team or 'no team'})")
 
 
 def _person(principal: Principal, role: Role, action: Action, facts: PersonFacts) -> Decision:

@@ -35,7 +35,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alarmbell.access.decisions import person_decision, person_decisions
-from alarmbell.access.policy import Action, Decision, PersonFacts, Principal, decide
+from alarmbell.access.policy import Action, Decision, PersonFacts, Principal, Resource, decide
 from alarmbell.access.sessions import load_session
 from alarmbell.access.tokens import any_tokens, token_principal
 from alarmbell.access.users import principal_for
@@ -294,6 +294,16 @@ def current_principal(request: Request) -> Principal:
 
 def current_decision(request: Request) -> Decision | None:
     decision: Decision | None = getattr(request.state, "decision", None)
+    return decision
+
+
+def authorise(request: Request, session: SessionDep, action: Action, resource: Resource) -> Decision:
+    """A decision a route can make only once it has loaded what it acts on (a triage item's
+    team). The same policy as the guard's, and a refusal is audited and answered the same way."""
+    principal = current_principal(request)
+    decision = decide(principal, action, resource)
+    if not decision.allowed:
+        _refuse(request, session, Permission(action), principal, decision, None)
     return decision
 
 
