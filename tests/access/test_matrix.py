@@ -9,14 +9,14 @@ against EXPECTED, which is written out independently of alarmbell.access.policy.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
@@ -24,7 +24,8 @@ from alarmbell.access.facts import person_facts
 from alarmbell.access.policy import PERSON_ACTIONS, Action
 from alarmbell.identity import view
 from alarmbell.storage.db import session_scope
-from alarmbell.storage.tables import AlertRow, PersonLink, PersonRecordRow
+from alarmbell.storage.tables import AlertRow, PersonLink, PersonRecordRow, TriageItem
+from alarmbell.triage import load_displacement_scenario
 from alarmbell.web.auth import SESSION_COOKIE, permission_of
 from alarmbell.web.pages.person import build_person_page
 from tests.auth_support import form_token, make_user, session_token
@@ -71,12 +72,24 @@ EXPECTED_OTHER_AGENCY: dict[Action, set[str]] = {
     Action.VIEW_REVIEW: set(),
     Action.RECORD_CONCERN: {"mash_analyst"},
 }
+#: About another team's triage item: team managers triage their own team's work only.
+EXPECTED_OTHER_TEAM: dict[Action, set[str]] = {
+    Action.VIEW_TRIAGE: {"mash_analyst"},
+    Action.DECIDE_TRIAGE: {"mash_analyst"},
+}
 #: About a person of the user's own agency who also has other agencies' records (Leo), with no
 #: alert routed to the user's team: only their agency's part opens, so no multi-agency review.
 EXPECTED_OWN_AGENCY: dict[Action, set[str]] = {
     Action.VIEW_REVIEW: set(),
 }
 PUBLIC_MOUNTS = {"/static"}
+#: Routes whose JSON body names the triage item they act on.
+ITEM_IN_BODY = {"/api/v1/triage/worklog"}
+#: A valid body for each route that reads JSON, so the request reaches the route's own decision.
+JSON_BODIES: dict[str, dict[str, Any]] = {
+    "/api/v1/triage/items/{item_id}/decide": {"decision": "early_help", "rationale": "matrix test"},
+    "/api/v1/triage/worklog": {"person": "matrix", "hours": 0.5, "worked_at": "2026-01-01T10:00:00+00:00"},
+}
 #: Parameter names that carry a person id: a route reading one must have the guard decide on it.
 PERSON_PARAMS = {"person", "person_id"}
 
@@ -140,7 +153,9 @@ def test_a_route_without_a_declaration_is_refused(access_app: FastAPI) -> None:
         assert client.get("/undeclared-for-test").status_code == 403
 
 
-def _expected(action: Action, who: str, subject: str | None, closed: bool) -> bool:
+def _expected(action: Action, who: str, subject: str | None, closed: bool, team_item: bool = False) -> bool:
+    if team_item and action in EXPECTED_OTHER_TEAM:
+        return who in EXPECTED_OTHER_TEAM[action]
     if (
         who == "reviewer"
         and subject is not None
@@ -154,12 +169,12 @@ def _expected(action: Action, who: str, subject: str | None, closed: bool) -> bo
     return who in EXPECTED[action]
 
 
-def _fill(path: str, person_param: str | None, person_id: int, alert_id: int) -> str:
+def _fill(path: str, person_param: str | None, person_id: int, ids: dict[str, int]) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1).split(":")[0]
         if name == person_param:
             return str(person_id)
-        return str(alert_id) if name == "alert" else "1"
+        return str(ids.get(name, 1))
 
     return re.sub(r"\{([^}]+)\}", value, path)
 
@@ -176,6 +191,7 @@ class Secrets:
 
     other_person: tuple[str, ...]
     own_other_agencies: tuple[str, ...]
+    other_team_titles: tuple[str, ...] = ()
 
 
 def _secrets(access_store: DemoStore, own: int, other: int) -> Secrets:
@@ -211,19 +227,40 @@ def _request(
     elif permission.person_from != "path":
         fields = {permission.person: str(person_id)}
     url = _fill(
-        endpoint.path, permission.person if permission.person_from == "path" else None, person_id, kw["alert"]
+        endpoint.path, permission.person if permission.person_from == "path" else None, person_id, kw["ids"]
     )
     if endpoint.method == "GET":
         return client.get(url, params=fields, headers=kw["headers"], follow_redirects=False)
+    if endpoint.route.dependant.body_params:
+        assert endpoint.path in JSON_BODIES, f"add a valid JSON body for {endpoint.path} to JSON_BODIES"
+        headers = {**kw["headers"], "X-CSRF-Token": form_token(client)}
+        item = {"item_id": kw["ids"]["item"]} if endpoint.path in ITEM_IN_BODY else {}
+        body = {**JSON_BODIES[endpoint.path], **item}
+        return client.request(endpoint.method, url, json=body, headers=headers, follow_redirects=False)
     data = {"csrf_token": form_token(client), **fields}
     return client.request(endpoint.method, url, data=data, headers=kw["headers"], follow_redirects=False)
 
 
-def _leaks(body: str, secrets: Secrets, *, other_open: bool, own_scope_limited: bool) -> list[str]:
+def _leaks(
+    body: str, secrets: Secrets, *, other_open: bool, own_scope_limited: bool, all_teams: bool
+) -> list[str]:
     found = [] if other_open else [s for s in secrets.other_person if s in body]
     if own_scope_limited:
         found += [s[:40] for s in secrets.own_other_agencies if s in body]
+    if not all_teams:
+        found += [s for s in secrets.other_team_titles if s in body]
     return found
+
+
+def _other_teams_work(engine: Engine) -> tuple[int, tuple[str, ...]]:
+    """Triage work (the scenario's) in teams the matrix's manager is not in: one item id, and
+    the titles (which name children) of items neither their team's nor reported by health."""
+    with session_scope(engine) as session:
+        load_displacement_scenario(session, now=datetime.now(UTC))
+        items = session.scalars(select(TriageItem).where(TriageItem.team != USERS["team_manager"][1])).all()
+        assert items, "the triage scenario has work for other teams"
+        titles = {i.title for i in items if (i.referrer or "").lower() != "health" and "'" not in i.title}
+        return items[0].id, tuple(sorted(titles))
 
 
 def test_matrix_has_no_unexpected_allow(access_app: FastAPI, access_store: DemoStore) -> None:
@@ -236,7 +273,8 @@ def test_matrix_has_no_unexpected_allow(access_app: FastAPI, access_store: DemoS
         }
         closed = {p: person_facts(session, None, p, access_app.state.policy).closed for p in (own, other)}
         family = (view(session, other) or pytest.fail("no other person")).display_name.split()[-1]
-    secrets = _secrets(access_store, own, other)
+    item, titles = _other_teams_work(engine)
+    secrets = replace(_secrets(access_store, own, other), other_team_titles=titles)
     principals = {
         role: make_user(engine, role=role, agency=USERS[role][0], team=USERS[role][1]) for role in ROLES
     }
@@ -259,15 +297,18 @@ def test_matrix_has_no_unexpected_allow(access_app: FastAPI, access_store: DemoS
                         client.cookies.delete(SESSION_COOKIE)
                     if who == "token":
                         headers["Authorization"] = f"Bearer {DEV_TOKEN}"
+                    ids = {"alert": alerts[person_id], "item": item, "item_id": item}
                     response = _request(
-                        client, endpoint, (subject, person_id), (other, family),
-                        alert=alerts[person_id], headers=headers,
-                    )  # fmt: skip
+                        client, endpoint, (subject, person_id), (other, family), ids=ids, headers=headers
+                    )
+                    team_item = endpoint.path in ITEM_IN_BODY or bool(
+                        {"item", "item_id"} & set(endpoint.route.param_convertors)
+                    )
                     checked += 1
                     where = f"{who} {endpoint.method} {endpoint.path} ({subject or '-'})"
                     assert response.status_code < 500, (where, response.text[:300])
                     allowed = not _denied(response)
-                    expected = _expected(permission.action, who, subject, closed[person_id])
+                    expected = _expected(permission.action, who, subject, closed[person_id], team_item)
                     if allowed != expected:
                         failures.append(
                             f"{where}: got {response.status_code}, expected {'allow' if expected else 'deny'}"
@@ -280,6 +321,7 @@ def test_matrix_has_no_unexpected_allow(access_app: FastAPI, access_store: DemoS
                             other_open=(own_full if subject == "own" else other_open)
                             or (subject == "other" and expected),
                             own_scope_limited=USERS[who][1] == "health-visiting" if who in USERS else False,
+                            all_teams=who == "mash_analyst",
                         )
                         if leaked:
                             failures.append(f"{where}: shows {leaked}")

@@ -106,6 +106,13 @@ def queue_page(
     return render(request, "triage_queue.html", context)
 
 
+def titles_of(principal: Principal) -> str | None:
+    """Analytics name items: every team's for those who triage them all, else the user's team's."""
+    if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
+        return None
+    return principal.team or ""
+
+
 def own_team_only(principal: Principal) -> str:
     """For someone who may read only their own team's queue, that team ("" for everyone else)."""
     if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
@@ -194,8 +201,10 @@ async def decide_form(request: Request, session: SessionDep, principal: Principa
 
 @router.get("/triage/analytics", name="triage_analytics")
 @requires(Action.VIEW_TRIAGE)
-def analytics_page(request: Request, session: SessionDep, config: ConfigDep, days: int = 28) -> Response:
-    page = build_analytics_page(session, config=config, now=_now(), days=days)
+def analytics_page(
+    request: Request, session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
+) -> Response:
+    page = build_analytics_page(session, config=config, now=_now(), days=days, titles_of=titles_of(principal))
     # Each chart is built by our own code with every piece of text escaped (triage_charts_svg).
     charts = {
         "hours": Markup(page.hours_svg),  # noqa: S704
@@ -217,8 +226,9 @@ def reported_page(
 
 
 def referrer_for(principal: Principal, asked: str) -> str:
-    """Triage staff may look up any referrer; anyone else sees what their own agency reported."""
-    if permitted(principal, Action.VIEW_TRIAGE, None).allowed:
+    """Those who triage every team's work may look up any referrer; anyone else (a team
+    manager included) sees what their own agency reported: the titles name children."""
+    if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
         return asked.strip()[:200] or (principal.agency or "")
     return principal.agency or principal.name
 
@@ -337,8 +347,11 @@ def api_log_time(
 
 @router.get("/api/v1/triage/analytics")
 @requires(Action.VIEW_TRIAGE)
-def api_analytics(session: SessionDep, config: ConfigDep, days: int = 28) -> dict[str, Any]:
-    return analytics_json(build_analytics_page(session, config=config, now=_now(), days=days))
+def api_analytics(
+    session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
+) -> dict[str, Any]:
+    page = build_analytics_page(session, config=config, now=_now(), days=days, titles_of=titles_of(principal))
+    return analytics_json(page)
 
 
 @router.get("/api/v1/triage/reported")
