@@ -45,6 +45,7 @@ BENCHMARKS: dict[str, str] = {
     "web_latency": "web_latency",
     "synth_generation": "synth_generation",
     "replay_population": "replay_population",
+    "policy_reviews": "policy_reviews",
 }
 
 

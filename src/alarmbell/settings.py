@@ -81,6 +81,24 @@ class Settings(BaseSettings):
     login_rate_per_minute: int = Field(
         default=10, ge=1, description="Sign-in attempts allowed per client address per minute (per process)."
     )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Comma-separated addresses or networks of reverse proxies whose `X-Forwarded-For` and "
+            "`X-Forwarded-Proto` are believed (e.g. `10.0.0.5,10.1.0.0/16`). Empty (the default): "
+            "the headers are ignored and the connection's own address is the client's, for the "
+            "sign-in rate limit and the logs."
+        ),
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "A client must send a request's headers within this many seconds of connecting (or of "
+            "the previous response), or the connection is closed: slow clients cannot hold "
+            "connections open."
+        ),
+    )
     break_glass_minutes: int = Field(
         default=60, ge=1, description="How long break-glass access to one person lasts."
     )
@@ -203,6 +221,21 @@ class Settings(BaseSettings):
             if len(token) < 16:
                 raise ValueError("ALARMBELL_API_TOKENS: every token must be at least 16 characters")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        import ipaddress
+
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"ALARMBELL_TRUSTED_PROXIES: {entry!r} is not an IP address or network (e.g. 10.0.0.5)"
+                ) from None
+        return ",".join(entries)
 
     @field_validator("database_url")
     @classmethod

@@ -143,7 +143,17 @@ def verify_audit(session: Session) -> ChainReport:
 
 #: Actions that show a person's record to someone (who-viewed answers with these).
 VIEW_ACTIONS = frozenset(
-    {"person.view", "person.chronology", "person.export", "person.sar_export", "review.export", "break_glass"}
+    {
+        "person.view",
+        "person.chronology",
+        "person.export",
+        "person.sar_export",
+        "review.view",
+        "review.export",
+        "break_glass",
+        "concern.form",
+        "concern.record",
+    }
 )
 LIST_ACTIONS = frozenset({"people.search", "alerts.list"})
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action
+from alarmbell.access.policy import Action, TeamResource
 from alarmbell.access.policy import decide as permitted
 from alarmbell.alerts.overrides import OverrideError, countersign, override_alert, overrides_for_person
 from alarmbell.audit import Subject, record_audit
@@ -55,7 +55,11 @@ def person_response(
     may_work = principal is not None and permitted(principal, Action.VIEW_TRIAGE, None).allowed
     context = {
         "page": page,
-        "work": person_work(session, person_id, now=datetime.now(UTC)) if may_work else (),
+        "work": tuple(
+            w
+            for w in (person_work(session, person_id, now=datetime.now(UTC)) if may_work else ())
+            if permitted(principal, Action.VIEW_TRIAGE, TeamResource(w.page.item.team)).allowed
+        ),
         "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
         "may_countersign": principal is not None and principal.role == "team_manager",
         "decisions": DECISIONS,

@@ -23,10 +23,11 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from alarmbell.access.facts import facts_for_people
-from alarmbell.access.policy import Action, Principal
+from alarmbell.access.policy import Action, Principal, TeamResource
 from alarmbell.access.policy import decide as permitted
 from alarmbell.triage import (
     DECISIONS,
@@ -41,7 +42,7 @@ from alarmbell.triage import (
     teams,
 )
 from alarmbell.triage.unanswered import CSV_COLUMNS, report_rows
-from alarmbell.web.auth import PrincipalDep, requires
+from alarmbell.web.auth import PrincipalDep, authorise, requires
 from alarmbell.web.deps import SessionDep, SettingsDep
 from alarmbell.web.pages.triage import (
     analytics_json,
@@ -101,15 +102,39 @@ def queue_page(
     """A team's queue: the one asked for, else the user's own team, else the most overdue."""
     data = build_queue_page(
         session,
-        team=team[:120],
+        team=team[:120] or own_team_only(principal),
         now=_now(),
         config=config,
         page=page,
         acting=principal.name,
         preferred=principal.team,
     )
+    authorise(request, session, Action.VIEW_TRIAGE, TeamResource(data.team))
     context = {"page": data, "done": done[:200], "queue_url": queue_url}
     return render(request, "triage_queue.html", context)
+
+
+def titles_of(principal: Principal) -> str | None:
+    """Analytics name items: every team's for those who triage them all, else the user's team's."""
+    if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
+        return None
+    return principal.team or ""
+
+
+def own_team_only(principal: Principal) -> str:
+    """For someone who may read only their own team's queue, that team ("" for everyone else)."""
+    if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
+        return ""
+    return principal.team or ""
+
+
+def _item_in_reach(request: Request, session: Session, action: Action, item_id: int) -> None:
+    """The item exists (404) and its team's work is the user's to see or decide (403)."""
+    try:
+        item = get_item(session, item_id)
+    except TriageError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from None
+    authorise(request, session, action, TeamResource(item.team))
 
 
 @router.post("/triage/items/{item}/acknowledge", name="triage_acknowledge")
@@ -118,6 +143,7 @@ async def acknowledge_form(
     request: Request, session: SessionDep, principal: PrincipalDep, item: str
 ) -> Response:
     item_id = _item_id(item)
+    _item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
     form = await _form(request)
     try:
         row = acknowledge(session, item_id=item_id, by=principal.name, now=_now())
@@ -134,6 +160,7 @@ async def countersign_form(
 ) -> Response:
     """A team manager countersigns a proposed closing of a red alert with no further action."""
     item_id = _item_id(item)
+    _item_in_reach(request, session, Action.COUNTERSIGN_TRIAGE, item_id)
     form = await _form(request)
     try:
         row = countersign_decision(session, item_id=item_id, by=principal.name, now=_now())
@@ -157,7 +184,9 @@ def _return_to(form: dict[str, str], done: str) -> str | None:
 @router.get("/triage/items/{item}", name="triage_item")
 @requires(Action.VIEW_TRIAGE)
 def item_page(request: Request, session: SessionDep, item: str) -> Response:
-    return _item_response(request, session, _item_id(item), errors={}, form={})
+    item_id = _item_id(item)
+    _item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
+    return _item_response(request, session, item_id, errors={}, form={})
 
 
 def _item_response(
@@ -190,6 +219,7 @@ def _decision_errors(form: dict[str, str]) -> dict[str, str]:
 @requires(Action.DECIDE_TRIAGE)
 async def decide_form(request: Request, session: SessionDep, principal: PrincipalDep, item: str) -> Response:
     item_id = _item_id(item)
+    await run_in_threadpool(_item_in_reach, request, session, Action.DECIDE_TRIAGE, item_id)
     form = await _form(request)
     errors = _decision_errors(form)
     if not errors:
@@ -213,8 +243,10 @@ async def decide_form(request: Request, session: SessionDep, principal: Principa
 
 @router.get("/triage/analytics", name="triage_analytics")
 @requires(Action.VIEW_TRIAGE)
-def analytics_page(request: Request, session: SessionDep, config: ConfigDep, days: int = 28) -> Response:
-    page = build_analytics_page(session, config=config, now=_now(), days=days)
+def analytics_page(
+    request: Request, session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
+) -> Response:
+    page = build_analytics_page(session, config=config, now=_now(), days=days, titles_of=titles_of(principal))
     # Each chart is built by our own code with every piece of text escaped (triage_charts_svg).
     charts = {
         "hours": Markup(page.hours_svg),  # noqa: S704
@@ -270,8 +302,9 @@ def reported_page(
 
 
 def referrer_for(principal: Principal, asked: str) -> str:
-    """Triage staff may look up any referrer; anyone else sees what their own agency reported."""
-    if permitted(principal, Action.VIEW_TRIAGE, None).allowed:
+    """Those who triage every team's work may look up any referrer; anyone else (a team
+    manager included) sees what their own agency reported: the titles name children."""
+    if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
         return asked.strip()[:200] or (principal.agency or "")
     return principal.agency or principal.name
 
@@ -304,7 +337,10 @@ def api_teams(session: SessionDep) -> dict[str, Any]:
 
 @router.get("/api/v1/triage/queue")
 @requires(Action.VIEW_TRIAGE)
-def api_queue(session: SessionDep, config: ConfigDep, team: str, page: int = 1) -> dict[str, Any]:
+def api_queue(
+    request: Request, session: SessionDep, config: ConfigDep, team: str, page: int = 1
+) -> dict[str, Any]:
+    authorise(request, session, Action.VIEW_TRIAGE, TeamResource(team[:120]))
     data = build_queue_page(session, team=team[:120], now=_now(), config=config, page=page)
     fields = ("team", "total", "past_due", "unacknowledged", "page", "pages")
     return {**{f: getattr(data, f) for f in fields}, "items": jsonable_encoder(data.rows)}
@@ -312,7 +348,8 @@ def api_queue(session: SessionDep, config: ConfigDep, team: str, page: int = 1) 
 
 @router.get("/api/v1/triage/items/{item_id}")
 @requires(Action.VIEW_TRIAGE)
-def api_item(session: SessionDep, item_id: int) -> dict[str, Any]:
+def api_item(request: Request, session: SessionDep, item_id: int) -> dict[str, Any]:
+    _item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
     try:
         page = build_item_page(session, item_id=item_id, now=_now())
     except TriageError as error:
@@ -329,7 +366,10 @@ def api_item(session: SessionDep, item_id: int) -> dict[str, Any]:
 
 @router.post("/api/v1/triage/items/{item_id}/acknowledge")
 @requires(Action.DECIDE_TRIAGE)
-def api_acknowledge(session: SessionDep, principal: PrincipalDep, item_id: int) -> dict[str, Any]:
+def api_acknowledge(
+    request: Request, session: SessionDep, principal: PrincipalDep, item_id: int
+) -> dict[str, Any]:
+    _item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
     try:
         row = acknowledge(session, item_id=item_id, by=principal.name, now=_now())
     except TriageError as error:
@@ -340,8 +380,9 @@ def api_acknowledge(session: SessionDep, principal: PrincipalDep, item_id: int) 
 @router.post("/api/v1/triage/items/{item_id}/decide")
 @requires(Action.DECIDE_TRIAGE)
 def api_decide(
-    session: SessionDep, principal: PrincipalDep, item_id: int, body: DecisionBody
+    request: Request, session: SessionDep, principal: PrincipalDep, item_id: int, body: DecisionBody
 ) -> dict[str, Any]:
+    _item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
     try:
         row = decide(
             session,
@@ -358,9 +399,11 @@ def api_decide(
 
 @router.post("/api/v1/triage/worklog", status_code=201)
 @requires(Action.DECIDE_TRIAGE)
-def api_log_time(session: SessionDep, principal: PrincipalDep, body: WorkLogBody) -> dict[str, Any]:
+def api_log_time(
+    request: Request, session: SessionDep, principal: PrincipalDep, body: WorkLogBody
+) -> dict[str, Any]:
+    _item_in_reach(request, session, Action.DECIDE_TRIAGE, body.item_id)
     try:
-        get_item(session, body.item_id)
         entry = log_time(
             session,
             item_id=body.item_id,
@@ -380,8 +423,11 @@ def api_log_time(session: SessionDep, principal: PrincipalDep, body: WorkLogBody
 
 @router.get("/api/v1/triage/analytics")
 @requires(Action.VIEW_TRIAGE)
-def api_analytics(session: SessionDep, config: ConfigDep, days: int = 28) -> dict[str, Any]:
-    return analytics_json(build_analytics_page(session, config=config, now=_now(), days=days))
+def api_analytics(
+    session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
+) -> dict[str, Any]:
+    page = build_analytics_page(session, config=config, now=_now(), days=days, titles_of=titles_of(principal))
+    return analytics_json(page)
 
 
 @router.get("/api/v1/triage/unanswered")
