@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from alarmbell.ingest.base import FieldError
-from alarmbell.ingest.body_sites import body_site
+from alarmbell.domain.body_sites import body_site
 from alarmbell.ingest.convert import Record
 
 AGENCY = "health"
