@@ -143,16 +143,31 @@ _PHRASES: Final[tuple[tuple[str, str | None], ...]] = (
         r"(?=(?:legs?|arms?|thighs?|knees?|hands?|hips?|calf|calves|upper arms?)\b)",
         None,
     ),
-    (r"subconjunctiv\w*|whites? of (?:the |his |her |both )?eyes?|bloodshot eyes?|sub-conjunctiv\w*", SUBCONJUNCTIVA),
+    (
+        r"subconjunctiv\w*|whites? of (?:the |his |her |both )?eyes?|bloodshot eyes?|sub-conjunctiv\w*",
+        SUBCONJUNCTIVA,
+    ),
     (r"frenulum|frenula|frenum|fraenulum|frenulae?", FRENULUM),
     (r"angles? of (?:the )?jaws?|jaw ?lines?|jaws?|mandibles?|mandibular", ANGLE_OF_JAW),
-    (r"black eyes?|eye ?lids?|periorbital\w*|peri-orbital\w*|around (?:the |his |her |both )?eyes?|eye sockets?|eyes?", EYELID),
+    (
+        r"black eyes?|eye ?lids?|periorbital\w*|peri-orbital\w*"
+        r"|around (?:the |his |her |both )?eyes?|eye sockets?|eyes?",
+        EYELID,
+    ),
     (r"cheek ?bones?|zygoma\w*", "cheekbone"),
     (r"cheeks?", CHEEK),
     (r"ear ?lobes?|pinnae?|ears?|behind (?:the |his |her )?ears?", EAR),
     (r"back of (?:the |his |her )?neck|nape|necks?|throat", NECK),
-    (r"back of (?:the |his |her )?head|side of (?:the |his |her )?head|scalp|skull|head|crown|occiput\w*|temples?", "head"),
-    (r"fore ?heads?|brows?|eye ?brows?|over (?:the |his |her |left |right )?eyes?|above (?:the |his |her )?eyes?", "forehead"),
+    (
+        r"back of (?:the |his |her )?head|side of (?:the |his |her )?head"
+        r"|scalp|skull|head|crown|occiput\w*|temples?",
+        "head",
+    ),
+    (
+        r"fore ?heads?|brows?|eye ?brows?|over (?:the |his |her |left |right )?eyes?"
+        r"|above (?:the |his |her )?eyes?",
+        "forehead",
+    ),
     (r"buttocks?|bottom|bum|glute\w*", BUTTOCKS),
     (r"genital\w*|groin|penis|scrotum|testicles?|vulva|labia|vagina\w*|nappy area|private parts?", GENITALS),
     (
