@@ -570,6 +570,33 @@ CASES: list[tuple[str, bool, Case]] = [
             "missed_appointment", "2011-10-01", was_not_brought=True, service="dental_check"
         ),
     ),
+    (
+        "new_adult_in_household",
+        True,
+        lambda b: b.household("new_adult_in_household", "2011-10-01", relation="mother_partner"),
+    ),
+    (
+        "new_adult_in_household",
+        False,
+        lambda b: b.household("new_adult_in_household", "2010-10-01", relation="mother_partner"),
+    ),
+    (
+        "violent_adult_in_household",
+        True,
+        lambda b: b.household(
+            "new_adult_in_household",
+            "2011-10-01",
+            relation="mother_partner",
+            adult_history=["violent offending"],
+        ),
+    ),
+    (
+        "violent_adult_in_household",
+        False,
+        lambda b: b.household(
+            "new_adult_in_household", "2011-10-01", relation="mother_partner", adult_history=[]
+        ),
+    ),
 ]
 
 

@@ -72,10 +72,14 @@ def test_replay_is_deterministic(demo_case: Path) -> None:
     assert first == second
 
 
-def test_alerts_rise_only(demo_case: Path) -> None:
+def test_alerts_rise_or_bring_new_evidence(demo_case: Path) -> None:
     result = replay_file(demo_case, policy=default_policy())
     for alert in result.alerts:
-        assert alert.level.rank > alert.previous_level.rank
+        if alert.is_renotification:
+            assert set(alert.new_evidence) <= set(alert.rules)
+            assert alert.explanation.startswith(f"New evidence on a{'n' if alert.level.value == 'amber' else ''} ")
+        else:
+            assert alert.level.rank > alert.previous_level.rank
 
 
 def test_replay_text_output_and_missing_file(demo_case: Path, tmp_path: Path) -> None:
