@@ -62,3 +62,13 @@ def test_the_same_fracture_in_a_walking_eight_year_old_is_not_red(policy: Policy
     )
     alerts = alert_timeline(policy, builder.build())
     assert all(a.level is not AlertLevel.RED for a in alerts)
+
+
+def test_a_walking_toddlers_fracture_is_amber_and_red_when_brought_late(policy: Policy) -> None:
+    def toddler(**late: bool) -> list[AlertLevel]:
+        builder = ChronologyBuilder(dob=date(2010, 6, 1))
+        builder.own("ed_attendance", "2011-09-01", injury="fracture", site="L tibia", mobile=True, **late)
+        return [a.level for a in alert_timeline(policy, builder.build())]
+
+    assert toddler() == [AlertLevel.AMBER]
+    assert toddler(delay_in_presentation=True) == [AlertLevel.RED]

@@ -81,7 +81,9 @@ def test_alerts_rise_or_bring_new_evidence(demo_case: Path) -> None:
     for alert in result.alerts:
         if alert.is_renotification:
             assert set(alert.new_evidence) <= set(alert.rules)
-            assert alert.explanation.startswith(f"New evidence on a{'n' if alert.level.value == 'amber' else ''} ")
+            assert alert.explanation.startswith(
+                f"New evidence on a{'n' if alert.level.value == 'amber' else ''} "
+            )
         else:
             assert alert.level.rank > alert.previous_level.rank
 
