@@ -47,6 +47,7 @@ NAME = "policy_eval"
 TITLE = "Early-warning alert burden and sensitivity (synthetic population)"
 TARGETS = {
     "red_per_10k": 50.0,
+    "new_red_outside_cp_per_10k": 50.0,
     "amber_per_10k": 250.0,
     "share_red_before_harm": 0.90,
     "median_lead_days": 90.0,
@@ -265,6 +266,12 @@ def _checks(joined: dict[str, Any], alone: dict[str, Any]) -> list[dict[str, Any
     single = alone.get("any single agency", {})
     rows = [
         ("red alerts per 10,000 children a year", "red_per_10k", f"<= {TARGETS['red_per_10k']:g}", False),
+        (
+            "new red per 10,000 children a year, outside s47 or a plan (issue 12)",
+            "new_red_outside_cp_per_10k",
+            f"<= {TARGETS['new_red_outside_cp_per_10k']:g}",
+            False,
+        ),
         (
             "amber alerts per 10,000 children a year",
             "amber_per_10k",
