@@ -28,7 +28,7 @@ from typing import Final
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, SessionTransaction
 
-#: A fixed 64-bit key, the same in every process ("almid" in ASCII, nothing more to it).
+#: A fixed 64-bit key, the same in every process ("alarmid" in ASCII; any constant would do).
 ADVISORY_KEY: Final[int] = 0x616C61726D6964
 _HELD: Final[str] = "alarmbell.identity_lock"
 _RELEASE: Final[str] = "alarmbell.identity_lock_release"
