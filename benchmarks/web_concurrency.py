@@ -13,11 +13,12 @@ PostgreSQL: built into the throwaway database of `scripts/with-postgres`
 The real app runs under uvicorn (`alarmbell.web.server.serve`, one process, access log on) on
 127.0.0.1 on a free port. One asyncio process with httpx drives the load, bounded by time:
 
-- each user signs in through the real form (GET /login for the CSRF token, POST /login, which
-  writes last_login_at, a session and an audit entry), then browses until the deadline: a page
-  picked at random from the alerts list `/`, a person page `/people/{id}`, a search
-  `/people?q={surname}` and the JSON chronology `/api/v1/people/{id}/chronology` (ids and names
-  of alerted demo people), with a think time drawn uniformly from 1-3 s between pages;
+- every user signs in at once through the real form (GET /login for the CSRF token, then
+  POST /login, which writes last_login_at, a session and an audit entry); then the clock starts
+  and each browses until the deadline: a page picked at random from the alerts list `/`, a
+  person page `/people/{id}`, a search `/people?q={surname}` and the JSON chronology
+  `/api/v1/people/{id}/chronology` (ids and names of alerted demo people), with a think time
+  drawn uniformly from 1-3 s between pages (about the request rate of the issue's run);
 - each of 4 ingesters (police, health, education, children's social care, each with its own
   API token) posts batches of 20 new children (a person record and an event each) to
   `POST /api/v1/records`, 1 s apart. Round r of every agency names the same 20 children (the
@@ -231,39 +232,44 @@ def ingest_call(agency: str, round_no: int) -> list[dict[str, Any]]:
     return records
 
 
-async def user(
-    base: str, n: int, pages: list[tuple[str, str]], deadline: float, tally: Tally, rng: random.Random
+async def sign_in(client: Any, n: int, tally: Tally) -> bool:
+    """The real sign-in form: its CSRF token, then the password (last_login_at, session, audit)."""
+    import httpx
+
+    started = time.perf_counter()
+    try:
+        form = await client.get("/login")
+        token = CSRF.search(form.text)
+        response = await client.post(
+            "/login",
+            data={"username": f"bench-user-{n}", "password": PASSWORD, "next": "/",
+                  "csrf_token": token.group(1) if token else ""},
+        )  # fmt: skip
+        ok, what = response.status_code == 303, f"HTTP {response.status_code}"
+    except httpx.HTTPError as error:
+        ok, what = False, type(error).__name__
+    tally.add("sign-in", (time.perf_counter() - started) * 1000, ok, what)
+    return ok
+
+
+async def browse(
+    client: Any, pages: list[tuple[str, str]], deadline: float, tally: Tally, rng: random.Random
 ) -> None:
     import httpx
 
-    async with httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False) as client:
+    await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+    while time.monotonic() < deadline:
+        page, path = rng.choice(pages)
         started = time.perf_counter()
         try:
-            form = await client.get("/login")
-            token = CSRF.search(form.text)
-            response = await client.post(
-                "/login",
-                data={"username": f"bench-user-{n}", "password": PASSWORD, "next": "/",
-                      "csrf_token": token.group(1) if token else ""},
-            )  # fmt: skip
-            ok, what = response.status_code == 303, f"HTTP {response.status_code}"
+            response = await client.get(path)
+            ok, what = response.status_code == 200, f"{path} HTTP {response.status_code}"
         except httpx.HTTPError as error:
-            ok, what = False, type(error).__name__
-        tally.add("sign-in", (time.perf_counter() - started) * 1000, ok, what)
-        if not ok:
-            return
+            ok, what = False, f"{path} {type(error).__name__}"
+        elapsed = (time.perf_counter() - started) * 1000
+        tally.add("page", elapsed, ok, what)
+        tally.add(f"page:{page}", elapsed, ok, what)
         await asyncio.sleep(rng.uniform(*THINK_SECONDS))
-        while time.monotonic() < deadline:
-            page, path = rng.choice(pages)
-            started = time.perf_counter()
-            try:
-                response = await client.get(path)
-                ok, what = response.status_code == 200, f"{path} HTTP {response.status_code}"
-            except httpx.HTTPError as error:
-                ok, what = False, f"{path} {type(error).__name__}"
-            tally.add("page", (time.perf_counter() - started) * 1000, ok, what)
-            tally.add(f"page:{page}", (time.perf_counter() - started) * 1000, ok, what)
-            await asyncio.sleep(rng.uniform(*THINK_SECONDS))
 
 
 async def ingester(
@@ -294,6 +300,8 @@ async def ingester(
 async def drive(
     base: str, users: int, ingesters: int, duration: float, people: list[int], names: list[str]
 ) -> Tally:
+    import httpx
+
     rng = random.Random(19)
     pages: list[tuple[str, str]] = [("alerts", "/")]
     pages += [("person", f"/people/{p}") for p in people]
@@ -301,13 +309,24 @@ async def drive(
     pages += [("chronology", f"/api/v1/people/{p}/chronology") for p in people]
     tally = Tally()
     acknowledged: set[str] = set()
-    deadline = time.monotonic() + duration
-    tasks = [user(base, n, pages, deadline, tally, random.Random(rng.random())) for n in range(users)]
-    tasks += [
-        ingester(base, token, agency, deadline, tally, acknowledged)
-        for token, agency in list(TOKENS.items())[:ingesters]
-    ]
-    await asyncio.gather(*tasks)
+    clients = [httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False) for _ in range(users)]
+    try:
+        # Everyone signs in first (at once, as at the start of a shift); then the clock starts.
+        signed = await asyncio.gather(*(sign_in(client, n, tally) for n, client in enumerate(clients)))
+        deadline = time.monotonic() + duration
+        tasks = [
+            browse(client, pages, deadline, tally, random.Random(rng.random()))
+            for client, ok in zip(clients, signed, strict=True)
+            if ok
+        ]
+        tasks += [
+            ingester(base, token, agency, deadline, tally, acknowledged)
+            for token, agency in list(TOKENS.items())[:ingesters]
+        ]
+        await asyncio.gather(*tasks)
+    finally:
+        for client in clients:
+            await client.aclose()
     tally.count["acknowledged_person_records"] = len(acknowledged)
     return tally
 
