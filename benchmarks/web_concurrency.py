@@ -187,6 +187,14 @@ def store_checks(url: str) -> dict[str, Any]:
 # --- the load -------------------------------------------------------------------------------
 
 
+def _limits() -> Any:
+    """Drop idle connections before uvicorn does (its keep-alive timeout is 5 s): a request sent on
+    a connection the server is closing fails with ReadError, a client-side race, not a server error."""
+    import httpx
+
+    return httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=4.0)
+
+
 class Tally:
     def __init__(self) -> None:
         self.samples: dict[str, list[float]] = {}
@@ -278,7 +286,7 @@ async def ingester(
     import httpx
 
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, timeout=300, headers=headers) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=300, headers=headers, limits=_limits()) as client:
         round_no = 0
         while time.monotonic() < deadline:
             body = ingest_call(agency, round_no)
@@ -309,7 +317,10 @@ async def drive(
     pages += [("chronology", f"/api/v1/people/{p}/chronology") for p in people]
     tally = Tally()
     acknowledged: set[str] = set()
-    clients = [httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False) for _ in range(users)]
+    clients = [
+        httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False, limits=_limits())
+        for _ in range(users)
+    ]
     try:
         # Everyone signs in first (at once, as at the start of a shift); then the clock starts.
         signed = await asyncio.gather(*(sign_in(client, n, tally) for n, client in enumerate(clients)))
