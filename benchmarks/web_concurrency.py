@@ -27,7 +27,8 @@ The real app runs under uvicorn (`alarmbell.web.server.serve`, one process, acce
 Reported per backend: sign-ins, page views and ingest calls with errors (any status but the
 expected one, or a transport error), p50/p95/p99 latency of page views, then, from the store
 after the run: person records with more than one active link, ingest batches without
-`finished_at`, records stored against records acknowledged, and the audit chain verified.
+`finished_at`, records stored against records acknowledged, and the audit chain verified; and
+the server process's CPU use per second of the run (near 1.0, one Python process is CPU-bound).
 Targets (issue 19): 0 errors on both backends, page-view p95 under 1 s on SQLite, no record
 with more than one active link.
 """
@@ -376,8 +377,10 @@ def measure_backend(
         print(f"  concurrency: {backend}, {users} users + {ingesters} ingesters for {duration:g} s ...",
               file=sys.stderr, flush=True)  # fmt: skip
         started = time.perf_counter()
+        cpu_before = _cpu_seconds(server.pid)
         tally = asyncio.run(drive(base, users, ingesters, duration, people, names))
         wall = time.perf_counter() - started
+        server_cpu = _cpu_seconds(server.pid) - cpu_before
     finally:
         stop_server(server)
     load_after = machine.load()
@@ -396,9 +399,16 @@ def measure_backend(
         "errors_by_kind": dict(tally.failed),
         "error_sample": tally.errors[:10],
         "server_log_locked_lines": locked,
+        "server_cpu_share": round(server_cpu / wall, 2),
         "latency": {kind: _stats(values) for kind, values in sorted(tally.samples.items())},
         "store": store_checks(url),
     }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def checks(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -486,7 +496,8 @@ def markdown(result: dict[str, Any]) -> str:
             f"({r['requests'].get('acknowledged_person_records', 0)} acknowledged), "
             f"{store['bench_records_unlinked']} unlinked, audit chain "
             f"{'verified' if store['audit_chain_ok'] else 'BROKEN'} ({store['audit_entries']} entries); "
-            f"'database is locked' in the server log: {r['server_log_locked_lines']} lines."
+            f"'database is locked' in the server log: {r['server_log_locked_lines']} lines; the server "
+            f"process used {r['server_cpu_share']:.2f} CPU-seconds per second."
         )
     return "\n".join(lines) + "\n\n" + "\n\n".join(notes)
 
