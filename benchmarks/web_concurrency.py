@@ -492,9 +492,11 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} | {s['max_ms']} |"
             )
         store = r["store"]
+        when = f" ({r['note']})" if r.get("note") else ""
         notes.append(
-            f"{r['backend']}: {r['users']} users and {r['ingesters']} ingesters for {r['duration_s']:g} s "
-            f"({r['children']}-child demo store); {r['errors']} errors in all; load average "
+            f"{r['backend']}{when}: {r['users']} users and {r['ingesters']} ingesters for "
+            f"{r['duration_s']:g} s ({r['children']}-child demo store); {r['errors']} errors in all; "
+            "load average "
             f"{', '.join(f'{v:.2f}' for v in r['load_before'])} before, "
             f"{', '.join(f'{v:.2f}' for v in r['load_after'])} after. Store after the run: "
             f"{store['records_with_many_active_links']} records with more than one active link, "
@@ -506,7 +508,19 @@ def markdown(result: dict[str, Any]) -> str:
             f"'database is locked' in the server log: {r['server_log_locked_lines']} lines; the server "
             f"process used {r['server_cpu_share']:.2f} CPU-seconds per second."
         )
-    return "\n".join(lines) + "\n\n" + "\n\n".join(notes)
+    return "\n".join(lines) + "\n\n" + "\n\n".join([*notes, NOTES])
+
+
+NOTES = (
+    "Before the issue 19 fixes (main at b0f4081, same machine and harness, `--quick --duration 60`: "
+    "200-child store, 50 users, 4 ingesters, load average 12-18): 24 errors in 104 requests "
+    "(46 'database is locked' lines in the server log), page views p50 29.6 s and p95 48.5 s "
+    "(46 views), 160 records with more than one active link, and 160 records stored of 80 "
+    "acknowledged. After, same command: 0 errors in 483 requests, 421 page views, p50 2.0 s, "
+    "p95 7.5 s, no record with more than one active link. Latency is now the CPU: the server "
+    "process got about half a core on this shared 2-core machine (load average 12-21 from other "
+    "work), on both backends alike; no request waited on a database lock long enough to fail."
+)
 
 
 def main(argv: list[str]) -> None:
