@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from alarmbell.identity import link_people
 from alarmbell.ingest.service import ingest_lines
+from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import PersonLink
 from tests.helpers import person
@@ -129,3 +130,39 @@ def test_the_database_refuses_a_second_active_link_for_a_record(engine: Engine) 
             PersonLink(person_record_id=record_id, person_id=person_id, method="test", decided_by="test",
                        created_at=now, ended_at=now, ended_reason="test")
         )  # fmt: skip
+
+
+def test_migration_0008_ends_duplicate_links_already_stored_keeping_the_oldest(
+    store_settings: Settings,
+) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from alarmbell.storage.db import alembic_config, make_engine, upgrade_schema
+
+    engine = make_engine(store_settings, upgrade=False)
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+    ingest_lines(engine=engine, source="test", lines=_records(2))
+    with session_scope(engine) as session:
+        link_people(session, probabilistic=False)
+        first = session.scalars(select(PersonLink).order_by(PersonLink.id)).first()
+        assert first is not None
+        session.add(  # what a racing linker left behind before 0008
+            PersonLink(person_record_id=first.person_record_id, person_id=first.person_id, method="race",
+                       decided_by="test", created_at=datetime.now(UTC))
+        )  # fmt: skip
+    upgrade_schema(engine)
+    with session_scope(engine) as session:
+        links = session.scalars(
+            select(PersonLink)
+            .where(PersonLink.person_record_id == first.person_record_id)
+            .order_by(PersonLink.id)
+        ).all()
+        assert [link.ended_at is None for link in links] == [True, False]
+        assert "migration 0008" in (links[1].ended_reason or "")
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() is not None
+    assert _records_with_many_links(engine) == 0
+    engine.dispose()
