@@ -43,6 +43,7 @@ BENCHMARKS: dict[str, str] = {
     "policy_eval": "policy_eval",
     "review_report": "review_report",
     "web_latency": "web_latency",
+    "web_concurrency": "web_concurrency",
     "synth_generation": "synth_generation",
     "replay_population": "replay_population",
     "policy_reviews": "policy_reviews",
