@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 
 from alarmbell.synth.events import Item, Ledger
-from alarmbell.synth.harm import TRAJECTORIES, Harm, emit_signals, prepare_household
+from alarmbell.synth.harm import (
+    SIGNAL_SPAN_DAYS,
+    TRAJECTORIES,
+    Harm,
+    emit_signals,
+    prepare_household,
+    signal_days,
+)
 from alarmbell.synth.households import build_household
 
 START, END = date(2019, 1, 1).toordinal(), date(2022, 1, 1).toordinal()
@@ -115,3 +122,16 @@ def test_every_trajectory_has_an_emitter_and_a_published_basis() -> None:
         runs = _runs(name, (t.min_age_days + t.max_age_days) // 2)[:50]
         assert any(items for _s, items in runs), name
         assert t.basis
+
+
+def test_signal_timing_matches_the_documented_fit_to_the_corpus() -> None:
+    """Median about 148 days before harm, 40% within 90 days, 74% within a year (docs/synthetic.md)."""
+    hh = build_household(31, 0, 1, START, END)
+    child = hh.children[0]
+    child.dob = child.joined = START - 3000
+    harm = Harm(child, "neglect_faltering_growth", END - 1, silent=False)
+    gaps = sorted(harm.day - d for d in signal_days(hh, harm, 20_000))
+    assert 130 <= gaps[len(gaps) // 2] <= 170
+    assert 0.35 <= sum(g <= 90 for g in gaps) / len(gaps) <= 0.45
+    assert 0.70 <= sum(g <= 365 for g in gaps) / len(gaps) <= 0.78
+    assert max(gaps) <= SIGNAL_SPAN_DAYS
