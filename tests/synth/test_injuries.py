@@ -48,13 +48,13 @@ def test_walking_childrens_bruises_are_mostly_on_shins_knees_forehead_and_elbows
 
 
 def test_babies_who_are_not_yet_mobile_rarely_bruise() -> None:
+    """Pierce et al. 2016: 1.3% of infants of 5 months or younger in emergency departments bruised."""
     attendances = 20_000
     baby = _injuries(60, attendances)
     bruises = sum(a["injury"] == "bruise" for a in baby)
-    # Under 1% of a pre-mobile baby's A&E attendances are for a bruise; a walker's are several times that.
-    assert bruises / attendances < 0.01
+    assert 0.008 <= bruises / attendances <= 0.018
     walker = sum(a["injury"] == "bruise" for a in _injuries(2 * 365, attendances))
-    assert walker / attendances > 5 * bruises / attendances
+    assert walker > 3 * bruises
     assert not any(a["mobile"] for a in baby)
 
 
