@@ -41,6 +41,7 @@ BENCHMARKS: dict[str, str] = {
     "triage_queue": "triage_queue",
     "policy_speed": "policy_speed",
     "policy_eval": "policy_eval",
+    "policy_baselines": "policy_baselines",
     "review_report": "review_report",
     "web_latency": "web_latency",
     "web_concurrency": "web_concurrency",
