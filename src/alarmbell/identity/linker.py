@@ -24,6 +24,7 @@ from alarmbell.identity.features import RawPerson
 from alarmbell.identity.merges import merge_people
 from alarmbell.identity.model import TrainedModel
 from alarmbell.identity.rules import LinkCandidate, exact_keys, near_key, near_match
+from alarmbell.identity.serial import hold_identity_lock
 from alarmbell.storage.tables import Person, PersonLink, PersonRecordRow
 
 DECIDED_BY = "alarmbell deterministic rules v1"
@@ -98,11 +99,15 @@ def link_people(
 ) -> LinkSummary:
     """Link every unlinked source person record. The caller owns the transaction.
 
+    Serialised per store (identity.serial): a second call waits for the first to commit, then
+    finds its records linked and does nothing, so calls may run in parallel safely.
+
     `probabilistic=False` runs the deterministic rules alone; `model` defaults to the store's
     active model (see `identity train`), else the one shipped with the package.
     """
     from alarmbell.identity.review import decision_pairs
 
+    hold_identity_lock(session)  # one linker at a time: see identity.serial
     records = load_records(session)
     candidates = [candidate(r) for r in records]
     linked = active_links(session)

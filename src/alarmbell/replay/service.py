@@ -68,6 +68,7 @@ class ReplayResult:
             "evidence": [list(k) for k in alert.evidence],
             "explanation": alert.explanation,
             "findings": [finding_to_json(f) for f in alert.findings],
+            "new_evidence": list(alert.new_evidence),
         }
 
     def first(self, level: AlertLevel, records: set[tuple[str, str]] | None = None) -> date | None:

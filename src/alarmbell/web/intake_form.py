@@ -13,9 +13,9 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.body_sites import BODY_SITES
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS
 from alarmbell.identity.people import record_rows
-from alarmbell.ingest.body_sites import BODY_SITES
 from alarmbell.presentation.formatting import agency_label, kind_label
 
 CATEGORIES: Final[tuple[str, ...]] = (

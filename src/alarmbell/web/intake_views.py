@@ -15,6 +15,7 @@ records are sent for.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -34,6 +35,7 @@ from alarmbell.identity import link_people, person_ids_for_records
 from alarmbell.ingest.service import IngestSummary, ingest_lines
 from alarmbell.policy.model import Policy
 from alarmbell.storage.db import session_scope
+from alarmbell.storage.retry import retry_transient
 from alarmbell.web.auth import actor_of, current_principal, decided_person, requires
 from alarmbell.web.concern_ids import new_submission, submission_id
 from alarmbell.web.deps import SessionDep
@@ -51,6 +53,7 @@ from alarmbell.web.rendering import render
 from alarmbell.web.views import search_for
 
 router = APIRouter()
+log = logging.getLogger("alarmbell.intake")
 
 MAX_BODY_BYTES: Final[int] = 10 * 1024 * 1024
 MAX_RECORDS: Final[int] = 10_000
@@ -147,14 +150,47 @@ def _json(data: bytes, where: str) -> Any:
 @router.post("/api/v1/records", tags=["v1"])
 @requires(Action.API_INGEST, auth="token")
 async def post_records(request: Request, link: bool = True) -> JSONResponse:
-    """Exchange-format records from an agency system; per-record errors say index, field and problem."""
+    """Exchange-format records from an agency system; per-record errors say index, field and problem.
+
+    Never reports stored records as failed (issue 19): the ingest is one transaction, retried
+    whole if the database is busy, so an error means nothing was stored; once stored, a failure
+    in linking or alerting is reported in the answer (`linked: false`), not as an error.
+    """
     agency = token_agency(request)
     records = parse_records(await request.body(), request.headers.get("content-type", ""))
     engine: Engine = request.app.state.engine
-    result = await run_in_threadpool(ingest_records, engine, records, source=f"api:{agency}", agency=agency)
+    result = await run_in_threadpool(
+        retry_transient, lambda: ingest_records(engine, records, source=f"api:{agency}", agency=agency)
+    )
+    answer = result.as_json()
     if link and result.summary.accepted:
-        await run_in_threadpool(link_and_alert, engine, request.app.state.policy, result.summary.batch_id)
-    return JSONResponse(result.as_json())
+        policy = request.app.state.policy
+        answer["linked"] = await run_in_threadpool(
+            link_and_alert_after_commit, engine, policy, result.summary.batch_id
+        )
+        if not answer["linked"]:
+            answer["warnings"].append({"problem": LINK_DEFERRED})
+    return JSONResponse(answer)
+
+
+LINK_DEFERRED: Final[str] = (
+    "The records are stored, but linking them to people and refreshing alerts did not finish; "
+    "the next ingest or `alarmbell link` completes it. Do not send these records again."
+)
+
+
+def link_and_alert_after_commit(engine: Engine, policy: Policy, batch_id: int) -> bool:
+    """`link_and_alert`, retried if the database is busy; False (logged) if it still fails.
+
+    The records are already committed, so a failure here must not turn into an error answer.
+    Both steps are idempotent (the linker skips linked records, alerts already stored are kept).
+    """
+    try:
+        retry_transient(lambda: link_and_alert(engine, policy, batch_id))
+    except Exception:
+        log.exception("batch %d: records stored, but linking and alert refresh failed", batch_id)
+        return False
+    return True
 
 
 # --- /record-concern -----------------------------------------------------------------------
