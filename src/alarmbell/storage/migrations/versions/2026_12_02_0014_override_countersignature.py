@@ -4,7 +4,7 @@ Overriding a red alert needs a team manager's countersignature (issue 13): the o
 recorded at once, but counts only once a team manager has countersigned it.
 
 Revision ID: 0014
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
