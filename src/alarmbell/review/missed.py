@@ -140,8 +140,8 @@ def _alert_item(ctx: Context, alert: StoredAlert) -> MissedOpportunity | None:
             outcome,
         ),
         missing=(
-            f"A decision on the alert within {working_days_phrase(days)} (alarmbell's timescale for a "
-            f"{alert.level} alert), with what was done and why.",
+            f"A decision on the alert within {working_days_phrase(days)} (alarmbell's timescale for "
+            f"{with_article(alert.level)} alert), with what was done and why.",
         ),
         known_elsewhere=(),
         policy=None,
