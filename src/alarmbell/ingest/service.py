@@ -7,24 +7,26 @@ is bad or the process is stopped, and memory stays flat however large the file i
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Empty, Queue
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, update
 
 from alarmbell.ingest.base import (
     Adapter,
     AdapterRegistry,
+    FieldError,
     ParsedLine,
     RejectedLine,
     SourceProgress,
     ValidRecord,
     Warning_,
 )
-from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines
+from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines, read_records
 from alarmbell.storage.dialect import dialect_of_engine
 from alarmbell.storage.source_records import (
     ChunkOutcome,
@@ -164,6 +166,23 @@ def ingest_lines(
 ) -> IngestSummary:
     """Ingest exchange-format lines already in memory (the HTTP API and web form)."""
     parsed = read_lines(iter(lines), agency=agency)
+    return ingest_parsed(engine=engine, source=source, parsed=parsed, agency=agency, report=report)
+
+
+def ingest_records(
+    *,
+    engine: Engine,
+    source: str,
+    records: list[Any],
+    repeated: Mapping[int, FieldError] | None = None,
+    agency: str | None = None,
+    report: Reporter | None = None,
+) -> IngestSummary:
+    """Ingest records already decoded (the HTTP API's JSON body); record N is reported as line N.
+
+    `repeated`: records that had a key twice (strict_json.repeated_keys_by_record).
+    """
+    parsed = read_records(records, agency=agency, repeated=repeated or {})
     return ingest_parsed(engine=engine, source=source, parsed=parsed, agency=agency, report=report)
 
 

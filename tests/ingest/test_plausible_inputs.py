@@ -1,0 +1,128 @@
+"""Issue 19: inputs that used to poison the store or pass silently get a precise error instead.
+
+Each test sends one bad line between two good ones: the bad line is reported as
+`FILE:LINE: FIELD: problem (expected ...)` and quarantined, and the good lines are kept.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from alarmbell.ingest.service import IngestSummary, ingest_file
+from alarmbell.storage.tables import EventRecordRow, QuarantinedLine
+from tests.helpers import event, person, write_jsonl
+
+
+def _ingest(engine: Engine, path: Path) -> tuple[IngestSummary, list[str]]:
+    messages: list[str] = []
+    summary = ingest_file(engine=engine, path=path, report=messages.append)
+    return summary, messages
+
+
+def _count(engine: Engine, table: type) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def _rejected(engine: Engine, tmp_path: Path, bad: bytes | str | dict[str, object]) -> str:
+    """The one message for a bad second line; the first and third lines must be kept."""
+    path = write_jsonl(tmp_path / "in.jsonl", [person("P1"), bad, event("E1", ["P1"])])
+    summary, messages = _ingest(engine, path)
+    assert (summary.accepted, summary.rejected) == (2, 1), messages
+    assert _count(engine, QuarantinedLine) == 1
+    [message] = messages
+    assert message.startswith(f"{path}:2: ")
+    return message.removeprefix(f"{path}:2: ")
+
+
+# --- defect 2: dates outside 1900 to next year -------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "0999-06-01", "1899-12-31", "9999-12-31"])
+def test_event_years_outside_1900_to_next_year_are_refused(engine: Engine, tmp_path: Path, when: str) -> None:
+    message = _rejected(engine, tmp_path, event("E2", ["P1"], occurred_at=when))
+    next_year = datetime.now(UTC).year + 1
+    assert message.startswith(f"occurred_at: '{when}' is ")
+    assert message.endswith(f"(expected a date from 1900-01-01 to {next_year}-12-31)")
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:00:00-05:00", "0001-01-01T01:00:00+05:00"])
+def test_date_times_beyond_the_calendar_are_an_error_not_an_overflow(
+    engine: Engine, tmp_path: Path, when: str
+) -> None:
+    message = _rejected(engine, tmp_path, event("E2", ["P1"], occurred_at=when))
+    assert message.startswith(f"occurred_at: '{when}' ")
+    assert "(expected a date from 1900-01-01 to" in message
+
+
+def test_recorded_at_has_the_same_range(engine: Engine, tmp_path: Path) -> None:
+    message = _rejected(engine, tmp_path, event("E2", ["P1"], recorded_at="0999-06-01T10:00:00"))
+    assert message.startswith("recorded_at: '0999-06-01T10:00:00' is before 1900")
+
+
+def test_an_event_in_1900_is_kept_and_reads_back(engine: Engine, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "in.jsonl", [person("P1"), event("E1", ["P1"], occurred_at="1900-01-01")])
+    summary, messages = _ingest(engine, path)
+    assert (summary.accepted, messages) == (2, [])
+    with engine.connect() as connection:
+        stored = connection.execute(select(EventRecordRow.occurred_at)).scalar_one()
+    assert stored.replace(tzinfo=UTC) == datetime(1900, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("dob", ["2090-01-01", "9999", "2090-05", "1899-12-31", "0999"])
+def test_implausible_dates_of_birth_are_refused(engine: Engine, tmp_path: Path, dob: str) -> None:
+    message = _rejected(engine, tmp_path, person("P2", dob=dob))
+    assert message.startswith(f"dob: '{dob}' is ")
+    assert "(expected a date of birth from 1900 to today)" in message
+
+
+# --- defect 6: nesting deeper than the format allows ------------------------------------
+
+
+@pytest.mark.parametrize("depth", [40, 255, 600, 1000])
+def test_deep_nesting_is_refused_per_line(engine: Engine, tmp_path: Path, depth: int) -> None:
+    deep = "[" * depth + "]" * depth
+    line = json.dumps(event("E2", ["P1"], attrs={"x": 1})).replace('"x": 1', f'"x": {deep}')
+    message = _rejected(engine, tmp_path, line)
+    assert message.startswith("attrs.x: nested ")
+    assert message.endswith("(expected at most 16 levels of nesting in one record)")
+
+
+# --- defect 10: implausible values --------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["given_name", "family_name", "postcode", "source_id"])
+def test_a_nul_character_is_refused(engine: Engine, tmp_path: Path, field: str) -> None:
+    message = _rejected(engine, tmp_path, {**person("P2"), field: "Am\u0000y"})
+    assert message.startswith(f"{field}: contains a NUL character")
+
+
+def test_a_nul_inside_attrs_is_refused_and_named(engine: Engine, tmp_path: Path) -> None:
+    message = _rejected(engine, tmp_path, event("E2", ["P1"], attrs={"notes": ["fine", "bad\u0000"]}))
+    assert message.startswith("attrs.notes[1]: contains a NUL character")
+
+
+def test_duplicate_keys_are_refused(engine: Engine, tmp_path: Path) -> None:
+    line = '{"type": "person", "agency": "police", "source_id": "P2", "given_name": "Amy", '
+    line += '"family_name": "Stone", "given_name": "Zoe"}'
+    message = _rejected(engine, tmp_path, line)
+    assert message == "given_name: appears twice in one object (expected each key once)"
+
+
+def test_duplicate_keys_in_attrs_are_named_by_path(engine: Engine, tmp_path: Path) -> None:
+    line = json.dumps(event("E2", ["P1"], attrs={"alcohol": True})).replace(
+        '"alcohol": true', '"alcohol": true, "alcohol": false'
+    )
+    message = _rejected(engine, tmp_path, line)
+    assert message == "attrs.alcohol: appears twice in one object (expected each key once)"
+
+
+def test_an_escaped_quote_before_a_colon_is_not_a_duplicate(engine: Engine, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "in.jsonl", [person("P1"), event("E1", ["P1"], text='she said "go": then')])
+    summary, messages = _ingest(engine, path)
+    assert (summary.accepted, messages) == (2, [])
