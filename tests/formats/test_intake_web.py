@@ -223,7 +223,7 @@ def test_api_refuses_deep_nesting_per_record_and_keeps_the_rest(client: TestClie
     assert (result["accepted"], result["rejected"]) == (2, 1)
     [error] = result["errors"]
     assert (error["index"], error["field"]) == (1, "attrs.x")
-    assert error["problem"].endswith("(expected at most 16 levels of nesting in one record)")
+    assert error["problem"].endswith("(expected at most 16 levels of nesting)")
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "application/x-ndjson"])

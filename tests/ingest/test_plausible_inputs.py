@@ -90,7 +90,7 @@ def test_deep_nesting_is_refused_per_line(engine: Engine, tmp_path: Path, depth:
     line = json.dumps(event("E2", ["P1"], attrs={"x": 1})).replace('"x": 1', f'"x": {deep}')
     message = _rejected(engine, tmp_path, line)
     assert message.startswith("attrs.x: nested ")
-    assert message.endswith("(expected at most 16 levels of nesting in one record)")
+    assert message.endswith("(expected at most 16 levels of nesting)")
 
 
 # --- defect 10: implausible values --------------------------------------------------------

@@ -18,7 +18,6 @@ from alarmbell.ingest.base import FieldError
 
 #: A record is an object (1) holding attrs (2) holding lists (3) of objects (4): 16 is generous.
 MAX_DEPTH: Final[int] = 16
-DEPTH_EXPECTED: Final[str] = f"at most {MAX_DEPTH} levels of nesting in one record"
 _KEY_END = re.compile(rb'"\s*:')
 
 
@@ -36,10 +35,10 @@ def _children(value: Any) -> Iterator[tuple[str | int, Any]]:
         yield from enumerate(value)
 
 
-def nesting_problem(obj: Any, canonical: bytes | None) -> FieldError | None:
+def nesting_problem(obj: Any, canonical: bytes | None, limit: int = MAX_DEPTH) -> FieldError | None:
     """A FieldError naming the top-level field that nests too deep; `canonical` None when it
     could not be written at all. A bracket count over the written bytes rules most records out."""
-    if canonical is not None and canonical.count(b"{") + canonical.count(b"[") <= MAX_DEPTH:
+    if canonical is not None and canonical.count(b"{") + canonical.count(b"[") <= limit:
         return None
     deepest, where = 0, cast(tuple[str | int, ...], ())
     stack: list[tuple[Any, tuple[str | int, ...], int]] = [(obj, (), 1)]
@@ -50,9 +49,9 @@ def nesting_problem(obj: Any, canonical: bytes | None) -> FieldError | None:
         for key, child in _children(value):
             if isinstance(child, dict | list):
                 stack.append((child, (*path, key) if len(path) < 2 else path, depth + 1))
-    if deepest <= MAX_DEPTH:
+    if deepest <= limit:
         return None
-    return FieldError(_path(where), f"nested {deepest} levels deep", DEPTH_EXPECTED)
+    return FieldError(_path(where), f"nested {deepest} levels deep", f"at most {limit} levels of nesting")
 
 
 def nul_problem(obj: Any, canonical: bytes) -> FieldError | None:
@@ -132,6 +131,19 @@ def _key_count(value: Any) -> int:
     return count
 
 
+def repeated_paths(raw: bytes, decoded: Any) -> list[tuple[str | int, ...]]:
+    """Every repeated key in a JSON document already decoded by orjson (a FHIR bundle, an API
+    body), by path; the precise parse runs only when there are more key endings than keys."""
+    if len(_KEY_END.findall(raw)) <= _key_count(decoded):
+        return []
+    return list(_repeats(raw))
+
+
+def path_text(parts: tuple[str | int, ...]) -> str:
+    """`attrs.notes[1]`: how a path inside a record is written in messages."""
+    return _path(parts)
+
+
 def repeated_keys_in_body(body: bytes, records: list[Any], *, json_lines: bool) -> dict[int, FieldError]:
     """Record index -> its first repeated key, for an HTTP body already decoded into `records`:
     JSON Lines (blank lines skipped), one JSON object, or a JSON array of them. The precise
@@ -143,11 +155,9 @@ def repeated_keys_in_body(body: bytes, records: list[Any], *, json_lines: bool) 
             for index, (line, record) in enumerate(zip(lines, records, strict=False))
             if len(_KEY_END.findall(line)) > _key_count(record) and (error := repeated_key(line))
         }
-    if len(_KEY_END.findall(body)) <= _key_count(records):
-        return {}
     many = body.lstrip().startswith(b"[")
     found: dict[int, FieldError] = {}
-    for path in _repeats(body):
+    for path in repeated_paths(body, records if many else records[0]):
         index, inner = (int(path[0]), path[1:]) if many and path else (0, path)
         found.setdefault(index, _repeat_error(inner))
     return found
