@@ -126,3 +126,101 @@ def test_an_escaped_quote_before_a_colon_is_not_a_duplicate(engine: Engine, tmp_
     path = write_jsonl(tmp_path / "in.jsonl", [person("P1"), event("E1", ["P1"], text='she said "go": then')])
     summary, messages = _ingest(engine, path)
     assert (summary.accepted, messages) == (2, [])
+
+
+BOOLEAN = "true or false, written without quotes"
+ATTR_CASES: list[tuple[str, dict[str, object], str]] = [
+    ("injury_presentation", {"mobile": "yes"}, "attrs.mobile: 'yes' is text (expected " + BOOLEAN + ")"),
+    (
+        "injury_presentation",
+        {"delay_in_presentation": 1},
+        "attrs.delay_in_presentation: 1 is a number (expected " + BOOLEAN + ")",
+    ),
+    (
+        "growth_measurement",
+        {"weight_kg": "heavy"},
+        "attrs.weight_kg: 'heavy' is text (expected a number from 0.2 to 200 kg)",
+    ),
+    (
+        "growth_measurement",
+        {"weight_kg": -5},
+        "attrs.weight_kg: -5 is out of range (expected a number from 0.2 to 200 kg)",
+    ),
+    (
+        "growth_measurement",
+        {"height_cm": 900},
+        "attrs.height_cm: 900 is out of range (expected a number from 20 to 250 cm)",
+    ),
+    (
+        "growth_measurement",
+        {"weight_centile": 150},
+        "attrs.weight_centile: 150 is out of range (expected a number from 0 to 100)",
+    ),
+    (
+        "attendance_concern",
+        {"absence_pct": 130.5},
+        "attrs.absence_pct: 130.5 is out of range (expected a number from 0 to 100 per cent)",
+    ),
+    (
+        "attendance_concern",
+        {"sessions_missed": 2.5},
+        "attrs.sessions_missed: 2.5 is not a whole number (expected a whole number from 0 to 2000 sessions)",
+    ),
+    (
+        "domestic_incident",
+        {"dash_risk": "very high"},
+        "attrs.dash_risk: 'very high' is not allowed (expected one of standard, medium, high, unknown)",
+    ),
+    (
+        "domestic_incident",
+        {"violence": ["physical"]},
+        "attrs.violence: ['physical'] is a list (expected one of physical, verbal, threats, unknown)",
+    ),
+    (
+        "domestic_incident",
+        {"children_present": "no"},
+        "attrs.children_present: 'no' is text (expected " + BOOLEAN + ")",
+    ),
+    (
+        "injury_observed",
+        {"injury": "graze"},
+        "attrs.injury: 'graze' is not allowed "
+        "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)",
+    ),
+    (
+        "school_concern",
+        {"category": "Hunger"},
+        "attrs.category: 'Hunger' is not allowed (expected one of hunger, injury, appearance, behaviour, "
+        "disclosure, attendance, emotional, other)",
+    ),
+    (
+        "referral",
+        {"outcome": "maybe"},
+        "attrs.outcome: 'maybe' is not allowed "
+        "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)",
+    ),
+    (
+        "assessment",
+        {"factors": "3A"},
+        'attrs.factors: \'3A\' is text (expected a list of texts, e.g. ["3A", "16A"])',
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "attrs", "expected"), ATTR_CASES)
+def test_attrs_the_policy_reads_are_typed_and_in_range(
+    engine: Engine, tmp_path: Path, kind: str, attrs: dict[str, object], expected: str
+) -> None:
+    assert _rejected(engine, tmp_path, event("E2", ["P1"], kind=kind, attrs=attrs)) == expected
+
+
+def test_attrs_in_range_other_kinds_and_nulls_are_kept(engine: Engine, tmp_path: Path) -> None:
+    rows: list[dict[str, object] | str | bytes] = [
+        person("P1"),
+        event("E1", ["P1"], kind="growth_measurement", attrs={"weight_kg": 14.2, "weight_centile": 0.4}),
+        event("E2", ["P1"], kind="cp_plan_start", attrs={"category": "NEG"}),  # census codes here
+        event("E3", ["P1"], kind="section_47", attrs={"outcome": "icpc"}),
+        event("E4", ["P1"], kind="ed_attendance", attrs={"injury": None, "mobile": False, "note": "yes"}),
+    ]
+    summary, messages = _ingest(engine, write_jsonl(tmp_path / "in.jsonl", rows))
+    assert (summary.accepted, messages) == (5, [])

@@ -25,6 +25,7 @@ from alarmbell.domain.vocabulary import (
     ROLE_HINTS,
     SEXES,
 )
+from alarmbell.ingest.attrs import check_attrs
 from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
 from alarmbell.ingest.strict_json import nesting_problem, nul_problem
 
@@ -273,8 +274,10 @@ def _event_row(obj: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, st
     subjects = _id_list(obj, "subjects", required=True)
     others = _id_list(obj, "others", required=False)
     attrs = obj.get("attrs")
-    if attrs is not None and not isinstance(attrs, dict):
-        raise FieldError("attrs", f"{type(attrs).__name__}", "a JSON object")
+    if attrs is not None:
+        if not isinstance(attrs, dict):
+            raise FieldError("attrs", f"{type(attrs).__name__}", "a JSON object")
+        check_attrs(kind, attrs)
     _optional_text(obj, "text", 100_000)
     _optional_text(obj, "author", 1000)
     return {"kind": kind, "occurred_at": occurred, "recorded_at": recorded}, _parties(subjects, others)
