@@ -66,7 +66,8 @@ def test_recorded_at_has_the_same_range(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_an_event_in_1900_is_kept_and_reads_back(engine: Engine, tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "in.jsonl", [person("P1"), event("E1", ["P1"], occurred_at="1900-01-01")])
+    rows = [person("P1", dob=None), event("E1", ["P1"], occurred_at="1900-01-01")]
+    path = write_jsonl(tmp_path / "in.jsonl", rows)
     summary, messages = _ingest(engine, path)
     assert (summary.accepted, messages) == (2, [])
     with engine.connect() as connection:
@@ -224,3 +225,64 @@ def test_attrs_in_range_other_kinds_and_nulls_are_kept(engine: Engine, tmp_path:
     ]
     summary, messages = _ingest(engine, write_jsonl(tmp_path / "in.jsonl", rows))
     assert (summary.accepted, messages) == (5, [])
+
+
+# --- defect 10: events dated before the subject's birth ---------------------------------
+
+
+def test_an_event_before_birth_is_refused_when_the_dob_is_in_the_file(engine: Engine, tmp_path: Path) -> None:
+    message = _rejected(
+        engine, tmp_path, event("E2", ["P1"], kind="gp_consultation", occurred_at="2014-06-01")
+    )
+    assert message == (
+        "occurred_at: 2014-06-01 is before P1 was born (date of birth 2015-03-02) "
+        "(expected a date on or after birth; only pre-birth work such as maternity care, referrals, "
+        "assessments and child protection steps may come before it)"
+    )
+
+
+def test_an_event_before_birth_is_refused_when_the_dob_is_in_the_store(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _ingest(engine, write_jsonl(tmp_path / "people.jsonl", [person("P1")]))
+    path = write_jsonl(
+        tmp_path / "events.jsonl",
+        [event("E1", ["P1"]), event("E2", ["P1"], kind="ed_attendance", occurred_at="2001-01-01T10:00:00Z")],
+    )
+    summary, messages = _ingest(engine, path)
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert messages == [
+        f"{path}:2: occurred_at: 2001-01-01 is before P1 was born (date of birth 2015-03-02) "
+        "(expected a date on or after birth; only pre-birth work such as maternity care, referrals, "
+        "assessments and child protection steps may come before it)"
+    ]
+
+
+def test_pre_birth_work_and_other_people_before_birth_are_kept(engine: Engine, tmp_path: Path) -> None:
+    rows: list[dict[str, object] | str | bytes] = [
+        person("P1"),
+        person("M1", dob="1990-01-01"),
+        event("E1", ["P1"], kind="maternity", occurred_at="2014-10-01"),
+        event("E2", ["P1"], kind="referral", occurred_at="2015-01-10"),
+        event("E3", ["P1"], kind="cp_conference", occurred_at="2015-02-01"),
+        event("E4", ["M1"], others=["P1"], kind="gp_consultation", occurred_at="2014-06-01"),  # not P1's
+        event("E7", ["P1"], occurred_at="2014-12-01"),  # domestic abuse in pregnancy
+        event("E5", ["P1"], occurred_at="2015-03-02T00:30:00+01:00"),  # the day of birth, locally
+        event("E6", ["P2"], kind="gp_consultation", occurred_at="2001-01-01"),  # no dob known
+    ]
+    summary, messages = _ingest(engine, write_jsonl(tmp_path / "in.jsonl", rows))
+    assert (summary.accepted, summary.rejected) == (9, 0), messages
+
+
+def test_a_partial_dob_refuses_only_what_is_before_its_first_day(engine: Engine, tmp_path: Path) -> None:
+    rows: list[dict[str, object] | str | bytes] = [
+        person("P1", dob="2015"),
+        event("E1", ["P1"], occurred_at="2015-01-01"),
+        event("E2", ["P1"], kind="school_concern", occurred_at="2014-12-30"),
+    ]
+    path = write_jsonl(tmp_path / "in.jsonl", rows)
+    summary, messages = _ingest(engine, path)
+    assert (summary.accepted, summary.rejected) == (2, 1)
+    assert messages[0].startswith(
+        f"{path}:3: occurred_at: 2014-12-30 is before P1 was born (date of birth 2015)"
+    )

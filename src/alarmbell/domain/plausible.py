@@ -14,11 +14,15 @@ from typing import Final
 
 EARLIEST_YEAR: Final[int] = 1900
 
-#: Event kinds that may rightly be dated before the subject was born: pregnancy care, and the
-#: pre-birth referral, assessment and child protection work for an unborn baby.
+#: Event kinds that may rightly be dated before the subject was born: pregnancy care, the
+#: pre-birth referral, assessment and child protection work for an unborn baby, and police
+#: concerns and domestic abuse reported during the pregnancy, which police and MASH record
+#: against the unborn child (abuse often starts or escalates in pregnancy).
 PRE_BIRTH_KINDS: Final[frozenset[str]] = frozenset(
     {
         "maternity",
+        "domestic_incident",
+        "child_welfare_concern",
         "health_visitor_contact",
         "missed_appointment",
         "referral",

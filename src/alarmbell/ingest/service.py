@@ -26,6 +26,7 @@ from alarmbell.ingest.base import (
     ValidRecord,
     Warning_,
 )
+from alarmbell.ingest.birth_order import BirthOrder
 from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines, read_records
 from alarmbell.storage.dialect import dialect_of_engine
 from alarmbell.storage.source_records import (
@@ -197,6 +198,7 @@ def ingest_parsed(
 ) -> IngestSummary:
     summary = IngestSummary(source=source)
     say = report or (lambda _message: None)
+    parsed = BirthOrder(engine).checked(parsed)
     summary.batch_id = _open_batch(engine, source, agency)
     unresolved = _Unresolved()
     chunk = _Chunk()

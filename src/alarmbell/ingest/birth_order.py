@@ -1,0 +1,88 @@
+"""Events dated before their subject was born, refused unless they are pre-birth work.
+
+A referral, an assessment or a child protection conference for an unborn baby is real work
+(domain/plausible.py lists those kinds); an ED attendance or a school concern before birth is
+a mistyped date, or an event sent for the wrong child, and would put a false early warning on
+the chronology. The check needs the subject's date of birth: from a person record earlier in
+the same input or already in the store. An event whose subject has no known date of birth yet
+is kept, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Final
+
+from sqlalchemy import Engine
+
+from alarmbell.domain.plausible import PRE_BIRTH_KINDS
+from alarmbell.domain.timeparse import dob_to_date
+from alarmbell.ingest.base import ParsedLine, RejectedLine, ValidRecord
+from alarmbell.storage.source_records import people_dobs
+
+Key = tuple[str, str]
+BLOCK: Final[int] = 2000
+#: Dates of birth remembered between blocks; beyond this the memory is cleared and re-read.
+REMEMBERED: Final[int] = 200_000
+#: A time zone can put an event on the day before the birth date in UTC.
+SLACK: Final[timedelta] = timedelta(days=1)
+EXPECTED: Final[str] = (
+    "a date on or after birth; only pre-birth work such as maternity care, referrals, "
+    "assessments and child protection steps may come before it"
+)
+
+
+class BirthOrder:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dobs: dict[Key, str | None] = {}
+
+    def checked(self, items: Iterable[ParsedLine]) -> Iterator[ParsedLine]:
+        """The items in order, with each event before its subject's birth turned into a rejection."""
+        block: list[ParsedLine] = []
+        for item in items:
+            block.append(item)
+            if len(block) >= BLOCK:
+                yield from self._block(block)
+                block = []
+        yield from self._block(block)
+
+    def _block(self, block: list[ParsedLine]) -> Iterator[ParsedLine]:
+        if len(self.dobs) > REMEMBERED:
+            self.dobs.clear()
+        events = [item for item in block if isinstance(item, ValidRecord) and _checkable(item)]
+        for item in block:
+            if isinstance(item, ValidRecord) and item.record_type == "person":
+                self.dobs[(item.agency, item.source_id)] = item.row.get("dob")
+        self._look_up({(e.agency, s) for e in events for s, part in e.parties if part == "subject"})
+        for item in block:
+            problem = self._before_birth(item) if isinstance(item, ValidRecord) and _checkable(item) else None
+            yield problem or item
+
+    def _look_up(self, keys: set[Key]) -> None:
+        unknown = keys - self.dobs.keys()
+        if not unknown:
+            return
+        with self.engine.connect() as connection:
+            found = people_dobs(connection, unknown)
+        for key in unknown:
+            self.dobs[key] = found.get(key)
+
+    def _before_birth(self, record: ValidRecord) -> RejectedLine | None:
+        day = record.row["occurred_at"].date()
+        for subject, part in record.parties:
+            dob = self.dobs.get((record.agency, subject)) if part == "subject" else None
+            born = dob_to_date(dob)
+            if born is not None and dob is not None and day < born - SLACK:
+                return _rejection(record, subject, day, dob)
+        return None
+
+
+def _checkable(record: ValidRecord) -> bool:
+    return record.record_type == "event" and record.row["kind"] not in PRE_BIRTH_KINDS
+
+
+def _rejection(record: ValidRecord, subject: str, day: date, dob: str) -> RejectedLine:
+    problem = f"{day.isoformat()} is before {subject} was born (date of birth {dob}) (expected {EXPECTED})"
+    return RejectedLine(record.line_no, "occurred_at", problem, raw=record.row["payload"].encode())
