@@ -87,12 +87,12 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
-def might_repeat_keys(raw: bytes, canonical: str | bytes) -> bool:
-    """True when the line has more key endings than the record as written: a repeated key, or
-    (rarely) an escaped quote before a colon in some text. Any agency override adds a key to
-    `canonical`, never to `raw`, so it cannot hide a repeat."""
-    written = canonical.encode() if isinstance(canonical, str) else canonical
-    return len(_KEY_END.findall(raw)) > len(_KEY_END.findall(written))
+def might_repeat_keys(raw: bytes, canonical: str) -> bool:
+    """True when the line has more colons than the record as written: every key is followed by
+    one, and text keeps its colons unescaped either way, so only a repeated key makes the
+    difference (a colon sent escaped as \\u003a could hide one; no exporter writes that). An
+    agency override adds a key to `canonical`, never to `raw`. Counting costs far less than a parse."""
+    return raw.count(b":") > canonical.count(":")
 
 
 def _repeats(raw: bytes | str) -> Iterator[tuple[str | int, ...]]:

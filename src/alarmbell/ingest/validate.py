@@ -27,7 +27,7 @@ from alarmbell.domain.vocabulary import (
 )
 from alarmbell.ingest.attrs import check_attrs
 from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
-from alarmbell.ingest.strict_json import nesting_problem, nul_problem
+from alarmbell.ingest.strict_json import MAX_DEPTH, nesting_problem, nul_problem
 
 _AGENCY_SET = frozenset(AGENCIES)
 _KIND_SET = frozenset(EVENT_KINDS)
@@ -147,16 +147,18 @@ def validate(obj: Any, *, line_no: int, agency_override: str | None, warnings: l
 
 
 def _storable(obj: dict[str, Any]) -> bytes:
-    """The canonical JSON, once the record is known to be storable on both backends."""
+    """The canonical JSON, once the record is known to be storable on both backends (the
+    bracket count and NUL search decide almost every record without a walk)."""
     try:
         canonical = canonical_json(obj)
     except orjson.JSONEncodeError:
         raise nesting_problem(obj, None) or FieldError(
             "(line)", "cannot be written as JSON", "a JSON object of text, numbers, lists and objects"
         ) from None
-    problem = nesting_problem(obj, canonical) or nul_problem(obj, canonical)
-    if problem is not None:
-        raise problem
+    if canonical.count(b"{") + canonical.count(b"[") > MAX_DEPTH or b"\\u0000" in canonical:
+        problem = nesting_problem(obj, canonical) or nul_problem(obj, canonical)
+        if problem is not None:
+            raise problem
     return canonical
 
 
@@ -225,7 +227,8 @@ def _relationship_row(obj: dict[str, Any]) -> dict[str, Any]:
 
 @lru_cache(maxsize=65536)
 def _check_dob(dob: str) -> None:
-    """Cached like _moment: a file names each child many times. Only valid ones are cached."""
+    """Cached like _when: a file names each child many times. Only valid ones are cached, and
+    a date of birth that is valid today stays valid."""
     earliest = dob_to_date(dob) if is_partial_dob(dob) else None
     if earliest is None:
         raise FieldError("dob", f"{dob!r}", "YYYY-MM-DD, YYYY-MM or YYYY")
@@ -235,15 +238,14 @@ def _check_dob(dob: str) -> None:
 
 
 @lru_cache(maxsize=65536)
-def _moment(text: str) -> datetime:
-    """parse_moment, cached: bulk files repeat the same dates many thousands of times."""
-    return parse_moment(text)
-
-
 def _when(name: str, text: str) -> datetime:
-    """An event moment in UTC, within the plausible years (domain/plausible.py)."""
+    """An event moment in UTC, within the plausible years (domain/plausible.py).
+
+    Cached: bulk files repeat the same dates many thousands of times. Only accepted moments
+    are cached, and the plausible range only widens as time passes, so none goes stale.
+    """
     try:
-        moment = _moment(text)
+        moment = parse_moment(text)
     except BeyondCalendar as error:
         raise FieldError(name, str(error), event_range_text()) from None
     except ValueError as error:
