@@ -141,7 +141,8 @@ def _parse_line(
     try:
         record = validate(obj, line_no=line_no, agency_override=agency, warnings=warnings)
     except FieldError as error:
-        return RejectedLine(line_no, error.field, _tail(error), raw=raw)
+        problem = repeated_key(stripped) or error  # a repeat explains why a field looked wrong
+        return RejectedLine(line_no, problem.field, _tail(problem), raw=raw)
     if might_repeat_keys(stripped, record.row["payload"]) and (repeat := repeated_key(stripped)):
         warnings.clear()
         return RejectedLine(line_no, repeat.field, _tail(repeat), raw=raw)
