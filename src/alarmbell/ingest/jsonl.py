@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress, Warning_
-from alarmbell.ingest.strict_json import might_repeat_keys, repeated_key
+from alarmbell.ingest.strict_json import repeated_key
 from alarmbell.ingest.validate import validate
 
 #: Below this size a worker process costs more to start than it saves.
@@ -143,7 +143,9 @@ def _parse_line(
     except FieldError as error:
         problem = repeated_key(stripped) or error  # a repeat explains why a field looked wrong
         return RejectedLine(line_no, problem.field, _tail(problem), raw=raw)
-    if might_repeat_keys(stripped, record.row["payload"]) and (repeat := repeated_key(stripped)):
+    # Every key is followed by a colon and text keeps its colons either way, so a line with more
+    # colons than the record as written may repeat a key; only then is it parsed again to find it.
+    if stripped.count(b":") > record.row["payload"].count(":") and (repeat := repeated_key(stripped)):
         warnings.clear()
         return RejectedLine(line_no, repeat.field, _tail(repeat), raw=raw)
     return record

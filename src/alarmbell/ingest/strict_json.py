@@ -87,14 +87,6 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
-def might_repeat_keys(raw: bytes, canonical: str) -> bool:
-    """True when the line has more colons than the record as written: every key is followed by
-    one, and text keeps its colons unescaped either way, so only a repeated key makes the
-    difference (a colon sent escaped as \\u003a could hide one; no exporter writes that). An
-    agency override adds a key to `canonical`, never to `raw`. Counting costs far less than a parse."""
-    return raw.count(b":") > canonical.count(":")
-
-
 def _repeats(raw: bytes | str) -> Iterator[tuple[str | int, ...]]:
     """Paths of repeated keys, breadth first, so each record's shallowest repeat comes first."""
     try:
