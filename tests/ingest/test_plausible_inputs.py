@@ -229,19 +229,31 @@ def test_attrs_in_range_other_kinds_and_nulls_are_kept(engine: Engine, tmp_path:
 
 # --- defect 10: events dated before the subject's birth ---------------------------------
 
-
-def test_an_event_before_birth_is_refused_when_the_dob_is_in_the_file(engine: Engine, tmp_path: Path) -> None:
-    message = _rejected(
-        engine, tmp_path, event("E2", ["P1"], kind="gp_consultation", occurred_at="2014-06-01")
-    )
-    assert message == (
-        "occurred_at: 2014-06-01 is before P1 was born (date of birth 2015-03-02) "
-        "(expected a date on or after birth; only pre-birth work such as maternity care, referrals, "
-        "assessments and child protection steps may come before it)"
-    )
+ADVICE = (
+    "kept; check the event date and the date of birth (only pre-birth work such as maternity care, "
+    "referrals, assessments and child protection steps is expected before birth)"
+)
 
 
-def test_an_event_before_birth_is_refused_when_the_dob_is_in_the_store(
+def test_an_event_before_birth_is_reported_when_the_dob_is_in_the_file(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Kept with a warning, not refused: the date of birth may be the wrong one (day and month
+    swapped), and refusing would drop a real GP visit."""
+    rows: list[dict[str, object] | str | bytes] = [
+        person("P1"),
+        event("E2", ["P1"], kind="gp_consultation", occurred_at="2014-06-01"),
+    ]
+    path = write_jsonl(tmp_path / "in.jsonl", rows)
+    summary, messages = _ingest(engine, path)
+    assert (summary.accepted, summary.rejected, summary.warnings) == (2, 0, 1)
+    assert messages == [
+        f"{path}:2: occurred_at: warning: 2014-06-01 is before P1 was born (date of birth 2015-03-02); "
+        + ADVICE
+    ]
+
+
+def test_an_event_before_birth_is_reported_when_the_dob_is_in_the_store(
     engine: Engine, tmp_path: Path
 ) -> None:
     _ingest(engine, write_jsonl(tmp_path / "people.jsonl", [person("P1")]))
@@ -250,15 +262,16 @@ def test_an_event_before_birth_is_refused_when_the_dob_is_in_the_store(
         [event("E1", ["P1"]), event("E2", ["P1"], kind="ed_attendance", occurred_at="2001-01-01T10:00:00Z")],
     )
     summary, messages = _ingest(engine, path)
-    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert (summary.accepted, summary.rejected, summary.warnings) == (2, 0, 1)
     assert messages == [
-        f"{path}:2: occurred_at: 2001-01-01 is before P1 was born (date of birth 2015-03-02) "
-        "(expected a date on or after birth; only pre-birth work such as maternity care, referrals, "
-        "assessments and child protection steps may come before it)"
+        f"{path}:2: occurred_at: warning: 2001-01-01 is before P1 was born (date of birth 2015-03-02); "
+        + ADVICE
     ]
 
 
-def test_pre_birth_work_and_other_people_before_birth_are_kept(engine: Engine, tmp_path: Path) -> None:
+def test_pre_birth_work_and_other_people_before_birth_pass_without_a_word(
+    engine: Engine, tmp_path: Path
+) -> None:
     rows: list[dict[str, object] | str | bytes] = [
         person("P1"),
         person("M1", dob="1990-01-01"),
@@ -271,10 +284,10 @@ def test_pre_birth_work_and_other_people_before_birth_are_kept(engine: Engine, t
         event("E6", ["P2"], kind="gp_consultation", occurred_at="2001-01-01"),  # no dob known
     ]
     summary, messages = _ingest(engine, write_jsonl(tmp_path / "in.jsonl", rows))
-    assert (summary.accepted, summary.rejected) == (9, 0), messages
+    assert (summary.accepted, summary.rejected, summary.warnings) == (9, 0, 0), messages
 
 
-def test_a_partial_dob_refuses_only_what_is_before_its_first_day(engine: Engine, tmp_path: Path) -> None:
+def test_a_partial_dob_reports_only_what_is_before_its_first_day(engine: Engine, tmp_path: Path) -> None:
     rows: list[dict[str, object] | str | bytes] = [
         person("P1", dob="2015"),
         event("E1", ["P1"], occurred_at="2015-01-01"),
@@ -282,7 +295,7 @@ def test_a_partial_dob_refuses_only_what_is_before_its_first_day(engine: Engine,
     ]
     path = write_jsonl(tmp_path / "in.jsonl", rows)
     summary, messages = _ingest(engine, path)
-    assert (summary.accepted, summary.rejected) == (2, 1)
-    assert messages[0].startswith(
-        f"{path}:3: occurred_at: 2014-12-30 is before P1 was born (date of birth 2015)"
-    )
+    assert (summary.accepted, summary.warnings) == (3, 1)
+    assert messages == [
+        f"{path}:3: occurred_at: warning: 2014-12-30 is before P1 was born (date of birth 2015); {ADVICE}"
+    ]

@@ -1,11 +1,14 @@
-"""Events dated before their subject was born, refused unless they are pre-birth work.
+"""Events dated before their subject was born: reported, unless they are pre-birth work.
 
 A referral, an assessment or a child protection conference for an unborn baby is real work
-(domain/plausible.py lists those kinds); an ED attendance or a school concern before birth is
-a mistyped date, or an event sent for the wrong child, and would put a false early warning on
-the chronology. The check needs the subject's date of birth: from a person record earlier in
-the same input or already in the store. An event whose subject has no known date of birth yet
-is kept, as before.
+(domain/plausible.py lists those kinds); an ED attendance or a school concern before birth
+means a mistyped date, a mistyped date of birth, or an event sent for the wrong child. Which
+of these it is cannot be told here, and dates of birth are often wrong in one agency's records
+(day and month swapped: synth/noise.py models it, and the benchmark population has 8 such
+events in 100,000 records), so the event is kept with a warning naming both dates rather than
+refused: refusing would drop a real GP visit because of a typo in the date of birth. The check
+needs the subject's date of birth, from a person record earlier in the same input or already in
+the store; an event whose subject has no known date of birth is not checked.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from sqlalchemy import Engine
 
 from alarmbell.domain.plausible import PRE_BIRTH_KINDS
 from alarmbell.domain.timeparse import dob_to_date
-from alarmbell.ingest.base import ParsedLine, RejectedLine, ValidRecord
+from alarmbell.ingest.base import ParsedLine, ValidRecord, Warning_
 from alarmbell.storage.source_records import people_dobs
 
 Key = tuple[str, str]
@@ -27,9 +30,9 @@ BLOCK: Final[int] = 2000
 REMEMBERED: Final[int] = 200_000
 #: A time zone can put an event on the day before the birth date in UTC.
 SLACK: Final[timedelta] = timedelta(days=1)
-EXPECTED: Final[str] = (
-    "a date on or after birth; only pre-birth work such as maternity care, referrals, "
-    "assessments and child protection steps may come before it"
+ADVICE: Final[str] = (
+    "kept; check the event date and the date of birth (only pre-birth work such as maternity care, "
+    "referrals, assessments and child protection steps is expected before birth)"
 )
 
 
@@ -39,7 +42,7 @@ class BirthOrder:
         self.dobs: dict[Key, str | None] = {}
 
     def checked(self, items: Iterable[ParsedLine]) -> Iterator[ParsedLine]:
-        """The items in order, with each event before its subject's birth turned into a rejection."""
+        """The items in order, each event before its subject's birth preceded by a warning."""
         block: list[ParsedLine] = []
         for item in items:
             block.append(item)
@@ -57,8 +60,9 @@ class BirthOrder:
                 self.dobs[(item.agency, item.source_id)] = item.row.get("dob")
         self._look_up({(e.agency, s) for e in events for s, part in e.parties if part == "subject"})
         for item in block:
-            problem = self._before_birth(item) if isinstance(item, ValidRecord) and _checkable(item) else None
-            yield problem or item
+            if isinstance(item, ValidRecord) and _checkable(item) and (warning := self._before_birth(item)):
+                yield warning
+            yield item
 
     def _look_up(self, keys: set[Key]) -> None:
         unknown = keys - self.dobs.keys()
@@ -69,13 +73,13 @@ class BirthOrder:
         for key in unknown:
             self.dobs[key] = found.get(key)
 
-    def _before_birth(self, record: ValidRecord) -> RejectedLine | None:
+    def _before_birth(self, record: ValidRecord) -> Warning_ | None:
         day = record.row["occurred_at"].date()
         for subject, part in record.parties:
             dob = self.dobs.get((record.agency, subject)) if part == "subject" else None
             born = dob_to_date(dob)
             if born is not None and dob is not None and day < born - SLACK:
-                return _rejection(record, subject, day, dob)
+                return _warning(record, subject, day, dob)
         return None
 
 
@@ -83,6 +87,6 @@ def _checkable(record: ValidRecord) -> bool:
     return record.record_type == "event" and record.row["kind"] not in PRE_BIRTH_KINDS
 
 
-def _rejection(record: ValidRecord, subject: str, day: date, dob: str) -> RejectedLine:
-    problem = f"{day.isoformat()} is before {subject} was born (date of birth {dob}) (expected {EXPECTED})"
-    return RejectedLine(record.line_no, "occurred_at", problem, raw=record.row["payload"].encode())
+def _warning(record: ValidRecord, subject: str, day: date, dob: str) -> Warning_:
+    problem = f"{day.isoformat()} is before {subject} was born (date of birth {dob}); {ADVICE}"
+    return Warning_(record.line_no, "occurred_at", problem)
