@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Final
 
 from sqlalchemy import Engine
@@ -36,10 +37,20 @@ ADVICE: Final[str] = (
 )
 
 
+Born = tuple[date, str]
+"""The first day a (possibly partial) date of birth allows, and the date of birth as sent."""
+
+
+@lru_cache(maxsize=65536)
+def _born(dob: str | None) -> Born | None:
+    day = dob_to_date(dob)
+    return None if day is None or dob is None else (day - SLACK, dob)
+
+
 class BirthOrder:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.dobs: dict[Key, str | None] = {}
+        self.dobs: dict[Key, Born | None] = {}
 
     def checked(self, items: Iterable[ParsedLine]) -> Iterator[ParsedLine]:
         """The items in order, each event before its subject's birth preceded by a warning."""
@@ -51,18 +62,25 @@ class BirthOrder:
                 block = []
         yield from self._block(block)
 
-    def _block(self, block: list[ParsedLine]) -> Iterator[ParsedLine]:
+    def _block(self, block: list[ParsedLine]) -> list[ParsedLine]:
         if len(self.dobs) > REMEMBERED:
             self.dobs.clear()
-        events = [item for item in block if isinstance(item, ValidRecord) and _checkable(item)]
-        for item in block:
-            if isinstance(item, ValidRecord) and item.record_type == "person":
-                self.dobs[(item.agency, item.source_id)] = item.row.get("dob")
-        self._look_up({(e.agency, s) for e in events for s, part in e.parties if part == "subject"})
-        for item in block:
-            if isinstance(item, ValidRecord) and _checkable(item) and (warning := self._before_birth(item)):
-                yield warning
-            yield item
+        events: dict[int, ValidRecord] = {}
+        for index, item in enumerate(block):
+            if type(item) is ValidRecord:
+                if item.record_type == "person":
+                    self.dobs[(item.agency, item.source_id)] = _born(item.row.get("dob"))
+                elif item.record_type == "event" and item.row["kind"] not in PRE_BIRTH_KINDS:
+                    events[index] = item
+        self._look_up({(e.agency, s) for e in events.values() for s, part in e.parties if part == "subject"})
+        if not events:
+            return block
+        out: list[ParsedLine] = []
+        for index, item in enumerate(block):
+            if index in events and (warning := self._before_birth(events[index])):
+                out.append(warning)
+            out.append(item)
+        return out
 
     def _look_up(self, keys: set[Key]) -> None:
         unknown = keys - self.dobs.keys()
@@ -71,20 +89,15 @@ class BirthOrder:
         with self.engine.connect() as connection:
             found = people_dobs(connection, unknown)
         for key in unknown:
-            self.dobs[key] = found.get(key)
+            self.dobs[key] = _born(found.get(key))
 
     def _before_birth(self, record: ValidRecord) -> Warning_ | None:
         day = record.row["occurred_at"].date()
         for subject, part in record.parties:
-            dob = self.dobs.get((record.agency, subject)) if part == "subject" else None
-            born = dob_to_date(dob)
-            if born is not None and dob is not None and day < born - SLACK:
-                return _warning(record, subject, day, dob)
+            born = self.dobs.get((record.agency, subject)) if part == "subject" else None
+            if born is not None and day < born[0]:
+                return _warning(record, subject, day, born[1])
         return None
-
-
-def _checkable(record: ValidRecord) -> bool:
-    return record.record_type == "event" and record.row["kind"] not in PRE_BIRTH_KINDS
 
 
 def _warning(record: ValidRecord, subject: str, day: date, dob: str) -> Warning_:
