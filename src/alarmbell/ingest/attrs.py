@@ -186,11 +186,14 @@ ATTR_RULES: Final[Mapping[str, Rule]] = {
 }
 
 
+_RULED: Final[frozenset[str]] = frozenset(ATTR_RULES)
+
+
 def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
-    """Raise FieldError (field `attrs.<name>`) for the first attr that breaks its rule."""
-    for name, value in attrs.items():
-        rule = ATTR_RULES.get(name)
-        if rule is None or value is None:
+    """Raise FieldError (field `attrs.<name>`) for the first attr, by name, that breaks its rule."""
+    for name in sorted(attrs.keys() & _RULED):  # free-form attrs skipped in C; sorted: stable message
+        rule, value = ATTR_RULES[name], attrs[name]
+        if value is None:
             continue
         if isinstance(rule, Choice) and rule.kinds is not None and kind not in rule.kinds:
             continue

@@ -155,7 +155,10 @@ def _storable(obj: dict[str, Any]) -> bytes:
         raise nesting_problem(obj, None) or FieldError(
             "(line)", "cannot be written as JSON", "a JSON object of text, numbers, lists and objects"
         ) from None
-    if canonical.count(b"{") + canonical.count(b"[") > MAX_DEPTH or b"\\u0000" in canonical:
+    # A NUL is written as \u0000, so a record without a backslash has none (memchr-fast).
+    if canonical.count(b"{") + canonical.count(b"[") > MAX_DEPTH or (
+        b"\\" in canonical and b"\\u0000" in canonical
+    ):
         problem = nesting_problem(obj, canonical) or nul_problem(obj, canonical)
         if problem is not None:
             raise problem
