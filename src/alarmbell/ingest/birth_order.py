@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from alarmbell.domain.plausible import PRE_BIRTH_KINDS
 from alarmbell.domain.timeparse import dob_to_date
@@ -48,8 +48,11 @@ def _born(dob: str | None) -> Born | None:
 
 
 class BirthOrder:
-    def __init__(self, engine: Engine) -> None:
+    """`connection`: the caller's transaction, when the ingest runs in one (the HTTP API)."""
+
+    def __init__(self, engine: Engine, connection: Connection | None = None) -> None:
         self.engine = engine
+        self.connection = connection
         self.dobs: dict[Key, Born | None] = {}
 
     def checked(self, items: Iterable[ParsedLine]) -> Iterator[ParsedLine]:
@@ -86,8 +89,11 @@ class BirthOrder:
         unknown = keys - self.dobs.keys()
         if not unknown:
             return
-        with self.engine.connect() as connection:
-            found = people_dobs(connection, unknown)
+        if self.connection is not None:
+            found = people_dobs(self.connection, unknown)
+        else:
+            with self.engine.connect() as connection:
+                found = people_dobs(connection, unknown)
         for key in unknown:
             self.dobs[key] = _born(found.get(key))
 
