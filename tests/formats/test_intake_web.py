@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
@@ -203,3 +204,47 @@ def test_form_page_has_the_body_map_and_no_inline_script(client: TestClient) -> 
     assert page.count('class="app-body-map__region"') == 29
     assert '<option value="left_ear">Left ear</option>' in page
     assert client.get("/static/body-map.js").status_code == 200
+
+
+def _post_raw(client: TestClient, body: bytes, content_type: str = "application/json") -> Any:
+    headers = {"Authorization": f"Bearer {HEALTH_TOKEN}", "Content-Type": content_type}
+    return client.post("/api/v1/records", content=body, headers=headers)
+
+
+@pytest.mark.parametrize("depth", [300, 1000])
+def test_api_refuses_deep_nesting_per_record_and_keeps_the_rest(client: TestClient, depth: int) -> None:
+    """Issue 19 defect 6: a record nested past 254 levels was a 500 for the whole call."""
+    deep = b"[" * depth + b"]" * depth
+    bad = orjson.dumps(_event("E2", "P1", attrs={"x": 1})).replace(b'"x":1', b'"x":' + deep)
+    body = b"[" + b",".join([orjson.dumps(_person("P1")), bad, orjson.dumps(_event("E1", "P1"))]) + b"]"
+    response = _post_raw(client, body)
+    assert response.status_code == 200
+    result = response.json()
+    assert (result["accepted"], result["rejected"]) == (2, 1)
+    [error] = result["errors"]
+    assert (error["index"], error["field"]) == (1, "attrs.x")
+    assert error["problem"].endswith("(expected at most 16 levels of nesting)")
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-ndjson"])
+def test_api_refuses_a_repeated_key(client: TestClient, content_type: str) -> None:
+    """Issue 19 defect 10: the last of two values won silently."""
+    twice = b'{"type": "person", "source_id": "P2", "given_name": "Tia", "family_name": "Price", '
+    twice += b'"family_name": "Stone"}'
+    good = orjson.dumps(_person("P1"))
+    if content_type == "application/json":
+        body = b"[" + good + b", " + twice + b"]"
+    else:
+        body = good + b"\n\n" + twice + b"\n"
+    result = _post_raw(client, body, content_type).json()
+    assert (result["accepted"], result["rejected"]) == (1, 1)
+    assert result["errors"] == [
+        {"index": 1, "line": 2, "field": "family_name",
+         "problem": "appears twice in one object (expected each key once)"},
+    ]  # fmt: skip
+
+
+def test_api_refuses_a_nul_in_a_name(client: TestClient) -> None:
+    result = _post(client, [_person("P1"), _person("P2", given_name="T\u0000ia")]).json()
+    assert (result["accepted"], result["rejected"]) == (1, 1)
+    assert result["errors"][0]["field"] == "given_name"

@@ -8,6 +8,10 @@ from datetime import UTC, date, datetime
 _PARTIAL_DOB = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+class BeyondCalendar(ValueError):
+    """A date-time that leaves the years 1 to 9999 once its time zone is applied."""
+
+
 def parse_moment(text: str) -> datetime:
     """Parse `YYYY-MM-DD` or an ISO 8601 date-time; naive times are taken as UTC.
 
@@ -25,7 +29,10 @@ def parse_moment(text: str) -> datetime:
         ) from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise BeyondCalendar(f"{text!r} is beyond the calendar once its time zone is applied") from None
 
 
 def is_partial_dob(text: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,7 @@ from alarmbell.identity.people import PersonView, view
 from alarmbell.storage.tables import PersonLink, PersonRecordRow
 
 MAX_TERMS = 5
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_QUERY_LENGTH = 100
 
 
@@ -43,8 +46,12 @@ def search_people(session: Session, q: str, limit: int = 50) -> list[PersonView]
 
 
 def search_terms(q: str) -> list[str]:
-    """Lower-cased words of the query, at most MAX_TERMS of them, from its first 100 characters."""
-    return q[:MAX_QUERY_LENGTH].lower().split()[:MAX_TERMS]
+    """Lower-cased words of the query, at most MAX_TERMS of them, from its first 100 characters.
+
+    Control characters separate words: SQLite ends a LIKE pattern at a NUL, so "%\0%" matched
+    every name, and PostgreSQL refuses NUL in a parameter.
+    """
+    return _CONTROL.sub(" ", q[:MAX_QUERY_LENGTH]).lower().split()[:MAX_TERMS]
 
 
 def _escape_like(term: str) -> str:

@@ -34,10 +34,13 @@ from alarmbell.ingest.fhir_mapping import (
     observation_event,
     patient_person,
 )
+from alarmbell.ingest.strict_json import nesting_problem, path_text, repeated_paths
 
 AGENCY = "health"
 CONVERTED: Final[tuple[str, ...]] = ("Patient", "Encounter", "Observation", "Appointment", "Condition")
 LINE_NOTE = "line = entry number in the bundle"
+#: UK Core resources nest extensions within extensions, but never near this deep.
+MAX_RESOURCE_DEPTH: Final[int] = 32
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,11 @@ class Entry:
 
     @property
     def raw(self) -> bytes:
-        return orjson.dumps({"fullUrl": self.full_url, "resource": self.resource})
+        """The entry as quarantined; empty when it nests too deep to be written again."""
+        try:
+            return orjson.dumps({"fullUrl": self.full_url, "resource": self.resource})
+        except orjson.JSONEncodeError:
+            return b""
 
 
 def _model(resource_type: str) -> Any:
@@ -119,11 +126,15 @@ def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
     if isinstance(entries, FieldError):
         yield RejectedLine(0, entries.field, expected_tail(entries), raw=data[:2000])
         return
+    repeats = _repeated_keys(data, bundle)
+    if isinstance(repeats, RejectedLine):
+        yield repeats
+        return
     sink = RecordSink(agency)
     context = Context()
     checked: list[Entry] = []
     for entry in entries:
-        problem = _check(entry)
+        problem = repeats.get(entry.number) or _check(entry)
         if problem is not None:
             yield problem
         elif entry.resource.get("resourceType") in CONVERTED:
@@ -134,7 +145,29 @@ def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
         yield from _convert(entry, context, sink)
 
 
+def _repeated_keys(data: bytes, bundle: Any) -> dict[int, RejectedLine] | RejectedLine:
+    """Entry number -> its first repeated key; a repeat outside the entries refuses the bundle,
+    since one of its two values (a second `entry` list, say) would be silently dropped."""
+    found: dict[int, RejectedLine] = {}
+    for path in repeated_paths(data, bundle):
+        where = "Bundle." + path_text(path)
+        problem = "appears twice in one object (expected each key once)"
+        if len(path) < 3 or path[0] != "entry" or not isinstance(path[1], int):
+            return RejectedLine(0, where, problem + " [the bundle itself]", raw=data[:2000])
+        number = path[1] + 1
+        found.setdefault(number, RejectedLine(number, where, f"{problem} [entry {number}; {LINE_NOTE}]", b""))
+    return found
+
+
 def _check(entry: Entry) -> RejectedLine | None:
+    deep = nesting_problem(entry.resource, None, limit=MAX_RESOURCE_DEPTH)
+    if deep is not None:
+        return RejectedLine(
+            entry.number,
+            entry.where + (f".{deep.field}" if deep.field != "(line)" else ""),
+            f"{expected_tail(deep)} [entry {entry.number}; {LINE_NOTE}]",
+            raw=entry.raw,
+        )
     resource_type = entry.resource.get("resourceType")
     if not resource_type:
         return RejectedLine(

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
 from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress, Warning_
+from alarmbell.ingest.strict_json import repeated_key
 from alarmbell.ingest.validate import validate
 
 #: Below this size a worker process costs more to start than it saves.
@@ -100,6 +101,36 @@ def read_lines(
         yield parsed
 
 
+def read_records(
+    records: Iterable[Any], *, agency: str | None, repeated: Mapping[int, FieldError]
+) -> Iterator[ParsedLine]:
+    """Records already decoded (the HTTP API's JSON body): record N is line N.
+
+    `repeated` holds the records that had a key twice, found in the body before decoding lost it.
+    """
+    warnings: list[Warning_] = []
+    for index, obj in enumerate(records):
+        line_no = index + 1
+        try:
+            if index in repeated:
+                raise repeated[index]
+            parsed: ParsedLine = validate(obj, line_no=line_no, agency_override=agency, warnings=warnings)
+        except FieldError as error:
+            warnings.clear()
+            parsed = RejectedLine(line_no, error.field, _tail(error), raw=_raw(obj))
+        yield from warnings
+        warnings.clear()
+        yield parsed
+
+
+def _raw(obj: Any) -> bytes:
+    """The record as quarantined: its JSON, or nothing when it nests too deep to be written."""
+    try:
+        return orjson.dumps(obj)
+    except orjson.JSONEncodeError:
+        return b""
+
+
 def _parse_line(
     raw: bytes, stripped: bytes, line_no: int, agency: str | None, warnings: list[Warning_]
 ) -> ParsedLine:
@@ -108,9 +139,16 @@ def _parse_line(
     except orjson.JSONDecodeError as error:
         return RejectedLine(line_no, *_json_problem(raw, stripped, error), raw=raw)
     try:
-        return validate(obj, line_no=line_no, agency_override=agency, warnings=warnings)
+        record = validate(obj, line_no=line_no, agency_override=agency, warnings=warnings)
     except FieldError as error:
-        return RejectedLine(line_no, error.field, _tail(error), raw=raw)
+        problem = repeated_key(stripped) or error  # a repeat explains why a field looked wrong
+        return RejectedLine(line_no, problem.field, _tail(problem), raw=raw)
+    # Every key is followed by a colon and text keeps its colons either way, so a line with more
+    # colons than the record as written may repeat a key; only then is it parsed again to find it.
+    if stripped.count(b":") > record.row["payload"].count(":") and (repeat := repeated_key(stripped)):
+        warnings.clear()
+        return RejectedLine(line_no, repeat.field, _tail(repeat), raw=raw)
+    return record
 
 
 def _tail(error: FieldError) -> str:

@@ -11,14 +11,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from alarmbell.domain.plausible import EARLIEST_YEAR
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS, RELATIONSHIP_KINDS, ROLE_HINTS, SEXES
+from alarmbell.ingest.attrs import ATTR_RULES, Choice
 
 _ID = {"type": "string", "minLength": 1, "maxLength": 200}
 _IDS = {"type": "array", "items": _ID}
 _DATE = {
     "type": "string",
     "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$",
-    "description": "ISO date (YYYY-MM-DD) or ISO 8601 date-time; naive times are UTC",
+    "description": (
+        f"ISO date (YYYY-MM-DD) or ISO 8601 date-time; naive times are UTC; from {EARLIEST_YEAR}-01-01 "
+        "to the end of next year, in UTC"
+    ),
 }
 
 
@@ -40,7 +45,11 @@ def person_schema() -> dict[str, Any]:
             "given_name": {"type": "string", "maxLength": 200},
             "family_name": {"type": "string", "maxLength": 200},
             "other_names": {"type": "array", "items": {"type": "string"}},
-            "dob": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+            "dob": {
+                "type": "string",
+                "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                "description": f"from {EARLIEST_YEAR} to today, never in the future",
+            },
             "sex": {"enum": list(SEXES)},
             "postcode": {"type": "string", "maxLength": 12},
             "address": {"type": "string"},
@@ -89,12 +98,23 @@ def event_schema() -> dict[str, Any]:
             "recorded_at": _DATE,
             "subjects": {**_IDS, "minItems": 1},
             "others": _IDS,
-            "attrs": {"type": "object"},
+            "attrs": attrs_schema(),
             "text": {"type": "string", "maxLength": 100_000},
             "author": {"type": "string"},
         },
         "additionalProperties": True,
     }
+
+
+def attrs_schema() -> dict[str, Any]:
+    """The attrs policy rules read, typed as ingest checks them (ingest/attrs.py); others free."""
+    properties = {}
+    for name, rule in ATTR_RULES.items():
+        schema = rule.schema()
+        if isinstance(rule, Choice) and rule.kinds is not None:
+            schema["description"] = "checked for " + ", ".join(sorted(rule.kinds))
+        properties[name] = schema
+    return {"type": "object", "properties": properties, "additionalProperties": True}
 
 
 def exchange_schema() -> dict[str, Any]:

@@ -7,25 +7,28 @@ is bad or the process is stopped, and memory stays flat however large the file i
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Empty, Queue
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, update
 
 from alarmbell.ingest.base import (
     Adapter,
     AdapterRegistry,
+    FieldError,
     ParsedLine,
     RejectedLine,
     SourceProgress,
     ValidRecord,
     Warning_,
 )
-from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines
+from alarmbell.ingest.birth_order import BirthOrder
+from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines, read_records
 from alarmbell.storage.dialect import dialect_of_engine
 from alarmbell.storage.source_records import (
     ChunkOutcome,
@@ -177,6 +180,26 @@ def ingest_lines(
         )
 
 
+def ingest_records(
+    *,
+    engine: Engine,
+    source: str,
+    records: list[Any],
+    repeated: Mapping[int, FieldError] | None = None,
+    agency: str | None = None,
+    report: Reporter | None = None,
+) -> IngestSummary:
+    """Ingest records already decoded (the HTTP API's JSON body); record N is reported as line N.
+
+    `repeated`: records that had a key twice (strict_json.repeated_keys_by_record).
+    """
+    parsed = read_records(records, agency=agency, repeated=repeated or {})
+    with engine.begin() as connection:  # all or nothing, as ingest_lines
+        return ingest_parsed(
+            engine=engine, source=source, parsed=parsed, agency=agency, report=report, connection=connection
+        )
+
+
 def ingest_parsed(
     *,
     engine: Engine,
@@ -191,6 +214,7 @@ def ingest_parsed(
     that connection's transaction (the caller commits)."""
     summary = IngestSummary(source=source)
     say = report or (lambda _message: None)
+    parsed = BirthOrder(engine, connection).checked(parsed)
     begin = _Transactions(engine, connection)
     summary.batch_id = _open_batch(begin, source, agency)
     unresolved = _Unresolved()

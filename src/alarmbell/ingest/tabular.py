@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import IO
 
 from alarmbell.domain.identifiers import upn_check_letter, upn_is_valid
+from alarmbell.domain.plausible import event_date_problem, event_range_text
 from alarmbell.ingest.base import FieldError, ParsedLine, SourceProgress
 from alarmbell.ingest.convert import Record, RecordSink, rejected
 
 _UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_CELL = re.compile(r'(?:^|,)("(?:[^"]|"")*"|[^,]*)')
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
@@ -112,9 +114,13 @@ def parse_date(value: str, column: str) -> str:
     else:
         raise FieldError(column, f"{value!r}", DATE_EXPECTED)
     try:
-        return date(*parts).isoformat()
+        day = date(*parts)
     except ValueError:
         raise FieldError(column, f"{value!r} is not a real calendar date", DATE_EXPECTED) from None
+    problem = event_date_problem(datetime(day.year, day.month, day.day))
+    if problem is not None:
+        raise FieldError(column, f"{value!r} is {problem}", event_range_text())
+    return day.isoformat()
 
 
 def check_upn(value: str, column: str) -> str:
@@ -182,12 +188,40 @@ def read_rows(path: Path, *, progress: SourceProgress | None = None) -> Iterator
         keys = [column_key(h) for h in header]
         names = dict(zip(keys, (h.strip() for h in header), strict=True))
         start = reader.line_num + 1
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # the reader starts afresh on the next line
+                raw, _ = lines.take()
+                line_no, start = start, reader.line_num + 1
+                yield Row(line_no, {}, names, raw, unreadable_row(str(error), raw, header))
+                continue
             raw, bad = lines.take()
             line_no, start = start, reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
             yield Row(line_no, dict(zip(keys, cells, strict=False)), names, raw, _shape(cells, keys, bad))
+
+
+def unreadable_row(reason: str, raw: bytes, header: list[str]) -> FieldError:
+    """What the csv module could not read, said so that the sender can fix the export."""
+    if "field larger than field limit" in reason:
+        limit = csv.field_size_limit()
+        text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        cells = [m.group(1) for m in _CELL.finditer(text)]
+        big = next((i for i, cell in enumerate(cells) if len(cell) > limit), None)
+        column = header[big].strip() if big is not None and big < len(header) else "(line)"
+        size = f"a cell of {len(cells[big]):,} characters" if big is not None else "a cell too long"
+        return FieldError(column, size, f"at most {limit:,} characters in a cell")
+    if "new-line character seen in unquoted field" in reason:
+        return FieldError(
+            "(line)",
+            "a carriage return (CR) inside a cell without quotes",
+            "each row on one line, or quotes around a cell that holds a line break",
+        )
+    return FieldError("(line)", f"not readable as CSV: {reason}", "comma-separated cells, one row per line")
 
 
 def _shape(cells: list[str], keys: list[str], bad_encoding: bool) -> FieldError | None:

@@ -15,7 +15,8 @@ from typing import Any
 import orjson
 
 from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
-from alarmbell.domain.timeparse import is_partial_dob, parse_moment
+from alarmbell.domain.plausible import DOB_EXPECTED, dob_problem, event_date_problem, event_range_text
+from alarmbell.domain.timeparse import BeyondCalendar, dob_to_date, is_partial_dob, parse_moment
 from alarmbell.domain.vocabulary import (
     AGENCIES,
     EVENT_KINDS,
@@ -24,7 +25,9 @@ from alarmbell.domain.vocabulary import (
     ROLE_HINTS,
     SEXES,
 )
+from alarmbell.ingest.attrs import check_attrs
 from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
+from alarmbell.ingest.strict_json import MAX_DEPTH, nesting_problem, nul_problem
 
 _AGENCY_SET = frozenset(AGENCIES)
 _KIND_SET = frozenset(EVENT_KINDS)
@@ -134,13 +137,32 @@ def validate(obj: Any, *, line_no: int, agency_override: str | None, warnings: l
         row, parties = _person_row(obj, line_no, warnings), ()
     else:
         row, parties = _relationship_row(obj), ()
-    canonical = canonical_json(obj)
+    canonical = _storable(obj)
     digest = hashlib.blake2b(canonical, digest_size=16).hexdigest()
     # The payload travels as JSON text: written as is, and cheap to pass between processes.
     row.update(
         agency=agency, source_id=source_id, content_hash=digest, payload=canonical.decode(), line_no=line_no
     )
     return ValidRecord(record_type, agency, source_id, digest, row, line_no, parties)
+
+
+def _storable(obj: dict[str, Any]) -> bytes:
+    """The canonical JSON, once the record is known to be storable on both backends (the
+    bracket count and NUL search decide almost every record without a walk)."""
+    try:
+        canonical = canonical_json(obj)
+    except orjson.JSONEncodeError:
+        raise nesting_problem(obj, None) or FieldError(
+            "(line)", "cannot be written as JSON", "a JSON object of text, numbers, lists and objects"
+        ) from None
+    # A NUL is written as \u0000, so a record without a backslash has none (memchr-fast).
+    if canonical.count(b"{") + canonical.count(b"[") > MAX_DEPTH or (
+        b"\\" in canonical and b"\\u0000" in canonical
+    ):
+        problem = nesting_problem(obj, canonical) or nul_problem(obj, canonical)
+        if problem is not None:
+            raise problem
+    return canonical
 
 
 def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> dict[str, Any]:
@@ -179,8 +201,8 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
     ):
         raise FieldError("other_names", f"{other_names!r}", "a list of strings")
     dob = _optional(obj, "dob", 10)
-    if dob is not None and not is_partial_dob(dob):
-        raise FieldError("dob", f"{dob!r}", "YYYY-MM-DD, YYYY-MM or YYYY")
+    if dob is not None:
+        _check_dob(dob)
     postcode = _optional(obj, "postcode", 12)
     _optional(obj, "address")
     return {
@@ -207,9 +229,34 @@ def _relationship_row(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=65536)
-def _moment(text: str) -> datetime:
-    """parse_moment, cached: bulk files repeat the same dates many thousands of times."""
-    return parse_moment(text)
+def _check_dob(dob: str) -> None:
+    """Cached like _when: a file names each child many times. Only valid ones are cached, and
+    a date of birth that is valid today stays valid."""
+    earliest = dob_to_date(dob) if is_partial_dob(dob) else None
+    if earliest is None:
+        raise FieldError("dob", f"{dob!r}", "YYYY-MM-DD, YYYY-MM or YYYY")
+    problem = dob_problem(earliest)
+    if problem is not None:
+        raise FieldError("dob", f"{dob!r} is {problem}", DOB_EXPECTED)
+
+
+@lru_cache(maxsize=65536)
+def _when(name: str, text: str) -> datetime:
+    """An event moment in UTC, within the plausible years (domain/plausible.py).
+
+    Cached: bulk files repeat the same dates many thousands of times. Only accepted moments
+    are cached, and the plausible range only widens as time passes, so none goes stale.
+    """
+    try:
+        moment = parse_moment(text)
+    except BeyondCalendar as error:
+        raise FieldError(name, str(error), event_range_text()) from None
+    except ValueError as error:
+        raise FieldError(name, str(error)) from None
+    problem = event_date_problem(moment)
+    if problem is not None:
+        raise FieldError(name, f"{text!r} is {problem}", event_range_text())
+    return moment
 
 
 def _optional_text(obj: dict[str, Any], name: str, limit: int) -> None:
@@ -226,21 +273,16 @@ def _event_row(obj: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, st
             f"{kind!r}" if kind else "missing",
             "an event kind from the vocabulary (docs/exchange-format.md)",
         )
-    occurred_raw = _required(obj, "occurred_at", 40)
-    try:
-        occurred = _moment(occurred_raw)
-    except ValueError as error:
-        raise FieldError("occurred_at", str(error)) from None
+    occurred = _when("occurred_at", _required(obj, "occurred_at", 40))
     recorded_raw = _optional(obj, "recorded_at", 40)
-    try:
-        recorded = _moment(recorded_raw) if recorded_raw else occurred
-    except ValueError as error:
-        raise FieldError("recorded_at", str(error)) from None
+    recorded = _when("recorded_at", recorded_raw) if recorded_raw else occurred
     subjects = _id_list(obj, "subjects", required=True)
     others = _id_list(obj, "others", required=False)
     attrs = obj.get("attrs")
-    if attrs is not None and not isinstance(attrs, dict):
-        raise FieldError("attrs", f"{type(attrs).__name__}", "a JSON object")
+    if attrs is not None:
+        if not isinstance(attrs, dict):
+            raise FieldError("attrs", f"{type(attrs).__name__}", "a JSON object")
+        check_attrs(kind, attrs)
     _optional_text(obj, "text", 100_000)
     _optional_text(obj, "author", 1000)
     return {"kind": kind, "occurred_at": occurred, "recorded_at": recorded}, _parties(subjects, others)

@@ -118,8 +118,9 @@ class SQLiteDialect(StoreDialect):
 @lru_cache(maxsize=65536)
 def _sqlite_datetime(value: datetime) -> str:
     """The text SQLAlchemy's SQLite DateTime type reads back (naive, here in UTC); cached
-    because bulk files repeat the same moments."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    because bulk files repeat the same moments. isoformat, not strftime: C's `%Y` writes the
+    year 999 as `999`, which SQLAlchemy cannot read back."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def dialect_for(url: str) -> StoreDialect:

@@ -290,6 +290,13 @@ def existing_people(connection: Connection, keys: Iterable[tuple[str, str]]) -> 
     return {(agency, row[0]) for agency, row in _select(connection, dialect, PEOPLE, ("source_id",), keys)}
 
 
+def people_dobs(connection: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+    """The date of birth (as sent, possibly partial) of each of these person records in the store."""
+    dialect = dialect_of(connection)
+    rows = _select(connection, dialect, PEOPLE, ("source_id", "dob"), keys)
+    return {(agency, row[0]): row[1] for agency, row in rows}
+
+
 def set_held(connection: Connection, keys: Iterable[tuple[str, str]], *, held: bool) -> None:
     p = dialect_of(connection).placeholder
     rows = [(held, agency, source_id) for agency, source_id in keys]

@@ -1,6 +1,6 @@
 """Intake over HTTP: the record-a-concern form and `POST /api/v1/records`.
 
-Both end in the ingest service (`ingest_lines`), exactly as `alarmbell ingest` does, so a bad
+Both end in the ingest service (`ingest_records`), exactly as `alarmbell ingest` does, so a bad
 record gets the same error, quarantine and idempotency whichever way it came in. After
 accepting records both link identities and refresh the alerts of the people touched.
 
@@ -32,7 +32,10 @@ from alarmbell.access.policy import Action, AgencyResource, Principal, decide
 from alarmbell.alerts.service import people_touched_by_batch, refresh_alerts
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import link_people, person_ids_for_records
-from alarmbell.ingest.service import IngestSummary, ingest_lines
+from alarmbell.ingest.base import FieldError
+from alarmbell.ingest.service import IngestSummary
+from alarmbell.ingest.service import ingest_records as ingest_decoded
+from alarmbell.ingest.strict_json import repeated_keys_in_body
 from alarmbell.policy.model import Policy
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.retry import retry_transient
@@ -81,11 +84,24 @@ class IntakeResult:
         }
 
 
-def ingest_records(engine: Engine, records: list[Any], *, source: str, agency: str | None) -> IntakeResult:
-    """Records -> exchange-format lines -> the ingest service; line N is the Nth record."""
+def ingest_records(
+    engine: Engine,
+    records: list[Any],
+    *,
+    source: str,
+    agency: str | None,
+    repeated: dict[int, FieldError] | None = None,
+) -> IntakeResult:
+    """Records -> the ingest service; line N is the Nth record. `repeated`: records that had a key twice."""
     messages: list[str] = []
-    lines = [orjson.dumps(r) + b"\n" for r in records]
-    summary = ingest_lines(engine=engine, source=source, lines=lines, agency=agency, report=messages.append)
+    summary = ingest_decoded(
+        engine=engine,
+        source=source,
+        records=records,
+        repeated=repeated,
+        agency=agency,
+        report=messages.append,
+    )
     result = IntakeResult(summary)
     for message in messages:
         parsed = _MESSAGE.match(message.removeprefix(f"{source}:"))
@@ -125,7 +141,7 @@ def parse_records(body: bytes, content_type: str) -> list[Any]:
     """One JSON record, a JSON array of records, or JSON Lines (application/x-ndjson)."""
     if len(body) > MAX_BODY_BYTES:
         raise HTTPException(status_code=413, detail=f"At most {MAX_BODY_BYTES} bytes per request.")
-    if "ndjson" in content_type or "jsonl" in content_type:
+    if _is_json_lines(content_type):
         records: list[Any] = []
         for number, line in enumerate(body.splitlines(), start=1):
             if line.strip():
@@ -138,6 +154,10 @@ def parse_records(body: bytes, content_type: str) -> list[Any]:
     if len(records) > MAX_RECORDS:
         raise HTTPException(status_code=413, detail=f"At most {MAX_RECORDS} records per request.")
     return records
+
+
+def _is_json_lines(content_type: str) -> bool:
+    return "ndjson" in content_type or "jsonl" in content_type
 
 
 def _json(data: bytes, where: str) -> Any:
@@ -157,10 +177,13 @@ async def post_records(request: Request, link: bool = True) -> JSONResponse:
     in linking or alerting is reported in the answer (`linked: false`), not as an error.
     """
     agency = token_agency(request)
-    records = parse_records(await request.body(), request.headers.get("content-type", ""))
+    body, content_type = await request.body(), request.headers.get("content-type", "")
+    records = parse_records(body, content_type)
+    repeated = repeated_keys_in_body(body, records, json_lines=_is_json_lines(content_type))
     engine: Engine = request.app.state.engine
     result = await run_in_threadpool(
-        retry_transient, lambda: ingest_records(engine, records, source=f"api:{agency}", agency=agency)
+        retry_transient,
+        lambda: ingest_records(engine, records, source=f"api:{agency}", agency=agency, repeated=repeated),
     )
     answer = result.as_json()
     if link and result.summary.accepted:

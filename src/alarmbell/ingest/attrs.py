@@ -1,0 +1,202 @@
+"""Types and plausible ranges of the event attrs that policy rules read (docs/exchange-format.md).
+
+The policy engine tests flags with `is True` and numbers by comparison, so `"mobile": "yes"`
+or `"weight_kg": "heavy"` used to pass validation and then silently never match a rule, and a
+weight of -5 kg or a centile of 150 looked like real measurements. Other attrs stay free-form
+(agencies add their own); null means not known and is always allowed. Booleans are strict:
+JSON true or false, because "no" or "N" as text would read as true in most systems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from alarmbell.ingest.base import FieldError
+
+INJURY_KINDS: Final[frozenset[str]] = frozenset({"injury_presentation", "ed_attendance", "injury_observed"})
+CONCERN_KINDS: Final[frozenset[str]] = frozenset({"school_concern", "nursery_concern"})
+INJURIES: Final[tuple[str, ...]] = (
+    "fracture",
+    "bruise",
+    "burn",
+    "head_injury",
+    "bite",
+    "laceration",
+    "other",
+)
+REFERRAL_OUTCOMES: Final[tuple[str, ...]] = ("nfa", "early_help", "assessment", "s47", "cp_plan", "closed")
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    def problem(self, value: Any) -> str | None:
+        return None if value is True or value is False else _got(value)
+
+    @property
+    def expected(self) -> str:
+        return "true or false, written without quotes"
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": ["boolean", "null"]}
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    low: float
+    high: float
+    unit: str = ""
+    whole: bool = False
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return _got(value)
+        if self.whole and not float(value).is_integer():
+            return f"{value!r} is not a whole number"
+        if not self.low <= value <= self.high:
+            return f"{value!r} is out of range"
+        return None
+
+    @property
+    def expected(self) -> str:
+        what = "a whole number" if self.whole else "a number"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{what} from {self.low:g} to {self.high:g}{unit}"
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": ["integer" if self.whole else "number", "null"],
+            "minimum": self.low,
+            "maximum": self.high,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    values: tuple[str, ...]
+    kinds: frozenset[str] | None = None  # the event kinds it applies to; None: every kind
+
+    def problem(self, value: Any) -> str | None:
+        if value in self.values:
+            return None
+        return _got(value) if not isinstance(value, str) else f"{value!r} is not allowed"
+
+    @property
+    def expected(self) -> str:
+        return "one of " + ", ".join(self.values)
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": [*self.values, None]}
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """A list of short texts (codes, matters known about an adult)."""
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return None
+        return _got(value)
+
+    @property
+    def expected(self) -> str:
+        return 'a list of texts, e.g. ["3A", "16A"]'
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": ["array", "null"], "items": {"type": "string"}}
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    def problem(self, value: Any) -> str | None:
+        return None if isinstance(value, str) else _got(value)
+
+    @property
+    def expected(self) -> str:
+        return "text"
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": ["string", "null"]}
+
+
+Rule = Flag | Number | Choice | Texts | Text
+
+
+_TYPE_WORDS: Final[dict[type, str]] = {
+    str: "text",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    dict: "an object",
+}
+
+
+def _got(value: Any) -> str:
+    kind = {
+        str: "text",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+    }
+    return f"{value!r} is {kind.get(type(value), type(value).__name__)}"
+
+
+_FLAG = Flag()
+
+#: attr name -> its rule. Kept in step with the table in docs/exchange-format.md.
+ATTR_RULES: Final[Mapping[str, Rule]] = {
+    "injury": Choice(
+        ("fracture", "bruise", "burn", "head_injury", "bite", "laceration", "other"), INJURY_KINDS
+    ),
+    "delay_in_presentation": _FLAG,
+    "mobile": _FLAG,
+    "dash_risk": Choice(("standard", "medium", "high", "unknown")),
+    "dash_score": Number(0, 27, "yes answers", whole=True),
+    "violence": Choice(("physical", "verbal", "threats", "unknown")),
+    "alcohol": _FLAG,
+    "drugs": _FLAG,
+    "children_present": _FLAG,
+    "victim": Text(),
+    "perpetrator": Text(),
+    "weight_kg": Number(0.2, 200, "kg"),
+    "height_cm": Number(20, 250, "cm"),
+    "weight_centile": Number(0, 100),
+    "weight_loss": _FLAG,
+    "category": Choice(
+        ("hunger", "injury", "appearance", "behaviour", "disclosure", "attendance", "emotional", "other"),
+        CONCERN_KINDS,
+    ),
+    "absence_pct": Number(0, 100, "per cent"),
+    "sessions_missed": Number(0, 2000, "sessions", whole=True),
+    "was_not_brought": _FLAG,
+    "from_agency": Text(),
+    "referral_source": Text(),
+    "outcome": Choice(
+        ("nfa", "early_help", "assessment", "s47", "cp_plan", "closed"), frozenset({"referral"})
+    ),
+    "factors": Texts(),
+    "child_seen": _FLAG,
+    "child_seen_alone": _FLAG,
+    "offence": Text(),
+    "adult_history": Texts(),
+}
+
+
+_RULED: Final[frozenset[str]] = frozenset(ATTR_RULES)
+
+
+def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
+    """Raise FieldError (field `attrs.<name>`) for the first attr, by name, that breaks its rule."""
+    for name in sorted(attrs.keys() & _RULED):  # free-form attrs skipped in C; sorted: stable message
+        rule, value = ATTR_RULES[name], attrs[name]
+        if value is None:
+            continue
+        if isinstance(rule, Choice) and rule.kinds is not None and kind not in rule.kinds:
+            continue
+        problem = rule.problem(value)
+        if problem is not None:
+            raise FieldError(f"attrs.{name}", problem, rule.expected)

@@ -1,0 +1,111 @@
+"""Events dated before their subject was born: reported, unless they are pre-birth work.
+
+A referral, an assessment or a child protection conference for an unborn baby is real work
+(domain/plausible.py lists those kinds); an ED attendance or a school concern before birth
+means a mistyped date, a mistyped date of birth, or an event sent for the wrong child. Which
+of these it is cannot be told here, and dates of birth are often wrong in one agency's records
+(day and month swapped: synth/noise.py models it, and the benchmark population has 8 such
+events in 100,000 records), so the event is kept with a warning naming both dates rather than
+refused: refusing would drop a real GP visit because of a typo in the date of birth. The check
+needs the subject's date of birth, from a person record earlier in the same input or already in
+the store; an event whose subject has no known date of birth is not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Final
+
+from sqlalchemy import Connection, Engine
+
+from alarmbell.domain.plausible import PRE_BIRTH_KINDS
+from alarmbell.domain.timeparse import dob_to_date
+from alarmbell.ingest.base import ParsedLine, ValidRecord, Warning_
+from alarmbell.storage.source_records import people_dobs
+
+Key = tuple[str, str]
+BLOCK: Final[int] = 2000
+#: Dates of birth remembered between blocks; beyond this the memory is cleared and re-read.
+REMEMBERED: Final[int] = 200_000
+#: A time zone can put an event on the day before the birth date in UTC.
+SLACK: Final[timedelta] = timedelta(days=1)
+ADVICE: Final[str] = (
+    "kept; check the event date and the date of birth (only pre-birth work such as maternity care, "
+    "referrals, assessments and child protection steps is expected before birth)"
+)
+
+
+Born = tuple[date, str]
+"""The first day a (possibly partial) date of birth allows, and the date of birth as sent."""
+
+
+@lru_cache(maxsize=65536)
+def _born(dob: str | None) -> Born | None:
+    day = dob_to_date(dob)
+    return None if day is None or dob is None else (day - SLACK, dob)
+
+
+class BirthOrder:
+    """`connection`: the caller's transaction, when the ingest runs in one (the HTTP API)."""
+
+    def __init__(self, engine: Engine, connection: Connection | None = None) -> None:
+        self.engine = engine
+        self.connection = connection
+        self.dobs: dict[Key, Born | None] = {}
+
+    def checked(self, items: Iterable[ParsedLine]) -> Iterator[ParsedLine]:
+        """The items in order, each event before its subject's birth preceded by a warning."""
+        block: list[ParsedLine] = []
+        for item in items:
+            block.append(item)
+            if len(block) >= BLOCK:
+                yield from self._block(block)
+                block = []
+        yield from self._block(block)
+
+    def _block(self, block: list[ParsedLine]) -> list[ParsedLine]:
+        if len(self.dobs) > REMEMBERED:
+            self.dobs.clear()
+        events: dict[int, ValidRecord] = {}
+        for index, item in enumerate(block):
+            if type(item) is ValidRecord:
+                if item.record_type == "person":
+                    self.dobs[(item.agency, item.source_id)] = _born(item.row.get("dob"))
+                elif item.record_type == "event" and item.row["kind"] not in PRE_BIRTH_KINDS:
+                    events[index] = item
+        self._look_up({(e.agency, s) for e in events.values() for s, part in e.parties if part == "subject"})
+        if not events:
+            return block
+        out: list[ParsedLine] = []
+        for index, item in enumerate(block):
+            if index in events and (warning := self._before_birth(events[index])):
+                out.append(warning)
+            out.append(item)
+        return out
+
+    def _look_up(self, keys: set[Key]) -> None:
+        unknown = keys - self.dobs.keys()
+        if not unknown:
+            return
+        if self.connection is not None:
+            found = people_dobs(self.connection, unknown)
+        else:
+            with self.engine.connect() as connection:
+                found = people_dobs(connection, unknown)
+        for key in unknown:
+            self.dobs[key] = _born(found.get(key))
+
+    def _before_birth(self, record: ValidRecord) -> Warning_ | None:
+        day = record.row["occurred_at"].date()
+        for subject, part in record.parties:
+            born = self.dobs.get((record.agency, subject)) if part == "subject" else None
+            if born is not None and day < born[0]:
+                return _warning(record, subject, day, born[1])
+        return None
+
+
+def _warning(record: ValidRecord, subject: str, day: date, dob: str) -> Warning_:
+    problem = f"{day.isoformat()} is before {subject} was born (date of birth {dob}); {ADVICE}"
+    return Warning_(record.line_no, "occurred_at", problem)
