@@ -12,6 +12,7 @@ a new record, never overrides a refusal, and sends uncertain pairs to the review
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -95,11 +96,14 @@ def link_people(
     model: TrainedModel | None = None,
     engine: str = "duckdb",
     spark: Any = None,
+    unique_id_agencies: Iterable[str] = (),
 ) -> LinkSummary:
     """Link every unlinked source person record. The caller owns the transaction.
 
     `probabilistic=False` runs the deterministic rules alone; `model` defaults to the store's
     active model (see `identity train`), else the one shipped with the package.
+    `unique_id_agencies` (setting ALARMBELL_UNIQUE_ID_AGENCIES): agencies whose records are each
+    a different person; two records of one of them are never joined, by rule or by model.
     """
     from alarmbell.identity.review import decision_pairs
 
@@ -110,7 +114,7 @@ def link_people(
     if all(c.record_id in linked for c in candidates):
         return summary
     accepted, rejected = decision_pairs(session)
-    clusters = Clusters(candidates, cannot_link=rejected)
+    clusters = Clusters(candidates, cannot_link=rejected, unique_agencies=unique_id_agencies)
     plan = _Plan()
     by_id = {c.record_id: c for c in candidates}
     _join_existing_people(clusters, linked)
@@ -237,9 +241,12 @@ def _apply_exact_rules(
                     if refused and refused.startswith("different valid")
                     else refused
                 )
+                outcome = (
+                    "kept apart" if "declares its ids unique" in (held or "") else "left apart for review"
+                )
                 summary.conflicts.append(
                     f"{_describe(candidate)} and {_describe(by_id[anchor])} share a {labels[method]} "
-                    f"but {held}: left apart for review"
+                    f"but {held}: {outcome}"
                 )
 
 
@@ -318,7 +325,11 @@ def _merge(session: Session, source: int, target: int, *, now: datetime, decided
 
 
 def cluster_population(
-    records: list[RawPerson], model: TrainedModel | None, *, edges: list[Any] | None = None
+    records: list[RawPerson],
+    model: TrainedModel | None,
+    *,
+    edges: list[Any] | None = None,
+    unique_agencies: Iterable[str] = (),
 ) -> tuple[dict[int, list[int]], Any]:
     """The same steps as `link_people` on records held in memory, with nothing stored.
 
@@ -329,7 +340,7 @@ def cluster_population(
     from alarmbell.identity.probabilistic import apply_edges, score_all
 
     candidates = [candidate(r) for r in records]
-    clusters = Clusters(candidates)
+    clusters = Clusters(candidates, unique_agencies=unique_agencies)
     reasons: dict[int, str] = {}
     by_id = {c.record_id: c for c in candidates}
     _apply_exact_rules(clusters, candidates, by_id, reasons, LinkSummary())

@@ -124,8 +124,8 @@ def apply_edges(clusters: Clusters, edges: Iterable[Edge]) -> Applied:
     result = Applied([], [])
     for edge in sorted(edges, key=lambda e: (-e.pair.probability, e.key)):
         a, b = edge.key
-        if clusters.find(a) == clusters.find(b):
-            continue
+        if clusters.find(a) == clusters.find(b) or clusters.unique_conflict(a, b):
+            continue  # one person already, or two records an agency says are two people
         if edge.band == "review":
             result.review.append((edge, "; ".join(edge.vetoes) or "uncertain band"))
             continue
@@ -137,6 +137,8 @@ def apply_edges(clusters: Clusters, edges: Iterable[Edge]) -> Applied:
         else:
             result.review.append((edge, f"would link, but {refused}"))
     result.review = [
-        (e, why) for e, why in result.review if clusters.find(e.key[0]) != clusters.find(e.key[1])
+        (e, why)
+        for e, why in result.review
+        if clusters.find(e.key[0]) != clusters.find(e.key[1]) and not clusters.unique_conflict(*e.key)
     ]
     return result
