@@ -1,8 +1,9 @@
 """The probabilistic step: bands, vetoes, per-field contributions, and best-link clustering.
 
 It runs after the deterministic rules and only adds: a scored pair links when it is in the
-upper band, no veto fires, and the union passes every check in `Clusters.why_not` (different
-identifiers, a human rejection, birth years apart, two existing people). Pairs are taken
+upper band (learnt for each run from the pairs' probabilities, identity/calibration.py), no
+veto fires, and the union passes every check in `Clusters.why_not` (different identifiers, a
+human rejection, an agency's unique ids, birth years apart, two existing people). Pairs are taken
 strongest first, so each record joins through its best link and a chain of weak links cannot
 pull a household together (pitfall 2). Anything refused, and everything in the middle band,
 goes to the review queue.
@@ -11,11 +12,12 @@ goes to the review queue.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+from alarmbell.identity.calibration import calibrated_bands
 from alarmbell.identity.clusters import Clusters
 from alarmbell.identity.features import FeatureTable, RawPerson, build_features
 from alarmbell.identity.model import TrainedModel, load_model
@@ -73,6 +75,20 @@ def classify(pair: ScoredPair, model: TrainedModel) -> Edge:
     return Edge(pair, "none", texts)
 
 
+def for_run(pairs: Sequence[ScoredPair], model: TrainedModel, records: int) -> TrainedModel:
+    """The model with bands learnt from this run's pairs (identity/calibration.py).
+
+    Only pairs no veto touches can be linked automatically, so only they set the bands.
+    """
+    free = [p.probability for p in pairs if not vetoes(p, model)]
+    return replace(model, bands=calibrated_bands(free, model.bands, records=records))
+
+
+def classify_all(pairs: Sequence[ScoredPair], model: TrainedModel, records: int) -> list[Edge]:
+    run_model = for_run(pairs, model, records)
+    return [classify(p, run_model) for p in pairs]
+
+
 def contributions(pair: ScoredPair, model: TrainedModel) -> list[Contribution]:
     """The prior, then each field's weight: what the review page draws as bars.
 
@@ -104,13 +120,14 @@ def score(
     pairs = predict_incremental(
         new_table, old_table, model, threshold=model.bands.lower, engine=engine, spark=spark
     )
-    return [classify(p, model) for p in pairs], new_table.invalid_identifiers
+    records = len(new_table.rows) + len(old_table.rows)
+    return classify_all(pairs, model, records), new_table.invalid_identifiers
 
 
 def score_all(features: FeatureTable, model: TrainedModel, *, threshold: float | None = None) -> list[Edge]:
     """Edges for a whole population at once (benchmarks, batch re-linking)."""
     pairs = predict(features, model, threshold=model.bands.lower if threshold is None else threshold)
-    return [classify(p, model) for p in pairs]
+    return classify_all(pairs, model, len(features.rows))
 
 
 @dataclass
