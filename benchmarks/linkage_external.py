@@ -218,7 +218,12 @@ def run_ours(data: Dataset) -> dict[str, Any]:
     linked = [e for e in applied.linked] if applied else []
     auto_true = sum(1 for e in linked if e.key in truth)
     review = applied.review if applied else []
-    result: dict[str, Any] = {"seconds": round(seconds, 1), "upper": model.bands.upper}
+    bands = applied.bands if applied and applied.bands else model.bands
+    result: dict[str, Any] = {
+        "seconds": round(seconds, 1),
+        "upper": round(bands.upper, 6),
+        "lower": round(bands.lower, 6),
+    }
     result.update(split_scores(groups.values(), data))
     result["model_links"] = len(linked)
     result["model_link_precision"] = round(auto_true / len(linked), 5) if linked else 1.0

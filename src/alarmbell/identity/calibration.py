@@ -14,8 +14,9 @@ it is about to decide:
   case still gets its doubtful pairs looked at), and never below the shipped lower band. A queue
   longer than that is a burden no records officer carries in practice.
 
-Pure Python, no Splink: `probabilistic.score` and `score_all` call it between scoring and
-classifying, so the linker, the benchmarks and the review queue see the same bands.
+Pure Python, no Splink: `probabilistic.apply_edges` calls it (through `calibrate`) once the
+rules have run, on the pairs the model itself decides (pairs already one person do not vouch
+for the model), so the linker, the benchmarks and the review queue see the same bands.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def calibrated_bands(
     budget = review_budget(records)
     lower = shipped.lower
     if len(below) > budget:
-        lower = max(lower, math.nextafter(below[budget], 1.0))
+        # At the budget-th pair (ties included; `apply_edges` trims the queue itself).
+        lower = max(lower, below[budget - 1])
     chosen_by = (
         f"learnt for this run: upper {upper:.6g} keeps the expected precision of automatic links "
         f">= {target} (mean match probability, never below the shipped {shipped.upper}); lower "

@@ -173,7 +173,7 @@ def _apply_probabilistic(
     old = [r for r in records if r.record_id in linked]
     edges, invalid = score(new, old, model, engine=engine, spark=spark)  # type: ignore[arg-type]
     summary.invalid_identifiers.extend(invalid)
-    applied = apply_edges(clusters, edges)
+    applied = apply_edges(clusters, edges, model=model, records=len(records))
     for edge in applied.linked:
         a, b = edge.key
         text = (
@@ -330,11 +330,13 @@ def cluster_population(
     *,
     edges: list[Any] | None = None,
     unique_agencies: Iterable[str] = (),
+    calibrate: bool = True,
 ) -> tuple[dict[int, list[int]], Any]:
     """The same steps as `link_people` on records held in memory, with nothing stored.
 
     For benchmarks and threshold choice: what is measured is what runs. Returns the groups
     (root -> record ids) and the probabilistic step's result (links made, pairs for review).
+    `calibrate=False` keeps the model's bands as given (choosing the shipped bands on a grid).
     """
     from alarmbell.identity.features import build_features
     from alarmbell.identity.probabilistic import apply_edges, score_all
@@ -349,5 +351,5 @@ def cluster_population(
     if model is not None:
         if edges is None:
             edges = score_all(build_features(records), model)
-        applied = apply_edges(clusters, edges)
+        applied = apply_edges(clusters, edges, model=model if calibrate else None, records=len(records))
     return clusters.groups(), applied

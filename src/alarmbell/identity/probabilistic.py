@@ -12,15 +12,15 @@ goes to the review queue.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
-from alarmbell.identity.calibration import calibrated_bands
+from alarmbell.identity.calibration import calibrated_bands, review_budget
 from alarmbell.identity.clusters import Clusters
 from alarmbell.identity.features import FeatureTable, RawPerson, build_features
-from alarmbell.identity.model import TrainedModel, load_model
+from alarmbell.identity.model import Bands, TrainedModel, load_model
 from alarmbell.identity.splink_runner import Engine, ScoredPair, predict, predict_incremental
 
 Band = Literal["link", "review", "none"]
@@ -75,18 +75,13 @@ def classify(pair: ScoredPair, model: TrainedModel) -> Edge:
     return Edge(pair, "none", texts)
 
 
-def for_run(pairs: Sequence[ScoredPair], model: TrainedModel, records: int) -> TrainedModel:
-    """The model with bands learnt from this run's pairs (identity/calibration.py).
+def for_run(pairs: Iterable[ScoredPair], model: TrainedModel, records: int) -> TrainedModel:
+    """The model with bands learnt from the pairs this run's model decides (identity/calibration.py).
 
     Only pairs no veto touches can be linked automatically, so only they set the bands.
     """
     free = [p.probability for p in pairs if not vetoes(p, model)]
     return replace(model, bands=calibrated_bands(free, model.bands, records=records))
-
-
-def classify_all(pairs: Sequence[ScoredPair], model: TrainedModel, records: int) -> list[Edge]:
-    run_model = for_run(pairs, model, records)
-    return [classify(p, run_model) for p in pairs]
 
 
 def contributions(pair: ScoredPair, model: TrainedModel) -> list[Contribution]:
@@ -120,25 +115,53 @@ def score(
     pairs = predict_incremental(
         new_table, old_table, model, threshold=model.bands.lower, engine=engine, spark=spark
     )
-    records = len(new_table.rows) + len(old_table.rows)
-    return classify_all(pairs, model, records), new_table.invalid_identifiers
+    return [classify(p, model) for p in pairs], new_table.invalid_identifiers
 
 
 def score_all(features: FeatureTable, model: TrainedModel, *, threshold: float | None = None) -> list[Edge]:
     """Edges for a whole population at once (benchmarks, batch re-linking)."""
     pairs = predict(features, model, threshold=model.bands.lower if threshold is None else threshold)
-    return classify_all(pairs, model, len(features.rows))
+    return [classify(p, model) for p in pairs]
 
 
 @dataclass
 class Applied:
     linked: list[Edge]
     review: list[tuple[Edge, str]]
+    #: The bands this run used (learnt by `calibrate`), or None when the model's own were used.
+    bands: Bands | None = None
 
 
-def apply_edges(clusters: Clusters, edges: Iterable[Edge]) -> Applied:
-    """Best-link clustering: strongest edges first, each union checked; refusals go to review."""
+def calibrate(
+    clusters: Clusters, edges: Iterable[Edge], model: TrainedModel, records: int
+) -> tuple[list[Edge], TrainedModel]:
+    """Edges classified again under bands learnt from the pairs the model itself decides.
+
+    Pairs whose records are already one person (joined by a rule or a human) are left out:
+    their near-certain probabilities would otherwise vouch for the model's own, weaker links.
+    """
+    edges = list(edges)
+    pending = [
+        e.pair
+        for e in edges
+        if clusters.find(e.key[0]) != clusters.find(e.key[1]) and not clusters.unique_conflict(*e.key)
+    ]
+    run_model = for_run(pending, model, records)
+    return [classify(e.pair, run_model) for e in edges], run_model
+
+
+def apply_edges(
+    clusters: Clusters, edges: Iterable[Edge], *, model: TrainedModel | None = None, records: int = 0
+) -> Applied:
+    """Best-link clustering: strongest edges first, each union checked; refusals go to review.
+
+    With `model`, the bands are first learnt for this run (`calibrate`); `records` is the size of
+    the run, which sets the review budget.
+    """
     result = Applied([], [])
+    if model is not None:
+        edges, run_model = calibrate(clusters, edges, model, records)
+        result.bands = run_model.bands
     for edge in sorted(edges, key=lambda e: (-e.pair.probability, e.key)):
         a, b = edge.key
         if clusters.find(a) == clusters.find(b) or clusters.unique_conflict(a, b):
@@ -158,4 +181,9 @@ def apply_edges(clusters: Clusters, edges: Iterable[Edge]) -> Applied:
         for e, why in result.review
         if clusters.find(e.key[0]) != clusters.find(e.key[1]) and not clusters.unique_conflict(*e.key)
     ]
+    if model is not None:
+        # The queue as a whole (uncertain band, vetoes and refusals) stays within the budget,
+        # strongest pairs first: the weakest are the ones a reviewer rejects most often.
+        result.review = sorted(result.review, key=lambda item: (-item[0].pair.probability, item[0].key))
+        result.review = result.review[: review_budget(records)]
     return result
