@@ -176,9 +176,11 @@ def _apply_probabilistic(
     applied = apply_edges(clusters, edges, model=model, records=len(records))
     for edge in applied.linked:
         a, b = edge.key
+        band = applied.bands.upper if applied.bands else model.bands.upper
         text = (
             f"splink: match probability {edge.pair.probability:.4f} "
-            f"(weight {edge.pair.match_weight:.1f} bits), model {model.version}, with"
+            f"(weight {edge.pair.match_weight:.1f} bits), model {model.version}, "
+            f"auto-link band learnt for this run: at least {band:.4f}; with"
         )
         for member, other in ((a, b), (b, a)):
             if member not in plan.reasons and member not in linked:
