@@ -87,3 +87,35 @@ def test_the_setting_names_known_agencies() -> None:
     assert Settings(unique_id_agencies=["education"]).unique_id_agencies == ["education"]
     with pytest.raises(ValueError, match="not an agency"):
         Settings(unique_id_agencies=["the school"])
+
+
+def test_given_and_family_names_entered_the_wrong_way_round_still_link(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """One clerk writes "Nguyen Linh", another "Linh Nguyen": with the same date of birth they
+    are one person; with a different one they stay apart."""
+    rows = [
+        person("E1", agency="education", given_name="Linh", family_name="Nguyen", dob="2013-04-22"),
+        person(
+            "E2",
+            agency="education",
+            given_name="Nguyen",
+            family_name="Linh",
+            dob="2013-04-22",
+            postcode="B1 1AA",
+        ),
+        person(
+            "H1",
+            agency="health",
+            given_name="Nguyen",
+            family_name="Linh",
+            dob="2011-09-02",
+            postcode="B1 1AA",
+        ),
+    ]
+    ingest_file(engine=engine, path=write_jsonl(tmp_path / "e.jsonl", rows))
+    with session_scope(engine) as session:
+        link_people(session)
+    ids = _ids(engine, [("education", "E1"), ("education", "E2"), ("health", "H1")])
+    assert ids[("education", "E1")] == ids[("education", "E2")]
+    assert ids[("health", "H1")] != ids[("education", "E1")]

@@ -225,6 +225,7 @@ def _apply_exact_rules(
         "nhs_number": "same NHS number",
         "upn": "same UPN",
         "name_dob": "same name and date of birth",
+        "name_dob_swapped": "same names, given and family the other way round, and date of birth",
     }
     for candidate in candidates:
         for method, key in exact_keys(candidate):
