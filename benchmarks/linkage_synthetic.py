@@ -88,6 +88,9 @@ def run_ours(folder: Path, blocking: bool) -> dict[str, Any]:
     result = {"records": len(pop.people), "seconds": round(seconds, 1), "peak_mb": _peak_mb()}
     result.update(_scores(groups.values(), pop.labels))
     result["review_items"] = len(applied.review)
+    result["review_per_10k"] = round(len(applied.review) * 10_000 / len(pop.people), 1)
+    if applied.bands is not None:
+        result["bands"] = [round(applied.bands.upper, 6), round(applied.bands.lower, 6)]
     if blocking:
         result["blocking_recall"] = blocking_recall(pop)
     return result

@@ -48,6 +48,7 @@ BENCHMARKS: dict[str, str] = {
     "synth_generation": "synth_generation",
     "replay_population": "replay_population",
     "policy_reviews": "policy_reviews",
+    "linkage_external": "linkage_external",
 }
 
 

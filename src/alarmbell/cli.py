@@ -189,7 +189,7 @@ def _link_and_alert(engine: Engine, settings: Settings, batches: list[int]) -> N
     from alarmbell.storage.db import session_scope
 
     with session_scope(engine) as session:
-        linked = link_people(session)
+        linked = link_people(session, unique_id_agencies=settings.unique_id_agencies)
     typer.echo(
         f"identity: {linked.newly_linked} records linked, {linked.people_created} new people, "
         f"{linked.people_merged} merged"
@@ -222,7 +222,7 @@ def _link_all(engine: Engine, settings: Settings) -> None:
     from alarmbell.storage.db import session_scope
 
     with session_scope(engine) as session:
-        summary = link_people(session)
+        summary = link_people(session, unique_id_agencies=settings.unique_id_agencies)
     typer.echo(f"{summary.newly_linked} records linked; {summary.people_created} new people")
     policy = _policy(settings)
     with session_scope(engine) as session:

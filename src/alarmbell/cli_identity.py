@@ -48,10 +48,14 @@ def _spark(engine: str) -> object:
 def link(engine: EngineOption = "duckdb") -> None:
     """Link unlinked person records: decisions, deterministic rules, then the model (no alerts refreshed)."""
     from alarmbell.identity import link_people
+    from alarmbell.settings import Settings
 
     spark = _spark(engine)
-    with _session() as session:
-        summary = link_people(session, engine=engine, spark=spark)
+    settings = Settings()
+    with _session(settings) as session:
+        summary = link_people(
+            session, engine=engine, spark=spark, unique_id_agencies=settings.unique_id_agencies
+        )
     typer.echo(
         f"{summary.newly_linked} records linked ({summary.probabilistic_links} by model "
         f"{summary.model_version}); {summary.people_created} new people, {summary.people_merged} merged; "

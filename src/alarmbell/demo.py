@@ -51,7 +51,7 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
             result.lines.append(f"{path.name}: {summary.line}")
     say("Linking identities")
     with session_scope(engine) as session:
-        linked = link_people(session)
+        linked = link_people(session, unique_id_agencies=settings.unique_id_agencies)
     result.lines.append(f"identity: {linked.records} records -> {linked.people_created} people")
     say("Running early warning")
     with session_scope(engine) as session:

@@ -128,6 +128,17 @@ class Settings(BaseSettings):
         default=6, ge=1, description="...and no agency has recorded an event about them for this many years."
     )
 
+    unique_id_agencies: list[str] = Field(
+        default=[],
+        description=(
+            "Identity: agencies whose person ids are unique (their own system already deduplicates, "
+            'one record is one person), as a JSON list, e.g. `["education"]`. Two records of such an '
+            "agency are never linked to each other, by rule or by model, and are not offered for "
+            "review; other agencies' records still join them. Default: none, so an agency's duplicate "
+            "records of one person (a child registered twice) are linked like any other pair."
+        ),
+    )
+
     triage_mash_hours: dict[str, float] = Field(
         default={"red": 4.0, "amber": 24.0, "green": 72.0},
         description=(
@@ -208,6 +219,18 @@ class Settings(BaseSettings):
     def _escalation_steps(cls, value: dict[str, float]) -> dict[str, float]:
         if set(value) != {"team_manager", "head_of_service"} or any(v <= 0 for v in value.values()):
             raise ValueError('give a positive number for each of "team_manager" and "head_of_service"')
+        return value
+
+    @field_validator("unique_id_agencies")
+    @classmethod
+    def _known_agencies(cls, value: list[str]) -> list[str]:
+        from alarmbell.domain.vocabulary import AGENCIES
+
+        for agency in value:
+            if agency not in AGENCIES:
+                raise ValueError(
+                    f"ALARMBELL_UNIQUE_ID_AGENCIES: {agency!r} is not an agency ({', '.join(AGENCIES)})"
+                )
         return value
 
     @field_validator("api_tokens")

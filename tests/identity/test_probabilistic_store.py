@@ -174,6 +174,7 @@ def test_new_records_link_incrementally_to_existing_people(engine: Engine, tmp_p
     with session_scope(engine) as session:
         link = session.scalars(select(PersonLink).where(PersonLink.method == "splink")).one()
         assert link.probability is not None and "police P1" in (link.evidence or "")
+        assert "auto-link band learnt for this run: at least" in (link.evidence or "")
 
 
 def test_deterministic_only_mode_still_available(engine: Engine, tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
 """Union-find over source record ids, with the checks that keep two people apart.
 
 Every union asks first whether it would put two people into one: two different valid NHS
-numbers or UPNs, a pair a human rejected, or (for probabilistic links) dates of birth years
-apart or two people alarmbell already knew as separate. Pure Python, shared by the store's
+numbers or UPNs, a pair a human rejected, two records of an agency that declares its ids unique
+(ALARMBELL_UNIQUE_ID_AGENCIES: its own deduplication already made each record one person), or
+(for probabilistic links) dates of birth years apart or two people alarmbell already knew as
+separate. Pure Python, shared by the store's
 linker and the benchmarks, so what is measured is what runs.
 """
 
@@ -21,9 +23,16 @@ class Clusters:
     """Union-find that refuses unions joining different NHS numbers or UPNs (unless forced)."""
 
     def __init__(
-        self, candidates: Iterable[LinkCandidate], cannot_link: Iterable[tuple[int, int]] = ()
+        self,
+        candidates: Iterable[LinkCandidate],
+        cannot_link: Iterable[tuple[int, int]] = (),
+        *,
+        unique_agencies: Iterable[str] = (),
     ) -> None:
+        unique = frozenset(unique_agencies)
         self.parent: dict[int, int] = {}
+        #: root -> the unique-id agencies whose records the cluster holds (at most one record each).
+        self.unique: dict[int, frozenset[str]] = {}
         self.nhs: dict[int, frozenset[str]] = {}
         self.upn: dict[int, frozenset[str]] = {}
         self.years: dict[int, tuple[int, int] | None] = {}
@@ -33,6 +42,7 @@ class Clusters:
             self.parent[c.record_id] = c.record_id
             self.nhs[c.record_id] = frozenset({c.nhs}) if c.nhs else frozenset()
             self.upn[c.record_id] = frozenset({c.upn}) if c.upn else frozenset()
+            self.unique[c.record_id] = frozenset({c.agency}) & unique
             year = int(c.dob[:4]) if c.dob else None
             self.years[c.record_id] = (year, year) if year is not None else None
             self.members[c.record_id] = [c.record_id]
@@ -59,6 +69,9 @@ class Clusters:
             return "different valid NHS numbers"
         if conflict(self.upn[ra], self.upn[rb]):
             return "different valid UPNs"
+        shared = self.unique[ra] & self.unique[rb]
+        if shared:
+            return f"both are records of {sorted(shared)[0]}, which declares its ids unique"
         if self._rejected(ra, rb):
             return "a reviewer decided these are different people"
         if strict and self.anchored[ra] and self.anchored[rb]:
@@ -93,11 +106,17 @@ class Clusters:
         self.parent[drop] = keep
         self.nhs[keep] |= self.nhs.pop(drop)
         self.upn[keep] |= self.upn.pop(drop)
+        self.unique[keep] |= self.unique.pop(drop)
         self.years[keep] = _span(self.years[keep], self.years.pop(drop))
         self.members[keep] += self.members.pop(drop)
         dropped_anchor = self.anchored.pop(drop)
         self.anchored[keep] = self.anchored[keep] or dropped_anchor
         return True
+
+    def unique_conflict(self, a: int, b: int) -> bool:
+        """True if joining a and b would merge two records of one unique-id agency."""
+        ra, rb = self.find(a), self.find(b)
+        return ra != rb and bool(self.unique[ra] & self.unique[rb])
 
     def anchor(self, item: int) -> None:
         """Mark the cluster of `item` as an existing person (see `why_not`)."""

@@ -12,6 +12,7 @@ a new record, never overrides a refusal, and sends uncertain pairs to the review
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -96,6 +97,7 @@ def link_people(
     model: TrainedModel | None = None,
     engine: str = "duckdb",
     spark: Any = None,
+    unique_id_agencies: Iterable[str] = (),
 ) -> LinkSummary:
     """Link every unlinked source person record. The caller owns the transaction.
 
@@ -104,6 +106,8 @@ def link_people(
 
     `probabilistic=False` runs the deterministic rules alone; `model` defaults to the store's
     active model (see `identity train`), else the one shipped with the package.
+    `unique_id_agencies` (setting ALARMBELL_UNIQUE_ID_AGENCIES): agencies whose records are each
+    a different person; two records of one of them are never joined, by rule or by model.
     """
     from alarmbell.identity.review import decision_pairs
 
@@ -115,7 +119,7 @@ def link_people(
     if all(c.record_id in linked for c in candidates):
         return summary
     accepted, rejected = decision_pairs(session)
-    clusters = Clusters(candidates, cannot_link=rejected)
+    clusters = Clusters(candidates, cannot_link=rejected, unique_agencies=unique_id_agencies)
     plan = _Plan()
     by_id = {c.record_id: c for c in candidates}
     _join_existing_people(clusters, linked)
@@ -174,12 +178,14 @@ def _apply_probabilistic(
     old = [r for r in records if r.record_id in linked]
     edges, invalid = score(new, old, model, engine=engine, spark=spark)  # type: ignore[arg-type]
     summary.invalid_identifiers.extend(invalid)
-    applied = apply_edges(clusters, edges)
+    applied = apply_edges(clusters, edges, model=model, records=len(records))
     for edge in applied.linked:
         a, b = edge.key
+        band = applied.bands.upper if applied.bands else model.bands.upper
         text = (
             f"splink: match probability {edge.pair.probability:.4f} "
-            f"(weight {edge.pair.match_weight:.1f} bits), model {model.version}, with"
+            f"(weight {edge.pair.match_weight:.1f} bits), model {model.version}, "
+            f"auto-link band learnt for this run: at least {band:.4f}; with"
         )
         for member, other in ((a, b), (b, a)):
             if member not in plan.reasons and member not in linked:
@@ -224,6 +230,7 @@ def _apply_exact_rules(
         "nhs_number": "same NHS number",
         "upn": "same UPN",
         "name_dob": "same name and date of birth",
+        "name_dob_swapped": "same names, given and family the other way round, and date of birth",
     }
     for candidate in candidates:
         for method, key in exact_keys(candidate):
@@ -242,9 +249,12 @@ def _apply_exact_rules(
                     if refused and refused.startswith("different valid")
                     else refused
                 )
+                outcome = (
+                    "kept apart" if "declares its ids unique" in (held or "") else "left apart for review"
+                )
                 summary.conflicts.append(
                     f"{_describe(candidate)} and {_describe(by_id[anchor])} share a {labels[method]} "
-                    f"but {held}: left apart for review"
+                    f"but {held}: {outcome}"
                 )
 
 
@@ -323,18 +333,24 @@ def _merge(session: Session, source: int, target: int, *, now: datetime, decided
 
 
 def cluster_population(
-    records: list[RawPerson], model: TrainedModel | None, *, edges: list[Any] | None = None
+    records: list[RawPerson],
+    model: TrainedModel | None,
+    *,
+    edges: list[Any] | None = None,
+    unique_agencies: Iterable[str] = (),
+    calibrate: bool = True,
 ) -> tuple[dict[int, list[int]], Any]:
     """The same steps as `link_people` on records held in memory, with nothing stored.
 
     For benchmarks and threshold choice: what is measured is what runs. Returns the groups
     (root -> record ids) and the probabilistic step's result (links made, pairs for review).
+    `calibrate=False` keeps the model's bands as given (choosing the shipped bands on a grid).
     """
     from alarmbell.identity.features import build_features
     from alarmbell.identity.probabilistic import apply_edges, score_all
 
     candidates = [candidate(r) for r in records]
-    clusters = Clusters(candidates)
+    clusters = Clusters(candidates, unique_agencies=unique_agencies)
     reasons: dict[int, str] = {}
     by_id = {c.record_id: c for c in candidates}
     _apply_exact_rules(clusters, candidates, by_id, reasons, LinkSummary())
@@ -343,5 +359,5 @@ def cluster_population(
     if model is not None:
         if edges is None:
             edges = score_all(build_features(records), model)
-        applied = apply_edges(clusters, edges)
+        applied = apply_edges(clusters, edges, model=model if calibrate else None, records=len(records))
     return clusters.groups(), applied

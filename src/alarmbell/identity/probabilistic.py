@@ -1,8 +1,9 @@
 """The probabilistic step: bands, vetoes, per-field contributions, and best-link clustering.
 
 It runs after the deterministic rules and only adds: a scored pair links when it is in the
-upper band, no veto fires, and the union passes every check in `Clusters.why_not` (different
-identifiers, a human rejection, birth years apart, two existing people). Pairs are taken
+upper band (learnt for each run from the pairs' probabilities, identity/calibration.py), no
+veto fires, and the union passes every check in `Clusters.why_not` (different identifiers, a
+human rejection, an agency's unique ids, birth years apart, two existing people). Pairs are taken
 strongest first, so each record joins through its best link and a chain of weak links cannot
 pull a household together (pitfall 2). Anything refused, and everything in the middle band,
 goes to the review queue.
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+from alarmbell.identity.calibration import calibrated_bands, review_budget
 from alarmbell.identity.clusters import Clusters
 from alarmbell.identity.features import FeatureTable, RawPerson, build_features
-from alarmbell.identity.model import TrainedModel, load_model
+from alarmbell.identity.model import Bands, TrainedModel, load_model
 from alarmbell.identity.splink_runner import Engine, ScoredPair, predict, predict_incremental
 
 Band = Literal["link", "review", "none"]
@@ -73,6 +75,15 @@ def classify(pair: ScoredPair, model: TrainedModel) -> Edge:
     return Edge(pair, "none", texts)
 
 
+def for_run(pairs: Iterable[ScoredPair], model: TrainedModel, records: int) -> TrainedModel:
+    """The model with bands learnt from the pairs this run's model decides (identity/calibration.py).
+
+    Only pairs no veto touches can be linked automatically, so only they set the bands.
+    """
+    free = [p.probability for p in pairs if not vetoes(p, model)]
+    return replace(model, bands=calibrated_bands(free, model.bands, records=records))
+
+
 def contributions(pair: ScoredPair, model: TrainedModel) -> list[Contribution]:
     """The prior, then each field's weight: what the review page draws as bars.
 
@@ -117,15 +128,44 @@ def score_all(features: FeatureTable, model: TrainedModel, *, threshold: float |
 class Applied:
     linked: list[Edge]
     review: list[tuple[Edge, str]]
+    #: The bands this run used (learnt by `calibrate`), or None when the model's own were used.
+    bands: Bands | None = None
 
 
-def apply_edges(clusters: Clusters, edges: Iterable[Edge]) -> Applied:
-    """Best-link clustering: strongest edges first, each union checked; refusals go to review."""
+def calibrate(
+    clusters: Clusters, edges: Iterable[Edge], model: TrainedModel, records: int
+) -> tuple[list[Edge], TrainedModel]:
+    """Edges classified again under bands learnt from the pairs the model itself decides.
+
+    Pairs whose records are already one person (joined by a rule or a human) are left out:
+    their near-certain probabilities would otherwise vouch for the model's own, weaker links.
+    """
+    edges = list(edges)
+    pending = [
+        e.pair
+        for e in edges
+        if clusters.find(e.key[0]) != clusters.find(e.key[1]) and not clusters.unique_conflict(*e.key)
+    ]
+    run_model = for_run(pending, model, records)
+    return [classify(e.pair, run_model) for e in edges], run_model
+
+
+def apply_edges(
+    clusters: Clusters, edges: Iterable[Edge], *, model: TrainedModel | None = None, records: int = 0
+) -> Applied:
+    """Best-link clustering: strongest edges first, each union checked; refusals go to review.
+
+    With `model`, the bands are first learnt for this run (`calibrate`); `records` is the size of
+    the run, which sets the review budget.
+    """
     result = Applied([], [])
+    if model is not None:
+        edges, run_model = calibrate(clusters, edges, model, records)
+        result.bands = run_model.bands
     for edge in sorted(edges, key=lambda e: (-e.pair.probability, e.key)):
         a, b = edge.key
-        if clusters.find(a) == clusters.find(b):
-            continue
+        if clusters.find(a) == clusters.find(b) or clusters.unique_conflict(a, b):
+            continue  # one person already, or two records an agency says are two people
         if edge.band == "review":
             result.review.append((edge, "; ".join(edge.vetoes) or "uncertain band"))
             continue
@@ -137,6 +177,13 @@ def apply_edges(clusters: Clusters, edges: Iterable[Edge]) -> Applied:
         else:
             result.review.append((edge, f"would link, but {refused}"))
     result.review = [
-        (e, why) for e, why in result.review if clusters.find(e.key[0]) != clusters.find(e.key[1])
+        (e, why)
+        for e, why in result.review
+        if clusters.find(e.key[0]) != clusters.find(e.key[1]) and not clusters.unique_conflict(*e.key)
     ]
+    if model is not None:
+        # The queue as a whole (uncertain band, vetoes and refusals) stays within the budget,
+        # strongest pairs first: the weakest are the ones a reviewer rejects most often.
+        result.review = sorted(result.review, key=lambda item: (-item[0].pair.probability, item[0].key))
+        result.review = result.review[: review_budget(records)]
     return result

@@ -65,6 +65,11 @@ def exact_keys(candidate: LinkCandidate) -> list[tuple[str, str]]:
         keys.append(("upn", candidate.upn))
     if candidate.given and candidate.family and candidate.dob:
         keys.append(("name_dob", f"{candidate.given}|{candidate.family}|{candidate.dob}"))
+        if candidate.given != candidate.family:
+            # Given and family name entered the wrong way round (common where the family name
+            # is written first): the same two names in either order, and the same birth date.
+            first, second = sorted((candidate.given, candidate.family))
+            keys.append(("name_dob_swapped", f"{first}|{second}|{candidate.dob}"))
     return keys
 
 

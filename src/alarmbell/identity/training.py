@@ -157,7 +157,9 @@ def choose_bands(model: TrainedModel, tune: LabelledPopulation) -> tuple[Bands, 
     trials = []
     for upper in UPPER_GRID:
         trial = replace(model, bands=Bands(upper, min(LOWER_GRID)))
-        groups, applied = cluster_population(tune.people, trial, edges=[classify(p, trial) for p in pairs])
+        groups, applied = cluster_population(
+            tune.people, trial, edges=[classify(p, trial) for p in pairs], calibrate=False
+        )
         scores = pairwise_scores(cluster_pairs(groups.values()), truth)
         trials.append((upper, scores, applied))
     safe = [t for t in trials if t[1].precision >= MIN_PRECISION] or [

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -118,10 +119,12 @@ def ingest_records(
     return result
 
 
-def link_and_alert(engine: Engine, policy: Policy, batch_id: int) -> None:
+def link_and_alert(
+    engine: Engine, policy: Policy, batch_id: int, unique_id_agencies: Iterable[str] = ()
+) -> None:
     """What `alarmbell ingest` does after a file: link identities, then re-run early warning."""
     with session_scope(engine) as session:
-        link_people(session)
+        link_people(session, unique_id_agencies=unique_id_agencies)
     with session_scope(engine) as session:
         touched = people_touched_by_batch(session, batch_id)
         refresh_alerts(session, policy=policy, person_ids=touched)
@@ -294,7 +297,12 @@ def _record(request: Request, form: dict[str, str]) -> int | FormErrors:
         for error in result.errors:
             errors.add(_FIELD_IDS.get(error["field"], "text"), f"{error['field']}: {error['problem']}")
         return errors
-    link_and_alert(engine, request.app.state.policy, result.summary.batch_id)
+    link_and_alert(
+        engine,
+        request.app.state.policy,
+        result.summary.batch_id,
+        request.app.state.settings.unique_id_agencies,
+    )
     with session_scope(engine) as session:
         found = person_ids_for_records(session, [(agency, person_key)]).get((agency, person_key), 0)
         if found:

@@ -1,0 +1,121 @@
+"""One agency's two records of one person: linked (or offered for review) like any other pair,
+unless the agency has declared its ids unique, when they are never merged with each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from alarmbell.identity import link_people, person_ids_for_records
+from alarmbell.identity.clusters import Clusters
+from alarmbell.identity.features import RawPerson
+from alarmbell.identity.linker import candidate, cluster_population
+from alarmbell.identity.probabilistic import shipped_model
+from alarmbell.ingest.service import ingest_file
+from alarmbell.settings import Settings
+from alarmbell.storage.db import session_scope
+from tests.helpers import person, write_jsonl
+
+
+def _ids(engine: Engine, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    with session_scope(engine) as session:
+        return person_ids_for_records(session, keys)
+
+
+def _duplicates() -> list[dict[str, object]]:
+    """A school that registered one child twice (the second time with a typo in the surname)."""
+    return [
+        person("E1", agency="education", given_name="Kayleigh", family_name="Morgan", dob="2014-06-09"),
+        person("E2", agency="education", given_name="Kayleigh", family_name="Morgon", dob="2014-06-09"),
+        person("E3", agency="education", given_name="Kayleigh", family_name="Morgan", dob="2014-06-09"),
+    ]
+
+
+def test_an_agencys_duplicate_records_of_one_person_are_linked(engine: Engine, tmp_path: Path) -> None:
+    ingest_file(engine=engine, path=write_jsonl(tmp_path / "e.jsonl", _duplicates()))
+    with session_scope(engine) as session:
+        link_people(session)
+    ids = _ids(engine, [("education", "E1"), ("education", "E2"), ("education", "E3")])
+    assert len(set(ids.values())) == 1
+
+
+def test_an_agency_that_declares_its_ids_unique_keeps_each_record_a_person(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rows = [
+        *_duplicates(),
+        person("P1", agency="police", given_name="Kayleigh", family_name="Morgan", dob="2014-06-09"),
+    ]
+    ingest_file(engine=engine, path=write_jsonl(tmp_path / "e.jsonl", rows))
+    with session_scope(engine) as session:
+        summary = link_people(session, unique_id_agencies={"education"})
+    ids = _ids(engine, [("education", "E1"), ("education", "E2"), ("education", "E3"), ("police", "P1")])
+    education = [ids[("education", s)] for s in ("E1", "E2", "E3")]
+    assert len(set(education)) == 3, "an agency with unique ids: each record is its own person"
+    assert ids[("police", "P1")] in education, "other agencies' records still join one of them"
+    assert any("declares its ids unique" in c for c in summary.conflicts)
+
+
+def test_unique_agencies_are_refused_by_the_clusters_and_not_queued() -> None:
+    def raw(record_id: int, agency: str, family: str) -> RawPerson:
+        return RawPerson(
+            record_id,
+            agency,
+            f"S{record_id}",
+            "Kayleigh",
+            family,
+            "2014-06-09",
+            "F",
+            "CV2 5LA",
+            None,
+            None,
+            "child",
+        )
+
+    records = [raw(1, "education", "Morgan"), raw(2, "education", "Morgon"), raw(3, "health", "Morgan")]
+    clusters = Clusters([candidate(r) for r in records], unique_agencies={"education"})
+    assert clusters.union(1, 3)
+    assert clusters.why_not(2, 3) is not None and "education" in (clusters.why_not(2, 3) or "")
+    groups, applied = cluster_population(records, shipped_model(), unique_agencies={"education"})
+    assert sorted(len(g) for g in groups.values()) == [1, 2]
+    assert applied is not None and applied.review == []
+
+
+def test_the_setting_names_known_agencies() -> None:
+    assert Settings(unique_id_agencies=["education"]).unique_id_agencies == ["education"]
+    with pytest.raises(ValueError, match="not an agency"):
+        Settings(unique_id_agencies=["the school"])
+
+
+def test_given_and_family_names_entered_the_wrong_way_round_still_link(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """One clerk writes "Nguyen Linh", another "Linh Nguyen": with the same date of birth they
+    are one person; with a different one they stay apart."""
+    rows = [
+        person("E1", agency="education", given_name="Linh", family_name="Nguyen", dob="2013-04-22"),
+        person(
+            "E2",
+            agency="education",
+            given_name="Nguyen",
+            family_name="Linh",
+            dob="2013-04-22",
+            postcode="B1 1AA",
+        ),
+        person(
+            "H1",
+            agency="health",
+            given_name="Nguyen",
+            family_name="Linh",
+            dob="2011-09-02",
+            postcode="B1 1AA",
+        ),
+    ]
+    ingest_file(engine=engine, path=write_jsonl(tmp_path / "e.jsonl", rows))
+    with session_scope(engine) as session:
+        link_people(session)
+    ids = _ids(engine, [("education", "E1"), ("education", "E2"), ("health", "H1")])
+    assert ids[("education", "E1")] == ids[("education", "E2")]
+    assert ids[("health", "H1")] != ids[("education", "E1")]
