@@ -6,10 +6,16 @@ Each test names a defect found with independently written exports (issue 15).
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+
+from alarmbell.chronology import build_chronology
+from alarmbell.chronology.render import chronology_json, chronology_lines
+from alarmbell.identity import link_people, person_ids_for_records
+from alarmbell.storage.db import session_scope
 
 from .conftest import DOC_SAMPLES, TEST_SAMPLES, events, ingest, people, relationships
 
@@ -110,3 +116,19 @@ def test_every_code_table_is_documented() -> None:
     )
     missing = [code for table in tables for code in table if not re.search(rf"\b{code}\b", doc)]
     assert missing == []
+
+
+def test_an_attendance_at_half_past_midnight_bst_is_on_that_day_in_the_chronology(engine: Engine) -> None:
+    ingest(engine, GP_EXPORT)
+    with session_scope(engine) as session:
+        link_people(session)
+        child = person_ids_for_records(session, [("health", CHILD)])[("health", CHILD)]
+        chronology = build_chronology(session, child)
+    assert chronology is not None
+    attendance = next(e for e in chronology.entries if e.kind == "ed_attendance")
+    assert attendance.occurred_at.date() == date(2024, 6, 18)
+    assert attendance.occurred_at == datetime(2024, 6, 17, 23, 30, tzinfo=UTC)  # the same instant
+    line = next(line for line in chronology_lines(chronology) if "A&E" in line or "ED attendance" in line)
+    assert line.startswith("2024-06-18")
+    shown = next(e for e in chronology_json(chronology)["events"] if e["kind"] == "ed_attendance")
+    assert shown["occurred_at"] == "2024-06-18T00:30:00+01:00"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from alarmbell.domain.records import RecordKey
+from alarmbell.domain.timeparse import local_moment
 
 Involvement = Literal["subject", "other"]
 
@@ -31,6 +32,12 @@ class ChronologyEntry:
     involvement: Involvement
     relation: str | None = None
     adult_person_id: int | None = None
+
+    def __post_init__(self) -> None:
+        # Stored in UTC, held in local time: every date-only view and policy window that calls
+        # `.date()` then counts Europe/London days. Comparisons are of instants and unchanged.
+        object.__setattr__(self, "occurred_at", local_moment(self.occurred_at))
+        object.__setattr__(self, "recorded_at", local_moment(self.recorded_at))
 
     @property
     def key(self) -> RecordKey:

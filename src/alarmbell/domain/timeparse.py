@@ -1,15 +1,26 @@
-"""Parsing the exchange format's dates: ISO dates and date-times, always timezone-aware UTC."""
+"""Parsing the exchange format's dates: ISO dates and date-times, always timezone-aware UTC.
+
+Instants are stored in UTC; what a practitioner calls "the day" is the Europe/London date, so
+anything shown or counted by the day goes through `local_moment` (an attendance at 00:30 British
+Summer Time on the 18th is on the 18th, not the 17th).
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Final
+from zoneinfo import ZoneInfo
 
+LONDON: Final[ZoneInfo] = ZoneInfo("Europe/London")
 _PARTIAL_DOB = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def parse_moment(text: str) -> datetime:
-    """Parse `YYYY-MM-DD` or an ISO 8601 date-time; naive times are taken as UTC.
+    """Parse `YYYY-MM-DD` or an ISO 8601 date-time into a UTC instant.
+
+    A date-time without an offset is wall-clock time in England (Europe/London), as agency
+    systems record it; a bare date is midnight UTC, which is the same date in London.
 
     Raises ValueError with a message fit for an ingest error.
     """
@@ -24,8 +35,20 @@ def parse_moment(text: str) -> datetime:
             f"{text!r} is not a valid ISO date (expected YYYY-MM-DD or an ISO 8601 date-time)"
         ) from None
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
+        return moment.replace(tzinfo=LONDON).astimezone(UTC)
     return moment.astimezone(UTC)
+
+
+def local_moment(moment: datetime) -> datetime:
+    """The same instant in Europe/London time, so `.date()` is the local date; naive means UTC.
+
+    The zone is fixed to the offset of that instant (GMT or BST): a `ZoneInfo` time in the hour
+    the clocks go back carries fold=1, and such times never compare equal to UTC ones (PEP 495).
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(LONDON)
+    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)), fold=0)
 
 
 def is_partial_dob(text: str) -> bool:
