@@ -136,7 +136,8 @@ def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
         yield RejectedLine(0, entries.field, expected_tail(entries), raw=data[:2000])
         return
     sink = RecordSink(agency)
-    context = Context()
+    meta = bundle.get("meta") if isinstance(bundle.get("meta"), dict) else {}
+    context = Context(feed=meta.get("source") if isinstance(meta.get("source"), str) else None)
     checked: list[Entry] = []
     for entry in entries:
         problem = _check(entry)

@@ -27,6 +27,8 @@ class Context:
 
     patients: dict[str, str] = field(default_factory=dict)
     dobs: dict[str, str | None] = field(default_factory=dict)
+    #: The sending system, from Bundle.meta.source; else each Patient names its own (feed_of).
+    feed: str | None = None
 
     def add(self, source_id: str, dob: str | None, names: list[str]) -> None:
         for name in names:
@@ -68,6 +70,7 @@ def patient_records(resource: dict[str, Any], full_url: str | None, context: Con
         raise FieldError("identifier.value", f"NHS number {nhs!r}", "10 digits")
     key = valid_nhs_key(nhs) or resource_key(resource, "patient")
     person = _person(resource, key, nhs)
+    person["feed"] = feed_of(resource, context.feed)
     refs = [r for r in (full_url, f"Patient/{resource.get('id')}" if resource.get("id") else None) if r]
     context.add(key, person.get("dob"), refs + ([f"nhs-ref:{nhs}"] if nhs else []))
     records = [person]
@@ -83,8 +86,24 @@ def related_person_records(resource: dict[str, Any], context: Context) -> list[R
     key = valid_nhs_key(nhs) or resource_key(resource, "related-person", about=patient)
     person = _person(resource, key, nhs if nhs and len(nhs) == 10 and nhs.isdigit() else None)
     person["role_hint"] = "adult"
+    person["feed"] = feed_of(resource, context.feed)
     kind = relationship_kind(resource.get("relationship"), person.get("sex"))
     return [person, *([_relationship(key, patient, kind)] if kind else [])]
+
+
+def feed_of(resource: dict[str, Any], bundle_source: str | None) -> str:
+    """Which system sent this person: a trust and a GP practice send the same `nhs:` key with
+    different attributes, kept apart per feed and merged (ingest/feeds.py).
+
+    Bundle.meta.source, else the resource's meta.source, else its managing organisation (ODS
+    code or name), else plain `fhir`.
+    """
+    meta: dict[str, Any] = resource["meta"] if isinstance(resource.get("meta"), dict) else {}
+    organisation = resource.get("managingOrganization")
+    org: dict[str, Any] = organisation if isinstance(organisation, dict) else {}
+    ident: dict[str, Any] = org["identifier"] if isinstance(org.get("identifier"), dict) else {}
+    named = bundle_source or meta.get("source") or ident.get("value") or org.get("display")
+    return f"fhir:{named}" if named else "fhir"
 
 
 def _contact(contact: Any, patient: str) -> list[Record]:

@@ -25,6 +25,7 @@ from alarmbell.ingest.base import (
     ValidRecord,
     Warning_,
 )
+from alarmbell.ingest.feeds import merge_feeds
 from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines
 from alarmbell.storage.dialect import dialect_of_engine
 from alarmbell.storage.source_records import (
@@ -287,7 +288,9 @@ def _flush(begin: _Transactions, chunk: _Chunk, summary: IngestSummary, unresolv
     if not len(chunk):
         return
     with begin() as connection:
-        outcome: ChunkOutcome = write_chunk(connection, chunk.records, batch_id=summary.batch_id, now=_now())
+        records, same_copies = merge_feeds(connection, chunk.records, batch_id=summary.batch_id)
+        outcome: ChunkOutcome = write_chunk(connection, records, batch_id=summary.batch_id, now=_now())
+        outcome.unchanged += same_copies
         unresolved.note(chunk.records, connection)
         if chunk.rejected:
             _quarantine(connection, chunk.rejected, summary)

@@ -183,6 +183,7 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
         raise FieldError("dob", f"{dob!r}", "YYYY-MM-DD, YYYY-MM or YYYY")
     postcode = _optional(obj, "postcode", 12)
     _optional(obj, "address")
+    _optional(obj, "feed", 200)
     return {
         "given_name": given,
         "family_name": family,
