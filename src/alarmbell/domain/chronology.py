@@ -36,8 +36,10 @@ class ChronologyEntry:
     def __post_init__(self) -> None:
         # Stored in UTC, held in local time: every date-only view and policy window that calls
         # `.date()` then counts Europe/London days. Comparisons are of instants and unchanged.
-        object.__setattr__(self, "occurred_at", local_moment(self.occurred_at))
-        object.__setattr__(self, "recorded_at", local_moment(self.recorded_at))
+        occurred = local_moment(self.occurred_at)
+        same = self.recorded_at == self.occurred_at
+        object.__setattr__(self, "occurred_at", occurred)
+        object.__setattr__(self, "recorded_at", occurred if same else local_moment(self.recorded_at))
 
     @property
     def key(self) -> RecordKey:

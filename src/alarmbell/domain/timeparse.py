@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -44,11 +45,22 @@ def local_moment(moment: datetime) -> datetime:
 
     The zone is fixed to the offset of that instant (GMT or BST): a `ZoneInfo` time in the hour
     the clocks go back carries fold=1, and such times never compare equal to UTC ones (PEP 495).
+    Every chronology entry passes through here, so the offset is looked up per hour (the clocks
+    change on the hour in UTC) and cached.
     """
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(LONDON)
-    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)), fold=0)
+    if moment.tzinfo is not UTC:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.astimezone(_london_zone(moment.year, moment.month, moment.day, moment.hour))
+
+
+@lru_cache(maxsize=8192)
+def _london_zone(year: int, month: int, day: int, hour: int) -> timezone:
+    """GMT or BST for that UTC hour, as a fixed-offset zone."""
+    offset = datetime(year, month, day, hour, tzinfo=UTC).astimezone(LONDON).utcoffset()
+    return _ZONES.setdefault(offset or timedelta(0), timezone(offset or timedelta(0)))
+
+
+_ZONES: dict[timedelta, timezone] = {}
 
 
 def is_partial_dob(text: str) -> bool:
