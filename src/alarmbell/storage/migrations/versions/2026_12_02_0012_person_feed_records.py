@@ -5,7 +5,7 @@ its attendance extract both as `upn:<UPN>`, with different attributes. Each feed
 in person_feed_record and person_record holds their merge, so alternate loads change nothing.
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0014
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0006"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
