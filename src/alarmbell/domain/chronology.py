@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from alarmbell.domain.records import RecordKey
+from alarmbell.domain.timeparse import local_moment
 
 Involvement = Literal["subject", "other"]
 
@@ -31,6 +32,14 @@ class ChronologyEntry:
     involvement: Involvement
     relation: str | None = None
     adult_person_id: int | None = None
+
+    def __post_init__(self) -> None:
+        # Stored in UTC, held in local time: every date-only view and policy window that calls
+        # `.date()` then counts Europe/London days. Comparisons are of instants and unchanged.
+        occurred = local_moment(self.occurred_at)
+        same = self.recorded_at == self.occurred_at
+        object.__setattr__(self, "occurred_at", occurred)
+        object.__setattr__(self, "recorded_at", occurred if same else local_moment(self.recorded_at))
 
     @property
     def key(self) -> RecordKey:

@@ -1,10 +1,19 @@
-"""Parsing the exchange format's dates: ISO dates and date-times, always timezone-aware UTC."""
+"""Parsing the exchange format's dates: ISO dates and date-times, always timezone-aware UTC.
+
+Instants are stored in UTC; what a practitioner calls "the day" is the Europe/London date, so
+anything shown or counted by the day goes through `local_moment` (an attendance at 00:30 British
+Summer Time on the 18th is on the 18th, not the 17th).
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Final
+from zoneinfo import ZoneInfo
 
+LONDON: Final[ZoneInfo] = ZoneInfo("Europe/London")
 _PARTIAL_DOB = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -13,7 +22,10 @@ class BeyondCalendar(ValueError):
 
 
 def parse_moment(text: str) -> datetime:
-    """Parse `YYYY-MM-DD` or an ISO 8601 date-time; naive times are taken as UTC.
+    """Parse `YYYY-MM-DD` or an ISO 8601 date-time into a UTC instant.
+
+    A date-time without an offset is wall-clock time in England (Europe/London), as agency
+    systems record it; a bare date is midnight UTC, which is the same date in London.
 
     Raises ValueError with a message fit for an ingest error.
     """
@@ -28,11 +40,34 @@ def parse_moment(text: str) -> datetime:
             f"{text!r} is not a valid ISO date (expected YYYY-MM-DD or an ISO 8601 date-time)"
         ) from None
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=LONDON)
     try:
         return moment.astimezone(UTC)
     except OverflowError:
         raise BeyondCalendar(f"{text!r} is beyond the calendar once its time zone is applied") from None
+
+
+def local_moment(moment: datetime) -> datetime:
+    """The same instant in Europe/London time, so `.date()` is the local date; naive means UTC.
+
+    The zone is fixed to the offset of that instant (GMT or BST): a `ZoneInfo` time in the hour
+    the clocks go back carries fold=1, and such times never compare equal to UTC ones (PEP 495).
+    Every chronology entry passes through here, so the offset is looked up per hour (the clocks
+    change on the hour in UTC) and cached.
+    """
+    if moment.tzinfo is not UTC:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.astimezone(_london_zone(moment.year, moment.month, moment.day, moment.hour))
+
+
+@lru_cache(maxsize=8192)
+def _london_zone(year: int, month: int, day: int, hour: int) -> timezone:
+    """GMT or BST for that UTC hour, as a fixed-offset zone."""
+    offset = datetime(year, month, day, hour, tzinfo=UTC).astimezone(LONDON).utcoffset()
+    return _ZONES.setdefault(offset or timedelta(0), timezone(offset or timedelta(0)))
+
+
+_ZONES: dict[timedelta, timezone] = {}
 
 
 def is_partial_dob(text: str) -> bool:

@@ -6,11 +6,16 @@ error is the entry's number in the bundle (1 = the first entry) and messages say
 is the FHIR path, e.g. `Bundle.entry[2].resource.period.start`. The package checks no UK Core
 rules: NHS number check digits, codes and what counts as an injury are checked here.
 
-Mapping (docs/formats/fhir.md): Patient -> person; Encounter -> ed_attendance, gp_consultation
-and other contacts by class and type; Observation body weight (LOINC 29463-7) and height
-(8302-2) -> growth_measurement; Appointment with status noshow -> missed_appointment
-(was_not_brought for a child); Condition that is an injury -> injury_presentation.
-Other resources and statuses are not safeguarding records and are skipped without a word.
+Mapping (docs/formats/fhir.md): Patient -> person (and its contacts, with relationships);
+RelatedPerson -> person and relationship; Encounter -> ed_attendance, gp_consultation and other
+contacts by class, SNOMED CT type and specialty; Observation body weight (LOINC 29463-7) and
+height (8302-2) -> growth_measurement; Appointment with status noshow -> missed_appointment
+(was_not_brought for a child); Condition that is an injury -> carried on the A&E attendance it
+was recorded at, else injury_presentation. Other resources and statuses are not safeguarding
+records and are skipped without a word.
+
+Transaction and batch bundles from GP systems name resources by `urn:uuid:` fullUrls only:
+references are resolved inside the bundle, and keys come from `fhir_keys` (never the fullUrl).
 """
 
 from __future__ import annotations
@@ -27,17 +32,22 @@ from alarmbell.domain.timeparse import age_in_years, dob_to_date, parse_moment
 from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress
 from alarmbell.ingest.convert import Record, RecordSink, expected_tail
 from alarmbell.ingest.fhir_mapping import (
-    Context,
     appointment_event,
     condition_event,
     encounter_event,
+    encounter_kind,
+    is_recorded_injury,
     observation_event,
-    patient_person,
 )
+from alarmbell.ingest.fhir_people import Context, patient_records, related_person_records
 from alarmbell.ingest.strict_json import nesting_problem, path_text, repeated_paths
 
 AGENCY = "health"
-CONVERTED: Final[tuple[str, ...]] = ("Patient", "Encounter", "Observation", "Appointment", "Condition")
+CONVERTED: Final[tuple[str, ...]] = (
+    "Patient", "RelatedPerson", "Encounter", "Observation", "Appointment", "Condition",
+)  # fmt: skip
+#: Conversion order: people before the events and relationships that name them.
+ORDER: Final[dict[str, int]] = {"Patient": 0, "RelatedPerson": 1}
 LINE_NOTE = "line = entry number in the bundle"
 #: UK Core resources nest extensions within extensions, but never near this deep.
 MAX_RESOURCE_DEPTH: Final[int] = 32
@@ -52,6 +62,12 @@ class Entry:
     @property
     def where(self) -> str:
         return f"Bundle.entry[{self.number - 1}].resource"
+
+    @property
+    def names(self) -> list[str]:
+        """Every way another entry may refer to this one: its fullUrl and Type/id."""
+        kind, rid = self.resource.get("resourceType"), self.resource.get("id")
+        return [n for n in (self.full_url, f"{kind}/{rid}" if rid else None) if n]
 
     @property
     def raw(self) -> bytes:
@@ -131,7 +147,8 @@ def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
         yield repeats
         return
     sink = RecordSink(agency)
-    context = Context()
+    meta = bundle.get("meta") if isinstance(bundle.get("meta"), dict) else {}
+    context = Context(feed=meta.get("source") if isinstance(meta.get("source"), str) else None)
     checked: list[Entry] = []
     for entry in entries:
         problem = repeats.get(entry.number) or _check(entry)
@@ -139,10 +156,40 @@ def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
             yield problem
         elif entry.resource.get("resourceType") in CONVERTED:
             checked.append(entry)
-    # Patients first: events name them, and the ingest service holds events whose people are missing.
-    checked.sort(key=lambda e: e.resource["resourceType"] != "Patient")
+    # People first: events name them, and the ingest service holds events whose people are missing.
+    checked.sort(key=lambda e: ORDER.get(e.resource["resourceType"], 2))
+    injuries = _injuries_at_attendances(checked)
     for entry in checked:
-        yield from _convert(entry, context, sink)
+        if entry.number in injuries.carried:
+            continue
+        yield from _convert(entry, context, sink, injuries.at.get(entry.number, []))
+
+
+@dataclass
+class _Injuries:
+    """Injury Conditions recorded at an A&E attendance of the bundle, by the attendance's entry."""
+
+    at: dict[int, list[dict[str, Any]]]
+    carried: set[int]
+
+
+def _injuries_at_attendances(entries: list[Entry]) -> _Injuries:
+    attendances = {
+        name: entry.number
+        for entry in entries
+        if entry.resource["resourceType"] == "Encounter" and encounter_kind(entry.resource) == "ed_attendance"
+        for name in entry.names
+    }
+    found = _Injuries({}, set())
+    for entry in entries:
+        resource = entry.resource
+        if resource["resourceType"] != "Condition" or not is_recorded_injury(resource):
+            continue
+        ref = (resource.get("encounter") or {}).get("reference")
+        if isinstance(ref, str) and ref in attendances:
+            found.at.setdefault(attendances[ref], []).append(resource)
+            found.carried.add(entry.number)
+    return found
 
 
 def _repeated_keys(data: bytes, bundle: Any) -> dict[int, RejectedLine] | RejectedLine:
@@ -185,10 +232,12 @@ def _check(entry: Entry) -> RejectedLine | None:
     return None
 
 
-def _convert(entry: Entry, context: Context, sink: RecordSink) -> list[ParsedLine]:
+def _convert(
+    entry: Entry, context: Context, sink: RecordSink, injuries: list[dict[str, Any]]
+) -> list[ParsedLine]:
     resource = entry.resource
     try:
-        record = _record(resource, entry.full_url, context)
+        records = _records(resource, entry.full_url, context, injuries)
     except FieldError as error:
         return [
             RejectedLine(
@@ -198,7 +247,7 @@ def _convert(entry: Entry, context: Context, sink: RecordSink) -> list[ParsedLin
                 raw=entry.raw,
             )
         ]
-    if record is None:
+    if not records:
         return []
 
     def describe(rec: Record, error: FieldError) -> tuple[str, str]:
@@ -207,20 +256,28 @@ def _convert(entry: Entry, context: Context, sink: RecordSink) -> list[ParsedLin
             f"{expected_tail(error)} [entry {entry.number}; {LINE_NOTE}]",
         )
 
-    return sink.unit([(entry.number, record)], line_no=entry.number, raw=entry.raw, describe=describe)
+    return sink.unit(
+        [(entry.number, record) for record in records], line_no=entry.number, raw=entry.raw, describe=describe
+    )
 
 
-def _record(resource: dict[str, Any], full_url: str | None, context: Context) -> Record | None:
+def _records(
+    resource: dict[str, Any], full_url: str | None, context: Context, injuries: list[dict[str, Any]]
+) -> list[Record]:
     kind = resource["resourceType"]
     if kind == "Patient":
-        return patient_person(resource, full_url, context)
+        return patient_records(resource, full_url, context)
+    if kind == "RelatedPerson":
+        return related_person_records(resource, context)
     if kind == "Encounter":
-        return encounter_event(resource, context)
-    if kind == "Observation":
-        return observation_event(resource, context)
-    if kind == "Appointment":
-        return appointment_event(resource, context, is_child=_is_child)
-    return condition_event(resource, context)
+        record = encounter_event(resource, context, injuries)
+    elif kind == "Observation":
+        record = observation_event(resource, context)
+    elif kind == "Appointment":
+        record = appointment_event(resource, context, is_child=_is_child)
+    else:
+        record = condition_event(resource, context)
+    return [record] if record is not None else []
 
 
 def _is_child(dob: str | None, at: str) -> bool | None:

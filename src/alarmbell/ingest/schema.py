@@ -21,8 +21,8 @@ _DATE = {
     "type": "string",
     "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$",
     "description": (
-        f"ISO date (YYYY-MM-DD) or ISO 8601 date-time; naive times are UTC; from {EARLIEST_YEAR}-01-01 "
-        "to the end of next year, in UTC"
+        "ISO date (YYYY-MM-DD) or ISO 8601 date-time; a date-time without an offset is Europe/London "
+        f"time; from {EARLIEST_YEAR}-01-01 to the end of next year, in UTC"
     ),
 }
 
@@ -56,6 +56,12 @@ def person_schema() -> dict[str, Any]:
             "nhs_number": {"type": "string", "pattern": r"^\d{3} ?\d{3} ?\d{4}$"},
             "upn": {"type": "string", "pattern": r"^[A-Za-z]\d{11}[0-9A-Za-z]$"},
             "role_hint": {"enum": list(ROLE_HINTS)},
+            "feed": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "which of the agency's feeds sent this copy; copies from several feeds "
+                "are merged attribute by attribute, not versions of each other",
+            },
             "names_withheld": {
                 "type": "boolean",
                 "description": "true when the sender holds no names (statistical returns: the CIN census)",

@@ -49,7 +49,7 @@ class SchoolAttendanceAdapter(RowAdapter):
         assert upn is not None
         possible, missed = _sessions(row)
         start, end = _period(row)
-        pupil = pupil_record(row, upn)
+        pupil = pupil_record(row, upn, extract="attendance")
         absence = round(100 * missed / possible, 1)
         if absence < PERSISTENT_ABSENCE_PCT:
             return []

@@ -38,12 +38,18 @@ CATEGORIES: Final[dict[str, str]] = {
 }
 
 
-def pupil_record(row: Row, upn: str) -> Record:
-    """The pupil as the school holds them; keyed by UPN so every school's rows meet."""
+def pupil_record(row: Row, upn: str, extract: str = "concerns") -> Record:
+    """The pupil as the school holds them; keyed by UPN so every school's rows meet.
+
+    `feed` names the extract and the school: a school's concerns log and attendance extract
+    hold different columns for the same pupil, and are merged, not versions (ingest/feeds.py).
+    """
+    school = row.text("school")
     person: Record = {
         "type": "person",
         "agency": AGENCY,
         "source_id": f"upn:{upn}",
+        "feed": f"{extract}:{school}" if school else extract,
         "upn": upn,
         "given_name": row.text("forename"),
         "family_name": row.text("surname"),

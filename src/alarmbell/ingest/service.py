@@ -28,6 +28,7 @@ from alarmbell.ingest.base import (
     Warning_,
 )
 from alarmbell.ingest.birth_order import BirthOrder
+from alarmbell.ingest.feeds import merge_feeds
 from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines, read_records
 from alarmbell.storage.dialect import dialect_of_engine
 from alarmbell.storage.source_records import (
@@ -311,7 +312,9 @@ def _flush(begin: _Transactions, chunk: _Chunk, summary: IngestSummary, unresolv
     if not len(chunk):
         return
     with begin() as connection:
-        outcome: ChunkOutcome = write_chunk(connection, chunk.records, batch_id=summary.batch_id, now=_now())
+        records, same_copies = merge_feeds(connection, chunk.records, batch_id=summary.batch_id)
+        outcome: ChunkOutcome = write_chunk(connection, records, batch_id=summary.batch_id, now=_now())
+        outcome.unchanged += same_copies
         unresolved.note(chunk.records, connection)
         if chunk.rejected:
             _quarantine(connection, chunk.rejected, summary)

@@ -205,6 +205,7 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
         _check_dob(dob)
     postcode = _optional(obj, "postcode", 12)
     _optional(obj, "address")
+    _optional(obj, "feed", 200)
     return {
         "given_name": given,
         "family_name": family,

@@ -195,6 +195,26 @@ class RecordHistory(Base):
     __table_args__ = (Index("ix_record_history_key", "record_type", "agency", "source_id"),)
 
 
+class PersonFeedRecord(Base):
+    """One feed's current copy of a person record that several feeds of an agency send.
+
+    A trust and a GP practice both send `nhs:<number>`; a school's concerns log and its
+    attendance extract both send `upn:<UPN>`, each with different attributes. Each feed's copy
+    is kept here as it was sent, and person_record holds their attribute-wise merge, so that
+    loading the feeds alternately never makes a new version (ingest/feeds.py).
+    """
+
+    __tablename__ = "person_feed_record"
+    __table_args__ = (UniqueConstraint("agency", "source_id", "feed"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(200))
+    feed: Mapped[str] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+
+
 class Person(Base):
     """alarmbell's person: the identity that source records link to. Ids are never reused."""
 

@@ -53,6 +53,7 @@ from alarmbell.web.intake_form import (
     new_person,
     text,
 )
+from alarmbell.web.intake_formats import agency_format, ingest_agency_body
 from alarmbell.web.rendering import render
 from alarmbell.web.views import search_for
 
@@ -103,6 +104,20 @@ def ingest_records(
         agency=agency,
         report=messages.append,
     )
+    return intake_result(summary, messages, source)
+
+
+def ingest_agency_format(
+    engine: Engine, body: bytes, format_name: str, *, source: str, agency: str
+) -> IntakeResult:
+    """A FHIR Bundle or CSV template body, read as `alarmbell ingest` reads the same file."""
+    messages: list[str] = []
+    summary = ingest_agency_body(engine, body, format_name, source=source, agency=agency, report=messages)
+    return intake_result(summary, messages, source)
+
+
+def intake_result(summary: IngestSummary, messages: list[str], source: str) -> IntakeResult:
+    """The ingest service's messages as per-record errors and warnings (line N = record N)."""
     result = IntakeResult(summary)
     for message in messages:
         parsed = _MESSAGE.match(message.removeprefix(f"{source}:"))
@@ -173,7 +188,8 @@ def _json(data: bytes, where: str) -> Any:
 @router.post("/api/v1/records", tags=["v1"])
 @requires(Action.API_INGEST, auth="token")
 async def post_records(request: Request, link: bool = True) -> JSONResponse:
-    """Exchange-format records from an agency system; per-record errors say index, field and problem.
+    """Exchange-format records, a FHIR Bundle or a CSV template (by content type, or ?format=)
+    from an agency system; per-record errors say index, field and problem.
 
     Never reports stored records as failed (issue 19): the ingest is one transaction, retried
     whole if the database is busy, so an error means nothing was stored; once stored, a failure
@@ -181,13 +197,22 @@ async def post_records(request: Request, link: bool = True) -> JSONResponse:
     """
     agency = token_agency(request)
     body, content_type = await request.body(), request.headers.get("content-type", "")
-    records = parse_records(body, content_type)
-    repeated = repeated_keys_in_body(body, records, json_lines=_is_json_lines(content_type))
     engine: Engine = request.app.state.engine
-    result = await run_in_threadpool(
-        retry_transient,
-        lambda: ingest_records(engine, records, source=f"api:{agency}", agency=agency, repeated=repeated),
-    )
+    format_name = agency_format(body, content_type, request.query_params.get("format"))
+    if format_name is not None:
+        if len(body) > MAX_BODY_BYTES:
+            raise HTTPException(status_code=413, detail=f"At most {MAX_BODY_BYTES} bytes per request.")
+        result = await run_in_threadpool(
+            retry_transient,
+            lambda: ingest_agency_format(engine, body, format_name, source=f"api:{agency}", agency=agency),
+        )
+    else:
+        records = parse_records(body, content_type)
+        repeated = repeated_keys_in_body(body, records, json_lines=_is_json_lines(content_type))
+        result = await run_in_threadpool(
+            retry_transient,
+            lambda: ingest_records(engine, records, source=f"api:{agency}", agency=agency, repeated=repeated),
+        )
     answer = result.as_json()
     if link and result.summary.accepted:
         policy = request.app.state.policy
