@@ -33,7 +33,8 @@ def test_demo_replay_raises_amber_then_red_in_time(demo_case: Path) -> None:
         check=True,
     ).stdout
     result = json.loads(output)
-    assert set(result) == {"people", "alerts"}
+    assert set(result) == {"people", "alerts", "work"}
+    assert result["work"]["items_opened"] >= 1, "every alert becomes work, in the replay's store too"
     alerts = _leo_alerts(result)
     assert alerts, "the demo child must be alerted"
     first_amber = min(a["raised_at"] for a in alerts if a["level"] in ("amber", "red"))
@@ -101,7 +102,7 @@ def test_by_agency_replays_each_agency_alone(demo_case: Path) -> None:
     result = runner.invoke(app, ["replay", str(demo_case), "--by-agency", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"people", "alerts", "by_agency"}
+    assert set(data) == {"people", "alerts", "work", "by_agency"}
     assert set(data["by_agency"]) == {"police", "health", "education", "children_social_care"}
     for agency, alone in data["by_agency"].items():
         for alert in alone["alerts"]:

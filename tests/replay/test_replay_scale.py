@@ -75,5 +75,7 @@ def test_replay_equals_per_child_incremental_evaluation(
     result = replay_file(population_file, policy=POLICY, hooks=hooks)
     assert list(result.alerts) == expected_alerts
     assert [(p.person, p.records) for p in result.people] == expected_people
-    assert stages == ["loading", "linking", "evaluating"]
+    assert stages == ["loading", "linking", "evaluating", "routing"]
+    assert result.work.opened == len({a.person_id for a in expected_alerts})
+    assert result.work.opened + result.work.updated == len(expected_alerts)
     assert sum(progressed) == len(expected_people)

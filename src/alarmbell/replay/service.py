@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from alarmbell.alerts.rescore import rescore
 from alarmbell.domain.alerts import RaisedAlert, finding_to_json
@@ -30,6 +31,9 @@ from alarmbell.ingest.service import IngestSummary, Reporter, ingest_file, inges
 from alarmbell.policy.model import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
+from alarmbell.storage.tables import AlertRow
+from alarmbell.triage import TriageConfig
+from alarmbell.triage.alert_work import route_alerts
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,20 @@ class ReplayPerson:
 
 
 @dataclass(frozen=True)
+class ReplayWork:
+    """The work items the replayed alerts opened, and the later alerts added to them."""
+
+    opened: int = 0
+    updated: int = 0
+
+
+@dataclass(frozen=True)
 class ReplayResult:
     ingest: IngestSummary
     people: tuple[ReplayPerson, ...]
     alerts: tuple[RaisedAlert, ...]
     policy_version: str
+    work: ReplayWork = ReplayWork()
 
     def records_of(self, person_id: int) -> tuple[tuple[str, str], ...]:
         for person in self.people:
@@ -56,6 +69,7 @@ class ReplayResult:
         return {
             "people": [{"person": p.person, "records": [list(k) for k in p.records]} for p in self.people],
             "alerts": [self.alert_json(a) for a in self.alerts],
+            "work": {"items_opened": self.work.opened, "alerts_added_as_new_evidence": self.work.updated},
         }
 
     def alert_json(self, alert: RaisedAlert) -> dict[str, Any]:
@@ -187,15 +201,32 @@ def _replay(
                     policy=policy,
                     settings=settings,
                     workers=workers,
-                    store=False,
                     progress=hooks.advance,
                     total=hooks.total,
                 )
+            _stage(hooks, "routing")
+            with session_scope(engine) as session:
+                work = _route_as_raised(session)
         finally:
             engine.dispose()
     people = [ReplayPerson(v.person_id, v.records, v.display_name) for v in views]
     alerts = sorted(evaluated.alerts, key=lambda a: (a.raised_at, a.person_id, a.level.rank))
-    return ReplayResult(summary, tuple(people), tuple(alerts), policy.version)
+    return ReplayResult(summary, tuple(people), tuple(alerts), policy.version, work)
+
+
+def _route_as_raised(session: Session) -> ReplayWork:
+    """Each stored alert becomes work in the throwaway store as it would have, when it was raised.
+
+    Nobody decides anything in a replay, so a child's first amber or red opens one item and every
+    later alert is added to it as new evidence: what the MASH queue would have held.
+    """
+    config = TriageConfig()
+    opened = updated = 0
+    for alert in session.scalars(select(AlertRow).order_by(AlertRow.raised_at, AlertRow.id)):
+        routed = route_alerts(session, alerts=[alert], config=config, now=alert.raised_at)
+        opened += len(routed.opened)
+        updated += len(routed.updated)
+    return ReplayWork(opened, updated)
 
 
 def _stage(hooks: ReplayHooks, name: str) -> None:
