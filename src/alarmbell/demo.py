@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from alarmbell.access.users import create_user
-from alarmbell.alerts.service import live_people, refresh_alerts
+from alarmbell.alerts.pending import refresh_due_alerts
 from alarmbell.identity import link_people
 from alarmbell.ingest.service import ingest_file
 from alarmbell.policy.loader import default_policy, load_policy
@@ -55,7 +55,7 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
     result.lines.append(f"identity: {linked.records} records -> {linked.people_created} people")
     say("Running early warning")
     with session_scope(engine) as session:
-        created = refresh_alerts(session, policy=policy, person_ids=live_people(session))
+        created = refresh_due_alerts(session, policy=policy, everyone=True).created
     result.lines.append(f"early warning: {created} alerts (policy {policy.version})")
     result.lines.extend(demo_scenario(engine, settings))
     with session_scope(engine) as session:

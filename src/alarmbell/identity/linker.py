@@ -24,6 +24,7 @@ from alarmbell.identity.features import RawPerson
 from alarmbell.identity.merges import merge_people
 from alarmbell.identity.model import TrainedModel
 from alarmbell.identity.rules import LinkCandidate, exact_keys, near_key, near_match
+from alarmbell.storage.evaluation_due import mark_due
 from alarmbell.storage.tables import Person, PersonLink, PersonRecordRow
 
 DECIDED_BY = "alarmbell deterministic rules v1"
@@ -272,6 +273,7 @@ def _assign(
     summary: LinkSummary,
 ) -> None:
     now = datetime.now(UTC)
+    joined: list[tuple[str, str]] = []
     for members in groups.values():
         people = sorted({linked[m] for m in members if m in linked})
         if people:
@@ -302,7 +304,9 @@ def _assign(
                 )
             )
             summary.newly_linked += 1
+            joined.append((by_id[member].agency, by_id[member].source_id))
     session.flush()
+    mark_due(session.connection(), joined)  # merges mark the records they move (merges.py)
 
 
 def _merge(session: Session, source: int, target: int, *, now: datetime, decided_by: str) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from alarmbell.storage.evaluation_due import mark_records_due
 from alarmbell.storage.tables import Person, PersonLink
 
 
@@ -51,6 +52,7 @@ def merge_people(
         )
     session.execute(update(Person).where(Person.id == source).values(merged_into=target))
     session.flush()
+    mark_records_due(session.connection(), (link.person_record_id for link in links))
     return len(links)
 
 
@@ -96,4 +98,8 @@ def unmerge_person(session: Session, source: int, *, decided_by: str, reason: st
         )
     session.execute(update(Person).where(Person.id == source).values(merged_into=None))
     session.flush()
+    kept = session.scalars(
+        select(PersonLink.person_record_id).where(PersonLink.person_id == left, PersonLink.ended_at.is_(None))
+    )
+    mark_records_due(session.connection(), [*records, *kept])  # both people's chronologies changed
     return left, records

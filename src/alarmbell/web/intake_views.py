@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from alarmbell.access.policy import Action, AgencyResource, Principal, decide
-from alarmbell.alerts.service import people_touched_by_batch, refresh_alerts
+from alarmbell.alerts.pending import refresh_due_alerts
 from alarmbell.identity import link_people, person_ids_for_records
 from alarmbell.ingest.service import IngestSummary, ingest_lines
 from alarmbell.policy.model import Policy
@@ -92,13 +92,16 @@ def ingest_records(engine: Engine, records: list[Any], *, source: str, agency: s
     return result
 
 
-def link_and_alert(engine: Engine, policy: Policy, batch_id: int) -> None:
-    """What `alarmbell ingest` does after a file: link identities, then re-run early warning."""
+def link_and_alert(engine: Engine, policy: Policy) -> None:
+    """What `alarmbell ingest` does after a file: link identities, then evaluate everyone due.
+
+    Everyone due, not only this call's people: a call that failed after committing its records
+    left them due, and sending the same records again finds them unchanged.
+    """
     with session_scope(engine) as session:
         link_people(session)
     with session_scope(engine) as session:
-        touched = people_touched_by_batch(session, batch_id)
-        refresh_alerts(session, policy=policy, person_ids=touched)
+        refresh_due_alerts(session, policy=policy)
 
 
 # --- POST /api/v1/records ----------------------------------------------------------------
@@ -145,8 +148,8 @@ async def post_records(request: Request, link: bool = True) -> JSONResponse:
     records = parse_records(await request.body(), request.headers.get("content-type", ""))
     engine: Engine = request.app.state.engine
     result = await run_in_threadpool(ingest_records, engine, records, source=f"api:{agency}", agency=agency)
-    if link and result.summary.accepted:
-        await run_in_threadpool(link_and_alert, engine, request.app.state.policy, result.summary.batch_id)
+    if link:
+        await run_in_threadpool(link_and_alert, engine, request.app.state.policy)
     return JSONResponse(result.as_json())
 
 
@@ -222,7 +225,7 @@ def _record(request: Request, form: dict[str, str]) -> int | FormErrors:
         for error in result.errors:
             errors.add(_FIELD_IDS.get(error["field"], "text"), f"{error['field']}: {error['problem']}")
         return errors
-    link_and_alert(engine, request.app.state.policy, result.summary.batch_id)
+    link_and_alert(engine, request.app.state.policy)
     with session_scope(engine) as session:
         found = person_ids_for_records(session, [(agency, person_key)])
     return found.get((agency, person_key), 0) or errors
