@@ -17,13 +17,16 @@ from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from alarmbell.alerts.pending import take_due
 from alarmbell.alerts.rescore import rescore
 from alarmbell.cli import app as cli
-from alarmbell.identity import link_people
+from alarmbell.identity import link_people, person_ids_for_records
+from alarmbell.identity.review import merge, unmerge
 from alarmbell.ingest.service import ingest_file
 from alarmbell.policy import default_policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
+from alarmbell.storage.evaluation_due import clear_due, due_marks, mark_due
 from alarmbell.storage.tables import AlertRow
 from alarmbell.web.app import create_app
 from tests.helpers import person, write_jsonl
@@ -90,6 +93,45 @@ def test_any_intake_evaluates_people_left_over_by_an_earlier_one(
     _ingest_cli(write_jsonl(tmp_path / "other.jsonl", [person("OTHER-1", family_name="Quill")]))
     assert stored_alerts(store) == full_evaluation(store)
     assert stored_alerts(store)
+
+
+def test_rescore_evaluates_everyone_and_takes_every_mark_off(store: Engine, demo_case: Path) -> None:
+    ingest_file(engine=store, path=demo_case)
+    with session_scope(store) as session:
+        link_people(session)
+    with session_scope(store) as session:
+        rescore(session, policy=POLICY, workers=1)
+    assert stored_alerts(store) == full_evaluation(store)
+    with session_scope(store) as session:
+        assert due_marks(session.connection()) == []
+
+
+def test_a_change_committed_during_a_refresh_stays_due(store: Engine, tmp_path: Path) -> None:
+    _ingest_cli(write_jsonl(tmp_path / "one.jsonl", [person("P1")]))
+    with session_scope(store) as session:
+        ingest_file(engine=store, path=write_jsonl(tmp_path / "two.jsonl", [person("P2")]))
+        work = take_due(session)
+        with store.begin() as other:  # committed after this refresh read its marks
+            mark_due(other, [("police", "P1")])
+        clear_due(session.connection(), work.marks)
+    with session_scope(store) as session:
+        assert len(due_marks(session.connection())) == 1, "the late change is still due"
+
+
+def test_merge_and_unmerge_make_both_people_due(store: Engine, demo_case: Path, tmp_path: Path) -> None:
+    _ingest_cli(demo_case, write_jsonl(tmp_path / "x.jsonl", [person("X1", family_name="Quill")]))
+    with session_scope(store) as session:
+        found = person_ids_for_records(session, [("police", "X1")])
+        child = stored_alerts(store)[0][0]
+        assert take_due(session).people == ()
+        merge(session, found[("police", "X1")], child, by="test", reason="same child")
+    with session_scope(store) as session:
+        assert child in take_due(session).people
+        clear_due(session.connection(), take_due(session).marks)
+    with session_scope(store) as session:
+        left = unmerge(session, found[("police", "X1")], by="test", reason="not the same child")
+    with session_scope(store) as session:
+        assert {left, found[("police", "X1")]} <= set(take_due(session).people)
 
 
 # -- the HTTP API: a call that failed after its records were committed, then sent again ---------

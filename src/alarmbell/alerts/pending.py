@@ -43,22 +43,22 @@ def take_due(session: Session) -> DueWork:
     marks = due_marks(session.connection())
     if not marks:
         return DueWork((), ())
-    marked = marked_people(session, up_to=marks[-1])
+    marked = marked_people(session, marks)
     return DueWork(tuple(marks), tuple(sorted(marked | related_people(session, marked))))
 
 
-def marked_people(session: Session, *, up_to: int) -> set[int]:
+def marked_people(session: Session, marks: list[int]) -> set[int]:
     """Live people holding a due record. Records not linked yet are skipped: linking marks them."""
     due, record, link = EvaluationDue, PersonRecordRow, PersonLink
     query = (
-        select(link.person_id)
-        .distinct()
+        select(due.id, link.person_id)
         .select_from(due)
         .join(record, and_(record.agency == due.agency, record.source_id == due.source_id))
         .join(link, and_(link.person_record_id == record.id, link.ended_at.is_(None)))
-        .where(due.id <= up_to)
+        .where(due.id.between(marks[0], marks[-1]))
     )
-    return set(session.scalars(query))
+    taken = set(marks)  # not the rows in between that another refresh holds
+    return {person for mark, person in session.execute(query) if mark in taken}
 
 
 def related_people(session: Session, people: Iterable[int]) -> set[int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import EvaluationDue, PersonRecordRow
@@ -45,8 +45,13 @@ def mark_records_due(connection: Connection, record_ids: Iterable[int]) -> None:
 
 
 def due_marks(connection: Connection) -> list[int]:
-    """The ids of every due row committed so far: what this refresh will take off when it is done."""
-    return list(connection.exec_driver_sql(f"SELECT id FROM {TABLE} ORDER BY id").scalars())
+    """The ids of the due rows committed so far, which this refresh takes off when it is done.
+
+    On PostgreSQL the rows are locked until then and rows another refresh holds are skipped, so
+    two concurrent refreshes do not both evaluate the same change (SQLite has one writer anyway).
+    """
+    query = select(EvaluationDue.id).order_by(EvaluationDue.id).with_for_update(skip_locked=True)
+    return list(connection.execute(query).scalars())
 
 
 def clear_due(connection: Connection, marks: Sequence[int]) -> None:
