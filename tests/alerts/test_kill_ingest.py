@@ -2,8 +2,9 @@
 
 A seeded synthetic population (four agency files) is ingested once cleanly by a child process.
 Then, trial by trial, the same command runs on a fresh store and is killed with SIGKILL at a
-seeded random moment within the trial's own twentieth of the clean run's duration (so start-up,
-writing records, linking and the alert phase are all hit), then run again to completion. Each
+seeded random moment, then run again to completion. The moments are spread evenly over four
+windows timed by the clean run's output: writing records, linking, the alert phase, and the
+whole run (start-up included), each timed from the matching line of its own run's output. Each
 store must end with the clean run's records (none lost, none duplicated or re-versioned), its
 alerts (same people, levels, times, rules and findings), one active link per person record and
 nobody left due.
@@ -68,7 +69,7 @@ class Outcome:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = tmp_path_factory.mktemp("kill_population")
-    generate(children=120, years=3, seed=SEED, out_dir=out, start_year=2019)
+    generate(children=100, years=3, seed=11, out_dir=out, start_year=2019)
     return [out / f"{name}.jsonl" for name in AGENCY_FILES]
 
 
@@ -80,24 +81,81 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _start(db: Path, files: list[Path]) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **ENV, "ALARMBELL_DATABASE_URL": f"sqlite:///{db}"}
+def _start(db: Path, files: list[Path], stdout: int = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+    """`alarmbell ingest` in a child process; standard error (warnings, progress) goes nowhere."""
+    env = {**os.environ, **ENV, "ALARMBELL_DATABASE_URL": f"sqlite:///{db}", "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "alarmbell.cli", "ingest", *map(str, files)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
 
 
-def _kill(child: subprocess.Popen[bytes]) -> None:
-    child.send_signal(signal.SIGKILL)
-    child.communicate()
+#: The steps the CLI reports on standard output: a file ingested, identities linked.
+FILE_DONE, LINKED = "file done", "linked"
 
 
-def _run_to_end(db: Path, files: list[Path]) -> float:
-    """The clean run, in a child process like the killed ones: its duration spreads the kills."""
+@dataclass(frozen=True)
+class Window:
+    """Kills timed from the `nth` `step` line of the trial's own output (nth 0: from its start)."""
+
+    name: str
+    step: str
+    nth: int
+    length: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """When the clean run finished each step, in seconds from its start (from its own output)."""
+
+    first_file: float
+    records: float
+    linked: float
+    end: float
+
+    def windows(self, files: int) -> list[Window]:
+        return [
+            Window("writing records", FILE_DONE, 1, self.records - self.first_file),
+            Window("linking", FILE_DONE, files, self.linked - self.records),
+            Window("alert phase", LINKED, 1, self.end - self.linked),
+            Window("anywhere", LINKED, 0, self.end),
+        ]
+
+
+def _step(line: str) -> str | None:
+    if line.rstrip().endswith("unchanged"):
+        return FILE_DONE
+    return LINKED if line.startswith("identity:") else None
+
+
+def _clean_run(db: Path, files: list[Path]) -> Timeline:
+    """The clean run, in a child process like the killed ones, timing each line it prints."""
     started = time.perf_counter()
-    child = _start(db, files)
-    _, err = child.communicate(timeout=600)
-    assert child.returncode == 0, err.decode()[-2000:]
-    return time.perf_counter() - started
+    child = _start(db, files, stdout=subprocess.PIPE)
+    assert child.stdout is not None
+    with child.stdout:
+        seen = [(time.perf_counter() - started, line.decode()) for line in child.stdout]
+    assert child.wait(timeout=600) == 0, "".join(line for _, line in seen)
+    files_done = [t for t, line in seen if _step(line) == FILE_DONE]
+    linked = next(t for t, line in seen if _step(line) == LINKED)
+    return Timeline(files_done[0], files_done[-1], linked, time.perf_counter() - started)
+
+
+def _kill_after(child: subprocess.Popen[bytes], window: Window, delay: float) -> None:
+    """Wait for the window's line in the child's own output, then `delay` seconds, then SIGKILL.
+
+    Timing from the trial's own progress, not only from its start, keeps kills in their window
+    however long start-up takes on a loaded machine.
+    """
+    assert child.stdout is not None
+    with child.stdout:
+        wanted = window.nth
+        while wanted:
+            line = child.stdout.readline()
+            if not line:
+                break  # the run ended first
+            wanted -= _step(line.decode()) == window.step
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
 
 
 def _rerun(db: Path, files: list[Path]) -> None:
@@ -176,23 +234,31 @@ def phase(db: Path, clean: Outcome) -> str:
     return "evaluating alerts" if due else "after the end"
 
 
+def kill_moments(timeline: Timeline, files: int, rng: random.Random) -> list[tuple[Window, float]]:
+    """TRIALS kills: each window's share spread evenly over it, seeded random within each part."""
+    windows = timeline.windows(files)
+    per_window = TRIALS // len(windows)
+    return [
+        (window, (i + rng.random()) * window.length / per_window)
+        for window in windows
+        for i in range(per_window)
+    ]
+
+
 def test_kill_minus_nine_then_rerun_gives_the_clean_run(
     files: list[Path], template: Path, tmp_path: Path
 ) -> None:
     clean_db = tmp_path / "clean.db"
     shutil.copy(template, clean_db)
-    duration = _run_to_end(clean_db, files)
+    timeline = _clean_run(clean_db, files)
     clean = outcome(clean_db)
     assert clean.alerts, "the population raises alerts"
-    rng = random.Random(SEED)
     phases: Counter[str] = Counter()
     lost = duplicated = mismatched = 0
-    for trial in range(TRIALS):
+    for trial, (window, delay) in enumerate(kill_moments(timeline, len(files), random.Random(SEED))):
         db = tmp_path / f"trial-{trial}.db"
         shutil.copy(template, db)
-        child = _start(db, files)
-        time.sleep(rng.uniform(trial, trial + 1) * duration / TRIALS)  # one kill per twentieth
-        _kill(child)
+        _kill_after(_start(db, files, stdout=subprocess.PIPE), window, delay)
         phases[phase(db, clean)] += 1
         _rerun(db, files)
         got = outcome(db)
@@ -203,9 +269,10 @@ def test_kill_minus_nine_then_rerun_gives_the_clean_run(
         assert set(got.links_per_record.values()) == {1}, "one active link per person record"
         assert got.due == 0, "nobody is left due"
     print(
-        f"\nkill -9 trials: {TRIALS} (clean run {duration:.1f} s, {clean.records.total()} records, "
-        f"{len(clean.alerts)} alerts); killed while: {dict(phases)}; "
+        f"\nkill -9 trials: {sum(phases.values())} (clean run {timeline.end:.1f} s, "
+        f"{clean.records.total()} records, {len(clean.alerts)} alerts); killed while: {dict(phases)}; "
         f"lost {lost}, duplicated {duplicated}, alert mismatches {mismatched}"
     )
+    assert sum(phases.values()) == TRIALS
     assert (lost, duplicated, mismatched) == (0, 0, 0)
     assert len(phases) >= 3, f"the kills should land in several phases: {dict(phases)}"

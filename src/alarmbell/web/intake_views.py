@@ -1,8 +1,8 @@
 """Intake over HTTP: the record-a-concern form and `POST /api/v1/records`.
 
 Both end in the ingest service (`ingest_lines`), exactly as `alarmbell ingest` does, so a bad
-record gets the same error, quarantine and idempotency whichever way it came in. After
-accepting records both link identities and refresh the alerts of the people touched.
+record gets the same error, quarantine and idempotency whichever way it came in. After each
+intake both link identities and refresh the alerts of everyone due (alerts/pending.py).
 
 Access: the form needs a signed-in user who may record for the agency chosen (their own; MASH
 analysts any), with CSRF checked app-wide (web.auth). The API needs an agency system's token
