@@ -9,7 +9,10 @@ Measured, joined up and for each agency alone (that agency's file only, linked o
 
 - red and amber alerts per 10,000 children per year (alerts raised inside the window, over the
   population's child-years). Targets: red <= 50 (England starts about 53 protection plans per
-  10,000 children a year), amber <= 250.
+  10,000 children a year), amber <= 250. Issue 12 counts new red (a rise to red, not a
+  re-notification) only for children not then in a section 47 enquiry (90 days from its start)
+  or on a child protection plan: `new_red_outside_cp_per_10k`. Re-notifications ("new evidence
+  on a red child") are counted apart: `renotify_red_per_10k`, `renotify_amber_per_10k`.
 - for the seeded harm trajectories (truth.jsonl), the share red-alerted before the date of harm
   and the median lead time (harm date minus first red alert, among those alerted). A child
   counts as alerted when any person holding any of its true records was red before harm, so
@@ -37,13 +40,14 @@ from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy import Policy, default_policy, load_policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
-from alarmbell.storage.tables import PersonLink, PersonRecordRow
+from alarmbell.storage.tables import EventParty, EventRecordRow, PersonLink, PersonRecordRow
 from policy_store import AGENCY_FILES, population, store, summary
 
 NAME = "policy_eval"
 TITLE = "Early-warning alert burden and sensitivity (synthetic population)"
 TARGETS = {
     "red_per_10k": 50.0,
+    "new_red_outside_cp_per_10k": 50.0,
     "amber_per_10k": 250.0,
     "share_red_before_harm": 0.90,
     "median_lead_days": 90.0,
@@ -65,9 +69,13 @@ def truth(folder: Path) -> tuple[dict[str, list[tuple[str, str]]], list[dict[str
     return records, harms
 
 
+CP_KINDS = ("section_47", "cp_plan_start", "cp_plan_end")
+S47_DAYS = 90
+
+
 def evaluate_store(
     settings: Settings, policy: Policy
-) -> tuple[list[RaisedAlert], dict[tuple[str, str], int]]:
+) -> tuple[list[RaisedAlert], dict[tuple[str, str], int], dict[int, list[tuple[datetime, str]]]]:
     engine = make_engine(settings, upgrade=False)
     try:
         with session_scope(engine) as session:
@@ -78,9 +86,52 @@ def evaluate_store(
                 .where(PersonLink.ended_at.is_(None))
             )
             owners = {(a, s): p for a, s, p in session.execute(query)}
+            protection = _protection_events(session, owners)
     finally:
         engine.dispose()
-    return list(result.alerts), owners
+    return list(result.alerts), owners, protection
+
+
+Protection = dict[int, list[tuple[datetime, str]]]
+
+
+def _protection_events(session: Any, owners: dict[tuple[str, str], int]) -> Protection:
+    """person -> (occurred_at, kind) of their section 47 enquiries and plan starts and ends."""
+    query = (
+        select(EventParty.agency, EventParty.person_source_id, EventRecordRow.occurred_at)
+        .add_columns(EventRecordRow.kind)
+        .join(
+            EventRecordRow,
+            (EventRecordRow.agency == EventParty.agency)
+            & (EventRecordRow.source_id == EventParty.event_source_id),
+        )
+        .where(EventRecordRow.kind.in_(CP_KINDS), EventParty.involvement == "subject")
+    )
+    out: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    for agency, person_source, occurred, kind in session.execute(query):
+        person = owners.get((agency, person_source))
+        if person is not None:
+            out[person].append((occurred, kind))
+    for events in out.values():
+        events.sort()
+    return out
+
+
+def in_child_protection(events: list[tuple[datetime, str]], at: datetime) -> bool:
+    """A section 47 enquiry started in the last 90 days, or a plan started and not yet ended."""
+    on_plan = False
+    now = at.replace(tzinfo=None)
+    for occurred, kind in events:
+        then = occurred.replace(tzinfo=None)
+        if then > now:
+            break
+        if kind == "section_47" and (now - then).days <= S47_DAYS:
+            return True
+        elif kind == "cp_plan_start":
+            on_plan = True
+        elif kind == "cp_plan_end":
+            on_plan = False
+    return on_plan
 
 
 def measures(
@@ -89,11 +140,20 @@ def measures(
     records: dict[str, list[tuple[str, str]]],
     harms: list[dict[str, Any]],
     info: dict[str, Any],
+    protection: dict[int, list[tuple[datetime, str]]] | None = None,
 ) -> dict[str, Any]:
     start = date(info["start_year"], 1, 1)
     end = date(info["start_year"] + info["years"], 1, 1)
-    inside = [a for a in alerts if start <= a.raised_at.date() < end]
+    everything = [a for a in alerts if start <= a.raised_at.date() < end]
+    inside = [a for a in everything if not a.is_renotification]
+    renotified = [a for a in everything if a.is_renotification]
     per = 10_000 / info["child_years"]
+    protection = protection or {}
+    new_red_outside = [
+        a
+        for a in inside
+        if a.level is AlertLevel.RED and not in_child_protection(protection.get(a.person_id, []), a.raised_at)
+    ]
     first_red: dict[int, list[datetime]] = defaultdict(list)
     for alert in alerts:
         if alert.level is AlertLevel.RED:
@@ -112,6 +172,10 @@ def measures(
             leads.append((harm_day - min(before)).days)
     return {
         "red_per_10k": round(sum(a.level is AlertLevel.RED for a in inside) * per, 1),
+        "new_red_outside_cp_per_10k": round(len(new_red_outside) * per, 1),
+        "children_new_red_outside_cp_per_10k": round(len({a.person_id for a in new_red_outside}) * per, 1),
+        "renotify_red_per_10k": round(sum(a.level is AlertLevel.RED for a in renotified) * per, 1),
+        "renotify_amber_per_10k": round(sum(a.level is AlertLevel.AMBER for a in renotified) * per, 1),
         "amber_per_10k": round(sum(a.level is AlertLevel.AMBER for a in inside) * per, 1),
         "children_red_per_10k": round(
             len({a.person_id for a in inside if a.level is AlertLevel.RED}) * per, 1
@@ -159,11 +223,13 @@ def run(
     folder = population(size, span, chosen)
     info = summary(folder)
     records, harms = truth(folder)
-    joined = measures(*evaluate_store(store(folder), policy), records, harms, info)
+    found, owners, protection = evaluate_store(store(folder), policy)
+    joined = measures(found, owners, records, harms, info, protection)
     alone: dict[str, Any] = {}
     if agencies:
         for agency in AGENCY_FILES:
-            alone[agency] = measures(*evaluate_store(store(folder, (agency,)), policy), records, harms, info)
+            found, owners, protection = evaluate_store(store(folder, (agency,)), policy)
+            alone[agency] = measures(found, owners, records, harms, info, protection)
         alone["any single agency"] = _any_single(folder, policy, records, harms, info)
     command = f"python benchmarks/policy_eval.py --children {size} --years {span} --seed {chosen}"
     return {
@@ -183,7 +249,7 @@ def _any_single(folder: Path, policy: Policy, records: Any, harms: Any, info: An
     alerts: list[RaisedAlert] = []
     owners: dict[tuple[str, str], int] = {}
     for n, agency in enumerate(AGENCY_FILES):
-        found, own = evaluate_store(store(folder, (agency,)), policy)
+        found, own, _ = evaluate_store(store(folder, (agency,)), policy)
         offset = (n + 1) * 10_000_000  # keep person ids from different stores apart
         alerts += [_shift(a, offset) for a in found]
         owners.update({k: p + offset for k, p in own.items()})
@@ -200,6 +266,12 @@ def _checks(joined: dict[str, Any], alone: dict[str, Any]) -> list[dict[str, Any
     single = alone.get("any single agency", {})
     rows = [
         ("red alerts per 10,000 children a year", "red_per_10k", f"<= {TARGETS['red_per_10k']:g}", False),
+        (
+            "new red per 10,000 children a year, outside s47 or a plan (issue 12)",
+            "new_red_outside_cp_per_10k",
+            f"<= {TARGETS['new_red_outside_cp_per_10k']:g}",
+            False,
+        ),
         (
             "amber alerts per 10,000 children a year",
             "amber_per_10k",
@@ -248,15 +320,17 @@ def _table(result: dict[str, Any]) -> str:
         f"(seed {pop['seed']}; {pop['child_years']:,} child-years, {pop['events']:,} events, "
         f"{pop['harm_trajectories']} harm trajectories). Policy version `{result['policy_version']}`.",
         "",
-        "| view | red /10k/yr | amber /10k/yr | red-alerted before harm | (with a signal) "
+        "| view | red /10k/yr | new red outside CP /10k/yr | amber /10k/yr "
+        "| re-notified red / amber /10k/yr | red-alerted before harm | (with a signal) "
         "| median lead, days |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for label, m in [("joined up", result["joined"]), *result["alone"].items()]:
         share = m["share_red_before_harm"]
         signal = m["share_red_before_harm_with_signal"]
         lines.append(
-            f"| {label} | {m['red_per_10k']} | {m['amber_per_10k']} | "
+            f"| {label} | {m['red_per_10k']} | {m['new_red_outside_cp_per_10k']} | {m['amber_per_10k']} | "
+            f"{m['renotify_red_per_10k']} / {m['renotify_amber_per_10k']} | "
             f"{share:.0%} ({m['alerted']}/{m['harms']}) | {signal:.0%} | {m['median_lead_days']} |"
         )
     lines += [

@@ -22,9 +22,21 @@ OUT = Path(__file__).resolve().parent / "out" / "policy"
 AGENCY_FILES = ("police", "health", "education", "children_social_care")
 
 
+def generator_fingerprint() -> str:
+    """A short hash of the generator's source: a changed generator never reuses an old cache."""
+    import hashlib
+
+    import alarmbell.synth
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(alarmbell.synth.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def population(children: int, years: int, seed: int, start_year: int = 2019) -> Path:
-    """The synthetic files for these parameters (generated if missing)."""
-    folder = OUT / f"synth-{children}x{years}-seed{seed}-{start_year}"
+    """The synthetic files for these parameters and this generator (generated if missing)."""
+    folder = OUT / f"synth-{children}x{years}-seed{seed}-{start_year}-{generator_fingerprint()}"
     done = folder / "summary.json"
     if not done.exists():
         started = time.perf_counter()

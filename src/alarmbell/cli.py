@@ -285,16 +285,26 @@ def replay(
             help="Also replay each agency's records alone: what it would have raised without the others.",
         ),
     ] = False,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes for evaluating a large population (5,000 people or more).")
+    ] = 2,
 ) -> None:
     """Show what alarmbell would have said, and when, on a past chronology (in memory; nothing stored)."""
-    from alarmbell.replay.service import comparison_lines, replay_by_agency, replay_file
+    from alarmbell.replay.service import ReplayHooks, comparison_lines, replay_by_agency, replay_file
 
     if not file.is_file():
         stderr.print(f"{file}: no such file")
         raise typer.Exit(2)
     policy = _policy(_settings())
-    split = replay_by_agency(file, policy=policy, report=_report) if by_agency else None
-    result = split.joined if split else replay_file(file, policy=policy, report=_report)
+    with progress_bar("Replaying", None) as bar:
+        hooks = ReplayHooks(
+            stage=lambda name: bar.update(bar.task_ids[0], description=f"Replaying: {name}", completed=0),
+            total=lambda n: bar.update(bar.task_ids[0], total=n),
+            advance=lambda n: advance(bar, n),
+            workers=workers,
+        )
+        split = replay_by_agency(file, policy=policy, report=_report, hooks=hooks) if by_agency else None
+        result = split.joined if split else replay_file(file, policy=policy, report=_report, hooks=hooks)
     if as_json:
         payload = split.to_json() if split else result.to_json()
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -287,3 +287,43 @@ def scenario(
         summary = load_displacement_scenario(session, now=_now(now), seed=seed, config=config)
     for line in summary.lines:
         typer.echo(line)
+
+
+@triage_app.command("unanswered")
+def unanswered_cmd(
+    now: Now = None,
+    as_json: AsJson = False,
+    csv_out: Annotated[
+        Path | None, typer.Option("--csv", help="Also write the listed alerts to this CSV file.")
+    ] = None,
+) -> None:
+    """Unanswered alarms: alerts with no decision in time, and alerts closed without action then harm."""
+    import csv
+
+    from alarmbell.triage.unanswered import CSV_COLUMNS, report_rows, unanswered_alarms
+
+    with _session() as (session, config):
+        report = unanswered_alarms(session, config=config, now=_now(now))
+    rows = report_rows(report)
+    if csv_out is not None:
+        with csv_out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+    if as_json:
+        typer.echo(json.dumps({"alerts": report.alerts, "listed": rows}, indent=2, ensure_ascii=False))
+        return
+    typer.echo(
+        f"{len(report.unanswered)} of {report.alerts} amber and red alerts had no decision within their "
+        f"timescale; {len(report.closed_then_harm)} closed without action were followed within 90 days "
+        "by harm or a new red alert."
+    )
+    for o in report.unanswered:
+        typer.echo(
+            f"  {o.raised_at:%d %b %Y}  {o.level.upper():<5} {o.child} (person {o.person_id}): "
+            f"{o.status.lower()}, held by {o.held_by}, waited {o.waited_words}; "
+            f"records from {o.agency_names}"
+            + (" (these records reached alarmbell after its clock had run out)" if o.arrived_late else "")
+        )
+    for o in report.closed_then_harm:
+        typer.echo(f"  {o.raised_at:%d %b %Y}  {o.child}: {o.decision_label.lower()}, then {o.followed_by}")

@@ -81,6 +81,24 @@ class Settings(BaseSettings):
     login_rate_per_minute: int = Field(
         default=10, ge=1, description="Sign-in attempts allowed per client address per minute (per process)."
     )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Comma-separated addresses or networks of reverse proxies whose `X-Forwarded-For` and "
+            "`X-Forwarded-Proto` are believed (e.g. `10.0.0.5,10.1.0.0/16`). Empty (the default): "
+            "the headers are ignored and the connection's own address is the client's, for the "
+            "sign-in rate limit and the logs."
+        ),
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "A client must send a request's headers within this many seconds of connecting (or of "
+            "the previous response), or the connection is closed: slow clients cannot hold "
+            "connections open."
+        ),
+    )
     break_glass_minutes: int = Field(
         default=60, ge=1, description="How long break-glass access to one person lasts."
     )
@@ -118,6 +136,14 @@ class Settings(BaseSettings):
             "risk does not wait for a working day. Practice varies by area (docs/triage.md)."
         ),
     )
+    triage_alert_working_days: dict[str, float] = Field(
+        default={"red": 1.0, "amber": 3.0},
+        description=(
+            "Triage: working days within which the MASH must decide on a child's red or amber alert, "
+            "as a JSON object (England and Wales working days; due at 17:00 on the last one). Local "
+            "practice varies: set your partnership's timescales here (docs/triage.md)."
+        ),
+    )
     triage_alert_harm_days: dict[str, float] = Field(
         default={"red": 365.0, "amber": 30.0, "green": 2.0},
         description=(
@@ -127,17 +153,28 @@ class Settings(BaseSettings):
         ),
     )
     triage_escalation_fraction: dict[str, float] = Field(
-        default={"team_manager": 0.5, "head_of_service": 1.0},
+        default={"team_manager": 1.0, "head_of_service": 1.5},
         description=(
             "Triage: an item still unacknowledged after this fraction of its timescale escalates to "
-            "the team manager, then to the head of service (0.5 = half way to its due time)."
+            "the team manager, then to the head of service (1.0 = when its clock runs out; 1.5 = half "
+            "as long again)."
         ),
     )
     triage_escalation_max_hours: dict[str, float] = Field(
-        default={"team_manager": 24.0, "head_of_service": 72.0},
+        default={"team_manager": 120.0, "head_of_service": 240.0},
         description=(
             "Triage: the latest, in hours after an item opened, that an unacknowledged item escalates "
-            "to the team manager and to the head of service, however long its timescale."
+            "to the team manager and to the head of service, however long its timescale (an assessment "
+            "nobody has picked up for five days is a problem whatever its deadline)."
+        ),
+    )
+    triage_escalate_from_harm_days: float = Field(
+        default=30.0,
+        ge=0,
+        description=(
+            "Triage: only items of at least this many harm days escalate (30 = an amber alert). "
+            "Low-harm items past due are reported on the analytics page, not pushed up the chain, "
+            "so that escalations stay few enough to be read (alarm fatigue)."
         ),
     )
     triage_low_harm_days: float = Field(
@@ -159,6 +196,13 @@ class Settings(BaseSettings):
             raise ValueError('give a positive number for each of "red", "amber" and "green"')
         return value
 
+    @field_validator("triage_alert_working_days")
+    @classmethod
+    def _alert_levels(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) != {"red", "amber"} or any(v < 1 or v != int(v) for v in value.values()):
+            raise ValueError('give a whole number of working days (1 or more) for "red" and "amber"')
+        return value
+
     @field_validator("triage_escalation_fraction", "triage_escalation_max_hours")
     @classmethod
     def _escalation_steps(cls, value: dict[str, float]) -> dict[str, float]:
@@ -177,6 +221,21 @@ class Settings(BaseSettings):
             if len(token) < 16:
                 raise ValueError("ALARMBELL_API_TOKENS: every token must be at least 16 characters")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        import ipaddress
+
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"ALARMBELL_TRUSTED_PROXIES: {entry!r} is not an IP address or network (e.g. 10.0.0.5)"
+                ) from None
+        return ",".join(entries)
 
     @field_validator("database_url")
     @classmethod

@@ -13,6 +13,7 @@ from alarmbell.access.policy import (
     Principal,
     Role,
     Scope,
+    TeamResource,
     decide,
 )
 
@@ -104,3 +105,29 @@ def test_closed_means_case_closed_after_the_last_case_activity(latest: dict[str,
 
     stamped = {k: datetime(2020, 1, v, tzinfo=UTC) for k, v in latest.items()}
     assert is_closed(stamped) is closed
+
+
+def test_the_review_needs_the_whole_record() -> None:
+    own_only = decide(MANAGER, Action.VIEW_REVIEW, HEALTH_CHILD)
+    assert not own_only.allowed and "every agency" in own_only.reason
+    routed_manager = Principal("user", 8, "m", Role.TEAM_MANAGER, "health", "mash")
+    assert decide(routed_manager, Action.VIEW_REVIEW, HEALTH_CHILD).scope is Scope.FULL
+    glass = PersonFacts(10, agencies=frozenset({"health", "police"}), break_glass=True)
+    assert decide(MANAGER, Action.VIEW_REVIEW, glass).via_break_glass
+    assert not decide(MANAGER, Action.EXPORT_REVIEW, glass).allowed
+
+
+def test_a_concern_about_a_known_person_needs_their_page() -> None:
+    assert decide(HEALTH, Action.RECORD_CONCERN).allowed
+    assert decide(HEALTH, Action.RECORD_CONCERN, HEALTH_CHILD).scope is Scope.OWN_AGENCY
+    refused = decide(HEALTH, Action.RECORD_CONCERN, POLICE_ONLY)
+    assert not refused.allowed and "new child" in refused.reason
+    assert decide(ANALYST, Action.RECORD_CONCERN, POLICE_ONLY).allowed
+    assert not decide(REVIEWER, Action.RECORD_CONCERN, CLOSED).allowed
+
+
+def test_triage_work_belongs_to_a_team() -> None:
+    assert decide(ANALYST, Action.VIEW_TRIAGE, TeamResource("Police child protection unit")).allowed
+    assert decide(MANAGER, Action.DECIDE_TRIAGE, TeamResource("Health-Visiting")).allowed
+    assert not decide(MANAGER, Action.VIEW_TRIAGE, TeamResource("mash")).allowed
+    assert not decide(HEALTH, Action.VIEW_TRIAGE, TeamResource("health-visiting")).allowed

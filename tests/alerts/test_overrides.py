@@ -128,7 +128,24 @@ def test_person_page_form_overrides_with_csrf(tmp_path: Path, demo_case: Path) -
     done = client.post(action.group(1), data=form, follow_redirects=False)
     assert done.status_code == 303
     after = client.get(f"/people/{leo}")
-    assert "Overridden" in after.text and "known accidental injury, seen by GP" in after.text
+    # The newest alert is red: the analyst's override waits for a team manager's countersignature,
+    # under the signed-in user's name (the typed "by" is ignored).
+    assert "Override proposed, awaiting a team manager" in after.text
+    assert "known accidental injury, seen by GP" in after.text and "A. Social Worker" not in after.text
     assert f'/alerts/{action.group(2)}/override"' not in after.text, "no second form on an overridden alert"
+    assert f'/alerts/{action.group(2)}/countersign"' not in after.text, "an analyst may not countersign"
+    manager = TestClient(create_app(settings))
+    boss = sign_in(manager, role="team_manager", agency="children_social_care", team="mash")
+    seen = manager.get(f"/people/{leo}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', seen.text)
+    assert token and f'/alerts/{action.group(2)}/countersign"' in seen.text
+    signed = manager.post(
+        f"/people/{leo}/alerts/{action.group(2)}/countersign",
+        data={"csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+    final = client.get(f"/people/{leo}").text
+    assert "Overridden</strong>" in final and f"countersigned by {boss.name}" in final
     wrong_person = client.post(f"/people/{leo + 1000}/alerts/{action.group(2)}/override", data=form)
     assert wrong_person.status_code == 404

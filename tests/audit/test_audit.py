@@ -138,3 +138,41 @@ def test_concurrent_appends_never_fork_the_chain(engine: Engine) -> None:
         seqs = list(session.scalars(select(AuditEntry.seq).order_by(AuditEntry.id)))
     assert report.ok, report.problems
     assert seqs == list(range(1, 41))
+
+
+def test_an_open_transaction_with_audit_entries_does_not_hold_up_other_appends(engine: Engine) -> None:
+    """Issue 19, defect 8: each page view held the chain's head row (and on SQLite the database's
+    write lock) from its audit entry until the page was rendered and committed, so every view
+    waited for every other. Entries are now appended when the transaction commits."""
+    import threading
+
+    done = threading.Event()
+
+    def other_user() -> None:
+        with session_scope(engine) as session:
+            record_audit(session, actor="bob", action="person.view", subject=Subject.person(2))
+        done.set()
+
+    with session_scope(engine) as session:
+        session.execute(select(AuditEntry.id).limit(1)).all()
+        record_audit(session, actor="ana", action="person.view", subject=Subject.person(1))
+        thread = threading.Thread(target=other_user)
+        thread.start()
+        appended_meanwhile = done.wait(timeout=5)
+    thread.join(timeout=30)
+    assert appended_meanwhile, "another user's audit entry waited for this transaction to end"
+    with session_scope(engine) as session:
+        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        assert [(e.actor, e.seq) for e in entries] == [("bob", 1), ("ana", 2)]
+        assert verify_audit(session).ok
+
+
+def test_entries_of_one_transaction_are_appended_together_in_order(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for n in range(3):
+            record_audit(session, actor="ana", action="person.view", subject=Subject.person(n))
+        assert [v.detail for v in who_viewed(session, [0, 1, 2])] == [{}, {}, {}]  # visible in-transaction
+    with session_scope(engine) as session:
+        rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+        assert [(r.seq, r.subject_id) for r in rows] == [(1, "0"), (2, "1"), (3, "2")]
+        assert verify_audit(session).ok

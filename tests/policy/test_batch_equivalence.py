@@ -101,21 +101,32 @@ def chronologies(draw: st.DrawFn) -> Chronology:
 
 
 def incremental(policy: Policy, chronology: Chronology) -> list[tuple[object, ...]]:
-    """The definition: assess from scratch at every arrival, alert on each rise."""
+    """The definition: assess from scratch at every arrival; alert on each rise, and again at
+    amber or red when an indicator newly applies or an entry recorded then feeds one."""
     out: list[tuple[object, ...]] = []
     previous = AlertLevel.GREEN
+    applied: set[str] = set()
     for moment in sorted({e.recorded_at for e in chronology.entries}):
         if not is_child_at(chronology, moment):
             continue
         assessment = evaluate(policy, chronology, moment)
-        if assessment.level.rank > previous.rank:
-            out.append((moment, assessment.level, assessment.score, assessment.findings, previous))
+        arrived = {e.key for e in chronology.entries if e.recorded_at == moment}
+        news = tuple(
+            f.indicator_id
+            for f in assessment.findings
+            if f.indicator_id not in applied or arrived & set(f.evidence)
+        )
+        rise = assessment.level.rank > previous.rank
+        if rise or (assessment.level is not AlertLevel.GREEN and news):
+            summary = (assessment.level, assessment.score, assessment.findings, previous)
+            out.append((moment, *summary, () if rise else news))
         previous = assessment.level
+        applied = {f.indicator_id for f in assessment.findings}
     return out
 
 
 def _summary(alerts: list[RaisedAlert]) -> list[tuple[object, ...]]:
-    return [(a.raised_at, a.level, a.score, a.findings, a.previous_level) for a in alerts]
+    return [(a.raised_at, a.level, a.score, a.findings, a.previous_level, a.new_evidence) for a in alerts]
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -123,17 +123,34 @@ def test_timeline_raises_on_each_rise_and_again_after_decay(simple: Policy) -> N
         .build()
     )
     alerts = alert_timeline(simple, chronology)
-    assert [(a.raised_at.date().isoformat(), a.level.value) for a in alerts] == [
+    rises = [a for a in alerts if not a.is_renotification]
+    assert [(a.raised_at.date().isoformat(), a.level.value) for a in rises] == [
         ("2011-01-01", "amber"),
         ("2011-01-20", "red"),
         ("2011-06-02", "red"),
     ]
-    first = alerts[0]
+    first = rises[0]
     assert first.rules == ("concern",)
     assert first.evidence == (("education", "E1"),)
     assert first.policy_version == simple.version
     assert first.explanation.startswith("Sam Taylor is rated AMBER on 1 Jan 2011")
-    assert alerts[2].previous_level is AlertLevel.GREEN
+    assert rises[2].previous_level is AlertLevel.GREEN
+
+
+def test_new_evidence_on_an_alerted_child_alerts_again(simple: Policy) -> None:
+    chronology = (
+        ChronologyBuilder()
+        .own("school_concern", "2011-01-01")  # 12: amber
+        .own("referral", "2011-01-10")  # a new indicator applies, still amber: new evidence
+        .build()
+    )
+    alerts = alert_timeline(simple, chronology)
+    assert [(a.raised_at.date().isoformat(), a.level.value, a.new_evidence) for a in alerts] == [
+        ("2011-01-01", "amber", ()),
+        ("2011-01-10", "amber", alerts[1].new_evidence),
+    ]
+    assert alerts[1].new_evidence and alerts[1].previous_level is AlertLevel.AMBER
+    assert alerts[1].explanation.startswith("New evidence on an amber child:")
 
 
 def test_timeline_is_deterministic(policy: Policy) -> None:
@@ -152,7 +169,7 @@ def test_timeline_levels_match_evaluate_at_each_moment(policy: Policy) -> None:
         if level.rank > previous.rank:
             expected.append((moment_, level))
         previous = level
-    assert [(a.raised_at, a.level) for a in alerts] == expected
+    assert [(a.raised_at, a.level) for a in alerts if not a.is_renotification] == expected
     assert alerts
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
@@ -59,14 +60,21 @@ CASES: list[tuple[str, bool, Case]] = [
         "injury_with_domestic_abuse_history",
         True,
         lambda b: b.household("domestic_incident", "2010-06-01").own(
-            "injury_presentation", "2011-10-01", injury="bruise"
+            "injury_presentation", "2011-10-01", injury="bruise", site="L cheek"
+        ),
+    ),
+    (
+        "injury_with_domestic_abuse_history",
+        False,
+        lambda b: b.household("domestic_incident", "2010-06-01").own(
+            "injury_presentation", "2011-10-01", injury="bruise", site="grazed knee"
         ),
     ),
     (
         "injury_with_domestic_abuse_history",
         False,
         lambda b: b.household("domestic_incident", "2008-06-01").own(
-            "injury_presentation", "2011-10-01", injury="bruise"
+            "injury_presentation", "2011-10-01", injury="bruise", site="cheek"
         ),
     ),
     (
@@ -392,7 +400,210 @@ CASES: list[tuple[str, bool, Case]] = [
             "referral", "2011-08-01", from_agency="police"
         ),
     ),
+    (
+        "ten4_faces_bruise",
+        True,
+        lambda b: b.own("injury_observed", "2011-10-01", injury="bruise", site="behind L ear"),
+    ),
+    (
+        "ten4_faces_bruise",
+        False,
+        lambda b: b.own("injury_observed", "2011-10-01", injury="bruise", site="shins and knees"),
+    ),
+    (
+        "ten4_faces_more_than_one_bruise",
+        True,
+        lambda b: b.own("injury_observed", "2011-10-01", injury="bruise", site="face and ears"),
+    ),
+    (
+        "ten4_faces_more_than_one_bruise",
+        True,
+        lambda b: b.own("injury_observed", "2011-10-01", injury="bruise", site="tummy").own(
+            "injury_presentation", "2011-10-06", injury="bruise", site="forehead"
+        ),
+    ),
+    (
+        "ten4_faces_more_than_one_bruise",
+        False,
+        lambda b: b.own("injury_observed", "2011-10-01", injury="bruise", site="R ear").own(
+            "injury_presentation", "2011-11-20", injury="bruise", site="shin"
+        ),
+    ),
+    (
+        "patterned_bruising",
+        True,
+        lambda b: b.own("injury_observed", "2011-10-01", injury="bruise", site="upper arm", patterned=True),
+    ),
+    (
+        "patterned_bruising",
+        False,
+        lambda b: b.own("injury_observed", "2011-10-01", injury="bruise", site="upper arm"),
+    ),
+    (
+        "fracture_under_18_months",
+        True,
+        lambda b: _baby(b).own("ed_attendance", "2011-12-01", injury="fracture", site="left forearm"),
+    ),
+    (
+        "fracture_under_18_months",
+        False,
+        lambda b: b.own("ed_attendance", "2011-12-01", injury="fracture", site="left forearm", mobile=True),
+    ),
+    (
+        "sentinel_injury_infant",
+        True,
+        lambda b: (
+            _baby(b)
+            .own("gp_consultation", "2011-05-01")
+            .own("injury_presentation", "2011-09-01", injury="laceration", site="torn frenulum")
+        ),
+    ),
+    (
+        "sentinel_injury_infant",
+        False,
+        lambda b: _baby(b).own("injury_presentation", "2011-12-20", injury="laceration", site="chin"),
+    ),
+    (
+        "injury_unsuitable_explanation",
+        True,
+        lambda b: b.own(
+            "ed_attendance", "2011-10-01", injury="laceration", site="knee", explanation="changing"
+        ),
+    ),
+    (
+        "injury_unsuitable_explanation",
+        False,
+        lambda b: b.own(
+            "ed_attendance", "2011-10-01", injury="laceration", site="knee", explanation="consistent"
+        ),
+    ),
+    (
+        "suspicious_injury_unsuitable_explanation",
+        True,
+        lambda b: b.own(
+            "ed_attendance", "2011-10-01", injury="bruise", site="neck", explanation_given="none"
+        ),
+    ),
+    (
+        "suspicious_injury_unsuitable_explanation",
+        False,
+        lambda b: b.own(
+            "ed_attendance", "2011-10-01", injury="bruise", site="shin", explanation_given="none"
+        ),
+    ),
+    (
+        "medical_opinion_non_accidental",
+        True,
+        lambda b: b.own("paediatric_assessment", "2011-10-01", medical_opinion="possible_nai"),
+    ),
+    (
+        "medical_opinion_non_accidental",
+        False,
+        lambda b: b.own("paediatric_assessment", "2011-10-01", medical_opinion="accidental"),
+    ),
+    (
+        "injury_during_child_protection",
+        True,
+        lambda b: b.own("cp_plan_start", "2011-03-01").own("injury_observed", "2011-10-01", injury="bruise"),
+    ),
+    (
+        "injury_during_child_protection",
+        True,
+        lambda b: (
+            b.own("cp_plan_start", "2010-03-01")
+            .own("cp_plan_end", "2011-03-01")
+            .own("injury_observed", "2011-10-01", injury="bruise")
+        ),
+    ),
+    (
+        "injury_during_child_protection",
+        False,
+        lambda b: (
+            b.own("cp_plan_start", "2009-03-01")
+            .own("cp_plan_end", "2010-03-01")
+            .own("injury_observed", "2011-10-01", injury="bruise")
+        ),
+    ),
+    (
+        "new_concern_during_child_protection",
+        True,
+        lambda b: b.own("cp_plan_start", "2011-03-01").own("neighbour_report", "2011-10-01"),
+    ),
+    (
+        "new_concern_during_child_protection",
+        False,
+        lambda b: b.own("neighbour_report", "2011-10-01"),
+    ),
+    (
+        "child_not_seen_on_plan",
+        True,
+        lambda b: b.own("cp_plan_start", "2011-03-01").own("home_visit", "2011-10-01", no_access=True),
+    ),
+    (
+        "child_not_seen_on_plan",
+        False,
+        lambda b: b.own("cp_plan_start", "2011-03-01").own("home_visit", "2011-10-01", child_seen=True),
+    ),
+    (
+        "faltering_growth_with_neglect",
+        True,
+        lambda b: b.own("growth_measurement", "2011-09-01", weight_loss=True).own(
+            "missed_appointment", "2011-10-01", was_not_brought=True, service="growth_clinic"
+        ),
+    ),
+    (
+        "faltering_growth_with_neglect",
+        False,
+        lambda b: b.own("growth_measurement", "2011-09-01", weight_loss=True),
+    ),
+    (
+        "was_not_brought_health_needs_known",
+        True,
+        lambda b: b.own(
+            "missed_appointment", "2011-09-01", was_not_brought=True, service="fracture_clinic"
+        ).own("missed_appointment", "2011-10-01", was_not_brought=True, health_need_known=True),
+    ),
+    (
+        "was_not_brought_health_needs_known",
+        False,
+        lambda b: b.own("missed_appointment", "2011-09-01", was_not_brought=True, service="immunisation").own(
+            "missed_appointment", "2011-10-01", was_not_brought=True, service="dental_check"
+        ),
+    ),
+    (
+        "new_adult_in_household",
+        True,
+        lambda b: b.household("new_adult_in_household", "2011-10-01", relation="mother_partner"),
+    ),
+    (
+        "new_adult_in_household",
+        False,
+        lambda b: b.household("new_adult_in_household", "2010-10-01", relation="mother_partner"),
+    ),
+    (
+        "violent_adult_in_household",
+        True,
+        lambda b: b.household(
+            "new_adult_in_household",
+            "2011-10-01",
+            relation="mother_partner",
+            adult_history=["violent offending"],
+        ),
+    ),
+    (
+        "violent_adult_in_household",
+        False,
+        lambda b: b.household(
+            "new_adult_in_household", "2011-10-01", relation="mother_partner", adult_history=[]
+        ),
+    ),
 ]
+
+
+def _baby(builder: ChronologyBuilder) -> ChronologyBuilder:
+    """The same builder for a baby born 1 Mar 2011 (under 10 months at the assessment)."""
+    builder.dob = date(2011, 3, 1)
+    return builder
 
 
 def _assess(policy: Policy, case: Case) -> Assessment:
@@ -436,7 +647,7 @@ def test_injury_in_household_with_domestic_abuse_is_at_least_amber(policy: Polic
     chronology = (
         ChronologyBuilder()
         .household("domestic_incident", "2010-06-01")
-        .own("injury_presentation", "2011-10-01", injury="bruise")
+        .own("injury_presentation", "2011-10-01", injury="bruise", site="jaw line")
         .build()
     )
     assert evaluate(policy, chronology, moment(AT)).level is AlertLevel.AMBER

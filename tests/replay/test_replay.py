@@ -39,9 +39,13 @@ def test_demo_replay_raises_amber_then_red_in_time(demo_case: Path) -> None:
     first_amber = min(a["raised_at"] for a in alerts if a["level"] in ("amber", "red"))
     first_red = min(a["raised_at"] for a in alerts if a["level"] == "red")
     assert first_amber <= "2011-01-31"
-    assert first_red <= "2011-12-31"
+    assert first_red <= "2008-05-10"  # issue 12: no later than before the evidence-based policy
+    last_months = [a for a in alerts if a["raised_at"] >= "2011-11-01"]
+    assert last_months, "the school's concerns in the last four months must ring again"
+    assert all(a["new_evidence"] for a in last_months if a["level"] == "red")
     for alert in alerts:
         assert set(alert) == {
+            "new_evidence",
             "person",
             "records",
             "level",
@@ -72,10 +76,16 @@ def test_replay_is_deterministic(demo_case: Path) -> None:
     assert first == second
 
 
-def test_alerts_rise_only(demo_case: Path) -> None:
+def test_alerts_rise_or_bring_new_evidence(demo_case: Path) -> None:
     result = replay_file(demo_case, policy=default_policy())
     for alert in result.alerts:
-        assert alert.level.rank > alert.previous_level.rank
+        if alert.is_renotification:
+            assert set(alert.new_evidence) <= set(alert.rules)
+            assert alert.explanation.startswith(
+                f"New evidence on a{'n' if alert.level.value == 'amber' else ''} "
+            )
+        else:
+            assert alert.level.rank > alert.previous_level.rank
 
 
 def test_replay_text_output_and_missing_file(demo_case: Path, tmp_path: Path) -> None:

@@ -134,3 +134,19 @@ def test_the_household_is_drawn_with_roles(full: ReviewReport) -> None:
     assert views["Kayleigh Brennan"].in_household and views["Jack Fletcher"].in_household
     assert not views["Tomasz Whitfield"].in_household, "last in a record November 2010"
     assert "named as perpetrator in 9 recorded incidents" in views["Tomasz Whitfield"].notes
+
+
+def test_alarmbells_own_alerts_not_acted_on_are_missed_opportunities(full: ReviewReport) -> None:
+    """Rule 5: the demo child's 2011 alerts had no decision, so each is listed with who held it."""
+    ours = [m for m in full.missed if m.rules == ("alert_not_acted_on",)]
+    in_2011 = [m for m in ours if m.start.year == 2011]
+    titles = [m.title for m in in_2011]
+    assert "alarmbell's red alert of 31 January 2011 was not acted on in time" in titles, titles
+    fracture = next(m for m in in_2011 if m.title.endswith("31 January 2011 was not acted on in time"))
+    assert "No decision was recorded up to 1 January 2026" in fracture.happened[1]
+    assert "held by the MASH" in fracture.happened[1]
+    assert fracture.missing == (
+        "A decision on the alert within 1 working day (alarmbell's timescale for a red alert), "
+        "with what was done and why.",
+    )
+    assert set(fracture.evidence) <= {e.key for e in full.chronology.entries}

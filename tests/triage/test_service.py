@@ -15,6 +15,7 @@ from alarmbell.triage import (
     TriageError,
     acknowledge,
     audit_trail,
+    countersign_decision,
     decide,
     escalate_overdue,
     get_item,
@@ -70,13 +71,34 @@ def test_no_further_action_needs_a_reason(session: Session, reason: str) -> None
 
 
 def test_no_further_action_with_a_reason_is_recorded(session: Session) -> None:
-    item_id = add(session, alert_item("a1", T0))
+    item_id = add(session, alert_item("a1", T0, level="amber"))
     why = "Injury explained by the school's accident report; child seen alone, no concerns."
     decide(session, item_id=item_id, by="Sam", decision="no_further_action", rationale=why, now=T0)
     row = get_item(session, item_id)
-    assert row.decision == "no_further_action" and row.rationale == why
+    assert row.decision == "no_further_action" and row.rationale == why and row.status == "decided"
     # Deciding without acknowledging first records both steps.
     assert [e.kind for e in audit_trail(session, item_id)] == ["created", "acknowledged", "decided"]
+
+
+def test_closing_a_red_without_action_needs_a_team_managers_countersignature(session: Session) -> None:
+    item_id = add(session, alert_item("r1", T0))
+    why = "Seen at home with both parents; explanation consistent."
+    decide(session, item_id=item_id, by="Sam", decision="no_further_action", rationale=why, now=T0)
+    row = get_item(session, item_id)
+    assert row.status == "awaiting_countersignature" and row.decided_at is None
+    with pytest.raises(TriageError, match="another person"):
+        countersign_decision(session, item_id=item_id, by="Sam", now=T0)
+    countersign_decision(session, item_id=item_id, by="Kiran (team manager)", now=T0 + timedelta(hours=1))
+    row = get_item(session, item_id)
+    assert row.status == "decided" and row.decided_at == T0 + timedelta(hours=1)
+    kinds = [e.kind for e in audit_trail(session, item_id)]
+    assert kinds == ["created", "acknowledged", "decision_proposed", "countersigned"]
+    # A team manager's own closing of a red needs no one else's.
+    other = add(session, alert_item("r2", T0))
+    decide(
+        session, item_id=other, by="Kiran", decision="no_further_action", rationale=why, now=T0, manager=True
+    )
+    assert get_item(session, other).status == "decided"
 
 
 def test_unknown_decision_and_empty_name_are_refused(session: Session) -> None:
@@ -99,16 +121,16 @@ def test_a_failed_transaction_leaves_neither_the_change_nor_its_audit(engine: En
 
 
 def test_unacknowledged_red_escalates_to_manager_then_head_of_service_on_time(session: Session) -> None:
-    item_id = add(session, alert_item("red", T0))  # due T0 + 4h; manager at 2h, head of service at 4h
+    item_id = add(session, alert_item("red", T0))  # due T0 + 4h: manager when it runs out, then at 6h
 
     def at(minutes: float) -> list[str]:
         return [e.to for e in escalate_overdue(session, config=CONFIG, now=T0 + timedelta(minutes=minutes))]
 
-    assert at(119) == []
-    assert at(120) == ["team_manager"]
-    assert at(121) == []
-    assert at(239.9) == []
-    assert at(240) == ["head_of_service"]
+    assert at(239) == []
+    assert at(240) == ["team_manager"]
+    assert at(241) == []
+    assert at(359.9) == []
+    assert at(360) == ["head_of_service"]
     assert at(10_000) == []
     row = get_item(session, item_id)
     assert row.escalation_level == 2
@@ -122,7 +144,15 @@ def test_a_late_run_records_both_steps_and_acknowledged_items_never_escalate(ses
     acknowledge(session, item_id=taken, by="Sam", now=T0 + timedelta(minutes=30))
     escalations = escalate_overdue(session, config=CONFIG, now=T0 + timedelta(days=1))
     assert [(e.item_id, e.to) for e in escalations] == [(late, "team_manager"), (late, "head_of_service")]
-    assert escalations[0].scheduled_for == T0 + timedelta(hours=2)
+    assert escalations[0].scheduled_for == T0 + timedelta(hours=4)
+
+
+def test_low_harm_items_past_due_never_escalate(session: Session) -> None:
+    """Alarm fatigue: a bigamy file past due is reported, not pushed to the head of service."""
+    add(session, offence_item("bigamy", T0, harm=10, hours=24))
+    serious = add(session, offence_item("abh", T0, harm=30, hours=24))
+    escalations = escalate_overdue(session, config=CONFIG, now=T0 + timedelta(days=30))
+    assert {e.item_id for e in escalations} == {serious}
 
 
 def test_escalation_times_are_configurable(session: Session) -> None:
@@ -140,8 +170,8 @@ def test_escalation_times_are_configurable(session: Session) -> None:
 def test_long_timescales_escalate_at_the_cap(session: Session) -> None:
     item = offence_item("assessment", T0, harm=30, hours=24 * 60)
     add(session, item)
-    assert escalate_overdue(session, config=CONFIG, now=T0 + timedelta(hours=23, minutes=59)) == []
-    assert [e.to for e in escalate_overdue(session, config=CONFIG, now=T0 + timedelta(hours=24))] == [
+    assert escalate_overdue(session, config=CONFIG, now=T0 + timedelta(hours=119, minutes=59)) == []
+    assert [e.to for e in escalate_overdue(session, config=CONFIG, now=T0 + timedelta(hours=120))] == [
         "team_manager"
     ]
 
@@ -213,6 +243,7 @@ def test_the_referrer_sees_outcome_and_timeliness(session: Session) -> None:
         decision="no_further_action",
         rationale="Seen alone; safe.",
         now=T0 + timedelta(hours=9),
+        manager=True,
     )
     rows = reported_by(session, referrer="hillside primary", now=T0 + timedelta(hours=10))
     assert [(r.decision, r.timeliness.state) for r in rows] == [

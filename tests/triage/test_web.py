@@ -160,3 +160,32 @@ def test_signed_out_and_unpermitted_users_are_kept_out(app: FastAPI) -> None:
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
         client.cookies.set(SESSION_COOKIE, sign_in(app, username="reviewer1", role="reviewer"))
         assert client.get("/triage").status_code == 403
+
+
+def test_a_team_manager_sees_only_their_own_teams_queue_and_items(app: FastAPI) -> None:
+    """Queue titles name children (and police offences): another team's work is not theirs to read."""
+    with session_scope(app.state.engine) as session:
+        police = session.scalars(select(TriageItem).where(TriageItem.team == POLICE)).first()
+        others = session.scalars(select(TriageItem).where(TriageItem.team != POLICE)).first()
+    assert police is not None and others is not None
+    cookie = sign_in(
+        app, username=f"manager{uuid.uuid4().hex}", role="team_manager", team=others.team, agency="health"
+    )
+    with TestClient(app) as manager:
+        manager.cookies.set(SESSION_COOKIE, cookie)
+        own = manager.get("/triage", params={"team": others.team})
+        assert own.status_code == 200 and others.title in own.text
+        assert manager.get("/triage").status_code == 200
+        for url, params in (
+            ("/triage", {"team": POLICE}),
+            ("/api/v1/triage/queue", {"team": POLICE}),
+            (f"/triage/items/{police.id}", {}),
+            (f"/api/v1/triage/items/{police.id}", {}),
+        ):
+            response = manager.get(url, params=params)
+            assert response.status_code == 403, url
+            assert police.title not in response.text, url
+        token = csrf_from(own.text)
+        refused = manager.post(f"/triage/items/{police.id}/acknowledge", data={"csrf_token": token})
+        assert refused.status_code == 403
+        assert manager.get(f"/triage/items/{others.id}").status_code == 200

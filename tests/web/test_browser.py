@@ -7,8 +7,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 
+from alarmbell.alerts.service import alerts_for
+from alarmbell.storage.db import session_scope
 from tests.auth_support import browser_user, sign_in_browser
 from tests.browser_support import serving
+from tests.web.conftest import DemoStore
 
 from .conftest import REPO
 
@@ -30,7 +33,9 @@ def username(demo_app: FastAPI) -> str:
     return browser_user(demo_app.state.engine)
 
 
-def test_click_through_to_leo_and_read_his_timeline(base_url: str, username: str) -> None:
+def test_click_through_to_leo_and_read_his_timeline(
+    base_url: str, username: str, demo_store: DemoStore
+) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.browser_support import launch_chromium, require_chromium
 
@@ -60,7 +65,10 @@ def test_click_through_to_leo_and_read_his_timeline(base_url: str, username: str
                 marks = page.locator(f"svg .app-tl__event.app-lane--{agency} circle")
                 assert marks.count() > 0, agency
                 assert marks.first.is_visible(), agency
-            assert page.locator("svg .app-tl__alert-line").count() == 5
+            with session_scope(demo_store.engine) as session:
+                stored = len(alerts_for(session, demo_store.leo_id))
+            assert stored >= 5, "the demo child rises and is re-alerted as evidence arrives"
+            assert page.locator("svg .app-tl__alert-line").count() == stored
             assert page.get_by_text("Leo Brennan is rated RED on 31 Jan 2011").is_visible()
 
             page.screenshot(path=str(ARTIFACTS / "person-page.png"), full_page=True)

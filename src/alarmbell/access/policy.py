@@ -40,11 +40,14 @@ class Action(StrEnum):
     BREAK_GLASS = "person.break_glass"
     RECORD_CONCERN = "intake.record"
     OVERRIDE_ALERT = "alert.override"
+    COUNTERSIGN_OVERRIDE = "alert.countersign"
     VIEW_IDENTITY_REVIEW = "identity.review"
     DECIDE_IDENTITY = "identity.decide"
     VIEW_TRIAGE = "triage.view"
     DECIDE_TRIAGE = "triage.decide"
+    COUNTERSIGN_TRIAGE = "triage.countersign"
     VIEW_REVIEW = "review.view"
+    VIEW_UNANSWERED = "reports.unanswered"
     EXPORT_REVIEW = "review.export"
     SAR_EXPORT = "person.sar_export"
     VIEW_BREAK_GLASS_LOG = "access.break_glass_log"
@@ -76,6 +79,7 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[Action]]] = {
             Action.DECIDE_IDENTITY,
             Action.VIEW_TRIAGE,
             Action.DECIDE_TRIAGE,
+            Action.VIEW_UNANSWERED,
         }
     ),
     Role.TEAM_MANAGER: frozenset(
@@ -86,14 +90,23 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[Action]]] = {
             Action.BREAK_GLASS,
             Action.RECORD_CONCERN,
             Action.OVERRIDE_ALERT,
+            Action.COUNTERSIGN_OVERRIDE,
             Action.VIEW_TRIAGE,
             Action.DECIDE_TRIAGE,
+            Action.COUNTERSIGN_TRIAGE,
             Action.VIEW_REVIEW,
             Action.VIEW_BREAK_GLASS_LOG,
+            Action.VIEW_UNANSWERED,
         }
     ),
     Role.REVIEWER: frozenset(
-        {Action.SEARCH_PEOPLE, Action.VIEW_PERSON, Action.VIEW_REVIEW, Action.EXPORT_REVIEW}
+        {
+            Action.SEARCH_PEOPLE,
+            Action.VIEW_PERSON,
+            Action.VIEW_REVIEW,
+            Action.EXPORT_REVIEW,
+            Action.VIEW_UNANSWERED,
+        }
     ),
     Role.ADMIN: frozenset(
         {Action.MANAGE_USERS, Action.VIEW_AUDIT, Action.VIEW_BREAK_GLASS_LOG, Action.SAR_EXPORT}
@@ -105,10 +118,12 @@ PERSON_ACTIONS: Final[frozenset[Action]] = frozenset(
     {
         Action.VIEW_PERSON,
         Action.OVERRIDE_ALERT,
+        Action.COUNTERSIGN_OVERRIDE,
         Action.BREAK_GLASS,
         Action.VIEW_REVIEW,
         Action.EXPORT_REVIEW,
         Action.SAR_EXPORT,
+        Action.RECORD_CONCERN,
     }
 )
 
@@ -161,7 +176,14 @@ class AgencyResource:
     agency: str
 
 
-Resource = PersonFacts | AgencyResource | None
+@dataclass(frozen=True, slots=True)
+class TeamResource:
+    """One team's triage work (its queue, or an item in it): titles name children and offences."""
+
+    team: str
+
+
+Resource = PersonFacts | AgencyResource | TeamResource | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +220,8 @@ def decide(principal: Principal | None, action: Action, resource: Resource = Non
         return _person(principal, principal.role, action, resource)
     if isinstance(resource, AgencyResource):
         return _agency(principal, resource)
+    if isinstance(resource, TeamResource):
+        return _team(principal, resource)
     return allow(f"{ROLE_LABELS[principal.role]}s may do {action.value}")
 
 
@@ -215,6 +239,14 @@ def _agency(principal: Principal, resource: AgencyResource) -> Decision:
     return deny(f"you may only record as your own agency ({principal.agency or 'none'})")
 
 
+def _team(principal: Principal, resource: TeamResource) -> Decision:
+    if principal.role is Role.MASH_ANALYST:
+        return allow("MASH analysts triage every team's queue")
+    if principal.team and principal.team.lower() == resource.team.lower():
+        return allow("your own team's queue")
+    return deny(f"team managers triage their own team's queue ({principal.team or 'no team'})")
+
+
 def _person(principal: Principal, role: Role, action: Action, facts: PersonFacts) -> Decision:
     if action is Action.SAR_EXPORT:
         return allow("administrators answer subject access requests")
@@ -222,6 +254,8 @@ def _person(principal: Principal, role: Role, action: Action, facts: PersonFacts
         if not facts.exists:
             return deny("no such person")
         return allow("break-glass: reason required, time-limited, shown to managers")
+    if action is Action.RECORD_CONCERN:
+        return _concern_about(principal, role, facts)
     if action in (Action.VIEW_REVIEW, Action.EXPORT_REVIEW) or role is Role.REVIEWER:
         return _review(role, action, facts, principal)
     seen = view_scope(principal, role, facts)
@@ -232,6 +266,21 @@ def _person(principal: Principal, role: Role, action: Action, facts: PersonFacts
     ):
         return deny("overriding an alert needs the full multi-agency record, through routing")
     return seen
+
+
+def _concern_about(principal: Principal, role: Role, facts: PersonFacts) -> Decision:
+    """A concern about someone already known: only someone whose page the user may open.
+
+    The form shows the person's name and date of birth, and the record it adds may copy their
+    identifiers, so it is a read of the person as much as a write. Someone the user may not
+    open is added as a new child (identity linkage joins them up) or opened by break-glass.
+    """
+    seen = view_scope(principal, role, facts)
+    if seen.allowed:
+        return allow(
+            f"may record about this person: {seen.reason}", seen.scope, via_break_glass=seen.via_break_glass
+        )
+    return deny(f"{seen.reason}; add them as a new child, or use break-glass")
 
 
 def view_scope(principal: Principal, role: Role, facts: PersonFacts) -> Decision:
@@ -258,4 +307,9 @@ def _review(role: Role, action: Action, facts: PersonFacts, principal: Principal
         return deny("reviewers read closed cases only, or cases granted for a named review")
     if action is Action.EXPORT_REVIEW:
         return deny("only reviewers export reviews")
-    return view_scope(principal, role, facts)
+    seen = view_scope(principal, role, facts)
+    if seen.allowed and seen.scope is not Scope.FULL:
+        # The review is "who knew what": it joins every agency's records, so it has no
+        # own-agency version. Routing or break-glass opens it; holding records does not.
+        return deny("the review joins every agency's records, and you see only your own agency's here")
+    return seen

@@ -4,6 +4,11 @@ An override says "this alert does not call for action" with a reason, who decide
 It is stored beside the alert's level, rules and policy version so that reviewing the policy
 can ask which indicators practitioners keep overriding. The policy keeps running: an override
 covers one alert, and a later rise for the same child is a new alert that is not overridden.
+
+Overriding a red alert needs a team manager's countersignature: a practitioner's or analyst's
+override of a red is recorded at once but is pending, and counts (in the review and in the
+unanswered-alarms report) only once a team manager countersigns it. A team manager's own
+override of a red is countersigned by that manager.
 """
 
 from __future__ import annotations
@@ -34,10 +39,23 @@ class Override:
     decided_by: str
     decided_at: datetime
     reason: str
+    countersigned_by: str | None = None
+    countersigned_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        """A red alert's override waiting for a team manager's countersignature."""
+        return self.level == "red" and self.countersigned_at is None
 
 
-def override_alert(session: Session, *, alert_id: int, by: str, reason: str, now: datetime) -> Override:
-    """Record that `by` overrode alert `alert_id` for `reason`. The caller commits."""
+def override_alert(
+    session: Session, *, alert_id: int, by: str, reason: str, now: datetime, manager: bool = False
+) -> Override:
+    """Record that `by` overrode alert `alert_id` for `reason`. The caller commits.
+
+    `manager`: `by` is a team manager, whose override of a red alert needs no one else's
+    countersignature; anyone else's override of a red waits for one (`countersign`).
+    """
     by, reason = by.strip(), reason.strip()
     if not by:
         raise OverrideError("give the name of the person overriding the alert")
@@ -57,8 +75,24 @@ def override_alert(session: Session, *, alert_id: int, by: str, reason: str, now
         decided_by=by,
         decided_at=now,
         reason=reason,
+        countersigned_by=by if manager and alert.level == "red" else None,
+        countersigned_at=now if manager and alert.level == "red" else None,
     )
     session.add(row)
+    session.flush()
+    return _override(row)
+
+
+def countersign(session: Session, *, override_id: int, by: str, now: datetime) -> Override:
+    """A team manager's countersignature on a pending override. The caller checks the role."""
+    row = session.get(AlertOverride, override_id)
+    if row is None:
+        raise OverrideError(f"no override {override_id}")
+    if row.level != "red" or row.countersigned_at is not None:
+        raise OverrideError("this override needs no countersignature (it is not a pending red override)")
+    if row.decided_by == by.strip():
+        raise OverrideError("the countersignature must be another person's: ask a team manager")
+    row.countersigned_by, row.countersigned_at = by.strip()[:200], now
     session.flush()
     return _override(row)
 
@@ -90,7 +124,16 @@ def _override(row: AlertOverride) -> Override:
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         reason=row.reason,
+        countersigned_by=row.countersigned_by,
+        countersigned_at=row.countersigned_at,
     )
 
 
-__all__ = ["Override", "OverrideError", "all_overrides", "override_alert", "overrides_for_person"]
+__all__ = [
+    "Override",
+    "OverrideError",
+    "all_overrides",
+    "countersign",
+    "override_alert",
+    "overrides_for_person",
+]

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, aliased
 from alarmbell.alerts.service import store_alerts
 from alarmbell.domain.alerts import RaisedAlert
 from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
+from alarmbell.domain.household_facts import new_adult_facts
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.timeparse import age_in_years
 from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
@@ -269,12 +270,19 @@ def _chronology(
 ) -> Chronology:
     person = views[person_id]
     entries: dict[RecordKey, ChronologyEntry] = dict(_entries(events.get(person_id, ()), None, None))
+    own_keys = list(entries)
     household: list[HouseholdMember] = []
+    adult_entries: dict[int, list[ChronologyEntry]] = {}
     for adult_id, relation in adults.items():
         adult = views[adult_id]
         household.append(HouseholdMember(adult_id, relation, adult.display_name, adult.role))
-        for key, entry in _entries(events.get(adult_id, ()), relation, adult_id):
-            entries.setdefault(key, entry)
+        adult_entries[adult_id] = [
+            entry for _, entry in _entries(events.get(adult_id, ()), relation, adult_id)
+        ]
+        for entry in adult_entries[adult_id]:
+            entries.setdefault(entry.key, entry)
+    for fact in new_adult_facts(person_id, own_keys, household, adult_entries):
+        entries[fact.key] = fact
     ordered = sorted(entries.values(), key=lambda e: (e.occurred_at, e.recorded_at, e.agency, e.source_id))
     return Chronology(
         person_id=person_id,

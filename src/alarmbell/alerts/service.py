@@ -47,12 +47,16 @@ def refresh_alerts(
     """Evaluate each person's full history and store any alert not stored before. Returns new alerts."""
     ids = list(person_ids) if person_ids is not None else live_people(session)
     created = 0
-    for person_id in ids:
-        chronology = build_chronology(session, person_id)
-        if chronology is not None and chronology.entries:
-            created += _store(session, alert_timeline(policy, chronology))
-        if progress:
-            progress(1)
+    # New alerts are written once, at the end: flushing them as the loop goes would begin the
+    # write transaction at the first person and, on SQLite, hold the store's write lock while
+    # every later chronology is built, stalling every other writer (issue 19, defect 8).
+    with session.no_autoflush:
+        for person_id in ids:
+            chronology = build_chronology(session, person_id)
+            if chronology is not None and chronology.entries:
+                created += _store(session, alert_timeline(policy, chronology))
+            if progress:
+                progress(1)
     session.flush()
     return created
 

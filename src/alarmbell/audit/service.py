@@ -1,8 +1,13 @@
 """Writing, verifying and reading the audit log. The caller owns the transaction.
 
-`record_audit` appends in the caller's session, so an audited action and its audit entry
-commit or roll back together. Appends are serialised through the audit_head row (see
-storage.tables.AuditHead), which every backend locks on UPDATE.
+`record_audit` queues an entry in the caller's session; the session appends its queued
+entries when it commits (a `before_commit` hook), in that same transaction, so an audited
+action and its entry still commit or roll back together. Appends are serialised through the
+audit_head row (see storage.tables.AuditHead), which every backend locks on UPDATE, but only
+for the moment of the append: a page view no longer holds the head (or, on SQLite, the
+database's write lock) while it renders, so views do not queue behind one another (issue 19,
+defect 8; docs/security.md, "Audit appends under load"). Readers of the log in the same
+transaction (`who_viewed`, `entries_for`, `verify_audit`) append the queue first.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from alarmbell.audit.chain import ChainReport, entry_hash, verify_entries
 from alarmbell.storage.tables import AuditEntry, AuditHead
@@ -41,6 +46,8 @@ class Subject:
         return cls("person", str(person_id))
 
 
+_QUEUE = "alarmbell.audit_queue"
+
 ActorLike = Actor | str
 SubjectLike = Subject | tuple[str, Any] | None
 
@@ -53,8 +60,8 @@ def record_audit(
     subject: SubjectLike = None,
     detail: Mapping[str, Any] | None = None,
     at: datetime | None = None,
-) -> AuditEntry:
-    """Append one entry to the hash-chained audit log, in the caller's transaction.
+) -> None:
+    """Queue one entry for the hash-chained audit log, appended when the caller's transaction commits.
 
     `detail` must be JSON-serialisable (datetimes and other objects are stored as text); it is
     normalised once so that what is hashed is exactly what is stored and read back.
@@ -71,14 +78,47 @@ def record_audit(
         "subject_id": what.id[:100] if what else None,
         "detail": json.loads(json.dumps(dict(detail or {}), default=str)),
     }
-    seq, prev = _advance_head(session)
-    fields["seq"] = seq
-    digest = entry_hash(prev, fields)
-    entry = AuditEntry(**fields, prev_hash=prev, entry_hash=digest)
-    session.add(entry)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(entry_hash=digest))
-    session.flush([entry])
-    return entry
+    _pending(session).append(fields)
+
+
+def _pending(session: Session) -> list[dict[str, Any]]:
+    """This session's queued entries; the hooks that append or drop them are installed once."""
+    queue: list[dict[str, Any]] | None = session.info.get(_QUEUE)
+    if queue is None:
+        queue = session.info[_QUEUE] = []
+        event.listen(session, "before_commit", append_pending)
+        event.listen(session, "after_transaction_end", _drop_on_end)
+    return queue
+
+
+def append_pending(session: Session) -> int:
+    """Chain and insert this session's queued entries now, in its transaction; returns how many.
+
+    One UPDATE of the head takes the chain's lock and reserves a run of sequence numbers for
+    all of them, so a request with several entries locks the head once.
+    """
+    queue: list[dict[str, Any]] = session.info.get(_QUEUE) or []
+    if not queue:
+        return 0
+    entries, queue[:] = list(queue), []
+    last, prev = _advance_head(session, len(entries))
+    rows = []
+    for seq, fields in enumerate(entries, start=last - len(entries) + 1):
+        fields["seq"] = seq
+        digest = entry_hash(prev, fields)
+        rows.append({**fields, "prev_hash": prev, "entry_hash": digest})
+        prev = digest
+    session.execute(insert(AuditEntry), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(entry_hash=prev))
+    return len(rows)
+
+
+def _drop_on_end(session: Session, transaction: SessionTransaction) -> None:
+    """Entries queued in a transaction that rolled back go with it (committed ones are appended)."""
+    if transaction.parent is None:
+        queue = session.info.get(_QUEUE)
+        if queue:
+            queue.clear()
 
 
 def _subject(subject: SubjectLike) -> Subject | None:
@@ -88,12 +128,13 @@ def _subject(subject: SubjectLike) -> Subject | None:
     return Subject(str(kind), str(ident))
 
 
-def _advance_head(session: Session) -> tuple[int, str]:
-    """Take the chain's lock and the next sequence number, and read the hash to chain onto.
+def _advance_head(session: Session, count: int) -> tuple[int, str]:
+    """Take the chain's lock, reserve `count` sequence numbers, and read the hash to chain onto.
 
     The UPDATE comes first so the read after it sees the latest committed tip on every backend.
+    Returns the last reserved sequence number and the tip's hash.
     """
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + count))
     row = session.execute(select(AuditHead.seq, AuditHead.entry_hash).where(AuditHead.id == 1)).one()
     return int(row.seq), str(row.entry_hash)
 
@@ -133,6 +174,7 @@ def _as_mapping(entry: AuditEntry) -> dict[str, Any]:
 
 def verify_audit(session: Session) -> ChainReport:
     """Check the whole chain, and its head, as stored now."""
+    append_pending(session)
     head = session.get(AuditHead, 1)
     return verify_entries(
         _rows(session),
@@ -143,7 +185,17 @@ def verify_audit(session: Session) -> ChainReport:
 
 #: Actions that show a person's record to someone (who-viewed answers with these).
 VIEW_ACTIONS = frozenset(
-    {"person.view", "person.chronology", "person.export", "person.sar_export", "review.export", "break_glass"}
+    {
+        "person.view",
+        "person.chronology",
+        "person.export",
+        "person.sar_export",
+        "review.view",
+        "review.export",
+        "break_glass",
+        "concern.form",
+        "concern.record",
+    }
 )
 LIST_ACTIONS = frozenset({"people.search", "alerts.list"})
 
@@ -160,6 +212,7 @@ class Viewing:
 
 def who_viewed(session: Session, person_ids: list[int], *, include_lists: bool = True) -> list[Viewing]:
     """Everyone who opened these people's records (or, with include_lists, saw them listed)."""
+    append_pending(session)
     wanted = {str(p) for p in person_ids}
     query = (
         select(AuditEntry)
@@ -190,6 +243,7 @@ def _viewing(entry: AuditEntry) -> Viewing:
 
 
 def entries_for(session: Session, *, action_prefix: str, limit: int = 500) -> list[AuditEntry]:
+    append_pending(session)
     query = (
         select(AuditEntry)
         .where(AuditEntry.action.startswith(action_prefix, autoescape=True))

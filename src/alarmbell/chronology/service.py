@@ -9,6 +9,7 @@ from sqlalchemy import and_, select, tuple_
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
+from alarmbell.domain.household_facts import new_adult_facts
 from alarmbell.domain.records import RecordKey
 from alarmbell.identity.people import household_adults, record_rows, view_from_rows
 from alarmbell.storage.tables import EventParty, EventRecordRow
@@ -27,14 +28,21 @@ def build_chronology(session: Session, person_id: int, *, at: datetime | None = 
     for entry in _events_of(session, list(person.records), relation=None, adult=None, at=at):
         entries[entry.key] = entry
     household: list[HouseholdMember] = []
+    adult_entries: dict[int, list[ChronologyEntry]] = {}
     for adult_id, relation in sorted(household_adults(session, person_id).items()):
         adult_rows = record_rows(session, adult_id)
         adult = view_from_rows(adult_id, adult_rows, at=at)
         if adult.role == "child":
             continue
         household.append(HouseholdMember(adult_id, relation, adult.display_name, adult.role))
-        for entry in _events_of(session, list(adult.records), relation=relation, adult=adult_id, at=at):
+        adult_entries[adult_id] = _events_of(
+            session, list(adult.records), relation=relation, adult=adult_id, at=at
+        )
+        for entry in adult_entries[adult_id]:
             entries.setdefault(entry.key, entry)
+    own_keys = [key for key, entry in entries.items() if entry.is_own]
+    for fact in new_adult_facts(person_id, own_keys, household, adult_entries):
+        entries[fact.key] = fact
     ordered = sorted(entries.values(), key=lambda e: (e.occurred_at, e.recorded_at, e.agency, e.source_id))
     return Chronology(
         person_id=person_id,

@@ -56,6 +56,10 @@ class RaisedAlert:
     record keys. `policy_version` ties the alert to the exact policy files that produced it.
     `findings` keeps, per indicator, its weight at the moment of the alert and the records
     that fed it, so a page or a review can say "this event fed this indicator".
+
+    `new_evidence` is set on a re-notification: the child was already at this level (or
+    higher) and new material evidence arrived; it names the indicators that newly apply or
+    that a newly recorded event fed. It is empty on a rise.
     """
 
     person_id: int
@@ -69,6 +73,11 @@ class RaisedAlert:
     score: float = 0.0
     routes: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    new_evidence: tuple[str, ...] = ()
+
+    @property
+    def is_renotification(self) -> bool:
+        return bool(self.new_evidence)
 
 
 def finding_to_json(finding: Finding) -> dict[str, object]:

@@ -4,6 +4,7 @@ from alarmbell.identity.linker import LinkSummary, link_people
 from alarmbell.identity.people import (
     PersonView,
     Relation,
+    all_views,
     household_adults,
     person_ids_for_records,
     relations,
@@ -15,6 +16,7 @@ __all__ = [
     "LinkSummary",
     "PersonView",
     "Relation",
+    "all_views",
     "household_adults",
     "link_people",
     "person_ids_for_records",

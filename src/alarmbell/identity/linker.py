@@ -24,6 +24,7 @@ from alarmbell.identity.features import RawPerson
 from alarmbell.identity.merges import merge_people
 from alarmbell.identity.model import TrainedModel
 from alarmbell.identity.rules import LinkCandidate, exact_keys, near_key, near_match
+from alarmbell.identity.serial import hold_identity_lock
 from alarmbell.storage.evaluation_due import mark_due
 from alarmbell.storage.tables import Person, PersonLink, PersonRecordRow
 
@@ -99,11 +100,15 @@ def link_people(
 ) -> LinkSummary:
     """Link every unlinked source person record. The caller owns the transaction.
 
+    Serialised per store (identity.serial): a second call waits for the first to commit, then
+    finds its records linked and does nothing, so calls may run in parallel safely.
+
     `probabilistic=False` runs the deterministic rules alone; `model` defaults to the store's
     active model (see `identity train`), else the one shipped with the package.
     """
     from alarmbell.identity.review import decision_pairs
 
+    hold_identity_lock(session)  # one linker at a time: see identity.serial
     records = load_records(session)
     candidates = [candidate(r) for r in records]
     linked = active_links(session)
@@ -274,19 +279,25 @@ def _assign(
 ) -> None:
     now = datetime.now(UTC)
     joined: list[tuple[str, str]] = []
-    for members in groups.values():
-        people = sorted({linked[m] for m in members if m in linked})
-        if people:
+    # New people are inserted in one flush (one multi-row INSERT ... RETURNING), not one each:
+    # a population-sized replay creates tens of thousands at once.
+    new_people = {
+        root: Person(created_at=now)
+        for root, members in groups.items()
+        if not any(m in linked for m in members)
+    }
+    session.add_all(new_people.values())
+    session.flush()
+    summary.people_created += len(new_people)
+    for root, members in groups.items():
+        if root in new_people:
+            survivor = new_people[root].id
+        else:
+            people = sorted({linked[m] for m in members if m in linked})
             survivor = people[0]
             for other in people[1:]:
                 _merge(session, other, survivor, now=now, decided_by=decided_by)
                 summary.people_merged += 1
-        else:
-            person = Person(created_at=now)
-            session.add(person)
-            session.flush()
-            survivor = person.id
-            summary.people_created += 1
         for member in members:
             if member in linked:
                 continue  # already linked to the survivor, or moved there by _merge

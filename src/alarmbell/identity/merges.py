@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from alarmbell.identity.serial import hold_identity_lock
 from alarmbell.storage.evaluation_due import mark_records_due
 from alarmbell.storage.tables import Person, PersonLink
 
@@ -32,6 +33,7 @@ def merge_people(
     now: datetime | None = None,
 ) -> int:
     """Move every active link of person `source` to `target`; returns how many moved."""
+    hold_identity_lock(session)
     now = now or datetime.now(UTC)
     links = session.scalars(
         select(PersonLink).where(PersonLink.person_id == source, PersonLink.ended_at.is_(None))
@@ -74,6 +76,7 @@ def records_merged_away(session: Session, source: int) -> list[int]:
 
 def unmerge_person(session: Session, source: int, *, decided_by: str, reason: str) -> tuple[int, list[int]]:
     """Give person `source` its records back; returns (the person they left, the record ids)."""
+    hold_identity_lock(session)
     records = records_merged_away(session, source)
     now = datetime.now(UTC)
     current = session.scalars(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import groupby
 
 from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -57,6 +58,21 @@ def record_rows(session: Session, person_id: int) -> list[PersonRecordRow]:
         .order_by(PersonRecordRow.agency, PersonRecordRow.source_id)
     )
     return list(session.scalars(query))
+
+
+def all_views(session: Session) -> list[PersonView]:
+    """Every linked person's view, in person order, from one query (population-wide paths)."""
+    query = (
+        select(PersonLink.person_id, PersonRecordRow)
+        .join(PersonLink, PersonLink.person_record_id == PersonRecordRow.id)
+        .where(PersonLink.ended_at.is_(None))
+        .order_by(PersonLink.person_id, PersonRecordRow.agency, PersonRecordRow.source_id)
+    )
+    rows = session.execute(query).all()
+    return [
+        view_from_rows(person_id, [row[1] for row in group])
+        for person_id, group in groupby(rows, key=lambda row: row[0])
+    ]
 
 
 def person_ids_for_records(session: Session, keys: list[RecordKey]) -> dict[RecordKey, int]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from alarmbell.identity.merges import merge_people, unmerge_person
 from alarmbell.identity.model import TrainedModel
 from alarmbell.identity.probabilistic import Edge, contributions
+from alarmbell.identity.serial import hold_identity_lock
 from alarmbell.storage.tables import IdentityDecision, IdentityReview, PersonLink, PersonRecordRow
 
 PENDING, ACCEPTED, REJECTED, CLOSED = "pending", "accepted", "rejected", "closed"
@@ -187,6 +188,7 @@ def _open(session: Session, review_id: int) -> ReviewItem:
 
 def accept(session: Session, review_id: int, *, by: str, reason: str) -> int:
     """The two records are one person: merge their people (younger id into older); returns it."""
+    hold_identity_lock(session)  # read the links as the last identity writer left them
     item = _open(session, review_id)
     pair = (item.review.record_a_id, item.review.record_b_id)
     people = (item.left_person, item.right_person)
@@ -227,6 +229,7 @@ def _close(row: IdentityReview, status: str, by: str, reason: str) -> None:
 
 def merge(session: Session, source: int, target: int, *, by: str, reason: str) -> None:
     """A person decided two people are one: merge and accept a pair so re-runs keep it."""
+    hold_identity_lock(session)  # read the links as the last identity writer left them
     pair = _representatives(session, source, target)
     _record_decision(session, "merge", by=by, reason=reason, people=(source, target))
     _record_decision(session, "accept", by=by, reason=f"merge: {reason}", pair=pair, people=(source, target))
@@ -235,6 +238,7 @@ def merge(session: Session, source: int, target: int, *, by: str, reason: str) -
 
 def unmerge(session: Session, source: int, *, by: str, reason: str) -> int:
     """Restore a merged-away person; reject the pairs that joined them so nothing re-joins them."""
+    hold_identity_lock(session)  # read the links as the last identity writer left them
     if not by.strip() or not reason.strip():
         raise ReviewError("an identity decision needs who made it and why")
     left, records = unmerge_person(session, source, decided_by=by, reason=reason)

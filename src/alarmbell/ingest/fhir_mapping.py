@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from alarmbell.domain.body_sites import body_site
 from alarmbell.ingest.base import FieldError
-from alarmbell.ingest.body_sites import body_site
 from alarmbell.ingest.convert import Record
 
 AGENCY = "health"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from alarmbell.domain.body_sites import BODY_SITES, body_site
 from alarmbell.ingest.base import FieldError
-from alarmbell.ingest.body_sites import BODY_SITES, body_site
 from alarmbell.ingest.convert import Record
 from alarmbell.ingest.tabular import Row, RowAdapter, sex
 

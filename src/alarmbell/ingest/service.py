@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,9 +163,18 @@ def ingest_lines(
     agency: str | None = None,
     report: Reporter | None = None,
 ) -> IngestSummary:
-    """Ingest exchange-format lines already in memory (the HTTP API and web form)."""
+    """Ingest exchange-format lines already in memory (the HTTP API and web form).
+
+    All in one transaction: a call either stores its good records with its batch finished,
+    or, if the database fails part way, nothing at all, so a caller told "failed" can simply
+    send again (issue 19: calls reported as failed had committed their records, and their
+    batches were never finished). Requests are bounded (web.intake_views.MAX_RECORDS).
+    """
     parsed = read_lines(iter(lines), agency=agency)
-    return ingest_parsed(engine=engine, source=source, parsed=parsed, agency=agency, report=report)
+    with engine.begin() as connection:
+        return ingest_parsed(
+            engine=engine, source=source, parsed=parsed, agency=agency, report=report, connection=connection
+        )
 
 
 def ingest_parsed(
@@ -175,10 +185,14 @@ def ingest_parsed(
     agency: str | None,
     chunk_size: int = 20000,
     report: Reporter | None = None,
+    connection: Connection | None = None,
 ) -> IngestSummary:
+    """Ingest parsed lines: by default one transaction per chunk; with `connection`, all in
+    that connection's transaction (the caller commits)."""
     summary = IngestSummary(source=source)
     say = report or (lambda _message: None)
-    summary.batch_id = _open_batch(engine, source, agency)
+    begin = _Transactions(engine, connection)
+    summary.batch_id = _open_batch(begin, source, agency)
     unresolved = _Unresolved()
     chunk = _Chunk()
     for item in read_ahead(parsed) if dialect_of_engine(engine).read_ahead else parsed:
@@ -192,16 +206,32 @@ def ingest_parsed(
         else:
             key = (item.record_type, item.agency, item.source_id)
             if key in chunk.keys:  # a second version in the same chunk: write the first one first
-                _flush(engine, chunk, summary, unresolved)
+                _flush(begin, chunk, summary, unresolved)
                 chunk = _Chunk()
             chunk.keys.add(key)
             chunk.records.append(item)
         if len(chunk) >= chunk_size:
-            _flush(engine, chunk, summary, unresolved)
+            _flush(begin, chunk, summary, unresolved)
             chunk = _Chunk()
-    _flush(engine, chunk, summary, unresolved)
-    _finish(engine, summary, unresolved, say)
+    _flush(begin, chunk, summary, unresolved)
+    _finish(begin, summary, unresolved, say)
     return summary
+
+
+@dataclass(frozen=True)
+class _Transactions:
+    """Where each step writes: a new transaction per step, or the caller's one connection."""
+
+    engine: Engine
+    connection: Connection | None = None
+
+    @contextmanager
+    def __call__(self) -> Iterator[Connection]:
+        if self.connection is not None:
+            yield self.connection
+            return
+        with self.engine.begin() as connection:
+            yield connection
 
 
 def read_ahead(items: Iterable[ParsedLine], *, batch: int = 1000, depth: int = 8) -> Iterator[ParsedLine]:
@@ -245,18 +275,18 @@ def read_ahead(items: Iterable[ParsedLine], *, batch: int = 1000, depth: int = 8
         worker.join()
 
 
-def _open_batch(engine: Engine, source: str, agency: str | None) -> int:
-    with engine.begin() as connection:
+def _open_batch(begin: _Transactions, source: str, agency: str | None) -> int:
+    with begin() as connection:
         result = connection.execute(
             insert(IngestBatch).values(source=source, agency_override=agency, started_at=_now())
         )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
-def _flush(engine: Engine, chunk: _Chunk, summary: IngestSummary, unresolved: _Unresolved) -> None:
+def _flush(begin: _Transactions, chunk: _Chunk, summary: IngestSummary, unresolved: _Unresolved) -> None:
     if not len(chunk):
         return
-    with engine.begin() as connection:
+    with begin() as connection:
         outcome: ChunkOutcome = write_chunk(connection, chunk.records, batch_id=summary.batch_id, now=_now())
         unresolved.note(chunk.records, connection)
         if chunk.rejected:
@@ -283,14 +313,14 @@ def _quarantine(connection: Connection, rejected: list[RejectedLine], summary: I
     )
 
 
-def _finish(engine: Engine, summary: IngestSummary, unresolved: _Unresolved, say: Reporter) -> None:
+def _finish(begin: _Transactions, summary: IngestSummary, unresolved: _Unresolved, say: Reporter) -> None:
     missing = sorted(
         (line_no, event_id, agency, person)
         for (agency, person), events in unresolved.waiting.items()
         for event_id, line_no in events
     )
     held_keys = sorted({(agency, event_id) for _, event_id, agency, _ in missing})
-    with engine.begin() as connection:
+    with begin() as connection:
         set_held(connection, held_keys, held=True)
         released = release_held_events(connection)
         for line_no, event_id, agency, person in missing:

@@ -37,6 +37,8 @@ _OPS = {
     "gt": ">",
     "ge": ">=",
     "contains": "includes",
+    "region_in": "names a body region among",
+    "regions_at_least": "names at least this many body regions:",
 }
 
 
@@ -171,7 +173,12 @@ when any fires) and `all_of` (`patterns`: fires only when every one fires in the
 A selector has `kinds` (event kinds; empty means any), `whose` (`own`, `household`, `any`),
 `involvement` (`subject`, `other`, `any`), `age_under` (a duration) and `where`: a list of
 conditions `{{attr: name, <op>: value}}` with op one of `equals`, `in`, `is_true`,
-`is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`.
+`is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`, `region_in` and `regions_at_least`.
+The last two read a body site as agencies write it (free text such as "L ear" or "behind
+ear", a body-map id, or a list; the attr and its plural, `site` and `sites`) through
+`alarmbell.domain.body_sites`: `region_in` takes region names (torso, ear, neck, frenulum,
+angle_of_jaw, cheek, eyelid, subconjunctiva, buttocks, genitals, head, forehead, face, mouth,
+shin, knee, elbow and others) or `ten4_faces` for the TEN-4-FACESp regions.
 """
 
 _FAIRNESS = """\

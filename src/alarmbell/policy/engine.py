@@ -20,9 +20,10 @@ from itertools import groupby
 
 from alarmbell.domain.alerts import Assessment, Finding, RaisedAlert
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
+from alarmbell.domain.records import RecordKey
 from alarmbell.domain.timeparse import age_in_years
 from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
-from alarmbell.policy.explain import explain, finding_sentence
+from alarmbell.policy.explain import explain, finding_sentence, new_evidence_sentence
 from alarmbell.policy.hits import Hit
 from alarmbell.policy.model import (
     AbsencePattern,
@@ -504,24 +505,29 @@ def _quiet(at: datetime) -> _Scored:
 def alert_timeline(
     policy: Policy, chronology: Chronology, *, since: datetime | None = None
 ) -> list[RaisedAlert]:
-    """Replay the chronology in recorded_at order and list every rise in the child's level.
+    """Replay the chronology in recorded_at order and list every alert the child would get.
 
-    The level is evaluated at each distinct recorded_at moment; an alert is raised whenever
-    it is higher than at the previous moment, so a child whose level decayed and rose again
-    is alerted again. The definition is `evaluate` at every moment (tests/policy prove the
-    two agree); moments when nothing known is recent enough to fire are green without scoring.
+    The level is evaluated at each distinct recorded_at moment. An alert is raised whenever
+    the level is higher than at the previous moment, so a child whose level decayed and rose
+    again is alerted again. A child already amber or red is alerted again, at the same level,
+    when new material evidence arrives: an indicator applies that did not at the previous
+    moment, or an entry recorded at this moment feeds an indicator that already applied
+    ("new evidence on a red child"). Otherwise an alert would ring once and then stay silent
+    while the picture worsened. The definition is `evaluate` at every moment (tests/policy
+    prove the two agree); moments when nothing known is recent enough to fire are green
+    without scoring.
 
-    `since` is the incremental path on arrival: only rises at moments from `since` on are
-    returned (the level just before `since` is still computed, to know what is a rise), and
-    the result equals the full timeline's alerts from `since` on.
+    `since` is the incremental path on arrival: only alerts at moments from `since` on are
+    returned (the assessment just before `since` is still computed, to know what is a rise and
+    what is new), and the result equals the full timeline's alerts from `since` on.
     """
     known = _Known(policy, chronology)
     alerts: list[RaisedAlert] = []
-    previous = AlertLevel.GREEN
+    previous = _quiet(datetime.min)
     before: datetime | None = None
     for moment, group in _moments(chronology.entries):
         if before is not None and since is not None and moment >= since:
-            previous = _level_at(policy, chronology, known, before, previous)
+            previous = _scored_at(policy, chronology, known, before, previous)
             before = None
         for entry in group:
             known.add(entry)
@@ -531,18 +537,36 @@ def alert_timeline(
         if not is_child_at(chronology, moment):
             continue
         scored = _quiet(moment) if known.quiet_at(moment) else _score(policy, known, moment)
-        if scored.level.rank > previous.rank:
-            alerts.append(_raise(policy, chronology, scored, previous))
-        previous = scored.level
+        if scored.level.rank > previous.level.rank:
+            alerts.append(_raise(policy, chronology, scored, previous.level))
+        elif scored.level is not AlertLevel.GREEN:
+            news = _new_evidence(scored, previous, {e.key for e in group})
+            if news:
+                alerts.append(_raise(policy, chronology, scored, previous.level, news))
+        previous = scored
     return alerts
 
 
-def _level_at(
-    policy: Policy, chronology: Chronology, known: _Known, moment: datetime, previous: AlertLevel
-) -> AlertLevel:
+def _new_evidence(scored: _Scored, previous: _Scored, arrived: set[RecordKey]) -> tuple[str, ...]:
+    """Ids of the indicators that make this moment's evidence material, heaviest first.
+
+    An indicator counts when it did not apply at the previous moment, or when an entry
+    recorded at this moment is among its evidence.
+    """
+    before = {f.indicator.id for f in previous.fired}
+    return tuple(
+        f.indicator.id
+        for f in scored.fired
+        if f.indicator.id not in before or any(key in arrived for key in f.hit.evidence_keys())
+    )
+
+
+def _scored_at(
+    policy: Policy, chronology: Chronology, known: _Known, moment: datetime, previous: _Scored
+) -> _Scored:
     if not is_child_at(chronology, moment):
         return previous
-    return AlertLevel.GREEN if known.quiet_at(moment) else _score(policy, known, moment).level
+    return _quiet(moment) if known.quiet_at(moment) else _score(policy, known, moment)
 
 
 def _moments(
@@ -553,21 +577,31 @@ def _moments(
         yield moment, list(group)
 
 
-def _raise(policy: Policy, chronology: Chronology, scored: _Scored, previous: AlertLevel) -> RaisedAlert:
+def _raise(
+    policy: Policy,
+    chronology: Chronology,
+    scored: _Scored,
+    previous: AlertLevel,
+    news: tuple[str, ...] = (),
+) -> RaisedAlert:
     assessment = _assessment(policy, chronology, scored)
     evidence = sorted({key for f in assessment.findings for key in f.evidence})
+    explanation = explain(assessment, chronology)
+    if news:
+        explanation = f"{new_evidence_sentence(assessment, news)} {explanation}"
     return RaisedAlert(
         person_id=chronology.person_id,
         level=assessment.level,
         raised_at=assessment.at,
         rules=tuple(f.indicator_id for f in assessment.findings),
         evidence=tuple(evidence),
-        explanation=explain(assessment, chronology),
+        explanation=explanation,
         policy_version=policy.version,
         previous_level=previous,
         score=assessment.score,
         routes=assessment.routes,
         findings=assessment.findings,
+        new_evidence=news,
     )
 
 

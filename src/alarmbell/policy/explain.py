@@ -186,3 +186,21 @@ def explain(assessment: Assessment, chronology: Chronology) -> str:
         parts.append(f"For review by: {join_words(list(assessment.routes))}.")
     parts.append("These are signals for a practitioner to weigh, not a finding of harm.")
     return " ".join(parts)
+
+
+def new_evidence_sentence(assessment: Assessment, news: Sequence[str]) -> str:
+    """The opening of a re-notification: that it is new evidence, and which indicators it fed."""
+    level = assessment.level.value
+    titles = [
+        f.title.lower() if f.title[:2] != f.title[:2].upper() else f.title
+        for f in assessment.findings
+        if f.indicator_id in news
+    ]
+    return f"New evidence on {'an' if level == 'amber' else 'a'} {level} child: {join_words(titles)}."
+
+
+def _lower_first(title: str) -> str:
+    """`Repeated injuries` -> `repeated injuries`; acronyms (`NICE`, `TEN-4`) keep their case."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]

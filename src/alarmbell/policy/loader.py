@@ -19,6 +19,7 @@ from typing import Any, cast
 
 import yaml
 
+from alarmbell.domain.body_sites import is_known_region
 from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
 from alarmbell.policy.model import (
     AbsencePattern,
@@ -41,7 +42,20 @@ from alarmbell.policy.model import (
 _DURATION = re.compile(r"^(\d+)([dwmy])$")
 _DAYS_PER_UNIT = {"d": 1.0, "w": 7.0, "m": 30.4375, "y": 365.25}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_OPS = ("equals", "in", "is_true", "is_false", "lt", "le", "gt", "ge", "contains", "exists")
+_OPS = (
+    "equals",
+    "in",
+    "is_true",
+    "is_false",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "contains",
+    "exists",
+    "region_in",
+    "regions_at_least",
+)
 
 #: Family characteristics no indicator may read (see docs/policy.md, "Fairness").
 FORBIDDEN_ATTR_WORDS: tuple[str, ...] = (
@@ -396,6 +410,19 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
         return True
     if op in ("lt", "le", "gt", "ge"):
         return _number(value, where)
+    if op == "regions_at_least":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise where.error("expected a whole number of body regions, 1 or more")
+        return value
+    if op == "region_in":
+        names = _list(value, where)
+        unknown = [n for n in names if not isinstance(n, str) or not is_known_region(n)]
+        if unknown:
+            raise where.error(
+                f"unknown body region {unknown[0]!r}; expected region names from "
+                "alarmbell.domain.body_sites (e.g. ear, cheek, torso, shin) or ten4_faces"
+            )
+        return tuple(names)
     if op == "in":
         values = _list(value, where)
         if not all(isinstance(v, str | int | float | bool) for v in values):

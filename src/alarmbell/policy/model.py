@@ -11,12 +11,26 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from alarmbell.domain.body_sites import expand_regions, regions
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.vocabulary import AlertLevel
 
 Whose = Literal["own", "household", "any"]
 InvolvementFilter = Literal["subject", "other", "any"]
-Op = Literal["equals", "in", "is_true", "is_false", "lt", "le", "gt", "ge", "contains", "exists"]
+Op = Literal[
+    "equals",
+    "in",
+    "is_true",
+    "is_false",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "contains",
+    "exists",
+    "region_in",
+    "regions_at_least",
+]
 ContextWhen = Literal["before", "after", "either"]
 
 
@@ -26,16 +40,29 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A test on one attr of an event, e.g. ``children_present is_true``, ``absence_pct ge 30``."""
+    """A test on one attr of an event, e.g. ``children_present is_true``, ``absence_pct ge 30``.
+
+    The body-site tests (``region_in``, ``regions_at_least``) read the attr and its plural list
+    (``site`` and ``sites``) through `alarmbell.domain.body_sites`, so free text, body-map ids
+    and lists are all understood.
+    """
 
     attr: str
     op: Op
     value: Any = None
 
     def holds(self, attrs: dict[str, Any]) -> bool:
+        if self.op in _SITE_OPS:
+            found = regions([attrs.get(self.attr), attrs.get(self.attr + "s")])
+            if self.op == "region_in":
+                return not found.isdisjoint(expand_regions(self.value))
+            return len(found) >= int(self.value)
         if self.attr not in attrs:
             return False
         return bool(_OPS[self.op](attrs[self.attr], self.value))
+
+
+_SITE_OPS = frozenset({"region_in", "regions_at_least"})
 
 
 def _number(value: Any) -> float | None:

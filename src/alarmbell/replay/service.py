@@ -10,6 +10,7 @@ would have raised from its own records, which is the baseline joining up is meas
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,13 +22,11 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine
 
-from alarmbell.alerts.service import live_people
-from alarmbell.chronology import build_chronology
+from alarmbell.alerts.rescore import rescore
 from alarmbell.domain.alerts import RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.identity import link_people, view
+from alarmbell.identity import all_views, link_people
 from alarmbell.ingest.service import IngestSummary, Reporter, ingest_file, ingest_lines
-from alarmbell.policy.engine import alert_timeline
 from alarmbell.policy.model import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
@@ -69,6 +68,7 @@ class ReplayResult:
             "evidence": [list(k) for k in alert.evidence],
             "explanation": alert.explanation,
             "findings": [finding_to_json(f) for f in alert.findings],
+            "new_evidence": list(alert.new_evidence),
         }
 
     def first(self, level: AlertLevel, records: set[tuple[str, str]] | None = None) -> date | None:
@@ -97,23 +97,37 @@ class AgencyReplay:
         return out
 
 
-def replay_file(path: Path, *, policy: Policy, report: Reporter | None = None) -> ReplayResult:
-    return _replay(lambda engine: ingest_file(engine=engine, path=path, report=report), policy)
+@dataclass(frozen=True)
+class ReplayHooks:
+    """What a long replay tells its caller: each stage's name, then the evaluation's progress."""
+
+    stage: Callable[[str], None] | None = None
+    total: Callable[[int], None] | None = None
+    advance: Callable[[int], None] | None = None
+    workers: int = 1
 
 
-def replay_by_agency(path: Path, *, policy: Policy, report: Reporter | None = None) -> AgencyReplay:
+def replay_file(
+    path: Path, *, policy: Policy, report: Reporter | None = None, hooks: ReplayHooks | None = None
+) -> ReplayResult:
+    return _replay(lambda engine: ingest_file(engine=engine, path=path, report=report), policy, hooks)
+
+
+def replay_by_agency(
+    path: Path, *, policy: Policy, report: Reporter | None = None, hooks: ReplayHooks | None = None
+) -> AgencyReplay:
     """The joined-up replay plus one replay per agency from that agency's lines alone.
 
     Splitting needs the exchange format (each line names its agency); a file in an agency's own
     format holds one agency only, so its single replay is that agency's.
     """
-    joined = replay_file(path, policy=policy, report=report)
+    joined = replay_file(path, policy=policy, report=report, hooks=hooks)
     lines = _lines_by_agency(path)
     if lines is None:
         agencies = sorted({a for p in joined.people for a, _ in p.records})
         return AgencyReplay(joined, {agencies[0]: joined} if len(agencies) == 1 else {})
     by_agency = {
-        agency: _replay(partial(_ingest_lines, source=f"{path}#{agency}", lines=own), policy)
+        agency: _replay(partial(_ingest_lines, source=f"{path}#{agency}", lines=own), policy, hooks)
         for agency, own in sorted(lines.items())
     }
     return AgencyReplay(joined, by_agency)
@@ -139,27 +153,54 @@ def _lines_by_agency(path: Path) -> dict[str, list[bytes]] | None:
     return dict(grouped)
 
 
-def _replay(load: Callable[[Engine], IngestSummary], policy: Policy) -> ReplayResult:
-    engine = make_engine(Settings(database_url="sqlite://"))
-    try:
-        summary = load(engine)
-        with session_scope(engine) as session:
-            link_people(session)
-        with session_scope(engine) as session:
-            people: list[ReplayPerson] = []
-            alerts: list[RaisedAlert] = []
-            for person_id in live_people(session):
-                person = view(session, person_id)
-                if person is None:
-                    continue
-                people.append(ReplayPerson(person_id, person.records, person.display_name))
-                chronology = build_chronology(session, person_id)
-                if chronology is not None:
-                    alerts.extend(alert_timeline(policy, chronology))
-    finally:
-        engine.dispose()
-    alerts.sort(key=lambda a: (a.raised_at, a.person_id, a.level.rank))
+#: Below this many people, worker processes cost more to start than they save.
+PARALLEL_FROM_PEOPLE = 5000
+
+
+def _replay(
+    load: Callable[[Engine], IngestSummary], policy: Policy, hooks: ReplayHooks | None
+) -> ReplayResult:
+    """Load, link once over the whole file, then evaluate every child as `rescore` does.
+
+    Events entered in recorded_at order and evaluated one at a time give the same alerts:
+    `alert_timeline` walks each chronology in that order, and rescore's batch chronologies equal
+    `build_chronology`'s (tests/alerts/test_rescore.py, tests/replay/test_replay_scale.py). The
+    throwaway store is a file in a temporary folder so that a large population can be evaluated
+    by worker processes; it is deleted afterwards.
+    """
+    hooks = hooks or ReplayHooks()
+    with tempfile.TemporaryDirectory(prefix="alarmbell-replay-") as folder:
+        settings = Settings(database_url=f"sqlite:///{Path(folder) / 'replay.db'}")
+        engine = make_engine(settings)
+        try:
+            _stage(hooks, "loading")
+            summary = load(engine)
+            _stage(hooks, "linking")
+            with session_scope(engine) as session:
+                link_people(session)
+            _stage(hooks, "evaluating")
+            with session_scope(engine) as session:
+                views = all_views(session)
+                workers = hooks.workers if len(views) >= PARALLEL_FROM_PEOPLE else 1
+                evaluated = rescore(
+                    session,
+                    policy=policy,
+                    settings=settings,
+                    workers=workers,
+                    store=False,
+                    progress=hooks.advance,
+                    total=hooks.total,
+                )
+        finally:
+            engine.dispose()
+    people = [ReplayPerson(v.person_id, v.records, v.display_name) for v in views]
+    alerts = sorted(evaluated.alerts, key=lambda a: (a.raised_at, a.person_id, a.level.rank))
     return ReplayResult(summary, tuple(people), tuple(alerts), policy.version)
+
+
+def _stage(hooks: ReplayHooks, name: str) -> None:
+    if hooks.stage:
+        hooks.stage(name)
 
 
 def comparison_lines(result: AgencyReplay) -> list[str]:

@@ -59,7 +59,9 @@ def build_review(inputs: ReviewInputs, *, policy: Policy) -> ReviewReport:
     report_timers = timers(chronology.entries, until=until)
     first = _first_name(chronology.display_name)
     titles = {indicator.id: indicator.title for indicator in policy.indicators}
-    context = Context(chronology.entries, significant, known, policy_at, report_timers, until, first)
+    context = Context(
+        chronology.entries, significant, known, policy_at, report_timers, until, first, alerts=inputs.alerts
+    )
     return ReviewReport(
         person_id=chronology.person_id,
         name=chronology.display_name,
@@ -190,7 +192,13 @@ def _response_sentence(alert: StoredAlert) -> str:
 
 def _one_response(response: AlertResponse) -> str:
     verb = (
-        "Overridden" if response.source == "override" else "Decided" if response.decision else "Acknowledged"
+        "Overridden"
+        if response.source == "override"
+        else "Override proposed (awaiting a team manager's countersignature)"
+        if response.source == "override_pending"
+        else "Decided"
+        if response.decision
+        else "Acknowledged"
     )
     who = response.by or "someone unnamed"
     when = f" on {day(response.at)}" if response.at else ""

@@ -1,10 +1,30 @@
-"""The review report as Markdown: for pasting into a review panel's working document or a ticket."""
+"""The review report as Markdown: for pasting into a review panel's working document or a ticket.
+
+Every value that comes from the report (names, agency free text, sentences built from records)
+goes through `md_text`, because agency text is whatever an agency system sent: in a viewer
+that renders HTML it must not become a tag, a link (`javascript:` or any other) or a heading.
+"""
 
 from __future__ import annotations
+
+import re
+from typing import Final
 
 from alarmbell.review.model import KnowledgeRow, MissedOpportunity, ReviewReport
 from alarmbell.review.phrases import agency_name, day, short_day
 from alarmbell.review.signals import describe
+
+#: Punctuation that could make emphasis, code, a link or image (with `[`), a table cell or a
+#: heading. Values never start a line, so list markers and `1.` need no escape.
+_MARKDOWN_SPECIAL: Final = re.compile(r"([\\`*_\[\]#|~])")
+_HTML_ENTITIES: Final = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
+def md_text(value: object) -> str:
+    """`value` as inert Markdown text: one line, HTML characters as entities, punctuation escaped."""
+    text = " ".join(str(value).split())
+    text = "".join(_HTML_ENTITIES.get(char, char) for char in text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def render_markdown(report: ReviewReport) -> str:
@@ -24,25 +44,30 @@ def render_markdown(report: ReviewReport) -> str:
 
 def _header(report: ReviewReport) -> list[str]:
     when = f"as of {day(report.as_of)}" if report.as_of else "everything recorded"
-    lines = [f"# Multi-agency review: {report.name} ({when})", ""]
+    lines = [f"# Multi-agency review: {md_text(report.name)} ({when})", ""]
     if report.dob:
         lines.append(f"- Born {day(report.dob)}; person {report.person_id}")
     lines.append(
         f"- {len(report.chronology.entries)} events from "
-        + ", ".join(map(agency_name, report.chronology.agencies))
+        + ", ".join(md_text(agency_name(a)) for a in report.chronology.agencies)
     )
     if report.policy_now:
         view = report.policy_now
         lines.append(
-            f"- alarmbell's view: **{view.level}** (score {view.score:g}); {len(report.alerts)} alerts raised"
+            f"- alarmbell's view: **{md_text(view.level)}** (score {view.score:g}); "
+            f"{len(report.alerts)} alerts raised"
         )
     family = [
-        f"{v.member.name} ({v.member.relation.replace('_', ' ')}{', household' if v.in_household else ''})"
+        md_text(f"{v.member.name} ({v.member.relation.replace('_', ' ')}{_household(v.in_household)})")
         for v in report.family
     ]
     if family:
         lines.append(f"- Family: {'; '.join(family)}")
     return lines
+
+
+def _household(in_household: bool) -> str:
+    return ", household" if in_household else ""
 
 
 def _missed(report: ReviewReport) -> list[str]:
@@ -55,19 +80,19 @@ def _missed(report: ReviewReport) -> list[str]:
 def _one_missed(number: int, item: MissedOpportunity) -> list[str]:
     lines = [
         "",
-        f"### {number}. {item.title}",
+        f"### {number}. {md_text(item.title)}",
         "",
-        f"Agencies involved: {', '.join(map(agency_name, item.agencies))}.",
+        f"Agencies involved: {md_text(', '.join(map(agency_name, item.agencies)))}.",
     ]
     if item.policy:
-        lines.append(f"alarmbell's view then: {item.policy.level} (score {item.policy.score:g}).")
+        lines.append(f"alarmbell's view then: {md_text(item.policy.level)} (score {item.policy.score:g}).")
     for heading, entries in (
         ("What happened", item.happened),
         ("What was not done", item.missing),
         ("What was known elsewhere at the time", tuple(g.sentence for g in item.known_elsewhere)),
     ):
         if entries:
-            lines += ["", f"**{heading}**", "", *(f"- {line}" for line in entries)]
+            lines += ["", f"**{heading}**", "", *(f"- {md_text(line)}" for line in entries)]
     return lines
 
 
@@ -80,7 +105,7 @@ def _matrix(report: ReviewReport) -> list[str]:
         "R: recorded it; S: told or shared; -: not known.",
         "",
     ]
-    lines.append("| date | event | about | " + " | ".join(map(agency_name, agencies)) + " |")
+    lines.append("| date | event | about | " + " | ".join(md_text(agency_name(a)) for a in agencies) + " |")
     lines.append("|---|---|---|" + "---|" * len(agencies))
     lines += [_matrix_row(row) for row in report.matrix.rows]
     return lines
@@ -91,7 +116,11 @@ def _matrix_row(row: KnowledgeRow) -> str:
         f"{short_day(k.since)} {'R' if k.how == 'recorded it' else 'S'}" if k.since else "-"
         for k in row.known
     ]
-    return f"| {short_day(row.occurred_at)} | {row.summary} | {row.about} | " + " | ".join(cells) + " |"
+    return (
+        f"| {short_day(row.occurred_at)} | {md_text(row.summary)} | {md_text(row.about)} | "
+        + " | ".join(cells)
+        + " |"
+    )
 
 
 def _alerts(report: ReviewReport) -> list[str]:
@@ -101,23 +130,24 @@ def _alerts(report: ReviewReport) -> list[str]:
     for account in report.alerts:
         alert = account.alert
         lines.append(
-            f"- {short_day(alert.raised_at)} **{alert.level}**: {'; '.join(account.rule_titles)}. "
-            f"{account.response} {account.next_action}"
+            f"- {short_day(alert.raised_at)} **{md_text(alert.level)}**: "
+            f"{md_text('; '.join(account.rule_titles))}. "
+            f"{md_text(account.response)} {md_text(account.next_action)}"
         )
     return lines
 
 
 def _timers(report: ReviewReport) -> list[str]:
     lines = ["", "## Response times against the statutory timescales", ""]
-    return lines + ([f"- {t.status}: {t.sentence}" for t in report.timers] or ["No statutory timer started."])
+    timers = [f"- {md_text(t.status)}: {md_text(t.sentence)}" for t in report.timers]
+    return lines + (timers or ["No statutory timer started."])
 
 
 def _chronology(report: ReviewReport) -> list[str]:
     lines = ["", "## Chronology", "", "| date | agency | what happened | recorded |", "|---|---|---|---|"]
     for e in report.chronology.entries:
-        text = (e.text or "").replace("|", "/").replace("\n", " ")
         lines.append(
-            f"| {short_day(e.occurred_at)} | {agency_name(e.agency)} | {describe(e)}. {text} | "
-            f"{short_day(e.recorded_at)} |"
+            f"| {short_day(e.occurred_at)} | {md_text(agency_name(e.agency))} | "
+            f"{md_text(describe(e))}. {md_text(e.text or '')} | {short_day(e.recorded_at)} |"
         )
     return lines

@@ -12,6 +12,9 @@
 4. Not seen, or not seen alone: a referral, strategy discussion, section 47 enquiry or
    assessment with no record of the child seen alone within `SEEN_ALONE_DAYS`, or a home visit
    recording the child not seen or not seen alone.
+5. alarmbell's own alert not acted on: an amber or red alert with no decision on it (a triage
+   decision or an override) within its timescale (triage's alert clock: red 1 working day,
+   amber 3), with who held it and for how long.
 
 Signals of one agency less than `EPISODE_GAP` apart form one episode, reported once with
 their responses, so a term of school observations reads as one missed opportunity.
@@ -28,7 +31,7 @@ from typing import Final
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.records import RecordKey
 from alarmbell.review.knowledge import Known, Significant, held_elsewhere, knew_by
-from alarmbell.review.model import HeldElsewhere, MissedOpportunity, PolicyView, Timer
+from alarmbell.review.model import HeldElsewhere, MissedOpportunity, PolicyView, StoredAlert, Timer
 from alarmbell.review.phrases import (
     agency_lower,
     agency_name,
@@ -49,8 +52,11 @@ from alarmbell.review.signals import (
     severity,
 )
 from alarmbell.review.working_days import add_working_days, working_days_between
+from alarmbell.triage.config import TriageConfig
 
 RESPONSE_DAYS: Final = 1
+#: Triage's default alert clock (TriageConfig.alert_working_days), so review and queue agree.
+ALERT_WORKING_DAYS: Final = TriageConfig().alert_working_days
 SEEN_ALONE_DAYS: Final = 30
 EPISODE_GAP: Final = timedelta(days=120)
 EPISODE_SPAN: Final = timedelta(days=365)
@@ -73,6 +79,7 @@ class Context:
     timers: tuple[Timer, ...]
     until: datetime
     child: str
+    alerts: tuple[StoredAlert, ...] = ()
 
 
 @dataclass(slots=True)
@@ -90,8 +97,66 @@ def missed_opportunities(ctx: Context) -> tuple[MissedOpportunity, ...]:
     found = [item for episode in episodes if (item := _episode_item(ctx, episode)) is not None]
     found += [item for entry in ctx.entries if (item := _closure_item(ctx, entry)) is not None]
     found += _unseen_items(ctx, used)
+    found += [item for alert in ctx.alerts if (item := _alert_item(ctx, alert)) is not None]
     ordered = sorted(found, key=lambda m: (m.start, m.end, m.title))
     return tuple(_numbered(item, i) for i, item in enumerate(ordered, start=1))
+
+
+def _alert_item(ctx: Context, alert: StoredAlert) -> MissedOpportunity | None:
+    """Rule 5: the alert had no decision within its timescale (by the report's date)."""
+    if alert.level not in URGENT or alert.raised_at > ctx.until:
+        return None
+    days = int(ALERT_WORKING_DAYS[alert.level])
+    due = add_working_days(alert.raised_at.date(), days)
+    decided = sorted(
+        r.at for r in alert.responses if r.at is not None and (r.decision or r.source == "override")
+    )
+    first = decided[0] if decided else None
+    if first is not None and first.date() <= due:
+        return None
+    if first is None and ctx.until.date() <= due:
+        return None
+    agencies = _agencies(sorted({agency for agency, _ in alert.evidence}))
+    held = next((r.by for r in alert.responses if r.by), None)
+    holder = f"{held} (acknowledged, not decided)" if held and first is None else "the MASH"
+    holders = ", ".join(agency_lower(a) for a in agencies) or "the agencies"
+    if first is None:
+        outcome = (
+            f"No decision was recorded up to {day(ctx.until)}, {_overdue(due, ctx.until.date())} past its "
+            f"timescale. It was held by {holder}."
+        )
+    else:
+        outcome = f"Decided on {day(first)}, {_overdue(due, first.date())} after it was due."
+    return MissedOpportunity(
+        anchor="",
+        rules=("alert_not_acted_on",),
+        title=f"alarmbell's {alert.level} alert of {day(alert.raised_at)} was not acted on in time",
+        start=alert.raised_at,
+        end=first or ctx.until,
+        agencies=agencies,
+        happened=(
+            f"On {day(alert.raised_at)} alarmbell raised {with_article(alert.level)} alert about "
+            f"{ctx.child} from records held by {holders}.",
+            outcome,
+        ),
+        missing=(
+            f"A decision on the alert within {working_days_phrase(days)} (alarmbell's timescale for "
+            f"{with_article(alert.level)} alert), with what was done and why.",
+        ),
+        known_elsewhere=(),
+        policy=None,
+        evidence=alert.evidence,
+    )
+
+
+def _overdue(due: date, end: date) -> str:
+    """How long past due, in working days while that is short, then in months or years."""
+    days = (end - due).days
+    if days >= 730:
+        return f"{days // 365} years"
+    if days >= 60:
+        return f"{days // 30} months"
+    return working_days_phrase(working_days_between(due, end))
 
 
 def _numbered(item: MissedOpportunity, number: int) -> MissedOpportunity:

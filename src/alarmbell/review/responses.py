@@ -28,7 +28,15 @@ def override_responses(session: Session, person_id: int, at: datetime) -> Respon
     """Alert overrides (a practitioner's "this alert does not call for action", with a reason)."""
     out: Responses = defaultdict(list)
     for alert_id, override in overrides_for_person(session, person_id).items():
-        if override.decided_at <= at:
+        if override.decided_at > at:
+            continue
+        if override.pending or (override.countersigned_at and override.countersigned_at > at):
+            out[alert_id].append(
+                AlertResponse(
+                    "override_pending", override.decided_by, override.decided_at, None, override.reason
+                )
+            )
+        else:
             out[alert_id].append(
                 AlertResponse(
                     "override", override.decided_by, override.decided_at, "overridden", override.reason

@@ -205,9 +205,22 @@ class Person(Base):
 
 
 class PersonLink(Base):
-    """Maps a source person record to a person, with provenance. Ended links keep history."""
+    """Maps a source person record to a person, with provenance. Ended links keep history.
+
+    At most one active (not ended) link per record: the partial unique index (0008) makes a
+    second one impossible, whatever a racing writer does.
+    """
 
     __tablename__ = "person_link"
+    __table_args__ = (
+        Index(
+            "uq_person_link_active_record",
+            "person_record_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_record_id: Mapped[int] = mapped_column(ForeignKey("person_record.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
@@ -271,6 +284,9 @@ class AlertOverride(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(Text)
+    #: A red alert's override counts only once a team manager has countersigned it (0014).
+    countersigned_by: Mapped[str | None] = mapped_column(String(200))
+    countersigned_at: Mapped[datetime | None]
 
 
 class IdentityReview(Base):

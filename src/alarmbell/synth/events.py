@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from alarmbell.synth.households import YEAR, Household, Person, poisson
+from alarmbell.synth.injuries import accidental_injury
 from alarmbell.synth.rates import normalised_multipliers, rate
 
 #: Share of events each agency records some days after they happened.
@@ -91,25 +92,6 @@ def multiplier(hh: Household, family: str) -> float:
     return normalised_multipliers(family)[hh.adversity]
 
 
-_INJURIES: Final = (
-    ("laceration", 0.3),
-    ("head_injury", 0.2),
-    ("fracture", 0.15),
-    ("bruise", 0.15),
-    ("burn", 0.07),
-    ("bite", 0.03),
-    ("other", 0.1),
-)
-_BENIGN_EXPLANATIONS: Final[dict[str, tuple[str, ...]]] = {
-    "laceration": ("cut on coffee table corner", "fell in playground", "cut on glass in garden"),
-    "head_injury": ("fell off trampoline", "collided with sibling", "fell from climbing frame"),
-    "fracture": ("fell off scooter", "football tackle", "fell off bike, seen by neighbour"),
-    "bruise": ("fell down stairs at nursery, seen by staff", "walked into door frame"),
-    "burn": ("touched hot oven door while parent cooking", "hot drink spilled, first aid given"),
-    "bite": ("bitten by family dog", "bitten by child at nursery"),
-    "other": ("swallowed small toy", "sprained ankle at football"),
-}
-_SITES: Final = ("forehead", "arm", "leg", "hand", "knee", "chin", "wrist", "shin", "back of head")
 _ED_REASONS: Final = ("fever", "breathing difficulty", "vomiting", "rash", "asthma", "ear pain")
 _GP_REASONS: Final = ("cough", "ear infection", "eczema", "viral illness", "asthma review", "rash")
 _SERVICES: Final = ("GP", "dental", "paediatric outpatients", "audiology", "orthoptics", "speech")
@@ -181,24 +163,9 @@ def growth_attrs(child: Person, day: int, centile: float, loss: bool) -> dict[st
 
 def _ed_attendance(hh: Household, led: Ledger, child: Person, day: int) -> None:
     rng = hh.rng
-    if rng.random() >= rate("ed_injury_share"):
-        led.add(
-            "health",
-            "ed_attendance",
-            day,
-            (child.slot,),
-            (hh.mother.slot,),
-            {"reason": rng.choice(_ED_REASONS)},
-        )
-        return
-    injury = pick(rng, _INJURIES)
-    attrs: dict[str, Any] = {
-        "injury": injury,
-        "site": rng.choice(_SITES),
-        "explanation_given": rng.choice(_BENIGN_EXPLANATIONS[injury]),
-        "delay_in_presentation": rng.random() < 0.02,
-        "mobile": child.age_days(day) > 300,
-    }
+    attrs = accidental_injury(rng, child, day)
+    if attrs is None:
+        attrs = {"reason": rng.choice(_ED_REASONS)}
     led.add("health", "ed_attendance", day, (child.slot,), (hh.mother.slot,), attrs)
 
 

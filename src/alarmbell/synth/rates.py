@@ -84,8 +84,9 @@ RATES: Final[dict[str, Rate]] = {
         Rate(
             "ed_injury_share",
             0.35,
-            "share of child A&E attendances for an injury",
-            "assumption: injuries are the commonest reason after illness in children",
+            "share of school-age A&E attendances for an injury",
+            "assumption: injuries are the commonest reason after illness in children; by stage "
+            "(injuries.py): 0.10 before a baby is mobile, 0.30 crawling, 0.40 walking (under 5)",
         ),
         Rate(
             "persistent_absence",

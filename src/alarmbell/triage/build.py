@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity.people import person_ids_for_records, view
-from alarmbell.storage.tables import AlertRow, EventRecordRow, TriageItem
+from alarmbell.storage.tables import AlertRow, EventRecordRow, TriageEvent, TriageItem
+from alarmbell.triage.alert_work import route_alerts
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.harm import HarmTable, default_harm_table
 from alarmbell.triage.scoring import alert_harm, mash_level_for_harm
@@ -75,11 +76,15 @@ def refresh_items(
     since: datetime | None = None,
     harm_table: HarmTable | None = None,
 ) -> RefreshSummary:
-    """Open an item for every alert and relevant event recorded since `since` that has none yet."""
+    """Open an item for every relevant event recorded since `since` that has none yet, and route
+    any alert that has no work item yet (alerts are normally routed when they are stored)."""
     table = harm_table or default_harm_table()
     summary = RefreshSummary()
     known = set(session.scalars(select(TriageItem.source_key)))
-    for new in [*_alert_items(session, config, since), *_event_items(session, config, table, since)]:
+    routed = route_alerts(session, alerts=_unrouted_alerts(session, since), config=config, now=now)
+    if routed.opened:
+        summary.created["alert"] += len(routed.opened)
+    for new in _event_items(session, config, table, since):
         if new.source_key not in known and open_item(session, item=new, now=now) is not None:
             known.add(new.source_key)
             summary.created[new.kind] += 1
@@ -87,40 +92,17 @@ def refresh_items(
     return summary
 
 
-def _alert_items(session: Session, config: TriageConfig, since: datetime | None) -> list[NewItem]:
+def _unrouted_alerts(session: Session, since: datetime | None) -> list[AlertRow]:
+    """Alerts neither opening an item nor recorded as new evidence on one."""
+    keys = set(session.scalars(select(TriageItem.source_key).where(TriageItem.kind == "alert")))
+    noted = {
+        (event.detail or {}).get("alert_id")
+        for event in session.scalars(select(TriageEvent).where(TriageEvent.kind == "new_evidence"))
+    }
     query = select(AlertRow).order_by(AlertRow.raised_at, AlertRow.id)
     if since is not None:
         query = query.where(AlertRow.raised_at >= since)
-    items = []
-    for alert in session.scalars(query):
-        person = view(session, alert.person_id)
-        name = person.display_name if person else f"person {alert.person_id}"
-        harm = alert_harm(alert.level, config.alert_harm_days)
-        items.append(
-            NewItem(
-                source_key=f"alert:{alert.id}",
-                kind="alert",
-                title=f"{alert.level.capitalize()} alert: {name}",
-                team=TEAM_MASH,
-                opened_at=alert.raised_at,
-                due_at=mash_due(alert.level, alert.raised_at, config.mash_hours),
-                timescale=f"mash_{alert.level}",
-                harm_days=harm,
-                harm_basis="alert level",
-                harm_source=_alert_source(alert.level, harm),
-                person_id=alert.person_id,
-                referrer="alarmbell early warning",
-                alert_level=alert.level,
-            )
-        )
-    return items
-
-
-def _alert_source(level: str, harm: float) -> str:
-    return (
-        f"A {level} alert counts as {harm:g} harm days (ALARMBELL_TRIAGE_ALERT_HARM_DAYS; "
-        "a configured equivalent, not a Crime Harm Index value: docs/triage.md)."
-    )
+    return [a for a in session.scalars(query) if f"alert:{a.id}" not in keys and a.id not in noted]
 
 
 def _event_items(

@@ -15,23 +15,29 @@ class TriageConfig:
     mash_hours: Mapping[str, float] = field(
         default_factory=lambda: MappingProxyType({"red": 4.0, "amber": 24.0, "green": 72.0})
     )
+    alert_working_days: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({"red": 1.0, "amber": 3.0})
+    )
     alert_harm_days: Mapping[str, float] = field(
         default_factory=lambda: MappingProxyType({"red": 365.0, "amber": 30.0, "green": 2.0})
     )
     escalation_fraction: Mapping[str, float] = field(
-        default_factory=lambda: MappingProxyType({"team_manager": 0.5, "head_of_service": 1.0})
+        default_factory=lambda: MappingProxyType({"team_manager": 1.0, "head_of_service": 1.5})
     )
     escalation_max_hours: Mapping[str, float] = field(
-        default_factory=lambda: MappingProxyType({"team_manager": 24.0, "head_of_service": 72.0})
+        default_factory=lambda: MappingProxyType({"team_manager": 120.0, "head_of_service": 240.0})
     )
+    escalate_from_harm_days: float = 30.0
     bands: Bands = Bands()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TriageConfig:
         return cls(
             mash_hours=MappingProxyType(dict(settings.triage_mash_hours)),
+            alert_working_days=MappingProxyType(dict(settings.triage_alert_working_days)),
             alert_harm_days=MappingProxyType(dict(settings.triage_alert_harm_days)),
             escalation_fraction=MappingProxyType(dict(settings.triage_escalation_fraction)),
             escalation_max_hours=MappingProxyType(dict(settings.triage_escalation_max_hours)),
+            escalate_from_harm_days=settings.triage_escalate_from_harm_days,
             bands=Bands(low=settings.triage_low_harm_days, high=settings.triage_high_harm_days),
         )

@@ -33,11 +33,12 @@ ITEM_KINDS: Final[dict[str, str]] = {
 }
 
 DECISIONS: Final[dict[str, str]] = {
+    "referral_made": "Referral made to children's social care",
     "action_taken": "Action taken",
     "strategy_discussion": "Strategy discussion held or convened",
     "assessment": "Assessment started",
     "early_help": "Early help offered",
-    "referred_on": "Referred to another agency",
+    "referred_on": "Passed to another agency (named in the reason)",
     "completed": "Completed",
     "no_further_action": "No further action",
 }
@@ -51,7 +52,7 @@ ESCALATION_LABELS: Final[dict[str, str]] = {
     "team_manager": "team manager",
     "head_of_service": "head of service",
 }
-OPEN_STATUSES: Final[tuple[str, ...]] = ("open", "acknowledged")
+OPEN_STATUSES: Final[tuple[str, ...]] = ("open", "acknowledged", "awaiting_countersignature")
 TEAM_MASH: Final = "MASH"
 TEAM_POLICE_CPU: Final = "Police child protection unit"
 TEAM_POLICE: Final = "Police investigations"
@@ -236,23 +237,49 @@ def decide(
     decision: str,
     rationale: str,
     now: datetime,
+    manager: bool = False,
 ) -> TriageItem:
-    """Record the decision on an item and why. "No further action" needs a real reason."""
+    """Record the decision on an item and why. "No further action" needs a real reason.
+
+    Closing a red alert with no further action needs a team manager's countersignature: from
+    anyone but a team manager (`manager`) it is recorded as proposed, the item stays in the
+    queue, and `countersign_decision` by a team manager makes it the decision.
+    """
     by = _name(by)
     rationale = check_rationale(decision, rationale)
     row = get_item(session, item_id)
     if row.status == "decided":
         raise TriageError(f"item {item_id} was already decided ({row.decision}) by {row.decided_by}")
+    if row.status == "awaiting_countersignature":
+        raise TriageError(f"item {item_id} has a decision awaiting a team manager's countersignature")
     if row.acknowledged_at is None:
         row.acknowledged_at, row.acknowledged_by = now, by
         audit(session, row, "acknowledged", by, now, {**_clock_detail(row, now), "with_decision": True})
-    row.status, row.decided_at, row.decided_by = "decided", now, by
     row.decision, row.rationale = decision, rationale
     row.owner = row.owner or by
     detail = {"decision": decision, "rationale": rationale, **_clock_detail(row, now)}
+    if decision == "no_further_action" and row.alert_level == "red" and not manager:
+        row.status, row.decided_by = "awaiting_countersignature", by
+        audit(session, row, "decision_proposed", by, now, detail)
+        return row
+    row.status, row.decided_at, row.decided_by = "decided", now, by
     audit(session, row, "decided", by, now, detail)
     if row.kind == "referral_decision" and decision == "assessment":
         _open_assessment(session, row, by, now)
+    return row
+
+
+def countersign_decision(session: Session, *, item_id: int, by: str, now: datetime) -> TriageItem:
+    """A team manager's countersignature makes a proposed closing of a red alert the decision."""
+    by = _name(by)
+    row = get_item(session, item_id)
+    if row.status != "awaiting_countersignature":
+        raise TriageError(f"item {item_id} has no decision awaiting a countersignature")
+    if row.decided_by == by:
+        raise TriageError("the countersignature must be another person's: ask a team manager")
+    row.status, row.decided_at = "decided", now
+    detail = {"decision": row.decision, "proposed_by": row.decided_by, **_clock_detail(row, now)}
+    audit(session, row, "countersigned", by, now, detail)
     return row
 
 
@@ -314,10 +341,17 @@ def _clock_detail(row: TriageItem, now: datetime) -> dict[str, Any]:
 def escalate_overdue(session: Session, *, config: TriageConfig, now: datetime) -> list[Escalation]:
     """Escalate every unacknowledged item whose escalation time has come; returns what escalated.
 
+    Only items of at least `config.escalate_from_harm_days` escalate: a bigamy file past due is
+    the team's own business, shown on the analytics page, not the head of service's.
+
     Runs whenever it is called (a scheduler, the CLI's `triage escalate --now`, or a test's clock);
     each step happens once per item, so calling it often is safe.
     """
-    query = select(TriageItem).where(TriageItem.status == "open", TriageItem.escalation_level < 2)
+    query = select(TriageItem).where(
+        TriageItem.status == "open",
+        TriageItem.escalation_level < 2,
+        TriageItem.harm_days >= config.escalate_from_harm_days,
+    )
     out: list[Escalation] = []
     for row in session.scalars(query):
         out.extend(_escalate(session, row, config, now))

@@ -9,7 +9,8 @@ Sources (Working Together to Safeguard Children 2018 and 2023; docs/triage.md):
 - assessment: at most 45 working days from the referral;
 - initial child protection conference: within 15 working days of the strategy discussion;
 - first review conference within 3 months of the initial one, later reviews at most 6 months apart;
-- MASH Red / Amber / Green contacts: about 4 / 24 / 72 hours (local practice; configurable).
+- MASH Red / Amber / Green contacts: about 4 / 24 / 72 hours (local practice; configurable);
+- a decision on alarmbell's own alerts: red within 1 working day, amber within 3 (local; configurable).
 
 A working-day deadline falls due at the end of the working day (17:00 in England), because a duty
 "within N working days" is met by anything done on that day. A "within N months" deadline that
@@ -47,6 +48,8 @@ TIMESCALES: dict[str, Timescale] = {
         Timescale("mash_red", "MASH red", "hours (configurable)"),
         Timescale("mash_amber", "MASH amber", "hours (configurable)"),
         Timescale("mash_green", "MASH green", "hours (configurable)"),
+        Timescale("alert_red", "Red alert: MASH decision in 1 working day", "local (configurable)"),
+        Timescale("alert_amber", "Amber alert: decision in 3 working days", "local (configurable)"),
         Timescale("referral_decision", "Referral decision: 1 working day", "Working Together 2023"),
         Timescale("assessment", "Assessment: 45 working days from referral", "Working Together 2023"),
         Timescale(
@@ -128,6 +131,11 @@ def mash_due(level: str, start: datetime, hours: Mapping[str, float]) -> datetim
     return start + timedelta(hours=hours[level])
 
 
+def alert_decision_due(level: str, raised: datetime, working_days: Mapping[str, float]) -> datetime:
+    """A decision on an alert is due by the end of the Nth working day after it was raised."""
+    return end_of_working_day(add_working_days(local_date(raised), int(working_days[level])))
+
+
 def referral_decision_due(received: datetime) -> datetime:
     return end_of_working_day(add_working_days(local_date(received), 1))
 
@@ -166,3 +174,30 @@ def escalation_times(
     if times["head_of_service"] <= times["team_manager"]:
         times["head_of_service"] = times["team_manager"] + timedelta(minutes=1)
     return times
+
+
+def clock_words(opened: datetime, due: datetime, now: datetime, timescale: str) -> str:
+    """Where an item's clock stands, as a practitioner says it: "Working day 2 of 3".
+
+    Working-day timescales count working days after the day the item opened (the opening day
+    is day 0, "opened today"); clocks in hours say the hours left. Past due says by how much.
+    """
+    working = timescale.startswith("alert_") or timescale in (
+        "referral_decision",
+        "assessment",
+        "initial_conference",
+    )
+    if now > due:
+        if working:
+            late = working_days_between(local_date(due), local_date(now))
+            return "Past due today" if late == 0 else f"{late} working day{'s' if late != 1 else ''} past due"
+        hours = (now - due).total_seconds() / 3600
+        return f"{hours:.0f} hours past due" if hours >= 1 else "Just past due"
+    if working:
+        total = working_days_between(local_date(opened), local_date(due))
+        done = working_days_between(local_date(opened), local_date(now))
+        if done == 0:
+            return f"Opened today: {total} working day{'s' if total != 1 else ''} allowed"
+        return f"Working day {done} of {total}"
+    hours = (due - now).total_seconds() / 3600
+    return f"{hours:.0f} hours left" if hours >= 1 else "Due within the hour"

@@ -30,6 +30,7 @@ from alarmbell.web.auth import (
     PrincipalDep,
     actor_of,
     clear_session_cookie,
+    decided_person,
     parse_id,
     requires,
     set_session_cookie,
@@ -367,10 +368,10 @@ async def add_user(request: Request, session: SessionDep, principal: PrincipalDe
 
 
 @router.get("/admin/audit", name="admin_audit", include_in_schema=False)
-@requires(Action.VIEW_AUDIT)
+@requires(Action.VIEW_AUDIT, person="person", person_from="query")
 def audit_page(request: Request, session: SessionDep, principal: PrincipalDep, person: str = "") -> Response:
     """The chain's state, and who viewed one person (the question a family or inspector asks)."""
-    number = parse_id(person.strip())
+    number = decided_person(request)
     viewings = who_viewed(session, [number]) if number is not None else []
     if number is not None:
         record_audit(

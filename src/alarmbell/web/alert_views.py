@@ -1,8 +1,8 @@
-"""Overriding an alert from the person page: a plain POST form, no script.
+"""Overriding an alert from the person page, and countersigning a red's override: plain POSTs.
 
 CSRF is checked app-wide (web.auth) before the route runs; the form carries `csrf_token`.
-The practitioner types their name, recorded with the reason as `alarmbell alerts override`
-does; the audit log records the signed-in user as well.
+The override is recorded under the signed-in user's name (never a typed one), with the reason;
+a red alert's override waits for a team manager's countersignature (alerts.overrides).
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action
-from alarmbell.alerts.overrides import OverrideError, override_alert
+from alarmbell.access.policy import Action, TeamResource
+from alarmbell.access.policy import decide as permitted
+from alarmbell.alerts.overrides import OverrideError, countersign, override_alert, overrides_for_person
 from alarmbell.audit import Subject, record_audit
 from alarmbell.policy.model import Policy
 from alarmbell.storage.tables import AlertRow
+from alarmbell.triage.service import DECISIONS
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import PolicyDep, SessionDep
 from alarmbell.web.pages.person import build_person_page, timeline_svg
+from alarmbell.web.pages.person_work import person_work
 from alarmbell.web.rendering import render
 from alarmbell.web.scoping import scoped_person_page
 
@@ -48,8 +51,19 @@ def person_response(
     if page is None:
         raise HTTPException(status_code=404, detail=f"No person with id {person_id}.")
     page = scoped_person_page(request, page)
+    principal = getattr(request.state, "principal", None)
+    may_work = principal is not None and permitted(principal, Action.VIEW_TRIAGE, None).allowed
     context = {
         "page": page,
+        "work": tuple(
+            w
+            for w in (person_work(session, person_id, now=datetime.now(UTC)) if may_work else ())
+            if permitted(principal, Action.VIEW_TRIAGE, TeamResource(w.page.item.team)).allowed
+        ),
+        "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
+        "may_countersign": principal is not None and principal.role == "team_manager",
+        "decisions": DECISIONS,
+        "done": str(request.query_params.get("done", ""))[:60],
         # The SVG is built by our own code with every piece of text escaped (render_svg).
         "timeline_svg": Markup(timeline_svg(page)),  # noqa: S704
         "override_errors": errors or {},
@@ -67,8 +81,6 @@ def _number(text: str, what: str) -> int:
 
 def _form_errors(form: dict[str, str]) -> dict[str, str]:
     errors = {}
-    if not form.get("by", "").strip():
-        errors["by"] = "Enter your name"
     if not form.get("reason", "").strip():
         errors["reason"] = "Enter why this alert does not call for action"
     return errors
@@ -87,16 +99,22 @@ async def override(
     form = {k: v[:MAX_TEXT] for k, v in raw.items() if isinstance(v, str)}
     errors = _form_errors(form)
     if not errors:
+        principal = request.state.principal
         try:
-            override_alert(
-                session, alert_id=alert_id, by=form["by"], reason=form["reason"], now=datetime.now(UTC)
+            done = override_alert(
+                session,
+                alert_id=alert_id,
+                by=principal.name,
+                reason=form["reason"],
+                now=datetime.now(UTC),
+                manager=principal.role == "team_manager",
             )
             record_audit(
                 session,
-                actor=actor_of(request.state.principal),
+                actor=actor_of(principal),
                 action="alert.override",
                 subject=Subject.person(person_id),
-                detail={"alert": alert_id, "by": form["by"], "reason": form["reason"]},
+                detail={"alert": alert_id, "reason": form["reason"], "pending": done.pending},
             )
         except OverrideError as error:
             errors = {"reason": str(error)}
@@ -104,4 +122,29 @@ async def override(
         return person_response(
             request, session, policy, person_id, errors=errors, alert_id=alert_id, form=form, status_code=400
         )
+    return RedirectResponse(f"/people/{person_id}#alert-{alert_id}", status_code=303)
+
+
+@router.post("/people/{person}/alerts/{alert}/countersign", name="countersign_override")
+@requires(Action.COUNTERSIGN_OVERRIDE, person="person")
+async def countersign_override(request: Request, session: SessionDep, person: str, alert: str) -> Response:
+    """A team manager countersigns a red alert's pending override (another person's)."""
+    person_id, alert_id = _number(person, "Person"), _number(alert, "Alert")
+    pending = overrides_for_person(session, person_id).get(alert_id)
+    if pending is None or not pending.pending:
+        raise HTTPException(
+            status_code=404, detail=f"No override of alert {alert_id} awaits a countersignature."
+        )
+    principal = request.state.principal
+    try:
+        countersign(session, override_id=pending.id, by=principal.name, now=datetime.now(UTC))
+    except OverrideError as error:
+        raise HTTPException(status_code=409, detail=str(error)) from None
+    record_audit(
+        session,
+        actor=actor_of(principal),
+        action="alert.countersign",
+        subject=Subject.person(person_id),
+        detail={"alert": alert_id, "override": pending.id},
+    )
     return RedirectResponse(f"/people/{person_id}#alert-{alert_id}", status_code=303)

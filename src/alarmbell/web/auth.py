@@ -34,7 +34,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alarmbell.access.facts import facts_for_people, person_facts
+from alarmbell.access.decisions import person_decision, person_decisions
 from alarmbell.access.policy import Action, Decision, PersonFacts, Principal, Resource, decide
 from alarmbell.access.sessions import load_session
 from alarmbell.access.tokens import any_tokens, token_principal
@@ -53,6 +53,7 @@ SAFE_METHODS: Final[frozenset[str]] = frozenset({"GET", "HEAD", "OPTIONS"})
 PERMISSION_ATTR: Final[str] = "__alarmbell_permission__"
 API_PREFIX: Final[str] = "/api/"
 MAX_ID: Final[int] = 2**63 - 1
+PERSON_SOURCES: Final[frozenset[str]] = frozenset({"path", "query", "form"})
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,19 +62,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Permission:
     """A route's declared permission.
 
-    person: the path parameter holding a person id (the policy then sees that person's facts).
+    person: the parameter holding a person id (the policy then sees that person's facts).
+    person_from: where that parameter is: "path" (always there), or "query" / "form" (where a
+        blank or non-numeric value names nobody, and the role alone is decided).
     auth: "session" (browser sign-in) or "token" (an agency system's API token).
-    audit: the audit action recorded when the request is allowed (reads of a person's record).
+    audit: the audit action recorded when the request is allowed (reads of a person's record);
+        for a query or form person, only when a person is named.
     """
 
     action: Action
     person: str | None = None
     auth: str = "session"
     audit: str | None = None
+    person_from: str = "path"
 
 
 def requires(
-    action: Action, *, person: str | None = None, auth: str = "session", audit: str | None = None
+    action: Action,
+    *,
+    person: str | None = None,
+    person_from: str = "path",
+    auth: str = "session",
+    audit: str | None = None,
 ) -> Callable[[F], F]:
     """Declare a route's permission. Put it under the router decorator:
 
@@ -83,9 +93,11 @@ def requires(
     """
     if auth not in ("session", "token"):
         raise ValueError("auth is 'session' or 'token'")
+    if person_from not in PERSON_SOURCES:
+        raise ValueError("person_from is 'path', 'query' or 'form'")
 
     def mark(endpoint: F) -> F:
-        setattr(endpoint, PERMISSION_ATTR, Permission(action, person, auth, audit))
+        setattr(endpoint, PERMISSION_ATTR, Permission(action, person, auth, audit, person_from))
         return endpoint
 
     return mark
@@ -126,7 +138,8 @@ async def guard(request: Request, session: SessionDep) -> None:
     await run_in_threadpool(session.commit)
     if permission.auth == "session" and request.method not in SAFE_METHODS:
         await _check_csrf(request)
-    await run_in_threadpool(_authorise, request, session, permission, principal)
+    named = await _named_person(request, permission)
+    await run_in_threadpool(_authorise, request, session, permission, principal, named)
 
 
 def _refuse_oversized_ids(request: Request) -> None:
@@ -164,15 +177,39 @@ def _authenticate(request: Request, session: SessionDep, permission: Permission)
     return principal_for(active.user) if active else None
 
 
+async def _named_person(request: Request, permission: Permission) -> str | None:
+    """The raw person id the route names, from where it declared it (None: names nobody)."""
+    if permission.person is None:
+        return None
+    if permission.person_from == "path":
+        return str(request.path_params.get(permission.person, ""))
+    if permission.person_from == "query":
+        value: object = request.query_params.get(permission.person, "")
+    elif "form" in request.headers.get("content-type", ""):
+        value = (await request.form()).get(permission.person, "")
+    else:
+        value = ""
+    text = value.strip() if isinstance(value, str) else ""
+    return text if parse_id(text) is not None else None
+
+
 def _authorise(
-    request: Request, session: SessionDep, permission: Permission, principal: Principal | None
+    request: Request,
+    session: SessionDep,
+    permission: Permission,
+    principal: Principal | None,
+    named: str | None,
 ) -> None:
-    resource, person_id = _resource(request, session, permission, principal)
-    decision = decide(principal, permission.action, resource)
+    person_id = parse_id(named) if named is not None else None
+    if named is None:
+        decision = decide(principal, permission.action)
+    else:
+        decision = person_decision(session, principal, permission.action, person_id, request.app.state.policy)
     request.state.decision = decision
+    request.state.person_id = person_id
     if not decision.allowed:
         _refuse(request, session, permission, principal, decision, person_id)
-    if permission.audit and principal is not None:
+    if permission.audit and principal is not None and (named is None or person_id is not None):
         record_audit(
             session,
             actor=actor_of(principal),
@@ -180,17 +217,6 @@ def _authorise(
             subject=Subject.person(person_id) if person_id is not None else None,
             detail=_read_detail(request, decision),
         )
-
-
-def _resource(
-    request: Request, session: SessionDep, permission: Permission, principal: Principal | None
-) -> tuple[Resource, int | None]:
-    if permission.person is None:
-        return None, None
-    person_id = parse_id(str(request.path_params.get(permission.person, "")))
-    if person_id is None:
-        return PersonFacts(person_id=0, exists=False), None
-    return person_facts(session, principal, person_id, request.app.state.policy), person_id
 
 
 def parse_id(text: str) -> int | None:
@@ -271,14 +297,30 @@ def current_decision(request: Request) -> Decision | None:
     return decision
 
 
+def authorise(request: Request, session: SessionDep, action: Action, resource: Resource) -> Decision:
+    """A decision a route can make only once it has loaded what it acts on (a triage item's
+    team). The same policy as the guard's, and a refusal is audited and answered the same way."""
+    principal = current_principal(request)
+    decision = decide(principal, action, resource)
+    if not decision.allowed:
+        _refuse(request, session, Permission(action), principal, decision, None)
+    return decision
+
+
+def decided_person(request: Request) -> int | None:
+    """The person the guard decided about (routes use this id, never one they parse again)."""
+    person_id: int | None = getattr(request.state, "person_id", None)
+    return person_id
+
+
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
 def visible_people(request: Request, session: SessionDep, person_ids: Iterable[int]) -> set[int]:
     """Of these people, the ones the signed-in user may open (for lists and search results)."""
     principal: Principal | None = getattr(request.state, "principal", None)
-    facts = facts_for_people(session, principal, person_ids, request.app.state.policy)
-    return {p for p, f in facts.items() if decide(principal, Action.VIEW_PERSON, f).allowed}
+    decisions = person_decisions(session, principal, Action.VIEW_PERSON, person_ids, request.app.state.policy)
+    return {person_id for person_id, decision in decisions.items() if decision.allowed}
 
 
 # --- CSRF ------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.body_sites import BODY_SITES
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS
 from alarmbell.identity.people import record_rows
-from alarmbell.ingest.body_sites import BODY_SITES
 from alarmbell.presentation.formatting import agency_label, kind_label
 
 CATEGORIES: Final[tuple[str, ...]] = (
@@ -200,7 +200,10 @@ def existing_person(
     return record["source_id"], {k: v for k, v in record.items() if v is not None}
 
 
-def concern_event(form: dict[str, str], agency: str, key: str, person: str, occurred: str) -> dict[str, Any]:
+def concern_event(
+    form: dict[str, str], agency: str, key: str, person: str, occurred: str, *, author: str
+) -> dict[str, Any]:
+    """The concern as an exchange-format event; `author` is the signed-in user, never the form's."""
     kind = text(form, "kind")
     site = text(form, "body_site") or text(form, "body_site_select")
     attrs = {
@@ -220,7 +223,7 @@ def concern_event(form: dict[str, str], agency: str, key: str, person: str, occu
         "subjects": [person],
         "attrs": {k: v for k, v in attrs.items() if v is not None},
         "text": text(form, "text") or None,
-        "author": text(form, "author") or None,
+        "author": author,
     }
     return {k: v for k, v in event.items() if v is not None}
 

@@ -5,14 +5,18 @@ record gets the same error, quarantine and idempotency whichever way it came in.
 intake both link identities and refresh the alerts of everyone due (alerts/pending.py).
 
 Access: the form needs a signed-in user who may record for the agency chosen (their own; MASH
-analysts any), with CSRF checked app-wide (web.auth). The API needs an agency system's token
-(`alarmbell users token create`), which fixes the agency the records are sent for.
+analysts any), with CSRF checked app-wide (web.auth). A person named in the form (`?person=` or
+the posted `person`) is decided by the guard like a person page: someone the user may not open
+is neither shown nor written about. Search on the form is the search page's, filtered and
+audited. Each concern records the signed-in user as its author and an audit entry. The API
+needs an agency system's token (`alarmbell users token create`), which fixes the agency the
+records are sent for.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -20,16 +24,21 @@ import orjson
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from alarmbell.access.policy import Action, AgencyResource, Principal, decide
 from alarmbell.alerts.pending import refresh_due_alerts
+from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import link_people, person_ids_for_records
 from alarmbell.ingest.service import IngestSummary, ingest_lines
 from alarmbell.policy.model import Policy
 from alarmbell.storage.db import session_scope
-from alarmbell.web.auth import requires
+from alarmbell.storage.retry import retry_transient
+from alarmbell.web.auth import actor_of, current_principal, decided_person, requires
+from alarmbell.web.concern_ids import new_submission, submission_id
+from alarmbell.web.deps import SessionDep
 from alarmbell.web.intake_form import (
     FormErrors,
     check_choices,
@@ -40,10 +49,11 @@ from alarmbell.web.intake_form import (
     new_person,
     text,
 )
-from alarmbell.web.pages.search import build_search
 from alarmbell.web.rendering import render
+from alarmbell.web.views import search_for
 
 router = APIRouter()
+log = logging.getLogger("alarmbell.intake")
 
 MAX_BODY_BYTES: Final[int] = 10 * 1024 * 1024
 MAX_RECORDS: Final[int] = 10_000
@@ -143,27 +153,60 @@ def _json(data: bytes, where: str) -> Any:
 @router.post("/api/v1/records", tags=["v1"])
 @requires(Action.API_INGEST, auth="token")
 async def post_records(request: Request, link: bool = True) -> JSONResponse:
-    """Exchange-format records from an agency system; per-record errors say index, field and problem."""
+    """Exchange-format records from an agency system; per-record errors say index, field and problem.
+
+    Never reports stored records as failed (issue 19): the ingest is one transaction, retried
+    whole if the database is busy, so an error means nothing was stored; once stored, a failure
+    in linking or alerting is reported in the answer (`linked: false`), not as an error.
+    """
     agency = token_agency(request)
     records = parse_records(await request.body(), request.headers.get("content-type", ""))
     engine: Engine = request.app.state.engine
-    result = await run_in_threadpool(ingest_records, engine, records, source=f"api:{agency}", agency=agency)
-    if link:
-        await run_in_threadpool(link_and_alert, engine, request.app.state.policy)
-    return JSONResponse(result.as_json())
+    result = await run_in_threadpool(
+        retry_transient, lambda: ingest_records(engine, records, source=f"api:{agency}", agency=agency)
+    )
+    answer = result.as_json()
+    if link:  # even if nothing is new: a failed earlier call may have left people due
+        policy = request.app.state.policy
+        answer["linked"] = await run_in_threadpool(
+            link_and_alert_after_commit, engine, policy, result.summary.batch_id
+        )
+        if not answer["linked"]:
+            answer["warnings"].append({"problem": LINK_DEFERRED})
+    return JSONResponse(answer)
+
+
+LINK_DEFERRED: Final[str] = (
+    "The records are stored, but linking them to people and refreshing alerts did not finish; "
+    "the next ingest or `alarmbell link` completes it. Do not send these records again."
+)
+
+
+def link_and_alert_after_commit(engine: Engine, policy: Policy, batch_id: int) -> bool:
+    """`link_and_alert`, retried if the database is busy; False (logged) if it still fails.
+
+    The records are already committed, so a failure here must not turn into an error answer.
+    Both steps are idempotent (the linker skips linked records, alerts already stored are kept).
+    """
+    try:
+        retry_transient(lambda: link_and_alert(engine, policy))
+    except Exception:
+        log.exception("batch %d: records stored, but linking and alert refresh failed", batch_id)
+        return False
+    return True
 
 
 # --- /record-concern -----------------------------------------------------------------------
 
 
 def _form_page(
-    request: Request, form: dict[str, str], errors: FormErrors, status_code: int = 200
+    request: Request, session: Session, form: dict[str, str], errors: FormErrors, status_code: int = 200
 ) -> Response:
+    """The form, in the request's own session (which holds the guard's audit entry)."""
     q = request.query_params.get("q", "") or form.get("q", "")
-    with session_scope(request.app.state.engine) as session:
-        search = build_search(session, q)
-        chosen = form.get("person", "")
-        preselected = _person_option(session, chosen) if chosen.isdigit() else None
+    chosen = decided_person(request)
+    search = search_for(request, session, q)
+    preselected = _person_option(session, chosen) if chosen is not None else None
     context = {
         "form": form,
         "errors": errors,
@@ -174,34 +217,39 @@ def _form_page(
     return render(request, "record_concern.html", context, status_code=status_code)
 
 
-def _person_option(session: Any, chosen: str) -> dict[str, Any] | None:
+def _person_option(session: Session, chosen: int) -> dict[str, Any] | None:
     from alarmbell.identity import view
 
-    person = view(session, int(chosen))
+    person = view(session, chosen)
     if person is None:
         return None
     return {"person_id": person.person_id, "name": person.display_name, "dob": person.dob}
 
 
 @router.get("/record-concern", name="record_concern")
-@requires(Action.RECORD_CONCERN)
-def record_concern_form(request: Request, person: str = "", q: str = "") -> Response:
-    form = {"person": person, "q": q, "submission_id": uuid.uuid4().hex}
-    return _form_page(request, form, FormErrors())
+@requires(Action.RECORD_CONCERN, person="person", person_from="query", audit="concern.form")
+def record_concern_form(request: Request, session: SessionDep, person: str = "", q: str = "") -> Response:
+    chosen = decided_person(request)
+    form = {
+        "person": str(chosen) if chosen is not None else person.strip()[:10],
+        "q": q,
+        "submission_id": new_submission(request, current_principal(request)),
+    }
+    return _form_page(request, session, form, FormErrors())
 
 
 @router.post("/record-concern")
-@requires(Action.RECORD_CONCERN)
-async def record_concern(request: Request) -> Response:
+@requires(Action.RECORD_CONCERN, person="person", person_from="form")
+async def record_concern(request: Request, session: SessionDep) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     agency = text(form, "agency")
     if agency and not decide(request.state.principal, Action.RECORD_CONCERN, AgencyResource(agency)).allowed:
         errors = FormErrors()
         errors.add("agency", "Choose your own agency: you may only record concerns for it")
-        return _form_page(request, form, errors, status_code=400)
+        return await run_in_threadpool(_form_page, request, session, form, errors, 400)
     outcome = await run_in_threadpool(_record, request, form)
     if isinstance(outcome, FormErrors):
-        return _form_page(request, form, outcome, status_code=400)
+        return await run_in_threadpool(_form_page, request, session, form, outcome, 400)
     return RedirectResponse(f"/people/{outcome}", status_code=303)
 
 
@@ -213,13 +261,14 @@ def _record(request: Request, form: dict[str, str]) -> int | FormErrors:
     occurred = date_from_parts(form, "occurred", "Date of the concern", errors)
     if occurred is None and not errors.for_field("occurred-day"):
         errors.add("occurred-day", "Enter the date of the concern")
-    submission = re.sub(r"[^0-9a-f]", "", text(form, "submission_id"))[:32] or uuid.uuid4().hex
+    principal = current_principal(request)
+    submission = submission_id(request, principal, text(form, "submission_id"))
     agency, key = text(form, "agency"), f"web:{submission}"
-    records = _person_records(engine, form, agency, key, errors)
+    records = _person_records(engine, form, decided_person(request), agency, key, errors)
     if errors or records is None or occurred is None:
         return errors
     person_key, person_records = records
-    event = concern_event(form, agency, key, person_key, occurred)
+    event = concern_event(form, agency, key, person_key, occurred, author=_author(principal, form))
     result = ingest_records(engine, [*person_records, event], source="web form", agency=agency)
     if result.errors:
         for error in result.errors:
@@ -227,8 +276,22 @@ def _record(request: Request, form: dict[str, str]) -> int | FormErrors:
         return errors
     link_and_alert(engine, request.app.state.policy)
     with session_scope(engine) as session:
-        found = person_ids_for_records(session, [(agency, person_key)])
-    return found.get((agency, person_key), 0) or errors
+        found = person_ids_for_records(session, [(agency, person_key)]).get((agency, person_key), 0)
+        if found:
+            record_audit(
+                session,
+                actor=actor_of(principal),
+                action="concern.record",
+                subject=Subject.person(found),
+                detail={"event": key, "agency": agency, "batch": result.summary.batch_id},
+            )
+    return found or errors
+
+
+def _author(principal: Principal, form: dict[str, str]) -> str:
+    """The signed-in user, with the name and role they typed (which alone proves nothing)."""
+    typed = text(form, "author")[:200]
+    return f"{principal.name} ({typed})" if typed else principal.name
 
 
 _FIELD_IDS: Final[dict[str, str]] = {
@@ -245,16 +308,20 @@ _FIELD_IDS: Final[dict[str, str]] = {
 
 
 def _person_records(
-    engine: Engine, form: dict[str, str], agency: str, key: str, errors: FormErrors
+    engine: Engine, form: dict[str, str], chosen: int | None, agency: str, key: str, errors: FormErrors
 ) -> tuple[str, list[dict[str, Any]]] | None:
-    chosen = text(form, "person")
-    if chosen == "new":
+    """The child's records: a new child from the form, or the person the guard decided about."""
+    if text(form, "person") == "new":
         person = new_person(form, agency, f"{key}:person", errors)
         return (f"{key}:person", [person]) if person else None
-    if not chosen.isdigit() or errors.for_field("agency"):
+    if chosen is None:
+        if not errors.for_field("person"):
+            errors.add("person", "Select the child, or choose to add a new child")
+        return None
+    if errors.for_field("agency"):
         return None
     with session_scope(engine) as session:
-        found = existing_person(session, int(chosen), agency)
+        found = existing_person(session, chosen, agency)
     if found is None:
         errors.add("person", "That person is not in the store any more; search again")
         return None

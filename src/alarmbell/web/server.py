@@ -8,6 +8,7 @@ import uvicorn
 
 from alarmbell.settings import Settings
 from alarmbell.web.app import create_app
+from alarmbell.web.header_deadline import with_header_timeout
 
 
 class DropQueryStrings(logging.Filter):
@@ -20,7 +21,27 @@ class DropQueryStrings(logging.Filter):
         return True
 
 
+def server_config(settings: Settings) -> uvicorn.Config:
+    """How `alarmbell serve` runs uvicorn (the tests start a live server from the same config).
+
+    Forwarded headers are believed only from ALARMBELL_TRUSTED_PROXIES: uvicorn's own default
+    trusts 127.0.0.1, which is every client when nothing sits in front, so the sign-in rate
+    limit could be dodged with a made-up X-Forwarded-For. Headers must arrive within
+    ALARMBELL_HEADER_TIMEOUT_SECONDS (web.header_deadline).
+    """
+    proxies = settings.trusted_proxies
+    return uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        http=with_header_timeout(settings.header_timeout_seconds),
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
+
+
 def serve(settings: Settings) -> None:
     """Serve the app on settings.host:settings.port until interrupted."""
     logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.Server(server_config(settings)).run()

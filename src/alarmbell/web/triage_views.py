@@ -9,6 +9,10 @@ cookie, and the X-CSRF-Token header on POST). Routes read the clock once per req
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
@@ -19,22 +23,26 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action, Principal
+from alarmbell.access.facts import facts_for_people
+from alarmbell.access.policy import Action, Principal, TeamResource
 from alarmbell.access.policy import decide as permitted
 from alarmbell.triage import (
     DECISIONS,
     TriageConfig,
     TriageError,
     acknowledge,
+    countersign_decision,
     decide,
     get_item,
     log_time,
     reported_by,
     teams,
 )
-from alarmbell.web.auth import PrincipalDep, requires
+from alarmbell.triage.unanswered import CSV_COLUMNS, report_rows
+from alarmbell.web.auth import PrincipalDep, authorise, requires
 from alarmbell.web.deps import SessionDep, SettingsDep
 from alarmbell.web.pages.triage import (
     analytics_json,
@@ -42,6 +50,7 @@ from alarmbell.web.pages.triage import (
     build_item_page,
     build_queue_page,
 )
+from alarmbell.web.pages.unanswered import build_unanswered_page, unanswered_json
 from alarmbell.web.rendering import render
 
 router = APIRouter()
@@ -93,32 +102,91 @@ def queue_page(
     """A team's queue: the one asked for, else the user's own team, else the most overdue."""
     data = build_queue_page(
         session,
-        team=team[:120],
+        team=team[:120] or own_team_only(principal),
         now=_now(),
         config=config,
         page=page,
         acting=principal.name,
         preferred=principal.team,
     )
+    authorise(request, session, Action.VIEW_TRIAGE, TeamResource(data.team))
     context = {"page": data, "done": done[:200], "queue_url": queue_url}
     return render(request, "triage_queue.html", context)
 
 
+def titles_of(principal: Principal) -> str | None:
+    """Analytics name items: every team's for those who triage them all, else the user's team's."""
+    if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
+        return None
+    return principal.team or ""
+
+
+def own_team_only(principal: Principal) -> str:
+    """For someone who may read only their own team's queue, that team ("" for everyone else)."""
+    if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
+        return ""
+    return principal.team or ""
+
+
+def _item_in_reach(request: Request, session: Session, action: Action, item_id: int) -> None:
+    """The item exists (404) and its team's work is the user's to see or decide (403)."""
+    try:
+        item = get_item(session, item_id)
+    except TriageError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from None
+    authorise(request, session, action, TeamResource(item.team))
+
+
 @router.post("/triage/items/{item}/acknowledge", name="triage_acknowledge")
 @requires(Action.DECIDE_TRIAGE)
-def acknowledge_form(session: SessionDep, principal: PrincipalDep, item: str) -> Response:
+async def acknowledge_form(
+    request: Request, session: SessionDep, principal: PrincipalDep, item: str
+) -> Response:
     item_id = _item_id(item)
+    _item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
+    form = await _form(request)
     try:
         row = acknowledge(session, item_id=item_id, by=principal.name, now=_now())
     except TriageError as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
-    return RedirectResponse(queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
+    back = _return_to(form, f"acknowledged-{item_id}")
+    return RedirectResponse(back or queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
+
+
+@router.post("/triage/items/{item}/countersign", name="triage_countersign")
+@requires(Action.COUNTERSIGN_TRIAGE)
+async def countersign_form(
+    request: Request, session: SessionDep, principal: PrincipalDep, item: str
+) -> Response:
+    """A team manager countersigns a proposed closing of a red alert with no further action."""
+    item_id = _item_id(item)
+    _item_in_reach(request, session, Action.COUNTERSIGN_TRIAGE, item_id)
+    form = await _form(request)
+    try:
+        row = countersign_decision(session, item_id=item_id, by=principal.name, now=_now())
+    except TriageError as error:
+        raise HTTPException(status_code=409, detail=str(error)) from None
+    back = _return_to(form, f"decided-{item_id}")
+    return RedirectResponse(back or queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
+
+
+_PERSON_PAGE = re.compile(r"/people/[0-9]{1,18}")
+
+
+def _return_to(form: dict[str, str], done: str) -> str | None:
+    """Back to the person page the step was taken from; only ever a person page of this site."""
+    target = form.get("return_to", "")
+    if not _PERSON_PAGE.fullmatch(target):
+        return None
+    return f"{target}?{urlencode({'done': done})}#work"
 
 
 @router.get("/triage/items/{item}", name="triage_item")
 @requires(Action.VIEW_TRIAGE)
 def item_page(request: Request, session: SessionDep, item: str) -> Response:
-    return _item_response(request, session, _item_id(item), errors={}, form={})
+    item_id = _item_id(item)
+    _item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
+    return _item_response(request, session, item_id, errors={}, form={})
 
 
 def _item_response(
@@ -151,6 +219,7 @@ def _decision_errors(form: dict[str, str]) -> dict[str, str]:
 @requires(Action.DECIDE_TRIAGE)
 async def decide_form(request: Request, session: SessionDep, principal: PrincipalDep, item: str) -> Response:
     item_id = _item_id(item)
+    await run_in_threadpool(_item_in_reach, request, session, Action.DECIDE_TRIAGE, item_id)
     form = await _form(request)
     errors = _decision_errors(form)
     if not errors:
@@ -162,18 +231,22 @@ async def decide_form(request: Request, session: SessionDep, principal: Principa
                 decision=form["decision"],
                 rationale=form["rationale"],
                 now=_now(),
+                manager=principal.role == "team_manager",
             )
         except TriageError as error:
             errors = {"rationale": str(error)}
     if errors:
         return _item_response(request, session, item_id, errors=errors, form=form, status_code=400)
-    return RedirectResponse(queue_url(row.team) + f"&done=decided-{item_id}", status_code=303)
+    back = _return_to(form, f"decided-{item_id}")
+    return RedirectResponse(back or queue_url(row.team) + f"&done=decided-{item_id}", status_code=303)
 
 
 @router.get("/triage/analytics", name="triage_analytics")
 @requires(Action.VIEW_TRIAGE)
-def analytics_page(request: Request, session: SessionDep, config: ConfigDep, days: int = 28) -> Response:
-    page = build_analytics_page(session, config=config, now=_now(), days=days)
+def analytics_page(
+    request: Request, session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
+) -> Response:
+    page = build_analytics_page(session, config=config, now=_now(), days=days, titles_of=titles_of(principal))
     # Each chart is built by our own code with every piece of text escaped (triage_charts_svg).
     charts = {
         "hours": Markup(page.hours_svg),  # noqa: S704
@@ -181,6 +254,40 @@ def analytics_page(request: Request, session: SessionDep, config: ConfigDep, day
         "displacement": [(team, Markup(svg)) for team, svg in page.displacement_svgs],  # noqa: S704
     }
     return render(request, "triage_analytics.html", {"page": page, "charts": charts})
+
+
+@router.get("/triage/unanswered", name="triage_unanswered")
+@requires(Action.VIEW_UNANSWERED)
+def unanswered_page(
+    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
+) -> Response:
+    """The partnership's report of alerts nobody decided on in time, and closures followed by harm."""
+    page = build_unanswered_page(
+        session, config=config, now=_now(), may_see=_viewable(request, session, principal)
+    )
+    # Each chart is built by our own code with every piece of text escaped (unanswered_svg).
+    charts = {
+        "month": Markup(page.month_svg),  # noqa: S704
+        "agency": Markup(page.agency_svg),  # noqa: S704
+        "team": Markup(page.team_svg),  # noqa: S704
+    }
+    return render(request, "triage_unanswered.html", {"page": page, "charts": charts})
+
+
+@router.get("/triage/unanswered.csv", name="triage_unanswered_csv")
+@requires(Action.VIEW_UNANSWERED)
+def unanswered_csv(
+    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
+) -> Response:
+    page = build_unanswered_page(
+        session, config=config, now=_now(), may_see=_viewable(request, session, principal)
+    )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(report_rows(page.report))
+    headers = {"Content-Disposition": 'attachment; filename="unanswered-alarms.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/triage/reported", name="triage_reported")
@@ -195,8 +302,9 @@ def reported_page(
 
 
 def referrer_for(principal: Principal, asked: str) -> str:
-    """Triage staff may look up any referrer; anyone else sees what their own agency reported."""
-    if permitted(principal, Action.VIEW_TRIAGE, None).allowed:
+    """Those who triage every team's work may look up any referrer; anyone else (a team
+    manager included) sees what their own agency reported: the titles name children."""
+    if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
         return asked.strip()[:200] or (principal.agency or "")
     return principal.agency or principal.name
 
@@ -229,7 +337,10 @@ def api_teams(session: SessionDep) -> dict[str, Any]:
 
 @router.get("/api/v1/triage/queue")
 @requires(Action.VIEW_TRIAGE)
-def api_queue(session: SessionDep, config: ConfigDep, team: str, page: int = 1) -> dict[str, Any]:
+def api_queue(
+    request: Request, session: SessionDep, config: ConfigDep, team: str, page: int = 1
+) -> dict[str, Any]:
+    authorise(request, session, Action.VIEW_TRIAGE, TeamResource(team[:120]))
     data = build_queue_page(session, team=team[:120], now=_now(), config=config, page=page)
     fields = ("team", "total", "past_due", "unacknowledged", "page", "pages")
     return {**{f: getattr(data, f) for f in fields}, "items": jsonable_encoder(data.rows)}
@@ -237,7 +348,8 @@ def api_queue(session: SessionDep, config: ConfigDep, team: str, page: int = 1) 
 
 @router.get("/api/v1/triage/items/{item_id}")
 @requires(Action.VIEW_TRIAGE)
-def api_item(session: SessionDep, item_id: int) -> dict[str, Any]:
+def api_item(request: Request, session: SessionDep, item_id: int) -> dict[str, Any]:
+    _item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
     try:
         page = build_item_page(session, item_id=item_id, now=_now())
     except TriageError as error:
@@ -254,7 +366,10 @@ def api_item(session: SessionDep, item_id: int) -> dict[str, Any]:
 
 @router.post("/api/v1/triage/items/{item_id}/acknowledge")
 @requires(Action.DECIDE_TRIAGE)
-def api_acknowledge(session: SessionDep, principal: PrincipalDep, item_id: int) -> dict[str, Any]:
+def api_acknowledge(
+    request: Request, session: SessionDep, principal: PrincipalDep, item_id: int
+) -> dict[str, Any]:
+    _item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
     try:
         row = acknowledge(session, item_id=item_id, by=principal.name, now=_now())
     except TriageError as error:
@@ -265,8 +380,9 @@ def api_acknowledge(session: SessionDep, principal: PrincipalDep, item_id: int) 
 @router.post("/api/v1/triage/items/{item_id}/decide")
 @requires(Action.DECIDE_TRIAGE)
 def api_decide(
-    session: SessionDep, principal: PrincipalDep, item_id: int, body: DecisionBody
+    request: Request, session: SessionDep, principal: PrincipalDep, item_id: int, body: DecisionBody
 ) -> dict[str, Any]:
+    _item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
     try:
         row = decide(
             session,
@@ -283,9 +399,11 @@ def api_decide(
 
 @router.post("/api/v1/triage/worklog", status_code=201)
 @requires(Action.DECIDE_TRIAGE)
-def api_log_time(session: SessionDep, principal: PrincipalDep, body: WorkLogBody) -> dict[str, Any]:
+def api_log_time(
+    request: Request, session: SessionDep, principal: PrincipalDep, body: WorkLogBody
+) -> dict[str, Any]:
+    _item_in_reach(request, session, Action.DECIDE_TRIAGE, body.item_id)
     try:
-        get_item(session, body.item_id)
         entry = log_time(
             session,
             item_id=body.item_id,
@@ -305,8 +423,32 @@ def api_log_time(session: SessionDep, principal: PrincipalDep, body: WorkLogBody
 
 @router.get("/api/v1/triage/analytics")
 @requires(Action.VIEW_TRIAGE)
-def api_analytics(session: SessionDep, config: ConfigDep, days: int = 28) -> dict[str, Any]:
-    return analytics_json(build_analytics_page(session, config=config, now=_now(), days=days))
+def api_analytics(
+    session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
+) -> dict[str, Any]:
+    page = build_analytics_page(session, config=config, now=_now(), days=days, titles_of=titles_of(principal))
+    return analytics_json(page)
+
+
+@router.get("/api/v1/triage/unanswered")
+@requires(Action.VIEW_UNANSWERED)
+def api_unanswered(
+    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
+) -> dict[str, Any]:
+    page = build_unanswered_page(
+        session, config=config, now=_now(), may_see=_viewable(request, session, principal)
+    )
+    return unanswered_json(page)
+
+
+def _viewable(request: Request, session: Session, principal: Principal) -> Callable[[list[int]], set[int]]:
+    """Which of these people the signed-in user may open (the person page's own decision)."""
+
+    def may_see(ids: list[int]) -> set[int]:
+        facts = facts_for_people(session, principal, ids, request.app.state.policy)
+        return {p for p, f in facts.items() if permitted(principal, Action.VIEW_PERSON, f).allowed}
+
+    return may_see
 
 
 @router.get("/api/v1/triage/reported")

@@ -117,6 +117,9 @@ class OverrideView:
     decided_by: str
     decided_label: str
     reason: str
+    override_id: int = 0
+    pending: bool = False
+    countersigned_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +327,14 @@ def finding_views(
 
 
 def _override_view(override: Override) -> OverrideView:
-    return OverrideView(override.decided_by, long_date(override.decided_at), override.reason)
+    return OverrideView(
+        override.decided_by,
+        long_date(override.decided_at),
+        override.reason,
+        override_id=override.id,
+        pending=override.pending,
+        countersigned_by=override.countersigned_by,
+    )
 
 
 def evidence_groups(

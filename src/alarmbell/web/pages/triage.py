@@ -5,7 +5,7 @@ Built once and rendered as HTML (templates/triage_*.html) or JSON (/api/v1/triag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from math import ceil
 from typing import Any
@@ -38,7 +38,12 @@ from alarmbell.web.pages.triage_charts_svg import (
 )
 
 PER_PAGE = 50
-STATUS_LABELS = {"open": "Not acknowledged", "acknowledged": "Acknowledged", "decided": "Decided"}
+STATUS_LABELS = {
+    "open": "Not acknowledged",
+    "acknowledged": "Acknowledged",
+    "awaiting_countersignature": "Closing proposed: awaiting a team manager's countersignature",
+    "decided": "Decided",
+}
 
 
 def when(moment: datetime) -> str:
@@ -203,6 +208,13 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         text = (
             f"{DECISIONS.get(detail.get('decision', ''), detail.get('decision'))}: {detail.get('rationale')}"
         )
+    elif event.kind == "new_evidence":
+        rise = (
+            f" (level rose from {detail.get('from_level')} to {detail.get('level')})"
+            if detail.get("from_level")
+            else ""
+        )
+        text = f"{str(detail.get('level', '')).capitalize()} alert{rise}: {detail.get('explanation', '')}"
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
@@ -222,10 +234,13 @@ class AnalyticsPage:
 
 
 def build_analytics_page(
-    session: Session, *, config: TriageConfig, now: datetime, days: int = 28
+    session: Session, *, config: TriageConfig, now: datetime, days: int = 28, titles_of: str | None = None
 ) -> AnalyticsPage:
+    """`titles_of`: show item titles (which name children) for this team's work only; None: all."""
     days = min(max(days, 1), 366)
     analytics = workload_analytics(session, config=config, now=now, days=days)
+    if titles_of is not None:
+        analytics = without_titles(analytics, keep=titles_of)
     hours = [
         StackedRow(t.team, {str(k): v for k, v in t.hours.items()}) for t in analytics.teams if t.total_hours
     ]
@@ -244,6 +259,21 @@ def build_analytics_page(
         displacement_svgs=charts,
         headline=_headline(analytics),
     )
+
+
+def without_titles(analytics: Analytics, *, keep: str) -> Analytics:
+    """Other teams' displacement periods with their item titles replaced by numbers (counts kept)."""
+
+    def hidden(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(f"Item {n} (another team's work)" for n in range(1, len(items) + 1))
+
+    periods = tuple(
+        p
+        if p.team.lower() == keep.lower()
+        else replace(p, low_items=hidden(p.low_items), waiting_items=hidden(p.waiting_items))
+        for p in analytics.displacement
+    )
+    return replace(analytics, displacement=periods)
 
 
 def _displacement_svg(analytics: Analytics, team: str, index: int) -> str:

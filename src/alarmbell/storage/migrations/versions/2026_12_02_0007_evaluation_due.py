@@ -2,11 +2,11 @@
 
 Written in the same transaction as each change and cleared in the transaction that stores
 the alerts, so an intake killed at any point leaves behind exactly who still needs evaluating.
-A store upgraded from 0006 starts with the table empty: run `alarmbell rescore` once if an
-ingest was ever interrupted before this revision.
+A store upgraded from an earlier revision starts with the table empty: run `alarmbell rescore`
+once if an ingest was ever interrupted before this revision.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0014
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

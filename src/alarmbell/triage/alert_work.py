@@ -1,0 +1,157 @@
+"""Every amber or red alert becomes owned work at once: one open item per child in its team's queue.
+
+Called in the same transaction that stores the alerts (`route_new_alerts` after the alert rows
+are flushed), so an alert and its work item commit together or not at all.
+
+One open alert item per child: a first alert opens it; a later alert for the same child (a rise
+to red, or new evidence on a child already amber or red) updates it and is recorded in its
+history, rather than adding a second line to the queue for the same child. A rise to red tightens
+the clock and raises the item's harm; the clock never moves later.
+
+The clock runs from the moment the alert was raised when alarmbell raised it in time. An alert
+computed from records that arrived after its clock would already have run out (a late record, or
+history loaded when a partnership goes live) starts its clock when alarmbell raises it: nobody
+could have acted on it before, and it must not land in the queue already escalated. The late
+arrival is said on the item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alarmbell.domain.vocabulary import AlertLevel
+from alarmbell.identity.people import view
+from alarmbell.storage.tables import AlertRow, TriageItem
+from alarmbell.triage.config import TriageConfig
+from alarmbell.triage.scoring import alert_harm
+from alarmbell.triage.service import OPEN_STATUSES, TEAM_MASH, NewItem, audit, open_item
+from alarmbell.triage.timescales import alert_decision_due
+
+ROUTED_LEVELS = (AlertLevel.AMBER.value, AlertLevel.RED.value)
+RANK = {AlertLevel.GREEN.value: 0, AlertLevel.AMBER.value: 1, AlertLevel.RED.value: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """What routing did with new alerts: items opened and items updated with new evidence."""
+
+    opened: tuple[int, ...] = ()
+    updated: tuple[int, ...] = ()
+
+    @property
+    def line(self) -> str:
+        return f"{len(self.opened)} new work items, {len(self.updated)} updated with new evidence"
+
+
+def newest_alert_id(session: Session) -> int:
+    """The highest alert id so far: routing after a refresh takes every alert above it."""
+    return session.scalar(select(AlertRow.id).order_by(AlertRow.id.desc()).limit(1)) or 0
+
+
+def route_new_alerts(session: Session, *, after_id: int, config: TriageConfig, now: datetime) -> Routed:
+    """Open or update the work item of every amber or red alert stored with an id above `after_id`."""
+    session.flush()
+    query = (
+        select(AlertRow)
+        .where(AlertRow.id > after_id, AlertRow.level.in_(ROUTED_LEVELS))
+        .order_by(AlertRow.raised_at, AlertRow.id)
+    )
+    return route_alerts(session, alerts=list(session.scalars(query)), config=config, now=now)
+
+
+def route_alerts(
+    session: Session, *, alerts: Sequence[AlertRow], config: TriageConfig, now: datetime
+) -> Routed:
+    opened: list[int] = []
+    updated: list[int] = []
+    for alert in alerts:
+        if alert.level not in ROUTED_LEVELS:
+            continue
+        item = open_alert_item(session, alert.person_id)
+        if item is None:
+            row = open_item(session, item=alert_item(session, alert, config, now), now=now)
+            if row is not None:
+                opened.append(row.id)
+        elif _add_evidence(session, item, alert, config, now):
+            updated.append(item.id)
+    session.flush()
+    return Routed(tuple(opened), tuple(dict.fromkeys(updated)))
+
+
+def open_alert_item(session: Session, person_id: int) -> TriageItem | None:
+    query = select(TriageItem).where(
+        TriageItem.person_id == person_id,
+        TriageItem.kind == "alert",
+        TriageItem.status.in_(OPEN_STATUSES),
+    )
+    return session.scalars(query.order_by(TriageItem.id)).first()
+
+
+def clock_start(alert: AlertRow, config: TriageConfig, now: datetime) -> tuple[datetime, bool]:
+    """(when the clock starts, whether the alert arrived late): see the module docstring."""
+    in_time = alert_decision_due(alert.level, alert.raised_at, config.alert_working_days) > now
+    return (alert.raised_at, False) if in_time else (now, True)
+
+
+def alert_item(session: Session, alert: AlertRow, config: TriageConfig, now: datetime) -> NewItem:
+    person = view(session, alert.person_id)
+    name = person.display_name if person else f"person {alert.person_id}"
+    start, late = clock_start(alert, config, now)
+    harm = alert_harm(alert.level, config.alert_harm_days)
+    days = config.alert_working_days[alert.level]
+    source = (
+        f"A {alert.level} alert counts as {harm:g} harm days (ALARMBELL_TRIAGE_ALERT_HARM_DAYS; a "
+        "configured equivalent, not a Crime Harm Index value). A decision is due within "
+        f"{days:g} working day{'s' if days != 1 else ''} (ALARMBELL_TRIAGE_ALERT_WORKING_DAYS)."
+    )
+    if late:
+        source += (
+            f" Raised from records dated {alert.raised_at:%d %b %Y} that reached alarmbell after that "
+            "clock would have run out, so the clock started when alarmbell raised it."
+        )
+    return NewItem(
+        source_key=f"alert:{alert.id}",
+        kind="alert",
+        title=f"{alert.level.capitalize()} alert: {name}",
+        team=TEAM_MASH,
+        opened_at=start,
+        due_at=alert_decision_due(alert.level, start, config.alert_working_days),
+        timescale=f"alert_{alert.level}",
+        harm_days=harm,
+        harm_basis="alert level",
+        harm_source=source,
+        person_id=alert.person_id,
+        referrer="alarmbell early warning",
+        alert_level=alert.level,
+    )
+
+
+def _add_evidence(
+    session: Session, item: TriageItem, alert: AlertRow, config: TriageConfig, now: datetime
+) -> bool:
+    """Record a later alert on the child's open item; a rise in level tightens its clock."""
+    detail: dict[str, object] = {
+        "alert_id": alert.id,
+        "level": alert.level,
+        "raised_at": alert.raised_at.isoformat(),
+        "explanation": alert.explanation[:1000],
+    }
+    if RANK[alert.level] > RANK.get(item.alert_level or "green", 0):
+        start, _late = clock_start(alert, config, now)
+        due = alert_decision_due(alert.level, start, config.alert_working_days)
+        detail.update({"from_level": item.alert_level, "due_before": item.due_at.isoformat()})
+        item.alert_level = alert.level
+        item.title = f"{alert.level.capitalize()} alert: {item.title.split(': ', 1)[-1]}"
+        item.harm_days = max(item.harm_days, alert_harm(alert.level, config.alert_harm_days))
+        item.timescale = f"alert_{alert.level}"
+        item.due_at = min(item.due_at, due)
+    audit(session, item, "new_evidence", "alarmbell", now, detail)
+    return True
+
+
+__all__ = ["Routed", "newest_alert_id", "open_alert_item", "route_alerts", "route_new_alerts"]

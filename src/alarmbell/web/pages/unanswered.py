@@ -1,0 +1,99 @@
+"""Page data for the unanswered-alarms report: tables, breakdowns and their charts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from alarmbell.presentation.formatting import agency_label
+from alarmbell.triage import TriageConfig
+from alarmbell.triage.unanswered import UnansweredReport, report_rows, unanswered_alarms
+from alarmbell.web.pages.triage import when
+from alarmbell.web.pages.unanswered_svg import count_bars
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredPage:
+    report: UnansweredReport
+    now_label: str
+    month_svg: str
+    agency_svg: str
+    team_svg: str
+    hidden: int = 0
+    unanswered_total: int = 0
+    closed_total: int = 0
+
+
+def build_unanswered_page(
+    session: Session, *, config: TriageConfig, now: datetime, may_see: Callable[[list[int]], set[int]]
+) -> UnansweredPage:
+    """The report with its counts whole and its rows limited to children the viewer may see.
+
+    Counts by agency, team and month name nobody, so they cover every alert; a row names a
+    child, so it is shown only if the viewer may open that child's page (`may_see`), and the
+    rows left out are counted ("held by another agency: contact the MASH").
+    """
+    full = unanswered_alarms(session, config=config, now=now)
+    visible = may_see(sorted({o.person_id for o in (*full.unanswered, *full.closed_then_harm)}))
+    report = replace(
+        full,
+        unanswered=tuple(o for o in full.unanswered if o.person_id in visible),
+        closed_then_harm=tuple(o for o in full.closed_then_harm if o.person_id in visible),
+    )
+    hidden = (
+        len(full.unanswered)
+        + len(full.closed_then_harm)
+        - len(report.unanswered)
+        - len(report.closed_then_harm)
+    )
+    by = full.unanswered_by
+    return UnansweredPage(
+        report=report,
+        now_label=when(now),
+        month_svg=count_bars(
+            [(_month(m), n) for m, n in by.by_month.items()],
+            title="Alerts with no decision in time, by the month they were raised",
+            ident="by-month",
+        ),
+        agency_svg=count_bars(
+            [(agency_label(a), n) for a, n in by.by_agency.items()],
+            title="Alerts with no decision in time, by the agency whose records raised them",
+            ident="by-agency",
+        ),
+        team_svg=count_bars(
+            list(by.by_team.items()), title="Alerts with no decision in time, by team", ident="by-team"
+        ),
+        hidden=hidden,
+        unanswered_total=len(full.unanswered),
+        closed_total=len(full.closed_then_harm),
+    )
+
+
+def _month(text: str) -> str:
+    return datetime.strptime(text, "%Y-%m").strftime("%b %Y")
+
+
+def unanswered_json(page: UnansweredPage) -> dict[str, Any]:
+    r = page.report
+    return {
+        "now": r.now.isoformat(),
+        "alerts": r.alerts,
+        "unanswered": page.unanswered_total,
+        "closed_then_harm": page.closed_total,
+        "unanswered_by": {
+            "agency": r.unanswered_by.by_agency,
+            "team": r.unanswered_by.by_team,
+            "month": r.unanswered_by.by_month,
+        },
+        "closed_then_harm_by": {
+            "agency": r.closed_by.by_agency,
+            "team": r.closed_by.by_team,
+            "month": r.closed_by.by_month,
+        },
+        "listed": report_rows(r),
+        "not_shown": page.hidden,
+    }

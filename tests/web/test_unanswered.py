@@ -1,0 +1,55 @@
+"""The unanswered-alarms report in the browser's HTTP terms: page, CSV, JSON, and honest scoping."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from tests.auth_support import sign_in
+from tests.web.conftest import DemoStore
+
+
+def _client(app: FastAPI, role: str, agency: str | None = None, team: str | None = None) -> TestClient:
+    client = TestClient(app)
+    sign_in(client, role=role, agency=agency, team=team)
+    return client
+
+
+def test_the_reviewer_sees_the_demo_childs_2011_alerts_unanswered(
+    demo_app: FastAPI, demo_store: DemoStore
+) -> None:
+    client = _client(demo_app, "reviewer")
+    page = client.get("/triage/unanswered")
+    assert page.status_code == 200
+    assert "Unanswered alarms" in page.text and "<svg" in page.text
+    assert f'href="/people/{demo_store.leo_id}">Leo Brennan' in page.text
+    listed = client.get("/api/v1/triage/unanswered").json()
+    leo_2011 = [
+        row
+        for row in listed["listed"]
+        if row["person_id"] == str(demo_store.leo_id) and row["raised_at"].startswith("2011")
+    ]
+    assert leo_2011 and all(row["status"] == "No decision" for row in leo_2011)
+    assert listed["unanswered_by"]["month"]["2011-01"] >= 1
+    rows = list(csv.DictReader(io.StringIO(client.get("/triage/unanswered.csv").text)))
+    assert {r["alert_id"] for r in rows} == {r["alert_id"] for r in listed["listed"]}
+
+
+def test_a_housing_manager_sees_the_counts_but_only_the_rows_she_may_open(demo_app: FastAPI) -> None:
+    """Housing holds no record of the demo children, so she sees the counts and not the names."""
+    client = _client(demo_app, "team_manager", agency="housing", team="housing-options")
+    body = client.get("/api/v1/triage/unanswered").json()
+    assert body["unanswered"] > 0
+    assert body["not_shown"] > 0
+    assert len(body["listed"]) + body["not_shown"] == body["unanswered"] + body["closed_then_harm"]
+    assert body["listed"] == []
+    page = client.get("/triage/unanswered").text
+    assert "may not see" in page and "Leo Brennan" not in page
+
+
+def test_practitioners_and_admins_may_not_open_it(demo_app: FastAPI) -> None:
+    for role in ("practitioner", "admin"):
+        assert _client(demo_app, role).get("/triage/unanswered").status_code == 403
