@@ -7,6 +7,7 @@ import shutil
 import sys
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from alarmbell.ingest.base import SourceProgress
     from alarmbell.policy.model import Policy
+    from alarmbell.triage.alert_work import RaisedAndRouted
 
 app = typer.Typer(
     help="alarmbell: joined-up multi-agency chronologies and explainable early warning.",
@@ -116,7 +118,6 @@ def _ingest_files(
     from alarmbell.ingest.service import ingest_file
 
     rejected = 0
-    batches: list[int] = []
     for path in files:
         if not path.is_file():
             stderr.print(f"{path}: no such file (check the path, or run from the folder that holds it)")
@@ -143,9 +144,8 @@ def _ingest_files(
             set_completed(bar, progress.total_bytes)
         typer.echo(f"{path}: {summary.line}")
         rejected += summary.rejected
-        batches.append(summary.batch_id)
     if link:
-        _link_and_alert(engine, settings, batches)
+        _link_and_alert(engine, settings)
     return rejected
 
 
@@ -183,8 +183,8 @@ def _poll(update: Callable[[], None]) -> Callable[[], None]:
     return stop
 
 
-def _link_and_alert(engine: Engine, settings: Settings, batches: list[int]) -> None:
-    from alarmbell.alerts.service import people_touched_by_batch, refresh_alerts
+def _link_and_alert(engine: Engine, settings: Settings) -> None:
+    """Link, then evaluate everyone due: this run's people and any an interrupted run left."""
     from alarmbell.identity import link_people
     from alarmbell.storage.db import session_scope
 
@@ -197,15 +197,30 @@ def _link_and_alert(engine: Engine, settings: Settings, batches: list[int]) -> N
     for message in linked.conflicts:
         stderr.print(f"identity: {message}")
     policy = _policy(settings)
-    with session_scope(engine) as session:
-        touched: set[int] = set()
-        for batch in batches:
-            touched.update(people_touched_by_batch(session, batch))
-    with progress_bar("Early warning", len(touched)) as bar, session_scope(engine) as session:
-        created = refresh_alerts(
-            session, policy=policy, person_ids=sorted(touched), progress=lambda n: advance(bar, n)
+    done = _refresh_due(engine, settings, policy, everyone=False)
+    typer.echo(f"early warning: {done.created} new alerts (policy {policy.version})")
+
+
+def _refresh_due(engine: Engine, settings: Settings, policy: Policy, *, everyone: bool) -> RaisedAndRouted:
+    """Evaluate everyone due (or everyone) with a progress bar and route the new alerts to work;
+    commits the alerts and their work items together."""
+    from alarmbell.storage.db import session_scope
+    from alarmbell.triage import TriageConfig
+    from alarmbell.triage.alert_work import refresh_and_route
+
+    with progress_bar("Early warning", None) as bar, session_scope(engine) as session:
+        done = refresh_and_route(
+            session,
+            policy=policy,
+            config=TriageConfig.from_settings(settings),
+            now=datetime.now(UTC),
+            everyone=everyone,
+            progress=lambda n: advance(bar, n),
+            total=lambda n: bar.update(bar.task_ids[0], total=n),
         )
-    typer.echo(f"early warning: {created} new alerts (policy {policy.version})")
+    if done.routed.opened or done.routed.updated:
+        typer.echo(f"work: {done.routed.line} (MASH queue)")
+    return done
 
 
 @app.command()
@@ -217,21 +232,14 @@ def link() -> None:
 
 
 def _link_all(engine: Engine, settings: Settings) -> None:
-    from alarmbell.alerts.service import live_people, refresh_alerts
     from alarmbell.identity import link_people
     from alarmbell.storage.db import session_scope
 
     with session_scope(engine) as session:
         summary = link_people(session, unique_id_agencies=settings.unique_id_agencies)
     typer.echo(f"{summary.newly_linked} records linked; {summary.people_created} new people")
-    policy = _policy(settings)
-    with session_scope(engine) as session:
-        people = live_people(session)
-    with progress_bar("Early warning", len(people)) as bar, session_scope(engine) as session:
-        created = refresh_alerts(
-            session, policy=policy, person_ids=people, progress=lambda n: advance(bar, n)
-        )
-    typer.echo(f"{created} new alerts")
+    done = _refresh_due(engine, settings, _policy(settings), everyone=True)
+    typer.echo(f"{done.created} new alerts")
 
 
 def _resolve_person(session: Session, person: str) -> int:

@@ -99,6 +99,8 @@ def rescore(
     from alarmbell.alerts.rescore import rescore as run
     from alarmbell.policy.loader import default_policy, load_policy
     from alarmbell.storage.db import session_scope
+    from alarmbell.triage import TriageConfig
+    from alarmbell.triage.alert_work import newest_alert_id, route_new_alerts
 
     settings = Settings()
     policy = load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
@@ -108,6 +110,7 @@ def rescore(
         progress_bar("Rescoring", None) as bar,
         session_scope(engine) as session,
     ):
+        mark = newest_alert_id(session)
         summary = run(
             session,
             policy=policy,
@@ -116,8 +119,12 @@ def rescore(
             progress=lambda n: advance(bar, n),
             total=lambda n: bar.update(bar.task_ids[0], total=n),
         )
+        # The new alerts become work in the same transaction that stores them.
+        routed = route_new_alerts(
+            session, after_id=mark, config=TriageConfig.from_settings(settings), now=datetime.now(UTC)
+        )
     seconds = time.perf_counter() - started
     typer.echo(
         f"rescored {summary.people} people ({summary.children} children) under policy {policy.version} "
-        f"in {seconds:.1f} s: {len(summary.alerts)} alerts, {summary.created} new"
+        f"in {seconds:.1f} s: {len(summary.alerts)} alerts, {summary.created} new; work: {routed.line}"
     )

@@ -6,19 +6,21 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from alarmbell.access.users import create_user
-from alarmbell.alerts.service import live_people, refresh_alerts
 from alarmbell.identity import link_people
 from alarmbell.ingest.service import ingest_file
 from alarmbell.policy.loader import default_policy, load_policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.synth import generate
+from alarmbell.triage import TriageConfig
+from alarmbell.triage.alert_work import refresh_and_route
 from alarmbell.triage.scenario import demo_scenario
 
 DEMO_SEED = 2012
@@ -55,8 +57,15 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
     result.lines.append(f"identity: {linked.records} records -> {linked.people_created} people")
     say("Running early warning")
     with session_scope(engine) as session:
-        created = refresh_alerts(session, policy=policy, person_ids=live_people(session))
-    result.lines.append(f"early warning: {created} alerts (policy {policy.version})")
+        done = refresh_and_route(
+            session,
+            policy=policy,
+            config=TriageConfig.from_settings(settings),
+            now=datetime.now(UTC),
+            everyone=True,
+        )
+    result.lines.append(f"early warning: {done.created} alerts (policy {policy.version})")
+    result.lines.append(f"work: {done.routed.line} (MASH queue)")
     result.lines.extend(demo_scenario(engine, settings))
     with session_scope(engine) as session:
         result.lines.extend(demo_users(session))

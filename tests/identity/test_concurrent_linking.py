@@ -139,12 +139,14 @@ def test_migration_0008_ends_duplicate_links_already_stored_keeping_the_oldest(
     from sqlalchemy import text
 
     from alarmbell.storage.db import alembic_config, make_engine, upgrade_schema
+    from alarmbell.storage.tables import EvaluationDue
 
     engine = make_engine(store_settings, upgrade=False)
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, "0006")
+        EvaluationDue.__table__.create(connection)  # today's ingest writes it; 0007 adds it later
     ingest_lines(engine=engine, source="test", lines=_records(2))
     with session_scope(engine) as session:
         link_people(session, probabilistic=False)
@@ -154,6 +156,8 @@ def test_migration_0008_ends_duplicate_links_already_stored_keeping_the_oldest(
             PersonLink(person_record_id=first.person_record_id, person_id=first.person_id, method="race",
                        decided_by="test", created_at=datetime.now(UTC))
         )  # fmt: skip
+    with engine.begin() as connection:
+        EvaluationDue.__table__.drop(connection)
     upgrade_schema(engine)
     with session_scope(engine) as session:
         links = session.scalars(

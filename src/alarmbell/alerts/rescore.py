@@ -38,6 +38,7 @@ from alarmbell.identity.people import PersonView, view_from_rows
 from alarmbell.policy.engine import alert_timeline
 from alarmbell.policy.model import Policy
 from alarmbell.settings import Settings
+from alarmbell.storage.evaluation_due import clear_due, due_marks
 from alarmbell.storage.tables import (
     EventParty,
     EventRecordRow,
@@ -339,6 +340,7 @@ def rescore(
     caller commits. `total` receives the number of people once known; `progress` each share's.
     `store=False` only computes (benchmarks and what-if runs of a draft policy).
     """
+    marks = due_marks(session.connection())  # everyone is evaluated, so every mark read is done
     people, relations = load_relations(session)
     if total:
         total(len(people))
@@ -355,7 +357,10 @@ def rescore(
         if progress:
             progress(result.people)
     alerts.sort(key=lambda a: (a.person_id, a.raised_at, a.level.rank))
-    created = store_alerts(session, alerts) if store else 0
+    created = 0
+    if store:
+        created = store_alerts(session, alerts)
+        clear_due(session.connection(), marks)
     return RescoreSummary(people=evaluated, children=children, alerts=tuple(alerts), created=created)
 
 

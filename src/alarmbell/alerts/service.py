@@ -18,11 +18,7 @@ from alarmbell.policy.engine import alert_timeline
 from alarmbell.policy.model import Policy
 from alarmbell.storage.tables import (
     AlertRow,
-    EventParty,
-    EventRecordRow,
     Person,
-    PersonLink,
-    PersonRecordRow,
 )
 
 
@@ -39,39 +35,6 @@ class AlertedPerson:
 def live_people(session: Session) -> list[int]:
     query = select(Person.id).where(Person.merged_into.is_(None)).order_by(Person.id)
     return list(session.scalars(query))
-
-
-def people_touched_by_batch(session: Session, batch_id: int) -> list[int]:
-    """People whose records or events arrived in this ingest batch, and the children around them."""
-    from alarmbell.identity.people import relations
-
-    record_keys = select(PersonRecordRow.id).where(PersonRecordRow.batch_id == batch_id)
-    event_people = (
-        select(PersonRecordRow.id)
-        .join(
-            EventParty,
-            and_(
-                EventParty.agency == PersonRecordRow.agency,
-                EventParty.person_source_id == PersonRecordRow.source_id,
-            ),
-        )
-        .join(
-            EventRecordRow,
-            and_(
-                EventRecordRow.agency == EventParty.agency,
-                EventRecordRow.source_id == EventParty.event_source_id,
-            ),
-        )
-        .where(EventRecordRow.batch_id == batch_id)
-    )
-    query = select(PersonLink.person_id).where(
-        PersonLink.ended_at.is_(None),
-        PersonLink.person_record_id.in_(record_keys.union(event_people).scalar_subquery()),
-    )
-    touched = set(session.scalars(query))
-    for person_id in list(touched):
-        touched.update(r.other for r in relations(session, person_id))
-    return sorted(touched)
 
 
 def refresh_alerts(
@@ -197,7 +160,6 @@ __all__ = [
     "alerts_for",
     "evidence_keys",
     "live_people",
-    "people_touched_by_batch",
     "refresh_alerts",
     "store_alerts",
 ]

@@ -26,6 +26,7 @@ from alarmbell.identity.merges import merge_people
 from alarmbell.identity.model import TrainedModel
 from alarmbell.identity.rules import LinkCandidate, exact_keys, near_key, near_match
 from alarmbell.identity.serial import hold_identity_lock
+from alarmbell.storage.evaluation_due import mark_due
 from alarmbell.storage.tables import Person, PersonLink, PersonRecordRow
 
 DECIDED_BY = "alarmbell deterministic rules v1"
@@ -287,6 +288,7 @@ def _assign(
     summary: LinkSummary,
 ) -> None:
     now = datetime.now(UTC)
+    joined: list[tuple[str, str]] = []
     # New people are inserted in one flush (one multi-row INSERT ... RETURNING), not one each:
     # a population-sized replay creates tens of thousands at once.
     new_people = {
@@ -323,7 +325,9 @@ def _assign(
                 )
             )
             summary.newly_linked += 1
+            joined.append((by_id[member].agency, by_id[member].source_id))
     session.flush()
+    mark_due(session.connection(), joined)  # merges mark the records they move (merges.py)
 
 
 def _merge(session: Session, source: int, target: int, *, now: datetime, decided_by: str) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from alarmbell.identity.serial import hold_identity_lock
+from alarmbell.storage.evaluation_due import mark_records_due
 from alarmbell.storage.tables import Person, PersonLink
 
 
@@ -53,6 +54,7 @@ def merge_people(
         )
     session.execute(update(Person).where(Person.id == source).values(merged_into=target))
     session.flush()
+    mark_records_due(session.connection(), (link.person_record_id for link in links))
     return len(links)
 
 
@@ -99,4 +101,8 @@ def unmerge_person(session: Session, source: int, *, decided_by: str, reason: st
         )
     session.execute(update(Person).where(Person.id == source).values(merged_into=None))
     session.flush()
+    kept = session.scalars(
+        select(PersonLink.person_record_id).where(PersonLink.person_id == left, PersonLink.ended_at.is_(None))
+    )
+    mark_records_due(session.connection(), [*records, *kept])  # both people's chronologies changed
     return left, records

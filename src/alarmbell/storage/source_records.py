@@ -17,6 +17,7 @@ import orjson
 from sqlalchemy import Connection, Table, and_, bindparam, update
 
 from alarmbell.storage.dialect import StoreDialect, dialect_of
+from alarmbell.storage.evaluation_due import mark_due
 from alarmbell.storage.tables import (
     EventParty,
     EventRecordRow,
@@ -94,14 +95,22 @@ class _Previous:
 def write_chunk(
     connection: Connection, records: Sequence[StagedRecord], *, batch_id: int, now: datetime
 ) -> ChunkOutcome:
-    """Write records whose keys are unique within the chunk. The caller owns the transaction."""
+    """Write records whose keys are unique within the chunk. The caller owns the transaction.
+
+    The people every new or changed record names are marked due for evaluation in the same
+    transaction (storage/evaluation_due.py), so no crash can separate a change from its mark.
+    """
     outcome = ChunkOutcome()
     dialect = dialect_of(connection)
     by_type: dict[str, list[StagedRecord]] = {}
     for record in records:
         by_type.setdefault(record.record_type, []).append(record)
+    named: set[tuple[str, str]] = set()
     for record_type, group in by_type.items():
-        _write_group(connection, dialect, record_type, group, batch_id=batch_id, now=now, outcome=outcome)
+        named |= _write_group(
+            connection, dialect, record_type, group, batch_id=batch_id, now=now, outcome=outcome
+        )
+    mark_due(connection, named)
     return outcome
 
 
@@ -136,7 +145,8 @@ def _write_group(
     batch_id: int,
     now: datetime,
     outcome: ChunkOutcome,
-) -> None:
+) -> set[tuple[str, str]]:
+    """Write one record type's records; returns the people the written ones name, before and after."""
     table = TABLES[record_type]
     columns = ("source_id", "content_hash", "version", "batch_id")
     existing = {
@@ -166,6 +176,24 @@ def _write_group(
         outcome.changed += len(changed)
     if record_type == "event":
         _write_parties(connection, dialect, fresh, [r for r, _ in changed], old_payloads)
+    return people_named(record_type, [*fresh, *(r for r, _ in changed)], old_payloads)
+
+
+def people_named(
+    record_type: str, written: Sequence[StagedRecord], old_payloads: dict[tuple[str, str], dict[str, Any]]
+) -> set[tuple[str, str]]:
+    """(agency, person source_id) of everyone whose chronology these records may change."""
+    if record_type == "person":
+        named = {(r.agency, r.source_id) for r in written}
+    elif record_type == "relationship":
+        named = {(r.agency, r.row[end]) for r in written for end in ("from_source_id", "to_source_id")}
+    else:
+        named = {(r.agency, person) for r in written for person, _ in r.parties}
+    for (agency, _), payload in old_payloads.items():  # a changed record may drop someone
+        ends = [payload.get("from"), payload.get("to")] if record_type == "relationship" else []
+        people = payload_parties(payload) if record_type == "event" else ends
+        named.update((agency, p) for p in people if isinstance(p, str))
+    return named
 
 
 def _insert_fresh(
@@ -320,4 +348,10 @@ def release_held_events(connection: Connection) -> list[tuple[str, str]]:
         if all((agency, person) in present for person in payload_parties(_decode(payload)))
     ]
     set_held(connection, ready, held=False)
+    released = set(ready)
+    mark_due(
+        connection,
+        ((agency, person) for agency, source_id, payload in held if (agency, source_id) in released
+         for person in payload_parties(_decode(payload))),
+    )  # fmt: skip
     return ready

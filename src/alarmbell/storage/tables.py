@@ -253,6 +253,20 @@ class PersonLink(Base):
     ended_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class EvaluationDue(Base):
+    """A person record whose evidence changed since it was last evaluated (see evaluation_due.py).
+
+    Append-only until the alert refresh deletes the rows it took: never deduplicated by key,
+    so a change committed while a refresh runs keeps its own row and is evaluated next time.
+    """
+
+    __tablename__ = "evaluation_due"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    agency: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(200))
+
+
 class AlertRow(Base):
     """An alert raised by the early-warning policy, with the evidence and rules behind it."""
 

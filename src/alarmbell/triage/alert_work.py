@@ -17,15 +17,17 @@ arrival is said on the item.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alarmbell.alerts.pending import refresh_due_alerts
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity.people import view
+from alarmbell.policy.model import Policy
 from alarmbell.storage.tables import AlertRow, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import alert_harm
@@ -154,4 +156,42 @@ def _add_evidence(
     return True
 
 
-__all__ = ["Routed", "newest_alert_id", "open_alert_item", "route_alerts", "route_new_alerts"]
+@dataclass(frozen=True, slots=True)
+class RaisedAndRouted:
+    """One early-warning run: people evaluated, alerts stored, and the work they became."""
+
+    people: int
+    created: int
+    routed: Routed
+
+
+def refresh_and_route(
+    session: Session,
+    *,
+    policy: Policy,
+    config: TriageConfig,
+    now: datetime,
+    everyone: bool = False,
+    progress: Callable[[int], None] | None = None,
+    total: Callable[[int], None] | None = None,
+) -> RaisedAndRouted:
+    """Evaluate everyone due (or everyone) and route each new alert to work, in one transaction.
+
+    Every intake (CLI, API, form), `link` and the demo end here, so an alert and its work item
+    commit together or not at all, and no separate refresh is needed.
+    """
+    mark = newest_alert_id(session)
+    done = refresh_due_alerts(session, policy=policy, everyone=everyone, progress=progress, total=total)
+    routed = route_new_alerts(session, after_id=mark, config=config, now=now)
+    return RaisedAndRouted(done.people, done.created, routed)
+
+
+__all__ = [
+    "RaisedAndRouted",
+    "Routed",
+    "newest_alert_id",
+    "open_alert_item",
+    "refresh_and_route",
+    "route_alerts",
+    "route_new_alerts",
+]

@@ -1,8 +1,8 @@
 """Intake over HTTP: the record-a-concern form and `POST /api/v1/records`.
 
 Both end in the ingest service (`ingest_records`), exactly as `alarmbell ingest` does, so a bad
-record gets the same error, quarantine and idempotency whichever way it came in. After
-accepting records both link identities and refresh the alerts of the people touched.
+record gets the same error, quarantine and idempotency whichever way it came in. After each
+intake both link identities and refresh the alerts of everyone due (alerts/pending.py).
 
 Access: the form needs a signed-in user who may record for the agency chosen (their own; MASH
 analysts any), with CSRF checked app-wide (web.auth). A person named in the form (`?person=` or
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import orjson
@@ -30,7 +30,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from alarmbell.access.policy import Action, AgencyResource, Principal, decide
-from alarmbell.alerts.service import people_touched_by_batch, refresh_alerts
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import link_people, person_ids_for_records
 from alarmbell.ingest.base import FieldError
@@ -38,8 +37,11 @@ from alarmbell.ingest.service import IngestSummary
 from alarmbell.ingest.service import ingest_records as ingest_decoded
 from alarmbell.ingest.strict_json import repeated_keys_in_body
 from alarmbell.policy.model import Policy
+from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.retry import retry_transient
+from alarmbell.triage import TriageConfig
+from alarmbell.triage.alert_work import refresh_and_route
 from alarmbell.web.auth import actor_of, current_principal, decided_person, requires
 from alarmbell.web.concern_ids import new_submission, submission_id
 from alarmbell.web.deps import SessionDep
@@ -134,15 +136,19 @@ def intake_result(summary: IngestSummary, messages: list[str], source: str) -> I
     return result
 
 
-def link_and_alert(
-    engine: Engine, policy: Policy, batch_id: int, unique_id_agencies: Iterable[str] = ()
-) -> None:
-    """What `alarmbell ingest` does after a file: link identities, then re-run early warning."""
+def link_and_alert(engine: Engine, policy: Policy, settings: Settings) -> None:
+    """What `alarmbell ingest` does after a file: link identities, then evaluate everyone due
+    and route each new alert to work in the same transaction.
+
+    Everyone due, not only this call's people: a call that failed after committing its records
+    left them due, and sending the same records again finds them unchanged.
+    """
     with session_scope(engine) as session:
-        link_people(session, unique_id_agencies=unique_id_agencies)
+        link_people(session, unique_id_agencies=settings.unique_id_agencies)
     with session_scope(engine) as session:
-        touched = people_touched_by_batch(session, batch_id)
-        refresh_alerts(session, policy=policy, person_ids=touched)
+        refresh_and_route(
+            session, policy=policy, config=TriageConfig.from_settings(settings), now=datetime.now(UTC)
+        )
 
 
 # --- POST /api/v1/records ----------------------------------------------------------------
@@ -214,10 +220,10 @@ async def post_records(request: Request, link: bool = True) -> JSONResponse:
             lambda: ingest_records(engine, records, source=f"api:{agency}", agency=agency, repeated=repeated),
         )
     answer = result.as_json()
-    if link and result.summary.accepted:
+    if link:  # even if nothing is new: a failed earlier call may have left people due
         policy = request.app.state.policy
         answer["linked"] = await run_in_threadpool(
-            link_and_alert_after_commit, engine, policy, result.summary.batch_id
+            link_and_alert_after_commit, engine, policy, request.app.state.settings, result.summary.batch_id
         )
         if not answer["linked"]:
             answer["warnings"].append({"problem": LINK_DEFERRED})
@@ -230,14 +236,14 @@ LINK_DEFERRED: Final[str] = (
 )
 
 
-def link_and_alert_after_commit(engine: Engine, policy: Policy, batch_id: int) -> bool:
+def link_and_alert_after_commit(engine: Engine, policy: Policy, settings: Settings, batch_id: int) -> bool:
     """`link_and_alert`, retried if the database is busy; False (logged) if it still fails.
 
     The records are already committed, so a failure here must not turn into an error answer.
     Both steps are idempotent (the linker skips linked records, alerts already stored are kept).
     """
     try:
-        retry_transient(lambda: link_and_alert(engine, policy, batch_id))
+        retry_transient(lambda: link_and_alert(engine, policy, settings))
     except Exception:
         log.exception("batch %d: records stored, but linking and alert refresh failed", batch_id)
         return False
@@ -322,12 +328,7 @@ def _record(request: Request, form: dict[str, str]) -> int | FormErrors:
         for error in result.errors:
             errors.add(_FIELD_IDS.get(error["field"], "text"), f"{error['field']}: {error['problem']}")
         return errors
-    link_and_alert(
-        engine,
-        request.app.state.policy,
-        result.summary.batch_id,
-        request.app.state.settings.unique_id_agencies,
-    )
+    link_and_alert(engine, request.app.state.policy, request.app.state.settings)
     with session_scope(engine) as session:
         found = person_ids_for_records(session, [(agency, person_key)]).get((agency, person_key), 0)
         if found:

@@ -1,0 +1,155 @@
+"""Every path that stores an alert also opens (or updates) its work item, in the same transaction.
+
+The paths: `alarmbell ingest` (and `link`), `POST /api/v1/records`, the record-a-concern form and
+`alarmbell rescore`; replay does the same in its throwaway store (tests/replay/test_replay.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine, select
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from alarmbell.cli import app as cli
+from alarmbell.identity import link_people
+from alarmbell.ingest.service import ingest_file
+from alarmbell.policy import default_policy
+from alarmbell.settings import Settings
+from alarmbell.storage.db import make_engine, session_scope
+from alarmbell.storage.tables import AlertRow, TriageEvent, TriageItem
+from alarmbell.triage import TriageConfig
+from alarmbell.triage.alert_work import open_alert_item, refresh_and_route
+from alarmbell.web.app import create_app
+from tests.auth_support import sign_in
+
+TOKENS = {f"{agency}-token-0123456789": agency for agency in ("police", "health", "education")} | {
+    "csc-token-0123456789": "children_social_care"
+}
+
+
+def unrouted(engine: Engine) -> tuple[int, list[int]]:
+    """(amber and red alerts stored, the ids of those with no work item)."""
+    with session_scope(engine) as session:
+        alerts = set(session.scalars(select(AlertRow.id).where(AlertRow.level.in_(("amber", "red")))))
+        keys = set(session.scalars(select(TriageItem.source_key).where(TriageItem.kind == "alert")))
+        noted = {
+            (e.detail or {}).get("alert_id")
+            for e in session.scalars(select(TriageEvent).where(TriageEvent.kind == "new_evidence"))
+        }
+    return len(alerts), sorted(a for a in alerts if f"alert:{a}" not in keys and a not in noted)
+
+
+@pytest.fixture
+def store(store_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
+    engine = make_engine(store_settings)
+    yield engine
+    engine.dispose()
+
+
+def test_cli_ingest_routes_every_alert(store: Engine, demo_case: Path) -> None:
+    result = CliRunner().invoke(cli, ["ingest", str(demo_case)])
+    assert result.exit_code == 0, result.output
+    assert "work:" in result.output and "MASH queue" in result.output
+    alerts, missing = unrouted(store)
+    assert alerts >= 5 and missing == []
+    with session_scope(store) as session:
+        teams = set(session.scalars(select(TriageItem.team).where(TriageItem.kind == "alert")))
+    assert teams == {"MASH"}
+
+
+def test_rescore_routes_the_alerts_it_stores(store: Engine, demo_case: Path) -> None:
+    ingest_file(engine=store, path=demo_case)
+    with session_scope(store) as session:
+        link_people(session)
+    assert unrouted(store) == (0, [])
+    result = CliRunner().invoke(cli, ["rescore", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    alerts, missing = unrouted(store)
+    assert alerts >= 5 and missing == []
+
+
+@pytest.fixture
+def api(store_settings: Settings) -> Iterator[tuple[FastAPI, TestClient]]:
+    application = create_app(store_settings.model_copy(update={"api_tokens": TOKENS}))
+    with TestClient(application) as client:
+        yield application, client
+    application.state.engine.dispose()
+
+
+def test_the_records_api_routes_every_alert(api: tuple[FastAPI, TestClient], demo_case: Path) -> None:
+    application, client = api
+    by_agency: dict[str, list[dict[str, object]]] = {}
+    for line in demo_case.read_text().splitlines():
+        record = json.loads(line)
+        by_agency.setdefault(record.pop("agency"), []).append(record)
+    for token, agency in TOKENS.items():
+        response = client.post(
+            "/api/v1/records", json=by_agency[agency], headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 200 and response.json()["linked"] is True, response.text
+    alerts, missing = unrouted(application.state.engine)
+    assert alerts >= 5 and missing == []
+
+
+def test_a_concern_about_a_red_child_raises_and_routes_in_the_same_request(
+    api: tuple[FastAPI, TestClient], demo_case: Path
+) -> None:
+    """The form: new evidence on a red child is an alert and an update to his MASH item at once."""
+    application, client = api
+    engine = application.state.engine
+    ingest_file(engine=engine, path=demo_case)
+    with session_scope(engine) as session:
+        link_people(session)
+    with session_scope(engine) as session:
+        refresh_and_route(session, policy=default_policy(), config=TriageConfig(), now=datetime.now(UTC))
+    with session_scope(engine) as session:
+        leo = next(a.person_id for a in session.scalars(select(AlertRow).where(AlertRow.level == "red")))
+        item = open_alert_item(session, leo)
+        assert item is not None and item.alert_level == "red"
+        item_id = item.id
+        before = session.scalar(select(AlertRow.id).order_by(AlertRow.id.desc()).limit(1)) or 0
+        events_before = len(list(session.scalars(select(TriageEvent))))
+    sign_in(client, role="mash_analyst", agency="children_social_care", team="mash")
+    page = client.get("/record-concern?q=Leo")
+    person = re.search(r'name="person" type="radio" value="(\d+)"', page.text)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    submission = re.search(r'name="submission_id" value="([^"]+)"', page.text)
+    assert person and token and submission, page.text
+    response = client.post(
+        "/record-concern",
+        data={
+            "csrf_token": token.group(1),
+            "submission_id": submission.group(1),
+            "person": person.group(1),
+            "agency": "education",
+            "kind": "injury_observed",
+            "occurred-day": "20",
+            "occurred-month": "2",
+            "occurred-year": "2012",
+            "category": "injury",
+            "body_site_select": "left_ear",
+            "text": "Bruising behind the left ear and on the cheek.",
+            "author": "Class teacher",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    with session_scope(engine) as session:
+        new = list(session.scalars(select(AlertRow).where(AlertRow.id > before)))
+        assert new and new[0].person_id == leo, "the concern is new evidence on a red child"
+        assert new[0].explanation.startswith("New evidence on a red child")
+        noted = session.scalars(
+            select(TriageEvent).where(TriageEvent.item_id == item_id, TriageEvent.kind == "new_evidence")
+        ).all()
+        assert {a.id for a in new} <= {e.detail["alert_id"] for e in noted}
+        assert len(list(session.scalars(select(TriageEvent)))) > events_before
+    assert unrouted(engine)[1] == []
