@@ -8,6 +8,7 @@ the intake again must then store exactly the alerts a full evaluation of the sto
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,14 +39,15 @@ AlertKey = tuple[int, str, str]
 def stored_alerts(engine: Engine) -> list[AlertKey]:
     with session_scope(engine) as session:
         rows = session.execute(select(AlertRow.person_id, AlertRow.raised_at, AlertRow.level)).all()
-    return sorted((p, t.isoformat(), level) for p, t, level in rows)
+    return sorted((p, t.astimezone(UTC).isoformat(), level) for p, t, level in rows)
 
 
 def full_evaluation(engine: Engine) -> list[AlertKey]:
     """What evaluating every person in the store gives (nothing stored)."""
     with session_scope(engine) as session:
         found = rescore(session, policy=POLICY, workers=1, store=False).alerts
-    return sorted((a.person_id, a.raised_at.isoformat(), a.level.value) for a in found)
+    # Chronology times are London local time (the same instants): compare in UTC.
+    return sorted((a.person_id, a.raised_at.astimezone(UTC).isoformat(), a.level.value) for a in found)
 
 
 @pytest.fixture
