@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alarmbell.storage.tables import TriageEvent, TriageItem, TriageWorkLog
-from alarmbell.triage import analytics_lines, load_displacement_scenario, workload_analytics
+from alarmbell.triage import TriageConfig, analytics_lines, load_displacement_scenario, workload_analytics
+from alarmbell.triage.analytics import escalation_load
 
 from .conftest import CONFIG
 
@@ -62,3 +63,13 @@ def test_same_seed_same_scenario(session: Session) -> None:
     )
     assert [tuple(r) for r in rows] == first
     assert [h for (h,) in session.execute(select(TriageWorkLog.hours).order_by(TriageWorkLog.id))] == hours
+
+
+def test_the_escalation_dashboard_counts_escalations_and_what_was_not_pushed_up(session: Session) -> None:
+    """The scenario's bigamy file past due is counted, not escalated; the waiting reds are escalated."""
+    now = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
+    load_displacement_scenario(session, now=now)
+    loads = {e.team: e for e in escalation_load(session, config=TriageConfig(), now=now)}
+    police = loads["Police child protection unit"]
+    assert police.escalated >= 1 and police.past_due_not_escalated >= 1
+    assert "MASH" not in loads or loads["MASH"].escalated == 0

@@ -248,3 +248,40 @@ def analytics_lines(analytics: Analytics) -> list[str]:
     lines += ["", "Displacement (hours on low-harm work while high-harm items waited past due)"]
     lines += [f"  {p.sentence}" for p in analytics.displacement] or ["  none found"]
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationLoad:
+    """One team's open escalations now, and the low-harm items past due that were not escalated."""
+
+    team: str
+    to_team_manager: int
+    to_head_of_service: int
+    past_due_not_escalated: int
+
+    @property
+    def escalated(self) -> int:
+        return self.to_team_manager + self.to_head_of_service
+
+
+def escalation_load(session: Session, *, config: TriageConfig, now: datetime) -> tuple[EscalationLoad, ...]:
+    """Per team: open items escalated (to whom), and items past due below the escalation harm.
+
+    Escalation means an unacknowledged item of at least `config.escalate_from_harm_days` whose
+    clock ran out; the second number shows what was deliberately not pushed up the chain, so a
+    manager can see both that escalations are few and why (alarm fatigue made visible).
+    """
+    rows = session.execute(
+        select(TriageItem.team, TriageItem.escalation_level, TriageItem.harm_days, TriageItem.due_at).where(
+            TriageItem.status.in_(OPEN_STATUSES)
+        )
+    ).all()
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for team, level, harm, due in rows:
+        if level == 1:
+            counts[team][0] += 1
+        elif level >= 2:
+            counts[team][1] += 1
+        elif due < now and harm < config.escalate_from_harm_days:
+            counts[team][2] += 1
+    return tuple(EscalationLoad(team, *values) for team, values in sorted(counts.items()) if any(values))

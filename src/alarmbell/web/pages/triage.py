@@ -28,6 +28,7 @@ from alarmbell.triage import (
     work_log,
     workload_analytics,
 )
+from alarmbell.triage.analytics import EscalationLoad, escalation_load
 from alarmbell.triage.service import ESCALATION_LABELS, QueueEntry, describe
 from alarmbell.triage.timescales import ENGLAND, TIMESCALES
 from alarmbell.web.pages.triage_charts_svg import (
@@ -231,6 +232,8 @@ class AnalyticsPage:
     past_due_svg: str
     displacement_svgs: tuple[tuple[str, str], ...]
     headline: str | None
+    escalations: tuple[EscalationLoad, ...] = ()
+    escalate_from_harm_days: float = 0.0
 
 
 def build_analytics_page(
@@ -258,6 +261,8 @@ def build_analytics_page(
         ),
         displacement_svgs=charts,
         headline=_headline(analytics),
+        escalations=escalation_load(session, config=config, now=now),
+        escalate_from_harm_days=config.escalate_from_harm_days,
     )
 
 
@@ -311,6 +316,16 @@ def analytics_json(page: AnalyticsPage) -> dict[str, Any]:
         "end": a.end.isoformat(),
         "now": a.now.isoformat(),
         "bands": {"low_at_most": a.bands.low, "high_at_least": a.bands.high},
+        "escalated_now": [
+            {
+                "team": e.team,
+                "to_team_manager": e.to_team_manager,
+                "to_head_of_service": e.to_head_of_service,
+                "past_due_not_escalated": e.past_due_not_escalated,
+            }
+            for e in page.escalations
+        ],
+        "escalate_from_harm_days": page.escalate_from_harm_days,
         "teams": [
             {
                 "team": t.team,
