@@ -55,11 +55,40 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
 
 def user(app: FastAPI, *, role: str, agency: str | None = None, team: str | None = None) -> str:
     """A user with a password, signed in through the real form by the test."""
-    return make_user(app.state.engine, role=role, agency=agency, team=team, password=BROWSER_PASSWORD).name
+    name: str = make_user(
+        app.state.engine, role=role, agency=agency, team=team, password=BROWSER_PASSWORD
+    ).name
+    return name
 
 
-def shot(page: Any, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"mash-journey-{name}.png"), full_page=True)
+def shot(page: Any, name: str, *, near: Any = None) -> None:
+    """The whole page, or (for Leo's long page) the screen around `near`, as a practitioner sees it."""
+    path = str(ARTIFACTS / f"mash-journey-{name}.png")
+    if near is None:
+        page.screenshot(path=path, full_page=True)
+    else:
+        near.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -120)")
+        page.screenshot(path=path)
+
+
+def history_steps(page: Any) -> int:
+    """N of "History (N steps)" on Leo's red work item."""
+    item = page.locator("section.app-work-item").filter(has_text="Red alert: Leo Brennan")
+    label = item.locator(".govuk-details__summary-text").filter(has_text="History").inner_text()
+    return int(label.removeprefix("History (").split()[0])
+
+
+def leo_2011_rows(page: Any) -> list[str]:
+    """What happened to each of Leo's 2011 alerts, from the table of the unanswered-alarms report."""
+    assert page.get_by_role("heading", level=1).inner_text() == "Unanswered alarms"
+    rows = page.locator("h2#unanswered + div table tbody tr")
+    out = []
+    for row in rows.all():
+        cells = row.locator("td").all_inner_texts()
+        if cells[1] == "Leo Brennan" and cells[0].endswith("2011"):
+            out.append(cells[3])
+    return out
 
 
 def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
@@ -78,7 +107,7 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
             errors: list[str] = []
 
             def fresh_page(username: str, landing: str = "/") -> Any:
-                context = browser.new_context(viewport={"width": 1200, "height": 900})
+                context = browser.new_context(viewport={"width": 1200, "height": 1300})
                 page = context.new_page()
                 page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
                 page.on(
@@ -98,6 +127,8 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
 
             # 1. The analyst records a new injury concern about Leo through the form.
             page = fresh_page(analyst)
+            page.goto(f"{base}/people/{leo}")
+            steps_before = history_steps(page)
             page.goto(base + "/record-concern")
             page.get_by_label("Search by name").fill("Leo")
             page.get_by_role("button", name="Search").click()
@@ -105,8 +136,8 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
             page.locator(f"#person-{leo}").check()
             page.get_by_label("Your agency").select_option("education")
             page.get_by_label("What kind of concern is it?").select_option("injury_observed")
-            page.locator("#occurred-day").fill("20")
-            page.locator("#occurred-month").fill("2")
+            page.locator("#occurred-day").fill("5")
+            page.locator("#occurred-month").fill("3")
             page.locator("#occurred-year").fill("2012")
             page.get_by_label("Category (optional)").select_option("injury")
             page.locator("#body_site_select").select_option("left_ear")
@@ -125,16 +156,25 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
             item.get_by_text("History").click()
             history = item.locator(".govuk-details__text").first
             assert history.is_visible()
-            assert "new_evidence" in history.inner_text() or "New evidence" in history.inner_text()
-            item.scroll_into_view_if_needed()
-            shot(page, "2-work-about-leo")
+            assert history_steps(page) == steps_before + 1
+            newest = history.locator("li").last.inner_text()
+            assert "New evidence on a red child: injury" in newest, newest
+            assert "RED on 05 Mar 2012" in newest or "RED on 5 Mar 2012" in newest, newest
+            shot(page, "2-work-about-leo", near=page.locator("#work"))
+
+            # 5a. Before anyone decides, the reviewer's report lists Leo's 2011 alerts as not decided.
+            reviewer_page = fresh_page(reviewer, landing="/triage/unanswered")
+            before = leo_2011_rows(reviewer_page)
+            assert before and all(s.startswith("No decision") for s in before), before
+            shot(reviewer_page, "5a-unanswered-before-decision")
+            shot(reviewer_page, "5a-unanswered-table", near=reviewer_page.locator("#unanswered"))
 
             # 3. Take it on, then record a decision.
             with page.expect_navigation():
                 item.get_by_role("button", name="Take this on").click()
             banner = page.locator(".govuk-notification-banner--success")
             assert "You have taken this on" in banner.inner_text()
-            shot(page, "3a-taken-on")
+            shot(page, "3a-taken-on", near=banner)
             item = page.locator("section.app-work-item").filter(has_text="Red alert: Leo Brennan")
             item.get_by_text("Record a decision").click()
             item.get_by_label("Strategy discussion held or convened").check()
@@ -142,12 +182,12 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
                 "Strategy discussion convened with police and health today: a new bruise on a "
                 "red-rated child. Child protection medical arranged."
             )
-            shot(page, "3b-record-decision")
+            shot(page, "3b-record-decision", near=item.get_by_text("Record a decision"))
             with page.expect_navigation():
                 item.get_by_role("button", name="Record decision").click()
             assert "Decision recorded." in page.locator(".govuk-notification-banner--success").inner_text()
             assert page.get_by_text("Decided work (1)").is_visible()
-            shot(page, "3c-decided")
+            shot(page, "3c-decided", near=page.locator("#work"))
 
             # 4. Zofia's item, not taken on, escalates on a controlled clock.
             with session_scope(app.state.engine) as session:
@@ -168,18 +208,16 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
             shot(page, "4b-analytics")
             page.goto(f"{base}/people/{zofia_person}#work")
             assert "escalated to the team manager" in page.locator(f"#work-{zofia_id}").inner_text()
-            shot(page, "4c-zofia-escalated")
+            shot(page, "4c-zofia-escalated", near=page.locator("#work"))
 
-            # 5. The reviewer's unanswered-alarms report lists Leo's 2011 alerts.
-            page = fresh_page(reviewer, landing="/triage/unanswered")
-            assert page.get_by_role("heading", level=1).inner_text() == "Unanswered alarms"
-            rows = page.locator("#unanswered ~ div table tbody tr").filter(has_text="Leo Brennan")
-            leo_2011 = [r for r in rows.all_inner_texts() if "2011" in r.split("\t")[0]]
-            assert leo_2011, page.locator("main").inner_text()[:3000]
-            shot(page, "5-unanswered")
+            # 5b. After the decision the report still lists them: decided, but late.
+            reviewer_page.reload()
+            after = leo_2011_rows(reviewer_page)
+            assert after and all(s.startswith("Decided late") for s in after), after
+            shot(reviewer_page, "5b-unanswered-after-decision")
             assert errors == []
             # Not asserted, kept for people to look at: a reviewer's home page.
-            page.goto(base + "/")
-            shot(page, "5b-reviewer-home")
+            reviewer_page.goto(base + "/")
+            shot(reviewer_page, "5c-reviewer-home")
         finally:
             browser.close()
