@@ -8,8 +8,8 @@ the intake again must then store exactly the alerts a full evaluation of the sto
 from __future__ import annotations
 
 import json
-from datetime import UTC
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pytest

@@ -104,18 +104,6 @@ def alert_item(session: Session, alert: AlertRow, config: TriageConfig, now: dat
     person = view(session, alert.person_id)
     name = person.display_name if person else f"person {alert.person_id}"
     start, late = clock_start(alert, config, now)
-    harm = alert_harm(alert.level, config.alert_harm_days)
-    days = config.alert_working_days[alert.level]
-    source = (
-        f"A {alert.level} alert counts as {harm:g} harm days (ALARMBELL_TRIAGE_ALERT_HARM_DAYS; a "
-        "configured equivalent, not a Crime Harm Index value). A decision is due within "
-        f"{days:g} working day{'s' if days != 1 else ''} (ALARMBELL_TRIAGE_ALERT_WORKING_DAYS)."
-    )
-    if late:
-        source += (
-            f" Raised from records dated {alert.raised_at:%d %b %Y} that reached alarmbell after that "
-            "clock would have run out, so the clock started when alarmbell raised it."
-        )
     return NewItem(
         source_key=f"alert:{alert.id}",
         kind="alert",
@@ -124,13 +112,30 @@ def alert_item(session: Session, alert: AlertRow, config: TriageConfig, now: dat
         opened_at=start,
         due_at=alert_decision_due(alert.level, start, config.alert_working_days),
         timescale=f"alert_{alert.level}",
-        harm_days=harm,
+        harm_days=alert_harm(alert.level, config.alert_harm_days),
         harm_basis="alert level",
-        harm_source=source,
+        harm_source=why(alert, config, late=late),
         person_id=alert.person_id,
         referrer="alarmbell early warning",
         alert_level=alert.level,
     )
+
+
+def why(alert: AlertRow, config: TriageConfig, *, late: bool) -> str:
+    """The item's reason in words: the level's timescale and weight in the queue (docs/triage.md)."""
+    days = int(config.alert_working_days[alert.level])
+    harm = alert_harm(alert.level, config.alert_harm_days)
+    text = (
+        f"{'An' if alert.level == 'amber' else 'A'} {alert.level} alert from the early-warning policy: "
+        f"the MASH decides within {days} working day{'s' if days != 1 else ''}. In the queue it weighs "
+        f"as {harm:g} harm days (a local equivalent, not a Crime Harm Index value)."
+    )
+    if late:
+        text += (
+            f" It was raised from records dated {alert.raised_at:%-d %b %Y} that reached alarmbell after "
+            "that time had passed, so its clock started when alarmbell raised it."
+        )
+    return text
 
 
 def _add_evidence(
@@ -144,7 +149,7 @@ def _add_evidence(
         "explanation": alert.explanation[:1000],
     }
     if RANK[alert.level] > RANK.get(item.alert_level or "green", 0):
-        start, _late = clock_start(alert, config, now)
+        start, late = clock_start(alert, config, now)
         due = alert_decision_due(alert.level, start, config.alert_working_days)
         detail.update({"from_level": item.alert_level, "due_before": item.due_at.isoformat()})
         item.alert_level = alert.level
@@ -152,6 +157,7 @@ def _add_evidence(
         item.harm_days = max(item.harm_days, alert_harm(alert.level, config.alert_harm_days))
         item.timescale = f"alert_{alert.level}"
         item.due_at = min(item.due_at, due)
+        item.harm_source = why(alert, config, late=late)
     audit(session, item, "new_evidence", "alarmbell", now, detail)
     return True
 
