@@ -199,6 +199,13 @@ def build_item_page(session: Session, *, item_id: int, now: datetime) -> ItemPag
     )
 
 
+def _first_sentence(detail: dict[str, Any]) -> str:
+    """What is new, without the whole explanation (the alert card on the person page has it)."""
+    text = str(detail.get("explanation", ""))
+    head, dot, _rest = text.partition(". ")
+    return head + dot.strip() if dot else text
+
+
 def _audit_row(event: TriageEvent) -> AuditRow:
     detail = event.detail
     if event.kind == "escalated":
@@ -215,7 +222,7 @@ def _audit_row(event: TriageEvent) -> AuditRow:
             if detail.get("from_level")
             else ""
         )
-        text = f"{str(detail.get('level', '')).capitalize()} alert{rise}: {detail.get('explanation', '')}"
+        text = f"{str(detail.get('level', '')).capitalize()} alert{rise}: {_first_sentence(detail)}"
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
