@@ -53,3 +53,10 @@ def test_a_housing_manager_sees_the_counts_but_only_the_rows_she_may_open(demo_a
 def test_practitioners_and_admins_may_not_open_it(demo_app: FastAPI) -> None:
     for role in ("practitioner", "admin"):
         assert _client(demo_app, role).get("/triage/unanswered").status_code == 403
+
+
+def test_roles_that_may_not_list_alerts_land_on_their_own_start_page(demo_app: FastAPI) -> None:
+    for role, start in (("reviewer", "/triage/unanswered"), ("admin", "/admin/users")):
+        response = _client(demo_app, role).get("/", follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == start, role
+    assert _client(demo_app, "mash_analyst").get("/").status_code == 200

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action
+from alarmbell.access.policy import Action, decide
 from alarmbell.audit import record_audit
 from alarmbell.web.alert_views import person_response
 from alarmbell.web.auth import actor_of, requires, visible_people
@@ -19,9 +20,17 @@ from alarmbell.web.rendering import render
 router = APIRouter()
 
 
+#: Where a signed-in user who may not list alerts starts instead of a refusal.
+LANDING: dict[str, str] = {"reviewer": "/triage/unanswered", "admin": "/admin/users"}
+
+
 @router.get("/", name="home")
-@requires(Action.LIST_ALERTS)
+@requires(Action.SIGNED_IN)
 def home(request: Request, session: SessionDep) -> Response:
+    """People with alerts; a role that may not list them lands on its own start page instead."""
+    principal = request.state.principal
+    if not decide(principal, Action.LIST_ALERTS, None).allowed:
+        return RedirectResponse(LANDING.get(str(principal.role), "/people"), status_code=303)
     return render(request, "alerts.html", {"page": alert_list_for(request, session)})
 
 
