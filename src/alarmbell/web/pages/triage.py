@@ -199,6 +199,15 @@ def build_item_page(session: Session, *, item_id: int, now: datetime) -> ItemPag
     )
 
 
+def _day_of(moment: object) -> str:
+    """`5 Mar 2012` in England from a stored ISO moment (the day the alert's records were known)."""
+    try:
+        local = datetime.fromisoformat(str(moment)).astimezone(ENGLAND)
+    except ValueError:
+        return "an unknown date"
+    return f"{local.day} {local:%b %Y}"
+
+
 def _first_sentence(detail: dict[str, Any]) -> str:
     """What is new, without the whole explanation (the alert card on the person page has it)."""
     text = str(detail.get("explanation", ""))
@@ -222,7 +231,10 @@ def _audit_row(event: TriageEvent) -> AuditRow:
             if detail.get("from_level")
             else ""
         )
-        text = f"{str(detail.get('level', '')).capitalize()} alert{rise}: {_first_sentence(detail)}"
+        raised = _day_of(detail.get("raised_at"))
+        text = (
+            f"{str(detail.get('level', '')).capitalize()} alert of {raised}{rise}: {_first_sentence(detail)}"
+        )
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
