@@ -83,13 +83,13 @@ def test_a_manager_the_alert_is_routed_to_reads_the_whole_review(
 def test_person_scoping_fails_closed_without_a_decision(access_app: FastAPI, access_store: DemoStore) -> None:
     with session_scope(access_store.engine) as session:
         page = build_person_page(session, access_store.leo_id, now=datetime.now(UTC), rule_titles={})
-    assert page is not None
-    request = Request({"type": "http", "app": access_app, "headers": [], "state": {}})
-    with pytest.raises(AccessDenied):
-        scoped_person_page(request, page)
-    request.state.principal = Principal("user", 1, "x", None)
-    with pytest.raises(AccessDenied):
-        scoped_person_page(request, page)
+        assert page is not None
+        request = Request({"type": "http", "app": access_app, "headers": [], "state": {}})
+        with pytest.raises(AccessDenied):
+            scoped_person_page(request, session, page)
+        request.state.principal = Principal("user", 1, "x", None)
+        with pytest.raises(AccessDenied):
+            scoped_person_page(request, session, page)
 
 
 # --- defect 4: /record-concern and people outside the user's scope -----------------------------

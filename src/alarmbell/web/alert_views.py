@@ -50,7 +50,7 @@ def person_response(
     page = build_person_page(session, person_id, now=datetime.now(UTC), rule_titles=titles)
     if page is None:
         raise HTTPException(status_code=404, detail=f"No person with id {person_id}.")
-    page = scoped_person_page(request, page)
+    page = scoped_person_page(request, session, page)
     principal = getattr(request.state, "principal", None)
     may_work = principal is not None and permitted(principal, Action.VIEW_TRIAGE, None).allowed
     context = {

@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alarmbell.access.decisions import person_decision, person_decisions
 from alarmbell.access.policy import Action, Decision, PersonFacts, Principal, Resource, decide
+from alarmbell.access.policy import Scope as ViewScope
 from alarmbell.access.sessions import load_session
 from alarmbell.access.tokens import any_tokens, token_principal
 from alarmbell.access.users import principal_for
@@ -318,9 +319,18 @@ PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 def visible_people(request: Request, session: SessionDep, person_ids: Iterable[int]) -> set[int]:
     """Of these people, the ones the signed-in user may open (for lists and search results)."""
+    return set(visible_scopes(request, session, person_ids))
+
+
+def visible_scopes(request: Request, session: SessionDep, person_ids: Iterable[int]) -> dict[int, ViewScope]:
+    """Of these people, the ones the signed-in user may open, with how much of each they may see.
+
+    Lists show a person's level and agencies only where the page does (ViewScope.FULL), so the
+    list and the page never disagree.
+    """
     principal: Principal | None = getattr(request.state, "principal", None)
     decisions = person_decisions(session, principal, Action.VIEW_PERSON, person_ids, request.app.state.policy)
-    return {person_id for person_id, decision in decisions.items() if decision.allowed}
+    return {person_id: decision.scope for person_id, decision in decisions.items() if decision.allowed}
 
 
 # --- CSRF ------------------------------------------------------------------------------------

@@ -4,6 +4,10 @@ A practitioner whose only tie to a person is their own agency's records sees tho
 only: their agency's chronology rows and record ids, and none of the alerts (whose evidence and
 explanations draw on every agency). Everyone the policy gives Scope.FULL sees the whole page.
 
+What is cut is said, never hidden behind a false "none": a page with hidden alerts says alerts
+are held by the MASH, a list shows such a person without a level rather than at a wrong one,
+and a household member whose page would be refused is shown as restricted, not as a dead link.
+
 Fails closed: a page is shown only under an allowing decision the guard made about this very
 person. A route that reaches here without one (a missing declaration, a page built for another
 person than the one decided) is refused, never shown in full.
@@ -11,16 +15,21 @@ person than the one decided) is refused, never shown in full.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from fastapi import Request
+from sqlalchemy.orm import Session
 
 from alarmbell.access.policy import Decision, Principal, Scope
-from alarmbell.web.auth import AccessDenied
+from alarmbell.presentation.formatting import agency_label
+from alarmbell.web.auth import AccessDenied, visible_scopes
+from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
 from alarmbell.web.pages.person import PersonPage
+from alarmbell.web.pages.search import PersonResult, SearchPage
 
 
-def scoped_person_page(request: Request, page: PersonPage) -> PersonPage:
+def scoped_person_page(request: Request, session: Session, page: PersonPage) -> PersonPage:
     decision: Decision | None = getattr(request.state, "decision", None)
     principal: Principal | None = getattr(request.state, "principal", None)
     decided_about: int | None = getattr(request.state, "person_id", None)
@@ -29,7 +38,7 @@ def scoped_person_page(request: Request, page: PersonPage) -> PersonPage:
     if decided_about != page.summary.person_id:
         raise AccessDenied("You do not have access to this: the access decision was about someone else.")
     if decision.scope is Scope.FULL:
-        return page
+        return _without_dead_links(request, session, page)
     agency = principal.agency
     summary = replace(
         page.summary,
@@ -42,15 +51,74 @@ def scoped_person_page(request: Request, page: PersonPage) -> PersonPage:
         ),
         level=None,
         level_label=None,
+        hidden_alerts=page.summary.level is not None,
+        other_agencies_hidden=any(a != agency for a in page.summary.agencies),
     )
     rows = tuple(replace(r, evidence_for=()) for r in page.chronology if r.agency == agency)
+    own = label_of(agency)
     household = tuple(
-        h for h in page.household if any(agency_label_matches(label, agency) for label in h.recorded_by)
+        replace(h, recorded_by=(own,)) for h in page.household if own and own in h.recorded_by
     )
-    return replace(page, summary=summary, chronology=rows, alerts=(), household=household)
+    cut = replace(
+        page,
+        summary=summary,
+        chronology=rows,
+        alerts=(),
+        household=household,
+        restricted_to=agency_label(agency) if agency else "your agency",
+    )
+    return _without_dead_links(request, session, cut)
 
 
-def agency_label_matches(label: str, agency: str | None) -> bool:
-    from alarmbell.presentation.formatting import agency_label
+def _without_dead_links(request: Request, session: Session, page: PersonPage) -> PersonPage:
+    """Household members and event subjects whose own page this viewer may not open lose their
+    link (the household row says "restricted"), so the page never leads to a refusal."""
+    others = {h.person_id for h in page.household}
+    others |= {r.about_person_id for r in page.chronology if r.about_person_id is not None}
+    others.discard(page.summary.person_id)
+    if not others:
+        return page
+    may_open = set(visible_scopes(request, session, others)) | {page.summary.person_id}
+    household = tuple(replace(h, restricted=h.person_id not in may_open) for h in page.household)
+    rows = tuple(
+        r if r.about_person_id is None or r.about_person_id in may_open else replace(r, about_person_id=None)
+        for r in page.chronology
+    )
+    return replace(page, household=household, chronology=rows)
 
-    return agency is not None and label == agency_label(agency)
+
+def scoped_alert_list(page: AlertListPage, scopes: Mapping[int, Scope], agency: str | None) -> AlertListPage:
+    """The list cut to people the viewer may open; own-agency views lose level, count and dates."""
+    full = tuple(row for row in page.people if scopes.get(row.person_id) is Scope.FULL)
+    own = label_of(agency)
+    restricted = sorted(
+        (
+            RestrictedPersonRow(row.person_id, row.name, tuple(a for a in row.agency_labels if a == own))
+            for row in page.people
+            if scopes.get(row.person_id) is Scope.OWN_AGENCY
+        ),
+        key=lambda row: (row.name.casefold(), row.person_id),
+    )
+    return replace(page, people=full, restricted=tuple(restricted))
+
+
+def scoped_search(page: SearchPage, scopes: Mapping[int, Scope], agency: str | None) -> SearchPage:
+    """Search results cut to people the viewer may open, naming other agencies only to Scope.FULL."""
+    results: list[PersonResult] = []
+    for result in page.results:
+        scope = scopes.get(result.person_id)
+        if scope is None:
+            continue
+        if scope is not Scope.FULL:
+            result = replace(
+                result,
+                agencies=tuple(a for a in result.agencies if a == agency),
+                agency_labels=tuple(label_of(a) for a in result.agencies if a == agency),
+                other_agencies_hidden=any(a != agency for a in result.agencies),
+            )
+        results.append(result)
+    return replace(page, results=tuple(results))
+
+
+def label_of(agency: str | None) -> str:
+    return agency_label(agency) if agency else ""

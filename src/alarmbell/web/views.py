@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
@@ -11,11 +9,12 @@ from starlette.responses import Response
 from alarmbell.access.policy import Action, decide
 from alarmbell.audit import record_audit
 from alarmbell.web.alert_views import person_response
-from alarmbell.web.auth import actor_of, requires, visible_people
+from alarmbell.web.auth import actor_of, requires, visible_scopes
 from alarmbell.web.deps import PolicyDep, SessionDep
 from alarmbell.web.pages.alert_list import AlertListPage, build_alert_list
 from alarmbell.web.pages.search import SearchPage, build_search
 from alarmbell.web.rendering import render
+from alarmbell.web.scoping import scoped_alert_list, scoped_search
 
 router = APIRouter()
 
@@ -37,9 +36,9 @@ def home(request: Request, session: SessionDep) -> Response:
 def alert_list_for(request: Request, session: SessionDep) -> AlertListPage:
     """The people with alerts whom this user may open; the listing is audited with their ids."""
     page = build_alert_list(session)
-    visible = visible_people(request, session, (row.person_id for row in page.people))
-    page = replace(page, people=tuple(row for row in page.people if row.person_id in visible))
-    shown = [row.person_id for row in page.people]
+    scopes = visible_scopes(request, session, (row.person_id for row in page.people))
+    page = scoped_alert_list(page, scopes, request.state.principal.agency)
+    shown = [row.person_id for row in page.people] + [row.person_id for row in page.restricted]
     record_audit(
         session, actor=actor_of(request.state.principal), action="alerts.list", detail={"people": shown}
     )
@@ -57,8 +56,8 @@ def search_for(request: Request, session: SessionDep, q: str) -> SearchPage:
     page = build_search(session, q)
     if not page.searched:
         return page
-    visible = visible_people(request, session, (r.person_id for r in page.results))
-    page = replace(page, results=tuple(r for r in page.results if r.person_id in visible))
+    scopes = visible_scopes(request, session, (r.person_id for r in page.results))
+    page = scoped_search(page, scopes, request.state.principal.agency)
     detail = {"q": page.q, "people": [r.person_id for r in page.results]}
     record_audit(session, actor=actor_of(request.state.principal), action="people.search", detail=detail)
     return page

@@ -24,7 +24,12 @@ PersonId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 @requires(Action.LIST_ALERTS)
 def alerts(request: Request, session: SessionDep) -> dict[str, Any]:
     page = alert_list_for(request, session)
-    return {"people": jsonable_encoder(page.people), "counts": page.counts, "limit": page.limit}
+    return {
+        "people": jsonable_encoder(page.people),
+        "counts": page.counts,
+        "limit": page.limit,
+        "restricted": jsonable_encoder(page.restricted),
+    }
 
 
 @router.get("/people")
@@ -37,7 +42,8 @@ def people(request: Request, session: SessionDep, q: str = "") -> dict[str, Any]
 @router.get("/people/{person_id}")
 @requires(Action.VIEW_PERSON, person="person_id", audit="person.view")
 def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: PersonId) -> dict[str, Any]:
-    data: dict[str, Any] = jsonable_encoder(scoped_person_page(request, _page(session, policy, person_id)))
+    page = scoped_person_page(request, session, _page(session, policy, person_id))
+    data: dict[str, Any] = jsonable_encoder(page)
     return data
 
 
@@ -46,7 +52,7 @@ def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: 
 def chronology(
     request: Request, session: SessionDep, policy: PolicyDep, person_id: PersonId
 ) -> dict[str, Any]:
-    page = scoped_person_page(request, _page(session, policy, person_id))
+    page = scoped_person_page(request, session, _page(session, policy, person_id))
     return {
         "person_id": page.summary.person_id,
         "name": page.summary.name,

@@ -27,9 +27,21 @@ class AlertedPersonRow:
 
 
 @dataclass(frozen=True, slots=True)
+class RestrictedPersonRow:
+    """Someone with alerts the viewer may not see: their agency holds records, the MASH the rest."""
+
+    person_id: int
+    name: str
+    agency_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AlertListPage:
     people: tuple[AlertedPersonRow, ...]
     limit: int
+    #: People the viewer may open with their own agency's records only, by name: no level,
+    #: count or date, since those come from every agency's records (the person page agrees).
+    restricted: tuple[RestrictedPersonRow, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:

@@ -60,6 +60,10 @@ class PersonSummary:
     records: tuple[SourceRecord, ...]
     level: str | None
     level_label: str | None
+    #: The viewer sees their own agency's part only: alerts exist that they may not see.
+    hidden_alerts: bool = False
+    #: The viewer sees their own agency's part only: other agencies hold records too.
+    other_agencies_hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,8 @@ class HouseholdRow:
     relation: str
     role: str
     recorded_by: tuple[str, ...]
+    #: The viewer may not open this person's own page (shown without a link).
+    restricted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +171,8 @@ class PersonPage:
     household: tuple[HouseholdRow, ...]
     alerts: tuple[AlertView, ...]
     chronology: tuple[ChronologyRow, ...]
+    #: The agency whose records alone the viewer sees, or None when they see the whole record.
+    restricted_to: str | None = None
 
 
 def build_person_page(

@@ -22,6 +22,9 @@ class PersonResult:
     dob_label: str
     role: str
     agency_labels: tuple[str, ...]
+    agencies: tuple[str, ...] = ()
+    #: Other agencies hold records the viewer may not see (their names are not shown).
+    other_agencies_hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,4 +55,5 @@ def _result(person: PersonView) -> PersonResult:
         dob_label=short_date(person.dob) if person.dob else "Not known",
         role=person.role,
         agency_labels=tuple(agency_label(a) for a in person.agencies),
+        agencies=tuple(person.agencies),
     )
