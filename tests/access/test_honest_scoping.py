@@ -69,7 +69,7 @@ def test_the_list_and_the_page_agree_on_level(health_manager: TestClient, access
     assert access_store.leo_id in restricted
     assert set(restricted[access_store.leo_id]) == {"person_id", "name", "agency_labels"}
     assert restricted[access_store.leo_id]["agency_labels"] == ["Health"]
-    html = health_manager.get("/").text
+    html = health_manager.get("/alerts").text
     row = re.search(rf'href="/people/{access_store.leo_id}">[^<]+</a></th>(.*?)</tr>', html, re.S)
     assert row is not None
     assert "Held by the MASH" in row.group(1)

@@ -40,12 +40,12 @@ def test_pages_redirect_to_sign_in_and_back(access_app: FastAPI, access_store: D
         cookie = done.headers["set-cookie"]  # type: ignore[attr-defined]
         assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
         assert "Secure" not in cookie  # plain HTTP here; see the TLS test
-        assert client.get("/").status_code == 200
+        assert client.get("/alerts").status_code == 200
         logout = client.post(
-            "/logout", data={"csrf_token": _token_from(client.get("/").text)}, follow_redirects=False
+            "/logout", data={"csrf_token": _token_from(client.get("/alerts").text)}, follow_redirects=False
         )
         assert logout.status_code == 303
-        assert client.get("/", follow_redirects=False).status_code == 303
+        assert client.get("/alerts", follow_redirects=False).status_code == 303
 
 
 def _token_from(html: str) -> str:
@@ -66,11 +66,11 @@ def test_session_value_changes_at_sign_in_and_old_one_stops_working(
         stolen = issued.group(1)
         client.cookies.clear()
         client.cookies.set(SESSION_COOKIE, stolen)
-        assert client.get("/", follow_redirects=False).status_code == 200
-        client.post("/logout", data={"csrf_token": _token_from(client.get("/").text)})
+        assert client.get("/alerts", follow_redirects=False).status_code == 200
+        client.post("/logout", data={"csrf_token": _token_from(client.get("/alerts").text)})
     with TestClient(access_app) as replay:
         replay.cookies.set(SESSION_COOKIE, stolen or "")
-        assert replay.get("/", follow_redirects=False).status_code == 303
+        assert replay.get("/alerts", follow_redirects=False).status_code == 303
 
 
 def test_login_needs_csrf_and_the_next_target_stays_on_site(

@@ -50,7 +50,7 @@ def test_click_through_to_leo_and_read_his_timeline(
                 "console", lambda message: errors.append(message.text) if message.type == "error" else None
             )
             sign_in_browser(page, base_url, username)
-            page.goto(base_url + "/")
+            page.goto(base_url + "/alerts")
             page.screenshot(path=str(ARTIFACTS / "alert-list.png"), full_page=True)
             assert page.get_by_role("heading", level=1).inner_text() == "People with alerts"
 
@@ -87,7 +87,7 @@ def test_selecting_a_mark_goes_to_its_row_in_the_chronology(base_url: str, usern
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             sign_in_browser(page, base_url, username)
-            page.goto(base_url + "/")
+            page.goto(base_url + "/alerts")
             page.get_by_role("link", name="Leo Brennan").click()
             page.locator("svg .app-tl__event.app-lane--education a").first.click()
             assert "#event-education-" in page.url

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def test_home_lists_people_with_alerts_linked_to_their_pages(
     client: TestClient, demo_store: DemoStore
 ) -> None:
-    response = client.get("/")
+    response = client.get("/alerts")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
@@ -29,11 +29,11 @@ def test_home_lists_people_with_alerts_linked_to_their_pages(
 
 
 def test_every_page_links_the_stylesheets_and_sends_security_headers(client: TestClient) -> None:
-    for path in ("/", "/people?q=leo", "/people/999999", "/api/v1/alerts", "/static/pages.css"):
+    for path in ("/", "/alerts", "/people?q=leo", "/people/999999", "/api/v1/alerts", "/static/pages.css"):
         response = client.get(path)
         for name, value in SECURITY_HEADERS.items():
             assert response.headers[name] == value, (path, name)
-    html = client.get("/").text
+    html = client.get("/alerts").text
     for sheet in ("/static/govuk/govuk-frontend.min.css", "/static/alarmbell.css", "/static/pages.css"):
         assert f'href="{sheet}"' in html
         assert client.get(sheet).status_code == 200
@@ -133,7 +133,7 @@ def test_api_errors_are_json(client: TestClient) -> None:
 
 
 def test_an_empty_store_says_there_are_no_alerts(empty_client: TestClient) -> None:
-    response = empty_client.get("/")
+    response = empty_client.get("/alerts")
     assert response.status_code == 200
     assert "No alerts have been raised." in response.text
     assert empty_client.get("/api/v1/alerts").json()["people"] == []

@@ -55,8 +55,17 @@ def test_practitioners_and_admins_may_not_open_it(demo_app: FastAPI) -> None:
         assert _client(demo_app, role).get("/triage/unanswered").status_code == 403
 
 
-def test_roles_that_may_not_list_alerts_land_on_their_own_start_page(demo_app: FastAPI) -> None:
-    for role, start in (("reviewer", "/triage/unanswered"), ("admin", "/admin/users")):
-        response = _client(demo_app, role).get("/", follow_redirects=False)
+def test_every_role_lands_on_a_page_it_can_use(demo_app: FastAPI) -> None:
+    starts = {
+        "practitioner": "/mine",
+        "mash_analyst": "/triage",
+        "team_manager": "/triage/analytics",
+        "reviewer": "/triage/unanswered",
+        "admin": "/admin/users",
+    }
+    for role, start in starts.items():
+        agency = "health" if role in ("practitioner", "team_manager") else None
+        client = _client(demo_app, role, agency, "mash" if agency else None)
+        response = client.get("/", follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == start, role
-    assert _client(demo_app, "mash_analyst").get("/").status_code == 200
+        assert client.get(start).status_code == 200, role

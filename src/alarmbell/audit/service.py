@@ -251,3 +251,15 @@ def entries_for(session: Session, *, action_prefix: str, limit: int = 500) -> li
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def entries_by(session: Session, *, actor: str, action: str, limit: int = 100) -> list[AuditEntry]:
+    """What one user did of one kind, newest first (a user's own concerns, say)."""
+    append_pending(session)
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.actor == actor[:200], AuditEntry.action == action)
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

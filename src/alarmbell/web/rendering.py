@@ -14,11 +14,15 @@ SERVICE_NAME = "alarmbell"
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
     templates: Jinja2Templates = request.app.state.templates
     from alarmbell.web.auth import csrf_token
+    from alarmbell.web.navigation import may_record_concern, nav_items
 
+    principal = getattr(request.state, "principal", None)
     full = {
+        "nav": nav_items(principal, request.url.path),
+        "may_record_concern": may_record_concern(principal),
         "service_name": SERVICE_NAME,
         "path": request.url.path,
-        "principal": getattr(request.state, "principal", None),
+        "principal": principal,
         "access_decision": getattr(request.state, "decision", None),
         "csrf_token": csrf_token(request),
         **context,

@@ -56,9 +56,7 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
     )
     rows = tuple(replace(r, evidence_for=()) for r in page.chronology if r.agency == agency)
     own = label_of(agency)
-    household = tuple(
-        replace(h, recorded_by=(own,)) for h in page.household if own and own in h.recorded_by
-    )
+    household = tuple(replace(h, recorded_by=(own,)) for h in page.household if own and own in h.recorded_by)
     cut = replace(
         page,
         summary=summary,

@@ -6,31 +6,49 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action, decide
+from alarmbell.access.policy import Action
 from alarmbell.audit import record_audit
+from alarmbell.presentation.formatting import agency_label
 from alarmbell.web.alert_views import person_response
 from alarmbell.web.auth import actor_of, requires, visible_scopes
 from alarmbell.web.deps import PolicyDep, SessionDep
+from alarmbell.web.navigation import landing_page
 from alarmbell.web.pages.alert_list import AlertListPage, build_alert_list
+from alarmbell.web.pages.my_agency import concerns_recorded_by
 from alarmbell.web.pages.search import SearchPage, build_search
 from alarmbell.web.rendering import render
 from alarmbell.web.scoping import scoped_alert_list, scoped_search
 
 router = APIRouter()
-
-
-#: Where a signed-in user who may not list alerts starts instead of a refusal.
-LANDING: dict[str, str] = {"reviewer": "/triage/unanswered", "admin": "/admin/users"}
+#: Rows of each list on the start page; the full lists are a link away.
+MINE_ROWS = 10
 
 
 @router.get("/", name="home")
 @requires(Action.SIGNED_IN)
-def home(request: Request, session: SessionDep) -> Response:
-    """People with alerts; a role that may not list them lands on its own start page instead."""
-    principal = request.state.principal
-    if not decide(principal, Action.LIST_ALERTS, None).allowed:
-        return RedirectResponse(LANDING.get(str(principal.role), "/people"), status_code=303)
+def home(request: Request) -> Response:
+    """Each role's start page (web.navigation.LANDING): a page it can use, never a refusal."""
+    return RedirectResponse(landing_page(request.state.principal), status_code=303)
+
+
+@router.get("/alerts", name="alerts")
+@requires(Action.LIST_ALERTS)
+def alerts(request: Request, session: SessionDep) -> Response:
     return render(request, "alerts.html", {"page": alert_list_for(request, session)})
+
+
+@router.get("/mine", name="my_agency")
+@requires(Action.LIST_ALERTS)
+def my_agency(request: Request, session: SessionDep) -> Response:
+    """A practitioner's start page: the concerns they recorded, and the children with alerts they may open."""
+    principal = request.state.principal
+    context = {
+        "concerns": concerns_recorded_by(session, principal.name),
+        "page": alert_list_for(request, session),
+        "shown": MINE_ROWS,
+        "agency_name": agency_label(principal.agency) if principal.agency else "No agency",
+    }
+    return render(request, "mine.html", context)
 
 
 def alert_list_for(request: Request, session: SessionDep) -> AlertListPage:

@@ -1,0 +1,76 @@
+"""The service navigation offers exactly the pages each role may open (issue 14, item 1).
+
+The menu is drawn from the access policy; this test checks it against the guard's real
+answers: every link in a role's menu opens (200), and every menu page missing from it is
+refused (403). "Record a concern" is one click from every page for roles that may record.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from alarmbell.web.navigation import NAV_LINKS
+from tests.auth_support import sign_in
+from tests.web.conftest import DemoStore
+
+ROLES = (
+    ("practitioner", "health", "mash"),
+    ("mash_analyst", "children_social_care", "mash"),
+    ("team_manager", "health", "health-visiting"),
+    ("reviewer", None, None),
+    ("admin", None, None),
+)
+
+
+def _menu(html: str) -> list[str]:
+    nav = re.search(r'<ul class="govuk-service-navigation__list"[^>]*>(.*?)</ul>', html, re.S)
+    assert nav is not None, "every signed-in page has the service navigation"
+    return re.findall(r'href="([^"]+)"', nav.group(1))
+
+
+@pytest.mark.parametrize(("role", "agency", "team"), ROLES)
+def test_the_menu_offers_exactly_what_the_role_may_open(
+    demo_app: FastAPI, role: str, agency: str | None, team: str | None
+) -> None:
+    client = TestClient(demo_app)
+    sign_in(client, role=role, agency=agency, team=team)
+    landing = client.get("/")
+    assert landing.status_code == 200, role
+    menu = _menu(landing.text)
+    assert menu, role
+    for href in menu:
+        assert client.get(href).status_code == 200, (role, href)
+    for link in NAV_LINKS:
+        if link.href not in menu and not (link.needs_agency and agency is None):
+            assert client.get(link.href).status_code == 403, (role, link.href)
+    active = re.findall(r'aria-current="page"', landing.text)
+    assert len(active) == 1, "the start page is marked as the current one"
+
+
+def test_record_a_concern_is_one_click_from_every_page(demo_app: FastAPI, demo_store: DemoStore) -> None:
+    client = TestClient(demo_app)
+    sign_in(client, role="practitioner", agency="health", team="mash")
+    for path in ("/mine", "/alerts", "/people?q=leo", f"/people/{demo_store.leo_id}"):
+        html = client.get(path).text
+        assert re.search(r'<a class="govuk-button app-record-concern[^"]*" href="/record-concern', html), path
+    person_page = client.get(f"/people/{demo_store.leo_id}").text
+    assert f'href="/record-concern?person={demo_store.leo_id}"' in person_page
+    reviewer = TestClient(demo_app)
+    sign_in(reviewer, role="reviewer")
+    assert "app-record-concern" not in reviewer.get("/").text
+
+
+def test_a_practitioner_starts_on_their_agencys_page_and_sees_their_own_concerns(
+    demo_app: FastAPI, demo_store: DemoStore
+) -> None:
+    client = TestClient(demo_app)
+    sign_in(client, role="practitioner", agency="health", team="mash")
+    page = client.get("/")
+    assert page.url.path == "/mine"
+    assert "Concerns you recorded" in page.text
+    assert "You have not recorded a concern here yet" in page.text
+    assert f'href="/people/{demo_store.leo_id}"' in page.text
