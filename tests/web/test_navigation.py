@@ -74,3 +74,23 @@ def test_a_practitioner_starts_on_their_agencys_page_and_sees_their_own_concerns
     assert "Concerns you recorded" in page.text
     assert "You have not recorded a concern here yet" in page.text
     assert f'href="/people/{demo_store.leo_id}"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("role", "agency", "team", "opens"),
+    [
+        ("practitioner", "health", "mash", False),
+        ("mash_analyst", "children_social_care", "mash", False),
+        ("team_manager", "health", "health-visiting", False),
+        ("team_manager", "health", "mash", True),
+    ],
+)
+def test_the_review_link_is_drawn_only_where_it_opens(
+    demo_app: FastAPI, demo_store: DemoStore, role: str, agency: str, team: str, opens: bool
+) -> None:
+    client = TestClient(demo_app)
+    sign_in(client, role=role, agency=agency, team=team)
+    page = client.get(f"/people/{demo_store.leo_id}").text
+    review = f"/people/{demo_store.leo_id}/review"
+    assert client.get(review).status_code == (200 if opens else 403), role
+    assert (f'href="{review}"' in page) == opens, role

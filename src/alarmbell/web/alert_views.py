@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from alarmbell.access.decisions import person_decision
 from alarmbell.access.policy import Action, TeamResource
 from alarmbell.access.policy import decide as permitted
 from alarmbell.alerts.overrides import OverrideError, countersign, override_alert, overrides_for_person
@@ -62,6 +63,8 @@ def person_response(
         ),
         "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
         "may_countersign": principal is not None and principal.role == "team_manager",
+        # The review link is drawn only for those the review route lets in (no dead link).
+        "may_review": person_decision(session, principal, Action.VIEW_REVIEW, person_id, policy).allowed,
         "decisions": DECISIONS,
         "done": str(request.query_params.get("done", ""))[:60],
         # The SVG is built by our own code with every piece of text escaped (render_svg).
