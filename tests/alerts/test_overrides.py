@@ -110,7 +110,7 @@ def test_person_page_form_overrides_with_csrf(tmp_path: Path, demo_case: Path) -
     sign_in(client, role="mash_analyst")
     page = client.get(f"/people/{leo}")
     assert page.status_code == 200
-    assert "Which records fed which indicator" in page.text
+    assert "Why this matters" in page.text and "Technical detail" in page.text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     action = re.search(r'action="(/people/\d+/alerts/(\d+)/override)"', page.text)
     assert token and action

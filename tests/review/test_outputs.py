@@ -73,12 +73,14 @@ def test_the_markdown_download(reviewer: TestClient, review_store: DemoStore) ->
 
 
 def test_the_person_page_links_to_the_review(review_app: FastAPI, review_store: DemoStore) -> None:
+    """A manager whose team the alert is routed to reads the review; the link is where it opens."""
     with TestClient(review_app) as client:
-        sign_in(client, role="mash_analyst")
+        sign_in(client, role="team_manager", agency="health", team="mash")
         assert (
             f'href="/people/{review_store.leo_id}/review"'
             in client.get(f"/people/{review_store.leo_id}").text
         )
+        assert client.get(f"/people/{review_store.leo_id}/review").status_code == 200
         assert client.get(f"/people/{review_store.leo_id}/review.pdf").status_code == 403, (
             "only reviewers export"
         )

@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
-from alarmbell.domain.vocabulary import AGENCY_LABELS, humanise_kind
+from alarmbell.domain.wording import agency_label, kind_label
 
 
 def about(entry: ChronologyEntry) -> str:
@@ -54,13 +54,13 @@ def chronology_lines(chronology: Chronology, *, width: int = 100) -> list[str]:
             + ", ".join(f"{m.display_name} ({m.relation.replace('_', ' ')})" for m in chronology.household)
         )
     lines.append(
-        f"{len(chronology.entries)} events from {', '.join(AGENCY_LABELS[a] for a in chronology.agencies)}"
+        f"{len(chronology.entries)} events from {', '.join(agency_label(a) for a in chronology.agencies)}"
     )
     lines.append("")
     indent = " " * 48
     for e in chronology.entries:
-        head = f"{e.occurred_at.date()}  {AGENCY_LABELS.get(e.agency, e.agency):<22} {about(e):<10}  "
-        body = humanise_kind(e.kind) + (f": {e.text}" if e.text else "")
+        head = f"{e.occurred_at.date()}  {agency_label(e.agency):<22} {about(e):<10}  "
+        body = kind_label(e.kind) + (f": {e.text}" if e.text else "")
         wrapped = textwrap.wrap(body, width=max(40, width - len(indent))) or [""]
         lines.append(head + wrapped[0])
         lines.extend(indent + more for more in wrapped[1:])

@@ -136,8 +136,3 @@ _LEVEL_RANK: Final[dict[AlertLevel, int]] = {
     AlertLevel.AMBER: 1,
     AlertLevel.RED: 2,
 }
-
-
-def humanise_kind(kind: str) -> str:
-    """`domestic_incident` -> `Domestic incident`, for pages and explanations."""
-    return kind.replace("_", " ").capitalize().replace("Ed ", "ED ").replace("Cp ", "CP ")

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from alarmbell.domain.vocabulary import AlertLevel, humanise_kind
+from alarmbell.domain.vocabulary import AlertLevel
+from alarmbell.domain.wording import kind_in_sentence
 from alarmbell.policy.loader import default_policy
 from alarmbell.policy.model import (
     AbsencePattern,
@@ -56,7 +57,7 @@ def _condition(c: Condition) -> str:
 
 
 def _selector(s: Selector) -> str:
-    kinds = ", ".join(humanise_kind(k).lower() for k in sorted(s.kinds)) or "any kind"
+    kinds = ", ".join(kind_in_sentence(k) for k in sorted(s.kinds)) or "any kind"
     text = f"{_WHOSE[s.whose]} events ({kinds})"
     if s.involvement != "any":
         text += f" where the person is the {s.involvement}"

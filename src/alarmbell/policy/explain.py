@@ -13,7 +13,8 @@ from datetime import datetime
 
 from alarmbell.domain.alerts import Assessment
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
-from alarmbell.domain.vocabulary import AGENCY_LABELS, humanise_kind
+from alarmbell.domain.wording import agency_label, counted_kind, join_words, short_date, teams_sentence
+from alarmbell.domain.wording import relation_label as _relation_words
 from alarmbell.policy.hits import Hit
 from alarmbell.policy.model import (
     AbsencePattern,
@@ -36,17 +37,10 @@ _DEFAULT_TEMPLATES = {
     "trend": "{agencies} recorded {attr} falling from {from_value} to {to_value} {dates}.",
 }
 
-_RELATIONS = {
-    "mother_partner": "mother's partner",
-    "father_partner": "father's partner",
-    "step_parent": "step-parent",
-    "household_member": "household member",
-}
-
 
 def format_date(moment: datetime) -> str:
     """`3 Feb 2010`: the form social workers write in chronologies."""
-    return f"{moment.day} {moment:%b %Y}"
+    return short_date(moment)
 
 
 def first_name(chronology: Chronology) -> str:
@@ -54,43 +48,16 @@ def first_name(chronology: Chronology) -> str:
     return parts[0] if parts else "the child"
 
 
-def join_words(words: Sequence[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
-
-
 def _agencies(entries: Sequence[ChronologyEntry]) -> str:
     names = sorted({e.agency for e in entries})
-    return join_words([AGENCY_LABELS.get(n, n.replace("_", " ").capitalize()) for n in names])
+    return join_words([agency_label(n) for n in names])
 
 
 def _events(entries: Sequence[ChronologyEntry]) -> str:
     """`4 domestic incidents`, or `2 school concerns and 1 hunger observed` for mixed kinds."""
     counts = Counter(e.kind for e in entries)
-    parts = []
-    for kind in sorted(counts, key=lambda k: (-counts[k], k)):
-        label = humanise_kind(kind)
-        label = label[0].lower() + label[1:] if not label.startswith(("ED", "CP")) else label
-        parts.append(f"{counts[kind]} {_plural(label, counts[kind])}")
-    return join_words(parts)
-
-
-def _plural(label: str, n: int) -> str:
-    if n == 1:
-        return label
-    words = label.split()
-    last = words[-1]
-    if last.endswith("y") and not last.endswith(("ay", "ey", "oy")):
-        words[-1] = last[:-1] + "ies"
-    elif last.endswith(("s", "sh", "ch")):
-        words[-1] = last + "es"
-    elif last.endswith("ed") or last.endswith("ing"):
-        words.append("records")
-    else:
-        words[-1] = last + "s"
-    return " ".join(words)
+    kinds = sorted(counts, key=lambda k: (-counts[k], k))
+    return join_words([counted_kind(kind, counts[kind]) for kind in kinds])
 
 
 def _dates(entries: Sequence[ChronologyEntry]) -> str:
@@ -112,7 +79,7 @@ def _about(entries: Sequence[ChronologyEntry], child: str) -> str:
 
 
 def relation_label(relation: str) -> str:
-    return _RELATIONS.get(relation, relation.replace("_", " "))
+    return _relation_words(relation)
 
 
 def _people(entries: Sequence[ChronologyEntry], child: str) -> str:
@@ -183,7 +150,7 @@ def explain(assessment: Assessment, chronology: Chronology) -> str:
     parts = [head, f"{len(assessment.findings)} indicator(s) apply:"]
     parts.extend(f"{f.title}: {f.explanation}" for f in assessment.findings)
     if assessment.routes:
-        parts.append(f"For review by: {join_words(list(assessment.routes))}.")
+        parts.append(f"For review by: {teams_sentence(list(assessment.routes))}.")
     parts.append("These are signals for a practitioner to weigh, not a finding of harm.")
     return " ".join(parts)
 

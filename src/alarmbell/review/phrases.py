@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Final
 
-from alarmbell.domain.vocabulary import AGENCY_LABELS
+from alarmbell.domain.wording import agency_in_sentence, agency_label, long_date, month_year, short_date
 
 _NOUNS: Final[dict[str, tuple[str, str]]] = {
     "injury": ("injury to {child}", "injuries to {child}"),
@@ -38,12 +38,12 @@ _NOUNS: Final[dict[str, tuple[str, str]]] = {
 
 def agency_name(agency: str) -> str:
     """`children_social_care` -> "Children's social care" (for the start of a sentence)."""
-    return AGENCY_LABELS.get(agency, agency.replace("_", " ").capitalize())
+    return agency_label(agency)
 
 
 def agency_lower(agency: str) -> str:
     """Agency name inside a sentence: "police", "children's social care"."""
-    return agency_name(agency).lower()
+    return agency_in_sentence(agency)
 
 
 def agencies_sentence(agencies: list[str] | tuple[str, ...]) -> str:
@@ -55,15 +55,15 @@ def agencies_sentence(agencies: list[str] | tuple[str, ...]) -> str:
 
 def day(moment: date | datetime) -> str:
     """`31 January 2011`: the GOV.UK date style."""
-    return f"{moment.day} {moment:%B %Y}"
+    return long_date(moment)
 
 
 def short_day(moment: date | datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+    return short_date(moment)
 
 
 def month(moment: date | datetime) -> str:
-    return f"{moment:%B %Y}"
+    return month_year(moment)
 
 
 def period(start: datetime, end: datetime) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.vocabulary import AGENCIES
+from alarmbell.domain.wording import kind_in_sentence
 
 INJURY: Final = "injury"
 DOMESTIC: Final = "domestic abuse"
@@ -230,12 +231,9 @@ def describe(entry: ChronologyEntry) -> str:
     return kind_words(entry.kind)
 
 
-_INITIALISMS: Final = {"gp": "GP", "ed": "ED", "cp": "CP", "dash": "DASH"}
-
-
 def kind_words(kind: str) -> str:
     """`gp_consultation` -> `GP consultation`; `missed_appointment` -> `missed appointment`."""
-    return " ".join(_INITIALISMS.get(word, word) for word in kind.split("_"))
+    return kind_in_sentence(kind)
 
 
 _INJURY_WORDS: Final = {

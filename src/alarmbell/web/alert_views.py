@@ -26,7 +26,7 @@ from alarmbell.storage.tables import AlertRow
 from alarmbell.triage.service import DECISIONS
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import PolicyDep, SessionDep
-from alarmbell.web.pages.person import build_person_page, timeline_svg
+from alarmbell.web.pages.person import build_person_page, indicator_notes, timeline_svg
 from alarmbell.web.pages.person_work import person_work
 from alarmbell.web.rendering import render
 from alarmbell.web.scoping import scoped_person_page
@@ -48,7 +48,9 @@ def person_response(
 ) -> Response:
     """The person page, with the override forms' CSRF token (and their errors, after a bad POST)."""
     titles = {indicator.id: indicator.title for indicator in policy.indicators}
-    page = build_person_page(session, person_id, now=datetime.now(UTC), rule_titles=titles)
+    page = build_person_page(
+        session, person_id, now=datetime.now(UTC), rule_titles=titles, notes=indicator_notes(policy)
+    )
     if page is None:
         raise HTTPException(status_code=404, detail=f"No person with id {person_id}.")
     page = scoped_person_page(request, session, page)

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from alarmbell.access.ratelimit import RateLimiter
+from alarmbell.domain.wording import agency_label, role_label, sex_label, team_label
 from alarmbell.policy.loader import default_policy, load_policy
 from alarmbell.policy.model import Policy
 from alarmbell.settings import Settings
@@ -82,6 +83,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(team=team_label, role=role_label, agency_label=agency_label, sex=sex_label)
     return Jinja2Templates(env=env)
 
 

@@ -11,7 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from alarmbell.access.policy import Action
 from alarmbell.web.auth import requires
 from alarmbell.web.deps import PolicyDep, SessionDep
-from alarmbell.web.pages.person import PersonPage, build_person_page
+from alarmbell.web.pages.person import PersonPage, build_person_page, indicator_notes
 from alarmbell.web.scoping import scoped_person_page
 from alarmbell.web.views import alert_list_for, search_for
 
@@ -63,7 +63,9 @@ def chronology(
 
 def _page(session: SessionDep, policy: PolicyDep, person_id: int) -> PersonPage:
     titles = {indicator.id: indicator.title for indicator in policy.indicators}
-    page = build_person_page(session, person_id, now=datetime.now(UTC), rule_titles=titles)
+    page = build_person_page(
+        session, person_id, now=datetime.now(UTC), rule_titles=titles, notes=indicator_notes(policy)
+    )
     if page is None:
         raise HTTPException(status_code=404, detail=f"No person with id {person_id}.")
     return page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from alarmbell.domain.chronology import Chronology, ChronologyEntry
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import RELATIONSHIP_KINDS
 from alarmbell.identity.people import relations, view
+from alarmbell.policy.model import Policy
 from alarmbell.presentation.formatting import (
     agency_label,
     event_anchor,
@@ -116,6 +118,17 @@ class FindingView:
     weight_label: str
     explanation: str
     evidence: tuple[FindingEvidence, ...]
+    #: Why the indicator matters, and the published evidence it rests on (from the policy).
+    why: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorNote:
+    """What the policy says about an indicator, for the reader of an alert."""
+
+    rationale: str
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +156,13 @@ class AlertView:
     evidence_count: int
     findings: tuple[FindingView, ...] = ()
     override: OverrideView | None = None
+    #: "New evidence on a red child: ..." when this alert re-notified a child already at its level.
+    new_evidence: str = ""
+    #: The sum of the indicators' weights when raised (the policy's score), for the technical detail.
+    score_label: str = ""
+    routed_to: str = ""
+    #: "Leo Brennan is rated RED on 31 Jan 2011", without the score and version (technical detail).
+    headline: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +196,12 @@ class PersonPage:
 
 
 def build_person_page(
-    session: Session, person_id: int, *, now: datetime, rule_titles: Mapping[str, str]
+    session: Session,
+    person_id: int,
+    *,
+    now: datetime,
+    rule_titles: Mapping[str, str],
+    notes: Mapping[str, IndicatorNote] | None = None,
 ) -> PersonPage | None:
     """Everything the person page shows, or None if no record is linked to this id."""
     chronology = build_chronology(session, person_id)
@@ -186,13 +211,22 @@ def build_person_page(
     rows = chronology_rows(chronology, alert_rows)
     by_key = {(r.agency, r.source_id): r for r in rows}
     overrides = overrides_for_person(session, person_id)
-    alerts = tuple(alert_view(a, by_key, rule_titles, overrides.get(a.id)) for a in reversed(alert_rows))
+    alerts = tuple(
+        alert_view(a, by_key, rule_titles, overrides.get(a.id), notes or {}) for a in reversed(alert_rows)
+    )
     return PersonPage(
         summary=person_summary(chronology, alert_rows, now=now),
         household=household_rows(session, person_id),
         alerts=alerts,
         chronology=rows,
     )
+
+
+def indicator_notes(policy: Policy) -> dict[str, IndicatorNote]:
+    return {
+        i.id: IndicatorNote(" ".join(i.rationale.split()), " ".join(i.source.split()))
+        for i in policy.indicators
+    }
 
 
 def person_summary(chronology: Chronology, alerts: Sequence[AlertRow], *, now: datetime) -> PersonSummary:
@@ -294,8 +328,10 @@ def alert_view(
     rows: Mapping[RecordKey, ChronologyRow],
     rule_titles: Mapping[str, str],
     override: Override | None = None,
+    notes: Mapping[str, IndicatorNote] | None = None,
 ) -> AlertView:
     evidence = evidence_groups(evidence_keys(alert), rows)
+    findings = finding_views(alert.findings or [], rows, notes or {})
     return AlertView(
         alert_id=alert.id,
         anchor=f"alert-{alert.id}",
@@ -308,22 +344,56 @@ def alert_view(
         policy_version=alert.policy_version,
         evidence=evidence,
         evidence_count=sum(len(group.items) for group in evidence),
-        findings=finding_views(alert.findings or [], rows),
+        findings=findings,
         override=None if override is None else _override_view(override),
+        new_evidence=new_evidence_of(alert.explanation),
+        score_label=f"{sum(_weight(f) for f in alert.findings or []):.4g}" if alert.findings else "",
+        routed_to=routed_to_of(alert.explanation),
+        headline=headline_of(alert.explanation),
     )
 
 
+#: The re-notification opening that policy.explain writes before the level sentence.
+_NEW_EVIDENCE = re.compile(r"^(New evidence on an? \w+ child: .*?\.)(?= \S.* is rated )")
+_ROUTED = re.compile(r"For review by: (.*?)\.(?: |$)")
+_HEADLINE = re.compile(r"(?:^|\. )([^.]*? is rated [A-Z]+ on \d{1,2} \w{3} \d{4})")
+
+
+def headline_of(explanation: str) -> str:
+    found = _HEADLINE.search(explanation)
+    return found.group(1) if found else ""
+
+
+def new_evidence_of(explanation: str) -> str:
+    found = _NEW_EVIDENCE.match(explanation)
+    return found.group(1) if found else ""
+
+
+def routed_to_of(explanation: str) -> str:
+    found = _ROUTED.search(explanation)
+    return found.group(1) if found else ""
+
+
+def _weight(finding: Any) -> float:
+    return float(finding.get("weight", 0)) if isinstance(finding, Mapping) else 0.0
+
+
 def finding_views(
-    findings: Sequence[Any], rows: Mapping[RecordKey, ChronologyRow]
+    findings: Sequence[Any],
+    rows: Mapping[RecordKey, ChronologyRow],
+    notes: Mapping[str, IndicatorNote] | None = None,
 ) -> tuple[FindingView, ...]:
     """The stored per-finding detail (alerts raised before revision 0003 have none)."""
     views = []
-    for f in findings:
+    for f in sorted(findings, key=lambda found: -_weight(found)):
         keys = [(str(a), str(s)) for a, s in f.get("evidence", [])]
         items = [_evidence_item(a, s, rows.get((a, s))) for a, s in keys]
         items.sort(key=lambda i: (i.occurred_at is None, i.occurred_at, i.agency, i.source_id))
+        note = (notes or {}).get(str(f.get("indicator", "")))
         views.append(
             FindingView(
+                why=note.rationale if note else "",
+                source=note.source if note else "",
                 indicator_id=str(f.get("indicator", "")),
                 title=str(f.get("title", "")),
                 weight_label=f"{float(f.get('weight', 0)):g} of {float(f.get('base_weight', 0)):g}",
