@@ -182,17 +182,38 @@ def referral_outcome(episode: Episode) -> str | None:
     return "assessment" if episode.assessments else None
 
 
-def child_records(child: CinChild) -> list[tuple[int, Record]]:
-    """(line, record) pairs: the person first, then every step of every episode."""
+@dataclass
+class Unit:
+    """Records that stand or fall together: the child (person, and death if any), or one episode.
+
+    An episode whose records do not all validate is quarantined alone; the child and its other
+    episodes are kept.
+    """
+
+    episode: Episode | None
+    records: list[tuple[int, Record]]
+
+
+def child_units(child: CinChild) -> list[Unit]:
+    """The child's own unit first, then one unit per episode, in file order."""
     events = _Events(child)
+    episodes: list[Unit] = []
     for episode in child.episodes:
+        start = len(events.out)
         _episode_events(events, episode)
+        episodes.append(Unit(episode, events.out[start:]))
+    start = len(events.out)
     if child.death_date:
         last = child.episodes[-1] if child.episodes else Episode(child.line, child.death_date)
         events.add(
             child.line, last, "other", child.death_date, {"event": "death", "census_item": "PersonDeathDate"}
         )
-    return [(child.line, person_record(child)), *events.out]
+    return [Unit(None, [(child.line, person_record(child)), *events.out[start:]]), *episodes]
+
+
+def child_records(child: CinChild) -> list[tuple[int, Record]]:
+    """(line, record) pairs: the person first, then every step of every episode."""
+    return [pair for unit in child_units(child) for pair in unit.records]
 
 
 def _episode_events(events: _Events, episode: Episode) -> None:
