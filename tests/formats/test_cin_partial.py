@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from sqlalchemy import Engine, select
 
@@ -115,3 +116,37 @@ def test_an_error_in_the_childs_own_items_still_rejects_the_child_whole(
     )
     assert "cin:999:C30002" not in people(engine)
     assert not [e for e in events(engine) if e.startswith("cin:999:C30002:")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (">N1<", ">N12<", "'N12' is not one of the codes allowed here (expected one of N1 N2 N3"),
+        (
+            ">2023-09-14<",
+            ">2023-9-14<",
+            "Invalid datetime string '2023-9-14' (expected a real date as YYYY-MM-DD)",
+        ),
+        (">false<", ">nope<", "'nope' is not one of the codes allowed here (expected one of true false TRUE"),
+        (
+            ">0</NumberOfPreviousCPP>",
+            ">-1</NumberOfPreviousCPP>",
+            "'-1' is below 0 (expected a whole number, 0 or more)",
+        ),
+        (
+            ">0</NumberOfPreviousCPP>",
+            ">two</NumberOfPreviousCPP>",
+            "'two' is not a whole number (expected a whole number)",
+        ),
+        (
+            ">X999201600201<",
+            ">X99920160020<",
+            "'X99920160020' does not have the right form (expected 13 characters",
+        ),
+    ],
+)
+def test_schema_errors_quote_the_value(engine: Engine, tmp_path: Path, old: str, new: str, said: str) -> None:
+    path = tmp_path / "cin.xml"
+    text = RETURN.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert said in " ".join(ingest(engine, path).rejections())

@@ -19,6 +19,13 @@ PATTERN_EXPECTED: Final[dict[str, str]] = {
     "upntype": "13 characters: a letter, 11 digits, then a digit or letter",
 }
 DATE_EXPECTED: Final[str] = "a real date as YYYY-MM-DD"
+#: xmlschema reasons that say neither the value nor the expectation: (reason contains, problem, expected).
+REWORDED: Final[tuple[tuple[str, str, str], ...]] = (
+    ("invalid literal for int()", "is not a whole number", "a whole number"),
+    ("value must be non negative", "is below 0", "a whole number, 0 or more"),
+    ("value must be positive", "is not above 0", "a whole number, 1 or more"),
+    ("length cannot be lesser than", "is empty", "a value"),
+)
 INDEXED: Final[frozenset[str]] = frozenset({"Child", "CINdetails"})
 
 
@@ -67,9 +74,12 @@ def xsd_problem(error: Any) -> str:
     if enumeration:
         return f"{value!r} is not one of the codes allowed here (expected one of {' '.join(enumeration)})"
     if hasattr(validator, "regexps"):
-        expected = PATTERN_EXPECTED.get(str(getattr(validator, "name", "") or ""))
+        expected = PATTERN_EXPECTED.get(str(getattr(validator.parent, "name", "") or ""))
         expected = expected or "a value matching " + " or ".join(str(r) for r in validator.regexps)
         return f"{value!r} does not have the right form (expected {expected})"
+    for part, problem, expected in REWORDED:
+        if part in reason:
+            return f"{value!r} {problem} (expected {expected})"
     said = reason if repr(value) in reason else f"{value!r}: {reason}"
     if str(getattr(validator, "name", "")).endswith("}date"):
         return f"{said} (expected {DATE_EXPECTED})"
