@@ -150,3 +150,19 @@ def test_schema_errors_quote_the_value(engine: Engine, tmp_path: Path, old: str,
     text = RETURN.read_text(encoding="utf-8")
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert said in " ".join(ingest(engine, path).rejections())
+
+
+def test_a_death_keeps_its_id_when_the_last_episode_is_quarantined_then_corrected(
+    engine: Engine, tmp_path: Path
+) -> None:
+    born = "<PersonBirthDate>2017-08-20</PersonBirthDate>\n                <GenderCurrent>2</GenderCurrent>"
+    text = RETURN.read_text(encoding="utf-8")
+    died = text.replace(born, born + "<PersonDeathDate>2024-03-01</PersonDeathDate>")
+    bad, good = tmp_path / "bad.xml", tmp_path / "good.xml"
+    bad.write_text(died.replace("<ReferralSource>6<", "<ReferralSource>66<"), encoding="utf-8")
+    good.write_text(died, encoding="utf-8")
+    ingest(engine, bad)
+    death = "cin:999:C30002:2024-01-15:other:2024-03-01"
+    assert death in events(engine) and "cin:999:C30002:2024-01-15:referral" not in events(engine)
+    ingest(engine, good)
+    assert [e for e in events(engine) if ":other:" in e] == [death]

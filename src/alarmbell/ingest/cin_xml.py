@@ -15,13 +15,12 @@ See docs/formats/cin-xml.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress
+from alarmbell.ingest.base import ParsedLine, RejectedLine, SourceProgress
 from alarmbell.ingest.cin.model import (
     GENDERS,
     Assessment,
@@ -35,10 +34,15 @@ from alarmbell.ingest.cin.model import (
     is_yes,
 )
 from alarmbell.ingest.cin.schema import cin_schema
-from alarmbell.ingest.cin.xml_errors import episode_of, xml_path, xsd_problem
-from alarmbell.ingest.convert import Describe, Record, RecordSink, expected_tail
-
-MAX_ERRORS_LISTED = 10
+from alarmbell.ingest.cin.xml_errors import (
+    KEPT,
+    describer,
+    episode_of,
+    episode_problem,
+    fragment,
+    schema_problem,
+)
+from alarmbell.ingest.convert import RecordSink
 
 
 def _text(element: Any, path: str) -> str | None:
@@ -53,71 +57,9 @@ def _line(element: Any, path: str, default: int) -> int:
     return int(found.sourceline) if found is not None and found.sourceline else default
 
 
-def _listed(errors: list[Any], number: int) -> str:
-    """One error says only its problem (its line and path head the message); several are listed."""
-    if len(errors) == 1:
-        return xsd_problem(errors[0])
-    listed = [
-        f"line {e.sourceline}: {xml_path(e.elem, number)}: {xsd_problem(e)}"
-        for e in errors[:MAX_ERRORS_LISTED]
-    ]
-    more = f" (and {len(errors) - MAX_ERRORS_LISTED} more)" if len(errors) > MAX_ERRORS_LISTED else ""
-    return "; ".join(listed) + more
-
-
-def schema_problem(child: Any, number: int, errors: list[Any]) -> RejectedLine:
-    """All of a child's XSD errors in one rejection of the whole child, at the first error in
-    the child's own items (the reason the child is rejected whole)."""
-    first = next((e for e in errors if episode_of(e.elem) is None), errors[0])
-    return RejectedLine(
-        int(first.sourceline or child.sourceline or 0),
-        xml_path(first.elem, number),
-        f"child {_who(child)} (from line {child.sourceline}) does not match the CIN census schema: "
-        + _listed(errors, number),
-        raw=etree.tostring(child),
-    )
-
-
-def episode_problem(child: Any, episode: Any, number: int, errors: list[Any]) -> RejectedLine:
-    """One episode's XSD errors: that episode is quarantined, the child and the rest are kept."""
-    first = errors[0]
-    return RejectedLine(
-        int(first.sourceline or episode.sourceline or 0),
-        xml_path(first.elem, number),
-        f"{_episode_name(child, episode, number)} does not match the CIN census schema: "
-        + _listed(errors, number)
-        + f"; {KEPT}",
-        raw=_fragment(child, episode),
-    )
-
-
-KEPT = "this episode is quarantined; the child and their other episodes are kept"
-
-
-def _who(child: Any) -> str:
-    return _text(child, "ChildIdentifiers/LAchildID") or "without LAchildID"
-
-
-def _episode_name(child: Any, episode: Any, number: int) -> str:
-    referral = _text(episode, "CINreferralDate") or "no CINreferralDate"
-    return (
-        f"episode {xml_path(episode, number).rsplit('/', 1)[-1]} of child {_who(child)} "
-        f"(referral {referral}, from line {episode.sourceline})"
-    )
-
-
-def _fragment(child: Any, episode: Any) -> bytes:
-    """The episode as quarantined, inside its child's identifiers, so it can be read again."""
-    copy = etree.Element("Child")
-    identifiers = child.find("ChildIdentifiers")
-    if identifiers is not None:
-        copy.append(deepcopy(identifiers))
-    copy.append(deepcopy(episode))
-    return bytes(etree.tostring(copy))
-
-
 def read_child(element: Any, lea: str, episodes: list[Any]) -> CinChild:
     """The child with the given CINdetails elements (those that passed the schema)."""
+    every = element.findall("CINdetails")
     ids = element.find("ChildIdentifiers")
     child = CinChild(
         line=int(element.sourceline or 0),
@@ -136,6 +78,7 @@ def read_child(element: Any, lea: str, episodes: list[Any]) -> CinChild:
         ],
     )
     child.episodes = [read_episode(e) for e in episodes]
+    child.last_referral_date = _text(every[-1], "CINreferralDate") if every else None
     return child
 
 
@@ -195,33 +138,6 @@ def _plan(element: Any) -> ProtectionPlan:
         previous=int(_text(element, "NumberOfPreviousCPP") or 0),
         reviews=[(int(r.sourceline), str(r.text).strip()) for r in element.iterfind("Reviews/CPPreviewDate")],
     )
-
-
-def _source_element(scope: Any, line: int, value: str) -> Any:
-    """The element a record's bad value came from: the leaf holding that text at or under the
-    record's line, else the element at that line."""
-    at_line = [e for e in scope.iter() if e.sourceline == line] or [scope]
-    for top in at_line:
-        for element in top.iter():
-            if len(element) == 0 and (element.text or "").strip() == value:
-                return element
-    return at_line[0]
-
-
-def _describer(scope: Any, number: int, unit: Unit, suffix: str) -> Describe:
-    """How a record of this child or episode that fails validation is reported: the XML path of
-    the value, the value quoted (validate quotes it), and the record it would have made."""
-
-    lines = {id(record): line for line, record in unit.records}
-
-    def describe(record: Record, error: FieldError) -> tuple[str, str]:
-        name = error.field.rsplit(".", 1)[-1]
-        value = record.get(name, (record.get("attrs") or {}).get(name))
-        element = _source_element(scope, lines.get(id(record), 0), "" if value is None else str(value))
-        where = f"[{error.field} of the {record['type']} {record['source_id']}; {suffix}]"
-        return xml_path(element, number), f"{expected_tail(error)} {where}"
-
-    return describe
 
 
 class CinXmlAdapter:
@@ -286,15 +202,15 @@ def child_lines(element: Any, number: int, lea: str | None, sink: RecordSink) ->
             out.append(episode_problem(element, episode, number, bad[i]))
             continue
         unit = next(kept)
-        describe = _describer(episode, number, unit, KEPT)
-        raw = _fragment(element, episode)
+        describe = describer(episode, number, unit, KEPT)
+        raw = fragment(element, episode)
         out += sink.unit(unit.records, line_no=int(episode.sourceline), raw=raw, describe=describe)
     return out
 
 
 def _own_unit(element: Any, number: int, unit: Unit, sink: RecordSink) -> list[ParsedLine]:
     """The child's person record (and death): when it fails, the whole child is rejected."""
-    describe = _describer(element, number, unit, "the child and all their episodes are rejected")
+    describe = describer(element, number, unit, "the child and all their episodes are rejected")
     return sink.unit(
         unit.records, line_no=int(element.sourceline), raw=etree.tostring(element), describe=describe
     )

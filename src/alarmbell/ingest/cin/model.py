@@ -104,6 +104,9 @@ class CinChild:
     ethnicity: str | None = None
     disabilities: list[str] = field(default_factory=list)
     episodes: list[Episode] = field(default_factory=list)
+    #: The last episode's referral date as sent, even when that episode is quarantined, so the
+    #: death event's id does not move when the episode is corrected (None: the last kept one's).
+    last_referral_date: str | None = None
 
     @property
     def key(self) -> str:
@@ -204,7 +207,8 @@ def child_units(child: CinChild) -> list[Unit]:
         episodes.append(Unit(episode, events.out[start:]))
     start = len(events.out)
     if child.death_date:
-        last = child.episodes[-1] if child.episodes else Episode(child.line, child.death_date)
+        kept = child.episodes[-1].referral_date if child.episodes else child.death_date
+        last = Episode(child.line, child.last_referral_date or kept)
         events.add(
             child.line, last, "other", child.death_date, {"event": "death", "census_item": "PersonDeathDate"}
         )
