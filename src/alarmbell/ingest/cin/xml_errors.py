@@ -4,7 +4,8 @@ xmlschema's reasons name neither the bad value of a code list ("value must be on
 of an impossible date ("day is out of range for month"), and its paths carry no position for
 the child or episode. Every error here quotes the value and says what was expected, and its
 path counts children and episodes from 1, as XPath does: `Message/Children/Child[3]/CINdetails[2]/
-Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors[2]`.
+Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors[2]`. The rejections are built here
+too: of a whole child, or of one episode, quarantined inside its child's identifiers.
 """
 
 from __future__ import annotations
