@@ -9,6 +9,7 @@ from alarmbell.domain.identifiers import (
     nhs_check_digit,
     nhs_number_is_valid,
     upn_check_letter,
+    upn_check_problem,
     upn_is_valid,
 )
 
@@ -71,3 +72,11 @@ def test_temporary_upn_with_final_letter() -> None:
     assert upn_is_valid(upn)
     with pytest.raises(ValueError):
         upn_check_letter("33119400001I")
+
+
+def test_upn_check_problem_names_the_letter_the_rest_gives() -> None:
+    assert upn_check_problem("B999201500101") is None
+    assert upn_check_problem("c999201500101") == (
+        "fails the check letter: the other 12 characters give 'B', not 'C'"
+    )
+    assert upn_check_problem("B99920150010S") == "has a character no UPN uses"

@@ -86,7 +86,9 @@ def test_upstream_sample_ingests_whole(engine: Engine) -> None:
     result = ingest(engine, UPSTREAM)
     assert result.rejections() == []
     assert result.messages == [
-        f"{UPSTREAM}:18: upn: warning: A123456789123 fails the check letter; kept but never matched on"
+        f"{UPSTREAM}:18: upn: warning: 'A123456789123' fails the check letter: the other 12 characters give "
+        "'P', not 'A'; kept on the record, but never matched on or used as its key (expected a UPN whose "
+        "first letter is the modulus-23 check letter of the rest)"
     ]
     kinds = sorted(e["kind"] for e in events(engine).values())
     assert kinds == sorted(
@@ -101,22 +103,25 @@ def test_upstream_malformed_sample_keeps_the_good_child(engine: Engine) -> None:
     rejected = result.rejections()
     assert len(rejected) == 2
     source = str(UPSTREAM_MALFORMED)
+    child = "Message/Children/Child"
     assert rejected[0].startswith(
-        f"{source}:76: /Child/ChildIdentifiers: child without LAchildID (from line 75) does not match the "
-        "CIN census schema: line 76: /Child/ChildIdentifiers: Unexpected child with tag 'UPN' at position 1."
+        f"{source}:76: {child}[2]/ChildIdentifiers: child without LAchildID (from line 75) does not match "
+        f"the CIN census schema: line 76: {child}[2]/ChildIdentifiers: Unexpected child with tag 'UPN' at "
+        "position 1."
     )
     assert (
-        "line 113: /Child/CINdetails/Section47/InitialCPCtarget: Invalid datetime string 'notadate' "
-        in rejected[0]
+        f"line 113: {child}[2]/CINdetails[1]/Section47/InitialCPCtarget: Invalid datetime string 'notadate' "
+        "(expected a real date as YYYY-MM-DD)" in rejected[0]
     )
-    assert "(expected YYYY-MM-DD)" in rejected[0]
-    assert rejected[1].startswith(
-        f"{source}:162: /Child/CINdetails/Section47/DateOfInitialCPC: child DfEX0000003"
+    assert (
+        f"line 117: {child}[2]/CINdetails[1]/ReferralNFA: 'wrong' is not one of the codes allowed here "
+        "(expected one of true false TRUE FALSE 0 1)" in rejected[0]
     )
-    assert "line 130: /Child: Unexpected child with tag 'ChildCharacteristics'" in rejected[1]
+    assert rejected[1].startswith(f"{source}:130: {child}[3]: child DfEX0000003")
+    assert f"line 130: {child}[3]: Unexpected child with tag 'ChildCharacteristics'" in rejected[1]
     assert list(people(engine)) == ["cin:201:DfEX0000001"]
     assert len(events(engine)) == 11
-    assert [line for line, _ in quarantined(engine)] == [76, 162]
+    assert [line for line, _ in quarantined(engine)] == [76, 130]
 
 
 def test_a_return_without_a_council_code_is_refused_child_by_child(engine: Engine, tmp_path: Path) -> None:

@@ -75,3 +75,18 @@ def upn_is_valid(value: str) -> bool:
         return upn_check_letter(upn[1:]) == upn[0]
     except ValueError:
         return False
+
+
+def upn_check_problem(value: str) -> str | None:
+    """Why a well-shaped UPN fails its check, in words that name the letter the rest implies.
+
+    None when it passes. Every format words the failure the same way (ingest warns with it).
+    """
+    upn = value.strip().upper()
+    if upn_is_valid(upn):
+        return None
+    try:
+        right = upn_check_letter(upn[1:])
+    except ValueError:
+        return "has a character no UPN uses"
+    return f"fails the check letter: the other 12 characters give {right!r}, not {upn[0]!r}"

@@ -30,10 +30,10 @@ from alarmbell.ingest.cin.model import (
     Episode,
     ProtectionPlan,
     Section47,
-    child_records,
+    child_units,
 )
 from alarmbell.ingest.convert import Record, RecordSink, rejected
-from alarmbell.ingest.tabular import Row, check_upn, missing_columns, read_rows
+from alarmbell.ingest.tabular import Row, missing_columns, read_rows, well_formed_upn
 
 REQUIRED: Final[tuple[str, ...]] = ("lea", "lachildid", "cinreferraldate", "step", "date")
 STEPS: Final[tuple[str, ...]] = (
@@ -102,7 +102,7 @@ def _new_child(row: Row) -> CinChild:
         line=row.line_no,
         lea=_lea(row),
         la_child_id=row.required("lachildid", "the council's id for the child"),
-        upn=check_upn(upn, row.name("upn")) if upn else None,
+        upn=well_formed_upn(upn, row.name("upn")) if upn else None,
         upn_unknown=row.text("upnunknown"),
         dob=_date(row, "personbirthdate"),
         expected_dob=_date(row, "expectedpersonbirthdate"),
@@ -213,7 +213,7 @@ class CinCsvAdapter:
         sink = RecordSink(agency)
         for entry in children.values():
             entry.child.episodes = list(entry.episodes.values())
-            yield from _emit(child_records(entry.child), raws, sink)
+            yield from _emit(entry.child, raws, sink)
 
     def _add(self, row: Row, children: dict[tuple[str, str], _Child]) -> FieldError | None:
         try:
@@ -252,12 +252,14 @@ def _clash(row: Row, entry: _Child) -> FieldError | None:
     return None
 
 
-def _emit(
-    records: list[tuple[int, Record]], raws: dict[int, bytes], sink: RecordSink
-) -> Iterator[ParsedLine]:
-    """One unit per CSV row, so a record that fails validation loses only its own row."""
+def _emit(child: CinChild, raws: dict[int, bytes], sink: RecordSink) -> Iterator[ParsedLine]:
+    """The person on its own, then one unit per CSV row, so a record that fails validation loses
+    only its own row (and a bad step on the child's first row does not lose the child)."""
+    own, *episodes = child_units(child)
+    yield from sink.unit(own.records, line_no=child.line, raw=raws.get(child.line, b""))
     by_line: dict[int, list[tuple[int, Record]]] = {}
-    for line, record in records:
-        by_line.setdefault(line, []).append((line, record))
-    for line, unit in by_line.items():
-        yield from sink.unit(unit, line_no=line, raw=raws.get(line, b""))
+    for unit in episodes:
+        for line, record in unit.records:
+            by_line.setdefault(line, []).append((line, record))
+    for line, records in by_line.items():
+        yield from sink.unit(records, line_no=line, raw=raws.get(line, b""))

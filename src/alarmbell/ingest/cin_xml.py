@@ -1,9 +1,12 @@
 """`cin-xml`: the DfE Children in Need census return, read child by child.
 
 The file is parsed incrementally (lxml iterparse; a big council's return holds tens of
-thousands of children) and each `Child` is validated against the (patched) XSD on its own:
-a child with any schema error is rejected whole, with every error and its line listed, and
-every other child is kept. A whole-file XSD pass would fail the return on one error.
+thousands of children) and each `Child` is validated against the (patched) XSD on its own. An
+error inside one episode (`CINdetails`) quarantines that episode alone, with its path
+(`Message/Children/Child[3]/CINdetails[2]/...`): the child and its clean episodes are kept, as
+a council's other records of the child are real. An error in the child's own items (identifiers,
+characteristics) rejects the child whole, because the person record cannot be trusted; every
+other child is kept. A whole-file XSD pass would fail the return on one error.
 The council code (`LEA`) comes from the Header; a return without one is rejected child by
 child, because without it `LAchildID` is not unique across councils.
 See docs/formats/cin-xml.md.
@@ -11,7 +14,6 @@ See docs/formats/cin-xml.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,13 +29,20 @@ from alarmbell.ingest.cin.model import (
     Episode,
     ProtectionPlan,
     Section47,
-    child_records,
+    Unit,
+    child_units,
     is_yes,
 )
 from alarmbell.ingest.cin.schema import cin_schema
-from alarmbell.ingest.convert import Record, RecordSink, expected_tail
-
-MAX_ERRORS_LISTED = 10
+from alarmbell.ingest.cin.xml_errors import (
+    KEPT,
+    describer,
+    episode_of,
+    episode_problem,
+    fragment,
+    schema_problem,
+)
+from alarmbell.ingest.convert import RecordSink
 
 
 def _text(element: Any, path: str) -> str | None:
@@ -48,29 +57,9 @@ def _line(element: Any, path: str, default: int) -> int:
     return int(found.sourceline) if found is not None and found.sourceline else default
 
 
-def _reason(error: Any) -> str:
-    """xmlschema's reason, with its internal type names turned into what the sender should write."""
-    reason = str(error.reason or "").rstrip(".")
-    return re.sub(r" for <class '[^']*\.(Date10|DateTime10)'>", lambda m: " (expected YYYY-MM-DD)", reason)
-
-
-def schema_problem(child: Any, errors: list[Any]) -> RejectedLine:
-    """All of a child's XSD errors in one rejection, at the first error's line."""
-    first = errors[0]
-    listed = [f"line {e.sourceline}: {e.path}: {_reason(e)}" for e in errors[:MAX_ERRORS_LISTED]]
-    more = f" (and {len(errors) - MAX_ERRORS_LISTED} more)" if len(errors) > MAX_ERRORS_LISTED else ""
-    who = _text(child, "ChildIdentifiers/LAchildID") or "without LAchildID"
-    return RejectedLine(
-        int(first.sourceline or child.sourceline or 0),
-        str(first.path),
-        f"child {who} (from line {child.sourceline}) does not match the CIN census schema: "
-        + "; ".join(listed)
-        + more,
-        raw=etree.tostring(child),
-    )
-
-
-def read_child(element: Any, lea: str) -> CinChild:
+def read_child(element: Any, lea: str, episodes: list[Any]) -> CinChild:
+    """The child with the given CINdetails elements (those that passed the schema)."""
+    every = element.findall("CINdetails")
     ids = element.find("ChildIdentifiers")
     child = CinChild(
         line=int(element.sourceline or 0),
@@ -88,7 +77,8 @@ def read_child(element: Any, lea: str) -> CinChild:
             str(d.text).strip() for d in element.iterfind("ChildCharacteristics/Disabilities/Disability")
         ],
     )
-    child.episodes = [read_episode(e) for e in element.iterfind("CINdetails")]
+    child.episodes = [read_episode(e) for e in episodes]
+    child.last_referral_date = _text(every[-1], "CINreferralDate") if every else None
     return child
 
 
@@ -150,13 +140,6 @@ def _plan(element: Any) -> ProtectionPlan:
     )
 
 
-def _describe(record: Record, error: Any) -> tuple[str, str]:
-    return (
-        error.field,
-        f"{expected_tail(error)} [in the {record['type']} {record['source_id']} from this child]",
-    )
-
-
 class CinXmlAdapter:
     name = "cin-xml"
     suffixes: tuple[str, ...] = (".xml",)
@@ -168,6 +151,7 @@ class CinXmlAdapter:
             progress.done_bytes += path.stat().st_size
         sink = RecordSink(agency)
         lea: str | None = None
+        number = 0
         events = etree.iterparse(
             str(path), events=("end",), tag=("LEA", "Child"), resolve_entities=False, no_network=True
         )
@@ -176,7 +160,8 @@ class CinXmlAdapter:
                 if element.tag == "LEA":
                     lea = (element.text or "").strip() or None
                     continue
-                yield from self._child(element, lea, sink)
+                number += 1
+                yield from child_lines(element, number, lea, sink)
                 _free(element)
         except etree.XMLSyntaxError as error:
             line = error.position[0] if error.position else 0
@@ -185,24 +170,50 @@ class CinXmlAdapter:
                 "children before this point were read", raw=b""
             )  # fmt: skip
 
-    def _child(self, element: Any, lea: str | None, sink: RecordSink) -> list[ParsedLine]:
-        errors = list(cin_schema().iter_errors(element))
-        if errors:
-            return [schema_problem(element, errors)]
-        if lea is None:
-            return [
-                RejectedLine(
-                    int(element.sourceline),
-                    "Header/Source/LEA",
-                    "missing: the return has no council code (expected the 3-digit LEA in the Header; "
-                    "LAchildID is unique only within a council)",
-                    raw=etree.tostring(element),
-                )
-            ]
-        records = child_records(read_child(element, lea))
-        return sink.unit(
-            records, line_no=int(element.sourceline), raw=etree.tostring(element), describe=_describe
-        )
+
+def child_lines(element: Any, number: int, lea: str | None, sink: RecordSink) -> list[ParsedLine]:
+    """The child's records, with each episode kept or quarantined on its own."""
+    errors = list(cin_schema().iter_errors(element))
+    if any(episode_of(e.elem) is None for e in errors):
+        return [schema_problem(element, number, errors)]
+    if lea is None:
+        return [
+            RejectedLine(
+                int(element.sourceline),
+                "Message/Header/Source/LEA",
+                "missing: the return has no council code (expected the 3-digit LEA in the Header; "
+                "LAchildID is unique only within a council)",
+                raw=etree.tostring(element),
+            )
+        ]
+    episodes = element.findall("CINdetails")
+    bad: dict[int, list[Any]] = {}
+    for error in errors:
+        bad.setdefault(episodes.index(episode_of(error.elem)), []).append(error)
+    good = [e for i, e in enumerate(episodes) if i not in bad]
+    units = child_units(read_child(element, lea, good))
+    own = _own_unit(element, number, units[0], sink)
+    if any(isinstance(item, RejectedLine) for item in own):
+        return own
+    kept = iter(units[1:])
+    out = own
+    for i, episode in enumerate(episodes):
+        if i in bad:
+            out.append(episode_problem(element, episode, number, bad[i]))
+            continue
+        unit = next(kept)
+        describe = describer(episode, number, unit, KEPT)
+        raw = fragment(element, episode)
+        out += sink.unit(unit.records, line_no=int(episode.sourceline), raw=raw, describe=describe)
+    return out
+
+
+def _own_unit(element: Any, number: int, unit: Unit, sink: RecordSink) -> list[ParsedLine]:
+    """The child's person record (and death): when it fails, the whole child is rejected."""
+    describe = describer(element, number, unit, "the child and all their episodes are rejected")
+    return sink.unit(
+        unit.records, line_no=int(element.sourceline), raw=etree.tostring(element), describe=describe
+    )
 
 
 def _free(element: Any) -> None:

@@ -39,6 +39,12 @@ def _period(row: Row) -> tuple[str, str]:
     return start, end
 
 
+def _who(pupil: Record, upn: str) -> str:
+    """The UPN in the event's id, unless it failed its check letter: then the pupil's own key."""
+    key = str(pupil["source_id"])
+    return upn if key == f"upn:{upn}" else key
+
+
 class SchoolAttendanceAdapter(RowAdapter):
     name = "school-attendance-csv"
     suffixes: tuple[str, ...] = (".attendance.csv",)
@@ -65,7 +71,7 @@ class SchoolAttendanceAdapter(RowAdapter):
         event: Record = {
             "type": "event",
             "agency": AGENCY,
-            "source_id": f"attendance:{upn}:{start}:{end}",
+            "source_id": f"attendance:{_who(pupil, upn)}:{start}:{end}",
             "kind": "attendance_concern",
             "occurred_at": end,
             "subjects": [pupil["source_id"]],

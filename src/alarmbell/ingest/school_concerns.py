@@ -1,15 +1,21 @@
 """`school-concerns-csv`: a school's safeguarding concerns log, as CPOMS-style systems export it.
 
 One row per concern. The pupil is keyed by UPN (national, so the same child at two schools is
-one education record) and the UPN's check letter must be right: a mistyped UPN would link the
-concern to the wrong child or to nobody. See docs/formats/school-concerns-csv.md.
+one education record) when its check letter holds. A UPN that fails it is most likely mistyped
+and would link the concern to the wrong child: the row is kept, the UPN stays on the record with
+a warning, and the pupil is keyed by what the school says of them (pupil_key), as in every
+other format. See docs/formats/school-concerns-csv.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Final
 
+import orjson
+
 from alarmbell.domain.body_sites import BODY_SITES, body_site
+from alarmbell.domain.identifiers import upn_check_problem, upn_is_valid
 from alarmbell.ingest.base import FieldError
 from alarmbell.ingest.convert import Record
 from alarmbell.ingest.tabular import Row, RowAdapter, sex
@@ -38,8 +44,31 @@ CATEGORIES: Final[dict[str, str]] = {
 }
 
 
+def pupil_key(row: Row, upn: str) -> str:
+    """`upn:<UPN>` when the check letter holds; else `pupil:h-<hash>` of the school, the pupil's
+    names and date of birth, never the bad UPN.
+
+    The hash is stable, so re-loading the extract finds the same record, and the school's
+    concerns log and attendance extract give the same key for the same pupil.
+    """
+    if upn_is_valid(upn):
+        return f"upn:{upn}"
+    school, surname, forename = (row.text(k) for k in ("school", "surname", "forename"))
+    dob = row.date("date_of_birth")
+    if not (surname or forename) or dob is None:
+        raise FieldError(
+            row.name("upn"),
+            f"{upn!r} {upn_check_problem(upn)}, and the row has no name and date of birth to key "
+            "the pupil by instead",
+            "a UPN with the right check letter, or Surname or Forename and Date of Birth",
+        )
+    identity = [(v or "").casefold() for v in (school, surname, forename, dob)]
+    digest = hashlib.blake2b(orjson.dumps(identity), digest_size=10).hexdigest()
+    return f"pupil:h-{digest}"
+
+
 def pupil_record(row: Row, upn: str, extract: str = "concerns") -> Record:
-    """The pupil as the school holds them; keyed by UPN so every school's rows meet.
+    """The pupil as the school holds them; keyed by UPN so every school's rows meet (pupil_key).
 
     `feed` names the extract and the school: a school's concerns log and attendance extract
     hold different columns for the same pupil, and are merged, not versions (ingest/feeds.py).
@@ -48,7 +77,7 @@ def pupil_record(row: Row, upn: str, extract: str = "concerns") -> Record:
     person: Record = {
         "type": "person",
         "agency": AGENCY,
-        "source_id": f"upn:{upn}",
+        "source_id": pupil_key(row, upn),
         "feed": f"{extract}:{school}" if school else extract,
         "upn": upn,
         "given_name": row.text("forename"),

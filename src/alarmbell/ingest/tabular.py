@@ -14,7 +14,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
-from alarmbell.domain.identifiers import upn_check_letter, upn_is_valid
 from alarmbell.domain.plausible import event_date_problem, event_range_text
 from alarmbell.ingest.base import FieldError, ParsedLine, SourceProgress
 from alarmbell.ingest.convert import Record, RecordSink, rejected
@@ -100,7 +99,7 @@ class Row:
 
     def upn(self, key: str = "upn", *, required: bool = True) -> str | None:
         value = self.text(key, required=required, expected="the pupil's 13-character UPN")
-        return None if value is None else check_upn(value, self.name(key))
+        return None if value is None else well_formed_upn(value, self.name(key))
 
 
 def parse_date(value: str, column: str) -> str:
@@ -123,22 +122,17 @@ def parse_date(value: str, column: str) -> str:
     return day.isoformat()
 
 
-def check_upn(value: str, column: str) -> str:
-    """A UPN with the right check letter, or an error that says which letter the rest implies."""
+def well_formed_upn(value: str, column: str) -> str:
+    """The UPN in capitals, or an error when it is not 13 characters of a UPN's shape.
+
+    Its check letter is not enforced here: a UPN that fails it is kept with a warning and never
+    keys or matches the record (validate.py), the same in every format. The adapter keys the
+    pupil by something else (school_concerns.pupil_key).
+    """
     upn = value.strip().upper()
     if not _UPN_SHAPE.match(upn):
         raise FieldError(
             column, f"{value!r}", "13 characters: a check letter, 11 digits, then a digit or letter"
-        )
-    if not upn_is_valid(upn):
-        try:
-            right = upn_check_letter(upn[1:])
-        except ValueError:
-            raise FieldError(column, f"{value!r} has a character no UPN uses", "a valid UPN") from None
-        raise FieldError(
-            column,
-            f"{upn} fails the check letter: the other 12 characters give {right!r}, not {upn[0]!r}",
-            "a UPN whose first letter is the modulus-23 check letter of the rest (mistyped?)",
         )
     return upn
 

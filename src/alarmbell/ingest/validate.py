@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
+from alarmbell.domain.identifiers import nhs_number_is_valid, upn_check_problem
 from alarmbell.domain.plausible import DOB_EXPECTED, dob_problem, event_date_problem, event_range_text
 from alarmbell.domain.timeparse import BeyondCalendar, dob_to_date, is_partial_dob, parse_moment
 from alarmbell.domain.vocabulary import (
@@ -36,6 +36,11 @@ _NHS = re.compile(r"^\d{10}$")
 _UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")
 MAX_ID = 200
+#: How every format treats a UPN that fails its check letter (docs/formats/*: "UPN check letters").
+UPN_KEPT = (
+    "kept on the record, but never matched on or used as its key "
+    "(expected a UPN whose first letter is the modulus-23 check letter of the rest)"
+)
 _JUST_STR = {str}
 
 
@@ -184,10 +189,8 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
             raise FieldError(
                 "upn", f"{obj['upn']!r}", "13 characters: a letter, 11 digits, a digit or letter"
             )
-        if not upn_is_valid(upn):
-            warnings.append(
-                Warning_(line_no, "upn", f"{upn} fails the check letter; kept but never matched on")
-            )
+        if (problem := upn_check_problem(upn)) is not None:
+            warnings.append(Warning_(line_no, "upn", f"{upn!r} {problem}; {UPN_KEPT}"))
     if not ((given and family) or nhs or upn or obj.get("names_withheld") is True):
         missing = "given_name" if not given else "family_name"
         raise FieldError(

@@ -104,6 +104,9 @@ class CinChild:
     ethnicity: str | None = None
     disabilities: list[str] = field(default_factory=list)
     episodes: list[Episode] = field(default_factory=list)
+    #: The last episode's referral date as sent, even when that episode is quarantined, so the
+    #: death event's id does not move when the episode is corrected (None: the last kept one's).
+    last_referral_date: str | None = None
 
     @property
     def key(self) -> str:
@@ -182,17 +185,39 @@ def referral_outcome(episode: Episode) -> str | None:
     return "assessment" if episode.assessments else None
 
 
-def child_records(child: CinChild) -> list[tuple[int, Record]]:
-    """(line, record) pairs: the person first, then every step of every episode."""
+@dataclass
+class Unit:
+    """Records that stand or fall together: the child (person, and death if any), or one episode.
+
+    An episode whose records do not all validate is quarantined alone; the child and its other
+    episodes are kept.
+    """
+
+    episode: Episode | None
+    records: list[tuple[int, Record]]
+
+
+def child_units(child: CinChild) -> list[Unit]:
+    """The child's own unit first, then one unit per episode, in file order."""
     events = _Events(child)
+    episodes: list[Unit] = []
     for episode in child.episodes:
+        start = len(events.out)
         _episode_events(events, episode)
+        episodes.append(Unit(episode, events.out[start:]))
+    start = len(events.out)
     if child.death_date:
-        last = child.episodes[-1] if child.episodes else Episode(child.line, child.death_date)
+        kept = child.episodes[-1].referral_date if child.episodes else child.death_date
+        last = Episode(child.line, child.last_referral_date or kept)
         events.add(
             child.line, last, "other", child.death_date, {"event": "death", "census_item": "PersonDeathDate"}
         )
-    return [(child.line, person_record(child)), *events.out]
+    return [Unit(None, [(child.line, person_record(child)), *events.out[start:]]), *episodes]
+
+
+def child_records(child: CinChild) -> list[tuple[int, Record]]:
+    """(line, record) pairs: the person first, then every step of every episode."""
+    return [pair for unit in child_units(child) for pair in unit.records]
 
 
 def _episode_events(events: _Events, episode: Episode) -> None:
