@@ -8,41 +8,56 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from alarmbell.domain.identifiers import upn_check_letter, upn_is_valid
-from alarmbell.domain.plausible import event_date_problem, event_range_text
-from alarmbell.ingest.base import FieldError, ParsedLine, SourceProgress
+from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, RowErrors, SourceProgress, Warning_
 from alarmbell.ingest.convert import Record, RecordSink, rejected
+from alarmbell.ingest.csv_dates import DATE_EXPECTED, read_date, read_moment, read_time
+from alarmbell.ingest.csv_templates import TEMPLATES, Column, column_key
+
+__all__ = ["DATE_EXPECTED", "Row", "RowAdapter", "column_key", "read_rows", "sex", "when"]
 
 _UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CELL = re.compile(r'(?:^|,)("(?:[^"]|"")*"|[^,]*)')
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
-DATE_EXPECTED = "a date as YYYY-MM-DD or DD/MM/YYYY"
 
 
-def column_key(header: str) -> str:
-    """`Body Map Site` and `body_map_site` are the same column: exports vary in spelling."""
-    return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
+class Columns(Mapping[str, str]):
+    """Values by column, looked up by any spelling of the column (`concern_id`, `Concern ID`)."""
+
+    def __init__(self, by_key: dict[str, str]) -> None:
+        self._by_key = by_key
+
+    def __getitem__(self, name: str) -> str:
+        return self._by_key[column_key(name)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_key)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
 
 
 @dataclass(frozen=True)
 class Row:
-    """One CSV record: its cells by column key, where it starts in the file, and its raw bytes."""
+    """One CSV record: its cells by column, where it starts in the file, and its raw bytes.
+
+    `notices` are warnings about the file found by the time this row was read (its encoding,
+    columns the template does not know); the adapter passes them on before the row's records.
+    """
 
     line_no: int
-    cells: dict[str, str]
-    names: dict[str, str]
+    cells: Mapping[str, str]
+    names: Mapping[str, str]
     raw: bytes
     problem: FieldError | None = None
+    notices: tuple[Warning_, ...] = ()
 
     def name(self, key: str) -> str:
         """The column as the file's header spells it, for messages."""
@@ -63,18 +78,31 @@ class Row:
 
     def date(self, key: str, *, required: bool = False) -> str | None:
         value = self.text(key, required=required, expected=DATE_EXPECTED)
-        return None if value is None else parse_date(value, self.name(key))
+        return None if value is None else read_date(value, self.name(key))
 
     def moment(self, date_key: str, time_key: str | None = None, *, required: bool = True) -> str | None:
-        """A date column, with an optional separate time column, as an ISO date or date-time."""
-        day = self.date(date_key, required=required)
-        clock = self.text(time_key) if time_key else None
-        if day is None or clock is None:
-            return day
-        match = _TIME.match(clock)
-        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            raise FieldError(self.name(time_key or ""), f"{clock!r}", "a time as HH:MM (24-hour)")
-        return f"{day}T{int(match.group(1)):02d}:{match.group(2)}:{match.group(3) or '00'}"
+        """A date column, with an optional separate time column, as an ISO date or date-time.
+
+        A date cell may carry its own time; a separate time cell then only fills a midnight
+        (exports write `00:00:00` for "no time") and must otherwise agree with it.
+        """
+        value = self.text(date_key, required=required, expected=DATE_EXPECTED)
+        if value is None:
+            return None
+        moment = read_moment(value, self.name(date_key))
+        clock_text = self.text(time_key) if time_key else None
+        if clock_text is None or time_key is None:
+            return moment
+        clock = read_time(clock_text, self.name(time_key))
+        if "T" not in moment or moment[11:] == "00:00:00":
+            return f"{moment[:10]}T{clock}"
+        if moment[11:19] == clock:
+            return moment
+        raise FieldError(
+            self.name(time_key),
+            f"{clock_text!r} differs from the time in {self.name(date_key)} {value!r}",
+            "the same time in both, or the time in one of them",
+        )
 
     def integer(self, key: str, *, required: bool = True, minimum: int = 0) -> int | None:
         value = self.text(key, required=required, expected="a whole number")
@@ -104,23 +132,8 @@ class Row:
 
 
 def parse_date(value: str, column: str) -> str:
-    """ISO or UK day-first dates; exports from English systems use both."""
-    uk = _UK_DATE.match(value)
-    iso = _ISO_DATE.match(value)
-    if uk:
-        parts = (int(uk.group(3)), int(uk.group(2)), int(uk.group(1)))
-    elif iso:
-        parts = (int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    else:
-        raise FieldError(column, f"{value!r}", DATE_EXPECTED)
-    try:
-        day = date(*parts)
-    except ValueError:
-        raise FieldError(column, f"{value!r} is not a real calendar date", DATE_EXPECTED) from None
-    problem = event_date_problem(datetime(day.year, day.month, day.day))
-    if problem is not None:
-        raise FieldError(column, f"{value!r} is {problem}", event_range_text())
-    return day.isoformat()
+    """A date in any of the forms exports use (csv_dates.py), as YYYY-MM-DD."""
+    return read_date(value, column)
 
 
 def check_upn(value: str, column: str) -> str:
@@ -143,14 +156,28 @@ def check_upn(value: str, column: str) -> str:
     return upn
 
 
+WINDOWS_1252_NOTICE = (
+    "read as Windows-1252, not UTF-8, from this line on (the encoding of Excel's \"CSV (Comma "
+    'delimited)" on Windows); lines that are UTF-8 were read as UTF-8. Save as "CSV UTF-8" '
+    "to avoid this warning"
+)
+
+
 class _Lines:
-    """Feeds csv.reader one decoded line at a time and remembers the raw bytes of the current record."""
+    """Feeds csv.reader one decoded line at a time and remembers the raw bytes of the current record.
+
+    Each line is read as UTF-8 (a byte-order mark is dropped) and, when it is not UTF-8, as
+    Windows-1252, the encoding Excel writes "CSV" in on UK Windows; text in either is
+    unambiguous line by line, since Windows-1252 text with accents is almost never valid UTF-8.
+    """
 
     def __init__(self, handle: IO[bytes], progress: SourceProgress | None) -> None:
         self.handle = handle
         self.progress = progress
         self.raw: list[bytes] = []
         self.bad_encoding = False
+        self.legacy = False
+        self.legacy_seen = False
         self.first = True
 
     def __iter__(self) -> _Lines:
@@ -167,26 +194,84 @@ class _Lines:
         try:
             return line.decode("utf-8")
         except UnicodeDecodeError:
+            pass
+        try:
+            text = line.decode("cp1252")
+        except UnicodeDecodeError:
             self.bad_encoding = True
             return line.decode("utf-8", errors="replace")
+        self.legacy = True
+        return text
 
     def take(self) -> tuple[bytes, bool]:
         raw, bad = b"".join(self.raw), self.bad_encoding
         self.raw, self.bad_encoding = [], False
         return raw, bad
 
+    def notice(self, line_no: int) -> list[Warning_]:
+        """The once-per-file warning that some lines were read as Windows-1252, at the first."""
+        if not self.legacy or self.legacy_seen:
+            return []
+        self.legacy_seen = True
+        return [Warning_(line_no, "(file)", WINDOWS_1252_NOTICE)]
 
-def read_rows(path: Path, *, progress: SourceProgress | None = None) -> Iterator[Row]:
-    """Rows of a CSV file after its header; a row with a structural problem carries it in `problem`."""
+
+@dataclass
+class _Header:
+    """The header line: column keys in order, the file's own spellings, and what to warn about."""
+
+    keys: list[str]
+    names: Columns
+    notices: list[Warning_] = field(default_factory=list)
+
+
+def _header(cells: list[str], template: str | None) -> _Header:
+    """First of two columns that differ only in spelling is used; unknown columns are named once."""
+    keys = [column_key(h) for h in cells]
+    names: dict[str, str] = {}
+    notices: list[Warning_] = []
+    known = {c.key for c in TEMPLATES.get(template or "", ())}
+    for position, (key, name) in enumerate(zip(keys, (h.strip() for h in cells), strict=True), start=1):
+        if not key:
+            continue
+        if key in names:
+            notices.append(Warning_(1, name, _duplicate(name, names[key], keys.index(key) + 1, position)))
+            keys[position - 1] = ""
+            continue
+        names[key] = name
+        if known and key not in known:
+            notices.append(Warning_(1, name, f"not a column of the {template} template, so ignored"))
+    return _Header(keys, Columns(names), notices)
+
+
+def _duplicate(name: str, first: str, first_at: int, at: int) -> str:
+    return (
+        f"column {at} is the same column as {first!r} (column {first_at}) once case, spaces and "
+        f"punctuation are ignored; column {first_at} is used, column {at} ignored"
+    )
+
+
+def read_rows(
+    path: Path, *, progress: SourceProgress | None = None, template: str | None = None
+) -> Iterator[Row]:
+    """Rows of a CSV file after its header; a row with a structural problem carries it in `problem`.
+
+    With a template (csv_templates.py), unknown columns are warned about once and every typed
+    cell of a row is checked, so `problem` holds all of the row's bad cells (RowErrors).
+    """
+    columns = TEMPLATES.get(template or "", ())
     with path.open("rb") as handle:
+        if (utf16 := _utf16(handle)) is not None:
+            yield Row(1, Columns({}), Columns({}), b"", utf16)
+            return
         lines = _Lines(handle, progress)
         reader = csv.reader(lines)
-        header = next(reader, None)
+        first = next(reader, None)
         lines.take()
-        if header is None:
+        if first is None:
             return
-        keys = [column_key(h) for h in header]
-        names = dict(zip(keys, (h.strip() for h in header), strict=True))
+        header = _header(first, template)
+        notices = header.notices + lines.notice(1)
         start = reader.line_num + 1
         while True:
             try:
@@ -196,13 +281,76 @@ def read_rows(path: Path, *, progress: SourceProgress | None = None) -> Iterator
             except csv.Error as error:  # the reader starts afresh on the next line
                 raw, _ = lines.take()
                 line_no, start = start, reader.line_num + 1
-                yield Row(line_no, {}, names, raw, unreadable_row(str(error), raw, header))
+                yield Row(line_no, Columns({}), header.names, raw, unreadable_row(str(error), raw, first))
                 continue
             raw, bad = lines.take()
             line_no, start = start, reader.line_num + 1
+            notices += lines.notice(line_no)
             if not any(c.strip() for c in cells):
                 continue
-            yield Row(line_no, dict(zip(keys, cells, strict=False)), names, raw, _shape(cells, keys, bad))
+            yield _row(line_no, cells, header, raw, _shape(cells, header.keys, bad), tuple(notices), columns)
+            notices = []
+
+
+def _row(
+    line_no: int,
+    cells: list[str],
+    header: _Header,
+    raw: bytes,
+    problem: FieldError | None,
+    notices: tuple[Warning_, ...],
+    columns: tuple[Column, ...],
+) -> Row:
+    by_key = {key: cell for key, cell in zip(header.keys, cells, strict=False) if key}
+    row = Row(line_no, Columns(by_key), header.names, raw, problem, notices)
+    if problem is None and (errors := cell_errors(row, columns)):
+        return replace(row, problem=RowErrors(errors))
+    return row
+
+
+def _utf16(handle: IO[bytes]) -> FieldError | None:
+    """A UTF-16 file (Excel's "Unicode Text") cannot be read line by line: say so once."""
+    start = handle.read(2)
+    handle.seek(0)
+    if start not in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    return FieldError(
+        "(file)",
+        'UTF-16 text (Excel\'s "Unicode Text"), not CSV',
+        'the sheet saved as "CSV UTF-8" or "CSV (Comma delimited)"',
+    )
+
+
+def cell_errors(row: Row, columns: tuple[Column, ...]) -> list[FieldError]:
+    """Every cell of the row that is not of its column's kind, or empty where required."""
+    errors: list[FieldError] = []
+    for column in columns:
+        if column.key not in row.names:
+            continue
+        try:
+            _check(row, column)
+        except FieldError as error:
+            errors.append(error)
+    return errors
+
+
+def _check(row: Row, column: Column) -> None:
+    key, required = column.key, column.required
+    if column.kind == "date":
+        row.date(key, required=required)
+    elif column.kind == "moment":
+        row.moment(key, required=required)
+    elif column.kind == "integer":
+        row.integer(key, required=required)
+    elif column.kind == "yes_no":
+        row.yes_no(key)
+    elif column.kind == "sex":
+        sex(row, key)
+    elif column.kind == "time":
+        if (value := row.text(key)) is not None:
+            read_time(value, row.name(key))
+    else:
+        row.text(key, required=required)
 
 
 def unreadable_row(reason: str, raw: bytes, header: list[str]) -> FieldError:
@@ -225,11 +373,18 @@ def unreadable_row(reason: str, raw: bytes, header: list[str]) -> FieldError:
 
 
 def _shape(cells: list[str], keys: list[str], bad_encoding: bool) -> FieldError | None:
+    """A row whose cells do not line up with the header is rejected, never read shifted."""
     if bad_encoding:
-        return FieldError("(line)", "bytes that are not UTF-8", "UTF-8 text; re-export the file as UTF-8")
-    if len(cells) > len(keys):
         return FieldError(
-            "(line)", f"{len(cells)} cells but the header has {len(keys)} columns", "one cell per column"
+            "(line)",
+            "bytes that are neither UTF-8 nor Windows-1252",
+            'text in one encoding; re-export the file as "CSV UTF-8"',
+        )
+    if len(cells) != len(keys):
+        return FieldError(
+            "(line)",
+            f"{len(cells)} cells, the header has {len(keys)}",
+            "one cell per header column; a cell holding a comma or a line break needs quotes",
         )
     return None
 
@@ -275,29 +430,111 @@ def sex(row: Row, key: str) -> str | None:
     return mapped
 
 
+@dataclass
+class _Shared:
+    """An event several rows name (a concern about two pupils): its first row and the merged event."""
+
+    row: Row
+    event: Record
+    raws: list[bytes]
+
+
 class RowAdapter:
-    """A CSV format whose every row stands alone: one row in, a few records out."""
+    """A CSV format whose every row stands alone: one row in, a few records out.
+
+    `shared_columns` makes events with the same source_id from several rows one event whose
+    subjects are every row's subjects (one row per pupil a concern names): those columns must
+    agree on each of its rows, and the event is sent after the file, once.
+    """
 
     name: str = ""
     suffixes: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
+    shared_columns: tuple[str, ...] = ()
 
     def read(
         self, path: Path, *, agency: str | None, progress: SourceProgress | None = None
     ) -> Iterator[ParsedLine]:
         sink = RecordSink(agency)
-        for row in read_rows(path, progress=progress):
-            problem = row.problem or missing_columns(row, self.required)
+        shared: dict[str, _Shared] = {}
+        for row in read_rows(path, progress=progress, template=self.name):
+            yield from row.notices
+            records, problem = self._converted(row)
+            if problem is None and self.shared_columns:
+                records, problem = self._hold(row, records, shared, agency)
             if problem is not None:
                 yield rejected(row.line_no, problem, row.raw)
                 continue
-            try:
-                records = self.convert(row)
-            except FieldError as error:
-                yield rejected(row.line_no, error, row.raw)
-                continue
             yield from sink.unit([(row.line_no, r) for r in records], line_no=row.line_no, raw=row.raw)
+        for held in shared.values():
+            line_no, raw = held.row.line_no, b"".join(held.raws)
+            yield from sink.unit([(line_no, held.event)], line_no=line_no, raw=raw)
+
+    def _converted(self, row: Row) -> tuple[list[Record], FieldError | None]:
+        """The row's records, or all its problems: bad cells, then the first the format finds."""
+        problem = row.problem or missing_columns(row, self.required)
+        if problem is not None and not isinstance(problem, RowErrors):
+            return [], problem
+        try:
+            return self.convert(row), problem
+        except FieldError as error:
+            if problem is None:
+                return [], error
+            assert isinstance(problem, RowErrors)
+            reported = {e.field for e in problem.errors}
+            return [], problem if error.field in reported else RowErrors([*problem.errors, error])
+
+    def _hold(
+        self, row: Row, records: list[Record], shared: dict[str, _Shared], agency: str | None
+    ) -> tuple[list[Record], FieldError | None]:
+        """Keep the row's events back to merge them with other rows'; send the rest now."""
+        events = [r for r in records if r.get("type") == "event"]
+        if events and (
+            bad := RecordSink(agency).unit([(row.line_no, e) for e in events], line_no=0, raw=b"")
+        ):
+            first = bad[0]
+            if isinstance(first, RejectedLine):
+                return [], FieldError(first.field, first.problem)
+        for event in events:
+            held = shared.get(event["source_id"])
+            if held is None:
+                shared[event["source_id"]] = _Shared(row, event, [row.raw])
+            elif (clash := self._clash(row, held)) is not None:
+                return [], clash
+        for event in events:
+            held = shared[event["source_id"]]
+            if held.row is not row:
+                held.event = merged_event(held.event, event)
+                held.raws.append(row.raw)
+        return [r for r in records if r.get("type") != "event"], None
+
+    def _clash(self, row: Row, held: _Shared) -> FieldError | None:
+        for key in self.shared_columns:
+            mine, first = row.cells.get(key, "").strip(), held.row.cells.get(key, "").strip()
+            if mine != first:
+                return FieldError(
+                    row.name(key),
+                    f"{mine!r} differs from {first!r} on line {held.row.line_no}, a row of the same "
+                    f"{held.event['source_id']}",
+                    "the same details on every row of one concern (one row per pupil it names)",
+                )
+        return None
 
     def convert(self, row: Row) -> list[Record]:
         """The records one row stands for; raise FieldError naming the column on a bad cell."""
         raise NotImplementedError
+
+
+def merged_event(first: Record, later: Record) -> Record:
+    """One event for both rows: every subject, and per-pupil attributes that differ all kept."""
+    merged = dict(first)
+    merged["subjects"] = list(dict.fromkeys([*first["subjects"], *later["subjects"]]))
+    attrs = dict(first.get("attrs") or {})
+    for key, value in (later.get("attrs") or {}).items():
+        mine = attrs.get(key)
+        if mine is None:
+            attrs[key] = value
+        elif isinstance(mine, str) and isinstance(value, str) and value not in mine.split("; "):
+            attrs[key] = f"{mine}; {value}"
+    merged["attrs"] = attrs
+    return merged
