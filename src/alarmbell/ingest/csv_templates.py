@@ -88,7 +88,6 @@ TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
         "Officer",
         "Summary",
         "DASH Officer Grade",
-        "DASH Score",
         Column("Alcohol", "yes_no"),
         Column("Drugs", "yes_no"),
         Column("Nominal Ref", required=True),

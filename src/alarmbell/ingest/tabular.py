@@ -475,14 +475,19 @@ class RowAdapter:
         problem = row.problem or missing_columns(row, self.required)
         if problem is not None and not isinstance(problem, RowErrors):
             return [], problem
-        try:
-            return self.convert(row), problem
-        except FieldError as error:
-            if problem is None:
+        if problem is None:
+            try:
+                return self.convert(row), None
+            except FieldError as error:
                 return [], error
-            assert isinstance(problem, RowErrors)
-            reported = {e.field for e in problem.errors}
-            return [], problem if error.field in reported else RowErrors([*problem.errors, error])
+        assert isinstance(problem, RowErrors)
+        reported = {e.field for e in problem.errors}
+        try:  # the bad cells blanked, so that the format's own checks of the other cells run
+            self.convert(without(row, reported))
+        except FieldError as error:
+            if error.field not in reported:
+                return [], RowErrors([*problem.errors, error])
+        return [], problem
 
     def _hold(
         self, row: Row, records: list[Record], shared: dict[str, _Shared], agency: str | None
@@ -523,6 +528,13 @@ class RowAdapter:
     def convert(self, row: Row) -> list[Record]:
         """The records one row stands for; raise FieldError naming the column on a bad cell."""
         raise NotImplementedError
+
+
+def without(row: Row, columns: set[str]) -> Row:
+    """The row with the cells of these columns (named as in the file) blank."""
+    blank = {key for key, name in row.names.items() if name in columns}
+    cells = {key: "" if key in blank else value for key, value in row.cells.items()}
+    return replace(row, cells=Columns(cells), problem=None)
 
 
 def merged_event(first: Record, later: Record) -> Record:
