@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Final
 
 from alarmbell.domain.plausible import event_date_problem, event_range_text, latest_event_year
@@ -67,8 +68,13 @@ def full_year(two_digits: int, today: date | None = None) -> int:
     return latest - (latest - two_digits) % 100
 
 
+@lru_cache(maxsize=65536)
 def read_moment(value: str, column: str) -> str:
-    """A date (`YYYY-MM-DD`) or date-time (ISO 8601, naive meaning England) for the exchange format."""
+    """A date (`YYYY-MM-DD`) or date-time (ISO 8601, naive meaning England) for the exchange format.
+
+    Cached: an extract repeats the same dates thousands of times. Only accepted values are
+    cached, and the plausible range only widens as time passes, so none goes stale.
+    """
     text = value.strip()
     if _ISO_DAY.match(text):
         return _checked(_calendar(text, column, lambda: date.fromisoformat(text)), value, column)
@@ -80,6 +86,7 @@ def read_moment(value: str, column: str) -> str:
     return day if clock is None else f"{day}T{clock}"
 
 
+@lru_cache(maxsize=65536)
 def read_date(value: str, column: str) -> str:
     """A date only; a date-time in a date column gives its date in England (exports add 00:00:00)."""
     moment = read_moment(value, column)

@@ -14,16 +14,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final, Literal
 
 Kind = Literal["text", "date", "moment", "time", "integer", "yes_no", "sex"]
 
 
-@lru_cache(maxsize=4096)
+KEYS: dict[str, str] = {}
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+
+
 def column_key(header: str) -> str:
-    """`Body Map Site`, `body_map_site` and `BodyMapSite` are one column: exports vary in spelling."""
-    return re.sub(r"[^a-z0-9]+", "", header.strip().lower())
+    """`Body Map Site`, `body_map_site` and `BodyMapSite` are one column: exports vary in spelling.
+
+    Memoised in a plain dict: every cell lookup passes through here. Headers are few; the
+    dict is cleared if a stream of odd names ever grows it past a bound.
+    """
+    key = KEYS.get(header)
+    if key is None:
+        if len(KEYS) > 10_000:
+            KEYS.clear()
+        key = KEYS[header] = _NOT_KEY.sub("", header.strip().lower())
+    return key
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from alarmbell.domain.identifiers import upn_check_letter, upn_is_valid
+from alarmbell.domain.timeparse import parse_moment
 from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, RowErrors, SourceProgress, Warning_
 from alarmbell.ingest.convert import Record, RecordSink, rejected
 from alarmbell.ingest.csv_dates import DATE_EXPECTED, read_date, read_moment, read_time
-from alarmbell.ingest.csv_templates import TEMPLATES, Column, column_key
-
-__all__ = ["DATE_EXPECTED", "Row", "RowAdapter", "column_key", "read_rows", "sex", "when"]
+from alarmbell.ingest.csv_templates import KEYS, TEMPLATES, Column, column_key
 
 _UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 _CELL = re.compile(r'(?:^|,)("(?:[^"]|"")*"|[^,]*)')
@@ -36,6 +35,12 @@ class Columns(Mapping[str, str]):
 
     def __getitem__(self, name: str) -> str:
         return self._by_key[column_key(name)]
+
+    def get(self, name: str, default: Any = None) -> Any:  # hot: every cell of every row
+        return self._by_key.get(KEYS.get(name) or column_key(name), default)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and column_key(name) in self._by_key
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._by_key)
@@ -129,11 +134,6 @@ class Row:
     def upn(self, key: str = "upn", *, required: bool = True) -> str | None:
         value = self.text(key, required=required, expected="the pupil's 13-character UPN")
         return None if value is None else check_upn(value, self.name(key))
-
-
-def parse_date(value: str, column: str) -> str:
-    """A date in any of the forms exports use (csv_dates.py), as YYYY-MM-DD."""
-    return read_date(value, column)
 
 
 def check_upn(value: str, column: str) -> str:
@@ -259,7 +259,6 @@ def read_rows(
     With a template (csv_templates.py), unknown columns are warned about once and every typed
     cell of a row is checked, so `problem` holds all of the row's bad cells (RowErrors).
     """
-    columns = TEMPLATES.get(template or "", ())
     with path.open("rb") as handle:
         if (utf16 := _utf16(handle)) is not None:
             yield Row(1, Columns({}), Columns({}), b"", utf16)
@@ -271,6 +270,7 @@ def read_rows(
         if first is None:
             return
         header = _header(first, template)
+        columns = checked_columns(template, header.names)
         notices = header.notices + lines.notice(1)
         start = reader.line_num + 1
         while True:
@@ -321,12 +321,17 @@ def _utf16(handle: IO[bytes]) -> FieldError | None:
     )
 
 
+def checked_columns(template: str | None, names: Mapping[str, str]) -> tuple[Column, ...]:
+    """The template's columns in this file that have something to check (a kind, or required)."""
+    return tuple(
+        c for c in TEMPLATES.get(template or "", ()) if c.key in names and (c.kind != "text" or c.required)
+    )
+
+
 def cell_errors(row: Row, columns: tuple[Column, ...]) -> list[FieldError]:
     """Every cell of the row that is not of its column's kind, or empty where required."""
     errors: list[FieldError] = []
     for column in columns:
-        if column.key not in row.names:
-            continue
         try:
             _check(row, column)
         except FieldError as error:
@@ -402,8 +407,9 @@ def missing_columns(row: Row, required: tuple[str, ...]) -> FieldError | None:
 
 
 def when(value: str) -> datetime:
-    """For ordering only: an ISO date or date-time from `Row.moment`."""
-    return datetime.fromisoformat(value if "T" in value else value + "T00:00:00")
+    """For ordering only: an ISO date or date-time from `Row.moment`, as a UTC instant (a time
+    with an offset and one without compare as the instants they are)."""
+    return parse_moment(value)
 
 
 SEXES_IN = {
