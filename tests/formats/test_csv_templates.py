@@ -8,11 +8,14 @@ into the real store through the CLI's ingest service.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 
+from alarmbell.settings import Settings
+from alarmbell.storage.db import make_engine
 from alarmbell.storage.tables import EventRecordRow, QuarantinedLine
 
 from .conftest import DOC_SAMPLES, REPO, events, ingest, people
@@ -365,3 +368,40 @@ def test_each_template_reads_exactly_the_columns_its_page_documents(template: st
 
     documented = {column_key(name) for name in _documented_columns(DOC_PAGES[template])}
     assert documented == {column.key for column in TEMPLATES[template]}
+
+
+def test_a_rejected_row_of_a_shared_concern_adds_no_subject(engine: Engine, tmp_path: Path) -> None:
+    """A pupil record that fails validation rejects its row whole, so no subject points at nobody."""
+    unborn = f"Q999201500102,Rowe,Kayden,01/06/{date.today().year + 1},M,Year 4"
+    path = _concerns(
+        tmp_path,
+        _row("C-9", "12/02/2024", "12:40", MAISIE, "Behaviour"),
+        _row("C-9", "12/02/2024", "12:40", unborn, "Behaviour"),
+        _row("C-9", "12/02/2024", "12:40", TIA, "Behaviour"),
+    )
+    [message] = ingest(engine, path).rejections()
+    assert message.startswith(f"{path}:3: dob: ")
+    assert events(engine)["concern:C-9"]["subjects"] == ["upn:B999201500101", "upn:E999201500103"]
+    assert set(people(engine)) == {"upn:B999201500101", "upn:E999201500103"}
+
+
+def test_police_times_with_and_without_an_offset_order_as_instants(engine: Engine, tmp_path: Path) -> None:
+    """An ISO time with `Z` next to England's local times: escalation compares them as instants."""
+    sample = (DOC_SAMPLES / "incidents.police.csv").read_text()
+    path = tmp_path / "mixed.police.csv"
+    path.write_text(sample.replace("14/06/2023,23:05,", "2023-06-14T22:05:00Z,,"))
+    assert ingest(engine, path).rejections() == []
+    got = events(engine)
+    assert got["occurrence:XX/2023/004411"]["occurred_at"] == "2023-06-14T22:05:00+00:00"
+    clean = ingest_fresh_copy(tmp_path)
+    assert {k: v["attrs"].get("incidents_12m") for k, v in got.items()} == clean
+
+
+def ingest_fresh_copy(tmp_path: Path) -> dict[str, object]:
+    """incidents_12m of each occurrence when the documented sample is loaded into a store of its own."""
+    other = make_engine(Settings(database_url=f"sqlite:///{tmp_path / 'clean.db'}"))
+    try:
+        ingest(other, DOC_SAMPLES / "incidents.police.csv")
+        return {k: v["attrs"].get("incidents_12m") for k, v in events(other).items()}
+    finally:
+        other.dispose()

@@ -498,14 +498,15 @@ class RowAdapter:
     def _hold(
         self, row: Row, records: list[Record], shared: dict[str, _Shared], agency: str | None
     ) -> tuple[list[Record], FieldError | None]:
-        """Keep the row's events back to merge them with other rows'; send the rest now."""
+        """Keep the row's events back to merge them with other rows'; send the rest now.
+
+        The whole row is validated first, so a row stays all or nothing: no pupil of a rejected
+        row becomes a subject of the merged event.
+        """
+        probe = RecordSink(agency).unit([(row.line_no, r) for r in records], line_no=0, raw=b"")
+        for bad in (p for p in probe if isinstance(p, RejectedLine)):
+            return [], FieldError(bad.field, bad.problem)
         events = [r for r in records if r.get("type") == "event"]
-        if events and (
-            bad := RecordSink(agency).unit([(row.line_no, e) for e in events], line_no=0, raw=b"")
-        ):
-            first = bad[0]
-            if isinstance(first, RejectedLine):
-                return [], FieldError(first.field, first.problem)
         for event in events:
             held = shared.get(event["source_id"])
             if held is None:
