@@ -76,7 +76,7 @@ def test_malformed_rows_are_rejected_by_line_and_column(engine: Engine) -> None:
         "domestic incident, domestic abuse, domestic crime, assault, crime, arrest, child concern, "
         "child welfare concern, missing person, intelligence, police protection)",
         f"{source}:10: (line): 51 cells, the header has 48 (expected one cell per header column; a cell "
-            "holding a comma or a line break needs quotes)",
+        "holding a comma or a line break needs quotes)",
     ]
     warning = next(m for m in result.messages if ": warning: " in m)
     assert warning.startswith(f"{source}:2: DASH Officer Grade: warning: standard is below the high")
