@@ -77,6 +77,22 @@ def test_windows_1252_names_load_with_one_warning_naming_the_encoding(engine: En
     assert (again.summary.accepted, again.summary.unchanged) == (0, result.summary.accepted)
 
 
+@pytest.mark.parametrize(
+    ("sample", "source_id"),
+    [("incidents.police.csv", "nominal:N100234"), ("school-attendance.attendance.csv", "upn:B999201500101")],
+)
+def test_every_csv_format_reads_windows_1252(
+    engine: Engine, tmp_path: Path, sample: str, source_id: str
+) -> None:
+    given = "Jodie" if "police" in sample else "Maisie"
+    path = tmp_path / sample
+    path.write_bytes((DOC_SAMPLES / sample).read_text().replace(given, "Zoë").encode("cp1252"))
+    result = ingest(engine, path)
+    assert result.rejections() == []
+    assert len([m for m in _warnings(result.messages) if "Windows-1252" in m]) == 1
+    assert people(engine)[source_id]["given_name"] == "Zoë"
+
+
 def test_a_file_in_utf16_is_one_precise_error(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "unicode.concerns.csv"
     path.write_bytes((CONCERNS_HEADER + "\r\n" + _row("C-1", "19/10/2023", "08:55", MAISIE)).encode("utf-16"))

@@ -233,6 +233,8 @@ def _header(cells: list[str], template: str | None) -> _Header:
     known = {c.key for c in TEMPLATES.get(template or "", ())}
     for position, (key, name) in enumerate(zip(keys, (h.strip() for h in cells), strict=True), start=1):
         if not key:
+            if name:
+                notices.append(Warning_(1, name, "a column name without a letter or digit, so ignored"))
             continue
         if key in names:
             notices.append(Warning_(1, name, _duplicate(name, names[key], keys.index(key) + 1, position)))
