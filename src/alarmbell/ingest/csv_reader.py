@@ -92,7 +92,7 @@ def _header(cells: list[str], template: str | None) -> _Header:
     keys = [column_key(h) for h in cells]
     names: dict[str, str] = {}
     notices: list[Warning_] = []
-    known = {c.key for c in TEMPLATES.get(template or "", ())}
+    known = {key for c in TEMPLATES.get(template or "", ()) for key in c.keys}
     for position, (key, name) in enumerate(zip(keys, (h.strip() for h in cells), strict=True), start=1):
         if not key:
             if name:

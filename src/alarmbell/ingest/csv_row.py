@@ -132,13 +132,19 @@ class Row:
         return None if value is None else check_upn(value, self.name(key))
 
 
-def check_upn(value: str, column: str) -> str:
-    """A UPN with the right check letter, or an error that says which letter the rest implies."""
+def well_formed_upn(value: str, column: str) -> str:
+    """The UPN in capitals, or an error when it is not 13 characters of a UPN's shape."""
     upn = value.strip().upper()
     if not _UPN_SHAPE.match(upn):
         raise FieldError(
             column, f"{value!r}", "13 characters: a check letter, 11 digits, then a digit or letter"
         )
+    return upn
+
+
+def check_upn(value: str, column: str) -> str:
+    """A UPN with the right check letter, or an error that says which letter the rest implies."""
+    upn = well_formed_upn(value, column)
     if not upn_is_valid(upn):
         try:
             right = upn_check_letter(upn[1:])

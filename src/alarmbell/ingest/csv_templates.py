@@ -39,13 +39,21 @@ def column_key(header: str) -> str:
 
 @dataclass(frozen=True)
 class Column:
+    """A documented column; `aliases` are other headers the format reads in its place (documented
+    as "Name (or Other, ...)"); only the documented name's cells are checked by kind."""
+
     header: str
     kind: Kind = "text"
     required: bool = False
+    aliases: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         return column_key(self.header)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(column_key(h) for h in (self.header, *self.aliases))
 
 
 def _columns(*columns: Column | str) -> tuple[Column, ...]:

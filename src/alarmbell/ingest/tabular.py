@@ -13,7 +13,7 @@ from pathlib import Path
 from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, RowErrors, SourceProgress
 from alarmbell.ingest.convert import Record, RecordSink, rejected
 from alarmbell.ingest.csv_reader import read_rows, unreadable_row
-from alarmbell.ingest.csv_row import Columns, Row, check_upn, missing_columns, sex, when
+from alarmbell.ingest.csv_row import Columns, Row, check_upn, missing_columns, sex, well_formed_upn, when
 from alarmbell.ingest.csv_templates import column_key
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "read_rows",
     "sex",
     "unreadable_row",
+    "well_formed_upn",
     "when",
 ]
 
