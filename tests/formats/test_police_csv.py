@@ -64,8 +64,8 @@ def test_malformed_rows_are_rejected_by_line_and_column(engine: Engine) -> None:
     result = ingest(engine, MALFORMED)
     source = str(MALFORMED)
     assert result.rejections() == [
-        f"{source}:4: DOB: '31/02/2019' is not a real calendar date (expected a date as YYYY-MM-DD or "
-        "DD/MM/YYYY)",
+        f"{source}:4: DOB: '31/02/2019' is not a real calendar date (expected a date as YYYY-MM-DD, "
+        "DD/MM/YYYY or DD-Mon-YY)",
         f"{source}:6: Occurrence Date: '02/02/2024' differs from '01/02/2024' on line 2 for occurrence "
         "XX/2024/100001 (expected the same occurrence details on every row of one occurrence)",
         f"{source}:7: Q5: 'Maybe' (expected Yes or No (or Y/N; blank when not known))",
@@ -75,7 +75,8 @@ def test_malformed_rows_are_rejected_by_line_and_column(engine: Engine) -> None:
         f"{source}:9: Occurrence Type: 'Burglary' is not an occurrence type alarmbell knows (expected one of "
         "domestic incident, domestic abuse, domestic crime, assault, crime, arrest, child concern, "
         "child welfare concern, missing person, intelligence, police protection)",
-        f"{source}:10: (line): 51 cells but the header has 48 columns (expected one cell per column)",
+        f"{source}:10: (line): 51 cells, the header has 48 (expected one cell per header column; a cell "
+        "holding a comma or a line break needs quotes)",
     ]
     warning = next(m for m in result.messages if ": warning: " in m)
     assert warning.startswith(f"{source}:2: DASH Officer Grade: warning: standard is below the high")

@@ -22,6 +22,15 @@ class FieldError(ValueError):
         return f"{self.field}: {self.problem}" + (f" (expected {self.expected})" if self.expected else "")
 
 
+class RowErrors(FieldError):
+    """Every problem of one input row, so the sender fixes them in one pass; reads as the first."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        first = errors[0]
+        super().__init__(first.field, first.problem, first.expected)
+        self.errors = errors
+
+
 @dataclass(frozen=True, slots=True)
 class ValidRecord:
     """A validated exchange-format record, ready for the store.
@@ -45,9 +54,20 @@ class RejectedLine:
     field: str
     problem: str
     raw: bytes
+    #: The row's further problems, (field, problem) each: a row reports all of them at once.
+    also: tuple[tuple[str, str], ...] = ()
 
     def message(self, source: str) -> str:
         return f"{source}:{self.line_no}: {self.field}: {self.problem}"
+
+    def messages(self, source: str) -> list[str]:
+        """One message per problem, each with the file, line and field."""
+        return [self.message(source)] + [f"{source}:{self.line_no}: {f}: {p}" for f, p in self.also]
+
+    @property
+    def all_problems(self) -> str:
+        """The problem as quarantine keeps it: the first, then each further one on its own line."""
+        return "\n".join([self.problem, *(f"{f}: {p}" for f, p in self.also)])
 
 
 @dataclass(frozen=True, slots=True)

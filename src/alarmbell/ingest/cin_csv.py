@@ -202,7 +202,8 @@ class CinCsvAdapter:
     ) -> Iterator[ParsedLine]:
         children: dict[tuple[str, str], _Child] = {}
         raws: dict[int, bytes] = {}
-        for row in read_rows(path, progress=progress):
+        for row in read_rows(path, progress=progress, template=self.name):
+            yield from row.notices
             problem = row.problem or missing_columns(row, REQUIRED)
             if problem is None:
                 problem = self._add(row, children)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, ValidRecord, Warning_
+from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, RowErrors, ValidRecord, Warning_
 from alarmbell.ingest.validate import validate
 
 Record = dict[str, Any]
@@ -77,4 +77,7 @@ class RecordSink:
 
 
 def rejected(line_no: int, error: FieldError, raw: bytes) -> RejectedLine:
-    return RejectedLine(line_no, error.field, expected_tail(error), raw=raw)
+    """The row rejected with its problem, or with every problem when it had several (RowErrors)."""
+    further = error.errors[1:] if isinstance(error, RowErrors) else []
+    also = tuple((e.field, expected_tail(e)) for e in further)
+    return RejectedLine(line_no, error.field, expected_tail(error), raw=raw, also=also)

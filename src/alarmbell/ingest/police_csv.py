@@ -235,7 +235,8 @@ class PoliceCsvAdapter:
         sink = RecordSink(agency)
         incidents: dict[str, Incident] = {}
         rows: dict[str, Row] = {}
-        for row in read_rows(path, progress=progress):
+        for row in read_rows(path, progress=progress, template=self.name):
+            yield from row.notices
             problem = row.problem or missing_columns(row, REQUIRED) or self._collect(row, incidents, rows)
             if problem is not None:
                 yield rejected(row.line_no, problem, row.raw)

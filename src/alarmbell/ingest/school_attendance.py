@@ -68,6 +68,9 @@ class SchoolAttendanceAdapter(RowAdapter):
         for key in ("term", "school"):
             if (value := row.text(key)) is not None:
                 attrs[key] = value
+        for key in ("authorised_absence", "unauthorised_absence"):
+            if (count := row.integer(key, required=False)) is not None:
+                attrs[key] = count
         event: Record = {
             "type": "event",
             "agency": AGENCY,

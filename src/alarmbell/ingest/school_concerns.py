@@ -120,6 +120,17 @@ class SchoolConcernsAdapter(RowAdapter):
     name = "school-concerns-csv"
     suffixes: tuple[str, ...] = (".concerns.csv",)
     required = ("concern_id", "date", "upn", "category")
+    #: A concern naming several pupils comes one row per pupil: one event, every pupil a subject.
+    shared_columns = (
+        "date",
+        "time",
+        "category",
+        "body_map_site",
+        "concern",
+        "action_taken",
+        "dsl",
+        "recorded_by",
+    )
 
     def convert(self, row: Row) -> list[Record]:
         upn = row.upn()

@@ -227,7 +227,8 @@ def ingest_parsed(
             continue
         if isinstance(item, RejectedLine):
             chunk.rejected.append(item)
-            say(item.message(source))
+            for message in item.messages(source):
+                say(message)
         else:
             key = (item.record_type, item.agency, item.source_id)
             if key in chunk.keys:  # a second version in the same chunk: write the first one first
@@ -332,7 +333,7 @@ def _quarantine(connection: Connection, rejected: list[RejectedLine], summary: I
                 "source": summary.source,
                 "line_no": line.line_no,
                 "field": line.field,
-                "problem": line.problem,
+                "problem": line.all_problems,
                 "raw": line.raw,
             }
             for line in rejected
