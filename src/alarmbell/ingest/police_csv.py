@@ -195,7 +195,7 @@ class PoliceCsvAdapter:
     ) -> Iterator[ParsedLine]:
         sink = RecordSink(agency)
         incidents: dict[str, Incident] = {}
-        rejected_refs: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
+        rejected_refs: dict[str, list[tuple[int, str]]] = defaultdict(list)
         warnings: list[Warning_] = []
         for row in read_rows(path, progress=progress):
             row_warnings: list[Warning_] = []
@@ -205,10 +205,10 @@ class PoliceCsvAdapter:
                 continue
             yield rejected(row.line_no, problem, row.raw)
             if ref := row.cells.get("occurrence_ref", "").strip():
-                rejected_refs[ref].append((row.line_no, row.raw))
+                rejected_refs[ref].append((row.line_no, row.cells.get("nominal_ref", "").strip()))
         for ref, lines in rejected_refs.items():
             if ref in incidents:
-                incidents[ref].rejected_lines = [line for line, _ in lines]
+                incidents[ref].rejected_lines = _missing_people(incidents[ref], lines)
         yield from warnings
         yield from _people(incidents.values(), sink)
         yield from _events(incidents.values(), sink)
@@ -229,6 +229,12 @@ def _collect(row: Row, incidents: dict[str, Incident], warnings: list[Warning_])
         return clash
     first.people.append(involved)
     return None
+
+
+def _missing_people(incident: Incident, rejected_rows: list[tuple[int, str]]) -> list[int]:
+    """Lines of rejected rows whose person no good row of the occurrence names (a repeated row is not)."""
+    present = set(_ids(incident, tuple(ROLES)))
+    return [line for line, nominal in rejected_rows if not nominal or f"nominal:{nominal}" not in present]
 
 
 def _people(incidents: Iterable[Incident], sink: RecordSink) -> Iterator[ParsedLine]:
