@@ -170,6 +170,15 @@ def test_a_score_only_dash_is_graded_from_the_score(engine: Engine, tmp_path: Pa
     assert "dash_computed_grade" not in attrs
 
 
+def test_a_score_that_is_not_a_score_is_rejected(engine: Engine, tmp_path: Path) -> None:
+    path = extract(tmp_path, household("XX/2024/14", {"DASH Score": "30"}, {}), extra=("DASH Score",))
+    expected = (
+        "DASH Score: '30' is not a DASH score (expected a whole number of yes answers, 0 to 27, or a "
+        "grade: Standard, Medium, High)"
+    )
+    assert ingest(engine, path).rejections() == [f"{path}:{line}: {expected}" for line in (2, 3, 4)]
+
+
 def test_a_risk_grade_column_alone_is_used(engine: Engine, tmp_path: Path) -> None:
     path = extract(
         tmp_path, household("XX/2024/9", {}, {"DASH Risk Level": "High"}), extra=("DASH Risk Level",)
@@ -224,8 +233,8 @@ def test_differing_dash_on_another_row_is_warned_about(engine: Engine, tmp_path:
     path = extract(tmp_path, rows, extra=ANSWERS)
     result = ingest(engine, path)
     assert result.messages == [
-        f"{path}:4: Q1: warning: DASH answers on the Child Present's row (2 yes) differ from those on "
-        "line 2 (4 yes): line 2 used"
+        f"{path}:4: Q1: warning: the DASH on the Child Present's row (2 yes, 25 no) differs from the one "
+        "on line 2 (4 yes, 23 no): line 2 used"
     ]
 
 
@@ -320,7 +329,7 @@ def test_reingesting_a_real_shaped_extract_changes_nothing(engine: Engine, tmp_p
     )
     once = ingest(engine, path)
     assert once.messages == [
-        f"{path}:4: relationship: warning: nominal:N1 is mother to nominal:N3 here but step_parent on "
+        f"{path}:4: Relationship: warning: nominal:N1 is mother to nominal:N3 here but step_parent on "
         "line(s) 7: mother kept"
     ]
     again = ingest(engine, path)

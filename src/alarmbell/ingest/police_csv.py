@@ -25,7 +25,15 @@ from typing import Final
 from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress, Warning_
 from alarmbell.ingest.convert import Record, RecordSink, rejected
 from alarmbell.ingest.police_dash import DashForm, choose_form, computed_grade, dash_attrs, read_form
-from alarmbell.ingest.police_ties import Party, Tie, is_child, occurrence_ties, relationship_term, settle
+from alarmbell.ingest.police_ties import (
+    Party,
+    Tie,
+    is_child,
+    occurrence_ties,
+    relationship_column,
+    relationship_term,
+    settle,
+)
 from alarmbell.ingest.tabular import Row, missing_columns, read_rows, sex, when
 
 __all__ = ["PoliceCsvAdapter", "computed_grade"]
@@ -290,10 +298,12 @@ def _withheld(incident: Incident, raw: bytes) -> RejectedLine:
 def _ties(incidents: Iterable[Incident], sink: RecordSink) -> Iterator[ParsedLine]:
     """Ties from every occurrence's good rows, one per pair (police_ties.settle)."""
     found: list[Tie] = []
+    column = ""
     for incident in incidents:
         found += occurrence_ties([_party(p, incident.occurred_at) for p in incident.people])
+        column = relationship_column(incident.row)
     warnings: list[Warning_] = []
-    settled = settle(found, warnings)
+    settled = settle(found, warnings, column=column)
     yield from warnings
     for tie in settled:
         yield from sink.unit([(tie.line_no, _relationship(tie))], line_no=tie.line_no, raw=b"")

@@ -72,6 +72,14 @@ class DashForm:
     def has_answers(self) -> bool:
         return self.answered > 0 or self.unknown > 0
 
+    def describe(self) -> str:
+        """What the row holds, for a warning: `4 yes, 23 no` and any score or grade."""
+        parts = [f"{self.yes} yes, {self.answered - self.yes} no"] if self.has_answers else []
+        parts += [f"{self.unknown} not known"] if self.unknown else []
+        parts += [f"score {self.recorded_score}"] if self.recorded_score is not None else []
+        parts += [f"grade {self.recorded_grade}"] if self.recorded_grade else []
+        return ", ".join(parts)
+
     def agrees_with(self, other: DashForm) -> bool:
         """Nothing on this row says otherwise: blanks agree (a grade repeated on every row, say)."""
         answers = all(a is None or a == b for a, b in zip(self.answers, other.answers, strict=False))
@@ -149,7 +157,7 @@ def read_form(row: Row, role: str) -> DashForm | None:
         unknown=unknown,
         recorded_score=score,
         recorded_grade=grade,
-        first_column=row.name(next((k for k in ANSWER_KEYS if k in row.names), SCORE_KEYS[0])),
+        first_column=row.name(next(k for k in (*ANSWER_KEYS, *SCORE_KEYS, *GRADE_KEYS) if row.text(k))),
         score_column=row.name(next((k for k, s, _ in scores if s is not None), SCORE_KEYS[0])),
         grade_column=row.name(grade_key or GRADE_KEYS[0]),
     )
@@ -176,8 +184,8 @@ def choose_form(forms: list[DashForm], warnings: list[Warning_]) -> DashForm | N
                 Warning_(
                     form.line_no,
                     form.first_column,
-                    f"DASH answers on the {_role(form)}'s row ({form.yes} yes) differ from those on "
-                    f"line {chosen.line_no} ({chosen.yes} yes): line {chosen.line_no} used",
+                    f"the DASH on the {_role(form)}'s row ({form.describe()}) differs from the one "
+                    f"on line {chosen.line_no} ({chosen.describe()}): line {chosen.line_no} used",
                 )
             )
     return chosen

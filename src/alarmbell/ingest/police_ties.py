@@ -178,7 +178,12 @@ def _tie_to_anchor(anchor: Party, person: Party) -> Tie | None:
     return None
 
 
-def settle(ties: Iterable[Tie], warnings: list[Warning_]) -> list[Tie]:
+def relationship_column(row: Row) -> str:
+    """The file's own name for its relationship column, for warnings about ties."""
+    return row.name(next((k for k in RELATIONSHIP_KEYS if k in row.names), RELATIONSHIP_KEYS[0]))
+
+
+def settle(ties: Iterable[Tie], warnings: list[Warning_], *, column: str) -> list[Tie]:
     """One tie per pair, the closest kind; a pair given two kinds by the extract is warned about."""
     by_pair: dict[tuple[str, str], list[Tie]] = {}
     for tie in ties:
@@ -192,7 +197,7 @@ def settle(ties: Iterable[Tie], warnings: list[Warning_]) -> list[Tie]:
             warnings.append(
                 Warning_(
                     kept.line_no,
-                    "relationship",
+                    column,
                     f"{source} is {kept.kind} to {target} here but {' / '.join(kinds)} on line(s) "
                     f"{lines}: {kept.kind} kept",
                 )
