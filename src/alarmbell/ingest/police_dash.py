@@ -42,6 +42,8 @@ GRADE_KEYS: Final[tuple[str, ...]] = (
 UNKNOWN_ANSWERS: Final[frozenset[str]] = frozenset(
     {"dontknow", "donotknow", "notknown", "unknown", "dk", "nk"}
 )
+#: An answer written out as not asked ("Not asked", "N/A"): the same as a blank cell.
+NOT_ASKED: Final[frozenset[str]] = frozenset({"notasked", "na"})
 ANSWER_EXPECTED: Final[str] = "Yes, No or Don't know (or Y, N, Not known; blank when not asked)"
 GRADE_EXPECTED: Final[str] = "one of " + ", ".join(GRADES)
 
@@ -102,8 +104,11 @@ def _answer(row: Row, key: str) -> bool | str | None:
     folded = value.lower()
     if folded in YES or folded in NO:
         return folded in YES
-    if re.sub(r"[^a-z]", "", folded) in UNKNOWN_ANSWERS:
+    letters = re.sub(r"[^a-z]", "", folded)
+    if letters in UNKNOWN_ANSWERS:
         return "unknown"
+    if letters in NOT_ASKED:
+        return None
     raise FieldError(row.name(key), f"{value!r}", ANSWER_EXPECTED)
 
 
