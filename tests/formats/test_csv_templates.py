@@ -311,10 +311,16 @@ def test_a_row_of_the_wrong_width_is_rejected_never_read_shifted(
     spoilt = cells[:2] + cells[3:] if spoil == "short" else cells[:2] + ["extra"] + cells[2:]
     path = tmp_path / sample
     path.write_text(header + ",".join(spoilt) + "\n" + "".join(rows[1:]))
-    assert ingest(engine, path).rejections() == [
+    width_error = (
         f"{path}:2: (line): {len(spoilt)} cells, the header has {width} (expected one cell per header "
         "column; a cell holding a comma or a line break needs quotes)"
-    ]
+    )
+    rejections = ingest(engine, path).rejections()
+    assert rejections[0] == width_error
+    # A police occurrence with a rejected row is held back whole (its other rows quarantined with it,
+    # to be sent again once the row is fixed), so that an incident never lacks or misplaces a person.
+    held = [r for r in rejections[1:] if "not recorded: its row" in r]
+    assert len(rejections) == 1 + len(held) and (bool(held) == sample.endswith("police.csv"))
 
 
 # --- a concern naming several pupils -----------------------------------------------------------
@@ -374,7 +380,8 @@ def _documented_columns(page: str) -> set[str]:
         if cell.startswith("Q1 ... Q"):
             found |= {f"Q{n}" for n in range(1, int(cell.rsplit("Q", 1)[1]) + 1)}
         else:
-            found |= {name.strip() for name in re.split(r",(?![^(]*\))|\(or |\)", cell) if name.strip()}
+            # "Name (or Other, Another)": the documented name and each of its aliases.
+            found |= {name.strip() for name in re.split(r",|\(or |\)", cell) if name.strip()}
     return found
 
 

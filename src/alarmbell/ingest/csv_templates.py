@@ -106,7 +106,18 @@ TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
         "Location Postcode",
         "Officer",
         "Summary",
-        "DASH Officer Grade",
+        Column(
+            "DASH Officer Grade",
+            aliases=(
+                "DASH Grade",
+                "DASH Risk",
+                "DASH Risk Level",
+                "DASH Risk Grade",
+                "Risk Grade",
+                "Risk Level",
+            ),
+        ),
+        Column("DASH Score", aliases=("DASH Total", "DASH Total Score")),
         Column("Alcohol", "yes_no"),
         Column("Drugs", "yes_no"),
         Column("Nominal Ref", required=True),
@@ -117,7 +128,7 @@ TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
         Column("Sex", "sex"),
         "Postcode",
         "Address",
-        "Relationship To Victim",
+        Column("Relationship To Victim", aliases=("Relationship",)),
         *(f"Q{n}" for n in range(1, 28)),
     ),
     "cin-csv": _columns(

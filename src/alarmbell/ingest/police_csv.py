@@ -2,16 +2,15 @@
 
 Police record systems export occurrences joined to their nominals, so an occurrence with a
 victim, a suspect and two children present is four rows repeating the occurrence's own cells.
-The DASH answers (Q1..Q27) sit on the victim's row, since the victim answers them. The file
-is read whole (incident extracts are small next to memory) because an occurrence's event can
-be built only when all its rows are in, and escalation needs every incident of a victim.
+The file is read whole (incident extracts are small next to memory) because an occurrence's
+event can be built only when all its rows are in, and escalation needs every incident of a victim.
 
-DASH grading follows domain-facts.md: score = number of yes answers; 14 or more is high.
-The medium line (10 or more) is common force practice, not a national rule (check locally).
-An officer's grade may raise the computed grade, never lower it. Escalation is flagged when
-the victim has 3 or more domestic incidents within 12 months in this file; the store-wide
-version of that test is the policy indicator `repeat_domestic_abuse`.
-See docs/formats/police-csv.md.
+Every row is checked the same way whatever the person's role. An occurrence with a rejected row
+is not recorded at all (its good rows' people are): an incident built from the rest would leave
+someone out, or cast the suspect as the one it is about. DASH (police_dash.py) and family ties
+(police_ties.py) are read from every row. Escalation is flagged when the victim has 3 or more
+domestic incidents within 12 months in this file; the store-wide version of that test is the
+policy indicator `repeat_domestic_abuse`. See docs/formats/police-csv.md.
 """
 
 from __future__ import annotations
@@ -23,15 +22,23 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Final
 
-from alarmbell.ingest.base import FieldError, ParsedLine, SourceProgress, Warning_
+from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress, Warning_
 from alarmbell.ingest.convert import Record, RecordSink, rejected
+from alarmbell.ingest.police_dash import DashForm, choose_form, computed_grade, dash_attrs, read_form
+from alarmbell.ingest.police_ties import (
+    Party,
+    Tie,
+    is_child,
+    occurrence_ties,
+    relationship_column,
+    relationship_term,
+    settle,
+)
 from alarmbell.ingest.tabular import Row, missing_columns, read_rows, sex, when
 
+__all__ = ["PoliceCsvAdapter", "computed_grade"]
+
 AGENCY = "police"
-DASH_QUESTIONS: Final[tuple[str, ...]] = tuple(f"q{n}" for n in range(1, 28))
-HIGH_AT: Final[int] = 14
-MEDIUM_AT: Final[int] = 10  # (check) force practice, not in the national DASH guidance
-GRADES: Final[tuple[str, ...]] = ("standard", "medium", "high")
 ESCALATION_COUNT: Final[int] = 3
 ESCALATION_WINDOW: Final[timedelta] = timedelta(days=365)
 
@@ -59,36 +66,12 @@ ROLES: Final[dict[str, str]] = {
     "suspect": "other",
     "offender": "other",
     "witness": "other",
-}
-#: A child present, by relationship to the victim -> what the victim is to the child.
-CHILD_OF_VICTIM: Final[dict[str, str]] = {
-    "son": "parent",
-    "daughter": "parent",
-    "child": "parent",
-    "stepson": "step_parent",
-    "stepdaughter": "step_parent",
-    "stepchild": "step_parent",
-    "grandson": "grandparent",
-    "granddaughter": "grandparent",
-    "grandchild": "grandparent",
-    "brother": "sibling",
-    "sister": "sibling",
-    "sibling": "sibling",
+    "informant": "other",
+    "reporting person": "other",
     "other": "other",
-    "none": "other",
 }
-#: An adult (suspect, witness), by relationship to the victim.
-ADULT_TO_VICTIM: Final[dict[str, str]] = {
-    **{k: "partner" for k in ("partner", "spouse", "husband", "wife", "boyfriend", "girlfriend")},
-    **{k: "ex_partner" for k in ("ex-partner", "ex-spouse", "ex-husband", "ex-wife", "ex-boyfriend")},
-    "ex-girlfriend": "ex_partner",
-    **{k: "family" for k in ("son", "daughter", "mother", "father", "parent", "sibling", "other family")},
-    "friend": "other",
-    "acquaintance": "other",
-    "stranger": "other",
-    "other": "other",
-    "none": "other",
-}
+#: Role spellings that mean the same part: one name each, so the event and ties read one role.
+ROLE_ALIASES: Final[dict[str, str]] = {"child": "child present", "perpetrator": "suspect"}
 INCIDENT_COLUMNS: Final[tuple[str, ...]] = (
     "occurrence_date",
     "occurrence_time",
@@ -99,7 +82,6 @@ INCIDENT_COLUMNS: Final[tuple[str, ...]] = (
     "location_postcode",
     "officer",
     "summary",
-    "dash_officer_grade",
     "alcohol",
     "drugs",
 )
@@ -114,21 +96,16 @@ REQUIRED: Final[tuple[str, ...]] = (
 )
 
 
-@dataclass(frozen=True)
-class Dash:
-    score: int
-    answered: int
-    officer_grade: str | None
-
-
 @dataclass
 class Involved:
+    """One nominal's row of an occurrence, checked."""
+
     line_no: int
     raw: bytes
     person: Record
     role: str
-    relationship: str | None
-    dash: Dash | None
+    term: str | None
+    dash: DashForm | None
 
 
 @dataclass
@@ -139,7 +116,9 @@ class Incident:
     kind: str
     occurred_at: str
     recorded_at: str | None
+    row: Row
     people: list[Involved] = field(default_factory=list)
+    rejected_lines: list[int] = field(default_factory=list)
 
 
 def _choice(row: Row, key: str, table: dict[str, str], what: str) -> str | None:
@@ -150,21 +129,6 @@ def _choice(row: Row, key: str, table: dict[str, str], what: str) -> str | None:
     if found is None:
         raise FieldError(row.name(key), f"{value!r} is not {what}", "one of " + ", ".join(table))
     return found
-
-
-def _dash(row: Row) -> Dash | None:
-    answers = [row.yes_no(q) for q in DASH_QUESTIONS if q in row.names]
-    given = [a for a in answers if a is not None]
-    grade = _choice(row, "dash_officer_grade", {g: g for g in GRADES}, "a DASH grade")
-    if not given and grade is None:
-        return None
-    return Dash(score=sum(given), answered=len(given), officer_grade=grade)
-
-
-def computed_grade(score: int) -> str:
-    if score >= HIGH_AT:
-        return "high"
-    return "medium" if score >= MEDIUM_AT else "standard"
 
 
 def _person(row: Row) -> Record:
@@ -182,18 +146,22 @@ def _person(row: Row) -> Record:
     return {k: v for k, v in person.items() if v is not None}
 
 
-def _involved(row: Row) -> Involved:
-    role = _choice(row, "role", {r: r for r in ROLES}, "a role")
+def _role(row: Row) -> str:
+    spellings = {**{r: r for r in ROLES}, **ROLE_ALIASES}
+    role = _choice(row, "role", spellings, "a role")
     if role is None:
-        raise FieldError(row.name("role"), "empty", "one of " + ", ".join(ROLES))
-    table = CHILD_OF_VICTIM if role == "child present" else ADULT_TO_VICTIM
-    relationship = _choice(row, "relationship_to_victim", table, "a relationship alarmbell knows")
+        raise FieldError(row.name("role"), "empty", "one of " + ", ".join(spellings))
+    return role
+
+
+def _involved(row: Row, warnings: list[Warning_]) -> Involved:
+    """The row's person, role, DASH and relationship; every row is checked alike, whatever its role."""
+    role = _role(row)
     person = _person(row)
+    dash = read_form(row, role)
     if role == "child present":
         person["role_hint"] = "child"
-    return Involved(
-        row.line_no, row.raw, person, role, relationship, _dash(row) if role == "victim" else None
-    )
+    return Involved(row.line_no, row.raw, person, role, relationship_term(row, warnings), dash)
 
 
 def _incident(row: Row) -> Incident:
@@ -211,6 +179,7 @@ def _incident(row: Row) -> Incident:
         kind=kind,
         occurred_at=occurred,
         recorded_at=row.date("recorded_date"),
+        row=row,
     )
 
 
@@ -234,45 +203,123 @@ class PoliceCsvAdapter:
     ) -> Iterator[ParsedLine]:
         sink = RecordSink(agency)
         incidents: dict[str, Incident] = {}
-        rows: dict[str, Row] = {}
+        rejected_refs: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        warnings: list[Warning_] = []
         for row in read_rows(path, progress=progress, template=self.name):
             yield from row.notices
-            problem = row.problem or missing_columns(row, REQUIRED) or self._collect(row, incidents, rows)
-            if problem is not None:
-                yield rejected(row.line_no, problem, row.raw)
-        escalations = escalation_counts(incidents.values())
-        for incident in incidents.values():
-            yield from self._emit(incident, rows[incident.ref], sink, escalations)
-
-    def _collect(
-        self, row: Row, incidents: dict[str, Incident], first_rows: dict[str, Row]
-    ) -> FieldError | None:
-        """Add one row to its occurrence; a problem comes back so the row alone is rejected."""
-        try:
-            incident = _incident(row)
-            involved = _involved(row)
-        except FieldError as error:
-            return error
-        first = incidents.get(incident.ref)
-        if first is None:
-            incidents[incident.ref] = first = incident
-            first_rows[incident.ref] = row
-        elif (clash := _conflict(row, incident, first)) is not None:
-            return clash
-        first.people.append(involved)
-        return None
-
-    def _emit(
-        self, incident: Incident, row: Row, sink: RecordSink, escalations: dict[str, int]
-    ) -> Iterator[ParsedLine]:
-        for person in incident.people:
-            yield from sink.unit([(person.line_no, person.person)], line_no=person.line_no, raw=person.raw)
-        warnings: list[Warning_] = []
-        records = [event_record(incident, row, escalations.get(incident.ref, 0), warnings)]
-        records += relationship_records(incident)
+            row_warnings: list[Warning_] = []
+            problem = row.problem or missing_columns(row, REQUIRED) or _collect(row, incidents, row_warnings)
+            if problem is None:
+                warnings += row_warnings
+                continue
+            yield rejected(row.line_no, problem, row.raw)
+            if ref := row.cells.get("occurrence_ref", "").strip():
+                rejected_refs[ref].append((row.line_no, row.cells.get("nominal_ref", "").strip()))
+        for ref, lines in rejected_refs.items():
+            if ref in incidents:
+                incidents[ref].rejected_lines = _missing_people(incidents[ref], lines)
         yield from warnings
+        yield from _people(incidents.values(), sink)
+        yield from _events(incidents.values(), sink)
+        yield from _ties(incidents.values(), sink)
+
+
+def _collect(row: Row, incidents: dict[str, Incident], warnings: list[Warning_]) -> FieldError | None:
+    """Add one row to its occurrence; a problem comes back so the row alone is rejected."""
+    try:
+        incident = _incident(row)
+        involved = _involved(row, warnings)
+    except FieldError as error:
+        return error
+    first = incidents.get(incident.ref)
+    if first is None:
+        incidents[incident.ref] = first = incident
+    elif (clash := _conflict(row, incident, first)) is not None:
+        return clash
+    first.people.append(involved)
+    return None
+
+
+def _missing_people(incident: Incident, rejected_rows: list[tuple[int, str]]) -> list[int]:
+    """Lines of rejected rows whose person no good row of the occurrence names (a repeated row is not)."""
+    present = set(_ids(incident, tuple(ROLES)))
+    return [line for line, nominal in rejected_rows if not nominal or f"nominal:{nominal}" not in present]
+
+
+def _people(incidents: Iterable[Incident], sink: RecordSink) -> Iterator[ParsedLine]:
+    """One record per nominal: the latest occurrence's row, gaps filled from earlier ones.
+
+    A person's address may change between occurrences; sending each row's version would make
+    the record flip between them every time the same file is loaded.
+    """
+    rows: dict[str, list[tuple[str, int, Involved]]] = defaultdict(list)
+    for incident in incidents:
+        for involved in incident.people:
+            rows[involved.person["source_id"]].append((incident.occurred_at, involved.line_no, involved))
+    for seen in rows.values():
+        seen.sort(key=lambda item: (item[0], item[1]))
+        person: Record = {}
+        for _, _, involved in seen:
+            person.update(involved.person)
+        latest = seen[-1][2]
+        yield from sink.unit([(latest.line_no, person)], line_no=latest.line_no, raw=latest.raw)
+
+
+def _events(incidents: Iterable[Incident], sink: RecordSink) -> Iterator[ParsedLine]:
+    incidents = list(incidents)
+    escalations = escalation_counts(incidents)
+    for incident in incidents:
         raw = b"".join(p.raw for p in incident.people)
-        yield from sink.unit([(incident.line_no, r) for r in records], line_no=incident.line_no, raw=raw)
+        if incident.rejected_lines:
+            yield _withheld(incident, raw)
+            continue
+        warnings: list[Warning_] = []
+        record = event_record(incident, escalations.get(incident.ref, 0), warnings)
+        yield from warnings
+        yield from sink.unit([(incident.line_no, record)], line_no=incident.line_no, raw=raw)
+
+
+def _withheld(incident: Incident, raw: bytes) -> RejectedLine:
+    """An occurrence missing a rejected row is not recorded: its event would have the wrong people."""
+    lines = incident.rejected_lines
+    if len(lines) == 1:
+        which, them = f"its row on line {lines[0]} was", "it"
+    else:
+        which, them = "its rows on lines " + ", ".join(map(str, lines)) + " were", "them"
+    return RejectedLine(
+        incident.line_no,
+        incident.row.name("occurrence_ref"),
+        f"occurrence {incident.ref} not recorded: {which} rejected, and an incident without "
+        f"{them} would leave people out or misplace them (expected every row of the occurrence "
+        "valid; fix the rejected rows and send the occurrence again)",
+        raw=raw,
+    )
+
+
+def _ties(incidents: Iterable[Incident], sink: RecordSink) -> Iterator[ParsedLine]:
+    """Ties from every occurrence's good rows, one per pair (police_ties.settle)."""
+    found: list[Tie] = []
+    column = ""
+    for incident in incidents:
+        found += occurrence_ties([_party(p, incident.occurred_at) for p in incident.people])
+        column = relationship_column(incident.row)
+    warnings: list[Warning_] = []
+    settled = settle(found, warnings, column=column)
+    yield from warnings
+    for tie in settled:
+        yield from sink.unit([(tie.line_no, _relationship(tie))], line_no=tie.line_no, raw=b"")
+
+
+def _party(involved: Involved, occurred_at: str) -> Party:
+    person = involved.person
+    return Party(
+        source_id=person["source_id"],
+        role=involved.role,
+        sex=person.get("sex"),
+        term=involved.term,
+        child=is_child(involved.role, person.get("dob"), occurred_at),
+        line_no=involved.line_no,
+    )
 
 
 def _ids(incident: Incident, roles: tuple[str, ...]) -> list[str]:
@@ -295,52 +342,17 @@ def escalation_counts(incidents: Iterable[Incident]) -> dict[str, int]:
     return counts
 
 
-def _dash_attrs(incident: Incident, warnings: list[Warning_]) -> Record:
-    victims = [p for p in incident.people if p.role == "victim" and p.dash is not None]
-    if not victims:
-        return {"dash_risk": "unknown"} if incident.kind in DOMESTIC_KINDS else {}
-    victim = max(victims, key=lambda p: p.dash.score if p.dash else 0)
-    dash = victim.dash
-    assert dash is not None
-    computed = computed_grade(dash.score)
-    grade = computed
-    if dash.officer_grade is not None:
-        if GRADES.index(dash.officer_grade) < GRADES.index(computed):
-            warnings.append(
-                Warning_(
-                    victim.line_no,
-                    "DASH Officer Grade",
-                    f"{dash.officer_grade} is below the {computed} the answers give "
-                    f"({dash.score} yes); judgement can raise a grade, never lower it: {computed} kept",
-                )
-            )
-        else:
-            grade = dash.officer_grade
-    return {
-        "dash_risk": grade if dash.answered or dash.officer_grade else "unknown",
-        "dash_score": dash.score,
-        "dash_answered": dash.answered,
-        "dash_computed_grade": computed,
-        **({"dash_officer_grade": dash.officer_grade} if dash.officer_grade else {}),
-    }
+def _domestic_attrs(incident: Incident, attrs: Record, incidents_12m: int) -> None:
+    attrs["children_present"] = bool(_ids(incident, ("child present",)))
+    attrs["incidents_12m"] = incidents_12m
+    attrs["escalation"] = incidents_12m >= ESCALATION_COUNT
+    criteria = [c for c, hit in (("high_risk", attrs.get("dash_risk") == "high"),
+                                 ("escalation", attrs["escalation"])) if hit]  # fmt: skip
+    if criteria:
+        attrs["marac_criteria"] = criteria
 
 
-def event_record(incident: Incident, row: Row, incidents_12m: int, warnings: list[Warning_]) -> Record:
-    attrs: Record = _dash_attrs(incident, warnings)
-    victims, suspects = _ids(incident, ("victim",)), _ids(incident, ("suspect", "offender"))
-    children = _ids(incident, ("child present",))
-    if victims:
-        attrs["victim"] = victims[0]
-    if suspects:
-        attrs["perpetrator"] = suspects[0]
-    if incident.kind in DOMESTIC_KINDS:
-        attrs["children_present"] = bool(children)
-        attrs["incidents_12m"] = incidents_12m
-        attrs["escalation"] = incidents_12m >= ESCALATION_COUNT
-        criteria = [c for c, hit in (("high_risk", attrs.get("dash_risk") == "high"),
-                                     ("escalation", attrs["escalation"])) if hit]  # fmt: skip
-        if criteria:
-            attrs["marac_criteria"] = criteria
+def _offence_attrs(row: Row, attrs: Record) -> None:
     if (offence := row.text("offence")) is not None:
         attrs["offence"] = offence.lower()
         attrs["offence_name"] = offence
@@ -350,61 +362,48 @@ def event_record(incident: Incident, row: Row, incidents_12m: int, warnings: lis
     for key in ("alcohol", "drugs"):
         if (flag := row.yes_no(key)) is not None:
             attrs[key] = flag
+
+
+def event_record(incident: Incident, incidents_12m: int, warnings: list[Warning_]) -> Record:
+    domestic = incident.kind in DOMESTIC_KINDS
+    form = choose_form([p.dash for p in incident.people if p.dash is not None], warnings)
+    attrs: Record = dash_attrs(form, domestic=domestic, warnings=warnings)
     subjects = _ids(incident, tuple(r for r, part in ROLES.items() if part == "subject"))
-    others = [p for p in _ids(incident, tuple(r for r, part in ROLES.items() if part == "other"))]
+    others = _ids(incident, tuple(r for r, part in ROLES.items() if part == "other"))
+    subjects = subjects or others[:1]  # an arrest or intelligence about one offender
+    victims, suspects = _ids(incident, ("victim",)), _ids(incident, ("suspect", "offender"))
+    if victims:
+        attrs["victim"] = victims[0]
+    if suspects and suspects[0] not in subjects:
+        attrs["perpetrator"] = suspects[0]
+    if domestic:
+        _domestic_attrs(incident, attrs, incidents_12m)
+    _offence_attrs(incident.row, attrs)
     event: Record = {
         "type": "event",
         "agency": AGENCY,
         "source_id": f"occurrence:{incident.ref}",
         "kind": incident.kind,
         "occurred_at": incident.occurred_at,
-        "subjects": subjects or others[:1],
+        "subjects": subjects,
         "others": [o for o in others if o not in subjects],
         "attrs": attrs,
     }
     if incident.recorded_at:
         event["recorded_at"] = incident.recorded_at
     for key, column in (("text", "summary"), ("author", "officer")):
-        if (value := row.text(column)) is not None:
+        if (value := incident.row.text(column)) is not None:
             event[key] = value
     return event
 
 
-def relationship_records(incident: Incident) -> list[Record]:
-    """What the victim is to each child present, and the victim's partner to those children."""
-    victims = [p for p in incident.people if p.role == "victim"]
-    if not victims:
-        return []
-    victim = victims[0]
-    records: list[Record] = []
-    for child in (p for p in incident.people if p.role == "child present" and p.relationship):
-        kind = _victim_to_child(victim, child.relationship or "other")
-        records.append(_relationship(victim, child, kind))
-        if kind in ("mother", "father"):
-            for adult in incident.people:
-                if adult.role in ("suspect", "offender", "witness") and adult.relationship in (
-                    "partner",
-                    "ex_partner",
-                ):
-                    partner = f"{kind}_partner" if adult.relationship == "partner" else "other"
-                    records.append(_relationship(adult, child, partner))
-    return records
-
-
-def _victim_to_child(victim: Involved, relation: str) -> str:
-    if relation != "parent":
-        return relation
-    return {"F": "mother", "M": "father"}.get(victim.person.get("sex", ""), "carer")
-
-
-def _relationship(adult: Involved, child: Involved, kind: str) -> Record:
+def _relationship(tie: Tie) -> Record:
     """Keyed by the two people, not the occurrence: the same tie seen at three incidents is one record."""
-    source, target = adult.person["source_id"], child.person["source_id"]
     return {
         "type": "relationship",
         "agency": AGENCY,
-        "source_id": f"relationship:{source}:{target}",
-        "from": source,
-        "to": target,
-        "kind": kind,
+        "source_id": f"relationship:{tie.source}:{tie.target}",
+        "from": tie.source,
+        "to": tie.target,
+        "kind": tie.kind,
     }
