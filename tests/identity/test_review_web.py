@@ -161,4 +161,7 @@ def test_pairs_of_one_group_are_listed_together(second_leo: tuple[TestClient, di
     assert page.count("records that may be one person") == 1
     assert "Leo Brennan: 5 records that may be one person Held as 2 people now; 4 pairs to look at." in page
     item = _text(client.get(f"/identity/review/{items['EDU-demo-P1']}").text)
-    assert "This pair is one of 4 in a group" in item
+    assert (
+        "This is one of 4 pairs among 5 records that may be one person (Leo Brennan, held as 2 people now)"
+        in item
+    )

@@ -86,12 +86,12 @@ LEVEL_WORDS: Final[dict[str, str]] = {
 
 #: The same levels in a few words, for chart labels.
 SHORT_LEVEL_WORDS: Final[dict[str, str]] = {
-    "base rate": "before any field",
+    "missing": "not on both records",
     "exact": "same",
     "known variant": "known variant",
     "Jaro-Winkler >= 0.92": "almost the same",
     "Jaro-Winkler >= 0.80": "similar",
-    "missing or invalid": "missing",
+    "missing or invalid": "not on both records",
     "day and month transposed": "day and month swapped",
     "one field off": "one part differs",
     "years apart": "over 3 years apart",

@@ -73,6 +73,7 @@ class ReviewGroup:
     """Pairs whose records may all be one person: decided together, as a records officer would."""
 
     title: str
+    name: str
     records: int
     people: int
     rows: tuple[ReviewRow, ...]
@@ -203,7 +204,7 @@ def _group(items: Sequence[ReviewItem]) -> ReviewGroup:
     name = names.most_common(1)[0][0] or "Unnamed records"
     count = len(records)
     title = f"{name}: {count} records that may be one person"
-    return ReviewGroup(title, count, len(people), tuple(_row(i) for i in items))
+    return ReviewGroup(title, name, count, len(people), tuple(_row(i) for i in items))
 
 
 def build_review_list(session: Session, *, status: str = "pending", done: str = "") -> ReviewListPage:
@@ -294,7 +295,8 @@ def build_review_item(session: Session, review_id: int) -> ReviewItemPage:
     )
     parts = r.contributions
     prior = float(parts[0]["weight"]) if parts else 0.0
-    bars = [Bar(p["field"], short_level_words(p["level"]), float(p["weight"])) for p in parts]
+    bars = [Bar(p["field"], short_level_words(p["level"]), float(p["weight"])) for p in parts[1:]]
+    bars.insert(0, Bar("Starting odds", "before any field", prior))
     return ReviewItemPage(
         row=_row(item),
         fields=fields,
