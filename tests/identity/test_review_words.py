@@ -168,7 +168,10 @@ def test_numbers_that_differ_on_the_pair_are_both_quoted() -> None:
 def test_uncertain_and_veto_reasons_quote_the_values_shown() -> None:
     rows = compare(LEO | {"dob": "2003-07-06"}, LEO | {"dob": "2008-04-09"})
     first, agreement = reason("Date of birth: years apart", rows, _sides((), ()), probability=0.8)
-    assert first.endswith("date of birth: more than 3 years apart (6 July 2003 and 9 April 2008).")
+    assert first == (
+        "The dates of birth are more than 3 years apart (6 July 2003 and 9 April 2008). "
+        "The model may not link these records without a person's decision."
+    )
     assert "they differ on date of birth (4 years 9 months apart)" in agreement
     first, _ = reason("uncertain band", rows, _sides((), ()), probability=0.943)
     assert first.startswith("The model was not sure. Its match probability, 94.3%,")

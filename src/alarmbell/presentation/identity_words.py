@@ -348,7 +348,9 @@ def _veto(text: str, by_field: Mapping[str, FieldComparison]) -> str:
     if field in ("nhs_number", "upn") and row.differs:
         return _different_identifiers(field, row)
     values = f" ({row.left} and {row.right})" if row.left and row.right else ""
-    return f"{decide}: {_lower(title)}: {level_words(level)}{values}."
+    if field == "dob":
+        return f"The dates of birth are {level_words(level)}{values}. {decide}."
+    return f"{decide}: {_lower(title)} {level_words(level)}{values}."
 
 
 def _refusal(
