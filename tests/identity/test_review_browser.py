@@ -119,6 +119,11 @@ def test_an_analyst_reads_a_review_item_and_can_trust_it(queue: Queue) -> None:
             page.goto(queue.base_url + f"/identity/review/{queue.items['HEA-demo-P1']}")
             assert _row(page, "NHS number").locator(".govuk-tag").inner_text().strip().lower() == "differs"
             page.screenshot(path=str(ARTIFACTS / "identity-review-item-390.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.goto(queue.base_url + "/identity/review")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            page.screenshot(path=str(ARTIFACTS / "identity-review-list-390.png"), full_page=True)
+            assert width <= 390, f"the list is {width} px wide at 390 px"
             assert errors == []
         finally:
             browser.close()
