@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from alarmbell.audit import who_viewed
 from alarmbell.identity import link_people
+from alarmbell.identity.review import current_people
 from alarmbell.ingest.service import ingest_file
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
@@ -165,3 +167,18 @@ def test_pairs_of_one_group_are_listed_together(second_leo: tuple[TestClient, di
         "This is one of 4 pairs among 5 records that may be one person (Leo Brennan, held as 2 people now)"
         in item
     )
+
+
+def test_opening_an_item_is_a_view_of_both_people(second_leo: tuple[TestClient, dict[str, int]]) -> None:
+    """It shows their records, household and alert level, so "who viewed" must list it."""
+    client, items = second_leo
+    item = items["EDU-demo-P1"]
+    assert client.get(f"/identity/review/{item}").status_code == 200
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with session_scope(engine) as session:
+        review = session.get(IdentityReview, item)
+        assert review is not None
+        people = current_people(session, (review.record_a_id, review.record_b_id))
+        for person_id in people.values():
+            seen = who_viewed(session, [person_id], include_lists=False)
+            assert any(v.action == "identity.review" and v.detail == {"review_item": item} for v in seen)

@@ -195,6 +195,7 @@ VIEW_ACTIONS = frozenset(
         "break_glass",
         "concern.form",
         "concern.record",
+        "identity.review",
     }
 )
 LIST_ACTIONS = frozenset({"people.search", "alerts.list"})
