@@ -182,3 +182,14 @@ def test_opening_an_item_is_a_view_of_both_people(second_leo: tuple[TestClient, 
         for person_id in people.values():
             seen = who_viewed(session, [person_id], include_lists=False)
             assert any(v.action == "identity.review" and v.detail == {"review_item": item} for v in seen)
+
+
+def test_the_list_is_audited_with_the_people_it_names(second_leo: tuple[TestClient, dict[str, int]]) -> None:
+    client, items = second_leo
+    assert client.get("/identity/review").status_code == 200
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with session_scope(engine) as session:
+        review = session.get(IdentityReview, items["HEA-demo-P1"])
+        assert review is not None
+        for person_id in current_people(session, (review.record_a_id, review.record_b_id)).values():
+            assert any(v.action == "identity.review_list" for v in who_viewed(session, [person_id]))

@@ -198,7 +198,7 @@ VIEW_ACTIONS = frozenset(
         "identity.review",
     }
 )
-LIST_ACTIONS = frozenset({"people.search", "alerts.list"})
+LIST_ACTIONS = frozenset({"people.search", "alerts.list", "identity.review_list"})
 
 
 @dataclass(frozen=True, slots=True)

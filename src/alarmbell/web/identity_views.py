@@ -31,6 +31,14 @@ MAX_TEXT: Final[int] = 2000
 @requires(Action.VIEW_IDENTITY_REVIEW)
 def review_list(request: Request, session: SessionDep, status: str = "pending", done: str = "") -> Response:
     page = build_review_list(session, status=status, done=done[:40])
+    rows = [row for group in page.groups for row in group.rows]
+    shown = sorted({p for row in rows for p in (row.left.person_id, row.right.person_id) if p is not None})
+    record_audit(
+        session,
+        actor=actor_of(request.state.principal),
+        action="identity.review_list",
+        detail={"people": shown},
+    )
     return render(request, "identity_review_list.html", {"page": page})
 
 
@@ -55,13 +63,13 @@ def _item_page(
         raise HTTPException(status_code=404, detail=str(error)) from None
     # The page shows each person's records, household and alert level: it is a view of both
     # people, so "who viewed" (and a subject access request) must list it, as for their page.
-    for context in page.contexts:
-        if context is not None:
+    for person in page.contexts:
+        if person is not None:
             record_audit(
                 session,
                 actor=actor_of(request.state.principal),
                 action="identity.review",
-                subject=Subject.person(context.person_id),
+                subject=Subject.person(person.person_id),
                 detail={"review_item": review_id},
             )
     # The chart is built by our own code with every piece of text escaped (render_weights_svg).
