@@ -7,6 +7,7 @@ each Leo's context. Screenshots go to test-artifacts/ beside the other browser t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,11 @@ def queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Queue]:
     app.state.engine.dispose()
 
 
+def _codes(page: Any) -> list[str]:
+    """snake_case tokens in the page's text (issue 14's jargon scan)."""
+    return re.findall(r"\b[a-z]+_[a-z_]+\b", page.locator("main").inner_text())
+
+
 def _row(page: Any, label: str) -> Any:
     return page.locator("table.app-compare tbody tr").filter(has=page.get_by_role("rowheader", name=label))
 
@@ -76,6 +82,7 @@ def test_an_analyst_reads_a_review_item_and_can_trust_it(queue: Queue) -> None:
             )
             assert group.locator("tbody tr").count() == 4
             page.screenshot(path=str(ARTIFACTS / "identity-review-list.png"), full_page=True)
+            assert _codes(page) == [], "no raw code reaches the page"
 
             group.get_by_role("link", name=f"Item {queue.items['CHI-demo-P1']}").click()
             page.wait_for_url(f"**/identity/review/{queue.items['CHI-demo-P1']}")
@@ -114,6 +121,7 @@ def test_an_analyst_reads_a_review_item_and_can_trust_it(queue: Queue) -> None:
                 "Date of birth: the same. This very strongly suggests the same person" in w for w in words
             )
             page.screenshot(path=str(ARTIFACTS / "identity-review-item.png"), full_page=True)
+            assert _codes(page) == [], "no raw code reaches the page"
 
             page.set_viewport_size({"width": 390, "height": 844})
             page.goto(queue.base_url + f"/identity/review/{queue.items['HEA-demo-P1']}")
