@@ -11,9 +11,10 @@ from alarmbell.identity import link_people, person_ids_for_records, resolve
 from alarmbell.identity.people import link_history
 from alarmbell.identity.review import ReviewError, accept, decision_pairs, list_items, merge, reject, unmerge
 from alarmbell.ingest.service import ingest_file
-from alarmbell.storage.db import session_scope
+from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.storage.tables import IdentityDecision, Person
 from tests.helpers import person, write_jsonl
+from tests.identity.review_support import build_review_store
 
 #: Same name and address, different valid NHS numbers: the model would link, a check refuses.
 PAIR = [
@@ -105,3 +106,20 @@ def test_merge_then_unmerge_restores_ids_and_keeps_history(engine: Engine, tmp_p
     with session_scope(engine) as session:
         again = person_ids_for_records(session, [("police", "P1"), ("police", "P2")])
     assert again == after
+
+
+def test_accepting_one_pair_of_a_group_closes_the_pairs_it_made_one_person(tmp_path: Path) -> None:
+    """The list groups pairs that share a person; deciding one must not leave stale siblings."""
+    settings = build_review_store(tmp_path)
+    engine = make_engine(settings)
+    try:
+        with session_scope(engine) as session:
+            first, *others = list_items(session)
+            accept(session, first.review.id, by="A. Reviewer", reason="same child, GP confirmed")
+        with session_scope(engine) as session:
+            assert list_items(session) == []
+            closed = list_items(session, status="closed")
+            assert sorted(i.review.id for i in closed) == sorted(i.review.id for i in others)
+            assert len(others) == 3
+    finally:
+        engine.dispose()

@@ -195,9 +195,10 @@ VIEW_ACTIONS = frozenset(
         "break_glass",
         "concern.form",
         "concern.record",
+        "identity.review",
     }
 )
-LIST_ACTIONS = frozenset({"people.search", "alerts.list"})
+LIST_ACTIONS = frozenset({"people.search", "alerts.list", "identity.review_list"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,6 +201,8 @@ def accept(session: Session, review_id: int, *, by: str, reason: str) -> int:
     survivor, other = sorted((item.left_person, item.right_person))
     evidence = f"review item {review_id} accepted by {by} (decision {decision.id}): {reason}"
     merge_people(session, other, survivor, decided_by=by, evidence=evidence)
+    session.flush()
+    close_resolved(session)  # the rest of its group, now one person, needs no decision
     return survivor
 
 

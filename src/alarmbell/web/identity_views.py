@@ -16,7 +16,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from alarmbell.access.policy import Action
-from alarmbell.audit import record_audit
+from alarmbell.audit import Subject, record_audit
 from alarmbell.identity.review import ReviewError, accept, reject
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import SessionDep
@@ -31,6 +31,14 @@ MAX_TEXT: Final[int] = 2000
 @requires(Action.VIEW_IDENTITY_REVIEW)
 def review_list(request: Request, session: SessionDep, status: str = "pending", done: str = "") -> Response:
     page = build_review_list(session, status=status, done=done[:40])
+    rows = [row for group in page.groups for row in group.rows]
+    shown = sorted({p for row in rows for p in (row.left.person_id, row.right.person_id) if p is not None})
+    record_audit(
+        session,
+        actor=actor_of(request.state.principal),
+        action="identity.review_list",
+        detail={"people": shown},
+    )
     return render(request, "identity_review_list.html", {"page": page})
 
 
@@ -53,6 +61,17 @@ def _item_page(
         page = build_review_item(session, review_id)
     except ReviewError as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
+    # The page shows each person's records, household and alert level: it is a view of both
+    # people, so "who viewed" (and a subject access request) must list it, as for their page.
+    for person in page.contexts:
+        if person is not None:
+            record_audit(
+                session,
+                actor=actor_of(request.state.principal),
+                action="identity.review",
+                subject=Subject.person(person.person_id),
+                detail={"review_item": review_id},
+            )
     # The chart is built by our own code with every piece of text escaped (render_weights_svg).
     context = {
         "page": page,

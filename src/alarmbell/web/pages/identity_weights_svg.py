@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from alarmbell.presentation.identity_words import percent
+
 FOR, AGAINST, NEUTRAL, INK = "#00703c", "#d4351c", "#b1b4b6", "#0b0c0c"
 
 
@@ -42,7 +44,9 @@ def render_weights_svg(
     zero = g.label_width + g.pad + plot / 2
     unit = (plot / 2) / _scale(bars)
     height = g.row * (len(bars) + 2)
-    title = f"Match weight {total:+.1f} bits, probability {probability:.3f}"
+    chance = percent(probability)
+    title = f"Each field's weight in bits; in total {total:+.1f} bits, a match probability of {chance}"
+    total_label = f"Total: {total:+.1f} bits ({chance})"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {g.width} {height}" role="img" '
         f'aria-labelledby="weights-title" class="app-weights" width="100%">',
@@ -55,7 +59,7 @@ def render_weights_svg(
     y = g.row * len(bars) + g.row * 0.8
     parts.append(
         f'<text x="{g.label_width - 8}" y="{y:.1f}" text-anchor="end" font-size="15" font-weight="bold" '
-        f'fill="{INK}">{escape(title)}</text>'
+        f'fill="{INK}">{escape(total_label)}</text>'
     )
     parts.append("</svg>")
     return "\n".join(parts)
