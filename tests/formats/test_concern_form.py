@@ -232,24 +232,14 @@ def test_action_taken_and_who_was_informed_are_stored(app: FastAPI) -> None:
 
 
 def _people(app: FastAPI) -> None:
+    person = {"type": "person", "family_name": "Thorne"}
     records = [
-        {
-            "type": "person",
-            "source_id": "H1",
-            "given_name": "Ada",
-            "family_name": "Thorne",
-            "dob": "1951-04-02",
-        },
-        {
-            "type": "person",
-            "source_id": "H2",
-            "given_name": "Rosa",
-            "family_name": "Thorne",
-            "dob": "2019-05-20",
-        },
+        {**person, "source_id": "H1", "given_name": "Ada", "dob": "1951-04-02"},
+        {**person, "source_id": "H2", "given_name": "Rosa", "dob": "2019-05-20"},
+        {**person, "source_id": "H3", "given_name": "Jed", "dob": "2001-02-03", "role_hint": "child"},
     ]
     result = ingest_records(app.state.engine, records, source="test", agency="health")
-    assert result.summary.accepted == 2, result.errors
+    assert result.summary.accepted == 3, result.errors
     with session_scope(app.state.engine) as session:
         link_people(session)
 
@@ -260,8 +250,22 @@ def test_the_finder_lists_children_only_with_their_age(app: FastAPI) -> None:
     page = client.get("/record-concern?q=Thorne").text
     assert "Ada Thorne" not in page
     assert re.search(r"Rosa Thorne, born 20 May 2019 \(age \d+\)", page)
-    assert "1 person aged 18 or over on the date of the concern is not listed." in page
+    assert "1 person aged 18 or over today is not listed." in page
     assert "Ada Thorne" in client.get("/people?q=Thorne").text  # the search page still finds everyone
+
+
+def test_before_a_date_the_finder_keeps_a_past_child_and_the_date_decides(app: FastAPI) -> None:
+    """Jed, recorded as a child, was 11 in 2012 and is an adult today: a concern may be about the past."""
+    _people(app)
+    client = _client(app, agency="health")
+    assert re.search(r"Jed Thorne, born 3 Feb 2001 \(age \d\d\)", client.get("/record-concern?q=Thorne").text)
+    token, submission, _ = _form(client)
+    dated = _new_child(token, submission, q="Thorne", add_injury="1")
+    in_2012 = client.post("/record-concern", data={**dated, "occurred-year": "2012"}).text
+    assert "Jed Thorne, born 3 Feb 2001 (age 11)" in in_2012
+    in_2024 = client.post("/record-concern", data={**dated, "occurred-year": "2024"}).text
+    assert "Jed Thorne" not in in_2024 and "Rosa Thorne, born 20 May 2019 (age 5)" in in_2024
+    assert "2 people aged 18 or over on the date of the concern are not listed." in in_2024
 
 
 # -- confirmation --------------------------------------------------------------------------------

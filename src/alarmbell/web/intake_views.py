@@ -4,8 +4,10 @@ Both end in the ingest service (`ingest_records`), exactly as `alarmbell ingest`
 record gets the same error, quarantine and idempotency whichever way it came in. After each
 intake both link identities and refresh the alerts of everyone due (alerts/pending.py).
 
-Access: the form needs a signed-in user who may record for the agency chosen (their own; MASH
-analysts any), with CSRF checked app-wide (web.auth). A person named in the form (`?person=` or
+Access: the form needs a signed-in user who may record for the agency (their account's, shown
+as text; a MASH analyst chooses any), with CSRF checked app-wide (web.auth). After saving, the
+browser goes to a confirmation page whose address carries the submission id signed for that
+user, so no one else can open it. A person named in the form (`?person=` or
 the posted `person`) is decided by the guard like a person page: someone the user may not open
 is neither shown nor written about. Search on the form is the search page's, filtered and
 audited. Each concern records the signed-in user as its author and an audit entry. The API
@@ -268,7 +270,9 @@ def _form_page(
     q = request.query_params.get("q", "") or form.get("q", "")
     chosen = decided_person(request)
     concern_day = _concern_day(form)
-    children = children_only(search_for(request, session, q), concern_day)
+    dated = concern_day is not None
+    concern_day = concern_day or datetime.now(UTC).date()
+    children = children_only(search_for(request, session, q), concern_day, dated=dated)
     preselected = _person_option(session, chosen, concern_day) if chosen is not None else None
     principal = current_principal(request)
     fixed = fixed_agency(principal)
@@ -277,6 +281,7 @@ def _form_page(
         "form": form,
         "errors": errors,
         "search": children,
+        "finder_dated": dated,
         "preselected": preselected,
         "fixed_agency": agency_label(fixed) if fixed else None,
         "choices": choices(fixed),
@@ -290,10 +295,10 @@ def fixed_agency(principal: Principal) -> str | None:
     return None if principal.role is Role.MASH_ANALYST else principal.agency
 
 
-def _concern_day(form: dict[str, str]) -> date:
-    """The concern's date if the form has a real one yet, else today: who counts as a child."""
+def _concern_day(form: dict[str, str]) -> date | None:
+    """The concern's date, if the form has a real one yet: who counts as a child, and their age."""
     found = date_from_parts(form, "occurred", "", FormErrors())
-    return date.fromisoformat(found) if found else datetime.now(UTC).date()
+    return date.fromisoformat(found) if found else None
 
 
 def _person_option(session: Session, chosen: int, at: date) -> dict[str, Any] | None:

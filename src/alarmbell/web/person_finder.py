@@ -1,9 +1,11 @@
 """The record-a-concern form's person finder: children only, each with their age.
 
-A concern is about a child, so the finder leaves out anyone 18 or over on the concern's date
-(or today, before a date is entered); the search page itself still finds everyone. Someone
-with no known date of birth stays in, unless every agency recorded them as an adult, because
-leaving out a child whose birthday no one recorded would be worse than listing an adult.
+A concern is about a child, so the finder leaves out anyone 18 or over on the concern's date;
+the search page itself still finds everyone. Before a date is entered, it lists those under 18
+today and those the agencies recorded as a child (a concern may be about the past: the demo's
+Leo was a child in 2012). Someone with no known date of birth stays in unless the agencies
+recorded them as an adult, because leaving out a child whose birthday no one recorded would be
+worse than listing an adult.
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ class ChildSearch:
     adults_left_out: int
 
 
-def is_child(result: PersonResult, at: date) -> bool:
+def is_child(result: PersonResult, at: date, *, dated: bool) -> bool:
+    """Under 18 on `at`; when `at` is only today (`dated` False), also anyone recorded as a child."""
     if result.dob is None:
         return result.role != "adult"
-    return whole_years(result.dob, at) < ADULT_AGE
+    return whole_years(result.dob, at) < ADULT_AGE or (not dated and result.role == "child")
 
 
 def age_words(dob: date | None, at: date) -> str:
@@ -51,9 +54,9 @@ def age_words(dob: date | None, at: date) -> str:
     return f"age {years}" if years else "under 1"
 
 
-def children_only(page: SearchPage, at: date) -> ChildSearch:
-    """The search results that are children on `at`, with their age then."""
-    children = [r for r in page.results if is_child(r, at)]
+def children_only(page: SearchPage, at: date, *, dated: bool = True) -> ChildSearch:
+    """The search results that are children on `at` (the concern's date, or today), with their age then."""
+    children = [r for r in page.results if is_child(r, at, dated=dated)]
     options = tuple(
         ChildOption(r.person_id, r.name, r.dob_label, age_words(r.dob, at), r.agency_labels) for r in children
     )
