@@ -309,7 +309,7 @@ def test_the_confirmation_says_an_alert_was_raised_and_is_in_the_mash_queue(app:
     assert response.status_code == 303, response.text
     text = client.get(response.headers["location"]).text
     assert "raised a red alert" in text
-    assert re.search(r"The alert is in the MASH queue of the .+ team", text)
+    assert re.search(r"The alert is in the MASH queue \(team: .+\), where an analyst will look at it", text)
 
 
 # -- chronology row and review -------------------------------------------------------------------

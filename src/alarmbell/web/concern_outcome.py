@@ -20,6 +20,7 @@ from alarmbell.domain.timeparse import local_moment, parse_moment
 from alarmbell.identity import person_ids_for_records, view
 from alarmbell.presentation.formatting import agency_label, event_anchor, level_label, long_date
 from alarmbell.storage.tables import EventRecordRow, TriageItem
+from alarmbell.triage.service import OPEN_STATUSES
 from alarmbell.web.concern_choices import form_kind_label
 
 
@@ -82,6 +83,19 @@ def _alert_after(session: Session, person_id: int, key: tuple[str, str]) -> tupl
     if not citing:
         return "none", "", None
     latest = citing[-1]
-    item = session.scalars(select(TriageItem).where(TriageItem.source_key == f"alert:{latest.id}")).first()
     kind = "raised" if alerts[0].id == citing[0].id else "updated"
-    return kind, level_label(latest.level), item.team if item else None
+    return kind, level_label(latest.level), _queue_team(session, person_id, latest.id)
+
+
+def _queue_team(session: Session, person_id: int, alert_id: int) -> str | None:
+    """The team whose queue holds the alert: its own item, or the child's open item it was added
+    to as new evidence (triage.alert_work routes a new alert on a child already in work there)."""
+    own = session.scalars(select(TriageItem).where(TriageItem.source_key == f"alert:{alert_id}")).first()
+    if own is not None:
+        return own.team
+    open_item = session.scalars(
+        select(TriageItem)
+        .where(TriageItem.person_id == person_id, TriageItem.status.in_(OPEN_STATUSES))
+        .order_by(TriageItem.opened_at.desc())
+    ).first()
+    return open_item.team if open_item else None
