@@ -97,6 +97,13 @@ def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url:
             assert page.locator("#injury-2-site").input_value() == "left_forearm"
             page.get_by_label("Type of injury").nth(1).select_option("burn")
             assert page.get_by_text("Marked: Left ear, Left forearm").is_visible()
+            neck = page.locator('svg [data-site="neck"]')
+            neck.focus()
+            page.keyboard.press("Enter")  # the keyboard works too: a third row
+            assert page.locator("#injury-3-site").input_value() == "neck"
+            neck.click()  # selected again: taken off
+            assert page.locator("#injury-3-site").input_value() == ""
+            assert neck.get_attribute("aria-pressed") == "false"
             page.get_by_label("What happened?").fill(
                 "Two small bruises behind the left ear, seen at breakfast club."
             )

@@ -28,7 +28,7 @@
     var all = rows.querySelectorAll("[data-injury-row]");
     var copy = all[all.length - 1].cloneNode(true);
     var n = all.length + 1;
-    copy.querySelector("h3").textContent = "Injury " + n;
+    copy.querySelector("legend").textContent = "Injury " + n;
     var errors = copy.querySelectorAll(".govuk-error-message");
     for (var e = 0; e < errors.length; e++) {
       errors[e].parentNode.removeChild(errors[e]);
@@ -74,6 +74,8 @@
     for (var i = 0; i < lists.length; i++) {
       if (lists[i].value === site) {
         lists[i].value = "";
+        var row = lists[i].closest("[data-injury-row]");
+        row.querySelector("[data-injury-type]").value = "";
         refresh();
         return;
       }
