@@ -275,7 +275,7 @@ def test_a_confirmation_page_says_what_was_recorded_and_what_happens_next(app: F
     client = _client(app, agency="health")
     response, stored = _record(client, **INJURY_FIELDS, **{"occurred-time": "09:05"})
     assert response.status_code == 303
-    assert response.headers["location"].startswith("/record-concern/recorded?ref=")
+    assert response.headers["location"].startswith("/record-concern/recorded?person=")
     page = client.get(response.headers["location"])
     assert page.status_code == 200
     text = page.text
@@ -288,6 +288,8 @@ def test_a_confirmation_page_says_what_was_recorded_and_what_happens_next(app: F
     assert 'href="/record-concern?person=' in text
     other = _client(app, agency="health")
     assert other.get(response.headers["location"]).status_code == 404  # signed for its author alone
+    elsewhere = re.sub(r"person=\d+", "person=99999", response.headers["location"])
+    assert client.get(elsewhere).status_code in (403, 404)  # the reference and the person must agree
 
 
 def test_the_confirmation_says_an_alert_was_raised_and_is_in_the_mash_queue(app: FastAPI) -> None:

@@ -147,7 +147,9 @@ def test_form_records_a_concern_for_an_existing_child(client: TestClient, app: F
         "/record-concern", data=_concern(token, submission, person=found.group(1)), follow_redirects=False
     )
     assert response.status_code == 303, response.text
-    assert response.headers["location"] == f"/record-concern/recorded?ref={submission}"
+    assert (
+        response.headers["location"] == f"/record-concern/recorded?person={found.group(1)}&ref={submission}"
+    )
     event = events(app.state.engine)[f"web:{submission.partition('.')[0]}"]  # the id, without its signature
     assert event["attrs"] == {
         "category": "injury",

@@ -112,7 +112,7 @@ def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url:
             page.get_by_label("Your role (optional)").fill("Mrs A. Bell, DSL")
             page.screenshot(path=str(ARTIFACTS / "record-concern-form.png"), full_page=True)
             page.get_by_role("button", name="Record concern").click()
-            page.wait_for_url("**/record-concern/recorded?ref=*")
+            page.wait_for_url("**/record-concern/recorded?person=*")
             assert page.get_by_role("heading", level=1).inner_text() == "Concern recorded"
             summary = page.locator("#concern-summary").inner_text()
             for words in (
@@ -173,7 +173,7 @@ def test_a_health_visitor_records_without_javascript_on_a_phone(base_url: str, a
             page.get_by_label("Action taken (optional)").fill("Advised GP review today.")
             page.screenshot(path=str(ARTIFACTS / "record-concern-form-nojs-390.png"), full_page=True)
             page.get_by_role("button", name="Record concern").click()
-            page.wait_for_url("**/record-concern/recorded?ref=*")
+            page.wait_for_url("**/record-concern/recorded?person=*")
             text = page.locator("#concern-summary").inner_text()
             assert "Scald: Right hand" in text and "Bruise: Buttocks" in text
             page.screenshot(path=str(ARTIFACTS / "record-concern-confirmation-390.png"), full_page=True)

@@ -147,7 +147,7 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
             shot(page, "1-record-concern")
             with page.expect_navigation():
                 page.get_by_role("button", name="Record concern").click()
-            assert "/record-concern/recorded?ref=" in page.url, page.locator("main").inner_text()[:2000]
+            assert "/record-concern/recorded?person=" in page.url, page.locator("main").inner_text()[:2000]
             assert page.get_by_role("heading", level=1).inner_text() == "Concern recorded"
             shot(page, "1-concern-recorded")
 

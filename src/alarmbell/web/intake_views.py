@@ -345,7 +345,8 @@ async def record_concern(request: Request, session: SessionDep) -> Response:
     outcome = await run_in_threadpool(_record, request, form)
     if isinstance(outcome, FormErrors):
         return await run_in_threadpool(_form_page, request, session, form, outcome, 400)
-    return RedirectResponse(f"/record-concern/recorded?ref={outcome}", status_code=303)
+    person_id, ref = outcome
+    return RedirectResponse(f"/record-concern/recorded?person={person_id}&ref={ref}", status_code=303)
 
 
 def _own(principal: Principal) -> str:
@@ -353,18 +354,19 @@ def _own(principal: Principal) -> str:
 
 
 @router.get("/record-concern/recorded", name="concern_recorded")
-@requires(Action.RECORD_CONCERN)
-def concern_recorded(request: Request, session: SessionDep, ref: str = "") -> Response:
-    """The GOV.UK confirmation page; `ref` is the submission id signed for this user alone."""
+@requires(Action.RECORD_CONCERN, person="person", person_from="query")
+def concern_recorded(request: Request, session: SessionDep, person: str = "", ref: str = "") -> Response:
+    """The GOV.UK confirmation page. The guard decides about `person` as for the form; `ref` is
+    the submission id signed for this user alone, and the concern must be about that person."""
     ident = own_submission(request, current_principal(request), ref)
     found = concern_outcome(session, ident) if ident else None
-    if found is None:
+    if found is None or found.person_id != decided_person(request):
         raise HTTPException(status_code=404, detail="No concern of yours has that reference.")
     return render(request, "concern_recorded.html", {"outcome": found})
 
 
-def _record(request: Request, form: dict[str, str]) -> str | FormErrors:
-    """Build, ingest, link, refresh: the signed submission id, or the errors to show."""
+def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErrors:
+    """Build, ingest, link, refresh: the child's person id and the signed submission id, or the errors."""
     engine: Engine = request.app.state.engine
     errors = FormErrors()
     check_choices(form, errors)
@@ -399,7 +401,7 @@ def _record(request: Request, form: dict[str, str]) -> str | FormErrors:
                 subject=Subject.person(found),
                 detail={"event": key, "agency": agency, "batch": result.summary.batch_id},
             )
-    return signed_submission(request, principal, submission) if found else errors
+    return (found, signed_submission(request, principal, submission)) if found else errors
 
 
 def _author(principal: Principal, form: dict[str, str]) -> str:
