@@ -38,6 +38,14 @@ def base_url(app: FastAPI) -> Iterator[str]:
         yield url
 
 
+def _too_small_targets(page: object) -> list[tuple[str, dict[str, float]]]:
+    """Body-map regions whose bounding box is under 24 CSS px either way."""
+    boxes = page.locator("svg [data-site]").evaluate_all(  # type: ignore[attr-defined]
+        "els => els.map(e => [e.dataset.site, e.getBoundingClientRect().toJSON()])"
+    )
+    return [(site, box) for site, box in boxes if box["width"] < 24 or box["height"] < 24]
+
+
 def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url: str, app: FastAPI) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.browser_support import launch_chromium, require_chromium
@@ -77,14 +85,14 @@ def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url:
             page.locator("#occurred-year").fill("2024")
             page.get_by_label("Time (optional)").fill("08:40")
             page.get_by_label("Category (optional)").select_option("injury")
-            too_small = [
-                (site, box)
-                for site, box in page.locator("svg [data-site]").evaluate_all(
-                    "els => els.map(e => [e.dataset.site, e.getBoundingClientRect().toJSON()])"
-                )
-                if box["width"] < 24 or box["height"] < 24
-            ]
-            assert too_small == []  # WCAG 2.2 target size: every region at least 24 by 24 CSS px
+            for width in (1200, 390):  # fixed-size targets: as big on a phone
+                page.set_viewport_size({"width": width, "height": 900})
+                assert _too_small_targets(page) == []  # WCAG 2.2 target size: at least 24x24 CSS px
+                if width == 390:
+                    page.locator("[data-body-map]").screenshot(
+                        path=str(ARTIFACTS / "record-concern-map-390.png")
+                    )
+            page.set_viewport_size({"width": 1200, "height": 900})
             neck = page.locator('svg [data-site="neck"]').bounding_box()
             assert neck and neck["width"] >= 24 and neck["height"] >= 24
             region = page.locator('svg [data-site="left_ear"]')
