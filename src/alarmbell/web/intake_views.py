@@ -269,11 +269,10 @@ def _form_page(
     """The form, in the request's own session (which holds the guard's audit entry)."""
     q = request.query_params.get("q", "") or form.get("q", "")
     chosen = decided_person(request)
-    concern_day = _concern_day(form)
-    dated = concern_day is not None
-    concern_day = concern_day or datetime.now(UTC).date()
-    children = children_only(search_for(request, session, q), concern_day, dated=dated)
-    preselected = _person_option(session, chosen, concern_day) if chosen is not None else None
+    day = _concern_day(form)
+    at = day or datetime.now(UTC).date()  # before a date is entered, ages are today's
+    children = children_only(search_for(request, session, q), at, dated=day is not None)
+    preselected = _person_option(session, chosen, at) if chosen is not None else None
     principal = current_principal(request)
     fixed = fixed_agency(principal)
     extra = 1 if "add_injury" in form else 0
@@ -281,7 +280,7 @@ def _form_page(
         "form": form,
         "errors": errors,
         "search": children,
-        "finder_dated": dated,
+        "finder_dated": day is not None,
         "preselected": preselected,
         "fixed_agency": agency_label(fixed) if fixed else None,
         "choices": choices(fixed),
