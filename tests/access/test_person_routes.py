@@ -229,8 +229,11 @@ def test_a_web_concern_records_its_author_and_an_audit_entry(
         client.cookies.set(SESSION_COOKIE, session_token(access_store.engine, principal))
         data = _new_child(client, _form_submission(client), "Authored concern.")
         response = client.post("/record-concern", data=data, follow_redirects=False)
-    assert response.status_code == 303
-    person_id = int(response.headers["location"].rsplit("/", 1)[1])
+        assert response.status_code == 303
+        confirmation = client.get(response.headers["location"]).text
+    found = re.search(r'href="/people/(\d+)#', confirmation)
+    assert found, confirmation
+    person_id = int(found.group(1))
     (key, payload), *_ = [
         (k, p) for k, p in _web_events(access_store).items() if p.get("text") == "Authored concern."
     ]

@@ -124,7 +124,8 @@ def _concern(token: str, submission: str, **fields: str) -> dict[str, str]:
         "occurred-month": "3",
         "occurred-year": "2024",
         "category": "injury",
-        "body_site_select": "left_ear",
+        "injury-1-site": "left_ear",
+        "injury-1-type": "bruise",
         "text": "Bruise behind left ear.",
         "author": "Class teacher",
         **fields,
@@ -146,18 +147,22 @@ def test_form_records_a_concern_for_an_existing_child(client: TestClient, app: F
         "/record-concern", data=_concern(token, submission, person=found.group(1)), follow_redirects=False
     )
     assert response.status_code == 303, response.text
-    assert response.headers["location"] == f"/people/{found.group(1)}"
+    assert (
+        response.headers["location"] == f"/record-concern/recorded?person={found.group(1)}&ref={submission}"
+    )
     event = events(app.state.engine)[f"web:{submission.partition('.')[0]}"]  # the id, without its signature
     assert event["attrs"] == {
         "category": "injury",
-        "injury": "other",
+        "injury": "bruise",
         "site": "left_ear",
+        "sites": ["left_ear"],
+        "injuries": [{"site": "left_ear", "injury": "bruise"}],
         "channel": "web_form",
     }
     copied = people(app.state.engine)[event["subjects"][0]]
     assert (copied["agency"], copied["nhs_number"]) == ("education", "9993456780")
-    timeline = client.get(response.headers["location"])
-    assert "Bruise behind left ear." in timeline.text or "Injury observed" in timeline.text
+    timeline = client.get(f"/people/{found.group(1)}")
+    assert "Bruise behind left ear." in timeline.text and "Bruise: Left ear" in timeline.text
 
 
 def test_form_new_child_and_resubmission_is_idempotent(client: TestClient, app: FastAPI) -> None:
@@ -203,6 +208,7 @@ def test_form_page_has_the_body_map_and_no_inline_script(client: TestClient) -> 
     assert "<script>" not in page and "style=" not in page and "onclick" not in page
     assert page.count('class="app-body-map__region"') == 29
     assert '<option value="left_ear">Left ear</option>' in page
+    assert '<select class="govuk-select" id="injury-1-type" name="injury-1-type" data-injury-type>' in page
     assert client.get("/static/body-map.js").status_code == 200
 
 

@@ -136,13 +136,17 @@ def test_a_concern_about_a_red_child_raises_and_routes_in_the_same_request(
             "occurred-month": "2",
             "occurred-year": "2012",
             "category": "injury",
-            "body_site_select": "left_ear",
+            "injury-1-site": "left_ear",
+            "injury-1-type": "bruise",
             "text": "Bruising behind the left ear and on the cheek.",
             "author": "Class teacher",
         },
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+    confirmation = client.get(response.headers["location"]).text  # what the analyst is told
+    assert "added your concern as new evidence to Leo Brennan's red alert" in confirmation
+    assert "The alert is in the MASH queue (team: " in confirmation
     with session_scope(engine) as session:
         new = list(session.scalars(select(AlertRow).where(AlertRow.id > before)))
         assert new and new[0].person_id == leo, "the concern is new evidence on a red child"

@@ -134,19 +134,22 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
             page.get_by_role("button", name="Search").click()
             page.wait_for_url("**/record-concern?q=Leo*")
             page.locator(f"#person-{leo}").check()
-            page.get_by_label("Your agency").select_option("education")
+            page.get_by_label("Agency you are recording for").select_option("education")
             page.get_by_label("What kind of concern is it?").select_option("injury_observed")
             page.locator("#occurred-day").fill("5")
             page.locator("#occurred-month").fill("3")
             page.locator("#occurred-year").fill("2012")
             page.get_by_label("Category (optional)").select_option("injury")
-            page.locator("#body_site_select").select_option("left_ear")
+            page.locator('svg [data-site="left_ear"]').click()
+            page.locator("#injury-1-type").select_option("bruise")
             page.get_by_label("What happened?").fill("Bruising behind the left ear and on the cheek.")
-            page.get_by_label("Your name and role").fill("Class teacher")
+            page.get_by_label("Your role (optional)").fill("Class teacher")
             shot(page, "1-record-concern")
             with page.expect_navigation():
                 page.get_by_role("button", name="Record concern").click()
-            assert page.url.endswith(f"/people/{leo}"), page.locator("main").inner_text()[:2000]
+            assert "/record-concern/recorded?person=" in page.url, page.locator("main").inner_text()[:2000]
+            assert page.get_by_role("heading", level=1).inner_text() == "Concern recorded"
+            shot(page, "1-concern-recorded")
 
             # 2. On Leo's page, his red item's history holds the new evidence.
             page.goto(f"{base}/people/{leo}#work")

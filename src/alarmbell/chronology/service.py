@@ -109,4 +109,5 @@ def _entry(row: Any, *, relation: str | None, adult: int | None) -> ChronologyEn
         involvement=row.involvement,
         relation=relation,
         adult_person_id=adult,
+        author=payload.get("author"),
     )

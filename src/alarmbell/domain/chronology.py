@@ -32,6 +32,8 @@ class ChronologyEntry:
     involvement: Involvement
     relation: str | None = None
     adult_person_id: int | None = None
+    #: Who recorded it, as the agency sent it (the signed-in user for a concern from the web form).
+    author: str | None = None
 
     def __post_init__(self) -> None:
         # Stored in UTC, held in local time: every date-only view and policy window that calls

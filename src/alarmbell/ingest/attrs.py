@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from alarmbell.domain.injuries import INJURY_TYPES
 from alarmbell.ingest.base import FieldError
 
 INJURY_KINDS: Final[frozenset[str]] = frozenset({"injury_presentation", "ed_attendance", "injury_observed"})
@@ -120,7 +121,34 @@ class Text:
         return {"type": ["string", "null"]}
 
 
-Rule = Flag | Number | Choice | Texts | Text
+@dataclass(frozen=True, slots=True)
+class Injuries:
+    """Body-map points, each a site and an injury type (domain/injuries.py)."""
+
+    def problem(self, value: Any) -> str | None:
+        if not isinstance(value, list):
+            return _got(value)
+        for n, point in enumerate(value):
+            if not isinstance(point, dict) or not isinstance(point.get("site"), str):
+                return f"item {n + 1}: {point!r} has no site"
+            if point.get("injury") not in INJURY_TYPES:
+                return f"item {n + 1}: injury {point.get('injury')!r} is not allowed"
+        return None
+
+    @property
+    def expected(self) -> str:
+        return 'a list of {"site": text, "injury": one of ' + ", ".join(INJURY_TYPES) + "}"
+
+    def schema(self) -> dict[str, Any]:
+        point = {
+            "type": "object",
+            "required": ["site", "injury"],
+            "properties": {"site": {"type": "string"}, "injury": {"enum": list(INJURY_TYPES)}},
+        }
+        return {"type": ["array", "null"], "items": point}
+
+
+Rule = Flag | Number | Choice | Texts | Text | Injuries
 
 
 _TYPE_WORDS: Final[dict[type, str]] = {
@@ -152,6 +180,9 @@ ATTR_RULES: Final[Mapping[str, Rule]] = {
     "injury": Choice(
         ("fracture", "bruise", "burn", "head_injury", "bite", "laceration", "other"), INJURY_KINDS
     ),
+    "injuries": Injuries(),
+    "action_taken": Text(),
+    "informed": Text(),
     "delay_in_presentation": _FLAG,
     "mobile": _FLAG,
     "dash_risk": Choice(("standard", "medium", "high", "unknown")),

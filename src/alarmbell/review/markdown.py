@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from alarmbell.domain.chronology import ChronologyEntry
+from alarmbell.domain.injuries import concern_details
 from alarmbell.review.model import KnowledgeRow, MissedOpportunity, ReviewReport
 from alarmbell.review.phrases import agency_name, day, short_day
 from alarmbell.review.signals import describe
@@ -143,11 +145,17 @@ def _timers(report: ReviewReport) -> list[str]:
     return lines + (timers or ["No statutory timer started."])
 
 
+def _details(entry: ChronologyEntry) -> str:
+    """Body sites and injuries, action taken, who was informed, author: after the text, `; `-joined."""
+    lines = concern_details(entry.attrs, entry.author)
+    return (" " + md_text("; ".join(lines)) + ".") if lines else ""
+
+
 def _chronology(report: ReviewReport) -> list[str]:
     lines = ["", "## Chronology", "", "| date | agency | what happened | recorded |", "|---|---|---|---|"]
     for e in report.chronology.entries:
         lines.append(
             f"| {short_day(e.occurred_at)} | {md_text(agency_name(e.agency))} | "
-            f"{md_text(describe(e))}. {md_text(e.text or '')} | {short_day(e.recorded_at)} |"
+            f"{md_text(describe(e))}. {md_text(e.text or '')}{_details(e)} | {short_day(e.recorded_at)} |"
         )
     return lines

@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from alarmbell.domain.chronology import ChronologyEntry
+from alarmbell.domain.injuries import concern_details
 from alarmbell.review.build import about as entry_about
 from alarmbell.review.genogram import layout_genogram, render_genogram
 from alarmbell.review.model import Knowledge, KnowledgeRow, ReviewReport, Timer
@@ -68,6 +69,8 @@ class ChronologyLine:
     text: str
     about: str
     own: bool
+    #: Body sites and injuries, action taken, who was informed, author (domain/injuries.py).
+    details: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -205,6 +208,7 @@ def _line(entry: ChronologyEntry, first: str, names: dict[int, str]) -> Chronolo
         text=text,
         about=entry_about(entry, first, names),
         own=entry.is_own,
+        details=concern_details(entry.attrs, entry.author),
     )
 
 

@@ -25,10 +25,20 @@ def new_submission(request: Request, principal: Principal) -> str:
 
 def submission_id(request: Request, principal: Principal, sent: str) -> str:
     """The id a posted form may use: its own if this user's server signed it, else a new one."""
+    return own_submission(request, principal, sent) or uuid.uuid4().hex
+
+
+def signed_submission(request: Request, principal: Principal, ident: str) -> str:
+    """`ident` with this user's signature: the confirmation page's address carries it."""
+    return _signed(request, principal, ident)
+
+
+def own_submission(request: Request, principal: Principal, sent: str) -> str | None:
+    """The id in `sent` if this user's server signed it, else None (someone else's, or forged)."""
     ident, _, _ = sent.partition(".")
     if len(ident) == 32 and hmac.compare_digest(_signed(request, principal, ident), sent):
         return ident
-    return uuid.uuid4().hex
+    return None
 
 
 def _signed(request: Request, principal: Principal, ident: str) -> str:

@@ -7,6 +7,7 @@ so the form and the API give the same errors as `alarmbell ingest`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -14,9 +15,11 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.body_sites import BODY_SITES
+from alarmbell.domain.injuries import INJURY_TYPES, injury_attrs
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS
 from alarmbell.identity.people import record_rows
-from alarmbell.presentation.formatting import agency_label, kind_label
+from alarmbell.presentation.formatting import agency_label
+from alarmbell.web.concern_choices import form_kind_label, kinds_for, usual_for
 
 CATEGORIES: Final[tuple[str, ...]] = (
     "hunger",
@@ -28,27 +31,24 @@ CATEGORIES: Final[tuple[str, ...]] = (
     "emotional",
     "other",
 )
-INJURIES: Final[tuple[str, ...]] = (
-    "bruise",
-    "fracture",
-    "burn",
-    "head_injury",
-    "bite",
-    "laceration",
-    "other",
-)
 SEXES: Final[dict[str, str]] = {"F": "Female", "M": "Male", "U": "Not known"}
 INJURY_KINDS: Final[frozenset[str]] = frozenset({"injury_presentation", "injury_observed", "ed_attendance"})
 
+#: At most this many body-map points on one concern.
+MAX_INJURIES: Final[int] = 20
+#: The form shows the map at 1.25 CSS px per unit (body-map.css), so every region is at least
+#: 20 units (25 px) each way: WCAG 2.2 target size, at least 24 by 24 CSS px.
+MIN_REGION_UNITS: Final[int] = 20
+
 #: (site, shape, attributes) per view. Front view: the child's left is on the viewer's right.
 FRONT_SHAPES: Final[tuple[tuple[str, str, dict[str, int]], ...]] = (
-    ("head", "ellipse", {"cx": 100, "cy": 28, "rx": 24, "ry": 16}),
-    ("face", "ellipse", {"cx": 100, "cy": 52, "rx": 20, "ry": 15}),
-    ("right_ear", "ellipse", {"cx": 74, "cy": 48, "rx": 6, "ry": 10}),
-    ("left_ear", "ellipse", {"cx": 126, "cy": 48, "rx": 6, "ry": 10}),
-    ("neck", "rect", {"x": 90, "y": 67, "width": 20, "height": 13}),
-    ("chest", "rect", {"x": 68, "y": 80, "width": 64, "height": 50, "rx": 8}),
-    ("abdomen", "rect", {"x": 70, "y": 130, "width": 60, "height": 45}),
+    ("head", "ellipse", {"cx": 100, "cy": 26, "rx": 24, "ry": 16}),
+    ("face", "ellipse", {"cx": 100, "cy": 52, "rx": 20, "ry": 14}),
+    ("right_ear", "ellipse", {"cx": 70, "cy": 48, "rx": 10, "ry": 12}),
+    ("left_ear", "ellipse", {"cx": 130, "cy": 48, "rx": 10, "ry": 12}),
+    ("neck", "rect", {"x": 88, "y": 66, "width": 24, "height": 20}),
+    ("chest", "rect", {"x": 68, "y": 86, "width": 64, "height": 46, "rx": 8}),
+    ("abdomen", "rect", {"x": 70, "y": 132, "width": 60, "height": 43}),
     ("genitals", "rect", {"x": 84, "y": 175, "width": 32, "height": 22}),
     ("right_upper_arm", "rect", {"x": 45, "y": 82, "width": 21, "height": 60, "rx": 8}),
     ("left_upper_arm", "rect", {"x": 134, "y": 82, "width": 21, "height": 60, "rx": 8}),
@@ -60,14 +60,14 @@ FRONT_SHAPES: Final[tuple[tuple[str, str, dict[str, int]], ...]] = (
     ("left_thigh", "rect", {"x": 102, "y": 198, "width": 26, "height": 80, "rx": 10}),
     ("right_lower_leg", "rect", {"x": 74, "y": 280, "width": 22, "height": 88, "rx": 9}),
     ("left_lower_leg", "rect", {"x": 104, "y": 280, "width": 22, "height": 88, "rx": 9}),
-    ("right_foot", "ellipse", {"cx": 82, "cy": 380, "rx": 14, "ry": 9}),
-    ("left_foot", "ellipse", {"cx": 118, "cy": 380, "rx": 14, "ry": 9}),
+    ("right_foot", "ellipse", {"cx": 82, "cy": 381, "rx": 14, "ry": 11}),
+    ("left_foot", "ellipse", {"cx": 118, "cy": 381, "rx": 14, "ry": 11}),
 )
 #: Back view: the child's left is on the viewer's left.
 BACK_SHAPES: Final[tuple[tuple[str, str, dict[str, int]], ...]] = (
-    ("back_of_head", "ellipse", {"cx": 100, "cy": 40, "rx": 25, "ry": 28}),
-    ("back_of_neck", "rect", {"x": 90, "y": 67, "width": 20, "height": 13}),
-    ("upper_back", "rect", {"x": 68, "y": 80, "width": 64, "height": 55, "rx": 8}),
+    ("back_of_head", "ellipse", {"cx": 100, "cy": 38, "rx": 25, "ry": 28}),
+    ("back_of_neck", "rect", {"x": 88, "y": 66, "width": 24, "height": 20}),
+    ("upper_back", "rect", {"x": 68, "y": 86, "width": 64, "height": 49, "rx": 8}),
     ("lower_back", "rect", {"x": 70, "y": 135, "width": 60, "height": 40}),
     ("buttocks", "rect", {"x": 72, "y": 175, "width": 56, "height": 30, "rx": 8}),
     ("back_of_left_arm", "rect", {"x": 42, "y": 82, "width": 23, "height": 130, "rx": 9}),
@@ -94,17 +94,13 @@ def body_map() -> dict[str, list[Region]]:
     }
 
 
-def choices() -> dict[str, Any]:
-    """Every select list on the form, labelled as pages label them elsewhere."""
-    kinds: dict[str, list[tuple[str, str]]] = {}
-    for kind, usual in EVENT_KINDS.items():
-        group = "Any agency" if usual == "any" else agency_label(usual)
-        kinds.setdefault(group, []).append((kind, kind_label(kind)))
+def choices(agency: str | None) -> dict[str, Any]:
+    """Every select list on the form; `agency` None (a MASH analyst) offers every agency's kinds."""
     return {
         "agencies": [(a, agency_label(a)) for a in AGENCIES],
-        "kinds": kinds,
+        "kinds": kinds_for(agency),
         "categories": [(c, c.capitalize()) for c in CATEGORIES],
-        "injuries": [(i, i.replace("_", " ").capitalize()) for i in INJURIES],
+        "injury_types": list(INJURY_TYPES.items()),
         "sexes": list(SEXES.items()),
         "sites": [(site, label) for site, (label, _) in BODY_SITES.items()],
         "body_map": body_map(),
@@ -200,25 +196,77 @@ def existing_person(
     return record["source_id"], {k: v for k, v in record.items() if v is not None}
 
 
+_TIME: Final = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def time_of_day(form: dict[str, str], name: str, label: str, errors: FormErrors) -> str | None:
+    """`14:30`, `9.05` -> `HH:MM` (24-hour clock), or None when left empty."""
+    value = text(form, name)
+    if not value:
+        return None
+    found = _TIME.match(value)
+    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+        errors.add(name, f"{label} must be a real time on the 24-hour clock, for example 14:30")
+        return None
+    return f"{int(found[1]):02d}:{found[2]}"
+
+
+def occurred_at(day: str, time: str | None) -> str:
+    """The date, or the date and time without an offset: wall-clock time in England, as
+    `parse_moment` reads every agency's local times (stored in UTC, shown in London time)."""
+    return f"{day}T{time}" if time else day
+
+
+def injury_rows(form: dict[str, str]) -> int:
+    """How many body-map rows the form shows: the last one filled in, and at least one."""
+    filled = [
+        n
+        for n in range(1, MAX_INJURIES + 1)
+        if text(form, f"injury-{n}-site") or text(form, f"injury-{n}-type")
+    ]
+    return max([1, *filled])
+
+
+def body_points(form: dict[str, str], errors: FormErrors) -> list[tuple[str, str]]:
+    """The (site, injury type) of each body-map row filled in; a half-filled row is an error."""
+    points: list[tuple[str, str]] = []
+    for n in range(1, injury_rows(form) + 1):
+        site, injury = text(form, f"injury-{n}-site"), text(form, f"injury-{n}-type")
+        if not site and not injury:
+            continue
+        if site not in BODY_SITES:
+            errors.add(f"injury-{n}-site", f"Select where on the body injury {n} is")
+        elif injury not in INJURY_TYPES:
+            where = BODY_SITES[site][0].lower()
+            errors.add(f"injury-{n}-type", f"Select what kind of injury is on the {where} (injury {n})")
+        else:
+            points.append((site, injury))
+    return points
+
+
 def concern_event(
-    form: dict[str, str], agency: str, key: str, person: str, occurred: str, *, author: str
+    form: dict[str, str],
+    agency: str,
+    key: str,
+    person: str,
+    occurred: str,
+    points: list[tuple[str, str]],
+    *,
+    author: str,
 ) -> dict[str, Any]:
     """The concern as an exchange-format event; `author` is the signed-in user, never the form's."""
-    kind = text(form, "kind")
-    site = text(form, "body_site") or text(form, "body_site_select")
-    attrs = {
+    attrs: dict[str, Any] = {
         "category": text(form, "category") or None,
-        "injury": text(form, "injury") or None,
-        "site": site or None,
+        **injury_attrs(points),
+        "action_taken": text(form, "action_taken")[:2000] or None,
+        "informed": text(form, "informed")[:2000] or None,
         "channel": "web_form",
     }
-    if site and kind in INJURY_KINDS and not attrs["injury"]:
-        attrs["injury"] = "other"
     event: dict[str, Any] = {
         "type": "event",
         "agency": agency,
         "source_id": key,
-        "kind": kind,
+        "kind": text(form, "kind"),
         "occurred_at": occurred,
         "subjects": [person],
         "attrs": {k: v for k, v in attrs.items() if v is not None},
@@ -230,12 +278,16 @@ def concern_event(
 
 def check_choices(form: dict[str, str], errors: FormErrors) -> None:
     """Choices the form offers, checked here so the message names the form's own field."""
-    if text(form, "agency") not in AGENCIES:
+    agency, kind = text(form, "agency"), text(form, "kind")
+    if agency not in AGENCIES:
         errors.add("agency", "Select the agency you are recording for")
-    if text(form, "kind") not in EVENT_KINDS:
+    if kind not in EVENT_KINDS:
         errors.add("kind", "Select what kind of concern this is")
-    site = text(form, "body_site") or text(form, "body_site_select")
-    if site and site not in BODY_SITES:
-        errors.add("body_site_select", "Select a part of the body from the list")
+    elif agency in AGENCIES and not usual_for(kind, agency):
+        errors.add(
+            "kind",
+            f"Select a kind of concern {agency_label(agency)} records: "
+            f"\u2018{form_kind_label(kind)}\u2019 is not one of them",
+        )
     if not text(form, "person"):
         errors.add("person", "Select the child, or choose to add a new child")

@@ -4,8 +4,10 @@ Both end in the ingest service (`ingest_records`), exactly as `alarmbell ingest`
 record gets the same error, quarantine and idempotency whichever way it came in. After each
 intake both link identities and refresh the alerts of everyone due (alerts/pending.py).
 
-Access: the form needs a signed-in user who may record for the agency chosen (their own; MASH
-analysts any), with CSRF checked app-wide (web.auth). A person named in the form (`?person=` or
+Access: the form needs a signed-in user who may record for the agency (their account's, shown
+as text; a MASH analyst chooses any), with CSRF checked app-wide (web.auth). After saving, the
+browser goes to a confirmation page whose address carries the submission id signed for that
+user, so no one else can open it. A person named in the form (`?person=` or
 the posted `person`) is decided by the guard like a person page: someone the user may not open
 is neither shown nor written about. Search on the form is the search page's, filtered and
 audited. Each concern records the signed-in user as its author and an audit entry. The API
@@ -18,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 import orjson
@@ -29,7 +31,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action, AgencyResource, Principal, decide
+from alarmbell.access.policy import Action, AgencyResource, Principal, Role, decide
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import link_people, person_ids_for_records
 from alarmbell.ingest.base import FieldError
@@ -37,25 +39,33 @@ from alarmbell.ingest.service import IngestSummary
 from alarmbell.ingest.service import ingest_records as ingest_decoded
 from alarmbell.ingest.strict_json import repeated_keys_in_body
 from alarmbell.policy.model import Policy
+from alarmbell.presentation.formatting import agency_label, short_date
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.retry import retry_transient
 from alarmbell.triage import TriageConfig
 from alarmbell.triage.alert_work import refresh_and_route
 from alarmbell.web.auth import actor_of, current_principal, decided_person, requires
-from alarmbell.web.concern_ids import new_submission, submission_id
+from alarmbell.web.concern_ids import new_submission, own_submission, signed_submission, submission_id
+from alarmbell.web.concern_outcome import concern_outcome
 from alarmbell.web.deps import SessionDep
 from alarmbell.web.intake_form import (
+    MAX_INJURIES,
     FormErrors,
+    body_points,
     check_choices,
     choices,
     concern_event,
     date_from_parts,
     existing_person,
+    injury_rows,
     new_person,
+    occurred_at,
     text,
+    time_of_day,
 )
 from alarmbell.web.intake_formats import agency_format, ingest_agency_body
+from alarmbell.web.person_finder import age_words, children_only
 from alarmbell.web.rendering import render
 from alarmbell.web.views import search_for
 
@@ -259,35 +269,61 @@ def _form_page(
     """The form, in the request's own session (which holds the guard's audit entry)."""
     q = request.query_params.get("q", "") or form.get("q", "")
     chosen = decided_person(request)
-    search = search_for(request, session, q)
-    preselected = _person_option(session, chosen) if chosen is not None else None
+    day = _concern_day(form)
+    at = day or datetime.now(UTC).date()  # before a date is entered, ages are today's
+    children = children_only(search_for(request, session, q), at, dated=day is not None)
+    preselected = _person_option(session, chosen, at) if chosen is not None else None
+    principal = current_principal(request)
+    fixed = fixed_agency(principal)
+    extra = 1 if "add_injury" in form else 0
     context = {
         "form": form,
         "errors": errors,
-        "search": search,
+        "search": children,
+        "finder_dated": day is not None,
         "preselected": preselected,
-        "choices": choices(),
+        "fixed_agency": agency_label(fixed) if fixed else None,
+        "choices": choices(fixed),
+        "injury_rows": min(injury_rows(form) + extra, MAX_INJURIES),
     }
     return render(request, "record_concern.html", context, status_code=status_code)
 
 
-def _person_option(session: Session, chosen: int) -> dict[str, Any] | None:
+def fixed_agency(principal: Principal) -> str | None:
+    """The agency a user records for, from their account; None for a MASH analyst, who chooses."""
+    return None if principal.role is Role.MASH_ANALYST else principal.agency
+
+
+def _concern_day(form: dict[str, str]) -> date | None:
+    """The concern's date, if the form has a real one yet: who counts as a child, and their age."""
+    found = date_from_parts(form, "occurred", "", FormErrors())
+    return date.fromisoformat(found) if found else None
+
+
+def _person_option(session: Session, chosen: int, at: date) -> dict[str, Any] | None:
     from alarmbell.identity import view
 
     person = view(session, chosen)
     if person is None:
         return None
-    return {"person_id": person.person_id, "name": person.display_name, "dob": person.dob}
+    return {
+        "person_id": person.person_id,
+        "name": person.display_name,
+        "dob_label": short_date(person.dob) if person.dob else "",
+        "age": age_words(person.dob, at),
+    }
 
 
 @router.get("/record-concern", name="record_concern")
 @requires(Action.RECORD_CONCERN, person="person", person_from="query", audit="concern.form")
 def record_concern_form(request: Request, session: SessionDep, person: str = "", q: str = "") -> Response:
     chosen = decided_person(request)
+    principal = current_principal(request)
     form = {
         "person": str(chosen) if chosen is not None else person.strip()[:10],
         "q": q,
-        "submission_id": new_submission(request, current_principal(request)),
+        "submission_id": new_submission(request, principal),
+        "agency": fixed_agency(principal) or "",
     }
     return _form_page(request, session, form, FormErrors())
 
@@ -296,25 +332,48 @@ def record_concern_form(request: Request, session: SessionDep, person: str = "",
 @requires(Action.RECORD_CONCERN, person="person", person_from="form")
 async def record_concern(request: Request, session: SessionDep) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    agency = text(form, "agency")
-    if agency and not decide(request.state.principal, Action.RECORD_CONCERN, AgencyResource(agency)).allowed:
+    principal = current_principal(request)
+    agency = text(form, "agency") or fixed_agency(principal) or ""
+    form["agency"] = agency
+    if "add_injury" in form:  # "Add another injury" without JavaScript: the same form, one row more
+        return await run_in_threadpool(_form_page, request, session, form, FormErrors())
+    if agency and not decide(principal, Action.RECORD_CONCERN, AgencyResource(agency)).allowed:
         errors = FormErrors()
-        errors.add("agency", "Choose your own agency: you may only record concerns for it")
+        errors.add("agency", f"You may only record concerns for your own agency ({_own(principal)})")
         return await run_in_threadpool(_form_page, request, session, form, errors, 400)
     outcome = await run_in_threadpool(_record, request, form)
     if isinstance(outcome, FormErrors):
         return await run_in_threadpool(_form_page, request, session, form, outcome, 400)
-    return RedirectResponse(f"/people/{outcome}", status_code=303)
+    person_id, ref = outcome
+    return RedirectResponse(f"/record-concern/recorded?person={person_id}&ref={ref}", status_code=303)
 
 
-def _record(request: Request, form: dict[str, str]) -> int | FormErrors:
-    """Build, ingest, link, refresh: the child's person id, or the errors to show."""
+def _own(principal: Principal) -> str:
+    return agency_label(principal.agency) if principal.agency else "your account has none"
+
+
+@router.get("/record-concern/recorded", name="concern_recorded")
+@requires(Action.RECORD_CONCERN, person="person", person_from="query")
+def concern_recorded(request: Request, session: SessionDep, person: str = "", ref: str = "") -> Response:
+    """The GOV.UK confirmation page. The guard decides about `person` as for the form; `ref` is
+    the submission id signed for this user alone, and the concern must be about that person."""
+    ident = own_submission(request, current_principal(request), ref)
+    found = concern_outcome(session, ident) if ident else None
+    if found is None or found.person_id != decided_person(request):
+        raise HTTPException(status_code=404, detail="No concern of yours has that reference.")
+    return render(request, "concern_recorded.html", {"outcome": found})
+
+
+def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErrors:
+    """Build, ingest, link, refresh: the child's person id and the signed submission id, or the errors."""
     engine: Engine = request.app.state.engine
     errors = FormErrors()
     check_choices(form, errors)
     occurred = date_from_parts(form, "occurred", "Date of the concern", errors)
     if occurred is None and not errors.for_field("occurred-day"):
         errors.add("occurred-day", "Enter the date of the concern")
+    time = time_of_day(form, "occurred-time", "Time of the concern", errors)
+    points = body_points(form, errors)
     principal = current_principal(request)
     submission = submission_id(request, principal, text(form, "submission_id"))
     agency, key = text(form, "agency"), f"web:{submission}"
@@ -322,7 +381,9 @@ def _record(request: Request, form: dict[str, str]) -> int | FormErrors:
     if errors or records is None or occurred is None:
         return errors
     person_key, person_records = records
-    event = concern_event(form, agency, key, person_key, occurred, author=_author(principal, form))
+    event = concern_event(
+        form, agency, key, person_key, occurred_at(occurred, time), points, author=_author(principal, form)
+    )
     result = ingest_records(engine, [*person_records, event], source="web form", agency=agency)
     if result.errors:
         for error in result.errors:
@@ -339,7 +400,7 @@ def _record(request: Request, form: dict[str, str]) -> int | FormErrors:
                 subject=Subject.person(found),
                 detail={"event": key, "agency": agency, "batch": result.summary.batch_id},
             )
-    return found or errors
+    return (found, signed_submission(request, principal, submission)) if found else errors
 
 
 def _author(principal: Principal, form: dict[str, str]) -> str:

@@ -15,6 +15,7 @@ from alarmbell.alerts.overrides import Override, overrides_for_person
 from alarmbell.alerts.service import alerts_for, evidence_keys
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
+from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import RELATIONSHIP_KINDS
 from alarmbell.identity.people import relations, view
@@ -183,6 +184,8 @@ class ChronologyRow:
     about_person_id: int | None
     involvement: str
     evidence_for: tuple[str, ...]
+    #: Body sites and injuries, action taken, who was informed, author (domain/injuries.py).
+    details: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +315,7 @@ def _row(
         about_person_id=entry.adult_person_id,
         involvement=entry.involvement,
         evidence_for=flags,
+        details=concern_details(entry.attrs, entry.author),
     )
 
 

@@ -1,0 +1,99 @@
+"""Injuries on a body map, and the lines that tell a reader what a recorded concern holds.
+
+A concern can mark several places on the body, each with its own injury (a bruise behind the
+ear and a burn on the forearm). The event keeps them all in ``attrs.injuries`` as
+``[{site, injury}]``; it also keeps the most serious one as ``injury`` and ``site``, and every
+site in ``sites``, which is what the early-warning indicators and older readers look at
+(docs/exchange-format.md). `injuries.injury` takes a few words more than ``injury`` does
+(scald, mark), because practitioners tell them apart; ``injury`` gets the nearest of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from alarmbell.domain.body_sites import site_label
+
+#: Injury types per body-map point, with the words a practitioner reads.
+INJURY_TYPES: Final[dict[str, str]] = {
+    "bruise": "Bruise",
+    "mark": "Red mark or scratch",
+    "laceration": "Cut or graze",
+    "burn": "Burn",
+    "scald": "Scald",
+    "bite": "Bite mark",
+    "fracture": "Broken bone (fracture)",
+    "head_injury": "Head injury",
+    "other": "Other injury",
+}
+
+#: Most serious first: the first injury of a list is the one ``injury`` and ``site`` name.
+_SEVERITY: Final[tuple[str, ...]] = (
+    "fracture",
+    "head_injury",
+    "burn",
+    "scald",
+    "bite",
+    "bruise",
+    "laceration",
+    "mark",
+    "other",
+)
+#: `injuries[].injury` -> the ``injury`` attr's own vocabulary.
+_AS_INJURY_ATTR: Final[dict[str, str]] = {"scald": "burn", "mark": "other"}
+
+
+def most_serious_first(points: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(site, injury) pairs, most serious injury first; the order given otherwise."""
+    rank = {injury: n for n, injury in enumerate(_SEVERITY)}
+    return sorted(points, key=lambda point: rank.get(point[1], len(rank)))
+
+
+def injury_attrs(points: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """The attrs for these body-map points: ``injuries``, and ``injury``/``site``/``sites`` for readers."""
+    if not points:
+        return {}
+    ordered = most_serious_first(points)
+    site, injury = ordered[0]
+    return {
+        "injury": _AS_INJURY_ATTR.get(injury, injury),
+        "site": site,
+        "sites": list(dict.fromkeys(s for s, _ in ordered)),
+        "injuries": [{"site": s, "injury": i} for s, i in ordered],
+    }
+
+
+def injury_words(injury: str, site: str) -> str:
+    """`Bruise: Left ear`; `Body site: Left ear` when no injury is named."""
+    if not injury:
+        return f"Body site: {site_label(site)}" if site else ""
+    label = INJURY_TYPES.get(injury, injury.replace("_", " ").capitalize())
+    return f"{label}: {site_label(site)}" if site else label
+
+
+def concern_details(attrs: Mapping[str, Any], author: str | None) -> tuple[str, ...]:
+    """Lines for a chronology row or a review: each injury and site, action, who was told, author."""
+    words = (injury_words(str(i.get("injury") or ""), str(i.get("site") or "")) for i in _injuries(attrs))
+    lines = [w for w in words if w]
+    for key, label in (("action_taken", "Action taken"), ("informed", "Who was informed")):
+        value = attrs.get(key)
+        if isinstance(value, str) and value.strip():
+            lines.append(f"{label}: {value.strip()}")
+    if author:
+        lines.append(f"Recorded by: {author}")
+    return tuple(lines)
+
+
+def _injuries(attrs: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The ``injuries`` list; else one built from ``injury`` and the ``sites`` or ``site`` on the map."""
+    listed = attrs.get("injuries")
+    if isinstance(listed, list):
+        return [i for i in listed if isinstance(i, Mapping)]
+    listed_sites = attrs.get("sites")
+    sites = listed_sites if isinstance(listed_sites, list) else [attrs.get("site")]
+    injury = attrs.get("injury")
+    named = [s for s in sites if isinstance(s, str) and s]
+    if not named:
+        return [{"injury": injury}] if isinstance(injury, str) and injury else []
+    return [{"site": s, "injury": injury if isinstance(injury, str) else ""} for s in named]
