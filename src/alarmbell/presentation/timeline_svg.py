@@ -86,6 +86,8 @@ class PlacedAlert:
     x: float
     label_y: float
     label_anchor: str
+    #: False when no label row was free: the line keeps its tooltip and the alert list below.
+    labelled: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,11 @@ class TimelineLayout:
     marks: tuple[PlacedMark, ...]
     alerts: tuple[PlacedAlert, ...]
     ticks: tuple[Tick, ...]
+    #: The child's birth, drawn as a line bounding their life, when it falls in the span.
+    born_x: float | None = None
+    born_label: str = ""
+    #: Events and alerts left out because they lie far outside the span that holds nearly all.
+    outliers: int = 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,19 +123,41 @@ class TimelineLayout:
 
 
 def layout_timeline(
-    marks: Sequence[Mark], alerts: Sequence[AlertLine] = (), geometry: Geometry | None = None
+    marks: Sequence[Mark],
+    alerts: Sequence[AlertLine] = (),
+    geometry: Geometry | None = None,
+    *,
+    born: datetime | None = None,
+    clip_outliers: bool = False,
 ) -> TimelineLayout:
-    """Coordinates for every lane, mark, alert line and year tick."""
+    """Coordinates for every lane, mark, alert line and year tick.
+
+    `born` bounds the axis on the left (a child's life starts the picture; a pre-birth concern
+    still shows before it). With `clip_outliers`, a few events far from all the others (a 2026
+    letter on a 2007-2012 case) are left out so they do not squash the rest; `outliers` says how many.
+    """
     g = geometry or Geometry()
-    start, end = time_domain([m.when for m in marks] + [a.when for a in alerts])
+    moments = [m.when for m in marks] + [a.when for a in alerts]
+    low, high = dense_span(moments) if clip_outliers else (None, None)
+    kept_marks = [m for m in marks if _inside(m.when, low, high)]
+    kept_alerts = [a for a in alerts if _inside(a.when, low, high)]
+    outliers = len(marks) - len(kept_marks) + len(alerts) - len(kept_alerts)
+    domain = [m.when for m in kept_marks] + [a.when for a in kept_alerts]
+    if born is not None and domain and born <= max(domain):
+        domain.append(born)
+    start, end = time_domain(domain)
     left, right = float(g.label_width), float(g.width - g.right_pad)
 
     def x_of(moment: datetime) -> float:
         return x_for(moment, start, end, left, right)
 
-    lanes, placed = _lanes_and_marks(marks, x_of, g)
+    lanes, placed = _lanes_and_marks(kept_marks, x_of, g)
     bottom = lanes[-1].top + lanes[-1].height
+    born_x = x_of(born) if born is not None and start <= born <= end else None
     return TimelineLayout(
+        born_x=born_x,
+        born_label=f"Born {short_date(born)}" if born_x is not None and born is not None else "",
+        outliers=outliers,
         geometry=g,
         height=bottom + g.axis_height + g.legend_height,
         plot_left=left,
@@ -139,7 +168,7 @@ def layout_timeline(
         end=end,
         lanes=lanes,
         marks=placed,
-        alerts=_place_alerts(alerts, x_of, g, right),
+        alerts=_place_alerts(kept_alerts, x_of, g, right),
         ticks=tuple(Tick(year, x_of(_new_year(year))) for year in years_between(start, end)),
     )
 
@@ -149,6 +178,47 @@ def lane_agencies(agencies: Iterable[str]) -> tuple[str, ...]:
     present = set(agencies) | set(CORE_AGENCIES)
     known = [a for a in AGENCIES if a in present]
     return tuple(known + sorted(present - set(AGENCIES)))
+
+
+#: An end of the record is an outlier when a gap this share of the whole span or more separates it
+#: from the rest, and it holds at most this share of the moments (and no more than MAX_OUTLIERS).
+OUTLIER_GAP_SHARE = 0.4
+OUTLIER_SHARE = 0.05
+MAX_OUTLIERS = 3
+
+
+def dense_span(moments: Sequence[datetime]) -> tuple[datetime | None, datetime | None]:
+    """The first and last moment of the span that holds nearly all of them (None: no clipping).
+
+    Only a few moments at either end, cut off by a long gap, are left out: a record's history is
+    never clipped in its middle, and a record with no such gap is drawn whole.
+    """
+    ordered = sorted(moments)
+    if len(ordered) < 8:
+        return None, None
+    low, high = 0, len(ordered) - 1
+    limit = min(MAX_OUTLIERS, max(1, int(len(ordered) * OUTLIER_SHARE)))
+    for _ in range(2):
+        whole = (ordered[high] - ordered[low]).total_seconds()
+        if whole <= 0:
+            break
+        gaps = [(i, (ordered[i + 1] - ordered[i]).total_seconds()) for i in range(low, high)]
+        i, gap = max(gaps, key=lambda item: item[1])
+        if gap < OUTLIER_GAP_SHARE * whole:
+            break
+        if high - i <= limit:
+            high = i
+        elif i + 1 - low <= limit:
+            low = i + 1
+        else:
+            break
+    if low == 0 and high == len(ordered) - 1:
+        return None, None
+    return ordered[low], ordered[high]
+
+
+def _inside(moment: datetime, low: datetime | None, high: datetime | None) -> bool:
+    return (low is None or moment >= low) and (high is None or moment <= high)
 
 
 def time_domain(moments: Sequence[datetime]) -> tuple[datetime, datetime]:
@@ -229,10 +299,12 @@ def _place_alerts(
         x, width = xs[i], label_width(line.label)
         anchor = _label_anchor(x, width, xs[i + 1] if i + 1 < len(xs) else None, g, right)
         begin = x + 4 if anchor == "start" else x - width - 4
-        row = 1 if begin > row_ends[1] + 8 else (0 if begin > row_ends[0] + 8 else 1)
-        row_ends[row] = begin + width
+        free = [row for row in (1, 0) if begin > row_ends[row] + 8]
+        row = free[0] if free else 1
+        if free:
+            row_ends[row] = begin + width
         label_y = g.alert_band - 8 - (1 - row) * g.alert_label_row
-        placed.append(PlacedAlert(line, x, label_y, anchor))
+        placed.append(PlacedAlert(line, x, label_y, anchor, labelled=bool(free)))
     return tuple(placed)
 
 
@@ -264,6 +336,7 @@ def render_svg(layout: TimelineLayout, *, title: str, description: str, own_labe
         f'<desc id="app-tl-desc">{_t(description)}</desc>',
         *_render_lanes(layout),
         *_render_ticks(layout),
+        *_render_birth(layout),
         *_render_alerts(layout),
         *_render_marks(layout),
         *_render_legend(layout, own_label),
@@ -295,13 +368,18 @@ def _render_ticks(layout: TimelineLayout) -> list[str]:
         f'<line class="app-tl__axis" x1="{_n(layout.plot_left)}" y1="{_n(axis_y)}" '
         f'x2="{_n(layout.plot_right)}" y2="{_n(axis_y)}"/>'
     ]
+    born_x = layout.born_x
     for tick in layout.ticks:
-        out += [
+        out.append(
             f'<line class="app-tl__grid" x1="{_n(tick.x)}" y1="{_n(layout.plot_top)}" '
-            f'x2="{_n(tick.x)}" y2="{_n(axis_y + 6)}"/>',
-            f'<text class="app-tl__year" x="{_n(tick.x)}" y="{_n(axis_y + 22)}" '
-            f'text-anchor="middle">{tick.year}</text>',
-        ]
+            f'x2="{_n(tick.x)}" y2="{_n(axis_y + 6)}"/>'
+        )
+        # The "Born ..." label takes the axis there: a year label that would touch it is left out.
+        if born_x is None or abs(tick.x - born_x) > label_width(layout.born_label) / 2 + 24:
+            out.append(
+                f'<text class="app-tl__year" x="{_n(tick.x)}" y="{_n(axis_y + 22)}" '
+                f'text-anchor="middle">{tick.year}</text>'
+            )
     return out
 
 
@@ -323,8 +401,23 @@ def _render_alerts(layout: TimelineLayout) -> list[str]:
         )
         group = f'<g class="app-tl__alert app-tl__alert--{level}">'
         lines.append(f"{group}{_link(alert.line.href, title + line)}</g>")
-        labels.append(f"{group}{_link(alert.line.href, title + text)}</g>")
+        if alert.labelled:
+            labels.append(f"{group}{_link(alert.line.href, title + text)}</g>")
     return lines + labels
+
+
+def _render_birth(layout: TimelineLayout) -> list[str]:
+    if layout.born_x is None:
+        return []
+    x = _n(layout.born_x)
+    return [
+        '<g class="app-tl__life">',
+        f'<line class="app-tl__life-line" x1="{x}" y1="{_n(layout.plot_top)}" x2="{x}" '
+        f'y2="{_n(layout.plot_bottom + 6)}"/>',
+        f'<text class="app-tl__life-label" x="{x}" y="{_n(layout.plot_bottom + 22)}" '
+        f'text-anchor="middle">{_t(layout.born_label)}</text>',
+        "</g>",
+    ]
 
 
 def _render_marks(layout: TimelineLayout) -> list[str]:

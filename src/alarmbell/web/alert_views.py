@@ -26,7 +26,7 @@ from alarmbell.storage.tables import AlertRow
 from alarmbell.triage.service import DECISIONS
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import PolicyDep, SessionDep
-from alarmbell.web.pages.person import build_person_page, indicator_notes, timeline_svg
+from alarmbell.web.pages.person import build_person_page, indicator_notes, timeline_layout, timeline_svg
 from alarmbell.web.pages.person_work import person_work
 from alarmbell.web.rendering import render
 from alarmbell.web.scoping import scoped_person_page
@@ -56,6 +56,7 @@ def person_response(
     page = scoped_person_page(request, session, page)
     principal = getattr(request.state, "principal", None)
     may_work = principal is not None and permitted(principal, Action.VIEW_TRIAGE, None).allowed
+    whole_timeline = request.query_params.get("timeline") == "all"
     context = {
         "page": page,
         "work": tuple(
@@ -70,7 +71,9 @@ def person_response(
         "decisions": DECISIONS,
         "done": str(request.query_params.get("done", ""))[:60],
         # The SVG is built by our own code with every piece of text escaped (render_svg).
-        "timeline_svg": Markup(timeline_svg(page)),  # noqa: S704
+        "timeline_svg": Markup(timeline_svg(page, include_outliers=whole_timeline)),  # noqa: S704
+        "timeline_whole": whole_timeline,
+        "timeline_left_out": timeline_layout(page).outliers,
         "override_errors": errors or {},
         "override_alert_id": alert_id,
         "override_form": form or {},

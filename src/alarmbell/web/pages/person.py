@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -33,6 +33,7 @@ from alarmbell.presentation.formatting import (
 from alarmbell.presentation.timeline_svg import (
     AlertLine,
     Mark,
+    TimelineLayout,
     lane_agencies,
     layout_timeline,
     mark_title,
@@ -442,8 +443,18 @@ def _evidence_item(agency: str, source_id: str, row: ChronologyRow | None) -> Ev
     )
 
 
-def timeline_svg(page: PersonPage) -> str:
+def timeline_svg(page: PersonPage, *, include_outliers: bool = False) -> str:
     """The page's chronology drawn as an SVG (escaped text; safe to embed)."""
+    return render_svg(
+        timeline_layout(page, include_outliers=include_outliers),
+        title=f"Timeline of events for {page.summary.name}, by agency",
+        description=_timeline_description(page),
+        own_label=f"{page.summary.first_name}'s own events",
+    )
+
+
+def timeline_layout(page: PersonPage, *, include_outliers: bool = False) -> TimelineLayout:
+    """The timeline bounded by a child's birth, with far-off outliers left out unless asked for."""
     marks = [
         Mark(
             when=row.occurred_at,
@@ -454,17 +465,19 @@ def timeline_svg(page: PersonPage) -> str:
         )
         for row in page.chronology
     ]
-    lines = [
-        AlertLine(a.raised_at, a.level, f"{a.level_label} {short_date(a.raised_at)}", f"#{a.anchor}")
-        for a in page.alerts
-    ]
     summary = page.summary
-    return render_svg(
-        layout_timeline(marks, lines),
-        title=f"Timeline of events for {summary.name}, by agency",
-        description=_timeline_description(page),
-        own_label=f"{summary.first_name}'s own events",
-    )
+    lines = [
+        AlertLine(a.raised_at, a.level, alert_label(a, summary.dob), f"#{a.anchor}") for a in page.alerts
+    ]
+    child = summary.role.lower() == "child"
+    born = datetime.combine(summary.dob, time(), tzinfo=UTC) if child and summary.dob else None
+    return layout_timeline(marks, lines, born=born, clip_outliers=not include_outliers)
+
+
+def alert_label(alert: AlertView, dob: date | None) -> str:
+    """`Red 31 Jan 2011`; an alert before the child's birth says so (a pre-birth concern is real)."""
+    label = f"{alert.level_label} {short_date(alert.raised_at)}"
+    return f"{label}, before birth" if dob is not None and alert.raised_at.date() < dob else label
 
 
 def _timeline_description(page: PersonPage) -> str:
