@@ -153,3 +153,33 @@ def test_every_page_for_every_role_passes_axe_and_speaks_plainly(site: Site) -> 
     problems = [*(f"axe: {v}" for v in violations), *(f"scrolls sideways: {o}" for o in overflow)]
     problems += [f"codes on screen: {j}" for j in jargon]
     assert not problems, "\n".join(problems)
+
+
+def test_the_timeline_can_be_skipped_and_its_alert_lines_show_focus(site: Site) -> None:
+    """Keyboard users pass the timeline's many marks in one step; a focused alert line is visible."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.browser_support import launch_chromium, require_chromium
+
+    require_chromium()
+    name = make_user(
+        site.app.state.engine, role="mash_analyst", username="keyboard", password=BROWSER_PASSWORD
+    ).name
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            sign_in_browser(page, site.base_url, name)
+            page.goto(f"{site.base_url}/people/{site.leo_id}")
+            skip = page.locator("a.app-skip-timeline")
+            skip.focus()
+            assert skip.is_visible(), "the skip link shows when it has focus"
+            page.keyboard.press("Enter")
+            assert page.url.endswith("#alerts")
+            line = page.locator(".app-tl__alert a").first
+            line.focus()
+            width = page.evaluate(
+                "() => getComputedStyle(document.activeElement.querySelector('line')).strokeWidth"
+            )
+            assert float(str(width).removesuffix("px")) >= 6, width
+        finally:
+            browser.close()

@@ -72,3 +72,38 @@ def test_no_two_alert_labels_overlap() -> None:
         for y2, b0, b1 in boxes[i + 1 :]:
             assert y != y2 or a1 + 8 <= b0 or b1 + 8 <= a0, (boxes[i], (y2, b0, b1))
     assert len(layout.alerts) == len(alerts)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_chart_labels_meet_contrast_on_every_band() -> None:
+    from alarmbell.web.pages.triage_charts_svg import BAND_COLOURS, BAND_TEXT
+
+    for band, fill in BAND_COLOURS.items():
+        assert contrast(BAND_TEXT[band], fill) >= 4.5, band
+
+
+def test_red_and_amber_tags_differ_in_more_than_hue() -> None:
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "src/alarmbell/web/static/alarmbell.css").read_text()
+    colours = dict(re.findall(r"--app-alert-([a-z-]+): (#[0-9a-f]{6});", css))
+    red_fill, amber_fill = colours["red"], colours["amber-background"]
+    red_rule = re.search(r"\.app-alert-tag--red \{([^}]*)\}", css)
+    amber_rule = re.search(r"\.app-alert-tag--amber \{([^}]*)\}", css)
+    assert red_rule and "background-color: var(--app-alert-red);" in red_rule.group(1)
+    assert amber_rule and "background-color: var(--app-alert-amber-background);" in amber_rule.group(1)
+    assert contrast(red_fill, amber_fill) >= 3, "red and amber tags are told apart by lightness too"
+    assert contrast("#ffffff", red_fill) >= 4.5
+    assert contrast(colours["amber-text"], amber_fill) >= 4.5

@@ -14,6 +14,8 @@ from datetime import date
 from html import escape
 
 BAND_COLOURS: dict[str, str] = {"high": "#d4351c", "medium": "#f47738", "low": "#1d70b8"}
+#: Text drawn on each band's colour, at 4.5:1 or more (white on orange is only 2.8:1).
+BAND_TEXT: dict[str, str] = {"high": "#ffffff", "medium": "#0b0c0c", "low": "#ffffff"}
 BAND_LABELS: dict[str, str] = {"high": "High harm", "medium": "Medium harm", "low": "Low harm"}
 INK, MUTED, GRID, SHADE = "#0b0c0c", "#505a5f", "#b1b4b6", "#fbe4e0"
 BANDS_DRAWN: tuple[str, ...] = ("high", "medium", "low")
@@ -91,7 +93,9 @@ def stacked_bars(rows: Sequence[StackedRow], *, title: str, unit: str, ident: st
             )
             if w > 34:
                 parts.append(
-                    _text(x + w / 2, y + bar_h - 8, f"{value:g}", size=13, anchor="middle", fill="#ffffff")
+                    _text(
+                        x + w / 2, y + bar_h - 8, f"{value:g}", size=13, anchor="middle", fill=BAND_TEXT[band]
+                    )
                 )
             x += w
         parts.append(_text(x + 6, y + bar_h - 8, _fmt(sum(row.values.values()), unit), size=13, fill=MUTED))
