@@ -68,3 +68,18 @@ def test_initialisms_and_plurals_read_as_a_practitioner_writes_them() -> None:
     assert agency_in_sentence("children_social_care") == "children's social care"
     assert relation_label("mother_partner") == "mother's partner"
     assert short_date(date(2007, 4, 9)) == "9 Apr 2007" and long_date(date(2007, 4, 9)) == "9 April 2007"
+
+
+def test_a_date_is_shown_as_precisely_as_it_is_known_and_no_more() -> None:
+    from alarmbell.domain.wording import DATE_PRECISIONS, event_date
+
+    end_of_january = date(2012, 1, 31)
+    shown = {p: event_date(end_of_january, p) for p in DATE_PRECISIONS}
+    assert shown == {
+        "day": "31 Jan 2012",
+        "month": "Jan 2012",
+        "year": "c. 2012",
+        "period": "by 31 Jan 2012",
+        "illustrative": "about Jan 2012",
+    }
+    assert event_date(end_of_january, None) == "31 Jan 2012"

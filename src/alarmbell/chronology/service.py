@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
 from alarmbell.domain.household_facts import new_adult_facts
 from alarmbell.domain.records import RecordKey
+from alarmbell.domain.wording import DATE_PRECISIONS
 from alarmbell.identity.people import household_adults, record_rows, view_from_rows
 from alarmbell.storage.tables import EventParty, EventRecordRow
 
@@ -110,4 +111,9 @@ def _entry(row: Any, *, relation: str | None, adult: int | None) -> ChronologyEn
         relation=relation,
         adult_person_id=adult,
         author=payload.get("author"),
+        date_precision=_precision(payload.get("date_precision")),
     )
+
+
+def _precision(value: object) -> str:
+    return value if isinstance(value, str) and value in DATE_PRECISIONS else "day"

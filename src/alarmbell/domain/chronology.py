@@ -34,6 +34,8 @@ class ChronologyEntry:
     adult_person_id: int | None = None
     #: Who recorded it, as the agency sent it (the signed-in user for a concern from the web form).
     author: str | None = None
+    #: How precisely `occurred_at` is known: day, month or year (wording.event_date shows it so).
+    date_precision: str = "day"
 
     def __post_init__(self) -> None:
         # Stored in UTC, held in local time: every date-only view and policy window that calls

@@ -175,3 +175,28 @@ def long_date(moment: date | datetime) -> str:
 def month_year(moment: date | datetime) -> str:
     """`January 2011`: a date known only to the month."""
     return f"{moment:%B %Y}"
+
+
+#: How precisely an event's date is known (exchange format `date_precision`). Senders place a
+#: date known to the month or year at the end of that period; `period` is a date known only to
+#: lie between two dated events (placed at the end of that interval); `illustrative` is a date
+#: the sender made up to spread a counted series over its period (a review says "27 incidents").
+DATE_PRECISIONS: Final[tuple[str, ...]] = ("day", "month", "year", "period", "illustrative")
+
+
+def event_date(moment: date | datetime, precision: str | None = "day") -> str:
+    """`9 Apr 2007`; `Jan 2012` known to the month; `c. 2012` to the year; `by 31 Jan 2012` when
+    known only to lie before then; `about Jan 2012` for an illustrative date.
+
+    A date known only to its month is never shown as a made-up day (senders put it at the month's
+    end, which would otherwise read as eight events on "31 Jan 2012").
+    """
+    if precision == "month":
+        return f"{moment:%b %Y}"
+    if precision == "year":
+        return f"c. {moment:%Y}"
+    if precision == "period":
+        return f"by {short_date(moment)}"
+    if precision == "illustrative":
+        return f"about {moment:%b %Y}"
+    return short_date(moment)

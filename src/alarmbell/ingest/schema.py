@@ -13,6 +13,7 @@ from typing import Any
 
 from alarmbell.domain.plausible import EARLIEST_YEAR
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS, RELATIONSHIP_KINDS, ROLE_HINTS, SEXES
+from alarmbell.domain.wording import DATE_PRECISIONS
 from alarmbell.ingest.attrs import ATTR_RULES, Choice
 
 _ID = {"type": "string", "minLength": 1, "maxLength": 200}
@@ -107,6 +108,7 @@ def event_schema() -> dict[str, Any]:
             "attrs": attrs_schema(),
             "text": {"type": "string", "maxLength": 100_000},
             "author": {"type": "string"},
+            "date_precision": {"enum": list(DATE_PRECISIONS)},
         },
         "additionalProperties": True,
     }

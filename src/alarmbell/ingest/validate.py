@@ -25,6 +25,7 @@ from alarmbell.domain.vocabulary import (
     ROLE_HINTS,
     SEXES,
 )
+from alarmbell.domain.wording import DATE_PRECISIONS
 from alarmbell.ingest.attrs import check_attrs
 from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
 from alarmbell.ingest.strict_json import MAX_DEPTH, nesting_problem, nul_problem
@@ -289,6 +290,13 @@ def _event_row(obj: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, st
         check_attrs(kind, attrs)
     _optional_text(obj, "text", 100_000)
     _optional_text(obj, "author", 1000)
+    precision = obj.get("date_precision")
+    if precision is not None and precision not in DATE_PRECISIONS:
+        raise FieldError(
+            "date_precision",
+            f"{precision!r}",
+            "one of day, month, year, period, illustrative (docs/exchange-format.md)",
+        )
     return {"kind": kind, "occurred_at": occurred, "recorded_at": recorded}, _parties(subjects, others)
 
 

@@ -468,8 +468,10 @@ def _n(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def mark_title(when: datetime, agency: str, kind: str, about: str, text: str | None) -> str:
-    """The accessible name of a mark: date, agency, kind, whose, and a short text."""
+def mark_title(
+    when: datetime, agency: str, kind: str, about: str, text: str | None, date_label: str | None = None
+) -> str:
+    """The accessible name of a mark: date (as precisely as it is known), agency, kind, whose, text."""
     short = "" if not text else (text if len(text) <= 140 else text[:139].rstrip() + "…")
-    head = f"{short_date(when)}, {agency_label(agency)}: {kind} ({about})"
+    head = f"{date_label or short_date(when)}, {agency_label(agency)}: {kind} ({about})"
     return f"{head}. {short}" if short else head

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.injuries import concern_details
+from alarmbell.domain.wording import event_date
 from alarmbell.review.build import about as entry_about
 from alarmbell.review.genogram import layout_genogram, render_genogram
 from alarmbell.review.model import Knowledge, KnowledgeRow, ReviewReport, Timer
@@ -200,7 +201,7 @@ def _line(entry: ChronologyEntry, first: str, names: dict[int, str]) -> Chronolo
         text = text[: CHRONOLOGY_TEXT - 1].rstrip() + "…"
     return ChronologyLine(
         anchor=anchor(entry.agency, entry.source_id),
-        when=short_day(entry.occurred_at),
+        when=event_date(entry.occurred_at, entry.date_precision),
         recorded=short_day(entry.recorded_at),
         agency=entry.agency,
         agency_label=agency_name(entry.agency),

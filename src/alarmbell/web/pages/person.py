@@ -18,6 +18,7 @@ from alarmbell.domain.chronology import Chronology, ChronologyEntry
 from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import RELATIONSHIP_KINDS
+from alarmbell.domain.wording import event_date
 from alarmbell.identity.people import relations, view
 from alarmbell.policy.model import Policy
 from alarmbell.presentation.formatting import (
@@ -308,7 +309,7 @@ def _row(
         what=kind_label(entry.kind),
         text=entry.text or "",
         occurred_at=entry.occurred_at,
-        date_label=short_date(entry.occurred_at),
+        date_label=event_date(entry.occurred_at, entry.date_precision),
         recorded_at=entry.recorded_at,
         recorded_label=short_date(entry.recorded_at),
         own=entry.is_own,
@@ -460,7 +461,7 @@ def timeline_layout(page: PersonPage, *, include_outliers: bool = False) -> Time
             when=row.occurred_at,
             agency=row.agency,
             own=row.own,
-            title=mark_title(row.occurred_at, row.agency, row.what, row.about, row.text),
+            title=mark_title(row.occurred_at, row.agency, row.what, row.about, row.text, row.date_label),
             href=f"#{row.anchor}",
         )
         for row in page.chronology
