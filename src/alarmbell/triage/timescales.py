@@ -23,12 +23,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import holidays
+from alarmbell.domain.working_days import (
+    ENGLAND,
+    add_working_days,
+    bank_holiday_name,
+    is_working_day,
+    previous_working_day,
+    working_days_between,
+)
 
-ENGLAND = ZoneInfo("Europe/London")
+__all__ = [
+    "ENGLAND",
+    "add_working_days",
+    "bank_holiday_name",
+    "is_working_day",
+    "previous_working_day",
+    "working_days_between",
+]
 #: When a working day's deadline falls due, local time.
 END_OF_WORKING_DAY = time(17, 0)
 
@@ -62,50 +74,6 @@ TIMESCALES: dict[str, Timescale] = {
         Timescale("task", "Task: due time set by hand", "local"),
     )
 }
-
-
-@lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> frozenset[date]:
-    calendar = holidays.country_holidays("GB", subdiv="ENG", years=year)
-    return frozenset(calendar.keys())
-
-
-def bank_holiday_name(day: date) -> str | None:
-    calendar = holidays.country_holidays("GB", subdiv="ENG", years=day.year)
-    name = calendar.get(day)
-    return str(name) if name else None
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The `days`-th working day after `start` (`start` itself never counts, whatever it is)."""
-    if days < 1:
-        raise ValueError("count at least one working day")
-    current, left = start, days
-    while left:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            left -= 1
-    return current
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (0 if end is not after start)."""
-    count, current = 0, start
-    while current < end:
-        current += timedelta(days=1)
-        count += is_working_day(current)
-    return count
-
-
-def previous_working_day(day: date) -> date:
-    """`day` itself if it is a working day, else the last working day before it."""
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    return day
 
 
 def add_months(day: date, months: int) -> date:
