@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -16,8 +14,9 @@ import typer
 
 from alarmbell.cli_admin import audit_app, retention_app, sar_app, users_app
 from alarmbell.cli_alerts import alerts_app, rescore
+from alarmbell.cli_check import check
 from alarmbell.cli_identity import identity_app
-from alarmbell.cli_progress import advance, progress_bar, set_completed, stderr
+from alarmbell.cli_progress import advance, poll, progress_bar, set_completed, stderr
 from alarmbell.cli_review import review
 from alarmbell.cli_support import store as _store
 from alarmbell.cli_triage import triage_app
@@ -106,6 +105,9 @@ def ingest(
     raise typer.Exit(1 if rejected else 0)
 
 
+app.command()(check)
+
+
 def _ingest_files(
     engine: Engine,
     settings: Settings,
@@ -124,7 +126,7 @@ def _ingest_files(
             raise typer.Exit(2)
         progress = SourceProgress(total_bytes=path.stat().st_size)
         with progress_bar(f"Ingesting {path.name}", progress.total_bytes, unit_bytes=True) as bar:
-            stop = _poll(partial(_show_bytes, bar, progress))
+            stop = poll(partial(_show_bytes, bar, progress))
             try:
                 summary = ingest_file(
                     engine=engine,
@@ -163,24 +165,6 @@ def _report(message: str) -> None:
 
 def _show_bytes(bar: Progress, progress: SourceProgress) -> None:
     set_completed(bar, progress.done_bytes)
-
-
-def _poll(update: Callable[[], None]) -> Callable[[], None]:
-    """Call `update` every 0.2 s in a thread until the returned stop function is called."""
-    done = threading.Event()
-
-    def run() -> None:
-        while not done.wait(0.2):
-            update()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        done.set()
-        thread.join()
-
-    return stop
 
 
 def _link_and_alert(engine: Engine, settings: Settings) -> None:
