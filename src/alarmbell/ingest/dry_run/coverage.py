@@ -72,7 +72,7 @@ def _csv_columns(path: Path, template: str) -> Coverage:
     coverage = Coverage(
         "column",
         measured=True,
-        note=f"columns of the header matched against the {template} template as ingest matches them "
+        note=f"the header matched against the {template} template as ingest matches them "
         "(case, spaces and punctuation ignored); used = a template column, ignored = not read at all",
     )
     for name in (h.strip() for h in header):
@@ -93,7 +93,7 @@ def _fhir_resources(path: Path) -> Coverage:
     from alarmbell.ingest.fhir import CONVERTED
 
     note = (
-        "counted by resource type: used = converted to records (docs/formats/fhir.md), ignored = "
+        "used = converted to records (docs/formats/fhir.md), ignored = "
         "skipped as not a safeguarding record. Which elements within a resource are read is not measured"
     )
     try:

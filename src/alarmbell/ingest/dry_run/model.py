@@ -11,15 +11,16 @@ from typing import Final
 from alarmbell.ingest.dry_run.coverage import Coverage
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
-_NUMBER = re.compile(r"\d+")
+_INDEX = re.compile(r"\[\d+\]")
 #: Identifier fields whose check (NHS number modulus 11, UPN check letter) the ingest layer runs.
 IDENTIFIER_KEYS: Final[frozenset[str]] = frozenset({"nhsnumber", "upn", "nhs"})
 
 
 def kind_of(field_name: str, problem: str) -> tuple[str, str]:
-    """The (field, kind of problem) errors are grouped by: bad values and numbers blanked out, so
-    "'31/02/2024' is not a date" and "'2024-13-01' is not a date" are one kind."""
-    return _NUMBER.sub("n", field_name), _NUMBER.sub("n", _QUOTED.sub("'…'", problem))
+    """The (field, kind of problem) errors are grouped by: quoted values and positions blanked out,
+    so "'31/02/2024' is not a date" and "'2024-13-01' is not a date" are one kind (every format
+    quotes the bad value), as are the same problem in `entry[2]` and `entry[7]`."""
+    return _INDEX.sub("[n]", field_name), _QUOTED.sub("'…'", problem)
 
 
 def is_identifier(field_name: str) -> bool:

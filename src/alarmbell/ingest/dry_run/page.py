@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from html import escape
+from pathlib import Path
 
 from alarmbell.ingest.dry_run.coverage import Coverage
 from alarmbell.ingest.dry_run.model import FileCheck, Problems, StoreView
@@ -25,6 +26,8 @@ th{font-weight:700}td.num,th.num{text-align:right}
 .panel.bad{border-color:#d4351c}.panel.good{border-color:#00703c}
 .tag{display:inline-block;padding:2px 8px;font-size:16px;font-weight:700;background:#d2e2f1;color:#0c2d4a}
 .tag.red{background:#f6d7d2;color:#2a0b06}.tag.green{background:#cce2d8;color:#005a30}
+dl.coverage{margin:0 0 25px}dl.coverage dt{margin-top:10px}dl.coverage dd{margin:5px 0 0 0}
+.line{font-family:monospace;font-size:16px;background:#f3f2f1;padding:0 3px;white-space:nowrap}
 code{font-family:monospace;font-size:16px;background:#f3f2f1;padding:0 3px;word-break:break-all}
 """
 
@@ -51,10 +54,10 @@ def render_page(checks: list[FileCheck], store: StoreView, *, now: datetime | No
 def _summary(checks: list[FileCheck]) -> str:
     rejected = sum(c.rejected for c in checks)
     rows = "".join(
-        f'<tr><td><a href="#file-{n}">{escape(c.path)}</a></td><td>{escape(c.format_name)}</td>'
+        f'<tr><td><a href="#file-{n}">{escape(Path(c.path).name)}</a></td><td>{escape(c.format_name)}</td>'
         f'<td class="num">{c.accepted}</td><td class="num">{c.rejected}</td>'
         f'<td class="num">{c.unchanged}</td><td class="num">{c.held}</td>'
-        f'<td class="num">{c.identifier_count}</td><td>{escape(date_range(c))}</td></tr>'
+        f'<td class="num">{c.identifier_count}</td><td>{_days(c)}</td></tr>'
         for n, c in enumerate(checks, start=1)
     )
     verdict = (
@@ -71,9 +74,18 @@ def _summary(checks: list[FileCheck]) -> str:
     )
 
 
+def _days(check: FileCheck) -> str:
+    if check.first_event is None or check.last_event is None:
+        return "no events"
+    return f"{check.first_event.isoformat()}&nbsp;to {check.last_event.isoformat()}"
+
+
 def _file(number: int, check: FileCheck) -> str:
     tag = f'<span class="tag">{escape(check.format_name)}</span>'
-    head = f'<h2 id="file-{number}">{escape(check.path)} {tag}</h2>'
+    head = (
+        f'<h2 id="file-{number}">{escape(Path(check.path).name)} {tag}</h2>'
+        f'<p class="hint">{escape(check.path)}</p>'
+    )
     if check.failed is not None:
         return head + f'<div class="panel bad">Not checked: {escape(check.failed)}</div>'
     counts = ", ".join(f"{n} {t}" for t, n in sorted(check.records.items())) or "none"
@@ -85,8 +97,8 @@ def _file(number: int, check: FileCheck) -> str:
         + f'<h3 id="dates-{number}">Date range</h3><p>{escape(date_range(check))}</p>'
         + _identifiers(number, check)
         + _coverage(number, check.coverage)
-        + _problems(f"errors-{number}", "Errors (rows that would be rejected)", check.errors, "red")
-        + _problems(f"warnings-{number}", "Warnings (kept, but worth fixing)", check.warnings, "")
+        + _problems(f"errors-{number}", "Errors (rows that would be rejected)", check.errors, "red", check)
+        + _problems(f"warnings-{number}", "Warnings (kept, but worth fixing)", check.warnings, "", check)
     )
 
 
@@ -95,7 +107,7 @@ def _identifiers(number: int, check: FileCheck) -> str:
     if not check.identifier_count:
         return head + "<p>None: every NHS number and UPN passed its check.</p>"
     rows = "".join(
-        f"<tr><td><code>{escape(p.at)}</code></td><td>{escape(p.field)}</td><td>{escape(p.problem)}</td>"
+        f"<tr><td>{_line(p.at, check)}</td><td>{escape(p.field)}</td><td>{escape(p.problem)}</td>"
         f"<td>{'rejected' if p.rejected else 'kept, never matched on'}</td></tr>"
         for p in check.identifiers
     )
@@ -114,34 +126,38 @@ def _coverage(number: int, coverage: Coverage | None) -> str:
         return head
     parts = [head, f'<p class="hint">By {escape(coverage.unit)}: {escape(coverage.note)}.</p>']
     if coverage.measured:
-        parts.append(_names_table(("Used", coverage.used, "green"), ("Ignored", coverage.ignored, "red")))
-    if coverage.missing:
-        parts.append(f"<p>Template columns not in the file: {escape(', '.join(coverage.missing))}.</p>")
+        parts.append(
+            '<dl class="coverage">'
+            + _names("Ignored", coverage.ignored, "red")
+            + _names("Used", coverage.used, "green")
+            + _names("Template columns not in the file", [(m, None) for m in coverage.missing], "")
+            + "</dl>"
+        )
     if coverage.seen:
-        parts.append(_names_table(("Seen", [(n, c) for n, c in coverage.seen], "")))
+        parts.append('<dl class="coverage">' + _names("Seen", list(coverage.seen), "") + "</dl>")
     return "".join(parts)
 
 
-def _names_table(*groups: tuple[str, list[tuple[str, int | None]], str]) -> str:
-    rows = "".join(
-        f'<tr><td>{escape(name)}</td><td class="num">{"" if count is None else count}</td>'
-        f'<td><span class="tag {colour}">{title}</span></td></tr>'
-        for title, names, colour in groups
-        for name, count in names
-    )
-    return (
-        '<table><thead><tr><th>Name in the file</th><th class="num">Count</th><th></th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-    )
+def _names(title: str, names: list[tuple[str, int | None]], colour: str) -> str:
+    if not names and title != "Ignored":
+        return ""
+    listed = ", ".join(escape(n) + ("" if c is None else f" ({c})") for n, c in names) or "none"
+    return f'<dt><span class="tag {colour}">{escape(title)}: {len(names)}</span></dt><dd>{listed}</dd>'
 
 
-def _problems(anchor: str, title: str, problems: Problems, colour: str) -> str:
+def _line(at: str, check: FileCheck) -> str:
+    """`line 3` within its file's section: the full path is in the heading."""
+    line = at.removeprefix(check.path + ":")
+    return f'<span class="line">line&nbsp;{escape(line)}</span>' if line != at else escape(at)
+
+
+def _problems(anchor: str, title: str, problems: Problems, colour: str, check: FileCheck) -> str:
     head = f'<h3 id="{anchor}">{title}</h3>'
     if not problems.kinds:
         return head + "<p>None.</p>"
     rows = "".join(
         f'<tr><td>{escape(k.field)}</td><td>{escape(k.kind)}</td><td class="num">{k.count}</td>'
-        f"<td><code>{escape(k.example_at)}</code><br>{escape(k.example)}</td></tr>"
+        f"<td>{_line(k.example_at, check)}: {escape(k.example)}</td></tr>"
         for k in problems
     )
     return (

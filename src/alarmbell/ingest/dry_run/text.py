@@ -16,7 +16,7 @@ def date_range(check: FileCheck) -> str:
     if check.first_event is None or check.last_event is None:
         return "no events"
     first, last = check.first_event.isoformat(), check.last_event.isoformat()
-    return f"{first} to {last} ({check.events} events, local dates)"
+    return f"{first} to {last} ({check.events} events, dates as in England)"
 
 
 def render_text(checks: list[FileCheck], store: StoreView) -> str:
