@@ -18,6 +18,7 @@ from alarmbell.cli_check import check
 from alarmbell.cli_identity import identity_app
 from alarmbell.cli_progress import advance, poll, progress_bar, set_completed, stderr
 from alarmbell.cli_review import review
+from alarmbell.cli_support import check_agency
 from alarmbell.cli_support import store as _store
 from alarmbell.cli_triage import triage_app
 from alarmbell.settings import Settings
@@ -99,7 +100,7 @@ def ingest(
 ) -> None:
     """Load agency files. Bad lines are reported as FILE:LINE: FIELD: problem and quarantined."""
     settings = _settings()
-    _check_agency(agency)
+    check_agency(agency)
     with _store(settings) as engine:
         rejected = _ingest_files(engine, settings, files, agency, format_name, link)
     raise typer.Exit(1 if rejected else 0)
@@ -149,14 +150,6 @@ def _ingest_files(
     if link:
         _link_and_alert(engine, settings)
     return rejected
-
-
-def _check_agency(agency: str | None) -> None:
-    from alarmbell.domain.vocabulary import AGENCIES
-
-    if agency is not None and agency not in AGENCIES:
-        stderr.print(f"--agency {agency!r} is not an agency; use one of: {', '.join(AGENCIES)}")
-        raise typer.Exit(2)
 
 
 def _report(message: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli_progress import poll, progress_bar, set_completed, stderr
-from alarmbell.cli_support import fail
+from alarmbell.cli_support import check_agency, fail
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ def check(
     from alarmbell.ingest.dry_run.text import render_text
     from alarmbell.storage.db import read_only_engine
 
+    check_agency(agency)
     for path in files:
         if not path.is_file():
             fail(f"{path}: no such file (check the path, or run from the folder that holds it)")

@@ -191,3 +191,15 @@ def test_the_page_has_every_section(tmp_path: Path) -> None:
     for anchor in ("summary", "dates-1", "identifiers-1", "coverage-1", "errors-1", "warnings-1"):
         assert f'id="{anchor}"' in page
     assert "<script" not in page and "Pupil Premium" in page
+
+
+def test_an_event_whose_person_record_is_missing_would_be_held(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "orphan.jsonl"
+    path.write_text(
+        '{"type": "event", "agency": "health", "source_id": "ev:1", "kind": "gp_consultation", '
+        '"occurred_at": "2024-02-13T09:10:00", "subjects": ["gp:nobody"]}\n',
+        encoding="utf-8",
+    )
+    result = _check(path, None)
+    done = ingest(engine, path).summary
+    assert (result.accepted, result.held) == (done.accepted, done.held) == (1, 1)

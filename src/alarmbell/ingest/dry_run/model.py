@@ -94,7 +94,6 @@ class FileCheck:
     last_event: date | None = None
     events: int = 0
     coverage: Coverage | None = None
-    failed: str | None = None
 
     def note_event_day(self, day: date) -> None:
         self.events += 1
