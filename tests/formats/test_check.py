@@ -11,13 +11,14 @@ from typer.testing import CliRunner
 
 from alarmbell.cli import app
 from alarmbell.ingest.dry_run import FileCheck, StoreView, check_file
+from alarmbell.ingest.dry_run.model import kind_of
 from alarmbell.ingest.dry_run.page import render_page
 from alarmbell.ingest.service import default_registry
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, read_only_engine
 from alarmbell.storage.tables import EventRecordRow, IngestBatch, PersonRecordRow, QuarantinedLine
 
-from .conftest import DOC_SAMPLES, ingest
+from .conftest import DOC_SAMPLES, TEST_SAMPLES, ingest
 from .test_cli_formats import SAMPLES
 
 HEADER = (
@@ -203,3 +204,49 @@ def test_an_event_whose_person_record_is_missing_would_be_held(engine: Engine, t
     result = _check(path, None)
     done = ingest(engine, path).summary
     assert (result.accepted, result.held) == (done.accepted, done.held) == (1, 1)
+
+
+def test_unquoted_values_do_not_split_a_kind() -> None:
+    first = kind_of("nhs_number", "4370515110 fails the check digit; kept but never matched on")
+    assert first == kind_of("nhs_number", "5246949580 fails the check digit; kept but never matched on")
+    assert first[1] == "… fails the check digit; kept but never matched on"
+    assert kind_of("Bundle.entry[2].resource.id", "x")[0] == "Bundle.entry[n].resource.id"
+    assert "modulus-23" in kind_of("upn", "'C99' fails (expected the modulus-23 check letter)")[1]
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in TEST_SAMPLES.iterdir() if p.suffix != ".md"))
+def test_check_matches_ingest_on_malformed_and_awkward_exports(store_settings: Settings, sample: str) -> None:
+    path = TEST_SAMPLES / sample
+    writer = make_engine(store_settings)
+    reader = _read_only(store_settings)
+    try:
+        before = _check(path, reader)
+        done = ingest(writer, path).summary
+        assert (before.accepted, before.rejected, before.held) == (done.accepted, done.rejected, done.held)
+        assert before.errors.total >= done.rejected
+    finally:
+        reader.dispose()
+        writer.dispose()
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("overlap-trust.json", "overlap-gp.json"),
+        ("overlap-school.concerns.csv", "overlap-school.attendance.csv"),
+    ],
+)
+def test_overlapping_feeds_check_as_ingest_loads_them(
+    store_settings: Settings, pair: tuple[str, str]
+) -> None:
+    writer = make_engine(store_settings)
+    reader = _read_only(store_settings)
+    try:
+        for round_ in range(3):
+            for name in pair:
+                before = _check(TEST_SAMPLES / name, reader)
+                done = ingest(writer, TEST_SAMPLES / name).summary
+                assert (before.accepted, before.unchanged) == (done.accepted, done.unchanged), (round_, name)
+    finally:
+        reader.dispose()
+        writer.dispose()
