@@ -250,3 +250,9 @@ def test_overlapping_feeds_check_as_ingest_loads_them(
     finally:
         reader.dispose()
         writer.dispose()
+
+
+def test_ids_and_line_numbers_in_a_message_do_not_split_a_kind() -> None:
+    one = "episode CINdetails[2] of child C30002 (referral '2023-04-03', from line 75) does not match"
+    two = "episode CINdetails[1] of child C30417 (referral '2024-01-09', from line 115) does not match"
+    assert kind_of("Child[2]/CINdetails[2]/X", one) == kind_of("Child[3]/CINdetails[1]/X", two)

@@ -11,8 +11,10 @@ from typing import Final
 from alarmbell.ingest.dry_run.coverage import Coverage
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
-#: An unquoted value: a number, date or time of four characters or more (not "modulus-23").
-_VALUE = re.compile(r"(?<![\w-])\d[\d/:.\-T+]{3,}(?![\w-])")
+#: An unquoted value: any word holding three digits or more (a date, a number, an id such as
+#: C30002), but not "modulus-23"; and line numbers.
+_VALUE = re.compile(r"[^\s,;()]*\d[^\s,;()]*\d[^\s,;()]*\d[^\s,;()]*")
+_LINES = re.compile(r"\blines? \d+(?:, \d+)*")
 _INDEX = re.compile(r"\[\d+\]")
 #: Identifier fields whose check (NHS number modulus 11, UPN check letter) the ingest layer runs.
 IDENTIFIER_KEYS: Final[frozenset[str]] = frozenset({"nhsnumber", "upn", "nhs"})
@@ -23,7 +25,9 @@ def kind_of(field_name: str, problem: str) -> tuple[str, str]:
     so "'31/02/2024' is not a date" and "'2024-13-01' is not a date" are one kind (every format
     quotes the bad value, but a few messages name a number or date unquoted), as are the same
     problem in `entry[2]` and `entry[7]`."""
-    return _INDEX.sub("[n]", field_name), _VALUE.sub("…", _QUOTED.sub("'…'", problem))
+    problem = _QUOTED.sub("'…'", problem)
+    problem = _INDEX.sub("[n]", _LINES.sub("line …", _VALUE.sub("…", problem)))
+    return _INDEX.sub("[n]", field_name), problem
 
 
 def is_identifier(field_name: str) -> bool:
