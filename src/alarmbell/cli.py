@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -16,9 +14,11 @@ import typer
 
 from alarmbell.cli_admin import audit_app, retention_app, sar_app, users_app
 from alarmbell.cli_alerts import alerts_app, rescore
+from alarmbell.cli_check import check
 from alarmbell.cli_identity import identity_app
-from alarmbell.cli_progress import advance, progress_bar, set_completed, stderr
+from alarmbell.cli_progress import advance, poll, progress_bar, set_completed, stderr
 from alarmbell.cli_review import review
+from alarmbell.cli_support import check_agency
 from alarmbell.cli_support import store as _store
 from alarmbell.cli_triage import triage_app
 from alarmbell.settings import Settings
@@ -100,10 +100,13 @@ def ingest(
 ) -> None:
     """Load agency files. Bad lines are reported as FILE:LINE: FIELD: problem and quarantined."""
     settings = _settings()
-    _check_agency(agency)
+    check_agency(agency)
     with _store(settings) as engine:
         rejected = _ingest_files(engine, settings, files, agency, format_name, link)
     raise typer.Exit(1 if rejected else 0)
+
+
+app.command()(check)
 
 
 def _ingest_files(
@@ -124,7 +127,7 @@ def _ingest_files(
             raise typer.Exit(2)
         progress = SourceProgress(total_bytes=path.stat().st_size)
         with progress_bar(f"Ingesting {path.name}", progress.total_bytes, unit_bytes=True) as bar:
-            stop = _poll(partial(_show_bytes, bar, progress))
+            stop = poll(partial(_show_bytes, bar, progress))
             try:
                 summary = ingest_file(
                     engine=engine,
@@ -149,38 +152,12 @@ def _ingest_files(
     return rejected
 
 
-def _check_agency(agency: str | None) -> None:
-    from alarmbell.domain.vocabulary import AGENCIES
-
-    if agency is not None and agency not in AGENCIES:
-        stderr.print(f"--agency {agency!r} is not an agency; use one of: {', '.join(AGENCIES)}")
-        raise typer.Exit(2)
-
-
 def _report(message: str) -> None:
     print(message, file=sys.stderr)
 
 
 def _show_bytes(bar: Progress, progress: SourceProgress) -> None:
     set_completed(bar, progress.done_bytes)
-
-
-def _poll(update: Callable[[], None]) -> Callable[[], None]:
-    """Call `update` every 0.2 s in a thread until the returned stop function is called."""
-    done = threading.Event()
-
-    def run() -> None:
-        while not done.wait(0.2):
-            update()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        done.set()
-        thread.join()
-
-    return stop
 
 
 def _link_and_alert(engine: Engine, settings: Settings) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -40,3 +41,21 @@ def advance(bar: Progress, amount: float = 1) -> None:
 
 def set_completed(bar: Progress, done: float) -> None:
     bar.update(bar.task_ids[0], completed=done)
+
+
+def poll(update: Callable[[], None]) -> Callable[[], None]:
+    """Call `update` every 0.2 s in a thread until the returned stop function is called."""
+    done = threading.Event()
+
+    def run() -> None:
+        while not done.wait(0.2):
+            update()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        done.set()
+        thread.join()
+
+    return stop

@@ -45,6 +45,14 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def check_agency(agency: str | None) -> None:
+    """`--agency` must name an agency (ingest and check)."""
+    from alarmbell.domain.vocabulary import AGENCIES
+
+    if agency is not None and agency not in AGENCIES:
+        fail(f"--agency {agency!r} is not an agency; use one of: {', '.join(AGENCIES)}")
+
+
 def who(by: str) -> str:
     """The acting person: as given, else the operating-system login name."""
     return by or getpass.getuser()

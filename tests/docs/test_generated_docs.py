@@ -37,6 +37,7 @@ def test_every_command_is_documented() -> None:
     text = cli_markdown()
     for command in (
         "ingest",
+        "check",
         "link",
         "chronology",
         "alerts",

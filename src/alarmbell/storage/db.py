@@ -8,7 +8,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alarmbell.settings import Settings
@@ -27,9 +30,42 @@ def make_engine(settings: Settings, *, upgrade: bool = True) -> Engine:
     return engine
 
 
-def alembic_config(engine: Engine) -> Config:
+def read_only_engine(settings: Settings) -> tuple[Engine | None, str]:
+    """The configured store opened so that it cannot be written, and a sentence saying what was
+    found; (None, why) when there is no store to compare with. Never creates or upgrades one."""
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    engine = dialect_for(settings.database_url).read_only_engine(settings.database_url)
+    if engine is None:
+        return None, f"no store at {where}"
+    try:
+        revision = schema_revision(engine)
+    except OperationalError as error:
+        engine.dispose()
+        return None, f"the store at {where} could not be opened ({error.orig})"
+    if revision is None:
+        engine.dispose()
+        return None, f"{where} holds no alarmbell store (no schema)"
+    if revision != head_revision():
+        engine.dispose()
+        return (
+            None,
+            f"the store at {where} is at schema {revision}, not the latest; run `alarmbell db upgrade`",
+        )
+    return engine, f"compared with the store at {where} (read only)"
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config_plain()).get_current_head()
+
+
+def alembic_config_plain() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = alembic_config_plain()
     config.attributes["engine"] = engine
     return config
 

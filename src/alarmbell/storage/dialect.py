@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, Float, cast, event, func
+from sqlalchemy import Connection, Engine, Float, cast, create_engine, event, func
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -34,6 +36,17 @@ class StoreDialect:
 
     def encode_datetime(self, value: datetime) -> Any:
         return value
+
+    def read_only_engine(self, url: str) -> Engine | None:
+        """An engine that cannot write (`alarmbell check`), or None when there is no store there.
+
+        PostgreSQL: every transaction is READ ONLY, so the server refuses any write.
+        """
+        return create_engine(
+            url,
+            connect_args={"options": "-c default_transaction_read_only=on"},
+            **self.engine_kwargs,
+        )
 
     def epoch_seconds(self, column: ColumnElement[Any]) -> ColumnElement[float]:
         """POSIX seconds of a timestamp column, computed by the database: ranking ten thousand
@@ -109,6 +122,17 @@ class SQLiteDialect(StoreDialect):
 
     def encode_datetime(self, value: datetime) -> Any:
         return _sqlite_datetime(value)
+
+    def read_only_engine(self, url: str) -> Engine | None:
+        """The file opened with `mode=ro`, so SQLite refuses any write; None when there is no file
+        (connecting would create one) or the store is in memory. No pragmas: journal_mode is a write."""
+        path = make_url(url).database
+        if not path or path == ":memory:" or not Path(path).is_file():
+            return None
+        return create_engine(
+            f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true",
+            connect_args={"check_same_thread": False},
+        )
 
     def epoch_seconds(self, column: ColumnElement[Any]) -> ColumnElement[float]:
         # Stored naive in UTC (tables.UTCDateTime); 2440587.5 is the Julian day of 1970-01-01.

@@ -318,6 +318,16 @@ def existing_people(connection: Connection, keys: Iterable[tuple[str, str]]) -> 
     return {(agency, row[0]) for agency, row in _select(connection, dialect, PEOPLE, ("source_id",), keys)}
 
 
+def stored_hashes(
+    connection: Connection, record_type: str, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """The current content hash of each of these (agency, source_id) records of one type: read only,
+    for `alarmbell check`, which must tell "unchanged" exactly as write_chunk would."""
+    dialect = dialect_of(connection)
+    rows = _select(connection, dialect, TABLES[record_type].name, ("source_id", "content_hash"), keys)
+    return {(agency, row[0]): row[1] for agency, row in rows}
+
+
 def people_dobs(connection: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
     """The date of birth (as sent, possibly partial) of each of these person records in the store."""
     dialect = dialect_of(connection)

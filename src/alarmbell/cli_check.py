@@ -1,0 +1,94 @@
+"""`alarmbell check`: a dry run of `alarmbell ingest` for a data team; stores nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from alarmbell.cli_progress import poll, progress_bar, set_completed, stderr
+from alarmbell.cli_support import check_agency, fail
+from alarmbell.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from alarmbell.ingest.base import AdapterRegistry
+    from alarmbell.ingest.dry_run import FileCheck
+
+
+def check(
+    files: Annotated[
+        list[Path], typer.Argument(help="Files to check, in any format `alarmbell ingest` reads.")
+    ],
+    format_name: Annotated[
+        str | None,
+        typer.Option("--format", help="Input format, when the file name does not say (as for ingest)."),
+    ] = None,
+    agency: Annotated[str | None, typer.Option(help="Agency sending these files, as for ingest.")] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write the report as a self-contained HTML page to this file."),
+    ] = None,
+) -> None:
+    """Dry run: what ingest would accept, reject and find unchanged; column coverage, identifiers
+    failing their check, the date range and one example of each error. Stores nothing; the store
+    is only read. Exit status 1 if anything would be rejected."""
+    from alarmbell.ingest.dry_run import StoreView
+    from alarmbell.ingest.dry_run.page import render_page
+    from alarmbell.ingest.dry_run.text import render_text
+    from alarmbell.storage.db import read_only_engine
+
+    check_agency(agency)
+    for path in files:
+        if not path.is_file():
+            fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
+    engine, note = read_only_engine(Settings())
+    try:
+        checks = _check_files(files, engine, agency, format_name)
+    finally:
+        if engine is not None:
+            engine.dispose()
+    store = StoreView(present=engine is not None, note=note)
+    typer.echo(render_text(checks, store), nl=False)
+    if html is not None:
+        html.write_text(render_page(checks, store), encoding="utf-8")
+        typer.echo(f"report written to {html}")
+    raise typer.Exit(1 if any(c.rejected for c in checks) else 0)
+
+
+def _check_files(
+    files: list[Path], engine: Engine | None, agency: str | None, format_name: str | None
+) -> list[FileCheck]:
+    from alarmbell.ingest.service import default_registry
+
+    registry = default_registry()
+    return [_check_one(path, registry, engine, agency, format_name) for path in files]
+
+
+def _check_one(
+    path: Path, registry: AdapterRegistry, engine: Engine | None, agency: str | None, format_name: str | None
+) -> FileCheck:
+    from alarmbell.ingest.base import SourceProgress
+    from alarmbell.ingest.dry_run import check_file
+
+    progress = SourceProgress(total_bytes=path.stat().st_size)
+    with progress_bar(f"Checking {path.name}", progress.total_bytes, unit_bytes=True) as bar:
+        stop = poll(lambda: set_completed(bar, progress.done_bytes))
+        try:
+            result = check_file(
+                path=path,
+                registry=registry,
+                engine=engine,
+                agency=agency,
+                format_name=format_name,
+                progress=progress,
+            )
+        except LookupError as error:
+            stderr.print(str(error))
+            raise typer.Exit(2) from None
+        finally:
+            stop()
+        set_completed(bar, progress.total_bytes)
+    return result
