@@ -70,7 +70,7 @@ def test_malformed_bundle_names_entry_and_fhir_path_and_keeps_good_entries(engin
 def test_an_agency_other_than_health_is_refused(engine: Engine) -> None:
     result = ingest(engine, SAMPLE, agency="police")
     assert result.summary.accepted == 0
-    assert "does not match --agency police" in result.rejections()[0]
+    assert "is not the agency this upload is for (police:" in result.rejections()[0]
 
 
 def test_not_a_bundle_is_one_precise_error(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]

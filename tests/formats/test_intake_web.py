@@ -66,7 +66,11 @@ def test_api_batch_accepts_good_records_and_reports_bad_ones(client: TestClient,
     assert body["errors"] == [
         {"index": 2, "line": 3, "field": "occurred_at",
          "problem": "'1st Feb' is not a valid ISO date (expected YYYY-MM-DD or an ISO 8601 date-time)"},
-        {"index": 3, "line": 4, "field": "agency", "problem": "'police' does not match --agency health"},
+        {"index": 3, "line": 4, "field": "agency", "problem": (
+                "'police' is not the agency this upload is for (health: the --agency option, or the "
+                "agency of the API token) (expected records of health only)"
+            ),
+        },
     ]  # fmt: skip
     again = _post(client, batch[:2]).json()
     assert (again["accepted"], again["unchanged"]) == (0, 2)

@@ -172,7 +172,10 @@ def test_agency_option_fills_and_guards(engine: Engine, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "a.jsonl", [line, person("P2", agency="health")])
     summary, messages = _ingest(engine, path, agency="police")
     assert (summary.accepted, summary.rejected) == (1, 1)
-    assert messages == [f"{path}:2: agency: 'health' does not match --agency police"]
+    assert messages == [
+        f"{path}:2: agency: 'health' is not the agency this upload is for (police: the --agency option, "
+        "or the agency of the API token) (expected records of police only)"
+    ]
 
 
 def test_blank_lines_and_extra_fields(engine: Engine, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Final
 
 import orjson
 
-from alarmbell.domain.body_sites import BODY_SITES, body_site
+from alarmbell.domain.body_sites import body_site, region_label, regions
 from alarmbell.domain.identifiers import upn_check_problem, upn_is_valid
 from alarmbell.ingest.base import FieldError
 from alarmbell.ingest.convert import Record
@@ -99,21 +99,34 @@ def _category(row: Row) -> str:
     return category
 
 
-def _sites(row: Row) -> list[str]:
+def _sites(row: Row) -> tuple[list[str], list[str]]:
+    """The body-map sites named, and a warning for each part that is not a map site.
+
+    A school writes "Left cheek" or "top of arm" as often as a map id: such a part is kept as
+    written (the policy reads free-text sites by region, domain/body_sites.py), never rejected,
+    so the injury concern is never lost for the way its site was spelt.
+    """
     text = row.text("body_map_site")
     if text is None:
-        return []
-    sites = []
-    for part in text.split(";"):
+        return [], []
+    kept: list[str] = []
+    warnings: list[str] = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
         site = body_site(part)
-        if site is None:
-            raise FieldError(
-                row.name("body_map_site"),
-                f"{part.strip()!r} is not a body-map site",
-                "one or more of " + ", ".join(BODY_SITES) + " (separated by ';')",
-            )
-        sites.append(site)
-    return sites
+        if site is not None:
+            kept.append(site)
+            continue
+        kept.append(part)
+        found = regions(part)
+        read_as = ", ".join(sorted(region_label(r) for r in found))
+        warnings.append(
+            f"{part!r} is not a body-map site: kept as written"
+            + (f", read as {read_as}" if found else ", and not read as a part of the body")
+            + " (body-map sites: docs/formats/school-concerns-csv.md)"
+        )
+    return kept, warnings
 
 
 class SchoolConcernsAdapter(RowAdapter):
@@ -137,7 +150,9 @@ class SchoolConcernsAdapter(RowAdapter):
         assert upn is not None
         pupil = pupil_record(row, upn)
         attrs: Record = {"category": _category(row)}
-        sites = _sites(row)
+        sites, site_warnings = _sites(row)
+        for warning in site_warnings:
+            self.warn(row, "body_map_site", warning)
         if sites:
             attrs["site"] = sites[0]
             attrs["sites"] = sites

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, RowErrors, SourceProgress
+from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, RowErrors, SourceProgress, Warning_
 from alarmbell.ingest.convert import Record, RecordSink, rejected
 from alarmbell.ingest.csv_reader import read_rows, unreadable_row
 from alarmbell.ingest.csv_row import Columns, Row, missing_columns, sex, well_formed_upn, when
@@ -51,15 +51,19 @@ class RowAdapter:
     suffixes: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
     shared_columns: tuple[str, ...] = ()
+    _warnings: list[Warning_]
 
     def read(
         self, path: Path, *, agency: str | None, progress: SourceProgress | None = None
     ) -> Iterator[ParsedLine]:
         sink = RecordSink(agency)
         shared: dict[str, _Shared] = {}
+        self._warnings = []
         for row in read_rows(path, progress=progress, template=self.name):
             yield from row.notices
             records, problem = self._converted(row)
+            yield from self._warnings
+            self._warnings.clear()
             if problem is None and self.shared_columns:
                 records, problem = self._hold(row, records, shared, agency)
             if problem is not None:
@@ -69,6 +73,10 @@ class RowAdapter:
         for held in shared.values():
             line_no, raw = held.row.line_no, b"".join(held.raws)
             yield from sink.unit([(line_no, held.event)], line_no=line_no, raw=raw)
+
+    def warn(self, row: Row, column: str, problem: str) -> None:
+        """Keep the row, and tell the sender something about it (reported after the row is read)."""
+        self._warnings.append(Warning_(row.line_no, row.name(column), problem))
 
     def _converted(self, row: Row) -> tuple[list[Record], FieldError | None]:
         """The row's records, or all its problems: bad cells, then the first the format finds."""

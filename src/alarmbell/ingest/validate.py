@@ -133,7 +133,12 @@ def validate(obj: Any, *, line_no: int, agency_override: str | None, warnings: l
         if agency is None:
             obj["agency"] = agency = agency_override
         elif agency != agency_override:
-            raise FieldError("agency", f"{agency!r} does not match --agency {agency_override}")
+            raise FieldError(
+                "agency",
+                f"{agency!r} is not the agency this upload is for ({agency_override}: the --agency option, "
+                "or the agency of the API token)",
+                f"records of {agency_override} only",
+            )
     if agency not in _AGENCY_SET:
         raise FieldError("agency", f"{agency!r}" if agency else "missing", _listing(_AGENCY_SET))
     source_id = _required(obj, "source_id", MAX_ID)

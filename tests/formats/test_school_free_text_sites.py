@@ -1,0 +1,48 @@
+"""A school's own words for a body site keep the injury concern (issue 15: "Left cheek")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from alarmbell.domain.body_sites import regions
+
+from .conftest import events, ingest
+
+HEADER = (
+    "Concern ID,Date,Time,School,UPN,Surname,Forename,Date of Birth,Gender,Year Group,Category,"
+    "Body Map Site,Concern,Action Taken,DSL,Recorded By\n"
+)
+
+
+def _file(tmp_path: Path, site: str) -> Path:
+    path = tmp_path / "sites.concerns.csv"
+    path.write_text(
+        HEADER + f"C1,12/03/2024,09:10,Oak Primary,A123456789012,Stone,Amy,02/03/2015,F,Year 4,Injury,"
+        f'"{site}",Bruising seen in class,Told DSL,J Smith,K Jones\n'
+    )
+    return path
+
+
+def test_a_schools_own_words_for_a_site_keep_the_concern_with_a_warning(
+    engine: Engine, tmp_path: Path
+) -> None:
+    result = ingest(engine, _file(tmp_path, "Left cheek; left_ear"))
+    assert result.rejections() == []
+    warnings = [m for m in result.messages if ": warning: " in m]
+    assert (
+        len(warnings) == 1
+        and "'Left cheek' is not a body-map site: kept as written, read as cheek" in warnings[0]
+    )
+    attrs = events(engine)["concern:C1"]["attrs"]
+    assert attrs["sites"] == ["Left cheek", "left_ear"]
+    assert regions(attrs["sites"]) == {"cheek", "ear"}, "the policy reads both as face and ear regions"
+    assert ingest(engine, _file(tmp_path, "Left cheek; left_ear")).summary.accepted == 0
+
+
+def test_a_site_nobody_can_read_is_kept_as_written_and_said_so(engine: Engine, tmp_path: Path) -> None:
+    result = ingest(engine, _file(tmp_path, "see attached sheet"))
+    assert result.rejections() == []
+    assert any("not read as a part of the body" in m for m in result.messages)
+    assert events(engine)["concern:C1"]["attrs"]["site"] == "see attached sheet"
