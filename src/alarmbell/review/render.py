@@ -46,6 +46,10 @@ LANE_COLOURS: Final[dict[str, str]] = {
     "other": "#505a5f",
 }
 CHRONOLOGY_TEXT: Final = 400
+#: The protective marking (UK Government Security Classifications) of every review: it names
+#: children and what agencies recorded about them. Shown at the top and bottom of every PDF page,
+#: on the cover, and above and below the report on the web page and in the standalone HTML.
+PROTECTIVE_MARKING: Final = "OFFICIAL-SENSITIVE"
 #: A PDF lists every event of a chronology up to this long; beyond it, the lane chart shows them
 #: all and the HTML and Markdown versions list them (a 1,000-row table is 35 pages to lay out).
 PDF_CHRONOLOGY_ROWS: Final = 250
@@ -115,6 +119,7 @@ def context(report: ReviewReport, *, for_pdf: bool = False) -> dict[str, Any]:
         "agency_labels": {a: agency_name(a) for a in report.matrix.agencies},
         "policy_versions": sorted({a.alert.policy_version[:12] for a in report.alerts}),
         "for_pdf": for_pdf,
+        "marking": PROTECTIVE_MARKING,
     }
 
 
