@@ -18,7 +18,7 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import jinja2
 from markupsafe import Markup
@@ -31,6 +31,9 @@ from alarmbell.review.genogram import layout_genogram, render_genogram
 from alarmbell.review.model import Knowledge, KnowledgeRow, ReviewReport, Timer
 from alarmbell.review.phrases import agency_name, day, period, short_day
 from alarmbell.review.signals import describe, kind_words
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 WEB: Final = Path(str(resources.files("alarmbell"))) / "web"
 TEMPLATES: Final = WEB / "templates"
@@ -132,10 +135,15 @@ def render_html(report: ReviewReport, *, for_pdf: bool = False) -> str:
 
 def render_pdf(report: ReviewReport) -> bytes:
     """The report as PDF, from the standalone HTML, by WeasyPrint (Pango, Debian fonts)."""
+    pdf: bytes = pdf_document(report).write_pdf()
+    return pdf
+
+
+def pdf_document(report: ReviewReport) -> Document:
+    """The PDF's laid-out pages: tests read its boxes to check that nothing overflows its cell."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_html(report, for_pdf=True), base_url=str(STATIC)).write_pdf()
-    return pdf
+    return HTML(string=render_html(report, for_pdf=True), base_url=str(STATIC)).render()
 
 
 def _chronology(
