@@ -4,7 +4,9 @@ to read on paper. The demo case (Leo Brennan) has the longest chronology of the 
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -101,3 +103,23 @@ def test_nothing_in_the_knowledge_matrix_runs_into_the_next_column(document: Any
                 f"ends at {end:.1f}px, beyond its cell's edge at {right:.1f}px"
             )
     assert len(cells) > 100 and badges > 50
+
+
+def test_the_family_diagram_text_is_at_least_9_points_on_paper(document: Any) -> None:
+    """The diagram is an image: its text size on paper is the SVG's font size times the image's
+    scale (drawn width over the SVG's own width); on main it was 6.2 pt."""
+    images = [
+        box
+        for page in document.pages
+        for box in boxes(page._page_box)
+        if type(box).__name__.endswith("ReplacedBox")
+        and "Leo Brennan's family" in (box.element.get("alt") or "")
+    ]
+    assert len(images) == 1
+    image = images[0]
+    svg = base64.b64decode(image.element.get("src").split(",", 1)[1]).decode()
+    view_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))  # type: ignore[union-attr]
+    sizes = [float(size) for size in re.findall(r"font-size: ([\d.]+)px", svg)]
+    assert sizes and "<text" in svg
+    points = min(sizes) * (image.width / view_width) * 0.75
+    assert points >= 9, f"smallest text {points:.1f} pt"

@@ -26,8 +26,9 @@ from markupsafe import Markup
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.wording import event_date
+from alarmbell.review import genogram
 from alarmbell.review.build import about as entry_about
-from alarmbell.review.genogram import layout_genogram, render_genogram
+from alarmbell.review.genogram import Geometry, layout_genogram, render_genogram
 from alarmbell.review.model import Knowledge, KnowledgeRow, ReviewReport, Timer
 from alarmbell.review.phrases import agency_name, day, period, short_day
 from alarmbell.review.signals import describe, kind_words
@@ -234,8 +235,10 @@ def anchor(agency: str, source_id: str) -> str:
 
 
 def genogram_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
+    """The family diagram; in a PDF, drawn at print size (`PRINT`: text of 9 pt and more)."""
     lines = ["Subject of this review"] + ([f"born {day(report.dob)}"] if report.dob else [])
-    layout = layout_genogram((report.name, report.sex, report.dob), lines, report.family)
+    geometry = genogram.PRINT if for_pdf else genogram.WEB
+    layout = layout_genogram((report.name, report.sex, report.dob), lines, report.family, geometry)
     home = [v.member.name for v in report.family if v.in_household]
     svg = render_genogram(
         layout,
@@ -244,7 +247,11 @@ def genogram_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
         + (", ".join(home) or "none recorded")
         + ".",
     )
-    return _with_style(svg, _GENOGRAM_CSS, f"{report.name}'s family and household") if for_pdf else svg
+    if not for_pdf:
+        return svg
+    # Its own size, so the PDF draws it at one unit to the CSS pixel (shrunk only if wider than the page).
+    sized = svg.replace("<svg ", f'<svg width="{layout.width:g}" height="{layout.height:g}" ', 1)
+    return _with_style(sized, genogram_css(geometry), f"{report.name}'s family and household")
 
 
 def timeline_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
@@ -300,20 +307,22 @@ def _with_style(svg: str, css: str, alt: str) -> str:
     return f'<img class="app-rv-svg" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}">'
 
 
-_GENOGRAM_CSS: Final = """
-text { font-family: 'DejaVu Sans', sans-serif; fill: #0b0c0c; font-size: 11px; }
-.app-geno__name { font-weight: bold; font-size: 12.5px; }
-.app-geno__note { fill: #383f43; font-size: 10.5px; }
-.app-geno__symbol { fill: #ffffff; stroke: #0b0c0c; stroke-width: 2; }
-.app-geno__person--subject .app-geno__symbol { fill: #fff7d6; stroke-width: 2.5; }
-.app-geno__inner { fill: none; stroke: #0b0c0c; stroke-width: 1.5; }
-.app-geno__person--away .app-geno__symbol { stroke: #6f777b; }
-.app-geno__link, .app-geno__line { fill: none; stroke: #0b0c0c; stroke-width: 1.6; }
-.app-geno__link--partner { stroke-dasharray: 6 4; }
-.app-geno__household { fill: #f3f2f1; fill-opacity: 0.55; stroke: #1d70b8; stroke-width: 1.6;
-  stroke-dasharray: 7 5; }
-.app-geno__household-label { fill: #1d70b8; font-weight: bold; font-size: 11px; }
-.app-geno__legend text { font-size: 10.5px; fill: #383f43; }
+def genogram_css(g: Geometry) -> str:
+    """The diagram's styles inside its SVG, with the geometry's font sizes."""
+    return f"""
+text {{ font-family: 'DejaVu Sans', sans-serif; fill: #0b0c0c; font-size: {g.font:g}px; }}
+.app-geno__name {{ font-weight: bold; font-size: {g.name_font:g}px; }}
+.app-geno__note {{ fill: #383f43; font-size: {g.font:g}px; }}
+.app-geno__symbol {{ fill: #ffffff; stroke: #0b0c0c; stroke-width: 2; }}
+.app-geno__person--subject .app-geno__symbol {{ fill: #fff7d6; stroke-width: 2.5; }}
+.app-geno__inner {{ fill: none; stroke: #0b0c0c; stroke-width: 1.5; }}
+.app-geno__person--away .app-geno__symbol {{ stroke: #6f777b; }}
+.app-geno__link, .app-geno__line {{ fill: none; stroke: #0b0c0c; stroke-width: 1.6; }}
+.app-geno__link--partner {{ stroke-dasharray: 6 4; }}
+.app-geno__household {{ fill: #f3f2f1; fill-opacity: 0.55; stroke: #1d70b8; stroke-width: 1.6;
+  stroke-dasharray: 7 5; }}
+.app-geno__household-label {{ fill: #1d70b8; font-weight: bold; font-size: {g.font:g}px; }}
+.app-geno__legend text {{ font-size: {g.font:g}px; fill: #383f43; }}
 """
 
 
