@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from pypdf._page import PageObject
 
 from alarmbell.review import ReviewReport
-from alarmbell.review.render import PROTECTIVE_MARKING, pdf_document
+from alarmbell.review.render import PROTECTIVE_MARKING, pdf_document, render_html
 from tests.web.conftest import DemoStore
 
 from .test_demo import report_for
@@ -123,3 +123,10 @@ def test_the_family_diagram_text_is_at_least_9_points_on_paper(document: Any) ->
     assert sizes and "<text" in svg
     points = min(sizes) * (image.width / view_width) * 0.75
     assert points >= 9, f"smallest text {points:.1f} pt"
+
+
+def test_the_html_report_is_marked_above_and_below(report: ReviewReport) -> None:
+    html = render_html(report)
+    assert html.count(f">{PROTECTIVE_MARKING}</p>") == 3, "top banner, cover, bottom banner"
+    body = html[html.index("<body") :]
+    assert body.index(PROTECTIVE_MARKING) < body.index("1. Summary") < body.rindex(PROTECTIVE_MARKING)
