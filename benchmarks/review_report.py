@@ -11,6 +11,8 @@ the report from the store plus rendering it as HTML and as PDF (the web routes' 
 new process each time, `alarmbell review health:HEA-demo-P1 --format pdf --out FILE`: the CLI end
 to end, Python's start and imports included. The CLI's CPU seconds (its own, from rusage) are
 listed beside its wall time, since other processes sharing the two cores stretch the wall time.
+Where the `typst` package is installed, the same PDF typeset by Typst is measured the same way,
+as a new process each run (benchmarks/review_typst.py, a prototype: the alternative to WeasyPrint).
 
 The synthetic case (the child, mother, mother's partner and a sibling, as four agencies record
 them; events of every kind the review reads, with attrs) is written in the exchange format and
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import machine
+import review_typst
 
 NAME = "review_report"
 TITLE = "Review report for one child (HTML and PDF)"
@@ -274,6 +277,8 @@ def measure_demo(children: int, repeat: int) -> dict[str, Any]:
     finally:
         engine.dispose()
     result["cli_pdf"] = measure_cli(db, repeat)
+    if review_typst.available():
+        result["typst_alternative"] = review_typst.measure(db, repeat)
     result["load"].append(machine.load()[0])
     return result
 
@@ -379,9 +384,10 @@ def markdown(result: dict[str, Any]) -> str:
         "| what | median s | CPU s | output bytes |",
         "|---|---|---|---|",
     ]
-    for name in DEMO_TARGETS:
-        m = demo[name]
-        lines.append(f"| {name} | {m['seconds']} | {m['cpu_seconds']} | {m['bytes']:,} |")
+    for name in (*DEMO_TARGETS, "typst_alternative"):
+        if name in demo:
+            m = demo[name]
+            lines.append(f"| {name} | {m['seconds']} | {m['cpu_seconds']} | {m['bytes']:,} |")
     if "html" not in r:
         return "\n".join(lines)
     lines += [
