@@ -130,3 +130,18 @@ def test_the_html_report_is_marked_above_and_below(report: ReviewReport) -> None
     assert html.count(f">{PROTECTIVE_MARKING}</p>") == 3, "top banner, cover, bottom banner"
     body = html[html.index("<body") :]
     assert body.index(PROTECTIVE_MARKING) < body.index("1. Summary") < body.rindex(PROTECTIVE_MARKING)
+
+
+def test_a_long_pdf_lists_the_alerts_not_acted_on_as_rows_of_one_table(report: ReviewReport) -> None:
+    """Leo's 43 missed opportunities include 31 alerts with no decision in time, which differ only in
+    date, level and delay: the PDF gives them as numbered rows, the HTML as cards."""
+    alert_only = [n for n, m in enumerate(report.missed, start=1) if m.rules == ("alert_not_acted_on",)]
+    assert len(report.missed) > 15 and len(alert_only) > 10
+    pdf_html = render_html(report, for_pdf=True)
+    assert pdf_html.count('<article class="app-rv-missed"') == len(report.missed) - len(alert_only)
+    assert f"Alerts not acted on in time ({len(alert_only)})" in pdf_html
+    for number in alert_only:
+        assert f'<tr id="missed-{number}"><td>{number}</td>' in pdf_html
+    web_html = render_html(report)
+    assert web_html.count('<article class="app-rv-missed"') == len(report.missed)
+    assert "Alerts not acted on in time" not in web_html

@@ -65,6 +65,9 @@ PDF_TIMERS: Final = 30
 #: them (the HTML shows all the builder kept).
 PDF_LIST_LINES: Final = 2
 PDF_MISSED_IN_FULL: Final = 15
+#: The rules of a missed opportunity that is only an alert with no decision in time: beyond
+#: `PDF_MISSED_IN_FULL`, a PDF lists these as rows of one table.
+ALERT_ONLY: Final = ("alert_not_acted_on",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,7 @@ def context(report: ReviewReport, *, for_pdf: bool = False) -> dict[str, Any]:
         "timers": _timers(report, for_pdf=for_pdf),
         "timers_met": sum(t.status == "met" for t in report.timers),
         "list_cap": PDF_LIST_LINES if for_pdf and len(report.missed) > PDF_MISSED_IN_FULL else 1000,
+        "missed_rows": _missed_rows(report, for_pdf=for_pdf),
         "agency_labels": {a: agency_name(a) for a in report.matrix.agencies},
         "policy_versions": sorted({a.alert.policy_version[:12] for a in report.alerts}),
         "for_pdf": for_pdf,
@@ -154,6 +158,14 @@ def _chronology(
     if for_pdf and len(entries) > PDF_CHRONOLOGY_ROWS:
         return []
     return [_line(e, first, names) for e in entries]
+
+
+def _missed_rows(report: ReviewReport, *, for_pdf: bool) -> dict[str, int]:
+    """anchor -> number of each missed opportunity a long PDF gives as a table row, not a card: the
+    alerts not acted on in time, which differ only in date, level and delay (the HTML shows cards)."""
+    if not for_pdf or len(report.missed) <= PDF_MISSED_IN_FULL:
+        return {}
+    return {m.anchor: n for n, m in enumerate(report.missed, start=1) if m.rules == ALERT_ONLY}
 
 
 def _timers(report: ReviewReport, *, for_pdf: bool) -> tuple[Timer, ...]:
