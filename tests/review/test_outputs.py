@@ -44,6 +44,7 @@ def test_the_review_page_shows_every_section_under_the_strict_csp(
                     "7. Merged chronology", "8. How this report was made"):  # fmt: skip
         assert heading in html
     assert 'class="app-geno__svg"' in html and 'class="app-tl__svg"' in html
+    assert html.count('<p class="app-rv-marking">OFFICIAL-SENSITIVE</p>') == 2, "above and below the report"
     assert "Fracture (left arm), recorded by health, January 2011" in html
     assert " style=" not in html and "<style" not in html and "<script" not in html
     assert 'href="/static/review.css"' in html and reviewer.get("/static/review.css").status_code == 200

@@ -6,10 +6,13 @@ outline. A solid line joins a parent to the child's mother (or other parent); a 
 joins a partner. A dashed outline encloses the household (build.py decides who is in it).
 Two pure steps as in the timeline: `layout_genogram` places people, `render_genogram` draws.
 Colours come from CSS classes (`app-geno__*`) so the page's stylesheet and the PDF's agree.
+Sizes come from a `Geometry`: the web page scales the drawing to its column (`WEB`), while the PDF
+draws it at one unit to one CSS pixel (`PRINT`), so that its text is at least 9 pt on paper.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,14 +22,7 @@ from typing import Final
 
 from alarmbell.review.model import FamilyView
 
-COLUMN: Final = 200
-ROW: Final = 146
-#: How far below a symbol's centre the row's text ends and the partner lines run.
-TEXT_DEPTH: Final = 74
-SYMBOL: Final = 34
-MARGIN: Final = 24
 TOP: Final = 34
-LEGEND: Final = 40
 _GENERATION: Final[dict[str, int]] = {"grandparent": 0, "sibling": 2}
 _ADULT_ORDER: Final = ("father", "mother", "step_parent", "mother_partner", "father_partner", "carer")
 PARTNER_KINDS: Final = frozenset({"mother_partner", "father_partner", "step_parent"})
@@ -42,6 +38,42 @@ RELATION_LABELS: Final[dict[str, str]] = {
     "household_member": "Household member",
     "other": "Other relation",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """Sizes in SVG units (font sizes are the stylesheet's, in the same units)."""
+
+    column: float = 200
+    row: float = 146
+    #: How far below a symbol's centre the row's text ends and the partner lines run.
+    text_depth: float = 74
+    symbol: float = 34
+    margin: float = 24
+    #: The step between lines of a person's notes, and characters per line.
+    line: float = 13
+    wrap: int = 25
+    lines: int = 6
+    #: Characters per line of a name (0: names are never wrapped).
+    name_wrap: int = 0
+    font: float = 10.5
+    name_font: float = 12.5
+    legend: float = 40
+
+    @property
+    def scale(self) -> float:
+        """The legend's size relative to the web drawing's."""
+        return self.font / 10.5
+
+
+#: The web page: the drawing is scaled to the page's column, text sized by review.css.
+WEB: Final = Geometry()
+#: The PDF: drawn at 1 unit = 1 CSS px = 0.75 pt, up to 665 px (the A4 text width): four people
+#: to a row fit, with notes at 12 px (9 pt) and names at 13 px, wrapped to their column.
+PRINT: Final = Geometry(
+    column=155, row=226, text_depth=152, symbol=26, margin=12, line=14.5, wrap=16, lines=10,
+    name_wrap=12, font=12, name_font=13, legend=66,
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +108,7 @@ class GenogramLayout:
     links: tuple[Link, ...]
     sibship: tuple[float, float, float, float, float] | None
     household: tuple[tuple[float, float], ...]
+    geometry: Geometry = WEB
 
 
 def generation(relation: str) -> int:
@@ -86,9 +119,13 @@ def generation(relation: str) -> int:
 
 
 def layout_genogram(
-    child: tuple[str, str | None, date | None], child_lines: Sequence[str], family: Sequence[FamilyView]
+    child: tuple[str, str | None, date | None],
+    child_lines: Sequence[str],
+    family: Sequence[FamilyView],
+    geometry: Geometry = WEB,
 ) -> GenogramLayout:
     """Place everyone: `child` is the subject's (name, sex, date of birth)."""
+    g = geometry
     name, sex, dob = child
     rows: dict[int, list[tuple[FamilyView | None, str]]] = {0: [], 1: [], 2: [], 3: []}
     for view in family:
@@ -97,12 +134,14 @@ def layout_genogram(
     rows[2].append((None, "subject"))
     rows[2].sort(key=lambda item: (item[0].member.dob if item[0] else dob) or date.max)
     used = [g for g in sorted(rows) if rows[g]]
-    width = 2 * MARGIN + max(len(rows[g]) for g in used) * COLUMN
+    width = 2 * g.margin + max(len(rows[gen]) for gen in used) * g.column
     nodes: list[Node] = []
-    for index, g in enumerate(used):
-        nodes += _row_nodes(rows[g], index, width, (name, sex), child_lines)
-    height = TOP + (len(used) - 1) * ROW + SYMBOL / 2 + TEXT_DEPTH + 18 + LEGEND
-    return GenogramLayout(width, height, tuple(nodes), _links(nodes), _sibship(nodes), _household(nodes))
+    for index, gen in enumerate(used):
+        nodes += _row_nodes(rows[gen], index, width, (name, sex), child_lines, g)
+    height = TOP + (len(used) - 1) * g.row + g.symbol / 2 + g.text_depth + 18 + g.legend
+    return GenogramLayout(
+        width, height, tuple(nodes), _links(nodes, g), _sibship(nodes, g), _household(nodes, g), g
+    )
 
 
 def _adult_key(view: FamilyView | None) -> tuple[int, int, int]:
@@ -119,12 +158,13 @@ def _row_nodes(
     width: float,
     child: tuple[str, str | None],
     child_lines: Sequence[str],
+    g: Geometry,
 ) -> list[Node]:
-    left = (width - len(row) * COLUMN) / 2 + SYMBOL / 2 + 6
-    y = TOP + index * ROW + SYMBOL / 2
+    left = (width - len(row) * g.column) / 2 + g.symbol / 2 + 6
+    y = TOP + index * g.row + g.symbol / 2
     out = []
     for i, (view, relation) in enumerate(row):
-        x = left + i * COLUMN
+        x = left + i * g.column
         if view is None:
             out.append(Node(0, child[0], "subject", child[1], True, True, tuple(child_lines), x, y))
             continue
@@ -144,7 +184,7 @@ def _anchor(nodes: Sequence[Node]) -> Node | None:
     return adults[0] if adults else None
 
 
-def _links(nodes: Sequence[Node]) -> tuple[Link, ...]:
+def _links(nodes: Sequence[Node], g: Geometry) -> tuple[Link, ...]:
     """Each parent or partner joined to the anchor parent by a line below the row's text."""
     anchor = _anchor(nodes)
     if anchor is None:
@@ -153,23 +193,23 @@ def _links(nodes: Sequence[Node]) -> tuple[Link, ...]:
     others = [n for n in nodes if n is not anchor and n.relation in kinds and n.relation != anchor.relation]
     links = []
     for step, node in enumerate(sorted(others, key=lambda n: abs(n.x - anchor.x))):
-        y = anchor.y + TEXT_DEPTH + step * 6
-        links.append(Link(anchor.x, node.x, y, anchor.y + SYMBOL / 2, node.relation in PARTNER_KINDS))
+        y = anchor.y + g.text_depth + step * 6
+        links.append(Link(anchor.x, node.x, y, anchor.y + g.symbol / 2, node.relation in PARTNER_KINDS))
     return tuple(links)
 
 
-def _sibship(nodes: Sequence[Node]) -> tuple[float, float, float, float, float] | None:
+def _sibship(nodes: Sequence[Node], g: Geometry) -> tuple[float, float, float, float, float] | None:
     """(x from, x to, y of the line, x of the parent, y of the parent's symbol bottom)."""
     anchor = _anchor(nodes)
     children = [n for n in nodes if generation(n.relation) == 2 or n.subject]
     if anchor is None or not children:
         return None
-    y = children[0].y - SYMBOL / 2 - 16
+    y = children[0].y - g.symbol / 2 - 16
     xs = [n.x for n in children] + [anchor.x]
-    return (min(xs), max(xs), y, anchor.x, anchor.y + SYMBOL / 2)
+    return (min(xs), max(xs), y, anchor.x, anchor.y + g.symbol / 2)
 
 
-def _household(nodes: Sequence[Node]) -> tuple[tuple[float, float], ...]:
+def _household(nodes: Sequence[Node], g: Geometry) -> tuple[tuple[float, float], ...]:
     """An outline around the household: a box per row, joined into one orthogonal polygon."""
     spans = []
     for y in sorted({n.y for n in nodes}):
@@ -177,10 +217,10 @@ def _household(nodes: Sequence[Node]) -> tuple[tuple[float, float], ...]:
         if xs:
             spans.append(
                 (
-                    min(xs) - SYMBOL / 2 - 8,
-                    max(xs) + COLUMN - SYMBOL / 2 - 14,
-                    y - SYMBOL / 2 - 10,
-                    y + TEXT_DEPTH + 10,
+                    min(xs) - g.symbol / 2 - 8,
+                    max(xs) + g.column - g.symbol / 2 - 14,
+                    y - g.symbol / 2 - 10,
+                    y + g.text_depth + 10,
                 )
             )
     if not spans:
@@ -214,7 +254,7 @@ def render_genogram(layout: GenogramLayout, *, title: str, description: str) -> 
         f'<desc id="app-geno-desc">{_t(description)}</desc>',
         *_render_household(layout),
         *_render_links(layout),
-        *(_render_node(node) for node in layout.nodes),
+        *(_render_node(node, layout.geometry) for node in layout.nodes),
         *_render_legend(layout),
         "</svg>",
     ]
@@ -249,36 +289,39 @@ def _render_links(layout: GenogramLayout) -> list[str]:
             if generation(node.relation) == 2 or node.subject:
                 out.append(
                     f'<line class="app-geno__line" x1="{_n(node.x)}" y1="{_n(y)}" x2="{_n(node.x)}" '
-                    f'y2="{_n(node.y - SYMBOL / 2)}"/>'
+                    f'y2="{_n(node.y - layout.geometry.symbol / 2)}"/>'
                 )
     return out
 
 
-def _render_node(node: Node) -> str:
+def _render_node(node: Node, g: Geometry) -> str:
     classes = "app-geno__person" + (" app-geno__person--subject" if node.subject else "")
     classes += " app-geno__person--household" if node.in_household else " app-geno__person--away"
-    x, y = node.x + SYMBOL / 2 + 8, node.y - SYMBOL / 2 + 11
-    parts = [f'<g class="{classes}">', _symbol(node)]
-    parts.append(f'<text class="app-geno__name" x="{_n(x)}" y="{_n(y)}">{_t(node.name)}</text>')
-    for line in _wrapped(node.lines):
-        y += 13
+    x, y = node.x + g.symbol / 2 + 8, node.y - g.symbol / 2 + 11
+    parts = [f'<g class="{classes}">', _symbol(node, g)]
+    names = textwrap.wrap(node.name, width=g.name_wrap) if g.name_wrap else [node.name]
+    for i, name in enumerate(names[:2]):
+        y += (g.name_font + 1.5) if i else 0
+        parts.append(f'<text class="app-geno__name" x="{_n(x)}" y="{_n(y)}">{_t(name)}</text>')
+    for line in _wrapped(node.lines, g.wrap, g.lines + 1 - min(len(names), 2)):
+        y += g.line
         parts.append(f'<text class="app-geno__note" x="{_n(x)}" y="{_n(y)}">{_t(line)}</text>')
     parts.append("</g>")
     return "".join(parts)
 
 
-def _wrapped(lines: Sequence[str], width: int = 25, limit: int = 6) -> list[str]:
+def _wrapped(lines: Sequence[str], width: int, limit: int) -> list[str]:
     out: list[str] = []
     for line in lines:
         out += textwrap.wrap(line, width=width) or [""]
     return out[:limit]
 
 
-def _symbol(node: Node) -> str:
-    x, y, h = node.x, node.y, SYMBOL / 2
+def _symbol(node: Node, g: Geometry) -> str:
+    x, y, h = node.x, node.y, g.symbol / 2
     if node.sex == "M":
-        shape = _square("app-geno__symbol", x - h, y - h, SYMBOL)
-        inner = _square("app-geno__inner", x - h + 4, y - h + 4, SYMBOL - 8)
+        shape = _square("app-geno__symbol", x - h, y - h, g.symbol)
+        inner = _square("app-geno__inner", x - h + 4, y - h + 4, g.symbol - 8)
     elif node.sex == "F":
         shape = f'<circle class="app-geno__symbol" cx="{_n(x)}" cy="{_n(y)}" r="{_n(h)}"/>'
         inner = f'<circle class="app-geno__inner" cx="{_n(x)}" cy="{_n(y)}" r="{_n(h - 4)}"/>'
@@ -293,20 +336,39 @@ def _square(css: str, x: float, y: float, size: float) -> str:
     return f'<rect class="{css}" x="{_n(x)}" y="{_n(y)}" width="{_n(size)}" height="{_n(size)}"/>'
 
 
+#: The legend's keys: (where the key starts in the web drawing, where its label starts, key, label).
+_LEGEND: Final = (
+    (0, 18, '<rect class="app-geno__symbol" x="{0}" y="-11" width="12" height="12"/>', "Male"),
+    (64, 82, '<circle class="app-geno__symbol" cx="{6}" cy="-5" r="6"/>', "Female"),
+    (140, 176, '<line class="app-geno__link app-geno__link--parent" x1="{0}" y1="-5" x2="{30}" y2="-5"/>',
+     "Parents"),
+    (236, 272, '<line class="app-geno__link app-geno__link--partner" x1="{0}" y1="-5" x2="{30}" y2="-5"/>',
+     "Partner"),
+    (332, 362, '<rect class="app-geno__household" x="{0}" y="-12" width="24" height="14"/>',
+     "Household (same postcode, in records within 12 months)"),
+)  # fmt: skip
+
+
 def _render_legend(layout: GenogramLayout) -> list[str]:
-    y = layout.height - 16
-    return [
-        f'<g class="app-geno__legend" transform="translate({MARGIN} {_n(y)})">',
-        '<rect class="app-geno__symbol" x="0" y="-11" width="12" height="12"/><text x="18" y="0">Male</text>',
-        '<circle class="app-geno__symbol" cx="70" cy="-5" r="6"/><text x="82" y="0">Female</text>',
-        '<line class="app-geno__link app-geno__link--parent" x1="140" y1="-5" x2="170" y2="-5"/>',
-        '<text x="176" y="0">Parents</text>',
-        '<line class="app-geno__link app-geno__link--partner" x1="236" y1="-5" x2="266" y2="-5"/>',
-        '<text x="272" y="0">Partner</text>',
-        '<rect class="app-geno__household" x="332" y="-12" width="24" height="14"/>',
-        '<text x="362" y="0">Household (same postcode, in records within 12 months)</text>',
-        "</g>",
-    ]
+    """One line of keys; a key that would run past the drawing's edge starts a second line."""
+    g = layout.geometry
+    room = layout.width - 2 * g.margin
+    y = layout.height - g.legend + 24 * g.scale
+    shift, out = 0.0, [f'<g class="app-geno__legend" transform="translate({_n(g.margin)} {_n(y)})">']
+    for start, text_at, key, label in _LEGEND:
+        x = start * g.scale - shift
+        if x > 0 and x + (text_at - start) * g.scale + len(label) * g.font * 0.6 > room:
+            shift, y = start * g.scale, y + g.font * 1.9
+            out += ["</g>", f'<g class="app-geno__legend" transform="translate({_n(g.margin)} {_n(y)})">']
+            x = 0.0
+        out.append(_legend_key(key, x))
+        out.append(f'<text x="{_n(x + (text_at - start) * g.scale)}" y="0">{_t(label)}</text>')
+    return [*out, "</g>"]
+
+
+def _legend_key(template: str, x: float) -> str:
+    """The key's markup with each {offset} placed relative to `x`."""
+    return re.sub(r"\{(\d+)\}", lambda m: _n(x + int(m.group(1))), template)
 
 
 def _t(text: str) -> str:

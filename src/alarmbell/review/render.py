@@ -18,7 +18,7 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import jinja2
 from markupsafe import Markup
@@ -26,11 +26,15 @@ from markupsafe import Markup
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.wording import event_date
+from alarmbell.review import genogram
 from alarmbell.review.build import about as entry_about
-from alarmbell.review.genogram import layout_genogram, render_genogram
+from alarmbell.review.genogram import Geometry, layout_genogram, render_genogram
 from alarmbell.review.model import Knowledge, KnowledgeRow, ReviewReport, Timer
 from alarmbell.review.phrases import agency_name, day, period, short_day
 from alarmbell.review.signals import describe, kind_words
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 WEB: Final = Path(str(resources.files("alarmbell"))) / "web"
 TEMPLATES: Final = WEB / "templates"
@@ -46,6 +50,10 @@ LANE_COLOURS: Final[dict[str, str]] = {
     "other": "#505a5f",
 }
 CHRONOLOGY_TEXT: Final = 400
+#: The protective marking (UK Government Security Classifications) of every review: it names
+#: children and what agencies recorded about them. Shown at the top and bottom of every PDF page,
+#: on the cover, and above and below the report on the web page and in the standalone HTML.
+PROTECTIVE_MARKING: Final = "OFFICIAL-SENSITIVE"
 #: A PDF lists every event of a chronology up to this long; beyond it, the lane chart shows them
 #: all and the HTML and Markdown versions list them (a 1,000-row table is 35 pages to lay out).
 PDF_CHRONOLOGY_ROWS: Final = 250
@@ -57,6 +65,9 @@ PDF_TIMERS: Final = 30
 #: them (the HTML shows all the builder kept).
 PDF_LIST_LINES: Final = 2
 PDF_MISSED_IN_FULL: Final = 15
+#: The rules of a missed opportunity that is only an alert with no decision in time: beyond
+#: `PDF_MISSED_IN_FULL`, a PDF lists these as rows of one table.
+ALERT_ONLY: Final = ("alert_not_acted_on",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +123,11 @@ def context(report: ReviewReport, *, for_pdf: bool = False) -> dict[str, Any]:
         "timers": _timers(report, for_pdf=for_pdf),
         "timers_met": sum(t.status == "met" for t in report.timers),
         "list_cap": PDF_LIST_LINES if for_pdf and len(report.missed) > PDF_MISSED_IN_FULL else 1000,
+        "missed_rows": _missed_rows(report, for_pdf=for_pdf),
         "agency_labels": {a: agency_name(a) for a in report.matrix.agencies},
         "policy_versions": sorted({a.alert.policy_version[:12] for a in report.alerts}),
         "for_pdf": for_pdf,
+        "marking": PROTECTIVE_MARKING,
     }
 
 
@@ -127,10 +140,15 @@ def render_html(report: ReviewReport, *, for_pdf: bool = False) -> str:
 
 def render_pdf(report: ReviewReport) -> bytes:
     """The report as PDF, from the standalone HTML, by WeasyPrint (Pango, Debian fonts)."""
+    pdf: bytes = pdf_document(report).write_pdf()
+    return pdf
+
+
+def pdf_document(report: ReviewReport) -> Document:
+    """The PDF's laid-out pages: tests read its boxes to check that nothing overflows its cell."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_html(report, for_pdf=True), base_url=str(STATIC)).write_pdf()
-    return pdf
+    return HTML(string=render_html(report, for_pdf=True), base_url=str(STATIC)).render()
 
 
 def _chronology(
@@ -140,6 +158,14 @@ def _chronology(
     if for_pdf and len(entries) > PDF_CHRONOLOGY_ROWS:
         return []
     return [_line(e, first, names) for e in entries]
+
+
+def _missed_rows(report: ReviewReport, *, for_pdf: bool) -> dict[str, int]:
+    """anchor -> number of each missed opportunity a long PDF gives as a table row, not a card: the
+    alerts not acted on in time, which differ only in date, level and delay (the HTML shows cards)."""
+    if not for_pdf or len(report.missed) <= PDF_MISSED_IN_FULL:
+        return {}
+    return {m.anchor: n for n, m in enumerate(report.missed, start=1) if m.rules == ALERT_ONLY}
 
 
 def _timers(report: ReviewReport, *, for_pdf: bool) -> tuple[Timer, ...]:
@@ -221,8 +247,10 @@ def anchor(agency: str, source_id: str) -> str:
 
 
 def genogram_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
+    """The family diagram; in a PDF, drawn at print size (`PRINT`: text of 9 pt and more)."""
     lines = ["Subject of this review"] + ([f"born {day(report.dob)}"] if report.dob else [])
-    layout = layout_genogram((report.name, report.sex, report.dob), lines, report.family)
+    geometry = genogram.PRINT if for_pdf else genogram.WEB
+    layout = layout_genogram((report.name, report.sex, report.dob), lines, report.family, geometry)
     home = [v.member.name for v in report.family if v.in_household]
     svg = render_genogram(
         layout,
@@ -231,7 +259,11 @@ def genogram_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
         + (", ".join(home) or "none recorded")
         + ".",
     )
-    return _with_style(svg, _GENOGRAM_CSS, f"{report.name}'s family and household") if for_pdf else svg
+    if not for_pdf:
+        return svg
+    # Its own size, so the PDF draws it at one unit to the CSS pixel (shrunk only if wider than the page).
+    sized = svg.replace("<svg ", f'<svg width="{layout.width:g}" height="{layout.height:g}" ', 1)
+    return _with_style(sized, genogram_css(geometry), f"{report.name}'s family and household")
 
 
 def timeline_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
@@ -287,20 +319,22 @@ def _with_style(svg: str, css: str, alt: str) -> str:
     return f'<img class="app-rv-svg" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}">'
 
 
-_GENOGRAM_CSS: Final = """
-text { font-family: 'DejaVu Sans', sans-serif; fill: #0b0c0c; font-size: 11px; }
-.app-geno__name { font-weight: bold; font-size: 12.5px; }
-.app-geno__note { fill: #383f43; font-size: 10.5px; }
-.app-geno__symbol { fill: #ffffff; stroke: #0b0c0c; stroke-width: 2; }
-.app-geno__person--subject .app-geno__symbol { fill: #fff7d6; stroke-width: 2.5; }
-.app-geno__inner { fill: none; stroke: #0b0c0c; stroke-width: 1.5; }
-.app-geno__person--away .app-geno__symbol { stroke: #6f777b; }
-.app-geno__link, .app-geno__line { fill: none; stroke: #0b0c0c; stroke-width: 1.6; }
-.app-geno__link--partner { stroke-dasharray: 6 4; }
-.app-geno__household { fill: #f3f2f1; fill-opacity: 0.55; stroke: #1d70b8; stroke-width: 1.6;
-  stroke-dasharray: 7 5; }
-.app-geno__household-label { fill: #1d70b8; font-weight: bold; font-size: 11px; }
-.app-geno__legend text { font-size: 10.5px; fill: #383f43; }
+def genogram_css(g: Geometry) -> str:
+    """The diagram's styles inside its SVG, with the geometry's font sizes."""
+    return f"""
+text {{ font-family: 'DejaVu Sans', sans-serif; fill: #0b0c0c; font-size: {g.font:g}px; }}
+.app-geno__name {{ font-weight: bold; font-size: {g.name_font:g}px; }}
+.app-geno__note {{ fill: #383f43; font-size: {g.font:g}px; }}
+.app-geno__symbol {{ fill: #ffffff; stroke: #0b0c0c; stroke-width: 2; }}
+.app-geno__person--subject .app-geno__symbol {{ fill: #fff7d6; stroke-width: 2.5; }}
+.app-geno__inner {{ fill: none; stroke: #0b0c0c; stroke-width: 1.5; }}
+.app-geno__person--away .app-geno__symbol {{ stroke: #6f777b; }}
+.app-geno__link, .app-geno__line {{ fill: none; stroke: #0b0c0c; stroke-width: 1.6; }}
+.app-geno__link--partner {{ stroke-dasharray: 6 4; }}
+.app-geno__household {{ fill: #f3f2f1; fill-opacity: 0.55; stroke: #1d70b8; stroke-width: 1.6;
+  stroke-dasharray: 7 5; }}
+.app-geno__household-label {{ fill: #1d70b8; font-weight: bold; font-size: {g.font:g}px; }}
+.app-geno__legend text {{ font-size: {g.font:g}px; fill: #383f43; }}
 """
 
 
