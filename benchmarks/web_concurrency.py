@@ -315,7 +315,7 @@ async def drive(
     import httpx
 
     rng = random.Random(19)
-    pages: list[tuple[str, str]] = [("alerts", "/")]
+    pages: list[tuple[str, str]] = [("alerts", "/alerts")]
     pages += [("person", f"/people/{p}") for p in people]
     pages += [("search", f"/people?q={name}") for name in names[:50]]
     pages += [("chronology", f"/api/v1/people/{p}/chronology") for p in people]

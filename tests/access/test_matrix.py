@@ -60,6 +60,7 @@ EXPECTED: dict[Action, set[str]] = {
     Action.DECIDE_TRIAGE: {"mash_analyst", "team_manager"},
     Action.COUNTERSIGN_TRIAGE: {"team_manager"},
     Action.VIEW_REVIEW: {"team_manager", "reviewer"},
+    Action.LIST_REVIEWS: {"reviewer"},
     Action.VIEW_UNANSWERED: {"mash_analyst", "team_manager", "reviewer"},
     Action.EXPORT_REVIEW: {"reviewer"},
     Action.SAR_EXPORT: {"admin"},

@@ -35,6 +35,23 @@ def test_the_scenario_shows_displacement_in_the_police_unit_only(session: Sessio
     assert "Police child protection unit" in text and "bigamy" in text
 
 
+def test_the_scenario_does_not_start_with_everything_escalated(session: Session) -> None:
+    """Issue 13: escalation should mean something, so the demo's queue is not all escalated: a
+    sergeant takes escalated reds on, and only what nobody has taken on counts as escalated now."""
+    summary = load_displacement_scenario(session, now=NOW, config=CONFIG)
+    assert summary.escalations > 0
+    loads = {load.team: load for load in escalation_load(session, config=CONFIG, now=NOW)}
+    police = loads[POLICE]
+    escalated_now = police.to_team_manager + police.to_head_of_service
+    open_police = session.scalar(
+        select(func.count())
+        .select_from(TriageItem)
+        .where(TriageItem.team == POLICE, TriageItem.status.in_(("open", "acknowledged")))
+    )
+    assert 0 < escalated_now <= open_police // 2, (escalated_now, open_police)
+    assert sum(load.to_team_manager + load.to_head_of_service for load in loads.values()) == escalated_now
+
+
 def test_the_scenario_is_seeded_and_loads_once(session: Session) -> None:
     first = load_displacement_scenario(session, now=NOW, config=CONFIG, seed=7)
     again = load_displacement_scenario(session, now=NOW, config=CONFIG, seed=7)

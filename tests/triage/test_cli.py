@@ -30,7 +30,7 @@ def test_cli_from_scenario_to_analytics(runner: CliRunner, tmp_path: Path) -> No
     teams = run(runner, "queue", "--now", NOW)
     assert "Police child protection unit" in teams
     queue = run(runner, "queue", "--team", "Police child protection unit", "--now", NOW)
-    first = queue.splitlines()[1]
+    first = next(line for line in queue.splitlines()[1:] if " open " in line)
     assert "Red alert" in first and "high" in first
     item = first.split("item ")[1].split()[0]
     nfa = ["decide", item, "--decision", "no_further_action", "--rationale", "nfa", "--by", "DS Patel"]

@@ -45,7 +45,8 @@ def test_the_menu_offers_exactly_what_the_role_may_open(
     for href in menu:
         assert client.get(href).status_code == 200, (role, href)
     for link in NAV_LINKS:
-        if link.href not in menu and not (link.needs_agency and agency is None):
+        shown_to_role = link.roles is None or role in link.roles
+        if link.href not in menu and shown_to_role and not (link.needs_agency and agency is None):
             assert client.get(link.href).status_code == 403, (role, link.href)
     active = re.findall(r'aria-current="page"', landing.text)
     assert len(active) == 1, "the start page is marked as the current one"
@@ -94,3 +95,34 @@ def test_the_review_link_is_drawn_only_where_it_opens(
     review = f"/people/{demo_store.leo_id}/review"
     assert client.get(review).status_code == (200 if opens else 403), role
     assert (f'href="{review}"' in page) == opens, role
+
+
+def test_a_reviewer_starts_on_the_reviews_they_may_open(demo_app: FastAPI, demo_store: DemoStore) -> None:
+    """Granted reviews first, then closed cases; every listed review opens, and nothing else does."""
+    from alarmbell.access.grants import grant_review
+    from alarmbell.storage.db import session_scope
+    from alarmbell.storage.tables import AppUser
+
+    client = TestClient(demo_app)
+    principal = sign_in(client, role="reviewer")
+    with session_scope(demo_app.state.engine) as session:
+        user = session.get(AppUser, principal.id)
+        assert user is not None
+        grant_review(
+            session,
+            user=user,
+            person_id=demo_store.leo_id,
+            review="CSPR Child L",
+            granted_by="admin",
+            days=30,
+        )
+    page = client.get("/")
+    assert page.url.path == "/reviews"
+    granted = page.text[page.text.index('id="granted"') : page.text.index('id="closed"')]
+    assert "CSPR Child L" in granted and f'href="/people/{demo_store.leo_id}/review"' in granted
+    listed = {int(i) for i in re.findall(r'href="/people/(\d+)/review"', page.text)}
+    for person_id in listed:
+        assert client.get(f"/people/{person_id}/review").status_code == 200, person_id
+    others = TestClient(demo_app)
+    sign_in(others, role="reviewer")
+    assert "CSPR Child L" not in others.get("/reviews").text, "grants are the reviewer's own"

@@ -60,7 +60,7 @@ def test_every_role_lands_on_a_page_it_can_use(demo_app: FastAPI) -> None:
         "practitioner": "/mine",
         "mash_analyst": "/triage",
         "team_manager": "/triage/analytics",
-        "reviewer": "/triage/unanswered",
+        "reviewer": "/reviews",
         "admin": "/admin/users",
     }
     for role, start in starts.items():

@@ -65,6 +65,19 @@ def people_with_review_grant(
     return set(session.scalars(query))
 
 
+def review_grants_of(session: Session, user_id: int, *, now: datetime | None = None) -> list[ReviewGrant]:
+    """The reviewer's grants in force, newest first."""
+    query = (
+        select(ReviewGrant)
+        .where(
+            ReviewGrant.user_id == user_id,
+            or_(ReviewGrant.expires_at.is_(None), ReviewGrant.expires_at > (now or datetime.now(UTC))),
+        )
+        .order_by(ReviewGrant.granted_at.desc())
+    )
+    return list(session.scalars(query))
+
+
 def grant_review(
     session: Session, *, user: AppUser, person_id: int, review: str, granted_by: str, days: int | None
 ) -> ReviewGrant:

@@ -47,6 +47,7 @@ class Action(StrEnum):
     DECIDE_TRIAGE = "triage.decide"
     COUNTERSIGN_TRIAGE = "triage.countersign"
     VIEW_REVIEW = "review.view"
+    LIST_REVIEWS = "reviews.list"
     VIEW_UNANSWERED = "reports.unanswered"
     EXPORT_REVIEW = "review.export"
     SAR_EXPORT = "person.sar_export"
@@ -104,6 +105,7 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[Action]]] = {
             Action.SEARCH_PEOPLE,
             Action.VIEW_PERSON,
             Action.VIEW_REVIEW,
+            Action.LIST_REVIEWS,
             Action.EXPORT_REVIEW,
             Action.VIEW_UNANSWERED,
         }

@@ -268,16 +268,22 @@ def escalation_load(session: Session, *, config: TriageConfig, now: datetime) ->
     """Per team: open items escalated (to whom), and items past due below the escalation harm.
 
     Escalation means an unacknowledged item of at least `config.escalate_from_harm_days` whose
-    clock ran out; the second number shows what was deliberately not pushed up the chain, so a
-    manager can see both that escalations are few and why (alarm fatigue made visible).
+    clock ran out; it is "escalated now" until someone takes it on (then it is owned, though it
+    may still wait past due). The third number shows what was deliberately not pushed up the
+    chain, so a manager can see both that escalations are few and why (alarm fatigue made visible).
     """
     rows = session.execute(
-        select(TriageItem.team, TriageItem.escalation_level, TriageItem.harm_days, TriageItem.due_at).where(
-            TriageItem.status.in_(OPEN_STATUSES)
-        )
+        select(
+            TriageItem.team,
+            TriageItem.escalation_level,
+            TriageItem.harm_days,
+            TriageItem.due_at,
+            TriageItem.status,
+        ).where(TriageItem.status.in_(OPEN_STATUSES))
     ).all()
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for team, level, harm, due in rows:
+    for team, stored_level, harm, due, status in rows:
+        level = stored_level if status == "open" else 0
         if level == 1:
             counts[team][0] += 1
         elif level >= 2:

@@ -256,11 +256,16 @@ def _police_unit(b: _Builder, children: list[tuple[int | None, str]], table: Har
         b.ack(f"police-red-{n}", MANAGER, b.at(1, 9, 30 + n * 10))
         why = "Strategy discussion held with children's social care."
         b.decide(f"police-red-{n}", MANAGER, b.at(1, 11 + n), "strategy_discussion", why)
+    # Escalation works as meant: the sergeant takes on two reds once they reach him, so they stop
+    # escalating (yet still wait past due: taken on is not decided); the newest two are not seen.
+    b.ack("police-red-2", MANAGER, b.at(7, 10))
+    b.ack("police-red-3", MANAGER, b.at(5, 10))
     for n, days_ago in enumerate((8, 6, 2)):
         label = f"police-amber-{n}"
         opened = b.at(days_ago, 10)
         item = _alert_item(b, label, "amber", children[6 + n], TEAM_POLICE_CPU, opened, "police check")
         b.open(label, item)
+    b.ack("police-amber-0", OFFICER, b.at(5, 16))
 
 
 def _mash(b: _Builder, children: list[tuple[int | None, str]]) -> None:

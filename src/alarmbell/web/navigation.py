@@ -19,6 +19,8 @@ class NavLink:
     action: Action
     #: Needs the user to belong to an agency (a page about "your agency").
     needs_agency: bool = False
+    #: Shown only to these roles (others may open it, but it is not their daily page).
+    roles: frozenset[Role] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ NAV_LINKS: Final[tuple[NavLink, ...]] = (
     NavLink("/alerts", "People with alerts", Action.LIST_ALERTS),
     NavLink("/people", "Find a person", Action.SEARCH_PEOPLE),
     NavLink("/identity/review", "Identity review", Action.VIEW_IDENTITY_REVIEW),
+    NavLink("/reviews", "Reviews", Action.LIST_REVIEWS),
     NavLink("/triage/unanswered", "Unanswered alarms", Action.VIEW_UNANSWERED),
     NavLink("/access/break-glass", "Break-glass", Action.VIEW_BREAK_GLASS_LOG),
     NavLink("/admin/users", "Users", Action.MANAGE_USERS),
@@ -47,13 +50,15 @@ LANDING: Final[dict[Role, str]] = {
     Role.PRACTITIONER: "/mine",
     Role.MASH_ANALYST: "/triage",
     Role.TEAM_MANAGER: "/triage/analytics",
-    Role.REVIEWER: "/triage/unanswered",
+    Role.REVIEWER: "/reviews",
     Role.ADMIN: "/admin/users",
 }
 
 
 def may_follow(principal: Principal | None, link: NavLink) -> bool:
     if link.needs_agency and (principal is None or not principal.agency):
+        return False
+    if link.roles is not None and (principal is None or principal.role not in link.roles):
         return False
     return decide(principal, link.action).allowed
 

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from alarmbell.access.policy import Action
+from alarmbell.audit import record_audit
 from alarmbell.review import (
     ReviewReport,
     context,
@@ -22,12 +23,25 @@ from alarmbell.review import (
     render_pdf,
     review_report,
 )
-from alarmbell.web.auth import requires
+from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import PolicyDep, SessionDep
+from alarmbell.web.pages.reviews import build_reviews_page
 from alarmbell.web.rendering import render
 from alarmbell.web.views import parse_person_id
 
 router = APIRouter()
+
+
+@router.get("/reviews", name="reviews")
+@requires(Action.LIST_REVIEWS)
+def reviews_page(request: Request, session: SessionDep, policy: PolicyDep) -> Response:
+    """The children whose review this user may open (a reviewer's start page); the list is audited."""
+    principal = request.state.principal
+    page = build_reviews_page(session, principal, policy)
+    record_audit(
+        session, actor=actor_of(principal), action="reviews.list", detail={"people": page.person_ids}
+    )
+    return render(request, "reviews.html", {"page": page})
 
 
 @router.get("/people/{person_id}/review", name="review")
