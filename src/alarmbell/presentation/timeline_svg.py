@@ -113,6 +113,9 @@ class TimelineLayout:
     #: The child's birth, drawn as a line bounding their life, when it falls in the span.
     born_x: float | None = None
     born_label: str = ""
+    #: The child's death, when recorded (a CIN census death date): the other bound of their life.
+    died_x: float | None = None
+    died_label: str = ""
     #: Events and alerts left out because they lie far outside the span that holds nearly all.
     outliers: int = 0
 
@@ -128,6 +131,7 @@ def layout_timeline(
     geometry: Geometry | None = None,
     *,
     born: datetime | None = None,
+    died: datetime | None = None,
     clip_outliers: bool = False,
 ) -> TimelineLayout:
     """Coordinates for every lane, mark, alert line and year tick.
@@ -145,6 +149,8 @@ def layout_timeline(
     domain = [m.when for m in kept_marks] + [a.when for a in kept_alerts]
     if born is not None and domain and born <= max(domain):
         domain.append(born)
+    if died is not None and domain:
+        domain.append(died)
     start, end = time_domain(domain)
     left, right = float(g.label_width), float(g.width - g.right_pad)
 
@@ -154,9 +160,12 @@ def layout_timeline(
     lanes, placed = _lanes_and_marks(kept_marks, x_of, g)
     bottom = lanes[-1].top + lanes[-1].height
     born_x = x_of(born) if born is not None and start <= born <= end else None
+    died_x = x_of(died) if died is not None and start <= died <= end else None
     return TimelineLayout(
         born_x=born_x,
         born_label=f"Born {short_date(born)}" if born_x is not None and born is not None else "",
+        died_x=died_x,
+        died_label=f"Died {short_date(died)}" if died_x is not None and died is not None else "",
         outliers=outliers,
         geometry=g,
         height=bottom + g.axis_height + g.legend_height,
@@ -368,14 +377,18 @@ def _render_ticks(layout: TimelineLayout) -> list[str]:
         f'<line class="app-tl__axis" x1="{_n(layout.plot_left)}" y1="{_n(axis_y)}" '
         f'x2="{_n(layout.plot_right)}" y2="{_n(axis_y)}"/>'
     ]
-    born_x = layout.born_x
+    life = [
+        (x, label)
+        for x, label in ((layout.born_x, layout.born_label), (layout.died_x, layout.died_label))
+        if x is not None
+    ]
     for tick in layout.ticks:
         out.append(
             f'<line class="app-tl__grid" x1="{_n(tick.x)}" y1="{_n(layout.plot_top)}" '
             f'x2="{_n(tick.x)}" y2="{_n(axis_y + 6)}"/>'
         )
-        # The "Born ..." label takes the axis there: a year label that would touch it is left out.
-        if born_x is None or abs(tick.x - born_x) > label_width(layout.born_label) / 2 + 24:
+        # "Born ..." and "Died ..." take the axis there: a year label that would touch them is left out.
+        if all(abs(tick.x - x) > label_width(label) / 2 + 24 for x, label in life):
             out.append(
                 f'<text class="app-tl__year" x="{_n(tick.x)}" y="{_n(axis_y + 22)}" '
                 f'text-anchor="middle">{tick.year}</text>'
@@ -407,17 +420,21 @@ def _render_alerts(layout: TimelineLayout) -> list[str]:
 
 
 def _render_birth(layout: TimelineLayout) -> list[str]:
-    if layout.born_x is None:
-        return []
-    x = _n(layout.born_x)
-    return [
-        '<g class="app-tl__life">',
-        f'<line class="app-tl__life-line" x1="{x}" y1="{_n(layout.plot_top)}" x2="{x}" '
-        f'y2="{_n(layout.plot_bottom + 6)}"/>',
-        f'<text class="app-tl__life-label" x="{x}" y="{_n(layout.plot_bottom + 22)}" '
-        f'text-anchor="middle">{_t(layout.born_label)}</text>',
-        "</g>",
-    ]
+    """Birth and death, when known, as solid lines with their dates on the axis."""
+    out: list[str] = []
+    for x_at, label in ((layout.born_x, layout.born_label), (layout.died_x, layout.died_label)):
+        if x_at is None:
+            continue
+        x = _n(x_at)
+        out += [
+            '<g class="app-tl__life">',
+            f'<line class="app-tl__life-line" x1="{x}" y1="{_n(layout.plot_top)}" x2="{x}" '
+            f'y2="{_n(layout.plot_bottom + 6)}"/>',
+            f'<text class="app-tl__life-label" x="{x}" y="{_n(layout.plot_bottom + 22)}" '
+            f'text-anchor="middle">{_t(label)}</text>',
+            "</g>",
+        ]
+    return out
 
 
 def _render_marks(layout: TimelineLayout) -> list[str]:

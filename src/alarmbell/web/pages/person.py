@@ -65,6 +65,8 @@ class PersonSummary:
     records: tuple[SourceRecord, ...]
     level: str | None
     level_label: str | None
+    #: The child's death, when a record says so (the CIN census's death date).
+    died: date | None = None
     #: The viewer sees their own agency's part only: alerts exist that they may not see.
     hidden_alerts: bool = False
     #: The viewer sees their own agency's part only: other agencies hold records too.
@@ -250,13 +252,25 @@ def person_summary(chronology: Chronology, alerts: Sequence[AlertRow], *, now: d
         records=tuple(SourceRecord(a, agency_label(a), s) for a, s in chronology.records),
         level=level,
         level_label=level_label(level) if level else None,
+        died=died_on(chronology),
     )
 
 
+def died_on(chronology: Chronology) -> date | None:
+    """The date of the person's death, when one of their own records says so."""
+    for entry in chronology.entries:
+        if entry.relation is None and entry.attrs.get("event") == "death":
+            return entry.occurred_at.date()
+    return None
+
+
 def age_label(chronology: Chronology, now: datetime) -> str:
-    """Age today, and at the last recorded event when that was years ago (a closed case)."""
+    """Age today, at death, or at the last recorded event when that was years ago (a closed case)."""
     if chronology.dob is None:
         return "Not known"
+    died = died_on(chronology)
+    if died is not None:
+        return f"{whole_years(chronology.dob, died)} when they died, {long_date(died)}"
     today = whole_years(chronology.dob, now.date())
     if not chronology.entries:
         return f"{today}"
@@ -472,7 +486,8 @@ def timeline_layout(page: PersonPage, *, include_outliers: bool = False) -> Time
     ]
     child = summary.role.lower() == "child"
     born = datetime.combine(summary.dob, time(), tzinfo=UTC) if child and summary.dob else None
-    return layout_timeline(marks, lines, born=born, clip_outliers=not include_outliers)
+    died = datetime.combine(summary.died, time(), tzinfo=UTC) if summary.died else None
+    return layout_timeline(marks, lines, born=born, died=died, clip_outliers=not include_outliers)
 
 
 def alert_label(alert: AlertView, dob: date | None) -> str:
