@@ -54,9 +54,9 @@ def _settings() -> Settings:
 
 
 def _policy(settings: Settings) -> Policy:
-    from alarmbell.policy.loader import default_policy, load_policy
+    from alarmbell.policy.loader import policy_in_force
 
-    return load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
+    return policy_in_force(settings.policy_dir)
 
 
 @db_app.command("upgrade")

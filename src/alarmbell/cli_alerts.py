@@ -97,13 +97,13 @@ def rescore(
     Gives the same alerts as evaluating each person on arrival; stores those not stored before.
     """
     from alarmbell.alerts.rescore import rescore as run
-    from alarmbell.policy.loader import default_policy, load_policy
+    from alarmbell.policy.loader import policy_in_force
     from alarmbell.storage.db import session_scope
     from alarmbell.triage import TriageConfig
     from alarmbell.triage.alert_work import newest_alert_id, route_new_alerts
 
     settings = Settings()
-    policy = load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
+    policy = policy_in_force(settings.policy_dir)
     started = time.perf_counter()
     with (
         _store(settings) as engine,

@@ -78,12 +78,12 @@ def _day(text: str | None) -> date | None:
 
 
 def _report(person: str, day: date | None) -> ReviewReport:
-    from alarmbell.policy.loader import default_policy, load_policy
+    from alarmbell.policy.loader import policy_in_force
     from alarmbell.review import find_person, review_report
     from alarmbell.storage.db import make_engine, session_scope
 
     settings = Settings()
-    policy = load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
+    policy = policy_in_force(settings.policy_dir)
     engine = make_engine(settings)
     try:
         with session_scope(engine) as session:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from alarmbell.access.users import create_user
 from alarmbell.identity import link_people
 from alarmbell.ingest.service import ingest_file
-from alarmbell.policy.loader import default_policy, load_policy
+from alarmbell.policy.loader import policy_in_force
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.synth import generate
@@ -40,7 +40,7 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
     say = step or (lambda _text: None)
     result = DemoResult()
     engine = make_engine(settings)
-    policy = load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
+    policy = policy_in_force(settings.policy_dir)
     with tempfile.TemporaryDirectory(prefix="alarmbell-demo-") as tmp:
         say("Generating synthetic families")
         generate(children=children, years=5, seed=DEMO_SEED, out_dir=Path(tmp), start_year=2007)

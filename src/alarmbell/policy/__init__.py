@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alarmbell.policy.engine import alert_timeline, decayed_weight, evaluate, is_child_at
 from alarmbell.policy.explain import explain
-from alarmbell.policy.loader import default_policy, load_policy, parse_policy
+from alarmbell.policy.loader import default_policy, load_policy, parse_policy, policy_in_force
 from alarmbell.policy.model import Indicator, Policy, PolicyError
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "explain",
     "is_child_at",
     "load_policy",
+    "policy_in_force",
     "parse_policy",
 ]

@@ -147,6 +147,11 @@ def load_policy(source: Path | str) -> Policy:
     return parse_policy([(f.name, f.read_bytes()) for f in files])
 
 
+def policy_in_force(policy_dir: Path | str | None) -> Policy:
+    """The configured policy (`ALARMBELL_POLICY_DIR`), or the shipped one when none is set."""
+    return load_policy(policy_dir) if policy_dir else default_policy()
+
+
 def default_policy() -> Policy:
     """The policy shipped with alarmbell (``alarmbell/policy/policies/*.yaml``)."""
     folder = resources.files("alarmbell.policy").joinpath(DEFAULT_POLICY_DIR)

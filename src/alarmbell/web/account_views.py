@@ -36,6 +36,7 @@ from alarmbell.web.auth import (
     set_session_cookie,
 )
 from alarmbell.web.deps import SessionDep
+from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.rendering import render
 
 router = APIRouter()
@@ -47,7 +48,6 @@ LOGIN_FAILED: Final[str] = (
 )
 OIDC_COOKIE: Final[str] = "alarmbell_oidc"
 OIDC_MAX_AGE: Final[int] = 600
-MAX_TEXT: Final[int] = 2000
 
 
 def safe_next(target: str) -> str:
@@ -288,7 +288,7 @@ async def break_glass(
     request: Request, session: SessionDep, principal: PrincipalDep, person_id: str
 ) -> Response:
     form = await request.form()
-    reason = str(form.get("reason", ""))[:MAX_TEXT]
+    reason = str(form.get("reason", ""))[:FORM_TEXT]
     number = parse_id(person_id)
     assert number is not None  # the guard found the person
     settings: Settings = request.app.state.settings
@@ -344,7 +344,7 @@ def _users_page(request: Request, session: SessionDep, *, error: str | None, sta
 @router.post("/admin/users", include_in_schema=False)
 @requires(Action.MANAGE_USERS)
 async def add_user(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
-    form = {k: str(v)[:MAX_TEXT] for k, v in (await request.form()).items()}
+    form = {k: str(v)[:FORM_TEXT] for k, v in (await request.form()).items()}
     try:
         user = create_user(
             session,

@@ -8,7 +8,6 @@ a red alert's override waits for a team manager's countersignature (alerts.overr
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Final
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -26,13 +25,13 @@ from alarmbell.storage.tables import AlertRow
 from alarmbell.triage.service import DECISIONS
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import PolicyDep, SessionDep
+from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.pages.person import build_person_page, indicator_notes, timeline_layout, timeline_svg
 from alarmbell.web.pages.person_work import person_work
 from alarmbell.web.rendering import render
 from alarmbell.web.scoping import scoped_person_page
 
 router = APIRouter()
-MAX_TEXT: Final[int] = 2000
 
 
 def person_response(
@@ -104,7 +103,7 @@ async def override(
     if row is None or row.person_id != person_id:
         raise HTTPException(status_code=404, detail=f"No alert {alert_id} for person {person_id}.")
     raw = await request.form()
-    form = {k: v[:MAX_TEXT] for k, v in raw.items() if isinstance(v, str)}
+    form = {k: v[:FORM_TEXT] for k, v in raw.items() if isinstance(v, str)}
     errors = _form_errors(form)
     if not errors:
         principal = request.state.principal

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from alarmbell.access.ratelimit import RateLimiter
 from alarmbell.domain.wording import agency_label, role_label, sex_label, team_label
-from alarmbell.policy.loader import default_policy, load_policy
+from alarmbell.policy.loader import policy_in_force
 from alarmbell.policy.model import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
@@ -88,4 +88,4 @@ def make_templates() -> Jinja2Templates:
 
 
 def _policy(settings: Settings) -> Policy:
-    return load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
+    return policy_in_force(settings.policy_dir)

@@ -8,8 +8,6 @@ records the signed-in user as well, in the same transaction as the decision.
 
 from __future__ import annotations
 
-from typing import Final
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
@@ -20,11 +18,11 @@ from alarmbell.audit import Subject, record_audit
 from alarmbell.identity.review import ReviewError, accept, reject
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import SessionDep
+from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.pages.identity_review import build_review_item, build_review_list
 from alarmbell.web.rendering import render
 
 router = APIRouter()
-MAX_TEXT: Final[int] = 2000
 
 
 @router.get("/identity/review", name="identity_review")
@@ -104,7 +102,7 @@ def _form_errors(form: dict[str, str]) -> dict[str, str]:
 async def decide(request: Request, session: SessionDep, item: str) -> Response:
     review_id = _item_id(item)
     raw = await request.form()
-    form = {k: v[:MAX_TEXT] for k, v in raw.items() if isinstance(v, str)}
+    form = {k: v[:FORM_TEXT] for k, v in raw.items() if isinstance(v, str)}
     errors = _form_errors(form)
     if errors:
         return _item_page(request, session, review_id, errors=errors, form=form, status_code=400)

@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -41,6 +41,7 @@ from alarmbell.triage import (
     reported_by,
     teams,
 )
+from alarmbell.triage.service import MAX_TEXT
 from alarmbell.triage.unanswered import CSV_COLUMNS, report_rows
 from alarmbell.web.auth import PrincipalDep, authorise, requires
 from alarmbell.web.deps import SessionDep, SettingsDep
@@ -54,7 +55,6 @@ from alarmbell.web.pages.unanswered import build_unanswered_page, unanswered_jso
 from alarmbell.web.rendering import render
 
 router = APIRouter()
-MAX_TEXT: Final[int] = 4000
 
 
 def triage_config(settings: SettingsDep) -> TriageConfig:
