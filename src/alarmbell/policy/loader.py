@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 import yaml
 
@@ -42,20 +42,8 @@ from alarmbell.policy.model import (
 _DURATION = re.compile(r"^(\d+)([dwmy])$")
 _DAYS_PER_UNIT = {"d": 1.0, "w": 7.0, "m": 30.4375, "y": 365.25}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_OPS = (
-    "equals",
-    "in",
-    "is_true",
-    "is_false",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "contains",
-    "exists",
-    "region_in",
-    "regions_at_least",
-)
+#: The condition operators, from the model's `Op` type (one list, so they cannot drift apart).
+_OPS: tuple[str, ...] = get_args(Op)
 
 #: Family characteristics no indicator may read (see docs/policy.md, "Fairness").
 FORBIDDEN_ATTR_WORDS: tuple[str, ...] = (
