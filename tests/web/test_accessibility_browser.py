@@ -12,23 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 
-from alarmbell.settings import Settings
-from alarmbell.storage.db import session_scope
-from alarmbell.triage import TriageConfig
-from alarmbell.triage.alert_work import route_new_alerts
-from alarmbell.web.app import create_app
 from tests.auth_support import BROWSER_PASSWORD, make_user, sign_in_browser
-from tests.browser_support import serving
-from tests.web.conftest import populate
 from tests.web.test_browser import ARTIFACTS
+from tests.web.test_mash_journey_browser import Journey, served_demo
 
 pytestmark = pytest.mark.browser
 
@@ -51,24 +42,10 @@ MAIN_TEXT = """() => {
 }"""
 
 
-@dataclass(frozen=True)
-class Site:
-    base_url: str
-    app: FastAPI
-    leo_id: int
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    folder = tmp_path_factory.mktemp("accessibility")
-    store = populate(Settings(database_url=f"sqlite:///{Path(folder) / 'store.db'}"))
-    with session_scope(store.engine) as session:
-        route_new_alerts(session, after_id=0, config=TriageConfig(), now=datetime.now(UTC))
-    store.engine.dispose()
-    app = create_app(store.settings)
-    with serving(app) as url:
-        yield Site(base_url=url, app=app, leo_id=store.leo_id)
-    app.state.engine.dispose()
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
+    with served_demo(Path(tmp_path_factory.mktemp("accessibility"))) as served:
+        yield served
 
 
 def pages_for(page: Any, base: str, leo: int) -> list[str]:
@@ -90,7 +67,7 @@ def pages_for(page: Any, base: str, leo: int) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-def test_every_page_for_every_role_passes_axe_and_speaks_plainly(site: Site) -> None:
+def test_every_page_for_every_role_passes_axe_and_speaks_plainly(site: Journey) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.browser_support import launch_chromium, require_chromium
 
@@ -155,7 +132,7 @@ def test_every_page_for_every_role_passes_axe_and_speaks_plainly(site: Site) -> 
     assert not problems, "\n".join(problems)
 
 
-def test_the_timeline_can_be_skipped_and_its_alert_lines_show_focus(site: Site) -> None:
+def test_the_timeline_can_be_skipped_and_its_alert_lines_show_focus(site: Journey) -> None:
     """Keyboard users pass the timeline's many marks in one step; a focused alert line is visible."""
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.browser_support import launch_chromium, require_chromium

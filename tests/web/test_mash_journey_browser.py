@@ -9,6 +9,7 @@ queue; a reviewer reads Leo's 2011 alerts, never decided on, in the unanswered-a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,11 +40,10 @@ class Journey:
     leo_id: int
 
 
-@pytest.fixture(scope="module")
-def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
-    """Its own demo store (the journey writes to it), its alerts routed to work, served live."""
-    folder = tmp_path_factory.mktemp("mash-journey")
-    store = populate(Settings(database_url=f"sqlite:///{Path(folder) / 'store.db'}"))
+@contextmanager
+def served_demo(folder: Path) -> Iterator[Journey]:
+    """A demo store of its own in `folder`, its alerts routed to work, served live."""
+    store = populate(Settings(database_url=f"sqlite:///{folder / 'store.db'}"))
     with session_scope(store.engine) as session:
         route_new_alerts(session, after_id=0, config=TriageConfig(), now=datetime.now(UTC))
     store.engine.dispose()
@@ -51,6 +51,13 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
     with serving(app) as url:
         yield Journey(base_url=url, app=app, leo_id=store.leo_id)
     app.state.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
+    """Its own demo store (the journey writes to it)."""
+    with served_demo(Path(tmp_path_factory.mktemp("mash-journey"))) as served:
+        yield served
 
 
 def user(app: FastAPI, *, role: str, agency: str | None = None, team: str | None = None) -> str:
