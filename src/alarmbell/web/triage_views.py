@@ -29,6 +29,7 @@ from starlette.responses import Response
 from alarmbell.access.facts import facts_for_people
 from alarmbell.access.policy import Action, Principal, TeamResource
 from alarmbell.access.policy import decide as permitted
+from alarmbell.storage.tables import TriageItem
 from alarmbell.triage import (
     DECISIONS,
     TriageConfig,
@@ -142,15 +143,9 @@ def _item_in_reach(request: Request, session: Session, action: Action, item_id: 
 async def acknowledge_form(
     request: Request, session: SessionDep, principal: PrincipalDep, item: str
 ) -> Response:
-    item_id = _item_id(item)
-    _item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
-    form = await _form(request)
-    try:
-        row = acknowledge(session, item_id=item_id, by=principal.name, now=_now())
-    except TriageError as error:
-        raise HTTPException(status_code=409, detail=str(error)) from None
-    back = _return_to(form, f"acknowledged-{item_id}")
-    return RedirectResponse(back or queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
+    return await _item_step(
+        request, session, principal, item, Action.DECIDE_TRIAGE, acknowledge, "acknowledged"
+    )
 
 
 @router.post("/triage/items/{item}/countersign", name="triage_countersign")
@@ -159,14 +154,29 @@ async def countersign_form(
     request: Request, session: SessionDep, principal: PrincipalDep, item: str
 ) -> Response:
     """A team manager countersigns a proposed closing of a red alert with no further action."""
+    return await _item_step(
+        request, session, principal, item, Action.COUNTERSIGN_TRIAGE, countersign_decision, "decided"
+    )
+
+
+async def _item_step(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    item: str,
+    action: Action,
+    step: Callable[..., TriageItem],
+    done: str,
+) -> Response:
+    """One step on an item from a form (acknowledge, countersign): back where the form came from."""
     item_id = _item_id(item)
-    _item_in_reach(request, session, Action.COUNTERSIGN_TRIAGE, item_id)
+    _item_in_reach(request, session, action, item_id)
     form = await _form(request)
     try:
-        row = countersign_decision(session, item_id=item_id, by=principal.name, now=_now())
+        row = step(session, item_id=item_id, by=principal.name, now=_now())
     except TriageError as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
-    back = _return_to(form, f"decided-{item_id}")
+    back = _return_to(form, f"{done}-{item_id}")
     return RedirectResponse(back or queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
 
 
