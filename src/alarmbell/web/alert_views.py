@@ -56,6 +56,9 @@ def person_response(
     principal = getattr(request.state, "principal", None)
     may_work = principal is not None and permitted(principal, Action.VIEW_TRIAGE, None).allowed
     whole_timeline = request.query_params.get("timeline") == "all"
+    # The clipped layout says how many events it leaves out, also when every event is drawn.
+    clipped = timeline_layout(page)
+    drawn = timeline_layout(page, include_outliers=True) if whole_timeline else clipped
     context = {
         "page": page,
         "work": tuple(
@@ -70,9 +73,9 @@ def person_response(
         "decisions": DECISIONS,
         "done": str(request.query_params.get("done", ""))[:60],
         # The SVG is built by our own code with every piece of text escaped (render_svg).
-        "timeline_svg": Markup(timeline_svg(page, include_outliers=whole_timeline)),  # noqa: S704
+        "timeline_svg": Markup(timeline_svg(page, drawn)),  # noqa: S704
         "timeline_whole": whole_timeline,
-        "timeline_left_out": timeline_layout(page).outliers,
+        "timeline_left_out": clipped.outliers,
         "override_errors": errors or {},
         "override_alert_id": alert_id,
         "override_form": form or {},

@@ -458,10 +458,11 @@ def _evidence_item(agency: str, source_id: str, row: ChronologyRow | None) -> Ev
     )
 
 
-def timeline_svg(page: PersonPage, *, include_outliers: bool = False) -> str:
-    """The page's chronology drawn as an SVG (escaped text; safe to embed)."""
+def timeline_svg(page: PersonPage, layout: TimelineLayout | None = None) -> str:
+    """The page's chronology drawn as an SVG (escaped text; safe to embed): `layout`, or the
+    default one (outliers left out)."""
     return render_svg(
-        timeline_layout(page, include_outliers=include_outliers),
+        layout or timeline_layout(page),
         title=f"Timeline of events for {page.summary.name}, by agency",
         description=_timeline_description(page),
         own_label=f"{page.summary.first_name}'s own events",
