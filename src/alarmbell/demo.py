@@ -12,16 +12,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from alarmbell.access.users import create_user
+from alarmbell.access import create_user
 from alarmbell.identity import link_people
-from alarmbell.ingest.service import ingest_file
-from alarmbell.policy.loader import policy_in_force
+from alarmbell.ingest import ingest_file
+from alarmbell.policy import policy_in_force
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.synth import generate
-from alarmbell.triage import TriageConfig
-from alarmbell.triage.alert_work import refresh_and_route
-from alarmbell.triage.scenario import demo_scenario
+from alarmbell.triage import TriageConfig, demo_scenario, refresh_and_route
 
 DEMO_SEED = 2012
 

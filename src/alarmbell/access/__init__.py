@@ -1,3 +1,57 @@
 """Who may see what: users, sessions, API tokens, grants, and the pure policy (access.policy)."""
 
 from __future__ import annotations
+
+from alarmbell.access.decisions import person_decision, person_decisions
+from alarmbell.access.facts import facts_for_people
+from alarmbell.access.grants import GrantError, break_glass_uses, grant_break_glass, review_grants_of
+from alarmbell.access.policy import (
+    ROLE_LABELS,
+    Action,
+    AgencyResource,
+    Decision,
+    PersonFacts,
+    Principal,
+    Resource,
+    Role,
+    Scope,
+    TeamResource,
+    decide,
+)
+from alarmbell.access.ratelimit import RateLimiter
+from alarmbell.access.sessions import end_session, load_session, start_session
+from alarmbell.access.tokens import any_tokens, token_principal
+from alarmbell.access.users import UserError, authenticate, create_user, find_user, list_users, principal_for
+
+__all__ = [
+    "ROLE_LABELS",
+    "Action",
+    "AgencyResource",
+    "Decision",
+    "GrantError",
+    "PersonFacts",
+    "Principal",
+    "RateLimiter",
+    "Resource",
+    "Role",
+    "Scope",
+    "TeamResource",
+    "UserError",
+    "any_tokens",
+    "authenticate",
+    "break_glass_uses",
+    "create_user",
+    "decide",
+    "end_session",
+    "facts_for_people",
+    "find_user",
+    "grant_break_glass",
+    "list_users",
+    "load_session",
+    "person_decision",
+    "person_decisions",
+    "principal_for",
+    "review_grants_of",
+    "start_session",
+    "token_principal",
+]

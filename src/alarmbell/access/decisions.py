@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from alarmbell.access.facts import facts_for_people
 from alarmbell.access.policy import Action, Decision, PersonFacts, Principal, decide
-from alarmbell.policy.model import Policy
+from alarmbell.policy import Policy
 
 
 def person_decisions(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from alarmbell.access.grants import people_with_break_glass, people_with_review_grant
 from alarmbell.access.policy import PersonFacts, Principal
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.policy.model import Policy
+from alarmbell.policy import Policy
 from alarmbell.storage.tables import AlertRow, EventParty, EventRecordRow, PersonLink, PersonRecordRow
 
 #: Children's social care events that open or continue a case; `case_closed` after all of them

@@ -1,1 +1,24 @@
 """Alerts: running the early-warning policy over people in the store and keeping what it said."""
+
+from alarmbell.alerts.overrides import (
+    Override,
+    OverrideError,
+    countersign,
+    override_alert,
+    overrides_for_person,
+)
+from alarmbell.alerts.pending import refresh_due_alerts
+from alarmbell.alerts.service import AlertedPerson, alerted_people, alerts_for, evidence_keys
+
+__all__ = [
+    "AlertedPerson",
+    "Override",
+    "OverrideError",
+    "alerted_people",
+    "alerts_for",
+    "countersign",
+    "evidence_keys",
+    "override_alert",
+    "overrides_for_person",
+    "refresh_due_alerts",
+]

@@ -17,7 +17,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from alarmbell.alerts.service import live_people, refresh_alerts
-from alarmbell.policy.model import Policy
+from alarmbell.policy import Policy
 from alarmbell.storage.evaluation_due import clear_due, due_marks
 from alarmbell.storage.tables import EvaluationDue, PersonLink, PersonRecordRow, RelationshipRecordRow
 

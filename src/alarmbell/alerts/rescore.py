@@ -34,9 +34,8 @@ from alarmbell.domain.household_facts import new_adult_facts
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.timeparse import age_in_years
 from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
-from alarmbell.identity.people import PersonView, view_from_rows
-from alarmbell.policy.engine import alert_timeline
-from alarmbell.policy.model import Policy
+from alarmbell.identity import PersonView, view_from_rows
+from alarmbell.policy import Policy, alert_timeline
 from alarmbell.settings import Settings
 from alarmbell.storage.evaluation_due import clear_due, due_marks
 from alarmbell.storage.tables import (

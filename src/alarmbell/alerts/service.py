@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.alerts import RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.identity.people import view
-from alarmbell.policy.engine import alert_timeline
-from alarmbell.policy.model import Policy
+from alarmbell.identity import view
+from alarmbell.policy import Policy, alert_timeline
 from alarmbell.storage.tables import (
     AlertRow,
     Person,

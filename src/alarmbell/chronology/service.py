@@ -12,7 +12,7 @@ from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMe
 from alarmbell.domain.household_facts import new_adult_facts
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.wording import DATE_PRECISIONS
-from alarmbell.identity.people import household_adults, record_rows, view_from_rows
+from alarmbell.identity import household_adults, record_rows, view_from_rows
 from alarmbell.storage.tables import EventParty, EventRecordRow
 
 

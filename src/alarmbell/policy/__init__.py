@@ -22,6 +22,6 @@ __all__ = [
     "explain",
     "is_child_at",
     "load_policy",
-    "policy_in_force",
     "parse_policy",
+    "policy_in_force",
 ]

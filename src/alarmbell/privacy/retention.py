@@ -19,7 +19,7 @@ from sqlalchemy import and_, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.timeparse import age_in_years
-from alarmbell.identity.people import record_rows, view
+from alarmbell.identity import record_rows, view
 from alarmbell.storage.tables import (
     AlertOverride,
     AlertRow,

@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from alarmbell.audit import who_viewed
-from alarmbell.identity.people import record_rows, resolve
+from alarmbell.identity import record_rows, resolve
 from alarmbell.storage.tables import (
     AlertOverride,
     AlertRow,

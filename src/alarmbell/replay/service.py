@@ -27,13 +27,12 @@ from alarmbell.alerts.rescore import rescore
 from alarmbell.domain.alerts import RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import all_views, link_people
-from alarmbell.ingest.service import IngestSummary, Reporter, ingest_file, ingest_lines
-from alarmbell.policy.model import Policy
+from alarmbell.ingest import IngestSummary, Reporter, ingest_file, ingest_lines
+from alarmbell.policy import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.storage.tables import AlertRow
-from alarmbell.triage import TriageConfig
-from alarmbell.triage.alert_work import route_alerts
+from alarmbell.triage import TriageConfig, route_alerts
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ def genogram_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
 
 def timeline_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
     """The lane-per-agency chronology, drawn by the person page's own timeline code."""
-    from alarmbell.presentation.timeline_svg import AlertLine, Mark, layout_timeline, mark_title, render_svg
+    from alarmbell.presentation import AlertLine, Mark, layout_timeline, mark_title, render_svg
 
     first = report.first_name
     names = {m.person_id: m.display_name for m in report.chronology.household}

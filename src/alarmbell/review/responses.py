@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from alarmbell.alerts.overrides import overrides_for_person
+from alarmbell.alerts import overrides_for_person
 from alarmbell.review.model import AlertResponse
 
 if TYPE_CHECKING:

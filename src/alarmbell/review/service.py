@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from alarmbell.alerts.service import alerts_for
+from alarmbell.alerts import alerts_for
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.records import RecordKey
-from alarmbell.identity.people import record_rows, relations, resolve, view_from_rows
-from alarmbell.policy.model import Policy
+from alarmbell.identity import record_rows, relations, resolve, view_from_rows
+from alarmbell.policy import Policy
 from alarmbell.review.build import build_review
 from alarmbell.review.model import FamilyMember, ReviewInputs, ReviewReport, StoredAlert
 from alarmbell.review.responses import alert_responses

@@ -16,14 +16,25 @@ The public API (other packages, e.g. review reports, import from here, not from 
 - `alarmbell.triage.timescales` and `alarmbell.triage.scoring`: the pure clock and ordering rules.
 """
 
-from alarmbell.triage.analytics import Analytics, DisplacementPeriod, analytics_lines, workload_analytics
+from alarmbell.triage.alert_work import refresh_and_route, route_alerts
+from alarmbell.triage.analytics import (
+    Analytics,
+    DisplacementPeriod,
+    EscalationLoad,
+    analytics_lines,
+    escalation_load,
+    workload_analytics,
+)
 from alarmbell.triage.build import RefreshSummary, refresh_items
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.harm import HarmTable, HarmValue, default_harm_table
-from alarmbell.triage.scenario import load_displacement_scenario
+from alarmbell.triage.scenario import demo_scenario, load_displacement_scenario
 from alarmbell.triage.service import (
     DECISIONS,
+    ESCALATION_LABELS,
     ITEM_KINDS,
+    MAX_TEXT,
+    OPEN_STATUSES,
     Escalation,
     NewItem,
     Queue,
@@ -37,6 +48,7 @@ from alarmbell.triage.service import (
     audit_trail,
     countersign_decision,
     decide,
+    describe,
     escalate_overdue,
     get_item,
     open_item,
@@ -46,14 +58,23 @@ from alarmbell.triage.service import (
     teams,
     timeliness,
 )
+from alarmbell.triage.timescales import ENGLAND, TIMESCALES, clock_words
+from alarmbell.triage.unanswered import CSV_COLUMNS, UnansweredReport, report_rows, unanswered_alarms
 from alarmbell.triage.worklog import ImportResult, WorkLogEntry, import_time_csv, log_time, work_log
 
 __all__ = [
+    "CSV_COLUMNS",
     "DECISIONS",
+    "ENGLAND",
+    "ESCALATION_LABELS",
     "ITEM_KINDS",
+    "MAX_TEXT",
+    "OPEN_STATUSES",
+    "TIMESCALES",
     "Analytics",
     "DisplacementPeriod",
     "Escalation",
+    "EscalationLoad",
     "HarmTable",
     "HarmValue",
     "ImportResult",
@@ -67,25 +88,34 @@ __all__ = [
     "Timeliness",
     "TriageConfig",
     "TriageError",
+    "UnansweredReport",
     "WorkLogEntry",
     "acknowledge",
     "analytics_lines",
     "audit_trail",
+    "clock_words",
     "countersign_decision",
     "decide",
     "default_harm_table",
+    "demo_scenario",
+    "describe",
     "escalate_overdue",
+    "escalation_load",
     "get_item",
     "import_time_csv",
     "load_displacement_scenario",
     "log_time",
     "open_item",
     "queue",
+    "refresh_and_route",
     "refresh_items",
+    "report_rows",
     "reported_by",
     "response_times",
+    "route_alerts",
     "teams",
     "timeliness",
+    "unanswered_alarms",
     "work_log",
     "workload_analytics",
 ]

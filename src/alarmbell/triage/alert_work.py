@@ -24,10 +24,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alarmbell.alerts.pending import refresh_due_alerts
+from alarmbell.alerts import refresh_due_alerts
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.identity.people import view
-from alarmbell.policy.model import Policy
+from alarmbell.identity import view
+from alarmbell.policy import Policy
 from alarmbell.storage.tables import AlertRow, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import alert_harm

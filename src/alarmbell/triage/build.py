@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.identity.people import person_ids_for_records, view
+from alarmbell.identity import person_ids_for_records, view
 from alarmbell.storage.tables import AlertRow, EventRecordRow, TriageEvent, TriageItem
 from alarmbell.triage.alert_work import route_alerts
 from alarmbell.triage.config import TriageConfig

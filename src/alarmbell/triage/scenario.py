@@ -21,7 +21,7 @@ from typing import Final
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from alarmbell.alerts.service import alerted_people
+from alarmbell.alerts import alerted_people
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import TriageItem

@@ -25,8 +25,8 @@ from typing import Final
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from alarmbell.identity.people import view
-from alarmbell.presentation.formatting import agency_label
+from alarmbell.identity import view
+from alarmbell.presentation import agency_label
 from alarmbell.storage.tables import (
     AlertOverride,
     AlertRow,

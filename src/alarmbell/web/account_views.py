@@ -14,12 +14,24 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from alarmbell.access.grants import GrantError, break_glass_uses, grant_break_glass
+from alarmbell.access import (
+    ROLE_LABELS,
+    Action,
+    GrantError,
+    RateLimiter,
+    Role,
+    UserError,
+    authenticate,
+    break_glass_uses,
+    create_user,
+    end_session,
+    find_user,
+    grant_break_glass,
+    list_users,
+    principal_for,
+    start_session,
+)
 from alarmbell.access.oidc import OidcClient, OidcConfig, OidcError, PendingLogin
-from alarmbell.access.policy import ROLE_LABELS, Action, Role
-from alarmbell.access.ratelimit import RateLimiter
-from alarmbell.access.sessions import end_session, start_session
-from alarmbell.access.users import UserError, authenticate, create_user, find_user, list_users, principal_for
 from alarmbell.audit import Subject, record_audit, verify_audit, who_viewed
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.identity import view
@@ -387,7 +399,7 @@ def audit_page(request: Request, session: SessionDep, principal: PrincipalDep, p
 @requires(Action.SAR_EXPORT, person="person_id")
 def subject_access(session: SessionDep, principal: PrincipalDep, person_id: str) -> JSONResponse:
     """A subject access export (third parties redacted) as a JSON download; the export is audited."""
-    from alarmbell.privacy.sar import subject_access_export
+    from alarmbell.privacy import subject_access_export
 
     number = parse_id(person_id)
     data = subject_access_export(session, number) if number is not None else None

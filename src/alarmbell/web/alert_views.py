@@ -15,14 +15,13 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from alarmbell.access.decisions import person_decision
-from alarmbell.access.policy import Action, TeamResource
-from alarmbell.access.policy import decide as permitted
-from alarmbell.alerts.overrides import OverrideError, countersign, override_alert, overrides_for_person
+from alarmbell.access import Action, TeamResource, person_decision
+from alarmbell.access import decide as permitted
+from alarmbell.alerts import OverrideError, countersign, override_alert, overrides_for_person
 from alarmbell.audit import Subject, record_audit
-from alarmbell.policy.model import Policy
+from alarmbell.policy import Policy
 from alarmbell.storage.tables import AlertRow
-from alarmbell.triage.service import DECISIONS
+from alarmbell.triage import DECISIONS
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import PolicyDep, SessionDep
 from alarmbell.web.limits import FORM_TEXT

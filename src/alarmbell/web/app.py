@@ -11,10 +11,9 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from alarmbell.access.ratelimit import RateLimiter
+from alarmbell.access import RateLimiter
 from alarmbell.domain.wording import agency_label, role_label, sex_label, team_label
-from alarmbell.policy.loader import policy_in_force
-from alarmbell.policy.model import Policy
+from alarmbell.policy import Policy, policy_in_force
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
 from alarmbell.web import (

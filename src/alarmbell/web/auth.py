@@ -34,12 +34,21 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alarmbell.access.decisions import person_decision, person_decisions
-from alarmbell.access.policy import Action, Decision, PersonFacts, Principal, Resource, decide
-from alarmbell.access.policy import Scope as ViewScope
-from alarmbell.access.sessions import load_session
-from alarmbell.access.tokens import any_tokens, token_principal
-from alarmbell.access.users import principal_for
+from alarmbell.access import (
+    Action,
+    Decision,
+    PersonFacts,
+    Principal,
+    Resource,
+    any_tokens,
+    decide,
+    load_session,
+    person_decision,
+    person_decisions,
+    principal_for,
+    token_principal,
+)
+from alarmbell.access import Scope as ViewScope
 from alarmbell.audit import Actor, Subject, record_audit
 from alarmbell.settings import Settings
 from alarmbell.web.deps import SessionDep

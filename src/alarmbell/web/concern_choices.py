@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from alarmbell.domain.vocabulary import EVENT_KINDS
-from alarmbell.presentation.formatting import kind_label
+from alarmbell.presentation import kind_label
 
 #: Kinds alarmbell derives itself (identity.households); no one records them on the form.
 DERIVED_KINDS: Final[frozenset[str]] = frozenset({"new_adult_in_household"})

@@ -15,7 +15,7 @@ import uuid
 
 from fastapi import Request
 
-from alarmbell.access.policy import Principal
+from alarmbell.access import Principal
 
 
 def new_submission(request: Request, principal: Principal) -> str:

@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alarmbell.alerts.service import alerts_for, evidence_keys
+from alarmbell.alerts import alerts_for, evidence_keys
 from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.timeparse import local_moment, parse_moment
 from alarmbell.identity import person_ids_for_records, view
-from alarmbell.presentation.formatting import agency_label, event_anchor, level_label, long_date
+from alarmbell.presentation import agency_label, event_anchor, level_label, long_date
 from alarmbell.storage.tables import EventRecordRow, TriageItem
-from alarmbell.triage.service import OPEN_STATUSES
+from alarmbell.triage import OPEN_STATUSES
 from alarmbell.web.concern_choices import form_kind_label
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from alarmbell.policy.model import Policy
+from alarmbell.policy import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 

@@ -13,9 +13,9 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action
+from alarmbell.access import Action
 from alarmbell.audit import Subject, record_audit
-from alarmbell.identity.review import ReviewError, accept, reject
+from alarmbell.identity import ReviewError, accept, reject
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import SessionDep
 from alarmbell.web.limits import FORM_TEXT

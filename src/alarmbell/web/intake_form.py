@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from alarmbell.domain.body_sites import BODY_SITES
 from alarmbell.domain.injuries import INJURY_TYPES, injury_attrs
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS
-from alarmbell.identity.people import record_rows
-from alarmbell.presentation.formatting import agency_label
+from alarmbell.identity import record_rows
+from alarmbell.presentation import agency_label
 from alarmbell.web.concern_choices import form_kind_label, kinds_for, usual_for
 
 CATEGORIES: Final[tuple[str, ...]] = (

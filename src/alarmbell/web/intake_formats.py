@@ -17,7 +17,7 @@ import orjson
 from fastapi import HTTPException
 from sqlalchemy import Engine
 
-from alarmbell.ingest.service import IngestSummary, default_registry, ingest_parsed
+from alarmbell.ingest import IngestSummary, default_registry, ingest_parsed
 
 #: CSV templates (docs/formats/): sent as text/csv with ?format=NAME.
 CSV_FORMATS: Final[tuple[str, ...]] = (

@@ -31,20 +31,17 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action, AgencyResource, Principal, Role, decide
+from alarmbell.access import Action, AgencyResource, Principal, Role, decide
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import link_people, person_ids_for_records
-from alarmbell.ingest.base import FieldError
-from alarmbell.ingest.service import IngestSummary
-from alarmbell.ingest.service import ingest_records as ingest_decoded
-from alarmbell.ingest.strict_json import repeated_keys_in_body
-from alarmbell.policy.model import Policy
-from alarmbell.presentation.formatting import agency_label, short_date
+from alarmbell.ingest import FieldError, IngestSummary, repeated_keys_in_body
+from alarmbell.ingest import ingest_records as ingest_decoded
+from alarmbell.policy import Policy
+from alarmbell.presentation import agency_label, short_date
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.retry import retry_transient
-from alarmbell.triage import TriageConfig
-from alarmbell.triage.alert_work import refresh_and_route
+from alarmbell.triage import TriageConfig, refresh_and_route
 from alarmbell.web.auth import actor_of, current_principal, decided_person, requires
 from alarmbell.web.concern_ids import new_submission, own_submission, signed_submission, submission_id
 from alarmbell.web.concern_outcome import concern_outcome

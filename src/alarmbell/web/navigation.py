@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from alarmbell.access.policy import Action, Principal, Role, decide
+from alarmbell.access import Action, Principal, Role, decide
 
 
 @dataclass(frozen=True, slots=True)

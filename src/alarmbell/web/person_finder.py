@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from alarmbell.presentation.formatting import whole_years
+from alarmbell.presentation import whole_years
 from alarmbell.web.pages.search import PersonResult, SearchPage
 
 ADULT_AGE = 18

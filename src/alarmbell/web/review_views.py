@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action
+from alarmbell.access import Action
 from alarmbell.audit import record_audit
 from alarmbell.review import (
     ReviewReport,

@@ -21,8 +21,8 @@ from dataclasses import replace
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from alarmbell.access.policy import Decision, Principal, Scope
-from alarmbell.presentation.formatting import agency_label
+from alarmbell.access import Decision, Principal, Scope
+from alarmbell.presentation import agency_label
 from alarmbell.web.auth import AccessDenied, visible_scopes
 from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
 from alarmbell.web.pages.person import PersonPage

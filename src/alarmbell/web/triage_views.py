@@ -26,12 +26,13 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from alarmbell.access.facts import facts_for_people
-from alarmbell.access.policy import Action, Principal, TeamResource
-from alarmbell.access.policy import decide as permitted
+from alarmbell.access import Action, Principal, TeamResource, facts_for_people
+from alarmbell.access import decide as permitted
 from alarmbell.storage.tables import TriageItem
 from alarmbell.triage import (
+    CSV_COLUMNS,
     DECISIONS,
+    MAX_TEXT,
     TriageConfig,
     TriageError,
     acknowledge,
@@ -39,11 +40,10 @@ from alarmbell.triage import (
     decide,
     get_item,
     log_time,
+    report_rows,
     reported_by,
     teams,
 )
-from alarmbell.triage.service import MAX_TEXT
-from alarmbell.triage.unanswered import CSV_COLUMNS, report_rows
 from alarmbell.web.auth import PrincipalDep, authorise, requires
 from alarmbell.web.deps import SessionDep, SettingsDep
 from alarmbell.web.pages.triage import (

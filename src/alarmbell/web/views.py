@@ -6,9 +6,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from alarmbell.access.policy import Action
+from alarmbell.access import Action
 from alarmbell.audit import record_audit
-from alarmbell.presentation.formatting import agency_label
+from alarmbell.presentation import agency_label
 from alarmbell.web.alert_views import person_response
 from alarmbell.web.auth import actor_of, requires, visible_scopes
 from alarmbell.web.deps import PolicyDep, SessionDep

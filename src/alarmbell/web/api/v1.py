@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.encoders import jsonable_encoder
 
-from alarmbell.access.policy import Action
+from alarmbell.access import Action
 from alarmbell.web.auth import requires
 from alarmbell.web.deps import PolicyDep, SessionDep
 from alarmbell.web.pages.person import PersonPage, build_person_page, indicator_notes

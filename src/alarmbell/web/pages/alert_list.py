@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from alarmbell.alerts.service import AlertedPerson, alerted_people
-from alarmbell.presentation.formatting import agency_label, level_label, short_date
+from alarmbell.alerts import AlertedPerson, alerted_people
+from alarmbell.presentation import agency_label, level_label, short_date
 
 LIST_LIMIT = 500
 

@@ -14,19 +14,20 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from alarmbell.alerts.service import alerts_for
+from alarmbell.alerts import alerts_for
 from alarmbell.chronology import build_chronology
-from alarmbell.identity.people import record_rows
-from alarmbell.identity.review import PENDING, ReviewItem, get_item, list_items, pending_count
-from alarmbell.presentation.formatting import agency_label, level_label, long_date
-from alarmbell.presentation.identity_words import (
+from alarmbell.identity import PENDING, ReviewItem, get_item, list_items, pending_count, record_rows
+from alarmbell.presentation import (
     FIELDS,
     FieldComparison,
     HeldIdentifier,
     Side,
+    agency_label,
     compare,
     contribution_sentence,
+    level_label,
     level_words,
+    long_date,
     percent,
     prior_sentence,
     reason,

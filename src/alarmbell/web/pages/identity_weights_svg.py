@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from alarmbell.presentation.identity_words import percent
+from alarmbell.presentation import percent
 
 FOR, AGAINST, NEUTRAL, INK = "#00703c", "#d4351c", "#b1b4b6", "#0b0c0c"
 

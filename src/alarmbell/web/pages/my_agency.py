@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.audit import entries_by
-from alarmbell.identity.people import view
-from alarmbell.presentation.formatting import kind_label, short_date
+from alarmbell.identity import view
+from alarmbell.presentation import kind_label, short_date
 from alarmbell.storage.tables import EventRecordRow
 
 #: How many of the user's own concerns the page lists (newest first).

@@ -11,34 +11,31 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from alarmbell.alerts.overrides import Override, overrides_for_person
-from alarmbell.alerts.service import alerts_for, evidence_keys
+from alarmbell.alerts import Override, alerts_for, evidence_keys, overrides_for_person
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
 from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import RELATIONSHIP_KINDS
 from alarmbell.domain.wording import event_date
-from alarmbell.identity.people import relations, view
-from alarmbell.policy.model import Policy
-from alarmbell.presentation.formatting import (
-    agency_label,
-    event_anchor,
-    kind_label,
-    level_label,
-    long_date,
-    relation_label,
-    short_date,
-    whole_years,
-)
-from alarmbell.presentation.timeline_svg import (
+from alarmbell.identity import relations, view
+from alarmbell.policy import Policy
+from alarmbell.presentation import (
     AlertLine,
     Mark,
     TimelineLayout,
+    agency_label,
+    event_anchor,
+    kind_label,
     lane_agencies,
     layout_timeline,
+    level_label,
+    long_date,
     mark_title,
+    relation_label,
     render_svg,
+    short_date,
+    whole_years,
 )
 from alarmbell.storage.tables import AlertRow
 

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.storage.tables import TriageItem
-from alarmbell.triage.service import OPEN_STATUSES
-from alarmbell.triage.timescales import clock_words
+from alarmbell.triage import OPEN_STATUSES, clock_words
 from alarmbell.web.pages.triage import ItemPage, build_item_page
 
 #: Decided items older than this are left to the review; the page shows recent decisions.

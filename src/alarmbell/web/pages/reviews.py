@@ -11,13 +11,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from alarmbell.access.decisions import person_decisions
-from alarmbell.access.grants import review_grants_of
-from alarmbell.access.policy import Action, Principal
-from alarmbell.alerts.service import alerted_people
+from alarmbell.access import Action, Principal, person_decisions, review_grants_of
+from alarmbell.alerts import alerted_people
 from alarmbell.domain.wording import level_label, long_date, short_date
-from alarmbell.identity.people import view
-from alarmbell.policy.model import Policy
+from alarmbell.identity import view
+from alarmbell.policy import Policy
 
 #: People with alerts looked at for closed cases (the same bound as the list of people with alerts).
 SCAN_LIMIT = 500

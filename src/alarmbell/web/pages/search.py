@@ -7,9 +7,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from alarmbell.identity.people import PersonView
-from alarmbell.identity.search import search_people, search_terms
-from alarmbell.presentation.formatting import agency_label, short_date
+from alarmbell.identity import PersonView, search_people, search_terms
+from alarmbell.presentation import agency_label, short_date
 
 SEARCH_LIMIT = 50
 

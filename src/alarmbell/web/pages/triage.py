@@ -15,12 +15,19 @@ from sqlalchemy.orm import Session
 from alarmbell.storage.tables import TriageEvent, TriageItem
 from alarmbell.triage import (
     DECISIONS,
+    ENGLAND,
+    ESCALATION_LABELS,
     ITEM_KINDS,
+    TIMESCALES,
     Analytics,
+    EscalationLoad,
+    QueueEntry,
     TeamSummary,
     TriageConfig,
     WorkLogEntry,
     audit_trail,
+    describe,
+    escalation_load,
     get_item,
     queue,
     teams,
@@ -28,9 +35,6 @@ from alarmbell.triage import (
     work_log,
     workload_analytics,
 )
-from alarmbell.triage.analytics import EscalationLoad, escalation_load
-from alarmbell.triage.service import ESCALATION_LABELS, QueueEntry, describe
-from alarmbell.triage.timescales import ENGLAND, TIMESCALES
 from alarmbell.web.pages.triage_charts_svg import (
     DisplacementDay,
     StackedRow,

@@ -9,9 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from alarmbell.presentation.formatting import agency_label
-from alarmbell.triage import TriageConfig
-from alarmbell.triage.unanswered import UnansweredReport, report_rows, unanswered_alarms
+from alarmbell.presentation import agency_label
+from alarmbell.triage import TriageConfig, UnansweredReport, report_rows, unanswered_alarms
 from alarmbell.web.pages.triage import when
 from alarmbell.web.pages.unanswered_svg import count_bars
 
