@@ -16,6 +16,11 @@ PYTEST_ARGS ?=
 # Arguments for `alarmbell demo`, e.g. `make demo DEMO_ARGS="--children 100"`.
 DEMO_ARGS ?=
 
+# Every generator of a file in docs/, as `module [output]` for `python -m`; tests/docs checks that
+# each generator a doc names is here.
+DOC_GENERATORS := "alarmbell.docs_gen docs" "alarmbell.ingest.schema docs/exchange-format.schema.json" \
+  "alarmbell.policy.docs docs/policy.md"
+
 LINT_STEPS := "ruff check --output-format=concise ." "ruff format --check --output-format=concise ." \
   "mypy" "lint-imports"
 
@@ -25,7 +30,7 @@ pytest = rc=0; $(1) || rc=$$?; \
   if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): that counts as a failure" >&2; fi; \
   exit $$rc
 
-.PHONY: help install demo lint system-deps test test-sqlite test-postgres bench
+.PHONY: help install demo docs lint system-deps test test-sqlite test-postgres bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +55,9 @@ install: ## Create .venv (if missing) and pip install -e ".[dev]" into it
 
 demo: install ## Build a fresh demo database and serve the web app
 	$(BIN)/alarmbell demo $(DEMO_ARGS)
+
+docs: install ## Regenerate every generated doc (settings, CLI, schema, policy); a rerun changes nothing
+	@for gen in $(DOC_GENERATORS); do $(BIN)/python -m $$gen; done
 
 lint: install ## ruff check, ruff format --check, mypy, import-linter (runs all, then fails if any did)
 	@failed=""; \
