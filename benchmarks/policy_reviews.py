@@ -235,8 +235,12 @@ def leave_one_out(cases: list[ReviewCase], policy: Policy) -> dict[str, Any]:
 # --- the benchmark ---------------------------------------------------------------------------
 
 
-def run(*, quick: bool, policy_dir: str | None = None, fit: bool = True) -> dict[str, Any]:
-    """`quick` changes nothing: the corpus is small and is always replayed whole."""
+def run(
+    *,
+    quick: bool,  # noqa: ARG001 - run.py passes it to every benchmark; this small corpus is always replayed whole
+    policy_dir: str | None = None,
+    fit: bool = True,
+) -> dict[str, Any]:
     policy = load_policy(policy_dir) if policy_dir else default_policy()
     cases = load_corpus()
     rows: list[dict[str, Any]] = []

@@ -45,7 +45,7 @@ def health_practitioner(access_app: FastAPI, access_store: DemoStore) -> Iterato
         yield client
 
 
-def _other_agency_texts(app: FastAPI, store: DemoStore, agency: str) -> list[str]:
+def _other_agency_texts(store: DemoStore, agency: str) -> list[str]:
     """The free texts of Leo's records from agencies other than `agency` (what must not leak)."""
     with session_scope(store.engine) as session:
         page = build_person_page(session, store.leo_id, now=datetime.now(UTC), rule_titles={})
@@ -61,7 +61,7 @@ def _other_agency_texts(app: FastAPI, store: DemoStore, agency: str) -> list[str
 def test_an_own_agency_manager_gets_no_multi_agency_review(
     access_app: FastAPI, access_store: DemoStore
 ) -> None:
-    leaked = _other_agency_texts(access_app, access_store, "health")
+    leaked = _other_agency_texts(access_store, "health")
     with _signed_in(access_app, access_store, "team_manager", "health", "health-visiting") as manager:
         page = manager.get(f"/people/{access_store.leo_id}")
         assert page.status_code == 200 and "only your own agency" in page.text
@@ -77,7 +77,7 @@ def test_a_manager_the_alert_is_routed_to_reads_the_whole_review(
     with _signed_in(access_app, access_store, "team_manager", "health", "mash") as manager:
         response = manager.get(f"/people/{access_store.leo_id}/review")
     assert response.status_code == 200
-    assert any(text in response.text for text in _other_agency_texts(access_app, access_store, "health"))
+    assert any(text in response.text for text in _other_agency_texts(access_store, "health"))
 
 
 def test_person_scoping_fails_closed_without_a_decision(access_app: FastAPI, access_store: DemoStore) -> None:

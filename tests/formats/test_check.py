@@ -131,7 +131,7 @@ def test_coverage_of_fhir_is_by_resource_type_and_says_what_is_not_measured() ->
     assert "not measured" in coverage.note
 
 
-def test_the_date_range_is_of_local_dates(tmp_path: Path) -> None:
+def test_the_date_range_is_of_local_dates() -> None:
     result = _check(DOC_SAMPLES / SAMPLES["school-concerns-csv"], None)
     assert (str(result.first_event), str(result.last_event), result.events) == ("2023-10-19", "2024-02-12", 4)
 

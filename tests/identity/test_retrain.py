@@ -19,7 +19,7 @@ from alarmbell.synth import generate
 
 
 def test_train_records_a_new_active_model_version(
-    engine: Engine, store_settings: Settings, tmp_path: Path, monkeypatch: object
+    engine: Engine, store_settings: Settings, tmp_path: Path
 ) -> None:
     generate(children=320, years=2, seed=3, out_dir=tmp_path)
     for agency in ("health", "education", "police", "children_social_care"):

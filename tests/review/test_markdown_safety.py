@@ -32,7 +32,7 @@ HOSTILE = (
 
 def _permissive_html(markdown: str) -> str:
     renderer = MarkdownIt("commonmark", {"html": True})
-    renderer.validateLink = lambda url: True  # accept javascript: as a careless viewer would
+    renderer.validateLink = lambda _url: True  # accept javascript: as a careless viewer would
     return renderer.render(markdown).lower()
 
 

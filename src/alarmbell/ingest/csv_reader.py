@@ -99,7 +99,7 @@ def _header(cells: list[str], template: str | None) -> _Header:
                 notices.append(Warning_(1, name, "a column name without a letter or digit, so ignored"))
             continue
         if key in names:
-            notices.append(Warning_(1, name, _duplicate(name, names[key], keys.index(key) + 1, position)))
+            notices.append(Warning_(1, name, _duplicate(names[key], keys.index(key) + 1, position)))
             keys[position - 1] = ""
             continue
         names[key] = name
@@ -108,7 +108,7 @@ def _header(cells: list[str], template: str | None) -> _Header:
     return _Header(keys, Columns(names), notices)
 
 
-def _duplicate(name: str, first: str, first_at: int, at: int) -> str:
+def _duplicate(first: str, first_at: int, at: int) -> str:
     return (
         f"column {at} is the same column as {first!r} (column {first_at}) once case, spaces and "
         f"punctuation are ignored; column {first_at} is used, column {at} ignored"

@@ -250,7 +250,7 @@ def _convert(
     if not records:
         return []
 
-    def describe(rec: Record, error: FieldError) -> tuple[str, str]:
+    def describe(_rec: Record, error: FieldError) -> tuple[str, str]:
         return (
             f"{entry.where} ({error.field})",
             f"{expected_tail(error)} [entry {entry.number}; {LINE_NOTE}]",

@@ -255,7 +255,7 @@ def _pattern_matches(pattern: Pattern) -> Iterator[Match]:
 # -- patterns ------------------------------------------------------------------------------
 
 
-def _count(p: CountPattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+def _count(p: CountPattern, known: _Known, start: datetime) -> Hit | None:
     found = known[p.match]
     lo = found.start(start)
     if len(found.times) - lo < p.at_least:
@@ -270,7 +270,7 @@ def _count(p: CountPattern, known: _Known, at: datetime, start: datetime) -> Hit
     return None
 
 
-def _agencies(p: AgenciesPattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+def _agencies(p: AgenciesPattern, known: _Known, start: datetime) -> Hit | None:
     found = known[p.match]
     lo = found.start(start)
     if len({e.agency for e in found.entries[lo:]}) < p.at_least:
@@ -336,7 +336,7 @@ def _absence(p: AbsencePattern, known: _Known, at: datetime, start: datetime) ->
     return Hit(missing, anchor=missing[-1].occurred_at + p.within)
 
 
-def _trend(p: TrendPattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
+def _trend(p: TrendPattern, known: _Known, start: datetime) -> Hit | None:
     found = known[p.match]
     best: ChronologyEntry | None = None
     best_value = 0.0
@@ -379,15 +379,15 @@ def _all_of(p: AllOfPattern, known: _Known, at: datetime, start: datetime) -> Hi
 
 def _evaluate_pattern(p: Pattern, known: _Known, at: datetime, start: datetime) -> Hit | None:
     if isinstance(p, CountPattern):
-        return _count(p, known, at, start)
+        return _count(p, known, start)
     if isinstance(p, AgenciesPattern):
-        return _agencies(p, known, at, start)
+        return _agencies(p, known, start)
     if isinstance(p, CoOccurrencePattern):
         return _co_occurrence(p, known, at, start)
     if isinstance(p, AbsencePattern):
         return _absence(p, known, at, start)
     if isinstance(p, TrendPattern):
-        return _trend(p, known, at, start)
+        return _trend(p, known, start)
     if isinstance(p, AllOfPattern):
         return _all_of(p, known, at, start)
     return _any_of(p, known, at, start)

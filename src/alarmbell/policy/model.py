@@ -95,14 +95,14 @@ def _contains(actual: Any, expected: Any) -> bool:
 _OPS: dict[str, Any] = {
     "equals": lambda a, e: a == e,
     "in": lambda a, e: not isinstance(a, list | dict) and a in e,
-    "is_true": lambda a, e: a is True,
-    "is_false": lambda a, e: a is False,
+    "is_true": lambda a, _e: a is True,
+    "is_false": lambda a, _e: a is False,
     "lt": lambda a, e: _compare(a, e, "lt"),
     "le": lambda a, e: _compare(a, e, "le"),
     "gt": lambda a, e: _compare(a, e, "gt"),
     "ge": lambda a, e: _compare(a, e, "ge"),
     "contains": _contains,
-    "exists": lambda a, e: a is not None,
+    "exists": lambda a, _e: a is not None,
 }
 
 

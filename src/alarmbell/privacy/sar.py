@@ -49,7 +49,7 @@ def subject_access_export(session: Session, person_id: int) -> dict[str, Any] | 
         "person_id": current,
         "generated_at": datetime.now(UTC).isoformat(),
         "records": [_record(r) for r in own],
-        "events": [_event(e, own_keys, redactor) for e in events],
+        "events": [_event(e, redactor) for e in events],
         "relationships": [_relationship(r, own_keys) for r in relationships],
         "alerts": _alerts(session, current, redactor),
         "viewed_by": [
@@ -159,7 +159,7 @@ def _person_rows(session: Session, keys: Iterable[tuple[str, str]]) -> list[Pers
     return list(session.scalars(query))
 
 
-def _event(row: EventRecordRow, own: set[tuple[str, str]], redactor: Redactor) -> dict[str, Any]:
+def _event(row: EventRecordRow, redactor: Redactor) -> dict[str, Any]:
     return {
         "agency": row.agency,
         "source_id": row.source_id,

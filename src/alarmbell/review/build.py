@@ -237,9 +237,7 @@ def family_views(inputs: ReviewInputs, *, reference: datetime) -> tuple[FamilyVi
         if member.dob is not None and member.dob > reference.date():
             continue
         home = _in_household(member, child_postcodes, reference)
-        out.append(
-            FamilyView(member, home, _notes(member, roles.get(member.person_id, Counter()), reference))
-        )
+        out.append(FamilyView(member, home, _notes(member, roles.get(member.person_id, Counter()))))
     return tuple(out)
 
 
@@ -267,7 +265,7 @@ def _person_of(people: Mapping[RecordKey, int], agency: str, source_id: object) 
     return people.get((agency, source_id)) if isinstance(source_id, str) else None
 
 
-def _notes(member: FamilyMember, roles: Counter[str], reference: datetime) -> tuple[str, ...]:
+def _notes(member: FamilyMember, roles: Counter[str]) -> tuple[str, ...]:
     notes = []
     if roles["perpetrator"]:
         notes.append(f"named as perpetrator in {roles['perpetrator']} recorded incidents")

@@ -233,7 +233,7 @@ def _episode_item(ctx: Context, episode: _Episode) -> MissedOpportunity | None:
         start=episode.signals[0].occurred_at,
         end=episode.signals[-1].occurred_at,
         agencies=_agencies([episode.agency, *(r.agency for r in responses), *(g.holder for g in gaps)]),
-        happened=_capped([_happened(e, ctx.child) for e in [*episode.signals, *responses]]),
+        happened=_capped([_happened(e) for e in [*episode.signals, *responses]]),
         missing=tuple(missing),
         known_elsewhere=tuple(gaps),
         policy=_worst(ctx, episode.signals),
@@ -444,7 +444,7 @@ def _unseen_item(ctx: Context, entries: list[ChronologyEntry]) -> MissedOpportun
         start=entries[0].occurred_at,
         end=last.occurred_at,
         agencies=_agencies([last.agency, *(g.holder for g in gaps)]),
-        happened=_capped([_happened(e, ctx.child) for e in entries]),
+        happened=_capped([_happened(e) for e in entries]),
         missing=_capped(sentences),
         known_elsewhere=tuple(gaps),
         policy=ctx.policy_at(last.recorded_at),
@@ -468,7 +468,7 @@ def _single(
         start=entry.occurred_at,
         end=entry.occurred_at,
         agencies=_agencies([entry.agency, *(g.holder for g in gaps)]),
-        happened=(_happened(entry, ctx.child),),
+        happened=(_happened(entry),),
         missing=tuple(missing),
         known_elsewhere=tuple(gaps),
         policy=ctx.policy_at(entry.recorded_at),
@@ -479,7 +479,7 @@ def _single(
 # -- shared helpers ------------------------------------------------------------------------------
 
 
-def _happened(entry: ChronologyEntry, child: str) -> str:
+def _happened(entry: ChronologyEntry) -> str:
     text = (entry.text or "").strip()
     if len(text) > _TEXT_LIMIT:
         text = text[: _TEXT_LIMIT - 1].rstrip() + "…"

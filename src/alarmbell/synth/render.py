@@ -136,7 +136,7 @@ def _truth_line(hh: Household, person: Person, recs: list[list[str]]) -> bytes:
     )
 
 
-def _contacts(hh: Household, items: list[Item]) -> dict[int, tuple[int, int]]:
+def _contacts(items: list[Item]) -> dict[int, tuple[int, int]]:
     """First and last day each person appears in this agency's events."""
     seen: dict[int, tuple[int, int]] = {}
     for item in items:
@@ -151,7 +151,7 @@ def _contacts(hh: Household, items: list[Item]) -> dict[int, tuple[int, int]]:
 
 def _holdings(hh: Household, led: Ledger, agency: str, items: list[Item]) -> dict[int, tuple[int, int]]:
     """Who the agency holds, with the span over which it knew them."""
-    spans = _contacts(hh, items)
+    spans = _contacts(items)
     held = set(led.holds.get(agency, ()))
     if agency == CSC and items:
         held.add(hh.mother.slot)

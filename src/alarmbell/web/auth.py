@@ -425,7 +425,7 @@ def clear_session_cookie(request: Request, response: Response) -> None:
     )
 
 
-async def login_required(request: Request, exc: Exception) -> Response:
+async def login_required(request: Request, _exc: Exception) -> Response:
     if request.url.path.startswith(API_PREFIX):
         return JSONResponse({"detail": "Sign in first."}, status_code=401)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -25,7 +25,7 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     return render(request, template, context, status_code=exc.status_code)
 
 
-async def server_error(request: Request, exc: Exception) -> Response:
+async def server_error(request: Request, _exc: Exception) -> Response:
     if request.url.path.startswith(API_PREFIX):
         return JSONResponse({"detail": "Internal server error"}, status_code=500)
     return render(request, "error.html", {"status_code": 500, "detail": None}, status_code=500)

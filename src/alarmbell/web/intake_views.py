@@ -351,7 +351,12 @@ def _own(principal: Principal) -> str:
 
 @router.get("/record-concern/recorded", name="concern_recorded")
 @requires(Action.RECORD_CONCERN, person="person", person_from="query")
-def concern_recorded(request: Request, session: SessionDep, person: str = "", ref: str = "") -> Response:
+def concern_recorded(
+    request: Request,
+    session: SessionDep,
+    person: str = "",  # noqa: ARG001 - declares the query parameter the guard decides on
+    ref: str = "",
+) -> Response:
     """The GOV.UK confirmation page. The guard decides about `person` as for the form; `ref` is
     the submission id signed for this user alone, and the concern must be about that person."""
     ident = own_submission(request, current_principal(request), ref)

@@ -59,9 +59,7 @@ def review_page(
 
 @router.get("/people/{person_id}/review.pdf", name="review_pdf")
 @requires(Action.EXPORT_REVIEW, person="person_id", audit="review.export")
-def review_pdf(
-    request: Request, session: SessionDep, policy: PolicyDep, person_id: str, as_of: str = ""
-) -> Response:
+def review_pdf(session: SessionDep, policy: PolicyDep, person_id: str, as_of: str = "") -> Response:
     report = _report(session, policy, person_id, _strict(as_of))
     headers = {"Content-Disposition": f'attachment; filename="{_filename(report)}.pdf"'}
     return Response(render_pdf(report), media_type="application/pdf", headers=headers)
@@ -69,9 +67,7 @@ def review_pdf(
 
 @router.get("/people/{person_id}/review.md", name="review_markdown")
 @requires(Action.EXPORT_REVIEW, person="person_id", audit="review.export")
-def review_markdown(
-    request: Request, session: SessionDep, policy: PolicyDep, person_id: str, as_of: str = ""
-) -> Response:
+def review_markdown(session: SessionDep, policy: PolicyDep, person_id: str, as_of: str = "") -> Response:
     report = _report(session, policy, person_id, _strict(as_of))
     headers = {"Content-Disposition": f'attachment; filename="{_filename(report)}.md"'}
     return Response(render_markdown(report), media_type="text/markdown; charset=utf-8", headers=headers)
