@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -60,6 +60,8 @@ LOGIN_FAILED: Final[str] = (
 )
 OIDC_COOKIE: Final[str] = "alarmbell_oidc"
 OIDC_MAX_AGE: Final[int] = 600
+#: The `?next=` page to return to after sign-in (`next` itself would shadow the builtin).
+NextQuery = Annotated[str, Query(alias="next")]
 
 
 def safe_next(target: str) -> str:
@@ -84,15 +86,15 @@ def health() -> JSONResponse:
 
 @router.get("/login", name="login", include_in_schema=False)
 @requires(Action.PUBLIC)
-def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002
-    return _login_page(request, next=safe_next(next))
+def login_form(request: Request, next_url: NextQuery = "/") -> Response:
+    return _login_page(request, next_url=safe_next(next_url))
 
 
 def _login_page(
-    request: Request, *, next: str, error: str | None = None, username: str = "", status: int = 200
-) -> Response:  # noqa: A002
+    request: Request, *, next_url: str, error: str | None = None, username: str = "", status: int = 200
+) -> Response:
     settings: Settings = request.app.state.settings
-    context = {"next": next, "error": error, "username": username, "oidc": bool(settings.oidc_issuer)}
+    context = {"next": next_url, "error": error, "username": username, "oidc": bool(settings.oidc_issuer)}
     return render(request, "login.html", context, status_code=status)
 
 
@@ -106,10 +108,10 @@ async def login(request: Request, session: SessionDep) -> Response:
     limiter: RateLimiter = request.app.state.login_limiter
     if not limiter.allow(request.client.host if request.client else "unknown"):
         log.warning("sign-in refused: too many attempts from one address")
-        return _login_page(request, next=target, error=LOGIN_FAILED, username=username, status=429)
+        return _login_page(request, next_url=target, error=LOGIN_FAILED, username=username, status=429)
     token = await run_in_threadpool(_password_login, request, session, username, password)
     if token is None:
-        return _login_page(request, next=target, error=LOGIN_FAILED, username=username, status=400)
+        return _login_page(request, next_url=target, error=LOGIN_FAILED, username=username, status=400)
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, token)
     return response
@@ -190,7 +192,7 @@ def _callback_url(request: Request) -> str:
 
 @router.get("/login/oidc", name="oidc_login", include_in_schema=False)
 @requires(Action.PUBLIC)
-async def oidc_login(request: Request, next: str = "/") -> Response:  # noqa: A002
+async def oidc_login(request: Request, next_url: NextQuery = "/") -> Response:
     client = _oidc(request)
     try:
         url, pending = await run_in_threadpool(client.begin, _callback_url(request))
@@ -199,7 +201,7 @@ async def oidc_login(request: Request, next: str = "/") -> Response:  # noqa: A0
         raise HTTPException(
             status_code=502, detail="The sign-in service is not answering. Try again later."
         ) from None
-    state = _serializer(request).dumps([pending.state, pending.nonce, pending.verifier, safe_next(next)])
+    state = _serializer(request).dumps([pending.state, pending.nonce, pending.verifier, safe_next(next_url)])
     response = RedirectResponse(url, status_code=303)
     response.set_cookie(
         OIDC_COOKIE, state, max_age=OIDC_MAX_AGE, httponly=True, samesite="lax", path="/login/oidc"

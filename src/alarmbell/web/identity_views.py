@@ -73,10 +73,10 @@ def _item_page(
     # The chart is built by our own code with every piece of text escaped (render_weights_svg).
     context = {
         "page": page,
-        "chart": Markup(page.chart_svg),
+        "chart": Markup(page.chart_svg),  # noqa: S704
         "errors": errors,
         "form": form,
-    }  # noqa: S704
+    }
     return render(request, "identity_review_item.html", context, status_code=status_code)
 
 
