@@ -75,19 +75,6 @@ class Chronology:
     entries: tuple[ChronologyEntry, ...]
     household: tuple[HouseholdMember, ...] = field(default=())
 
-    def known_at(self, moment: datetime) -> Chronology:
-        """The chronology as the system knew it at `moment` (recorded_at <= moment)."""
-        kept = tuple(e for e in self.entries if e.recorded_at <= moment)
-        return Chronology(
-            person_id=self.person_id,
-            display_name=self.display_name,
-            role=self.role,
-            dob=self.dob,
-            records=self.records,
-            entries=kept,
-            household=self.household,
-        )
-
     @property
     def agencies(self) -> tuple[str, ...]:
         return tuple(sorted({e.agency for e in self.entries}))
