@@ -164,10 +164,3 @@ def new_evidence_sentence(assessment: Assessment, news: Sequence[str]) -> str:
         if f.indicator_id in news
     ]
     return f"New evidence on {'an' if level == 'amber' else 'a'} {level} child: {join_words(titles)}."
-
-
-def _lower_first(title: str) -> str:
-    """`Repeated injuries` -> `repeated injuries`; acronyms (`NICE`, `TEN-4`) keep their case."""
-    if len(title) > 1 and title[1].isupper():
-        return title
-    return title[:1].lower() + title[1:]

@@ -538,11 +538,3 @@ def _duration(raw: Any, where: _Path) -> timedelta:
 
 def _optional_duration(raw: Any, where: _Path) -> timedelta | None:
     return None if raw is None else _duration(raw, where)
-
-
-def format_duration(value: timedelta) -> str:
-    """`timedelta(days=365)` -> ``365 days``: for docs and explanations."""
-    days = value.total_seconds() / 86400
-    if days == 1:
-        return "1 day"
-    return f"{days:g} days" if days != int(days) else f"{int(days)} days"

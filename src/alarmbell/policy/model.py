@@ -8,11 +8,10 @@ same objects the incremental engine runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
 from alarmbell.domain.body_sites import expand_regions, regions
-from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.vocabulary import AlertLevel
 
 Whose = Literal["own", "household", "any"]
@@ -119,25 +118,6 @@ class Selector:
     involvement: InvolvementFilter = "any"
     where: tuple[Condition, ...] = ()
     age_under: timedelta | None = None
-
-    def matches(self, entry: ChronologyEntry, dob: date | None) -> bool:
-        if self.kinds and entry.kind not in self.kinds:
-            return False
-        if self.whose == "own" and not entry.is_own:
-            return False
-        if self.whose == "household" and entry.is_own:
-            return False
-        if self.involvement != "any" and entry.involvement != self.involvement:
-            return False
-        if self.age_under is not None and not _younger_than(dob, entry, self.age_under):
-            return False
-        return all(c.holds(entry.attrs) for c in self.where)
-
-
-def _younger_than(dob: date | None, entry: ChronologyEntry, limit: timedelta) -> bool:
-    if dob is None:
-        return False
-    return entry.occurred_at.date() - dob < limit
 
 
 Match = tuple[Selector, ...]
@@ -272,14 +252,3 @@ class Policy:
         if score >= self.amber:
             return AlertLevel.AMBER
         return AlertLevel.GREEN
-
-
-def pattern_selectors(pattern: Pattern) -> tuple[Selector, ...]:
-    """Every selector a pattern uses, so the engine can index entries by selector once."""
-    if isinstance(pattern, AnyOfPattern | AllOfPattern):
-        return tuple(s for p in pattern.patterns for s in pattern_selectors(p))
-    if isinstance(pattern, CoOccurrencePattern):
-        return pattern.event + pattern.context + pattern.ended_by
-    if isinstance(pattern, AbsencePattern):
-        return pattern.trigger + pattern.expected
-    return pattern.match
