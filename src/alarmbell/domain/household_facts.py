@@ -2,10 +2,9 @@
 
 Both chronology builders (one person at a time, and the bulk rescore) call `new_adult_facts`
 with the same inputs, so a child's chronology, and therefore its alerts, are the same whichever
-path built it. The rule is the one `identity.households` states: a parent is there from the
-start; any other household adult (a mother's partner, a carer, a lodger) joins at the earliest
-recorded event naming both that adult and the child or one of the child's parents, else at the
-adult's first recorded event.
+path built it. The rule: a parent is there from the start; any other household adult (a
+mother's partner, a carer, a lodger) joins at the earliest recorded event naming both that adult
+and the child or one of the child's parents, else at the adult's first recorded event.
 
 The fact carries what agencies knew about the adult by that moment (`adult_history`): violent
 offending, offences against children, sexual offending, domestic abuse. Men in the household

@@ -83,7 +83,7 @@ EVENT_KINDS: Final[dict[str, str]] = {
     "probation_contact": "any",
     "address_move": "any",
     "other": "any",
-    # derived by alarmbell (identity.households), though an agency may also record it
+    # derived by alarmbell (domain.household_facts), though an agency may also record it
     "new_adult_in_household": "any",
 }
 

@@ -31,12 +31,6 @@ REVIEW_PER_10K = 50
 REVIEW_MIN = 10
 
 
-def expected_precision(probabilities: Iterable[float]) -> float:
-    """Mean match probability: the precision expected of linking all of these pairs."""
-    values = list(probabilities)
-    return sum(values) / len(values) if values else 1.0
-
-
 def review_budget(records: int) -> int:
     """How many pairs a run may queue for review: 50 per 10,000 records, at least REVIEW_MIN."""
     return max(REVIEW_MIN, math.ceil(records * REVIEW_PER_10K / 10_000))

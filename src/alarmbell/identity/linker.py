@@ -80,10 +80,6 @@ def candidate(record: RawPerson) -> LinkCandidate:
     )
 
 
-def load_candidates(session: Session) -> list[LinkCandidate]:
-    return [candidate(r) for r in load_records(session)]
-
-
 def active_links(session: Session) -> dict[int, int]:
     """person_record id -> person id, for links not ended."""
     query = select(PersonLink.person_record_id, PersonLink.person_id).where(PersonLink.ended_at.is_(None))

@@ -248,9 +248,6 @@ class TrainedModel:
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
-    def level_labels(self) -> dict[str, list[str]]:
-        return {c.name: [level.label for level in c.levels] for c in self.spec.comparisons}
-
 
 class ModelError(ValueError):
     """A model file that does not fit this version of alarmbell."""
@@ -287,8 +284,3 @@ def load_model(path: Path | None = None) -> TrainedModel:
         return model_from_json(json.loads(path.read_text(encoding="utf-8")))
     text = resources.files("alarmbell.identity").joinpath(f"models/{SHIPPED_MODEL}").read_text("utf-8")
     return model_from_json(json.loads(text))
-
-
-def shipped_model_path() -> Path:
-    """Where the shipped model lives in a source checkout (written by scripts that retrain it)."""
-    return Path(__file__).parent / "models" / SHIPPED_MODEL

@@ -376,22 +376,3 @@ def train_unsupervised(
         notes.append(f"m also from {len(accepted_pairs)} accepted review decisions")
     lam = float(linker._settings_obj._probability_two_random_records_match)
     return Estimate(_read_parameters(linker, spec), lam, notes)
-
-
-def blocked_pair_count(features: FeatureTable, spec: ModelSpec) -> list[tuple[str, int]]:
-    """Pairs each blocking rule adds (marginal counts, exact): what a run will cost, rule by rule."""
-    from splink.blocking_analysis import count_comparisons_from_blocking_rules
-
-    db_api = DuckDBAPI()
-    sdf = db_api.register(arrow_table(features), dataset_display_name="records")
-    records = count_comparisons_from_blocking_rules(
-        sdf,
-        blocking_rules=[block_on(*cols) for cols in spec.blocking_rules],
-        link_type="dedupe_only",
-        unique_id_column_name="unique_id",
-        record_sample_proportion=1.0,
-    )
-    return [
-        (", ".join(cols), int(r["marginal_comparison_count"]))
-        for cols, r in zip(spec.blocking_rules, records, strict=True)
-    ]

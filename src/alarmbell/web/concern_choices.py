@@ -14,7 +14,7 @@ from typing import Final
 from alarmbell.domain.vocabulary import EVENT_KINDS
 from alarmbell.presentation import kind_label
 
-#: Kinds alarmbell derives itself (identity.households); no one records them on the form.
+#: Kinds alarmbell derives itself (domain.household_facts); no one records them on the form.
 DERIVED_KINDS: Final[frozenset[str]] = frozenset({"new_adult_in_household"})
 
 #: The form's groups, in page order, each with its kinds and their plain-words labels.
