@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
-from alarmbell.access.facts import person_facts
+from alarmbell.access.facts import facts_for_people
 from alarmbell.access.policy import PERSON_ACTIONS, Action
 from alarmbell.identity import view
 from alarmbell.storage.db import session_scope
@@ -277,7 +277,8 @@ def test_matrix_has_no_unexpected_allow(access_app: FastAPI, access_store: DemoS
             p: session.scalars(select(AlertRow.id).where(AlertRow.person_id == p)).first() or 1
             for p in (own, other)
         }
-        closed = {p: person_facts(session, None, p, access_app.state.policy).closed for p in (own, other)}
+        facts = facts_for_people(session, None, [own, other], access_app.state.policy)
+        closed = {p: facts[p].closed for p in (own, other)}
         family = (view(session, other) or pytest.fail("no other person")).display_name.split()[-1]
     item, titles = _other_teams_work(engine)
     secrets = replace(_secrets(access_store, own, other), other_team_titles=titles)

@@ -1,7 +1,7 @@
 """The one access decision about people: gather their facts, ask the policy, per person.
 
 Every route that reveals or writes a person's data comes here, through the web guard (a
-person named in the path, the query or the form) or through `visible_people` (lists and
+person named in the path, the query or the form) or through `visible_scopes` (lists and
 search results), so the rule a person page obeys is the rule every other surface obeys.
 """
 

@@ -73,12 +73,6 @@ def facts_for_people(
     }
 
 
-def person_facts(
-    session: Session, principal: Principal | None, person_id: int, policy: Policy
-) -> PersonFacts:
-    return facts_for_people(session, principal, [person_id], policy)[person_id]
-
-
 def _agencies(session: Session, ids: list[int]) -> dict[int, set[str]]:
     query = (
         select(PersonLink.person_id, PersonRecordRow.agency)

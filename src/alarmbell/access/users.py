@@ -76,13 +76,6 @@ def list_users(session: Session) -> list[AppUser]:
     return list(session.scalars(select(AppUser).order_by(AppUser.username)))
 
 
-def set_password(session: Session, user: AppUser, password: str) -> None:
-    user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    session.flush()
-
-
 @dataclass(frozen=True, slots=True)
 class LoginOutcome:
     user: AppUser | None
