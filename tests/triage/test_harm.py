@@ -11,7 +11,7 @@ from alarmbell.triage.harm import HarmTable, default_harm_table, normalise
 def test_bigamy_falls_back_to_miscellaneous_crimes_against_society() -> None:
     value = default_harm_table().lookup("Bigamy")
     assert value.days == 10
-    assert value.basis == "subgroup fallback" and value.is_fallback
+    assert value.basis == "subgroup fallback"
     assert value.subgroup == "miscellaneous crimes against society"
     text = value.explain("bigamy")
     assert "fallback" in text and "miscellaneous crimes against society" in text
@@ -20,7 +20,7 @@ def test_bigamy_falls_back_to_miscellaneous_crimes_against_society() -> None:
 
 def test_offence_level_value_carries_its_own_source() -> None:
     value = default_harm_table().lookup("murder")
-    assert value.days == 5475 and value.basis == "offence" and not value.is_fallback
+    assert value.days == 5475 and value.basis == "offence"
     assert "Sentencing Act 2020" in value.source
 
 

@@ -80,12 +80,6 @@ class Analytics:
     teams: tuple[TeamLoad, ...]
     displacement: tuple[DisplacementPeriod, ...] = field(default=())
 
-    def hours_by_band(self) -> dict[HarmBand, float]:
-        return {b: sum(t.hours[b] for t in self.teams) for b in HARM_BANDS}
-
-    def past_due_by_band(self) -> dict[HarmBand, int]:
-        return {b: sum(t.past_due_now[b] for t in self.teams) for b in HARM_BANDS}
-
 
 @dataclass(frozen=True, slots=True)
 class _Logged:
@@ -258,10 +252,6 @@ class EscalationLoad:
     to_team_manager: int
     to_head_of_service: int
     past_due_not_escalated: int
-
-    @property
-    def escalated(self) -> int:
-        return self.to_team_manager + self.to_head_of_service
 
 
 def escalation_load(session: Session, *, config: TriageConfig, now: datetime) -> tuple[EscalationLoad, ...]:

@@ -29,10 +29,6 @@ class HarmValue:
     source: str
     note: str | None = None
 
-    @property
-    def is_fallback(self) -> bool:
-        return self.basis != "offence"
-
     def explain(self, offence: str) -> str:
         """One sentence a practitioner can read beside the number."""
         days = f"{self.days:g} days"

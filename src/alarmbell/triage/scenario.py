@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Final
 
 from sqlalchemy import Engine, select
@@ -310,12 +310,6 @@ def _assessment_team(b: _Builder, children: list[tuple[int | None, str]]) -> Non
         b.ack(label, SOCIAL_WORKERS[n % 2], opened + timedelta(hours=1))
         for d in _working_days(b, 12 - n * 3, 1):
             b.log(label, SOCIAL_WORKERS[n % 2], b.rng.choice((1.5, 2.0, 3.0)), b.at(d, 13))
-
-
-def scenario_days(now: datetime) -> tuple[date, date]:
-    """The England days the scenario covers (for tests and the page's default window)."""
-    today = local_date(now)
-    return today - timedelta(days=WINDOW_DAYS - 1), today
 
 
 def demo_scenario(engine: Engine, settings: Settings) -> list[str]:

@@ -16,7 +16,7 @@ waits for ever. Nothing in the formula rewards an item for being quick to close.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, TypeVar
@@ -103,11 +103,6 @@ def top(
 def alert_harm(level: str, equivalents: Mapping[str, float]) -> float:
     """A child's alert in harm days: a configured equivalent per level (docs/triage.md)."""
     return equivalents[level]
-
-
-def highest(values: Sequence[float]) -> float:
-    """An item about a child at risk is as harmful as the worse of its offence and the child's alert."""
-    return max(values)
 
 
 def overdue_by(due: datetime, now: datetime) -> timedelta:
