@@ -46,13 +46,6 @@ def agency_lower(agency: str) -> str:
     return agency_in_sentence(agency)
 
 
-def agencies_sentence(agencies: list[str] | tuple[str, ...]) -> str:
-    names = [agency_lower(a) for a in agencies]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def day(moment: date | datetime) -> str:
     """`31 January 2011`: the GOV.UK date style."""
     return long_date(moment)

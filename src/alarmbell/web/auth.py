@@ -302,11 +302,6 @@ def current_principal(request: Request) -> Principal:
     return principal
 
 
-def current_decision(request: Request) -> Decision | None:
-    decision: Decision | None = getattr(request.state, "decision", None)
-    return decision
-
-
 def authorise(request: Request, session: SessionDep, action: Action, resource: Resource) -> Decision:
     """A decision a route can make only once it has loaded what it acts on (a triage item's
     team). The same policy as the guard's, and a refusal is audited and answered the same way."""
@@ -324,11 +319,6 @@ def decided_person(request: Request) -> int | None:
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
-
-
-def visible_people(request: Request, session: SessionDep, person_ids: Iterable[int]) -> set[int]:
-    """Of these people, the ones the signed-in user may open (for lists and search results)."""
-    return set(visible_scopes(request, session, person_ids))
 
 
 def visible_scopes(request: Request, session: SessionDep, person_ids: Iterable[int]) -> dict[int, ViewScope]:
