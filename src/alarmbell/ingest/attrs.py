@@ -18,16 +18,6 @@ from alarmbell.ingest.base import FieldError
 
 INJURY_KINDS: Final[frozenset[str]] = frozenset({"injury_presentation", "ed_attendance", "injury_observed"})
 CONCERN_KINDS: Final[frozenset[str]] = frozenset({"school_concern", "nursery_concern"})
-INJURIES: Final[tuple[str, ...]] = (
-    "fracture",
-    "bruise",
-    "burn",
-    "head_injury",
-    "bite",
-    "laceration",
-    "other",
-)
-REFERRAL_OUTCOMES: Final[tuple[str, ...]] = ("nfa", "early_help", "assessment", "s47", "cp_plan", "closed")
 
 
 @dataclass(frozen=True, slots=True)

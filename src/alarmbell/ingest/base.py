@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -131,6 +131,3 @@ class AdapterRegistry:
                 if name.endswith(suffix) and len(suffix) > best[0]:
                     best = (len(suffix), adapter)
         return best[1]
-
-
-ProgressCallback = Callable[[int], None]

@@ -10,7 +10,6 @@ import re
 from typing import Any, Final
 
 SNOMED: Final[str] = "http://snomed.info/sct"
-ROLE_CODE: Final[str] = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 
 #: Encounter.class codes (v3 ActCode) that decide the kind on their own.
 CLASS_KINDS: Final[dict[str, str]] = {"EMER": "ed_attendance", "HH": "health_visitor_contact"}

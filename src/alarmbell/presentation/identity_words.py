@@ -37,7 +37,6 @@ FIELDS: Final[tuple[tuple[str, str], ...]] = (
     ("upn", "UPN"),
     ("role_hint", "Child or adult"),
 )
-LABELS: Final[dict[str, str]] = dict(FIELDS)
 
 SAME, DIFFERS, ONE_MISSING, MISSING = "same", "differs", "one-missing", "missing"
 TAGS: Final[dict[str, str]] = {

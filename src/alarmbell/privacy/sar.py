@@ -30,7 +30,6 @@ from alarmbell.storage.tables import (
 )
 
 REDACTED = "[third party]"
-PERSON_FIELDS = ("given_name", "family_name", "dob", "nhs_number", "upn", "postcode")
 
 
 def subject_access_export(session: Session, person_id: int) -> dict[str, Any] | None:
