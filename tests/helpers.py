@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def relationship(
     }
 
 
-def write_jsonl(path: Path, rows: list[dict[str, Any] | str | bytes]) -> Path:
+def write_jsonl(path: Path, rows: Sequence[Mapping[str, object] | str | bytes]) -> Path:
     with path.open("wb") as handle:
         for row in rows:
             if isinstance(row, bytes):

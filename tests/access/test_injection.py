@@ -32,7 +32,7 @@ def _get_routes_with_query(app: FastAPI) -> list[tuple[str, list[str]]]:
     found = []
     for context in iter_route_contexts(app.routes):
         route = context.original_route
-        if isinstance(route, APIRoute) and "GET" in route.methods and route.dependant.query_params:
+        if isinstance(route, APIRoute) and "GET" in (route.methods or ()) and route.dependant.query_params:
             found.append((str(context.path), [p.alias for p in route.dependant.query_params]))
     return found
 
@@ -55,4 +55,4 @@ def test_no_parameter_is_injectable(access_app: FastAPI, access_store: DemoStore
         assert client.get("/api/v1/people", params={"q": "_%"}).json()["results"] == []
     with session_scope(access_store.engine) as session:
         assert session.scalar(select(func.count()).select_from(PersonRecordRow)) == records
-        assert session.scalar(select(func.count()).select_from(AuditEntry)) > 0
+        assert (session.scalar(select(func.count()).select_from(AuditEntry)) or 0) > 0

@@ -112,7 +112,7 @@ def endpoints(app: FastAPI) -> list[Endpoint]:
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute):
-            for method in sorted(route.methods - {"HEAD"}):
+            for method in sorted((route.methods or set()) - {"HEAD"}):
                 found.append(Endpoint(str(context.path), method, route))
     return found
 
@@ -122,17 +122,16 @@ def test_every_route_declares_a_permission(access_app: FastAPI) -> None:
     for context in iter_route_contexts(access_app.routes):
         route = context.original_route
         if isinstance(route, APIRoute):
+            methods = sorted(route.methods or ())
             permission = permission_of(route.endpoint)
             if permission is None:
-                missing.append(f"{sorted(route.methods)} {context.path}")
+                missing.append(f"{methods} {context.path}")
                 continue
             params = {p.name for p in (*route.dependant.path_params, *route.dependant.query_params)}
             for name in sorted((params & PERSON_PARAMS) - {permission.person}):
-                missing.append(
-                    f"{sorted(route.methods)} {context.path} reads {name!r} without person={name!r}"
-                )
+                missing.append(f"{methods} {context.path} reads {name!r} without person={name!r}")
             if permission.action in PERSON_ACTIONS and permission.person is None:
-                missing.append(f"{sorted(route.methods)} {context.path}: {permission.action} names no person")
+                missing.append(f"{methods} {context.path}: {permission.action} names no person")
         elif isinstance(route, Mount):
             assert context.path in PUBLIC_MOUNTS, f"unexpected mount {context.path}"
         else:

@@ -8,6 +8,7 @@ element or handler came from the payloads (escaping is what makes them inert, CS
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi import FastAPI
@@ -17,6 +18,9 @@ from alarmbell.settings import Settings
 from alarmbell.web.app import create_app
 from tests.auth_support import browser_user, sign_in_browser
 from tests.browser_support import serving
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 pytestmark = pytest.mark.browser
 TOKEN = "health-xss-token-0123456789"
@@ -28,7 +32,7 @@ PAYLOADS = (
 )
 
 
-def _records() -> list[dict[str, object]]:
+def _records() -> list[dict[str, Any]]:
     script, img, svg, js = PAYLOADS
     return [
         {"type": "person", "source_id": "X1", "given_name": f"Evie{img}", "family_name": f"Xss{script}",
@@ -85,7 +89,12 @@ def test_payloads_in_every_free_text_field_stay_text(app: FastAPI, base_url: str
         browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+            def dismiss(dialog: Dialog) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", dismiss)
             sign_in_browser(page, base_url, username)
             for path in pages:
                 page.goto(base_url + path)

@@ -93,8 +93,8 @@ def test_record_an_injury_with_the_body_map_and_see_it_on_the_timeline(base_url:
                         path=str(ARTIFACTS / "record-concern-map-390.png")
                     )
             page.set_viewport_size({"width": 1200, "height": 900})
-            neck = page.locator('svg [data-site="neck"]').bounding_box()
-            assert neck and neck["width"] >= 24 and neck["height"] >= 24
+            neck_box = page.locator('svg [data-site="neck"]').bounding_box()
+            assert neck_box and neck_box["width"] >= 24 and neck_box["height"] >= 24
             region = page.locator('svg [data-site="left_ear"]')
             assert region.is_visible()  # the map is shown only when the script runs
             region.click()

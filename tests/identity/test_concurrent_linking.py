@@ -146,7 +146,8 @@ def test_migration_0008_ends_duplicate_links_already_stored_keeping_the_oldest(
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, "0006")
-        EvaluationDue.__table__.create(connection)  # today's ingest writes it; 0007 adds it later
+        # Today's ingest writes evaluation_due; 0007 adds it later.
+        EvaluationDue.metadata.tables["evaluation_due"].create(connection)
     ingest_lines(engine=engine, source="test", lines=_records(2))
     with session_scope(engine) as session:
         link_people(session, probabilistic=False)
@@ -157,7 +158,7 @@ def test_migration_0008_ends_duplicate_links_already_stored_keeping_the_oldest(
                        decided_by="test", created_at=datetime.now(UTC))
         )  # fmt: skip
     with engine.begin() as connection:
-        EvaluationDue.__table__.drop(connection)
+        EvaluationDue.metadata.tables["evaluation_due"].drop(connection)
     upgrade_schema(engine)
     with session_scope(engine) as session:
         links = session.scalars(

@@ -7,6 +7,7 @@ alone must now make him red, and the missed growth clinic while his weight fell 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy import Policy, alert_timeline
@@ -65,7 +66,7 @@ def test_the_same_fracture_in_a_walking_eight_year_old_is_not_red(policy: Policy
 
 
 def test_a_walking_toddlers_fracture_is_amber_and_red_when_brought_late(policy: Policy) -> None:
-    def toddler(**late: bool) -> list[AlertLevel]:
+    def toddler(**late: Any) -> list[AlertLevel]:
         builder = ChronologyBuilder(dob=date(2010, 6, 1))
         builder.own("ed_attendance", "2011-09-01", injury="fracture", site="L tibia", mobile=True, **late)
         return [a.level for a in alert_timeline(policy, builder.build())]

@@ -93,7 +93,7 @@ def test_truth_covers_every_person_record_once(small_population: Population) -> 
     linked = Counter(
         (agency, sid) for t in truth if t["type"] == "truth_person" for agency, sid in t["records"]
     )
-    written = Counter()
+    written: Counter[tuple[str, str]] = Counter()
     for agency in SYNTH_AGENCIES:
         for rec in _records(small_population.out_dir / f"{agency}.jsonl"):
             if rec["type"] == "person":

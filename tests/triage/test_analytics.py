@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from alarmbell.storage.tables import TriageEvent, TriageItem, TriageWorkLog
@@ -48,6 +48,7 @@ def test_the_scenario_does_not_start_with_everything_escalated(session: Session)
         .select_from(TriageItem)
         .where(TriageItem.team == POLICE, TriageItem.status.in_(("open", "acknowledged")))
     )
+    assert open_police is not None
     assert 0 < escalated_now <= open_police // 2, (escalated_now, open_police)
     assert sum(load.to_team_manager + load.to_head_of_service for load in loads.values()) == escalated_now
 
@@ -71,9 +72,9 @@ def test_same_seed_same_scenario(session: Session) -> None:
     )
     first = [tuple(r) for r in rows]
     hours = [h for (h,) in session.execute(select(TriageWorkLog.hours).order_by(TriageWorkLog.id))]
-    session.execute(TriageWorkLog.__table__.delete())
-    session.execute(TriageEvent.__table__.delete())
-    session.execute(TriageItem.__table__.delete())
+    session.execute(delete(TriageWorkLog))
+    session.execute(delete(TriageEvent))
+    session.execute(delete(TriageItem))
     load_displacement_scenario(session, now=NOW, config=CONFIG, seed=11)
     rows = session.execute(
         select(TriageItem.title, TriageItem.opened_at, TriageItem.status).order_by(TriageItem.id)

@@ -66,9 +66,10 @@ def test_person_page_shows_summary_household_alerts_timeline_and_chronology(
 
 def test_person_template_context_is_the_page_data(client: TestClient, demo_store: DemoStore) -> None:
     response = client.get(f"/people/{demo_store.leo_id}")
-    page = response.context["page"]
+    # Starlette's test client adds the template and its context to a TemplateResponse's response.
+    page = response.context["page"]  # type: ignore[attr-defined]
     assert page.summary.person_id == demo_store.leo_id
-    assert response.template.name == "person.html"
+    assert response.template.name == "person.html"  # type: ignore[attr-defined]
 
 
 def test_unknown_person_gets_a_404_page_saying_what_to_do_next(client: TestClient) -> None:
