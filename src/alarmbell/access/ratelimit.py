@@ -9,23 +9,24 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from typing import Final
+
+#: How far back attempts count: a limit per minute.
+WINDOW_SECONDS: Final[float] = 60.0
 
 
 class RateLimiter:
-    def __init__(self, limit: int, window_seconds: float = 60.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, limit: int):
         self.limit = limit
-        self.window = window_seconds
-        self.clock = clock
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def allow(self, key: str) -> bool:
         """Count one attempt for `key`; False once more than `limit` fall inside the window."""
-        now = self.clock()
+        now = time.monotonic()
         with self._lock:
             hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
+            while hits and hits[0] <= now - WINDOW_SECONDS:
                 hits.popleft()
             if len(hits) >= self.limit:
                 return False
@@ -35,5 +36,5 @@ class RateLimiter:
             return True
 
     def _forget(self, now: float) -> None:
-        for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
+        for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - WINDOW_SECONDS]:
             del self._hits[key]

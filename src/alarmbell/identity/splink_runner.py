@@ -25,6 +25,8 @@ Engine = Literal["duckdb", "spark"]
 _ARROW_TYPES = {"int": pa.int64(), "str": pa.string(), "list": pa.list_(pa.string())}
 #: Floor for an estimated probability: a level never seen in training must not weigh infinite bits.
 _FLOOR = 1e-6
+#: Random pairs Splink samples to estimate u (the chance fields agree by coincidence).
+U_SAMPLE_PAIRS = 5e6
 
 for _name in ("splink", "py4j"):
     logging.getLogger(_name).setLevel(logging.WARNING)
@@ -315,7 +317,6 @@ def train_supervised(
     spec: ModelSpec,
     labels: dict[int, str],
     *,
-    max_pairs_u: float = 5e6,
     seed: int = 1,
 ) -> Estimate:
     """m from the true clusters (labelled synthetic data), u from random pairs, λ from the labels."""
@@ -323,7 +324,7 @@ def train_supervised(
     db_api = DuckDBAPI()
     sdf = db_api.register(arrow_table(features, {"true_person": label_column}), dataset_display_name="train")
     linker = Linker(sdf, settings_for(spec), log_level=None)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
     linker.training.estimate_m_from_label_column("true_person")
     sizes: dict[str, int] = {}
     for label in label_column:
@@ -339,7 +340,6 @@ def train_unsupervised(
     base: TrainedModel,
     *,
     accepted_pairs: Sequence[tuple[int, int]] = (),
-    max_pairs_u: float = 5e6,
     seed: int = 1,
     engine: Engine = "duckdb",
     spark: Any = None,
@@ -357,7 +357,7 @@ def train_unsupervised(
     notes = []
     deterministic: list[Any] = [block_on(*cols) for cols in spec.deterministic_rules]
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
     for cols in spec.training_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*cols), estimate_without_term_frequencies=True

@@ -325,9 +325,9 @@ def _label_anchor(x: float, width: float, next_x: float | None, g: Geometry, rig
     return "end" if fits_left and (not fits_right or crossed) else "start"
 
 
-def label_width(text: str, font_size: float = 12.0) -> float:
-    """A generous estimate of rendered width (no font metrics on the server)."""
-    return len(text) * font_size * 0.58
+def label_width(text: str) -> float:
+    """A generous estimate of rendered width at the labels' 12px (no font metrics on the server)."""
+    return len(text) * 12.0 * 0.58
 
 
 # ---------------------------------------------------------------------------------------------

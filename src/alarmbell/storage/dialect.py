@@ -78,12 +78,10 @@ class StoreDialect:
         columns: Sequence[str],
         agency: str,
         source_ids: Sequence[str],
-        *,
-        key_column: str = "source_id",
     ) -> list[Any]:
         sql = (
             f"SELECT {', '.join(columns)} FROM {table} WHERE agency = {self.placeholder} "
-            f"AND {key_column} IN ({self.placeholders(len(source_ids))})"
+            f"AND source_id IN ({self.placeholders(len(source_ids))})"
         )
         return list(connection.exec_driver_sql(sql, (agency, *source_ids)))
 

@@ -74,11 +74,10 @@ def refresh_items(
     config: TriageConfig,
     now: datetime,
     since: datetime | None = None,
-    harm_table: HarmTable | None = None,
 ) -> RefreshSummary:
     """Open an item for every relevant event recorded since `since` that has none yet, and route
     any alert that has no work item yet (alerts are normally routed when they are stored)."""
-    table = harm_table or default_harm_table()
+    table = default_harm_table()
     summary = RefreshSummary()
     known = set(session.scalars(select(TriageItem.source_key)))
     routed = route_alerts(session, alerts=_unrouted_alerts(session, since), config=config, now=now)

@@ -154,7 +154,6 @@ def load_displacement_scenario(
     now: datetime,
     seed: int = DEFAULT_SEED,
     config: TriageConfig | None = None,
-    harm_table: HarmTable | None = None,
 ) -> ScenarioSummary:
     """Add the scenario's items, hours and audit for the 14 days before `now` (once per seed)."""
     config = config or TriageConfig()
@@ -162,7 +161,7 @@ def load_displacement_scenario(
         return ScenarioSummary(seed=seed, lines=["triage scenario: already loaded"])
     b = _Builder(session, config, now, seed)
     children = _children(session, b.rng)
-    _police_unit(b, children, harm_table or default_harm_table())
+    _police_unit(b, children, default_harm_table())
     _mash(b, children)
     _assessment_team(b, children)
     b.play()
