@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx2
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
@@ -23,7 +24,7 @@ def _login_form(client: TestClient) -> str:
     return token.group(1)
 
 
-def _login(client: TestClient, username: str, password: str, next_: str = "/") -> object:
+def _login(client: TestClient, username: str, password: str, next_: str = "/") -> httpx2.Response:
     token = _login_form(client)
     data = {"csrf_token": token, "username": username, "password": password, "next": next_}
     return client.post("/login", data=data, follow_redirects=False)
@@ -36,8 +37,8 @@ def test_pages_redirect_to_sign_in_and_back(access_app: FastAPI, access_store: D
         assert first.status_code == 303 and first.headers["location"].startswith("/login?next=%2Fpeople%2F")
         assert client.get("/api/v1/alerts").status_code == 401
         done = _login(client, "ana", PASSWORD, f"/people/{access_store.leo_id}")
-        assert done.status_code == 303 and done.headers["location"] == f"/people/{access_store.leo_id}"  # type: ignore[attr-defined]
-        cookie = done.headers["set-cookie"]  # type: ignore[attr-defined]
+        assert done.status_code == 303 and done.headers["location"] == f"/people/{access_store.leo_id}"
+        cookie = done.headers["set-cookie"]
         assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
         assert "Secure" not in cookie  # plain HTTP here; see the TLS test
         assert client.get("/alerts").status_code == 200
@@ -61,7 +62,7 @@ def test_session_value_changes_at_sign_in_and_old_one_stops_working(
     with TestClient(access_app) as client:
         client.cookies.set(SESSION_COOKIE, "attacker-chosen-value")
         done = _login(client, "fixation", PASSWORD)
-        issued = re.search(rf"{SESSION_COOKIE}=([^;]+)", done.headers["set-cookie"])  # type: ignore[attr-defined]
+        issued = re.search(rf"{SESSION_COOKIE}=([^;]+)", done.headers["set-cookie"])
         assert issued and issued.group(1) != "attacker-chosen-value"
         stolen = issued.group(1)
         client.cookies.clear()
@@ -84,7 +85,7 @@ def test_login_needs_csrf_and_the_next_target_stays_on_site(
         )
         assert forged.status_code == 403
         away = _login(client, "rita", PASSWORD, "https://evil.example/")
-        assert away.headers["location"] == "/"  # type: ignore[attr-defined]
+        assert away.headers["location"] == "/"
 
 
 def test_wrong_passwords_lock_the_account_with_one_message(
@@ -97,18 +98,18 @@ def test_wrong_passwords_lock_the_account_with_one_message(
         messages = set()
         for _ in range(5):
             wrong = _login(client, "lock", "wrong password!!")
-            assert wrong.status_code == 400  # type: ignore[attr-defined]
-            messages.add(re.sub(r'value="[^"]*"', "", wrong.text))  # type: ignore[attr-defined]
+            assert wrong.status_code == 400
+            messages.add(re.sub(r'value="[^"]*"', "", wrong.text))
         locked = _login(client, "lock", PASSWORD)
-        assert locked.status_code == 400, "locked: the right password does not sign in"  # type: ignore[attr-defined]
-        assert "Sign-in failed" in unknown.text  # type: ignore[attr-defined]
+        assert locked.status_code == 400, "locked: the right password does not sign in"
+        assert "Sign-in failed" in unknown.text
         assert len({m.replace("nobody", "lock") for m in messages}) == 1
 
 
 def test_sign_in_attempts_are_rate_limited(access_app: FastAPI) -> None:
     access_app.state.login_limiter._hits.clear()
     with TestClient(access_app) as client:
-        statuses = [_login(client, f"x{n}", "not-a-password").status_code for n in range(12)]  # type: ignore[attr-defined]
+        statuses = [_login(client, f"x{n}", "not-a-password").status_code for n in range(12)]
     access_app.state.login_limiter._hits.clear()
     assert statuses[:10] == [400] * 10 and statuses[10:] == [429, 429]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -184,9 +185,9 @@ def _fill(path: str, person_param: str | None, person_id: int, ids: dict[str, in
     return re.sub(r"\{([^}]+)\}", value, path)
 
 
-def _denied(response: object) -> bool:
-    status = response.status_code  # type: ignore[attr-defined]
-    location = response.headers.get("location", "")  # type: ignore[attr-defined]
+def _denied(response: httpx2.Response) -> bool:
+    status = response.status_code
+    location = response.headers.get("location", "")
     return status in (401, 403) or (status == 303 and location.startswith("/login?"))
 
 

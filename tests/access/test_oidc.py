@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
@@ -37,7 +38,7 @@ def app(tmp_path: Path, provider: Provider) -> Iterator[FastAPI]:
     application.state.engine.dispose()
 
 
-def _sign_in(client: TestClient) -> object:
+def _sign_in(client: TestClient) -> httpx2.Response:
     start = client.get("/login/oidc?next=/people", follow_redirects=False)
     assert start.status_code == 303
     at_provider = httpx.get(start.headers["location"], follow_redirects=False)
@@ -52,21 +53,21 @@ def test_a_known_user_signs_in_by_oidc(app: FastAPI, provider: Provider) -> None
     with TestClient(app) as client:
         assert "single sign-on" in client.get("/login").text
         done = _sign_in(client)
-        assert done.status_code == 303 and done.headers["location"] == "/people"  # type: ignore[attr-defined]
+        assert done.status_code == 303 and done.headers["location"] == "/people"
         assert client.get("/people").status_code == 200
     provider.user = {"sub": "u-1", "email": "renamed@example.org"}
     with TestClient(app) as again:
-        assert _sign_in(again).status_code == 303, "the subject is remembered after the first sign-in"  # type: ignore[attr-defined]
+        assert _sign_in(again).status_code == 303, "the subject is remembered after the first sign-in"
 
 
 def test_an_unknown_user_or_a_bad_token_is_refused(app: FastAPI, provider: Provider) -> None:
     with TestClient(app) as client:
-        assert _sign_in(client).status_code == 403  # type: ignore[attr-defined]
+        assert _sign_in(client).status_code == 403
         assert client.get("/people", follow_redirects=False).status_code == 303
     make_user(app.state.engine, role="mash_analyst", username="ana@example.org")
     provider.audience = "some-other-client"
     with TestClient(app) as client:
-        assert _sign_in(client).status_code == 400  # type: ignore[attr-defined]
+        assert _sign_in(client).status_code == 400
 
 
 def test_a_callback_without_our_state_is_refused(app: FastAPI) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
@@ -72,7 +73,9 @@ def test_render_text_and_json(engine: Engine, demo_case: Path) -> None:
     assert any("Injury presentation" in line for line in lines)
 
 
-def test_cli_chronology_by_record_key(store_settings: Settings, demo_case: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_chronology_by_record_key(
+    store_settings: Settings, demo_case: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
     runner = CliRunner()
     result = runner.invoke(app, ["ingest", str(demo_case)])

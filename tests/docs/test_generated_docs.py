@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -24,8 +25,8 @@ REGENERATE = "run `python -m alarmbell.docs_gen` and `python -m alarmbell.ingest
         ("exchange-format.schema.json", schema.render),
     ],
 )
-def test_generated_file_is_current(name: str, render: object) -> None:
-    assert (DOCS / name).read_text(encoding="utf-8") == render(), f"docs/{name} is stale: {REGENERATE}"  # type: ignore[operator]
+def test_generated_file_is_current(name: str, render: Callable[[], str]) -> None:
+    assert (DOCS / name).read_text(encoding="utf-8") == render(), f"docs/{name} is stale: {REGENERATE}"
 
 
 def test_every_setting_is_described() -> None:

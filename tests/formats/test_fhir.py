@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine
 
 from .conftest import DOC_SAMPLES, TEST_SAMPLES, events, ingest, people, quarantined
@@ -73,7 +75,7 @@ def test_an_agency_other_than_health_is_refused(engine: Engine) -> None:
     assert "is not the agency this upload is for (police:" in result.rejections()[0]
 
 
-def test_not_a_bundle_is_one_precise_error(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_not_a_bundle_is_one_precise_error(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "patient.json"
     path.write_text('{"resourceType": "Patient", "id": "x"}')
     result = ingest(engine, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 
 from alarmbell.ingest import jsonl
@@ -33,7 +34,9 @@ def _snapshot(engine: Engine) -> tuple[list[tuple[object, ...]], list[tuple[obje
     return [tuple(r) for r in events], sorted(tuple(r) for r in bad)
 
 
-def test_parallel_ingest_equals_serial(engine: Engine, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_parallel_ingest_equals_serial(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _file(tmp_path)
     monkeypatch.setattr(jsonl, "PARALLEL_MIN_BYTES", 0)
     messages: list[str] = []

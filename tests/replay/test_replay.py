@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -21,7 +22,7 @@ LEO = {
 }
 
 
-def _leo_alerts(result: dict) -> list[dict]:  # type: ignore[type-arg]
+def _leo_alerts(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [a for a in result["alerts"] if {tuple(r) for r in a["records"]} == LEO]
 
 
