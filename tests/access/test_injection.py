@@ -56,3 +56,12 @@ def test_no_parameter_is_injectable(access_app: FastAPI, access_store: DemoStore
     with session_scope(access_store.engine) as session:
         assert session.scalar(select(func.count()).select_from(PersonRecordRow)) == records
         assert (session.scalar(select(func.count()).select_from(AuditEntry)) or 0) > 0
+
+
+def test_a_path_id_of_non_ascii_digits_is_refused_not_a_server_error(access_app: FastAPI) -> None:
+    """'²' and '٣' are digits to str.isdigit but not to int(): the guard must not crash on them."""
+    with TestClient(access_app, raise_server_exceptions=False) as client:
+        sign_in(client, role="mash_analyst")
+        for raw in ("²", "٣", "1²"):
+            response = client.get(f"/api/v1/people/{raw}")
+            assert response.status_code in (404, 422), (raw, response.status_code)

@@ -156,7 +156,7 @@ def _refuse_oversized_ids(request: Request) -> None:
     """A path id too large for a 64-bit column names nothing: 404 here, not an overflow in SQL."""
     for value in request.path_params.values():
         text = str(value).lstrip("-+")
-        if text.isdigit() and int(text) > MAX_ID:
+        if text.isascii() and text.isdigit() and int(text) > MAX_ID:
             raise HTTPException(status_code=404, detail="No such record.")
 
 
