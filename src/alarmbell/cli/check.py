@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli_progress import poll, progress_bar, set_completed, stderr
-from alarmbell.cli_support import check_agency, fail
+from alarmbell.cli.progress import poll, progress_bar, set_completed, stderr
+from alarmbell.cli.support import check_agency, fail
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:

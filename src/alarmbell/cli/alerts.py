@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli_progress import advance, progress_bar, stderr
-from alarmbell.cli_support import store as _store
+from alarmbell.cli.progress import advance, progress_bar, stderr
+from alarmbell.cli.support import store as _store
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:

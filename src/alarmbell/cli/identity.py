@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli_progress import stderr
-from alarmbell.cli_support import fail as _fail
-from alarmbell.cli_support import store_session as _session
-from alarmbell.cli_support import who as _who
+from alarmbell.cli.progress import stderr
+from alarmbell.cli.support import fail as _fail
+from alarmbell.cli.support import store_session as _session
+from alarmbell.cli.support import who as _who
 
 if TYPE_CHECKING:
     from alarmbell.identity.review import ReviewItem

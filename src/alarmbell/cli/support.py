@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from alarmbell.cli_progress import stderr
+from alarmbell.cli.progress import stderr
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli_admin import audit_app, retention_app, sar_app, users_app
-from alarmbell.cli_alerts import alerts_app, rescore
-from alarmbell.cli_check import check
-from alarmbell.cli_identity import identity_app
-from alarmbell.cli_progress import advance, poll, progress_bar, set_completed, stderr
-from alarmbell.cli_review import review
-from alarmbell.cli_support import check_agency
-from alarmbell.cli_support import store as _store
-from alarmbell.cli_triage import triage_app
+from alarmbell.cli.admin import audit_app, retention_app, sar_app, users_app
+from alarmbell.cli.alerts import alerts_app, rescore
+from alarmbell.cli.check import check
+from alarmbell.cli.identity import identity_app
+from alarmbell.cli.progress import advance, poll, progress_bar, set_completed, stderr
+from alarmbell.cli.review import review
+from alarmbell.cli.support import check_agency
+from alarmbell.cli.support import store as _store
+from alarmbell.cli.triage import triage_app
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -378,7 +378,3 @@ app.command()(review)
 
 def main() -> None:
     app()
-
-
-if __name__ == "__main__":
-    main()

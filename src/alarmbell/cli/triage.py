@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli_progress import stderr
-from alarmbell.cli_support import fail as _fail
-from alarmbell.cli_support import store_session
-from alarmbell.cli_support import who as _who
+from alarmbell.cli.progress import stderr
+from alarmbell.cli.support import fail as _fail
+from alarmbell.cli.support import store_session
+from alarmbell.cli.support import who as _who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:

@@ -1,0 +1,5 @@
+"""`python -m alarmbell.cli`: the `alarmbell` command without the installed script."""
+
+from alarmbell.cli import main
+
+main()
