@@ -1,4 +1,4 @@
-"""`alarmbell alerts ...` and `alarmbell rescore`: listing, overriding and re-scoring alerts.
+"""`alarmbell alerts ...` and `alarmbell rescore`: listing, overriding, refreshing and re-scoring alerts.
 
 Thin: each command parses, calls one service, prints.
 """
@@ -17,7 +17,10 @@ from alarmbell.cli.support import store as _store
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
-    pass
+    from sqlalchemy import Engine
+
+    from alarmbell.policy.model import Policy
+    from alarmbell.triage.alert_work import RaisedAndRouted
 
 alerts_app = typer.Typer(
     help="People with alerts (no subcommand), and practitioners' overrides of alerts.",
@@ -128,3 +131,25 @@ def rescore(
         f"rescored {summary.people} people ({summary.children} children) under policy {policy.version} "
         f"in {seconds:.1f} s: {len(summary.alerts)} alerts, {summary.created} new; work: {routed.line}"
     )
+
+
+def refresh_due(engine: Engine, settings: Settings, policy: Policy, *, everyone: bool) -> RaisedAndRouted:
+    """Evaluate everyone due (or everyone) with a progress bar and route the new alerts to work;
+    commits the alerts and their work items together."""
+    from alarmbell.storage.db import session_scope
+    from alarmbell.triage import TriageConfig
+    from alarmbell.triage.alert_work import refresh_and_route
+
+    with progress_bar("Early warning", None) as bar, session_scope(engine) as session:
+        done = refresh_and_route(
+            session,
+            policy=policy,
+            config=TriageConfig.from_settings(settings),
+            now=datetime.now(UTC),
+            everyone=everyone,
+            progress=lambda n: advance(bar, n),
+            total=lambda n: bar.update(bar.task_ids[0], total=n),
+        )
+    if done.routed.opened or done.routed.updated:
+        typer.echo(f"work: {done.routed.line} (MASH queue)")
+    return done

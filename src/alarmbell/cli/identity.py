@@ -1,4 +1,7 @@
-"""`alarmbell identity ...`: linking, review queue, merges, model training. Thin: parse, call, print."""
+"""`alarmbell link` and `alarmbell identity ...`: linking, review queue, merges, model training.
+
+Thin: parse, call, print.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from alarmbell.cli.alerts import refresh_due
 from alarmbell.cli.progress import stderr
 from alarmbell.cli.support import fail as _fail
+from alarmbell.cli.support import store as _store
 from alarmbell.cli.support import store_session as _session
 from alarmbell.cli.support import who as _who
 
@@ -45,7 +50,7 @@ def _spark(engine: str) -> object:
 
 
 @identity_app.command("link")
-def link(engine: EngineOption = "duckdb") -> None:
+def identity_link(engine: EngineOption = "duckdb") -> None:
     """Link unlinked person records: decisions, deterministic rules, then the model (no alerts refreshed)."""
     from alarmbell.identity import link_people
     from alarmbell.settings import Settings
@@ -233,3 +238,19 @@ def _train_synthetic(synthetic: Path, tune: Path | None, out: Path | None) -> No
     typer.echo(
         f"wrote {out}: bands {model.bands.lower} / {model.bands.upper}; {model.measured.get('tune_pairwise')}"
     )
+
+
+def link() -> None:
+    """Link all unlinked person records into people and refresh every alert."""
+    from alarmbell.identity import link_people
+    from alarmbell.policy.loader import policy_in_force
+    from alarmbell.settings import Settings
+    from alarmbell.storage.db import session_scope
+
+    settings = Settings()
+    with _store(settings) as engine:
+        with session_scope(engine) as session:
+            summary = link_people(session, unique_id_agencies=settings.unique_id_agencies)
+        typer.echo(f"{summary.newly_linked} records linked; {summary.people_created} new people")
+        done = refresh_due(engine, settings, policy_in_force(settings.policy_dir), everyone=True)
+    typer.echo(f"{done.created} new alerts")

@@ -1,9 +1,11 @@
 """What every `alarmbell` command module shares: the store for one command, failing with a
-message, and who is acting. One copy, so every command opens, closes and fails the same way."""
+message, service messages on stderr, and who is acting. One copy, so every command opens,
+closes and fails the same way."""
 
 from __future__ import annotations
 
 import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
@@ -45,12 +47,22 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def to_stderr(message: str) -> None:
+    """Print a service's message (a bad line, a warning) as it is: no markup, no wrapping."""
+    print(message, file=sys.stderr)
+
+
 def check_agency(agency: str | None) -> None:
     """`--agency` must name an agency (ingest and check)."""
     from alarmbell.domain.vocabulary import AGENCIES
 
     if agency is not None and agency not in AGENCIES:
         fail(f"--agency {agency!r} is not an agency; use one of: {', '.join(AGENCIES)}")
+
+
+def actor() -> str:
+    """Who the audit log records for a change made from the command line."""
+    return f"cli:{getpass.getuser()}"
 
 
 def who(by: str) -> str:

@@ -1,4 +1,4 @@
-"""`alarmbell users|audit|retention|sar ...`: accounts, API tokens, the audit chain, data protection.
+"""`alarmbell users ...`: user accounts, review grants and agency API tokens.
 
 Thin: parse, call one service, print. Every change is audited as `cli:<login name>`.
 """
@@ -6,21 +6,15 @@ Thin: parse, call one service, print. Every change is audited as `cli:<login nam
 from __future__ import annotations
 
 import getpass
-import json
 import secrets
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from alarmbell.cli.progress import stderr
+from alarmbell.cli.support import actor
 from alarmbell.cli.support import fail as _fail
 from alarmbell.cli.support import store_session as _session
-from alarmbell.settings import Settings
-
-if TYPE_CHECKING:
-    pass
 
 users_app = typer.Typer(
     help="User accounts (roles, agency, team) and agency API tokens.", no_args_is_help=True
@@ -29,17 +23,6 @@ token_app = typer.Typer(
     help="API tokens for agency systems: each sends records for one agency.", no_args_is_help=True
 )
 users_app.add_typer(token_app, name="token")
-audit_app = typer.Typer(
-    help="The hash-chained audit log: verify it, ask who viewed a person.", no_args_is_help=True
-)
-retention_app = typer.Typer(
-    help="Records past their retention period: report, or delete.", no_args_is_help=True
-)
-sar_app = typer.Typer(help="Subject access requests.", no_args_is_help=True)
-
-
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 @users_app.command("create")
@@ -82,7 +65,7 @@ def users_create(
             _fail(str(error))
             return
         record_audit(
-            session, actor=_actor(), action="user.create", subject=("user", user.id),
+            session, actor=actor(), action="user.create", subject=("user", user.id),
             detail={"username": user.username, "role": user.role, "agency": agency, "team": team},
         )  # fmt: skip
     typer.echo(
@@ -126,7 +109,7 @@ def users_disable(username: Annotated[str, typer.Argument(help="The user to disa
             return
         set_active(session, user, False)
         end_user_sessions(session, user.id)
-        record_audit(session, actor=_actor(), action="user.disable", subject=("user", user.id))
+        record_audit(session, actor=actor(), action="user.disable", subject=("user", user.id))
     typer.echo(f"disabled {username}")
 
 
@@ -149,13 +132,13 @@ def users_grant_review(
             return
         try:
             grant = grant_review(
-                session, user=user, person_id=person, review=review, granted_by=_actor(), days=days
+                session, user=user, person_id=person, review=review, granted_by=actor(), days=days
             )
         except GrantError as error:
             _fail(str(error))
             return
         record_audit(
-            session, actor=_actor(), action="review.grant", subject=Subject.person(person),
+            session, actor=actor(), action="review.grant", subject=Subject.person(person),
             detail={"user": user.username, "review": review, "grant": grant.id},
         )  # fmt: skip
     typer.echo(f"{username} may read person {person} for {review}")
@@ -172,12 +155,12 @@ def token_create(
 
     with _session() as session:
         try:
-            row, token = create_token(session, agency=agency, name=name, created_by=_actor())
+            row, token = create_token(session, agency=agency, name=name, created_by=actor())
         except ValueError as error:
             _fail(str(error))
             return
         record_audit(
-            session, actor=_actor(), action="token.create", subject=("api_token", row.prefix),
+            session, actor=actor(), action="token.create", subject=("api_token", row.prefix),
             detail={"agency": agency, "name": name},
         )  # fmt: skip
     typer.echo(f"token {row.prefix} for {agency} ({name}); send it as 'Authorization: Bearer <token>':")
@@ -208,113 +191,5 @@ def token_revoke(
         if row is None:
             _fail(f"no token {prefix!r}")
             return
-        record_audit(session, actor=_actor(), action="token.revoke", subject=("api_token", prefix))
+        record_audit(session, actor=actor(), action="token.revoke", subject=("api_token", prefix))
     typer.echo(f"revoked {prefix}")
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain; exit 1 and say where, if any entry was edited, deleted or reordered."""
-    from alarmbell.audit import verify_audit
-
-    with _session() as session:
-        report = verify_audit(session)
-    if report.ok:
-        typer.echo(f"audit log intact: {report.entries} entries; head {report.head_hash}")
-        return
-    for problem in report.problems:
-        stderr.print(f"audit log altered at {problem}")
-    raise typer.Exit(1)
-
-
-@audit_app.command("who-viewed")
-def audit_who_viewed(
-    person: Annotated[int, typer.Argument(help="Person id.")],
-    lists: Annotated[
-        bool, typer.Option("--lists/--no-lists", help="Include searches and lists that showed them.")
-    ] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Who opened this person's record (and, with --lists, saw them in search results), and when."""
-    from alarmbell.audit import Subject, record_audit, who_viewed
-    from alarmbell.identity import resolve
-
-    with _session() as session:
-        ids = sorted({person, resolve(session, person) or person})
-        viewings = who_viewed(session, ids, include_lists=lists)
-        record_audit(session, actor=_actor(), action="audit.who_viewed", subject=Subject.person(person))
-    rows: list[dict[str, str]] = [
-        {
-            "at": v.at.isoformat(),
-            "who": v.actor,
-            "role": v.role or "-",
-            "agency": v.agency or "-",
-            "action": v.action,
-        }
-        for v in viewings
-    ]
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    if not rows:
-        typer.echo(f"no one has viewed person {person}")
-    for row in rows:
-        typer.echo(
-            f"{row['at'][:19]}  {row['who']:<25} {row['role']:<13} {row['agency']:<22} {row['action']}"
-        )
-
-
-@retention_app.command("purge")
-def retention_purge(
-    apply: Annotated[
-        bool, typer.Option("--apply", help="Delete. Without it, only report (a dry run).")
-    ] = False,
-) -> None:
-    """Report the people whose records are past retention; with --apply, delete their records."""
-    from alarmbell.audit import Subject, record_audit
-    from alarmbell.privacy.retention import past_retention, purge_person
-
-    settings = Settings()
-    with _session() as session:
-        due = past_retention(
-            session, age_years=settings.retention_age_years, quiet_years=settings.retention_quiet_years
-        )
-        for candidate in due:
-            last = candidate.last_event.isoformat() if candidate.last_event else "none"
-            line = f"person {candidate.person_id}: aged {candidate.age}, last event {last}"
-            if apply:
-                counts = purge_person(session, candidate.person_id)
-                subject = Subject.person(candidate.person_id)
-                detail = {"deleted": counts}
-                record_audit(
-                    session, actor=_actor(), action="retention.purge", subject=subject, detail=detail
-                )
-                line += f": deleted {sum(counts.values())} rows"
-            typer.echo(line)
-    verb = "deleted" if apply else "past retention (dry run: add --apply to delete)"
-    typer.echo(f"{len(due)} people {verb}")
-
-
-@sar_app.command("export")
-def sar_export(
-    person: Annotated[int, typer.Argument(help="Person id.")],
-    out: Annotated[Path | None, typer.Option(help="Write the JSON here (default: print it).")] = None,
-) -> None:
-    """Everything held about a person, other people's details redacted; the export is audited."""
-    from alarmbell.audit import Subject, record_audit
-    from alarmbell.privacy.sar import subject_access_export
-
-    with _session() as session:
-        data = subject_access_export(session, person)
-        if data is None:
-            _fail(f"no person {person}")
-            return
-        record_audit(
-            session, actor=_actor(), action="person.sar_export", subject=Subject.person(data["person_id"])
-        )
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    if out is None:
-        typer.echo(text)
-    else:
-        out.write_text(text + "\n", encoding="utf-8")
-        typer.echo(f"wrote {out}")
