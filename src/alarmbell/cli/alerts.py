@@ -5,15 +5,14 @@ Thin: each command parses, calls one service, prints.
 
 from __future__ import annotations
 
-import getpass
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli.progress import advance, progress_bar, stderr
-from alarmbell.cli.support import store as _store
+from alarmbell.cli.progress import advance, progress_bar
+from alarmbell.cli.support import fail, store_session, who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,9 +33,8 @@ def alerts(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from alarmbell.alerts.service import alerted_people
-    from alarmbell.storage.db import session_scope
 
-    with _store(Settings()) as engine, session_scope(engine) as session:
+    with store_session() as session:
         people = alerted_people(session)
     if not people:
         typer.echo("no alerts (ingest some records first: alarmbell ingest FILE)")
@@ -57,16 +55,14 @@ def override(
 ) -> None:
     """Override an alert with a reason; recorded (who, when, why, policy version) for policy review."""
     from alarmbell.alerts.overrides import OverrideError, override_alert
-    from alarmbell.storage.db import session_scope
 
     try:
-        with _store(Settings()) as engine, session_scope(engine) as session:
+        with store_session() as session:
             done = override_alert(
-                session, alert_id=alert_id, by=by or getpass.getuser(), reason=reason, now=datetime.now(UTC)
+                session, alert_id=alert_id, by=who(by), reason=reason, now=datetime.now(UTC)
             )
     except OverrideError as error:
-        stderr.print(str(error))
-        raise typer.Exit(2) from None
+        fail(str(error))
     typer.echo(
         f"alert {done.alert_id} ({done.level}, person {done.person_id}, policy {done.policy_version}) "
         f"overridden by {done.decided_by}: {done.reason}"
@@ -77,9 +73,8 @@ def override(
 def overrides() -> None:
     """List every override, oldest first, for review of the policy."""
     from alarmbell.alerts.overrides import all_overrides
-    from alarmbell.storage.db import session_scope
 
-    with _store(Settings()) as engine, session_scope(engine) as session:
+    with store_session() as session:
         found = all_overrides(session)
     if not found:
         typer.echo("no alert has been overridden")
@@ -101,18 +96,13 @@ def rescore(
     """
     from alarmbell.alerts.rescore import rescore as run
     from alarmbell.policy.loader import policy_in_force
-    from alarmbell.storage.db import session_scope
     from alarmbell.triage import TriageConfig
     from alarmbell.triage.alert_work import newest_alert_id, route_new_alerts
 
     settings = Settings()
     policy = policy_in_force(settings.policy_dir)
     started = time.perf_counter()
-    with (
-        _store(settings) as engine,
-        progress_bar("Rescoring", None) as bar,
-        session_scope(engine) as session,
-    ):
+    with progress_bar("Rescoring", None) as bar, store_session(settings) as session:
         mark = newest_alert_id(session)
         summary = run(
             session,

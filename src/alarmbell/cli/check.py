@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import poll, progress_bar, set_completed, stderr
-from alarmbell.cli.support import check_agency, fail
-from alarmbell.settings import Settings
+from alarmbell.cli.support import check_agency, fail, read_only_store
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -38,18 +37,13 @@ def check(
     from alarmbell.ingest.dry_run import StoreView
     from alarmbell.ingest.dry_run.page import render_page
     from alarmbell.ingest.dry_run.text import render_text
-    from alarmbell.storage.db import read_only_engine
 
     check_agency(agency)
     for path in files:
         if not path.is_file():
             fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
-    engine, note = read_only_engine(Settings())
-    try:
+    with read_only_store() as (engine, note):
         checks = _check_files(files, engine, agency, format_name)
-    finally:
-        if engine is not None:
-            engine.dispose()
     store = StoreView(present=engine is not None, note=note)
     typer.echo(render_text(checks, store), nl=False)
     if html is not None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import stderr
+from alarmbell.cli.support import store_session
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -80,23 +81,16 @@ def _day(text: str | None) -> date | None:
 def _report(person: str, day: date | None) -> ReviewReport:
     from alarmbell.policy.loader import policy_in_force
     from alarmbell.review import find_person, review_report
-    from alarmbell.storage.db import make_engine, session_scope
 
     settings = Settings()
     policy = policy_in_force(settings.policy_dir)
-    engine = make_engine(settings)
-    try:
-        with session_scope(engine) as session:
-            person_id = find_person(session, person)
-            report = (
-                None
-                if person_id is None
-                else review_report(
-                    session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC)
-                )
-            )
-    finally:
-        engine.dispose()
+    with store_session(settings) as session:
+        person_id = find_person(session, person)
+        report = (
+            None
+            if person_id is None
+            else review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
+        )
     if report is None:
         stderr.print(
             f"no person {person!r}: give a person id (a number, see `alarmbell alerts`) "

@@ -41,6 +41,20 @@ def store_session(settings: Settings | None = None) -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def read_only_store(settings: Settings | None = None) -> Iterator[tuple[Engine | None, str]]:
+    """The configured store opened read-only (None when there is none to read) and a sentence
+    saying what was found; never created or upgraded, disposed when the command ends."""
+    from alarmbell.storage.db import read_only_engine
+
+    engine, note = read_only_engine(settings or Settings())
+    try:
+        yield engine, note
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
 def fail(message: str) -> NoReturn:
     """Say what went wrong (and what to do) on stderr; exit status 2."""
     stderr.print(message)
@@ -65,6 +79,6 @@ def actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
-def who(by: str) -> str:
+def who(by: str | None) -> str:
     """The acting person: as given, else the operating-system login name."""
     return by or getpass.getuser()
