@@ -35,7 +35,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from alarmbell.policy import default_policy, load_policy
+from alarmbell.policy import policy_for
+from alarmbell.settings import Settings
 from policy_eval import evaluate_store, measures, truth
 from policy_store import AGENCY_FILES, population, store, summary
 from svg_plot import Series, scatter_svg
@@ -132,7 +133,7 @@ def _point(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluate_seed(size: int, years: int, seed: int, policy_dir: str | None) -> dict[str, Any]:
-    policy = load_policy(policy_dir) if policy_dir else default_policy()
+    policy = policy_for(Settings(policy_dir=policy_dir))
     folder = population(size, years, seed)
     info = summary(folder)
     records, harms = truth(folder)

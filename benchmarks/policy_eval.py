@@ -37,7 +37,7 @@ from sqlalchemy import select
 from alarmbell.alerts.rescore import rescore
 from alarmbell.domain.alerts import RaisedAlert
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.policy import Policy, default_policy, load_policy
+from alarmbell.policy import Policy, policy_for
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.storage.tables import EventParty, EventRecordRow, PersonLink, PersonRecordRow
@@ -219,7 +219,7 @@ def run(
 ) -> dict[str, Any]:
     base = QUICK if quick else FULL
     size, span, chosen = children or base[0], years or base[1], seed or base[2]
-    policy = load_policy(policy_dir) if policy_dir else default_policy()
+    policy = policy_for(Settings(policy_dir=policy_dir))
     folder = population(size, span, chosen)
     info = summary(folder)
     records, harms = truth(folder)

@@ -48,7 +48,7 @@ from alarmbell.domain.chronology import Chronology
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import link_people, view
 from alarmbell.ingest.service import ingest_file
-from alarmbell.policy import Policy, alert_timeline, default_policy, load_policy
+from alarmbell.policy import Policy, alert_timeline, policy_for
 from alarmbell.replay.service import AgencyReplay, replay_by_agency
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
@@ -241,7 +241,7 @@ def run(
     policy_dir: str | None = None,
     fit: bool = True,
 ) -> dict[str, Any]:
-    policy = load_policy(policy_dir) if policy_dir else default_policy()
+    policy = policy_for(Settings(policy_dir=policy_dir))
     cases = load_corpus()
     rows: list[dict[str, Any]] = []
     single_rows: list[dict[str, Any]] = []

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from alarmbell.access import create_user
 from alarmbell.identity import link_people
 from alarmbell.ingest import ingest_file
-from alarmbell.policy import policy_in_force
+from alarmbell.policy import policy_for
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.synth import generate
@@ -38,7 +38,7 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
     say = step or (lambda _text: None)
     result = DemoResult()
     engine = make_engine(settings)
-    policy = policy_in_force(settings.policy_dir)
+    policy = policy_for(settings)
     with tempfile.TemporaryDirectory(prefix="alarmbell-demo-") as tmp:
         say("Generating synthetic families")
         generate(children=children, years=5, seed=DEMO_SEED, out_dir=Path(tmp), start_year=2007)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alarmbell.policy import PolicyError, default_policy, load_policy, parse_policy
+from alarmbell.policy import PolicyError, default_policy, load_policy, parse_policy, policy_for
 from alarmbell.policy.loader import default_policy_path
+from alarmbell.settings import Settings
 
 HEADER = {
     "policy": {"id": "t", "title": "T", "levels": {"amber": 10, "red": 20}},
@@ -97,6 +98,15 @@ def test_version_changes_when_a_file_changes(tmp_path: Path) -> None:
     assert len(same.version) == 12
     copy.write_bytes(source.read_bytes() + b"\n# a comment is a change too\n")
     assert load_policy(tmp_path).version != same.version
+
+
+def test_policy_for_takes_the_configured_folder_else_the_shipped_policy(tmp_path: Path) -> None:
+    source = default_policy_path() / "default.yaml"
+    (tmp_path / "default.yaml").write_bytes(source.read_bytes() + b"\n# this deployment's copy\n")
+    local = policy_for(Settings(policy_dir=tmp_path))
+    assert local.version == load_policy(tmp_path).version
+    assert local.version != default_policy().version
+    assert policy_for(Settings(policy_dir=None)).version == default_policy().version
 
 
 def test_policy_may_span_files(tmp_path: Path) -> None:

@@ -95,12 +95,12 @@ def rescore(
     Gives the same alerts as evaluating each person on arrival; stores those not stored before.
     """
     from alarmbell.alerts.rescore import rescore as run
-    from alarmbell.policy.loader import policy_in_force
+    from alarmbell.policy import policy_for
     from alarmbell.triage import TriageConfig
     from alarmbell.triage.alert_work import newest_alert_id, route_new_alerts
 
     settings = Settings()
-    policy = policy_in_force(settings.policy_dir)
+    policy = policy_for(settings)
     started = time.perf_counter()
     with progress_bar("Rescoring", None) as bar, store_session(settings) as session:
         mark = newest_alert_id(session)

@@ -243,7 +243,7 @@ def _train_synthetic(synthetic: Path, tune: Path | None, out: Path | None) -> No
 def link() -> None:
     """Link all unlinked person records into people and refresh every alert."""
     from alarmbell.identity import link_people
-    from alarmbell.policy.loader import policy_in_force
+    from alarmbell.policy import policy_for
     from alarmbell.settings import Settings
     from alarmbell.storage.db import session_scope
 
@@ -252,5 +252,5 @@ def link() -> None:
         with session_scope(engine) as session:
             summary = link_people(session, unique_id_agencies=settings.unique_id_agencies)
         typer.echo(f"{summary.newly_linked} records linked; {summary.people_created} new people")
-        done = refresh_due(engine, settings, policy_in_force(settings.policy_dir), everyone=True)
+        done = refresh_due(engine, settings, policy_for(settings), everyone=True)
     typer.echo(f"{done.created} new alerts")

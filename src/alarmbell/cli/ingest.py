@@ -100,7 +100,7 @@ def _show_bytes(bar: Progress, progress: SourceProgress) -> None:
 def _link_and_alert(engine: Engine, settings: Settings) -> None:
     """Link, then evaluate everyone due: this run's people and any an interrupted run left."""
     from alarmbell.identity import link_people
-    from alarmbell.policy.loader import policy_in_force
+    from alarmbell.policy import policy_for
     from alarmbell.storage.db import session_scope
 
     with session_scope(engine) as session:
@@ -111,6 +111,6 @@ def _link_and_alert(engine: Engine, settings: Settings) -> None:
     )
     for message in linked.conflicts:
         stderr.print(f"identity: {message}")
-    policy = policy_in_force(settings.policy_dir)
+    policy = policy_for(settings)
     done = refresh_due(engine, settings, policy, everyone=False)
     typer.echo(f"early warning: {done.created} new alerts (policy {policy.version})")

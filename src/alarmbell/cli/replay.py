@@ -28,13 +28,13 @@ def replay(
     ] = 2,
 ) -> None:
     """Show what alarmbell would have said, and when, on a past chronology (in memory; nothing stored)."""
-    from alarmbell.policy.loader import policy_in_force
+    from alarmbell.policy import policy_for
     from alarmbell.replay.service import ReplayHooks, comparison_lines, replay_by_agency, replay_file
 
     if not file.is_file():
         stderr.print(f"{file}: no such file")
         raise typer.Exit(2)
-    policy = policy_in_force(Settings().policy_dir)
+    policy = policy_for(Settings())
     with progress_bar("Replaying", None) as bar:
         hooks = ReplayHooks(
             stage=lambda name: bar.update(bar.task_ids[0], description=f"Replaying: {name}", completed=0),

@@ -79,11 +79,11 @@ def _day(text: str | None) -> date | None:
 
 
 def _report(person: str, day: date | None) -> ReviewReport:
-    from alarmbell.policy.loader import policy_in_force
+    from alarmbell.policy import policy_for
     from alarmbell.review import find_person, review_report
 
     settings = Settings()
-    policy = policy_in_force(settings.policy_dir)
+    policy = policy_for(settings)
     with store_session(settings) as session:
         person_id = find_person(session, person)
         report = (

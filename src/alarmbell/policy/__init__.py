@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alarmbell.policy.engine import alert_timeline, decayed_weight, evaluate, is_child_at
 from alarmbell.policy.explain import explain
-from alarmbell.policy.loader import default_policy, load_policy, parse_policy, policy_in_force
+from alarmbell.policy.loader import default_policy, load_policy, parse_policy, policy_for
 from alarmbell.policy.model import Indicator, Policy, PolicyError
 
 __all__ = [
@@ -23,5 +23,5 @@ __all__ = [
     "is_child_at",
     "load_policy",
     "parse_policy",
-    "policy_in_force",
+    "policy_for",
 ]

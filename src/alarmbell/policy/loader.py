@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast, get_args
+from typing import Any, Protocol, cast, get_args
 
 import yaml
 
@@ -135,9 +135,20 @@ def load_policy(source: Path | str) -> Policy:
     return parse_policy([(f.name, f.read_bytes()) for f in files])
 
 
-def policy_in_force(policy_dir: Path | str | None) -> Policy:
-    """The configured policy (`ALARMBELL_POLICY_DIR`), or the shipped one when none is set."""
-    return load_policy(policy_dir) if policy_dir else default_policy()
+class PolicySettings(Protocol):
+    """What `policy_for` reads of the settings (so this pure package need not import them)."""
+
+    @property
+    def policy_dir(self) -> Path | None: ...
+
+
+def policy_for(settings: PolicySettings) -> Policy:
+    """The policy in force: the configured one (`ALARMBELL_POLICY_DIR`), else the shipped one.
+
+    The one place every surface (commands, web app, demo, benchmarks) turns settings into a
+    policy, so they cannot disagree about which policy an alert was raised under.
+    """
+    return load_policy(settings.policy_dir) if settings.policy_dir else default_policy()
 
 
 def default_policy() -> Policy:

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from alarmbell.access import RateLimiter
 from alarmbell.domain.wording import agency_label, role_label, sex_label, team_label
-from alarmbell.policy import Policy, policy_in_force
+from alarmbell.policy import policy_for
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
 from alarmbell.web import (
@@ -49,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.login_limiter = RateLimiter(settings.login_rate_per_minute)
     app.state.engine = make_engine(settings)
-    app.state.policy = _policy(settings)
+    app.state.policy = policy_for(settings)
     app.state.templates = make_templates()
     app.add_middleware(SecurityHeadersMiddleware, tls=settings.cookie_secure)
     auth.install(app, settings)
@@ -84,7 +84,3 @@ def make_templates() -> Jinja2Templates:
     )
     env.filters.update(team=team_label, role=role_label, agency_label=agency_label, sex=sex_label)
     return Jinja2Templates(env=env)
-
-
-def _policy(settings: Settings) -> Policy:
-    return policy_in_force(settings.policy_dir)
