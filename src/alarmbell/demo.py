@@ -13,13 +13,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from alarmbell.access import create_user
-from alarmbell.identity import link_people
 from alarmbell.ingest import ingest_file
 from alarmbell.policy import policy_for
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.synth import generate
-from alarmbell.triage import TriageConfig, demo_scenario, refresh_and_route
+from alarmbell.triage import demo_scenario, link_and_refresh
 
 DEMO_SEED = 2012
 
@@ -50,20 +49,18 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
             summary = ingest_file(engine=engine, path=path)
             result.lines.append(f"{path.name}: {summary.line}")
     say("Linking identities")
-    with session_scope(engine) as session:
-        linked = link_people(session, unique_id_agencies=settings.unique_id_agencies)
+    done = link_and_refresh(
+        engine,
+        settings=settings,
+        policy=policy,
+        now=datetime.now(UTC),
+        everyone=True,
+        total=lambda _people: say("Running early warning"),
+    )
+    linked = done.linked
     result.lines.append(f"identity: {linked.records} records -> {linked.people_created} people")
-    say("Running early warning")
-    with session_scope(engine) as session:
-        done = refresh_and_route(
-            session,
-            policy=policy,
-            config=TriageConfig.from_settings(settings),
-            now=datetime.now(UTC),
-            everyone=True,
-        )
-    result.lines.append(f"early warning: {done.created} alerts (policy {policy.version})")
-    result.lines.append(f"work: {done.routed.line} (MASH queue)")
+    result.lines.append(f"early warning: {done.raised.created} alerts (policy {policy.version})")
+    result.lines.append(f"work: {done.raised.routed.line} (MASH queue)")
     result.lines.extend(demo_scenario(engine, settings))
     with session_scope(engine) as session:
         result.lines.extend(demo_users(session))

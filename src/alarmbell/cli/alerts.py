@@ -18,8 +18,8 @@ from alarmbell.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from alarmbell.policy.model import Policy
-    from alarmbell.triage.alert_work import RaisedAndRouted
+    from alarmbell.triage import LinkedAndRaised
+    from alarmbell.triage.alert_work import Routed
 
 alerts_app = typer.Typer(
     help="People with alerts (no subcommand), and practitioners' overrides of alerts.",
@@ -123,23 +123,24 @@ def rescore(
     )
 
 
-def refresh_due(engine: Engine, settings: Settings, policy: Policy, *, everyone: bool) -> RaisedAndRouted:
-    """Evaluate everyone due (or everyone) with a progress bar and route the new alerts to work;
-    commits the alerts and their work items together."""
-    from alarmbell.storage.db import session_scope
-    from alarmbell.triage import TriageConfig
-    from alarmbell.triage.alert_work import refresh_and_route
+def link_and_refresh_shown(engine: Engine, settings: Settings, *, everyone: bool) -> LinkedAndRaised:
+    """`link_and_refresh` under the policy in force, with a progress bar for the evaluation."""
+    from alarmbell.policy import policy_for
+    from alarmbell.triage import link_and_refresh
 
-    with progress_bar("Early warning", None) as bar, session_scope(engine) as session:
-        done = refresh_and_route(
-            session,
-            policy=policy,
-            config=TriageConfig.from_settings(settings),
+    with progress_bar("Early warning", None) as bar:
+        return link_and_refresh(
+            engine,
+            settings=settings,
+            policy=policy_for(settings),
             now=datetime.now(UTC),
             everyone=everyone,
             progress=lambda n: advance(bar, n),
             total=lambda n: bar.update(bar.task_ids[0], total=n),
         )
-    if done.routed.opened or done.routed.updated:
-        typer.echo(f"work: {done.routed.line} (MASH queue)")
-    return done
+
+
+def show_work(routed: Routed) -> None:
+    """Say what the new alerts became in the work queue, if anything."""
+    if routed.opened or routed.updated:
+        typer.echo(f"work: {routed.line} (MASH queue)")

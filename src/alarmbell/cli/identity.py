@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli.alerts import refresh_due
+from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import stderr
 from alarmbell.cli.support import fail as _fail
 from alarmbell.cli.support import store as _store
@@ -242,15 +242,11 @@ def _train_synthetic(synthetic: Path, tune: Path | None, out: Path | None) -> No
 
 def link() -> None:
     """Link all unlinked person records into people and refresh every alert."""
-    from alarmbell.identity import link_people
-    from alarmbell.policy import policy_for
     from alarmbell.settings import Settings
-    from alarmbell.storage.db import session_scope
 
     settings = Settings()
     with _store(settings) as engine:
-        with session_scope(engine) as session:
-            summary = link_people(session, unique_id_agencies=settings.unique_id_agencies)
-        typer.echo(f"{summary.newly_linked} records linked; {summary.people_created} new people")
-        done = refresh_due(engine, settings, policy_for(settings), everyone=True)
-    typer.echo(f"{done.created} new alerts")
+        done = link_and_refresh_shown(engine, settings, everyone=True)
+    typer.echo(f"{done.linked.newly_linked} records linked; {done.linked.people_created} new people")
+    show_work(done.raised.routed)
+    typer.echo(f"{done.raised.created} new alerts")

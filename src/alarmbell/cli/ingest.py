@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli.alerts import refresh_due
+from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import poll, progress_bar, set_completed, stderr
 from alarmbell.cli.support import check_agency, store, to_stderr
 from alarmbell.settings import Settings
@@ -99,18 +99,13 @@ def _show_bytes(bar: Progress, progress: SourceProgress) -> None:
 
 def _link_and_alert(engine: Engine, settings: Settings) -> None:
     """Link, then evaluate everyone due: this run's people and any an interrupted run left."""
-    from alarmbell.identity import link_people
-    from alarmbell.policy import policy_for
-    from alarmbell.storage.db import session_scope
-
-    with session_scope(engine) as session:
-        linked = link_people(session, unique_id_agencies=settings.unique_id_agencies)
+    done = link_and_refresh_shown(engine, settings, everyone=False)
+    linked = done.linked
     typer.echo(
         f"identity: {linked.newly_linked} records linked, {linked.people_created} new people, "
         f"{linked.people_merged} merged"
     )
     for message in linked.conflicts:
         stderr.print(f"identity: {message}")
-    policy = policy_for(settings)
-    done = refresh_due(engine, settings, policy, everyone=False)
-    typer.echo(f"early warning: {done.created} new alerts (policy {policy.version})")
+    show_work(done.raised.routed)
+    typer.echo(f"early warning: {done.raised.created} new alerts (policy {done.policy_version})")

@@ -3,6 +3,8 @@
 The public API (other packages, e.g. review reports, import from here, not from the modules):
 
 - `TriageConfig.from_settings(settings)`: the triage settings as one object.
+- `link_and_refresh(engine, settings=, policy=, now=)`: link identities, then raise and route
+  the alerts of everyone due; what every intake does after storing records.
 - `refresh_items(session, config=, now=, since=)`: open items for alerts, referrals, police
   investigations (crime_report / arrest, with their offence) and statutory steps in the store.
 - `open_item`, `acknowledge`, `decide`, `escalate_overdue`: the steps, each audited in triage_event.
@@ -16,7 +18,7 @@ The public API (other packages, e.g. review reports, import from here, not from 
 - `alarmbell.triage.timescales` and `alarmbell.triage.scoring`: the pure clock and ordering rules.
 """
 
-from alarmbell.triage.alert_work import refresh_and_route, route_alerts
+from alarmbell.triage.alert_work import LinkedAndRaised, link_and_refresh, refresh_and_route, route_alerts
 from alarmbell.triage.analytics import (
     Analytics,
     DisplacementPeriod,
@@ -78,6 +80,7 @@ __all__ = [
     "HarmTable",
     "HarmValue",
     "ImportResult",
+    "LinkedAndRaised",
     "NewItem",
     "Queue",
     "QueueEntry",
@@ -103,6 +106,7 @@ __all__ = [
     "escalation_load",
     "get_item",
     "import_time_csv",
+    "link_and_refresh",
     "load_displacement_scenario",
     "log_time",
     "open_item",

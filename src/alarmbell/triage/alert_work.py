@@ -21,13 +21,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from alarmbell.alerts import refresh_due_alerts
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.identity import view
+from alarmbell.identity import LinkSummary, link_people, view
 from alarmbell.policy import Policy
+from alarmbell.settings import Settings
+from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import AlertRow, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import alert_harm
@@ -192,9 +194,54 @@ def refresh_and_route(
     return RaisedAndRouted(done.people, done.created, routed)
 
 
+@dataclass(frozen=True, slots=True)
+class LinkedAndRaised:
+    """What linking found, then what the early-warning run that followed raised and routed
+    under which policy version."""
+
+    linked: LinkSummary
+    raised: RaisedAndRouted
+    policy_version: str
+
+
+def link_and_refresh(
+    engine: Engine,
+    *,
+    settings: Settings,
+    policy: Policy,
+    now: datetime,
+    everyone: bool = False,
+    progress: Callable[[int], None] | None = None,
+    total: Callable[[int], None] | None = None,
+) -> LinkedAndRaised:
+    """Link identities, then evaluate everyone due (or everyone) and route the new alerts to work.
+
+    What every intake (CLI, API, form), `alarmbell link` and the demo do after storing records.
+    Two transactions, not one: the links commit first, releasing the identity lock
+    (identity.serial) before the long evaluation, so parallel intakes wait only for each other's
+    linking. The people linking marked due stay marked until their alerts commit, so a failure
+    in between leaves them for the next run to evaluate.
+    """
+    with session_scope(engine) as session:
+        linked = link_people(session, unique_id_agencies=settings.unique_id_agencies)
+    with session_scope(engine) as session:
+        raised = refresh_and_route(
+            session,
+            policy=policy,
+            config=TriageConfig.from_settings(settings),
+            now=now,
+            everyone=everyone,
+            progress=progress,
+            total=total,
+        )
+    return LinkedAndRaised(linked, raised, policy.version)
+
+
 __all__ = [
+    "LinkedAndRaised",
     "RaisedAndRouted",
     "Routed",
+    "link_and_refresh",
     "newest_alert_id",
     "open_alert_item",
     "refresh_and_route",
