@@ -33,7 +33,7 @@ from starlette.responses import Response
 
 from alarmbell.access import Action, AgencyResource, Principal, Role, decide
 from alarmbell.audit import Subject, record_audit
-from alarmbell.identity import link_people, person_ids_for_records
+from alarmbell.identity import person_ids_for_records
 from alarmbell.ingest import FieldError, IngestSummary, repeated_keys_in_body
 from alarmbell.ingest import ingest_records as ingest_decoded
 from alarmbell.policy import Policy
@@ -41,7 +41,7 @@ from alarmbell.presentation import agency_label, short_date
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.retry import retry_transient
-from alarmbell.triage import TriageConfig, refresh_and_route
+from alarmbell.triage import link_and_refresh
 from alarmbell.web.auth import actor_of, current_principal, decided_person, requires
 from alarmbell.web.concern_ids import new_submission, own_submission, signed_submission, submission_id
 from alarmbell.web.concern_outcome import concern_outcome
@@ -150,12 +150,7 @@ def link_and_alert(engine: Engine, policy: Policy, settings: Settings) -> None:
     Everyone due, not only this call's people: a call that failed after committing its records
     left them due, and sending the same records again finds them unchanged.
     """
-    with session_scope(engine) as session:
-        link_people(session, unique_id_agencies=settings.unique_id_agencies)
-    with session_scope(engine) as session:
-        refresh_and_route(
-            session, policy=policy, config=TriageConfig.from_settings(settings), now=datetime.now(UTC)
-        )
+    link_and_refresh(engine, settings=settings, policy=policy, now=datetime.now(UTC))
 
 
 # --- POST /api/v1/records ----------------------------------------------------------------
