@@ -4,34 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import store_session
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-
-def _resolve_person(session: Session, person: str) -> int:
-    from alarmbell.identity import person_ids_for_records, resolve
-
-    if person.isdigit():
-        found = resolve(session, int(person))
-    elif ":" in person:
-        agency, source_id = person.split(":", 1)
-        found = person_ids_for_records(session, [(agency, source_id)]).get((agency, source_id))
-    else:
-        found = None
-    if found is None:
-        stderr.print(
-            f"no person {person!r}: give a person id (a number, see the web app or `alarmbell alerts`) "
-            "or an agency record as AGENCY:SOURCE_ID, e.g. health:HEA-123"
-        )
-        raise typer.Exit(2)
-    return found
+from alarmbell.cli.support import fail, store_session
 
 
 def chronology(
@@ -41,11 +18,16 @@ def chronology(
     """Print a person's merged multi-agency timeline, with the household adults' events."""
     from alarmbell.chronology import build_chronology
     from alarmbell.chronology.render import chronology_json, chronology_lines
+    from alarmbell.identity import PersonNotFound, find_person
 
     with store_session() as session:
-        person_id = _resolve_person(session, person)
+        try:
+            person_id = find_person(session, person)
+        except PersonNotFound as error:
+            fail(str(error))
         chron = build_chronology(session, person_id)
-    assert chron is not None
+    if chron is None:
+        fail(f"person {person_id} has no linked records (see `alarmbell identity history {person_id}`)")
     if as_json:
         typer.echo(json.dumps(chronology_json(chron), indent=2, ensure_ascii=False))
     else:

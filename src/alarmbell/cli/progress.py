@@ -18,7 +18,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-stderr = Console(stderr=True, highlight=False)
+#: Messages go out as written: no markup, so a quoted bad value such as `[x]` is shown as typed.
+stderr = Console(stderr=True, highlight=False, markup=False)
 
 
 @contextmanager

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import store_session
+from alarmbell.cli.support import fail, store_session
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -74,27 +73,22 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        stderr.print(f"--as-of {text!r}: give a date as YYYY-MM-DD, e.g. 2011-06-30")
-        raise typer.Exit(2) from None
+        fail(f"--as-of {text!r}: give a date as YYYY-MM-DD, e.g. 2011-06-30")
 
 
 def _report(person: str, day: date | None) -> ReviewReport:
+    from alarmbell.identity import PersonNotFound, find_person
     from alarmbell.policy import policy_for
-    from alarmbell.review import find_person, review_report
+    from alarmbell.review import review_report
 
     settings = Settings()
     policy = policy_for(settings)
     with store_session(settings) as session:
-        person_id = find_person(session, person)
-        report = (
-            None
-            if person_id is None
-            else review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
-        )
+        try:
+            person_id = find_person(session, person)
+        except PersonNotFound as error:
+            fail(str(error))
+        report = review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
     if report is None:
-        stderr.print(
-            f"no person {person!r}: give a person id (a number, see `alarmbell alerts`) "
-            "or an agency record as AGENCY:SOURCE_ID, e.g. health:HEA-123"
-        )
-        raise typer.Exit(2)
+        fail(f"person {person_id} has no linked records (see `alarmbell identity history {person_id}`)")
     return report

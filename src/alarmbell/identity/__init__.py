@@ -1,6 +1,7 @@
 """Identity: source person records become people, with provenance, households and history."""
 
 from alarmbell.identity.linker import LinkSummary, link_people
+from alarmbell.identity.lookup import PersonNotFound, find_person
 from alarmbell.identity.people import (
     PersonView,
     Relation,
@@ -28,12 +29,14 @@ from alarmbell.identity.search import search_people, search_terms
 __all__ = [
     "PENDING",
     "LinkSummary",
+    "PersonNotFound",
     "PersonView",
     "Relation",
     "ReviewError",
     "ReviewItem",
     "accept",
     "all_views",
+    "find_person",
     "get_item",
     "household_adults",
     "link_people",

@@ -4,7 +4,6 @@ Public API (other packages import from here):
 
 - `review_report(session, person_id=, policy=, as_of=, now=)`: the report, as known at the end of
   `as_of` (a date; default everything), or None if no such person.
-- `find_person(session, text)`: a person id from `123` or `AGENCY:SOURCE_ID`.
 - `build_review(inputs, policy=)`: the pure builder (no database), for tests and replays.
 - `render_html`, `render_pdf`, `render_markdown`: the report's formats; `context` and
   `install_filters` let the web app render the same templates as a page.
@@ -14,14 +13,13 @@ from alarmbell.review.build import build_review
 from alarmbell.review.markdown import render_markdown
 from alarmbell.review.model import ReviewInputs, ReviewReport
 from alarmbell.review.render import context, install_filters, render_html, render_pdf
-from alarmbell.review.service import find_person, review_report
+from alarmbell.review.service import review_report
 
 __all__ = [
     "ReviewInputs",
     "ReviewReport",
     "build_review",
     "context",
-    "find_person",
     "install_filters",
     "render_html",
     "render_markdown",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from alarmbell.alerts import alerts_for
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.records import RecordKey
-from alarmbell.identity import record_rows, relations, resolve, view_from_rows
+from alarmbell.identity import record_rows, relations, view_from_rows
 from alarmbell.policy import Policy
 from alarmbell.review.build import build_review
 from alarmbell.review.model import FamilyMember, ReviewInputs, ReviewReport, StoredAlert
@@ -60,24 +60,6 @@ def review_inputs(
         as_of=at,
         generated_at=now,
     )
-
-
-def find_person(session: Session, text: str) -> int | None:
-    """A person id from `123` or an agency record `health:HEA-123` (following merges)."""
-    text = text.strip()
-    if text.isascii() and text.isdigit():
-        return resolve(session, int(text))
-    agency, _, source_id = text.partition(":")
-    if not source_id:
-        return None
-    query = select(PersonRecordRow.id).where(
-        PersonRecordRow.agency == agency, PersonRecordRow.source_id == source_id
-    )
-    if session.scalar(query) is None:
-        return None
-    from alarmbell.identity import person_ids_for_records
-
-    return person_ids_for_records(session, [(agency, source_id)]).get((agency, source_id))
 
 
 def _family(
