@@ -12,9 +12,7 @@ from typing import Annotated
 
 import typer
 
-from alarmbell.cli.support import actor
-from alarmbell.cli.support import fail as _fail
-from alarmbell.cli.support import store_session as _session
+from alarmbell.cli.support import actor, fail, failing_on, store_session
 
 users_app = typer.Typer(
     help="User accounts (roles, agency, team) and agency API tokens.", no_args_is_help=True
@@ -50,8 +48,8 @@ def users_create(
     from alarmbell.audit import record_audit
 
     secret = _new_password() if password else None
-    with _session() as session:
-        try:
+    with store_session() as session:
+        with failing_on(UserError, ValueError):
             user = create_user(
                 session,
                 username=username,
@@ -61,9 +59,6 @@ def users_create(
                 password=secret,
                 display_name=name,
             )
-        except (UserError, ValueError) as error:
-            _fail(str(error))
-            return
         record_audit(
             session, actor=actor(), action="user.create", subject=("user", user.id),
             detail={"username": user.username, "role": user.role, "agency": agency, "team": team},
@@ -87,7 +82,7 @@ def users_list() -> None:
     """List users with their role, agency, team and state."""
     from alarmbell.access.users import list_users
 
-    with _session() as session:
+    with store_session() as session:
         for user in list_users(session):
             state = "active" if user.active else "disabled"
             typer.echo(
@@ -102,11 +97,10 @@ def users_disable(username: Annotated[str, typer.Argument(help="The user to disa
     from alarmbell.access.users import find_user, set_active
     from alarmbell.audit import record_audit
 
-    with _session() as session:
+    with store_session() as session:
         user = find_user(session, username)
         if user is None:
-            _fail(f"no user {username!r}")
-            return
+            fail(f"no user {username!r}")
         set_active(session, user, False)
         end_user_sessions(session, user.id)
         record_audit(session, actor=actor(), action="user.disable", subject=("user", user.id))
@@ -125,18 +119,14 @@ def users_grant_review(
     from alarmbell.access.users import find_user
     from alarmbell.audit import Subject, record_audit
 
-    with _session() as session:
+    with store_session() as session:
         user = find_user(session, username)
         if user is None:
-            _fail(f"no user {username!r}")
-            return
-        try:
+            fail(f"no user {username!r}")
+        with failing_on(GrantError):
             grant = grant_review(
                 session, user=user, person_id=person, review=review, granted_by=actor(), days=days
             )
-        except GrantError as error:
-            _fail(str(error))
-            return
         record_audit(
             session, actor=actor(), action="review.grant", subject=Subject.person(person),
             detail={"user": user.username, "review": review, "grant": grant.id},
@@ -153,12 +143,9 @@ def token_create(
     from alarmbell.access.tokens import create_token
     from alarmbell.audit import record_audit
 
-    with _session() as session:
-        try:
+    with store_session() as session:
+        with failing_on(ValueError):
             row, token = create_token(session, agency=agency, name=name, created_by=actor())
-        except ValueError as error:
-            _fail(str(error))
-            return
         record_audit(
             session, actor=actor(), action="token.create", subject=("api_token", row.prefix),
             detail={"agency": agency, "name": name},
@@ -172,7 +159,7 @@ def token_list() -> None:
     """List API tokens (prefix, agency, name, state); never the tokens themselves."""
     from alarmbell.access.tokens import list_tokens
 
-    with _session() as session:
+    with store_session() as session:
         for row in list_tokens(session):
             state = "revoked" if row.revoked_at else "active"
             typer.echo(f"{row.prefix}  {row.agency:<22} {row.name:<30} {state}")
@@ -186,10 +173,9 @@ def token_revoke(
     from alarmbell.access.tokens import revoke_token
     from alarmbell.audit import record_audit
 
-    with _session() as session:
+    with store_session() as session:
         row = revoke_token(session, prefix)
         if row is None:
-            _fail(f"no token {prefix!r}")
-            return
+            fail(f"no token {prefix!r}")
         record_audit(session, actor=actor(), action="token.revoke", subject=("api_token", prefix))
     typer.echo(f"revoked {prefix}")

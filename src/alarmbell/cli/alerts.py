@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import advance, progress_bar
-from alarmbell.cli.support import fail, store_session, who
+from alarmbell.cli.support import failing_on, store_session, who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -56,13 +56,8 @@ def override(
     """Override an alert with a reason; recorded (who, when, why, policy version) for policy review."""
     from alarmbell.alerts.overrides import OverrideError, override_alert
 
-    try:
-        with store_session() as session:
-            done = override_alert(
-                session, alert_id=alert_id, by=who(by), reason=reason, now=datetime.now(UTC)
-            )
-    except OverrideError as error:
-        fail(str(error))
+    with failing_on(OverrideError), store_session() as session:
+        done = override_alert(session, alert_id=alert_id, by=who(by), reason=reason, now=datetime.now(UTC))
     typer.echo(
         f"alert {done.alert_id} ({done.level}, person {done.person_id}, policy {done.policy_version}) "
         f"overridden by {done.decided_by}: {done.reason}"

@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import actor
-from alarmbell.cli.support import store_session as _session
+from alarmbell.cli.support import actor, store_session
 
 audit_app = typer.Typer(
     help="The hash-chained audit log: verify it, ask who viewed a person.", no_args_is_help=True
@@ -24,7 +23,7 @@ def audit_verify() -> None:
     """Check the hash chain; exit 1 and say where, if any entry was edited, deleted or reordered."""
     from alarmbell.audit import verify_audit
 
-    with _session() as session:
+    with store_session() as session:
         report = verify_audit(session)
     if report.ok:
         typer.echo(f"audit log intact: {report.entries} entries; head {report.head_hash}")
@@ -46,7 +45,7 @@ def audit_who_viewed(
     from alarmbell.audit import Subject, record_audit, who_viewed
     from alarmbell.identity import resolve
 
-    with _session() as session:
+    with store_session() as session:
         ids = sorted({person, resolve(session, person) or person})
         viewings = who_viewed(session, ids, include_lists=lists)
         record_audit(session, actor=actor(), action="audit.who_viewed", subject=Subject.person(person))

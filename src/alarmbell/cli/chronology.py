@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from alarmbell.cli.support import fail, store_session
+from alarmbell.cli.support import fail, failing_on, store_session
 
 
 def chronology(
@@ -21,10 +21,8 @@ def chronology(
     from alarmbell.identity import PersonNotFound, find_person
 
     with store_session() as session:
-        try:
+        with failing_on(PersonNotFound):
             person_id = find_person(session, person)
-        except PersonNotFound as error:
-            fail(str(error))
         chron = build_chronology(session, person_id)
     if chron is None:
         fail(f"person {person_id} has no linked records (see `alarmbell identity history {person_id}`)")

@@ -13,10 +13,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import fail as _fail
-from alarmbell.cli.support import store as _store
-from alarmbell.cli.support import store_session as _session
-from alarmbell.cli.support import who as _who
+from alarmbell.cli.support import fail, failing_on, store, store_session, who
 
 if TYPE_CHECKING:
     from alarmbell.identity.review import ReviewItem
@@ -41,7 +38,7 @@ EngineOption = Annotated[
 
 def _spark(engine: str) -> object:
     if engine not in ("duckdb", "spark"):
-        _fail(f"--engine {engine!r}: use duckdb or spark")
+        fail(f"--engine {engine!r}: use duckdb or spark")
     if engine == "duckdb":
         return None
     from alarmbell.identity.spark import local_spark_session
@@ -57,7 +54,7 @@ def identity_link(engine: EngineOption = "duckdb") -> None:
 
     spark = _spark(engine)
     settings = Settings()
-    with _session(settings) as session:
+    with store_session(settings) as session:
         summary = link_people(
             session, engine=engine, spark=spark, unique_id_agencies=settings.unique_id_agencies
         )
@@ -86,7 +83,7 @@ def review_list(
     """List review items, most probable first."""
     from alarmbell.identity.review import list_items
 
-    with _session() as session:
+    with store_session() as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
         lines = [_line(item) for item in items]
     if not lines:
@@ -100,11 +97,9 @@ def review_show(item_id: Annotated[int, typer.Argument(help="Review item number.
     """Show one pair side by side with each field's contribution to the match weight."""
     from alarmbell.identity.review import ReviewError, get_item
 
-    with _session() as session:
-        try:
+    with store_session() as session:
+        with failing_on(ReviewError):
             item = get_item(session, item_id)
-        except ReviewError as error:
-            _fail(str(error))
         typer.echo(_line(item))
         for part in item.review.contributions:
             bar = ("+" if part["weight"] >= 0 else "-") * min(40, round(abs(part["weight"])))
@@ -118,11 +113,9 @@ def review_accept(
     """The two records are one person: merge them (reversible with `identity unmerge`)."""
     from alarmbell.identity.review import ReviewError, accept
 
-    with _session() as session:
-        try:
-            person = accept(session, item_id, by=_who(by), reason=reason)
-        except ReviewError as error:
-            _fail(str(error))
+    with store_session() as session:
+        with failing_on(ReviewError):
+            person = accept(session, item_id, by=who(by), reason=reason)
     typer.echo(f"accepted #{item_id}: both records are now person {person}")
 
 
@@ -133,11 +126,9 @@ def review_reject(
     """The two records are different people: they will never be linked."""
     from alarmbell.identity.review import ReviewError, reject
 
-    with _session() as session:
-        try:
-            reject(session, item_id, by=_who(by), reason=reason)
-        except ReviewError as error:
-            _fail(str(error))
+    with store_session() as session:
+        with failing_on(ReviewError):
+            reject(session, item_id, by=who(by), reason=reason)
     typer.echo(f"rejected #{item_id}: the two records stay apart for good")
 
 
@@ -152,11 +143,9 @@ def merge(
     from alarmbell.identity.review import ReviewError
     from alarmbell.identity.review import merge as merge_people
 
-    with _session() as session:
-        try:
-            merge_people(session, source, target, by=_who(by), reason=reason)
-        except ReviewError as error:
-            _fail(str(error))
+    with store_session() as session:
+        with failing_on(ReviewError):
+            merge_people(session, source, target, by=who(by), reason=reason)
     typer.echo(f"person {source} merged into person {target}")
 
 
@@ -171,11 +160,9 @@ def unmerge(
     from alarmbell.identity.review import ReviewError
     from alarmbell.identity.review import unmerge as unmerge_person
 
-    with _session() as session:
-        try:
-            left = unmerge_person(session, person, by=_who(by), reason=reason)
-        except (ReviewError, UnmergeError) as error:
-            _fail(str(error))
+    with store_session() as session:
+        with failing_on(ReviewError, UnmergeError):
+            left = unmerge_person(session, person, by=who(by), reason=reason)
     typer.echo(f"person {person} restored (its records left person {left})")
 
 
@@ -184,10 +171,10 @@ def history(person: Annotated[int, typer.Argument(help="Person id.")]) -> None:
     """Every link a person has had, ended ones included: how, when, by whom, and why it ended."""
     from alarmbell.identity.people import link_history
 
-    with _session() as session:
+    with store_session() as session:
         rows = link_history(session, person)
     if not rows:
-        _fail(f"person {person} has never had a linked record")
+        fail(f"person {person} has never had a linked record")
     for row in rows:
         typer.echo(row)
 
@@ -214,11 +201,9 @@ def train(
     from alarmbell.identity.retrain import TrainingError, retrain
 
     spark = _spark(engine)
-    with _session() as session:
-        try:
-            model = retrain(session, by=_who(by), reason=reason, engine=engine, spark=spark)  # type: ignore[arg-type]
-        except TrainingError as error:
-            _fail(str(error))
+    with store_session() as session:
+        with failing_on(TrainingError):
+            model = retrain(session, by=who(by), reason=reason, engine=engine, spark=spark)  # type: ignore[arg-type]
     typer.echo(f"trained model {model.version} on {model.trained_on}; it links from now on")
 
 
@@ -226,7 +211,7 @@ def _train_synthetic(synthetic: Path, tune: Path | None, out: Path | None) -> No
     from alarmbell.identity.training import build_model, read_synthetic
 
     if tune is None or out is None:
-        _fail("--synthetic needs --tune (a second synthetic folder) and --out (where to write the JSON)")
+        fail("--synthetic needs --tune (a second synthetic folder) and --out (where to write the JSON)")
     assert tune is not None and out is not None
     model = build_model(
         read_synthetic(synthetic),
@@ -245,7 +230,7 @@ def link() -> None:
     from alarmbell.settings import Settings
 
     settings = Settings()
-    with _store(settings) as engine:
+    with store(settings) as engine:
         done = link_and_refresh_shown(engine, settings, everyone=True)
     typer.echo(f"{done.linked.newly_linked} records linked; {done.linked.people_created} new people")
     show_work(done.raised.routed)

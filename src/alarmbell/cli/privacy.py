@@ -11,9 +11,7 @@ from typing import Annotated
 
 import typer
 
-from alarmbell.cli.support import actor
-from alarmbell.cli.support import fail as _fail
-from alarmbell.cli.support import store_session as _session
+from alarmbell.cli.support import actor, fail, store_session
 from alarmbell.settings import Settings
 
 retention_app = typer.Typer(
@@ -33,7 +31,7 @@ def retention_purge(
     from alarmbell.privacy.retention import past_retention, purge_person
 
     settings = Settings()
-    with _session(settings) as session:
+    with store_session(settings) as session:
         due = past_retention(
             session, age_years=settings.retention_age_years, quiet_years=settings.retention_quiet_years
         )
@@ -60,11 +58,10 @@ def sar_export(
     from alarmbell.audit import Subject, record_audit
     from alarmbell.privacy.sar import subject_access_export
 
-    with _session() as session:
+    with store_session() as session:
         data = subject_access_export(session, person)
         if data is None:
-            _fail(f"no person {person}")
-            return
+            fail(f"no person {person}")
         record_audit(
             session, actor=actor(), action="person.sar_export", subject=Subject.person(data["person_id"])
         )

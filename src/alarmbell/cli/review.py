@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli.support import fail, store_session
+from alarmbell.cli.support import fail, failing_on, store_session
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -84,10 +84,8 @@ def _report(person: str, day: date | None) -> ReviewReport:
     settings = Settings()
     policy = policy_for(settings)
     with store_session(settings) as session:
-        try:
+        with failing_on(PersonNotFound):
             person_id = find_person(session, person)
-        except PersonNotFound as error:
-            fail(str(error))
         report = review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
     if report is None:
         fail(f"person {person_id} has no linked records (see `alarmbell identity history {person_id}`)")

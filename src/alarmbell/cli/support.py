@@ -61,6 +61,16 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+@contextmanager
+def failing_on(*errors: type[Exception]) -> Iterator[None]:
+    """A service's expected errors (bad input, a step not allowed) become the command's message
+    on stderr and exit status 2, instead of a traceback."""
+    try:
+        yield
+    except errors as error:
+        fail(str(error))
+
+
 def to_stderr(message: str) -> None:
     """Print a service's message (a bad line, a warning) as it is: no markup, no wrapping."""
     print(message, file=sys.stderr)

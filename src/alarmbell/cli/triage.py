@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import fail as _fail
-from alarmbell.cli.support import store_session
-from alarmbell.cli.support import who as _who
+from alarmbell.cli.support import fail, failing_on, store_session, who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,9 +55,9 @@ def _now(text: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        _fail(f"--now {text!r} is not an ISO 8601 date-time (e.g. 2026-04-02T15:00:00+01:00)")
+        fail(f"--now {text!r} is not an ISO 8601 date-time (e.g. 2026-04-02T15:00:00+01:00)")
     if moment.tzinfo is None:
-        _fail("--now needs a time zone (e.g. +00:00 or Z)")
+        fail("--now needs a time zone (e.g. +00:00 or Z)")
     return moment
 
 
@@ -128,10 +126,8 @@ def ack(item: Annotated[int, typer.Argument(help="Work item id.")], by: By = "",
     from alarmbell.triage import TriageError, acknowledge
 
     with _session() as (session, _config):
-        try:
-            row = acknowledge(session, item_id=item, by=_who(by), now=_now(now))
-        except TriageError as error:
-            _fail(str(error))
+        with failing_on(TriageError):
+            row = acknowledge(session, item_id=item, by=who(by), now=_now(now))
         typer.echo(f"item {row.id} acknowledged by {row.acknowledged_by}")
 
 
@@ -153,12 +149,10 @@ def decide_cmd(
     from alarmbell.triage import TriageError, decide
 
     with _session() as (session, _config):
-        try:
+        with failing_on(TriageError):
             row = decide(
-                session, item_id=item, by=_who(by), decision=decision, rationale=rationale, now=_now(now)
+                session, item_id=item, by=who(by), decision=decision, rationale=rationale, now=_now(now)
             )
-        except TriageError as error:
-            _fail(str(error))
         typer.echo(f"item {row.id}: {row.decision} by {row.decided_by}")
 
 
@@ -181,22 +175,20 @@ def log_time_cmd(
     try:
         worked = parse_worked(worked_on) if worked_on else moment
     except ValueError as error:
-        _fail(f"--worked-on {error}")
+        fail(f"--worked-on {error}")
     with _session() as (session, _config):
-        try:
+        with failing_on(TriageError):
             entry = log_time(
                 session,
                 item_id=item,
-                person=_who(person),
+                person=who(person),
                 hours=hours,
                 worked_at=worked,
                 now=moment,
                 source="cli",
-                recorded_by=_who(""),
+                recorded_by=who(""),
                 note=note,
             )
-        except TriageError as error:
-            _fail(str(error))
         typer.echo(f"logged {entry.hours:g} hours by {entry.person} on item {entry.item_id} ({entry.team})")
 
 
@@ -210,10 +202,10 @@ def import_time(
     from alarmbell.triage import import_time_csv
 
     if not file.is_file():
-        _fail(f"{file}: no such file")
+        fail(f"{file}: no such file")
     with _session() as (session, _config), file.open(encoding="utf-8-sig", newline="") as handle:
         result = import_time_csv(
-            session, lines=handle, source_name=str(file), now=_now(now), recorded_by=_who(by)
+            session, lines=handle, source_name=str(file), now=_now(now), recorded_by=who(by)
         )
     for problem in result.problems:
         stderr.print(problem)
