@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli.progress import poll, progress_bar, set_completed, stderr
+from alarmbell.cli.progress import poll, progress_bar, set_completed
 from alarmbell.cli.support import check_agency, fail, read_only_store
 
 if TYPE_CHECKING:
@@ -80,8 +80,7 @@ def _check_one(
                 progress=progress,
             )
         except LookupError as error:
-            stderr.print(str(error))
-            raise typer.Exit(2) from None
+            fail(str(error))
         finally:
             stop()
         set_completed(bar, progress.total_bytes)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -36,14 +36,15 @@ EngineOption = Annotated[
 ]
 
 
-def _spark(engine: str) -> object:
-    if engine not in ("duckdb", "spark"):
-        fail(f"--engine {engine!r}: use duckdb or spark")
+def _backend(engine: str) -> tuple[Literal["duckdb", "spark"], object]:
+    """The linkage backend `--engine` names, with a Spark session when it is spark."""
     if engine == "duckdb":
-        return None
+        return "duckdb", None
+    if engine != "spark":
+        fail(f"--engine {engine!r}: use duckdb or spark")
     from alarmbell.identity.spark import local_spark_session
 
-    return local_spark_session()
+    return "spark", local_spark_session()
 
 
 @identity_app.command("link")
@@ -52,11 +53,11 @@ def identity_link(engine: EngineOption = "duckdb") -> None:
     from alarmbell.identity import link_people
     from alarmbell.settings import Settings
 
-    spark = _spark(engine)
+    backend, spark = _backend(engine)
     settings = Settings()
     with store_session(settings) as session:
         summary = link_people(
-            session, engine=engine, spark=spark, unique_id_agencies=settings.unique_id_agencies
+            session, engine=backend, spark=spark, unique_id_agencies=settings.unique_id_agencies
         )
     typer.echo(
         f"{summary.newly_linked} records linked ({summary.probabilistic_links} by model "
@@ -200,10 +201,10 @@ def train(
         return
     from alarmbell.identity.retrain import TrainingError, retrain
 
-    spark = _spark(engine)
+    backend, spark = _backend(engine)
     with store_session() as session:
         with failing_on(TrainingError):
-            model = retrain(session, by=who(by), reason=reason, engine=engine, spark=spark)  # type: ignore[arg-type]
+            model = retrain(session, by=who(by), reason=reason, engine=backend, spark=spark)
     typer.echo(f"trained model {model.version} on {model.trained_on}; it links from now on")
 
 
@@ -212,7 +213,6 @@ def _train_synthetic(synthetic: Path, tune: Path | None, out: Path | None) -> No
 
     if tune is None or out is None:
         fail("--synthetic needs --tune (a second synthetic folder) and --out (where to write the JSON)")
-    assert tune is not None and out is not None
     model = build_model(
         read_synthetic(synthetic),
         read_synthetic(tune),

@@ -13,7 +13,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import poll, progress_bar, set_completed, stderr
-from alarmbell.cli.support import check_agency, store, to_stderr
+from alarmbell.cli.support import check_agency, fail, store, to_stderr
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -64,8 +64,7 @@ def _ingest_files(
     rejected = 0
     for path in files:
         if not path.is_file():
-            stderr.print(f"{path}: no such file (check the path, or run from the folder that holds it)")
-            raise typer.Exit(2)
+            fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
         progress = SourceProgress(total_bytes=path.stat().st_size)
         with progress_bar(f"Ingesting {path.name}", progress.total_bytes, unit_bytes=True) as bar:
             stop = poll(partial(_show_bytes, bar, progress))
@@ -82,8 +81,7 @@ def _ingest_files(
                 )
             except LookupError as error:
                 stop()
-                stderr.print(str(error))
-                raise typer.Exit(2) from None
+                fail(str(error))
             stop()
             set_completed(bar, progress.total_bytes)
         typer.echo(f"{path}: {summary.line}")

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from alarmbell.cli.progress import advance, progress_bar, stderr
-from alarmbell.cli.support import to_stderr
+from alarmbell.cli.progress import advance, progress_bar
+from alarmbell.cli.support import fail, to_stderr
 from alarmbell.settings import Settings
 
 
@@ -32,8 +32,7 @@ def replay(
     from alarmbell.replay.service import ReplayHooks, comparison_lines, replay_by_agency, replay_file
 
     if not file.is_file():
-        stderr.print(f"{file}: no such file")
-        raise typer.Exit(2)
+        fail(f"{file}: no such file")
     policy = policy_for(Settings())
     with progress_bar("Replaying", None) as bar:
         hooks = ReplayHooks(
