@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli.progress import poll, progress_bar, set_completed
-from alarmbell.cli.support import check_agency, fail, read_only_store
+from alarmbell.cli.progress import bytes_bar
+from alarmbell.cli.support import check_agency, fail, failing_on, read_only_store
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -68,20 +68,12 @@ def _check_one(
     from alarmbell.ingest.dry_run import check_file
 
     progress = SourceProgress(total_bytes=path.stat().st_size)
-    with progress_bar(f"Checking {path.name}", progress.total_bytes, unit_bytes=True) as bar:
-        stop = poll(lambda: set_completed(bar, progress.done_bytes))
-        try:
-            result = check_file(
-                path=path,
-                registry=registry,
-                engine=engine,
-                agency=agency,
-                format_name=format_name,
-                progress=progress,
-            )
-        except LookupError as error:
-            fail(str(error))
-        finally:
-            stop()
-        set_completed(bar, progress.total_bytes)
-    return result
+    with failing_on(LookupError), bytes_bar(f"Checking {path.name}", progress):
+        return check_file(
+            path=path,
+            registry=registry,
+            engine=engine,
+            agency=agency,
+            format_name=format_name,
+            progress=progress,
+        )

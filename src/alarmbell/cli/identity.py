@@ -114,9 +114,8 @@ def review_accept(
     """The two records are one person: merge them (reversible with `identity unmerge`)."""
     from alarmbell.identity.review import ReviewError, accept
 
-    with store_session() as session:
-        with failing_on(ReviewError):
-            person = accept(session, item_id, by=who(by), reason=reason)
+    with store_session() as session, failing_on(ReviewError):
+        person = accept(session, item_id, by=who(by), reason=reason)
     typer.echo(f"accepted #{item_id}: both records are now person {person}")
 
 
@@ -127,9 +126,8 @@ def review_reject(
     """The two records are different people: they will never be linked."""
     from alarmbell.identity.review import ReviewError, reject
 
-    with store_session() as session:
-        with failing_on(ReviewError):
-            reject(session, item_id, by=who(by), reason=reason)
+    with store_session() as session, failing_on(ReviewError):
+        reject(session, item_id, by=who(by), reason=reason)
     typer.echo(f"rejected #{item_id}: the two records stay apart for good")
 
 
@@ -144,9 +142,8 @@ def merge(
     from alarmbell.identity.review import ReviewError
     from alarmbell.identity.review import merge as merge_people
 
-    with store_session() as session:
-        with failing_on(ReviewError):
-            merge_people(session, source, target, by=who(by), reason=reason)
+    with store_session() as session, failing_on(ReviewError):
+        merge_people(session, source, target, by=who(by), reason=reason)
     typer.echo(f"person {source} merged into person {target}")
 
 
@@ -161,9 +158,8 @@ def unmerge(
     from alarmbell.identity.review import ReviewError
     from alarmbell.identity.review import unmerge as unmerge_person
 
-    with store_session() as session:
-        with failing_on(ReviewError, UnmergeError):
-            left = unmerge_person(session, person, by=who(by), reason=reason)
+    with store_session() as session, failing_on(ReviewError, UnmergeError):
+        left = unmerge_person(session, person, by=who(by), reason=reason)
     typer.echo(f"person {person} restored (its records left person {left})")
 
 
@@ -202,9 +198,8 @@ def train(
     from alarmbell.identity.retrain import TrainingError, retrain
 
     backend, spark = _backend(engine)
-    with store_session() as session:
-        with failing_on(TrainingError):
-            model = retrain(session, by=who(by), reason=reason, engine=backend, spark=spark)
+    with store_session() as session, failing_on(TrainingError):
+        model = retrain(session, by=who(by), reason=reason, engine=backend, spark=spark)
     typer.echo(f"trained model {model.version} on {model.trained_on}; it links from now on")
 
 

@@ -5,22 +5,18 @@ Thin: each file goes to the ingest service with a progress bar; bad lines are re
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
-from alarmbell.cli.progress import poll, progress_bar, set_completed, stderr
-from alarmbell.cli.support import check_agency, fail, store, to_stderr
+from alarmbell.cli.progress import bytes_bar, stderr
+from alarmbell.cli.support import check_agency, fail, failing_on, store, to_stderr
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
     from sqlalchemy import Engine
-
-    from alarmbell.ingest.base import SourceProgress
 
 
 def ingest(
@@ -66,33 +62,22 @@ def _ingest_files(
         if not path.is_file():
             fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
         progress = SourceProgress(total_bytes=path.stat().st_size)
-        with progress_bar(f"Ingesting {path.name}", progress.total_bytes, unit_bytes=True) as bar:
-            stop = poll(partial(_show_bytes, bar, progress))
-            try:
-                summary = ingest_file(
-                    engine=engine,
-                    path=path,
-                    agency=agency,
-                    format_name=format_name,
-                    chunk_size=settings.ingest_chunk_size,
-                    workers=settings.ingest_workers,
-                    report=to_stderr,
-                    progress=progress,
-                )
-            except LookupError as error:
-                stop()
-                fail(str(error))
-            stop()
-            set_completed(bar, progress.total_bytes)
+        with failing_on(LookupError), bytes_bar(f"Ingesting {path.name}", progress):
+            summary = ingest_file(
+                engine=engine,
+                path=path,
+                agency=agency,
+                format_name=format_name,
+                chunk_size=settings.ingest_chunk_size,
+                workers=settings.ingest_workers,
+                report=to_stderr,
+                progress=progress,
+            )
         typer.echo(f"{path}: {summary.line}")
         rejected += summary.rejected
     if link:
         _link_and_alert(engine, settings)
     return rejected
-
-
-def _show_bytes(bar: Progress, progress: SourceProgress) -> None:
-    set_completed(bar, progress.done_bytes)
 
 
 def _link_and_alert(engine: Engine, settings: Settings) -> None:

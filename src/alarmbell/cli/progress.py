@@ -6,6 +6,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -17,6 +18,9 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+
+if TYPE_CHECKING:
+    from alarmbell.ingest.base import SourceProgress
 
 #: Messages go out as written: no markup, so a quoted bad value such as `[x]` is shown as typed.
 stderr = Console(stderr=True, highlight=False, markup=False)
@@ -36,7 +40,19 @@ def progress_bar(description: str, total: int | None, *, unit_bytes: bool = Fals
         yield bar
 
 
-def advance(bar: Progress, amount: float = 1) -> None:
+@contextmanager
+def bytes_bar(description: str, progress: SourceProgress) -> Iterator[None]:
+    """A bar that follows a file being read (`progress.done_bytes`, polled) and ends full."""
+    with progress_bar(description, progress.total_bytes, unit_bytes=True) as bar:
+        stop = poll(lambda: set_completed(bar, progress.done_bytes))
+        try:
+            yield
+        finally:
+            stop()
+        set_completed(bar, progress.total_bytes)
+
+
+def advance(bar: Progress, amount: float) -> None:
     bar.advance(bar.task_ids[0], amount)
 
 
