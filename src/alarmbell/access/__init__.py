@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from alarmbell.access.decisions import person_decision, person_decisions
 from alarmbell.access.facts import facts_for_people
-from alarmbell.access.grants import GrantError, break_glass_uses, grant_break_glass, review_grants_of
+from alarmbell.access.grants import (
+    GrantError,
+    break_glass_uses,
+    grant_break_glass,
+    grant_review,
+    review_grants_of,
+)
 from alarmbell.access.policy import (
     ROLE_LABELS,
     Action,
@@ -19,9 +25,17 @@ from alarmbell.access.policy import (
     decide,
 )
 from alarmbell.access.ratelimit import RateLimiter
-from alarmbell.access.sessions import end_session, load_session, start_session
-from alarmbell.access.tokens import any_tokens, token_principal
-from alarmbell.access.users import UserError, authenticate, create_user, find_user, list_users, principal_for
+from alarmbell.access.sessions import end_session, end_user_sessions, load_session, start_session
+from alarmbell.access.tokens import any_tokens, create_token, list_tokens, revoke_token, token_principal
+from alarmbell.access.users import (
+    UserError,
+    authenticate,
+    create_user,
+    find_user,
+    list_users,
+    principal_for,
+    set_active,
+)
 
 __all__ = [
     "ROLE_LABELS",
@@ -40,18 +54,24 @@ __all__ = [
     "any_tokens",
     "authenticate",
     "break_glass_uses",
+    "create_token",
     "create_user",
     "decide",
     "end_session",
+    "end_user_sessions",
     "facts_for_people",
     "find_user",
     "grant_break_glass",
+    "grant_review",
+    "list_tokens",
     "list_users",
     "load_session",
     "person_decision",
     "person_decisions",
     "principal_for",
     "review_grants_of",
+    "revoke_token",
+    "set_active",
     "start_session",
     "token_principal",
 ]

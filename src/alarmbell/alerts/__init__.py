@@ -3,6 +3,7 @@
 from alarmbell.alerts.overrides import (
     Override,
     OverrideError,
+    all_overrides,
     countersign,
     override_alert,
     overrides_for_person,
@@ -16,6 +17,7 @@ __all__ = [
     "OverrideError",
     "alerted_people",
     "alerts_for",
+    "all_overrides",
     "countersign",
     "evidence_keys",
     "override_alert",

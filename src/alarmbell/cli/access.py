@@ -44,7 +44,7 @@ def users_create(
     ] = True,
 ) -> None:
     """Create a user. Without a password the user can sign in only through OIDC."""
-    from alarmbell.access.users import UserError, create_user
+    from alarmbell.access import UserError, create_user
     from alarmbell.audit import record_audit
 
     secret = _new_password() if password else None
@@ -80,7 +80,7 @@ def _new_password() -> str:
 @users_app.command("list")
 def users_list() -> None:
     """List users with their role, agency, team and state."""
-    from alarmbell.access.users import list_users
+    from alarmbell.access import list_users
 
     with store_session() as session:
         for user in list_users(session):
@@ -93,8 +93,7 @@ def users_list() -> None:
 @users_app.command("disable")
 def users_disable(username: Annotated[str, typer.Argument(help="The user to disable.")]) -> None:
     """Disable a user and end their sessions."""
-    from alarmbell.access.sessions import end_user_sessions
-    from alarmbell.access.users import find_user, set_active
+    from alarmbell.access import end_user_sessions, find_user, set_active
     from alarmbell.audit import record_audit
 
     with store_session() as session:
@@ -115,8 +114,7 @@ def users_grant_review(
     days: Annotated[int | None, typer.Option(help="Days the grant lasts (default: until revoked).")] = None,
 ) -> None:
     """Let a reviewer read one person's record for a named review, even if the case is open."""
-    from alarmbell.access.grants import GrantError, grant_review
-    from alarmbell.access.users import find_user
+    from alarmbell.access import GrantError, find_user, grant_review
     from alarmbell.audit import Subject, record_audit
 
     with store_session() as session:
@@ -140,7 +138,7 @@ def token_create(
     name: Annotated[str, typer.Option(help="What system holds it, e.g. 'Force RMS'.")],
 ) -> None:
     """Create an API token. It is printed once; only its hash is kept."""
-    from alarmbell.access.tokens import create_token
+    from alarmbell.access import create_token
     from alarmbell.audit import record_audit
 
     with store_session() as session:
@@ -157,7 +155,7 @@ def token_create(
 @token_app.command("list")
 def token_list() -> None:
     """List API tokens (prefix, agency, name, state); never the tokens themselves."""
-    from alarmbell.access.tokens import list_tokens
+    from alarmbell.access import list_tokens
 
     with store_session() as session:
         for row in list_tokens(session):
@@ -170,7 +168,7 @@ def token_revoke(
     prefix: Annotated[str, typer.Argument(help="The token's prefix, from `token list`.")],
 ) -> None:
     """Revoke an API token at once."""
-    from alarmbell.access.tokens import revoke_token
+    from alarmbell.access import revoke_token
     from alarmbell.audit import record_audit
 
     with store_session() as session:

@@ -18,8 +18,7 @@ from alarmbell.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from alarmbell.triage import LinkedAndRaised
-    from alarmbell.triage.alert_work import Routed
+    from alarmbell.triage import LinkedAndRaised, Routed
 
 alerts_app = typer.Typer(
     help="People with alerts (no subcommand), and practitioners' overrides of alerts.",
@@ -32,7 +31,7 @@ def alerts(ctx: typer.Context) -> None:
     """List people with alerts, highest level first."""
     if ctx.invoked_subcommand is not None:
         return
-    from alarmbell.alerts.service import alerted_people
+    from alarmbell.alerts import alerted_people
 
     with store_session() as session:
         people = alerted_people(session)
@@ -54,7 +53,7 @@ def override(
     ] = None,
 ) -> None:
     """Override an alert with a reason; recorded (who, when, why, policy version) for policy review."""
-    from alarmbell.alerts.overrides import OverrideError, override_alert
+    from alarmbell.alerts import OverrideError, override_alert
 
     with failing_on(OverrideError), store_session() as session:
         done = override_alert(session, alert_id=alert_id, by=who(by), reason=reason, now=datetime.now(UTC))
@@ -67,7 +66,7 @@ def override(
 @alerts_app.command("overrides")
 def overrides() -> None:
     """List every override, oldest first, for review of the policy."""
-    from alarmbell.alerts.overrides import all_overrides
+    from alarmbell.alerts import all_overrides
 
     with store_session() as session:
         found = all_overrides(session)
@@ -91,8 +90,7 @@ def rescore(
     """
     from alarmbell.alerts.rescore import rescore as run
     from alarmbell.policy import policy_for
-    from alarmbell.triage import TriageConfig
-    from alarmbell.triage.alert_work import newest_alert_id, route_new_alerts
+    from alarmbell.triage import TriageConfig, newest_alert_id, route_new_alerts
 
     settings = Settings()
     policy = policy_for(settings)

@@ -13,8 +13,7 @@ from alarmbell.cli.support import check_agency, fail, failing_on, read_only_stor
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from alarmbell.ingest.base import AdapterRegistry
-    from alarmbell.ingest.dry_run import FileCheck
+    from alarmbell.ingest import AdapterRegistry, FileCheck
 
 
 def check(
@@ -34,9 +33,7 @@ def check(
     """Dry run: what ingest would accept, reject and find unchanged; column coverage, identifiers
     failing their check, the date range and one example of each error. Stores nothing; the store
     is only read. Exit status 1 if anything would be rejected."""
-    from alarmbell.ingest.dry_run import StoreView
-    from alarmbell.ingest.dry_run.page import render_page
-    from alarmbell.ingest.dry_run.text import render_text
+    from alarmbell.ingest import StoreView, render_check_page, render_check_text
 
     check_agency(agency)
     for path in files:
@@ -45,9 +42,9 @@ def check(
     with read_only_store() as (engine, note):
         checks = _check_files(files, engine, agency, format_name)
     store = StoreView(present=engine is not None, note=note)
-    typer.echo(render_text(checks, store), nl=False)
+    typer.echo(render_check_text(checks, store), nl=False)
     if html is not None:
-        html.write_text(render_page(checks, store), encoding="utf-8")
+        html.write_text(render_check_page(checks, store), encoding="utf-8")
         typer.echo(f"report written to {html}")
     raise typer.Exit(1 if any(c.rejected for c in checks) else 0)
 
@@ -55,7 +52,7 @@ def check(
 def _check_files(
     files: list[Path], engine: Engine | None, agency: str | None, format_name: str | None
 ) -> list[FileCheck]:
-    from alarmbell.ingest.service import default_registry
+    from alarmbell.ingest import default_registry
 
     registry = default_registry()
     return [_check_one(path, registry, engine, agency, format_name) for path in files]
@@ -64,8 +61,7 @@ def _check_files(
 def _check_one(
     path: Path, registry: AdapterRegistry, engine: Engine | None, agency: str | None, format_name: str | None
 ) -> FileCheck:
-    from alarmbell.ingest.base import SourceProgress
-    from alarmbell.ingest.dry_run import check_file
+    from alarmbell.ingest import SourceProgress, check_file
 
     progress = SourceProgress(total_bytes=path.stat().st_size)
     with failing_on(LookupError), bytes_bar(f"Checking {path.name}", progress):

@@ -16,8 +16,7 @@ def chronology(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Print a person's merged multi-agency timeline, with the household adults' events."""
-    from alarmbell.chronology import build_chronology
-    from alarmbell.chronology.render import chronology_json, chronology_lines
+    from alarmbell.chronology import build_chronology, chronology_json, chronology_lines
     from alarmbell.identity import PersonNotFound, find_person
 
     with store_session() as session:

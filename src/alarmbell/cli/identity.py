@@ -16,7 +16,7 @@ from alarmbell.cli.progress import stderr
 from alarmbell.cli.support import fail, failing_on, store, store_session, who
 
 if TYPE_CHECKING:
-    from alarmbell.identity.review import ReviewItem
+    from alarmbell.identity import ReviewItem
 
 identity_app = typer.Typer(
     help="Identity: probabilistic linking, the review queue, merges and the linkage model.",
@@ -42,7 +42,7 @@ def _backend(engine: str) -> tuple[Literal["duckdb", "spark"], object]:
         return "duckdb", None
     if engine != "spark":
         fail(f"--engine {engine!r}: use duckdb or spark")
-    from alarmbell.identity.spark import local_spark_session
+    from alarmbell.identity import local_spark_session
 
     return "spark", local_spark_session()
 
@@ -82,7 +82,7 @@ def review_list(
     limit: Annotated[int, typer.Option(help="At most this many items.")] = 50,
 ) -> None:
     """List review items, most probable first."""
-    from alarmbell.identity.review import list_items
+    from alarmbell.identity import list_items
 
     with store_session() as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
@@ -96,7 +96,7 @@ def review_list(
 @review_app.command("show")
 def review_show(item_id: Annotated[int, typer.Argument(help="Review item number.")]) -> None:
     """Show one pair side by side with each field's contribution to the match weight."""
-    from alarmbell.identity.review import ReviewError, get_item
+    from alarmbell.identity import ReviewError, get_item
 
     with store_session() as session:
         with failing_on(ReviewError):
@@ -112,7 +112,7 @@ def review_accept(
     item_id: Annotated[int, typer.Argument(help="Review item number.")], reason: Reason, by: By = ""
 ) -> None:
     """The two records are one person: merge them (reversible with `identity unmerge`)."""
-    from alarmbell.identity.review import ReviewError, accept
+    from alarmbell.identity import ReviewError, accept
 
     with store_session() as session, failing_on(ReviewError):
         person = accept(session, item_id, by=who(by), reason=reason)
@@ -124,7 +124,7 @@ def review_reject(
     item_id: Annotated[int, typer.Argument(help="Review item number.")], reason: Reason, by: By = ""
 ) -> None:
     """The two records are different people: they will never be linked."""
-    from alarmbell.identity.review import ReviewError, reject
+    from alarmbell.identity import ReviewError, reject
 
     with store_session() as session, failing_on(ReviewError):
         reject(session, item_id, by=who(by), reason=reason)
@@ -139,8 +139,8 @@ def merge(
     by: By = "",
 ) -> None:
     """Merge one person into another by hand (audited; reversible with `identity unmerge`)."""
-    from alarmbell.identity.review import ReviewError
-    from alarmbell.identity.review import merge as merge_people
+    from alarmbell.identity import ReviewError
+    from alarmbell.identity import merge as merge_people
 
     with store_session() as session, failing_on(ReviewError):
         merge_people(session, source, target, by=who(by), reason=reason)
@@ -154,9 +154,8 @@ def unmerge(
     by: By = "",
 ) -> None:
     """Undo a merge: the records go back to their old person id, and the pair is rejected for good."""
-    from alarmbell.identity.merges import UnmergeError
-    from alarmbell.identity.review import ReviewError
-    from alarmbell.identity.review import unmerge as unmerge_person
+    from alarmbell.identity import ReviewError, UnmergeError
+    from alarmbell.identity import unmerge as unmerge_person
 
     with store_session() as session, failing_on(ReviewError, UnmergeError):
         left = unmerge_person(session, person, by=who(by), reason=reason)
@@ -166,7 +165,7 @@ def unmerge(
 @identity_app.command("history")
 def history(person: Annotated[int, typer.Argument(help="Person id.")]) -> None:
     """Every link a person has had, ended ones included: how, when, by whom, and why it ended."""
-    from alarmbell.identity.people import link_history
+    from alarmbell.identity import link_history
 
     with store_session() as session:
         rows = link_history(session, person)
@@ -204,7 +203,7 @@ def train(
 
 
 def _train_synthetic(synthetic: Path, tune: Path | None, out: Path | None) -> None:
-    from alarmbell.identity.training import build_model, read_synthetic
+    from alarmbell.identity import build_model, read_synthetic
 
     if tune is None or out is None:
         fail("--synthetic needs --tune (a second synthetic folder) and --out (where to write the JSON)")

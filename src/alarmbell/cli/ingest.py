@@ -54,8 +54,7 @@ def _ingest_files(
     format_name: str | None,
     link: bool,
 ) -> int:
-    from alarmbell.ingest.base import SourceProgress
-    from alarmbell.ingest.service import ingest_file
+    from alarmbell.ingest import SourceProgress, ingest_file
 
     rejected = 0
     for path in files:

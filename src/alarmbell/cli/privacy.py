@@ -28,7 +28,7 @@ def retention_purge(
 ) -> None:
     """Report the people whose records are past retention; with --apply, delete their records."""
     from alarmbell.audit import Subject, record_audit
-    from alarmbell.privacy.retention import past_retention, purge_person
+    from alarmbell.privacy import past_retention, purge_person
 
     settings = Settings()
     with store_session(settings) as session:
@@ -56,7 +56,7 @@ def sar_export(
 ) -> None:
     """Everything held about a person, other people's details redacted; the export is audited."""
     from alarmbell.audit import Subject, record_audit
-    from alarmbell.privacy.sar import subject_access_export
+    from alarmbell.privacy import subject_access_export
 
     with store_session() as session:
         data = subject_access_export(session, person)

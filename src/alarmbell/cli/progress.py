@@ -20,7 +20,7 @@ from rich.progress import (
 )
 
 if TYPE_CHECKING:
-    from alarmbell.ingest.base import SourceProgress
+    from alarmbell.ingest import SourceProgress
 
 #: Messages go out as written: no markup, so a quoted bad value such as `[x]` is shown as typed.
 stderr = Console(stderr=True, highlight=False, markup=False)

@@ -29,7 +29,7 @@ def replay(
 ) -> None:
     """Show what alarmbell would have said, and when, on a past chronology (in memory; nothing stored)."""
     from alarmbell.policy import policy_for
-    from alarmbell.replay.service import ReplayHooks, comparison_lines, replay_by_agency, replay_file
+    from alarmbell.replay import ReplayHooks, comparison_lines, replay_by_agency, replay_file
 
     if not file.is_file():
         fail(f"{file}: no such file")

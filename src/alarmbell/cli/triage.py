@@ -168,8 +168,7 @@ def log_time_cmd(
     now: Now = None,
 ) -> None:
     """Record hours spent on a work item."""
-    from alarmbell.triage import TriageError, log_time
-    from alarmbell.triage.worklog import parse_worked
+    from alarmbell.triage import TriageError, log_time, parse_worked
 
     moment = _now(now)
     try:
@@ -216,8 +215,7 @@ def import_time(
 @triage_app.command("escalate")
 def escalate(now: Now = None) -> None:
     """Escalate unacknowledged items whose time has come (run it from a scheduler, e.g. every 15 minutes)."""
-    from alarmbell.triage import escalate_overdue
-    from alarmbell.triage.service import ESCALATION_LABELS
+    from alarmbell.triage import ESCALATION_LABELS, escalate_overdue
 
     with _session() as (session, config):
         escalations = escalate_overdue(session, config=config, now=_now(now))
@@ -292,7 +290,7 @@ def unanswered_cmd(
     """Unanswered alarms: alerts with no decision in time, and alerts closed without action then harm."""
     import csv
 
-    from alarmbell.triage.unanswered import CSV_COLUMNS, report_rows, unanswered_alarms
+    from alarmbell.triage import CSV_COLUMNS, report_rows, unanswered_alarms
 
     with _session() as (session, config):
         report = unanswered_alarms(session, config=config, now=_now(now))

@@ -2,11 +2,13 @@
 
 from alarmbell.identity.linker import LinkSummary, link_people
 from alarmbell.identity.lookup import PersonNotFound, find_person
+from alarmbell.identity.merges import UnmergeError
 from alarmbell.identity.people import (
     PersonView,
     Relation,
     all_views,
     household_adults,
+    link_history,
     person_ids_for_records,
     record_rows,
     relations,
@@ -21,10 +23,14 @@ from alarmbell.identity.review import (
     accept,
     get_item,
     list_items,
+    merge,
     pending_count,
     reject,
+    unmerge,
 )
 from alarmbell.identity.search import search_people, search_terms
+from alarmbell.identity.spark import local_spark_session
+from alarmbell.identity.training import build_model, read_synthetic
 
 __all__ = [
     "PENDING",
@@ -34,21 +40,28 @@ __all__ = [
     "Relation",
     "ReviewError",
     "ReviewItem",
+    "UnmergeError",
     "accept",
     "all_views",
+    "build_model",
     "find_person",
     "get_item",
     "household_adults",
+    "link_history",
     "link_people",
     "list_items",
+    "local_spark_session",
+    "merge",
     "pending_count",
     "person_ids_for_records",
+    "read_synthetic",
     "record_rows",
     "reject",
     "relations",
     "resolve",
     "search_people",
     "search_terms",
+    "unmerge",
     "view",
     "view_from_rows",
 ]

@@ -1,6 +1,9 @@
 """Intake: format adapters turn agency files into validated exchange-format records."""
 
-from alarmbell.ingest.base import FieldError
+from alarmbell.ingest.base import AdapterRegistry, FieldError, SourceProgress
+from alarmbell.ingest.dry_run import FileCheck, StoreView, check_file
+from alarmbell.ingest.dry_run.page import render_page as render_check_page
+from alarmbell.ingest.dry_run.text import render_text as render_check_text
 from alarmbell.ingest.service import (
     IngestSummary,
     Reporter,
@@ -13,13 +16,20 @@ from alarmbell.ingest.service import (
 from alarmbell.ingest.strict_json import repeated_keys_in_body
 
 __all__ = [
+    "AdapterRegistry",
     "FieldError",
+    "FileCheck",
     "IngestSummary",
     "Reporter",
+    "SourceProgress",
+    "StoreView",
+    "check_file",
     "default_registry",
     "ingest_file",
     "ingest_lines",
     "ingest_parsed",
     "ingest_records",
+    "render_check_page",
+    "render_check_text",
     "repeated_keys_in_body",
 ]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from alarmbell.privacy.retention import past_retention, purge_person
 from alarmbell.privacy.sar import subject_access_export
 
-__all__ = ["subject_access_export"]
+__all__ = [
+    "past_retention",
+    "purge_person",
+    "subject_access_export",
+]

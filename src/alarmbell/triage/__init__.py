@@ -18,7 +18,15 @@ The public API (other packages, e.g. review reports, import from here, not from 
 - `alarmbell.triage.timescales` and `alarmbell.triage.scoring`: the pure clock and ordering rules.
 """
 
-from alarmbell.triage.alert_work import LinkedAndRaised, link_and_refresh, refresh_and_route, route_alerts
+from alarmbell.triage.alert_work import (
+    LinkedAndRaised,
+    Routed,
+    link_and_refresh,
+    newest_alert_id,
+    refresh_and_route,
+    route_alerts,
+    route_new_alerts,
+)
 from alarmbell.triage.analytics import (
     Analytics,
     DisplacementPeriod,
@@ -62,7 +70,14 @@ from alarmbell.triage.service import (
 )
 from alarmbell.triage.timescales import ENGLAND, TIMESCALES, clock_words
 from alarmbell.triage.unanswered import CSV_COLUMNS, UnansweredReport, report_rows, unanswered_alarms
-from alarmbell.triage.worklog import ImportResult, WorkLogEntry, import_time_csv, log_time, work_log
+from alarmbell.triage.worklog import (
+    ImportResult,
+    WorkLogEntry,
+    import_time_csv,
+    log_time,
+    parse_worked,
+    work_log,
+)
 
 __all__ = [
     "CSV_COLUMNS",
@@ -87,6 +102,7 @@ __all__ = [
     "RefreshSummary",
     "ReportedOutcome",
     "ResponseTime",
+    "Routed",
     "TeamSummary",
     "Timeliness",
     "TriageConfig",
@@ -109,7 +125,9 @@ __all__ = [
     "link_and_refresh",
     "load_displacement_scenario",
     "log_time",
+    "newest_alert_id",
     "open_item",
+    "parse_worked",
     "queue",
     "refresh_and_route",
     "refresh_items",
@@ -117,6 +135,7 @@ __all__ = [
     "reported_by",
     "response_times",
     "route_alerts",
+    "route_new_alerts",
     "teams",
     "timeliness",
     "unanswered_alarms",
