@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def store(settings: Settings | None = None) -> Iterator[Engine]:
+def store(settings: Settings) -> Iterator[Engine]:
     """The configured store's engine, disposed when the command ends."""
     from alarmbell.storage.db import make_engine
 
-    engine = make_engine(settings or Settings())
+    engine = make_engine(settings)
     try:
         yield engine
     finally:
@@ -37,17 +37,17 @@ def store_session(settings: Settings | None = None) -> Iterator[Session]:
     """One session on the configured store: committed if the command succeeds, else rolled back."""
     from alarmbell.storage.db import session_scope
 
-    with store(settings) as engine, session_scope(engine) as session:
+    with store(settings or Settings()) as engine, session_scope(engine) as session:
         yield session
 
 
 @contextmanager
-def read_only_store(settings: Settings | None = None) -> Iterator[tuple[Engine | None, str]]:
+def read_only_store() -> Iterator[tuple[Engine | None, str]]:
     """The configured store opened read-only (None when there is none to read) and a sentence
     saying what was found; never created or upgraded, disposed when the command ends."""
     from alarmbell.storage.db import read_only_engine
 
-    engine, note = read_only_engine(settings or Settings())
+    engine, note = read_only_engine(Settings())
     try:
         yield engine, note
     finally:
