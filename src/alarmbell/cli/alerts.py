@@ -88,31 +88,27 @@ def rescore(
 
     Gives the same alerts as evaluating each person on arrival; stores those not stored before.
     """
-    from alarmbell.alerts.rescore import rescore as run
     from alarmbell.policy import policy_for
-    from alarmbell.triage import TriageConfig, newest_alert_id, route_new_alerts
+    from alarmbell.triage import rescore_and_route
 
     settings = Settings()
     policy = policy_for(settings)
     started = time.perf_counter()
     with progress_bar("Rescoring", None) as bar, store_session(settings) as session:
-        mark = newest_alert_id(session)
-        summary = run(
+        done = rescore_and_route(
             session,
             policy=policy,
             settings=settings,
+            now=datetime.now(UTC),
             workers=workers,
             progress=lambda n: advance(bar, n),
             total=lambda n: bar.update(bar.task_ids[0], total=n),
         )
-        # The new alerts become work in the same transaction that stores them.
-        routed = route_new_alerts(
-            session, after_id=mark, config=TriageConfig.from_settings(settings), now=datetime.now(UTC)
-        )
     seconds = time.perf_counter() - started
+    summary = done.rescored
     typer.echo(
         f"rescored {summary.people} people ({summary.children} children) under policy {policy.version} "
-        f"in {seconds:.1f} s: {len(summary.alerts)} alerts, {summary.created} new; work: {routed.line}"
+        f"in {seconds:.1f} s: {len(summary.alerts)} alerts, {summary.created} new; work: {done.routed.line}"
     )
 
 

@@ -3,6 +3,8 @@
 The public API (other packages, e.g. review reports, import from here, not from the modules):
 
 - `TriageConfig.from_settings(settings)`: the triage settings as one object.
+- `rescore_and_route(session, policy=, settings=, now=, workers=)`: everyone re-evaluated as a
+  batch (after a policy change), new alerts routed to work in the same transaction.
 - `link_and_refresh(engine, settings=, policy=, now=)`: link identities, then raise and route
   the alerts of everyone due; what every intake does after storing records.
 - `refresh_items(session, config=, now=, since=)`: open items for alerts, referrals, police
@@ -20,12 +22,12 @@ The public API (other packages, e.g. review reports, import from here, not from 
 
 from alarmbell.triage.alert_work import (
     LinkedAndRaised,
+    RescoredAndRouted,
     Routed,
     link_and_refresh,
-    newest_alert_id,
     refresh_and_route,
+    rescore_and_route,
     route_alerts,
-    route_new_alerts,
 )
 from alarmbell.triage.analytics import (
     Analytics,
@@ -101,6 +103,7 @@ __all__ = [
     "QueueEntry",
     "RefreshSummary",
     "ReportedOutcome",
+    "RescoredAndRouted",
     "ResponseTime",
     "Routed",
     "TeamSummary",
@@ -125,7 +128,6 @@ __all__ = [
     "link_and_refresh",
     "load_displacement_scenario",
     "log_time",
-    "newest_alert_id",
     "open_item",
     "parse_worked",
     "queue",
@@ -133,9 +135,9 @@ __all__ = [
     "refresh_items",
     "report_rows",
     "reported_by",
+    "rescore_and_route",
     "response_times",
     "route_alerts",
-    "route_new_alerts",
     "teams",
     "timeliness",
     "unanswered_alarms",

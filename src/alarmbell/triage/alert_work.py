@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from alarmbell.alerts import refresh_due_alerts
+from alarmbell.alerts.rescore import RescoreSummary, rescore
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import LinkSummary, link_people, view
 from alarmbell.policy import Policy
@@ -237,14 +238,44 @@ def link_and_refresh(
     return LinkedAndRaised(linked, raised, policy.version)
 
 
+@dataclass(frozen=True, slots=True)
+class RescoredAndRouted:
+    """A batch re-evaluation of everyone, and the work its new alerts became."""
+
+    rescored: RescoreSummary
+    routed: Routed
+
+
+def rescore_and_route(
+    session: Session,
+    *,
+    policy: Policy,
+    settings: Settings,
+    now: datetime,
+    workers: int,
+    progress: Callable[[int], None] | None = None,
+    total: Callable[[int], None] | None = None,
+) -> RescoredAndRouted:
+    """Re-evaluate every person as a batch (after a policy change) and route each new alert to
+    work, in the caller's transaction, so the alerts and their work items commit together."""
+    mark = newest_alert_id(session)
+    rescored = rescore(
+        session, policy=policy, settings=settings, workers=workers, progress=progress, total=total
+    )
+    routed = route_new_alerts(session, after_id=mark, config=TriageConfig.from_settings(settings), now=now)
+    return RescoredAndRouted(rescored, routed)
+
+
 __all__ = [
     "LinkedAndRaised",
     "RaisedAndRouted",
+    "RescoredAndRouted",
     "Routed",
     "link_and_refresh",
     "newest_alert_id",
     "open_alert_item",
     "refresh_and_route",
+    "rescore_and_route",
     "route_alerts",
     "route_new_alerts",
 ]
