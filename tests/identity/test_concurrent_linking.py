@@ -133,7 +133,7 @@ def test_the_database_refuses_a_second_active_link_for_a_record(engine: Engine) 
 
 
 def test_migration_0008_ends_duplicate_links_already_stored_keeping_the_oldest(
-    store_settings: Settings,
+    empty_store_settings: Settings,
 ) -> None:
     from alembic import command
     from sqlalchemy import text
@@ -141,7 +141,7 @@ def test_migration_0008_ends_duplicate_links_already_stored_keeping_the_oldest(
     from alarmbell.storage.db import alembic_config, make_engine, upgrade_schema
     from alarmbell.storage.tables import EvaluationDue
 
-    engine = make_engine(store_settings, upgrade=False)
+    engine = make_engine(empty_store_settings, upgrade=False)
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection

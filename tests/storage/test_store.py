@@ -15,7 +15,8 @@ from alarmbell.storage.db import make_engine, schema_revision, upgrade_schema
 from tests.helpers import event, person, write_jsonl
 
 
-def test_migrations_build_every_table_and_are_idempotent(engine: Engine) -> None:
+def test_migrations_build_every_table_and_are_idempotent(empty_store_settings: Settings) -> None:
+    engine = make_engine(empty_store_settings)
     upgrade_schema(engine)
     tables = set(inspect(engine).get_table_names())
     assert {
@@ -32,6 +33,7 @@ def test_migrations_build_every_table_and_are_idempotent(engine: Engine) -> None
         "alembic_version",
     } <= tables
     assert schema_revision(engine) is not None
+    engine.dispose()
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
@@ -55,9 +57,9 @@ def test_settings_reject_unknown_backends(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_cli_db_upgrade_and_ingest_exit_codes(
-    store_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    empty_store_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", empty_store_settings.database_url)
     runner = CliRunner()
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     good = write_jsonl(tmp_path / "good.jsonl", [person("P1"), event("E1", ["P1"])])
