@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +162,28 @@ def leo_chronology() -> Chronology:
 @pytest.fixture(scope="session")
 def leo() -> Chronology:
     return leo_chronology()
+
+
+def busy_chronology(n: int) -> Chronology:
+    """A child's n events, every sixth day from 2001, cycling through kinds that feed indicators."""
+    kinds: list[tuple[str, dict[str, Any]]] = [
+        ("domestic_incident", {"children_present": True}),
+        ("school_concern", {"category": "hunger"}),
+        ("injury_presentation", {"injury": "bruise"}),
+        ("gp_consultation", {}),
+        ("missed_appointment", {"was_not_brought": True}),
+        ("referral", {}),
+        ("attendance_concern", {"absence_pct": 12}),
+        ("case_closed", {}),
+    ]
+    builder = ChronologyBuilder(dob=moment("2000-01-01").date())
+    start = moment("2001-01-01")
+    for i in range(n):
+        kind, attrs = kinds[(i * 7) % len(kinds)]
+        when = (start + timedelta(days=i * 6)).date().isoformat()
+        recorded = (start + timedelta(days=i * 6 + i % 3)).date().isoformat()
+        if i % 5 == 0:
+            builder.household(kind, when, recorded=recorded, **attrs)
+        else:
+            builder.own(kind, when, recorded=recorded, **attrs)
+    return builder.build()

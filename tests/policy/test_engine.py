@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
-from alarmbell.domain.chronology import Chronology
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy import Policy, alert_timeline, decayed_weight, evaluate, parse_policy
 
-from .conftest import ChronologyBuilder, moment
+from .conftest import ChronologyBuilder, busy_chronology, moment
 
 SIMPLE = b"""
 policy:
@@ -153,14 +154,57 @@ def test_new_evidence_on_an_alerted_child_alerts_again(simple: Policy) -> None:
     assert alerts[1].explanation.startswith("New evidence on an amber child:")
 
 
-def test_timeline_is_deterministic(policy: Policy) -> None:
-    chronology = _busy_chronology(200)
-    assert alert_timeline(policy, chronology) == alert_timeline(policy, chronology)
+#: Prints the alert timelines of two fixed chronologies as canonical JSON: every field of every
+#: alert, in order, so that any difference between processes shows.
+TIMELINE_SCRIPT = """
+import dataclasses, enum, json
+from alarmbell.policy import alert_timeline, default_policy
+from tests.policy.conftest import busy_chronology, leo_chronology
+
+def plain(value):
+    return value.value if isinstance(value, enum.Enum) else value.isoformat()
+
+policy = default_policy()
+timelines = [alert_timeline(policy, c) for c in (busy_chronology(200), leo_chronology())]
+print(json.dumps([[dataclasses.asdict(a) for a in t] for t in timelines], default=plain, sort_keys=True))
+"""
+
+
+def _timelines_with_hash_seeds(*seeds: str) -> list[str]:
+    """TIMELINE_SCRIPT's output in one process per seed, run side by side."""
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", TIMELINE_SCRIPT],
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in seeds
+    ]
+    outputs = [run.communicate() for run in runs]
+    for run, (_, errors) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, errors
+    return [out for out, _ in outputs]
+
+
+@pytest.mark.slow
+def test_timeline_is_the_same_whatever_the_hash_seed() -> None:
+    """Alerts must not depend on set or dict ordering of strings, which PYTHONHASHSEED changes
+    between processes (and so between a web worker, the CLI and a rescore)."""
+    seeds = ("0", "1", "12345")
+    first, *others = _timelines_with_hash_seeds(*seeds)
+    assert '"level": "red"' in first and '"routes": ["' in first  # the timelines are not trivial
+    for seed, other in zip(seeds[1:], others, strict=True):
+        at = next((i for i, (a, b) in enumerate(zip(first, other, strict=False)) if a != b), len(first))
+        assert other == first, (
+            f"PYTHONHASHSEED={seed} differs from 0 at: {other[max(at - 80, 0) : at + 80]!r}"
+        )
 
 
 def test_timeline_levels_match_evaluate_at_each_moment(policy: Policy) -> None:
     """The incremental replay must agree with evaluating from scratch."""
-    chronology = _busy_chronology(120)
+    chronology = busy_chronology(120)
     alerts = alert_timeline(policy, chronology)
     previous = AlertLevel.GREEN
     expected = []
@@ -173,32 +217,8 @@ def test_timeline_levels_match_evaluate_at_each_moment(policy: Policy) -> None:
     assert alerts
 
 
-def _busy_chronology(n: int) -> Chronology:
-    kinds: list[tuple[str, dict[str, Any]]] = [
-        ("domestic_incident", {"children_present": True}),
-        ("school_concern", {"category": "hunger"}),
-        ("injury_presentation", {"injury": "bruise"}),
-        ("gp_consultation", {}),
-        ("missed_appointment", {"was_not_brought": True}),
-        ("referral", {}),
-        ("attendance_concern", {"absence_pct": 12}),
-        ("case_closed", {}),
-    ]
-    builder = ChronologyBuilder(dob=moment("2000-01-01").date())
-    start = moment("2001-01-01")
-    for i in range(n):
-        kind, attrs = kinds[(i * 7) % len(kinds)]
-        when = (start + timedelta(days=i * 6)).date().isoformat()
-        recorded = (start + timedelta(days=i * 6 + i % 3)).date().isoformat()
-        if i % 5 == 0:
-            builder.household(kind, when, recorded=recorded, **attrs)
-        else:
-            builder.own(kind, when, recorded=recorded, **attrs)
-    return builder.build()
-
-
 def test_a_thousand_events_are_fast(policy: Policy) -> None:
-    chronology = _busy_chronology(1000)
+    chronology = busy_chronology(1000)
     at = max(e.recorded_at for e in chronology.entries)
     started = time.perf_counter()
     evaluate(policy, chronology, at)
