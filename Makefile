@@ -30,7 +30,7 @@ pytest = rc=0; $(1) || rc=$$?; \
   if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): that counts as a failure" >&2; fi; \
   exit $$rc
 
-.PHONY: help install demo docs lint system-deps test test-sqlite test-postgres bench
+.PHONY: help install demo docs lint system-deps test test-fast test-sqlite test-postgres bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -105,6 +105,13 @@ test-postgres: install
 	@$(call step,pytest: PostgreSQL (throwaway cluster from scripts/with-postgres))
 	@$(call pytest,scripts/with-postgres env ALARMBELL_TEST_BACKENDS=postgresql \
 	  $(BIN)/pytest -m "backend and not browser" $(PYTEST_ARGS))
+
+# The inner loop: SQLite only, no lint, and neither `slow` tests (other processes, kill -9
+# trials, concurrency, load) nor `browser` ones. `make test` still runs everything, as CI does.
+test-fast: install ## Quick pytest on SQLite, without slow and browser tests (not what CI runs)
+	@$(call step,pytest: SQLite (no slow or browser tests))
+	@$(call pytest,env -u ALARMBELL_TEST_POSTGRES_URL -u ALARMBELL_TEST_BACKENDS \
+	  $(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS))
 
 test: install system-deps lint ## Lint, then pytest on SQLite, then on PostgreSQL
 	@start=$$SECONDS; failed=""; \

@@ -27,6 +27,9 @@ from alarmbell.synth import generate
 
 POLICY = default_policy()
 
+#: Worker processes over synthetic populations of thousands of people: tens of seconds.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory: pytest.TempPathFactory) -> Path:

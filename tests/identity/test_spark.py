@@ -15,7 +15,10 @@ from alarmbell.identity.features import RawPerson, build_features
 from alarmbell.identity.probabilistic import shipped_model
 from alarmbell.identity.splink_runner import predict
 
-pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java (CI has Java 17)")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java (CI has Java 17)"),
+    pytest.mark.slow,  # starts a JVM
+]
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,9 @@ from alarmbell.storage.tables import IngestBatch, PersonLink, PersonRecordRow
 from alarmbell.web.app import create_app
 from tests.identity.test_concurrent_linking import _nhs_number
 
+#: Four ingesters at once against one store, for seconds.
+pytestmark = pytest.mark.slow
+
 AGENCIES = ("police", "health", "education", "children_social_care")
 TOKENS = {f"{agency}-token-0123456789": agency for agency in AGENCIES}
 CALLS = 3

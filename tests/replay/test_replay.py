@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from alarmbell.cli import app
@@ -26,6 +27,7 @@ def _leo_alerts(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [a for a in result["alerts"] if {tuple(r) for r in a["records"]} == LEO]
 
 
+@pytest.mark.slow
 def test_demo_replay_raises_amber_then_red_in_time(demo_case: Path) -> None:
     output = subprocess.run(
         [sys.executable, "-m", "alarmbell.cli", "replay", str(demo_case), "--json"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from alarmbell.synth import generate
 
 
@@ -24,6 +26,7 @@ def test_different_seed_gives_different_files(tmp_path: Path) -> None:
     assert _files(tmp_path / "a")["health.jsonl"] != _files(tmp_path / "b")["health.jsonl"]
 
 
+@pytest.mark.slow
 def test_worker_processes_do_not_change_output(tmp_path: Path) -> None:
     # 2,500 children span several 500-household chunks, so chunk order matters.
     generate(children=2500, years=1, seed=9, out_dir=tmp_path / "one", workers=1)
