@@ -25,14 +25,14 @@ class SQLiteStores:
     def __init__(self, template_dir: Path) -> None:
         self._template = template_dir / "template.db"
 
-    def empty(self, folder: Path) -> str:
-        return f"sqlite:///{folder / 'store.db'}"
+    def empty(self, folder: Path, name: str = "store.db") -> str:
+        return f"sqlite:///{folder / name}"
 
-    def migrated(self, folder: Path) -> str:
+    def migrated(self, folder: Path, name: str = "store.db") -> str:
         if not self._template.exists():
             _migrate(f"sqlite:///{self._template}")
-        shutil.copyfile(self._template, folder / "store.db")
-        return self.empty(folder)
+        shutil.copyfile(self._template, folder / name)
+        return self.empty(folder, name)
 
 
 class PostgresStores:

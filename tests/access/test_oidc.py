@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from alarmbell.settings import Settings
 from alarmbell.web.app import create_app
 from tests.auth_support import make_user
+from tests.store_templates import SQLiteStores
 
 from .oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
 
@@ -26,9 +27,9 @@ def provider() -> Iterator[Provider]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, provider: Provider) -> Iterator[FastAPI]:
+def app(tmp_path: Path, provider: Provider, sqlite_stores: SQLiteStores) -> Iterator[FastAPI]:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'store.db'}",
+        database_url=sqlite_stores.migrated(tmp_path),
         oidc_issuer=provider.issuer,
         oidc_client_id=CLIENT_ID,
         oidc_client_secret=SecretStr(CLIENT_SECRET),

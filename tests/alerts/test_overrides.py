@@ -27,6 +27,7 @@ from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.storage.tables import AlertRow
 from alarmbell.web.app import create_app
 from tests.auth_support import sign_in
+from tests.store_templates import SQLiteStores
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -83,8 +84,10 @@ def test_override_is_recorded_and_later_alerts_still_raised(
     engine.dispose()
 
 
-def test_cli_override_and_list(tmp_path: Path, demo_case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_cli_override_and_list(
+    tmp_path: Path, demo_case: Path, monkeypatch: pytest.MonkeyPatch, sqlite_stores: SQLiteStores
+) -> None:
+    url = sqlite_stores.migrated(tmp_path, "cli.db")
     leo = _demo_store(Settings(database_url=url), demo_case)
     monkeypatch.setenv("ALARMBELL_DATABASE_URL", url)
     runner = CliRunner()
@@ -103,8 +106,10 @@ def test_cli_override_and_list(tmp_path: Path, demo_case: Path, monkeypatch: pyt
     assert missing.exit_code == 2
 
 
-def test_person_page_form_overrides_with_csrf(tmp_path: Path, demo_case: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}")
+def test_person_page_form_overrides_with_csrf(
+    tmp_path: Path, demo_case: Path, sqlite_stores: SQLiteStores
+) -> None:
+    settings = Settings(database_url=sqlite_stores.migrated(tmp_path, "web.db"))
     leo = _demo_store(settings, demo_case)
     client = TestClient(create_app(settings))
     sign_in(client, role="mash_analyst")

@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
 from alarmbell.web.app import create_app
+from tests.store_templates import SQLiteStores
 
 from .conftest import DOC_SAMPLES, TEST_SAMPLES, events, ingest, people
 
@@ -38,9 +39,9 @@ def app(store_settings: Settings) -> Iterator[FastAPI]:
 
 
 @pytest.fixture
-def cli_store(tmp_path: Path) -> Iterator[Engine]:
+def cli_store(tmp_path: Path, sqlite_stores: SQLiteStores) -> Iterator[Engine]:
     """A second store, for what `alarmbell ingest` makes of the same file."""
-    engine = make_engine(Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}"))
+    engine = make_engine(Settings(database_url=sqlite_stores.migrated(tmp_path, "cli.db")))
     yield engine
     engine.dispose()
 

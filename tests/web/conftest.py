@@ -19,6 +19,7 @@ from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.web.app import create_app
 from tests.auth_support import sign_in
+from tests.store_templates import SQLiteStores
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CASE = REPO / "src" / "alarmbell" / "demo_data" / "coventry-2012.jsonl"
@@ -80,7 +81,7 @@ def empty_client(empty_app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def empty_app(tmp_path: Path) -> Iterator[FastAPI]:
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))
+def empty_app(tmp_path: Path, sqlite_stores: SQLiteStores) -> Iterator[FastAPI]:
+    app = create_app(Settings(database_url=sqlite_stores.migrated(tmp_path, "empty.db")))
     yield app
     app.state.engine.dispose()
