@@ -29,8 +29,10 @@ class SQLiteStores:
         return f"sqlite:///{folder / name}"
 
     def migrated(self, folder: Path, name: str = "store.db") -> str:
-        if not self._template.exists():
-            _migrate(f"sqlite:///{self._template}")
+        if not self._template.exists():  # built under another name, so a failed build is not used
+            building = self._template.with_name("building.db")
+            _migrate(f"sqlite:///{building}")
+            building.replace(self._template)
         shutil.copyfile(self._template, folder / name)
         return self.empty(folder, name)
 
