@@ -535,6 +535,54 @@ CASES: list[tuple[str, bool, Case]] = [
         lambda b: b.own("neighbour_report", "2011-10-01"),
     ),
     (
+        "violence_during_child_protection",
+        True,
+        lambda b: b.own("cp_plan_start", "2011-03-01").own(
+            "domestic_incident", "2011-10-01", children_present=True, violence="physical"
+        ),
+    ),
+    (
+        "violence_during_child_protection",
+        False,
+        lambda b: b.own("cp_plan_start", "2011-03-01").own(
+            "domestic_incident", "2011-10-01", children_present=True, violence="verbal"
+        ),
+    ),
+    (
+        "baby_with_adult_who_harmed_a_child",
+        True,
+        lambda b: (
+            _baby(b)
+            .household(
+                "crime_report", "2008-06-01", relation="father", adult_history=["offence against a child"]
+            )
+            .own("health_visitor_contact", "2011-10-01")
+        ),
+    ),
+    (
+        "baby_with_adult_who_harmed_a_child",
+        False,
+        lambda b: b.household(
+            "crime_report", "2008-06-01", relation="father", adult_history=["offence against a child"]
+        ).own("health_visitor_contact", "2011-10-01"),
+    ),
+    (
+        "new_adult_during_child_protection",
+        True,
+        lambda b: b.own("cp_plan_start", "2011-03-01").household(
+            "new_adult_in_household", "2011-10-01", relation="mother_partner", adult_history=[]
+        ),
+    ),
+    (
+        "new_adult_during_child_protection",
+        False,
+        lambda b: (
+            b.own("cp_plan_start", "2011-03-01")
+            .own("cp_plan_end", "2011-06-01")
+            .household("new_adult_in_household", "2011-10-01", relation="mother_partner", adult_history=[])
+        ),
+    ),
+    (
         "child_not_seen_on_plan",
         True,
         lambda b: b.own("cp_plan_start", "2011-03-01").own("home_visit", "2011-10-01", no_access=True),
