@@ -188,6 +188,12 @@ ATTR_CASES: list[tuple[str, dict[str, object], str]] = [
         "attrs.injury: 'graze' is not allowed "
         "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)",
     ),
+    (  # the policy reads injuries recorded at routine contacts too (issue 12), so they are checked
+        "health_visitor_contact",
+        {"injury": "Bruising"},
+        "attrs.injury: 'Bruising' is not allowed "
+        "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)",
+    ),
     (
         "school_concern",
         {"category": "Hunger"},

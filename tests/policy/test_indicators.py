@@ -291,19 +291,24 @@ CASES: list[tuple[str, bool, Case]] = [
         False,
         lambda b: b.own("attendance_concern", "2011-12-01", absence_pct=12),
     ),
-    ("concern_not_seen_alone", True, lambda b: b.own("referral", "2011-11-01")),
+    ("concern_not_seen_alone", True, lambda b: b.own("referral", "2011-11-01", outcome="assessment")),
+    ("concern_not_seen_alone", True, lambda b: b.own("section_47", "2011-11-01")),
+    # A referral closed with no further action sets no visit to miss.
+    ("concern_not_seen_alone", False, lambda b: b.own("referral", "2011-11-01", outcome="nfa")),
     (
         "concern_not_seen_alone",
         False,
-        lambda b: b.own("referral", "2011-11-01").own("child_seen_alone", "2011-11-10"),
+        lambda b: b.own("referral", "2011-11-01", outcome="assessment").own("child_seen_alone", "2011-11-10"),
     ),
     (
         "concern_not_seen_alone",
         False,
-        lambda b: b.own("referral", "2011-11-01").own("home_visit", "2011-11-20", child_seen_alone=True),
+        lambda b: b.own("referral", "2011-11-01", outcome="s47").own(
+            "home_visit", "2011-11-20", child_seen_alone=True
+        ),
     ),
     # The deadline has not passed yet at AT: not fired.
-    ("concern_not_seen_alone", False, lambda b: b.own("referral", "2011-12-15")),
+    ("concern_not_seen_alone", False, lambda b: b.own("referral", "2011-12-15", outcome="assessment")),
     (
         "repeat_domestic_abuse",
         True,
@@ -477,6 +482,20 @@ CASES: list[tuple[str, bool, Case]] = [
             "ed_attendance", "2011-10-01", injury="laceration", site="knee", explanation="consistent"
         ),
     ),
+    (  # no explanation at all: a toddler cannot say what happened, so it counts...
+        "injury_unsuitable_explanation",
+        True,
+        lambda b: _baby(b).own(
+            "ed_attendance", "2011-10-01", injury="laceration", site="knee", explanation="none"
+        ),
+    ),
+    (  # ...but a school-age child's unwitnessed grazed knee does not, by that alone
+        "injury_unsuitable_explanation",
+        False,
+        lambda b: _school_age(b).own(
+            "ed_attendance", "2011-10-01", injury="laceration", site="knee", explanation="none"
+        ),
+    ),
     (
         "suspicious_injury_unsuitable_explanation",
         True,
@@ -533,6 +552,54 @@ CASES: list[tuple[str, bool, Case]] = [
         "new_concern_during_child_protection",
         False,
         lambda b: b.own("neighbour_report", "2011-10-01"),
+    ),
+    (
+        "violence_during_child_protection",
+        True,
+        lambda b: b.own("cp_plan_start", "2011-03-01").own(
+            "domestic_incident", "2011-10-01", children_present=True, violence="physical"
+        ),
+    ),
+    (
+        "violence_during_child_protection",
+        False,
+        lambda b: b.own("cp_plan_start", "2011-03-01").own(
+            "domestic_incident", "2011-10-01", children_present=True, violence="verbal"
+        ),
+    ),
+    (
+        "baby_with_adult_who_harmed_a_child",
+        True,
+        lambda b: (
+            _baby(b)
+            .household(
+                "crime_report", "2008-06-01", relation="father", adult_history=["offence against a child"]
+            )
+            .own("health_visitor_contact", "2011-10-01")
+        ),
+    ),
+    (
+        "baby_with_adult_who_harmed_a_child",
+        False,
+        lambda b: b.household(
+            "crime_report", "2008-06-01", relation="father", adult_history=["offence against a child"]
+        ).own("health_visitor_contact", "2011-10-01"),
+    ),
+    (
+        "new_adult_during_child_protection",
+        True,
+        lambda b: b.own("cp_plan_start", "2011-03-01").household(
+            "new_adult_in_household", "2011-10-01", relation="mother_partner", adult_history=[]
+        ),
+    ),
+    (
+        "new_adult_during_child_protection",
+        False,
+        lambda b: (
+            b.own("cp_plan_start", "2011-03-01")
+            .own("cp_plan_end", "2011-06-01")
+            .household("new_adult_in_household", "2011-10-01", relation="mother_partner", adult_history=[])
+        ),
     ),
     (
         "child_not_seen_on_plan",
@@ -598,6 +665,12 @@ CASES: list[tuple[str, bool, Case]] = [
         ),
     ),
 ]
+
+
+def _school_age(builder: ChronologyBuilder) -> ChronologyBuilder:
+    """The same builder for a child born 1 Mar 2003 (eight at the assessment)."""
+    builder.dob = date(2003, 3, 1)
+    return builder
 
 
 def _baby(builder: ChronologyBuilder) -> ChronologyBuilder:

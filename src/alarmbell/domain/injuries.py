@@ -15,6 +15,27 @@ from typing import Any, Final
 
 from alarmbell.domain.body_sites import site_label
 
+#: Event kinds that are an injury in themselves (an A&E attendance only when it carries
+#: ``attrs.injury``: children also attend for illness).
+INJURY_EVENT_KINDS: Final[frozenset[str]] = frozenset(
+    {"injury_presentation", "injury_observed", "ed_attendance"}
+)
+#: Every kind on which a professional may record an injury they saw: a bruise noted at a
+#: health visit or paediatric assessment, a mark seen on a home visit, a police welfare check.
+#: Reviews describe such injuries recorded at routine contacts and never read as injuries
+#: (issue 12), so an ``injury`` attr on any of these is validated and read by the policy like an
+#: A&E attendance's. The policy's ``&injury_kinds`` list is this set (tests/policy checks it).
+INJURY_RECORDING_KINDS: Final[frozenset[str]] = INJURY_EVENT_KINDS | frozenset(
+    {
+        "paediatric_assessment",
+        "gp_consultation",
+        "health_visitor_contact",
+        "school_nurse_contact",
+        "child_welfare_concern",
+        "home_visit",
+    }
+)
+
 #: Injury types per body-map point, with the words a practitioner reads.
 INJURY_TYPES: Final[dict[str, str]] = {
     "bruise": "Bruise",

@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from alarmbell.domain.injuries import INJURY_TYPES
+from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES
 from alarmbell.ingest.base import FieldError
 
-INJURY_KINDS: Final[frozenset[str]] = frozenset({"injury_presentation", "ed_attendance", "injury_observed"})
 CONCERN_KINDS: Final[frozenset[str]] = frozenset({"school_concern", "nursery_concern"})
 
 
@@ -168,7 +167,7 @@ _FLAG = Flag()
 #: attr name -> its rule. Kept in step with the table in docs/exchange-format.md.
 ATTR_RULES: Final[Mapping[str, Rule]] = {
     "injury": Choice(
-        ("fracture", "bruise", "burn", "head_injury", "bite", "laceration", "other"), INJURY_KINDS
+        ("fracture", "bruise", "burn", "head_injury", "bite", "laceration", "other"), INJURY_RECORDING_KINDS
     ),
     "injuries": Injuries(),
     "action_taken": Text(),

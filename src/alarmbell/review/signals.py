@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from alarmbell.domain.chronology import ChronologyEntry
+from alarmbell.domain.injuries import INJURY_RECORDING_KINDS
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.domain.wording import kind_in_sentence
 
@@ -30,7 +31,6 @@ CLOSURE: Final = "case closure"
 VISIT: Final = "visit"
 ADULT_RISK: Final = "adult's offending or history"
 
-_INJURY_KINDS = frozenset({"injury_presentation", "injury_observed"})
 _CONCERN_KINDS = frozenset({"school_concern", "nursery_concern", "behaviour_concern"})
 _SIMPLE: Final[dict[str, str]] = {
     "domestic_incident": DOMESTIC,
@@ -133,7 +133,9 @@ def category(entry: ChronologyEntry) -> str | None:
     if not entry.is_own:
         return _adult_category(entry)
     kind = entry.kind
-    if kind in _INJURY_KINDS or (kind == "ed_attendance" and entry.attrs.get("injury")):
+    if kind in ("injury_presentation", "injury_observed") or (
+        kind in INJURY_RECORDING_KINDS and entry.attrs.get("injury")
+    ):
         return INJURY
     if kind in _CONCERN_KINDS:
         return _concern_category(entry.attrs.get("category"))

@@ -1,0 +1,107 @@
+"""Issue 12: signals the corpus of published reviews showed the policy could not hear.
+
+- A bruise a doctor or health visitor records at a routine contact is an injury: a baby with a
+  bruise noted at a paediatric assessment (Derby, 2008) stayed green because only A&E,
+  injury-presentation and school-injury records were read.
+- Physical violence at home while the child is on a protection plan (Manchester, 2018) was only
+  "a new concern": amber.
+- A new adult moving in during a plan (Kettering, 2018) added 4 points, like any new partner.
+
+Each test also checks the nearest ordinary case stays quiet, so the test fails if a rule is
+simply made louder.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from alarmbell.domain.injuries import INJURY_RECORDING_KINDS
+from alarmbell.domain.vocabulary import AlertLevel
+from alarmbell.policy import Policy, alert_timeline
+from alarmbell.policy.model import CountPattern
+
+from .conftest import ChronologyBuilder
+
+
+def _levels(policy: Policy, builder: ChronologyBuilder) -> list[AlertLevel]:
+    return [a.level for a in alert_timeline(policy, builder.build())]
+
+
+@pytest.mark.parametrize(
+    "kind", ["paediatric_assessment", "health_visitor_contact", "gp_consultation", "home_visit"]
+)
+def test_a_bruise_recorded_at_a_routine_contact_on_a_baby_is_red(policy: Policy, kind: str) -> None:
+    baby = ChronologyBuilder(dob=date(2008, 3, 3))
+    baby.own(kind, "2008-03-07", injury="bruise", site="mark on the chest", mobile=False)
+    assert _levels(policy, baby) == [AlertLevel.RED]
+
+
+def test_the_same_contact_without_an_injury_raises_nothing(policy: Policy) -> None:
+    baby = ChronologyBuilder(dob=date(2008, 3, 3))
+    baby.own("paediatric_assessment", "2008-03-07", mobile=False, explanation_given="none")
+    baby.own("health_visitor_contact", "2008-03-20", note="baby feeding well")
+    assert _levels(policy, baby) == []
+
+
+def test_the_policy_reads_injuries_on_every_kind_intake_validates_them_on(policy: Policy) -> None:
+    (indicator,) = [i for i in policy.indicators if i.id == "injury_not_mobile"]
+    assert isinstance(indicator.pattern, CountPattern)
+    kinds = {kind for selector in indicator.pattern.match for kind in selector.kinds}
+    assert kinds == INJURY_RECORDING_KINDS
+
+
+def _on_a_plan(**incident: object) -> ChronologyBuilder:
+    baby = ChronologyBuilder(dob=date(2018, 7, 15))
+    baby.own("cp_plan_start", "2018-09-30", agency="children_social_care", category="neglect")
+    baby.own("domestic_incident", "2018-10-31", agency="police", children_present=True, **incident)
+    return baby
+
+
+def test_physical_violence_at_home_during_a_plan_is_red(policy: Policy) -> None:
+    assert AlertLevel.RED in _levels(policy, _on_a_plan(violence="physical"))
+    assert AlertLevel.RED in _levels(policy, _on_a_plan(violence="unknown", dash_risk="high"))
+
+
+def test_a_verbal_argument_during_a_plan_is_not_red(policy: Policy) -> None:
+    assert AlertLevel.RED not in _levels(policy, _on_a_plan(violence="verbal", dash_risk="standard"))
+
+
+def test_the_same_violence_with_no_plan_is_not_red_on_its_own(policy: Policy) -> None:
+    baby = ChronologyBuilder(dob=date(2018, 7, 15))
+    baby.own("domestic_incident", "2018-10-31", agency="police", children_present=True, violence="physical")
+    assert AlertLevel.RED not in _levels(policy, baby)
+
+
+def test_violence_after_the_plan_ended_is_not_read_as_during_it(policy: Policy) -> None:
+    baby = ChronologyBuilder(dob=date(2016, 7, 15))
+    baby.own("cp_plan_start", "2016-09-30", agency="children_social_care", category="neglect")
+    baby.own("cp_plan_end", "2017-03-30", agency="children_social_care")
+    baby.own("domestic_incident", "2018-10-31", agency="police", children_present=True, violence="physical")
+    timeline = alert_timeline(policy, baby.build())
+    assert all("violence_during_child_protection" not in a.rules for a in timeline)
+
+
+def _new_adult(baby: ChronologyBuilder, when: str) -> ChronologyBuilder:
+    baby.household(
+        "new_adult_in_household",
+        when,
+        relation="mother_partner",
+        agency="police",
+        adult_person_id=9,
+        evidence="police intelligence",
+        adult_history=[],
+    )
+    return baby
+
+
+def test_a_new_adult_moving_in_during_a_plan_is_amber(policy: Policy) -> None:
+    baby = ChronologyBuilder(dob=date(2017, 4, 10))
+    baby.own("cp_plan_start", "2017-04-30", agency="children_social_care", category="emotional abuse")
+    assert _levels(policy, _new_adult(baby, "2017-05-31")) == [AlertLevel.AMBER]
+
+
+def test_a_new_partner_with_no_plan_raises_nothing_on_its_own(policy: Policy) -> None:
+    baby = ChronologyBuilder(dob=date(2017, 4, 10))
+    assert _levels(policy, _new_adult(baby, "2017-05-31")) == []
