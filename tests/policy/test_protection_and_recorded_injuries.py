@@ -52,10 +52,17 @@ def test_the_policy_reads_injuries_on_every_kind_intake_validates_them_on(policy
     assert kinds == INJURY_RECORDING_KINDS
 
 
-def _on_a_plan(**incident: object) -> ChronologyBuilder:
+def _on_a_plan(violence: str, dash_risk: str = "unknown") -> ChronologyBuilder:
     baby = ChronologyBuilder(dob=date(2018, 7, 15))
     baby.own("cp_plan_start", "2018-09-30", agency="children_social_care", category="neglect")
-    baby.own("domestic_incident", "2018-10-31", agency="police", children_present=True, **incident)
+    baby.own(
+        "domestic_incident",
+        "2018-10-31",
+        agency="police",
+        children_present=True,
+        violence=violence,
+        dash_risk=dash_risk,
+    )
     return baby
 
 
