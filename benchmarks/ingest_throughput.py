@@ -73,6 +73,8 @@ def _summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "records": runs[0]["records"],
         "records_per_s": round(statistics.median(r["records_per_s"] for r in runs)),
         "seconds": round(statistics.median(r["seconds"] for r in runs), 2),
+        "user_s": round(statistics.median(r["user_s"] for r in runs), 2),
+        "sys_s": round(statistics.median(r["sys_s"] for r in runs), 2),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
         "load": [r["load"] for r in runs],
         "runs": runs,
