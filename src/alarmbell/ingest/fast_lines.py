@@ -10,7 +10,7 @@ validator accepts: every constraint here is the same as, or narrower than, valid
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, TypeAlias
 
 import msgspec
 
@@ -21,10 +21,16 @@ from alarmbell.ingest.base import FieldError
 
 MAX_ID: Final[int] = 200
 
-Agency = Literal[AGENCIES]  # type: ignore[valid-type]
-EventKind = Literal[tuple(EVENT_KINDS)]  # type: ignore[valid-type]
-RelationshipKind = Literal[RELATIONSHIP_KINDS]  # type: ignore[valid-type]
-Precision = Literal[DATE_PRECISIONS]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the vocabularies are built at run time; to a type checker they are text
+    Agency: TypeAlias = str
+    EventKind: TypeAlias = str
+    RelationshipKind: TypeAlias = str
+    Precision: TypeAlias = str
+else:  # Literal of the vocabulary: msgspec checks membership in C
+    Agency = Literal[AGENCIES]
+    EventKind = Literal[tuple(EVENT_KINDS)]
+    RelationshipKind = Literal[RELATIONSHIP_KINDS]
+    Precision = Literal[DATE_PRECISIONS]
 SourceId = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID)]
 Moment = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 PersonRef = Annotated[str, msgspec.Meta(min_length=1)]

@@ -28,7 +28,7 @@ from alarmbell.domain.vocabulary import (
 from alarmbell.domain.wording import DATE_PRECISIONS
 from alarmbell.ingest.attrs import check_attrs
 from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
-from alarmbell.ingest.fast_lines import EventLine, RelationshipLine, event_attrs_ok, fast_line
+from alarmbell.ingest.fast_lines import EventLine, event_attrs_ok, fast_line
 from alarmbell.ingest.strict_json import MAX_DEPTH, nesting_problem, nul_problem
 
 _AGENCY_SET = frozenset(AGENCIES)
@@ -127,6 +127,13 @@ def validate(obj: Any, *, line_no: int, agency_override: str | None, warnings: l
     fast = _fast_validate(obj, line_no, agency_override)
     if fast is not None:
         return fast
+    return validate_precisely(obj, line_no=line_no, agency_override=agency_override, warnings=warnings)
+
+
+def validate_precisely(
+    obj: Any, *, line_no: int, agency_override: str | None, warnings: list[Warning_]
+) -> ValidRecord:
+    """validate without the compiled fast path: every rule in Python, the first problem worded."""
     if not isinstance(obj, dict):
         raise FieldError("(line)", f"a JSON {type(obj).__name__}", "a JSON object")
     record_type = obj.get("type")
@@ -180,17 +187,16 @@ def _fast_validate(obj: Any, line_no: int, agency_override: str | None) -> Valid
     if line is None:
         return None
     try:
-        if type(line) is EventLine:
+        if isinstance(line, EventLine):
             if line.occurred_at[0].isspace() or not event_attrs_ok(line):
                 return None
-            record_type, (row, parties) = "event", _fast_event_row(line)
-        else:
-            if line.from_ == line.to or line.from_[0].isspace() or line.to[0].isspace():
-                return None
-            record_type, parties = "relationship", ()
-            row = {"from_source_id": line.from_, "to_source_id": line.to, "kind": line.kind}
-        return _record(obj, record_type, line.agency, line.source_id, row, parties, line_no)
-    except FieldError:
+            row, parties = _fast_event_row(line)
+            return _record(obj, "event", line.agency, line.source_id, row, parties, line_no)
+        if line.from_ == line.to or line.from_[0].isspace() or line.to[0].isspace():
+            return None
+        row = {"from_source_id": line.from_, "to_source_id": line.to, "kind": line.kind}
+        return _record(obj, "relationship", line.agency, line.source_id, row, (), line_no)
+    except FieldError:  # a date or a stored form the precise validator will word
         return None
 
 
