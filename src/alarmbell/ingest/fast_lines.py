@@ -16,8 +16,6 @@ import msgspec
 
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS, RELATIONSHIP_KINDS
 from alarmbell.domain.wording import DATE_PRECISIONS
-from alarmbell.ingest.attrs import check_attrs
-from alarmbell.ingest.base import FieldError
 
 MAX_ID: Final[int] = 200
 
@@ -82,14 +80,3 @@ def fast_line(obj: Any, agency_override: str | None) -> EventLine | Relationship
     if line.source_id[0].isspace():  # allowed, but rare: let the precise validator decide
         return None
     return line
-
-
-def event_attrs_ok(line: EventLine) -> bool:
-    """The attrs rules (ingest/attrs.py) still run in Python, only over the attrs they name."""
-    if not line.attrs:
-        return True
-    try:
-        check_attrs(line.kind, line.attrs)
-    except FieldError:
-        return False
-    return True
