@@ -100,13 +100,20 @@ def chronologies(draw: st.DrawFn) -> Chronology:
     )
 
 
-def incremental(policy: Policy, chronology: Chronology) -> list[tuple[object, ...]]:
+def incremental(
+    policy: Policy, chronology: Chronology, decided: tuple[datetime, ...] = ()
+) -> list[tuple[object, ...]]:
     """The definition: assess from scratch at every arrival; alert on each rise, and again at
-    amber or red when an indicator newly applies or an entry recorded then feeds one."""
+    amber or red when an indicator newly applies or an entry recorded then feeds one. While the
+    child's work item is open (from an alert until the first decision after it), an entry that
+    only feeds an indicator already applying raises nothing (docs/triage.md, "New evidence")."""
     out: list[tuple[object, ...]] = []
     previous = AlertLevel.GREEN
     applied: set[str] = set()
+    opened: datetime | None = None
     for moment in sorted({e.recorded_at for e in chronology.entries}):
+        if opened is not None and any(opened <= d <= moment for d in decided):
+            opened = None
         if not is_child_at(chronology, moment):
             continue
         assessment = evaluate(policy, chronology, moment)
@@ -117,9 +124,11 @@ def incremental(policy: Policy, chronology: Chronology) -> list[tuple[object, ..
             if f.indicator_id not in applied or arrived & set(f.evidence)
         )
         rise = assessment.level.rank > previous.rank
-        if rise or (assessment.level is not AlertLevel.GREEN and news):
+        newly = any(f.indicator_id not in applied for f in assessment.findings)
+        if rise or (assessment.level is not AlertLevel.GREEN and news and (opened is None or newly)):
             summary = (assessment.level, assessment.score, assessment.findings, previous)
             out.append((moment, *summary, () if rise else news))
+            opened = opened or moment
         previous = assessment.level
         applied = {f.indicator_id for f in assessment.findings}
     return out
@@ -145,3 +154,18 @@ def test_on_arrival_path_equals_the_full_sweep_from_then_on(chronology: Chronolo
     since = _utc(START + timedelta(days=day))
     full = alert_timeline(POLICY, chronology)
     assert alert_timeline(POLICY, chronology, since=since) == [a for a in full if a.raised_at >= since]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chronologies(), st.lists(st.integers(0, 3 * 365 + 200), max_size=3), st.integers(0, 3 * 365 + 200))
+def test_decided_items_bound_renotification_the_same_on_every_path(
+    chronology: Chronology, days: list[int], since_day: int
+) -> None:
+    """With the child's item decisions given, the sweep, the on-arrival path and the definition agree."""
+    decided = tuple(_utc(START + timedelta(days=d, hours=12)) for d in days)
+    full = alert_timeline(POLICY, chronology, decided=decided)
+    assert _summary(full) == incremental(POLICY, chronology, decided)
+    since = _utc(START + timedelta(days=since_day))
+    assert alert_timeline(POLICY, chronology, since=since, decided=decided) == [
+        a for a in full if a.raised_at >= since
+    ]

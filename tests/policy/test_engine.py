@@ -10,8 +10,16 @@ from datetime import timedelta
 
 import pytest
 
+from alarmbell.domain.chronology import Chronology
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.policy import Policy, alert_timeline, decayed_weight, evaluate, parse_policy
+from alarmbell.policy import (
+    Policy,
+    alert_timeline,
+    decayed_weight,
+    evaluate,
+    evidence_updates,
+    parse_policy,
+)
 
 from .conftest import ChronologyBuilder, busy_chronology, moment
 
@@ -200,6 +208,47 @@ def test_timeline_is_the_same_whatever_the_hash_seed() -> None:
         assert other == first, (
             f"PYTHONHASHSEED={seed} differs from 0 at: {other[max(at - 80, 0) : at + 80]!r}"
         )
+
+
+def _concerns_then_referral() -> Chronology:
+    return (
+        ChronologyBuilder()
+        .own("school_concern", "2011-01-01")  # 12: amber, opens the item
+        .own("school_concern", "2011-01-05")  # feeds `concern`, already applying
+        .own("school_concern", "2011-01-07")  # and again
+        .own("referral", "2011-02-20")  # a new indicator applies, still amber
+        .build()
+    )
+
+
+def test_evidence_for_an_applying_indicator_updates_the_open_item_instead_of_alerting(
+    simple: Policy,
+) -> None:
+    chronology = _concerns_then_referral()
+    alerts = alert_timeline(simple, chronology)
+    assert [(a.raised_at.date().isoformat(), a.new_evidence) for a in alerts] == [
+        ("2011-01-01", ()),
+        ("2011-02-20", ("referral",)),
+    ]
+    updates = evidence_updates(simple, chronology)
+    assert [(u.at.date().isoformat(), u.indicators, u.evidence) for u in updates] == [
+        ("2011-01-05", ("concern",), (("education", "E2"),)),
+        ("2011-01-07", ("concern",), (("education", "E3"),)),
+    ]
+
+
+def test_after_the_item_is_decided_new_evidence_alerts_again(simple: Policy) -> None:
+    chronology = _concerns_then_referral()
+    decided = (moment("2011-01-03"),)  # the item opened on 1 Jan was decided on 3 Jan
+    alerts = alert_timeline(simple, chronology, decided=decided)
+    assert [(a.raised_at.date().isoformat(), a.new_evidence) for a in alerts] == [
+        ("2011-01-01", ()),
+        ("2011-01-05", ("concern",)),  # no item open: rings, and opens the next item
+        ("2011-02-20", ("referral",)),  # a new indicator rings even while that item is open
+    ]
+    assert [u.at.date().isoformat() for u in evidence_updates(simple, chronology, decided=decided)] == [
+        "2011-01-07"
+    ]
 
 
 def test_timeline_levels_match_evaluate_at_each_moment(policy: Policy) -> None:

@@ -80,6 +80,21 @@ class RaisedAlert:
         return bool(self.new_evidence)
 
 
+@dataclass(frozen=True, slots=True)
+class EvidenceUpdate:
+    """New evidence on a child whose work item is still open, added to that item, not raised.
+
+    `indicators` are the ones the entries recorded at `at` fed (none of them newly applying,
+    and the level did not rise: either would have raised an alert); `evidence` those entries.
+    """
+
+    person_id: int
+    at: datetime
+    level: AlertLevel
+    indicators: tuple[str, ...]
+    evidence: tuple[RecordKey, ...]
+
+
 def finding_to_json(finding: Finding) -> dict[str, object]:
     """A finding as plain JSON (stored on the alert row and printed by replay)."""
     return {

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
 
-from alarmbell.domain.alerts import Assessment, Finding, RaisedAlert
+from alarmbell.domain.alerts import Assessment, EvidenceUpdate, Finding, RaisedAlert
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.timeparse import age_in_years
@@ -503,7 +503,11 @@ def _quiet(at: datetime) -> _Scored:
 
 
 def alert_timeline(
-    policy: Policy, chronology: Chronology, *, since: datetime | None = None
+    policy: Policy,
+    chronology: Chronology,
+    *,
+    since: datetime | None = None,
+    decided: Sequence[datetime] = (),
 ) -> list[RaisedAlert]:
     """Replay the chronology in recorded_at order and list every alert the child would get.
 
@@ -517,34 +521,123 @@ def alert_timeline(
     prove the two agree); moments when nothing known is recent enough to fire are green
     without scoring.
 
+    Re-notification is bounded by the child's work item (docs/triage.md, "New evidence"): an
+    alert opens an item, and the item stays open until the first of `decided` (the moments
+    the child's alert items were decided) after it. While it is open, new evidence raises an
+    alert only when an indicator applies that did not at the previous moment; entries that
+    only feed indicators already applying are added to the item (`evidence_updates`), not
+    raised, so a red child with weekly police logs is one item with a growing evidence
+    list, not an alert a week. A rise in level always raises an alert.
+
     `since` is the incremental path on arrival: only alerts at moments from `since` on are
-    returned (the assessment just before `since` is still computed, to know what is a rise and
-    what is new), and the result equals the full timeline's alerts from `since` on.
+    returned, and the result equals the full timeline's alerts from `since` on. Moments before
+    `since` are scored only while no item is open (to know whether one opens) and just before
+    `since` (to know what is a rise and what is new).
     """
+    return _walk(policy, chronology, since, decided).alerts
+
+
+def evidence_updates(
+    policy: Policy, chronology: Chronology, *, decided: Sequence[datetime] = ()
+) -> list[EvidenceUpdate]:
+    """The moments whose new evidence was added to the child's open item instead of raising an alert."""
+    return _walk(policy, chronology, None, decided).updates
+
+
+@dataclass(slots=True)
+class _Walk:
+    """The alerts and item updates of one walk, and the child's open item as it goes."""
+
+    decided: list[datetime]
+    alerts: list[RaisedAlert] = field(default_factory=list)
+    updates: list[EvidenceUpdate] = field(default_factory=list)
+    opened: datetime | None = None
+
+    def close_if_decided(self, moment: datetime) -> None:
+        """The open item ends at the first decision at or after its first alert, up to `moment`."""
+        if self.opened is None:
+            return
+        first = bisect_left(self.decided, self.opened)
+        if first < len(self.decided) and self.decided[first] <= moment:
+            self.opened = None
+
+    def raised(self, alert: RaisedAlert) -> None:
+        if self.opened is None:
+            self.opened = alert.raised_at
+
+
+def _walk(
+    policy: Policy, chronology: Chronology, since: datetime | None, decided: Sequence[datetime]
+) -> _Walk:
     known = _Known(policy, chronology)
-    alerts: list[RaisedAlert] = []
+    walk = _Walk(sorted(decided))
     previous = _quiet(datetime.min)
     before: datetime | None = None
     for moment, group in _moments(chronology.entries):
-        if before is not None and since is not None and moment >= since:
+        walk.close_if_decided(moment)
+        needed = since is None or moment >= since or walk.opened is None
+        if before is not None and needed:
             previous = _scored_at(policy, chronology, known, before, previous)
             before = None
         for entry in group:
             known.add(entry)
-        if since is not None and moment < since:
+        if not needed:
             before = moment
             continue
         if not is_child_at(chronology, moment):
             continue
         scored = _quiet(moment) if known.quiet_at(moment) else _score(policy, known, moment)
-        if scored.level.rank > previous.level.rank:
-            alerts.append(_raise(policy, chronology, scored, previous.level))
-        elif scored.level is not AlertLevel.GREEN:
-            news = _new_evidence(scored, previous, {e.key for e in group})
-            if news:
-                alerts.append(_raise(policy, chronology, scored, previous.level, news))
+        _step(policy, chronology, walk, scored, previous, group, keep=since is None or moment >= since)
         previous = scored
-    return alerts
+    return walk
+
+
+def _step(
+    policy: Policy,
+    chronology: Chronology,
+    walk: _Walk,
+    scored: _Scored,
+    previous: _Scored,
+    group: list[ChronologyEntry],
+    *,
+    keep: bool,
+) -> None:
+    """Raise an alert at this moment, add its evidence to the open item, or do nothing."""
+    if scored.level.rank > previous.level.rank:
+        alert = _raise(policy, chronology, scored, previous.level)
+    elif scored.level is AlertLevel.GREEN:
+        return
+    else:
+        arrived = {e.key for e in group}
+        news = _new_evidence(scored, previous, arrived)
+        if not news:
+            return
+        if walk.opened is not None and not _newly_applying(scored, previous):
+            if keep:
+                walk.updates.append(_update(chronology, scored, news, arrived))
+            return
+        alert = _raise(policy, chronology, scored, previous.level, news)
+    walk.raised(alert)
+    if keep:
+        walk.alerts.append(alert)
+
+
+def _update(
+    chronology: Chronology, scored: _Scored, news: tuple[str, ...], arrived: set[RecordKey]
+) -> EvidenceUpdate:
+    fed = {key for f in scored.fired if f.indicator.id in news for key in f.hit.evidence_keys()}
+    return EvidenceUpdate(
+        person_id=chronology.person_id,
+        at=scored.at,
+        level=scored.level,
+        indicators=news,
+        evidence=tuple(sorted(fed & arrived)),
+    )
+
+
+def _newly_applying(scored: _Scored, previous: _Scored) -> bool:
+    before = {f.indicator.id for f in previous.fired}
+    return any(f.indicator.id not in before for f in scored.fired)
 
 
 def _new_evidence(scored: _Scored, previous: _Scored, arrived: set[RecordKey]) -> tuple[str, ...]:
@@ -605,4 +698,4 @@ def _raise(
     )
 
 
-__all__ = ["alert_timeline", "decayed_weight", "evaluate", "is_child_at"]
+__all__ = ["alert_timeline", "decayed_weight", "evaluate", "evidence_updates", "is_child_at"]
