@@ -8,11 +8,13 @@ read in two streaming queries per share, chronologies built in memory, in worker
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from alarmbell.alerts.decided import decided_moments
 from alarmbell.alerts.rescore import rescore
 from alarmbell.alerts.service import live_people, refresh_alerts
 from alarmbell.chronology import build_chronology
@@ -22,8 +24,11 @@ from alarmbell.ingest.service import ingest_file
 from alarmbell.policy import alert_timeline, default_policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
-from alarmbell.storage.tables import AlertRow
+from alarmbell.storage.tables import AlertRow, TriageItem
 from alarmbell.synth import generate
+from alarmbell.triage.alert_work import route_new_alerts
+from alarmbell.triage.config import TriageConfig
+from alarmbell.triage.service import decide
 
 POLICY = default_policy()
 
@@ -104,3 +109,35 @@ def test_rescore_stores_what_refresh_alerts_stores(tmp_path: Path, loaded: Path)
         engine.dispose()
     assert rows[0] == rows[1]
     assert all(r[6] for r in rows[0]), "every alert stores its findings"
+
+
+def test_decided_items_change_renotification_alike_on_both_paths(tmp_path: Path, loaded: Path) -> None:
+    """Decisions on alert items end the open item's bound: rescore and incremental read them alike."""
+    shutil.copy(loaded, tmp_path / "decided.db")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'decided.db'}")
+    engine = make_engine(settings)
+    with session_scope(engine) as session:
+        undecided = rescore(session, policy=POLICY, workers=1).alerts
+        routed = route_new_alerts(session, after_id=0, config=TriageConfig(), now=datetime.now(UTC))
+        for item_id in routed.opened:
+            item = session.get(TriageItem, item_id)
+            assert item is not None
+            alert = session.get(AlertRow, int(item.source_key.removeprefix("alert:")))
+            assert alert is not None
+            decide(session, item_id=item_id, by="Sam Reid", decision="assessment",
+                   rationale="Assessment opened.", now=alert.raised_at + timedelta(days=2))  # fmt: skip
+    with session_scope(engine) as session:
+        decided = decided_moments(session)
+        incremental: list[RaisedAlert] = []
+        for person_id in live_people(session):
+            chronology = build_chronology(session, person_id)
+            if chronology is not None:
+                incremental.extend(alert_timeline(POLICY, chronology, decided=decided.get(person_id, ())))
+    with session_scope(engine) as session:
+        parallel = rescore(session, policy=POLICY, settings=settings, workers=2, store=False)
+        here = rescore(session, policy=POLICY, workers=1, store=False)
+    engine.dispose()
+    assert decided, "some items were decided"
+    expected = sorted(incremental, key=_key)
+    assert list(parallel.alerts) == list(here.alerts) == expected
+    assert len(expected) > len(undecided), "after a decision, new evidence rings again"

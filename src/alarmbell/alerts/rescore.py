@@ -19,7 +19,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
@@ -27,6 +27,7 @@ import orjson
 from sqlalchemy import Column, Connection, Integer, MetaData, Table, Text, and_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from alarmbell.alerts.decided import Decided, decided_moments
 from alarmbell.alerts.service import store_alerts
 from alarmbell.domain.alerts import RaisedAlert
 from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
@@ -68,6 +69,7 @@ class Share:
 
     members: tuple[tuple[int, int], ...]
     relations: Relations
+    decided: Decided = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +141,11 @@ def groups(people: Sequence[int], relations: Relations) -> dict[int, int]:
     return {p: find(p) for p in people}
 
 
-def shares(people: Sequence[int], relations: Relations, count: int) -> list[Share]:
+def shares(
+    people: Sequence[int], relations: Relations, count: int, decided: Decided | None = None
+) -> list[Share]:
     """Split the groups into `count` shares of about equal numbers of people."""
+    decided = decided or {}
     grouped: dict[int, list[int]] = defaultdict(list)
     for person, group in groups(people, relations).items():
         grouped[group].append(person)
@@ -150,7 +155,13 @@ def shares(people: Sequence[int], relations: Relations, count: int) -> list[Shar
     out = []
     for members in buckets:
         ids = {p for _, p in members}
-        out.append(Share(tuple(members), {p: relations[p] for p in ids if p in relations}))
+        out.append(
+            Share(
+                tuple(members),
+                {p: relations[p] for p in ids if p in relations},
+                {p: decided[p] for p in ids if p in decided},
+            )
+        )
     return [s for s in out if s.members]
 
 
@@ -170,7 +181,8 @@ def evaluate_share(connection: Connection, share: Share, policy: Policy) -> Resc
             people += len({row[1] for row in person_rows})
             for chronology in group_chronologies(person_rows, event_rows, share.relations):
                 children += 1
-                alerts.extend(alert_timeline(policy, chronology))
+                decided = share.decided.get(chronology.person_id, ())
+                alerts.extend(alert_timeline(policy, chronology, decided=decided))
     finally:
         _GROUPS.drop(connection)
     return RescoreSummary(people=people, children=children, alerts=tuple(alerts))
@@ -345,7 +357,8 @@ def rescore(
         total(len(people))
     count = workers or min(os.cpu_count() or 1, 2)
     parallel = count > 1 and settings is not None and not _in_memory(settings)
-    parts = shares(people, relations, count * SHARES_PER_WORKER if parallel else SHARES_PER_WORKER)
+    decided = decided_moments(session)
+    parts = shares(people, relations, count * SHARES_PER_WORKER if parallel else SHARES_PER_WORKER, decided)
     results = _run_parallel(parts, policy, settings, count) if parallel else _run_here(session, parts, policy)
     alerts: list[RaisedAlert] = []
     evaluated = children = 0

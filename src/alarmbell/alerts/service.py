@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
+from alarmbell.alerts.decided import decided_moments
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.alerts import RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
@@ -45,6 +46,7 @@ def refresh_alerts(
 ) -> int:
     """Evaluate each person's full history and store any alert not stored before. Returns new alerts."""
     ids = list(person_ids) if person_ids is not None else live_people(session)
+    decided = decided_moments(session, ids)
     created = 0
     # New alerts are written once, at the end: flushing them as the loop goes would begin the
     # write transaction at the first person and, on SQLite, hold the store's write lock while
@@ -53,7 +55,8 @@ def refresh_alerts(
         for person_id in ids:
             chronology = build_chronology(session, person_id)
             if chronology is not None and chronology.entries:
-                created += _store(session, alert_timeline(policy, chronology))
+                timeline = alert_timeline(policy, chronology, decided=decided.get(person_id, ()))
+                created += _store(session, timeline)
             if progress:
                 progress(1)
     session.flush()
