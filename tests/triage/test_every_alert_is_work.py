@@ -100,10 +100,10 @@ def test_the_records_api_routes_every_alert(api: tuple[FastAPI, TestClient], dem
     assert alerts >= 5 and missing == []
 
 
-def test_a_concern_about_a_red_child_raises_and_routes_in_the_same_request(
+def test_a_concern_about_a_red_child_updates_his_open_item_in_the_same_request(
     api: tuple[FastAPI, TestClient], demo_case: Path
 ) -> None:
-    """The form: new evidence on a red child is an alert and an update to his MASH item at once."""
+    """The form: new evidence on a red child updates his open MASH item in the same request."""
     application, client = api
     engine = application.state.engine
     ingest_file(engine=engine, path=demo_case)
@@ -117,7 +117,7 @@ def test_a_concern_about_a_red_child_raises_and_routes_in_the_same_request(
         assert item is not None and item.alert_level == "red"
         item_id = item.id
         before = session.scalar(select(AlertRow.id).order_by(AlertRow.id.desc()).limit(1)) or 0
-        events_before = len(list(session.scalars(select(TriageEvent))))
+        events_before = session.scalar(select(TriageEvent.id).order_by(TriageEvent.id.desc()).limit(1)) or 0
     sign_in(client, role="mash_analyst", agency="children_social_care", team="mash")
     page = client.get("/record-concern?q=Leo")
     person = re.search(r'name="person" type="radio" value="(\d+)"', page.text)
@@ -148,12 +148,33 @@ def test_a_concern_about_a_red_child_raises_and_routes_in_the_same_request(
     assert "added your concern as new evidence to Leo Brennan's red alert" in confirmation
     assert "The alert is in the MASH queue (team: " in confirmation
     with session_scope(engine) as session:
-        new = list(session.scalars(select(AlertRow).where(AlertRow.id > before)))
-        assert new and new[0].person_id == leo, "the concern is new evidence on a red child"
-        assert new[0].explanation.startswith("New evidence on a red child")
-        noted = session.scalars(
-            select(TriageEvent).where(TriageEvent.item_id == item_id, TriageEvent.kind == "new_evidence")
+        # Leo's item is still open and the concern feeds indicators already applying: it is added
+        # to his item as evidence, not raised as an alert of its own (docs/triage.md).
+        assert list(session.scalars(select(AlertRow).where(AlertRow.id > before))) == []
+        added = session.scalars(
+            select(TriageEvent).where(TriageEvent.item_id == item_id, TriageEvent.kind == "evidence_added")
         ).all()
-        assert {a.id for a in new} <= {e.detail["alert_id"] for e in noted}
-        assert len(list(session.scalars(select(TriageEvent)))) > events_before
+        newest = max(added, key=lambda e: e.id)
+        assert newest.id > events_before and newest.detail["evidence"][0][0] == "education"
     assert unrouted(engine)[1] == []
+
+
+def test_evidence_on_an_open_item_is_added_to_it_once_not_raised(store: Engine, demo_case: Path) -> None:
+    """Leo's item stays undecided: later records feeding indicators already applying are added to
+    it as `evidence_added`, and re-evaluating him adds nothing twice (docs/triage.md)."""
+    ingest_file(engine=store, path=demo_case)
+    policy, config = default_policy(), TriageConfig()
+    with session_scope(store) as session:
+        link_people(session)
+        refresh_and_route(session, policy=policy, config=config, now=datetime.now(UTC), everyone=True)
+    with session_scope(store) as session:
+        added = session.scalars(select(TriageEvent).where(TriageEvent.kind == "evidence_added")).all()
+        renotified = [a for a in session.scalars(select(AlertRow)) if a.explanation.startswith("New evidence")]
+        assert added, "evidence on the open item was added to it"
+        assert len(added) > len(renotified), "most new evidence updates the item rather than alerting"
+        assert all(e.detail["indicators"] and e.detail["evidence"] for e in added)
+        refresh_and_route(session, policy=policy, config=config, now=datetime.now(UTC), everyone=True)
+    with session_scope(store) as session:
+        again = session.scalars(select(TriageEvent).where(TriageEvent.kind == "evidence_added")).all()
+        assert len(again) == len(added)
+    assert unrouted(store)[1] == []

@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from alarmbell.alerts.service import live_people, refresh_alerts
+from alarmbell.domain.alerts import EvidenceUpdate
 from alarmbell.policy import Policy
 from alarmbell.storage.evaluation_due import clear_due, due_marks
 from alarmbell.storage.tables import EvaluationDue, PersonLink, PersonRecordRow, RelationshipRecordRow
@@ -93,16 +94,18 @@ def refresh_due_alerts(
     everyone: bool = False,
     progress: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
+    updates: list[EvidenceUpdate] | None = None,
 ) -> DueRefresh:
     """Evaluate everyone due (or `everyone`) and take their marks off. The caller commits.
 
-    `total` receives the number of people once known; `progress` one per person evaluated.
+    `total` receives the number of people once known; `progress` one per person evaluated;
+    `updates` the new evidence added to open work items instead of alerting (`refresh_alerts`).
     """
     work = take_due(session)
     people = live_people(session) if everyone else list(work.people)
     if total:
         total(len(people))
-    created = refresh_alerts(session, policy=policy, person_ids=people, progress=progress)
+    created = refresh_alerts(session, policy=policy, person_ids=people, progress=progress, updates=updates)
     clear_due(session.connection(), work.marks)
     return DueRefresh(people=len(people), created=created)
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from alarmbell.alerts.decided import decided_moments
 from alarmbell.chronology import build_chronology
-from alarmbell.domain.alerts import RaisedAlert, finding_to_json
+from alarmbell.domain.alerts import EvidenceUpdate, RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import view
-from alarmbell.policy import Policy, alert_timeline
+from alarmbell.policy import Policy, alerts_and_updates
 from alarmbell.storage.tables import (
     AlertRow,
     Person,
@@ -43,8 +43,13 @@ def refresh_alerts(
     policy: Policy,
     person_ids: Iterable[int] | None = None,
     progress: Callable[[int], None] | None = None,
+    updates: list[EvidenceUpdate] | None = None,
 ) -> int:
-    """Evaluate each person's full history and store any alert not stored before. Returns new alerts."""
+    """Evaluate each person's full history and store any alert not stored before. Returns new alerts.
+
+    `updates`, when given, receives the new evidence that was added to a child's open work item
+    instead of raising an alert, for triage to record on the item (triage.alert_work).
+    """
     ids = list(person_ids) if person_ids is not None else live_people(session)
     decided = decided_moments(session, ids)
     created = 0
@@ -55,8 +60,10 @@ def refresh_alerts(
         for person_id in ids:
             chronology = build_chronology(session, person_id)
             if chronology is not None and chronology.entries:
-                timeline = alert_timeline(policy, chronology, decided=decided.get(person_id, ()))
+                timeline, found = alerts_and_updates(policy, chronology, decided=decided.get(person_id, ()))
                 created += _store(session, timeline)
+                if updates is not None:
+                    updates.extend(found)
             if progress:
                 progress(1)
     session.flush()

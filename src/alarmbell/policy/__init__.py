@@ -6,7 +6,14 @@ domain objects do (services, replay, batch jobs, tests) without a database.
 
 from __future__ import annotations
 
-from alarmbell.policy.engine import alert_timeline, decayed_weight, evaluate, evidence_updates, is_child_at
+from alarmbell.policy.engine import (
+    alert_timeline,
+    alerts_and_updates,
+    decayed_weight,
+    evaluate,
+    evidence_updates,
+    is_child_at,
+)
 from alarmbell.policy.explain import explain
 from alarmbell.policy.loader import default_policy, load_policy, parse_policy, policy_for
 from alarmbell.policy.model import Indicator, Policy, PolicyError
@@ -16,6 +23,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "alert_timeline",
+    "alerts_and_updates",
     "decayed_weight",
     "default_policy",
     "evaluate",

@@ -544,6 +544,14 @@ def evidence_updates(
     return _walk(policy, chronology, None, decided).updates
 
 
+def alerts_and_updates(
+    policy: Policy, chronology: Chronology, *, decided: Sequence[datetime] = ()
+) -> tuple[list[RaisedAlert], list[EvidenceUpdate]]:
+    """`alert_timeline` and `evidence_updates` from one walk (what an intake stores and routes)."""
+    walk = _walk(policy, chronology, None, decided)
+    return walk.alerts, walk.updates
+
+
 @dataclass(slots=True)
 class _Walk:
     """The alerts and item updates of one walk, and the child's open item as it goes."""
@@ -698,4 +706,11 @@ def _raise(
     )
 
 
-__all__ = ["alert_timeline", "decayed_weight", "evaluate", "evidence_updates", "is_child_at"]
+__all__ = [
+    "alert_timeline",
+    "alerts_and_updates",
+    "decayed_weight",
+    "evaluate",
+    "evidence_updates",
+    "is_child_at",
+]

@@ -21,10 +21,12 @@ The public API (other packages, e.g. review reports, import from here, not from 
 """
 
 from alarmbell.triage.alert_work import (
+    EVIDENCE_ADDED,
     LinkedAndRaised,
     RescoredAndRouted,
     Routed,
     link_and_refresh,
+    open_alert_item,
     refresh_and_route,
     rescore_and_route,
     route_alerts,
@@ -86,6 +88,7 @@ __all__ = [
     "DECISIONS",
     "ENGLAND",
     "ESCALATION_LABELS",
+    "EVIDENCE_ADDED",
     "ITEM_KINDS",
     "MAX_TEXT",
     "OPEN_STATUSES",
@@ -128,6 +131,7 @@ __all__ = [
     "link_and_refresh",
     "load_displacement_scenario",
     "log_time",
+    "open_alert_item",
     "open_item",
     "parse_worked",
     "queue",

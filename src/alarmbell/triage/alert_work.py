@@ -4,8 +4,10 @@ Called in the same transaction that stores the alerts (`route_new_alerts` after 
 are flushed), so an alert and its work item commit together or not at all.
 
 One open alert item per child: a first alert opens it; a later alert for the same child (a rise
-to red, or new evidence on a child already amber or red) updates it and is recorded in its
-history, rather than adding a second line to the queue for the same child. A rise to red tightens
+to red, or a new indicator on a child already amber or red) updates it and is recorded in its
+history, rather than adding a second line to the queue for the same child. New evidence that only
+feeds an indicator already applying raises no alert while the item is open (policy.engine): it is
+added to the item's history as `evidence_added`. A rise to red tightens
 the clock and raises the item's harm; the clock never moves later.
 
 The clock runs from the moment the alert was raised when alarmbell raised it in time. An alert
@@ -26,18 +28,21 @@ from sqlalchemy.orm import Session
 
 from alarmbell.alerts import refresh_due_alerts
 from alarmbell.alerts.rescore import RescoreSummary, rescore
+from alarmbell.domain.alerts import EvidenceUpdate
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import LinkSummary, link_people, view
 from alarmbell.policy import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
-from alarmbell.storage.tables import AlertRow, TriageItem
+from alarmbell.storage.tables import AlertRow, TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import alert_harm
 from alarmbell.triage.service import OPEN_STATUSES, TEAM_MASH, NewItem, audit, open_item
 from alarmbell.triage.timescales import alert_decision_due
 
 ROUTED_LEVELS = (AlertLevel.AMBER.value, AlertLevel.RED.value)
+#: Audit kind of new evidence added to an open item without an alert of its own (docs/triage.md).
+EVIDENCE_ADDED = "evidence_added"
 RANK = {AlertLevel.GREEN.value: 0, AlertLevel.AMBER.value: 1, AlertLevel.RED.value: 2}
 
 
@@ -190,9 +195,59 @@ def refresh_and_route(
     commit together or not at all, and no separate refresh is needed.
     """
     mark = newest_alert_id(session)
-    done = refresh_due_alerts(session, policy=policy, everyone=everyone, progress=progress, total=total)
+    updates: list[EvidenceUpdate] = []
+    done = refresh_due_alerts(
+        session, policy=policy, everyone=everyone, progress=progress, total=total, updates=updates
+    )
     routed = route_new_alerts(session, after_id=mark, config=config, now=now)
-    return RaisedAndRouted(done.people, done.created, routed)
+    added = add_evidence_updates(session, updates=updates, now=now)
+    return RaisedAndRouted(done.people, done.created, Routed(routed.opened, (*routed.updated, *added)))
+
+
+def add_evidence_updates(
+    session: Session, *, updates: Sequence[EvidenceUpdate], now: datetime
+) -> tuple[int, ...]:
+    """Add to each child's open alert item the new evidence that raised no alert of its own.
+
+    The engine gives every such moment in the child's history; an item takes those from its
+    first alert on, once each (re-evaluating the child adds nothing twice). Returns the items
+    updated.
+    """
+    updated: list[int] = []
+    by_person: dict[int, list[EvidenceUpdate]] = {}
+    for update in updates:
+        by_person.setdefault(update.person_id, []).append(update)
+    for person_id, found in sorted(by_person.items()):
+        item = open_alert_item(session, person_id)
+        if item is None:
+            continue
+        since, recorded = _item_evidence(session, item)
+        for update in found:
+            if update.at >= since and update.at.isoformat() not in recorded:
+                audit(session, item, EVIDENCE_ADDED, "alarmbell", now, _update_detail(update))
+                updated.append(item.id)
+    session.flush()
+    return tuple(dict.fromkeys(updated))
+
+
+def _item_evidence(session: Session, item: TriageItem) -> tuple[datetime, set[str]]:
+    """When the item's first alert was raised, and the moments of evidence already added to it."""
+    number = item.source_key.removeprefix("alert:")
+    first = session.get(AlertRow, int(number)) if number.isdigit() else None
+    since = first.raised_at if first is not None else item.opened_at
+    query = select(TriageEvent.detail).where(
+        TriageEvent.item_id == item.id, TriageEvent.kind == EVIDENCE_ADDED
+    )
+    return since, {str((detail or {}).get("at")) for detail in session.scalars(query)}
+
+
+def _update_detail(update: EvidenceUpdate) -> dict[str, object]:
+    return {
+        "at": update.at.isoformat(),
+        "level": update.level.value,
+        "indicators": list(update.indicators),
+        "evidence": [list(key) for key in update.evidence],
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +322,11 @@ def rescore_and_route(
 
 
 __all__ = [
+    "EVIDENCE_ADDED",
     "LinkedAndRaised",
     "RaisedAndRouted",
     "RescoredAndRouted",
+    "add_evidence_updates",
     "Routed",
     "link_and_refresh",
     "newest_alert_id",

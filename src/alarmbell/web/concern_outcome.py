@@ -19,8 +19,8 @@ from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.timeparse import local_moment, parse_moment
 from alarmbell.identity import person_ids_for_records, view
 from alarmbell.presentation import agency_label, event_anchor, level_label, long_date
-from alarmbell.storage.tables import EventRecordRow, TriageItem
-from alarmbell.triage import OPEN_STATUSES
+from alarmbell.storage.tables import EventRecordRow, TriageEvent, TriageItem
+from alarmbell.triage import EVIDENCE_ADDED, OPEN_STATUSES, open_alert_item
 from alarmbell.web.concern_choices import form_kind_label
 
 
@@ -81,10 +81,24 @@ def _alert_after(session: Session, person_id: int, key: tuple[str, str]) -> tupl
     alerts = alerts_for(session, person_id)
     citing = [a for a in alerts if key in evidence_keys(a)]
     if not citing:
-        return "none", "", None
+        return _added_to_item(session, person_id, key)
     latest = citing[-1]
     kind = "raised" if alerts[0].id == citing[0].id else "updated"
     return kind, level_label(latest.level), _queue_team(session, person_id, latest.id)
+
+
+def _added_to_item(session: Session, person_id: int, key: tuple[str, str]) -> tuple[str, str, str | None]:
+    """New evidence on a child whose item is open raises no alert of its own: it is added to the
+    item (triage.alert_work.add_evidence_updates), which is what the practitioner is told."""
+    item = open_alert_item(session, person_id)
+    if item is None:
+        return "none", "", None
+    query = select(TriageEvent.detail).where(
+        TriageEvent.item_id == item.id, TriageEvent.kind == EVIDENCE_ADDED
+    )
+    if any(list(key) in (detail or {}).get("evidence", []) for detail in session.scalars(query)):
+        return "updated", level_label(item.alert_level or ""), item.team
+    return "none", "", None
 
 
 def _queue_team(session: Session, person_id: int, alert_id: int) -> str | None:

@@ -239,6 +239,10 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         text = (
             f"{str(detail.get('level', '')).capitalize()} alert of {raised}{rise}: {_first_sentence(detail)}"
         )
+    elif event.kind == "evidence_added":
+        fed = ", ".join(str(i).replace("_", " ") for i in detail.get("indicators", ()))
+        count = len(detail.get("evidence", ()))
+        text = f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))} feeding {fed}"
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
