@@ -14,7 +14,9 @@
    recording the child not seen or not seen alone.
 5. alarmbell's own alert not acted on: an amber or red alert with no decision on it (a triage
    decision or an override) within its timescale (triage's alert clock: red 1 working day,
-   amber 3), with who held it and for how long.
+   amber 3), with who held it and for how long. Alerts that waited on the same decision (the
+   child's one work item, which later alerts update) are one missed opportunity: "7 alerts
+   between ... were not acted on", with when the item was decided or that it is undecided.
 
 Signals of one agency less than `EPISODE_GAP` apart form one episode, reported once with
 their responses, so a term of school observations reads as one missed opportunity.
@@ -97,17 +99,39 @@ def missed_opportunities(ctx: Context) -> tuple[MissedOpportunity, ...]:
     found = [item for episode in episodes if (item := _episode_item(ctx, episode)) is not None]
     found += [item for entry in ctx.entries if (item := _closure_item(ctx, entry)) is not None]
     found += _unseen_items(ctx, used)
-    found += [item for alert in ctx.alerts if (item := _alert_item(ctx, alert)) is not None]
+    found += _alert_items(ctx)
     ordered = sorted(found, key=lambda m: (m.start, m.end, m.title))
     return tuple(_numbered(item, i) for i, item in enumerate(ordered, start=1))
 
 
-def _alert_item(ctx: Context, alert: StoredAlert) -> MissedOpportunity | None:
-    """Rule 5: the alert had no decision within its timescale (by the report's date)."""
+@dataclass(frozen=True, slots=True)
+class _Unanswered:
+    """An alert with no decision within its timescale: when it was due, and the first decision."""
+
+    alert: StoredAlert
+    due: date
+    decided: datetime | None
+
+
+def _alert_items(ctx: Context) -> list[MissedOpportunity]:
+    """Rule 5, one missed opportunity per run of alerts that waited on the same (lack of) decision.
+
+    An alert that updated the child's open work item shares that item's decision, so the alerts
+    raised while the item stayed undecided are one missed opportunity, not one each; every
+    alert is still listed in section 5.
+    """
+    runs: dict[datetime | None, list[_Unanswered]] = {}
+    for alert in ctx.alerts:
+        if (late := _unanswered(ctx, alert)) is not None:
+            runs.setdefault(late.decided, []).append(late)
+    return [_alert_item(ctx, run) if len(run) == 1 else _alert_run(ctx, run) for run in runs.values()]
+
+
+def _unanswered(ctx: Context, alert: StoredAlert) -> _Unanswered | None:
+    """The alert, if it had no decision within its timescale (by the report's date)."""
     if alert.level not in URGENT or alert.raised_at > ctx.until:
         return None
-    days = int(ALERT_WORKING_DAYS[alert.level])
-    due = add_working_days(alert.raised_at.date(), days)
+    due = add_working_days(alert.raised_at.date(), int(ALERT_WORKING_DAYS[alert.level]))
     decided = sorted(
         r.at for r in alert.responses if r.at is not None and (r.decision or r.source == "override")
     )
@@ -116,14 +140,25 @@ def _alert_item(ctx: Context, alert: StoredAlert) -> MissedOpportunity | None:
         return None
     if first is None and ctx.until.date() <= due:
         return None
-    agencies = _agencies(sorted({agency for agency, _ in alert.evidence}))
+    return _Unanswered(alert, due, first)
+
+
+def _holder(alert: StoredAlert, decided: datetime | None) -> str:
     held = next((r.by for r in alert.responses if r.by), None)
-    holder = f"{held} (acknowledged, not decided)" if held and first is None else "the MASH"
+    return f"{held} (acknowledged, not decided)" if held and decided is None else "the MASH"
+
+
+def _alert_item(ctx: Context, run: list[_Unanswered]) -> MissedOpportunity:
+    """One alert not acted on in time."""
+    late = run[0]
+    alert, due, first = late.alert, late.due, late.decided
+    days = int(ALERT_WORKING_DAYS[alert.level])
+    agencies = _agencies(sorted({agency for agency, _ in alert.evidence}))
     holders = ", ".join(agency_lower(a) for a in agencies) or "the agencies"
     if first is None:
         outcome = (
             f"No decision was recorded up to {day(ctx.until)}, {_overdue(due, ctx.until.date())} past its "
-            f"timescale. It was held by {holder}."
+            f"timescale. It was held by {_holder(alert, first)}."
         )
     else:
         outcome = f"Decided on {day(first)}, {_overdue(due, first.date())} after it was due."
@@ -147,6 +182,61 @@ def _alert_item(ctx: Context, alert: StoredAlert) -> MissedOpportunity | None:
         policy=None,
         evidence=alert.evidence,
     )
+
+
+def _alert_run(ctx: Context, run: list[_Unanswered]) -> MissedOpportunity:
+    """Several alerts that waited on one decision (or are all still undecided): one item."""
+    alerts = [late.alert for late in run]
+    head, last, first = alerts[0], alerts[-1], run[0].decided
+    agencies = _agencies(sorted({agency for a in alerts for agency, _ in a.evidence}))
+    holders = ", ".join(agency_lower(a) for a in agencies) or "the agencies"
+    levels = " and ".join(
+        f"{n} {level}" for level in ("red", "amber") if (n := sum(a.level == level for a in alerts))
+    )
+    if first is None:
+        outcome = (
+            f"The item is still undecided: no decision was recorded up to {day(ctx.until)}, "
+            f"{_overdue(run[0].due, ctx.until.date())} past the first alert's timescale. It was held by "
+            f"{_holder(last, first)}."
+        )
+    else:
+        outcome = (
+            f"The item was not decided until {day(first)}, {_overdue(run[0].due, first.date())} after the "
+            "first alert was due."
+        )
+    days = int(ALERT_WORKING_DAYS[head.level])
+    return MissedOpportunity(
+        anchor="",
+        rules=("alert_not_acted_on",),
+        title=(
+            f"{len(alerts)} alarmbell alerts between {day(head.raised_at)} and {day(last.raised_at)} "
+            "were not acted on in time"
+        ),
+        start=head.raised_at,
+        end=first or ctx.until,
+        agencies=agencies,
+        happened=(
+            f"alarmbell raised {len(alerts)} alerts about {ctx.child} ({levels}) from records held by "
+            f"{holders}; the first was raised on {day(head.raised_at)}, the last on {day(last.raised_at)} "
+            f"({_dates(alerts)}). Each is listed in section 5.",
+            outcome,
+        ),
+        missing=(
+            f"A decision within {working_days_phrase(days)} of the first alert (alarmbell's timescale for "
+            f"{with_article(head.level)} alert), with what was done and why; each later alert was new "
+            "evidence for that decision.",
+        ),
+        known_elsewhere=(),
+        policy=None,
+        evidence=tuple(dict.fromkeys(key for a in alerts for key in a.evidence)),
+    )
+
+
+def _dates(alerts: list[StoredAlert]) -> str:
+    """`9 Apr 2007 amber, 10 May 2008 red, ...`: at most `MAX_LINES`, the rest counted."""
+    shown = [f"{short_day(a.raised_at)} {a.level}" for a in alerts[:MAX_LINES]]
+    more = len(alerts) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
 def _overdue(due: date, end: date) -> str:

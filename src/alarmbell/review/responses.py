@@ -12,10 +12,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.alerts import overrides_for_person
 from alarmbell.review.model import AlertResponse
+from alarmbell.storage.tables import TriageEvent
 
 if TYPE_CHECKING:
     from alarmbell.storage.tables import TriageItem
@@ -56,10 +58,25 @@ def triage_responses(session: Session, person_id: int, at: datetime) -> Response
         if timed.kind != "alert":
             continue
         item = triage.get_item(session, timed.item_id)
-        alert_id = _alert_id(item.source_key)
-        if alert_id is not None:
-            out[alert_id].extend(_triage_steps(item, at, triage.DECISIONS))
+        steps = _triage_steps(item, at, triage.DECISIONS)
+        for alert_id in _item_alerts(session, item):
+            out[alert_id].extend(steps)
     return out
+
+
+def _item_alerts(session: Session, item: TriageItem) -> list[int]:
+    """The alert that opened the item and every later alert added to it as new evidence: the
+    item's acknowledgement and decision answer all of them (triage.alert_work)."""
+    opened = _alert_id(item.source_key)
+    query = select(TriageEvent.detail).where(
+        TriageEvent.item_id == item.id, TriageEvent.kind == "new_evidence"
+    )
+    later = [
+        d["alert_id"]
+        for d in session.scalars(query)
+        if isinstance(d, dict) and isinstance(d.get("alert_id"), int)
+    ]
+    return ([opened] if opened is not None else []) + later
 
 
 def _alert_id(source_key: str) -> int | None:
