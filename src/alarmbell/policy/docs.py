@@ -142,6 +142,11 @@ Every finding and alert records this version.
   chronology.
 - An alert is raised each time a child's level rises (green to amber, amber to red, green to
   red), including a rise after decay had lowered it.
+- A child already amber or red is alerted again ("new evidence on a red child") when an
+  indicator applies that did not at the previous moment. New evidence that only feeds an
+  indicator already applying alerts again only when the child has no open work item (no alert
+  yet, or the last item was decided); while the item is open it is added to the item instead
+  (docs/triage.md, "New evidence on a child already in work").
 """
 
 _SCHEMA = """\
