@@ -169,7 +169,9 @@ def test_evidence_on_an_open_item_is_added_to_it_once_not_raised(store: Engine, 
         refresh_and_route(session, policy=policy, config=config, now=datetime.now(UTC), everyone=True)
     with session_scope(store) as session:
         added = session.scalars(select(TriageEvent).where(TriageEvent.kind == "evidence_added")).all()
-        renotified = [a for a in session.scalars(select(AlertRow)) if a.explanation.startswith("New evidence")]
+        renotified = [
+            a for a in session.scalars(select(AlertRow)) if a.explanation.startswith("New evidence")
+        ]
         assert added, "evidence on the open item was added to it"
         assert len(added) > len(renotified), "most new evidence updates the item rather than alerting"
         assert all(e.detail["indicators"] and e.detail["evidence"] for e in added)

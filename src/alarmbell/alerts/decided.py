@@ -29,7 +29,8 @@ def decided_moments(session: Session, person_ids: Iterable[int] | None = None) -
         query = query.where(TriageItem.person_id.in_(list(person_ids)))
     found: dict[int, list[datetime]] = defaultdict(list)
     for person_id, at in session.execute(query):
-        found[int(person_id)].append(at)
+        if person_id is not None and at is not None:  # both filtered by the query; for the type checker
+            found[person_id].append(at)
     return {person: tuple(sorted(moments)) for person, moments in found.items()}
 
 
