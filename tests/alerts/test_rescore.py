@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from alarmbell.alerts.decided import decided_moments
-from alarmbell.alerts.rescore import rescore
+from alarmbell.alerts.rescore import load_relations, rescore, share_chronologies, shares
 from alarmbell.alerts.service import live_people, refresh_alerts
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.alerts import RaisedAlert
@@ -29,6 +29,7 @@ from alarmbell.synth import generate
 from alarmbell.triage.alert_work import route_new_alerts
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.service import decide
+from tests.helpers import event, person, relationship, write_jsonl
 
 POLICY = default_policy()
 
@@ -141,3 +142,37 @@ def test_decided_items_change_renotification_alike_on_both_paths(tmp_path: Path,
     expected = sorted(incremental, key=_key)
     assert list(parallel.alerts) == list(here.alerts) == expected
     assert len(expected) > len(undecided), "after a decision, new evidence rings again"
+
+
+def test_rescore_builds_each_chronology_exactly_as_the_per_child_view(
+    engine: Engine, demo_case: Path, tmp_path: Path
+) -> None:
+    """Entry for entry, author and date precision included (the batch copy once dropped both)."""
+    extra = write_jsonl(
+        tmp_path / "household.jsonl",
+        [
+            person("P1", dob="2015-03-02", role_hint="child"),
+            person("P2", given_name="Dana", dob="1988-06-01", role_hint="adult"),
+            relationship("R1", "P2", "P1", "mother"),
+            event("E1", ["P1"], author="PC 1234 Hale", date_precision="month", text="Seen at home"),
+            event("E2", ["P2"], author="PC 77 Okafor", occurred_at="2020-02-01"),
+            event(
+                "E3", ["P1", "P2"], kind="missed_appointment", occurred_at="2020-03-01", date_precision="year"
+            ),
+        ],
+    )
+    for path in (demo_case, extra):
+        ingest_file(engine=engine, path=path)
+    with session_scope(engine) as session:
+        link_people(session)
+        people, relations = load_relations(session)
+        batch = [
+            chronology
+            for share in shares(people, relations, 2)
+            for _, chronologies in share_chronologies(session.connection(), share)
+            for chronology in chronologies
+        ]
+        assert {e.author for c in batch for e in c.entries} >= {"PC 1234 Hale", "PC 77 Okafor"}
+        assert len(batch) >= 2, "Leo and the child of the extra household"
+        for chronology in batch:
+            assert chronology == build_chronology(session, chronology.person_id)

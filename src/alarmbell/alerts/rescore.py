@@ -17,22 +17,20 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-import orjson
-from sqlalchemy import Column, Connection, Integer, MetaData, Table, Text, and_, select, type_coerce
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from alarmbell.alerts.decided import Decided, decided_moments
 from alarmbell.alerts.service import store_alerts
+from alarmbell.chronology import RECORDED_AT, assemble_chronology, event_columns
 from alarmbell.domain.alerts import RaisedAlert
-from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
-from alarmbell.domain.household_facts import new_adult_facts
-from alarmbell.domain.records import RecordKey
+from alarmbell.domain.chronology import Chronology, HouseholdMember
 from alarmbell.domain.timeparse import age_in_years
 from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
 from alarmbell.identity import PersonView, view_from_rows
@@ -58,6 +56,9 @@ _GROUPS = Table(
     Column("person_id", Integer, primary_key=True),
     prefixes=["TEMPORARY"],
 )
+
+#: Where the events query puts the group and the person, after `event_columns()`.
+_EVENT_GROUP, _EVENT_PERSON = 7, 8
 
 #: person id -> [(other person id, how the other is related to this person)], in record order.
 Relations = dict[int, list[tuple[int, str]]]
@@ -170,22 +171,32 @@ def shares(
 
 def evaluate_share(connection: Connection, share: Share, policy: Policy) -> RescoreSummary:
     """Alerts for one share of the population, read in two streaming queries ordered by group."""
+    alerts: list[RaisedAlert] = []
+    people = children = 0
+    for group_size, chronologies in share_chronologies(connection, share):
+        people += group_size
+        for chronology in chronologies:
+            children += 1
+            decided = share.decided.get(chronology.person_id, ())
+            alerts.extend(alert_timeline(policy, chronology, decided=decided))
+    return RescoreSummary(people=people, children=children, alerts=tuple(alerts))
+
+
+def share_chronologies(connection: Connection, share: Share) -> Iterator[tuple[int, Iterator[Chronology]]]:
+    """Per group of the share: how many people it holds, and the chronologies of its possible children.
+
+    Consume it to the end: the share's temporary table is dropped when the last group is read.
+    """
     _GROUPS.create(connection)
     try:
         connection.execute(_GROUPS.insert(), [{"grp": g, "person_id": p} for g, p in share.members])
         records = _stream(connection, _records_query())
         events = _stream(connection, _events_query())
-        alerts: list[RaisedAlert] = []
-        people = children = 0
         for _, person_rows, event_rows in _merge_by_group(records, events):
-            people += len({row[1] for row in person_rows})
-            for chronology in group_chronologies(person_rows, event_rows, share.relations):
-                children += 1
-                decided = share.decided.get(chronology.person_id, ())
-                alerts.extend(alert_timeline(policy, chronology, decided=decided))
+            people = len({row[1] for row in person_rows})
+            yield people, group_chronologies(person_rows, event_rows, share.relations)
     finally:
         _GROUPS.drop(connection)
-    return RescoreSummary(people=people, children=children, alerts=tuple(alerts))
 
 
 def _records_query() -> Any:
@@ -201,10 +212,10 @@ def _records_query() -> Any:
 
 
 def _events_query() -> Any:
+    """The event columns `assemble_chronology` reads, then the group and the person."""
     g, link, rec, party, ev = _GROUPS.c, PersonLink, PersonRecordRow, EventParty, EventRecordRow
     return (
-        select(g.grp, link.person_id, ev.agency, ev.source_id, ev.kind, ev.occurred_at, ev.recorded_at)
-        .add_columns(type_coerce(ev.payload, Text).label("payload"), party.involvement)
+        select(*event_columns(), g.grp, link.person_id)
         .select_from(_GROUPS)
         .join(link, and_(link.person_id == g.person_id, link.ended_at.is_(None)))
         .join(rec, rec.id == link.person_record_id)
@@ -226,7 +237,7 @@ def _merge_by_group(
     records: Iterator[Any], events: Iterator[Any]
 ) -> Iterator[tuple[int, list[Any], list[Any]]]:
     """Walk both streams (each ordered by group) in step, one group at a time."""
-    event_groups = groupby(events, key=lambda row: row[0])
+    event_groups = groupby(events, key=lambda row: row[_EVENT_GROUP])
     pending = next(event_groups, None)
     for group, rows in groupby(records, key=lambda row: row[0]):
         group_events: list[Any] = []
@@ -253,82 +264,29 @@ def group_chronologies(
         views[person_id] = view_from_rows(person_id, list(rows))
     by_person: dict[int, list[Any]] = defaultdict(list)
     for row in event_rows:
-        by_person[row[1]].append(row)
+        by_person[row[_EVENT_PERSON]].append(row)
     for person_id in sorted(views):
-        adults = _adults(person_id, views, relations)
-        if _may_be_child(views[person_id], [by_person.get(p, ()) for p in (person_id, *adults)]):
-            yield _chronology(person_id, views, adults, by_person)
+        own = by_person.get(person_id, [])
+        adults = [(m, by_person.get(m.person_id, [])) for m in _household(person_id, views, relations)]
+        if _may_be_child(views[person_id], [own, *(rows for _, rows in adults)]):
+            yield assemble_chronology(views[person_id], own, adults)
 
 
-def _adults(person_id: int, views: dict[int, PersonView], relations: Relations) -> dict[int, str]:
-    found = {}
+def _household(person_id: int, views: dict[int, PersonView], relations: Relations) -> list[HouseholdMember]:
+    """As `build_chronology` finds them: household adults in id order, none recorded as a child."""
+    found = []
     for adult_id, relation in sorted(household_adults(relations, person_id).items()):
         adult = views.get(adult_id)
         if adult is not None and adult.role != "child":
-            found[adult_id] = relation
+            found.append(HouseholdMember(adult_id, relation, adult.display_name, adult.role))
     return found
 
 
 def _may_be_child(person: PersonView, event_rows: list[Sequence[Any]]) -> bool:
     if person.dob is None:
         return person.role == "child" and any(event_rows)
-    recorded = [row[6] for rows in event_rows for row in rows]
+    recorded = [row[RECORDED_AT] for rows in event_rows for row in rows]
     return bool(recorded) and age_in_years(person.dob, min(recorded)) < 18
-
-
-def _chronology(
-    person_id: int, views: dict[int, PersonView], adults: dict[int, str], events: dict[int, list[Any]]
-) -> Chronology:
-    person = views[person_id]
-    entries: dict[RecordKey, ChronologyEntry] = dict(_entries(events.get(person_id, ()), None, None))
-    own_keys = list(entries)
-    household: list[HouseholdMember] = []
-    adult_entries: dict[int, list[ChronologyEntry]] = {}
-    for adult_id, relation in adults.items():
-        adult = views[adult_id]
-        household.append(HouseholdMember(adult_id, relation, adult.display_name, adult.role))
-        adult_entries[adult_id] = [
-            entry for _, entry in _entries(events.get(adult_id, ()), relation, adult_id)
-        ]
-        for entry in adult_entries[adult_id]:
-            entries.setdefault(entry.key, entry)
-    for fact in new_adult_facts(person_id, own_keys, household, adult_entries):
-        entries[fact.key] = fact
-    ordered = sorted(entries.values(), key=lambda e: (e.occurred_at, e.recorded_at, e.agency, e.source_id))
-    return Chronology(
-        person_id=person_id,
-        display_name=person.display_name,
-        role=person.role,
-        dob=person.dob,
-        records=person.records,
-        entries=tuple(ordered),
-        household=tuple(household),
-    )
-
-
-def _entries(
-    rows: Iterable[Any], relation: str | None, adult: int | None
-) -> Iterator[tuple[RecordKey, ChronologyEntry]]:
-    """One entry per event; where the person is party twice, the subject involvement wins."""
-    best: dict[RecordKey, ChronologyEntry] = {}
-    for _, _, agency, source_id, kind, occurred, recorded, payload, involvement in rows:
-        key = (agency, source_id)
-        if key in best and best[key].involvement == "subject":
-            continue
-        data: dict[str, Any] = orjson.loads(payload) if isinstance(payload, str | bytes) else payload
-        best[key] = ChronologyEntry(
-            agency=agency,
-            source_id=source_id,
-            kind=kind,
-            occurred_at=occurred,
-            recorded_at=recorded,
-            attrs=data.get("attrs") or {},
-            text=data.get("text"),
-            involvement=involvement,
-            relation=relation,
-            adult_person_id=adult,
-        )
-    yield from best.items()
 
 
 # -- the whole population ------------------------------------------------------------------------
@@ -412,4 +370,12 @@ def _share_in_worker(settings: Settings, share: Share, policy: Policy) -> Rescor
         engine.dispose()
 
 
-__all__ = ["RescoreSummary", "evaluate_share", "group_chronologies", "load_relations", "rescore", "shares"]
+__all__ = [
+    "RescoreSummary",
+    "evaluate_share",
+    "group_chronologies",
+    "load_relations",
+    "rescore",
+    "share_chronologies",
+    "shares",
+]

@@ -1,10 +1,14 @@
-"""A person's merged multi-agency chronology, built from the store."""
+"""A person's merged multi-agency chronology, built from the store (one person, or in batches)."""
 
+from alarmbell.chronology.assembly import RECORDED_AT, assemble_chronology, event_columns
 from alarmbell.chronology.render import chronology_json, chronology_lines
 from alarmbell.chronology.service import build_chronology
 
 __all__ = [
+    "RECORDED_AT",
+    "assemble_chronology",
     "build_chronology",
     "chronology_json",
     "chronology_lines",
+    "event_columns",
 ]
