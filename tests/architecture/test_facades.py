@@ -19,7 +19,7 @@ ALLOWED = {
     ("alarmbell.review.missed", "alarmbell.triage.config"),
     # The OIDC client pulls in httpx, authlib and joserfc; only web login needs them, so the
     # access facade (which every CLI command loads) leaves them out.
-    ("alarmbell.web.account_views", "alarmbell.access.oidc"),
+    ("alarmbell.web.pages.oidc", "alarmbell.access.oidc"),
     # The function has its module's name: exported from the facade, it would hide the module
     # (`alarmbell.alerts.rescore` would be the function), and grimp reads either import as this.
     ("alarmbell.replay.service", "alarmbell.alerts.rescore"),

@@ -26,7 +26,7 @@ from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import EventRecordRow
 from alarmbell.web.app import create_app
 from alarmbell.web.concern_choices import DERIVED_KINDS, KIND_LABELS, kinds_for
-from alarmbell.web.intake_views import ingest_records
+from alarmbell.web.intake import ingest_records
 from tests.auth_support import sign_in
 
 from .conftest import events

@@ -172,7 +172,7 @@ def ingest_lines(
     All in one transaction: a call either stores its good records with its batch finished,
     or, if the database fails part way, nothing at all, so a caller told "failed" can simply
     send again (issue 19: calls reported as failed had committed their records, and their
-    batches were never finished). Requests are bounded (web.intake_views.MAX_RECORDS).
+    batches were never finished). Requests are bounded (web.api.records.MAX_RECORDS).
     """
     parsed = read_lines(iter(lines), agency=agency)
     with engine.begin() as connection:

@@ -16,28 +16,56 @@ from alarmbell.domain.wording import agency_label, role_label, sex_label, team_l
 from alarmbell.policy import policy_for
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
-from alarmbell.web import (
-    account_views,
-    alert_views,
-    auth,
-    errors,
-    identity_views,
-    intake_views,
-    review_views,
-    triage_views,
-    views,
+from alarmbell.web import auth, errors
+from alarmbell.web.api import alerts as alerts_api
+from alarmbell.web.api import people as people_api
+from alarmbell.web.api import records as records_api
+from alarmbell.web.api import service as service_api
+from alarmbell.web.api import triage as triage_api
+from alarmbell.web.pages import (
+    alerts,
+    audit,
+    break_glass,
+    identity,
+    login,
+    oidc,
+    people,
+    record_concern,
+    review,
+    subject_access,
+    triage,
+    users,
 )
-from alarmbell.web.api import v1
 from alarmbell.web.security import SecurityHeadersMiddleware
 
 HERE = Path(__file__).parent
+#: One module per capability: web/pages/<capability>.py for pages, web/api/<capability>.py for JSON.
+ROUTES = (
+    people,
+    alerts,
+    people_api,
+    alerts_api,
+    records_api,
+    record_concern,
+    identity,
+    triage,
+    triage_api,
+    login,
+    oidc,
+    break_glass,
+    users,
+    audit,
+    subject_access,
+    service_api,
+    review,
+)
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
 
 def create_app(settings: Settings) -> FastAPI:
     # Every route runs auth.guard first: deny by default (docs/security.md). The OpenAPI schema
-    # is served by account_views behind sign-in, not by FastAPI's own public route.
+    # is served by web/api/service.py behind sign-in, not by FastAPI's own public route.
     app = FastAPI(
         title="alarmbell",
         docs_url=None,
@@ -54,14 +82,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, tls=settings.cookie_secure)
     auth.install(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(views.router)
-    app.include_router(v1.router)
-    app.include_router(intake_views.router)
-    app.include_router(identity_views.router)
-    app.include_router(alert_views.router)
-    app.include_router(triage_views.router)
-    app.include_router(account_views.router)
-    app.include_router(review_views.router)
+    for module in ROUTES:
+        app.include_router(module.router)
     errors.install(app)
     return app
 

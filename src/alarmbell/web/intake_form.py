@@ -1,6 +1,6 @@
 """The record-a-concern form as data: its choices, the body map, and form fields -> exchange records.
 
-Kept apart from the routes (intake_views.py) so it can be tested without HTTP. The form builds
+Kept apart from the routes (pages/record_concern.py) so it can be tested without HTTP. The form builds
 the same exchange-format records an agency file would hold; the ingest service validates them,
 so the form and the API give the same errors as `alarmbell ingest`.
 """

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from alarmbell.storage.tables import TriageItem
 from alarmbell.triage import OPEN_STATUSES, clock_words
-from alarmbell.web.pages.triage import ItemPage, build_item_page
+from alarmbell.web.pages.triage_data import ItemPage, build_item_page
 
 #: Decided items older than this are left to the review; the page shows recent decisions.
 DECIDED_SHOWN = 20

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from alarmbell.presentation import agency_label
 from alarmbell.triage import TriageConfig, UnansweredReport, report_rows, unanswered_alarms
-from alarmbell.web.pages.triage import when
+from alarmbell.web.pages.triage_data import when
 from alarmbell.web.pages.unanswered_svg import count_bars
 
 

@@ -1,8 +1,6 @@
-"""Intake over HTTP: the record-a-concern form and `POST /api/v1/records`.
+"""The record-a-concern form (`/record-concern`): a practitioner records a concern in the browser.
 
-Both end in the ingest service (`ingest_records`), exactly as `alarmbell ingest` does, so a bad
-record gets the same error, quarantine and idempotency whichever way it came in. After each
-intake both link identities and refresh the alerts of everyone due (alerts/pending.py).
+It ends in the ingest service through web.intake, as `POST /api/v1/records` does.
 
 Access: the form needs a signed-in user who may record for the agency (their account's, shown
 as text; a MASH analyst chooses any), with CSRF checked app-wide (web.auth). After saving, the
@@ -10,22 +8,16 @@ browser goes to a confirmation page whose address carries the submission id sign
 user, so no one else can open it. A person named in the form (`?person=` or
 the posted `person`) is decided by the guard like a person page: someone the user may not open
 is neither shown nor written about. Search on the form is the search page's, filtered and
-audited. Each concern records the signed-in user as its author and an audit entry. The API
-needs an agency system's token (`alarmbell users token create`), which fixes the agency the
-records are sent for.
+audited. Each concern records the signed-in user as its author and an audit entry.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
-import orjson
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -34,18 +26,13 @@ from starlette.responses import Response
 from alarmbell.access import Action, AgencyResource, Principal, Role, decide
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import person_ids_for_records
-from alarmbell.ingest import FieldError, IngestSummary, repeated_keys_in_body
-from alarmbell.ingest import ingest_records as ingest_decoded
-from alarmbell.policy import Policy
 from alarmbell.presentation import agency_label, short_date
-from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
-from alarmbell.storage.retry import retry_transient
-from alarmbell.triage import link_and_refresh
 from alarmbell.web.auth import actor_of, current_principal, decided_person, requires
 from alarmbell.web.concern_ids import new_submission, own_submission, signed_submission, submission_id
 from alarmbell.web.concern_outcome import concern_outcome
 from alarmbell.web.deps import SessionDep
+from alarmbell.web.intake import ingest_records, link_and_alert
 from alarmbell.web.intake_form import (
     MAX_INJURIES,
     FormErrors,
@@ -61,198 +48,11 @@ from alarmbell.web.intake_form import (
     text,
     time_of_day,
 )
-from alarmbell.web.intake_formats import agency_format, ingest_agency_body
+from alarmbell.web.pages.people import search_for
 from alarmbell.web.person_finder import age_words, children_only
 from alarmbell.web.rendering import render
-from alarmbell.web.views import search_for
 
 router = APIRouter()
-log = logging.getLogger("alarmbell.intake")
-
-MAX_BODY_BYTES: Final[int] = 10 * 1024 * 1024
-MAX_RECORDS: Final[int] = 10_000
-_MESSAGE = re.compile(r"^(?P<line>\d+): (?P<field>[^:]+): (?P<problem>.*)$", re.S)
-
-
-@dataclass
-class IntakeResult:
-    """What an intake call did, with every message of the ingest service, parsed per record."""
-
-    summary: IngestSummary
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        s = self.summary
-        return {
-            "batch_id": s.batch_id,
-            "accepted": s.accepted,
-            "rejected": s.rejected,
-            "unchanged": s.unchanged,
-            "held": s.held,
-            "errors": self.errors,
-            "warnings": self.warnings,
-        }
-
-
-def ingest_records(
-    engine: Engine,
-    records: list[Any],
-    *,
-    source: str,
-    agency: str | None,
-    repeated: dict[int, FieldError] | None = None,
-) -> IntakeResult:
-    """Records -> the ingest service; line N is the Nth record. `repeated`: records that had a key twice."""
-    messages: list[str] = []
-    summary = ingest_decoded(
-        engine=engine,
-        source=source,
-        records=records,
-        repeated=repeated,
-        agency=agency,
-        report=messages.append,
-    )
-    return intake_result(summary, messages, source)
-
-
-def ingest_agency_format(
-    engine: Engine, body: bytes, format_name: str, *, source: str, agency: str
-) -> IntakeResult:
-    """A FHIR Bundle or CSV template body, read as `alarmbell ingest` reads the same file."""
-    messages: list[str] = []
-    summary = ingest_agency_body(engine, body, format_name, source=source, agency=agency, report=messages)
-    return intake_result(summary, messages, source)
-
-
-def intake_result(summary: IngestSummary, messages: list[str], source: str) -> IntakeResult:
-    """The ingest service's messages as per-record errors and warnings (line N = record N)."""
-    result = IntakeResult(summary)
-    for message in messages:
-        parsed = _MESSAGE.match(message.removeprefix(f"{source}:"))
-        if parsed is None:
-            continue
-        entry = {"index": int(parsed["line"]) - 1, "line": int(parsed["line"]), "field": parsed["field"]}
-        problem = parsed["problem"]
-        if problem.startswith("warning: "):
-            result.warnings.append({**entry, "problem": problem.removeprefix("warning: ")})
-        elif "is held until" in problem:
-            result.warnings.append({**entry, "problem": problem})
-        else:
-            result.errors.append({**entry, "problem": problem})
-    return result
-
-
-def link_and_alert(engine: Engine, policy: Policy, settings: Settings) -> None:
-    """What `alarmbell ingest` does after a file: link identities, then evaluate everyone due
-    and route each new alert to work in the same transaction.
-
-    Everyone due, not only this call's people: a call that failed after committing its records
-    left them due, and sending the same records again finds them unchanged.
-    """
-    link_and_refresh(engine, settings=settings, policy=policy, now=datetime.now(UTC))
-
-
-# --- POST /api/v1/records ----------------------------------------------------------------
-
-
-def token_agency(request: Request) -> str:
-    """The one agency the bearer token may send for (the guard has checked the token)."""
-    principal: Principal = request.state.principal
-    assert principal.kind == "token" and principal.agency
-    return principal.agency
-
-
-def parse_records(body: bytes, content_type: str) -> list[Any]:
-    """One JSON record, a JSON array of records, or JSON Lines (application/x-ndjson)."""
-    if len(body) > MAX_BODY_BYTES:
-        raise HTTPException(status_code=413, detail=f"At most {MAX_BODY_BYTES} bytes per request.")
-    if _is_json_lines(content_type):
-        records: list[Any] = []
-        for number, line in enumerate(body.splitlines(), start=1):
-            if line.strip():
-                records.append(_json(line, f"line {number}: "))
-    else:
-        parsed = _json(body, "")
-        records = parsed if isinstance(parsed, list) else [parsed]
-    if not records:
-        raise HTTPException(status_code=400, detail="No records: send a JSON object or a JSON array of them.")
-    if len(records) > MAX_RECORDS:
-        raise HTTPException(status_code=413, detail=f"At most {MAX_RECORDS} records per request.")
-    return records
-
-
-def _is_json_lines(content_type: str) -> bool:
-    return "ndjson" in content_type or "jsonl" in content_type
-
-
-def _json(data: bytes, where: str) -> Any:
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise HTTPException(status_code=400, detail=f"{where}invalid JSON: {error}") from None
-
-
-@router.post("/api/v1/records", tags=["v1"])
-@requires(Action.API_INGEST, auth="token")
-async def post_records(request: Request, link: bool = True) -> JSONResponse:
-    """Exchange-format records, a FHIR Bundle or a CSV template (by content type, or ?format=)
-    from an agency system; per-record errors say index, field and problem.
-
-    Never reports stored records as failed (issue 19): the ingest is one transaction, retried
-    whole if the database is busy, so an error means nothing was stored; once stored, a failure
-    in linking or alerting is reported in the answer (`linked: false`), not as an error.
-    """
-    agency = token_agency(request)
-    body, content_type = await request.body(), request.headers.get("content-type", "")
-    engine: Engine = request.app.state.engine
-    format_name = agency_format(body, content_type, request.query_params.get("format"))
-    if format_name is not None:
-        if len(body) > MAX_BODY_BYTES:
-            raise HTTPException(status_code=413, detail=f"At most {MAX_BODY_BYTES} bytes per request.")
-        result = await run_in_threadpool(
-            retry_transient,
-            lambda: ingest_agency_format(engine, body, format_name, source=f"api:{agency}", agency=agency),
-        )
-    else:
-        records = parse_records(body, content_type)
-        repeated = repeated_keys_in_body(body, records, json_lines=_is_json_lines(content_type))
-        result = await run_in_threadpool(
-            retry_transient,
-            lambda: ingest_records(engine, records, source=f"api:{agency}", agency=agency, repeated=repeated),
-        )
-    answer = result.as_json()
-    if link:  # even if nothing is new: a failed earlier call may have left people due
-        policy = request.app.state.policy
-        answer["linked"] = await run_in_threadpool(
-            link_and_alert_after_commit, engine, policy, request.app.state.settings, result.summary.batch_id
-        )
-        if not answer["linked"]:
-            answer["warnings"].append({"problem": LINK_DEFERRED})
-    return JSONResponse(answer)
-
-
-LINK_DEFERRED: Final[str] = (
-    "The records are stored, but linking them to people and refreshing alerts did not finish; "
-    "the next ingest or `alarmbell link` completes it. Do not send these records again."
-)
-
-
-def link_and_alert_after_commit(engine: Engine, policy: Policy, settings: Settings, batch_id: int) -> bool:
-    """`link_and_alert`, retried if the database is busy; False (logged) if it still fails.
-
-    The records are already committed, so a failure here must not turn into an error answer.
-    Both steps are idempotent (the linker skips linked records, alerts already stored are kept).
-    """
-    try:
-        retry_transient(lambda: link_and_alert(engine, policy, settings))
-    except Exception:
-        log.exception("batch %d: records stored, but linking and alert refresh failed", batch_id)
-        return False
-    return True
-
-
-# --- /record-concern -----------------------------------------------------------------------
 
 
 def _form_page(

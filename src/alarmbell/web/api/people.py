@@ -1,4 +1,5 @@
-"""/api/v1: page data as JSON (dataclasses encoded by FastAPI; dates as ISO 8601)."""
+"""/api/v1/people: search, a person's page and chronology as JSON (dataclasses encoded by FastAPI;
+dates as ISO 8601)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,13 @@ from fastapi.encoders import jsonable_encoder
 from alarmbell.access import Action
 from alarmbell.web.auth import requires
 from alarmbell.web.deps import PolicyDep, SessionDep
+from alarmbell.web.pages.people import search_for
 from alarmbell.web.pages.person import PersonPage, build_person_page, indicator_notes
 from alarmbell.web.scoping import scoped_person_page
-from alarmbell.web.views import alert_list_for, search_for
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 #: Ids the store can hold (a larger number is a 422, not a database overflow).
 PersonId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-
-
-@router.get("/alerts")
-@requires(Action.LIST_ALERTS)
-def alerts(request: Request, session: SessionDep) -> dict[str, Any]:
-    page = alert_list_for(request, session)
-    return {
-        "people": jsonable_encoder(page.people),
-        "counts": page.counts,
-        "limit": page.limit,
-        "restricted": jsonable_encoder(page.restricted),
-    }
 
 
 @router.get("/people")

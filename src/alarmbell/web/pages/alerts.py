@@ -1,4 +1,5 @@
-"""Overriding an alert from the person page, and countersigning a red's override: plain POSTs.
+"""Alerts in the browser: the list of children with alerts, a practitioner's start page (`/mine`),
+and overriding an alert from the person page or countersigning a red's override (plain POSTs).
 
 CSRF is checked app-wide (web.auth) before the route runs; the form carries `csrf_token`.
 The override is recorded under the signed-in user's name (never a typed one), with the reason;
@@ -11,75 +12,23 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from markupsafe import Markup
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from alarmbell.access import Action, TeamResource, person_decision
-from alarmbell.access import decide as permitted
+from alarmbell.access import Action
 from alarmbell.alerts import OverrideError, countersign, override_alert, overrides_for_person
 from alarmbell.audit import Subject, record_audit
-from alarmbell.policy import Policy
+from alarmbell.presentation import agency_label
 from alarmbell.storage.tables import AlertRow
-from alarmbell.triage import DECISIONS
-from alarmbell.web.auth import actor_of, requires
+from alarmbell.web.auth import actor_of, requires, visible_scopes
 from alarmbell.web.deps import PolicyDep, SessionDep
 from alarmbell.web.limits import FORM_TEXT
-from alarmbell.web.pages.person import build_person_page, indicator_notes, timeline_layout, timeline_svg
-from alarmbell.web.pages.person_work import person_work
+from alarmbell.web.pages.alert_list import AlertListPage, build_alert_list
+from alarmbell.web.pages.my_agency import concerns_recorded_by
+from alarmbell.web.pages.people import person_response
 from alarmbell.web.rendering import render
-from alarmbell.web.scoping import scoped_person_page
+from alarmbell.web.scoping import scoped_alert_list
 
 router = APIRouter()
-
-
-def person_response(
-    request: Request,
-    session: Session,
-    policy: Policy,
-    person_id: int,
-    *,
-    errors: dict[str, str] | None = None,
-    alert_id: int | None = None,
-    form: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    """The person page, with the override forms' CSRF token (and their errors, after a bad POST)."""
-    titles = {indicator.id: indicator.title for indicator in policy.indicators}
-    page = build_person_page(
-        session, person_id, now=datetime.now(UTC), rule_titles=titles, notes=indicator_notes(policy)
-    )
-    if page is None:
-        raise HTTPException(status_code=404, detail=f"No person with id {person_id}.")
-    page = scoped_person_page(request, session, page)
-    principal = getattr(request.state, "principal", None)
-    may_work = principal is not None and permitted(principal, Action.VIEW_TRIAGE, None).allowed
-    whole_timeline = request.query_params.get("timeline") == "all"
-    # The clipped layout says how many events it leaves out, also when every event is drawn.
-    clipped = timeline_layout(page)
-    drawn = timeline_layout(page, include_outliers=True) if whole_timeline else clipped
-    context = {
-        "page": page,
-        "work": tuple(
-            w
-            for w in (person_work(session, person_id, now=datetime.now(UTC)) if may_work else ())
-            if permitted(principal, Action.VIEW_TRIAGE, TeamResource(w.page.item.team)).allowed
-        ),
-        "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
-        "may_countersign": principal is not None and principal.role == "team_manager",
-        # The review link is drawn only for those the review route lets in (no dead link).
-        "may_review": person_decision(session, principal, Action.VIEW_REVIEW, person_id, policy).allowed,
-        "decisions": DECISIONS,
-        "done": str(request.query_params.get("done", ""))[:60],
-        # The SVG is built by our own code with every piece of text escaped (render_svg).
-        "timeline_svg": Markup(timeline_svg(page, drawn)),  # noqa: S704
-        "timeline_whole": whole_timeline,
-        "timeline_left_out": clipped.outliers,
-        "override_errors": errors or {},
-        "override_alert_id": alert_id,
-        "override_form": form or {},
-    }
-    return render(request, "person.html", context, status_code=status_code)
 
 
 def _number(text: str, what: str) -> int:
@@ -157,3 +106,39 @@ async def countersign_override(request: Request, session: SessionDep, person: st
         detail={"alert": alert_id, "override": pending.id},
     )
     return RedirectResponse(f"/people/{person_id}#alert-{alert_id}", status_code=303)
+
+
+#: Rows of each list on the start page; the full lists are a link away.
+MINE_ROWS = 10
+
+
+@router.get("/alerts", name="alerts")
+@requires(Action.LIST_ALERTS)
+def alerts(request: Request, session: SessionDep) -> Response:
+    return render(request, "alerts.html", {"page": alert_list_for(request, session)})
+
+
+@router.get("/mine", name="my_agency")
+@requires(Action.LIST_ALERTS)
+def my_agency(request: Request, session: SessionDep) -> Response:
+    """A practitioner's start page: the concerns they recorded, and the children with alerts they may open."""
+    principal = request.state.principal
+    context = {
+        "concerns": concerns_recorded_by(session, principal.name),
+        "page": alert_list_for(request, session),
+        "shown": MINE_ROWS,
+        "agency_name": agency_label(principal.agency) if principal.agency else "No agency",
+    }
+    return render(request, "mine.html", context)
+
+
+def alert_list_for(request: Request, session: SessionDep) -> AlertListPage:
+    """The people with alerts whom this user may open; the listing is audited with their ids."""
+    page = build_alert_list(session)
+    scopes = visible_scopes(request, session, (row.person_id for row in page.people))
+    page = scoped_alert_list(page, scopes, request.state.principal.agency)
+    shown = [row.person_id for row in page.people] + [row.person_id for row in page.restricted]
+    record_audit(
+        session, actor=actor_of(request.state.principal), action="alerts.list", detail={"people": shown}
+    )
+    return page

@@ -25,9 +25,9 @@ from alarmbell.review import (
 )
 from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.deps import PolicyDep, SessionDep
+from alarmbell.web.pages.people import parse_person_id
 from alarmbell.web.pages.reviews import build_reviews_page
 from alarmbell.web.rendering import render
-from alarmbell.web.views import parse_person_id
 
 router = APIRouter()
 

@@ -1,0 +1,175 @@
+"""Triage as JSON (/api/v1/triage/...): the browser's triage pages (web/pages/triage.py) as data.
+
+It works as the pages do: session cookie, and the X-CSRF-Token header on POST; the signed-in
+user is the person recorded in the triage audit for each step.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, Field
+
+from alarmbell.access import Action, TeamResource
+from alarmbell.triage import (
+    DECISIONS,
+    MAX_TEXT,
+    TriageError,
+    acknowledge,
+    decide,
+    log_time,
+    reported_by,
+    teams,
+)
+from alarmbell.web.auth import PrincipalDep, authorise, requires
+from alarmbell.web.deps import SessionDep
+from alarmbell.web.pages.triage import ConfigDep, item_in_reach, now, referrer_for, titles_of, viewable
+from alarmbell.web.pages.triage_data import (
+    analytics_json,
+    build_analytics_page,
+    build_item_page,
+    build_queue_page,
+)
+from alarmbell.web.pages.unanswered import build_unanswered_page, unanswered_json
+
+router = APIRouter()
+
+
+class DecisionBody(BaseModel):
+    decision: str = Field(description=f"One of: {', '.join(DECISIONS)}")
+    rationale: str = Field(max_length=MAX_TEXT)
+
+
+class WorkLogBody(BaseModel):
+    item_id: int
+    person: str = Field(min_length=1, max_length=200)
+    hours: float = Field(gt=0, le=24)
+    worked_at: datetime = Field(description="ISO 8601 with a time zone")
+    note: str | None = Field(default=None, max_length=MAX_TEXT)
+
+
+def _api_error(error: TriageError, status_code: int = 422) -> HTTPException:
+    return HTTPException(status_code=status_code, detail=str(error))
+
+
+@router.get("/api/v1/triage/teams")
+@requires(Action.VIEW_TRIAGE)
+def api_teams(session: SessionDep) -> dict[str, Any]:
+    return {"teams": jsonable_encoder(teams(session, now=now()))}
+
+
+@router.get("/api/v1/triage/queue")
+@requires(Action.VIEW_TRIAGE)
+def api_queue(
+    request: Request, session: SessionDep, config: ConfigDep, team: str, page: int = 1
+) -> dict[str, Any]:
+    authorise(request, session, Action.VIEW_TRIAGE, TeamResource(team[:120]))
+    data = build_queue_page(session, team=team[:120], now=now(), config=config, page=page)
+    fields = ("team", "total", "past_due", "unacknowledged", "page", "pages")
+    return {**{f: getattr(data, f) for f in fields}, "items": jsonable_encoder(data.rows)}
+
+
+@router.get("/api/v1/triage/items/{item_id}")
+@requires(Action.VIEW_TRIAGE)
+def api_item(request: Request, session: SessionDep, item_id: int) -> dict[str, Any]:
+    item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
+    try:
+        page = build_item_page(session, item_id=item_id, now=now())
+    except TriageError as error:
+        raise _api_error(error, 404) from None
+    item = page.item
+    columns = [c.key for c in item.__table__.columns]
+    return {
+        "item": jsonable_encoder({c: getattr(item, c) for c in columns}),
+        "timeliness": {"state": page.timeliness_state, "label": page.timeliness_label},
+        "audit": jsonable_encoder(page.audit),
+        "work_log": jsonable_encoder(page.work),
+    }
+
+
+@router.post("/api/v1/triage/items/{item_id}/acknowledge")
+@requires(Action.DECIDE_TRIAGE)
+def api_acknowledge(
+    request: Request, session: SessionDep, principal: PrincipalDep, item_id: int
+) -> dict[str, Any]:
+    item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
+    try:
+        row = acknowledge(session, item_id=item_id, by=principal.name, now=now())
+    except TriageError as error:
+        raise _api_error(error, 409) from None
+    return {"item_id": row.id, "status": row.status, "acknowledged_at": row.acknowledged_at}
+
+
+@router.post("/api/v1/triage/items/{item_id}/decide")
+@requires(Action.DECIDE_TRIAGE)
+def api_decide(
+    request: Request, session: SessionDep, principal: PrincipalDep, item_id: int, body: DecisionBody
+) -> dict[str, Any]:
+    item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
+    try:
+        row = decide(
+            session,
+            item_id=item_id,
+            by=principal.name,
+            decision=body.decision,
+            rationale=body.rationale,
+            now=now(),
+        )
+    except TriageError as error:
+        raise _api_error(error) from None
+    return {"item_id": row.id, "status": row.status, "decision": row.decision, "decided_at": row.decided_at}
+
+
+@router.post("/api/v1/triage/worklog", status_code=201)
+@requires(Action.DECIDE_TRIAGE)
+def api_log_time(
+    request: Request, session: SessionDep, principal: PrincipalDep, body: WorkLogBody
+) -> dict[str, Any]:
+    item_in_reach(request, session, Action.DECIDE_TRIAGE, body.item_id)
+    try:
+        entry = log_time(
+            session,
+            item_id=body.item_id,
+            person=body.person,
+            hours=body.hours,
+            worked_at=body.worked_at,
+            now=now(),
+            source="api",
+            recorded_by=principal.name,
+            note=body.note,
+        )
+    except TriageError as error:
+        raise _api_error(error) from None
+    result: dict[str, Any] = jsonable_encoder(entry)
+    return result
+
+
+@router.get("/api/v1/triage/analytics")
+@requires(Action.VIEW_TRIAGE)
+def api_analytics(
+    session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
+) -> dict[str, Any]:
+    page = build_analytics_page(session, config=config, now=now(), days=days, titles_of=titles_of(principal))
+    return analytics_json(page)
+
+
+@router.get("/api/v1/triage/unanswered")
+@requires(Action.VIEW_UNANSWERED)
+def api_unanswered(
+    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
+) -> dict[str, Any]:
+    page = build_unanswered_page(
+        session, config=config, now=now(), may_see=viewable(request, session, principal)
+    )
+    return unanswered_json(page)
+
+
+@router.get("/api/v1/triage/reported")
+@requires(Action.SIGNED_IN)
+def api_reported(session: SessionDep, principal: PrincipalDep, referrer: str = "") -> dict[str, Any]:
+    who = referrer_for(principal, referrer)
+    rows = reported_by(session, referrer=who, now=now()) if who else []
+    return {"referrer": who, "items": jsonable_encoder(rows)}

@@ -1,0 +1,118 @@
+"""Finding a person and opening their page; and `/`, which sends each role to its start page.
+
+Each route builds its page data (web.pages) and renders one template.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from alarmbell.access import Action, TeamResource, person_decision
+from alarmbell.access import decide as permitted
+from alarmbell.audit import record_audit
+from alarmbell.policy import Policy
+from alarmbell.triage import DECISIONS
+from alarmbell.web.auth import actor_of, requires, visible_scopes
+from alarmbell.web.deps import PolicyDep, SessionDep
+from alarmbell.web.navigation import landing_page
+from alarmbell.web.pages.person import build_person_page, indicator_notes, timeline_layout, timeline_svg
+from alarmbell.web.pages.person_work import person_work
+from alarmbell.web.pages.search import SearchPage, build_search
+from alarmbell.web.rendering import render
+from alarmbell.web.scoping import scoped_person_page, scoped_search
+
+router = APIRouter()
+
+
+@router.get("/", name="home")
+@requires(Action.SIGNED_IN)
+def home(request: Request) -> Response:
+    """Each role's start page (web.navigation.LANDING): a page it can use, never a refusal."""
+    return RedirectResponse(landing_page(request.state.principal), status_code=303)
+
+
+@router.get("/people", name="search")
+@requires(Action.SEARCH_PEOPLE)
+def search(request: Request, session: SessionDep, q: str = "") -> Response:
+    return render(request, "search.html", {"page": search_for(request, session, q)})
+
+
+def search_for(request: Request, session: SessionDep, q: str) -> SearchPage:
+    """Search results cut to the people this user may open; each search is audited with the query."""
+    page = build_search(session, q)
+    if not page.searched:
+        return page
+    scopes = visible_scopes(request, session, (r.person_id for r in page.results))
+    page = scoped_search(page, scopes, request.state.principal.agency)
+    detail = {"q": page.q, "people": [r.person_id for r in page.results]}
+    record_audit(session, actor=actor_of(request.state.principal), action="people.search", detail=detail)
+    return page
+
+
+@router.get("/people/{person_id}", name="person")
+@requires(Action.VIEW_PERSON, person="person_id", audit="person.view")
+def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: str) -> Response:
+    # The page carries the alert-override forms (pages/alerts.py) and their CSRF token.
+    return person_response(request, session, policy, parse_person_id(person_id))
+
+
+def parse_person_id(text: str) -> int:
+    """Person ids are positive integers; anything else is a page that does not exist."""
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise HTTPException(status_code=404, detail="Person ids are whole numbers.")
+    return int(text)
+
+
+def person_response(
+    request: Request,
+    session: Session,
+    policy: Policy,
+    person_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    alert_id: int | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The person page, with the override forms' CSRF token (and their errors, after a bad POST)."""
+    titles = {indicator.id: indicator.title for indicator in policy.indicators}
+    page = build_person_page(
+        session, person_id, now=datetime.now(UTC), rule_titles=titles, notes=indicator_notes(policy)
+    )
+    if page is None:
+        raise HTTPException(status_code=404, detail=f"No person with id {person_id}.")
+    page = scoped_person_page(request, session, page)
+    principal = getattr(request.state, "principal", None)
+    may_work = principal is not None and permitted(principal, Action.VIEW_TRIAGE, None).allowed
+    whole_timeline = request.query_params.get("timeline") == "all"
+    # The clipped layout says how many events it leaves out, also when every event is drawn.
+    clipped = timeline_layout(page)
+    drawn = timeline_layout(page, include_outliers=True) if whole_timeline else clipped
+    context = {
+        "page": page,
+        "work": tuple(
+            w
+            for w in (person_work(session, person_id, now=datetime.now(UTC)) if may_work else ())
+            if permitted(principal, Action.VIEW_TRIAGE, TeamResource(w.page.item.team)).allowed
+        ),
+        "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
+        "may_countersign": principal is not None and principal.role == "team_manager",
+        # The review link is drawn only for those the review route lets in (no dead link).
+        "may_review": person_decision(session, principal, Action.VIEW_REVIEW, person_id, policy).allowed,
+        "decisions": DECISIONS,
+        "done": str(request.query_params.get("done", ""))[:60],
+        # The SVG is built by our own code with every piece of text escaped (render_svg).
+        "timeline_svg": Markup(timeline_svg(page, drawn)),  # noqa: S704
+        "timeline_whole": whole_timeline,
+        "timeline_left_out": clipped.outliers,
+        "override_errors": errors or {},
+        "override_alert_id": alert_id,
+        "override_form": form or {},
+    }
+    return render(request, "person.html", context, status_code=status_code)

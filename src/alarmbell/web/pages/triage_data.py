@@ -1,0 +1,389 @@
+"""Page data for the triage pages: a team's work queue, one item, and workload analytics.
+
+Built once and rendered as HTML (templates/triage_*.html) or JSON (/api/v1/triage/...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from math import ceil
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from alarmbell.storage.tables import TriageEvent, TriageItem
+from alarmbell.triage import (
+    DECISIONS,
+    ENGLAND,
+    ESCALATION_LABELS,
+    ITEM_KINDS,
+    TIMESCALES,
+    Analytics,
+    EscalationLoad,
+    QueueEntry,
+    TeamSummary,
+    TriageConfig,
+    WorkLogEntry,
+    audit_trail,
+    describe,
+    escalation_load,
+    get_item,
+    queue,
+    teams,
+    timeliness,
+    work_log,
+    workload_analytics,
+)
+from alarmbell.web.pages.triage_charts_svg import (
+    DisplacementDay,
+    StackedRow,
+    displacement_chart,
+    stacked_bars,
+)
+
+PER_PAGE = 50
+STATUS_LABELS = {
+    "open": "Not acknowledged",
+    "acknowledged": "Acknowledged",
+    "awaiting_countersignature": "Closing proposed: awaiting a team manager's countersignature",
+    "decided": "Decided",
+}
+
+
+def when(moment: datetime) -> str:
+    """'Tue 7 Apr 2026, 17:00' in England time: practitioners read local clocks."""
+    local = moment.astimezone(ENGLAND)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    item_id: int
+    rank: int
+    title: str
+    kind_label: str
+    person_id: int | None
+    band: str
+    harm_days: float
+    harm_basis: str
+    harm_source: str
+    waiting_label: str
+    due_label: str
+    due_iso: str
+    timeliness_state: str
+    timeliness_label: str
+    status: str
+    status_label: str
+    escalated_to: str | None
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    team: str
+    teams: tuple[TeamSummary, ...]
+    rows: tuple[ItemRow, ...]
+    total: int
+    past_due: int
+    unacknowledged: int
+    page: int
+    pages: int
+    acting: str
+    now_label: str
+
+
+def _row(entry: QueueEntry, now: datetime) -> ItemRow:
+    item = entry.item
+    state = timeliness(item, now)
+    return ItemRow(
+        item_id=item.id,
+        rank=entry.rank,
+        title=item.title,
+        kind_label=ITEM_KINDS.get(item.kind, item.kind),
+        person_id=item.person_id,
+        band=entry.band,
+        harm_days=item.harm_days,
+        harm_basis=item.harm_basis,
+        harm_source=item.harm_source,
+        waiting_label=describe(now - item.opened_at),
+        due_label=when(item.due_at),
+        due_iso=item.due_at.isoformat(),
+        timeliness_state=state.state,
+        timeliness_label=state.label,
+        status=item.status,
+        status_label=STATUS_LABELS.get(item.status, item.status),
+        escalated_to=_escalated_to(item),
+        owner=item.owner,
+    )
+
+
+def _escalated_to(item: TriageItem) -> str | None:
+    steps = list(ESCALATION_LABELS.values())
+    return steps[item.escalation_level - 1] if item.escalation_level else None
+
+
+def build_queue_page(
+    session: Session,
+    *,
+    team: str,
+    now: datetime,
+    config: TriageConfig,
+    page: int = 1,
+    acting: str = "",
+    preferred: str | None = None,
+) -> QueuePage:
+    """`team`'s queue; without one, the `preferred` team (the user's own) if it has open work,
+    else the team with the most items past due."""
+    all_teams = tuple(teams(session, now=now))
+    if not team and all_teams:
+        own = [t.team for t in all_teams if preferred and t.team.lower() == preferred.lower()]
+        team = own[0] if own else all_teams[0].team
+    page = max(page, 1)
+    q = queue(session, team=team, now=now, config=config, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    return QueuePage(
+        team=team,
+        teams=all_teams,
+        rows=tuple(_row(e, now) for e in q.entries),
+        total=q.total,
+        past_due=q.past_due,
+        unacknowledged=q.unacknowledged,
+        page=page,
+        pages=max(ceil(q.total / PER_PAGE), 1),
+        acting=acting.strip()[:200],
+        now_label=when(now),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    at_label: str
+    kind: str
+    by: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPage:
+    item: TriageItem
+    kind_label: str
+    timescale_label: str
+    opened_label: str
+    due_label: str
+    timeliness_label: str
+    timeliness_state: str
+    status_label: str
+    escalated_to: str | None
+    decision_label: str | None
+    audit: tuple[AuditRow, ...]
+    work: tuple[WorkLogEntry, ...]
+    hours: float
+    decisions: dict[str, str]
+
+
+def build_item_page(session: Session, *, item_id: int, now: datetime) -> ItemPage:
+    item = get_item(session, item_id)
+    state = timeliness(item, now)
+    work = tuple(work_log(session, item_id=item_id))
+    return ItemPage(
+        item=item,
+        kind_label=ITEM_KINDS.get(item.kind, item.kind),
+        timescale_label=TIMESCALES[item.timescale].label if item.timescale in TIMESCALES else item.timescale,
+        opened_label=when(item.opened_at),
+        due_label=when(item.due_at),
+        timeliness_label=state.label,
+        timeliness_state=state.state,
+        status_label=STATUS_LABELS.get(item.status, item.status),
+        escalated_to=_escalated_to(item),
+        decision_label=DECISIONS.get(item.decision or "", item.decision),
+        audit=tuple(_audit_row(e) for e in audit_trail(session, item_id)),
+        work=work,
+        hours=sum(w.hours for w in work),
+        decisions=dict(DECISIONS),
+    )
+
+
+def _day_of(moment: object) -> str:
+    """`5 Mar 2012` in England from a stored ISO moment (the day the alert's records were known)."""
+    try:
+        local = datetime.fromisoformat(str(moment)).astimezone(ENGLAND)
+    except ValueError:
+        return "an unknown date"
+    return f"{local.day} {local:%b %Y}"
+
+
+def _first_sentence(detail: dict[str, Any]) -> str:
+    """What is new, without the whole explanation (the alert card on the person page has it)."""
+    text = str(detail.get("explanation", ""))
+    head, dot, _rest = text.partition(". ")
+    return head + dot.strip() if dot else text
+
+
+def _audit_row(event: TriageEvent) -> AuditRow:
+    detail = event.detail
+    if event.kind == "escalated":
+        text = (
+            f"to the {ESCALATION_LABELS.get(detail.get('to', ''), detail.get('to'))} of {detail.get('team')}"
+        )
+    elif event.kind == "decided":
+        text = (
+            f"{DECISIONS.get(detail.get('decision', ''), detail.get('decision'))}: {detail.get('rationale')}"
+        )
+    elif event.kind == "new_evidence":
+        rise = (
+            f" (level rose from {detail.get('from_level')} to {detail.get('level')})"
+            if detail.get("from_level")
+            else ""
+        )
+        raised = _day_of(detail.get("raised_at"))
+        text = (
+            f"{str(detail.get('level', '')).capitalize()} alert of {raised}{rise}: {_first_sentence(detail)}"
+        )
+    elif event.kind == "evidence_added":
+        fed = ", ".join(str(i).replace("_", " ") for i in detail.get("indicators", ()))
+        count = len(detail.get("evidence", ()))
+        text = f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))} feeding {fed}"
+    elif event.kind == "time_logged":
+        text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
+    else:
+        text = "late" if detail.get("late") else ""
+    return AuditRow(when(event.at), event.kind.replace("_", " "), event.by, text)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyticsPage:
+    analytics: Analytics
+    days: int
+    now_label: str
+    hours_svg: str
+    past_due_svg: str
+    displacement_svgs: tuple[tuple[str, str], ...]
+    headline: str | None
+    escalations: tuple[EscalationLoad, ...] = ()
+    escalate_from_harm_days: float = 0.0
+
+
+def build_analytics_page(
+    session: Session, *, config: TriageConfig, now: datetime, days: int = 28, titles_of: str | None = None
+) -> AnalyticsPage:
+    """`titles_of`: show item titles (which name children) for this team's work only; None: all."""
+    days = min(max(days, 1), 366)
+    analytics = workload_analytics(session, config=config, now=now, days=days)
+    if titles_of is not None:
+        analytics = without_titles(analytics, keep=titles_of)
+    hours = [
+        StackedRow(t.team, {str(k): v for k, v in t.hours.items()}) for t in analytics.teams if t.total_hours
+    ]
+    past = [StackedRow(t.team, {k: float(v) for k, v in t.past_due_now.items()}) for t in analytics.teams]
+    past = [r for r in past if sum(r.values.values())]
+    displaced_teams = sorted({p.team for p in analytics.displacement})
+    charts = tuple((team, _displacement_svg(analytics, team, i)) for i, team in enumerate(displaced_teams))
+    return AnalyticsPage(
+        analytics=analytics,
+        days=days,
+        now_label=when(now),
+        hours_svg=stacked_bars(hours, title="Hours by harm band and team", unit="hours", ident="hours"),
+        past_due_svg=stacked_bars(
+            past, title="Items past due now, by harm band", unit="items", ident="past-due"
+        ),
+        displacement_svgs=charts,
+        headline=_headline(analytics),
+        escalations=escalation_load(session, config=config, now=now),
+        escalate_from_harm_days=config.escalate_from_harm_days,
+    )
+
+
+def without_titles(analytics: Analytics, *, keep: str) -> Analytics:
+    """Other teams' displacement periods with their item titles replaced by numbers (counts kept)."""
+
+    def hidden(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(f"Item {n} (another team's work)" for n in range(1, len(items) + 1))
+
+    periods = tuple(
+        p
+        if p.team.lower() == keep.lower()
+        else replace(p, low_items=hidden(p.low_items), waiting_items=hidden(p.waiting_items))
+        for p in analytics.displacement
+    )
+    return replace(analytics, displacement=periods)
+
+
+def _displacement_svg(analytics: Analytics, team: str, index: int) -> str:
+    load = next(t for t in analytics.teams if t.team == team)
+    periods = [(p.start, p.end) for p in analytics.displacement if p.team == team]
+    first = min(start for start, _ in periods)
+    days = [
+        DisplacementDay(
+            d.day,
+            d.hours["low"],
+            d.hours["medium"] + d.hours["high"],
+            d.high_waiting,
+            any(start <= d.day <= end for start, end in periods),
+        )
+        for d in load.days
+        if (d.day - first).days >= -3
+    ]
+    return displacement_chart(team, days, ident=f"displacement-{index}")
+
+
+def _headline(analytics: Analytics) -> str | None:
+    if not analytics.displacement:
+        return None
+    worst = max(analytics.displacement, key=lambda p: (len(p.waiting_items), p.low_hours))
+    return (
+        f"{worst.team} spent {worst.low_hours:g} hours on low-harm work while "
+        f"{len(worst.waiting_items)} high-harm items waited past their due time."
+    )
+
+
+def analytics_json(page: AnalyticsPage) -> dict[str, Any]:
+    a = page.analytics
+    return {
+        "start": a.start.isoformat(),
+        "end": a.end.isoformat(),
+        "now": a.now.isoformat(),
+        "bands": {"low_at_most": a.bands.low, "high_at_least": a.bands.high},
+        "escalated_now": [
+            {
+                "team": e.team,
+                "to_team_manager": e.to_team_manager,
+                "to_head_of_service": e.to_head_of_service,
+                "past_due_not_escalated": e.past_due_not_escalated,
+            }
+            for e in page.escalations
+        ],
+        "escalate_from_harm_days": page.escalate_from_harm_days,
+        "teams": [
+            {
+                "team": t.team,
+                "hours": t.hours,
+                "past_due_now": t.past_due_now,
+                "days": [
+                    {
+                        "day": d.day.isoformat(),
+                        "hours": d.hours,
+                        "high_waiting": d.high_waiting,
+                        "displaced": d.displaced,
+                    }
+                    for d in t.days
+                ],
+            }
+            for t in a.teams
+        ],
+        "displacement": [
+            {
+                "team": p.team,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "displaced_days": p.displaced_days,
+                "low_hours": p.low_hours,
+                "low_items": list(p.low_items),
+                "waiting_items": list(p.waiting_items),
+                "max_waiting": p.max_waiting,
+                "longest_overdue_hours": round(p.longest_overdue.total_seconds() / 3600, 1),
+                "sentence": p.sentence,
+            }
+            for p in a.displacement
+        ],
+        "headline": page.headline,
+    }

@@ -1,0 +1,63 @@
+"""User administration (`/admin/users`): administrators list accounts and add one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from alarmbell.access import ROLE_LABELS, Action, Role, UserError, create_user, list_users
+from alarmbell.audit import record_audit
+from alarmbell.domain.vocabulary import AGENCIES
+from alarmbell.web.auth import (
+    PrincipalDep,
+    actor_of,
+    requires,
+)
+from alarmbell.web.deps import SessionDep
+from alarmbell.web.limits import FORM_TEXT
+from alarmbell.web.rendering import render
+
+router = APIRouter()
+
+
+@router.get("/admin/users", name="admin_users", include_in_schema=False)
+@requires(Action.MANAGE_USERS)
+def users_page(request: Request, session: SessionDep) -> Response:
+    return _users_page(request, session, error=None)
+
+
+def _users_page(request: Request, session: SessionDep, *, error: str | None, status: int = 200) -> Response:
+    context = {
+        "users": list_users(session),
+        "roles": [(r.value, ROLE_LABELS[r]) for r in Role],
+        "agencies": AGENCIES,
+        "error": error,
+    }
+    return render(request, "admin_users.html", context, status_code=status)
+
+
+@router.post("/admin/users", include_in_schema=False)
+@requires(Action.MANAGE_USERS)
+async def add_user(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+    form = {k: str(v)[:FORM_TEXT] for k, v in (await request.form()).items()}
+    try:
+        user = create_user(
+            session,
+            username=form.get("username", ""),
+            role=form.get("role", ""),
+            agency=form.get("agency") or None,
+            team=form.get("team") or None,
+            password=form.get("password") or None,
+            display_name=form.get("display_name") or None,
+        )
+    except (UserError, ValueError) as error:
+        return _users_page(request, session, error=str(error), status=400)
+    record_audit(
+        session,
+        actor=actor_of(principal),
+        action="user.create",
+        subject=("user", user.id),
+        detail={"username": user.username, "role": user.role, "agency": user.agency, "team": user.team},
+    )
+    return RedirectResponse("/admin/users", status_code=303)
