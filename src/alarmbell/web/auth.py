@@ -51,7 +51,7 @@ from alarmbell.access import (
 from alarmbell.access import Scope as ViewScope
 from alarmbell.audit import Actor, Subject, record_audit
 from alarmbell.settings import Settings
-from alarmbell.web.deps import SessionDep
+from alarmbell.web.deps import MAX_ID, SessionDep
 
 log = logging.getLogger("alarmbell.security")
 
@@ -62,7 +62,6 @@ CSRF_HEADER: Final[str] = "x-csrf-token"
 SAFE_METHODS: Final[frozenset[str]] = frozenset({"GET", "HEAD", "OPTIONS"})
 PERMISSION_ATTR: Final[str] = "__alarmbell_permission__"
 API_PREFIX: Final[str] = "/api/"
-MAX_ID: Final[int] = 2**63 - 1
 PERSON_SOURCES: Final[frozenset[str]] = frozenset({"path", "query", "form"})
 
 F = TypeVar("F", bound=Callable[..., Any])

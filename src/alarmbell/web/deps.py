@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Final
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from alarmbell.policy import Policy
@@ -34,3 +34,9 @@ def get_policy(request: Request) -> Policy:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PolicyDep = Annotated[Policy, Depends(get_policy)]
+
+#: The largest id a 64-bit column holds: a larger number names nothing.
+MAX_ID: Final[int] = 2**63 - 1
+#: A record's id in the path (person, alert, review item, work item). Anything but a whole number
+#: from 1 to MAX_ID names nothing: a 404 page in the browser, a 422 from the API (web.errors).
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]

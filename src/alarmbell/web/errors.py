@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -14,6 +16,7 @@ API_PREFIX = "/api/"
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, server_error)
 
 
@@ -23,6 +26,15 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     template = "not_found.html" if exc.status_code == 404 else "error.html"
     context = {"status_code": exc.status_code, "detail": exc.detail}
     return render(request, template, context, status_code=exc.status_code)
+
+
+async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """A path id that is not a whole number (web.deps.IdPath) names no page: 404 in the browser.
+    The API, and any other bad field, keep FastAPI's 422 with the field errors."""
+    in_path = any(tuple(error.get("loc", ()))[:1] == ("path",) for error in exc.errors())
+    if in_path and not request.url.path.startswith(API_PREFIX):
+        return await http_error(request, StarletteHTTPException(404, "Ids in addresses are whole numbers."))
+    return await request_validation_exception_handler(request, exc)
 
 
 async def server_error(request: Request, _exc: Exception) -> Response:

@@ -4,21 +4,19 @@ dates as ISO 8601)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 
 from alarmbell.access import Action
 from alarmbell.web.auth import requires
-from alarmbell.web.deps import PolicyDep, SessionDep
+from alarmbell.web.deps import IdPath, PolicyDep, SessionDep
 from alarmbell.web.pages.people import search_for
 from alarmbell.web.pages.person import PersonPage, build_person_page, indicator_notes
 from alarmbell.web.scoping import scoped_person_page
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
-#: Ids the store can hold (a larger number is a 422, not a database overflow).
-PersonId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.get("/people")
@@ -30,7 +28,7 @@ def people(request: Request, session: SessionDep, q: str = "") -> dict[str, Any]
 
 @router.get("/people/{person_id}")
 @requires(Action.VIEW_PERSON, person="person_id", audit="person.view")
-def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: PersonId) -> dict[str, Any]:
+def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: IdPath) -> dict[str, Any]:
     page = scoped_person_page(request, session, _page(session, policy, person_id))
     data: dict[str, Any] = jsonable_encoder(page)
     return data
@@ -38,9 +36,7 @@ def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: 
 
 @router.get("/people/{person_id}/chronology")
 @requires(Action.VIEW_PERSON, person="person_id", audit="person.chronology")
-def chronology(
-    request: Request, session: SessionDep, policy: PolicyDep, person_id: PersonId
-) -> dict[str, Any]:
+def chronology(request: Request, session: SessionDep, policy: PolicyDep, person_id: IdPath) -> dict[str, Any]:
     page = scoped_person_page(request, session, _page(session, policy, person_id))
     return {
         "person_id": page.summary.person_id,

@@ -6,9 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from alarmbell.access import Action
-from alarmbell.web.auth import (
-    requires,
-)
+from alarmbell.web.auth import requires
 
 router = APIRouter()
 

@@ -25,7 +25,7 @@ from alarmbell.triage import (
     teams,
 )
 from alarmbell.web.auth import PrincipalDep, authorise, requires
-from alarmbell.web.deps import SessionDep
+from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.pages.triage import ConfigDep, item_in_reach, now, referrer_for, titles_of, viewable
 from alarmbell.web.pages.triage_data import (
     analytics_json,
@@ -74,7 +74,7 @@ def api_queue(
 
 @router.get("/api/v1/triage/items/{item_id}")
 @requires(Action.VIEW_TRIAGE)
-def api_item(request: Request, session: SessionDep, item_id: int) -> dict[str, Any]:
+def api_item(request: Request, session: SessionDep, item_id: IdPath) -> dict[str, Any]:
     item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
     try:
         page = build_item_page(session, item_id=item_id, now=now())
@@ -93,7 +93,7 @@ def api_item(request: Request, session: SessionDep, item_id: int) -> dict[str, A
 @router.post("/api/v1/triage/items/{item_id}/acknowledge")
 @requires(Action.DECIDE_TRIAGE)
 def api_acknowledge(
-    request: Request, session: SessionDep, principal: PrincipalDep, item_id: int
+    request: Request, session: SessionDep, principal: PrincipalDep, item_id: IdPath
 ) -> dict[str, Any]:
     item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
     try:
@@ -106,7 +106,7 @@ def api_acknowledge(
 @router.post("/api/v1/triage/items/{item_id}/decide")
 @requires(Action.DECIDE_TRIAGE)
 def api_decide(
-    request: Request, session: SessionDep, principal: PrincipalDep, item_id: int, body: DecisionBody
+    request: Request, session: SessionDep, principal: PrincipalDep, item_id: IdPath, body: DecisionBody
 ) -> dict[str, Any]:
     item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
     try:

@@ -20,7 +20,7 @@ from alarmbell.audit import Subject, record_audit
 from alarmbell.presentation import agency_label
 from alarmbell.storage.tables import AlertRow
 from alarmbell.web.auth import actor_of, requires, visible_scopes
-from alarmbell.web.deps import PolicyDep, SessionDep
+from alarmbell.web.deps import IdPath, PolicyDep, SessionDep
 from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.pages.alert_list import AlertListPage, build_alert_list
 from alarmbell.web.pages.my_agency import concerns_recorded_by
@@ -29,12 +29,6 @@ from alarmbell.web.rendering import render
 from alarmbell.web.scoping import scoped_alert_list
 
 router = APIRouter()
-
-
-def _number(text: str, what: str) -> int:
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise HTTPException(status_code=404, detail=f"{what} ids are whole numbers.")
-    return int(text)
 
 
 def _form_errors(form: dict[str, str]) -> dict[str, str]:
@@ -47,9 +41,9 @@ def _form_errors(form: dict[str, str]) -> dict[str, str]:
 @router.post("/people/{person}/alerts/{alert}/override", name="override_alert")
 @requires(Action.OVERRIDE_ALERT, person="person")
 async def override(
-    request: Request, session: SessionDep, policy: PolicyDep, person: str, alert: str
+    request: Request, session: SessionDep, policy: PolicyDep, person: IdPath, alert: IdPath
 ) -> Response:
-    person_id, alert_id = _number(person, "Person"), _number(alert, "Alert")
+    person_id, alert_id = person, alert
     row = session.get(AlertRow, alert_id)
     if row is None or row.person_id != person_id:
         raise HTTPException(status_code=404, detail=f"No alert {alert_id} for person {person_id}.")
@@ -85,9 +79,11 @@ async def override(
 
 @router.post("/people/{person}/alerts/{alert}/countersign", name="countersign_override")
 @requires(Action.COUNTERSIGN_OVERRIDE, person="person")
-async def countersign_override(request: Request, session: SessionDep, person: str, alert: str) -> Response:
+async def countersign_override(
+    request: Request, session: SessionDep, person: IdPath, alert: IdPath
+) -> Response:
     """A team manager countersigns a red alert's pending override (another person's)."""
-    person_id, alert_id = _number(person, "Person"), _number(alert, "Alert")
+    person_id, alert_id = person, alert
     pending = overrides_for_person(session, person_id).get(alert_id)
     if pending is None or not pending.pending:
         raise HTTPException(

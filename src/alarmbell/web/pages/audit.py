@@ -7,12 +7,7 @@ from starlette.responses import Response
 
 from alarmbell.access import Action
 from alarmbell.audit import Subject, record_audit, verify_audit, who_viewed
-from alarmbell.web.auth import (
-    PrincipalDep,
-    actor_of,
-    decided_person,
-    requires,
-)
+from alarmbell.web.auth import PrincipalDep, actor_of, decided_person, requires
 from alarmbell.web.deps import SessionDep
 from alarmbell.web.rendering import render
 

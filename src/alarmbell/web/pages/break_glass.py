@@ -15,13 +15,8 @@ from alarmbell.access import ROLE_LABELS, Action, GrantError, Role, break_glass_
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import view
 from alarmbell.settings import Settings
-from alarmbell.web.auth import (
-    PrincipalDep,
-    actor_of,
-    parse_id,
-    requires,
-)
-from alarmbell.web.deps import SessionDep
+from alarmbell.web.auth import PrincipalDep, actor_of, requires
+from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.rendering import render
 
@@ -31,21 +26,21 @@ log = logging.getLogger("alarmbell.security")
 
 @router.get("/people/{person_id}/break-glass", name="break_glass", include_in_schema=False)
 @requires(Action.BREAK_GLASS, person="person_id")
-def break_glass_form(request: Request, session: SessionDep, person_id: str) -> Response:
+def break_glass_form(request: Request, session: SessionDep, person_id: IdPath) -> Response:
     return _glass_page(request, session, person_id, error=None, reason="")
 
 
 def _glass_page(
     request: Request,
     session: SessionDep,
-    person_id: str,
+    person_id: int,
     *,
     error: str | None,
     reason: str,
     status: int = 200,
 ) -> Response:
-    number = parse_id(person_id)
-    person = view(session, number) if number is not None else None
+    number = person_id
+    person = view(session, number)
     if person is None:
         raise HTTPException(status_code=404, detail="No such person.")
     settings: Settings = request.app.state.settings
@@ -56,12 +51,11 @@ def _glass_page(
 @router.post("/people/{person_id}/break-glass", include_in_schema=False)
 @requires(Action.BREAK_GLASS, person="person_id")
 async def break_glass(
-    request: Request, session: SessionDep, principal: PrincipalDep, person_id: str
+    request: Request, session: SessionDep, principal: PrincipalDep, person_id: IdPath
 ) -> Response:
     form = await request.form()
     reason = str(form.get("reason", ""))[:FORM_TEXT]
-    number = parse_id(person_id)
-    assert number is not None  # the guard found the person
+    number = person_id
     settings: Settings = request.app.state.settings
     try:
         grant = grant_break_glass(

@@ -17,7 +17,7 @@ from alarmbell.access import Action
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import ReviewError, accept, reject
 from alarmbell.web.auth import actor_of, requires
-from alarmbell.web.deps import SessionDep
+from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.pages.identity_review import build_review_item, build_review_list
 from alarmbell.web.rendering import render
@@ -38,12 +38,6 @@ def review_list(request: Request, session: SessionDep, status: str = "pending", 
         detail={"people": shown},
     )
     return render(request, "identity_review_list.html", {"page": page})
-
-
-def _item_id(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise HTTPException(status_code=404, detail="Review items are numbered.")
-    return int(text)
 
 
 def _item_page(
@@ -82,8 +76,8 @@ def _item_page(
 
 @router.get("/identity/review/{item}", name="identity_review_item")
 @requires(Action.VIEW_IDENTITY_REVIEW)
-def review_item(request: Request, session: SessionDep, item: str) -> Response:
-    return _item_page(request, session, _item_id(item), errors={}, form={})
+def review_item(request: Request, session: SessionDep, item: IdPath) -> Response:
+    return _item_page(request, session, item, errors={}, form={})
 
 
 def _form_errors(form: dict[str, str]) -> dict[str, str]:
@@ -99,8 +93,8 @@ def _form_errors(form: dict[str, str]) -> dict[str, str]:
 
 @router.post("/identity/review/{item}")
 @requires(Action.DECIDE_IDENTITY)
-async def decide(request: Request, session: SessionDep, item: str) -> Response:
-    review_id = _item_id(item)
+async def decide(request: Request, session: SessionDep, item: IdPath) -> Response:
+    review_id = item
     raw = await request.form()
     form = {k: v[:FORM_TEXT] for k, v in raw.items() if isinstance(v, str)}
     errors = _form_errors(form)

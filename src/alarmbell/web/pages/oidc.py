@@ -23,10 +23,7 @@ from alarmbell.access.oidc import OidcClient, OidcConfig, OidcError, PendingLogi
 from alarmbell.audit import record_audit
 from alarmbell.settings import Settings
 from alarmbell.storage.tables import AppUser
-from alarmbell.web.auth import (
-    requires,
-    set_session_cookie,
-)
+from alarmbell.web.auth import requires, set_session_cookie
 from alarmbell.web.deps import SessionDep
 from alarmbell.web.pages.login import NextQuery, begin_session, safe_next
 

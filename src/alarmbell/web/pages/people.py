@@ -19,7 +19,7 @@ from alarmbell.audit import record_audit
 from alarmbell.policy import Policy
 from alarmbell.triage import DECISIONS
 from alarmbell.web.auth import actor_of, requires, visible_scopes
-from alarmbell.web.deps import PolicyDep, SessionDep
+from alarmbell.web.deps import IdPath, PolicyDep, SessionDep
 from alarmbell.web.navigation import landing_page
 from alarmbell.web.pages.person import build_person_page, indicator_notes, timeline_layout, timeline_svg
 from alarmbell.web.pages.person_work import person_work
@@ -57,16 +57,9 @@ def search_for(request: Request, session: SessionDep, q: str) -> SearchPage:
 
 @router.get("/people/{person_id}", name="person")
 @requires(Action.VIEW_PERSON, person="person_id", audit="person.view")
-def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: str) -> Response:
+def person(request: Request, session: SessionDep, policy: PolicyDep, person_id: IdPath) -> Response:
     # The page carries the alert-override forms (pages/alerts.py) and their CSRF token.
-    return person_response(request, session, policy, parse_person_id(person_id))
-
-
-def parse_person_id(text: str) -> int:
-    """Person ids are positive integers; anything else is a page that does not exist."""
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise HTTPException(status_code=404, detail="Person ids are whole numbers.")
-    return int(text)
+    return person_response(request, session, policy, person_id)
 
 
 def person_response(

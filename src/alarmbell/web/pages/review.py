@@ -24,8 +24,7 @@ from alarmbell.review import (
     review_report,
 )
 from alarmbell.web.auth import actor_of, requires
-from alarmbell.web.deps import PolicyDep, SessionDep
-from alarmbell.web.pages.people import parse_person_id
+from alarmbell.web.deps import IdPath, PolicyDep, SessionDep
 from alarmbell.web.pages.reviews import build_reviews_page
 from alarmbell.web.rendering import render
 
@@ -47,7 +46,7 @@ def reviews_page(request: Request, session: SessionDep, policy: PolicyDep) -> Re
 @router.get("/people/{person_id}/review", name="review")
 @requires(Action.VIEW_REVIEW, person="person_id", audit="review.view")
 def review_page(
-    request: Request, session: SessionDep, policy: PolicyDep, person_id: str, as_of: str = ""
+    request: Request, session: SessionDep, policy: PolicyDep, person_id: IdPath, as_of: str = ""
 ) -> Response:
     day, error = _as_of(as_of)
     report = _report(session, policy, person_id, day)
@@ -59,7 +58,7 @@ def review_page(
 
 @router.get("/people/{person_id}/review.pdf", name="review_pdf")
 @requires(Action.EXPORT_REVIEW, person="person_id", audit="review.export")
-def review_pdf(session: SessionDep, policy: PolicyDep, person_id: str, as_of: str = "") -> Response:
+def review_pdf(session: SessionDep, policy: PolicyDep, person_id: IdPath, as_of: str = "") -> Response:
     report = _report(session, policy, person_id, _strict(as_of))
     headers = {"Content-Disposition": f'attachment; filename="{_filename(report)}.pdf"'}
     return Response(render_pdf(report), media_type="application/pdf", headers=headers)
@@ -67,7 +66,7 @@ def review_pdf(session: SessionDep, policy: PolicyDep, person_id: str, as_of: st
 
 @router.get("/people/{person_id}/review.md", name="review_markdown")
 @requires(Action.EXPORT_REVIEW, person="person_id", audit="review.export")
-def review_markdown(session: SessionDep, policy: PolicyDep, person_id: str, as_of: str = "") -> Response:
+def review_markdown(session: SessionDep, policy: PolicyDep, person_id: IdPath, as_of: str = "") -> Response:
     report = _report(session, policy, person_id, _strict(as_of))
     headers = {"Content-Disposition": f'attachment; filename="{_filename(report)}.md"'}
     return Response(render_markdown(report), media_type="text/markdown; charset=utf-8", headers=headers)
@@ -90,10 +89,8 @@ def _strict(text: str) -> date | None:
     return day
 
 
-def _report(session: SessionDep, policy: PolicyDep, person_id: str, day: date | None) -> ReviewReport:
-    found = review_report(
-        session, person_id=parse_person_id(person_id), policy=policy, as_of=day, now=datetime.now(UTC)
-    )
+def _report(session: SessionDep, policy: PolicyDep, person_id: int, day: date | None) -> ReviewReport:
+    found = review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
     if found is None:
         raise HTTPException(status_code=404, detail=f"No person with id {person_id}.")
     return found

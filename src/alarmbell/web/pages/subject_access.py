@@ -7,25 +7,19 @@ from fastapi.responses import JSONResponse
 
 from alarmbell.access import Action
 from alarmbell.audit import Subject, record_audit
-from alarmbell.web.auth import (
-    PrincipalDep,
-    actor_of,
-    parse_id,
-    requires,
-)
-from alarmbell.web.deps import SessionDep
+from alarmbell.web.auth import PrincipalDep, actor_of, requires
+from alarmbell.web.deps import IdPath, SessionDep
 
 router = APIRouter()
 
 
 @router.get("/people/{person_id}/subject-access", name="subject_access", include_in_schema=False)
 @requires(Action.SAR_EXPORT, person="person_id")
-def subject_access(session: SessionDep, principal: PrincipalDep, person_id: str) -> JSONResponse:
+def subject_access(session: SessionDep, principal: PrincipalDep, person_id: IdPath) -> JSONResponse:
     """A subject access export (third parties redacted) as a JSON download; the export is audited."""
     from alarmbell.privacy import subject_access_export
 
-    number = parse_id(person_id)
-    data = subject_access_export(session, number) if number is not None else None
+    data = subject_access_export(session, person_id)
     if data is None:
         raise HTTPException(status_code=404, detail="No such person.")
     record_audit(

@@ -40,12 +40,8 @@ from alarmbell.triage import (
     reported_by,
 )
 from alarmbell.web.auth import PrincipalDep, authorise, requires
-from alarmbell.web.deps import SessionDep, SettingsDep
-from alarmbell.web.pages.triage_data import (
-    build_analytics_page,
-    build_item_page,
-    build_queue_page,
-)
+from alarmbell.web.deps import IdPath, SessionDep, SettingsDep
+from alarmbell.web.pages.triage_data import build_analytics_page, build_item_page, build_queue_page
 from alarmbell.web.pages.unanswered import build_unanswered_page
 from alarmbell.web.rendering import render
 
@@ -61,12 +57,6 @@ ConfigDep = Annotated[TriageConfig, Depends(triage_config)]
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def _item_id(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise HTTPException(status_code=404, detail="Work items are numbered.")
-    return int(text)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -135,7 +125,7 @@ def item_in_reach(request: Request, session: Session, action: Action, item_id: i
 @router.post("/triage/items/{item}/acknowledge", name="triage_acknowledge")
 @requires(Action.DECIDE_TRIAGE)
 async def acknowledge_form(
-    request: Request, session: SessionDep, principal: PrincipalDep, item: str
+    request: Request, session: SessionDep, principal: PrincipalDep, item: IdPath
 ) -> Response:
     return await _item_step(
         request, session, principal, item, Action.DECIDE_TRIAGE, acknowledge, "acknowledged"
@@ -145,7 +135,7 @@ async def acknowledge_form(
 @router.post("/triage/items/{item}/countersign", name="triage_countersign")
 @requires(Action.COUNTERSIGN_TRIAGE)
 async def countersign_form(
-    request: Request, session: SessionDep, principal: PrincipalDep, item: str
+    request: Request, session: SessionDep, principal: PrincipalDep, item: IdPath
 ) -> Response:
     """A team manager countersigns a proposed closing of a red alert with no further action."""
     return await _item_step(
@@ -157,13 +147,13 @@ async def _item_step(
     request: Request,
     session: SessionDep,
     principal: Principal,
-    item: str,
+    item: int,
     action: Action,
     step: Callable[..., TriageItem],
     done: str,
 ) -> Response:
     """One step on an item from a form (acknowledge, countersign): back where the form came from."""
-    item_id = _item_id(item)
+    item_id = item
     item_in_reach(request, session, action, item_id)
     form = await _form(request)
     try:
@@ -187,8 +177,8 @@ def _return_to(form: dict[str, str], done: str) -> str | None:
 
 @router.get("/triage/items/{item}", name="triage_item")
 @requires(Action.VIEW_TRIAGE)
-def item_page(request: Request, session: SessionDep, item: str) -> Response:
-    item_id = _item_id(item)
+def item_page(request: Request, session: SessionDep, item: IdPath) -> Response:
+    item_id = item
     item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
     return _item_response(request, session, item_id, errors={}, form={})
 
@@ -221,8 +211,10 @@ def _decision_errors(form: dict[str, str]) -> dict[str, str]:
 
 @router.post("/triage/items/{item}/decide", name="triage_decide")
 @requires(Action.DECIDE_TRIAGE)
-async def decide_form(request: Request, session: SessionDep, principal: PrincipalDep, item: str) -> Response:
-    item_id = _item_id(item)
+async def decide_form(
+    request: Request, session: SessionDep, principal: PrincipalDep, item: IdPath
+) -> Response:
+    item_id = item
     await run_in_threadpool(item_in_reach, request, session, Action.DECIDE_TRIAGE, item_id)
     form = await _form(request)
     errors = _decision_errors(form)

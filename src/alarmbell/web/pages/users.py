@@ -9,11 +9,7 @@ from starlette.responses import Response
 from alarmbell.access import ROLE_LABELS, Action, Role, UserError, create_user, list_users
 from alarmbell.audit import record_audit
 from alarmbell.domain.vocabulary import AGENCIES
-from alarmbell.web.auth import (
-    PrincipalDep,
-    actor_of,
-    requires,
-)
+from alarmbell.web.auth import PrincipalDep, actor_of, requires
 from alarmbell.web.deps import SessionDep
 from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.rendering import render
