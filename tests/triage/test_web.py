@@ -193,3 +193,24 @@ def test_a_team_manager_sees_only_their_own_teams_queue_and_items(app: FastAPI) 
         refused = manager.post(f"/triage/items/{police.id}/acknowledge", data={"csrf_token": token})
         assert refused.status_code == 403
         assert manager.get(f"/triage/items/{others.id}").status_code == 200
+
+
+def test_service_refusals_answer_with_their_category_status_and_message(analyst: TestClient) -> None:
+    """Not found 404, conflict 409, invalid 422: mapped once (web/errors.py), messages kept."""
+    item_id = analyst.get("/api/v1/triage/queue", params={"team": POLICE}).json()["items"][1]["item_id"]
+    headers = {"X-CSRF-Token": csrf_from(analyst.get("/triage").text)}
+    missing = analyst.get("/api/v1/triage/items/987654")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "no triage item 987654 (see `alarmbell triage queue --team TEAM`)"}
+    assert analyst.get("/triage/items/987654").status_code == 404
+    analyst.post(f"/api/v1/triage/items/{item_id}/acknowledge", headers=headers)  # now or by an earlier test
+    again = analyst.post(f"/api/v1/triage/items/{item_id}/acknowledge", headers=headers)
+    assert again.status_code == 409 and again.json()["detail"].startswith(f"item {item_id} is already")
+    future = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    late = analyst.post(
+        "/api/v1/triage/worklog",
+        json={"item_id": item_id, "person": "DC Okafor", "hours": 1, "worked_at": future},
+        headers=headers,
+    )
+    assert late.status_code == 422
+    assert late.json() == {"detail": "give when the work was done, with a time zone, and not in the future"}

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.errors import ServiceError
 from alarmbell.storage.tables import AppUser, BreakGlassGrant, ReviewGrant
 
 MIN_REASON = 10
 
 
-class GrantError(ValueError):
+class GrantError(ServiceError):
     """The grant was refused; the message says why."""
 
 

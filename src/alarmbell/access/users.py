@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from alarmbell.access.passwords import hash_password, needs_rehash, verify_password
 from alarmbell.access.policy import Principal, Role
+from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.storage.tables import AppUser
 
 
-class UserError(ValueError):
+class UserError(ServiceError):
     """A user could not be created or changed; the message says why, for the CLI to print."""
 
 

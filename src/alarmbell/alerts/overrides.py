@@ -19,12 +19,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.errors import ServiceError
 from alarmbell.storage.tables import AlertOverride, AlertRow
 
 MAX_REASON = 2000
 
 
-class OverrideError(ValueError):
+class OverrideError(ServiceError):
     """The override cannot be recorded; the message says why and what to do."""
 
 
@@ -65,7 +66,9 @@ def override_alert(
         raise OverrideError(f"the reason is limited to {MAX_REASON} characters and the name to 200")
     alert = session.get(AlertRow, alert_id)
     if alert is None:
-        raise OverrideError(f"no alert {alert_id} (see the person page or `alarmbell alerts`)")
+        raise OverrideError(
+            f"no alert {alert_id} (see the person page or `alarmbell alerts`)", category="not_found"
+        )
     row = AlertOverride(
         alert_id=alert.id,
         person_id=alert.person_id,
@@ -87,11 +90,15 @@ def countersign(session: Session, *, override_id: int, by: str, now: datetime) -
     """A team manager's countersignature on a pending override. The caller checks the role."""
     row = session.get(AlertOverride, override_id)
     if row is None:
-        raise OverrideError(f"no override {override_id}")
+        raise OverrideError(f"no override {override_id}", category="not_found")
     if row.level != "red" or row.countersigned_at is not None:
-        raise OverrideError("this override needs no countersignature (it is not a pending red override)")
+        raise OverrideError(
+            "this override needs no countersignature (it is not a pending red override)", category="conflict"
+        )
     if row.decided_by == by.strip():
-        raise OverrideError("the countersignature must be another person's: ask a team manager")
+        raise OverrideError(
+            "the countersignature must be another person's: ask a team manager", category="conflict"
+        )
     row.countersigned_by, row.countersigned_at = by.strip()[:200], now
     session.flush()
     return _override(row)

@@ -13,11 +13,13 @@ from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from alarmbell.domain.errors import ServiceError
+
 LONDON: Final[ZoneInfo] = ZoneInfo("Europe/London")
 _PARTIAL_DOB = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-class BeyondCalendar(ValueError):
+class BeyondCalendar(ServiceError):
     """A date-time that leaves the years 1 to 9999 once its time zone is applied."""
 
 

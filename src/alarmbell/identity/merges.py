@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.errors import ServiceError
 from alarmbell.identity.serial import hold_identity_lock
 from alarmbell.storage.evaluation_due import mark_records_due
 from alarmbell.storage.tables import Person, PersonLink
@@ -58,7 +59,7 @@ def merge_people(
     return len(links)
 
 
-class UnmergeError(ValueError):
+class UnmergeError(ServiceError):
     """The person was never merged, or nothing of the merge is left to undo."""
 
 

@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from alarmbell.domain.errors import ServiceError
+
 LevelKind = Literal["null", "exact", "groups", "jaro_winkler", "sql", "else"]
 MODEL_FORMAT = "alarmbell-linkage-model/1"
 SHIPPED_MODEL = "person-v1.json"
@@ -249,7 +251,7 @@ class TrainedModel:
         path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-class ModelError(ValueError):
+class ModelError(ServiceError):
     """A model file that does not fit this version of alarmbell."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.errors import ServiceError
 from alarmbell.identity.features import build_features
 from alarmbell.identity.linker import load_records
 from alarmbell.identity.model import TrainedModel
@@ -27,7 +28,7 @@ from alarmbell.storage.tables import IdentityModelRow
 MIN_RECORDS = 1000
 
 
-class TrainingError(ValueError):
+class TrainingError(ServiceError):
     """Too little data to train on."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.errors import ServiceError
 from alarmbell.identity.merges import merge_people, unmerge_person
 from alarmbell.identity.model import TrainedModel
 from alarmbell.identity.probabilistic import Edge, contributions
@@ -25,7 +26,7 @@ from alarmbell.storage.tables import IdentityDecision, IdentityReview, PersonLin
 PENDING, ACCEPTED, REJECTED, CLOSED = "pending", "accepted", "rejected", "closed"
 
 
-class ReviewError(ValueError):
+class ReviewError(ServiceError):
     """A decision that cannot be made as asked (unknown item, already decided, no reason)."""
 
 
@@ -137,7 +138,9 @@ def list_items(session: Session, *, status: str | None = PENDING, limit: int = 5
 def get_item(session: Session, review_id: int) -> ReviewItem:
     row = session.get(IdentityReview, review_id)
     if row is None:
-        raise ReviewError(f"no review item {review_id} (see `alarmbell identity review list`)")
+        raise ReviewError(
+            f"no review item {review_id} (see `alarmbell identity review list`)", category="not_found"
+        )
     return _item(session, row)
 
 
@@ -182,7 +185,7 @@ def _record_decision(
 def _open(session: Session, review_id: int) -> ReviewItem:
     item = get_item(session, review_id)
     if item.review.status != PENDING:
-        raise ReviewError(f"review item {review_id} is already {item.review.status}")
+        raise ReviewError(f"review item {review_id} is already {item.review.status}", category="conflict")
     return item
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from alarmbell.domain.errors import ServiceError
 
-class FieldError(ValueError):
+
+class FieldError(ServiceError):
     """A record failed validation: which field, what was wrong, what was expected."""
 
     def __init__(self, field: str, problem: str, expected: str | None = None) -> None:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from alarmbell.domain.body_sites import expand_regions, regions
+from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.vocabulary import AlertLevel
 
 Whose = Literal["own", "household", "any"]
@@ -33,7 +34,7 @@ Op = Literal[
 ContextWhen = Literal["before", "after", "either"]
 
 
-class PolicyError(ValueError):
+class PolicyError(ServiceError):
     """An invalid policy file; the message names the file, the field path and what was expected."""
 
 

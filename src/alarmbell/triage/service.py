@@ -16,6 +16,7 @@ from typing import Any, Final
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.errors import ServiceError
 from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
@@ -61,7 +62,7 @@ TEAM_CONFERENCES: Final = "Child protection conferences"
 MAX_TEXT: Final[int] = 4000
 
 
-class TriageError(ValueError):
+class TriageError(ServiceError):
     """A triage step cannot be taken; the message says why and what to do instead."""
 
 
@@ -209,7 +210,9 @@ def audit(
 def get_item(session: Session, item_id: int) -> TriageItem:
     row = session.get(TriageItem, item_id)
     if row is None:
-        raise TriageError(f"no triage item {item_id} (see `alarmbell triage queue --team TEAM`)")
+        raise TriageError(
+            f"no triage item {item_id} (see `alarmbell triage queue --team TEAM`)", category="not_found"
+        )
     return row
 
 
@@ -222,7 +225,7 @@ def acknowledge(session: Session, *, item_id: int, by: str, now: datetime) -> Tr
     row = get_item(session, item_id)
     if row.status != "open":
         who = row.acknowledged_by or row.decided_by
-        raise TriageError(f"item {item_id} is already {row.status} (by {who})")
+        raise TriageError(f"item {item_id} is already {row.status} (by {who})", category="conflict")
     row.status, row.acknowledged_at, row.acknowledged_by = "acknowledged", now, by
     row.owner = row.owner or by
     audit(session, row, "acknowledged", by, now, _clock_detail(row, now))
@@ -249,9 +252,13 @@ def decide(
     rationale = check_rationale(decision, rationale)
     row = get_item(session, item_id)
     if row.status == "decided":
-        raise TriageError(f"item {item_id} was already decided ({row.decision}) by {row.decided_by}")
+        raise TriageError(
+            f"item {item_id} was already decided ({row.decision}) by {row.decided_by}", category="conflict"
+        )
     if row.status == "awaiting_countersignature":
-        raise TriageError(f"item {item_id} has a decision awaiting a team manager's countersignature")
+        raise TriageError(
+            f"item {item_id} has a decision awaiting a team manager's countersignature", category="conflict"
+        )
     if row.acknowledged_at is None:
         row.acknowledged_at, row.acknowledged_by = now, by
         audit(session, row, "acknowledged", by, now, {**_clock_detail(row, now), "with_decision": True})
@@ -274,9 +281,11 @@ def countersign_decision(session: Session, *, item_id: int, by: str, now: dateti
     by = _name(by)
     row = get_item(session, item_id)
     if row.status != "awaiting_countersignature":
-        raise TriageError(f"item {item_id} has no decision awaiting a countersignature")
+        raise TriageError(f"item {item_id} has no decision awaiting a countersignature", category="conflict")
     if row.decided_by == by:
-        raise TriageError("the countersignature must be another person's: ask a team manager")
+        raise TriageError(
+            "the countersignature must be another person's: ask a team manager", category="conflict"
+        )
     row.status, row.decided_at = "decided", now
     detail = {"decision": row.decision, "proposed_by": row.decided_by, **_clock_detail(row, now)}
     audit(session, row, "countersigned", by, now, detail)

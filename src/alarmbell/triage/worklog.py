@@ -16,6 +16,7 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.errors import ServiceError
 from alarmbell.storage.tables import TriageItem, TriageWorkLog
 from alarmbell.triage.service import TriageError, audit, get_item
 from alarmbell.triage.timescales import ENGLAND
@@ -138,7 +139,7 @@ def import_time_csv(
     return result
 
 
-class _RowError(ValueError):
+class _RowError(ServiceError):
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(message)
         self.field = field_name

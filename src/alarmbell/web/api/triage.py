@@ -51,10 +51,6 @@ class WorkLogBody(BaseModel):
     note: str | None = Field(default=None, max_length=MAX_TEXT)
 
 
-def _api_error(error: TriageError, status_code: int = 422) -> HTTPException:
-    return HTTPException(status_code=status_code, detail=str(error))
-
-
 @router.get("/api/v1/triage/teams")
 @requires(Action.VIEW_TRIAGE)
 def api_teams(session: SessionDep) -> dict[str, Any]:
@@ -76,10 +72,7 @@ def api_queue(
 @requires(Action.VIEW_TRIAGE)
 def api_item(request: Request, session: SessionDep, item_id: IdPath) -> dict[str, Any]:
     item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
-    try:
-        page = build_item_page(session, item_id=item_id, now=now())
-    except TriageError as error:
-        raise _api_error(error, 404) from None
+    page = build_item_page(session, item_id=item_id, now=now())
     item = page.item
     columns = [c.key for c in item.__table__.columns]
     return {
@@ -96,10 +89,7 @@ def api_acknowledge(
     request: Request, session: SessionDep, principal: PrincipalDep, item_id: IdPath
 ) -> dict[str, Any]:
     item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
-    try:
-        row = acknowledge(session, item_id=item_id, by=principal.name, now=now())
-    except TriageError as error:
-        raise _api_error(error, 409) from None
+    row = acknowledge(session, item_id=item_id, by=principal.name, now=now())
     return {"item_id": row.id, "status": row.status, "acknowledged_at": row.acknowledged_at}
 
 
@@ -119,7 +109,7 @@ def api_decide(
             now=now(),
         )
     except TriageError as error:
-        raise _api_error(error) from None
+        raise HTTPException(status_code=422, detail=str(error)) from None
     return {"item_id": row.id, "status": row.status, "decision": row.decision, "decided_at": row.decided_at}
 
 
@@ -129,20 +119,17 @@ def api_log_time(
     request: Request, session: SessionDep, principal: PrincipalDep, body: WorkLogBody
 ) -> dict[str, Any]:
     item_in_reach(request, session, Action.DECIDE_TRIAGE, body.item_id)
-    try:
-        entry = log_time(
-            session,
-            item_id=body.item_id,
-            person=body.person,
-            hours=body.hours,
-            worked_at=body.worked_at,
-            now=now(),
-            source="api",
-            recorded_by=principal.name,
-            note=body.note,
-        )
-    except TriageError as error:
-        raise _api_error(error) from None
+    entry = log_time(
+        session,
+        item_id=body.item_id,
+        person=body.person,
+        hours=body.hours,
+        worked_at=body.worked_at,
+        now=now(),
+        source="api",
+        recorded_by=principal.name,
+        note=body.note,
+    )
     result: dict[str, Any] = jsonable_encoder(entry)
     return result
 

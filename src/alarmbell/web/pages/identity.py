@@ -8,7 +8,7 @@ records the signed-in user as well, in the same transaction as the decision.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
@@ -49,10 +49,7 @@ def _item_page(
     form: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    try:
-        page = build_review_item(session, review_id)
-    except ReviewError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from None
+    page = build_review_item(session, review_id)
     # The page shows each person's records, household and alert level: it is a view of both
     # people, so "who viewed" (and a subject access request) must list it, as for their page.
     for person in page.contexts:

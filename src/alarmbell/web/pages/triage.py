@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -115,10 +115,7 @@ def own_team_only(principal: Principal) -> str:
 
 def item_in_reach(request: Request, session: Session, action: Action, item_id: int) -> None:
     """The item exists (404) and its team's work is the user's to see or decide (403)."""
-    try:
-        item = get_item(session, item_id)
-    except TriageError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from None
+    item = get_item(session, item_id)
     authorise(request, session, action, TeamResource(item.team))
 
 
@@ -156,10 +153,7 @@ async def _item_step(
     item_id = item
     item_in_reach(request, session, action, item_id)
     form = await _form(request)
-    try:
-        row = step(session, item_id=item_id, by=principal.name, now=now())
-    except TriageError as error:
-        raise HTTPException(status_code=409, detail=str(error)) from None
+    row = step(session, item_id=item_id, by=principal.name, now=now())
     back = _return_to(form, f"{done}-{item_id}")
     return RedirectResponse(back or queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
 
@@ -192,10 +186,7 @@ def _item_response(
     form: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    try:
-        page = build_item_page(session, item_id=item_id, now=now())
-    except TriageError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from None
+    page = build_item_page(session, item_id=item_id, now=now())
     context = {"page": page, "errors": errors, "form": form, "queue_url": queue_url}
     return render(request, "triage_item.html", context, status_code=status_code)
 
