@@ -18,7 +18,7 @@ from sqlalchemy import select
 from starlette.requests import Request
 from starlette.testclient import TestClient
 
-from alarmbell.access.policy import Principal
+from alarmbell.access.policy import Decision, Principal, Scope
 from alarmbell.audit import entries_for, who_viewed
 from alarmbell.identity import view
 from alarmbell.storage.db import session_scope
@@ -89,6 +89,14 @@ def test_person_scoping_fails_closed_without_a_decision(access_app: FastAPI, acc
             scoped_person_page(request, session, page)
         request.state.principal = Principal("user", 1, "x", None)
         with pytest.raises(AccessDenied):
+            scoped_person_page(request, session, page)
+        request.state.person_id = access_store.leo_id
+        request.state.decision = Decision(False, "refused")
+        with pytest.raises(AccessDenied):
+            scoped_person_page(request, session, page)
+        request.state.decision = Decision(True, "allowed", Scope.FULL)
+        request.state.person_id = access_store.leo_id + 1
+        with pytest.raises(AccessDenied, match="about someone else"):
             scoped_person_page(request, session, page)
 
 
