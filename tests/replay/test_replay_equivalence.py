@@ -12,7 +12,7 @@ known to one to three agencies, with events drawn from the kinds the default pol
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
@@ -135,7 +135,7 @@ def _event_by_event(lines: list[dict[str, Any]], db: Path) -> tuple[list[tuple[A
     return sorted(stored, key=_order), opened
 
 
-def _evidence(keys: list[Any], records_of: Callable[[int], Any]) -> list[Any]:
+def _evidence(keys: Sequence[Any], records_of: Callable[[int], Any]) -> list[Any]:
     """Evidence keys, with the person ids in a derived fact's key named by those people's records.
 
     Person ids depend on the order records came in, which differs between the two paths.
