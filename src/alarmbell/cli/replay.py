@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 
-from alarmbell.cli.progress import advance, progress_bar
+from alarmbell.cli.progress import progress_bar
 from alarmbell.cli.support import fail, to_stderr
 from alarmbell.settings import Settings
 
@@ -36,13 +38,14 @@ def replay(
     policy = policy_for(Settings())
     with progress_bar("Replaying", None) as bar:
         hooks = ReplayHooks(
-            stage=lambda name: bar.update(bar.task_ids[0], description=f"Replaying: {name}", completed=0),
-            total=lambda n: bar.update(bar.task_ids[0], total=n),
-            advance=lambda n: advance(bar, n),
+            stage=partial(_stage, bar),
+            total=lambda n: bar.update(bar.task_ids[-1], total=n),
+            advance=lambda n: bar.advance(bar.task_ids[-1], n),
             workers=workers,
         )
         split = replay_by_agency(file, policy=policy, report=to_stderr, hooks=hooks) if by_agency else None
         result = split.joined if split else replay_file(file, policy=policy, report=to_stderr, hooks=hooks)
+        _stage_done(bar)
     if as_json:
         payload = split.to_json() if split else result.to_json()
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -56,3 +59,16 @@ def replay(
         typer.echo("\nJoined up versus each agency alone (first amber, first red):")
         for line in comparison_lines(split):
             typer.echo(line)
+
+
+def _stage(bar: Progress, name: str) -> None:
+    """One line per stage (loading, linking, evaluating N of M people, routing); earlier ones shown done."""
+    _stage_done(bar)
+    if bar.tasks[0].description == "Replaying":
+        bar.remove_task(bar.task_ids[0])
+    bar.add_task(f"Replaying: {name}", total=None)
+
+
+def _stage_done(bar: Progress) -> None:
+    last = bar.tasks[-1]
+    bar.update(last.id, total=last.total or 1, completed=last.total or 1)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from alarmbell.identity.clusters import Clusters
@@ -295,35 +295,49 @@ def _assign(
     session.add_all(new_people.values())
     session.flush()
     summary.people_created += len(new_people)
+    # Links are rows for one executemany, not ORM objects: building and flushing tens of
+    # thousands of those was most of a population replay's linking time.
+    links: list[dict[str, Any]] = []
     for root, members in groups.items():
         if root in new_people:
             survivor = new_people[root].id
         else:
             people = sorted({linked[m] for m in members if m in linked})
             survivor = people[0]
+            _insert_links(session, links)  # first, so link ids keep the order of the decisions
             for other in people[1:]:
                 _merge(session, other, survivor, now=now, decided_by=decided_by)
                 summary.people_merged += 1
         for member in members:
             if member in linked:
                 continue  # already linked to the survivor, or moved there by _merge
-            reason = plan.reasons.get(member, "new_person: no other record matched")
-            method = reason.split(":", 1)[0]
-            session.add(
-                PersonLink(
-                    person_record_id=member,
-                    person_id=survivor,
-                    method=method,
-                    evidence=reason,
-                    probability=plan.probability.get(member),
-                    decided_by=plan.decided_by.get(member, decided_by),
-                    created_at=now,
-                )
-            )
+            links.append(_link_row(member, survivor, plan, decided_by, now))
             summary.newly_linked += 1
             joined.append((by_id[member].agency, by_id[member].source_id))
-    session.flush()
+    _insert_links(session, links)
     mark_due(session.connection(), joined)  # merges mark the records they move (merges.py)
+
+
+def _link_row(member: int, person: int, plan: _Plan, decided_by: str, now: datetime) -> dict[str, Any]:
+    reason = plan.reasons.get(member, "new_person: no other record matched")
+    return {
+        "person_record_id": member,
+        "person_id": person,
+        "method": reason.split(":", 1)[0],
+        "evidence": reason,
+        "probability": plan.probability.get(member),
+        "decided_by": plan.decided_by.get(member, decided_by),
+        "created_at": now,
+        "ended_at": None,
+        "ended_reason": None,
+    }
+
+
+def _insert_links(session: Session, links: list[dict[str, Any]]) -> None:
+    """Insert the pending link rows (and empty the list)."""
+    if links:
+        session.execute(insert(PersonLink), links)
+        links.clear()
 
 
 def _merge(session: Session, source: int, target: int, *, now: datetime, decided_by: str) -> None:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +59,12 @@ class ReplayResult:
     work: ReplayWork = ReplayWork()
 
     def records_of(self, person_id: int) -> tuple[tuple[str, str], ...]:
-        for person in self.people:
-            if person.person == person_id:
-                return person.records
-        return ()
+        return self._records_by_person.get(person_id, ())
+
+    @cached_property
+    def _records_by_person(self) -> dict[int, tuple[tuple[str, str], ...]]:
+        """Looked up once per alert: a scan of every person each time made the output quadratic."""
+        return {person.person: person.records for person in self.people}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -242,9 +244,10 @@ def comparison_lines(result: AgencyReplay) -> list[str]:
     lines: list[str] = []
     joined = result.joined
     alerted = sorted({a.person_id for a in joined.alerts})
+    names = {p.person: p.name for p in joined.people}
     for person_id in alerted:
         records = set(joined.records_of(person_id))
-        name = next((p.name for p in joined.people if p.person == person_id), f"person {person_id}")
+        name = names.get(person_id, f"person {person_id}")
         lines.append(f"{name} (person {person_id}):")
         lines.append(_dates_line("joined up", joined, records))
         for agency, alone in sorted(result.by_agency.items()):
