@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from alarmbell.policy import policy_for
+from alarmbell.policy import Policy, policy_for
 from alarmbell.settings import Settings
 from policy_eval import evaluate_store, measures, truth
 from policy_store import AGENCY_FILES, population, store, summary
@@ -132,15 +132,19 @@ def _point(m: dict[str, Any]) -> dict[str, Any]:
     return {k: m.get(k) for k in keys}
 
 
+def _measured(settings: Settings, policy: Policy, records: Any, harms: Any, info: Any) -> dict[str, Any]:
+    alerts, owners, protection = evaluate_store(settings, policy)
+    return measures(alerts, owners, records, harms, info, protection)
+
+
 def evaluate_seed(size: int, years: int, seed: int, policy_dir: str | None) -> dict[str, Any]:
     policy = policy_for(Settings(policy_dir=policy_dir))
     folder = population(size, years, seed)
     info = summary(folder)
     records, harms = truth(folder)
-    joined = measures(*evaluate_store(store(folder), policy), records, harms, info)
+    joined = _measured(store(folder), policy, records, harms, info)
     alone = {
-        agency: measures(*evaluate_store(store(folder, (agency,)), policy), records, harms, info)
-        for agency in AGENCY_FILES
+        agency: _measured(store(folder, (agency,)), policy, records, harms, info) for agency in AGENCY_FILES
     }
     best = max(alone, key=lambda a: (alone[a]["share_red_before_harm"] or 0, -alone[a]["red_per_10k"]))
     rows = {"our policy": _point(joined), "best single agency": {**_point(alone[best]), "agency": best}}
