@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.identity.people import person_ids_for_records, resolve
 
@@ -14,8 +15,10 @@ EXPECTED = "a person id (a number, e.g. 123) or an agency record as AGENCY:SOURC
 MAX_ID_DIGITS = 18
 
 
-class PersonNotFound(LookupError):
+class PersonNotFound(ServiceError):
     """The text names no person; the message quotes it and says what was expected."""
+
+    category = "not_found"
 
 
 def find_person(session: Session, text: str) -> int:
