@@ -47,6 +47,7 @@ BENCHMARKS: dict[str, str] = {
     "web_concurrency": "web_concurrency",
     "synth_generation": "synth_generation",
     "replay_population": "replay_population",
+    "population_paths": "population_paths",
     "policy_reviews": "policy_reviews",
     "linkage_external": "linkage_external",
 }

@@ -119,3 +119,56 @@ def scatter_svg(
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _decades(low: float, high: float) -> list[float]:
+    """Powers of ten from just below `low` to just above `high`."""
+    return [10.0**k for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)]
+
+
+def loglog_svg(series: list[Series], *, x_label: str, y_label: str, title: str) -> str:
+    """Lines on log-log axes, one per series (a cost curve: a straight line of slope 1 is linear)."""
+    xs = [x for s in series for x, _ in s.points]
+    ys = [y for s in series for _, y in s.points]
+    x_ticks, y_ticks = _decades(min(xs), max(xs)), _decades(min(ys), max(ys))
+    lx0, lx1 = math.log10(x_ticks[0]), math.log10(x_ticks[-1])
+    ly0, ly1 = math.log10(y_ticks[0]), math.log10(y_ticks[-1])
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def px(x: float) -> float:
+        return LEFT + plot_w * (math.log10(x) - lx0) / (lx1 - lx0)
+
+    def py(y: float) -> float:
+        return TOP + plot_h * (1 - (math.log10(y) - ly0) / (ly1 - ly0))
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+        f'<text x="{LEFT}" y="22" font-size="14" font-weight="bold">{escape(title)}</text>',
+    ]
+    for x in x_ticks:
+        grid = f'x1="{px(x):.1f}" y1="{TOP}" x2="{px(x):.1f}" y2="{TOP + plot_h}"'
+        out.append(f'<line {grid} stroke="#e5e5e5"/>')
+        out.append(f'<text x="{px(x):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{x:,.0f}</text>')
+    for y in y_ticks:
+        grid = f'x1="{LEFT}" y1="{py(y):.1f}" x2="{LEFT + plot_w}" y2="{py(y):.1f}"'
+        out.append(f'<line {grid} stroke="#e5e5e5"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{py(y) + 4:.1f}" text-anchor="end">{y:g}</text>')
+    out += [
+        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#333"/>',
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 18}" text-anchor="middle">{escape(x_label)}</text>',
+        f'<text transform="translate(18,{TOP + plot_h / 2:.1f}) rotate(-90)" '
+        f'text-anchor="middle">{escape(y_label)}</text>',
+    ]
+    for i, s in enumerate(series):
+        colour, marker = COLOURS[i % len(COLOURS)], MARKERS[i % len(MARKERS)]
+        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in s.points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        out += [_marker(marker, px(x), py(y), colour, filled=True) for x, y in s.points]
+        ly, lx = TOP + 14 + 24 * i, LEFT + plot_w + 18
+        out.append(_marker(marker, lx, ly - 4, colour, filled=True))
+        out.append(f'<text x="{lx + 14}" y="{ly}">{escape(s.name)}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
