@@ -672,12 +672,14 @@ def _update(
     chronology: Chronology, scored: _Scored, news: tuple[str, ...], arrived: set[RecordKey]
 ) -> EvidenceUpdate:
     fed = {key for f in scored.fired if f.indicator.id in news for key in f.hit.evidence_keys()}
+    titles = {f.indicator.id: f.indicator.title for f in scored.fired}
     return EvidenceUpdate(
         person_id=chronology.person_id,
         at=scored.at,
         level=scored.level,
         indicators=news,
         evidence=tuple(sorted(fed & arrived)),
+        titles=tuple(titles[i] for i in news),
     )
 
 
