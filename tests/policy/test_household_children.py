@@ -11,8 +11,10 @@ Each firing test has a quiet neighbour: an ordinary injury, an old one, an older
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
+from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy import Policy, alert_timeline, evaluate
 
@@ -146,3 +148,36 @@ def test_another_childs_events_feed_no_other_indicator(policy: Policy) -> None:
         baby.childs(sister, "school_concern", f"2020-{month:02d}-12", category="hunger")
         baby.childs(sister, "domestic_incident", f"2020-{month:02d}-14", agency="police", dash_risk="high")
     assert alert_timeline(policy, baby.build()) == []
+
+
+def test_another_childs_ordinary_records_leave_this_childs_alerts_as_they_were(
+    policy: Policy, leo: Chronology
+) -> None:
+    """Leo with a sister whose school and GP records fill every week: his alerts do not move.
+
+    A moment holding only the sister's records, none of which an indicator reads, is not a moment
+    of Leo's history, so absence deadlines and decay are judged at the same moments as before.
+    """
+    sister = HouseholdMember(99, "sibling", "Zara Brennan", "child", dob=date(2009, 5, 1))
+    start = moment("2008-01-03")
+    records = [
+        ChronologyEntry(
+            agency="education" if week % 2 else "health",
+            source_id=f"Z{week}",
+            kind="school_concern" if week % 2 else "gp_consultation",
+            occurred_at=start + timedelta(days=7 * week),
+            recorded_at=start + timedelta(days=7 * week),
+            attrs={"category": "behaviour"} if week % 2 else {"note": "cough"},
+            text=None,
+            involvement="subject",
+            relation="sibling",
+            other_child=99,
+        )
+        for week in range(230)
+    ]
+    with_sister = replace(leo, other_children=(sister,), other_child_entries=tuple(records))
+
+    def _alerts(chronology: Chronology) -> list[tuple[object, ...]]:
+        return [(a.raised_at, a.level, a.rules, a.new_evidence) for a in alert_timeline(policy, chronology)]
+
+    assert _alerts(with_sister) == _alerts(leo)

@@ -237,15 +237,19 @@ class _Known:
         #: The latest occurred_at of any entry that matched some selector (None: none yet).
         self.latest: datetime | None = None
 
-    def add(self, entry: ChronologyEntry) -> None:
+    def add(self, entry: ChronologyEntry) -> bool:
+        """Index the entry under every match it meets; False when it meets none."""
         other = None if entry.other_child is None else self._others.get(entry.other_child)
         relation = None if other is None else other.relation
         shape = (entry.kind, entry.is_own, entry.is_adults, relation, entry.involvement)
+        added = False
         for i, selectors in _candidates(self._compiled, shape):
             if not selectors or any(self._accepts(s, entry, other) for s in selectors):
                 self._lists[i].add(entry)
+                added = True
                 if self.latest is None or entry.occurred_at > self.latest:
                     self.latest = entry.occurred_at
+        return added
 
     def _accepts(self, selector: Selector, entry: ChronologyEntry, other: HouseholdMember | None) -> bool:
         """An age test on another child's event is that child's age, else this child's."""
@@ -625,8 +629,9 @@ def _walk(
         if before is not None and needed:
             previous = _scored_at(policy, chronology, known, before, previous)
             before = None
-        for entry in group:
-            known.add(entry)
+        added = [known.add(entry) for entry in group]
+        if not any(added) and all(_other_childs_only(e) for e in group):
+            continue
         if not needed:
             before = moment
             continue
@@ -636,6 +641,16 @@ def _walk(
         _step(policy, chronology, walk, scored, previous, group, keep=since is None or moment >= since)
         previous = scored
     return walk
+
+
+def _other_childs_only(entry: ChronologyEntry) -> bool:
+    """Another household child's event that names no one else in the chronology.
+
+    A moment holding only such events, none of which any indicator reads, is not a moment of
+    this child's history: the walk passes it by, so other children's records never change
+    when this child's other indicators are evaluated.
+    """
+    return not entry.is_own and not entry.is_adults
 
 
 def _step(
