@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from alarmbell.domain.chronology import Chronology, ChronologyEntry, Involvement
+from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember, Involvement
 from alarmbell.domain.timeparse import parse_moment
 from alarmbell.domain.vocabulary import EVENT_KINDS
 from alarmbell.policy import Policy, default_policy
@@ -34,6 +34,8 @@ class ChronologyBuilder:
     role: str = "child"
     name: str = "Sam Taylor"
     entries: list[ChronologyEntry] = field(default_factory=list)
+    others: list[HouseholdMember] = field(default_factory=list)
+    other_entries: list[ChronologyEntry] = field(default_factory=list)
 
     def own(
         self,
@@ -58,6 +60,35 @@ class ChronologyBuilder:
         **attrs: Any,
     ) -> ChronologyBuilder:
         return self._add(kind, when, agency, recorded, "subject", relation, attrs)
+
+    def other_child(self, name: str, dob: date | None, *, twin: bool = False) -> int:
+        """Another child of the household (person id 10, 11...); returns its person id."""
+        person_id = 10 + len(self.others)
+        relation = "twin" if twin else "sibling"
+        self.others.append(HouseholdMember(person_id, relation, name, "child", dob=dob))
+        return person_id
+
+    def childs(
+        self, person_id: int, kind: str, when: str, *, agency: str | None = None, **attrs: Any
+    ) -> ChronologyBuilder:
+        """An event of another household child's that names no one else in the chronology."""
+        member = next(m for m in self.others if m.person_id == person_id)
+        default_agency = EVENT_KINDS[kind] if EVENT_KINDS[kind] != "any" else "other"
+        self.other_entries.append(
+            ChronologyEntry(
+                agency=agency or default_agency,
+                source_id=f"S{len(self.other_entries) + 1}",
+                kind=kind,
+                occurred_at=moment(when),
+                recorded_at=moment(when),
+                attrs=dict(attrs),
+                text=None,
+                involvement="subject",
+                relation=member.relation,
+                other_child=person_id,
+            )
+        )
+        return self
 
     def _add(
         self,
@@ -95,6 +126,8 @@ class ChronologyBuilder:
             dob=self.dob,
             records=(("children_social_care", "C1"),),
             entries=tuple(ordered),
+            other_children=tuple(self.others),
+            other_child_entries=tuple(sorted(self.other_entries, key=lambda e: (e.occurred_at, e.source_id))),
         )
 
 

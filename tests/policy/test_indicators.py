@@ -664,7 +664,55 @@ CASES: list[tuple[str, bool, Case]] = [
             "new_adult_in_household", "2011-10-01", relation="mother_partner", adult_history=[]
         ),
     ),
+    (
+        "household_child_abusive_injury",
+        True,
+        lambda b: _with_sibling(_baby(b).own("health_visitor_contact", "2011-04-01")).childs(
+            10, "section_47", "2011-10-01", factors=["18C"]
+        ),
+    ),
+    (
+        "household_child_abusive_injury",
+        False,
+        lambda b: _with_sibling(_baby(b).own("health_visitor_contact", "2011-04-01")).childs(
+            10, "ed_attendance", "2011-10-01", injury="laceration", site="knee", mobile=True
+        ),
+    ),
+    (
+        "household_child_non_accidental_injury",
+        True,
+        lambda b: _with_sibling(_baby(b).own("health_visitor_contact", "2011-04-01")).childs(
+            10, "paediatric_assessment", "2011-10-01", injury="bruise", medical_opinion="nai"
+        ),
+    ),
+    (
+        "household_child_non_accidental_injury",
+        False,
+        lambda b: _with_sibling(_baby(b).own("health_visitor_contact", "2011-04-01")).childs(
+            10, "paediatric_assessment", "2011-10-01", injury="bruise", medical_opinion="accidental"
+        ),
+    ),
+    (
+        "twin_of_injured_child",
+        True,
+        lambda b: _with_sibling(_baby(b).own("health_visitor_contact", "2011-04-01"), twin=True).childs(
+            10, "health_visitor_contact", "2011-10-01", injury="bruise", mobile=False
+        ),
+    ),
+    (
+        "twin_of_injured_child",
+        False,
+        lambda b: _with_sibling(_baby(b).own("health_visitor_contact", "2011-04-01")).childs(
+            10, "health_visitor_contact", "2011-10-01", injury="bruise", mobile=False
+        ),
+    ),
 ]
+
+
+def _with_sibling(builder: ChronologyBuilder, *, twin: bool = False) -> ChronologyBuilder:
+    """The builder with another household child (person 10): a twin, or a sister born 2008."""
+    builder.other_child("Maya Taylor", builder.dob if twin else date(2008, 6, 1), twin=twin)
+    return builder
 
 
 def _school_age(builder: ChronologyBuilder) -> ChronologyBuilder:

@@ -28,6 +28,7 @@ from alarmbell.storage.tables import AlertRow, TriageEvent, TriageItem
 from alarmbell.triage import TriageConfig
 from alarmbell.triage.alert_work import open_alert_item, refresh_and_route
 from alarmbell.web.app import create_app
+from alarmbell.web.pages.triage_data import build_item_page
 from tests.auth_support import sign_in
 
 TOKENS = {f"{agency}-token-0123456789": agency for agency in ("police", "health", "education")} | {
@@ -180,3 +181,24 @@ def test_evidence_on_an_open_item_is_added_to_it_once_not_raised(store: Engine, 
         again = session.scalars(select(TriageEvent).where(TriageEvent.kind == "evidence_added")).all()
         assert len(again) == len(added)
     assert unrouted(store)[1] == []
+
+
+def test_the_items_history_names_what_new_evidence_fed_by_the_indicators_titles(
+    store: Engine, demo_case: Path
+) -> None:
+    """As the alert card does: "feeding Injuries seen by more than one agency", not an id in words."""
+    ingest_file(engine=store, path=demo_case)
+    policy = default_policy()
+    titles = {i.id: i.title for i in policy.indicators}
+    with session_scope(store) as session:
+        link_people(session)
+        refresh_and_route(session, policy=policy, config=TriageConfig(), now=datetime.now(UTC), everyone=True)
+    with session_scope(store) as session:
+        added = session.scalars(select(TriageEvent).where(TriageEvent.kind == "evidence_added")).all()
+        newest = max(added, key=lambda e: e.id)
+        page = build_item_page(session, item_id=newest.item_id, now=datetime.now(UTC))
+    shown = {row.detail.split(" feeding ", 1)[1] for row in page.audit if row.kind == "evidence added"}
+    expected = {
+        "; ".join(titles[i] for i in e.detail["indicators"]) for e in added if e.item_id == newest.item_id
+    }
+    assert shown and shown == expected

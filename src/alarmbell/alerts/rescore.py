@@ -28,7 +28,14 @@ from sqlalchemy.orm import Session, aliased
 
 from alarmbell.alerts.decided import Decided, decided_moments
 from alarmbell.alerts.service import store_alerts
-from alarmbell.chronology import RECORDED_AT, assemble_chronology, event_columns
+from alarmbell.chronology import (
+    RECORDED_AT,
+    assemble_chronology,
+    event_columns,
+    household_children,
+    other_child_member,
+    parental_adults,
+)
 from alarmbell.domain.alerts import RaisedAlert
 from alarmbell.domain.chronology import Chronology, HouseholdMember
 from alarmbell.domain.timeparse import age_in_years
@@ -124,7 +131,11 @@ def household_adults(relations: Relations, person_id: int) -> dict[int, str]:
 
 
 def groups(people: Sequence[int], relations: Relations) -> dict[int, int]:
-    """person -> group: union-find over child/household-adult links (a group is a household)."""
+    """person -> group: union-find over child/household-adult and sibling links (a household).
+
+    Siblings are joined too: a child's chronology reads the other household children's events,
+    and two siblings may share no recorded adult.
+    """
     parent = {p: p for p in people}
 
     def find(p: int) -> int:
@@ -134,9 +145,10 @@ def groups(people: Sequence[int], relations: Relations) -> dict[int, int]:
         return p
 
     for person in people:
-        for adult in household_adults(relations, person):
-            if adult in parent:
-                a, b = find(person), find(adult)
+        siblings = [other for other, kind in relations.get(person, ()) if kind == "sibling"]
+        for other in [*household_adults(relations, person), *siblings]:
+            if other in parent:
+                a, b = find(person), find(other)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
     return {p: find(p) for p in people}
@@ -274,7 +286,19 @@ def group_chronologies(
         own = by_person.get(person_id, [])
         adults = [(m, by_person.get(m.person_id, [])) for m in _household(person_id, views, relations)]
         if _may_be_child(views[person_id], [own, *(rows for _, rows in adults)]):
-            yield assemble_chronology(views[person_id], own, adults)
+            children = [
+                (other_child_member(views[person_id], views[c]), by_person.get(c, []))
+                for c in _household_children(person_id, relations)
+                if c in views
+            ]
+            yield assemble_chronology(views[person_id], own, adults, children)
+
+
+def _household_children(person_id: int, relations: Relations) -> list[int]:
+    """As `build_chronology` finds them (`chronology.household_children`), from relations in memory."""
+    own = relations.get(person_id, [])
+    adults = {a: relations.get(a, []) for a in parental_adults(own)}
+    return household_children(person_id, own, adults)
 
 
 def _household(person_id: int, views: dict[int, PersonView], relations: Relations) -> list[HouseholdMember]:

@@ -1,6 +1,13 @@
 """A person's merged multi-agency chronology, built from the store (one person, or in batches)."""
 
-from alarmbell.chronology.assembly import RECORDED_AT, assemble_chronology, event_columns
+from alarmbell.chronology.assembly import (
+    RECORDED_AT,
+    assemble_chronology,
+    event_columns,
+    household_children,
+    other_child_member,
+    parental_adults,
+)
 from alarmbell.chronology.render import chronology_json, chronology_lines
 from alarmbell.chronology.service import build_chronology
 
@@ -11,4 +18,7 @@ __all__ = [
     "chronology_json",
     "chronology_lines",
     "event_columns",
+    "household_children",
+    "other_child_member",
+    "parental_adults",
 ]

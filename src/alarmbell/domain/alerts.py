@@ -85,7 +85,9 @@ class EvidenceUpdate:
     """New evidence on a child whose work item is still open, added to that item, not raised.
 
     `indicators` are the ones the entries recorded at `at` fed (none of them newly applying,
-    and the level did not rise: either would have raised an alert); `evidence` those entries.
+    and the level did not rise: either would have raised an alert); `titles` their titles in
+    the policy that evaluated them, in the same order (what the item's history shows, as the
+    alert card shows its findings' titles); `evidence` those entries.
     """
 
     person_id: int
@@ -93,6 +95,7 @@ class EvidenceUpdate:
     level: AlertLevel
     indicators: tuple[str, ...]
     evidence: tuple[RecordKey, ...]
+    titles: tuple[str, ...] = ()
 
 
 def finding_to_json(finding: Finding) -> dict[str, object]:

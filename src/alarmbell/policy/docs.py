@@ -29,7 +29,13 @@ from alarmbell.policy.model import (
     TrendPattern,
 )
 
-_WHOSE = {"own": "the child's own", "household": "household adults'", "any": "any"}
+_WHOSE = {
+    "own": "the child's own",
+    "household": "household adults'",
+    "any": "the child's or household adults'",
+    "household_child": "another household child's own",
+    "twin": "the child's twin's own",
+}
 _OPS = {
     "equals": "is",
     "in": "is one of",
@@ -63,7 +69,8 @@ def _selector(s: Selector) -> str:
         text += f" where the person is the {s.involvement}"
     parts = [_condition(c) for c in s.where]
     if s.age_under is not None:
-        parts.append(f"the child was under {days(s.age_under)} old")
+        whom = "that child" if s.whose in ("household_child", "twin") else "the child"
+        parts.append(f"{whom} was under {days(s.age_under)} old")
     return text + (" where " + " and ".join(parts) if parts else "")
 
 
@@ -176,8 +183,12 @@ Pattern types: `count` (at least N matching events, optionally within a span),
 `ended_by` event in between), `absence` (a `trigger` with no `expected` event `within` a
 time after it), `trend` (a numeric `attr` falling by `falls_by`), `any_of` (`patterns`: fires
 when any fires) and `all_of` (`patterns`: fires only when every one fires in the window).
-A selector has `kinds` (event kinds; empty means any), `whose` (`own`, `household`, `any`),
-`involvement` (`subject`, `other`, `any`), `age_under` (a duration) and `where`: a list of
+A selector has `kinds` (event kinds; empty means any), `whose` (`own`, `household` for the
+household adults', `any` for either; `household_child` for the own events of another child of
+the household, a sibling or a child of a parent or parent's partner, and `twin` for a twin's:
+no other selector reads another child's events), `involvement` (`subject`, `other`, `any`; not
+with `household_child` or `twin`), `age_under` (a duration: the child's age at the event, or
+for another child's events that child's age) and `where`: a list of
 conditions `{{attr: name, <op>: value}}` with op one of `equals`, `in`, `is_true`,
 `is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`, `region_in` and `regions_at_least`.
 The last two read a body site as agencies write it (free text such as "L ear" or "behind

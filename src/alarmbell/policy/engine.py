@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from alarmbell.domain.alerts import Assessment, EvidenceUpdate, Finding, RaisedAlert
-from alarmbell.domain.chronology import Chronology, ChronologyEntry
+from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.timeparse import age_in_years
 from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
@@ -69,8 +69,12 @@ class _MatchList:
 
 
 _Candidates = tuple[tuple[int, tuple[Selector, ...]], ...]
-_Shape = tuple[str, bool, str]
 """For one event kind: (match index, the match's selectors that may accept that kind)."""
+_Shape = tuple[str, bool, bool, str | None, str]
+"""(kind, own, a household adult's, the other child's relation or None, involvement)."""
+
+#: `whose` values that select another household child's events; their `age_under` is that child's.
+_OTHER_CHILD_WHOSE = frozenset({"household_child", "twin"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,7 @@ class _Compiled:
     #: id() of every Match object in the policy's patterns -> its index (hashing a Match
     #: walks all its selectors and conditions; the engine looks matches up constantly).
     by_id: dict[int, int]
-    #: (kind, own, involvement) -> candidates, filled on first use (see `_candidates`).
+    #: entry shape (see `_Shape`) -> candidates, filled on first use (see `_candidates`).
     shapes: dict[_Shape, _Candidates] = field(default_factory=dict)
 
 
@@ -157,31 +161,52 @@ def _pattern_lookback(pattern: Pattern) -> timedelta:
     return timedelta(0)
 
 
-def _candidates(compiled: _Compiled, kind: str, own: bool, involvement: str) -> _Candidates:
+def _candidates(compiled: _Compiled, shape: _Shape) -> _Candidates:
     """The matches an entry of this shape may join, each with the selectors still to test.
 
     Kind, whose and involvement are settled here once per shape; an empty selector tuple means
     a selector with no further conditions already accepts the entry.
     """
-    shape = (kind, own, involvement)
     found = compiled.shapes.get(shape)
     if found is None:
         kept = []
-        for i, selectors in compiled.by_kind.get(kind, compiled.any_kind):
-            left = _residual(selectors, own, involvement)
+        for i, selectors in compiled.by_kind.get(shape[0], compiled.any_kind):
+            left = _residual(selectors, shape)
             if left is not None:
                 kept.append((i, left))
         found = compiled.shapes[shape] = tuple(kept)
     return found
 
 
-def _residual(selectors: tuple[Selector, ...], own: bool, involvement: str) -> tuple[Selector, ...] | None:
-    """None if no selector can accept the shape; () if one accepts it unconditionally."""
+def _whose_accepts(whose: str, shape: _Shape) -> bool:
+    """`own`, a household adult's (`household`), either (`any`), or another child's.
+
+    Another household child's own event (a sibling's injury) is read only by selectors that ask
+    for it (`household_child`, or `twin` for a twin's), so no other indicator changes.
+    """
+    _kind, own, adults, other, _involvement = shape
+    if whose == "own":
+        return own
+    if whose == "household":
+        return adults
+    if whose == "household_child":
+        return other is not None
+    if whose == "twin":
+        return other == "twin"
+    return own or adults
+
+
+def _residual(selectors: tuple[Selector, ...], shape: _Shape) -> tuple[Selector, ...] | None:
+    """None if no selector can accept the shape; () if one accepts it unconditionally.
+
+    `involvement` is the person's (or the adult's); another child is always a subject of the
+    events that make it theirs, so selectors of other children's events do not test it.
+    """
     left = []
     for s in selectors:
-        if (s.whose == "own" and not own) or (s.whose == "household" and own):
+        if not _whose_accepts(s.whose, shape):
             continue
-        if s.involvement != "any" and s.involvement != involvement:
+        if s.whose not in _OTHER_CHILD_WHOSE and s.involvement not in ("any", shape[4]):
             continue
         if not s.where and s.age_under is None:
             return ()
@@ -190,7 +215,10 @@ def _residual(selectors: tuple[Selector, ...], own: bool, involvement: str) -> t
 
 
 def _accepts(selector: Selector, entry: ChronologyEntry, dob: date | None) -> bool:
-    """`Selector.matches` for an entry whose kind, whose and involvement `_candidates` settled."""
+    """`Selector.matches` for an entry whose kind, whose and involvement `_candidates` settled.
+
+    `dob` is the date of birth of the child whose age `age_under` tests.
+    """
     limit = selector.age_under
     if limit is not None and (dob is None or entry.occurred_at.date() - dob >= limit):
         return False
@@ -203,17 +231,31 @@ class _Known:
 
     def __init__(self, policy: Policy, chronology: Chronology) -> None:
         self._dob = chronology.dob
+        self._others = {m.person_id: m for m in chronology.other_children}
         self._compiled = _compiled(policy)
         self._lists = [_MatchList() for _ in self._compiled.matches]
         #: The latest occurred_at of any entry that matched some selector (None: none yet).
         self.latest: datetime | None = None
 
-    def add(self, entry: ChronologyEntry) -> None:
-        for i, selectors in _candidates(self._compiled, entry.kind, entry.is_own, entry.involvement):
-            if not selectors or any(_accepts(selector, entry, self._dob) for selector in selectors):
+    def add(self, entry: ChronologyEntry) -> bool:
+        """Index the entry under every match it meets; False when it meets none."""
+        other = None if entry.other_child is None else self._others.get(entry.other_child)
+        relation = None if other is None else other.relation
+        shape = (entry.kind, entry.is_own, entry.is_adults, relation, entry.involvement)
+        added = False
+        for i, selectors in _candidates(self._compiled, shape):
+            if not selectors or any(self._accepts(s, entry, other) for s in selectors):
                 self._lists[i].add(entry)
+                added = True
                 if self.latest is None or entry.occurred_at > self.latest:
                     self.latest = entry.occurred_at
+        return added
+
+    def _accepts(self, selector: Selector, entry: ChronologyEntry, other: HouseholdMember | None) -> bool:
+        """An age test on another child's event is that child's age, else this child's."""
+        if selector.whose in _OTHER_CHILD_WHOSE:
+            return _accepts(selector, entry, other.dob if other is not None else None)
+        return _accepts(selector, entry, self._dob)
 
     def quiet_at(self, at: datetime) -> bool:
         """True when nothing known can make any indicator fire at `at` (all too old, or none)."""
@@ -489,7 +531,7 @@ def evaluate(policy: Policy, chronology: Chronology, at: datetime) -> Assessment
     known = _Known(policy, chronology)
     if is_child_at(chronology, at):
         oldest = at - _compiled(policy).lookback
-        for entry in chronology.entries:
+        for entry in chronology.policy_entries:
             if entry.recorded_at <= at and entry.occurred_at >= oldest:
                 known.add(entry)
         scored = _score(policy, known, at)
@@ -581,14 +623,15 @@ def _walk(
     walk = _Walk(sorted(decided))
     previous = _quiet(datetime.min)
     before: datetime | None = None
-    for moment, group in _moments(chronology.entries):
+    for moment, group in _moments(chronology.policy_entries):
         walk.close_if_decided(moment)
         needed = since is None or moment >= since or walk.opened is None
         if before is not None and needed:
             previous = _scored_at(policy, chronology, known, before, previous)
             before = None
-        for entry in group:
-            known.add(entry)
+        added = [known.add(entry) for entry in group]
+        if not any(added) and all(_other_childs_only(e) for e in group):
+            continue
         if not needed:
             before = moment
             continue
@@ -598,6 +641,16 @@ def _walk(
         _step(policy, chronology, walk, scored, previous, group, keep=since is None or moment >= since)
         previous = scored
     return walk
+
+
+def _other_childs_only(entry: ChronologyEntry) -> bool:
+    """Another household child's event that names no one else in the chronology.
+
+    A moment holding only such events, none of which any indicator reads, is not a moment of
+    this child's history: the walk passes it by, so other children's records never change
+    when this child's other indicators are evaluated.
+    """
+    return not entry.is_own and not entry.is_adults
 
 
 def _step(
@@ -634,12 +687,14 @@ def _update(
     chronology: Chronology, scored: _Scored, news: tuple[str, ...], arrived: set[RecordKey]
 ) -> EvidenceUpdate:
     fed = {key for f in scored.fired if f.indicator.id in news for key in f.hit.evidence_keys()}
+    titles = {f.indicator.id: f.indicator.title for f in scored.fired}
     return EvidenceUpdate(
         person_id=chronology.person_id,
         at=scored.at,
         level=scored.level,
         indicators=news,
         evidence=tuple(sorted(fed & arrived)),
+        titles=tuple(titles[i] for i in news),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from alarmbell.domain.alerts import Assessment
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
@@ -89,6 +89,51 @@ def _people(entries: Sequence[ChronologyEntry], child: str) -> str:
     return f" (involving {child}'s {join_words([relation_label(r) for r in relations])})"
 
 
+def _age_then(dob: date, moment: datetime) -> str:
+    """`4 months old` or `3 years old` at `moment` (whole months under two years)."""
+    months = (moment.year - dob.year) * 12 + moment.month - dob.month - (moment.day < dob.day)
+    if months < 0:
+        return ""
+    if months < 24:
+        return f"{months} month{'s' if months != 1 else ''} old"
+    return f"{months // 12} years old"
+
+
+def _other_children(entries: Sequence[ChronologyEntry], chronology: Chronology) -> str:
+    """`sibling Mia (4 months old then)`: which other child of the household the events were about.
+
+    First names only, and the child's age at the first of their events: what a social worker
+    needs to find the record, and nothing about the family beyond it.
+    """
+    found: dict[int, ChronologyEntry] = {}
+    for entry in sorted(entries, key=lambda e: e.occurred_at):
+        if entry.other_child is not None:
+            found.setdefault(entry.other_child, entry)
+    words = []
+    for person_id, first in found.items():
+        member = chronology.other_child(person_id)
+        if member is None:
+            words.append("another child of the household")
+            continue
+        name = member.display_name.split()[0] if member.display_name.split() else "a child"
+        age = _age_then(member.dob, first.occurred_at) if member.dob is not None else ""
+        words.append(f"{relation_label(member.relation)} {name}" + (f" ({age} then)" if age else ""))
+    return join_words(words) or "another child of the household"
+
+
+def _injuries(entries: Sequence[ChronologyEntry]) -> str:
+    """` with a fracture and a bruise`: the injuries recorded on the events, or nothing."""
+    found = sorted({str(e.attrs["injury"]) for e in entries if e.attrs.get("injury")})
+    if not found:
+        return ""
+    words = ["an injury" if kind == "other" else _a(kind.replace("_", " ")) for kind in found]
+    return " with " + join_words(words)
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def _template_for(pattern: Pattern, hit: Hit) -> str:
     if isinstance(pattern, AnyOfPattern | AllOfPattern):
         if hit.detail:
@@ -125,6 +170,8 @@ def template_values(indicator: Indicator, hit: Hit, chronology: Chronology) -> d
         "attr": hit.detail.get("attr", "").replace("_", " "),
         "from_value": hit.detail.get("from_value", ""),
         "to_value": hit.detail.get("to_value", ""),
+        "other_child": _other_children([*evidence, *context], chronology),
+        "injuries": _injuries([e for e in [*evidence, *context] if e.other_child is not None] or evidence),
     }
     return values
 

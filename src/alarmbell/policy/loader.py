@@ -37,6 +37,7 @@ from alarmbell.policy.model import (
     PolicyError,
     Selector,
     TrendPattern,
+    Whose,
 )
 
 _DURATION = re.compile(r"^(\d+)([dwmy])$")
@@ -83,6 +84,8 @@ TEMPLATE_FIELDS: frozenset[str] = frozenset(
         "attr",
         "from_value",
         "to_value",
+        "other_child",
+        "injuries",
     }
 )
 
@@ -371,11 +374,15 @@ def _selector(raw: Any, where: _Path) -> Selector:
     item = _mapping(raw, where)
     _only_keys(item, where, {"kinds", "whose", "involvement", "where", "age_under"})
     whose = item.get("whose", "any")
-    if whose not in ("own", "household", "any"):
-        raise where.key("whose").error("expected one of own, household, any")
+    if whose not in get_args(Whose):
+        raise where.key("whose").error(f"expected one of {', '.join(get_args(Whose))}")
     involvement = item.get("involvement", "any")
     if involvement not in ("subject", "other", "any"):
         raise where.key("involvement").error("expected one of subject, other, any")
+    if whose in ("household_child", "twin") and involvement != "any":
+        raise where.key("involvement").error(
+            f"not used with whose: {whose} (the other child is always a subject of its own events)"
+        )
     conditions = _list(item.get("where", []), where.key("where"))
     return Selector(
         kinds=_kinds(item.get("kinds", []), where.key("kinds")),

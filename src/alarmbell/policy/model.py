@@ -15,7 +15,7 @@ from alarmbell.domain.body_sites import expand_regions, regions
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.vocabulary import AlertLevel
 
-Whose = Literal["own", "household", "any"]
+Whose = Literal["own", "household", "any", "household_child", "twin"]
 InvolvementFilter = Literal["subject", "other", "any"]
 Op = Literal[
     "equals",
@@ -110,8 +110,10 @@ _OPS: dict[str, Any] = {
 class Selector:
     """Which chronology entries count: kinds, whose events, involvement, attr conditions, age.
 
-    `kinds` empty means any kind. `age_under` is the child's age when the event happened; a
-    child with no known date of birth never matches an age test.
+    `kinds` empty means any kind. `whose`: the child's `own` events, a `household` adult's, `any`
+    of those, or another child of the household's own events (`household_child`; `twin` for a
+    twin's). `age_under` is the child's age when the event happened (for another child's
+    events, that child's age); a child with no known date of birth never matches an age test.
     """
 
     kinds: frozenset[str] = frozenset()

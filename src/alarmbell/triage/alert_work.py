@@ -246,6 +246,7 @@ def _update_detail(update: EvidenceUpdate) -> dict[str, object]:
         "at": update.at.isoformat(),
         "level": update.level.value,
         "indicators": list(update.indicators),
+        "titles": list(update.titles),
         "evidence": [list(key) for key in update.evidence],
     }
 

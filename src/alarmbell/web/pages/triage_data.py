@@ -219,6 +219,17 @@ def _first_sentence(detail: dict[str, Any]) -> str:
     return head + dot.strip() if dot else text
 
 
+def _fed(detail: dict[str, Any]) -> str:
+    """The indicators new evidence fed, by their titles in the policy, as the alert card names them.
+
+    Items updated before titles were recorded hold only ids: those are shown as words.
+    """
+    titles = [str(t) for t in detail.get("titles") or ()]
+    if not titles:
+        titles = [str(i).replace("_", " ") for i in detail.get("indicators", ())]
+    return "; ".join(titles)
+
+
 def _audit_row(event: TriageEvent) -> AuditRow:
     detail = event.detail
     if event.kind == "escalated":
@@ -240,9 +251,10 @@ def _audit_row(event: TriageEvent) -> AuditRow:
             f"{str(detail.get('level', '')).capitalize()} alert of {raised}{rise}: {_first_sentence(detail)}"
         )
     elif event.kind == "evidence_added":
-        fed = ", ".join(str(i).replace("_", " ") for i in detail.get("indicators", ()))
         count = len(detail.get("evidence", ()))
-        text = f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))} feeding {fed}"
+        text = (
+            f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))} feeding {_fed(detail)}"
+        )
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
