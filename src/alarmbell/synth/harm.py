@@ -18,6 +18,7 @@ the date of harm.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -106,9 +107,11 @@ class Harm:
     trajectory: str
     day: int
     silent: bool
+    #: Days of a review template's events (from_reviews.py); empty for published-rates trajectories.
+    schedule: tuple[int, ...] = ()
 
 
-def choose_harm(hh: Household) -> Harm | None:
+def choose_harm(hh: Household, catalogue: Mapping[str, Trajectory] = TRAJECTORIES) -> Harm | None:
     """Decide whether this household holds a seeded harm, to whom, and when.
 
     Each trajectory t happens to an eligible child with probability share x weight_t /
@@ -123,7 +126,7 @@ def choose_harm(hh: Household) -> Harm | None:
     base = rate("harm_share") * multipliers[hh.adversity] ** 0.5 / mean
     day = rng.randrange(hh.start + _HARM_WINDOW_OFFSET, hh.end)
     u = rng.random()
-    for t in TRAJECTORIES.values():
+    for t in catalogue.values():
         eligible = [c for c in hh.children if t.min_age_days <= c.age_days(day) <= t.max_age_days]
         coverage = (t.max_age_days - t.min_age_days) / ADULT_AGE_DAYS
         u -= base * t.weight * len(eligible) / coverage
