@@ -34,6 +34,13 @@ GAP_JITTER: Final[tuple[float, float]] = (0.5, 1.5)
 #: and at least this many days either side (so a newborn's template has some children to take).
 AGE_BAND: Final[tuple[float, float]] = (0.75, 1.25)
 AGE_SLACK_DAYS: Final[int] = 30
+#: choose_harm assumes children's ages are spread evenly over 0-18 years; the synthetic
+#: population holds fewer young children per day of age than that (babies are only those born
+#: inside the window), which costs the published trajectories a little prevalence and the
+#: templates, mostly of infants, more. This factor gives both halves the published generator's
+#: expected number of harms on the same households (measured on 20,000 households: train
+#: 1.146, held-out 1.159), so the burden figures stay comparable.
+AGE_DENSITY_CORRECTION: Final[float] = 1.15
 
 
 def age_band(template: Template) -> tuple[int, int]:
@@ -47,9 +54,8 @@ def age_band(template: Template) -> tuple[int, int]:
 def review_trajectories(half: str) -> dict[str, Trajectory]:
     """The half's templates as equally weighted trajectories, each over its own age band."""
     templates = templates_for(half)
-    return {
-        t.name: Trajectory(t.name, 1 / len(templates), *age_band(t), f"review {t.review}") for t in templates
-    }
+    weight = AGE_DENSITY_CORRECTION / len(templates)
+    return {t.name: Trajectory(t.name, weight, *age_band(t), f"review {t.review}") for t in templates}
 
 
 @cache
