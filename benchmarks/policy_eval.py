@@ -19,6 +19,12 @@ Measured, joined up and for each agency alone (that agency's file only, linked o
   split identities count against nobody and false merges are not corrected. Targets: >= 90%
   red-alerted, median lead >= 90 days. About 10% of trajectories are "silent" by design (no
   agency records any signal), so the share is also given over the trajectories with a signal.
+
+Harm trajectories (`--trajectories`, docs/synthetic.md): `reviews` (the default) replays
+templates derived from the train half of the review corpus; `reviews-held-out` replays the
+other half, which the generator never used, so its sensitivity is the one that is not circular
+for the generator; `published` is the earlier generator built from published rates. Background
+and harm prevalence are the same in all three, so the burden figures stay comparable.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from alarmbell.policy import Policy, policy_for
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.storage.tables import EventParty, EventRecordRow, PersonLink, PersonRecordRow
+from alarmbell.synth import TRAJECTORY_SOURCES
 from policy_store import AGENCY_FILES, population, store, summary
 
 NAME = "policy_eval"
@@ -54,6 +61,7 @@ TARGETS = {
 }
 QUICK = (5000, 3, 101)
 FULL = (20000, 3, 101)
+DEFAULT_TRAJECTORIES = "reviews"
 
 
 def truth(folder: Path) -> tuple[dict[str, list[tuple[str, str]]], list[dict[str, Any]]]:
@@ -216,11 +224,12 @@ def run(
     seed: int | None = None,
     policy_dir: str | None = None,
     agencies: bool = True,
+    trajectories: str = DEFAULT_TRAJECTORIES,
 ) -> dict[str, Any]:
     base = QUICK if quick else FULL
     size, span, chosen = children or base[0], years or base[1], seed or base[2]
     policy = policy_for(Settings(policy_dir=policy_dir))
-    folder = population(size, span, chosen)
+    folder = population(size, span, chosen, trajectories=trajectories)
     info = summary(folder)
     records, harms = truth(folder)
     found, owners, protection = evaluate_store(store(folder), policy)
@@ -231,12 +240,15 @@ def run(
             found, owners, protection = evaluate_store(store(folder, (agency,)), policy)
             alone[agency] = measures(found, owners, records, harms, info, protection)
         alone["any single agency"] = _any_single(folder, policy, records, harms, info)
-    command = f"python benchmarks/policy_eval.py --children {size} --years {span} --seed {chosen}"
+    command = (
+        f"python benchmarks/policy_eval.py --children {size} --years {span} --seed {chosen}"
+        f" --trajectories {trajectories}"
+    )
     return {
         "name": NAME,
         "title": TITLE,
         "command": command,
-        "population": {**info, "seed": chosen},
+        "population": {**info, "seed": chosen, "trajectories": trajectories},
         "policy_version": policy.version,
         "joined": joined,
         "alone": alone,
@@ -318,7 +330,8 @@ def _table(result: dict[str, Any]) -> str:
     lines = [
         f"Population: {pop['children']:,} children over {pop['years']} years from {pop['start_year']} "
         f"(seed {pop['seed']}; {pop['child_years']:,} child-years, {pop['events']:,} events, "
-        f"{pop['harm_trajectories']} harm trajectories). Policy version `{result['policy_version']}`.",
+        f"{pop['harm_trajectories']} harm trajectories from `{pop.get('trajectories', 'published')}`). "
+        f"Policy version `{result['policy_version']}`.",
         "",
         "| view | red /10k/yr | new red outside CP /10k/yr | amber /10k/yr "
         "| re-notified red / amber /10k/yr | red-alerted before harm | (with a signal) "
@@ -349,6 +362,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seed", type=int)
     parser.add_argument("--policy", help="a policy file or folder (default: the shipped policy)")
     parser.add_argument("--joined-only", action="store_true", help="skip the single-agency baseline")
+    parser.add_argument(
+        "--trajectories",
+        choices=TRAJECTORY_SOURCES,
+        default=DEFAULT_TRAJECTORIES,
+        help="where harm trajectories come from (default: reviews, the corpus's train half)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     result = run(
@@ -358,6 +377,7 @@ def main(argv: list[str]) -> None:
         seed=args.seed,
         policy_dir=args.policy,
         agencies=not args.joined_only,
+        trajectories=args.trajectories,
     )
     print(json.dumps(result, indent=2) if args.json else markdown(result))
 

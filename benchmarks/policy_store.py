@@ -23,25 +23,41 @@ AGENCY_FILES = ("police", "health", "education", "children_social_care")
 
 
 def generator_fingerprint() -> str:
-    """A short hash of the generator's source: a changed generator never reuses an old cache."""
+    """A short hash of the generator's source and data (the review templates): a changed
+    generator never reuses an old cache."""
     import hashlib
 
     import alarmbell.synth
 
     digest = hashlib.sha256()
-    for path in sorted(Path(alarmbell.synth.__file__).parent.glob("*.py")):
+    folder = Path(alarmbell.synth.__file__).parent
+    for path in sorted(folder.glob("*.py")) + sorted(folder.glob("data/*.json")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:8]
 
 
-def population(children: int, years: int, seed: int, start_year: int = 2019) -> Path:
-    """The synthetic files for these parameters and this generator (generated if missing)."""
-    folder = OUT / f"synth-{children}x{years}-seed{seed}-{start_year}-{generator_fingerprint()}"
+def population(
+    children: int, years: int, seed: int, start_year: int = 2019, trajectories: str = "published"
+) -> Path:
+    """The synthetic files for these parameters and this generator (generated if missing).
+
+    `trajectories` is generate's harm-trajectory source; the published one keeps the old folder
+    name so its cached stores are reused."""
+    source = "" if trajectories == "published" else f"-{trajectories}"
+    folder = OUT / f"synth-{children}x{years}-seed{seed}-{start_year}{source}-{generator_fingerprint()}"
     done = folder / "summary.json"
     if not done.exists():
         started = time.perf_counter()
-        summary = generate(children=children, years=years, seed=seed, out_dir=folder, start_year=start_year)
+        summary = generate(
+            children=children,
+            years=years,
+            seed=seed,
+            out_dir=folder,
+            start_year=start_year,
+            trajectories=trajectories,
+        )
         info = {
+            "trajectories": trajectories,
             "children": summary.children,
             "child_years": summary.child_years,
             "events": summary.total_events,

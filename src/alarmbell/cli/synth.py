@@ -15,10 +15,22 @@ def synth(
     children: Annotated[int, typer.Option(help="Number of children.")] = 1000,
     years: Annotated[int, typer.Option(help="Years of history.")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 1,
+    trajectories: Annotated[
+        str,
+        typer.Option(
+            help="Where harm trajectories come from: published (published rates), reviews (templates "
+            "from the review corpus's train half) or reviews-held-out (the other half)."
+        ),
+    ] = "published",
 ) -> None:
     """Write a seeded synthetic multi-agency population in the exchange format."""
-    from alarmbell.synth import generate
+    from alarmbell.synth import TRAJECTORY_SOURCES, generate
 
+    if trajectories not in TRAJECTORY_SOURCES:
+        expected = ", ".join(TRAJECTORY_SOURCES)
+        raise typer.BadParameter(
+            f"{trajectories!r} (expected one of {expected})", param_hint="--trajectories"
+        )
     out.mkdir(parents=True, exist_ok=True)
     with progress_bar("Generating", children) as bar:
         summary = generate(
@@ -27,5 +39,6 @@ def synth(
             seed=seed,
             out_dir=out,
             progress=lambda n: advance(bar, n),
+            trajectories=trajectories,
         )
     typer.echo(f"{summary.children} children in {summary.households} households written to {out}")

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from alarmbell.synth.ids import SYNTH_AGENCIES
 from alarmbell.synth.rates import RATES, Rate
+from alarmbell.synth.trajectory_sources import PUBLISHED, TRAJECTORY_SOURCES, checked_source
 from alarmbell.synth.writer import TRUTH, ChunkResult, chunk_tasks, write_all
 
-__all__ = ["RATES", "Rate", "SynthSummary", "generate"]
+__all__ = ["RATES", "TRAJECTORY_SOURCES", "Rate", "SynthSummary", "generate"]
 
 #: Below this many children a process pool costs more than it saves.
 _POOL_THRESHOLD = 20_000
@@ -78,15 +79,19 @@ def generate(
     start_year: int = 2019,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    trajectories: str = PUBLISHED,
 ) -> SynthSummary:
     """Write the population for `children` children over `years` years from 1 January.
 
     `progress(n)` receives the number of children finished since the previous call.
     `workers` defaults to one process for small populations and the CPU count otherwise;
-    the output does not depend on it.
+    the output does not depend on it. `trajectories` says where harm trajectories come from:
+    `published` (published rates, the default), `reviews` (templates from the train half of
+    the review corpus) or `reviews-held-out` (the other half); see docs/synthetic.md.
     """
     if children < 1 or years < 1:
         raise ValueError("children and years must be at least 1")
+    checked_source(trajectories)
     start = date(start_year, 1, 1).toordinal()
     end = date(start_year + years, 1, 1).toordinal()
     out_dir = Path(out_dir)
@@ -101,7 +106,7 @@ def generate(
         if progress is not None:
             progress(result.children)
 
-    write_all(chunk_tasks(seed, children, start, end), paths, workers, on_chunk)
+    write_all(chunk_tasks(seed, children, start, end, trajectories), paths, workers, on_chunk)
     return SynthSummary(
         children=tally.children,
         adults=tally.adults,

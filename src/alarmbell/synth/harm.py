@@ -18,6 +18,7 @@ the date of harm.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -106,9 +107,11 @@ class Harm:
     trajectory: str
     day: int
     silent: bool
+    #: Days of a review template's events (from_reviews.py); empty for published-rates trajectories.
+    schedule: tuple[int, ...] = ()
 
 
-def choose_harm(hh: Household) -> Harm | None:
+def choose_harm(hh: Household, catalogue: Mapping[str, Trajectory] = TRAJECTORIES) -> Harm | None:
     """Decide whether this household holds a seeded harm, to whom, and when.
 
     Each trajectory t happens to an eligible child with probability share x weight_t /
@@ -118,21 +121,29 @@ def choose_harm(hh: Household) -> Harm | None:
     rng = hh.rng
     if hh.end - hh.start <= _HARM_WINDOW_OFFSET + 30:
         return None
-    multipliers = normalised_multipliers("social_care")
-    mean = sum(s * m**0.5 for s, m in zip(ADVERSITY_SHARES, multipliers, strict=True))
-    base = rate("harm_share") * multipliers[hh.adversity] ** 0.5 / mean
     day = rng.randrange(hh.start + _HARM_WINDOW_OFFSET, hh.end)
     u = rng.random()
-    for t in TRAJECTORIES.values():
-        eligible = [c for c in hh.children if t.min_age_days <= c.age_days(day) <= t.max_age_days]
-        coverage = (t.max_age_days - t.min_age_days) / ADULT_AGE_DAYS
-        u -= base * t.weight * len(eligible) / coverage
+    for t, eligible, chance in harm_chances(hh, day, catalogue):
+        u -= chance
         if u < 0:
             name, child = t.name, eligible[int(rng.random() * len(eligible))]
             break
     else:
         return None
     return Harm(child, name, day, rng.random() < rate("harm_silent"))
+
+
+def harm_chances(
+    hh: Household, day: int, catalogue: Mapping[str, Trajectory]
+) -> Iterator[tuple[Trajectory, list[Person], float]]:
+    """Each trajectory, the children eligible for it on `day`, and its chance for this household."""
+    multipliers = normalised_multipliers("social_care")
+    mean = sum(s * m**0.5 for s, m in zip(ADVERSITY_SHARES, multipliers, strict=True))
+    base = rate("harm_share") * multipliers[hh.adversity] ** 0.5 / mean
+    for t in catalogue.values():
+        eligible = [c for c in hh.children if t.min_age_days <= c.age_days(day) <= t.max_age_days]
+        coverage = (t.max_age_days - t.min_age_days) / ADULT_AGE_DAYS
+        yield t, eligible, base * t.weight * len(eligible) / coverage
 
 
 def prepare_household(hh: Household, harm: Harm) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import orjson
 
+from alarmbell.synth import trajectory_sources
 from alarmbell.synth.events import (
     PERSON_ATTRS,
     Item,
@@ -19,7 +20,7 @@ from alarmbell.synth.events import (
     health_background,
     moves_background,
 )
-from alarmbell.synth.harm import Harm, choose_harm, emit_signals, prepare_household
+from alarmbell.synth.harm import Harm
 from alarmbell.synth.households import Household, Person, build_household, iso
 from alarmbell.synth.ids import SYNTH_AGENCIES, IdScheme
 from alarmbell.synth.noise import person_record
@@ -58,14 +59,17 @@ class HouseholdOutput:
 
 
 def simulate(
-    seed: int, index: int, n_children: int, start: int, end: int
+    seed: int, index: int, n_children: int, start: int, end: int, trajectories: str = "published"
 ) -> tuple[Household, Ledger, Harm | None]:
-    """Build the household and everything agencies recorded about it."""
+    """Build the household and everything agencies recorded about it.
+
+    `trajectories` names where harm trajectories come from (trajectory_sources.py).
+    """
     hh = build_household(seed, index, n_children, start, end)
     led = Ledger(hh.rng)
-    harm = choose_harm(hh)
+    harm = trajectory_sources.choose(hh, trajectories)
     if harm is not None:
-        prepare_household(hh, harm)
+        trajectory_sources.prepare(hh, harm, trajectories)
     plan_ends: dict[int, int] = {}
     adult_health(hh, led)
     for child in hh.children:
@@ -78,14 +82,20 @@ def simulate(
     police_background(hh, led)
     social_care_background(hh, led, plan_ends)
     if harm is not None:
-        emit_signals(hh, led, harm, plan_ends)
+        trajectory_sources.emit(hh, led, harm, plan_ends, trajectories)
     return hh, led, harm
 
 
 def render_household(
-    seed: int, scheme: IdScheme, index: int, n_children: int, start: int, end: int
+    seed: int,
+    scheme: IdScheme,
+    index: int,
+    n_children: int,
+    start: int,
+    end: int,
+    trajectories: str = "published",
 ) -> HouseholdOutput:
-    hh, led, harm = simulate(seed, index, n_children, start, end)
+    hh, led, harm = simulate(seed, index, n_children, start, end, trajectories)
     by_agency: dict[str, list[Item]] = {a: [] for a in SYNTH_AGENCIES}
     for item in led.items:
         if item.day < end:

@@ -39,6 +39,7 @@ class ChunkTask:
     sizes: tuple[int, ...]
     start: int
     end: int
+    trajectories: str = "published"
 
 
 @dataclass(slots=True)
@@ -72,16 +73,18 @@ def household_sizes(seed: int, children: int) -> Iterator[int]:
         yield n
 
 
-def chunk_tasks(seed: int, children: int, start: int, end: int) -> Iterator[ChunkTask]:
+def chunk_tasks(
+    seed: int, children: int, start: int, end: int, trajectories: str = "published"
+) -> Iterator[ChunkTask]:
     sizes: list[int] = []
     first, number = 0, 0
     for n in household_sizes(seed, children):
         sizes.append(n)
         if len(sizes) == CHUNK_HOUSEHOLDS:
-            yield ChunkTask(seed, number, first, tuple(sizes), start, end)
+            yield ChunkTask(seed, number, first, tuple(sizes), start, end, trajectories)
             first, number, sizes = first + len(sizes), number + 1, []
     if sizes:
-        yield ChunkTask(seed, number, first, tuple(sizes), start, end)
+        yield ChunkTask(seed, number, first, tuple(sizes), start, end, trajectories)
     if first + len(sizes) > MAX_HOUSEHOLDS:
         raise ValueError(f"at most {MAX_HOUSEHOLDS} households are supported")
 
@@ -95,7 +98,9 @@ def render_chunk(task: ChunkTask) -> ChunkResult:
     truth: list[bytes] = []
     result = ChunkResult({})
     for offset, n in enumerate(task.sizes):
-        out = render_household(task.seed, scheme, task.first_household + offset, n, task.start, task.end)
+        out = render_household(
+            task.seed, scheme, task.first_household + offset, n, task.start, task.end, task.trajectories
+        )
         for agency, lines in out.agencies.items():
             persons[agency].extend(lines.persons)
             rels[agency].extend(lines.relationships)
