@@ -3,11 +3,14 @@ unless the agency has declared its ids unique, when they are never merged with e
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
+from alarmbell.cli import app
 from alarmbell.identity import link_people, person_ids_for_records
 from alarmbell.identity.clusters import Clusters
 from alarmbell.identity.features import RawPerson
@@ -119,3 +122,16 @@ def test_given_and_family_names_entered_the_wrong_way_round_still_link(
     ids = _ids(engine, [("education", "E1"), ("education", "E2"), ("health", "H1")])
     assert ids[("education", "E1")] == ids[("education", "E2")]
     assert ids[("health", "H1")] != ids[("education", "E1")]
+
+
+def test_replay_keeps_a_declared_agencys_records_apart(tmp_path: Path) -> None:
+    """`alarmbell replay` links as the store would: ALARMBELL_UNIQUE_ID_AGENCIES holds there too."""
+    path = write_jsonl(tmp_path / "case.jsonl", _duplicates())
+
+    def people(env: dict[str, str]) -> list[list[list[str]]]:
+        result = CliRunner().invoke(app, ["replay", str(path), "--json"], env=env)
+        assert result.exit_code == 0, result.output
+        return [p["records"] for p in json.loads(result.stdout)["people"]]
+
+    assert len(people({"ALARMBELL_UNIQUE_ID_AGENCIES": "[]"})) == 1
+    assert len(people({"ALARMBELL_UNIQUE_ID_AGENCIES": '["education"]'})) == 3
