@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from alarmbell.cli import app
@@ -19,6 +19,7 @@ from alarmbell.identity.probabilistic import shipped_model
 from alarmbell.ingest.service import ingest_file
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
+from alarmbell.storage.tables import IdentityReview, PersonLink
 from tests.helpers import person, write_jsonl
 
 
@@ -135,3 +136,57 @@ def test_replay_keeps_a_declared_agencys_records_apart(tmp_path: Path) -> None:
 
     assert len(people({"ALARMBELL_UNIQUE_ID_AGENCIES": "[]"})) == 1
     assert len(people({"ALARMBELL_UNIQUE_ID_AGENCIES": '["education"]'})) == 3
+
+
+def _linked(engine: Engine, tmp_path: Path, rows: list[dict[str, object]]) -> dict[tuple[str, str], int]:
+    ingest_file(engine=engine, path=write_jsonl(tmp_path / "rows.jsonl", rows))
+    with session_scope(engine) as session:
+        link_people(session)
+    return _ids(engine, [(str(r["agency"]), str(r["source_id"])) for r in rows])
+
+
+def _review_pairs(engine: Engine) -> list[tuple[int, int]]:
+    with session_scope(engine) as session:
+        return [(r.record_a_id, r.record_b_id) for r in session.scalars(select(IdentityReview))]
+
+
+def test_a_duplicate_the_model_finds_is_linked_by_the_model(engine: Engine, tmp_path: Path) -> None:
+    """No rule joins Tom and Thomas: the model does, as it would across agencies."""
+    rows = [
+        person(
+            "P1", given_name="Thomas", family_name="Wright", dob="2010-02-03", sex="M", postcode="CV2 5LA"
+        ),
+        person("P2", given_name="Tom", family_name="Wright", dob="2010-02-03", sex="M", postcode="CV2 5LA"),
+    ]
+    ids = _linked(engine, tmp_path, rows)
+    assert ids[("police", "P1")] == ids[("police", "P2")]
+    with session_scope(engine) as session:
+        methods = set(session.scalars(select(PersonLink.method)))
+    assert "splink" in methods
+
+
+@pytest.mark.parametrize(
+    ("field", "first", "second"),
+    [("nhs_number", "2945183218", "4857773457"), ("upn", "K753252990791", "V201400104567")],
+)
+def test_one_agencys_records_with_different_valid_identifiers_are_never_merged(
+    engine: Engine, tmp_path: Path, field: str, first: str, second: str
+) -> None:
+    """Same name, date of birth and address, but two valid NHS numbers (or UPNs): two people,
+    offered for review (one number may be mistyped), never merged by a rule or the model."""
+    agency = "health" if field == "nhs_number" else "education"
+    rows = [person(f"R{i}", agency=agency, **{field: value}) for i, value in ((1, first), (2, second))]
+    ids = _linked(engine, tmp_path, rows)
+    assert ids[(agency, "R1")] != ids[(agency, "R2")]
+    assert len(_review_pairs(engine)) == 1
+
+
+def test_twins_in_one_agency_stay_apart_and_are_not_queued(engine: Engine, tmp_path: Path) -> None:
+    """Same surname, date of birth and address, different given names: twins, as across agencies."""
+    rows = [
+        person("E1", agency="education", given_name="Olivia", family_name="Hart", dob="2014-06-09"),
+        person("E2", agency="education", given_name="Amelia", family_name="Hart", dob="2014-06-09"),
+    ]
+    ids = _linked(engine, tmp_path, rows)
+    assert ids[("education", "E1")] != ids[("education", "E2")]
+    assert _review_pairs(engine) == []
