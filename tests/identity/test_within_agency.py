@@ -4,10 +4,13 @@ unless the agency has declared its ids unique, when they are never merged with e
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from alarmbell.cli import app
@@ -18,8 +21,10 @@ from alarmbell.identity.linker import candidate, cluster_population
 from alarmbell.identity.probabilistic import shipped_model
 from alarmbell.ingest.service import ingest_file
 from alarmbell.settings import Settings
-from alarmbell.storage.db import session_scope
+from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.storage.tables import IdentityReview, PersonLink
+from alarmbell.web.app import create_app
+from tests.auth_support import sign_in
 from tests.helpers import person, write_jsonl
 
 
@@ -190,3 +195,26 @@ def test_twins_in_one_agency_stay_apart_and_are_not_queued(engine: Engine, tmp_p
     ids = _linked(engine, tmp_path, rows)
     assert ids[("education", "E1")] != ids[("education", "E2")]
     assert _review_pairs(engine) == []
+
+
+def test_a_queued_pair_from_one_agency_says_so_in_the_list_and_on_its_page(
+    store_settings: Settings, tmp_path: Path
+) -> None:
+    """Queued before health declared its ids unique: the page then says what health declared."""
+    engine = make_engine(store_settings)
+    rows = [person(f"H{i}", agency="health", nhs_number=n) for i, n in ((1, "2945183218"), (2, "4857773457"))]
+    _linked(engine, tmp_path, rows)
+    engine.dispose()
+    for declared, words in (
+        ([], "One agency can hold the same person twice"),
+        (["health"], "Health has told"),
+    ):
+        settings = store_settings.model_copy(update={"unique_id_agencies": declared})
+        with TestClient(create_app(settings)) as client:
+            sign_in(client, role="mash_analyst")
+            listing = client.get("/identity/review")
+            assert "both records come from Health" in unescape(listing.text)
+            review_id = re.findall(r"/identity/review/(\d+)", listing.text)[0]
+            page = unescape(client.get(f"/identity/review/{review_id}").text)
+        assert "Both records come from Health (H1 and H2)" in page
+        assert words in page
