@@ -218,3 +218,23 @@ def test_a_queued_pair_from_one_agency_says_so_in_the_list_and_on_its_page(
             page = unescape(client.get(f"/identity/review/{review_id}").text)
         assert "Both records come from Health (H1 and H2)" in page
         assert words in page
+
+
+def test_a_model_link_a_declaration_refuses_is_reported_with_its_reason(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rows = [
+        person(
+            "P1", given_name="Thomas", family_name="Wright", dob="2010-02-03", sex="M", postcode="CV2 5LA"
+        ),
+        person("P2", given_name="Tom", family_name="Wright", dob="2010-02-03", sex="M", postcode="CV2 5LA"),
+    ]
+    ingest_file(engine=engine, path=write_jsonl(tmp_path / "rows.jsonl", rows))
+    with session_scope(engine) as session:
+        summary = link_people(session, unique_id_agencies={"police"})
+    ids = _ids(engine, [("police", "P1"), ("police", "P2")])
+    assert ids[("police", "P1")] != ids[("police", "P2")]
+    assert _review_pairs(engine) == [], "the agency has decided: nothing to queue"
+    kept = [c for c in summary.conflicts if c.startswith("police P1 and police P2: match probability")]
+    assert len(kept) == 1
+    assert kept[0].endswith("but both are records of police, which declares its ids unique: kept apart")
