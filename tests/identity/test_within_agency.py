@@ -238,3 +238,49 @@ def test_a_model_link_a_declaration_refuses_is_reported_with_its_reason(
     kept = [c for c in summary.conflicts if c.startswith("police P1 and police P2: match probability")]
     assert len(kept) == 1
     assert kept[0].endswith("but both are records of police, which declares its ids unique: kept apart")
+
+
+Fields = dict[str, str | None]
+KAY: Fields = {"given_name": "Kayleigh", "family_name": "Morgan", "dob": "2014-06-09", "postcode": "CV2 5LA"}
+PAIR_SHAPES: list[tuple[str, Fields, Fields]] = [
+    ("typo in the family name", KAY, KAY | {"family_name": "Morgon"}),
+    ("nickname", KAY, KAY | {"given_name": "Kay"}),
+    ("moved, day and month swapped", KAY, KAY | {"dob": "2014-09-06", "postcode": "B1 1AA"}),
+    ("twins", KAY, KAY | {"given_name": "Amelia"}),
+    ("different NHS numbers", KAY | {"nhs_number": "2945183218"}, KAY | {"nhs_number": "4857773457"}),
+    ("a parent of the same name", KAY, KAY | {"dob": "1984-06-09"}),
+]
+
+
+def _raw(record_id: int, agency: str, fields: Fields) -> RawPerson:
+    return RawPerson(
+        record_id=record_id,
+        agency=agency,
+        source_id=f"S{record_id}",
+        given_name=fields["given_name"],
+        family_name=fields["family_name"],
+        dob=fields["dob"],
+        sex="F",
+        postcode=fields["postcode"],
+        nhs_number=fields.get("nhs_number"),
+        upn=None,
+        role_hint="child",
+    )
+
+
+def _decided(left: Fields, right: Fields, second_agency: str) -> tuple[int, list[tuple[float, str, str]]]:
+    """How many people, and each scored pair's probability, band and review note (if queued)."""
+    records = [_raw(1, "education", left), _raw(2, second_agency, right)]
+    groups, applied = cluster_population(records, shipped_model())
+    assert applied is not None
+    scored = [(round(e.pair.probability, 9), e.band, "linked") for e in applied.linked]
+    scored += [(round(e.pair.probability, 9), e.band, why) for e, why in applied.review]
+    return len(groups), scored
+
+
+@pytest.mark.parametrize(("shape", "left", "right"), PAIR_SHAPES, ids=[s for s, _, _ in PAIR_SHAPES])
+def test_a_pair_from_one_agency_is_decided_as_the_same_pair_from_two(
+    shape: str, left: Fields, right: Fields
+) -> None:
+    """Nothing in blocking, rules, model, vetoes, bands or clustering reads a pair's agencies."""
+    assert _decided(left, right, "education") == _decided(left, right, "health"), shape
