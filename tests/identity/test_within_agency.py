@@ -284,3 +284,16 @@ def test_a_pair_from_one_agency_is_decided_as_the_same_pair_from_two(
 ) -> None:
     """Nothing in blocking, rules, model, vetoes, bands or clustering reads a pair's agencies."""
     assert _decided(left, right, "education") == _decided(left, right, "health"), shape
+
+
+def test_records_joined_before_the_declaration_stay_joined(engine: Engine, tmp_path: Path) -> None:
+    """Links are never rewritten: declaring unique ids later does not split an existing person."""
+    ingest_file(engine=engine, path=write_jsonl(tmp_path / "e.jsonl", _duplicates()))
+    with session_scope(engine) as session:
+        link_people(session)
+    police = [person("P1", agency="police", given_name="Kayleigh", family_name="Morgan", dob="2014-06-09")]
+    ingest_file(engine=engine, path=write_jsonl(tmp_path / "p.jsonl", police))
+    with session_scope(engine) as session:
+        link_people(session, unique_id_agencies={"education"})
+    ids = _ids(engine, [("education", "E1"), ("education", "E2"), ("education", "E3"), ("police", "P1")])
+    assert len(set(ids.values())) == 1
