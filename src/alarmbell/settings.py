@@ -133,9 +133,11 @@ class Settings(BaseSettings):
         description=(
             "Identity: agencies whose person ids are unique (their own system already deduplicates, "
             'one record is one person), as a JSON list, e.g. `["education"]`. Two records of such an '
-            "agency are never linked to each other, by rule or by model, and are not offered for "
-            "review; other agencies' records still join them. Default: none, so an agency's duplicate "
-            "records of one person (a child registered twice) are linked like any other pair."
+            "agency are never linked to each other, by rule, by model or through a third record, and "
+            "are not offered for review (a refused link is reported with the linking run's conflicts); "
+            "other agencies' records still join them. Every command that links honours it, `replay` "
+            "included. Default: none, so an agency's duplicate records of one person (a child "
+            "registered twice) are linked like any other pair (docs/identity.md)."
         ),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from alarmbell.identity.model import SPECS
@@ -13,6 +15,7 @@ from alarmbell.presentation.identity_words import (
     ONE_MISSING,
     SAME,
     HeldIdentifier,
+    OneAgency,
     Side,
     compare,
     odds_words,
@@ -175,3 +178,24 @@ def test_uncertain_and_veto_reasons_quote_the_values_shown() -> None:
     assert "they differ on date of birth (4 years 9 months apart)" in agreement
     first, _ = reason("uncertain band", rows, _sides((), ()), probability=0.943)
     assert first.startswith("The model was not sure. Its match probability, 94.3%,")
+
+
+def test_a_pair_from_one_agency_says_so_and_what_accepting_changes() -> None:
+    rows = compare(LEO, LEO | {"family_name": "Brenan"})
+    pair = OneAgency("Education", ("EDU-1", "EDU-7"))
+    why, one, agreement = reason("uncertain band", rows, _sides((), ()), probability=0.6, one_agency=pair)
+    assert why.startswith("The model was not sure")
+    assert one.startswith("Both records come from Education (EDU-1 and EDU-7). One agency can hold the same")
+    assert "a school registering a child again" in one and "Education's own records are not changed" in one
+    assert agreement.startswith("They agree on")
+    declared = reason(
+        "uncertain band",
+        rows,
+        _sides((), ()),
+        probability=0.6,
+        one_agency=replace(pair, declared_unique=True),
+    )
+    assert "Education has told alarmbell that each of its records is a different person" in declared[1]
+    assert len(reason("uncertain band", rows, _sides((), ()), probability=0.6)) == 2, (
+        "two agencies: no sentence"
+    )

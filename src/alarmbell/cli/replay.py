@@ -35,7 +35,9 @@ def replay(
 
     if not file.is_file():
         fail(f"{file}: no such file")
-    policy = policy_for(Settings())
+    settings = Settings()
+    policy = policy_for(settings)
+    unique = settings.unique_id_agencies
     with progress_bar("Replaying", None) as bar:
         hooks = ReplayHooks(
             stage=partial(_stage, bar),
@@ -43,8 +45,16 @@ def replay(
             advance=lambda n: bar.advance(bar.task_ids[-1], n),
             workers=workers,
         )
-        split = replay_by_agency(file, policy=policy, report=to_stderr, hooks=hooks) if by_agency else None
-        result = split.joined if split else replay_file(file, policy=policy, report=to_stderr, hooks=hooks)
+        split = (
+            replay_by_agency(file, policy=policy, report=to_stderr, hooks=hooks, unique_id_agencies=unique)
+            if by_agency
+            else None
+        )
+        result = (
+            split.joined
+            if split
+            else replay_file(file, policy=policy, report=to_stderr, hooks=hooks, unique_id_agencies=unique)
+        )
         _stage_done(bar)
     if as_json:
         payload = split.to_json() if split else result.to_json()

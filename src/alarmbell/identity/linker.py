@@ -190,6 +190,12 @@ def _apply_probabilistic(
                 plan.probability[member] = edge.pair.probability
                 plan.decided_by[member] = model.decided_by
         summary.probabilistic_links += 1
+    for edge, refused in applied.kept_apart:
+        a, b = edge.key
+        summary.conflicts.append(
+            f"{_describe(by_id[a])} and {_describe(by_id[b])}: match probability "
+            f"{edge.pair.probability:.4f}, but {refused}: kept apart"
+        )
     return applied.review
 
 

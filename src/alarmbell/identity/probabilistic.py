@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -130,6 +130,9 @@ class Applied:
     review: list[tuple[Edge, str]]
     #: The bands this run used (learnt by `calibrate`), or None when the model's own were used.
     bands: Bands | None = None
+    #: Pairs the model would link that an agency's unique ids keep apart, and the check's words:
+    #: never queued (the agency has decided), but reported with the run.
+    kept_apart: list[tuple[Edge, str]] = field(default_factory=list)
 
 
 def calibrate(
@@ -164,8 +167,12 @@ def apply_edges(
         result.bands = run_model.bands
     for edge in sorted(edges, key=lambda e: (-e.pair.probability, e.key)):
         a, b = edge.key
-        if clusters.find(a) == clusters.find(b) or clusters.unique_conflict(a, b):
-            continue  # one person already, or two records an agency says are two people
+        if clusters.find(a) == clusters.find(b):
+            continue
+        if clusters.unique_conflict(a, b):  # two records an agency says are two people
+            if edge.band == "link":
+                result.kept_apart.append((edge, clusters.why_not(a, b) or "unique ids"))
+            continue
         if edge.band == "review":
             result.review.append((edge, "; ".join(edge.vetoes) or "uncertain band"))
             continue

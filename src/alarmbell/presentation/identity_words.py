@@ -284,6 +284,37 @@ class Side:
     identifiers: tuple[HeldIdentifier, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class OneAgency:
+    """Both records of a pair come from one agency: its name as shown, and the two record ids."""
+
+    agency: str
+    source_ids: tuple[str, str]
+    #: The agency declared its ids unique (ALARMBELL_UNIQUE_ID_AGENCIES): each record a person.
+    declared_unique: bool = False
+
+
+def one_agency_sentence(pair: OneAgency) -> str:
+    """Why one agency's two records can be one person, or why the agency says they are not.
+
+    A records officer expects one agency to hold a person once; the sentence says that it may
+    not, with the everyday ways it happens, and what accepting changes (not the agency's records).
+    """
+    a, b = pair.source_ids
+    opening = f"Both records come from {pair.agency} ({a} and {b})"
+    if pair.declared_unique:
+        return (
+            f"{opening}, and {pair.agency} has told alarmbell that each of its records is a different "
+            "person, so alarmbell never joins two of them by itself. Accept only if you know "
+            f"{pair.agency} holds this person twice."
+        )
+    return (
+        f"{opening}. One agency can hold the same person twice: a school registering a child again, "
+        "a second hospital record, a police record created again. Accepting makes them one person "
+        f"in alarmbell; {pair.agency}'s own records are not changed."
+    )
+
+
 def agreement_sentence(rows: Sequence[FieldComparison]) -> str:
     """ "They agree on given name and sex; they differ on date of birth (2 years apart)." """
     same = [_lower(r.label) for r in rows if r.state == SAME]
@@ -316,13 +347,19 @@ def _name(field: str) -> str:
 
 
 def reason(
-    note: str, rows: Sequence[FieldComparison], sides: tuple[Side, Side], *, probability: float
+    note: str,
+    rows: Sequence[FieldComparison],
+    sides: tuple[Side, Side],
+    *,
+    probability: float,
+    one_agency: OneAgency | None = None,
 ) -> tuple[str, ...]:
     """Why this pair is on the queue, in sentences that name only what the page shows.
 
     `note` is the linker's stored note ("uncertain band", a veto such as "Date of birth: years
     apart", or "would link, but <check>"); it chooses the explanation, and the values quoted
     come from `rows` (the table) and `sides` (each person's records), never from the note.
+    `one_agency`, for two records of one agency, adds a sentence saying so.
     """
     by_field = {r.field: r for r in rows}
     if note.startswith("would link, but "):
@@ -334,7 +371,10 @@ def reason(
         )
     else:
         first = " ".join(_veto(part.strip(), by_field) for part in note.split(";") if part.strip())
-    return (first or "The model sent this pair for a person to check.", agreement_sentence(rows))
+    first = first or "The model sent this pair for a person to check."
+    if one_agency is not None:
+        return (first, one_agency_sentence(one_agency), agreement_sentence(rows))
+    return (first, agreement_sentence(rows))
 
 
 def _veto(text: str, by_field: Mapping[str, FieldComparison]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
@@ -123,29 +123,51 @@ class ReplayHooks:
 
 
 def replay_file(
-    path: Path, *, policy: Policy, report: Reporter | None = None, hooks: ReplayHooks | None = None
+    path: Path,
+    *,
+    policy: Policy,
+    report: Reporter | None = None,
+    hooks: ReplayHooks | None = None,
+    unique_id_agencies: Iterable[str] = (),
 ) -> ReplayResult:
-    return _replay(lambda engine: ingest_file(engine=engine, path=path, report=report), policy, hooks)
+    """`unique_id_agencies` (setting ALARMBELL_UNIQUE_ID_AGENCIES): linked as a store would link them."""
+    load = partial(_ingest_file, path=path, report=report)
+    return _replay(load, policy, hooks, unique_id_agencies=unique_id_agencies)
 
 
 def replay_by_agency(
-    path: Path, *, policy: Policy, report: Reporter | None = None, hooks: ReplayHooks | None = None
+    path: Path,
+    *,
+    policy: Policy,
+    report: Reporter | None = None,
+    hooks: ReplayHooks | None = None,
+    unique_id_agencies: Iterable[str] = (),
 ) -> AgencyReplay:
     """The joined-up replay plus one replay per agency from that agency's lines alone.
 
     Splitting needs the exchange format (each line names its agency); a file in an agency's own
     format holds one agency only, so its single replay is that agency's.
     """
-    joined = replay_file(path, policy=policy, report=report, hooks=hooks)
+    unique = tuple(unique_id_agencies)
+    joined = replay_file(path, policy=policy, report=report, hooks=hooks, unique_id_agencies=unique)
     lines = _lines_by_agency(path)
     if lines is None:
         agencies = sorted({a for p in joined.people for a, _ in p.records})
         return AgencyReplay(joined, {agencies[0]: joined} if len(agencies) == 1 else {})
     by_agency = {
-        agency: _replay(partial(_ingest_lines, source=f"{path}#{agency}", lines=own), policy, hooks)
+        agency: _replay(
+            partial(_ingest_lines, source=f"{path}#{agency}", lines=own),
+            policy,
+            hooks,
+            unique_id_agencies=unique,
+        )
         for agency, own in sorted(lines.items())
     }
     return AgencyReplay(joined, by_agency)
+
+
+def _ingest_file(engine: Engine, *, path: Path, report: Reporter | None) -> IngestSummary:
+    return ingest_file(engine=engine, path=path, report=report)
 
 
 def _ingest_lines(engine: Engine, *, source: str, lines: list[bytes]) -> IngestSummary:
@@ -173,7 +195,11 @@ PARALLEL_FROM_PEOPLE = 5000
 
 
 def _replay(
-    load: Callable[[Engine], IngestSummary], policy: Policy, hooks: ReplayHooks | None
+    load: Callable[[Engine], IngestSummary],
+    policy: Policy,
+    hooks: ReplayHooks | None,
+    *,
+    unique_id_agencies: Iterable[str],
 ) -> ReplayResult:
     """Load, link once over the whole file, then evaluate every child as `rescore` does.
 
@@ -192,7 +218,7 @@ def _replay(
             summary = load(engine)
             _stage(hooks, "linking")
             with session_scope(engine) as session:
-                link_people(session)
+                link_people(session, unique_id_agencies=unique_id_agencies)
             _stage(hooks, "evaluating")
             with session_scope(engine) as session:
                 views = all_views(session)

@@ -49,7 +49,8 @@ def _item_page(
     form: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    page = build_review_item(session, review_id)
+    settings = request.app.state.settings
+    page = build_review_item(session, review_id, unique_id_agencies=settings.unique_id_agencies)
     # The page shows each person's records, household and alert level: it is a view of both
     # people, so "who viewed" (and a subject access request) must list it, as for their page.
     for person in page.contexts:

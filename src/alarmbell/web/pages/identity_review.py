@@ -9,7 +9,7 @@ those same values (presentation/identity_words.py). MASH analysts, who may open 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from alarmbell.presentation import (
     FIELDS,
     FieldComparison,
     HeldIdentifier,
+    OneAgency,
     Side,
     agency_label,
     compare,
@@ -149,13 +150,26 @@ def _side(record: PersonRecordRow, person: int | None) -> RecordSide:
     return RecordSide(agency_label(record.agency), record.source_id, person, name, dob)
 
 
-def _why(note: str) -> str:
-    """The list's short reason: the kind of doubt, naming no field (the list shows few of them)."""
+def _why(item: ReviewItem) -> str:
+    """The list's short reason: the kind of doubt, naming no field (the list shows few of them),
+    and whether both records come from one agency (which a records officer would not assume)."""
+    note = item.review.note or ""
     if note.startswith("would link, but"):
-        return "Would link, but a safety check stopped it"
-    if note == "uncertain band":
-        return "The model was not sure"
-    return "A difference the model may not overlook"
+        why = "Would link, but a safety check stopped it"
+    elif note == "uncertain band":
+        why = "The model was not sure"
+    else:
+        why = "A difference the model may not overlook"
+    if item.left.agency == item.right.agency:
+        return f"{why}; both records come from {agency_label(item.left.agency)}"
+    return why
+
+
+def _one_agency(item: ReviewItem, unique_agencies: frozenset[str]) -> OneAgency | None:
+    if item.left.agency != item.right.agency:
+        return None
+    ids = (item.left.source_id, item.right.source_id)
+    return OneAgency(agency_label(item.left.agency), ids, item.left.agency in unique_agencies)
 
 
 def _row(item: ReviewItem) -> ReviewRow:
@@ -166,7 +180,7 @@ def _row(item: ReviewItem) -> ReviewRow:
         id=r.id,
         probability=percent(r.probability),
         status=r.status,
-        why=_why(r.note or ""),
+        why=_why(item),
         differs=", ".join(differs) or "Nothing recorded on both differs",
         left=_side(item.left, item.left_person),
         right=_side(item.right, item.right_person),
@@ -285,7 +299,11 @@ def _weights(parts: Sequence[dict[str, object]]) -> tuple[Weight, ...]:
     return tuple(out)
 
 
-def build_review_item(session: Session, review_id: int) -> ReviewItemPage:
+def build_review_item(
+    session: Session, review_id: int, *, unique_id_agencies: Iterable[str] = ()
+) -> ReviewItemPage:
+    """`unique_id_agencies` (setting ALARMBELL_UNIQUE_ID_AGENCIES): for a pair of one such
+    agency's records (queued before it declared), the page says what the agency declared."""
     item = get_item(session, review_id)
     r = item.review
     fields = compare(_raw(item.left), _raw(item.right))
@@ -302,7 +320,13 @@ def build_review_item(session: Session, review_id: int) -> ReviewItemPage:
         row=_row(item),
         fields=fields,
         contexts=contexts,
-        reason=reason(r.note or "", fields, sides, probability=r.probability),
+        reason=reason(
+            r.note or "",
+            fields,
+            sides,
+            probability=r.probability,
+            one_agency=_one_agency(item, frozenset(unique_id_agencies)),
+        ),
         probability=percent(r.probability),
         prior=prior_sentence(prior),
         weights=_weights(parts),
