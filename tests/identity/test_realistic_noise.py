@@ -118,3 +118,23 @@ def test_scoring_new_records_against_a_store_uses_the_whole_store_s_frequencies(
     new, old = build_features(people[-50:]), build_features(people[:-50])
     incremental = {(p.left, p.right): p for p in predict_incremental(new, old, model)}
     assert incremental[(1, 2001)].probability == whole[(1, 2001)].probability
+
+
+def test_retraining_on_a_deployment_without_nhs_numbers_skips_that_rule() -> None:
+    # `alarmbell identity train` failed outright on records holding no NHS number: Splink's EM
+    # session blocked on it found no pairs and raised.
+    from alarmbell.identity.splink_runner import train_unsupervised
+
+    rng = random.Random(7)
+    people = _population(rng)[100:]
+    twice = [
+        _person(5000 + p.record_id, p.given_name or "", p.family_name or "", dob="1980-01-01")
+        for p in people[:300]
+    ]
+    people = [
+        _person(p.record_id, p.given_name or "", p.family_name or "", dob="1980-01-01") for p in people
+    ] + twice
+    estimate = train_unsupervised(build_features(people), shipped_model())
+    assert "EM skipped nhs: no two records agree on it" in estimate.notes
+    assert "EM blocked on given_key, dob" in estimate.notes
+    assert set(estimate.parameters) == {c.name for c in shipped_model().spec.comparisons}

@@ -377,6 +377,23 @@ def train_supervised(
     return Estimate(_read_parameters(linker, spec), lam, [f"supervised on {true_pairs} true pairs"])
 
 
+def _agreeing_pair_exists(features: FeatureTable, columns: Sequence[str]) -> bool:
+    """True if two records agree on every column (none missing): EM blocked on it has pairs.
+
+    Checked before Splink runs, because a training session that finds no pairs leaves the
+    linker's settings without the comparisons it blocked on.
+    """
+    seen: set[tuple[Any, ...]] = set()
+    for row in features.rows:
+        key = tuple(row[c] for c in columns)
+        if None in key:
+            continue
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
 def train_unsupervised(
     features: FeatureTable,
     base: TrainedModel,
@@ -401,6 +418,11 @@ def train_unsupervised(
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
     for cols in spec.training_rules:
+        if not _agreeing_pair_exists(features, cols):
+            # A deployment without that field (no NHS numbers in a pilot's records): the other
+            # rules still train every level; the shipped m values stand where none does.
+            notes.append(f"EM skipped {', '.join(cols)}: no two records agree on it")
+            continue
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*cols), estimate_without_term_frequencies=True
         )
