@@ -138,3 +138,17 @@ def test_retraining_on_a_deployment_without_nhs_numbers_skips_that_rule() -> Non
     assert "EM skipped nhs: no two records agree on it" in estimate.notes
     assert "EM blocked on given_key, dob" in estimate.notes
     assert set(estimate.parameters) == {c.name for c in shipped_model().spec.comparisons}
+
+
+def test_names_alone_block_only_where_a_record_has_no_date_of_birth() -> None:
+    # Two dated John Smiths born decades apart are not compared on names alone: at a million
+    # records that block would hold every pair of John Smiths.
+    pairs = _scored(
+        [
+            _person(1, "John", "Smith", dob="1950-01-02"),
+            _person(2, "John", "Smith", dob="1990-03-04"),
+            _person(3, "John", "Smith"),
+        ]
+    )
+    assert (1, 2) not in pairs
+    assert (1, 3) in pairs and (2, 3) in pairs

@@ -71,6 +71,10 @@ class ModelSpec:
     blocking_rules: tuple[tuple[str, ...], ...]
     training_rules: tuple[tuple[str, ...], ...]
     deterministic_rules: tuple[tuple[str, ...], ...]
+    #: Blocking rules for pairs in which at least one record has no date of birth. Names alone
+    #: are too broad a block at a million records (every pair of John Smiths), but for a record
+    #: without a date of birth (a tax form, a referral naming a sibling) they are all there is.
+    undated_blocking_rules: tuple[tuple[str, ...], ...] = ()
 
     def fingerprint(self) -> str:
         """A hash of the spec: a trained model only loads against the spec it was trained for."""
@@ -188,23 +192,24 @@ PERSON_V1 = ModelSpec(
     ),
     # Each rule is tight enough to stay near linear at a million records; together they are
     # chosen for recall (measured in benchmarks/linkage_synthetic.py, "blocking recall"). No
-    # rule needs a field that a whole source may lack beside its own subject (sex, a date of
-    # birth): a source that records names only (tax forms) is still compared on names, and
-    # `names_code` (Soundex of both names, sorted) finds pairs whose names are both misspelt
-    # or entered the wrong way round.
+    # rule needs a field that a whole source may lack (sex; a date of birth, through
+    # `undated_blocking_rules`): a source that records names only (tax forms) is still compared
+    # on names, and `names_code` (Soundex of both names, sorted) finds pairs whose names are
+    # both misspelt or entered the wrong way round.
     blocking_rules=(
         ("nhs",),
         ("upn",),
         ("given_key", "dob_sorted"),
         ("family_key", "dob_sorted"),
         ("names_code", "dob_sorted"),
-        ("given_key", "family_key"),
+        ("given_key", "family_key", "dob_y"),
         ("postcode", "given_key"),
         ("postcode", "dob_sorted"),
         ("postcode", "family_key"),
         ("postcode", "names_code"),
     ),
     # Person-level rules only (pitfall 1): each pins down one person, never a household.
+    undated_blocking_rules=(("given_key", "family_key"),),
     training_rules=(("nhs",), ("given_key", "dob"), ("family_key", "dob")),
     deterministic_rules=(("nhs",), ("upn",), ("given", "family", "dob")),
 )

@@ -99,6 +99,12 @@ def _comparison_dict(
     }
 
 
+def _undated_rule(columns: Sequence[str]) -> str:
+    """Equal on every column, and at least one record of the pair without a date of birth."""
+    equal = " AND ".join(f'l."{c}" = r."{c}"' for c in columns)
+    return f'{equal} AND (l."dob" IS NULL OR r."dob" IS NULL)'
+
+
 def settings_for(
     spec: ModelSpec,
     *,
@@ -121,7 +127,13 @@ def settings_for(
             _comparison_dict(c, dialect, None if parameters is None else parameters[c.name], term_frequencies)
             for c in spec.comparisons
         ],
-        "blocking_rules_to_generate_predictions": [block_on(*cols) for cols in rules],
+        "blocking_rules_to_generate_predictions": [
+            *(block_on(*cols) for cols in rules),
+            *(
+                _undated_rule(cols)
+                for cols in (spec.undated_blocking_rules if blocking_rules is None else ())
+            ),
+        ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": True,
     }
