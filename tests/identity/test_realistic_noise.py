@@ -152,3 +152,14 @@ def test_names_alone_block_only_where_a_record_has_no_date_of_birth() -> None:
     )
     assert (1, 2) not in pairs
     assert (1, 3) in pairs and (2, 3) in pairs
+
+
+def test_the_undated_names_rule_is_written_for_each_backend() -> None:
+    from alarmbell.identity.model import PERSON_V1
+    from alarmbell.identity.splink_runner import settings_for
+
+    spark = settings_for(PERSON_V1, dialect="spark")["blocking_rules_to_generate_predictions"][-1]
+    assert spark == (
+        "l.`given_key` = r.`given_key` AND l.`family_key` = r.`family_key` "
+        "AND (l.`dob` IS NULL OR r.`dob` IS NULL)"
+    )

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 import splink.comparison_level_library as cll
+import sqlglot
 from splink import DuckDBAPI, Linker, block_on
 
 from alarmbell.identity.features import COLUMNS, FeatureTable
@@ -99,10 +100,15 @@ def _comparison_dict(
     }
 
 
-def _undated_rule(columns: Sequence[str]) -> str:
-    """Equal on every column, and at least one record of the pair without a date of birth."""
+def _undated_rule(columns: Sequence[str], dialect: str) -> str:
+    """Equal on every column, and at least one record of the pair without a date of birth.
+
+    Written in DuckDB's SQL like the custom levels, and translated for the backend (Spark quotes
+    identifiers differently), since Splink passes a blocking rule written as text through as is.
+    """
     equal = " AND ".join(f'l."{c}" = r."{c}"' for c in columns)
-    return f'{equal} AND (l."dob" IS NULL OR r."dob" IS NULL)'
+    rule = f'{equal} AND (l."dob" IS NULL OR r."dob" IS NULL)'
+    return rule if dialect == "duckdb" else sqlglot.transpile(rule, read="duckdb", write=dialect)[0]
 
 
 def settings_for(
@@ -130,7 +136,7 @@ def settings_for(
         "blocking_rules_to_generate_predictions": [
             *(block_on(*cols) for cols in rules),
             *(
-                _undated_rule(cols)
+                _undated_rule(cols, dialect)
                 for cols in (spec.undated_blocking_rules if blocking_rules is None else ())
             ),
         ],
