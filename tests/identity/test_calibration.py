@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from alarmbell.identity.calibration import calibrated_bands
+from alarmbell.identity.calibration import calibrated_bands, review_budget
 from alarmbell.identity.model import Bands
 
 SHIPPED = Bands(0.95, 0.2)
@@ -121,3 +121,12 @@ def test_the_whole_queue_fits_the_budget() -> None:
     assert applied is not None and applied.bands is not None
     assert applied.linked == []
     assert len(applied.review) == 10
+
+
+def test_a_run_of_a_thousand_records_keeps_to_fifty_pairs_per_ten_thousand() -> None:
+    # The floor of ten pairs is for one case; at 1,000 records it doubled the promised burden.
+    probabilities = [0.9999] * 50 + [0.21 + i * 0.0035 for i in range(200)]
+    bands = calibrated_bands(probabilities, SHIPPED, records=1_000)
+    queued = [p for p in probabilities if bands.lower <= p < bands.upper]
+    assert len(queued) == 5
+    assert review_budget(1_000) == 5 and review_budget(999) == 10 and review_budget(12) == 10

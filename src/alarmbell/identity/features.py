@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
-from alarmbell.identity.names import fold_name
+from alarmbell.identity.names import fold_name, soundex
 
 #: Column order of the feature table handed to Splink (and its types, for an empty table).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -27,6 +27,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("family", "str"),
     ("family_key", "str"),
     ("family_groups", "list"),
+    ("given_code", "str"),
+    ("family_code", "str"),
+    ("names_code", "str"),
     ("dob", "str"),
     ("dob_y", "int"),
     ("dob_m", "int"),
@@ -118,6 +121,14 @@ def _sorted_dob(year: int | None, month: int | None, day: int | None) -> str | N
     return f"{year:04d}-{low:02d}-{high:02d}"
 
 
+def _names_code(given: str, family: str) -> str | None:
+    """Soundex of both names in sorted order: a blocking key that a typo in either name, or
+    given and family name entered the wrong way round, leaves alone (like `dob_sorted`)."""
+    if not given or not family:
+        return None
+    return "|".join(sorted((soundex(given), soundex(family))))
+
+
 def feature_row(person: RawPerson, invalid: list[str]) -> dict[str, Any]:
     given, family = fold_name(person.given_name), fold_name(person.family_name)
     given_groups, family_groups = name_groups(given), name_groups(family)
@@ -132,6 +143,9 @@ def feature_row(person: RawPerson, invalid: list[str]) -> dict[str, Any]:
         "family": family or None,
         "family_key": family_groups[0] if family_groups else None,
         "family_groups": family_groups or None,
+        "given_code": soundex(given) or None,
+        "family_code": soundex(family) or None,
+        "names_code": _names_code(given, family),
         "dob": iso,
         "dob_y": year,
         "dob_m": month,

@@ -49,6 +49,9 @@ class Level:
     prior_m: float | None = None
     prior_u: float | None = None
     veto: Literal["", "review", "apart"] = ""
+    #: Adjust an exact agreement by how common the value is in the run's own records (Splink's
+    #: term-frequency adjustment): a rare name agreeing is stronger evidence than a common one.
+    term_frequency: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,10 @@ class ModelSpec:
     blocking_rules: tuple[tuple[str, ...], ...]
     training_rules: tuple[tuple[str, ...], ...]
     deterministic_rules: tuple[tuple[str, ...], ...]
+    #: Blocking rules for pairs in which at least one record has no date of birth. Names alone
+    #: are too broad a block at a million records (every pair of John Smiths), but for a record
+    #: without a date of birth (a tax form, a referral naming a sibling) they are all there is.
+    undated_blocking_rules: tuple[tuple[str, ...], ...] = ()
 
     def fingerprint(self) -> str:
         """A hash of the spec: a trained model only loads against the spec it was trained for."""
@@ -78,6 +85,14 @@ class ModelSpec:
         return next(c for c in self.comparisons if c.name == name)
 
 
+#: Given and family name the wrong way round: one name crosses exactly, the other at least
+#: sounds the same (Soundex), so a swap that also carries a typo is still seen as a swap.
+_CROSSED = (
+    '("given_l" = "family_r" AND "family_code_l" = "given_code_r") '
+    'OR ("family_l" = "given_r" AND "given_code_l" = "family_code_r")'
+)
+
+
 def _names(column: str, title: str, *, veto_on_different: bool) -> Comparison:
     groups = f"{column}_groups"
     return Comparison(
@@ -85,7 +100,12 @@ def _names(column: str, title: str, *, veto_on_different: bool) -> Comparison:
         title=title,
         levels=(
             Level("missing", "null", column),
-            Level("exact", "exact", column),
+            Level("exact", "exact", column, term_frequency=True),
+            # Given and family name the wrong way round (`_CROSSED`): a pair reaches this
+            # level in both comparisons, as an exact pair reaches "exact" in both. The prior m
+            # (no training data holds a swap) is a plausible clerical-error rate, u a rough
+            # chance that two people's names cross.
+            Level("given and family transposed", "sql", sql=_CROSSED, prior_m=0.01, prior_u=1e-4),
             Level("known variant", "groups", groups, prior_m=0.01, prior_u=5e-4),
             Level("Jaro-Winkler >= 0.92", "jaro_winkler", column, 0.92),
             Level("Jaro-Winkler >= 0.80", "jaro_winkler", column, 0.80),
@@ -171,18 +191,25 @@ PERSON_V1 = ModelSpec(
         ),
     ),
     # Each rule is tight enough to stay near linear at a million records; together they are
-    # chosen for recall (measured in benchmarks/linkage_synthetic.py, "blocking recall").
+    # chosen for recall (measured in benchmarks/linkage_synthetic.py, "blocking recall"). No
+    # rule needs a field that a whole source may lack (sex; a date of birth, through
+    # `undated_blocking_rules`): a source that records names only (tax forms) is still compared
+    # on names, and `names_code` (Soundex of both names, sorted) finds pairs whose names are
+    # both misspelt or entered the wrong way round.
     blocking_rules=(
         ("nhs",),
         ("upn",),
         ("given_key", "dob_sorted"),
         ("family_key", "dob_sorted"),
+        ("names_code", "dob_sorted"),
         ("given_key", "family_key", "dob_y"),
         ("postcode", "given_key"),
         ("postcode", "dob_sorted"),
-        ("postcode", "family_key", "sex"),
+        ("postcode", "family_key"),
+        ("postcode", "names_code"),
     ),
     # Person-level rules only (pitfall 1): each pins down one person, never a household.
+    undated_blocking_rules=(("given_key", "family_key"),),
     training_rules=(("nhs",), ("given_key", "dob"), ("family_key", "dob")),
     deterministic_rules=(("nhs",), ("upn",), ("given", "family", "dob")),
 )

@@ -59,3 +59,24 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
     while i < len(short) and short[i] == long_[i]:
         i += 1
     return short[i:] == long_[i + 1 :]
+
+
+_SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556")
+
+
+def soundex(folded: str) -> str:
+    """American Soundex of a folded name ("smyth" -> "s530"); "" for an empty name.
+
+    A blocking key that survives most single typos and spelling variants after the first
+    letter, so two records whose names are both misspelt are still compared.
+    """
+    if not folded:
+        return ""
+    codes = folded.translate(_SOUNDEX)
+    out, last = folded[0], codes[0]
+    for letter, code in zip(folded[1:], codes[1:], strict=True):
+        if code.isdigit() and code != last:
+            out += code
+        if letter not in "hw":
+            last = code
+    return (out + "000")[:4]

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 import splink.comparison_level_library as cll
+import sqlglot
 from splink import DuckDBAPI, Linker, block_on
 
 from alarmbell.identity.features import COLUMNS, FeatureTable
@@ -27,6 +28,9 @@ _ARROW_TYPES = {"int": pa.int64(), "str": pa.string(), "list": pa.list_(pa.strin
 _FLOOR = 1e-6
 #: Random pairs Splink samples to estimate u (the chance fields agree by coincidence).
 U_SAMPLE_PAIRS = 5e6
+#: Term-frequency adjustments need a run this large: in a handful of records (one case, one
+#: household) every name is "common", and the frequencies would say nothing about the population.
+TF_MIN_RECORDS = 1000
 
 for _name in ("splink", "py4j"):
     logging.getLogger(_name).setLevel(logging.WARNING)
@@ -70,12 +74,18 @@ def _level_creator(level: Level) -> Any:
 
 
 def _comparison_dict(
-    comparison: Comparison, dialect: str, parameters: list[dict[str, float | None]] | None
+    comparison: Comparison,
+    dialect: str,
+    parameters: list[dict[str, float | None]] | None,
+    term_frequencies: bool,
 ) -> dict[str, Any]:
     levels = []
     for index, level in enumerate(comparison.levels):
         compiled = _level_creator(level).get_comparison_level(dialect).as_dict()
         compiled["label_for_charts"] = level.label
+        if term_frequencies and level.term_frequency:
+            compiled["tf_adjustment_column"] = level.column
+            compiled["tf_adjustment_weight"] = 1.0
         if parameters is not None and level.kind != "null":
             compiled["m_probability"] = parameters[index]["m"]
             compiled["u_probability"] = parameters[index]["u"]
@@ -90,6 +100,17 @@ def _comparison_dict(
     }
 
 
+def _undated_rule(columns: Sequence[str], dialect: str) -> str:
+    """Equal on every column, and at least one record of the pair without a date of birth.
+
+    Written in DuckDB's SQL like the custom levels, and translated for the backend (Spark quotes
+    identifiers differently), since Splink passes a blocking rule written as text through as is.
+    """
+    equal = " AND ".join(f'l."{c}" = r."{c}"' for c in columns)
+    rule = f'{equal} AND (l."dob" IS NULL OR r."dob" IS NULL)'
+    return rule if dialect == "duckdb" else sqlglot.transpile(rule, read="duckdb", write=dialect)[0]
+
+
 def settings_for(
     spec: ModelSpec,
     *,
@@ -97,18 +118,28 @@ def settings_for(
     parameters: dict[str, list[dict[str, float | None]]] | None = None,
     probability_two_random_records_match: float = 1e-4,
     blocking_rules: Sequence[Sequence[str]] | None = None,
+    term_frequencies: bool = False,
 ) -> dict[str, Any]:
-    """Splink settings (a plain dict) for `spec`, with trained parameters when given."""
+    """Splink settings (a plain dict) for `spec`, with trained parameters when given.
+
+    `term_frequencies` turns on the levels' term-frequency adjustments (`TF_MIN_RECORDS`).
+    """
     rules = spec.blocking_rules if blocking_rules is None else blocking_rules
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": probability_two_random_records_match,
         "comparisons": [
-            _comparison_dict(c, dialect, None if parameters is None else parameters[c.name])
+            _comparison_dict(c, dialect, None if parameters is None else parameters[c.name], term_frequencies)
             for c in spec.comparisons
         ],
-        "blocking_rules_to_generate_predictions": [block_on(*cols) for cols in rules],
+        "blocking_rules_to_generate_predictions": [
+            *(block_on(*cols) for cols in rules),
+            *(
+                _undated_rule(cols, dialect)
+                for cols in (spec.undated_blocking_rules if blocking_rules is None else ())
+            ),
+        ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": True,
     }
@@ -120,6 +151,7 @@ def model_settings(model: TrainedModel, dialect: str = "duckdb", records: int = 
         dialect=dialect,
         parameters=model.parameters,
         probability_two_random_records_match=model.prior_for(records),
+        term_frequencies=records >= TF_MIN_RECORDS,
     )
 
 
@@ -243,6 +275,30 @@ def predict_arrow(features: FeatureTable, model: TrainedModel, *, threshold: flo
     return table
 
 
+def term_frequencies(settings: dict[str, Any], tables: Sequence[FeatureTable]) -> dict[str, dict[str, float]]:
+    """Column -> value -> share of the records (with a value) holding it, over new and existing.
+
+    Splink computes these itself for a whole-population `predict`; scoring new records against
+    existing ones needs them handed in, from every record the store holds, not just the new ones.
+    """
+    columns = {
+        level["tf_adjustment_column"]
+        for comparison in settings["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("tf_adjustment_column")
+    }
+    out: dict[str, dict[str, float]] = {}
+    for column in sorted(columns):
+        counts: dict[str, int] = {}
+        for table in tables:
+            for row in table.rows:
+                if row[column] is not None:
+                    counts[row[column]] = counts.get(row[column], 0) + 1
+        total = sum(counts.values()) or 1
+        out[column] = {value: count / total for value, count in counts.items()}
+    return out
+
+
 def predict_incremental(
     new: FeatureTable,
     existing: FeatureTable,
@@ -260,9 +316,13 @@ def predict_incremental(
     if not new.rows:
         return []
     db_api = _db_api(engine, spark)
-    new_sdf = _register(db_api, arrow_table(new), "new_records", engine, spark)
     settings = model_settings(model, _dialect(engine), len(new.rows) + len(existing.rows))
+    new_sdf = _register(db_api, arrow_table(new), "new_records", engine, spark)
     linker = Linker(new_sdf, settings, log_level=None)
+    for column, shares in term_frequencies(settings, [new, existing]).items():
+        lookup = pa.table({column: list(shares), f"tf_{column}": list(shares.values())})
+        registered = _register(db_api, lookup, f"tf_{column}", engine, spark)
+        linker.table_management.register_term_frequency_lookup(registered, column)
     pairs: list[ScoredPair] = []
     if len(new.rows) > 1:
         within = linker.inference.predict_within(
@@ -335,6 +395,23 @@ def train_supervised(
     return Estimate(_read_parameters(linker, spec), lam, [f"supervised on {true_pairs} true pairs"])
 
 
+def _agreeing_pair_exists(features: FeatureTable, columns: Sequence[str]) -> bool:
+    """True if two records agree on every column (none missing): EM blocked on it has pairs.
+
+    Checked before Splink runs, because a training session that finds no pairs leaves the
+    linker's settings without the comparisons it blocked on.
+    """
+    seen: set[tuple[Any, ...]] = set()
+    for row in features.rows:
+        key = tuple(row[c] for c in columns)
+        if None in key:
+            continue
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
 def train_unsupervised(
     features: FeatureTable,
     base: TrainedModel,
@@ -359,6 +436,11 @@ def train_unsupervised(
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
     for cols in spec.training_rules:
+        if not _agreeing_pair_exists(features, cols):
+            # A deployment without that field (no NHS numbers in a pilot's records): the other
+            # rules still train every level; the shipped m values stand where none does.
+            notes.append(f"EM skipped {', '.join(cols)}: no two records agree on it")
+            continue
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*cols), estimate_without_term_frequencies=True
         )
