@@ -114,7 +114,9 @@ def test_police_hold_about_one_in_seven_people_twice_and_file_later_events_under
     assert named & second_ids, "no event is filed under a duplicate record"
 
 
-def test_every_agency_has_duplicates_with_the_identifiers_sometimes_lost(small_population: Population) -> None:
+def test_every_agency_has_duplicates_with_the_identifiers_sometimes_lost(
+    small_population: Population,
+) -> None:
     truth = _truth(small_population)
     for agency in NOISE:
         persons = _persons(small_population, agency)
@@ -127,11 +129,15 @@ def test_every_agency_has_duplicates_with_the_identifiers_sometimes_lost(small_p
         assert all(first["source_id"] != second["source_id"] for first, second in pairs)
     health = _persons(small_population, "health")
     held = [[sid for a, sid in t["records"] if a == "health"] for t in truth]
-    dup_nhs = [(health[ids[0]].get("nhs_number"), health[ids[1]].get("nhs_number")) for ids in held if len(ids) == 2]
+    dup_nhs = [
+        (health[ids[0]].get("nhs_number"), health[ids[1]].get("nhs_number")) for ids in held if len(ids) == 2
+    ]
     assert any(a == b for a, b in dup_nhs) and any(a != b for a, b in dup_nhs)
 
 
-def test_dates_of_birth_are_copied_from_siblings_partial_or_mistyped(calibration_population: Population) -> None:
+def test_dates_of_birth_are_copied_from_siblings_partial_or_mistyped(
+    calibration_population: Population,
+) -> None:
     truth = _truth(calibration_population)
     by_household: dict[str, set[str]] = {}
     for t in truth:
@@ -164,6 +170,8 @@ def test_names_are_transliterated_misheard_and_women_keep_former_surnames(
                     continue
                 rec = persons[sid]
                 transliterated += rec["given_name"] in TRANSLITERATIONS.get(t["given_name"], ())
-                other_surname += t["role"] == "adult" and t["sex"] == "F" and rec["family_name"] != t["family_name"]
+                other_surname += (
+                    t["role"] == "adult" and t["sex"] == "F" and rec["family_name"] != t["family_name"]
+                )
                 fake += rec["given_name"] in ("Baby", "Unknown", "Not Known", "NK")
     assert transliterated and other_surname and fake

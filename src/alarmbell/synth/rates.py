@@ -284,49 +284,40 @@ NOISE: Final[dict[str, NoiseRates]] = {
 }
 # fmt: on
 
-_PP = "pseudopeople noise documentation (pseudopeople.readthedocs.io, Noise > Column-based noise)"
-_PP_ROW = "pseudopeople noise documentation (Noise > Row-based noise)"
-_HES_PDS = (
-    "Harron et al., BMC Med Res Methodol 2017;17:23 (30,000 HES records linked to PDS by NHS "
-    "number: sex and date of birth wrong or missing in 0.11%, postcode in 53%)"
-)
+_PP = "pseudopeople default"
+_HES_PDS = "health: HES against PDS, sex and DOB wrong or missing in 0.11% (Harron 2017)"
 
-#: Where each identity-noise rate comes from, as docs/synthetic.md states it.
+#: Where each identity-noise rate comes from, as docs/synthetic.md states it (the references are
+#: listed in full under the table there).
 NOISE_SOURCES: Final[dict[str, str]] = {
-    "typo_family": f"{_PP}: make_typos, cell 1% x token 10% by default; higher where names are heard",
+    "typo_family": f"{_PP} make_typos: 1% of cells x 10% of characters; higher where names are heard",
     "typo_given": "as typo_family",
-    "phonetic": f"{_PP}: make_phonetic_errors, cell 1% x token 10% (GeCO table); assumption per agency",
-    "ocr": f"{_PP}: make_ocr_errors, cell 1% x token 10% (GeCO table); assumption: few forms are scanned",
-    "transliterate": "assumption, no published rate found: linkage-notes.md (names recorded as heard)",
-    "fold_diacritics": "assumption: linkage-notes.md (systems without Unicode support)",
-    "nickname": f"{_PP}: use_nickname 1% by default; assumption: higher where names are given orally",
-    "fake_given": (
-        f"{_PP}: use_fake_name 1% by default; NHS Digital NBO duplicate registration case study "
-        "(babies registered before their given name is known)"
-    ),
-    "other_surname": "assumption: linkage-notes.md",
+    "phonetic": f"{_PP} make_phonetic_errors: 1% x 10% (GeCO table); assumption per agency",
+    "ocr": f"{_PP} make_ocr_errors: 1% x 10% (GeCO table); assumption: few forms are scanned",
+    "transliterate": "assumption, no published rate found (names recorded as heard: linkage-notes.md)",
+    "fold_diacritics": "assumption (systems without Unicode support: linkage-notes.md)",
+    "nickname": f"{_PP} use_nickname: 1%; assumption: higher where names are given orally",
+    "fake_given": f"{_PP} use_fake_name: 1%; newborns registered as Baby (NBO case study)",
+    "other_surname": "assumption (linkage-notes.md)",
     "former_surname": "assumption, no published rate found",
-    "dob_transposed": f"{_PP}: swap_month_and_day, cell 1% x token 10%; health from {_HES_PDS}",
-    "dob_household": f"{_PP}: copy_from_household_member (default not stated on the page read; assumed 1%)",
-    "dob_wrong_digit": f"{_PP}: write_wrong_digits, cell 1% x token 10% per digit; health from {_HES_PDS}",
+    "dob_transposed": f"{_PP} swap_month_and_day: 1% x 10%; {_HES_PDS}",
+    "dob_household": f"{_PP} copy_from_household_member (its default not on the page read; 1% assumed)",
+    "dob_wrong_digit": f"{_PP} write_wrong_digits: 1% x 10% of digits; {_HES_PDS}",
     "dob_partial": "assumption: police and social care often record an age, not a date",
-    "dob_missing": f"{_PP}: leave_blank 1% by default; assumption per agency",
-    "stale_postcode": f"assumption; {_HES_PDS}",
-    "postcode_missing": f"{_PP}: leave_blank 1% by default; assumption per agency",
+    "dob_missing": f"{_PP} leave_blank: 1%; assumption per agency",
+    "stale_postcode": "assumption; HES against PDS: postcode differs or missing in 53% (Harron 2017)",
+    "postcode_missing": f"{_PP} leave_blank: 1%; assumption per agency",
     "nhs_child": "assumption: health records carry NHS numbers",
     "nhs_adult": "assumption",
     "nhs_wrong": "assumption",
     "nhs_typo": "assumption",
     "upn": "assumption: schools record UPNs",
-    "sex_unknown": f"{_PP}: choose_wrong_option 1% by default; assumption per agency",
+    "sex_unknown": f"{_PP} choose_wrong_option: 1%; assumption per agency",
     "duplicate": (
-        f"{_PP_ROW}: duplicate_with_guardian 5% of under-18s (a survey, not an agency). Police: "
-        "13.8% of National DNA Database subject profiles are replicates of a person loaded under "
-        "another name (Hansard, written answer 21 Oct 2009), so 0.16 duplicates per person; "
-        "Cleveland Police held 1,867,000 person records for a population under 600,000 (Experian "
-        "case study 2019). Health: 1-2% of birth registrations got non-unique NHS numbers in 1996 "
-        "(Hansard, 25 Jun 1996), HESID misses 4.1% of true readmission matches (Hagger-Johnson et al., "
-        "BMJ Open 2015;5:e008118): 0.02 assumed. Education and social care: no published figure "
-        "found, assumed"
+        "police: 13.8% of National DNA Database subject profiles are replicates (Hansard 2009), "
+        "so 0.16 per person; health: 1-2% of NHS numbers at birth registration non-unique (Hansard "
+        "1996) and HESID misses 4.1% of true matches (Hagger-Johnson 2015), 0.02 assumed; "
+        f"education, social care: no published figure found, assumed ({_PP} duplicate_with_guardian: "
+        "5% of under-18s in a survey)"
     ),
 }
