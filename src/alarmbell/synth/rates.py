@@ -266,19 +266,19 @@ class NoiseRates:
 # fmt: off
 NOISE: Final[dict[str, NoiseRates]] = {
     "police": NoiseRates(
-        0.04, 0.03, 0.03, 0.0, 0.30, 0.70, 0.10, 0.01, 0.08, 0.30,
+        0.04, 0.03, 0.03, 0.0, 0.15, 0.70, 0.10, 0.01, 0.08, 0.30,
         0.020, 0.010, 0.010, 0.03, 0.05, 0.50, 0.10, 0.0, 0.0, 0.0, 0.0, 0.0, 0.02, 0.16,
     ),
     "health": NoiseRates(
-        0.01, 0.01, 0.005, 0.002, 0.10, 0.40, 0.02, 0.005, 0.03, 0.10,
+        0.01, 0.01, 0.005, 0.002, 0.03, 0.40, 0.02, 0.005, 0.03, 0.10,
         0.0004, 0.0002, 0.0004, 0.0, 0.0, 0.20, 0.0, 0.99, 0.95, 0.002, 0.003, 0.0, 0.0, 0.02,
     ),
     "education": NoiseRates(
-        0.02, 0.015, 0.01, 0.005, 0.15, 0.30, 0.05, 0.0, 0.05, 0.15,
+        0.02, 0.015, 0.01, 0.005, 0.05, 0.30, 0.05, 0.0, 0.05, 0.15,
         0.005, 0.002, 0.002, 0.0, 0.0, 0.15, 0.02, 0.0, 0.0, 0.0, 0.0, 0.98, 0.0, 0.02,
     ),
     "children_social_care": NoiseRates(
-        0.03, 0.02, 0.02, 0.005, 0.25, 0.50, 0.08, 0.01, 0.06, 0.30,
+        0.03, 0.02, 0.02, 0.005, 0.10, 0.50, 0.08, 0.01, 0.06, 0.30,
         0.015, 0.010, 0.010, 0.02, 0.03, 0.40, 0.05, 0.35, 0.10, 0.01, 0.02, 0.0, 0.01, 0.03,
     ),
 }
@@ -294,7 +294,8 @@ NOISE_SOURCES: Final[dict[str, str]] = {
     "typo_given": "as typo_family",
     "phonetic": f"{_PP} make_phonetic_errors: 1% x 10% (GeCO table); assumption per agency",
     "ocr": f"{_PP} make_ocr_errors: 1% x 10% (GeCO table); assumption: few forms are scanned",
-    "transliterate": "assumption, no published rate found (names recorded as heard: linkage-notes.md)",
+    "transliterate": "assumption, no published rate found: rare where names are checked (health), "
+    "commoner where they are heard (police, social care)",
     "fold_diacritics": "assumption (systems without Unicode support: linkage-notes.md)",
     "nickname": f"{_PP} use_nickname: 1%; assumption: higher where names are given orally",
     "fake_given": f"{_PP} use_fake_name: 1%; newborns registered as Baby (NBO case study)",
