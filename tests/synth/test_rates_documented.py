@@ -10,7 +10,13 @@ import pytest
 
 from alarmbell.synth.harm import TRAJECTORIES
 from alarmbell.synth.noise import NOISE, NoiseRates
-from alarmbell.synth.rates import ADVERSITY_MULTIPLIERS, ADVERSITY_SHARES, RATES, normalised_multipliers
+from alarmbell.synth.rates import (
+    ADVERSITY_MULTIPLIERS,
+    ADVERSITY_SHARES,
+    NOISE_SOURCES,
+    RATES,
+    normalised_multipliers,
+)
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "synthetic.md"
 DAYS_PER = {"months": 365.25 / 12, "years": 365.25}
@@ -63,6 +69,16 @@ def test_the_noise_table_gives_every_agency_s_rates(text: str) -> None:
     for name, cells in rows.items():
         used = [getattr(NOISE[agency], name) for agency in header]
         assert [float(c) for c in cells] == used, f"{name}: documented {cells}, noise.py has {used}"
+
+
+def test_every_noise_rate_has_its_documented_source(text: str) -> None:
+    header, rows = markdown_table(text, "noise source")
+    assert header == ["where the rate comes from"]
+    assert list(rows) == [f.name for f in dataclasses.fields(NoiseRates)], "a noise rate has no source row"
+    for name, (source,) in rows.items():
+        assert source == NOISE_SOURCES[name], (
+            f"{name}: documented {source!r}, rates.py has {NOISE_SOURCES[name]!r}"
+        )
 
 
 def test_the_trajectory_table_gives_each_weight_and_age_range(text: str) -> None:

@@ -36,6 +36,7 @@ class Person:
     joined: int
     left: int | None = None
     history: tuple[str, ...] = ()
+    former_family: str | None = None  # a surname before the partnership, still on older records
 
     @property
     def is_child(self) -> bool:
@@ -97,7 +98,7 @@ def _pick(rng: random.Random, values: tuple[str, ...]) -> str:
 
 def _child_dobs(rng: random.Random, n: int, start: int, end: int) -> list[int]:
     """Birth dates for n siblings spaced 11-60 months apart, all under 18 at some point."""
-    gaps = [0 if rng.random() < 0.02 else rng.randint(330, 1800) for _ in range(n - 1)]
+    gaps = [0 if rng.random() < rate("twin_gap") else rng.randint(330, 1800) for _ in range(n - 1)]
     span = sum(gaps)
     lo, hi = start - ADULT_AGE_DAYS + 1, end - 1
     if span > hi - lo:
@@ -210,6 +211,24 @@ def build_household(seed: int, index: int, n_children: int, start: int, end: int
     _partner_changes(hh)
     _house_moves(hh, postcode_area(postcode(rng)))
     return hh
+
+
+def add_name_history(hh: Household, rng: random.Random) -> None:
+    """Juniors (a son with his father's given name) and mothers' former surnames.
+
+    Drawn from the caller's identity generator, never from `hh.rng`, so the events a household
+    produces are the same with or without them.
+    """
+    father = next((p for p in hh.people if p.kind == "father"), None)
+    if father is None:
+        return
+    sons = [c for c in hh.children if c.sex == "M"]
+    if sons and rng.random() < rate("junior"):
+        sons[0].given = father.given
+    mother = hh.mother
+    if mother.family == father.family and rng.random() < rate("former_surname"):
+        others = [f for f in names.FAMILY if f != mother.family]
+        mother.former_family = _pick(rng, tuple(others))
 
 
 def add_partner(hh: Household, joined: int, violent: bool) -> Person | None:

@@ -69,6 +69,11 @@ class IdScheme:
         key = household * SLOTS_PER_HOUSEHOLD + slot
         return f"{AGENCY_PREFIX[agency]}-P{self._scramble(agency, key):012d}"
 
+    def duplicate_person_id(self, agency: str, household: int, slot: int) -> str:
+        """The id of an agency's second record of a person: keys above every first record's."""
+        key = (MAX_HOUSEHOLDS + household) * SLOTS_PER_HOUSEHOLD + slot
+        return f"{AGENCY_PREFIX[agency]}-P{self._scramble(agency, key):012d}"
+
     def event_id(self, agency: str, household: int, n: int) -> str:
         key = household * EVENTS_PER_HOUSEHOLD + n
         return f"{AGENCY_PREFIX[agency]}-E{self._scramble(agency, key):012d}"

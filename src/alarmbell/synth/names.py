@@ -8,7 +8,10 @@ ever generated. Every combination is synthetic.
 
 from __future__ import annotations
 
+import csv
+import io
 import unicodedata
+from importlib import resources
 from typing import Final
 
 GIVEN_F: Final[tuple[str, ...]] = (
@@ -207,50 +210,24 @@ FAMILY: Final[tuple[str, ...]] = (
     "Okafor",
 )
 
-#: Short and familiar forms agencies record instead of the registered name.
-NICKNAMES: Final[dict[str, tuple[str, ...]]] = {
-    "Kayleigh": ("Kay", "Kayley"),
-    "William": ("Bill", "Will", "Billy"),
-    "Elizabeth": ("Liz", "Beth"),
-    "Thomas": ("Tom", "Tommy"),
-    "Alexander": ("Alex", "Sasha"),
-    "Margaret": ("Maggie", "Peggy"),
-    "Robert": ("Bob", "Rob", "Robbie"),
-    "James": ("Jim", "Jamie"),
-    "Daniel": ("Dan", "Danny"),
-    "Joseph": ("Joe", "Joey"),
-    "Samuel": ("Sam", "Sammy"),
-    "Rebecca": ("Becky", "Becca"),
-    "Jessica": ("Jess",),
-    "Katherine": ("Kate", "Kathy", "Katie"),
-    "Jennifer": ("Jen", "Jenny"),
-    "Michael": ("Mike", "Mikey"),
-    "Christopher": ("Chris",),
-    "Anthony": ("Tony", "Ant"),
-    "Matthew": ("Matt",),
-    "Oliver": ("Ollie",),
-    "Charlotte": ("Charlie", "Lottie"),
-    "Abigail": ("Abbie", "Abi"),
-    "Olivia": ("Liv", "Livvy"),
-    "Henry": ("Harry",),
-    "Frederick": ("Freddie",),
-    "Isabella": ("Bella", "Izzy"),
-    "Danielle": ("Dani",),
-    "Małgorzata": ("Gosia", "Margaret"),
-    "Katarzyna": ("Kasia", "Kate"),
-    "Aleksander": ("Olek",),
-    "Agnieszka": ("Aga",),
-    "Łukasz": ("Luke",),
-    "Paweł": ("Paul",),
-    "Tomasz": ("Tom",),
-    "Seán": ("Shaun", "Shawn"),
-    "Pádraig": ("Paddy", "Patrick"),
-    "Siobhán": ("Shiv",),
-    "João": ("John",),
-    "Conceição": ("São",),
-    "Mehmet": ("Memo",),
-    "Samantha": ("Sam",),
-}
+
+def _variants(filename: str) -> dict[str, tuple[str, ...]]:
+    """A two-column package CSV (name, form) as name -> its forms, in file order."""
+    text = resources.files("alarmbell.synth").joinpath("data", filename).read_text(encoding="utf-8")
+    found: dict[str, list[str]] = {}
+    for row in list(csv.reader(io.StringIO(text)))[1:]:
+        if row:
+            found.setdefault(row[0], []).append(row[1])
+    return {name: tuple(forms) for name, forms in found.items()}
+
+
+#: Short and familiar forms agencies record instead of the registered name (a small UK table,
+#: data/nicknames.csv): Kayleigh/Kay, William/Bill, Małgorzata/Gosia, Seán/Shaun...
+NICKNAMES: Final[dict[str, tuple[str, ...]]] = _variants("nicknames.csv")
+#: Other spellings of the same name in the Latin alphabet (data/transliterations.csv): romanised
+#: Arabic and Turkish names, anglicised Irish and Polish ones (Yusuf/Yousef, Niamh/Neve,
+#: Ó Briain/O'Brien, Wójcik/Wojcik).
+TRANSLITERATIONS: Final[dict[str, tuple[str, ...]]] = _variants("transliterations.csv")
 
 #: Letters NFKD decomposition leaves alone but English-keyboard systems still replace.
 _EXTRA_FOLD: Final[dict[int, str]] = {

@@ -169,6 +169,27 @@ RATES: Final[dict[str, Rate]] = {
             "assumption",
         ),
         Rate(
+            "twin_gap",
+            0.02,
+            "share of gaps between siblings that are zero (twins)",
+            "ONS Births in England and Wales by characteristics of birth 2, 2013: 15.6 multiple "
+            "maternities per 1,000 (about 3% of babies); the generator's 0.02 gives about 1.7% of "
+            "children, fewer than that (kept so that events do not change)",
+        ),
+        Rate(
+            "junior",
+            0.03,
+            "share of households with a father and a son where the eldest son has his father's given name",
+            "assumption, no published UK figure found "
+            "(Junior/Senior naming is rarer in the UK than in the US)",
+        ),
+        Rate(
+            "former_surname",
+            0.9,
+            "share of mothers who share the father's surname and had another before the partnership",
+            "assumption, no published UK figure found: most women who marry take their husband's surname",
+        ),
+        Rate(
             "harm_share",
             0.004,
             "share of children with a seeded harm trajectory",
@@ -206,3 +227,98 @@ def normalised_multipliers(name: str) -> tuple[float, ...]:
     column = ADVERSITY_MULTIPLIERS[name]
     mean = sum(s * m for s, m in zip(ADVERSITY_SHARES, column, strict=True))
     return tuple(m / mean for m in column)
+
+
+@dataclass(frozen=True, slots=True)
+class NoiseRates:
+    """Identity noise: probabilities per person record in one agency (stale_postcode per house move).
+
+    Every rate is per record unless its comment says "of": then it applies only to the records
+    where that kind of error is possible (a name with diacritics, a woman with a former surname).
+    """
+
+    typo_family: float  # a keying error by keyboard adjacency in the family name
+    typo_given: float
+    phonetic: float  # per name: written as heard (Stephen/Stefen)
+    ocr: float  # per name: misread from a scanned form (Emma/Ernma)
+    transliterate: float  # of names with another romanisation or anglicisation (Yusuf/Yousef)
+    fold_diacritics: float  # of names that have diacritics
+    nickname: float  # of given names that have a known short form
+    fake_given: float  # "Baby" for a newborn, "Unknown" or "Not Known" for anyone else
+    other_surname: float  # a child under the mother's or her partner's surname
+    former_surname: float  # of women with a former surname: the agency still holds it
+    dob_transposed: float  # day and month swapped (when the day is 12 or less)
+    dob_household: float  # copied from a sibling or another household member
+    dob_wrong_digit: float  # one digit of day, month or year wrong
+    dob_partial: float  # the year only, or the year and month
+    dob_missing: float
+    stale_postcode: float  # chance the agency never hears of a move
+    postcode_missing: float
+    nhs_child: float  # share of child records with an NHS number
+    nhs_adult: float
+    nhs_wrong: float  # of recorded NHS numbers: a valid number of somebody else
+    nhs_typo: float  # of recorded NHS numbers: two adjacent digits swapped
+    upn: float  # share of child records aged 3+ with a UPN
+    sex_unknown: float
+    duplicate: float  # a second record of the same person in the same agency, with a new source_id
+
+
+# fmt: off
+NOISE: Final[dict[str, NoiseRates]] = {
+    "police": NoiseRates(
+        0.04, 0.03, 0.03, 0.0, 0.15, 0.70, 0.10, 0.01, 0.08, 0.30,
+        0.020, 0.010, 0.010, 0.03, 0.05, 0.50, 0.10, 0.0, 0.0, 0.0, 0.0, 0.0, 0.02, 0.16,
+    ),
+    "health": NoiseRates(
+        0.01, 0.01, 0.005, 0.002, 0.03, 0.40, 0.02, 0.005, 0.03, 0.10,
+        0.0004, 0.0002, 0.0004, 0.0, 0.0, 0.20, 0.0, 0.99, 0.95, 0.002, 0.003, 0.0, 0.0, 0.02,
+    ),
+    "education": NoiseRates(
+        0.02, 0.015, 0.01, 0.005, 0.05, 0.30, 0.05, 0.0, 0.05, 0.15,
+        0.005, 0.002, 0.002, 0.0, 0.0, 0.15, 0.02, 0.0, 0.0, 0.0, 0.0, 0.98, 0.0, 0.02,
+    ),
+    "children_social_care": NoiseRates(
+        0.03, 0.02, 0.02, 0.005, 0.10, 0.50, 0.08, 0.01, 0.06, 0.30,
+        0.015, 0.010, 0.010, 0.02, 0.03, 0.40, 0.05, 0.35, 0.10, 0.01, 0.02, 0.0, 0.01, 0.03,
+    ),
+}
+# fmt: on
+
+_PP = "pseudopeople default"
+_HES_PDS = "health: HES against PDS, sex and DOB wrong or missing in 0.11% (Harron 2017)"
+
+#: Where each identity-noise rate comes from, as docs/synthetic.md states it (the references are
+#: listed in full under the table there).
+NOISE_SOURCES: Final[dict[str, str]] = {
+    "typo_family": f"{_PP} make_typos: 1% of cells x 10% of characters; higher where names are heard",
+    "typo_given": "as typo_family",
+    "phonetic": f"{_PP} make_phonetic_errors: 1% x 10% (GeCO table); assumption per agency",
+    "ocr": f"{_PP} make_ocr_errors: 1% x 10% (GeCO table); assumption: few forms are scanned",
+    "transliterate": "assumption, no published rate found: rare where names are checked (health), "
+    "commoner where they are heard (police, social care)",
+    "fold_diacritics": "assumption (systems without Unicode support: linkage-notes.md)",
+    "nickname": f"{_PP} use_nickname: 1%; assumption: higher where names are given orally",
+    "fake_given": f"{_PP} use_fake_name: 1%; newborns registered as Baby (NBO case study)",
+    "other_surname": "assumption (linkage-notes.md)",
+    "former_surname": "assumption, no published rate found",
+    "dob_transposed": f"{_PP} swap_month_and_day: 1% x 10%; {_HES_PDS}",
+    "dob_household": f"{_PP} copy_from_household_member (its default not on the page read; 1% assumed)",
+    "dob_wrong_digit": f"{_PP} write_wrong_digits: 1% x 10% of digits; {_HES_PDS}",
+    "dob_partial": "assumption: police and social care often record an age, not a date",
+    "dob_missing": f"{_PP} leave_blank: 1%; assumption per agency",
+    "stale_postcode": "assumption; HES against PDS: postcode differs or missing in 53% (Harron 2017)",
+    "postcode_missing": f"{_PP} leave_blank: 1%; assumption per agency",
+    "nhs_child": "assumption: health records carry NHS numbers",
+    "nhs_adult": "assumption",
+    "nhs_wrong": "assumption",
+    "nhs_typo": "assumption",
+    "upn": "assumption: schools record UPNs",
+    "sex_unknown": f"{_PP} choose_wrong_option: 1%; assumption per agency",
+    "duplicate": (
+        "police: 13.8% of National DNA Database subject profiles are replicates (Hansard 2009), "
+        "so 0.16 per person; health: 1-2% of NHS numbers at birth registration non-unique (Hansard "
+        "1996) and HESID misses 4.1% of true matches (Hagger-Johnson 2015), 0.02 assumed; "
+        f"education, social care: no published figure found, assumed ({_PP} duplicate_with_guardian: "
+        "5% of under-18s in a survey)"
+    ),
+}

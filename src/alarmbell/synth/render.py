@@ -6,6 +6,7 @@ education) plus everyone its events name, so no event ever points at a missing r
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -21,9 +22,9 @@ from alarmbell.synth.events import (
     moves_background,
 )
 from alarmbell.synth.harm import Harm
-from alarmbell.synth.households import Household, Person, build_household, iso
+from alarmbell.synth.households import Household, Person, add_name_history, build_household, iso
 from alarmbell.synth.ids import SYNTH_AGENCIES, IdScheme
-from alarmbell.synth.noise import person_record
+from alarmbell.synth.noise import Duplicate, duplicate_of, noise_rng, person_record
 from alarmbell.synth.police import police_background
 from alarmbell.synth.school import education_background, parents_on_file
 from alarmbell.synth.social_care import CSC, social_care_background
@@ -83,6 +84,7 @@ def simulate(
     social_care_background(hh, led, plan_ends)
     if harm is not None:
         trajectory_sources.emit(hh, led, harm, plan_ends, trajectories)
+    add_name_history(hh, random.Random(f"{seed}:identity:{index}"))
     return hh, led, harm
 
 
@@ -101,7 +103,7 @@ def render_household(
         if item.day < end:
             by_agency[item.agency].append(item)
     records: dict[int, list[list[str]]] = {}
-    out = {a: _agency_lines(hh, led, scheme, a, by_agency[a], records) for a in SYNTH_AGENCIES}
+    out = {a: _agency_lines(seed, hh, led, scheme, a, by_agency[a], records) for a in SYNTH_AGENCIES}
     truth = [_truth_line(hh, p, records[p.slot]) for p in hh.people if p.slot in records]
     if harm is not None:
         truth.append(
@@ -180,6 +182,7 @@ def _index(hh: Household, slot: int) -> int:
 
 
 def _agency_lines(
+    seed: int,
     hh: Household,
     led: Ledger,
     scheme: IdScheme,
@@ -192,25 +195,64 @@ def _agency_lines(
     if not spans:
         return lines
     ids = {slot: scheme.person_id(agency, hh.index, slot) for slot in spans}
+    duplicates: dict[int, Duplicate] = {}
     for person in hh.people:
         if person.slot in spans:
-            first, last = spans[person.slot]
-            rec = person_record(
-                agency=agency,
-                source_id=ids[person.slot],
-                hh=hh,
-                person=person,
-                scheme=scheme,
-                first=first,
-                last=last,
-            )
-            lines.persons.append(orjson.dumps(rec) + b"\n")
-            records.setdefault(person.slot, []).append([agency, ids[person.slot]])
+            held = _person_lines(seed, hh, scheme, agency, person, spans[person.slot], ids[person.slot])
+            lines.persons.extend(held.lines)
+            records.setdefault(person.slot, []).extend(held.records)
+            if held.duplicate is not None:
+                duplicates[person.slot] = held.duplicate
     lines.relationships = _relationships(hh, scheme, agency, ids)
     items.sort(key=lambda it: it.day)
     for n, item in enumerate(items):
-        lines.events.append((item.day, _event_line(scheme, hh, agency, n, item, ids)))
+        on_day = _ids_on(ids, duplicates, item.day)
+        lines.events.append((item.day, _event_line(scheme, hh, agency, n, item, on_day)))
     return lines
+
+
+@dataclass(slots=True)
+class _Held:
+    lines: list[bytes]
+    records: list[list[str]]
+    duplicate: Duplicate | None
+
+
+def _person_lines(
+    seed: int, hh: Household, scheme: IdScheme, agency: str, person: Person, span: tuple[int, int], sid: str
+) -> _Held:
+    """The agency's record of one person and, when it holds them twice, the second record."""
+    first, last = span
+    rng = noise_rng(seed, hh.index, agency, person.slot)
+
+    def record(source_id: str, opened: int, original: dict[str, Any] | None = None) -> dict[str, Any]:
+        return person_record(
+            agency=agency,
+            source_id=source_id,
+            hh=hh,
+            person=person,
+            scheme=scheme,
+            first=opened,
+            last=last,
+            rng=rng,
+            original=original,
+        )
+
+    rec = record(sid, first)
+    held = _Held([orjson.dumps(rec) + b"\n"], [[agency, sid]], None)
+    dup = duplicate_of(rng, agency=agency, scheme=scheme, hh=hh, person=person, first=first, last=last)
+    if dup is not None:
+        held.lines.append(orjson.dumps(record(dup.source_id, dup.opened, rec)) + b"\n")
+        held.records.append([agency, dup.source_id])
+        held.duplicate = dup
+    return held
+
+
+def _ids_on(ids: dict[int, str], duplicates: dict[int, Duplicate], day: int) -> dict[int, str]:
+    """Which record each person's events are filed under on `day`."""
+    if not duplicates:
+        return ids
+    return {s: d.source_id if (d := duplicates.get(s)) and day >= d.opened else i for s, i in ids.items()}
 
 
 def _event_line(
