@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -27,6 +28,8 @@ class StoreDialect:
     placeholder = "%s"
     #: Parse and validate in a second thread while this one writes (ingest/service.py).
     read_ahead = True
+    #: bulk_insert writes with COPY rather than executemany (set by `for_bulk_load`).
+    copy_rows = False
 
     def __init__(self, engine_kwargs: dict[str, Any]) -> None:
         self.engine_kwargs = engine_kwargs
@@ -36,6 +39,18 @@ class StoreDialect:
 
     def encode_datetime(self, value: datetime) -> Any:
         return value
+
+    def for_bulk_load(self) -> StoreDialect:
+        """This dialect for a bulk load (a file ingest), whose bulk_insert uses COPY.
+
+        COPY skips the per-row statement and round trip of executemany; it writes the same
+        rows into the same tables in the caller's transaction, and like executemany fails the
+        whole statement (so the transaction) on any refused row. Small writes (an API call)
+        keep executemany, whose per-statement cost is lower than a COPY's set-up.
+        """
+        loader = copy.copy(self)
+        loader.copy_rows = True
+        return loader
 
     def read_only_engine(self, url: str) -> Engine | None:
         """An engine that cannot write (`alarmbell check`), or None when there is no store there.
@@ -68,8 +83,23 @@ class StoreDialect:
     ) -> None:
         if not rows:
             return
+        if self.copy_rows:
+            self._copy(connection, table, columns, rows)
+            return
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({self.placeholders(len(columns))})"
         connection.exec_driver_sql(sql, [tuple(row) for row in rows])
+
+    def _copy(
+        self, connection: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """COPY FROM STDIN in text format on the connection's own psycopg connection, so in the
+        caller's transaction; psycopg escapes tabs, backslashes and newlines in each value and
+        encodes every type as its executemany would (JSON as text, aware datetimes, booleans)."""
+        driver: Any = connection.connection.driver_connection
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with driver.cursor() as cursor, cursor.copy(sql) as stream:
+            for row in rows:
+                stream.write_row(row)
 
     def select_by_keys(
         self,
@@ -120,6 +150,11 @@ class SQLiteDialect(StoreDialect):
 
     def encode_datetime(self, value: datetime) -> Any:
         return _sqlite_datetime(value)
+
+    def for_bulk_load(self) -> StoreDialect:
+        """sqlite3 has no COPY: its executemany is already the fastest way in (measured against
+        raw sqlite3 in benchmarks/ingest_throughput.py)."""
+        return self
 
     def read_only_engine(self, url: str) -> Engine | None:
         """The file opened with `mode=ro`, so SQLite refuses any write; None when there is no file

@@ -93,15 +93,24 @@ class _Previous:
 
 
 def write_chunk(
-    connection: Connection, records: Sequence[StagedRecord], *, batch_id: int, now: datetime
+    connection: Connection,
+    records: Sequence[StagedRecord],
+    *,
+    batch_id: int,
+    now: datetime,
+    bulk: bool = False,
 ) -> ChunkOutcome:
     """Write records whose keys are unique within the chunk. The caller owns the transaction.
 
     The people every new or changed record names are marked due for evaluation in the same
     transaction (storage/evaluation_due.py), so no crash can separate a change from its mark.
+    `bulk` (a file ingest): rows go in the backend's bulk way (COPY on PostgreSQL); which
+    records are new, changed or unchanged is decided exactly as without it.
     """
     outcome = ChunkOutcome()
     dialect = dialect_of(connection)
+    if bulk:
+        dialect = dialect.for_bulk_load()
     by_type: dict[str, list[StagedRecord]] = {}
     for record in records:
         by_type.setdefault(record.record_type, []).append(record)
@@ -110,7 +119,7 @@ def write_chunk(
         named |= _write_group(
             connection, dialect, record_type, group, batch_id=batch_id, now=now, outcome=outcome
         )
-    mark_due(connection, named)
+    mark_due(connection, named, dialect=dialect)
     return outcome
 
 
