@@ -2,7 +2,8 @@
 
 A record whose content hash is unchanged is left alone; a changed one becomes a new version
 and its previous version moves to record_history. Nothing an agency sent is ever deleted.
-The hot path writes through the dialect's driver-level executemany (see dialect.py).
+The hot path writes through the dialect's driver-level executemany, or for a file's bulk load
+on PostgreSQL through COPY (see dialect.py); both in the caller's transaction.
 """
 
 from __future__ import annotations
