@@ -36,7 +36,6 @@ PARTY = EventParty.__tablename__
 HISTORY = RecordHistory.__tablename__
 EVENTS = EventRecordRow.__tablename__
 PEOPLE = PersonRecordRow.__tablename__
-LOOKUP_SLICE = 500
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "person": (
@@ -140,8 +139,8 @@ def _select(
 ) -> Iterable[tuple[str, Any]]:
     """Yield (agency, row) for every row of `table` with one of the (agency, source_id) keys."""
     for agency, ids in _by_agency(keys).items():
-        for start in range(0, len(ids), LOOKUP_SLICE):
-            part = ids[start : start + LOOKUP_SLICE]
+        for start in range(0, len(ids), dialect.lookup_slice):
+            part = ids[start : start + dialect.lookup_slice]
             for row in dialect.select_by_keys(connection, table, columns, agency, part):
                 yield agency, row
 
