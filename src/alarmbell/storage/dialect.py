@@ -47,8 +47,8 @@ class StoreDialect:
 
         COPY skips the per-row statement and round trip of executemany; it writes the same
         rows into the same tables in the caller's transaction, and like executemany fails the
-        whole statement (so the transaction) on any refused row. Small writes (an API call)
-        keep executemany, whose per-statement cost is lower than a COPY's set-up.
+        whole statement (so the transaction) on any refused row. Requests (the API, the web
+        form) are small and bounded, and keep executemany.
         """
         loader = copy.copy(self)
         loader.copy_rows = True
