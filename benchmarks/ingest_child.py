@@ -1,9 +1,12 @@
 """One ingest measurement, run in its own process so that its peak RSS is its own.
 
-    python benchmarks/ingest_child.py ours DB FILE CHUNK   alarmbell's ingest_file (again = re-ingest)
-    python benchmarks/ingest_child.py raw DB FILE CHUNK    the same rows through plain sqlite3
+    python benchmarks/ingest_child.py ours STORE FILE CHUNK   alarmbell's ingest_file (again = re-ingest)
+    python benchmarks/ingest_child.py raw DB FILE CHUNK       the same rows through plain sqlite3
+    python benchmarks/ingest_child.py raw-copy URL FILE CHUNK         ... through psycopg COPY
+    python benchmarks/ingest_child.py raw-executemany URL FILE CHUNK  ... through psycopg executemany
 
-Prints one JSON object: records, seconds, records_per_s, peak_rss_mb and the ingest summary.
+STORE is a SQLite file or a postgresql+psycopg:// URL. Prints one JSON object: records, seconds,
+records_per_s, peak_rss_mb and the ingest summary.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import resource
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -25,7 +29,7 @@ from alarmbell.ingest.service import ingest_file
 from alarmbell.ingest.validate import validate
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
-from alarmbell.storage.dialect import SQLITE_PRAGMAS, SQLiteDialect
+from alarmbell.storage.dialect import SQLITE_PRAGMAS, SQLiteDialect, StoreDialect
 from alarmbell.storage.source_records import COLUMNS, COMMON, DATETIME_COLUMNS, PARTY, TABLES
 
 #: alarmbell's SQLite connection pragmas (storage/dialect.py), applied by hand.
@@ -39,9 +43,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def engine_for(db: Path) -> Any:
-    """An alarmbell engine on `db`, schema created by alarmbell's own migrations."""
-    return make_engine(Settings(database_url=f"sqlite:///{db}"))
+def engine_for(store: str) -> Any:
+    """An alarmbell engine on `store` (a SQLite file or a PostgreSQL URL), schema created by
+    alarmbell's own migrations."""
+    url = store if store.startswith("postgresql") else f"sqlite:///{store}"
+    return make_engine(Settings(database_url=url))
 
 
 def cpu_seconds() -> tuple[float, float]:
@@ -50,8 +56,8 @@ def cpu_seconds() -> tuple[float, float]:
     return times.user, times.system
 
 
-def run_ours(db: Path, path: Path, chunk: int) -> dict[str, Any]:
-    engine = engine_for(db)
+def run_ours(store: str, path: Path, chunk: int) -> dict[str, Any]:
+    engine = engine_for(store)
     start, (user, system) = time.perf_counter(), cpu_seconds()
     summary = ingest_file(engine=engine, path=path, chunk_size=chunk)
     seconds = time.perf_counter() - start
@@ -72,26 +78,66 @@ def run_ours(db: Path, path: Path, chunk: int) -> dict[str, Any]:
     }
 
 
-def run_raw(db: Path, path: Path, chunk: int) -> dict[str, Any]:
+def run_raw(db: str, path: Path, chunk: int) -> dict[str, Any]:
     """The storage engine's ceiling: prepared rows, plain executemany, one commit per chunk."""
     engine_for(db).dispose()
     connection = sqlite3.connect(db)
     for pragma in PRAGMAS:
         connection.execute(pragma)
-    statements = {name: _insert_sql(name) for name in (*TABLES, "party")}
-    records = 0
-    seconds = user = system = 0.0
-    for rows, count in _prepared_chunks(path, chunk):
-        start, (user_start, system_start) = time.perf_counter(), cpu_seconds()
+    statements = {name: _insert_sql(name, "?") for name in (*TABLES, "party")}
+
+    def write(rows: Rows) -> None:
         for name, values in rows.items():
             connection.executemany(statements[name], values)
         connection.commit()
+
+    result = _timed_chunks(write, path, chunk, _SQLITE)
+    connection.close()
+    return result
+
+
+def run_raw_postgres(url: str, path: Path, chunk: int, *, copy: bool) -> dict[str, Any]:
+    """PostgreSQL's ceiling: prepared rows through psycopg alone (COPY, or executemany), one
+    commit per chunk, into the same tables migrated by alarmbell."""
+    import psycopg
+
+    engine_for(url).dispose()
+    connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1))
+    inserts = {name: _insert_sql(name, "%s") for name in (*TABLES, "party")}
+    copies = {name: _copy_sql(name) for name in (*TABLES, "party")}
+
+    def write(rows: Rows) -> None:
+        with connection.cursor() as cursor:
+            for name, values in rows.items():
+                if not values:
+                    continue
+                if copy:
+                    with cursor.copy(copies[name]) as stream:
+                        for value in values:
+                            stream.write_row(value)
+                else:
+                    cursor.executemany(inserts[name], values)
+        connection.commit()
+
+    result = _timed_chunks(write, path, chunk, _POSTGRES)
+    connection.close()
+    return result
+
+
+def _timed_chunks(
+    write: Callable[[Rows], None], path: Path, chunk: int, dialect: StoreDialect
+) -> dict[str, Any]:
+    """Time only `write` of each prepared chunk."""
+    records = 0
+    seconds = user = system = 0.0
+    for rows, count in _prepared_chunks(path, chunk, dialect):
+        start, (user_start, system_start) = time.perf_counter(), cpu_seconds()
+        write(rows)
         user_end, system_end = cpu_seconds()
         seconds += time.perf_counter() - start
         user += user_end - user_start
         system += system_end - system_start
         records += count
-    connection.close()
     return {
         "records": records,
         "seconds": seconds,
@@ -102,16 +148,24 @@ def run_raw(db: Path, path: Path, chunk: int) -> dict[str, Any]:
     }
 
 
-def _insert_sql(name: str) -> str:
+def _table_columns(name: str) -> tuple[str, tuple[str, ...]]:
     if name == "party":
-        table, columns = PARTY, PARTY_COLUMNS
-    else:
-        extra = ("held",) if name == "event" else ()
-        table, columns = TABLES[name].name, (*COMMON, *COLUMNS[name], *extra)
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        return PARTY, PARTY_COLUMNS
+    extra = ("held",) if name == "event" else ()
+    return TABLES[name].name, (*COMMON, *COLUMNS[name], *extra)
 
 
-def _prepared_chunks(path: Path, chunk: int) -> Iterator[tuple[Rows, int]]:
+def _insert_sql(name: str, placeholder: str) -> str:
+    table, columns = _table_columns(name)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([placeholder] * len(columns))})"
+
+
+def _copy_sql(name: str) -> str:
+    table, columns = _table_columns(name)
+    return f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+
+
+def _prepared_chunks(path: Path, chunk: int, dialect: StoreDialect) -> Iterator[tuple[Rows, int]]:
     """Untimed: parse (orjson), validate and encode each chunk into the rows alarmbell stores."""
     with path.open("rb") as handle:
         line_no = 0
@@ -120,23 +174,24 @@ def _prepared_chunks(path: Path, chunk: int) -> Iterator[tuple[Rows, int]]:
             for raw in lines:
                 line_no += 1
                 record = validate(orjson.loads(raw), line_no=line_no, agency_override=None, warnings=[])
-                _add_rows(rows, record)
+                _add_rows(rows, record, dialect)
             yield rows, len(lines)
 
 
-_DIALECT = SQLiteDialect({})
+_SQLITE = SQLiteDialect({})
+_POSTGRES = StoreDialect({})
 
 
-def _add_rows(rows: Rows, record: ValidRecord) -> None:
+def _add_rows(rows: Rows, record: ValidRecord, dialect: StoreDialect) -> None:
+    """The row alarmbell stores; the payload is already the JSON text (validate.py)."""
     row = record.row
     kind = record.record_type
     values: list[Any] = [
-        record.agency, record.source_id, 1, record.content_hash, 1, row["line_no"],
-        _DIALECT.encode_json(row["payload"]),
+        record.agency, record.source_id, 1, record.content_hash, 1, row["line_no"], row["payload"],
     ]  # fmt: skip
     for name in COLUMNS[kind]:
         value = row[name]
-        values.append(_DIALECT.encode_datetime(value) if name in DATETIME_COLUMNS else value)
+        values.append(dialect.encode_datetime(value) if name in DATETIME_COLUMNS else value)
     if kind == "event":
         values.append(False)
         rows["party"].extend((record.agency, record.source_id, p, role) for p, role in record.parties)
@@ -144,9 +199,14 @@ def _add_rows(rows: Rows, record: ValidRecord) -> None:
 
 
 def main(argv: list[str]) -> None:
-    mode, db, path, chunk = argv[0], Path(argv[1]), Path(argv[2]), int(argv[3])
-    runner = {"ours": run_ours, "raw": run_raw}[mode]
-    result = runner(db, path, chunk)
+    mode, store, path, chunk = argv[0], argv[1], Path(argv[2]), int(argv[3])
+    runners: dict[str, Callable[[str, Path, int], dict[str, Any]]] = {
+        "ours": run_ours,
+        "raw": run_raw,
+        "raw-copy": partial(run_raw_postgres, copy=True),
+        "raw-executemany": partial(run_raw_postgres, copy=False),
+    }
+    result = runners[mode](store, path, chunk)
     result["pid"] = os.getpid()
     sys.stdout.write(orjson.dumps(result).decode() + "\n")
 

@@ -1,18 +1,24 @@
-"""Bulk ingest throughput and peak memory, beside the raw SQLite insert rate of the same rows.
+"""Bulk ingest throughput and peak memory, beside the raw insert rate of the same rows.
 
     python benchmarks/ingest_throughput.py --sizes 100MB,1GB [--repeat N] [--json]
     python benchmarks/ingest_throughput.py --quick            # 20MB, for development
+    scripts/with-postgres python benchmarks/ingest_throughput.py --sizes 100MB   # and PostgreSQL
 
 For each size, in fresh SQLite files and in child processes (so peak RSS is the ingest's own):
 alarmbell's `ingest_file`, the re-ingest of the same file (every record unchanged), and the raw
 baseline: the same rows inserted with plain sqlite3 executemany (ingest_child.py). Medians of
 `--repeat` runs are reported; the issue's target is 50,000 records/s into SQLite.
+
+With a PostgreSQL server (`--postgres-url`, default $ALARMBELL_TEST_POSTGRES_URL), the same in
+fresh databases beside that one (`<name>_ingest_bench`, dropped after), with two raw baselines
+of the same rows into the same schema through psycopg alone: COPY, and executemany.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -20,12 +26,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
 import machine
 from ingest_input import OUT, count_lines, input_file, parse_size
 
 NAME = "ingest"
 TITLE = "Bulk ingest into SQLite"
 TARGET_RECORDS_PER_S = 50_000
+#: Issue 17's target for each database against its raw baseline of the same rows.
+TARGET_RATIO_TO_RAW = 0.8
 #: Peak RSS at the largest size may exceed the smallest size's by at most this factor ("flat").
 FLAT_RSS_FACTOR = 1.25
 CHILD = Path(__file__).parent / "ingest_child.py"
@@ -34,7 +46,7 @@ FULL_SIZES = ("100MB", "1GB")
 CHUNK = 5000
 
 
-def _child(mode: str, db: Path, path: Path, chunk: int) -> dict[str, Any]:
+def _child(mode: str, db: Path | str, path: Path, chunk: int) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter; return what it printed, plus the load."""
     before = machine.load()[0]
     done = subprocess.run(
@@ -68,6 +80,37 @@ def _one_round(path: Path, chunk: int) -> dict[str, dict[str, Any]]:
     return {"ours": ours, "reingest": again, "raw": raw}
 
 
+def _fresh_postgres(url: str) -> str:
+    """A new empty database beside `url`'s (its schema is migrated by the child)."""
+    base = make_url(url)
+    name = f"{base.database}_ingest_bench"
+    _drop_postgres(url)
+    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres(url: str) -> None:
+    base = make_url(url)
+    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{base.database}_ingest_bench" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _one_postgres_round(url: str, path: Path, chunk: int) -> dict[str, dict[str, Any]]:
+    """alarmbell (first ingest, then re-ingest) and psycopg COPY and executemany, fresh databases."""
+    ours_db = _fresh_postgres(url)
+    ours = _child("ours", ours_db, path, chunk)
+    again = _child("ours", ours_db, path, chunk)
+    raw = _child("raw-copy", _fresh_postgres(url), path, chunk)
+    many = _child("raw-executemany", _fresh_postgres(url), path, chunk)
+    _drop_postgres(url)
+    return {"ours": ours, "reingest": again, "raw": raw, "raw_executemany": many}
+
+
 def _summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "records": runs[0]["records"],
@@ -81,34 +124,59 @@ def _summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def measure_size(label: str, *, repeat: int, chunk: int) -> dict[str, Any]:
+def measure_size(label: str, *, repeat: int, chunk: int, postgres_url: str | None = None) -> dict[str, Any]:
+    """SQLite's numbers at the top level (as before), PostgreSQL's under "postgresql"."""
     path = input_file(label)
     rounds = [_one_round(path, chunk) for _ in range(repeat)]
-    result = {kind: _summarise([r[kind] for r in rounds]) for kind in ("ours", "reingest", "raw")}
+    result = _combined(rounds, ("ours", "reingest", "raw"))
     shutil.rmtree(OUT / "db", ignore_errors=True)
-    ours, raw = result["ours"], result["raw"]
-    return {
+    measured = {
         "size": label,
         "bytes": path.stat().st_size,
         "lines": count_lines(path),
         "repeat": repeat,
         "chunk_size": chunk,
-        "ratio_to_raw": round(ours["records_per_s"] / raw["records_per_s"], 3),
         **result,
     }
+    if postgres_url:
+        pg_rounds = [_one_postgres_round(postgres_url, path, chunk) for _ in range(repeat)]
+        measured["postgresql"] = _combined(pg_rounds, ("ours", "reingest", "raw", "raw_executemany"))
+    return measured
+
+
+def _combined(rounds: list[dict[str, dict[str, Any]]], kinds: tuple[str, ...]) -> dict[str, Any]:
+    result: dict[str, Any] = {kind: _summarise([r[kind] for r in rounds]) for kind in kinds}
+    ours = result["ours"]["records_per_s"]
+    result["ratio_to_raw"] = round(ours / result["raw"]["records_per_s"], 3)
+    if "raw_executemany" in result:
+        result["ratio_to_executemany"] = round(ours / result["raw_executemany"]["records_per_s"], 3)
+    return result
 
 
 def default_repeat(label: str) -> int:
     return 1 if parse_size(label) >= parse_size("1GB") else 3
 
 
-def run(*, quick: bool, sizes: list[str] | None = None, repeat: int | None = None) -> dict[str, Any]:
-    """The benchmark entry point used by run.py: measurements plus checks against the targets."""
+def run(
+    *,
+    quick: bool,
+    sizes: list[str] | None = None,
+    repeat: int | None = None,
+    postgres_url: str | None = None,
+) -> dict[str, Any]:
+    """The benchmark entry point used by run.py: measurements plus checks against the targets.
+
+    PostgreSQL is measured too when a server is given, or named by $ALARMBELL_TEST_POSTGRES_URL.
+    """
     labels = sizes or list(QUICK_SIZES if quick else FULL_SIZES)
-    results = [measure_size(s, repeat=repeat or default_repeat(s), chunk=CHUNK) for s in labels]
+    url = postgres_url or os.environ.get("ALARMBELL_TEST_POSTGRES_URL")
+    results = [
+        measure_size(s, repeat=repeat or default_repeat(s), chunk=CHUNK, postgres_url=url) for s in labels
+    ]
     return {
         "name": NAME,
         "title": TITLE,
+        "backends": ["sqlite", *(["postgresql"] if url else [])],
         "command": _command(quick, sizes, repeat),
         "sizes": results,
         "checks": _checks(results),
@@ -138,9 +206,25 @@ def _checks(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for r in results
     ]
+    checks += [_postgres_check(r) for r in results if "postgresql" in r]
     if len(results) > 1:
         checks.append(_flat_memory_check(results))
     return checks
+
+
+def _postgres_check(r: dict[str, Any]) -> dict[str, Any]:
+    pg = r["postgresql"]
+    return {
+        "name": f"ingest {r['size']} ({r['lines']:,} records) into PostgreSQL",
+        "target": f">= {TARGET_RATIO_TO_RAW} x raw COPY",
+        "median": f"{pg['ours']['records_per_s']:,} records/s",
+        "baseline": (
+            f"{pg['raw']['records_per_s']:,} records/s (raw COPY); "
+            f"{pg['raw_executemany']['records_per_s']:,} (raw executemany)"
+        ),
+        "ratio": pg["ratio_to_raw"],
+        "passed": pg["ratio_to_raw"] >= TARGET_RATIO_TO_RAW,
+    }
 
 
 def _flat_memory_check(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -214,7 +298,32 @@ def markdown(result: dict[str, Any]) -> str:
             f"{again['records_per_s']:,} | {ours['seconds']} | {ours['peak_rss_mb']} | "
             f"{raw['peak_rss_mb']} | {loads} | {r['repeat']} |"
         )
-    return "\n".join(lines) + "\n\n" + NOTES
+    return "\n".join(lines) + "\n\n" + _postgres_table(result) + NOTES
+
+
+def _postgres_table(result: dict[str, Any]) -> str:
+    """PostgreSQL's rows beside its two raw baselines, when it was measured."""
+    measured = [r for r in result["sizes"] if "postgresql" in r]
+    if not measured:
+        return ""
+    lines = [
+        "PostgreSQL (rows with COPY; raw: the same rows through psycopg alone):",
+        "",
+        "| size | ours records/s | raw COPY records/s | ours / raw COPY "
+        "| raw executemany records/s | ours / raw executemany "
+        "| re-ingest (unchanged) records/s | peak RSS ours MB | load (1 min) | runs |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in measured:
+        pg = r["postgresql"]
+        ours, raw, many = pg["ours"], pg["raw"], pg["raw_executemany"]
+        loads = ", ".join(f"{x:.1f}" for x in ours["load"] + raw["load"] + many["load"])
+        lines.append(
+            f"| {r['size']} | {ours['records_per_s']:,} | {raw['records_per_s']:,} | "
+            f"{pg['ratio_to_raw']:.2f} | {many['records_per_s']:,} | {pg['ratio_to_executemany']:.2f} | "
+            f"{pg['reingest']['records_per_s']:,} | {ours['peak_rss_mb']} | {loads} | {r['repeat']} |"
+        )
+    return "\n".join(lines) + "\n\n"
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
@@ -223,13 +332,17 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="20MB only, for development")
     parser.add_argument("--repeat", type=int, help="runs per size (default 3, or 1 from 1GB up)")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.add_argument(
+        "--postgres-url",
+        help="also measure PostgreSQL on this server (default: $ALARMBELL_TEST_POSTGRES_URL, if set)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> None:
     args = _parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",")] if args.sizes else None
-    result = run(quick=args.quick, sizes=sizes, repeat=args.repeat)
+    result = run(quick=args.quick, sizes=sizes, repeat=args.repeat, postgres_url=args.postgres_url)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

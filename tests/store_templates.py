@@ -45,7 +45,7 @@ class PostgresStores:
 
     def __init__(self, url: str) -> None:
         self._url = make_url(url)
-        base = self._url.database
+        base = self._base = self._url.database
         self._template = f"{base}_template"
         self._store = f"{base}_store"
         self._template_ready = False
@@ -53,11 +53,12 @@ class PostgresStores:
     def empty(self, _folder: Path) -> str:
         return self._recreate(template="template0")
 
-    def migrated(self, _folder: Path) -> str:
+    def migrated(self, _folder: Path, name: str = "store.db") -> str:
+        """`name` as SQLiteStores takes it: a test wanting two stores names the second one."""
         if not self._template_ready:
             _migrate(self._recreate(template="template0", name=self._template))
             self._template_ready = True
-        return self._recreate(template=self._template)
+        return self._recreate(template=self._template, name=f"{self._base}_{Path(name).stem}")
 
     def _recreate(self, *, template: str, name: str | None = None) -> str:
         """Drop the database (ending any connection a finished test left open) and make it anew."""

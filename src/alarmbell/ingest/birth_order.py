@@ -86,7 +86,10 @@ class BirthOrder:
         return out
 
     def _look_up(self, keys: set[Key]) -> None:
-        unknown = keys - self.dobs.keys()
+        # Not `keys - self.dobs.keys()`: that copies the block's keys, then walks every
+        # remembered key (up to REMEMBERED) to discard it, on each block; cProfile at 100MB put
+        # 12 s there. This walks only the block's keys.
+        unknown = {key for key in keys if key not in self.dobs}
         if not unknown:
             return
         if self.connection is not None:

@@ -246,10 +246,18 @@ def ingest_parsed(
 
 @dataclass(frozen=True)
 class _Transactions:
-    """Where each step writes: a new transaction per step, or the caller's one connection."""
+    """Where each step writes: a new transaction per step, or the caller's one connection.
+
+    A new transaction per step is a file's bulk load (rows with COPY on PostgreSQL); one
+    connection is a bounded request (the API, the web form), whose rows keep executemany.
+    """
 
     engine: Engine
     connection: Connection | None = None
+
+    @property
+    def bulk(self) -> bool:
+        return self.connection is None
 
     @contextmanager
     def __call__(self) -> Iterator[Connection]:
@@ -314,7 +322,9 @@ def _flush(begin: _Transactions, chunk: _Chunk, summary: IngestSummary, unresolv
         return
     with begin() as connection:
         records, same_copies = merge_feeds(connection, chunk.records, batch_id=summary.batch_id)
-        outcome: ChunkOutcome = write_chunk(connection, records, batch_id=summary.batch_id, now=_now())
+        outcome: ChunkOutcome = write_chunk(
+            connection, records, batch_id=summary.batch_id, now=_now(), bulk=begin.bulk
+        )
         outcome.unchanged += same_copies
         unresolved.note(chunk.records, connection)
         if chunk.rejected:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, select
 
-from alarmbell.storage.dialect import dialect_of
+from alarmbell.storage.dialect import StoreDialect, dialect_of
 from alarmbell.storage.tables import EvaluationDue, PersonRecordRow
 
 TABLE = EvaluationDue.__tablename__
@@ -25,10 +25,15 @@ PEOPLE = PersonRecordRow.__tablename__
 SLICE = 500
 
 
-def mark_due(connection: Connection, keys: Iterable[tuple[str, str]]) -> None:
-    """Mark these (agency, person source_id) keys due; keys with no person record yet are fine."""
+def mark_due(
+    connection: Connection, keys: Iterable[tuple[str, str]], *, dialect: StoreDialect | None = None
+) -> None:
+    """Mark these (agency, person source_id) keys due; keys with no person record yet are fine.
+
+    `dialect`: the writer's own (a bulk load's writes with COPY), else the connection's.
+    """
     rows = sorted(set(keys))
-    dialect_of(connection).bulk_insert(connection, TABLE, ("agency", "source_id"), rows)
+    (dialect or dialect_of(connection)).bulk_insert(connection, TABLE, ("agency", "source_id"), rows)
 
 
 def mark_records_due(connection: Connection, record_ids: Iterable[int]) -> None:

@@ -2,7 +2,8 @@
 
 A record whose content hash is unchanged is left alone; a changed one becomes a new version
 and its previous version moves to record_history. Nothing an agency sent is ever deleted.
-The hot path writes through the dialect's driver-level executemany (see dialect.py).
+The hot path writes through the dialect's driver-level executemany, or for a file's bulk load
+on PostgreSQL through COPY (see dialect.py); both in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ PARTY = EventParty.__tablename__
 HISTORY = RecordHistory.__tablename__
 EVENTS = EventRecordRow.__tablename__
 PEOPLE = PersonRecordRow.__tablename__
-LOOKUP_SLICE = 500
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "person": (
@@ -93,15 +93,24 @@ class _Previous:
 
 
 def write_chunk(
-    connection: Connection, records: Sequence[StagedRecord], *, batch_id: int, now: datetime
+    connection: Connection,
+    records: Sequence[StagedRecord],
+    *,
+    batch_id: int,
+    now: datetime,
+    bulk: bool = False,
 ) -> ChunkOutcome:
     """Write records whose keys are unique within the chunk. The caller owns the transaction.
 
     The people every new or changed record names are marked due for evaluation in the same
     transaction (storage/evaluation_due.py), so no crash can separate a change from its mark.
+    `bulk` (a file ingest): rows go in the backend's bulk way (COPY on PostgreSQL); which
+    records are new, changed or unchanged is decided exactly as without it.
     """
     outcome = ChunkOutcome()
     dialect = dialect_of(connection)
+    if bulk:
+        dialect = dialect.for_bulk_load()
     by_type: dict[str, list[StagedRecord]] = {}
     for record in records:
         by_type.setdefault(record.record_type, []).append(record)
@@ -110,7 +119,7 @@ def write_chunk(
         named |= _write_group(
             connection, dialect, record_type, group, batch_id=batch_id, now=now, outcome=outcome
         )
-    mark_due(connection, named)
+    mark_due(connection, named, dialect=dialect)
     return outcome
 
 
@@ -130,8 +139,8 @@ def _select(
 ) -> Iterable[tuple[str, Any]]:
     """Yield (agency, row) for every row of `table` with one of the (agency, source_id) keys."""
     for agency, ids in _by_agency(keys).items():
-        for start in range(0, len(ids), LOOKUP_SLICE):
-            part = ids[start : start + LOOKUP_SLICE]
+        for start in range(0, len(ids), dialect.lookup_slice):
+            part = ids[start : start + dialect.lookup_slice]
             for row in dialect.select_by_keys(connection, table, columns, agency, part):
                 yield agency, row
 
