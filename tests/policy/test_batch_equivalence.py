@@ -10,6 +10,7 @@ as the full sweep from that moment on.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,16 @@ from hypothesis import strategies as st
 from alarmbell.domain.alerts import RaisedAlert
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.policy import Policy, alert_timeline, default_policy, evaluate, is_child_at
+from alarmbell.policy import (
+    Policy,
+    Shape,
+    alert_timeline,
+    default_policy,
+    evaluate,
+    is_child_at,
+    reach_of,
+    shapes_of,
+)
 
 POLICY = default_policy()
 START = datetime(2015, 1, 1)
@@ -169,3 +179,69 @@ def test_decided_items_bound_renotification_the_same_on_every_path(
     assert alert_timeline(POLICY, chronology, since=since, decided=decided) == [
         a for a in full if a.raised_at >= since
     ]
+
+
+# -- the rescore pre-pass (policy/reach.py): "may not alert" must be a proof ------------------
+
+REACH = reach_of(POLICY)
+
+
+@st.composite
+def sparse_chronologies(draw: st.DrawFn) -> Chronology:
+    """A child with few entries and growth centiles of any value, within a year of each other:
+    children near the pre-pass's borders (a trend that falls by a little more or less)."""
+    chronology = draw(chronologies())
+    kept = list(chronology.entries[: draw(st.integers(0, 4))])
+    for i in range(draw(st.integers(0, 4))):
+        day = _utc(START + timedelta(days=draw(st.integers(0, 300))))
+        value = draw(st.one_of(st.integers(0, 100), st.floats(0, 100), st.booleans(), st.none()))
+        kept.append(
+            replace(
+                draw(entries(100 + i)),
+                kind="growth_measurement",
+                attrs={"weight_centile": value},
+                occurred_at=day,
+                recorded_at=day,
+                involvement="subject",
+                relation=None,
+                adult_person_id=None,
+            )
+        )
+    kept.sort(key=lambda e: (e.occurred_at, e.recorded_at, e.agency, e.source_id))
+    return replace(chronology, role="child", dob=date(2012, 6, 1), entries=tuple(kept))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chronologies())
+def test_a_child_the_prepass_rules_out_gets_no_alert(chronology: Chronology) -> None:
+    """The widened policy never rules out a child the engine alerts (the pre-pass skips those)."""
+    if not REACH.may_alert(
+        shapes_of(REACH, (*chronology.entries, *chronology.other_child_entries)), chronology.dob
+    ):
+        assert alert_timeline(POLICY, chronology) == []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sparse_chronologies())
+def test_a_child_near_the_prepass_borders_is_ruled_out_only_when_no_alert(chronology: Chronology) -> None:
+    if not REACH.may_alert(
+        shapes_of(REACH, (*chronology.entries, *chronology.other_child_entries)), chronology.dob
+    ):
+        assert alert_timeline(POLICY, chronology) == []
+
+
+def test_the_prepass_rules_out_routine_records_and_keeps_a_signal() -> None:
+    """Not vacuous: routine contacts are ruled out; values decide (a concern about behaviour is
+    not a concern about hunger, was_not_brought false is not true); a signal is kept."""
+    routine: list[tuple[str, dict[str, object]]] = [
+        ("gp_consultation", {}),
+        ("school_concern", {"category": "behaviour"}),
+    ]
+    routine += [("missed_appointment", {"was_not_brought": False})] * 3
+    shapes = [
+        Shape(kind, True, "subject", "health", REACH.atoms_holding(kind, attrs)) for kind, attrs in routine
+    ]
+    assert not REACH.may_alert(shapes, date(2015, 1, 1))
+    hungry = ("school_concern", {"category": "hunger"})
+    signal = Shape(hungry[0], True, "subject", "education", REACH.atoms_holding(*hungry))
+    assert REACH.may_alert([*shapes, signal], date(2015, 1, 1))

@@ -27,6 +27,7 @@ from sqlalchemy import Column, Connection, Integer, MetaData, Table, and_, selec
 from sqlalchemy.orm import Session, aliased
 
 from alarmbell.alerts.decided import Decided, decided_moments
+from alarmbell.alerts.prepass import may_be_alerted, own_shapes, parsed_rows
 from alarmbell.alerts.service import store_alerts
 from alarmbell.chronology import (
     RECORDED_AT,
@@ -41,7 +42,7 @@ from alarmbell.domain.chronology import Chronology, HouseholdMember
 from alarmbell.domain.timeparse import age_in_years
 from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
 from alarmbell.identity import PersonView, view_from_rows
-from alarmbell.policy import Policy, alert_timeline
+from alarmbell.policy import Policy, Reach, Shape, alert_timeline, reach_of
 from alarmbell.settings import Settings
 from alarmbell.storage.evaluation_due import clear_due, due_marks
 from alarmbell.storage.tables import (
@@ -181,12 +182,16 @@ def shares(
 # -- one share: two streaming queries, chronologies in memory ---------------------------------
 
 
-def evaluate_share(connection: Connection, share: Share, policy: Policy) -> RescoreSummary:
-    """Alerts for one share of the population, read in two streaming queries ordered by group."""
+def evaluate_share(
+    connection: Connection, share: Share, policy: Policy, *, prepass: bool = True
+) -> RescoreSummary:
+    """Alerts for one share of the population, read in two streaming queries ordered by group.
+
+    With `prepass`, people the columnar pre-pass proves alert-free are not built or evaluated.
+    """
     alerts: list[RaisedAlert] = []
-    people = children = 0
-    for group_size, chronologies in share_chronologies(connection, share):
-        people += group_size
+    people, children = len({person for _, person in share.members}), 0
+    for _, chronologies in share_chronologies(connection, share, policy if prepass else None):
         for chronology in chronologies:
             children += 1
             decided = share.decided.get(chronology.person_id, ())
@@ -194,11 +199,16 @@ def evaluate_share(connection: Connection, share: Share, policy: Policy) -> Resc
     return RescoreSummary(people=people, children=children, alerts=tuple(alerts))
 
 
-def share_chronologies(connection: Connection, share: Share) -> Iterator[tuple[int, Iterator[Chronology]]]:
+def share_chronologies(
+    connection: Connection, share: Share, policy: Policy | None = None
+) -> Iterator[tuple[int, Iterator[Chronology]]]:
     """Per group of the share: how many people it holds, and the chronologies of its possible children.
 
+    With `policy`, the pre-pass (`alerts/prepass.py`) leaves out everyone who cannot be
+    alerted under it: their chronologies are not built.
     Consume it to the end: the share's temporary table is dropped when the last group is read.
     """
+    reach = reach_of(policy) if policy is not None else None
     _GROUPS.create(connection)
     try:
         connection.execute(_GROUPS.insert(), [{"grp": g, "person_id": p} for g, p in share.members])
@@ -211,7 +221,7 @@ def share_chronologies(connection: Connection, share: Share) -> Iterator[tuple[i
         events = _stream(connection, _events_query())
         for _, person_rows, event_rows in _merge_by_group(records, events):
             people = len({row[1] for row in person_rows})
-            yield people, group_chronologies(person_rows, event_rows, share.relations)
+            yield people, group_chronologies(person_rows, event_rows, share.relations, reach)
     finally:
         _GROUPS.drop(connection)
 
@@ -268,30 +278,36 @@ def _merge_by_group(
 
 
 def group_chronologies(
-    person_rows: list[Any], event_rows: list[Any], relations: Relations
+    person_rows: list[Any],
+    event_rows: list[Any],
+    relations: Relations,
+    reach: Reach | None = None,
 ) -> Iterator[Chronology]:
     """The chronologies of one group's people who may be children, built as `build_chronology` does.
 
     A person who cannot be a child at any moment of their chronology (known date of birth 18
     or more years before every entry was recorded; or no date of birth and not recorded as a
-    child) gets no alert from `alert_timeline`, so their chronology is not built at all.
+    child) gets no alert from `alert_timeline`, so their chronology is not built at all; nor,
+    with `reach` (the policy widened to shapes), is that of anyone the pre-pass rules out.
     """
     views: dict[int, PersonView] = {}
     for person_id, rows in groupby(person_rows, key=lambda row: row[1]):
         views[person_id] = view_from_rows(person_id, list(rows))
     by_person: dict[int, list[Any]] = defaultdict(list)
-    for row in event_rows:
+    for row in event_rows if reach is None else parsed_rows(event_rows):
         by_person[row[_EVENT_PERSON]].append(row)
+    shapes = _Shapes(by_person, reach) if reach is not None else None
     for person_id in sorted(views):
         own = by_person.get(person_id, [])
         adults = [(m, by_person.get(m.person_id, [])) for m in _household(person_id, views, relations)]
-        if _may_be_child(views[person_id], [own, *(rows for _, rows in adults)]):
-            children = [
-                (other_child_member(views[person_id], views[c]), by_person.get(c, []))
-                for c in _household_children(person_id, relations)
-                if c in views
-            ]
-            yield assemble_chronology(views[person_id], own, adults, children)
+        if not _may_be_child(views[person_id], [own, *(rows for _, rows in adults)]):
+            continue
+        others = [c for c in _household_children(person_id, relations) if c in views]
+        related = {m.person_id: m.relation for m, _ in adults}
+        if shapes is not None and not shapes.may_be_alerted(views[person_id], related, others):
+            continue
+        children = [(other_child_member(views[person_id], views[c]), by_person.get(c, [])) for c in others]
+        yield assemble_chronology(views[person_id], own, adults, children)
 
 
 def _household_children(person_id: int, relations: Relations) -> list[int]:
@@ -299,6 +315,20 @@ def _household_children(person_id: int, relations: Relations) -> list[int]:
     own = relations.get(person_id, [])
     adults = {a: relations.get(a, []) for a in parental_adults(own)}
     return household_children(person_id, own, adults)
+
+
+class _Shapes:
+    """The pre-pass over one group: each person's event shapes, computed when first needed."""
+
+    def __init__(self, rows: dict[int, list[Any]], reach: Reach) -> None:
+        self._rows, self._reach = rows, reach
+        self._shapes: dict[int, list[Shape]] = {}
+
+    def may_be_alerted(self, person: PersonView, adults: dict[int, str], children: list[int]) -> bool:
+        for person_id in (person.person_id, *adults, *children):
+            if person_id not in self._shapes:
+                self._shapes[person_id] = own_shapes(self._rows.get(person_id, ()), self._reach)
+        return may_be_alerted(person, adults, children, self._shapes, self._reach)
 
 
 def _household(person_id: int, views: dict[int, PersonView], relations: Relations) -> list[HouseholdMember]:
@@ -330,6 +360,7 @@ def rescore(
     progress: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
     store: bool = True,
+    prepass: bool = True,
 ) -> RescoreSummary:
     """Evaluate every linked person under `policy` and store the alerts not stored before.
 
@@ -337,6 +368,7 @@ def rescore(
     processes (each with its own connection); otherwise in this session's connection. The
     caller commits. `total` receives the number of people once known; `progress` each share's.
     `store=False` only computes (benchmarks and what-if runs of a draft policy).
+    `prepass=False` builds and evaluates everyone (the reference the pre-pass is tested against).
     """
     marks = due_marks(session.connection())  # everyone is evaluated, so every mark read is done
     people, relations = load_relations(session)
@@ -346,7 +378,10 @@ def rescore(
     parallel = count > 1 and settings is not None and not _in_memory(settings)
     decided = decided_moments(session)
     parts = shares(people, relations, count * SHARES_PER_WORKER if parallel else SHARES_PER_WORKER, decided)
-    results = _run_parallel(parts, policy, settings, count) if parallel else _run_here(session, parts, policy)
+    if parallel:
+        results = _run_parallel(parts, policy, settings, count, prepass)
+    else:
+        results = _run_here(session, parts, policy, prepass)
     alerts: list[RaisedAlert] = []
     evaluated = children = 0
     for result in results:
@@ -368,31 +403,33 @@ def _in_memory(settings: Settings) -> bool:
     return url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
 
 
-def _run_here(session: Session, parts: list[Share], policy: Policy) -> Iterator[RescoreSummary]:
+def _run_here(
+    session: Session, parts: list[Share], policy: Policy, prepass: bool
+) -> Iterator[RescoreSummary]:
     connection = session.connection()
     for part in parts:
-        yield evaluate_share(connection, part, policy)
+        yield evaluate_share(connection, part, policy, prepass=prepass)
 
 
 def _run_parallel(
-    parts: list[Share], policy: Policy, settings: Settings | None, workers: int
+    parts: list[Share], policy: Policy, settings: Settings | None, workers: int, prepass: bool
 ) -> Iterator[RescoreSummary]:
     assert settings is not None
     # Spawned, not forked: the parent may hold database connections and DuckDB's threads.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_share_in_worker, settings, part, policy) for part in parts]
+        futures = [pool.submit(_share_in_worker, settings, part, policy, prepass) for part in parts]
         for future in as_completed(futures):
             yield future.result()
 
 
-def _share_in_worker(settings: Settings, share: Share, policy: Policy) -> RescoreSummary:
+def _share_in_worker(settings: Settings, share: Share, policy: Policy, prepass: bool) -> RescoreSummary:
     from alarmbell.storage.db import make_engine
 
     engine = make_engine(settings, upgrade=False)
     try:
         with engine.connect() as connection:
-            result = evaluate_share(connection, share, policy)
+            result = evaluate_share(connection, share, policy, prepass=prepass)
             connection.rollback()
         return result
     finally:

@@ -17,11 +17,14 @@ from alarmbell.policy.engine import (
 from alarmbell.policy.explain import explain
 from alarmbell.policy.loader import default_policy, load_policy, parse_policy, policy_for
 from alarmbell.policy.model import Indicator, Policy, PolicyError
+from alarmbell.policy.reach import Reach, Shape, reach_of, shapes_of
 
 __all__ = [
     "Indicator",
     "Policy",
     "PolicyError",
+    "Reach",
+    "Shape",
     "alert_timeline",
     "alerts_and_updates",
     "decayed_weight",
@@ -33,4 +36,6 @@ __all__ = [
     "load_policy",
     "parse_policy",
     "policy_for",
+    "reach_of",
+    "shapes_of",
 ]

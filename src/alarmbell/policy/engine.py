@@ -12,7 +12,7 @@ inside the indicators' windows; `alert_timeline` never rescans the whole chronol
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -94,6 +94,8 @@ class _Compiled:
     reach: timedelta
     lookback: timedelta
     indicator_matches: tuple[tuple[int, ...], ...]
+    #: match index -> the indexes of the indicators that read it.
+    match_indicators: tuple[tuple[int, ...], ...]
     windows: tuple[timedelta, ...]
     #: id() of every Match object in the policy's patterns -> its index (hashing a Match
     #: walks all its selectors and conditions; the engine looks matches up constantly).
@@ -138,6 +140,9 @@ def _compile(policy: Policy) -> _Compiled:
         reach=max(windows),
         lookback=max(extra),
         indicator_matches=tuple(per_indicator),
+        match_indicators=tuple(
+            tuple(i for i, used in enumerate(per_indicator) if m in used) for m in range(len(matches))
+        ),
         windows=tuple(i.window for i in policy.indicators),
         by_id=by_id,
     )
@@ -236,6 +241,9 @@ class _Known:
         self._lists = [_MatchList() for _ in self._compiled.matches]
         #: The latest occurred_at of any entry that matched some selector (None: none yet).
         self.latest: datetime | None = None
+        #: Indexes of the indicators any of whose matches holds an entry, in policy order: the
+        #: others cannot fire, so scoring a moment need not even ask them (`could_fire`).
+        self.touched: list[int] = []
 
     def add(self, entry: ChronologyEntry) -> bool:
         """Index the entry under every match it meets; False when it meets none."""
@@ -245,6 +253,8 @@ class _Known:
         added = False
         for i, selectors in _candidates(self._compiled, shape):
             if not selectors or any(self._accepts(s, entry, other) for s in selectors):
+                if not self._lists[i].keys:
+                    self._touch(i)
                 self._lists[i].add(entry)
                 added = True
                 if self.latest is None or entry.occurred_at > self.latest:
@@ -256,6 +266,11 @@ class _Known:
         if selector.whose in _OTHER_CHILD_WHOSE:
             return _accepts(selector, entry, other.dob if other is not None else None)
         return _accepts(selector, entry, self._dob)
+
+    def _touch(self, match_index: int) -> None:
+        for indicator in self._compiled.match_indicators[match_index]:
+            if indicator not in self.touched:
+                insort(self.touched, indicator)
 
     def quiet_at(self, at: datetime) -> bool:
         """True when nothing known can make any indicator fire at `at` (all too old, or none)."""
@@ -463,9 +478,10 @@ def decayed_weight(weight: float, half_life: timedelta | None, age: timedelta) -
 
 def _score(policy: Policy, known: _Known, at: datetime) -> _Scored:
     fired: list[_Fired] = []
-    for index, indicator in enumerate(policy.indicators):
+    for index in known.touched:
         if not known.could_fire(index, at):
             continue
+        indicator = policy.indicators[index]
         hit = _evaluate_pattern(indicator.pattern, known, at, at - indicator.window)
         if hit is not None:
             weight = decayed_weight(indicator.weight, indicator.half_life, at - hit.anchor)
