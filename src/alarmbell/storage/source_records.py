@@ -1,9 +1,10 @@
 """Writing agency source records: idempotent by (agency, source_id), versioned, in chunks.
 
-A record whose content hash is unchanged is left alone; a changed one becomes a new version
-and its previous version moves to record_history. Nothing an agency sent is ever deleted.
-The hot path writes through the dialect's driver-level executemany, or for a file's bulk load
-on PostgreSQL through COPY (see dialect.py); both in the caller's transaction.
+A record whose content hash is the current version's, or an older version's in record_history
+(a file holding a record and its correction, ingested again), is left alone; any other content
+becomes a new version and its previous version moves to record_history. Nothing an agency sent
+is ever deleted. The hot path writes through the dialect's driver-level executemany, or for a
+file's bulk load on PostgreSQL through COPY (see dialect.py); both in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from operator import itemgetter
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import Connection, Table, and_, bindparam, update
+from sqlalchemy import Connection, Table, and_, bindparam, select, update
 
 from alarmbell.storage.dialect import StoreDialect, dialect_of
 from alarmbell.storage.evaluation_due import mark_due
@@ -165,13 +166,22 @@ def _write_group(
         )
     }
     fresh: list[StagedRecord] = []
-    changed: list[tuple[StagedRecord, _Previous]] = []
+    differing: list[tuple[StagedRecord, _Previous]] = []
     for record in group:
         previous = existing.get((record.agency, record.source_id))
         if previous is None:
             fresh.append(record)
         elif previous.content_hash == record.content_hash:
             outcome.unchanged += 1
+        else:
+            differing.append((record, previous))
+    superseded = _superseded_hashes(
+        connection, dialect, record_type, [(r.agency, r.source_id) for r, _ in differing]
+    )
+    changed: list[tuple[StagedRecord, _Previous]] = []
+    for record, previous in differing:
+        if (record.agency, record.source_id, record.content_hash) in superseded:
+            outcome.unchanged += 1  # an older version sent again: already stored, not a change
         else:
             changed.append((record, previous))
     if fresh:
@@ -186,6 +196,31 @@ def _write_group(
     if record_type == "event":
         _write_parties(connection, dialect, fresh, [r for r, _ in changed], old_payloads)
     return people_named(record_type, [*fresh, *(r for r, _ in changed)], old_payloads)
+
+
+def _superseded_hashes(
+    connection: Connection, dialect: StoreDialect, record_type: str, keys: Sequence[tuple[str, str]]
+) -> set[tuple[str, str, str]]:
+    """(agency, source_id, content_hash) of the versions of these records in record_history.
+
+    Versions are ordered by arrival (file order, then later files), so every version in the
+    history is older than the current one. A record whose content is one of them is an older
+    version sent again (typically a file holding a record and its later correction, ingested
+    again): it is unchanged, and must not roll the record back or add a version.
+    """
+    if not keys:
+        return set()
+    found: set[tuple[str, str, str]] = set()
+    for agency, ids in _by_agency(keys).items():
+        for start in range(0, len(ids), dialect.lookup_slice):
+            part = ids[start : start + dialect.lookup_slice]
+            query = select(RecordHistory.source_id, RecordHistory.content_hash).where(
+                RecordHistory.record_type == record_type,
+                RecordHistory.agency == agency,
+                RecordHistory.source_id.in_(part),
+            )
+            found |= {(agency, source_id, digest) for source_id, digest in connection.execute(query)}
+    return found
 
 
 def people_named(
@@ -335,6 +370,19 @@ def stored_hashes(
     dialect = dialect_of(connection)
     rows = _select(connection, dialect, TABLES[record_type].name, ("source_id", "content_hash"), keys)
     return {(agency, row[0]): row[1] for agency, row in rows}
+
+
+def superseded_hashes(
+    connection: Connection, record_type: str, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], set[str]]:
+    """The content hashes of each record's older versions (record_history): read only, for
+    `alarmbell check`, since write_chunk counts an older version sent again as unchanged."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for agency, source_id, digest in _superseded_hashes(
+        connection, dialect_of(connection), record_type, keys
+    ):
+        found.setdefault((agency, source_id), set()).add(digest)
+    return found
 
 
 def people_dobs(connection: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:

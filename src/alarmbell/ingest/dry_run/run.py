@@ -1,10 +1,11 @@
 """The dry run: the adapter's records, validated as ingest validates them, compared read-only.
 
-Counts follow ingest/service.py exactly: a record whose content hash equals the stored one (or an
-earlier copy in the same file) is unchanged, any other valid record is accepted (new or a new
-version), a person record naming its `feed` is compared with that feed's stored copy (feeds.py),
-and an event naming a person record neither the file nor the store holds would be held. The
-store is opened read only (storage/db.read_only_engine), so a bug here cannot write to it.
+Counts follow ingest/service.py exactly: a record whose content hash equals the stored one, one
+of its older stored versions (record_history), or an earlier copy in the same file is unchanged,
+any other valid record is accepted (new or a new version), a person record naming its `feed` is
+compared with that feed's stored copy (feeds.py), and an event naming a person record neither the
+file nor the store holds would be held. The store is opened read only
+(storage/db.read_only_engine), so a bug here cannot write to it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from alarmbell.ingest.birth_order import BirthOrder, Key
 from alarmbell.ingest.dry_run.coverage import coverage_of
 from alarmbell.ingest.dry_run.model import FileCheck, IdentifierProblem, is_identifier
 from alarmbell.storage.person_feeds import feed_copies
-from alarmbell.storage.source_records import existing_people, stored_hashes
+from alarmbell.storage.source_records import existing_people, stored_hashes, superseded_hashes
 
 CHUNK = 5000
 #: Identifier problems listed one by one; beyond this they are only counted.
@@ -70,6 +71,9 @@ class _Tally:
     result: FileCheck
     engine: Engine | None
     latest: dict[RecordKey, str] = field(default_factory=dict)
+    #: Older versions, stored or earlier in the file, of records (not of feed copies, which
+    #: are compared with the feed's current copy only, as feeds.py does).
+    older: dict[RecordKey, set[str]] = field(default_factory=dict)
     people: set[tuple[str, str]] = field(default_factory=set)
     waiting: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict)
 
@@ -111,11 +115,13 @@ class _Tally:
         stored = self._stored([k for k, _ in keyed if k not in self.latest])
         for key, record in keyed:
             before = self.latest.get(key, stored.get(key))
-            if before == record.content_hash:
+            if before == record.content_hash or record.content_hash in self.older.get(key, ()):
                 self.result.unchanged += 1
             else:
                 self.result.accepted += 1
-            self.latest[key] = record.content_hash
+                if before is not None and not key[0].startswith("feed:"):
+                    self.older.setdefault(key, set()).add(before)
+                self.latest[key] = record.content_hash
             self._note(record)
 
     def _note(self, record: ValidRecord) -> None:
@@ -145,6 +151,8 @@ class _Tally:
                     found |= {(kind, *k): c[feed].content_hash for k, c in copies.items() if feed in c}
                 else:
                     found |= {(kind, *k): h for k, h in stored_hashes(connection, kind, wanted).items()}
+                    for k, hashes in superseded_hashes(connection, kind, wanted).items():
+                        self.older.setdefault((kind, *k), set()).update(hashes)
         return found
 
     def _held(self) -> None:
