@@ -120,7 +120,8 @@ def test_an_older_version_sent_again_alone_does_not_roll_the_record_back(
     assert (summary.accepted, summary.unchanged) == (0, 2)
     assert _snapshot(engine) == before
     with engine.connect() as connection:
-        assert connection.execute(select(PersonRecordRow.given_name)).scalars().all() == ["Amelia", "Ben"]
+        names = connection.execute(select(PersonRecordRow.given_name).order_by(PersonRecordRow.given_name))
+        assert names.scalars().all() == ["Amelia", "Ben"]
         assert connection.execute(select(EventRecordRow.payload)).scalar_one()["text"] == "corrected account"
 
 
