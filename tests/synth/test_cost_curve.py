@@ -15,7 +15,13 @@ from svg_plot import Series, loglog_svg  # noqa: E402
 
 def _rows(seconds_of: dict[str, Any]) -> list[dict[str, Any]]:
     return [
-        {"path": name, "events": events, "seconds": grow(events), "peak_rss_mb": 100.0 + events / 1000}
+        {
+            "path": name,
+            "events": events,
+            "seconds": grow(events),
+            "cpu_seconds": 2 * grow(events),
+            "peak_rss_mb": 100.0 + events / 1000,
+        }
         for name, grow in seconds_of.items()
         for events in (1_000, 10_000, 100_000)
     ]
@@ -34,6 +40,7 @@ def test_slope_is_one_for_linear_growth_and_two_for_quadratic() -> None:
     assert slopes["ingest"]["slope"] == 1.0
     assert slopes["link"]["slope"] == 2.0
     assert slopes["rescore"]["slope"] == 0.0
+    assert slopes["link"]["cpu_slope"] == 2.0
     assert slopes["replay"]["memory_ratio"] == round(200 / 110, 2)
 
 
