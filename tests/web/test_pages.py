@@ -141,3 +141,25 @@ def test_formatting() -> None:
     assert kind_label("ed_attendance") == "ED attendance"
     assert short_date(datetime(2007, 4, 9, tzinfo=UTC)) == "9 Apr 2007"
     assert event_anchor("police", "POL 1/a") == "event-police-POL-1-a"
+
+
+def test_a_siblings_injury_cited_by_an_alert_says_what_when_and_whose(demo_store: DemoStore) -> None:
+    """Harry's red cites Leo's fracture (Leo's own event, not in Harry's chronology table): the
+    evidence must still say its date and kind and that it was about his sibling, not "Date not known"."""
+    with session_scope(demo_store.engine) as session:
+        harry = next(p for p in search_people(session, "Harry Brennan") if p.display_name == "Harry Brennan")
+        page = build_person_page(session, harry.person_id, now=NOW, rule_titles=TITLES)
+    assert page is not None
+    cited = [
+        e.item
+        for alert in page.alerts
+        for finding in alert.findings
+        if finding.indicator_id.startswith("household_child")
+        for e in finding.evidence
+        if e.item.about.startswith("Leo")
+    ]
+    assert cited, [f.indicator_id for a in page.alerts for f in a.findings]
+    for item in cited:
+        assert item.date_label == "31 Jan 2011" and item.occurred_at is not None
+        assert item.about == "Leo (Harry's sibling)" and item.href is None
+    assert all(row.about != "Leo (Harry's sibling)" for row in page.chronology)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -213,7 +213,7 @@ def build_person_page(
         return None
     alert_rows = alerts_for(session, person_id)
     rows = chronology_rows(chronology, alert_rows)
-    by_key = {(r.agency, r.source_id): r for r in rows}
+    by_key = {(r.agency, r.source_id): r for r in (*other_children_rows(chronology), *rows)}
     overrides = overrides_for_person(session, person_id)
     alerts = tuple(
         alert_view(a, by_key, rule_titles, overrides.get(a.id), notes or {}) for a in reversed(alert_rows)
@@ -306,6 +306,27 @@ def chronology_rows(chronology: Chronology, alerts: Sequence[AlertRow]) -> tuple
     names = {member.person_id: member.display_name for member in chronology.household}
     first = first_name(chronology.display_name)
     return tuple(_row(e, first, names, tuple(flagged.get(e.key, ()))) for e in chronology.entries)
+
+
+def other_children_rows(chronology: Chronology) -> tuple[ChronologyRow, ...]:
+    """Rows for events that name only another child of the household (a sibling's injury).
+
+    They are not in this child's chronology table, but an alert may cite them as evidence, and a
+    practitioner must see what and when, about whom: "Leo (Harry's sibling)". They have no anchor
+    in this page (the event is on the other child's page).
+    """
+    first = first_name(chronology.display_name)
+    rows = []
+    for entry in chronology.other_child_entries:
+        member = chronology.other_child(entry.other_child) if entry.other_child is not None else None
+        row = _row(entry, first, {}, ())
+        about = (
+            f"{first_name(member.display_name)} ({first}'s {relation_label(member.relation)})"
+            if member is not None
+            else row.about
+        )
+        rows.append(replace(row, about=about, anchor=""))
+    return tuple(rows)
 
 
 def _row(
@@ -451,7 +472,13 @@ def _evidence_item(agency: str, source_id: str, row: ChronologyRow | None) -> Ev
     if row is None:
         return EvidenceItem(agency, source_id, None, "Date not known", f"Record {source_id}", "", None)
     return EvidenceItem(
-        agency, source_id, row.occurred_at, row.date_label, row.what, row.about, f"#{row.anchor}"
+        agency,
+        source_id,
+        row.occurred_at,
+        row.date_label,
+        row.what,
+        row.about,
+        f"#{row.anchor}" if row.anchor else None,
     )
 
 
