@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import resource
 import subprocess
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import machine
-from replay_population import joined_file
+from replay_population import joined_file, slope
 from svg_plot import Series, loglog_svg
 
 NAME = "population_paths"
@@ -135,14 +134,6 @@ def measure(children: int) -> list[dict[str, Any]]:
                 }
             )
     return rows
-
-
-def slope(points: list[tuple[float, float]]) -> float:
-    """Least-squares slope of log(y) against log(x)."""
-    xs = [math.log(x) for x, _ in points]
-    ys = [math.log(y) for _, y in points]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -49,6 +49,28 @@ def _marker(kind: str, x: float, y: float, colour: str, filled: bool) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5.5" {style}/>'
 
 
+def _opening(title: str) -> list[str]:
+    """The SVG element, its accessible title, a white background and the visible title."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+        f'<text x="{LEFT}" y="22" font-size="14" font-weight="bold">{escape(title)}</text>',
+    ]
+
+
+def _frame(x_label: str, y_label: str) -> list[str]:
+    """The plot area's border and the two axis labels."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    return [
+        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#333"/>',
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 18}" text-anchor="middle">{escape(x_label)}</text>',
+        f'<text transform="translate(18,{TOP + plot_h / 2:.1f}) rotate(-90)" '
+        f'text-anchor="middle">{escape(y_label)}</text>',
+    ]
+
+
 def scatter_svg(
     series: list[Series],
     *,
@@ -70,13 +92,7 @@ def scatter_svg(
     def py(y: float) -> float:
         return TOP + plot_h * (1 - y / y_max)
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
-        f"<title>{escape(title)}</title>",
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
-        f'<text x="{LEFT}" y="22" font-size="14" font-weight="bold">{escape(title)}</text>',
-    ]
+    out = _opening(title)
     if target is not None:
         tx, ty = px(min(target[0], x_max)), py(target[1])
         out += [
@@ -96,12 +112,7 @@ def scatter_svg(
             f'<line x1="{LEFT}" y1="{py(y):.1f}" x2="{LEFT + plot_w}" y2="{py(y):.1f}" stroke="#e5e5e5"/>'
         )
         out.append(f'<text x="{LEFT - 6}" y="{py(y) + 4:.1f}" text-anchor="end">{y}</text>')
-    out += [
-        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#333"/>',
-        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 18}" text-anchor="middle">{escape(x_label)}</text>',
-        f'<text transform="translate(18,{TOP + plot_h / 2:.1f}) rotate(-90)" '
-        f'text-anchor="middle">{escape(y_label)}</text>',
-    ]
+    out += _frame(x_label, y_label)
     for i, s in enumerate(series):
         colour, marker = COLOURS[i % len(COLOURS)], MARKERS[i % len(MARKERS)]
         if len(s.points) > 1:
@@ -141,13 +152,7 @@ def loglog_svg(series: list[Series], *, x_label: str, y_label: str, title: str) 
     def py(y: float) -> float:
         return TOP + plot_h * (1 - (math.log10(y) - ly0) / (ly1 - ly0))
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
-        f"<title>{escape(title)}</title>",
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
-        f'<text x="{LEFT}" y="22" font-size="14" font-weight="bold">{escape(title)}</text>',
-    ]
+    out = _opening(title)
     for x in x_ticks:
         grid = f'x1="{px(x):.1f}" y1="{TOP}" x2="{px(x):.1f}" y2="{TOP + plot_h}"'
         out.append(f'<line {grid} stroke="#e5e5e5"/>')
@@ -156,12 +161,7 @@ def loglog_svg(series: list[Series], *, x_label: str, y_label: str, title: str) 
         grid = f'x1="{LEFT}" y1="{py(y):.1f}" x2="{LEFT + plot_w}" y2="{py(y):.1f}"'
         out.append(f'<line {grid} stroke="#e5e5e5"/>')
         out.append(f'<text x="{LEFT - 6}" y="{py(y) + 4:.1f}" text-anchor="end">{y:g}</text>')
-    out += [
-        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#333"/>',
-        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 18}" text-anchor="middle">{escape(x_label)}</text>',
-        f'<text transform="translate(18,{TOP + plot_h / 2:.1f}) rotate(-90)" '
-        f'text-anchor="middle">{escape(y_label)}</text>',
-    ]
+    out += _frame(x_label, y_label)
     for i, s in enumerate(series):
         colour, marker = COLOURS[i % len(COLOURS)], MARKERS[i % len(MARKERS)]
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in s.points)
