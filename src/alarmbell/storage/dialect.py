@@ -191,7 +191,6 @@ class SQLiteDialect(StoreDialect):
 
 
 @lru_cache(maxsize=65536)
-@lru_cache(maxsize=65536)
 def _sqlite_datetime(value: datetime) -> str:
     """The text SQLAlchemy's SQLite DateTime type reads back (naive, here in UTC); cached
     because bulk files repeat the same moments. isoformat, not strftime: C's `%Y` writes the
