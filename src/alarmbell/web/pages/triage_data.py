@@ -252,9 +252,8 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         )
     elif event.kind == "evidence_added":
         count = len(detail.get("evidence", ()))
-        text = (
-            f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))} feeding {_fed(detail)}"
-        )
+        records = f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))}"
+        text = f"{records} adds evidence to: {_fed(detail)}"
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
