@@ -186,7 +186,7 @@ def test_evidence_on_an_open_item_is_added_to_it_once_not_raised(store: Engine, 
 def test_the_items_history_names_what_new_evidence_fed_by_the_indicators_titles(
     store: Engine, demo_case: Path
 ) -> None:
-    """As the alert card does: "adds evidence to: Injuries seen by more than one agency", not an id in
+    """As the alert card does: "evidence for: Injuries seen by more than one agency", not an id in
     words (after a colon, so a title's capital does not sit mid-sentence)."""
     ingest_file(engine=store, path=demo_case)
     policy = default_policy()
@@ -199,7 +199,7 @@ def test_the_items_history_names_what_new_evidence_fed_by_the_indicators_titles(
         newest = max(added, key=lambda e: e.id)
         page = build_item_page(session, item_id=newest.item_id, now=datetime.now(UTC))
     added_rows = [row.detail for row in page.audit if row.kind == "evidence added"]
-    shown = {detail.split(" adds evidence to: ", 1)[1] for detail in added_rows}
+    shown = {detail.split(", evidence for: ", 1)[1] for detail in added_rows}
     expected = {
         "; ".join(titles[i] for i in e.detail["indicators"]) for e in added if e.item_id == newest.item_id
     }

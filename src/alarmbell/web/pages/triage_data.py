@@ -253,7 +253,7 @@ def _audit_row(event: TriageEvent) -> AuditRow:
     elif event.kind == "evidence_added":
         count = len(detail.get("evidence", ()))
         records = f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))}"
-        text = f"{records} adds evidence to: {_fed(detail)}"
+        text = f"{records}, evidence for: {_fed(detail)}"
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
