@@ -178,7 +178,7 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
             newest = history.locator("li").last.inner_text()
             # Evidence feeding indicators that already apply updates the open item (issue 12).
             assert "evidence added by alarmbell" in newest, newest
-            assert "1 record of 5 Mar 2012 adds evidence to: " in newest, newest
+            assert "1 record of 5 Mar 2012, evidence for: " in newest, newest
             shot(page, "2a-work-about-leo", near=page.locator("#work"))
             shot(page, "2b-newest-history-step", near=history.locator("li").last)
 
