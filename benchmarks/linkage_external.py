@@ -16,7 +16,9 @@ Datasets:
   `simulant_id`. The decennial census is not used: it is kept for independent evaluation.
 
 Fields handed to both methods, mapped into alarmbell's person record: given name, family name,
-date of birth (partial or impossible dates count as missing), sex where the source has it, and
+date of birth (an impossible date keeps what is possible in it, the year and month or the year,
+as a partial date of birth does in an agency's record; textbook Splink gets full dates only), sex
+where the source has it, and
 the address's postcode (an Australian or US code is written in the shape of a UK one, so its
 leading digits act as district and sector). FEBRL's social-security number and pseudopeople's
 SSN are withheld: they carry no NHS check digit, and linking without an identifier is the test.
@@ -85,7 +87,11 @@ def uk_shaped(code: object) -> str | None:
 
 
 def iso_date(text: object) -> str | None:
-    """YYYYMMDD (FEBRL) or YYYY-MM-DD / MM/DD/YYYY (pseudopeople) as YYYY-MM-DD, else None."""
+    """YYYYMMDD (FEBRL) or YYYY-MM-DD / MM/DD/YYYY (pseudopeople) as YYYY-MM-DD, else None.
+
+    An impossible date (a corrupted day or month: 19371233) keeps its possible part as a
+    partial date of birth, YYYY-MM or YYYY, the shape an agency's record carries an age in.
+    """
     from datetime import date
 
     raw = str(text or "").strip()
@@ -102,7 +108,10 @@ def iso_date(text: object) -> str | None:
     try:
         return date(int(y), int(m), int(d)).isoformat()
     except ValueError:
+        pass
+    if not (y.isdigit() and m.isdigit()) or not 1800 <= int(y) <= date.today().year:
         return None
+    return f"{y}-{m}" if 1 <= int(m) <= 12 else y
 
 
 def _text(value: object) -> str | None:
@@ -251,7 +260,7 @@ def run_baseline(data: Dataset) -> dict[str, Any]:
         cols["unique_id"].append(p.record_id)
         cols["first_name"].append((p.given_name or "").lower() or None)
         cols["surname"].append((p.family_name or "").lower() or None)
-        cols["dob"].append(p.dob)
+        cols["dob"].append(p.dob if p.dob and len(p.dob) == 10 else None)
         cols["sex"].append(p.sex)
         cols["postcode"].append(p.postcode)
     db_api = DuckDBAPI()

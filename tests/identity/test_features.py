@@ -52,9 +52,12 @@ def test_postcode_full_sector_district() -> None:
     assert postcode_parts("nonsense!") == (None, None, None)
 
 
-def test_partial_dates_count_as_missing() -> None:
+def test_partial_dates_keep_their_year_and_month_but_no_full_date() -> None:
     assert dob_parts("1982-02-08") == ("1982-02-08", 1982, 2, 8)
-    assert dob_parts("1982-02") == (None, None, None, None)
+    assert dob_parts("1982-02") == (None, 1982, 2, None)
+    assert dob_parts("1982") == (None, 1982, None, None)
+    assert dob_parts("1982-02-30") == (None, None, None, None)
+    assert dob_parts("08/02/1982") == (None, None, None, None)
 
 
 def test_invalid_identifiers_are_reported_and_ignored() -> None:

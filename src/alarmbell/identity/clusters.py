@@ -60,8 +60,13 @@ class Clusters:
             self.parent[item], item = root, self.parent[item]
         return root
 
-    def why_not(self, a: int, b: int, *, strict: bool = False) -> str | None:
-        """The reason records a and b may not be joined, or None if they may."""
+    def why_not(self, a: int, b: int, *, strict: bool = False, keyed_year: bool = False) -> str | None:
+        """The reason records a and b may not be joined, or None if they may.
+
+        `keyed_year`: the pair's dates of birth are one keystroke apart in the year, under a
+        generation (the model's "year one keystroke off" level), so their years are one year
+        mistyped, not two people's, and the span check does not apply to them.
+        """
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
@@ -76,7 +81,7 @@ class Clusters:
             return "a reviewer decided these are different people"
         if strict and self.anchored[ra] and self.anchored[rb]:
             return "both are already people in their own right (merge them by review, not by score)"
-        if strict and self._year_span(ra, rb) > MAX_YEAR_SPAN:
+        if strict and not keyed_year and self._year_span(ra, rb) > MAX_YEAR_SPAN:
             return f"dates of birth more than {MAX_YEAR_SPAN} years apart"
         return None
 
@@ -96,22 +101,38 @@ class Clusters:
             return 0
         return max(ya[1], yb[1]) - min(ya[0], yb[0])
 
-    def union(self, a: int, b: int, *, force: bool = False, strict: bool = False) -> bool:
+    def union(
+        self, a: int, b: int, *, force: bool = False, strict: bool = False, keyed_year: bool = False
+    ) -> bool:
+        """Join the clusters of a and b unless `why_not` refuses (or `force`).
+
+        After a `keyed_year` join the person's years are those of the side with more records (on
+        a tie, the older cluster's): one of the two years is a typo, and counting it would let
+        the span check refuse the person's correctly dated records later.
+        """
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        if not force and self.why_not(a, b, strict=strict) is not None:
+        if not force and self.why_not(a, b, strict=strict, keyed_year=keyed_year) is not None:
             return False
         keep, drop = (ra, rb) if ra < rb else (rb, ra)
+        years = self._years_after(keep, drop, keyed_year=keyed_year)
         self.parent[drop] = keep
         self.nhs[keep] |= self.nhs.pop(drop)
         self.upn[keep] |= self.upn.pop(drop)
         self.unique[keep] |= self.unique.pop(drop)
-        self.years[keep] = _span(self.years[keep], self.years.pop(drop))
+        self.years.pop(drop)
+        self.years[keep] = years
         self.members[keep] += self.members.pop(drop)
         dropped_anchor = self.anchored.pop(drop)
         self.anchored[keep] = self.anchored[keep] or dropped_anchor
         return True
+
+    def _years_after(self, keep: int, drop: int, *, keyed_year: bool) -> tuple[int, int] | None:
+        if not keyed_year:
+            return _span(self.years[keep], self.years[drop])
+        larger = drop if len(self.members[drop]) > len(self.members[keep]) else keep
+        return self.years[larger] or self.years[keep] or self.years[drop]
 
     def unique_conflict(self, a: int, b: int) -> bool:
         """True if joining a and b would merge two records of one unique-id agency."""

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
+from alarmbell.domain.timeparse import is_partial_dob
 from alarmbell.identity.names import fold_name, soundex
 
 #: Column order of the feature table handed to Splink (and its types, for an empty table).
@@ -103,14 +104,18 @@ def postcode_parts(postcode: str | None) -> tuple[str | None, str | None, str | 
 
 
 def dob_parts(dob: str | None) -> tuple[str | None, int | None, int | None, int | None]:
-    """(iso, year, month, day) for a full YYYY-MM-DD date; partial dates count as missing."""
-    if not dob or len(dob) != 10 or dob[4] != "-" or dob[7] != "-":
+    """(iso, year, month, day): a full YYYY-MM-DD date, or the parts a partial one gives.
+
+    A partial date (`YYYY-MM`, `YYYY`: an age rather than a date, docs/synthetic.md) has no iso
+    value, so the full-date levels and keys skip it, but its year and month still count as
+    evidence (the date of birth comparison's "partial" levels) instead of a blank.
+    """
+    if not dob or not is_partial_dob(dob):
         return None, None, None, None
-    try:
-        year, month, day = int(dob[:4]), int(dob[5:7]), int(dob[8:])
-    except ValueError:
-        return None, None, None, None
-    return dob, year, month, day
+    parts = [int(part) for part in dob.split("-")]
+    month = parts[1] if len(parts) > 1 else None
+    day = parts[2] if len(parts) > 2 else None
+    return (dob if day is not None else None), parts[0], month, day
 
 
 def _sorted_dob(year: int | None, month: int | None, day: int | None) -> str | None:

@@ -85,11 +85,18 @@ class ModelSpec:
         return next(c for c in self.comparisons if c.name == name)
 
 
-#: Given and family name the wrong way round: one name crosses exactly, the other at least
-#: sounds the same (Soundex), so a swap that also carries a typo is still seen as a swap.
+#: Given and family name the wrong way round: one name crosses exactly and the other at least
+#: sounds the same (Soundex), or each crosses within one keystroke (`_KEYSTROKE`), so a swap
+#: that also carries a typo in either or both names is still seen as a swap. The noise model
+#: (docs/synthetic.md) applies keying and phonetic errors to each name separately, so a swap
+#: and a typo are independent events. Twins cannot reach this level: their given names would
+#: both have to be within a keystroke of their shared family name.
+_KEYSTROKE = 'damerau_levenshtein("{a}", "{b}") <= 1'
 _CROSSED = (
     '("given_l" = "family_r" AND "family_code_l" = "given_code_r") '
-    'OR ("family_l" = "given_r" AND "given_code_l" = "family_code_r")'
+    'OR ("family_l" = "given_r" AND "given_code_l" = "family_code_r") '
+    f"OR ({_KEYSTROKE.format(a='given_l', b='family_r')} "
+    f"AND {_KEYSTROKE.format(a='family_l', b='given_r')})"
 )
 
 
@@ -115,6 +122,28 @@ def _names(column: str, title: str, *, veto_on_different: bool) -> Comparison:
 
 
 _TRANSPOSED = '"dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_d_r" AND "dob_d_l" = "dob_m_r"'
+#: One record holds only part of a date of birth (the year and month, or the year: an age
+#: rather than a date), so the full-date levels below cannot be reached; what it has still
+#: counts, as agreement or, years off, as evidence against (the generation veto holds).
+_PARTIAL = '("dob_l" IS NULL OR "dob_r" IS NULL)'
+_PARTIAL_MONTH = f'{_PARTIAL} AND "dob_y_l" = "dob_y_r" AND "dob_m_l" = "dob_m_r"'
+_PARTIAL_YEAR = f'{_PARTIAL} AND "dob_y_l" = "dob_y_r"'
+#: Years a keyed date of birth may be off and still be one person rather than a parent and child
+#: (see `_KEYED_YEAR`): no parent is within this many years of their child's age (the synthetic
+#: generator's mothers are at least 17 at a first birth).
+KEYED_YEAR_SPAN = 10
+KEYED_YEAR_LABEL = "year one keystroke off"
+#: The same day and month, a year off by one keystroke (one digit wrong, or two adjacent digits
+#: swapped: 2013 for 2018, 2003 for 2013, 2031 for 2013) and under a generation apart. Keying
+#: errors are in the noise model (`dob_wrong_digit`); a sibling with the same birthday in a year
+#: one keystroke away is a 1-in-365 coincidence, and twins share the date and differ in given
+#: name (that veto still holds). A keyed year a generation off stays "years apart": a
+#: Junior/Senior pair with the same birthday looks exactly like it.
+_KEYED_YEAR = (
+    '"dob_m_l" = "dob_m_r" AND "dob_d_l" = "dob_d_r" '
+    f'AND abs("dob_y_l" - "dob_y_r") <= {KEYED_YEAR_SPAN} '
+    f"AND {_KEYSTROKE.format(a='dob_l', b='dob_r')}"
+)
 _ONE_OFF = (
     '("dob_y_l" = "dob_y_r" AND ("dob_m_l" = "dob_m_r" OR "dob_d_l" = "dob_d_r")) '
     'OR ("dob_m_l" = "dob_m_r" AND "dob_d_l" = "dob_d_r" AND abs("dob_y_l" - "dob_y_r") <= 1)'
@@ -142,11 +171,14 @@ PERSON_V1 = ModelSpec(
             "dob",
             "Date of birth",
             (
-                Level("missing", "null", "dob"),
+                Level("missing", "null", "dob_y"),
                 Level("exact", "exact", "dob"),
+                Level("partial: year and month agree", "sql", sql=_PARTIAL_MONTH, prior_m=0.01),
+                Level("partial: year agrees", "sql", sql=_PARTIAL_YEAR, prior_m=0.008),
                 Level("day and month transposed", "sql", sql=_TRANSPOSED),
                 Level("one field off", "sql", sql=_ONE_OFF, prior_m=0.005),
                 Level("within 3 years", "sql", sql=_NEAR, prior_m=0.002),
+                Level(KEYED_YEAR_LABEL, "sql", sql=_KEYED_YEAR, prior_m=0.0015, prior_u=2e-4),
                 Level("years apart", "else", fixed_m=STRONG_AGAINST_M, veto="review"),
             ),
         ),

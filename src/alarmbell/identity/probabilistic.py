@@ -20,7 +20,7 @@ from typing import Literal
 from alarmbell.identity.calibration import calibrated_bands, review_budget
 from alarmbell.identity.clusters import Clusters
 from alarmbell.identity.features import FeatureTable, RawPerson, build_features
-from alarmbell.identity.model import Bands, TrainedModel, load_model
+from alarmbell.identity.model import KEYED_YEAR_LABEL, Bands, TrainedModel, load_model
 from alarmbell.identity.splink_runner import Engine, ScoredPair, predict, predict_incremental
 
 Band = Literal["link", "review", "none"]
@@ -42,6 +42,9 @@ class Edge:
     pair: ScoredPair
     band: Band
     vetoes: tuple[str, ...]
+    #: The dates of birth are one keystroke apart in the year (`keyed_year`): one person whose
+    #: year was mistyped, so best-link clustering does not count the span between them.
+    keyed_year: bool = False
 
     @property
     def key(self) -> tuple[int, int]:
@@ -63,16 +66,23 @@ def vetoes(pair: ScoredPair, model: TrainedModel) -> tuple[tuple[str, str], ...]
     return tuple(out)
 
 
+def keyed_year(pair: ScoredPair, model: TrainedModel) -> bool:
+    """True when the pair's dates of birth differ by one keystroke in the year (model.py `_KEYED_YEAR`)."""
+    comparison = model.spec.comparison("dob")
+    return comparison.levels[pair.levels["dob"]].label == KEYED_YEAR_LABEL
+
+
 def classify(pair: ScoredPair, model: TrainedModel) -> Edge:
     found = vetoes(pair, model)
     texts = tuple(text for _, text in found)
+    keyed = keyed_year(pair, model)
     if any(kind == "apart" for kind, _ in found):
-        return Edge(pair, "none", texts)
+        return Edge(pair, "none", texts, keyed)
     if pair.probability >= model.bands.upper and not found:
-        return Edge(pair, "link", texts)
+        return Edge(pair, "link", texts, keyed)
     if pair.probability >= model.bands.lower:
-        return Edge(pair, "review", texts)
-    return Edge(pair, "none", texts)
+        return Edge(pair, "review", texts, keyed)
+    return Edge(pair, "none", texts, keyed)
 
 
 def for_run(pairs: Iterable[ScoredPair], model: TrainedModel, records: int) -> TrainedModel:
@@ -178,8 +188,8 @@ def apply_edges(
             continue
         if edge.band != "link":
             continue
-        refused = clusters.why_not(a, b, strict=True)
-        if refused is None and clusters.union(a, b, strict=True):
+        refused = clusters.why_not(a, b, strict=True, keyed_year=edge.keyed_year)
+        if refused is None and clusters.union(a, b, strict=True, keyed_year=edge.keyed_year):
             result.linked.append(edge)
         else:
             result.review.append((edge, f"would link, but {refused}"))
