@@ -706,12 +706,131 @@ CASES: list[tuple[str, bool, Case]] = [
             10, "health_visitor_contact", "2011-10-01", injury="bruise", mobile=False
         ),
     ),
+    (
+        "was_not_brought_health_needs_known",
+        True,
+        lambda b: b.own("missed_appointment", "2011-09-01", was_not_brought=True, service="weight management").own(
+            "missed_appointment", "2011-11-01", was_not_brought=True, service="dental_treatment"
+        ),
+    ),
+    (
+        "nutritional_deficiency_diagnosed",
+        True,
+        lambda b: b.own("paediatric_assessment", "2011-10-01", diagnosis="nutritional rickets"),
+    ),
+    (
+        "nutritional_deficiency_diagnosed",
+        True,
+        lambda b: b.own("gp_consultation", "2011-10-01", diagnosis=["anaemia", "scurvy"]),
+    ),
+    (
+        "nutritional_deficiency_diagnosed",
+        False,
+        lambda b: b.own("gp_consultation", "2011-10-01", diagnosis="vitamin D deficiency"),
+    ),
+    (
+        "missing_education_not_seen",
+        True,
+        lambda b: _school_age(b).own("child_missing_education", "2011-03-01"),
+    ),
+    (
+        "missing_education_not_seen",
+        True,
+        lambda b: _school_age(b).own("home_education", "2011-10-01", child_seen=False, access_refused=True),
+    ),
+    (
+        "missing_education_not_seen",
+        False,
+        lambda b: _school_age(b)
+        .own("child_missing_education", "2011-03-01")
+        .own("gp_consultation", "2011-05-01"),
+    ),
+    (
+        "missing_education_not_seen",
+        False,
+        lambda b: _school_age(b).own("home_education", "2011-10-01", child_seen=True),
+    ),
+    (
+        "criminal_exploitation_signs",
+        True,
+        lambda b: _teenager(b).own("arrest", "2011-10-01", offence="possession of class A drugs with intent to supply"),
+    ),
+    (
+        "criminal_exploitation_signs",
+        True,
+        lambda b: _teenager(b).own("missing_person", "2011-10-01", found_out_of_area=True),
+    ),
+    (
+        "criminal_exploitation_signs",
+        False,
+        lambda b: _teenager(b).own("arrest", "2011-10-01", offence="criminal damage").own(
+            "missing_person", "2011-11-01", found_within_hours=6
+        ),
+    ),
+    (
+        "repeated_missing_episodes",
+        True,
+        lambda b: _teenager(b)
+        .own("missing_person", "2011-02-01")
+        .own("missing_person", "2011-06-01")
+        .own("missing_person", "2011-11-01"),
+    ),
+    (
+        "repeated_missing_episodes",
+        False,
+        lambda b: _teenager(b)
+        .own("missing_person", "2010-06-01")
+        .own("missing_person", "2011-06-01")
+        .own("missing_person", "2011-11-01"),
+    ),
+    (
+        "exploitation_signs_out_of_education",
+        True,
+        lambda b: _teenager(b)
+        .own("child_missing_education", "2011-03-01")
+        .own("missing_person", "2011-10-01"),
+    ),
+    (
+        "exploitation_signs_out_of_education",
+        True,
+        lambda b: _teenager(b)
+        .own("intelligence", "2011-06-01", offence="drug supply (suspected)")
+        .own("behaviour_concern", "2011-09-01", exclusion="permanent"),
+    ),
+    (
+        "exploitation_signs_out_of_education",
+        False,
+        lambda b: _teenager(b)
+        .own("attendance_concern", "2011-03-01", absence_pct=20)
+        .own("missing_person", "2011-10-01"),
+    ),
+    (
+        "relationship_with_older_person_or_position_of_trust",
+        True,
+        lambda b: _teenager(b).own("school_concern", "2011-10-01", category="other", position_of_trust=True),
+    ),
+    (
+        "relationship_with_older_person_or_position_of_trust",
+        True,
+        lambda b: _teenager(b).own("crime_report", "2011-10-01", offence="abuse of a position of trust"),
+    ),
+    (
+        "relationship_with_older_person_or_position_of_trust",
+        False,
+        lambda b: _teenager(b).own("school_concern", "2011-10-01", category="behaviour"),
+    ),
 ]
 
 
 def _with_sibling(builder: ChronologyBuilder, *, twin: bool = False) -> ChronologyBuilder:
     """The builder with another household child (person 10): a twin, or a sister born 2008."""
     builder.other_child("Maya Taylor", builder.dob if twin else date(2008, 6, 1), twin=twin)
+    return builder
+
+
+def _teenager(builder: ChronologyBuilder) -> ChronologyBuilder:
+    """The same builder for a child born 1 Jun 1997 (fourteen at the assessment)."""
+    builder.dob = date(1997, 6, 1)
     return builder
 
 
