@@ -709,9 +709,9 @@ CASES: list[tuple[str, bool, Case]] = [
     (
         "was_not_brought_health_needs_known",
         True,
-        lambda b: b.own("missed_appointment", "2011-09-01", was_not_brought=True, service="weight management").own(
-            "missed_appointment", "2011-11-01", was_not_brought=True, service="dental_treatment"
-        ),
+        lambda b: b.own(
+            "missed_appointment", "2011-09-01", was_not_brought=True, service="weight management"
+        ).own("missed_appointment", "2011-11-01", was_not_brought=True, service="dental_treatment"),
     ),
     (
         "nutritional_deficiency_diagnosed",
@@ -741,9 +741,9 @@ CASES: list[tuple[str, bool, Case]] = [
     (
         "missing_education_not_seen",
         False,
-        lambda b: _school_age(b)
-        .own("child_missing_education", "2011-03-01")
-        .own("gp_consultation", "2011-05-01"),
+        lambda b: (
+            _school_age(b).own("child_missing_education", "2011-03-01").own("gp_consultation", "2011-05-01")
+        ),
     ),
     (
         "missing_education_not_seen",
@@ -753,7 +753,9 @@ CASES: list[tuple[str, bool, Case]] = [
     (
         "criminal_exploitation_signs",
         True,
-        lambda b: _teenager(b).own("arrest", "2011-10-01", offence="possession of class A drugs with intent to supply"),
+        lambda b: _teenager(b).own(
+            "arrest", "2011-10-01", offence="possession of class A drugs with intent to supply"
+        ),
     ),
     (
         "criminal_exploitation_signs",
@@ -763,46 +765,56 @@ CASES: list[tuple[str, bool, Case]] = [
     (
         "criminal_exploitation_signs",
         False,
-        lambda b: _teenager(b).own("arrest", "2011-10-01", offence="criminal damage").own(
-            "missing_person", "2011-11-01", found_within_hours=6
+        lambda b: (
+            _teenager(b)
+            .own("arrest", "2011-10-01", offence="criminal damage")
+            .own("missing_person", "2011-11-01", found_within_hours=6)
         ),
     ),
     (
         "repeated_missing_episodes",
         True,
-        lambda b: _teenager(b)
-        .own("missing_person", "2011-02-01")
-        .own("missing_person", "2011-06-01")
-        .own("missing_person", "2011-11-01"),
+        lambda b: (
+            _teenager(b)
+            .own("missing_person", "2011-02-01")
+            .own("missing_person", "2011-06-01")
+            .own("missing_person", "2011-11-01")
+        ),
     ),
     (
         "repeated_missing_episodes",
         False,
-        lambda b: _teenager(b)
-        .own("missing_person", "2010-06-01")
-        .own("missing_person", "2011-06-01")
-        .own("missing_person", "2011-11-01"),
+        lambda b: (
+            _teenager(b)
+            .own("missing_person", "2010-06-01")
+            .own("missing_person", "2011-06-01")
+            .own("missing_person", "2011-11-01")
+        ),
     ),
     (
         "exploitation_signs_out_of_education",
         True,
-        lambda b: _teenager(b)
-        .own("child_missing_education", "2011-03-01")
-        .own("missing_person", "2011-10-01"),
+        lambda b: (
+            _teenager(b).own("child_missing_education", "2011-03-01").own("missing_person", "2011-10-01")
+        ),
     ),
     (
         "exploitation_signs_out_of_education",
         True,
-        lambda b: _teenager(b)
-        .own("intelligence", "2011-06-01", offence="drug supply (suspected)")
-        .own("behaviour_concern", "2011-09-01", exclusion="permanent"),
+        lambda b: (
+            _teenager(b)
+            .own("intelligence", "2011-06-01", offence="drug supply (suspected)")
+            .own("behaviour_concern", "2011-09-01", exclusion="permanent")
+        ),
     ),
     (
         "exploitation_signs_out_of_education",
         False,
-        lambda b: _teenager(b)
-        .own("attendance_concern", "2011-03-01", absence_pct=20)
-        .own("missing_person", "2011-10-01"),
+        lambda b: (
+            _teenager(b)
+            .own("attendance_concern", "2011-03-01", absence_pct=20)
+            .own("missing_person", "2011-10-01")
+        ),
     ),
     (
         "relationship_with_older_person_or_position_of_trust",
