@@ -393,7 +393,7 @@ def cluster_population(
     from alarmbell.identity.features import build_features
     from alarmbell.identity.probabilistic import apply_edges, score_all
 
-    clusters = _rule_clusters(records, unique_agencies)
+    clusters = rule_clusters(records, unique_agencies)
     applied = None
     if model is not None:
         if edges is None:
@@ -402,7 +402,7 @@ def cluster_population(
     return clusters.groups(), applied
 
 
-def _rule_clusters(records: list[RawPerson], unique_agencies: Iterable[str]) -> Clusters:
+def rule_clusters(records: list[RawPerson], unique_agencies: Iterable[str]) -> Clusters:
     """The clusters the deterministic rules make, as `link_people` makes them.
 
     A function of its own so that the candidates and the rules' words (what a store keeps with
