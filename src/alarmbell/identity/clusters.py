@@ -144,7 +144,7 @@ class Clusters:
         else:
             self.years[keep] = years
         members = self.members.setdefault(keep, [keep])
-        members += self.members.pop(drop, None) or [drop]
+        members += self.members.pop(drop, [drop])
         if drop in self.anchored:
             self.anchored.discard(drop)
             self.anchored.add(keep)
