@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -70,6 +71,22 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timing(start: float, cpu_start: float, load_start: float) -> dict[str, Any]:
+    """Wall and CPU seconds since the start, peak RSS, and the 1-minute load at start and end:
+    on a shared machine the wall time says little without the CPU time and the load beside it."""
+    return {
+        "seconds": round(time.perf_counter() - start, 1),
+        "cpu_seconds": round(_cpu_seconds() - cpu_start, 1),
+        "peak_mb": _peak_mb(),
+        "load": [round(load_start, 2), round(os.getloadavg()[0], 2)],
+    }
+
+
 def _scores(groups: Any, labels: dict[int, str]) -> dict[str, Any]:
     from alarmbell.identity.training import cluster_pairs, pairwise_scores, true_pairs
 
@@ -82,10 +99,9 @@ def run_ours(folder: Path, blocking: bool) -> dict[str, Any]:
     from alarmbell.identity.training import read_synthetic
 
     pop = read_synthetic(folder)
-    start = time.perf_counter()
+    start, cpu_start, load_start = time.perf_counter(), _cpu_seconds(), os.getloadavg()[0]
     groups, applied = cluster_population(pop.people, shipped_model())
-    seconds = time.perf_counter() - start
-    result = {"records": len(pop.people), "seconds": round(seconds, 1), "peak_mb": _peak_mb()}
+    result: dict[str, Any] = {"records": len(pop.people), **_timing(start, cpu_start, load_start)}
     result.update(_scores(groups.values(), pop.labels))
     result["review_items"] = len(applied.review)
     result["review_per_10k"] = round(len(applied.review) * 10_000 / len(pop.people), 1)
@@ -127,7 +143,7 @@ def run_baseline(folder: Path) -> dict[str, Any]:
     from alarmbell.identity.training import read_synthetic
 
     pop = read_synthetic(folder)
-    start = time.perf_counter()
+    start, cpu_start, load_start = time.perf_counter(), _cpu_seconds(), os.getloadavg()[0]
     cols: dict[str, list[Any]] = {
         "unique_id": [],
         "first_name": [],
@@ -174,11 +190,11 @@ def run_baseline(folder: Path) -> dict[str, Any]:
     pred = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.95)
     rows = clusters.as_pyarrow_table().select(["unique_id", "cluster_id"]).to_pylist()
-    seconds = time.perf_counter() - start
+    timing = _timing(start, cpu_start, load_start)
     groups: dict[Any, list[int]] = {}
     for row in rows:
         groups.setdefault(row["cluster_id"], []).append(int(row["unique_id"]))
-    result = {"records": len(pop.people), "seconds": round(seconds, 1), "peak_mb": _peak_mb()}
+    result = {"records": len(pop.people), **timing}
     result.update(_scores(groups.values(), pop.labels))
     return result
 
@@ -257,19 +273,25 @@ def run(*, quick: bool) -> dict[str, Any]:
 
 def markdown(result: dict[str, Any]) -> str:
     lines = [
-        "| size | method | records | precision | recall | F1 | seconds | peak MB | blocking recall "
-        "| review items |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| size | method | records | precision | recall | F1 | seconds | CPU seconds | load | peak MB "
+        "| blocking recall | review items |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, r in result["sizes"].items():
         for method in ("alarmbell", "baseline"):
             m = r[method]
             lines.append(
                 f"| {size} | {method} | {m['records']} | {m['precision']} | {m['recall']} | {m['f1']} | "
-                f"{m['seconds']} | {m['peak_mb']} | {m.get('blocking_recall', '')} | "
+                f"{m['seconds']} | {m.get('cpu_seconds', '')} | {_load(m)} | {m['peak_mb']} | "
+                f"{m.get('blocking_recall', '')} | "
                 f"{m.get('review_items', '')} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _load(method: dict[str, Any]) -> str:
+    load = method.get("load")
+    return f"{load[0]} / {load[1]}" if load else ""
 
 
 def main(argv: list[str]) -> None:

@@ -6,6 +6,11 @@ numbers or UPNs, a pair a human rejected, two records of an agency that declares
 (for probabilistic links) dates of birth years apart or two people alarmbell already knew as
 separate. Pure Python, shared by the store's
 linker and the benchmarks, so what is measured is what runs.
+
+Only the parent of each record is held for every record; a cluster's identifiers, unique-id
+agencies, birth years and members are held only where there is something to hold (most records
+have no UPN; a cluster of one is its own member list), since at a million records one dict entry
+and one small object per record and attribute came to over a gigabyte.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from alarmbell.identity.rules import LinkCandidate, conflict
 
 #: A probabilistic link never joins records whose birth years span more than this.
 MAX_YEAR_SPAN = 5
+_NONE: frozenset[str] = frozenset()
 
 
 class Clusters:
@@ -31,22 +37,27 @@ class Clusters:
     ) -> None:
         unique = frozenset(unique_agencies)
         self.parent: dict[int, int] = {}
+        # Per root, held only where not empty (a missing root reads as the empty value):
         #: root -> the unique-id agencies whose records the cluster holds (at most one record each).
         self.unique: dict[int, frozenset[str]] = {}
         self.nhs: dict[int, frozenset[str]] = {}
         self.upn: dict[int, frozenset[str]] = {}
-        self.years: dict[int, tuple[int, int] | None] = {}
+        self.years: dict[int, tuple[int, int]] = {}
+        #: root -> members, for clusters of two or more (a cluster of one is just its root).
         self.members: dict[int, list[int]] = {}
-        self.anchored: dict[int, bool] = {}
+        self.anchored: set[int] = set()
         for c in candidates:
-            self.parent[c.record_id] = c.record_id
-            self.nhs[c.record_id] = frozenset({c.nhs}) if c.nhs else frozenset()
-            self.upn[c.record_id] = frozenset({c.upn}) if c.upn else frozenset()
-            self.unique[c.record_id] = frozenset({c.agency}) & unique
-            year = int(c.dob[:4]) if c.dob else None
-            self.years[c.record_id] = (year, year) if year is not None else None
-            self.members[c.record_id] = [c.record_id]
-            self.anchored[c.record_id] = False
+            record_id = c.record_id
+            self.parent[record_id] = record_id
+            if c.nhs:
+                self.nhs[record_id] = frozenset({c.nhs})
+            if c.upn:
+                self.upn[record_id] = frozenset({c.upn})
+            if c.agency in unique:
+                self.unique[record_id] = frozenset({c.agency})
+            if c.dob:
+                year = int(c.dob[:4])
+                self.years[record_id] = (year, year)
         self.cannot: dict[int, set[int]] = defaultdict(set)
         for a, b in cannot_link:
             self.cannot[a].add(b)
@@ -70,33 +81,39 @@ class Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
-        if conflict(self.nhs[ra], self.nhs[rb]):
+        if conflict(self.nhs.get(ra, _NONE), self.nhs.get(rb, _NONE)):
             return "different valid NHS numbers"
-        if conflict(self.upn[ra], self.upn[rb]):
+        if conflict(self.upn.get(ra, _NONE), self.upn.get(rb, _NONE)):
             return "different valid UPNs"
-        shared = self.unique[ra] & self.unique[rb]
+        shared = self._unique(ra) & self._unique(rb)
         if shared:
             return f"both are records of {sorted(shared)[0]}, which declares its ids unique"
         if self._rejected(ra, rb):
             return "a reviewer decided these are different people"
-        if strict and self.anchored[ra] and self.anchored[rb]:
+        if strict and ra in self.anchored and rb in self.anchored:
             return "both are already people in their own right (merge them by review, not by score)"
         if strict and not keyed_year and self._year_span(ra, rb) > MAX_YEAR_SPAN:
             return f"dates of birth more than {MAX_YEAR_SPAN} years apart"
         return None
 
+    def _members(self, root: int) -> list[int]:
+        return self.members.get(root) or [root]
+
+    def _unique(self, root: int) -> frozenset[str]:
+        return self.unique.get(root, _NONE)
+
     def _rejected(self, ra: int, rb: int) -> bool:
-        small, large = (ra, rb) if len(self.members[ra]) <= len(self.members[rb]) else (rb, ra)
+        small, large = (ra, rb) if len(self._members(ra)) <= len(self._members(rb)) else (rb, ra)
         if not self.cannot:
             return False
-        for member in self.members[small]:
+        for member in self._members(small):
             for other in self.cannot.get(member, ()):
                 if self.find(other) == large:
                     return True
         return False
 
     def _year_span(self, ra: int, rb: int) -> int:
-        ya, yb = self.years[ra], self.years[rb]
+        ya, yb = self.years.get(ra), self.years.get(rb)
         if ya is None or yb is None:
             return 0
         return max(ya[1], yb[1]) - min(ya[0], yb[0])
@@ -118,30 +135,35 @@ class Clusters:
         keep, drop = (ra, rb) if ra < rb else (rb, ra)
         years = self._years_after(keep, drop, keyed_year=keyed_year)
         self.parent[drop] = keep
-        self.nhs[keep] |= self.nhs.pop(drop)
-        self.upn[keep] |= self.upn.pop(drop)
-        self.unique[keep] |= self.unique.pop(drop)
-        self.years.pop(drop)
-        self.years[keep] = years
-        self.members[keep] += self.members.pop(drop)
-        dropped_anchor = self.anchored.pop(drop)
-        self.anchored[keep] = self.anchored[keep] or dropped_anchor
+        for held in (self.nhs, self.upn, self.unique):
+            if drop in held:
+                held[keep] = held.get(keep, _NONE) | held.pop(drop)
+        self.years.pop(drop, None)
+        if years is None:
+            self.years.pop(keep, None)
+        else:
+            self.years[keep] = years
+        members = self.members.setdefault(keep, [keep])
+        members += self.members.pop(drop, [drop])
+        if drop in self.anchored:
+            self.anchored.discard(drop)
+            self.anchored.add(keep)
         return True
 
     def _years_after(self, keep: int, drop: int, *, keyed_year: bool) -> tuple[int, int] | None:
         if not keyed_year:
-            return _span(self.years[keep], self.years[drop])
-        larger = drop if len(self.members[drop]) > len(self.members[keep]) else keep
-        return self.years[larger] or self.years[keep] or self.years[drop]
+            return _span(self.years.get(keep), self.years.get(drop))
+        larger = drop if len(self._members(drop)) > len(self._members(keep)) else keep
+        return self.years.get(larger) or self.years.get(keep) or self.years.get(drop)
 
     def unique_conflict(self, a: int, b: int) -> bool:
         """True if joining a and b would merge two records of one unique-id agency."""
         ra, rb = self.find(a), self.find(b)
-        return ra != rb and bool(self.unique[ra] & self.unique[rb])
+        return ra != rb and bool(self._unique(ra) & self._unique(rb))
 
     def anchor(self, item: int) -> None:
         """Mark the cluster of `item` as an existing person (see `why_not`)."""
-        self.anchored[self.find(item)] = True
+        self.anchored.add(self.find(item))
 
     def groups(self) -> dict[int, list[int]]:
         out: dict[int, list[int]] = defaultdict(list)

@@ -3,16 +3,23 @@
 Everything a comparison needs is computed here once (folded names, variant groups, date parts,
 postcode sector and district, identifiers whose check digits hold), so the SQL that Splink runs
 stays a handful of equalities that read the same on DuckDB and Spark.
+
+The table is held as Arrow columns, built a chunk of records at a time: a million records as
+a million dicts of Python strings cost gigabytes, as Arrow a few hundred megabytes, and Arrow
+is what DuckDB (and so Splink) reads without a copy.
 """
 
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+import pyarrow as pa
 
 from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
 from alarmbell.domain.timeparse import is_partial_dob
@@ -44,6 +51,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("upn", "str"),
     ("role", "str"),
 )
+_ARROW_TYPES = {"int": pa.int64(), "str": pa.string(), "list": pa.list_(pa.string())}
+#: Records turned into Arrow at a time: the Python row objects of one chunk are all that is held.
+CHUNK_RECORDS = 10_000
+
+
+@lru_cache(maxsize=1)
+def arrow_schema() -> pa.Schema:
+    return pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in COLUMNS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,16 +78,30 @@ class RawPerson:
     role_hint: str | None
 
 
+def shared_text(value: str | None) -> str | None:
+    """One copy of a value many records repeat (agency, names, dates of birth, postcodes).
+
+    A million records read as a million separate copies of "health" and of each common name
+    cost hundreds of MB; interned, each distinct value is held once.
+    """
+    return None if value is None else sys.intern(value)
+
+
 @dataclass
 class FeatureTable:
-    """Rows for Splink plus the identifiers that failed their check digits (reported, never matched)."""
+    """Columns for Splink plus the identifiers that failed their check digits (reported, never matched)."""
 
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    table: pa.Table = field(default_factory=lambda: arrow_schema().empty_table())
     invalid_identifiers: list[str] = field(default_factory=list)
 
-    def columns(self) -> dict[str, list[Any]]:
-        """Column-oriented copy, the shape pyarrow and Spark take without pandas."""
-        return {name: [row[name] for row in self.rows] for name, _ in COLUMNS}
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows as dicts: for a handful of records (tests, a review page), never a population."""
+        rows: list[dict[str, Any]] = self.table.to_pylist()
+        return rows
 
 
 @lru_cache(maxsize=1)
@@ -181,7 +210,21 @@ def _checked(person: RawPerson, label: str, value: str | None, valid: Any, inval
 
 
 def build_features(people: Iterable[RawPerson]) -> FeatureTable:
-    table = FeatureTable()
+    invalid: list[str] = []
+    batches: list[pa.RecordBatch] = []
+    chunk: list[dict[str, Any]] = []
     for person in people:
-        table.rows.append(feature_row(person, table.invalid_identifiers))
-    return table
+        chunk.append(feature_row(person, invalid))
+        if len(chunk) >= CHUNK_RECORDS:
+            batches.append(_batch(chunk))
+            chunk = []
+    if chunk or not batches:
+        batches.append(_batch(chunk))
+    return FeatureTable(pa.Table.from_batches(batches, schema=arrow_schema()), invalid)
+
+
+def _batch(rows: list[dict[str, Any]]) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays(
+        [pa.array([row[name] for row in rows], type=_ARROW_TYPES[kind]) for name, kind in COLUMNS],
+        schema=arrow_schema(),
+    )

@@ -11,6 +11,7 @@ a new record, never overrides a refusal, and sends uncertain pairs to the review
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from alarmbell.identity.clusters import Clusters
-from alarmbell.identity.features import RawPerson
+from alarmbell.identity.features import RawPerson, shared_text
 from alarmbell.identity.merges import merge_people
 from alarmbell.identity.model import TrainedModel
 from alarmbell.identity.rules import LinkCandidate, exact_keys, near_key, near_match
@@ -62,7 +63,30 @@ def load_records(session: Session) -> list[RawPerson]:
             table.c.role_hint,
         ).order_by(table.c.id)
     )
-    return [RawPerson(*row) for row in rows]
+    return [_raw_person(*row) for row in rows]
+
+
+def _raw_person(
+    record_id: int,
+    agency: str,
+    source_id: str,
+    *fields: str | None,
+) -> RawPerson:
+    """A record with its repeated values (names, dates, postcodes) held once (`shared_text`)."""
+    given, family, dob, sex, postcode, nhs_number, upn, role_hint = fields
+    return RawPerson(
+        record_id,
+        sys.intern(agency),
+        source_id,
+        shared_text(given),
+        shared_text(family),
+        shared_text(dob),
+        shared_text(sex),
+        shared_text(postcode),
+        nhs_number,
+        upn,
+        shared_text(role_hint),
+    )
 
 
 def candidate(record: RawPerson) -> LinkCandidate:
@@ -173,7 +197,7 @@ def _apply_probabilistic(
 
     new = [r for r in records if r.record_id not in linked]
     old = [r for r in records if r.record_id in linked]
-    edges, invalid = score(new, old, model, engine=engine, spark=spark)  # type: ignore[arg-type]
+    edges, invalid = score(new, old, model, engine=engine, spark=spark, clusters=clusters)  # type: ignore[arg-type]
     summary.invalid_identifiers.extend(invalid)
     applied = apply_edges(clusters, edges, model=model, records=len(records))
     for edge in applied.linked:
@@ -369,15 +393,25 @@ def cluster_population(
     from alarmbell.identity.features import build_features
     from alarmbell.identity.probabilistic import apply_edges, score_all
 
+    clusters = rule_clusters(records, unique_agencies)
+    applied = None
+    if model is not None:
+        if edges is None:
+            edges = score_all(build_features(records), model, clusters=clusters)
+        applied = apply_edges(clusters, edges, model=model if calibrate else None, records=len(records))
+    return clusters.groups(), applied
+
+
+def rule_clusters(records: list[RawPerson], unique_agencies: Iterable[str]) -> Clusters:
+    """The clusters the deterministic rules make, as `link_people` makes them.
+
+    A function of its own so that the candidates and the rules' words (what a store keeps with
+    each link) are freed before the model runs: at a million records they are hundreds of MB.
+    """
     candidates = [candidate(r) for r in records]
     clusters = Clusters(candidates, unique_agencies=unique_agencies)
     reasons: dict[int, str] = {}
     by_id = {c.record_id: c for c in candidates}
     _apply_exact_rules(clusters, candidates, by_id, reasons, LinkSummary())
     _apply_near_rule(clusters, candidates, reasons)
-    applied = None
-    if model is not None:
-        if edges is None:
-            edges = score_all(build_features(records), model)
-        applied = apply_edges(clusters, edges, model=model if calibrate else None, records=len(records))
-    return clusters.groups(), applied
+    return clusters

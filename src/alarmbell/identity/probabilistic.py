@@ -17,11 +17,19 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
+
 from alarmbell.identity.calibration import calibrated_bands, review_budget
 from alarmbell.identity.clusters import Clusters
 from alarmbell.identity.features import FeatureTable, RawPerson, build_features
 from alarmbell.identity.model import KEYED_YEAR_LABEL, Bands, TrainedModel, load_model
-from alarmbell.identity.splink_runner import Engine, ScoredPair, predict, predict_incremental
+from alarmbell.identity.splink_runner import (
+    Engine,
+    PairTable,
+    ScoredPair,
+    predict_incremental_table,
+    predict_table,
+)
 
 Band = Literal["link", "review", "none"]
 
@@ -118,20 +126,51 @@ def score(
     *,
     engine: Engine = "duckdb",
     spark: object = None,
+    clusters: Clusters | None = None,
 ) -> tuple[list[Edge], list[str]]:
-    """Edges (lower band and above) for pairs touching a new record, and identifier problems."""
+    """Edges (lower band and above) for pairs touching a new record, and identifier problems.
+
+    With `clusters`, pairs whose records are already one cluster are left out (see `_edges`).
+    """
     new_table = build_features(new)
     old_table = build_features(existing)
-    pairs = predict_incremental(
+    pairs = predict_incremental_table(
         new_table, old_table, model, threshold=model.bands.lower, engine=engine, spark=spark
     )
-    return [classify(p, model) for p in pairs], new_table.invalid_identifiers
+    return _edges(pairs, model, clusters), new_table.invalid_identifiers
 
 
-def score_all(features: FeatureTable, model: TrainedModel, *, threshold: float | None = None) -> list[Edge]:
-    """Edges for a whole population at once (benchmarks, batch re-linking)."""
-    pairs = predict(features, model, threshold=model.bands.lower if threshold is None else threshold)
-    return [classify(p, model) for p in pairs]
+def score_all(
+    features: FeatureTable,
+    model: TrainedModel,
+    *,
+    threshold: float | None = None,
+    clusters: Clusters | None = None,
+) -> list[Edge]:
+    """Edges for a whole population at once (benchmarks, batch re-linking); `clusters` as in `score`."""
+    pairs = predict_table(features, model, threshold=model.bands.lower if threshold is None else threshold)
+    return _edges(pairs, model, clusters)
+
+
+def _edges(pairs: PairTable, model: TrainedModel, clusters: Clusters | None) -> list[Edge]:
+    """Classified edges; with `clusters`, only for pairs the clusters do not already join.
+
+    `apply_edges` skips such pairs and `calibrate` leaves them out, so dropping them first
+    changes nothing but memory: after the rules, most of a population's scored pairs are
+    already joined, and they are never made into Python objects.
+    """
+    if clusters is not None:
+        pairs = pairs.where(apart(pairs, clusters))
+    return [classify(p, model) for p in pairs.pairs()]
+
+
+def apart(pairs: PairTable, clusters: Clusters) -> np.ndarray:
+    """For each pair, whether its two records are in different clusters."""
+    find = clusters.find
+    left = np.fromiter((find(a) for a in pairs.left.tolist()), dtype=np.int64, count=len(pairs))
+    right = np.fromiter((find(b) for b in pairs.right.tolist()), dtype=np.int64, count=len(pairs))
+    different: np.ndarray = left != right
+    return different
 
 
 @dataclass

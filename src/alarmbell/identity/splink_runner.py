@@ -1,20 +1,22 @@
 """The only module that imports Splink: compiles our model data into Splink settings and runs it.
 
 Splink 5 on DuckDB by default, or on Spark (`engine="spark"`, a SparkSession passed in) for
-national scale. Callers hand in a `FeatureTable` and a `TrainedModel` and get back plain Python
-pairs; nothing of Splink leaks out, so the linker, the review queue and the tests do not care
-which engine ran.
+national scale. Callers hand in a `FeatureTable` and a `TrainedModel` and get back a
+`PairTable` (numpy columns) or plain Python pairs; nothing of Splink leaks out, so the linker,
+the review queue and the tests do not care which engine ran.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import splink.comparison_level_library as cll
 import sqlglot
 from splink import DuckDBAPI, Linker, block_on
@@ -23,7 +25,6 @@ from alarmbell.identity.features import COLUMNS, FeatureTable
 from alarmbell.identity.model import MIN_M, Comparison, Level, ModelSpec, TrainedModel
 
 Engine = Literal["duckdb", "spark"]
-_ARROW_TYPES = {"int": pa.int64(), "str": pa.string(), "list": pa.list_(pa.string())}
 #: Floor for an estimated probability: a level never seen in training must not weigh infinite bits.
 _FLOOR = 1e-6
 #: Random pairs Splink samples to estimate u (the chance fields agree by coincidence).
@@ -159,11 +160,10 @@ def model_settings(model: TrainedModel, dialect: str = "duckdb", records: int = 
 
 
 def arrow_table(features: FeatureTable, extra: dict[str, list[Any]] | None = None) -> pa.Table:
-    columns = features.columns()
-    arrays = {name: pa.array(columns[name], type=_ARROW_TYPES[kind]) for name, kind in COLUMNS}
+    table = features.table.select([name for name, _ in COLUMNS])
     for name, values in (extra or {}).items():
-        arrays[name] = pa.array(values)
-    return pa.table(arrays)
+        table = table.append_column(name, pa.array(values))
+    return table
 
 
 def spark_similarity_jar() -> str:
@@ -222,28 +222,108 @@ def _level_weights(model: TrainedModel) -> dict[str, list[float]]:
     return out
 
 
-def _nearest(options: list[float], value: float) -> int:
-    return min(range(len(options)), key=lambda i: abs(options[i] - value))
+def _nearest(options: list[float], values: np.ndarray) -> np.ndarray:
+    """Index of the option nearest each value (the first, on a tie)."""
+    distance = np.abs(np.asarray(options, dtype=np.float64)[None, :] - values[:, None])
+    return distance.argmin(axis=1).astype(np.int8) if len(values) else np.zeros(0, np.int8)
 
 
-def _pairs(rows: Iterable[dict[str, Any]], model: TrainedModel) -> list[ScoredPair]:
+@dataclass(frozen=True)
+class PairTable:
+    """Scored pairs as numpy columns: ids (left < right), probability, weight, each level index.
+
+    A population's predictions are held like this, not as a ScoredPair each: at a million
+    records most scored pairs are already joined by the rules, and only the rest (`where`)
+    ever become Python objects (`pairs`).
+    """
+
+    left: np.ndarray
+    right: np.ndarray
+    probability: np.ndarray
+    match_weight: np.ndarray
+    levels: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    def where(self, keep: np.ndarray) -> PairTable:
+        return PairTable(
+            self.left[keep],
+            self.right[keep],
+            self.probability[keep],
+            self.match_weight[keep],
+            {name: values[keep] for name, values in self.levels.items()},
+        )
+
+    def pairs(self) -> list[ScoredPair]:
+        names = list(self.levels)
+        columns = zip(*(self.levels[name].tolist() for name in names), strict=True)
+        rows = zip(
+            self.left.tolist(),
+            self.right.tolist(),
+            self.probability.tolist(),
+            self.match_weight.tolist(),
+            columns if names else ((),) * len(self),
+            strict=True,
+        )
+        return [ScoredPair(a, b, p, w, dict(zip(names, lv, strict=True))) for a, b, p, w, lv in rows]
+
+    @staticmethod
+    def concat(tables: Sequence[PairTable], model: TrainedModel) -> PairTable:
+        if not tables:
+            return _pair_table(_empty_predictions(model), model)
+        return PairTable(
+            np.concatenate([t.left for t in tables]),
+            np.concatenate([t.right for t in tables]),
+            np.concatenate([t.probability for t in tables]),
+            np.concatenate([t.match_weight for t in tables]),
+            {name: np.concatenate([t.levels[name] for t in tables]) for name in tables[0].levels},
+        )
+
+
+def _prediction_columns(model: TrainedModel) -> list[str]:
+    names = [f"mw_{c.name}" for c in model.spec.comparisons]
+    return ["unique_id_l", "unique_id_r", "match_probability", "match_weight", *names]
+
+
+def _empty_predictions(model: TrainedModel) -> pa.Table:
+    columns = _prediction_columns(model)
+    types = [pa.int64(), pa.int64()] + [pa.float64()] * (len(columns) - 2)
+    return pa.schema(list(zip(columns, types, strict=True))).empty_table()
+
+
+def _read_predictions(result: Any, model: TrainedModel, engine: Engine) -> pa.Table:
+    """Only the columns the linker reads, as Arrow, straight from the engine.
+
+    Splink's output keeps every intermediate column; a million records' worth of it as Python
+    dicts (`as_record_list`) was gigabytes.
+    """
+    columns = _prediction_columns(model)
+    if engine == "spark":
+        return result.as_pyarrow_table().select(columns)
+    relation = result.as_duckdbpyrelation().select(*(f'"{c}"' for c in columns))
+    return relation.to_arrow_table()
+
+
+def _pair_table(raw: pa.Table, model: TrainedModel) -> PairTable:
     """Splink's per-comparison weights (`mw_*`) back to indices into our level lists.
 
     Splink 5 keeps the weights, not the comparison vector, in its output; each level has its own
     weight, so the nearest one names the level (the null level is exactly 0).
     """
-    weights = _level_weights(model)
-    out = []
-    for row in rows:
-        levels = {}
-        for name, options in weights.items():
-            value = float(row[f"mw_{name}"])
-            levels[name] = _nearest(options, value)
-        left, right = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
-        out.append(
-            ScoredPair(left, right, float(row["match_probability"]), float(row["match_weight"]), levels)
-        )
-    return out
+    ids_l = raw.column("unique_id_l").to_numpy().astype(np.int64)
+    ids_r = raw.column("unique_id_r").to_numpy().astype(np.int64)
+    levels = {
+        name: _nearest(options, raw.column(f"mw_{name}").to_numpy().astype(np.float64))
+        for name, options in _level_weights(model).items()
+    }
+    return PairTable(
+        np.minimum(ids_l, ids_r),
+        np.maximum(ids_l, ids_r),
+        raw.column("match_probability").to_numpy().astype(np.float64),
+        raw.column("match_weight").to_numpy().astype(np.float64),
+        levels,
+    )
 
 
 def predict(
@@ -255,21 +335,33 @@ def predict(
     spark: Any = None,
 ) -> list[ScoredPair]:
     """Score every blocked pair within `features` (a whole-population run)."""
-    if len(features.rows) < 2:
-        return []
+    return predict_table(features, model, threshold=threshold, engine=engine, spark=spark).pairs()
+
+
+def predict_table(
+    features: FeatureTable,
+    model: TrainedModel,
+    *,
+    threshold: float | None = None,
+    engine: Engine = "duckdb",
+    spark: Any = None,
+) -> PairTable:
+    """`predict`, left as columns (see PairTable)."""
+    if len(features) < 2:
+        return _pair_table(_empty_predictions(model), model)
     db_api = _db_api(engine, spark)
     sdf = _register(db_api, arrow_table(features), "records", engine, spark)
-    settings = model_settings(model, _dialect(engine), len(features.rows))
+    settings = model_settings(model, _dialect(engine), len(features))
     linker = Linker(sdf, settings, log_level=None)
     result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    return _pairs(result.as_record_list(), model)
+    return _pair_table(_read_predictions(result, model, engine), model)
 
 
 def predict_arrow(features: FeatureTable, model: TrainedModel, *, threshold: float | None = None) -> pa.Table:
     """The same scoring, left as an Arrow table (for benchmarks at a million records)."""
     db_api = DuckDBAPI()
     sdf = db_api.register(arrow_table(features), dataset_display_name="records")
-    linker = Linker(sdf, model_settings(model, records=len(features.rows)), log_level=None)
+    linker = Linker(sdf, model_settings(model, records=len(features)), log_level=None)
     result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     table: pa.Table = result.as_pyarrow_table()  # type: ignore[no-untyped-call]
     return table
@@ -289,11 +381,9 @@ def term_frequencies(settings: dict[str, Any], tables: Sequence[FeatureTable]) -
     }
     out: dict[str, dict[str, float]] = {}
     for column in sorted(columns):
-        counts: dict[str, int] = {}
-        for table in tables:
-            for row in table.rows:
-                if row[column] is not None:
-                    counts[row[column]] = counts.get(row[column], 0) + 1
+        values = pa.chunked_array([t.table.column(column) for t in tables], type=pa.string())
+        counted = pc.value_counts(values.drop_null()).flatten()
+        counts = dict(zip(counted[0].to_pylist(), counted[1].to_pylist(), strict=True))
         total = sum(counts.values()) or 1
         out[column] = {value: count / total for value, count in counts.items()}
     return out
@@ -313,29 +403,43 @@ def predict_incremental(
     This is what makes linking incremental: the cost follows the arriving records, and pairs
     among existing records, already decided, are not scored again.
     """
-    if not new.rows:
-        return []
+    table = predict_incremental_table(new, existing, model, threshold=threshold, engine=engine, spark=spark)
+    return table.pairs()
+
+
+def predict_incremental_table(
+    new: FeatureTable,
+    existing: FeatureTable,
+    model: TrainedModel,
+    *,
+    threshold: float | None = None,
+    engine: Engine = "duckdb",
+    spark: Any = None,
+) -> PairTable:
+    """`predict_incremental`, left as columns (see PairTable)."""
+    if not len(new):
+        return PairTable.concat([], model)
     db_api = _db_api(engine, spark)
-    settings = model_settings(model, _dialect(engine), len(new.rows) + len(existing.rows))
+    settings = model_settings(model, _dialect(engine), len(new) + len(existing))
     new_sdf = _register(db_api, arrow_table(new), "new_records", engine, spark)
     linker = Linker(new_sdf, settings, log_level=None)
     for column, shares in term_frequencies(settings, [new, existing]).items():
         lookup = pa.table({column: list(shares), f"tf_{column}": list(shares.values())})
         registered = _register(db_api, lookup, f"tf_{column}", engine, spark)
         linker.table_management.register_term_frequency_lookup(registered, column)
-    pairs: list[ScoredPair] = []
-    if len(new.rows) > 1:
+    tables: list[PairTable] = []
+    if len(new) > 1:
         within = linker.inference.predict_within(
             new_sdf, threshold_match_probability=threshold, warning_mode="never"
         )
-        pairs += _pairs(within.as_record_list(), model)
-    if existing.rows:
+        tables.append(_pair_table(_read_predictions(within, model, engine), model))
+    if len(existing):
         old_sdf = _register(db_api, arrow_table(existing), "existing_records", engine, spark)
         between = linker.inference.predict_between(
             old_sdf, new_sdf, threshold_match_probability=threshold, warning_mode="never"
         )
-        pairs += _pairs(between.as_record_list(), model)
-    return pairs
+        tables.append(_pair_table(_read_predictions(between, model, engine), model))
+    return PairTable.concat(tables, model)
 
 
 # ---- training -------------------------------------------------------------------------------
@@ -380,7 +484,8 @@ def train_supervised(
     seed: int = 1,
 ) -> Estimate:
     """m from the true clusters (labelled synthetic data), u from random pairs, λ from the labels."""
-    label_column = [labels.get(row["unique_id"], f"unlabelled-{row['unique_id']}") for row in features.rows]
+    ids = features.table.column("unique_id").to_pylist()
+    label_column = [labels.get(record_id, f"unlabelled-{record_id}") for record_id in ids]
     db_api = DuckDBAPI()
     sdf = db_api.register(arrow_table(features, {"true_person": label_column}), dataset_display_name="train")
     linker = Linker(sdf, settings_for(spec), log_level=None)
@@ -401,15 +506,9 @@ def _agreeing_pair_exists(features: FeatureTable, columns: Sequence[str]) -> boo
     Checked before Splink runs, because a training session that finds no pairs leaves the
     linker's settings without the comparisons it blocked on.
     """
-    seen: set[tuple[Any, ...]] = set()
-    for row in features.rows:
-        key = tuple(row[c] for c in columns)
-        if None in key:
-            continue
-        if key in seen:
-            return True
-        seen.add(key)
-    return False
+    present = features.table.select(list(columns)).drop_null()
+    distinct = present.group_by(list(columns)).aggregate([])
+    return bool(distinct.num_rows < present.num_rows)
 
 
 def train_unsupervised(

@@ -8,13 +8,14 @@ model, choose its thresholds and measure it. Pure Python plus the runner; no sto
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alarmbell.identity.features import RawPerson, build_features
+from alarmbell.identity.features import RawPerson, build_features, shared_text
 from alarmbell.identity.model import PERSON_V1, Bands, TrainedModel
 
 AGENCY_FILES = ("health", "education", "police", "children_social_care")
@@ -66,16 +67,16 @@ def read_synthetic(folder: Path, *, limit: int | None = None) -> LabelledPopulat
 def raw_person(record_id: int, row: dict[str, object]) -> RawPerson:
     return RawPerson(
         record_id=record_id,
-        agency=str(row["agency"]),
+        agency=sys.intern(str(row["agency"])),
         source_id=str(row["source_id"]),
-        given_name=_text(row.get("given_name")),
-        family_name=_text(row.get("family_name")),
-        dob=_text(row.get("dob")),
-        sex=_text(row.get("sex")),
-        postcode=_text(row.get("postcode")),
+        given_name=shared_text(_text(row.get("given_name"))),
+        family_name=shared_text(_text(row.get("family_name"))),
+        dob=shared_text(_text(row.get("dob"))),
+        sex=shared_text(_text(row.get("sex"))),
+        postcode=shared_text(_text(row.get("postcode"))),
         nhs_number=_text(row.get("nhs_number")),
         upn=_text(row.get("upn")),
-        role_hint=_text(row.get("role_hint")),
+        role_hint=shared_text(_text(row.get("role_hint"))),
     )
 
 
