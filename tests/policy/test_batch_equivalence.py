@@ -47,6 +47,8 @@ PALETTE: list[tuple[str, dict[str, object]]] = [
     ("growth_measurement", {"weight_centile": 60}),
     ("growth_measurement", {"weight_centile": 20}),
     ("missed_appointment", {"was_not_brought": True}),
+    ("missed_appointment", {"was_not_brought": True, "service": "Paediatric OPD"}),
+    ("missed_appointment", {"was_not_brought": True, "service": "immunisation"}),
     ("cp_plan_start", {}),
     ("cp_plan_end", {}),
     ("referral", {"from_agency": "family"}),

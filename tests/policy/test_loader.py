@@ -54,6 +54,11 @@ def _load(*indicators: dict[str, object]) -> None:
             "p.yaml: indicators[3].pattern.match[0].where[0]: expected 'attr' and exactly one of",
         ),
         (
+            {"pattern": {"type": "count", "match": [{"where": [{"attr": "service", "service_in": ["GP"]}]}]}},
+            "p.yaml: indicators[3].pattern.match[0].where[0].service_in: unknown service type 'GP'; "
+            "expected service types from alarmbell.domain.health_services",
+        ),
+        (
             {"pattern": {"type": "count", "match": {"whose": "mine"}}},
             "p.yaml: indicators[3].pattern.match.whose: expected one of own, household, any",
         ),

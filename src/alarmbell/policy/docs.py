@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from alarmbell.domain.health_services import KNOWN_NEED_TYPES, SERVICE_TYPES
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.domain.wording import kind_in_sentence
 from alarmbell.policy.loader import default_policy
@@ -46,6 +47,7 @@ _OPS = {
     "contains": "includes",
     "region_in": "names a body region among",
     "regions_at_least": "names at least this many body regions:",
+    "service_in": "names a service type among",
 }
 
 
@@ -190,13 +192,41 @@ no other selector reads another child's events), `involvement` (`subject`, `othe
 with `household_child` or `twin`), `age_under` (a duration: the child's age at the event, or
 for another child's events that child's age) and `where`: a list of
 conditions `{{attr: name, <op>: value}}` with op one of `equals`, `in`, `is_true`,
-`is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`, `region_in` and `regions_at_least`.
-The last two read a body site as agencies write it (free text such as "L ear" or "behind
-ear", a body-map id, or a list; the attr and its plural, `site` and `sites`) through
+`is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`, `region_in`, `regions_at_least` and
+`service_in`. `region_in` and `regions_at_least` read a body site as agencies write it (free
+text such as "L ear" or "behind ear", a body-map id, or a list; the attr and its plural, `site`
+and `sites`) through
 `alarmbell.domain.body_sites`: `region_in` takes region names (torso, ear, neck, frenulum,
 angle_of_jaw, cheek, eyelid, subconjunctiva, buttocks, genitals, head, forehead, face, mouth,
-shin, knee, elbow and others) or `ten4_faces` for the TEN-4-FACESp regions.
+shin, knee, elbow and others) or `ten4_faces` for the TEN-4-FACESp regions. `service_in` reads
+the attr (a missed appointment's `service`) as agencies write it ("Paediatric OPD", "GP /
+paediatric follow-up", "CAMHS appt", "Orthopaedic f/u", "SALT") through
+`alarmbell.domain.health_services`, and takes the service types below.
 """
+
+
+def _service_types() -> str:
+    """The health-service vocabulary, from the module itself so the list cannot drift."""
+    rows = [
+        f"| `{name}` | {label} | {'yes' if name in KNOWN_NEED_TYPES else 'no (routine)'} |"
+        for name, label in SERVICE_TYPES.items()
+    ]
+    return "\n".join(
+        [
+            "### Health service types (`service_in`)",
+            "",
+            "Free text naming no type below gives none: an unknown service never counts as a known",
+            'need. A bare "dental" or "dentist" is a routine check-up; only words for treatment',
+            "(treatment, decay, caries, extraction, fillings) make it dental treatment. Text naming",
+            'two services gives both ("GP / paediatric follow-up": gp and paediatrics).',
+            "",
+            "| Type | Covers | A known health need |",
+            "| --- | --- | --- |",
+            *rows,
+            "",
+        ]
+    )
+
 
 _FAIRNESS = """\
 ## Fairness: what the policy never reads
@@ -237,7 +267,7 @@ def render(policy: Policy) -> str:
     lines = [intro, "## Indicators", ""]
     for indicator in policy.indicators:
         lines += _indicator(indicator)
-    return "\n".join([*lines, _SCHEMA, _FAIRNESS]).rstrip() + "\n"
+    return "\n".join([*lines, _SCHEMA, _service_types(), _FAIRNESS]).rstrip() + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from typing import Any, Protocol, cast, get_args
 import yaml
 
 from alarmbell.domain.body_sites import is_known_region
+from alarmbell.domain.health_services import is_known_service_type
 from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
 from alarmbell.policy.model import (
     AbsencePattern,
@@ -434,6 +435,8 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
                 "alarmbell.domain.body_sites (e.g. ear, cheek, torso, shin) or ten4_faces"
             )
         return tuple(names)
+    if op == "service_in":
+        return _service_types(value, where)
     if op == "in":
         values = _list(value, where)
         if not all(isinstance(v, str | int | float | bool) for v in values):
@@ -442,6 +445,17 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
     if not isinstance(value, str | int | float | bool):
         raise where.error("expected a plain value (text, number or true/false)")
     return value
+
+
+def _service_types(value: Any, where: _Path) -> tuple[str, ...]:
+    names = _list(value, where)
+    unknown = [n for n in names if not isinstance(n, str) or not is_known_service_type(n)]
+    if unknown:
+        raise where.error(
+            f"unknown service type {unknown[0]!r}; expected service types from "
+            "alarmbell.domain.health_services (e.g. paediatrics, growth_nutrition, therapy)"
+        )
+    return tuple(names)
 
 
 def _attr_name(raw: Any, where: _Path) -> str:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from alarmbell.domain.body_sites import expand_regions, regions
 from alarmbell.domain.errors import ServiceError
+from alarmbell.domain.health_services import service_types
 from alarmbell.domain.vocabulary import AlertLevel
 
 Whose = Literal["own", "household", "any", "household_child", "twin"]
@@ -30,6 +31,7 @@ Op = Literal[
     "exists",
     "region_in",
     "regions_at_least",
+    "service_in",
 ]
 ContextWhen = Literal["before", "after", "either"]
 
@@ -44,7 +46,8 @@ class Condition:
 
     The body-site tests (``region_in``, ``regions_at_least``) read the attr and its plural list
     (``site`` and ``sites``) through `alarmbell.domain.body_sites`, so free text, body-map ids
-    and lists are all understood.
+    and lists are all understood. ``service_in`` reads the attr (``service``) as agencies write
+    it through `alarmbell.domain.health_services`: "Paediatric OPD" is a paediatrics service.
     """
 
     attr: str
@@ -57,6 +60,8 @@ class Condition:
             if self.op == "region_in":
                 return not found.isdisjoint(expand_regions(self.value))
             return len(found) >= int(self.value)
+        if self.op == "service_in":
+            return not service_types(attrs.get(self.attr)).isdisjoint(self.value)
         if self.attr not in attrs:
             return False
         return bool(_OPS[self.op](attrs[self.attr], self.value))
