@@ -54,6 +54,10 @@ from alarmbell.domain.health_services import (
         ("health visitor", {"health_visiting"}),
         ("GP", {"gp"}),
         ("universal child health (reviews, immunisations, dental)", {"immunisation", "dental_check_up"}),
+        ("newborn hearing screen", {"screening"}),
+        ("school vision screening", {"screening"}),
+        ("educational psychologist", set()),
+        ("clinical psychology", {"mental_health"}),
         ("appointment", set()),
         ("not recorded", set()),
         ("", set()),
@@ -91,7 +95,9 @@ def test_every_exact_value_matched_before_is_still_a_known_need(value: str) -> N
     assert service_types(value) & KNOWN_NEED_TYPES, value
 
 
-@pytest.mark.parametrize("value", ["immunisation", "dental", "GP", "health visitor", "HV review"])
+@pytest.mark.parametrize(
+    "value", ["immunisation", "dental", "GP", "health visitor", "HV review", "newborn hearing screening"]
+)
 def test_routine_contacts_are_not_a_known_need(value: str) -> None:
     assert service_types(value), value
     assert not service_types(value) & KNOWN_NEED_TYPES, value

@@ -9,12 +9,12 @@ without every agency using the same words (as `body_sites` does for where an inj
 Two kinds of type live here. Most are services a child is referred to for a need already
 found: a paediatrician, growth and nutrition, fractures, mental health, hearing and sight,
 therapies, dental treatment, hospital follow-up and other specialists. The rest are routine
-contacts every child has (immunisations, routine dental check-ups, health visiting reviews, a
-GP), which children miss often and which do not show a known need (NICE CG89 speaks of
-appointments "essential to the child's health"). A bare "dental" or "dentist" reads as a routine
-check-up: only words for treatment (treatment, decay, caries, extraction, fillings) make it
-dental treatment. Text that names no known service gives an empty set: an unknown service never
-counts as a known need.
+contacts every child has (immunisations, routine dental check-ups, health visiting reviews,
+universal screening such as the newborn hearing screen, a GP), which children miss often and
+which do not show a known need (NICE CG89 speaks of appointments "essential to the child's
+health"). A bare "dental" or "dentist" reads as a routine check-up: only words for treatment
+(treatment, decay, caries, extraction, fillings) make it dental treatment. Text that names no
+known service gives an empty set: an unknown service never counts as a known need.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ IMMUNISATION: Final = "immunisation"
 DENTAL_CHECK_UP: Final = "dental_check_up"
 HEALTH_VISITING: Final = "health_visiting"
 GP: Final = "gp"
+SCREENING: Final = "screening"
 
 #: Every type `service_types` can return, with a label a social worker reads.
 SERVICE_TYPES: Final[dict[str, str]] = {
@@ -54,6 +55,7 @@ SERVICE_TYPES: Final[dict[str, str]] = {
     DENTAL_CHECK_UP: "dental check-up (routine)",
     HEALTH_VISITING: "health visitor or child health review (routine)",
     GP: "GP (routine)",
+    SCREENING: "universal screening (newborn hearing, school vision; routine)",
 }
 
 #: The types that show a health need already known; the rest are routine contacts.
@@ -78,6 +80,11 @@ KNOWN_NEED_TYPES: Final[frozenset[str]] = frozenset(
 # bare follow-up. Underscores are read as spaces, so the ids above match themselves.
 _PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (
+        r"(?:newborn|new born|neonatal|school|universal|routine) (?:hearing |vision |sight |eye )?"
+        r"(?:screen\w*|tests?|checks?)|(?:hearing|vision|sight|eye) screen\w*",
+        SCREENING,
+    ),
+    (
         r"dental (?:treatment|extractions?|fillings?|surgery|decay|caries|under ga)"
         r"|(?:tooth|teeth|dental) extractions?|extractions? under ga|(?:tooth|dental) decay"
         r"|caries|fillings?|restorative dentistry|community dental service|cds",
@@ -100,7 +107,7 @@ _PHRASES: Final[tuple[tuple[str, str], ...]] = (
     ),
     (
         r"camhs|cahms|child (?:and|&) adolescent mental health\w*|mental health|psychiatr\w*"
-        r"|psycholog\w*",
+        r"|(?<!educational )psycholog\w*",
         MENTAL_HEALTH,
     ),
     (
