@@ -16,8 +16,9 @@ Spark instead of in one process:
    ages) runs in the per-child task with the same code as locally, before the chronology is
    built. A filter on event kinds alone would rule out no one under the default policy: some
    indicators read any event of a baby, or any event of an adult with a history.
-4. Per child, `groupBy(child).cogroup(...).applyInPandas` assembles the chronology exactly as
-   `group_chronologies` does and runs the same pure engine (`alert_timeline`).
+4. Per child (each child's context row, then its rows, sorted within partitions by child and
+   walked by `mapInPandas`, many children per pandas batch), the task assembles the chronology
+   exactly as `group_chronologies` does and runs the same pure engine (`alert_timeline`).
 5. The driver collects the alerts and stores them through `store_alerts`, as `rescore` does.
 
 The policy travels to the executors inside the task (pickled with the function), so a cluster
@@ -210,7 +211,7 @@ def _frame(spark: Any, rows: list[tuple[Any, ...]], schema: str) -> Any:
 
 
 def plan(events: Any, members: Any, children: Any, policy: Policy) -> Any:
-    """Per child: join, filter in Spark SQL, then the engine in a grouped pandas task."""
+    """Per child: join, filter in Spark SQL, then the engine over each partition's children."""
     from pyspark.sql import functions as F
 
     rows = members.join(events, "member")
@@ -218,44 +219,83 @@ def plan(events: Any, members: Any, children: Any, policy: Policy) -> Any:
     age_days = F.floor(F.col("first_us") / DAY_US) - F.col("dob_day")
     unknown_age = F.col("dob_day").isNull() & (F.col("role") == "child")
     possible = children.join(first, "child").where(unknown_age | (age_days < ADULT_DAYS))
-    kept = rows.join(possible.select("child"), "child", "left_semi")
-    contexts = possible.select("child", "context")
-    evaluate = _evaluator(policy)
-    return kept.groupBy("child").cogroup(contexts.groupBy("child")).applyInPandas(evaluate, ALERTS_SCHEMA)
+    kept = rows.join(possible.select("child"), "child", "left_semi").select(
+        *_TASK_COLUMNS[:-1], F.lit(None).cast("binary").alias("context")
+    )
+    blank = {"member": -1, "ord": -1, "occurred_us": 0, "recorded_us": 0}
+    contexts = possible.select(
+        "child",
+        *(
+            (F.lit(blank[name]).cast("long") if name in blank else F.lit("")).alias(name)
+            for name in _TASK_COLUMNS[1:-1]
+        ),
+        "context",
+    )
+    # One child's context row, then its rows in the order the driver read them: each task
+    # walks its partition child by child, many children per pandas batch.
+    ordered = (
+        kept.unionByName(contexts)
+        .repartition("child")
+        .sortWithinPartitions("child", F.col("context").isNull(), "ord")
+    )
+    return ordered.mapInPandas(_evaluator(policy), ALERTS_SCHEMA)
+
+
+#: The task's input columns: the child, then one event row as the driver read it, or its context.
+_TASK_COLUMNS = (
+    "child",
+    "member",
+    "ord",
+    "agency",
+    "source_id",
+    "kind",
+    "occurred_us",
+    "recorded_us",
+    "payload",
+    "involvement",
+    "context",
+)
+_ALERT_COLUMNS = ["person_id", "raised_at_us", "level", "rules", "alert"]
 
 
 def _evaluator(policy: Policy) -> Any:
-    """The per-child task; it closes over the policy, which Spark ships to the executors."""
+    """The task over one partition; it closes over the policy, which Spark ships to the executors."""
 
-    def evaluate(rows: Any, context: Any) -> Any:
+    def evaluate(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
-        out: list[tuple[Any, ...]] = []
-        if len(context):
-            child: ChildContext = pickle.loads(context["context"].iloc[0])
-            alerts = evaluate_child(policy, child, _by_member(rows))
-            if alerts is not None:
-                out = [_alert_row(child.person.person_id, a) for a in alerts]
-                out = out or [(child.person.person_id, None, None, [], None)]
-        columns = ["person_id", "raised_at_us", "level", "rules", "alert"]
-        return pd.DataFrame(out, columns=columns)
+        child: ChildContext | None = None
+        rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for batch in batches:
+            out: list[tuple[Any, ...]] = []
+            columns = [batch[name].tolist() for name in _TASK_COLUMNS[1:]]
+            for member, _, agency, source_id, kind, occurred, recorded, payload, involvement, context in zip(
+                *columns, strict=True
+            ):
+                if context is not None:
+                    if child is not None:
+                        out.extend(_child_rows(policy, child, rows))
+                    child, rows = pickle.loads(context), defaultdict(list)
+                    continue
+                rows[member].append(
+                    (agency, source_id, kind, _moment(occurred), _moment(recorded), payload, involvement)
+                )
+            yield pd.DataFrame(out, columns=_ALERT_COLUMNS)
+        if child is not None:
+            yield pd.DataFrame(_child_rows(policy, child, rows), columns=_ALERT_COLUMNS)
 
     return evaluate
 
 
-def _by_member(rows: Any) -> dict[int, list[tuple[Any, ...]]]:
-    """The task's rows, per member, in the store's order, as `event_columns()` selects them."""
-    rows = rows.sort_values("ord")
-    names = ("agency", "source_id", "kind", "occurred_us", "recorded_us", "payload", "involvement")
-    found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    columns = [rows["member"].tolist(), *(rows[n].tolist() for n in names)]
-    for member, agency, source_id, kind, occurred, recorded, payload, involvement in zip(
-        *columns, strict=True
-    ):
-        found[member].append(
-            (agency, source_id, kind, _moment(occurred), _moment(recorded), payload, involvement)
-        )
-    return found
+def _child_rows(
+    policy: Policy, child: ChildContext, rows: dict[int, list[tuple[Any, ...]]]
+) -> list[tuple[Any, ...]]:
+    """The child's alert rows; one empty row when evaluated without an alert; none when ruled out."""
+    alerts = evaluate_child(policy, child, rows)
+    if alerts is None:
+        return []
+    person = child.person.person_id
+    return [_alert_row(person, a) for a in alerts] or [(person, None, None, [], None)]
 
 
 def evaluate_child(
