@@ -299,10 +299,12 @@ def group_chronologies(
     shapes = _Shapes(by_person, reach) if reach is not None else None
     for person_id in sorted(views):
         own = by_person.get(person_id, [])
-        adults = [(m, by_person.get(m.person_id, [])) for m in _household(person_id, views, relations)]
+        adults = [
+            (m, by_person.get(m.person_id, [])) for m in household_adult_members(person_id, views, relations)
+        ]
         if not _may_be_child(views[person_id], [own, *(rows for _, rows in adults)]):
             continue
-        others = [c for c in _household_children(person_id, relations) if c in views]
+        others = [c for c in household_child_ids(person_id, relations) if c in views]
         related = {m.person_id: m.relation for m, _ in adults}
         if shapes is not None and not shapes.may_be_alerted(views[person_id], related, others):
             continue
@@ -310,7 +312,7 @@ def group_chronologies(
         yield assemble_chronology(views[person_id], own, adults, children)
 
 
-def _household_children(person_id: int, relations: Relations) -> list[int]:
+def household_child_ids(person_id: int, relations: Relations) -> list[int]:
     """As `build_chronology` finds them (`chronology.household_children`), from relations in memory."""
     own = relations.get(person_id, [])
     adults = {a: relations.get(a, []) for a in parental_adults(own)}
@@ -331,7 +333,9 @@ class _Shapes:
         return may_be_alerted(person, adults, children, self._shapes, self._reach)
 
 
-def _household(person_id: int, views: dict[int, PersonView], relations: Relations) -> list[HouseholdMember]:
+def household_adult_members(
+    person_id: int, views: dict[int, PersonView], relations: Relations
+) -> list[HouseholdMember]:
     """As `build_chronology` finds them: household adults in id order, none recorded as a child."""
     found = []
     for adult_id, relation in sorted(household_adults(relations, person_id).items()):
@@ -440,6 +444,8 @@ __all__ = [
     "RescoreSummary",
     "evaluate_share",
     "group_chronologies",
+    "household_adult_members",
+    "household_child_ids",
     "load_relations",
     "rescore",
     "share_chronologies",

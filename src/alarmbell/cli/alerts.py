@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from alarmbell.cli.progress import advance, progress_bar
-from alarmbell.cli.support import failing_on, store_session, who
+from alarmbell.cli.support import fail, failing_on, store_session, who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -83,33 +83,51 @@ def rescore(
     workers: Annotated[
         int, typer.Option(help="Worker processes (SQLite files and PostgreSQL; 1 for in-memory stores).")
     ] = 2,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (worker processes) or spark (a local Spark session).")
+    ] = "local",
 ) -> None:
     """Re-evaluate every person under the current policy (after a policy change), as a batch.
 
     Gives the same alerts as evaluating each person on arrival; stores those not stored before.
+    `--engine spark` runs the per-child work on a local[2] Spark session (docs/scale.md).
     """
     from alarmbell.policy import policy_for
     from alarmbell.triage import rescore_and_route
 
+    if engine not in ("local", "spark"):
+        fail(f"--engine {engine!r}: use local or spark")
     settings = Settings()
     policy = policy_for(settings)
     started = time.perf_counter()
-    with progress_bar("Rescoring", None) as bar, store_session(settings) as session:
-        done = rescore_and_route(
-            session,
-            policy=policy,
-            settings=settings,
-            now=datetime.now(UTC),
-            workers=workers,
-            progress=lambda n: advance(bar, n),
-            total=lambda n: bar.update(bar.task_ids[0], total=n),
-        )
+    spark = _spark_session() if engine == "spark" else None
+    try:
+        with progress_bar("Rescoring", None) as bar, store_session(settings) as session:
+            done = rescore_and_route(
+                session,
+                policy=policy,
+                settings=settings,
+                now=datetime.now(UTC),
+                workers=workers,
+                progress=lambda n: advance(bar, n),
+                total=lambda n: bar.update(bar.task_ids[0], total=n),
+                spark=spark,
+            )
+    finally:
+        if spark is not None:
+            spark.stop()
     seconds = time.perf_counter() - started
     summary = done.rescored
     typer.echo(
         f"rescored {summary.people} people ({summary.children} children) under policy {policy.version} "
         f"in {seconds:.1f} s: {len(summary.alerts)} alerts, {summary.created} new; work: {done.routed.line}"
     )
+
+
+def _spark_session() -> Any:
+    from alarmbell.alerts.spark_rescore import local_session
+
+    return local_session()
 
 
 def link_and_refresh_shown(engine: Engine, settings: Settings, *, everyone: bool) -> LinkedAndRaised:

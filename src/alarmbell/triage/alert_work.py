@@ -22,12 +22,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from alarmbell.alerts import refresh_due_alerts
 from alarmbell.alerts.rescore import RescoreSummary, rescore
+from alarmbell.alerts.spark_rescore import rescore_on_spark
 from alarmbell.domain.alerts import EvidenceUpdate
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import LinkSummary, link_people, view
@@ -311,13 +313,20 @@ def rescore_and_route(
     workers: int,
     progress: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
+    spark: Any | None = None,
 ) -> RescoredAndRouted:
     """Re-evaluate every person as a batch (after a policy change) and route each new alert to
-    work, in the caller's transaction, so the alerts and their work items commit together."""
+    work, in the caller's transaction, so the alerts and their work items commit together.
+
+    With `spark` (a SparkSession) the per-child work runs there (`alerts.spark_rescore`):
+    the same alerts, stored the same way; `workers` and `progress` are then not used."""
     mark = newest_alert_id(session)
-    rescored = rescore(
-        session, policy=policy, settings=settings, workers=workers, progress=progress, total=total
-    )
+    if spark is not None:
+        rescored = rescore_on_spark(session, policy=policy, spark=spark)
+    else:
+        rescored = rescore(
+            session, policy=policy, settings=settings, workers=workers, progress=progress, total=total
+        )
     routed = route_new_alerts(session, after_id=mark, config=TriageConfig.from_settings(settings), now=now)
     return RescoredAndRouted(rescored, routed)
 
