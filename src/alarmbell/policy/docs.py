@@ -191,7 +191,7 @@ the household, a sibling or a child of a parent or parent's partner, and `twin` 
 no other selector reads another child's events), `involvement` (`subject`, `other`, `any`; not
 with `household_child` or `twin`), `age_under` (a duration: the child's age at the event, or
 for another child's events that child's age) and `where`: a list of
-conditions `{{attr: name, <op>: value}}` with op one of `equals`, `in`, `is_true`,
+conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`,
 `is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`, `region_in`, `regions_at_least` and
 `service_in`. `region_in` and `regions_at_least` read a body site as agencies write it (free
 text such as "L ear" or "behind ear", a body-map id, or a list; the attr and its plural, `site`
