@@ -3,8 +3,9 @@
 Every union asks first whether it would put two people into one: two different valid NHS
 numbers or UPNs, a pair a human rejected, two records of an agency that declares its ids unique
 (ALARMBELL_UNIQUE_ID_AGENCIES: its own deduplication already made each record one person), or
-(for probabilistic links) dates of birth years apart or two people alarmbell already knew as
-separate. Pure Python, shared by the store's
+two records with the same date of birth and family name whose recorded sex differs (twins:
+docs/identity.md, "Twins"), or (for probabilistic links) dates of birth years apart or two
+people alarmbell already knew as separate. Pure Python, shared by the store's
 linker and the benchmarks, so what is measured is what runs.
 
 Only the parent of each record is held for every record; a cluster's identifiers, unique-id
@@ -23,6 +24,9 @@ from alarmbell.identity.rules import LinkCandidate, conflict
 #: A probabilistic link never joins records whose birth years span more than this.
 MAX_YEAR_SPAN = 5
 _NONE: frozenset[str] = frozenset()
+_NO_SEXED: frozenset[tuple[str, str, str]] = frozenset()
+#: Why two clusters are not joined when they would hold a boy and a girl with one birthday and surname.
+SEX_DIFFERS = "recorded sex differs, with the same date of birth and family name (possible twins)"
 
 
 class Clusters:
@@ -43,6 +47,8 @@ class Clusters:
         self.nhs: dict[int, frozenset[str]] = {}
         self.upn: dict[int, frozenset[str]] = {}
         self.years: dict[int, tuple[int, int]] = {}
+        #: root -> (date of birth, family name, sex) of its records that hold all three.
+        self.sexed: dict[int, frozenset[tuple[str, str, str]]] = {}
         #: root -> members, for clusters of two or more (a cluster of one is just its root).
         self.members: dict[int, list[int]] = {}
         self.anchored: set[int] = set()
@@ -58,6 +64,8 @@ class Clusters:
             if c.dob:
                 year = int(c.dob[:4])
                 self.years[record_id] = (year, year)
+            if c.dob and c.family and c.sex:
+                self.sexed[record_id] = frozenset({(c.dob, c.family, c.sex)})
         self.cannot: dict[int, set[int]] = defaultdict(set)
         for a, b in cannot_link:
             self.cannot[a].add(b)
@@ -90,6 +98,8 @@ class Clusters:
             return f"both are records of {sorted(shared)[0]}, which declares its ids unique"
         if self._rejected(ra, rb):
             return "a reviewer decided these are different people"
+        if _sex_differs(self.sexed.get(ra, _NO_SEXED), self.sexed.get(rb, _NO_SEXED)):
+            return SEX_DIFFERS
         if strict and ra in self.anchored and rb in self.anchored:
             return "both are already people in their own right (merge them by review, not by score)"
         if strict and not keyed_year and self._year_span(ra, rb) > MAX_YEAR_SPAN:
@@ -138,6 +148,8 @@ class Clusters:
         for held in (self.nhs, self.upn, self.unique):
             if drop in held:
                 held[keep] = held.get(keep, _NONE) | held.pop(drop)
+        if drop in self.sexed:
+            self.sexed[keep] = self.sexed.get(keep, _NO_SEXED) | self.sexed.pop(drop)
         self.years.pop(drop, None)
         if years is None:
             self.years.pop(keep, None)
@@ -178,3 +190,13 @@ def _span(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, in
     if b is None:
         return a
     return min(a[0], b[0]), max(a[1], b[1])
+
+
+def _sex_differs(a: frozenset[tuple[str, str, str]], b: frozenset[tuple[str, str, str]]) -> bool:
+    """A record on each side with the same date of birth and family name but a different sex.
+
+    Boy and girl twins registered under a placeholder name agree on everything else. Recorded
+    sex is sometimes wrong (sex or date of birth wrong or missing in 0.11% of hospital records:
+    docs/synthetic.md, Harron 2017), so such a pair is refused here and offered for review.
+    """
+    return any((dob, family, "F" if sex == "M" else "M") in a for dob, family, sex in b)

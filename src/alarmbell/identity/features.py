@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
 from alarmbell.domain.timeparse import is_partial_dob
-from alarmbell.identity.names import fold_name, soundex
+from alarmbell.identity.names import fold_name, linkable_given, soundex
 
 #: Column order of the feature table handed to Splink (and its types, for an empty table).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -164,7 +164,8 @@ def _names_code(given: str, family: str) -> str | None:
 
 
 def feature_row(person: RawPerson, invalid: list[str]) -> dict[str, Any]:
-    given, family = fold_name(person.given_name), fold_name(person.family_name)
+    # A placeholder given name ("Baby", "Twin 1") is compared as a missing one (names.linkable_given).
+    given, family = linkable_given(person.given_name), fold_name(person.family_name)
     given_groups, family_groups = name_groups(given), name_groups(family)
     iso, year, month, day = dob_parts(person.dob)
     full, sector, district = postcode_parts(person.postcode)

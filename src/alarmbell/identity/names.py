@@ -80,3 +80,28 @@ def soundex(folded: str) -> str:
         if letter not in "hw":
             last = code
     return (out + "000")[:4]
+
+
+#: Given names that say a name is not yet known: a newborn registered before it is named
+#: ("Baby", "Baby Boy", "Twin 1", "Unborn", "Infant"), or a clerk's filler ("Unknown", "NK").
+#: Folded, so "Twin 1" and "Twin 2" both read "twin": agreeing on one says nothing about whether
+#: two records are one child, and for twins it is exactly what they share.
+PLACEHOLDER_GIVEN = frozenset(
+    {
+        *("baby", "babyboy", "babygirl", "babya", "babyb", "babyc", "babyone", "babytwo"),
+        *("twin", "twina", "twinb", "twinc", "twinone", "twintwo", "triplet"),
+        *("unborn", "unbornbaby", "unbornchild", "infant", "infantboy", "infantgirl", "newborn"),
+        *("unknown", "notknown", "nk", "unnamed", "nameunknown", "boy", "girl", "male", "female"),
+    }
+)
+
+
+def is_placeholder_given(name: str | None) -> bool:
+    """True when a given name is a placeholder, not a name (`PLACEHOLDER_GIVEN`)."""
+    return fold_name(name) in PLACEHOLDER_GIVEN
+
+
+def linkable_given(name: str | None) -> str:
+    """The folded given name linkage compares: "" for none and for a placeholder (a missing name)."""
+    folded = fold_name(name)
+    return "" if folded in PLACEHOLDER_GIVEN else folded

@@ -30,6 +30,7 @@ from alarmbell.identity.splink_runner import (
     predict_incremental_table,
     predict_table,
 )
+from alarmbell.identity.twins import twin_vetoes
 
 Band = Literal["link", "review", "none"]
 
@@ -65,13 +66,14 @@ def shipped_model() -> TrainedModel:
 
 
 def vetoes(pair: ScoredPair, model: TrainedModel) -> tuple[tuple[str, str], ...]:
-    """(veto kind, description) for each level of the pair that forbids an automatic link."""
+    """(veto kind, description) for each level of the pair that forbids an automatic link,
+    then the pair-level twins veto (identity/twins.py)."""
     out = []
     for comparison in model.spec.comparisons:
         level = comparison.levels[pair.levels[comparison.name]]
         if level.veto:
             out.append((level.veto, f"{comparison.title}: {level.label}"))
-    return tuple(out)
+    return (*out, *twin_vetoes(pair, model))
 
 
 def keyed_year(pair: ScoredPair, model: TrainedModel) -> bool:

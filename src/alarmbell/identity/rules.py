@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
-from alarmbell.identity.names import edit_distance_at_most_one, fold_name
+from alarmbell.identity.names import edit_distance_at_most_one, fold_name, linkable_given
 
 
 @dataclass(frozen=True, slots=True)
 class LinkCandidate:
-    """The fields of a source person record that linkage looks at."""
+    """The fields of a source person record that linkage looks at.
+
+    `given` is empty for a placeholder ("Baby", "Twin 1": `names.PLACEHOLDER_GIVEN`), so no
+    rule joins two records on it: newborn twins share the placeholder, the surname and the date.
+    """
 
     record_id: int
     agency: str
@@ -46,7 +50,7 @@ class LinkCandidate:
             record_id=record_id,
             agency=agency,
             source_id=source_id,
-            given=fold_name(given_name),
+            given=linkable_given(given_name),
             family=fold_name(family_name),
             dob=dob if dob and len(dob) == 10 else None,
             sex=sex if sex in ("M", "F") else None,

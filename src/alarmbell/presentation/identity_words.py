@@ -38,6 +38,9 @@ FIELDS: Final[tuple[tuple[str, str], ...]] = (
     ("role_hint", "Child or adult"),
 )
 
+#: The title of the linker's twins veto note (identity/twins.py `TITLE`; this module imports none of ours).
+TWINS_TITLE: Final = "Possible twins"
+
 SAME, DIFFERS, ONE_MISSING, MISSING = "same", "differs", "one-missing", "missing"
 TAGS: Final[dict[str, str]] = {
     SAME: "Same",
@@ -390,6 +393,8 @@ def _veto(text: str, by_field: Mapping[str, FieldComparison]) -> str:
     field = next((f for f, label in FIELDS if label == title), None)
     row = by_field.get(field) if field else None
     decide = "The model may not link these records without a person's decision"
+    if title == TWINS_TITLE:  # identity/twins.py: the pair looks like twins
+        return f"The two records may be twins: {level}. {decide}."
     if row is None:
         return decide + "."
     if field in ("nhs_number", "upn") and row.differs:
@@ -413,6 +418,11 @@ def _refusal(
         return (
             f"{opening}: the dates of birth on the two people's records are "
             f"{check.removeprefix('dates of birth ')}. Each person's records are listed below."
+        )
+    if check.startswith("recorded sex differs"):
+        return (
+            f"{opening}: the two people's records include a boy and a girl with the same date of birth "
+            "and family name, who may be twins. Recorded sex is sometimes wrong, so a person decides."
         )
     if check.startswith("a reviewer decided"):
         return f"{opening}: a reviewer has already decided that these two people are different people."
