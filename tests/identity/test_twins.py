@@ -79,6 +79,36 @@ def test_a_placeholder_name_never_agrees_with_a_twin_s_real_name(engine: Engine,
     assert len(set(ids.values())) == 3
 
 
+@pytest.mark.parametrize(("first", "second"), [("Baby", "Baby"), ("Twin 1", "Twin 2"), ("Unborn", "Infant")])
+def test_two_same_sex_newborns_under_a_placeholder_go_to_review(
+    engine: Engine, tmp_path: Path, first: str, second: str
+) -> None:
+    # One baby recorded twice, or twins: nothing on the records tells which.
+    rows = [
+        person("H1", agency="health", given_name=first, sex="F", **HOME),
+        person("S1", agency="children_social_care", given_name=second, sex="F", **HOME),
+    ]
+    ids = _link(engine, tmp_path, rows)
+    assert ids[("health", "H1")] != ids[("children_social_care", "S1")]
+    [item] = _pending(engine)
+    assert "no given name to tell them apart" in (item.note or "")
+
+
+def test_a_record_without_a_recorded_sex_does_not_bridge_a_boy_and_a_girl(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The name and date of birth rule joins each record to the first with its key: the police
+    # record, with no sex, came first, so the boy and the girl each matched it, not each other.
+    rows = [
+        person("P1", agency="police", given_name="Alex", sex=None, **HOME),
+        person("H1", agency="health", given_name="Alex", sex="M", **HOME),
+        person("E1", agency="education", given_name="Alex", sex="F", **HOME),
+    ]
+    ids = _link(engine, tmp_path, rows)
+    assert ids[("police", "P1")] == ids[("health", "H1")]
+    assert ids[("education", "E1")] != ids[("health", "H1")]
+
+
 def test_a_real_name_recorded_with_different_sex_is_offered_for_review(
     engine: Engine, tmp_path: Path
 ) -> None:
