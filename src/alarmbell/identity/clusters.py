@@ -17,7 +17,7 @@ and one small object per record and attribute came to over a gigabyte.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 from alarmbell.identity.rules import LinkCandidate, conflict
 
@@ -47,11 +47,14 @@ class Clusters:
         self.nhs: dict[int, frozenset[str]] = {}
         self.upn: dict[int, frozenset[str]] = {}
         self.years: dict[int, tuple[int, int]] = {}
-        #: root -> (date of birth, family name, sex) of its records that hold all three.
+        #: root -> (date of birth, family name, sex) of its records that hold all three, only for
+        #: records whose date of birth and family name some record of the other sex shares: no other
+        #: record can trip the sex check, and most records hold all three fields.
         self.sexed: dict[int, frozenset[tuple[str, str, str]]] = {}
         #: root -> members, for clusters of two or more (a cluster of one is just its root).
         self.members: dict[int, list[int]] = {}
         self.anchored: set[int] = set()
+        candidates = candidates if isinstance(candidates, Sequence) else list(candidates)
         for c in candidates:
             record_id = c.record_id
             self.parent[record_id] = record_id
@@ -64,8 +67,8 @@ class Clusters:
             if c.dob:
                 year = int(c.dob[:4])
                 self.years[record_id] = (year, year)
-            if c.dob and c.family and c.sex:
-                self.sexed[record_id] = frozenset({(c.dob, c.family, c.sex)})
+        for c in _in_mixed_sex_groups(candidates):
+            self.sexed[c.record_id] = frozenset({(c.dob or "", c.family, c.sex or "")})
         self.cannot: dict[int, set[int]] = defaultdict(set)
         for a, b in cannot_link:
             self.cannot[a].add(b)
@@ -200,3 +203,18 @@ def _sex_differs(a: frozenset[tuple[str, str, str]], b: frozenset[tuple[str, str
     docs/synthetic.md, Harron 2017), so such a pair is refused here and offered for review.
     """
     return any((dob, family, "F" if sex == "M" else "M") in a for dob, family, sex in b)
+
+
+def _in_mixed_sex_groups(candidates: Sequence[LinkCandidate]) -> Iterator[LinkCandidate]:
+    """The records with a date of birth, family name and sex that a record of the other sex shares."""
+    sexes: dict[tuple[str, str], str] = {}
+    for c in candidates:
+        if c.dob and c.family and c.sex:
+            key = (c.dob, c.family)
+            seen = sexes.setdefault(key, c.sex)
+            if seen != c.sex:
+                sexes[key] = "both"
+    mixed = {key for key, sex in sexes.items() if sex == "both"}
+    del sexes
+    if mixed:
+        yield from (c for c in candidates if c.sex and (c.dob, c.family) in mixed)
