@@ -7,6 +7,7 @@ names, different sex"). Each test runs the whole linker on a real store.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,16 @@ from alarmbell.storage.tables import IdentityReview
 from tests.helpers import person, write_jsonl
 
 HOME = {"family_name": "Hughes", "dob": "2024-03-14", "postcode": "CV2 5LA"}
+#: The day these tests link on: who counts as a child (identity/twins.py CHILD_YEARS) is fixed.
+TODAY = date(2026, 12, 3)
 
 
-def _link(engine: Engine, tmp_path: Path, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+def _link(
+    engine: Engine, tmp_path: Path, rows: list[dict[str, Any]], today: date = TODAY
+) -> dict[tuple[str, str], int]:
     ingest_file(engine=engine, path=write_jsonl(tmp_path / "twins.jsonl", rows))
     with session_scope(engine) as session:
-        link_people(session)
+        link_people(session, today=today)
     with session_scope(engine) as session:
         return person_ids_for_records(session, [(r["agency"], r["source_id"]) for r in rows])
 
@@ -160,3 +165,70 @@ def test_the_review_page_says_why_a_pair_may_be_twins() -> None:
     )
     first, _ = reason(refused, [], sides, probability=0.99)
     assert "a boy and a girl with the same date of birth and family name, who may be twins" in first
+
+
+@pytest.mark.parametrize(("dob", "twins"), [("2020-06-01", True), ("1996-06-01", False)])
+def test_close_given_names_at_one_address_wait_for_a_person_only_for_children(
+    engine: Engine, tmp_path: Path, dob: str, twins: bool
+) -> None:
+    # A 6-year-old Jayden and Jaylen may be twins; at 30 they are one adult with a typo'd name
+    # (FEBRL's duplicates), linked as before the twins rules: the review queue is capped.
+    home = {**HOME, "dob": dob}
+    rows = [
+        person("H1", agency="health", given_name="Jayden", sex="M", **home),
+        person("E1", agency="education", given_name="Jaylen", sex="M", **home),
+    ]
+    ids = _link(engine, tmp_path, rows)
+    assert (ids[("health", "H1")] != ids[("education", "E1")]) is twins
+    notes = [item.note or "" for item in _pending(engine)]
+    assert any("twins" in note for note in notes) is twins
+
+
+def test_an_adult_boy_and_girl_with_one_birthday_and_surname_still_go_to_review(
+    engine: Engine, tmp_path: Path
+) -> None:
+    home = {**HOME, "dob": "1990-01-01"}
+    rows = [
+        person("H1", agency="health", given_name="Baby", sex="M", **home),
+        person("S1", agency="children_social_care", given_name="Baby", sex="F", **home),
+    ]
+    ids = _link(engine, tmp_path, rows)
+    assert ids[("health", "H1")] != ids[("children_social_care", "S1")]
+    [item] = _pending(engine)
+    assert "recorded sex differs" in (item.note or "")
+
+
+def test_a_child_is_someone_born_less_than_child_years_before_the_linkage_day() -> None:
+    from alarmbell.identity.twins import CHILD_YEARS, is_young
+
+    assert CHILD_YEARS == 25
+    assert is_young(date(2001, 12, 4), TODAY)
+    assert not is_young(date(2001, 12, 3), TODAY)
+    assert is_young(None, TODAY)  # an unknown age keeps the precaution
+    assert is_young(date(2000, 2, 29), date(2025, 2, 28))  # 25 on 1 March
+    assert not is_young(date(2003, 2, 28), date(2028, 2, 29))  # the linkage day is 29 February
+
+
+def test_only_records_sharing_a_birthday_and_surname_with_the_other_sex_hold_sex_data() -> None:
+    # At a million records most hold a date of birth, surname and sex; only these can trip the check.
+    from alarmbell.identity.clusters import SEX_DIFFERS, Clusters
+    from alarmbell.identity.rules import LinkCandidate
+
+    def record(record_id: int, given: str, sex: str, dob: str = "2024-03-14") -> LinkCandidate:
+        return LinkCandidate.build(
+            record_id,
+            "health",
+            f"H{record_id}",
+            given_name=given,
+            family_name="Hughes",
+            dob=dob,
+            sex=sex,
+            postcode=None,
+            nhs_number=None,
+            upn=None,
+        )
+
+    clusters = Clusters([record(1, "Baby", "M"), record(2, "Baby", "F"), record(3, "Amy", "F", "2019-01-01")])
+    assert set(clusters.sexed) == {1, 2}
+    assert clusters.why_not(1, 2) == SEX_DIFFERS
+    assert clusters.why_not(2, 3) is None

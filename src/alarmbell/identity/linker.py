@@ -15,7 +15,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -119,6 +119,7 @@ def link_people(
     engine: str = "duckdb",
     spark: Any = None,
     unique_id_agencies: Iterable[str] = (),
+    today: date | None = None,
 ) -> LinkSummary:
     """Link every unlinked source person record. The caller owns the transaction.
 
@@ -129,6 +130,8 @@ def link_people(
     active model (see `identity train`), else the one shipped with the package.
     `unique_id_agencies` (setting ALARMBELL_UNIQUE_ID_AGENCIES): agencies whose records are each
     a different person; two records of one of them are never joined, by rule or by model.
+    `today`: the day linkage runs (default today), which decides who is a child to the twins
+    check (identity/twins.py `CHILD_YEARS`).
     """
     from alarmbell.identity.review import decision_pairs
 
@@ -151,7 +154,9 @@ def link_people(
     if probabilistic:
         model = model or _active_model(session)
         summary.model_version = model.version
-        review = _apply_probabilistic(clusters, records, linked, by_id, plan, model, summary, engine, spark)
+        review = _apply_probabilistic(
+            clusters, records, linked, by_id, plan, model, summary, engine, spark, today=today
+        )
     _assign(session, clusters.groups(), linked, plan, by_id, decided_by, summary)
     if probabilistic and model is not None:
         _queue_for_review(session, review, model, summary)
@@ -191,15 +196,17 @@ def _apply_probabilistic(
     summary: LinkSummary,
     engine: str,
     spark: Any,
+    *,
+    today: date | None = None,
 ) -> list[Any]:
     """Score pairs touching new records, link the upper band best-first, return the review list."""
     from alarmbell.identity.probabilistic import apply_edges, score
 
     new = [r for r in records if r.record_id not in linked]
     old = [r for r in records if r.record_id in linked]
-    edges, invalid = score(new, old, model, engine=engine, spark=spark, clusters=clusters)  # type: ignore[arg-type]
+    edges, invalid = score(new, old, model, engine=engine, spark=spark, clusters=clusters, today=today)  # type: ignore[arg-type]
     summary.invalid_identifiers.extend(invalid)
-    applied = apply_edges(clusters, edges, model=model, records=len(records))
+    applied = apply_edges(clusters, edges, model=model, records=len(records), today=today)
     for edge in applied.linked:
         a, b = edge.key
         band = applied.bands.upper if applied.bands else model.bands.upper
@@ -383,6 +390,7 @@ def cluster_population(
     edges: list[Any] | None = None,
     unique_agencies: Iterable[str] = (),
     calibrate: bool = True,
+    today: date | None = None,
 ) -> tuple[dict[int, list[int]], Any]:
     """The same steps as `link_people` on records held in memory, with nothing stored.
 
@@ -397,8 +405,10 @@ def cluster_population(
     applied = None
     if model is not None:
         if edges is None:
-            edges = score_all(build_features(records), model, clusters=clusters)
-        applied = apply_edges(clusters, edges, model=model if calibrate else None, records=len(records))
+            edges = score_all(build_features(records), model, clusters=clusters, today=today)
+        applied = apply_edges(
+            clusters, edges, model=model if calibrate else None, records=len(records), today=today
+        )
     return clusters.groups(), applied
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from typing import Literal
 
@@ -65,15 +66,17 @@ def shipped_model() -> TrainedModel:
     return load_model()
 
 
-def vetoes(pair: ScoredPair, model: TrainedModel) -> tuple[tuple[str, str], ...]:
+def vetoes(
+    pair: ScoredPair, model: TrainedModel, *, today: date | None = None
+) -> tuple[tuple[str, str], ...]:
     """(veto kind, description) for each level of the pair that forbids an automatic link,
-    then the pair-level twins veto (identity/twins.py)."""
+    then the pair-level twins veto (identity/twins.py; `today` is the day linkage runs)."""
     out = []
     for comparison in model.spec.comparisons:
         level = comparison.levels[pair.levels[comparison.name]]
         if level.veto:
             out.append((level.veto, f"{comparison.title}: {level.label}"))
-    return (*out, *twin_vetoes(pair, model))
+    return (*out, *twin_vetoes(pair, model, today=today))
 
 
 def keyed_year(pair: ScoredPair, model: TrainedModel) -> bool:
@@ -82,8 +85,8 @@ def keyed_year(pair: ScoredPair, model: TrainedModel) -> bool:
     return comparison.levels[pair.levels["dob"]].label == KEYED_YEAR_LABEL
 
 
-def classify(pair: ScoredPair, model: TrainedModel) -> Edge:
-    found = vetoes(pair, model)
+def classify(pair: ScoredPair, model: TrainedModel, *, today: date | None = None) -> Edge:
+    found = vetoes(pair, model, today=today)
     texts = tuple(text for _, text in found)
     keyed = keyed_year(pair, model)
     if any(kind == "apart" for kind, _ in found):
@@ -95,12 +98,14 @@ def classify(pair: ScoredPair, model: TrainedModel) -> Edge:
     return Edge(pair, "none", texts, keyed)
 
 
-def for_run(pairs: Iterable[ScoredPair], model: TrainedModel, records: int) -> TrainedModel:
+def for_run(
+    pairs: Iterable[ScoredPair], model: TrainedModel, records: int, *, today: date | None = None
+) -> TrainedModel:
     """The model with bands learnt from the pairs this run's model decides (identity/calibration.py).
 
     Only pairs no veto touches can be linked automatically, so only they set the bands.
     """
-    free = [p.probability for p in pairs if not vetoes(p, model)]
+    free = [p.probability for p in pairs if not vetoes(p, model, today=today)]
     return replace(model, bands=calibrated_bands(free, model.bands, records=records))
 
 
@@ -129,17 +134,19 @@ def score(
     engine: Engine = "duckdb",
     spark: object = None,
     clusters: Clusters | None = None,
+    today: date | None = None,
 ) -> tuple[list[Edge], list[str]]:
     """Edges (lower band and above) for pairs touching a new record, and identifier problems.
 
-    With `clusters`, pairs whose records are already one cluster are left out (see `_edges`).
+    With `clusters`, pairs whose records are already one cluster are left out (see `_edges`);
+    `today` is the day linkage runs (identity/twins.py), by default today.
     """
     new_table = build_features(new)
     old_table = build_features(existing)
     pairs = predict_incremental_table(
         new_table, old_table, model, threshold=model.bands.lower, engine=engine, spark=spark
     )
-    return _edges(pairs, model, clusters), new_table.invalid_identifiers
+    return _edges(pairs, model, clusters, today), new_table.invalid_identifiers
 
 
 def score_all(
@@ -148,13 +155,16 @@ def score_all(
     *,
     threshold: float | None = None,
     clusters: Clusters | None = None,
+    today: date | None = None,
 ) -> list[Edge]:
     """Edges for a whole population at once (benchmarks, batch re-linking); `clusters` as in `score`."""
     pairs = predict_table(features, model, threshold=model.bands.lower if threshold is None else threshold)
-    return _edges(pairs, model, clusters)
+    return _edges(pairs, model, clusters, today)
 
 
-def _edges(pairs: PairTable, model: TrainedModel, clusters: Clusters | None) -> list[Edge]:
+def _edges(
+    pairs: PairTable, model: TrainedModel, clusters: Clusters | None, today: date | None = None
+) -> list[Edge]:
     """Classified edges; with `clusters`, only for pairs the clusters do not already join.
 
     `apply_edges` skips such pairs and `calibrate` leaves them out, so dropping them first
@@ -163,7 +173,7 @@ def _edges(pairs: PairTable, model: TrainedModel, clusters: Clusters | None) -> 
     """
     if clusters is not None:
         pairs = pairs.where(apart(pairs, clusters))
-    return [classify(p, model) for p in pairs.pairs()]
+    return [classify(p, model, today=today) for p in pairs.pairs()]
 
 
 def apart(pairs: PairTable, clusters: Clusters) -> np.ndarray:
@@ -187,7 +197,12 @@ class Applied:
 
 
 def calibrate(
-    clusters: Clusters, edges: Iterable[Edge], model: TrainedModel, records: int
+    clusters: Clusters,
+    edges: Iterable[Edge],
+    model: TrainedModel,
+    records: int,
+    *,
+    today: date | None = None,
 ) -> tuple[list[Edge], TrainedModel]:
     """Edges classified again under bands learnt from the pairs the model itself decides.
 
@@ -200,21 +215,26 @@ def calibrate(
         for e in edges
         if clusters.find(e.key[0]) != clusters.find(e.key[1]) and not clusters.unique_conflict(*e.key)
     ]
-    run_model = for_run(pending, model, records)
-    return [classify(e.pair, run_model) for e in edges], run_model
+    run_model = for_run(pending, model, records, today=today)
+    return [classify(e.pair, run_model, today=today) for e in edges], run_model
 
 
 def apply_edges(
-    clusters: Clusters, edges: Iterable[Edge], *, model: TrainedModel | None = None, records: int = 0
+    clusters: Clusters,
+    edges: Iterable[Edge],
+    *,
+    model: TrainedModel | None = None,
+    records: int = 0,
+    today: date | None = None,
 ) -> Applied:
     """Best-link clustering: strongest edges first, each union checked; refusals go to review.
 
     With `model`, the bands are first learnt for this run (`calibrate`); `records` is the size of
-    the run, which sets the review budget.
+    the run, which sets the review budget; `today` is the day linkage runs (identity/twins.py).
     """
     result = Applied([], [])
     if model is not None:
-        edges, run_model = calibrate(clusters, edges, model, records)
+        edges, run_model = calibrate(clusters, edges, model, records, today=today)
         result.bands = run_model.bands
     for edge in sorted(edges, key=lambda e: (-e.pair.probability, e.key)):
         a, b = edge.key

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, Literal
 
 import numpy as np
@@ -46,6 +47,38 @@ class ScoredPair:
     probability: float
     match_weight: float
     levels: dict[str, int]
+    #: The lower-id record's date of birth (the pair's own when the dates agree), None if unknown:
+    #: the twins check (identity/twins.py) holds children's close names back, not adults'.
+    born: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Births:
+    """Dates of birth by record id, sorted by id, shared by every PairTable cut from one run.
+
+    Held once per record, not once per pair: looked up only for the pairs that become objects.
+    """
+
+    ids: np.ndarray
+    days: np.ndarray  # datetime64[D], NaT where there is no full date of birth
+
+    @staticmethod
+    def of(tables: Sequence[FeatureTable]) -> Births:
+        ids = np.concatenate([t.table.column("unique_id").to_numpy().astype(np.int64) for t in tables])
+        days = np.concatenate(
+            [t.table.column("dob").cast(pa.date32()).to_numpy(zero_copy_only=False) for t in tables]
+        ).astype("datetime64[D]")
+        order = np.argsort(ids, kind="stable")
+        return Births(ids[order], days[order])
+
+    def lookup(self, ids: np.ndarray) -> list[date | None]:
+        if not len(self.ids):
+            return [None] * len(ids)
+        at = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        found = self.days[at]
+        found[self.ids[at] != ids] = np.datetime64("NaT")
+        out: list[date | None] = found.tolist()
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +275,7 @@ class PairTable:
     probability: np.ndarray
     match_weight: np.ndarray
     levels: dict[str, np.ndarray]
+    births: Births | None = None
 
     def __len__(self) -> int:
         return len(self.left)
@@ -253,7 +287,11 @@ class PairTable:
             self.probability[keep],
             self.match_weight[keep],
             {name: values[keep] for name, values in self.levels.items()},
+            self.births,
         )
+
+    def with_births(self, tables: Sequence[FeatureTable]) -> PairTable:
+        return replace(self, births=Births.of(tables))
 
     def pairs(self) -> list[ScoredPair]:
         names = list(self.levels)
@@ -266,7 +304,11 @@ class PairTable:
             columns if names else ((),) * len(self),
             strict=True,
         )
-        return [ScoredPair(a, b, p, w, dict(zip(names, lv, strict=True))) for a, b, p, w, lv in rows]
+        born = self.births.lookup(self.left) if self.births is not None else [None] * len(self)
+        return [
+            ScoredPair(a, b, p, w, dict(zip(names, lv, strict=True)), d)
+            for (a, b, p, w, lv), d in zip(rows, born, strict=True)
+        ]
 
     @staticmethod
     def concat(tables: Sequence[PairTable], model: TrainedModel) -> PairTable:
@@ -278,6 +320,7 @@ class PairTable:
             np.concatenate([t.probability for t in tables]),
             np.concatenate([t.match_weight for t in tables]),
             {name: np.concatenate([t.levels[name] for t in tables]) for name in tables[0].levels},
+            tables[0].births,
         )
 
 
@@ -354,7 +397,7 @@ def predict_table(
     settings = model_settings(model, _dialect(engine), len(features))
     linker = Linker(sdf, settings, log_level=None)
     result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    return _pair_table(_read_predictions(result, model, engine), model)
+    return _pair_table(_read_predictions(result, model, engine), model).with_births([features])
 
 
 def predict_arrow(features: FeatureTable, model: TrainedModel, *, threshold: float | None = None) -> pa.Table:
@@ -439,7 +482,7 @@ def predict_incremental_table(
             old_sdf, new_sdf, threshold_match_probability=threshold, warning_mode="never"
         )
         tables.append(_pair_table(_read_predictions(between, model, engine), model))
-    return PairTable.concat(tables, model)
+    return PairTable.concat(tables, model).with_births([new, existing])
 
 
 # ---- training -------------------------------------------------------------------------------
