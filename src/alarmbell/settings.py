@@ -33,12 +33,13 @@ class Settings(BaseSettings):
         default=20000,
         description="Records written per transaction during bulk ingest (each chunk is committed).",
     )
-    ingest_workers: int = Field(
-        default=0,
+    ingest_workers: int | None = Field(
+        default=None,
         ge=0,
         description=(
             "Worker processes that parse and validate large JSON Lines files while the main "
-            "process writes (0: all in one process)."
+            "process writes (0: all in one process). Default: one, when the machine has a "
+            "second CPU to run it on."
         ),
     )
 

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
+from io import BytesIO
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Final
 
 import orjson
 
-from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress, Warning_
+from alarmbell.ingest.base import (
+    FieldError,
+    ParsedLine,
+    RejectedLine,
+    SourceProgress,
+    ValidRecord,
+    Warning_,
+)
 from alarmbell.ingest.strict_json import repeated_key
 from alarmbell.ingest.validate import validate
 
 #: Below this size a worker process costs more to start than it saves.
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+#: Bytes of whole lines handed to a worker at a time (about 5,000 records).
+BLOCK_BYTES = 1 << 20
 
 
 class JsonLinesAdapter:
@@ -28,8 +38,8 @@ class JsonLinesAdapter:
     name = "jsonl"
     suffixes: tuple[str, ...] = (".jsonl", ".ndjson")
 
-    def __init__(self, workers: int = 0) -> None:
-        self.workers = workers
+    def __init__(self, workers: int | None = 0) -> None:
+        self.workers = default_workers() if workers is None else workers
 
     def read(
         self, path: Path, *, agency: str | None, progress: SourceProgress | None = None
@@ -42,41 +52,83 @@ class JsonLinesAdapter:
                 yield from read_lines(handle, agency=agency, progress=progress)
 
 
+def default_workers() -> int:
+    """One worker process where a second CPU can run it beside the writer, else none: on one
+    CPU the worker only adds the cost of handing the lines over."""
+    return 1 if len(os.sched_getaffinity(0)) >= 2 else 0
+
+
 def read_lines_parallel(
     handle: BinaryIO,
     *,
     agency: str | None,
     progress: SourceProgress | None,
     workers: int,
-    block: int = 4000,
-    depth: int = 4,
+    block_bytes: int = BLOCK_BYTES,
+    depth: int = 3,
 ) -> Iterator[ParsedLine]:
-    """read_lines, in blocks handed to worker processes; results come back in file order."""
+    """read_lines, in blocks of raw bytes handed to worker processes; results in file order.
+
+    The file goes out as whole-line byte blocks and comes back as plain tuples (`pack`), the
+    cheapest things to pickle: unpickling dataclasses cost the writer as much as validating.
+    """
     context = get_context("spawn")  # never fork a process that holds database connections
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future[list[ParsedLine]]] = deque()
-        for first_line, lines in _blocks(handle, block, progress):
-            pending.append(pool.submit(parse_block, lines, first_line, agency))
+        pending: deque[Future[list[Packed]]] = deque()
+        for first_line, data in byte_blocks(handle, block_bytes, progress):
+            pending.append(pool.submit(parse_block, data, first_line, agency))
             if len(pending) >= depth * workers:
-                yield from pending.popleft().result()
+                yield from unpack(pending.popleft().result())
         while pending:
-            yield from pending.popleft().result()
+            yield from unpack(pending.popleft().result())
 
 
-def _blocks(
+def byte_blocks(
     handle: BinaryIO, size: int, progress: SourceProgress | None
-) -> Iterator[tuple[int, list[bytes]]]:
+) -> Iterator[tuple[int, bytes]]:
+    """(number of the first line, whole lines of about `size` bytes), to the end of the file."""
     first = 1
-    while lines := list(islice(handle, size)):
+    while data := handle.read(size):
+        data += handle.readline()  # end every block on a line boundary
         if progress is not None:
-            progress.done_bytes += sum(map(len, lines))
-        yield first, lines
-        first += len(lines)
+            progress.done_bytes += len(data)
+        yield first, data
+        first += data.count(b"\n")
 
 
-def parse_block(lines: list[bytes], first_line: int, agency: str | None) -> list[ParsedLine]:
-    """Worker-process entry point: validate a block of lines numbered from `first_line`."""
-    return list(read_lines(lines, agency=agency, first_line=first_line))
+def parse_block(data: bytes, first_line: int, agency: str | None) -> list[Packed]:
+    """Worker-process entry point: validate the lines of `data`, numbered from `first_line`.
+
+    BytesIO splits lines exactly as iterating the file does (on newlines only)."""
+    return [pack(item) for item in read_lines(BytesIO(data), agency=agency, first_line=first_line)]
+
+
+#: A ParsedLine as a plain tuple: a ValidRecord's fields (the first is its record type), or a tag
+#: and a RejectedLine's or Warning_'s fields.
+Packed = tuple[Any, ...]
+_REJECTED: Final = "(rejected)"
+_WARNING: Final = "(warning)"
+
+
+def pack(item: ParsedLine) -> Packed:
+    if type(item) is ValidRecord:
+        return (item.record_type, item.agency, item.source_id, item.content_hash, item.row,
+                item.line_no, item.parties)  # fmt: skip
+    if type(item) is RejectedLine:
+        return (_REJECTED, item.line_no, item.field, item.problem, item.raw, item.also)
+    assert type(item) is Warning_
+    return (_WARNING, item.line_no, item.field, item.problem)
+
+
+def unpack(packed: list[Packed]) -> Iterator[ParsedLine]:
+    for fields in packed:
+        tag = fields[0]
+        if tag == _REJECTED:
+            yield RejectedLine(*fields[1:])
+        elif tag == _WARNING:
+            yield Warning_(*fields[1:])
+        else:
+            yield ValidRecord(*fields)
 
 
 def read_lines(
