@@ -83,9 +83,7 @@ def read_lines_parallel(
             yield from unpack(pending.popleft().result())
 
 
-def byte_blocks(
-    handle: BinaryIO, size: int, progress: SourceProgress | None
-) -> Iterator[tuple[int, bytes]]:
+def byte_blocks(handle: BinaryIO, size: int, progress: SourceProgress | None) -> Iterator[tuple[int, bytes]]:
     """(number of the first line, whole lines of about `size` bytes), to the end of the file."""
     first = 1
     while data := handle.read(size):
