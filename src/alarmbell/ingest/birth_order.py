@@ -96,7 +96,15 @@ class BirthOrder:
         if not events:
             return block
         self._look_up(subjects)
-        warnings = [(index, w) for index, event in events if (w := self._before_birth(event, dobs))]
+        warnings: list[tuple[int, Warning_]] = []
+        for index, event in events:
+            parties = event.parties
+            if len(parties) == 1:  # the usual case decided inline: at most a dict look-up
+                born = dobs.get((event.agency, parties[0][0]))
+                if born is None or event.row["occurred_at"].date() >= born[0]:
+                    continue
+            if warning := self._before_birth(event, dobs):
+                warnings.append((index, warning))
         if not warnings:
             return block
         out = block[: warnings[0][0]]
@@ -122,11 +130,8 @@ class BirthOrder:
 
     @staticmethod
     def _before_birth(record: ValidRecord, dobs: dict[Key, Born | None]) -> Warning_ | None:
-        parties = record.parties
-        if len(parties) == 1 and dobs.get((record.agency, parties[0][0])) is None:
-            return None  # the usual case decided without a loop: no date of birth to compare
         day = record.row["occurred_at"].date()
-        for subject, part in parties:
+        for subject, part in record.parties:
             born = dobs.get((record.agency, subject)) if part == "subject" else None
             if born is not None and day < born[0]:
                 return _warning(record, subject, day, born[1])
