@@ -64,7 +64,7 @@ def read_lines_parallel(
     agency: str | None,
     progress: SourceProgress | None,
     workers: int,
-    block_bytes: int = BLOCK_BYTES,
+    block_bytes: int | None = None,
     depth: int = 3,
 ) -> Iterator[ParsedLine]:
     """read_lines, in blocks of raw bytes handed to worker processes; results in file order.
@@ -75,7 +75,7 @@ def read_lines_parallel(
     context = get_context("spawn")  # never fork a process that holds database connections
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[list[Packed]]] = deque()
-        for first_line, data in byte_blocks(handle, block_bytes, progress):
+        for first_line, data in byte_blocks(handle, block_bytes or BLOCK_BYTES, progress):
             pending.append(pool.submit(parse_block, data, first_line, agency))
             if len(pending) >= depth * workers:
                 yield from unpack(pending.popleft().result())

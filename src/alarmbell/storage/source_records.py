@@ -165,9 +165,9 @@ def _write_group(
             connection, dialect, table.name, columns, ((r.agency, r.source_id) for r in group)
         )
     }
-    fresh: list[StagedRecord] = []
+    fresh: list[StagedRecord] = [] if existing else list(group)  # a first load: all are new
     differing: list[tuple[StagedRecord, _Previous]] = []
-    for record in group:
+    for record in group if existing else ():
         previous = existing.get((record.agency, record.source_id))
         if previous is None:
             fresh.append(record)
