@@ -110,7 +110,7 @@ def test_worker_pipeline_stores_and_reports_exactly_what_one_process_does(
 def test_byte_blocks_number_lines_as_the_file_does(tmp_path: Path, block_bytes: int) -> None:
     """Blocks end on newlines only (a stray CR stays inside its line), blank lines keep their
     numbers, and a last line without a newline is still read and reported as cut off."""
-    lines = [
+    lines: list[dict[str, Any] | str | bytes] = [
         person("P1"),
         "",
         event("E1", ["P1"]),

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from io import BytesIO
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
@@ -21,6 +18,7 @@ from alarmbell.ingest.base import (
     ValidRecord,
     Warning_,
 )
+from alarmbell.ingest.pipeline import ordered_map
 from alarmbell.ingest.strict_json import repeated_key
 from alarmbell.ingest.validate import validate
 
@@ -65,22 +63,19 @@ def read_lines_parallel(
     progress: SourceProgress | None,
     workers: int,
     block_bytes: int | None = None,
-    depth: int = 3,
+    depth: int = 6,
 ) -> Iterator[ParsedLine]:
     """read_lines, in blocks of raw bytes handed to worker processes; results in file order.
 
     The file goes out as whole-line byte blocks and comes back as plain tuples (`pack`), the
     cheapest things to pickle: unpickling dataclasses cost the writer as much as validating.
+    `depth` blocks per worker may be in flight (about 2 MB each), so a worker that the
+    scheduler held back can catch up.
     """
-    context = get_context("spawn")  # never fork a process that holds database connections
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future[list[Packed]]] = deque()
-        for first_line, data in byte_blocks(handle, block_bytes or BLOCK_BYTES, progress):
-            pending.append(pool.submit(parse_block, data, first_line, agency))
-            if len(pending) >= depth * workers:
-                yield from unpack(pending.popleft().result())
-        while pending:
-            yield from unpack(pending.popleft().result())
+    blocks = byte_blocks(handle, block_bytes or BLOCK_BYTES, progress)
+    tasks = ((data, first_line, agency) for first_line, data in blocks)
+    for packed in ordered_map(parse_block, tasks, workers=workers, depth=depth):
+        yield from unpack(packed)
 
 
 def byte_blocks(handle: BinaryIO, size: int, progress: SourceProgress | None) -> Iterator[tuple[int, bytes]]:

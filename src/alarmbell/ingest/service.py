@@ -43,9 +43,10 @@ from alarmbell.storage.tables import IngestBatch, QuarantinedLine
 Reporter = Callable[[str], None]
 
 
-def default_registry(*, workers: int | None = None) -> AdapterRegistry:
+def default_registry(*, workers: int | None = 0) -> AdapterRegistry:
     """Every built-in format; `workers` parse large JSON Lines files in other processes
-    (None: jsonl.default_workers())."""
+    (None: one when there is a second CPU, jsonl.default_workers). The web app and `check`
+    keep the default, one process."""
     registry = AdapterRegistry()
     registry.register(JsonLinesAdapter(workers=workers))
     for adapter in agency_format_adapters():
