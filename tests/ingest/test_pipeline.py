@@ -4,6 +4,7 @@ re-ingest that changes nothing."""
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 
 from alarmbell.ingest import jsonl
 from alarmbell.ingest.jsonl import read_lines, read_lines_parallel
+from alarmbell.ingest.pipeline import ordered_map
 from alarmbell.ingest.service import IngestSummary, ingest_file
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
@@ -129,3 +131,23 @@ def test_byte_blocks_number_lines_as_the_file_does(tmp_path: Path, block_bytes: 
         )
     assert got == expected
     assert [getattr(item, "line_no", None) for item in got] == [1, 3, 4, 5, 6, 6, 7]
+
+
+def _square_unless_three(n: int) -> int:
+    if n == 3:
+        raise ValueError(f"refused {n}")
+    return n * n
+
+
+def test_ordered_map_keeps_task_order_and_raises_a_workers_error_here() -> None:
+    squares = ordered_map(_square_unless_three, ((n,) for n in range(3)), workers=2, depth=1)
+    assert list(squares) == [0, 1, 4]
+    with pytest.raises(ValueError, match="refused 3"):
+        list(ordered_map(_square_unless_three, ((n,) for n in range(10)), workers=2))
+
+
+def test_ordered_map_stops_its_workers_when_the_caller_stops_early() -> None:
+    results = ordered_map(_square_unless_three, ((n,) for n in range(4, 10_000)), workers=1)
+    assert next(results) == 16
+    results.close()  # the writer failed, say: the worker must not be left running
+    assert multiprocessing.active_children() == []
