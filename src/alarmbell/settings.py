@@ -33,13 +33,12 @@ class Settings(BaseSettings):
         default=20000,
         description="Records written per transaction during bulk ingest (each chunk is committed).",
     )
-    ingest_workers: int | None = Field(
-        default=None,
+    ingest_workers: int = Field(
+        default=0,
         ge=0,
         description=(
             "Worker processes that parse and validate large JSON Lines files while the main "
-            "process writes (0: all in one process). Default: one, when the machine has a "
-            "second CPU to run it on."
+            "process writes (0: all in one process)."
         ),
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from io import BytesIO
 from pathlib import Path
@@ -36,8 +35,8 @@ class JsonLinesAdapter:
     name = "jsonl"
     suffixes: tuple[str, ...] = (".jsonl", ".ndjson")
 
-    def __init__(self, workers: int | None = 0) -> None:
-        self.workers = default_workers() if workers is None else workers
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = workers
 
     def read(
         self, path: Path, *, agency: str | None, progress: SourceProgress | None = None
@@ -48,12 +47,6 @@ class JsonLinesAdapter:
                 yield from read_lines_parallel(handle, agency=agency, progress=progress, workers=self.workers)
             else:
                 yield from read_lines(handle, agency=agency, progress=progress)
-
-
-def default_workers() -> int:
-    """One worker process where a second CPU can run it beside the writer, else none: on one
-    CPU the worker only adds the cost of handing the lines over."""
-    return 1 if len(os.sched_getaffinity(0)) >= 2 else 0
 
 
 def read_lines_parallel(

@@ -9,7 +9,7 @@ pipe.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from multiprocessing import get_context
 from queue import Empty
 from typing import Any
@@ -20,7 +20,7 @@ POLL = 1.0
 
 def ordered_map(
     function: Callable[..., Any], tasks: Iterable[tuple[Any, ...]], *, workers: int, depth: int = 3
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     """function(*task) for each task, computed in `workers` spawned processes, yielded in task
     order; at most `depth` tasks per worker are in flight, so memory stays flat. An exception
     in a worker is raised here; a worker that dies raises RuntimeError."""

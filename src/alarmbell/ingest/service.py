@@ -43,10 +43,8 @@ from alarmbell.storage.tables import IngestBatch, QuarantinedLine
 Reporter = Callable[[str], None]
 
 
-def default_registry(*, workers: int | None = 0) -> AdapterRegistry:
-    """Every built-in format; `workers` parse large JSON Lines files in other processes
-    (None: one when there is a second CPU, jsonl.default_workers). The web app and `check`
-    keep the default, one process."""
+def default_registry(*, workers: int = 0) -> AdapterRegistry:
+    """Every built-in format; `workers` parse large JSON Lines files in other processes."""
     registry = AdapterRegistry()
     registry.register(JsonLinesAdapter(workers=workers))
     for adapter in agency_format_adapters():
@@ -147,12 +145,13 @@ def ingest_file(
     chunk_size: int = 20000,
     report: Reporter | None = None,
     progress: SourceProgress | None = None,
-    workers: int | None = None,
+    workers: int = 0,
 ) -> IngestSummary:
     """Ingest one file. Each rejected or held line is reported through `report`.
 
-    `workers` > 0 validates large JSON Lines files in that many worker processes, 0 in this
-    one; None (the default) uses one worker when there is a second CPU.
+    `workers` > 0 validates large JSON Lines files in that many worker processes. Not the
+    default: measured on 2 cores, handing records over cost the writer about what validating
+    them in its own process does (docs/scale.md, "Ingesting near the disk's limit").
     """
     adapter = (registry or default_registry(workers=workers)).for_path(path, format_name)
     parsed = adapter.read(path, agency=agency, progress=progress)
