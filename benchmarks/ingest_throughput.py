@@ -279,6 +279,10 @@ random page of the unique-key and event-party B-trees, and once the 2.5 GB datab
 SQLite's 64 MB page cache most inserts read a page from the OS first. Reaching the target needs
 the Python work moved off the writer's core (validation in a worker process that hands over
 ready row tuples) on a machine whose second core is free.
+
+Since 3 December 2026 validation runs in one worker process by default on 2 or more CPUs, and
+the writer's own loops were trimmed; docs/scale.md ("Ingesting near the disk's limit") has the
+profile, what changed and why the writer, not validation, now sets the ceiling.
 """
 
 

@@ -33,12 +33,14 @@ class RowErrors(FieldError):
         self.errors = errors
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ValidRecord:
     """A validated exchange-format record, ready for the store.
 
     `row` holds the current-table columns; `parties` the (person_source_id, involvement)
-    pairs of an event.
+    pairs of an event. Not frozen, though nothing changes one: a frozen dataclass's __init__
+    sets each field through object.__setattr__, several times slower, and a bulk load makes
+    one per line (twice with worker processes).
     """
 
     record_type: str

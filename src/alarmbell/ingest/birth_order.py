@@ -57,32 +57,60 @@ class BirthOrder:
 
     def checked(self, items: Iterable[ParsedLine]) -> Iterator[ParsedLine]:
         """The items in order, each event before its subject's birth preceded by a warning."""
+        for block in self.checked_blocks(items):
+            yield from block
+
+    def checked_blocks(self, items: Iterable[ParsedLine]) -> Iterator[list[ParsedLine]]:
+        """`checked`, a block of items at a time: a bulk load's writer loops over lists, which
+        costs less than resuming a generator per item."""
         block: list[ParsedLine] = []
+        append = block.append
         for item in items:
-            block.append(item)
+            append(item)
             if len(block) >= BLOCK:
-                yield from self._block(block)
+                yield self._block(block)
                 block = []
-        yield from self._block(block)
+                append = block.append
+        yield self._block(block)
 
     def _block(self, block: list[ParsedLine]) -> list[ParsedLine]:
         if len(self.dobs) > REMEMBERED:
             self.dobs.clear()
-        events: dict[int, ValidRecord] = {}
+        dobs = self.dobs
+        events: list[tuple[int, ValidRecord]] = []
+        subjects: set[Key] = set()
         for index, item in enumerate(block):
-            if type(item) is ValidRecord:
-                if item.record_type == "person":
-                    self.dobs[(item.agency, item.source_id)] = _born(item.row.get("dob"))
-                elif item.record_type == "event" and item.row["kind"] not in PRE_BIRTH_KINDS:
-                    events[index] = item
-        self._look_up({(e.agency, s) for e in events.values() for s, part in e.parties if part == "subject"})
+            if type(item) is not ValidRecord:
+                continue
+            if item.record_type == "event":
+                if item.row["kind"] not in PRE_BIRTH_KINDS:
+                    events.append((index, item))
+                    parties = item.parties
+                    if len(parties) == 1:  # most events: one subject (a lone party is one)
+                        subjects.add((item.agency, parties[0][0]))
+                    else:
+                        agency = item.agency
+                        subjects.update((agency, s) for s, part in parties if part == "subject")
+            elif item.record_type == "person":
+                dobs[(item.agency, item.source_id)] = _born(item.row.get("dob"))
         if not events:
             return block
-        out: list[ParsedLine] = []
-        for index, item in enumerate(block):
-            if index in events and (warning := self._before_birth(events[index])):
-                out.append(warning)
-            out.append(item)
+        self._look_up(subjects)
+        warnings: list[tuple[int, Warning_]] = []
+        for index, event in events:
+            parties = event.parties
+            if len(parties) == 1:  # the usual case decided inline: at most a dict look-up
+                born = dobs.get((event.agency, parties[0][0]))
+                if born is None or event.row["occurred_at"].date() >= born[0]:
+                    continue
+            if warning := self._before_birth(event, dobs):
+                warnings.append((index, warning))
+        if not warnings:
+            return block
+        out = block[: warnings[0][0]]
+        for (index, warning), (end, _) in zip(warnings, [*warnings[1:], (len(block), None)], strict=True):
+            out.append(warning)
+            out.extend(block[index:end])
         return out
 
     def _look_up(self, keys: set[Key]) -> None:
@@ -100,10 +128,11 @@ class BirthOrder:
         for key in unknown:
             self.dobs[key] = _born(found.get(key))
 
-    def _before_birth(self, record: ValidRecord) -> Warning_ | None:
+    @staticmethod
+    def _before_birth(record: ValidRecord, dobs: dict[Key, Born | None]) -> Warning_ | None:
         day = record.row["occurred_at"].date()
         for subject, part in record.parties:
-            born = self.dobs.get((record.agency, subject)) if part == "subject" else None
+            born = dobs.get((record.agency, subject)) if part == "subject" else None
             if born is not None and day < born[0]:
                 return _warning(record, subject, day, born[1])
         return None

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
-from multiprocessing import get_context
+from io import BytesIO
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Final
 
 import orjson
 
-from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress, Warning_
+from alarmbell.ingest.base import (
+    FieldError,
+    ParsedLine,
+    RejectedLine,
+    SourceProgress,
+    ValidRecord,
+    Warning_,
+)
+from alarmbell.ingest.pipeline import ordered_map
 from alarmbell.ingest.strict_json import repeated_key
 from alarmbell.ingest.validate import validate
 
 #: Below this size a worker process costs more to start than it saves.
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+#: Bytes of whole lines handed to a worker at a time (about 5,000 records).
+BLOCK_BYTES = 1 << 20
 
 
 class JsonLinesAdapter:
@@ -48,35 +55,76 @@ def read_lines_parallel(
     agency: str | None,
     progress: SourceProgress | None,
     workers: int,
-    block: int = 4000,
-    depth: int = 4,
+    block_bytes: int | None = None,
+    depth: int = 6,
 ) -> Iterator[ParsedLine]:
-    """read_lines, in blocks handed to worker processes; results come back in file order."""
-    context = get_context("spawn")  # never fork a process that holds database connections
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future[list[ParsedLine]]] = deque()
-        for first_line, lines in _blocks(handle, block, progress):
-            pending.append(pool.submit(parse_block, lines, first_line, agency))
-            if len(pending) >= depth * workers:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    """read_lines, in blocks of raw bytes handed to worker processes; results in file order.
+
+    The file goes out as whole-line byte blocks and comes back as plain tuples (`pack`), the
+    cheapest things to pickle: unpickling dataclasses cost the writer as much as validating.
+    `depth` blocks per worker may be in flight (about 2 MB each), so a worker that the
+    scheduler held back can catch up.
+    """
+    blocks = byte_blocks(handle, block_bytes or BLOCK_BYTES, progress)
+    tasks = ((data, first_line, agency) for first_line, data in blocks)
+    for packed in ordered_map(parse_block, tasks, workers=workers, depth=depth):
+        yield from unpack(packed)
 
 
-def _blocks(
-    handle: BinaryIO, size: int, progress: SourceProgress | None
-) -> Iterator[tuple[int, list[bytes]]]:
+def byte_blocks(handle: BinaryIO, size: int, progress: SourceProgress | None) -> Iterator[tuple[int, bytes]]:
+    """(number of the first line, whole lines of about `size` bytes), to the end of the file."""
     first = 1
-    while lines := list(islice(handle, size)):
+    while data := handle.read(size):
+        data += handle.readline()  # end every block on a line boundary
         if progress is not None:
-            progress.done_bytes += sum(map(len, lines))
-        yield first, lines
-        first += len(lines)
+            progress.done_bytes += len(data)
+        yield first, data
+        first += data.count(b"\n")
 
 
-def parse_block(lines: list[bytes], first_line: int, agency: str | None) -> list[ParsedLine]:
-    """Worker-process entry point: validate a block of lines numbered from `first_line`."""
-    return list(read_lines(lines, agency=agency, first_line=first_line))
+def parse_block(data: bytes, first_line: int, agency: str | None) -> list[Packed]:
+    """Worker-process entry point: validate the lines of `data`, numbered from `first_line`.
+
+    BytesIO splits lines exactly as iterating the file does (on newlines only)."""
+    return [pack(item) for item in read_lines(BytesIO(data), agency=agency, first_line=first_line)]
+
+
+#: A ParsedLine as a plain tuple: a ValidRecord's fields, its row as (keys, values) (the first
+#: field is its record type), or a tag and a RejectedLine's or Warning_'s fields.
+Packed = tuple[Any, ...]
+_REJECTED: Final = "(rejected)"
+_WARNING: Final = "(warning)"
+#: One tuple object per distinct set of row keys, so pickle writes each once per block (a memo
+#: reference after that) rather than once per record.
+_ROW_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def pack(item: ParsedLine) -> Packed:
+    if type(item) is ValidRecord:
+        row = item.row
+        keys = tuple(row)
+        keys = _ROW_KEYS.setdefault(keys, keys)
+        return (item.record_type, item.agency, item.source_id, item.content_hash, keys,
+                tuple(row.values()), item.line_no, item.parties)  # fmt: skip
+    if type(item) is RejectedLine:
+        return (_REJECTED, item.line_no, item.field, item.problem, item.raw, item.also)
+    assert type(item) is Warning_
+    return (_WARNING, item.line_no, item.field, item.problem)
+
+
+def unpack(packed: list[Packed]) -> Iterator[ParsedLine]:
+    """The ParsedLines again. Rows travel as a shared keys tuple and a values tuple: a dict per
+    record took twice as long to unpickle as the dict built here."""
+    for fields in packed:
+        tag = fields[0]
+        if tag == _REJECTED:
+            yield RejectedLine(*fields[1:])
+        elif tag == _WARNING:
+            yield Warning_(*fields[1:])
+        else:
+            record_type, agency, source_id, content_hash, keys, values, line_no, parties = fields
+            row = dict(zip(keys, values, strict=True))
+            yield ValidRecord(record_type, agency, source_id, content_hash, row, line_no, parties)
 
 
 def read_lines(

@@ -105,20 +105,24 @@ class _Unresolved:
 
     def note(self, chunk: list[ValidRecord], connection: Connection) -> None:
         arrived = {(r.agency, r.source_id) for r in chunk if r.record_type == "person"}
-        for key in arrived:
-            self.waiting.pop(key, None)
-        named = {(r.agency, person) for r in chunk if r.record_type == "event" for person, _ in r.parties}
+        if self.waiting:
+            for key in arrived:
+                self.waiting.pop(key, None)
+        events = [r for r in chunk if r.record_type == "event"]
+        named = {(r.agency, person) for r in events for person, _ in r.parties}
         unknown = named - arrived - self.present
         present = existing_people(connection, unknown) if unknown else set()
         if len(self.present) > self.present_limit:
             self.present.clear()
         self.present |= arrived | present
-        for r in chunk:
-            if r.record_type == "event":
-                for person, _ in r.parties:
-                    key = (r.agency, person)
-                    if key in unknown and key not in present:
-                        self.waiting.setdefault(key, []).append((r.source_id, r.line_no))
+        missing = unknown - present
+        if not missing:  # the usual chunk: everyone its events name is known
+            return
+        for r in events:
+            for person, _ in r.parties:
+                key = (r.agency, person)
+                if key in missing:
+                    self.waiting.setdefault(key, []).append((r.source_id, r.line_no))
 
 
 @dataclass
@@ -145,7 +149,9 @@ def ingest_file(
 ) -> IngestSummary:
     """Ingest one file. Each rejected or held line is reported through `report`.
 
-    `workers` > 0 validates large JSON Lines files in that many worker processes.
+    `workers` > 0 validates large JSON Lines files in that many worker processes. Not the
+    default: measured on 2 cores, handing records over cost the writer about what validating
+    them in its own process does (docs/scale.md, "Ingesting near the disk's limit").
     """
     adapter = (registry or default_registry(workers=workers)).for_path(path, format_name)
     parsed = adapter.read(path, agency=agency, progress=progress)
@@ -215,33 +221,65 @@ def ingest_parsed(
     that connection's transaction (the caller commits)."""
     summary = IngestSummary(source=source)
     say = report or (lambda _message: None)
-    parsed = BirthOrder(engine, connection).checked(parsed)
+    blocks = BirthOrder(engine, connection).checked_blocks(parsed)
     begin = _Transactions(engine, connection)
     summary.batch_id = _open_batch(begin, source, agency)
     unresolved = _Unresolved()
-    chunk = _Chunk()
-    for item in read_ahead(parsed) if dialect_of_engine(engine).read_ahead else parsed:
-        if isinstance(item, Warning_):
-            summary.warnings += 1
-            say(f"{source}:{item.line_no}: {item.field}: warning: {item.problem}")
-            continue
-        if isinstance(item, RejectedLine):
-            chunk.rejected.append(item)
-            for message in item.messages(source):
-                say(message)
-        else:
-            key = (item.record_type, item.agency, item.source_id)
-            if key in chunk.keys:  # a second version in the same chunk: write the first one first
-                _flush(begin, chunk, summary, unresolved)
-                chunk = _Chunk()
-            chunk.keys.add(key)
-            chunk.records.append(item)
-        if len(chunk) >= chunk_size:
-            _flush(begin, chunk, summary, unresolved)
-            chunk = _Chunk()
-    _flush(begin, chunk, summary, unresolved)
+
+    def warn(item: Warning_) -> None:
+        summary.warnings += 1
+        say(f"{source}:{item.line_no}: {item.field}: warning: {item.problem}")
+
+    def reject(item: RejectedLine) -> None:
+        for message in item.messages(source):
+            say(message)
+
+    if dialect_of_engine(engine).read_ahead:
+        blocks = read_ahead(blocks)
+    for chunk in _chunks(blocks, chunk_size, warn, reject):
+        _flush(begin, chunk, summary, unresolved)
     _finish(begin, summary, unresolved, say)
     return summary
+
+
+def _chunks(
+    blocks: Iterable[list[ParsedLine]],
+    size: int,
+    warn: Callable[[Warning_], None],
+    reject: Callable[[RejectedLine], None],
+) -> Iterator[_Chunk]:
+    """The items of the blocks in chunks of at most `size` lines, each warning and rejection
+    reported as it comes.
+
+    A record whose key is already in the chunk (a second version in the same file) ends the
+    chunk, so the first version is written first. The hot loop of a bulk load: one type test
+    per item, and the chunk's lists held in locals.
+    """
+    chunk = _Chunk()
+    records, keys, count = chunk.records, chunk.keys, 0
+    for block in blocks:
+        for item in block:
+            kind = type(item)
+            if kind is ValidRecord:
+                key = (item.record_type, item.agency, item.source_id)  # type: ignore[union-attr]
+                if key in keys:
+                    yield chunk
+                    chunk = _Chunk()
+                    records, keys, count = chunk.records, chunk.keys, 0
+                keys.add(key)
+                records.append(item)  # type: ignore[arg-type]
+            elif kind is RejectedLine:
+                chunk.rejected.append(item)  # type: ignore[arg-type]
+                reject(item)  # type: ignore[arg-type]
+            else:
+                warn(item)  # type: ignore[arg-type]
+                continue
+            count += 1
+            if count >= size:
+                yield chunk
+                chunk = _Chunk()
+                records, keys, count = chunk.records, chunk.keys, 0
+    yield chunk
 
 
 @dataclass(frozen=True)
@@ -268,8 +306,8 @@ class _Transactions:
             yield connection
 
 
-def read_ahead(items: Iterable[ParsedLine], *, batch: int = 1000, depth: int = 8) -> Iterator[ParsedLine]:
-    """Parse and validate in a second thread while this one writes.
+def read_ahead(blocks: Iterable[list[ParsedLine]], *, depth: int = 8) -> Iterator[list[ParsedLine]]:
+    """Parse and validate in a second thread while this one writes, a block at a time.
 
     SQLite and psycopg release the GIL while the database works, so the two overlap; the
     bounded queue keeps memory flat.
@@ -279,15 +317,10 @@ def read_ahead(items: Iterable[ParsedLine], *, batch: int = 1000, depth: int = 8
 
     def produce() -> None:
         try:
-            block: list[ParsedLine] = []
-            for item in items:
-                block.append(item)
-                if len(block) >= batch:
-                    queue.put(block)
-                    block = []
-                    if stop.is_set():
-                        return
-            queue.put(block)
+            for block in blocks:
+                queue.put(block)
+                if stop.is_set():
+                    return
             queue.put(None)
         except BaseException as error:  # handed to the consumer, which re-raises it
             queue.put(error)
@@ -298,7 +331,7 @@ def read_ahead(items: Iterable[ParsedLine], *, batch: int = 1000, depth: int = 8
         while (block := queue.get()) is not None:
             if isinstance(block, BaseException):
                 raise block
-            yield from block
+            yield block
     finally:
         stop.set()
         while worker.is_alive():
