@@ -269,12 +269,13 @@ def test_timeline_levels_match_evaluate_at_each_moment(policy: Policy) -> None:
 def test_a_thousand_events_are_fast(policy: Policy) -> None:
     chronology = busy_chronology(1000)
     at = max(e.recorded_at for e in chronology.entries)
-    started = time.perf_counter()
+    started = time.process_time()
     evaluate(policy, chronology, at)
-    single = time.perf_counter() - started
-    started = time.perf_counter()
+    single = time.process_time() - started
+    started = time.process_time()
     alert_timeline(policy, chronology)
-    replay = time.perf_counter() - started
-    # Generous bounds for slow CI machines; see the benchmark figures in the report.
+    replay = time.process_time() - started
+    # A guard against a slower algorithm, not a benchmark (benchmarks/policy_speed.py is): CPU
+    # seconds of this process, so other work on a loaded machine does not fail it. Generous bounds.
     assert single < 0.5
     assert replay < 10
