@@ -249,7 +249,7 @@ def test_attendance_keeps_its_authorised_and_unauthorised_columns(engine: Engine
 def test_a_row_reports_all_its_errors(engine: Engine, tmp_path: Path) -> None:
     bad = (
         "C-1,19/13/2023,8:75,Quarry Lane Primary,"
-        + "B999201500101,Harker,Maisie,31/02/2019,Girl,Reception,Sadness,,,,,"
+        + "C999201500101,Harker,Maisie,31/02/2019,Girl,Reception,Hunger,,,,,"
     )
     path = _concerns(tmp_path, bad, _row("C-2", "20/10/2023", "09:00", MAISIE))
     result = ingest(engine, path)
@@ -258,8 +258,9 @@ def test_a_row_reports_all_its_errors(engine: Engine, tmp_path: Path) -> None:
         f"{path}:2: Time: '8:75' (expected a time as HH:MM or HH:MM:SS (24-hour))",
         f"{path}:2: Date of Birth: '31/02/2019' is not a real calendar date (expected {DATE})",
         f"{path}:2: Gender: 'Girl' (expected M, F, X or U (or Male, Female, Unknown))",
-        f"{path}:2: Category: 'Sadness' is not a category alarmbell knows (expected appearance, attendance, "
-        "behaviour, disclosure, emotional, hunger, injury, other)",
+        f"{path}:2: UPN: 'C999201500101' fails the check letter: the other 12 characters give 'B', not 'C', "
+        "and the row has no name and date of birth to key the pupil by instead (expected a UPN with the "
+        "right check letter, or Surname or Forename and Date of Birth)",
     ]
     assert result.summary.rejected == 1
     with engine.connect() as connection:
@@ -274,11 +275,11 @@ def test_a_row_reports_all_its_errors(engine: Engine, tmp_path: Path) -> None:
 def test_a_row_reports_its_bad_cells_and_the_format_s_own_problem(engine: Engine, tmp_path: Path) -> None:
     bad = (
         "C-1,19/10/2023,08:55,Quarry Lane Primary,"
-        + "B999201500101,Harker,Maisie,14/06/2019,Girl,Reception,Sadness,,,,,"
+        + "C999201500101,Harker,Maisie,,Girl,Reception,Hunger,,,,,"
     )
     path = _concerns(tmp_path, bad)
     messages = ingest(engine, path).rejections()
-    assert [m.split(": ")[1] for m in messages] == ["Gender", "Category"]
+    assert [m.split(": ")[1] for m in messages] == ["Gender", "UPN"]
 
 
 def test_a_police_row_reports_all_its_bad_cells(engine: Engine, tmp_path: Path) -> None:

@@ -43,10 +43,16 @@ def test_malformed_concerns(engine: Engine) -> None:
     result = ingest(engine, BAD_CONCERNS)
     source = str(BAD_CONCERNS)
     rejected = result.rejections()
-    assert rejected[0].startswith(f"{source}:4: Category: 'Sadness' is not a category alarmbell knows")
-    assert rejected[1].startswith(f"{source}:6: Date: '32/10/2023' is not a real calendar date")
-    assert rejected[2].startswith(f"{source}:9: UPN: 'B99920150010' (expected 13 characters")
-    assert len(rejected) == 3
+    assert rejected[0].startswith(f"{source}:6: Date: '32/10/2023' is not a real calendar date")
+    assert rejected[1].startswith(f"{source}:9: UPN: 'B99920150010' (expected 13 characters")
+    assert len(rejected) == 2
+    # A category alarmbell does not know keeps the concern, as other, with a warning.
+    assert any(
+        m.startswith(
+            f"{source}:4: Category: warning: 'Sadness' is not a category alarmbell knows: kept as other"
+        )
+        for m in result.messages
+    )
     # A site in the school's own words keeps the concern, with a warning (issue 15).
     assert any(
         m.startswith(
@@ -55,10 +61,14 @@ def test_malformed_concerns(engine: Engine) -> None:
         for m in result.messages
     )
     got = events(engine)
-    # CPM-2: a wrong check letter; CPM-4: "Left elbow"
-    assert sorted(got) == ["concern:CPM-1", "concern:CPM-2", "concern:CPM-4", "concern:CPM-6"]
+    # CPM-2: a wrong check letter; CPM-3: "Sadness"; CPM-4: "Left elbow"
+    assert sorted(got) == [f"concern:CPM-{n}" for n in (1, 2, 3, 4, 6)]
+    assert (got["concern:CPM-3"]["attrs"]["category"], got["concern:CPM-3"]["attrs"]["category_label"]) == (
+        "other",
+        "Sadness",
+    )
     assert got["concern:CPM-6"]["text"].startswith('Said at circle time:\n"Ryan hurts mummy"')
-    assert [line for line, _ in quarantined(engine)] == [4, 6, 9]
+    assert [line for line, _ in quarantined(engine)] == [6, 9]
 
 
 def test_attendance_round_trip_keeps_persistent_absence_only(engine: Engine) -> None:

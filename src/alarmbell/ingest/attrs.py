@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES
 from alarmbell.ingest.base import FieldError
 
@@ -186,10 +187,7 @@ ATTR_RULES: Final[Mapping[str, Rule]] = {
     "height_cm": Number(20, 250, "cm"),
     "weight_centile": Number(0, 100),
     "weight_loss": _FLAG,
-    "category": Choice(
-        ("hunger", "injury", "appearance", "behaviour", "disclosure", "attendance", "emotional", "other"),
-        CONCERN_KINDS,
-    ),
+    "category": Choice(CONCERN_CATEGORIES, CONCERN_KINDS),
     "absence_pct": Number(0, 100, "per cent"),
     "sessions_missed": Number(0, 2000, "sessions", whole=True),
     "was_not_brought": _FLAG,

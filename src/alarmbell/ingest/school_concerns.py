@@ -10,38 +10,17 @@ other format. See docs/formats/school-concerns-csv.md.
 from __future__ import annotations
 
 import hashlib
-from typing import Final
 
 import orjson
 
 from alarmbell.domain.body_sites import body_site, region_label, regions
+from alarmbell.domain.concern_categories import CONCERN_CATEGORIES, concern_category
 from alarmbell.domain.identifiers import upn_check_problem, upn_is_valid
 from alarmbell.ingest.base import FieldError
 from alarmbell.ingest.convert import Record
 from alarmbell.ingest.tabular import Row, RowAdapter, sex
 
 AGENCY = "education"
-
-#: Category labels seen in school logs -> the exchange format's school_concern categories.
-CATEGORIES: Final[dict[str, str]] = {
-    "hunger": "hunger",
-    "neglect - hunger": "hunger",
-    "food": "hunger",
-    "injury": "injury",
-    "physical injury": "injury",
-    "bruising": "injury",
-    "mark or injury": "injury",
-    "appearance": "appearance",
-    "neglect - appearance": "appearance",
-    "hygiene": "appearance",
-    "behaviour": "behaviour",
-    "disclosure": "disclosure",
-    "attendance": "attendance",
-    "emotional": "emotional",
-    "emotional wellbeing": "emotional",
-    "mental health": "emotional",
-    "other": "other",
-}
 
 
 def pupil_key(row: Row, upn: str) -> str:
@@ -90,13 +69,21 @@ def pupil_record(row: Row, upn: str, extract: str = "concerns") -> Record:
     return {k: v for k, v in person.items() if v is not None}
 
 
-def _category(row: Row) -> str:
+def _category(row: Row) -> tuple[str, str | None]:
+    """The category, and a warning when the log's label is not one alarmbell knows.
+
+    An unknown label is kept as `other` (the label stays in `category_label`), never rejected:
+    a school's concern must not be lost for the word its log uses.
+    """
     label = row.required("category", "a concern category")
-    category = CATEGORIES.get(" ".join(label.lower().split()))
-    if category is None:
-        allowed = ", ".join(sorted({c for c in CATEGORIES.values()}))
-        raise FieldError(row.name("category"), f"{label!r} is not a category alarmbell knows", allowed)
-    return category
+    category = concern_category(label)
+    if category is not None:
+        return category, None
+    known = ", ".join(sorted(CONCERN_CATEGORIES))
+    return "other", (
+        f"{label!r} is not a category alarmbell knows: kept as other, with the log's label in "
+        f"category_label (expected one of {known}; docs/formats/school-concerns-csv.md)"
+    )
 
 
 def _sites(row: Row) -> tuple[list[str], list[str]]:
@@ -149,7 +136,10 @@ class SchoolConcernsAdapter(RowAdapter):
         upn = row.upn()
         assert upn is not None
         pupil = pupil_record(row, upn)
-        attrs: Record = {"category": _category(row)}
+        category, category_warning = _category(row)
+        if category_warning is not None:
+            self.warn(row, "category", category_warning)
+        attrs: Record = {"category": category}
         sites, site_warnings = _sites(row)
         for warning in site_warnings:
             self.warn(row, "body_map_site", warning)

@@ -1,0 +1,98 @@
+"""A school log's categories: KCSIE's, however spelt, and an unknown one never loses the concern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from alarmbell.ingest.attrs import check_attrs
+
+from .conftest import events, ingest, quarantined
+
+HEADER = "Concern ID,Date,UPN,Surname,Forename,Date of Birth,Category,Concern\n"
+
+#: Labels as school logs write them -> the category they must become.
+SPELLINGS: dict[str, str] = {
+    "Sexual abuse": "sexual_abuse",
+    "PHYSICAL ABUSE": "physical_abuse",
+    "Neglect": "neglect",
+    "Emotional abuse": "emotional_abuse",
+    "Domestic abuse": "domestic_abuse",
+    "DV": "domestic_abuse",
+    "D.A.": "domestic_abuse",
+    "Child sexual exploitation (CSE)": "sexual_exploitation",
+    "cse": "sexual_exploitation",
+    "Child Criminal Exploitation (CCE)": "criminal_exploitation",
+    "CCE": "criminal_exploitation",
+    "County lines": "county_lines",
+    "Online safety": "online_safety",
+    "Child-on-child abuse": "child_on_child_abuse",
+    "Peer on peer abuse": "child_on_child_abuse",
+    "Peer-on-peer": "child_on_child_abuse",
+    "Self-harm": "self_harm",
+    "Missing from education": "missing_education",
+    "Children missing education": "missing_education",
+    "Radicalisation / Prevent": "radicalisation",
+    "FGM": "fgm",
+    "Honour-based abuse": "honour_based_abuse",
+    "Serious violence": "serious_violence",
+    "Private fostering": "private_fostering",
+    "Young carer": "young_carer",
+    "Low-level concern": "low_level_concern",
+    # every earlier mapping still holds
+    "Attendance": "attendance",
+    "Mental health": "emotional",
+    "Neglect - Hunger": "hunger",
+    "neglect-hunger": "hunger",
+    "Mark or injury": "injury",
+    "Hygiene": "appearance",
+    "Emotional wellbeing": "emotional",
+    "Other": "other",
+}
+
+
+def _log(tmp_path: Path, categories: list[str]) -> Path:
+    rows = [
+        f'C-{n},01/10/2023,B999201500101,Harker,Maisie,14/06/2019,"{label}",Seen at gate\n'
+        for n, label in enumerate(categories, start=1)
+    ]
+    path = tmp_path / "log.concerns.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def test_kcsie_categories_in_their_usual_spellings_are_mapped(engine: Engine, tmp_path: Path) -> None:
+    labels = list(SPELLINGS)
+    result = ingest(engine, _log(tmp_path, labels))
+    assert result.messages == []
+    got = events(engine)
+    mapped = {label: got[f"concern:C-{n}"]["attrs"]["category"] for n, label in enumerate(labels, start=1)}
+    assert mapped == SPELLINGS
+    assert got["concern:C-8"]["attrs"]["category_label"] == "Child sexual exploitation (CSE)"
+
+
+def test_an_unknown_category_keeps_the_concern_as_other_with_a_warning(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = _log(tmp_path, ["Sadness", "Injury"])
+    result = ingest(engine, path)
+    assert result.rejections() == []
+    assert quarantined(engine) == []
+    concern = events(engine)["concern:C-1"]
+    assert concern["attrs"]["category"] == "other"
+    assert concern["attrs"]["category_label"] == "Sadness"
+    assert concern["text"] == "Seen at gate"
+    [warning] = result.messages
+    assert warning.startswith(
+        f"{path}:2: Category: warning: 'Sadness' is not a category alarmbell knows: kept as other, "
+        "with the log's label in category_label (expected "
+    )
+    assert "sexual_exploitation" in warning and "hunger" in warning
+    again = ingest(engine, path).summary
+    assert (again.accepted, again.rejected, again.unchanged) == (0, 0, 3)  # the pupil, two concerns
+
+
+def test_the_exchange_format_accepts_every_category_the_log_maps_to() -> None:
+    for category in set(SPELLINGS.values()):
+        check_attrs("school_concern", {"category": category})
