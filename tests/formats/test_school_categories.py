@@ -6,9 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from alarmbell.domain.concern_categories import CONCERN_CATEGORIES, LABELS, concern_category, normalise_label
 from alarmbell.ingest.attrs import check_attrs
 
-from .conftest import events, ingest, quarantined
+from .conftest import REPO, events, ingest, quarantined
 
 HEADER = "Concern ID,Date,UPN,Surname,Forename,Date of Birth,Category,Concern\n"
 
@@ -96,3 +97,27 @@ def test_an_unknown_category_keeps_the_concern_as_other_with_a_warning(
 def test_the_exchange_format_accepts_every_category_the_log_maps_to() -> None:
     for category in set(SPELLINGS.values()):
         check_attrs("school_concern", {"category": category})
+
+
+def _documented() -> dict[str, str]:
+    """label -> category, from the format page's Categories table."""
+    page = (REPO / "docs" / "formats" / "school-concerns-csv.md").read_text()
+    table = page.split("## Categories", 1)[1].split("\n\n**", 1)[0]
+    found: dict[str, str] = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) != 2 or cells[0] in ("category", "---"):
+            continue
+        categories = [c.strip() for c in cells[0].split(",")]
+        for category in categories:
+            found[category.replace("_", " ")] = category
+        if len(categories) == 1 and cells[1] != "the name":
+            found |= {label.strip(): categories[0] for label in cells[1].split(",")}
+    return found
+
+
+def test_the_format_page_documents_every_label_and_category() -> None:
+    documented = _documented()
+    assert {label: concern_category(label) for label in documented} == documented
+    assert {normalise_label(label) for label in documented} == set(LABELS)
+    assert set(documented.values()) == set(CONCERN_CATEGORIES)
