@@ -1,11 +1,12 @@
 """The categories of a school's or nursery's safeguarding concern, and the labels logs use for them.
 
 School logs (CPOMS, MyConcern, paper) follow Keeping Children Safe in Education 2024: the four
-categories of abuse of Part one (physical, emotional, sexual, neglect) and the specific forms of
-abuse and safeguarding issues of Annex B (exploitation, county lines, domestic abuse,
-child-on-child abuse, radicalisation, FGM...). One home for the vocabulary: the school concerns
-adapter maps labels with it, and the exchange format's `category` attr accepts its names, so a
-category read from a log is always one the exchange format accepts and the policy can name.
+categories of abuse of Part one (physical, emotional, sexual, neglect) with its safeguarding
+issues (child-on-child abuse), and the specific forms of abuse and safeguarding issues of Annex B
+(exploitation, county lines, domestic abuse, radicalisation, FGM...). One home for the
+vocabulary: the school concerns adapter maps labels with it, and the exchange format's `category`
+attr accepts its names, so a category read from a log is always one the exchange format accepts
+and the policy can name.
 """
 
 from __future__ import annotations
