@@ -228,6 +228,17 @@ def test_action_taken_and_who_was_informed_are_stored(app: FastAPI) -> None:
     assert stored["attrs"]["informed"] == "DSL at school; GP by phone 15:10"
 
 
+def test_the_form_offers_keeping_children_safe_in_educations_categories(app: FastAPI) -> None:
+    """A DSL recording a sexual abuse or CSE concern finds it in the list, as in their own log."""
+    client = _client(app, role="practitioner", agency="education")
+    _, _, page = _form(client)
+    for shown in ("Sexual abuse", "Child sexual exploitation (CSE)", "Child-on-child abuse", "Neglect"):
+        assert f">{shown}</option>" in page, shown
+    response, stored = _record(client, kind="school_concern", category="sexual_exploitation")
+    assert response.status_code == 303, response.text
+    assert stored["attrs"]["category"] == "sexual_exploitation"
+
+
 # -- children-only search ------------------------------------------------------------------------
 
 

@@ -111,6 +111,19 @@ _LABELS: Final[dict[str, str]] = {
     "low level concerns": "low_level_concern",
 }
 
+#: How a form names a category where its own name, spaced and capitalised, is not what a
+#: practitioner reads in KCSIE.
+_DISPLAY: Final[dict[str, str]] = {
+    "sexual_exploitation": "Child sexual exploitation (CSE)",
+    "criminal_exploitation": "Child criminal exploitation (CCE)",
+    "child_on_child_abuse": "Child-on-child abuse",
+    "self_harm": "Self-harm",
+    "missing_education": "Children missing education",
+    "fgm": "Female genital mutilation (FGM)",
+    "honour_based_abuse": "So-called honour-based abuse",
+    "low_level_concern": "Low-level concern",
+}
+
 LABELS: Final[dict[str, str]] = {c.replace("_", " "): c for c in CONCERN_CATEGORIES} | _LABELS
 
 
@@ -128,3 +141,8 @@ def normalise_label(label: str) -> str:
 def concern_category(label: str) -> str | None:
     """The category a log's label names, or None when alarmbell does not know it."""
     return LABELS.get(normalise_label(label))
+
+
+def category_display(category: str) -> str:
+    """The words a form shows for a category: "Sexual abuse", "Child-on-child abuse"."""
+    return _DISPLAY.get(category) or category.replace("_", " ").capitalize()

@@ -15,22 +15,13 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.body_sites import BODY_SITES
+from alarmbell.domain.concern_categories import CONCERN_CATEGORIES, category_display
 from alarmbell.domain.injuries import INJURY_TYPES, injury_attrs
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS
 from alarmbell.identity import record_rows
 from alarmbell.presentation import agency_label
 from alarmbell.web.concern_choices import form_kind_label, kinds_for, usual_for
 
-CATEGORIES: Final[tuple[str, ...]] = (
-    "hunger",
-    "injury",
-    "appearance",
-    "behaviour",
-    "disclosure",
-    "attendance",
-    "emotional",
-    "other",
-)
 SEXES: Final[dict[str, str]] = {"F": "Female", "M": "Male", "U": "Not known"}
 INJURY_KINDS: Final[frozenset[str]] = frozenset({"injury_presentation", "injury_observed", "ed_attendance"})
 
@@ -99,7 +90,9 @@ def choices(agency: str | None) -> dict[str, Any]:
     return {
         "agencies": [(a, agency_label(a)) for a in AGENCIES],
         "kinds": kinds_for(agency),
-        "categories": [(c, c.capitalize()) for c in CATEGORIES],
+        # Keeping Children Safe in Education's categories, as school logs use them
+        # (domain/concern_categories.py): the form offers what a bulk log may carry.
+        "categories": [(c, category_display(c)) for c in CONCERN_CATEGORIES],
         "injury_types": list(INJURY_TYPES.items()),
         "sexes": list(SEXES.items()),
         "sites": [(site, label) for site, (label, _) in BODY_SITES.items()],
