@@ -626,9 +626,11 @@ CASES: list[tuple[str, bool, Case]] = [
     (
         "was_not_brought_health_needs_known",
         True,
-        lambda b: b.own(
-            "missed_appointment", "2011-09-01", was_not_brought=True, service="fracture_clinic"
-        ).own("missed_appointment", "2011-10-01", was_not_brought=True, health_need_known=True),
+        lambda b: (
+            b.own("missed_appointment", "2011-08-01", was_not_brought=True, service="fracture_clinic")
+            .own("missed_appointment", "2011-09-01", was_not_brought=True, service="fracture_clinic")
+            .own("missed_appointment", "2011-10-01", was_not_brought=True, health_need_known=True)
+        ),
     ),
     (
         "was_not_brought_health_needs_known",
@@ -709,9 +711,11 @@ CASES: list[tuple[str, bool, Case]] = [
     (
         "was_not_brought_health_needs_known",
         True,
-        lambda b: b.own(
-            "missed_appointment", "2011-09-01", was_not_brought=True, service="weight management"
-        ).own("missed_appointment", "2011-11-01", was_not_brought=True, service="dental_treatment"),
+        lambda b: (
+            b.own("missed_appointment", "2011-07-01", was_not_brought=True, service="weight management")
+            .own("missed_appointment", "2011-09-01", was_not_brought=True, service="weight management")
+            .own("missed_appointment", "2011-11-01", was_not_brought=True, service="dental_treatment")
+        ),
     ),
     (
         "nutritional_deficiency_diagnosed",
