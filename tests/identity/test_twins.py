@@ -56,6 +56,20 @@ def test_twins_with_close_given_names_go_to_review_not_to_a_link(
     assert "twins" in (item.note or "")
 
 
+@pytest.mark.parametrize(("written", "short"), [("Lacey-Mae", "Lacey"), ("Mary Jane", "Mary")])
+def test_a_double_given_name_and_its_first_part_are_one_child_not_twins(
+    engine: Engine, tmp_path: Path, written: str, short: str
+) -> None:
+    """A school records "Lacey-Mae", the health visitor "Lacey" (review corpus, child-bs-2016)."""
+    rows = [
+        person("H1", agency="health", given_name=short, sex="F", **HOME),
+        person("E1", agency="education", given_name=written, sex="F", **HOME),
+    ]
+    ids = _link(engine, tmp_path, rows)
+    assert ids[("health", "H1")] == ids[("education", "E1")]
+    assert _pending(engine) == []
+
+
 PLACEHOLDERS = [("Baby", "Baby"), ("Baby Boy", "Baby Girl"), ("Twin 1", "Twin 2"), ("Unborn", "Unborn")]
 
 
