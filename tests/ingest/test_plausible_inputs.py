@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.ingest.service import IngestSummary, ingest_file
 from alarmbell.storage.tables import EventRecordRow, QuarantinedLine
 from tests.helpers import event, person, write_jsonl
@@ -197,8 +198,7 @@ ATTR_CASES: list[tuple[str, dict[str, object], str]] = [
     (
         "school_concern",
         {"category": "Hunger"},
-        "attrs.category: 'Hunger' is not allowed (expected one of hunger, injury, appearance, behaviour, "
-        "disclosure, attendance, emotional, other)",
+        f"attrs.category: 'Hunger' is not allowed (expected one of {', '.join(CONCERN_CATEGORIES)})",
     ),
     (
         "referral",

@@ -10,6 +10,7 @@ from alarmbell.alerts.overrides import (
 )
 from alarmbell.alerts.pending import refresh_due_alerts
 from alarmbell.alerts.service import AlertedPerson, alerted_people, alerts_for, evidence_keys
+from alarmbell.alerts.spark_rescore import local_session, rescore_on_spark
 
 __all__ = [
     "AlertedPerson",
@@ -20,7 +21,9 @@ __all__ = [
     "all_overrides",
     "countersign",
     "evidence_keys",
+    "local_session",
     "override_alert",
     "overrides_for_person",
     "refresh_due_alerts",
+    "rescore_on_spark",
 ]

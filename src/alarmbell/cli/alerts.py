@@ -125,7 +125,7 @@ def rescore(
 
 
 def _spark_session() -> Any:
-    from alarmbell.alerts.spark_rescore import local_session
+    from alarmbell.alerts import local_session
 
     return local_session()
 

@@ -27,9 +27,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from alarmbell.alerts import refresh_due_alerts
+from alarmbell.alerts import refresh_due_alerts, rescore_on_spark
 from alarmbell.alerts.rescore import RescoreSummary, rescore
-from alarmbell.alerts.spark_rescore import rescore_on_spark
 from alarmbell.domain.alerts import EvidenceUpdate
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import LinkSummary, link_people, view
