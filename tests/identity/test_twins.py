@@ -246,3 +246,22 @@ def test_only_records_sharing_a_birthday_and_surname_with_the_other_sex_hold_sex
     assert set(clusters.sexed) == {1, 2}
     assert clusters.why_not(1, 2) == SEX_DIFFERS
     assert clusters.why_not(2, 3) is None
+
+
+DOUBLE_NAMED_TWINS = [("Lacey-Mae", "Lacey-Jo"), ("Lily-Rose", "Lily-Mae"), ("Mary Jane", "Mary Ann")]
+
+
+@pytest.mark.parametrize(("first", "second"), DOUBLE_NAMED_TWINS)
+def test_twins_with_double_names_sharing_a_first_part_are_not_a_known_variant(
+    engine: Engine, tmp_path: Path, first: str, second: str
+) -> None:
+    """Twin sisters Lacey-Mae and Lacey-Jo: each double name reads as "Lacey" too, but that makes
+    each a variant of a record of just "Lacey", not of each other (model.py `Level.wider`)."""
+    rows = [
+        person("E1", agency="education", given_name=first, sex="F", **HOME),
+        person("H1", agency="health", given_name=second, sex="F", **HOME),
+    ]
+    ids = _link(engine, tmp_path, rows)
+    assert ids[("education", "E1")] != ids[("health", "H1")]
+    [item] = _pending(engine)
+    assert "twins" in (item.note or "")

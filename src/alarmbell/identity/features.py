@@ -32,6 +32,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("given", "str"),
     ("given_key", "str"),
     ("given_groups", "list"),
+    ("given_wider_groups", "list"),
     ("family", "str"),
     ("family_key", "str"),
     ("family_groups", "list"),
@@ -163,27 +164,29 @@ def _names_code(given: str, family: str) -> str | None:
     return "|".join(sorted((soundex(given), soundex(family))))
 
 
-def _given_groups(written: str | None, given: str) -> list[str]:
-    """The given name's variant groups, and for a compound name ("Lacey-Mae", "Mary Jane") its
+def _wider_given_groups(written: str | None, given: str, groups: list[str]) -> list[str]:
+    """The given name's variant groups and, for a compound name ("Lacey-Mae", "Mary Jane"), its
     first part's too, so "Lacey-Mae" and "Lacey" meet as a known variant.
 
     One agency records the full double name and another the first part far more often than
     twins are named one inside the other; without this the pair read as "close but not the
-    same" names and, for a child, went to review as possible twins (identity/twins.py).
+    same" names and, for a child, went to review as possible twins (identity/twins.py). The
+    model compares these wider groups only with the other record's own (model.py `Level.wider`),
+    so two double names sharing a first part (twins Lacey-Mae and Lacey-Jo) do not meet here.
     """
-    groups = name_groups(given)
     parts = (written or "").replace("-", " ").split()
     if given and len(parts) > 1:
         first = linkable_given(parts[0])
         if len(first) >= 3:
-            groups += [g for g in name_groups(first) if g not in groups]
+            return groups + [g for g in name_groups(first) if g not in groups]
     return groups
 
 
 def feature_row(person: RawPerson, invalid: list[str]) -> dict[str, Any]:
     # A placeholder given name ("Baby", "Twin 1") is compared as a missing one (names.linkable_given).
     given, family = linkable_given(person.given_name), fold_name(person.family_name)
-    given_groups, family_groups = _given_groups(person.given_name, given), name_groups(family)
+    given_groups, family_groups = name_groups(given), name_groups(family)
+    wider_groups = _wider_given_groups(person.given_name, given, given_groups)
     iso, year, month, day = dob_parts(person.dob)
     full, sector, district = postcode_parts(person.postcode)
     return {
@@ -192,6 +195,7 @@ def feature_row(person: RawPerson, invalid: list[str]) -> dict[str, Any]:
         "given": given or None,
         "given_key": given_groups[0] if given_groups else None,
         "given_groups": given_groups or None,
+        "given_wider_groups": wider_groups or None,
         "family": family or None,
         "family_key": family_groups[0] if family_groups else None,
         "family_groups": family_groups or None,

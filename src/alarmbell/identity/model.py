@@ -52,6 +52,12 @@ class Level:
     #: Adjust an exact agreement by how common the value is in the run's own records (Splink's
     #: term-frequency adjustment): a rare name agreeing is stronger evidence than a common one.
     term_frequency: bool = False
+    #: For a "groups" level, a second column with each record's wider groups (a double given
+    #: name's first part too: "Lacey-Mae" also reads as "Lacey"). The level then holds when one
+    #: record's own groups meet the other's wider ones, never when only the wider ones meet:
+    #: "Lacey-Mae" and "Lacey" are one girl written two ways, "Lacey-Mae" and "Lacey-Jo" are
+    #: twin sisters, not a known variant of each other.
+    wider: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +119,14 @@ def _names(column: str, title: str, *, veto_on_different: bool) -> Comparison:
             # (no training data holds a swap) is a plausible clerical-error rate, u a rough
             # chance that two people's names cross.
             Level("given and family transposed", "sql", sql=_CROSSED, prior_m=0.01, prior_u=1e-4),
-            Level("known variant", "groups", groups, prior_m=0.01, prior_u=5e-4),
+            Level(
+                "known variant",
+                "groups",
+                groups,
+                prior_m=0.01,
+                prior_u=5e-4,
+                wider=f"{column}_wider_groups" if column == "given" else "",
+            ),
             Level("Jaro-Winkler >= 0.92", "jaro_winkler", column, 0.92),
             Level("Jaro-Winkler >= 0.80", "jaro_winkler", column, 0.80),
             Level("different", "else", veto="apart" if veto_on_different else ""),

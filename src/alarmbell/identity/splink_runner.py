@@ -93,11 +93,24 @@ class Estimate:
 # ---- compiling model data into Splink settings -------------------------------------------------
 
 
-def _level_creator(level: Level) -> Any:
+def _one_sided_groups(level: Level, dialect: str) -> Any:
+    """`level.column` on one side meets `level.wider` on the other (model.py `Level.wider`)."""
+    own, wider = level.column, level.wider
+    if dialect == "duckdb":
+        meet = 'array_length(list_intersect("{a}_l", "{b}_r")) >= 1'
+    else:
+        meet = "SIZE(ARRAY_INTERSECT(`{a}_l`, `{b}_r`)) >= 1"
+    sql = f"({meet.format(a=own, b=wider)}) OR ({meet.format(a=wider, b=own)})"
+    return cll.CustomLevel(sql, level.label, base_dialect_str=dialect)
+
+
+def _level_creator(level: Level, dialect: str) -> Any:
     if level.kind == "null":
         return cll.NullLevel(level.column)
     if level.kind == "exact":
         return cll.ExactMatchLevel(level.column)
+    if level.kind == "groups" and level.wider:
+        return _one_sided_groups(level, dialect)
     if level.kind == "groups":
         return cll.ArrayIntersectLevel(level.column, min_intersection=1)
     if level.kind == "jaro_winkler":
@@ -115,7 +128,7 @@ def _comparison_dict(
 ) -> dict[str, Any]:
     levels = []
     for index, level in enumerate(comparison.levels):
-        compiled = _level_creator(level).get_comparison_level(dialect).as_dict()
+        compiled = _level_creator(level, dialect).get_comparison_level(dialect).as_dict()
         compiled["label_for_charts"] = level.label
         if term_frequencies and level.term_frequency:
             compiled["tf_adjustment_column"] = level.column
