@@ -97,7 +97,11 @@ def earlier_sections(text: str) -> dict[str, tuple[list[str], str]]:
     """name -> (summary rows, section) from a docs/benchmarks.md written before results files."""
     modules = {module: name for name, module in BENCHMARKS.items()}
     rows: dict[str, list[str]] = {}
-    for line in text.splitlines():
+    # Only the summary table's rows: a section's own tables may start with a benchmark's name
+    # too ("| ingest | 500 | ..." in the population paths), and were copied into the summary
+    # again on every render.
+    summary = re.search(r"^## Results\n(.*?)(?=^## )", text, flags=re.MULTILINE | re.DOTALL)
+    for line in (summary.group(1) if summary else "").splitlines():
         cells = line.split("|")
         if len(cells) > 2 and cells[1].strip() in BENCHMARKS and cells[2].strip() != "check":
             rows.setdefault(cells[1].strip(), []).append(line)
