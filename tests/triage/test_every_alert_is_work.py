@@ -8,25 +8,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from alarmbell.cli import app as cli
 from alarmbell.identity import link_people
 from alarmbell.ingest.service import ingest_file
-from alarmbell.policy import default_policy
+from alarmbell.policy import default_policy, default_policy_path
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.storage.tables import AlertRow, TriageEvent, TriageItem
 from alarmbell.triage import TriageConfig
 from alarmbell.triage.alert_work import open_alert_item, refresh_and_route
+from alarmbell.triage.service import decide
 from alarmbell.web.app import create_app
 from alarmbell.web.pages.triage_data import build_item_page
 from tests.auth_support import sign_in
@@ -204,3 +206,72 @@ def test_the_items_history_names_what_new_evidence_fed_by_the_indicators_titles(
         "; ".join(titles[i] for i in e.detail["indicators"]) for e in added if e.item_id == newest.item_id
     }
     assert shown and shown == expected
+
+
+def _policy_copy(tmp_path: Path, edit: Callable[[str], str]) -> Path:
+    """A copy of the shipped policy with `edit` applied to its YAML: a new policy version."""
+    folder = tmp_path / "policy"
+    shutil.copytree(default_policy_path(), folder)
+    yaml = folder / "default.yaml"
+    yaml.write_text(edit(yaml.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
+def _decide_every_alert_item(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        items = list(session.scalars(select(TriageItem).where(TriageItem.kind == "alert")))
+        for item in items:
+            decide(
+                session,
+                item_id=item.id,
+                by="Team Manager",
+                decision="strategy_discussion",
+                rationale="strategy discussion held with the police and the school",
+                now=datetime(2026, 12, 1, tzinfo=UTC),
+                manager=True,
+            )
+    return len(items)
+
+
+def _alert_items(engine: Engine) -> list[tuple[str, str]]:
+    with session_scope(engine) as session:
+        return [
+            (i.status, i.title) for i in session.scalars(select(TriageItem).where(TriageItem.kind == "alert"))
+        ]
+
+
+def test_a_policy_edit_does_not_reopen_work_already_decided(
+    store: Engine, demo_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same alarm at the same moment under a new policy version is the same alarm.
+
+    Keyed by policy version, a comment added to the policy made `rescore` store every child's
+    alerts again and open a new work item for each child whose alerts were already decided.
+    """
+    assert CliRunner().invoke(cli, ["ingest", str(demo_case)]).exit_code == 0
+    decided = _decide_every_alert_item(store)
+    assert decided >= 2
+    monkeypatch.setenv(
+        "ALARMBELL_POLICY_DIR", str(_policy_copy(tmp_path, lambda text: text + "\n# edited\n"))
+    )
+    result = CliRunner().invoke(cli, ["rescore", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "0 new work items" in result.output
+    assert [status for status, _ in _alert_items(store)] == ["decided"] * decided
+
+
+def test_a_policy_change_that_raises_new_alerts_still_opens_work(
+    store: Engine, demo_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert CliRunner().invoke(cli, ["ingest", str(demo_case)]).exit_code == 0
+    decided = _decide_every_alert_item(store)
+    with session_scope(store) as session:
+        before = session.scalar(select(func.count()).select_from(AlertRow))
+    lower = _policy_copy(tmp_path, lambda text: text.replace("    amber: 11\n", "    amber: 5\n", 1))
+    monkeypatch.setenv("ALARMBELL_POLICY_DIR", str(lower))
+    result = CliRunner().invoke(cli, ["rescore", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    with session_scope(store) as session:
+        after = session.scalar(select(func.count()).select_from(AlertRow))
+    assert after > before
+    assert len(_alert_items(store)) > decided

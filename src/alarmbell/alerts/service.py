@@ -71,17 +71,16 @@ def refresh_alerts(
 
 
 def _store(session: Session, raised: list[RaisedAlert]) -> int:
+    """Store the alerts of one person not stored before (`store_alerts` says what "before" means)."""
     if not raised:
         return 0
     person_id = raised[0].person_id
-    known = {
-        (row.raised_at, row.level, row.policy_version)
-        for row in session.scalars(select(AlertRow).where(AlertRow.person_id == person_id))
-    }
+    query = select(AlertRow.raised_at, AlertRow.level).where(AlertRow.person_id == person_id)
+    known = {(at, level) for at, level in session.execute(query)}
     now = datetime.now(UTC)
     created = 0
     for alert in raised:
-        if (alert.raised_at, alert.level.value, alert.policy_version) in known:
+        if (alert.raised_at, alert.level.value) in known:
             continue
         session.add(AlertRow(**alert_row_values(alert, now)))
         created += 1
@@ -106,21 +105,20 @@ def alert_row_values(alert: RaisedAlert, now: datetime) -> dict[str, Any]:
 def store_alerts(session: Session, raised: Sequence[RaisedAlert], *, chunk: int = 5000) -> int:
     """Store many people's alerts in bulk, skipping any already stored. Returns new alerts.
 
-    Already stored means the same person, moment, level and policy version, as in `_store`;
-    the stored keys of the versions involved are read in one query, not one per person.
+    Already stored means the same person, moment and level, under any policy version (as in
+    `_store`): the same alarm at the same moment is one alarm. Keyed by version too, a policy
+    edit as small as a comment made `rescore` store every child's alerts again, and routing
+    reopened work the MASH had already decided, for every child with an alert history. An
+    alert the new policy raises at a new moment, or at a higher level, is stored and routed.
+    The stored keys are read in one query, not one per person.
     """
-    versions = sorted({a.policy_version for a in raised})
-    if not versions:
+    if not raised:
         return 0
-    query = select(AlertRow.person_id, AlertRow.raised_at, AlertRow.level, AlertRow.policy_version).where(
-        AlertRow.policy_version.in_(versions)
-    )
+    query = select(AlertRow.person_id, AlertRow.raised_at, AlertRow.level)
     known = {tuple(row) for row in session.execute(query)}
     now = datetime.now(UTC)
     rows = [
-        alert_row_values(a, now)
-        for a in raised
-        if (a.person_id, a.raised_at, a.level.value, a.policy_version) not in known
+        alert_row_values(a, now) for a in raised if (a.person_id, a.raised_at, a.level.value) not in known
     ]
     for start in range(0, len(rows), chunk):
         session.execute(insert(AlertRow), rows[start : start + chunk])

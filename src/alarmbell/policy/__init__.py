@@ -15,7 +15,7 @@ from alarmbell.policy.engine import (
     is_child_at,
 )
 from alarmbell.policy.explain import explain
-from alarmbell.policy.loader import default_policy, load_policy, parse_policy, policy_for
+from alarmbell.policy.loader import default_policy, default_policy_path, load_policy, parse_policy, policy_for
 from alarmbell.policy.model import Indicator, Policy, PolicyError
 from alarmbell.policy.reach import Reach, Shape, reach_of, shapes_of
 
@@ -29,6 +29,7 @@ __all__ = [
     "alerts_and_updates",
     "decayed_weight",
     "default_policy",
+    "default_policy_path",
     "evaluate",
     "evidence_updates",
     "explain",
