@@ -266,12 +266,12 @@ def test_a_policy_change_that_raises_new_alerts_still_opens_work(
     assert CliRunner().invoke(cli, ["ingest", str(demo_case)]).exit_code == 0
     decided = _decide_every_alert_item(store)
     with session_scope(store) as session:
-        before = session.scalar(select(func.count()).select_from(AlertRow))
+        before = session.scalar(select(func.count()).select_from(AlertRow)) or 0
     lower = _policy_copy(tmp_path, lambda text: text.replace("    amber: 11\n", "    amber: 5\n", 1))
     monkeypatch.setenv("ALARMBELL_POLICY_DIR", str(lower))
     result = CliRunner().invoke(cli, ["rescore", "--workers", "1"])
     assert result.exit_code == 0, result.output
     with session_scope(store) as session:
-        after = session.scalar(select(func.count()).select_from(AlertRow))
+        after = session.scalar(select(func.count()).select_from(AlertRow)) or 0
     assert after > before
     assert len(_alert_items(store)) > decided
