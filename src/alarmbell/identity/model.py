@@ -252,6 +252,8 @@ PERSON_V1 = ModelSpec(
         ("postcode", "dob_sorted"),
         ("postcode", "family_key"),
         ("postcode", "names_code"),
+        ("dob_sorted", "district"),
+        ("given_key", "family_key", "district"),
     ),
     # Person-level rules only (pitfall 1): each pins down one person, never a household.
     undated_blocking_rules=(("given_key", "family_key"),),
