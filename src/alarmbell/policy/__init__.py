@@ -7,6 +7,7 @@ domain objects do (services, replay, batch jobs, tests) without a database.
 from __future__ import annotations
 
 from alarmbell.policy.engine import (
+    Evaluator,
     alert_timeline,
     alerts_and_updates,
     decayed_weight,
@@ -20,6 +21,7 @@ from alarmbell.policy.model import Indicator, Policy, PolicyError
 from alarmbell.policy.reach import Reach, Shape, reach_of, shapes_of
 
 __all__ = [
+    "Evaluator",
     "Indicator",
     "Policy",
     "PolicyError",

@@ -16,7 +16,7 @@ from typing import Final
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import AGENCIES
-from alarmbell.policy import Policy, evaluate
+from alarmbell.policy import Evaluator, Policy
 from alarmbell.review.knowledge import Known, Significant, significant_events, who_knew
 from alarmbell.review.missed import Context, missed_opportunities
 from alarmbell.review.model import (
@@ -81,12 +81,14 @@ def build_review(inputs: ReviewInputs, *, policy: Policy) -> ReviewReport:
 
 
 def policy_views(policy: Policy, chronology: Chronology) -> Callable[[datetime], PolicyView | None]:
-    """The policy's assessment at any moment, from what was recorded by then (cached per moment)."""
+    """The policy's assessment at any moment, from what was recorded by then (cached per moment;
+    one `Evaluator` shares the indexing between moments)."""
     cache: dict[datetime, PolicyView] = {}
+    evaluate_at = Evaluator(policy, chronology)
 
     def at(moment: datetime) -> PolicyView | None:
         if moment not in cache:
-            assessment = evaluate(policy, chronology, moment)
+            assessment = evaluate_at(moment)
             cache[moment] = PolicyView(
                 at=moment,
                 level=assessment.level.value,
