@@ -373,6 +373,22 @@ CASES: list[tuple[str, bool, Case]] = [
         "withdrawn_from_education_after_concerns",
         True,
         lambda b: b.own("attendance_concern", "2011-03-01", absence_pct=24).own(
+            "home_education", "2011-06-01"
+        ),
+    ),
+    (
+        "withdrawn_from_education_after_concerns",
+        True,
+        lambda b: b.own("school_concern", "2011-03-01", category="neglect").own(
+            "child_missing_education", "2011-06-01"
+        ),
+    ),
+    # A child who moves away stops attending before leaving the roll: absence alone is not a
+    # concern before missing education (session 7: it made common moves red on the background).
+    (
+        "withdrawn_from_education_after_concerns",
+        False,
+        lambda b: b.own("attendance_concern", "2011-03-01", absence_pct=24).own(
             "child_missing_education", "2011-06-01"
         ),
     ),
@@ -765,6 +781,22 @@ CASES: list[tuple[str, bool, Case]] = [
         "criminal_exploitation_signs",
         True,
         lambda b: _teenager(b).own("missing_person", "2011-10-01", found_out_of_area=True),
+    ),
+    (
+        "criminal_exploitation_signs",
+        True,
+        lambda b: _teenager(b).own("missing_person", "2011-10-01", drugs_found=True),
+    ),
+    # A teenager's cannabis for personal use is common and is not a sign on its own (session 7).
+    (
+        "criminal_exploitation_signs",
+        False,
+        lambda b: _teenager(b).own(
+            "arrest",
+            "2011-10-01",
+            offence="possession of a controlled drug - class b (cannabis)",
+            drugs_found=True,
+        ),
     ),
     (
         "criminal_exploitation_signs",
