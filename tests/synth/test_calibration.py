@@ -9,6 +9,7 @@ from alarmbell.synth.calibration import Measured, measure
 from alarmbell.synth.harm import TRAJECTORIES
 from alarmbell.synth.rates import RATES
 from tests.synth.conftest import START_YEAR, Population
+from tests.synth.test_signals import SIGNALS
 
 TARGETS = ("referral", "cp_plan_stock", "ed_0_4", "persistent_absence")
 
@@ -26,7 +27,8 @@ def test_rate_within_ten_percent(measured: dict[str, Measured], name: str) -> No
 
 def test_every_target_rate_is_tested() -> None:
     targets = {name for name, r in RATES.items() if r.target}
-    assert targets == {*TARGETS, "harm_share"}
+    signals = {r for s in SIGNALS.values() for r in s.rates}
+    assert targets == {*TARGETS, "harm_share", *signals}
 
 
 @pytest.mark.slow

@@ -23,6 +23,179 @@ class Rate:
 
 
 _DF = "domain-facts.md (design notes), base rates for England"
+_YJS = "Youth Justice Statistics 2023-24 (YJB and MoJ)"
+_E_W_10_17 = "about 5.9 million children aged 10-17 in England and Wales (ONS mid-year estimates, rounded)"
+_HES = "HES 2021/22, primary or secondary diagnosis, England (Hansard written answer, 26 October 2023)"
+_DFE_EXCL = "DfE, Suspensions and permanent exclusions in England 2022/23"
+_PHASE = (
+    "phases split as the autumn term 2023/24 release splits them (primary suspension rate 0.83 "
+    "against 4.13 overall; 511 of 4,200 permanent exclusions in primary), with about 4.6 million "
+    "primary and 3.8 million secondary pupils (rounded): derived"
+)
+
+#: The background records that the exploitation, missing-education and nutrition indicators read
+#: (issue 12), on ordinary children; signals.py writes them.
+SIGNAL_RATES: Final[tuple[Rate, ...]] = (
+    Rate(
+        "youth_drug_possession",
+        30.0,
+        "police records of a child found with drugs for personal use per 10,000 children aged 10-17 a year",
+        f"{_YJS}: 103,100 stop and searches of children, 24% ending in arrest (10%), a community "
+        f"resolution (6%) or a warning or seizure (8%); {_E_W_10_17}; assumption: drugs, mostly "
+        "cannabis, in about 70% of those outcomes (drugs are the commonest object of a search)",
+        True,
+    ),
+    Rate(
+        "youth_drug_class_a_share",
+        0.1,
+        "share of those records where the drug is class A (cocaine); the rest cannabis",
+        "assumption",
+    ),
+    Rate(
+        "youth_drug_supply",
+        3.0,
+        "police records of a child arrested for possession with intent to supply per 10,000 children "
+        "aged 10-17 a year",
+        "assumption, no published split of children's drug arrests into possession and supply found: "
+        "one in ten of children's drug records",
+        True,
+    ),
+    Rate(
+        "youth_weapon_possession",
+        8.0,
+        "police records of a child found with a knife or offensive weapon per 10,000 children aged "
+        "10-17 a year",
+        f"{_YJS}: just over 3,200 knife or offensive weapon offences by children ended in a caution or "
+        "sentence (99.7% possession), 5.4 per 10,000 children aged 10-17 in England and Wales; raised "
+        "by half for records that end without one (assumption)",
+        True,
+    ),
+    Rate(
+        "missing_found_out_of_area",
+        0.05,
+        "share of a child's background missing episodes where the child was found out of the home area",
+        "assumption, no published share found",
+    ),
+    Rate(
+        "cme",
+        200.0,
+        "children missing education episodes per 10,000 children aged 5-15 a year",
+        "DfE, Children missing education, autumn term 2024/25 release: an estimated 149,900 children "
+        "missing education at any point in 2023/24, about 2% of the 7.5 million children of "
+        "compulsory school age in England (ONS, rounded)",
+        True,
+    ),
+    Rate(
+        "cme_mean_days",
+        95.0,
+        "days until a child missing education is admitted to a school (mean)",
+        "derived: 39,200 on the autumn 2024 census day / 149,900 in a year (Little's law)",
+    ),
+    Rate(
+        "cme_whereabouts_unknown",
+        0.1,
+        "share of children missing education whom the officer could not find at the address",
+        "assumption",
+    ),
+    Rate(
+        "ehe_start",
+        50.0,
+        "children starting elective home education per 10,000 children aged 5-15 a year",
+        "derived: DfE, Elective home education, autumn term 2024/25: 111,700 children (1.4% of those "
+        "aged 5-16) on census day; with an assumed mean of 2.8 years at home, 0.5% start a year",
+        True,
+    ),
+    Rate(
+        "ehe_visit_declined",
+        0.4,
+        "share of home-educating families who decline the council's visit (the child is not seen)",
+        "assumption, no national figure found: parents may lawfully decline a visit and send a report",
+    ),
+    Rate(
+        "suspension_primary",
+        1.9,
+        "suspensions per 100 pupils aged 5-10 a year",
+        f"{_DFE_EXCL}: 787,000 suspensions, 9.33 per 100 pupils; {_PHASE}",
+        True,
+    ),
+    Rate(
+        "suspension_secondary",
+        18.3,
+        "suspensions per 100 pupils aged 11-15 a year",
+        f"{_DFE_EXCL}: as suspension_primary",
+        True,
+    ),
+    Rate(
+        "permanent_exclusion_primary",
+        0.025,
+        "permanent exclusions per 100 pupils aged 5-10 a year",
+        f"{_DFE_EXCL}: 9,376 permanent exclusions, 0.11 per 100 pupils; {_PHASE}",
+    ),
+    Rate(
+        "permanent_exclusion_secondary",
+        0.22,
+        "permanent exclusions per 100 pupils aged 11-15 a year",
+        f"{_DFE_EXCL}: as permanent_exclusion_primary",
+    ),
+    Rate(
+        "school_cse_concern",
+        10.0,
+        "school concerns recorded as child sexual exploitation per 10,000 pupils aged 11-17 a year",
+        "assumption, no national count of schools' concerns by KCSIE category found",
+        True,
+    ),
+    Rate(
+        "school_cce_concern",
+        10.0,
+        "school concerns recorded as child criminal exploitation per 10,000 pupils aged 11-17 a year",
+        "assumption, as school_cse_concern",
+        True,
+    ),
+    Rate(
+        "position_of_trust_concern",
+        1.0,
+        "school concerns about a pupil's relationship with a member of staff per 10,000 pupils aged "
+        "11-17 a year",
+        "assumption, no national count found (allegations against staff go to the LADO)",
+    ),
+    Rate(
+        "rickets_0_4",
+        1.39,
+        "nutritional rickets diagnosed per 100,000 children aged 0-4 a year",
+        "Julies et al. 2020, Nutritional rickets under 16 years: UK surveillance results, Arch Dis "
+        "Child 105:587 (BPSU 2015-17: 1.39 per 100,000 under 5, 0.48 under 16)",
+    ),
+    Rate(
+        "scurvy",
+        0.43,
+        "scurvy diagnosed per 100,000 children aged 0-16 a year",
+        f"{_HES}: 51 admission episodes at 0-16, of about 11.9 million children",
+    ),
+    Rate(
+        "malnutrition",
+        5.0,
+        "malnutrition diagnosed per 100,000 children a year",
+        f"{_HES}: 280 admission episodes with malnutrition (E40-E46) at 0-16, 2.4 per 100,000; "
+        "ECDS April 2021-November 2022: about 25 A&E attendances a month at 0-17 (Hansard written "
+        "answer, 1 February 2023), 2.5 per 100,000; assumption: mostly disease-related",
+    ),
+    Rate(
+        "vitamin_d_deficiency",
+        8.3,
+        "vitamin D deficiency (without rickets) diagnosed per 10,000 children aged 0-16 a year",
+        f"{_HES}: 9,886 admission episodes at 0-16, of about 11.9 million; a floor: most are "
+        "diagnosed in primary care",
+        True,
+    ),
+    Rate(
+        "iron_deficiency_anaemia_1_4",
+        50.0,
+        "iron-deficiency anaemia diagnosed per 10,000 children aged 1-4 a year",
+        "assumption: the National Diet and Nutrition Survey 1992/93 found anaemia (Hb below 110 g/l) "
+        "in 7-9% of children aged 1.5-4.5 on testing, most never diagnosed",
+        True,
+    ),
+)
 
 RATES: Final[dict[str, Rate]] = {
     r.name: r
@@ -189,6 +362,7 @@ RATES: Final[dict[str, Rate]] = {
             "share of mothers who share the father's surname and had another before the partnership",
             "assumption, no published UK figure found: most women who marry take their husband's surname",
         ),
+        *SIGNAL_RATES,
         Rate(
             "harm_share",
             0.004,

@@ -27,6 +27,7 @@ from alarmbell.synth.ids import SYNTH_AGENCIES, IdScheme
 from alarmbell.synth.noise import Duplicate, duplicate_of, noise_rng, person_record
 from alarmbell.synth.police import police_background
 from alarmbell.synth.school import education_background, parents_on_file
+from alarmbell.synth.signals import signals_background
 from alarmbell.synth.social_care import CSC, social_care_background
 
 #: Chance an agency records a relationship between two people it holds.
@@ -84,6 +85,7 @@ def simulate(
     social_care_background(hh, led, plan_ends)
     if harm is not None:
         trajectory_sources.emit(hh, led, harm, plan_ends, trajectories)
+    signals_background(seed, hh, led)
     add_name_history(hh, random.Random(f"{seed}:identity:{index}"))
     return hh, led, harm
 
