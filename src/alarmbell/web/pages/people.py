@@ -96,6 +96,11 @@ def person_response(
         ),
         "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
         "may_countersign": principal is not None and principal.role == "team_manager",
+        # An override's countersignature is drawn only where the route allows it (not under
+        # break-glass, never for a view that hides the alert).
+        "may_countersign_override": person_decision(
+            session, principal, Action.COUNTERSIGN_OVERRIDE, person_id, policy
+        ).allowed,
         # The review link is drawn only for those the review route lets in (no dead link).
         "may_review": person_decision(session, principal, Action.VIEW_REVIEW, person_id, policy).allowed,
         "decisions": DECISIONS,

@@ -1,0 +1,89 @@
+"""Decisions about a child's alerts: who may countersign an override, and what an override's
+refusal shows and records.
+
+On the demo case store of tests/access (module scope: these tests write overrides). A MASH
+analyst overrides one of Leo's red alerts; the override waits for a team manager's
+countersignature. Only a manager who sees the alert in full through routing may give it: a
+manager who sees only their own agency's part of Leo's record cannot see the alert at all, and
+break-glass never allows deciding an alert (docs/security.md).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from alarmbell.storage.db import session_scope
+from alarmbell.storage.tables import AlertOverride, AlertRow
+from alarmbell.web.auth import SESSION_COOKIE
+from tests.auth_support import form_token, make_user, session_token
+from tests.web.conftest import DemoStore
+
+
+def _client(app: FastAPI, store: DemoStore, role: str, agency: str, team: str) -> tuple[TestClient, str]:
+    principal = make_user(store.engine, role=role, agency=agency, team=team)
+    client = TestClient(app)
+    client.cookies.set(SESSION_COOKIE, session_token(store.engine, principal))
+    return client, principal.name
+
+
+def _red_alerts(store: DemoStore) -> list[int]:
+    with session_scope(store.engine) as session:
+        ids = session.scalars(
+            select(AlertRow.id).where(AlertRow.person_id == store.leo_id, AlertRow.level == "red")
+        ).all()
+    assert len(ids) >= 2, "the demo case has red alerts for Leo"
+    return list(ids)
+
+
+def _override(store: DemoStore, alert_id: int) -> AlertOverride:
+    with session_scope(store.engine) as session:
+        row = session.scalars(select(AlertOverride).where(AlertOverride.alert_id == alert_id)).one()
+        session.expunge(row)
+        return row
+
+
+def test_only_a_manager_who_sees_the_alert_may_countersign_its_override(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    leo, alert = access_store.leo_id, _red_alerts(access_store)[0]
+    analyst, _ = _client(access_app, access_store, "mash_analyst", "children_social_care", "mash")
+    with analyst:
+        done = analyst.post(
+            f"/people/{leo}/alerts/{alert}/override",
+            data={"reason": "known accidental injury", "csrf_token": form_token(analyst)},
+            follow_redirects=False,
+        )
+    assert done.status_code == 303 and _override(access_store, alert).countersigned_at is None
+    countersign = f"/people/{leo}/alerts/{alert}/countersign"
+
+    own_agency, _ = _client(access_app, access_store, "team_manager", "health", "health-visiting")
+    with own_agency:
+        page = own_agency.get(f"/people/{leo}")
+        assert "only your own agency" in page.text and "Countersign override" not in page.text
+        refused = own_agency.post(
+            countersign, data={"csrf_token": form_token(own_agency)}, follow_redirects=False
+        )
+    assert refused.status_code == 403
+    assert _override(access_store, alert).countersigned_at is None
+
+    glass, _ = _client(access_app, access_store, "team_manager", "health", "health-visiting")
+    with glass:
+        token = form_token(glass)
+        reason = {"reason": "child in A&E now, need history", "csrf_token": token}
+        assert (
+            glass.post(f"/people/{leo}/break-glass", data=reason, follow_redirects=False).status_code == 303
+        )
+        page = glass.get(f"/people/{leo}")
+        assert "break-glass" in page.text.lower() and "Countersign override" not in page.text
+        refused = glass.post(countersign, data={"csrf_token": token}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert _override(access_store, alert).countersigned_at is None
+
+    routed, routed_name = _client(access_app, access_store, "team_manager", "health", "mash")
+    with routed:
+        assert "Countersign override" in routed.get(f"/people/{leo}").text
+        signed = routed.post(countersign, data={"csrf_token": form_token(routed)}, follow_redirects=False)
+    assert signed.status_code == 303
+    assert _override(access_store, alert).countersigned_by == routed_name
