@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from alarmbell.audit import who_viewed
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import AlertOverride, AlertRow
 from alarmbell.web.auth import SESSION_COOKIE
@@ -87,3 +88,22 @@ def test_only_a_manager_who_sees_the_alert_may_countersign_its_override(
         signed = routed.post(countersign, data={"csrf_token": form_token(routed)}, follow_redirects=False)
     assert signed.status_code == 303
     assert _override(access_store, alert).countersigned_by == routed_name
+
+
+def test_an_override_refused_for_its_reason_audits_the_page_it_shows(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    leo, alert = access_store.leo_id, _red_alerts(access_store)[-1]
+    analyst, name = _client(access_app, access_store, "mash_analyst", "children_social_care", "mash")
+    with analyst:
+        refused = analyst.post(
+            f"/people/{leo}/alerts/{alert}/override",
+            data={"reason": " ", "csrf_token": form_token(analyst)},
+            follow_redirects=False,
+        )
+    assert refused.status_code == 400
+    assert "Leo Brennan" in refused.text and "Enter why this alert does not call for action" in refused.text
+    with session_scope(access_store.engine) as session:
+        seen = [v for v in who_viewed(session, [leo], include_lists=False) if v.actor == name]
+    assert [v.action for v in seen] == ["person.view"]
+    assert seen[0].detail["route"] == "/people/{person}/alerts/{alert}/override"
