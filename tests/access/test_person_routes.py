@@ -170,6 +170,28 @@ def test_opening_the_form_for_a_person_is_audited(access_app: FastAPI, access_st
     assert any(v.action == "concern.form" for v in seen)
 
 
+def test_a_concern_form_shown_again_with_its_errors_is_audited(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """A posted form with errors comes back naming the person (name, date of birth) like the
+    form itself, so it is audited like the form (`concern.form`)."""
+    principal = make_user(
+        access_store.engine, role="mash_analyst", agency="children_social_care", team="mash"
+    )
+    with TestClient(access_app) as analyst:
+        analyst.cookies.set(SESSION_COOKIE, session_token(access_store.engine, principal))
+        posted = {"person": str(access_store.leo_id), "csrf_token": form_token(analyst)}
+        again = analyst.post("/record-concern", data=posted)
+    assert again.status_code == 400 and "Leo Brennan" in again.text
+    with session_scope(access_store.engine) as session:
+        seen = [
+            v
+            for v in who_viewed(session, [access_store.leo_id], include_lists=False)
+            if v.actor == principal.name
+        ]
+    assert [v.action for v in seen] == ["concern.form"]
+
+
 # --- defect 9: the submission id, the author and the audit entry --------------------------------
 
 
