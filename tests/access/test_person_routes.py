@@ -100,6 +100,37 @@ def test_person_scoping_fails_closed_without_a_decision(access_app: FastAPI, acc
             scoped_person_page(request, session, page)
 
 
+def _found(client: TestClient, q: str) -> set[int]:
+    response = client.get("/api/v1/people", params={"q": q})
+    assert response.status_code == 200
+    return {result["person_id"] for result in response.json()["results"]}
+
+
+def test_an_own_agency_search_does_not_match_other_agencies_names(
+    access_app: FastAPI, access_store: DemoStore, health_practitioner: TestClient
+) -> None:
+    """Education recorded Leo as "Brennna" (health: "Brennan"), police Zofia as "Brnenan": a
+    health practitioner who sees only health's part of them must not find them by those names,
+    which would tell them what education and the police hold (an alias, a changed surname)."""
+    with session_scope(access_store.engine) as session:
+        names = {
+            (row.agency, row.given_name, row.family_name)
+            for row in session.scalars(
+                select(PersonRecordRow).where(PersonRecordRow.given_name.in_(["Leo", "Zofia"]))
+            )
+        }
+    assert ("education", "Leo", "Brennna") in names and ("police", "Zofia", "Brnenan") in names
+    leo = access_store.leo_id
+    assert leo in _found(health_practitioner, "leo brennan")
+    assert leo not in _found(health_practitioner, "leo brennna")
+    assert not _found(health_practitioner, "zofia brnenan")
+    page = health_practitioner.get("/people", params={"q": "leo brennna"})
+    assert page.status_code == 200 and f"/people/{leo}" not in page.text
+    assert f"/people/{leo}" in health_practitioner.get("/people", params={"q": "leo brennan"}).text
+    with _signed_in(access_app, access_store, "mash_analyst", "children_social_care", "mash") as analyst:
+        assert leo in _found(analyst, "leo brennna") and _found(analyst, "zofia brnenan")
+
+
 # --- defect 4: /record-concern and people outside the user's scope -----------------------------
 
 

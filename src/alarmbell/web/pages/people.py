@@ -13,9 +13,10 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from alarmbell.access import Action, TeamResource, person_decision
+from alarmbell.access import Action, Scope, TeamResource, person_decision
 from alarmbell.access import decide as permitted
 from alarmbell.audit import record_audit
+from alarmbell.identity import matched_by_agency
 from alarmbell.policy import Policy
 from alarmbell.triage import DECISIONS
 from alarmbell.web.auth import actor_of, requires, visible_scopes
@@ -49,7 +50,13 @@ def search_for(request: Request, session: SessionDep, q: str) -> SearchPage:
     if not page.searched:
         return page
     scopes = visible_scopes(request, session, (r.person_id for r in page.results))
-    page = scoped_search(page, scopes, request.state.principal.agency)
+    agency = request.state.principal.agency
+    partial = [p for p, scope in scopes.items() if scope is not Scope.FULL]
+    if partial:
+        # Someone seen only in part is found only by a name their own agency recorded.
+        found = matched_by_agency(session, page.q, partial, agency) if agency else set()
+        scopes = {p: scope for p, scope in scopes.items() if scope is Scope.FULL or p in found}
+    page = scoped_search(page, scopes, agency)
     detail = {"q": page.q, "people": [r.person_id for r in page.results]}
     record_audit(session, actor=actor_of(request.state.principal), action="people.search", detail=detail)
     return page
