@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 from alarmbell.access.policy import Decision, Principal, Scope
 from alarmbell.audit import entries_for, who_viewed
 from alarmbell.identity import view
+from alarmbell.presentation import long_date
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import EventRecordRow, PersonRecordRow
 from alarmbell.web.auth import SESSION_COOKIE, AccessDenied
@@ -78,6 +79,23 @@ def test_a_manager_the_alert_is_routed_to_reads_the_whole_review(
         response = manager.get(f"/people/{access_store.leo_id}/review")
     assert response.status_code == 200
     assert any(text in response.text for text in _other_agency_texts(access_store, "health"))
+
+
+def test_an_own_agency_page_dates_the_age_by_that_agencys_records(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """ "19 today (4 at the last recorded event, <date>)": for a viewer of one agency's part the
+    last recorded event is their agency's, not the date another agency last recorded something."""
+    with session_scope(access_store.engine) as session:
+        page = build_person_page(session, access_store.leo_id, now=datetime.now(UTC), rule_titles={})
+    assert page is not None
+    last = {row.agency: row.occurred_at.date() for row in page.chronology}
+    assert last["health"] > last["police"], "the demo case: health recorded Leo's last event"
+    with _signed_in(access_app, access_store, "practitioner", "police", "neighbourhood") as police:
+        shown = police.get(f"/people/{access_store.leo_id}")
+    assert shown.status_code == 200 and "only your own agency" in shown.text
+    assert long_date(last["health"]) not in shown.text
+    assert f"at the last recorded event, {long_date(last['police'])}" in shown.text
 
 
 def test_person_scoping_fails_closed_without_a_decision(access_app: FastAPI, access_store: DemoStore) -> None:
