@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from alarmbell.access import Action, Principal, TeamResource, facts_for_people
+from alarmbell.access import Action, Principal, Scope, TeamResource, facts_for_people
 from alarmbell.access import decide as permitted
 from alarmbell.storage.tables import TriageItem
 from alarmbell.triage import (
@@ -297,10 +297,16 @@ def referrer_for(principal: Principal, asked: str) -> str:
 
 
 def viewable(request: Request, session: Session, principal: Principal) -> Callable[[list[int]], set[int]]:
-    """Which of these people the signed-in user may open (the person page's own decision)."""
+    """Which of these people the signed-in user sees in full (the person page's own decision).
+
+    A row is an alert (level, dates, the agencies whose records raised it): someone seen only
+    through their own agency's records is told on the page that the MASH holds the alerts, so
+    the report counts their rows without listing them, as the alert list does.
+    """
 
     def may_see(ids: list[int]) -> set[int]:
         facts = facts_for_people(session, principal, ids, request.app.state.policy)
-        return {p for p, f in facts.items() if permitted(principal, Action.VIEW_PERSON, f).allowed}
+        decisions = {p: permitted(principal, Action.VIEW_PERSON, f) for p, f in facts.items()}
+        return {p for p, d in decisions.items() if d.allowed and d.scope is Scope.FULL}
 
     return may_see
