@@ -10,6 +10,8 @@ break-glass never allows deciding an alert (docs/security.md).
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
 from sqlalchemy import select
 from starlette.testclient import TestClient
@@ -22,7 +24,9 @@ from tests.auth_support import form_token, make_user, session_token
 from tests.web.conftest import DemoStore
 
 
-def _client(app: FastAPI, store: DemoStore, role: str, agency: str, team: str) -> tuple[TestClient, str]:
+def _client(
+    app: FastAPI, store: DemoStore, role: str, agency: str | None, team: str | None
+) -> tuple[TestClient, str]:
     principal = make_user(store.engine, role=role, agency=agency, team=team)
     client = TestClient(app)
     client.cookies.set(SESSION_COOKIE, session_token(store.engine, principal))
@@ -107,3 +111,26 @@ def test_an_override_refused_for_its_reason_audits_the_page_it_shows(
         seen = [v for v in who_viewed(session, [leo], include_lists=False) if v.actor == name]
     assert [v.action for v in seen] == ["person.view"]
     assert seen[0].detail["route"] == "/people/{person}/alerts/{alert}/override"
+
+
+def test_the_override_form_is_drawn_only_for_those_who_may_override(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """No form on the page ends in a refusal: a reviewer of the closed case and a manager under
+    break-glass read Leo's alerts but may not override them, so they get no override form."""
+    leo = access_store.leo_id
+    form = re.compile(rf'action="/people/{leo}/alerts/[0-9]+/override"')
+    analyst, _ = _client(access_app, access_store, "mash_analyst", "children_social_care", "mash")
+    with analyst:
+        assert form.search(analyst.get(f"/people/{leo}").text)
+    reviewer, _ = _client(access_app, access_store, "reviewer", None, None)
+    glass, _ = _client(access_app, access_store, "team_manager", "police", "neighbourhood")
+    with reviewer, glass:
+        reason = {"reason": "child in custody suite now", "csrf_token": form_token(glass)}
+        assert (
+            glass.post(f"/people/{leo}/break-glass", data=reason, follow_redirects=False).status_code == 303
+        )
+        for client in (reviewer, glass):
+            page = client.get(f"/people/{leo}")
+            assert page.status_code == 200 and 'id="alert-' in page.text
+            assert not form.search(page.text)

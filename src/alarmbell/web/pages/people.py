@@ -103,8 +103,9 @@ def person_response(
         ),
         "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
         "may_countersign": principal is not None and principal.role == "team_manager",
-        # An override's countersignature is drawn only where the route allows it (not under
-        # break-glass, never for a view that hides the alert).
+        # The override forms are drawn only where their routes allow them (not for a reviewer,
+        # not under break-glass, never for a view that hides the alert): no form ends in a refusal.
+        "may_override": person_decision(session, principal, Action.OVERRIDE_ALERT, person_id, policy).allowed,
         "may_countersign_override": person_decision(
             session, principal, Action.COUNTERSIGN_OVERRIDE, person_id, policy
         ).allowed,
