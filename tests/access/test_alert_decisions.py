@@ -11,6 +11,7 @@ break-glass never allows deciding an alert (docs/security.md).
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -18,7 +19,8 @@ from starlette.testclient import TestClient
 
 from alarmbell.audit import who_viewed
 from alarmbell.storage.db import session_scope
-from alarmbell.storage.tables import AlertOverride, AlertRow
+from alarmbell.storage.tables import AlertOverride, AlertRow, TriageItem
+from alarmbell.triage import load_displacement_scenario
 from alarmbell.web.auth import SESSION_COOKIE
 from tests.auth_support import form_token, make_user, session_token
 from tests.web.conftest import DemoStore
@@ -134,3 +136,24 @@ def test_the_override_form_is_drawn_only_for_those_who_may_override(
             page = client.get(f"/people/{leo}")
             assert page.status_code == 200 and 'id="alert-' in page.text
             assert not form.search(page.text)
+
+
+def test_opening_a_triage_item_about_a_child_is_audited_as_a_view_of_them(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """A work item names the child and shows the alert, the decision and its rationale: "who
+    viewed my child's record" (and a subject access request) must list its readers, as it lists
+    the readers of the person page."""
+    with session_scope(access_store.engine) as session:
+        load_displacement_scenario(session, now=datetime.now(UTC))
+        item = session.scalars(
+            select(TriageItem.id).where(TriageItem.person_id == access_store.leo_id).order_by(TriageItem.id)
+        ).first()
+    assert item is not None, "the scenario's red alerts name the store's red child"
+    analyst, name = _client(access_app, access_store, "mash_analyst", "children_social_care", "mash")
+    with analyst:
+        assert analyst.get(f"/triage/items/{item}").status_code == 200
+        assert analyst.get(f"/api/v1/triage/items/{item}").status_code == 200
+    with session_scope(access_store.engine) as session:
+        seen = [v for v in who_viewed(session, [access_store.leo_id], include_lists=False) if v.actor == name]
+    assert [(v.action, v.detail["item"]) for v in seen] == [("triage.item", item), ("triage.item", item)]
