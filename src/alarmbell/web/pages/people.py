@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from alarmbell.access import Action, Scope, TeamResource, person_decision
+from alarmbell.access import Action, Principal, Scope, TeamResource, facts_for_people
 from alarmbell.access import decide as permitted
 from alarmbell.audit import record_audit
 from alarmbell.identity import matched_by_agency
@@ -103,14 +103,9 @@ def person_response(
         ),
         "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
         "may_countersign": principal is not None and principal.role == "team_manager",
-        # The override forms are drawn only where their routes allow them (not for a reviewer,
-        # not under break-glass, never for a view that hides the alert): no form ends in a refusal.
-        "may_override": person_decision(session, principal, Action.OVERRIDE_ALERT, person_id, policy).allowed,
-        "may_countersign_override": person_decision(
-            session, principal, Action.COUNTERSIGN_OVERRIDE, person_id, policy
-        ).allowed,
-        # The review link is drawn only for those the review route lets in (no dead link).
-        "may_review": person_decision(session, principal, Action.VIEW_REVIEW, person_id, policy).allowed,
+        # The review link and the override forms are drawn only where their routes allow them
+        # (no override for a reviewer or under break-glass): no link or form ends in a refusal.
+        **_links_allowed(session, principal, person_id, policy),
         "decisions": DECISIONS,
         "done": str(request.query_params.get("done", ""))[:60],
         # The SVG is built by our own code with every piece of text escaped (render_svg).
@@ -122,3 +117,19 @@ def person_response(
         "override_form": form or {},
     }
     return render(request, "person.html", context, status_code=status_code)
+
+
+#: The person page's links and forms, by the context name that draws each, and their routes' actions.
+PAGE_ACTIONS = {
+    "may_review": Action.VIEW_REVIEW,
+    "may_override": Action.OVERRIDE_ALERT,
+    "may_countersign_override": Action.COUNTERSIGN_OVERRIDE,
+}
+
+
+def _links_allowed(
+    session: Session, principal: Principal | None, person_id: int, policy: Policy
+) -> dict[str, bool]:
+    """Each decision the page's links need, on one gathering of the person's facts."""
+    facts = facts_for_people(session, principal, [person_id], policy)[person_id]
+    return {name: permitted(principal, action, facts).allowed for name, action in PAGE_ACTIONS.items()}
