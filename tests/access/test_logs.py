@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import event, select
 from starlette.testclient import TestClient
 
 from alarmbell.storage.db import session_scope
@@ -70,3 +71,42 @@ def test_access_log_lines_lose_their_query_strings() -> None:
                                ("127.0.0.1:5", "GET", "/people?q=Brennan", "1.1", 200), None)  # fmt: skip
     DropQueryStrings().filter(record)
     assert "Brennan" not in record.getMessage() and "/people" in record.getMessage()
+
+
+def test_a_database_error_carries_no_record_text_into_the_server_log(access_store: DemoStore) -> None:
+    """A request that meets a held write lock fails (500), and the server logs the exception.
+
+    Under load a write can wait out the busy timeout; the database error's text then carried
+    the statement's values into the log: here an alert override's reason, which names the
+    child. The lock is held by another writer and the app's connections do not wait.
+    """
+    import traceback
+
+    from sqlalchemy.exc import OperationalError
+
+    from alarmbell.storage.tables import AlertRow
+    from alarmbell.web.app import create_app
+    from tests.auth_support import form_token, sign_in
+
+    app = create_app(access_store.settings)
+    event.listen(app.state.engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA busy_timeout=0"))
+    app.state.engine.dispose()  # the pooled connection was made before the listener
+    with session_scope(access_store.engine) as session:
+        alert = session.scalars(select(AlertRow.id).where(AlertRow.person_id == access_store.leo_id)).first()
+    reason = "Leo Brennan's mother Kayleigh explained the bruise"
+    path = access_store.settings.database_url.removeprefix("sqlite:///")
+    with TestClient(app) as client:
+        sign_in(client, role="mash_analyst", agency="children_social_care", team="mash")
+        form = {"reason": reason, "csrf_token": form_token(client)}
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(OperationalError) as failed:
+                client.post(f"/people/{access_store.leo_id}/alerts/{alert}/override", data=form)
+        finally:
+            holder.rollback()
+            holder.close()
+    logged = "".join(traceback.format_exception(failed.value))
+    assert "database is locked" in logged and "INSERT INTO alert_override" in logged
+    assert "Kayleigh" not in logged and "Brennan" not in logged
+    app.state.engine.dispose()

@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 from alarmbell.access.policy import Decision, Principal, Scope
 from alarmbell.audit import entries_for, who_viewed
 from alarmbell.identity import view
+from alarmbell.presentation import long_date
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import EventRecordRow, PersonRecordRow
 from alarmbell.web.auth import SESSION_COOKIE, AccessDenied
@@ -80,6 +81,23 @@ def test_a_manager_the_alert_is_routed_to_reads_the_whole_review(
     assert any(text in response.text for text in _other_agency_texts(access_store, "health"))
 
 
+def test_an_own_agency_page_dates_the_age_by_that_agencys_records(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """ "19 today (4 at the last recorded event, <date>)": for a viewer of one agency's part the
+    last recorded event is their agency's, not the date another agency last recorded something."""
+    with session_scope(access_store.engine) as session:
+        page = build_person_page(session, access_store.leo_id, now=datetime.now(UTC), rule_titles={})
+    assert page is not None
+    last = {row.agency: row.occurred_at.date() for row in page.chronology}
+    assert last["health"] > last["police"], "the demo case: health recorded Leo's last event"
+    with _signed_in(access_app, access_store, "practitioner", "police", "neighbourhood") as police:
+        shown = police.get(f"/people/{access_store.leo_id}")
+    assert shown.status_code == 200 and "only your own agency" in shown.text
+    assert long_date(last["health"]) not in shown.text
+    assert f"at the last recorded event, {long_date(last['police'])}" in shown.text
+
+
 def test_person_scoping_fails_closed_without_a_decision(access_app: FastAPI, access_store: DemoStore) -> None:
     with session_scope(access_store.engine) as session:
         page = build_person_page(session, access_store.leo_id, now=datetime.now(UTC), rule_titles={})
@@ -98,6 +116,37 @@ def test_person_scoping_fails_closed_without_a_decision(access_app: FastAPI, acc
         request.state.person_id = access_store.leo_id + 1
         with pytest.raises(AccessDenied, match="about someone else"):
             scoped_person_page(request, session, page)
+
+
+def _found(client: TestClient, q: str) -> set[int]:
+    response = client.get("/api/v1/people", params={"q": q})
+    assert response.status_code == 200
+    return {result["person_id"] for result in response.json()["results"]}
+
+
+def test_an_own_agency_search_does_not_match_other_agencies_names(
+    access_app: FastAPI, access_store: DemoStore, health_practitioner: TestClient
+) -> None:
+    """Education recorded Leo as "Brennna" (health: "Brennan"), police Zofia as "Brnenan": a
+    health practitioner who sees only health's part of them must not find them by those names,
+    which would tell them what education and the police hold (an alias, a changed surname)."""
+    with session_scope(access_store.engine) as session:
+        names = {
+            (row.agency, row.given_name, row.family_name)
+            for row in session.scalars(
+                select(PersonRecordRow).where(PersonRecordRow.given_name.in_(["Leo", "Zofia"]))
+            )
+        }
+    assert ("education", "Leo", "Brennna") in names and ("police", "Zofia", "Brnenan") in names
+    leo = access_store.leo_id
+    assert leo in _found(health_practitioner, "leo brennan")
+    assert leo not in _found(health_practitioner, "leo brennna")
+    assert not _found(health_practitioner, "zofia brnenan")
+    page = health_practitioner.get("/people", params={"q": "leo brennna"})
+    assert page.status_code == 200 and f"/people/{leo}" not in page.text
+    assert f"/people/{leo}" in health_practitioner.get("/people", params={"q": "leo brennan"}).text
+    with _signed_in(access_app, access_store, "mash_analyst", "children_social_care", "mash") as analyst:
+        assert leo in _found(analyst, "leo brennna") and _found(analyst, "zofia brnenan")
 
 
 # --- defect 4: /record-concern and people outside the user's scope -----------------------------
@@ -168,6 +217,28 @@ def test_opening_the_form_for_a_person_is_audited(access_app: FastAPI, access_st
     with session_scope(access_store.engine) as session:
         seen = who_viewed(session, [access_store.leo_id], include_lists=False)
     assert any(v.action == "concern.form" for v in seen)
+
+
+def test_a_concern_form_shown_again_with_its_errors_is_audited(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """A posted form with errors comes back naming the person (name, date of birth) like the
+    form itself, so it is audited like the form (`concern.form`)."""
+    principal = make_user(
+        access_store.engine, role="mash_analyst", agency="children_social_care", team="mash"
+    )
+    with TestClient(access_app) as analyst:
+        analyst.cookies.set(SESSION_COOKIE, session_token(access_store.engine, principal))
+        posted = {"person": str(access_store.leo_id), "csrf_token": form_token(analyst)}
+        again = analyst.post("/record-concern", data=posted)
+    assert again.status_code == 400 and "Leo Brennan" in again.text
+    with session_scope(access_store.engine) as session:
+        seen = [
+            v
+            for v in who_viewed(session, [access_store.leo_id], include_lists=False)
+            if v.actor == principal.name
+        ]
+    assert [v.action for v in seen] == ["concern.form"]
 
 
 # --- defect 9: the submission id, the author and the audit entry --------------------------------

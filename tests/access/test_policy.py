@@ -131,3 +131,13 @@ def test_triage_work_belongs_to_a_team() -> None:
     assert decide(MANAGER, Action.DECIDE_TRIAGE, TeamResource("Health-Visiting")).allowed
     assert not decide(MANAGER, Action.VIEW_TRIAGE, TeamResource("mash")).allowed
     assert not decide(HEALTH, Action.VIEW_TRIAGE, TeamResource("health-visiting")).allowed
+
+
+def test_countersigning_an_override_needs_the_alert_in_full_through_routing() -> None:
+    """An own-agency view hides alerts, and break-glass never decides one (docs/security.md)."""
+    routed_manager = Principal("user", 8, "m", Role.TEAM_MANAGER, "health", "mash")
+    glass = PersonFacts(10, agencies=frozenset({"health", "police"}), break_glass=True)
+    assert decide(routed_manager, Action.COUNTERSIGN_OVERRIDE, HEALTH_CHILD).allowed
+    assert not decide(MANAGER, Action.COUNTERSIGN_OVERRIDE, HEALTH_CHILD).allowed
+    assert not decide(MANAGER, Action.COUNTERSIGN_OVERRIDE, glass).allowed
+    assert not decide(MANAGER, Action.OVERRIDE_ALERT, glass).allowed

@@ -50,6 +50,25 @@ def test_a_housing_manager_sees_the_counts_but_only_the_rows_she_may_open(demo_a
     assert "may not see" in page and "Leo Brennan" not in page
 
 
+def test_a_manager_who_sees_only_her_agencys_part_gets_no_rows_about_that_child(
+    demo_app: FastAPI, demo_store: DemoStore
+) -> None:
+    """Health holds records of Leo, but no alert about him is routed to her team: his page says
+    his alerts are held by the MASH, so the report does not list his alerts (level, agencies,
+    dates) either; it counts them, as for a child she may not open at all."""
+    client = _client(demo_app, "team_manager", agency="health", team="health-visiting")
+    person = client.get(f"/people/{demo_store.leo_id}")
+    assert person.status_code == 200 and "only your own agency" in person.text
+    body = client.get("/api/v1/triage/unanswered").json()
+    assert body["unanswered"] > 0 and body["not_shown"] > 0
+    assert str(demo_store.leo_id) not in {row["person_id"] for row in body["listed"]}
+    assert "Leo Brennan" not in client.get("/triage/unanswered").text
+    assert "Leo Brennan" not in client.get("/triage/unanswered.csv").text
+    routed = _client(demo_app, "team_manager", agency="health", team="mash")
+    listed = routed.get("/api/v1/triage/unanswered").json()["listed"]
+    assert str(demo_store.leo_id) in {row["person_id"] for row in listed}
+
+
 def test_practitioners_and_admins_may_not_open_it(demo_app: FastAPI) -> None:
     for role in ("practitioner", "admin"):
         assert _client(demo_app, role).get("/triage/unanswered").status_code == 403

@@ -130,6 +130,11 @@ PERSON_ACTIONS: Final[frozenset[Action]] = frozenset(
 )
 
 
+#: Decisions about an alert: only for someone who sees it in full through routing (never an
+#: own-agency view, which hides alerts, and never break-glass).
+ALERT_DECISIONS: Final[frozenset[Action]] = frozenset({Action.OVERRIDE_ALERT, Action.COUNTERSIGN_OVERRIDE})
+
+
 class Scope(StrEnum):
     """How much of a person's record a decision opens: everything, or one agency's part."""
 
@@ -261,12 +266,10 @@ def _person(principal: Principal, role: Role, action: Action, facts: PersonFacts
     if action in (Action.VIEW_REVIEW, Action.EXPORT_REVIEW) or role is Role.REVIEWER:
         return _review(role, action, facts, principal)
     seen = view_scope(principal, role, facts)
-    if (
-        action is Action.OVERRIDE_ALERT
-        and seen.allowed
-        and (seen.scope is not Scope.FULL or seen.via_break_glass)
-    ):
-        return deny("overriding an alert needs the full multi-agency record, through routing")
+    if action in ALERT_DECISIONS and seen.allowed and (seen.scope is not Scope.FULL or seen.via_break_glass):
+        # Countersigning is the step that makes a red's override count: the same decision as
+        # overriding, about an alert an own-agency viewer is not even shown.
+        return deny("deciding about an alert needs the full multi-agency record, through routing")
     return seen
 
 

@@ -196,6 +196,7 @@ VIEW_ACTIONS = frozenset(
         "concern.form",
         "concern.record",
         "identity.review",
+        "triage.item",
     }
 )
 LIST_ACTIONS = frozenset({"people.search", "alerts.list", "identity.review_list"})

@@ -28,7 +28,7 @@ from alarmbell.identity.review import (
     reject,
     unmerge,
 )
-from alarmbell.identity.search import search_people, search_terms
+from alarmbell.identity.search import matched_by_agency, search_people, search_terms
 from alarmbell.identity.spark import local_spark_session
 from alarmbell.identity.training import build_model, read_synthetic
 
@@ -51,6 +51,7 @@ __all__ = [
     "link_people",
     "list_items",
     "local_spark_session",
+    "matched_by_agency",
     "merge",
     "pending_count",
     "person_ids_for_records",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from alarmbell.identity.people import PersonView, view
@@ -33,16 +34,41 @@ def search_people(session: Session, q: str, limit: int = 50) -> list[PersonView]
         .order_by(PersonLink.person_id)
         .limit(limit)
     )
+    people = (view(session, person_id) for person_id in session.scalars(_matching(query, terms)))
+    return [person for person in people if person is not None]
+
+
+def matched_by_agency(session: Session, q: str, person_ids: Iterable[int], agency: str) -> set[int]:
+    """Of these people, those whom one of `agency`'s own records matches `q` (as search_people).
+
+    A viewer who sees only their agency's part of someone must not find them by a name only
+    another agency recorded (an alias, a stepfather's surname): that would tell them what the
+    other agency holds.
+    """
+    ids, terms = sorted(set(person_ids)), search_terms(q)
+    if not ids or not terms:
+        return set()
+    record = PersonRecordRow
+    query = (
+        select(PersonLink.person_id)
+        .join(record, record.id == PersonLink.person_record_id)
+        .where(PersonLink.ended_at.is_(None), PersonLink.person_id.in_(ids), record.agency == agency)
+        .distinct()
+    )
+    return set(session.scalars(_matching(query, terms)))
+
+
+def _matching(query: Select[int], terms: list[str]) -> Select[int]:
+    """Only records whose given or family name contains every term (LIKE wildcards escaped)."""
     for term in terms:
         pattern = f"%{_escape_like(term)}%"
         query = query.where(
             or_(
-                func.lower(record.given_name).like(pattern, escape="\\"),
-                func.lower(record.family_name).like(pattern, escape="\\"),
+                func.lower(PersonRecordRow.given_name).like(pattern, escape="\\"),
+                func.lower(PersonRecordRow.family_name).like(pattern, escape="\\"),
             )
         )
-    people = (view(session, person_id) for person_id in session.scalars(query))
-    return [person for person in people if person is not None]
+    return query
 
 
 def search_terms(q: str) -> list[str]:

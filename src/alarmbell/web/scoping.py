@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from fastapi import Request
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ from alarmbell.access import Decision, Principal, Scope
 from alarmbell.presentation import agency_label
 from alarmbell.web.auth import AccessDenied, visible_scopes
 from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
-from alarmbell.web.pages.person import PersonPage
+from alarmbell.web.pages.person import PersonPage, age_text
 from alarmbell.web.pages.search import PersonResult, SearchPage
 
 
@@ -48,6 +49,13 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
             label
             for a, label in zip(page.summary.agencies, page.summary.agency_labels, strict=True)
             if a == agency
+        ),
+        # The last recorded event that dates the age is the agency's own, not another's.
+        age_label=age_text(
+            page.summary.dob,
+            page.summary.died,
+            max((r.occurred_at.date() for r in page.chronology if r.agency == agency), default=None),
+            datetime.now(UTC),
         ),
         level=None,
         level_label=None,

@@ -26,7 +26,15 @@ from alarmbell.triage import (
 )
 from alarmbell.web.auth import PrincipalDep, authorise, requires
 from alarmbell.web.deps import IdPath, SessionDep
-from alarmbell.web.pages.triage import ConfigDep, item_in_reach, now, referrer_for, titles_of, viewable
+from alarmbell.web.pages.triage import (
+    ConfigDep,
+    audit_item_view,
+    item_in_reach,
+    now,
+    referrer_for,
+    titles_of,
+    viewable,
+)
 from alarmbell.web.pages.triage_data import (
     analytics_json,
     build_analytics_page,
@@ -74,6 +82,7 @@ def api_item(request: Request, session: SessionDep, item_id: IdPath) -> dict[str
     item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
     page = build_item_page(session, item_id=item_id, now=now())
     item = page.item
+    audit_item_view(request, session, item)
     columns = [c.key for c in item.__table__.columns]
     return {
         "item": jsonable_encoder({c: getattr(item, c) for c in columns}),

@@ -71,6 +71,20 @@ async def override(
         except OverrideError as error:
             errors = {"reason": str(error)}
     if errors:
+        # The answer is the whole person page again (with the form's errors): a read of the
+        # record like GET /people/{id}, so it is audited like one.
+        record_audit(
+            session,
+            actor=actor_of(request.state.principal),
+            action="person.view",
+            subject=Subject.person(person_id),
+            detail={
+                "route": "/people/{person}/alerts/{alert}/override",
+                "scope": request.state.decision.scope.value,
+                "alert": alert_id,
+                "refused": True,
+            },
+        )
         return person_response(
             request, session, policy, person_id, errors=errors, alert_id=alert_id, form=form, status_code=400
         )

@@ -13,9 +13,10 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from alarmbell.access import Action, TeamResource, person_decision
+from alarmbell.access import Action, Principal, Scope, TeamResource, facts_for_people
 from alarmbell.access import decide as permitted
 from alarmbell.audit import record_audit
+from alarmbell.identity import matched_by_agency
 from alarmbell.policy import Policy
 from alarmbell.triage import DECISIONS
 from alarmbell.web.auth import actor_of, requires, visible_scopes
@@ -49,7 +50,13 @@ def search_for(request: Request, session: SessionDep, q: str) -> SearchPage:
     if not page.searched:
         return page
     scopes = visible_scopes(request, session, (r.person_id for r in page.results))
-    page = scoped_search(page, scopes, request.state.principal.agency)
+    agency = request.state.principal.agency
+    partial = [p for p, scope in scopes.items() if scope is not Scope.FULL]
+    if partial:
+        # Someone seen only in part is found only by a name their own agency recorded.
+        found = matched_by_agency(session, page.q, partial, agency) if agency else set()
+        scopes = {p: scope for p, scope in scopes.items() if scope is Scope.FULL or p in found}
+    page = scoped_search(page, scopes, agency)
     detail = {"q": page.q, "people": [r.person_id for r in page.results]}
     record_audit(session, actor=actor_of(request.state.principal), action="people.search", detail=detail)
     return page
@@ -96,8 +103,9 @@ def person_response(
         ),
         "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
         "may_countersign": principal is not None and principal.role == "team_manager",
-        # The review link is drawn only for those the review route lets in (no dead link).
-        "may_review": person_decision(session, principal, Action.VIEW_REVIEW, person_id, policy).allowed,
+        # The review link and the override forms are drawn only where their routes allow them
+        # (no override for a reviewer or under break-glass): no link or form ends in a refusal.
+        **_links_allowed(session, principal, person_id, policy),
         "decisions": DECISIONS,
         "done": str(request.query_params.get("done", ""))[:60],
         # The SVG is built by our own code with every piece of text escaped (render_svg).
@@ -109,3 +117,19 @@ def person_response(
         "override_form": form or {},
     }
     return render(request, "person.html", context, status_code=status_code)
+
+
+#: The person page's links and forms, by the context name that draws each, and their routes' actions.
+PAGE_ACTIONS = {
+    "may_review": Action.VIEW_REVIEW,
+    "may_override": Action.OVERRIDE_ALERT,
+    "may_countersign_override": Action.COUNTERSIGN_OVERRIDE,
+}
+
+
+def _links_allowed(
+    session: Session, principal: Principal | None, person_id: int, policy: Policy
+) -> dict[str, bool]:
+    """Each decision the page's links need, on one gathering of the person's facts."""
+    facts = facts_for_people(session, principal, [person_id], policy)[person_id]
+    return {name: permitted(principal, action, facts).allowed for name, action in PAGE_ACTIONS.items()}

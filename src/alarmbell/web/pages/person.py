@@ -263,19 +263,23 @@ def died_on(chronology: Chronology) -> date | None:
 
 def age_label(chronology: Chronology, now: datetime) -> str:
     """Age today, at death, or at the last recorded event when that was years ago (a closed case)."""
-    if chronology.dob is None:
+    last = chronology.entries[-1].occurred_at.date() if chronology.entries else None
+    return age_text(chronology.dob, died_on(chronology), last, now)
+
+
+def age_text(dob: date | None, died: date | None, last_event: date | None, now: datetime) -> str:
+    """`age_label` from its parts: a page cut to one agency's records dates it by their last event."""
+    if dob is None:
         return "Not known"
-    died = died_on(chronology)
     if died is not None:
-        return f"{whole_years(chronology.dob, died)} when they died, {long_date(died)}"
-    today = whole_years(chronology.dob, now.date())
-    if not chronology.entries:
+        return f"{whole_years(dob, died)} when they died, {long_date(died)}"
+    today = whole_years(dob, now.date())
+    if last_event is None:
         return f"{today}"
-    last = chronology.entries[-1].occurred_at.date()
-    then = whole_years(chronology.dob, last)
+    then = whole_years(dob, last_event)
     if then == today:
         return f"{today}"
-    return f"{today} today ({then} at the last recorded event, {long_date(last)})"
+    return f"{today} today ({then} at the last recorded event, {long_date(last_event)})"
 
 
 def household_rows(session: Session, person_id: int) -> tuple[HouseholdRow, ...]:

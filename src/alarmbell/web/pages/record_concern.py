@@ -66,6 +66,8 @@ def _form_page(
     children = children_only(search_for(request, session, q), at, dated=day is not None)
     preselected = _person_option(session, chosen, at) if chosen is not None else None
     principal = current_principal(request)
+    if preselected is not None and request.method == "POST":
+        _audit_form_shown_again(request, session, principal, preselected["person_id"])
     fixed = fixed_agency(principal)
     extra = 1 if "add_injury" in form else 0
     context = {
@@ -79,6 +81,22 @@ def _form_page(
         "injury_rows": min(injury_rows(form) + extra, MAX_INJURIES),
     }
     return render(request, "record_concern.html", context, status_code=status_code)
+
+
+def _audit_form_shown_again(request: Request, session: Session, principal: Principal, person_id: int) -> None:
+    """A posted form shown again (its errors, "add another injury") names the person as the
+    form does, so it is audited as the guard audits the form (`concern.form`)."""
+    decision = request.state.decision
+    detail = {"route": "/record-concern", "scope": decision.scope.value, "posted": True}
+    if decision.via_break_glass:
+        detail["via_break_glass"] = True
+    record_audit(
+        session,
+        actor=actor_of(principal),
+        action="concern.form",
+        subject=Subject.person(person_id),
+        detail=detail,
+    )
 
 
 def fixed_agency(principal: Principal) -> str | None:

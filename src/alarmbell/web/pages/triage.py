@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from alarmbell.access import Action, Principal, TeamResource, facts_for_people
+from alarmbell.access import Action, Principal, Scope, TeamResource, facts_for_people
 from alarmbell.access import decide as permitted
+from alarmbell.audit import Subject, record_audit
 from alarmbell.storage.tables import TriageItem
 from alarmbell.triage import (
     CSV_COLUMNS,
@@ -39,7 +40,7 @@ from alarmbell.triage import (
     report_rows,
     reported_by,
 )
-from alarmbell.web.auth import PrincipalDep, authorise, requires
+from alarmbell.web.auth import PrincipalDep, actor_of, authorise, current_principal, requires
 from alarmbell.web.deps import IdPath, SessionDep, SettingsDep
 from alarmbell.web.pages.triage_data import build_analytics_page, build_item_page, build_queue_page
 from alarmbell.web.pages.unanswered import build_unanswered_page
@@ -187,8 +188,23 @@ def _item_response(
     status_code: int = 200,
 ) -> Response:
     page = build_item_page(session, item_id=item_id, now=now())
+    audit_item_view(request, session, page.item)
     context = {"page": page, "errors": errors, "form": form, "queue_url": queue_url}
     return render(request, "triage_item.html", context, status_code=status_code)
+
+
+def audit_item_view(request: Request, session: Session, item: TriageItem) -> None:
+    """An item names its child and shows the alert, the decision and why: a view of the child's
+    record, so "who viewed" lists it (`triage.item`) as it lists the person page."""
+    if item.person_id is None:
+        return
+    record_audit(
+        session,
+        actor=actor_of(current_principal(request)),
+        action="triage.item",
+        subject=Subject.person(item.person_id),
+        detail={"item": item.id, "team": item.team, "route": request.url.path},
+    )
 
 
 def _decision_errors(form: dict[str, str]) -> dict[str, str]:
@@ -297,10 +313,16 @@ def referrer_for(principal: Principal, asked: str) -> str:
 
 
 def viewable(request: Request, session: Session, principal: Principal) -> Callable[[list[int]], set[int]]:
-    """Which of these people the signed-in user may open (the person page's own decision)."""
+    """Which of these people the signed-in user sees in full (the person page's own decision).
+
+    A row is an alert (level, dates, the agencies whose records raised it): someone seen only
+    through their own agency's records is told on the page that the MASH holds the alerts, so
+    the report counts their rows without listing them, as the alert list does.
+    """
 
     def may_see(ids: list[int]) -> set[int]:
         facts = facts_for_people(session, principal, ids, request.app.state.policy)
-        return {p for p, f in facts.items() if permitted(principal, Action.VIEW_PERSON, f).allowed}
+        decisions = {p: permitted(principal, Action.VIEW_PERSON, f) for p, f in facts.items()}
+        return {p for p, d in decisions.items() if d.allowed and d.scope is Scope.FULL}
 
     return may_see

@@ -33,7 +33,7 @@ def build_unanswered_page(
     """The report with its counts whole and its rows limited to children the viewer may see.
 
     Counts by agency, team and month name nobody, so they cover every alert; a row names a
-    child, so it is shown only if the viewer may open that child's page (`may_see`), and the
+    child, so it is shown only if the viewer sees that child's page in full (`may_see`), and the
     rows left out are counted ("held by another agency: contact the MASH").
     """
     full = unanswered_alarms(session, config=config, now=now)
