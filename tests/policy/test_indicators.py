@@ -369,11 +369,19 @@ CASES: list[tuple[str, bool, Case]] = [
             "home_education", "2011-09-01"
         ),
     ),
+    # Home education after attendance problems alone is common (parents avoiding fines): not read.
     (
         "withdrawn_from_education_after_concerns",
-        True,
+        False,
         lambda b: b.own("attendance_concern", "2011-03-01", absence_pct=24).own(
             "home_education", "2011-06-01"
+        ),
+    ),
+    (
+        "withdrawn_from_education_after_concerns",
+        False,
+        lambda b: b.own("injury_presentation", "2011-03-01", injury="sprain").own(
+            "child_missing_education", "2011-06-01"
         ),
     ),
     (
