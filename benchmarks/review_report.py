@@ -249,8 +249,8 @@ def build_demo_store(children: int) -> Path:
 
 def measure_demo(children: int, repeat: int) -> dict[str, Any]:
     """The demo child's report: HTML and PDF in this process, and the CLI's PDF as a new process."""
-    from alarmbell.policy import default_policy
     from alarmbell.identity import find_person
+    from alarmbell.policy import default_policy
     from alarmbell.review import review_report
     from alarmbell.review.render import render_html, render_pdf
     from alarmbell.settings import Settings

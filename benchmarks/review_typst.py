@@ -147,8 +147,8 @@ def render_typst(report: Any) -> bytes:
 
 def one_run(database: Path, out: Path) -> None:
     """What `alarmbell review CHILD --format pdf` would do with Typst: gather, build, typeset, write."""
-    from alarmbell.policy.loader import default_policy
     from alarmbell.identity import find_person
+    from alarmbell.policy.loader import default_policy
     from alarmbell.review import review_report
     from alarmbell.settings import Settings
     from alarmbell.storage.db import make_engine, session_scope
