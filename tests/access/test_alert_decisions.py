@@ -14,6 +14,7 @@ import re
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from httpx2 import Response
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
@@ -44,6 +45,15 @@ def _red_alerts(store: DemoStore) -> list[int]:
     return list(ids)
 
 
+def _post_override(client: TestClient, person: int, alert: int, reason: str) -> Response:
+    """Post the person page's override form for one alert, with its CSRF token."""
+    return client.post(
+        f"/people/{person}/alerts/{alert}/override",
+        data={"reason": reason, "csrf_token": form_token(client)},
+        follow_redirects=False,
+    )
+
+
 def _override(store: DemoStore, alert_id: int) -> AlertOverride:
     with session_scope(store.engine) as session:
         row = session.scalars(select(AlertOverride).where(AlertOverride.alert_id == alert_id)).one()
@@ -57,11 +67,7 @@ def test_only_a_manager_who_sees_the_alert_may_countersign_its_override(
     leo, alert = access_store.leo_id, _red_alerts(access_store)[0]
     analyst, _ = _client(access_app, access_store, "mash_analyst", "children_social_care", "mash")
     with analyst:
-        done = analyst.post(
-            f"/people/{leo}/alerts/{alert}/override",
-            data={"reason": "known accidental injury", "csrf_token": form_token(analyst)},
-            follow_redirects=False,
-        )
+        done = _post_override(analyst, leo, alert, "known accidental injury")
     assert done.status_code == 303 and _override(access_store, alert).countersigned_at is None
     countersign = f"/people/{leo}/alerts/{alert}/countersign"
 
@@ -102,11 +108,7 @@ def test_an_override_refused_for_its_reason_audits_the_page_it_shows(
     leo, alert = access_store.leo_id, _red_alerts(access_store)[-1]
     analyst, name = _client(access_app, access_store, "mash_analyst", "children_social_care", "mash")
     with analyst:
-        refused = analyst.post(
-            f"/people/{leo}/alerts/{alert}/override",
-            data={"reason": " ", "csrf_token": form_token(analyst)},
-            follow_redirects=False,
-        )
+        refused = _post_override(analyst, leo, alert, " ")
     assert refused.status_code == 400
     assert "Leo Brennan" in refused.text and "Enter why this alert does not call for action" in refused.text
     with session_scope(access_store.engine) as session:
