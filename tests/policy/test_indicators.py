@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -973,3 +974,42 @@ def test_explanation_names_agency_dates_and_relation(policy: Policy) -> None:
         "Police recorded 4 domestic incidents in the household between 3 Feb 2010 and "
         "28 Jan 2011 (involving Leo's mother)."
     )
+
+
+@pytest.mark.parametrize(
+    "given", ["unknown", "N/K", "Mum not sure how it happened", "No explanation offered"]
+)
+def test_a_face_bruise_with_no_explanation_in_the_carers_words_is_red(policy: Policy, given: str) -> None:
+    """Reviews record "unknown" or "not sure how", not the policy's own words (child-bs-2016)."""
+    bruise: dict[str, Any] = {"injury": "bruise", "site": "face", "explanation_given": given, "mobile": True}
+    chronology = ChronologyBuilder().own("injury_observed", "2011-12-01", **bruise).build()
+    assessment = evaluate(policy, chronology, moment(AT))
+    assert assessment.level is AlertLevel.RED
+    assert "suspicious_injury_unsuitable_explanation" in {f.indicator_id for f in assessment.findings}
+
+
+def test_a_face_bruise_with_an_account_is_not_red(policy: Policy) -> None:
+    bruise: dict[str, Any] = {
+        "injury": "bruise",
+        "site": "face",
+        "explanation_given": "fell from changing mat",
+    }
+    chronology = ChronologyBuilder().own("injury_observed", "2011-12-01", **bruise).build()
+    assert evaluate(policy, chronology, moment(AT)).level is not AlertLevel.RED
+
+
+def test_recorded_words_in_another_case_or_wording_still_count(policy: Policy) -> None:
+    chronology = (
+        ChronologyBuilder()
+        .household("domestic_incident", "2011-11-01", dash_risk="High")
+        .own(
+            "injury_presentation",
+            "2011-11-02",
+            injury="bruise",
+            site="arm",
+            explanation="Inconsistent with it",
+        )
+        .build()
+    )
+    found = {f.indicator_id for f in evaluate(policy, chronology, moment(AT)).findings}
+    assert {"repeat_domestic_abuse", "injury_unsuitable_explanation"} <= found

@@ -48,6 +48,7 @@ _OPS = {
     "region_in": "names a body region among",
     "regions_at_least": "names at least this many body regions:",
     "service_in": "names a service type among",
+    "explanation_in": "reads as an explanation that is",
 }
 
 
@@ -192,10 +193,18 @@ no other selector reads another child's events), `involvement` (`subject`, `othe
 with `household_child` or `twin`), `age_under` (a duration: the child's age at the event, or
 for another child's events that child's age) and `where`: a list of
 conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`,
-`is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`, `region_in`, `regions_at_least` and
-`service_in`. `region_in` and `regions_at_least` read a body site as agencies write it (free
-text such as "L ear" or "behind ear", a body-map id, or a list; the attr and its plural, `site`
-and `sites`) through
+`is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`, `region_in`, `regions_at_least`,
+`service_in` and `explanation_in`. Text is compared as a reader compares it
+(`alarmbell.domain.recorded_text`): `equals` and `in` ignore case, spaces, underscores and
+hyphens ("High", "Physical abuse", "fixed-term"), and `contains` means the words start a word of
+the text, or of one of a list's texts ("supply" is in "Possession with intent to supply", "3A"
+is not in "13A"). `explanation_in` reads an injury's `explanation` (the professional's
+judgement) or `explanation_given` (the carer's words) through `alarmbell.domain.explanations`
+and takes the classes `absent` ("none", "unknown", "N/K", "Mum not sure how it happened",
+"unable to explain"), `unsuitable` ("inconsistent with the injury", "implausible", "changing
+account") and `suitable`; an account the words do not classify is none of them. `region_in`
+and `regions_at_least` read a body site as agencies write it (free text such as "L ear" or
+"behind ear", a body-map id, or a list; the attr and its plural, `site` and `sites`) through
 `alarmbell.domain.body_sites`: `region_in` takes region names (torso, ear, neck, frenulum,
 angle_of_jaw, cheek, eyelid, subconjunctiva, buttocks, genitals, head, forehead, face, mouth,
 shin, knee, elbow and others) or `ten4_faces` for the TEN-4-FACESp regions. `service_in` reads

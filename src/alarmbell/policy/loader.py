@@ -20,6 +20,7 @@ from typing import Any, Protocol, cast, get_args
 import yaml
 
 from alarmbell.domain.body_sites import is_known_region
+from alarmbell.domain.explanations import EXPLANATION_CLASSES
 from alarmbell.domain.health_services import is_known_service_type
 from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
 from alarmbell.policy.model import (
@@ -437,6 +438,15 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
         return tuple(names)
     if op == "service_in":
         return _service_types(value, where)
+    if op == "explanation_in":
+        classes = _list(value, where)
+        unknown = [c for c in classes if c not in EXPLANATION_CLASSES]
+        if unknown:
+            raise where.error(
+                f"unknown explanation class {unknown[0]!r}; expected some of "
+                f"{', '.join(EXPLANATION_CLASSES)} (alarmbell.domain.explanations)"
+            )
+        return tuple(classes)
     if op == "in":
         values = _list(value, where)
         if not all(isinstance(v, str | int | float | bool) for v in values):

@@ -7,13 +7,15 @@ same objects the incremental engine runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 
 from alarmbell.domain.body_sites import expand_regions, regions
 from alarmbell.domain.errors import ServiceError
+from alarmbell.domain.explanations import explanation_class
 from alarmbell.domain.health_services import service_types
+from alarmbell.domain.recorded_text import fold, mentions
 from alarmbell.domain.vocabulary import AlertLevel
 
 Whose = Literal["own", "household", "any", "household_child", "twin"]
@@ -32,6 +34,7 @@ Op = Literal[
     "region_in",
     "regions_at_least",
     "service_in",
+    "explanation_in",
 ]
 ContextWhen = Literal["before", "after", "either"]
 
@@ -48,11 +51,27 @@ class Condition:
     (``site`` and ``sites``) through `alarmbell.domain.body_sites`, so free text, body-map ids
     and lists are all understood. ``service_in`` reads the attr (``service``) as agencies write
     it through `alarmbell.domain.health_services`: "Paediatric OPD" is a paediatrics service.
+    ``explanation_in`` reads an injury's explanation, the professional's judgement or the
+    carer's words, through `alarmbell.domain.explanations` ("N/K" and "Mum unsure how it
+    happened" are absent, "Inconsistent with injury" is unsuitable).
+
+    Text is compared as `alarmbell.domain.recorded_text` folds it: ``equals`` and ``in`` ignore
+    case, spaces, underscores and hyphens ("Physical", "fixed-term"), and ``contains`` means the
+    words start a word of the text or of one of a list's texts ("3A" is not in "13A").
     """
 
     attr: str
     op: Op
     value: Any = None
+    #: The value folded once for comparing text (`in`: a frozenset; `equals`: a string).
+    folded: Any = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.op == "in" and isinstance(self.value, tuple):
+            folded = frozenset(fold(v) if isinstance(v, str) else v for v in self.value)
+            object.__setattr__(self, "folded", folded)
+        elif self.op == "equals" and isinstance(self.value, str):
+            object.__setattr__(self, "folded", fold(self.value))
 
     def holds(self, attrs: dict[str, Any]) -> bool:
         if self.op in _SITE_OPS:
@@ -64,7 +83,14 @@ class Condition:
             return not service_types(attrs.get(self.attr)).isdisjoint(self.value)
         if self.attr not in attrs:
             return False
-        return bool(_OPS[self.op](attrs[self.attr], self.value))
+        actual = attrs[self.attr]
+        if self.op == "in" and isinstance(actual, str):
+            return bool(fold(actual) in self.folded)
+        if self.op == "equals" and isinstance(actual, str) and isinstance(self.value, str):
+            return bool(fold(actual) == self.folded)
+        if self.op == "explanation_in":
+            return isinstance(actual, str) and bool(explanation_class(actual) in self.value)
+        return bool(_OPS[self.op](actual, self.value))
 
 
 _SITE_OPS = frozenset({"region_in", "regions_at_least"})
@@ -93,8 +119,10 @@ def _compare(actual: Any, expected: Any, test: str) -> bool:
 
 def _contains(actual: Any, expected: Any) -> bool:
     if isinstance(actual, list | tuple):
-        return expected in actual
-    return isinstance(actual, str) and isinstance(expected, str) and expected in actual
+        return any(
+            item == expected or (isinstance(item, str) and _contains(item, expected)) for item in actual
+        )
+    return isinstance(actual, str) and isinstance(expected, str) and mentions(actual, expected)
 
 
 _OPS: dict[str, Any] = {

@@ -32,6 +32,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from alarmbell.domain.chronology import ChronologyEntry
+from alarmbell.domain.recorded_text import fold
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy.model import (
     AbsencePattern,
@@ -70,8 +71,9 @@ class Atom:
     """A test the database can run on one attr of an event, implied by a policy condition.
 
     `present`: the attr is there (any value, null included); `true`/`false`: it is that JSON
-    boolean; `text_in`: it is a string among `values`. Each is true whenever the condition it
-    stands for holds (`Condition.holds`), never only when it holds.
+    boolean; `text_in`: it is a string among `values` (folded, as `Condition` compares text).
+    Each is true whenever the condition it stands for holds (`Condition.holds`), never only
+    when it holds.
     """
 
     attr: str
@@ -89,7 +91,7 @@ class Atom:
         if self.test == "false":
             return value is False
         if self.test == "text_in":
-            return isinstance(value, str) and value in self.values
+            return isinstance(value, str) and fold(value) in self.values
         return True
 
 
@@ -301,9 +303,9 @@ class Reach:
         if op == "is_true" or op == "is_false":
             return (self._atom(attr, "true" if op == "is_true" else "false", (), kinds),)
         if op == "equals" and isinstance(value, str):
-            return (self._atom(attr, "text_in", (value,), kinds),)
+            return (self._atom(attr, "text_in", (fold(value),), kinds),)
         if op == "in" and value and all(isinstance(v, str) for v in value):
-            return (self._atom(attr, "text_in", tuple(sorted(set(value))), kinds),)
+            return (self._atom(attr, "text_in", tuple(sorted({fold(v) for v in value})), kinds),)
         if op not in _SITE_OPS:
             return (self._atom(attr, "present", (), kinds),)
         if op == "regions_at_least" and int(value) <= 0:
