@@ -283,6 +283,23 @@ CASES: list[tuple[str, bool, Case]] = [
         ),
     ),
     (
+        "violent_adult_in_household",
+        True,
+        lambda b: b.household(
+            "probation_contact",
+            "2011-10-01",
+            relation="mother_partner",
+            adult_history=["Schedule 1 offender"],
+        ),
+    ),
+    (
+        "violent_adult_in_household",
+        True,
+        lambda b: b.household(
+            "crime_report", "2011-10-01", relation="mother_partner", adult_history=["Violent offending (ABH)"]
+        ),
+    ),
+    (
         "attendance_collapse",
         True,
         lambda b: b.own("attendance_concern", "2011-12-01", absence_pct=37),
@@ -599,6 +616,17 @@ CASES: list[tuple[str, bool, Case]] = [
             _baby(b)
             .household(
                 "crime_report", "2008-06-01", relation="father", adult_history=["offence against a child"]
+            )
+            .own("health_visitor_contact", "2011-10-01")
+        ),
+    ),
+    (
+        "baby_with_adult_who_harmed_a_child",
+        True,
+        lambda b: (
+            _baby(b)
+            .household(
+                "crime_report", "2008-06-01", relation="father", adult_history=["convicted of child cruelty"]
             )
             .own("health_visitor_contact", "2011-10-01")
         ),
