@@ -578,6 +578,20 @@ CASES: list[tuple[str, bool, Case]] = [
     ),
     (
         "injury_during_child_protection",
+        True,
+        lambda b: b.own("police_protection", "2011-09-01").own(
+            "injury_observed", "2011-10-01", injury="bruise"
+        ),
+    ),
+    (
+        "injury_during_child_protection",
+        False,
+        lambda b: b.own("police_protection", "2011-03-01").own(
+            "injury_observed", "2011-10-01", injury="bruise"
+        ),
+    ),
+    (
+        "injury_during_child_protection",
         False,
         lambda b: (
             b.own("cp_plan_start", "2009-03-01")
