@@ -27,6 +27,7 @@ from alarmbell.policy.model import (
     Pattern,
     Policy,
     Selector,
+    Story,
     TrendPattern,
 )
 
@@ -109,7 +110,7 @@ def describe_pattern(p: Pattern) -> str:
     return "any of: " + "; ".join(f"({describe_pattern(s)})" for s in p.patterns)
 
 
-def _indicator(ind: Indicator) -> list[str]:
+def _indicator(ind: Indicator, stories: dict[str, Story]) -> list[str]:
     decay = f"half-life {days(ind.half_life)}" if ind.half_life else "none"
     lines = [
         f"### {ind.title} (`{ind.id}`)",
@@ -125,7 +126,39 @@ def _indicator(ind: Indicator) -> list[str]:
         lines.append(f"- **Minimum level:** {ind.min_level.value} while it applies")
     if ind.routes:
         lines.append(f"- **Also routed to:** {', '.join(ind.routes)}")
+    if ind.story is not None:
+        story = stories[ind.story]
+        lines.append(
+            f"- **Story:** [{story.title}](#story-{story.id}): counted with the story's other "
+            f"indicators, at most {story.max_weight:g} together"
+        )
     lines += [f"- **Why:** {ind.rationale}", f"- **Source:** {ind.source}", ""]
+    return lines
+
+
+def _stories(policy: Policy) -> list[str]:
+    """Indicators that read one story count together at most the story's weight."""
+    if not policy.stories:
+        return []
+    lines = [
+        "## Stories",
+        "",
+        "Some indicators read the same records from different sides. Indicators that tell one",
+        "story count together, heaviest first, at most the story's weight; an alert still names",
+        "every one of them and its records.",
+        "",
+    ]
+    for story in policy.stories.values():
+        members = [f"`{i.id}`" for i in policy.indicators if i.story == story.id]
+        lines += [
+            f'### <a id="story-{story.id}"></a>{story.title} (`{story.id}`)',
+            "",
+            f"- **Indicators:** {', '.join(members)}",
+            f"- **At most:** {story.max_weight:g} together",
+            f"- **Why:** {story.rationale}",
+            f"- **Source:** {story.source}",
+            "",
+        ]
     return lines
 
 
@@ -275,7 +308,8 @@ def render(policy: Policy) -> str:
     )
     lines = [intro, "## Indicators", ""]
     for indicator in policy.indicators:
-        lines += _indicator(indicator)
+        lines += _indicator(indicator, policy.stories)
+    lines += _stories(policy)
     return "\n".join([*lines, _SCHEMA, _service_types(), _FAIRNESS]).rstrip() + "\n"
 
 

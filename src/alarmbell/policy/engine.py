@@ -467,6 +467,8 @@ class _Fired:
     indicator: Indicator
     hit: Hit
     weight: float
+    #: Its story was full: it counted less than its own (decayed) weight.
+    capped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,12 +498,33 @@ def _score(policy: Policy, known: _Known, at: datetime) -> _Scored:
             weight = decayed_weight(indicator.weight, indicator.half_life, at - hit.anchor)
             fired.append(_Fired(indicator, hit, round(weight, _SCORE_DIGITS)))
     fired.sort(key=lambda f: (-f.weight, f.indicator.id))
+    if policy.stories:
+        fired = _within_stories(policy, fired)
     score = round(sum(f.weight for f in fired), _SCORE_DIGITS)
     level = policy.level_for(score)
     for f in fired:
         if f.indicator.min_level is not None and f.indicator.min_level.rank > level.rank:
             level = f.indicator.min_level
     return _Scored(at=at, fired=tuple(fired), score=score, level=level)
+
+
+def _within_stories(policy: Policy, fired: list[_Fired]) -> list[_Fired]:
+    """Each story's indicators count, heaviest first, until the story's `max_weight`.
+
+    `fired` is sorted heaviest first, so the order (and so every finding's place) is kept; a
+    finding whose story was already full counts 0 and still names its records.
+    """
+    room = {story_id: story.max_weight for story_id, story in policy.stories.items()}
+    counted: list[_Fired] = []
+    for f in fired:
+        story = f.indicator.story
+        if story is None:
+            counted.append(f)
+            continue
+        weight = round(min(f.weight, room[story]), _SCORE_DIGITS)
+        room[story] = max(room[story] - weight, 0.0)
+        counted.append(_Fired(f.indicator, f.hit, weight, capped=weight < f.weight))
+    return counted
 
 
 def _routes(policy: Policy, scored: _Scored) -> tuple[str, ...]:
@@ -521,7 +544,7 @@ def _assessment(policy: Policy, chronology: Chronology, scored: _Scored) -> Asse
             title=f.indicator.title,
             weight=f.weight,
             evidence=f.hit.evidence_keys(),
-            explanation=finding_sentence(f.indicator, f.hit, chronology),
+            explanation=finding_sentence(f.indicator, f.hit, chronology) + _story_note(policy, f),
             base_weight=f.indicator.weight,
             last_seen=f.hit.anchor,
             min_level=f.indicator.min_level,
@@ -537,6 +560,14 @@ def _assessment(policy: Policy, chronology: Chronology, scored: _Scored) -> Asse
         policy_version=policy.version,
         routes=_routes(policy, scored),
     )
+
+
+def _story_note(policy: Policy, fired: _Fired) -> str:
+    """Why a finding counted less than its weight: the rest of its story already counted."""
+    if not fired.capped or fired.indicator.story is None:
+        return ""
+    story = policy.stories[fired.indicator.story]
+    return f" Counted as part of one story ({story.title.lower()}), which adds at most {story.max_weight:g}."
 
 
 def is_child_at(chronology: Chronology, at: datetime) -> bool:

@@ -12,6 +12,7 @@ import hashlib
 import re
 import string
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -38,6 +39,7 @@ from alarmbell.policy.model import (
     Policy,
     PolicyError,
     Selector,
+    Story,
     TrendPattern,
     Whose,
 )
@@ -178,20 +180,25 @@ def parse_policy(files: Sequence[tuple[str, bytes]]) -> Policy:
         raise PolicyError("policy: no files given")
     header: tuple[dict[str, Any], _Path] | None = None
     indicators: list[Indicator] = []
+    stories: list[tuple[Story, _Path]] = []
     for name, data in sorted(files):
         doc = _read_yaml(name, data)
         top = _Path(name)
-        _only_keys(doc, top, {"policy", "indicators"})
+        _only_keys(doc, top, {"policy", "indicators", "stories"})
         if "policy" in doc:
             if header is not None:
                 raise top.key("policy").error(f"already defined in {header[1].file}")
             header = (_mapping(doc["policy"], top.key("policy")), top.key("policy"))
         for i, raw in enumerate(_list(doc.get("indicators", []), top.key("indicators"))):
             indicators.append(_indicator(raw, top.key("indicators").index(i)))
+        for i, raw in enumerate(_list(doc.get("stories", []), top.key("stories"))):
+            stories.append(_story(raw, top.key("stories").index(i)))
     if header is None:
         raise PolicyError(f"{sorted(files)[0][0]}: policy: missing (one file must define it)")
     _unique_ids(indicators)
-    return _policy(header[0], header[1], indicators, policy_version(files), files)
+    known = _known_stories(stories, indicators)
+    policy = _policy(header[0], header[1], indicators, policy_version(files), files)
+    return replace(policy, stories=known)
 
 
 def _read_yaml(name: str, data: bytes) -> dict[str, Any]:
@@ -239,10 +246,43 @@ def _routing(raw: Any, where: _Path) -> dict[AlertLevel, tuple[str, ...]]:
     return result
 
 
+def _story(raw: Any, where: _Path) -> tuple[Story, _Path]:
+    item = _mapping(raw, where)
+    _only_keys(item, where, {"id", "title", "max_weight", "rationale"})
+    rationale = _mapping(_required(item, "rationale", where), where.key("rationale"))
+    _only_keys(rationale, where.key("rationale"), {"text", "source"})
+    story = Story(
+        id=_identifier(_required(item, "id", where), where.key("id")),
+        title=_text(_required(item, "title", where), where.key("title")),
+        max_weight=_positive(_required(item, "max_weight", where), where.key("max_weight")),
+        rationale=_text(_required(rationale, "text", where.key("rationale")), where.key("rationale.text")),
+        source=_text(_required(rationale, "source", where.key("rationale")), where.key("rationale.source")),
+    )
+    return story, where
+
+
+def _known_stories(stories: list[tuple[Story, _Path]], indicators: list[Indicator]) -> dict[str, Story]:
+    """The stories by id; each defined once, and every indicator's `story` one of them."""
+    known: dict[str, Story] = {}
+    for story, where in stories:
+        if story.id in known:
+            raise where.key("id").error(f"story {story.id!r} is defined twice")
+        known[story.id] = story
+    for indicator in indicators:
+        if indicator.story is not None and indicator.story not in known:
+            names = ", ".join(sorted(known)) or "none defined"
+            raise PolicyError(
+                f"{indicator.file}: indicators.{indicator.id}.story: unknown story "
+                f"{indicator.story!r}; expected one of the 'stories' ids ({names})"
+            )
+    return known
+
+
 def _indicator(raw: Any, where: _Path) -> Indicator:
     item = _mapping(raw, where)
     allowed = {"id", "title", "description", "rationale", "pattern", "weight", "window"}
-    _only_keys(item, where, allowed | {"decay", "min_level", "route", "explain"})
+    _only_keys(item, where, allowed | {"decay", "min_level", "route", "explain", "story"})
+    story = item.get("story")
     rationale = _mapping(_required(item, "rationale", where), where.key("rationale"))
     _only_keys(rationale, where.key("rationale"), {"text", "source"})
     explain = item.get("explain")
@@ -263,6 +303,7 @@ def _indicator(raw: Any, where: _Path) -> Indicator:
         routes=_identifiers(item.get("route", []), where.key("route")),
         explain=None if explain is None else _template(explain, where.key("explain")),
         file=where.file,
+        story=None if story is None else _identifier(story, where.key("story")),
     )
 
 

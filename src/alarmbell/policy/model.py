@@ -267,6 +267,26 @@ class Indicator:
     routes: tuple[str, ...] = ()
     explain: str | None = None
     file: str = ""
+    #: The `Story` this indicator tells part of, if any (its weight then counts within the story's).
+    story: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Indicators that read one story, counted together at most `max_weight`.
+
+    Several indicators can read the same records: two, four and "for a known need" missed
+    appointments are one story of a child not brought, not three. Their weights add, heaviest
+    first, until the story's `max_weight`; the rest count for nothing more. A story's weight can
+    then say what its source says: NICE CG89 asks practitioners to *consider* neglect for
+    repeated missed appointments, which is amber, and keeps *suspect* (red) for more.
+    """
+
+    id: str
+    title: str
+    max_weight: float
+    rationale: str
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +301,7 @@ class Policy:
     routing: dict[AlertLevel, tuple[str, ...]]
     indicators: tuple[Indicator, ...]
     files: tuple[str, ...] = ()
+    stories: dict[str, Story] = field(default_factory=dict)
 
     def level_for(self, score: float) -> AlertLevel:
         if score >= self.red:

@@ -209,11 +209,16 @@ class Reach:
                 if i in self._trends:
                     _widen(ranges, i, shape.numbers, self._trends[i])
         total = 0.0
+        stories: dict[str, float] = {}
         for indicator, test in self._indicators:
             if test(counts, agencies, ranges):
                 if indicator.min_level is not None and indicator.min_level is not AlertLevel.GREEN:
                     return True
-                total += round(indicator.weight, 2)
+                if indicator.story is None:
+                    total += round(indicator.weight, 2)
+                else:
+                    stories[indicator.story] = stories.get(indicator.story, 0.0) + round(indicator.weight, 2)
+        total += sum(min(w, self.policy.stories[s].max_weight) for s, w in stories.items())
         return self.policy.level_for(total + _ROUNDING) is not AlertLevel.GREEN
 
     def _young(self, occurred: date | None, dob: date | None) -> tuple[bool, ...]:
