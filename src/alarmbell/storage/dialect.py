@@ -173,10 +173,7 @@ class SQLiteDialect(StoreDialect):
         path = make_url(url).database
         if not path or path == ":memory:" or not Path(path).is_file():
             return None
-        return create_engine(
-            f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true",
-            connect_args={"check_same_thread": False},
-        )
+        return create_engine(f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true", **self.engine_kwargs)
 
     def select_by_keys(
         self,
@@ -205,16 +202,22 @@ def _sqlite_datetime(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
+#: Every engine this package makes: a database error's text leaves out the statement's values,
+#: which are names, dates of birth, NHS numbers and free text; that text is what the server, the
+#: retry warning and `log.exception` write to the logs (docs/security.md, "Logs").
+ENGINE_KWARGS: dict[str, Any] = {"hide_parameters": True}
+
+
 def dialect_for(url: str) -> StoreDialect:
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
-        kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+        kwargs: dict[str, Any] = {**ENGINE_KWARGS, "connect_args": {"check_same_thread": False}}
         if memory:
             # One shared connection, or every new connection would see an empty database.
             kwargs["poolclass"] = StaticPool
         return SQLiteDialect(kwargs)
     if url.startswith("postgresql"):
-        return StoreDialect({"pool_pre_ping": True})
+        return StoreDialect({**ENGINE_KWARGS, "pool_pre_ping": True})
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql+psycopg://")
 
 
