@@ -7,6 +7,7 @@ from alarmbell.access.facts import facts_for_people
 from alarmbell.access.grants import (
     GrantError,
     break_glass_uses,
+    checked_reason,
     grant_break_glass,
     grant_review,
     review_grants_of,
@@ -61,6 +62,7 @@ __all__ = [
     "end_user_sessions",
     "facts_for_people",
     "find_user",
+    "checked_reason",
     "grant_break_glass",
     "grant_review",
     "list_tokens",
