@@ -23,13 +23,17 @@ def _error_text(engine: Engine) -> str:
     return str(failed.value)
 
 
+def _open(opener: str, settings: Settings) -> Engine:
+    if opener == "make_engine":
+        return make_engine(settings)
+    engine, note = read_only_engine(settings)
+    assert engine is not None, note
+    return engine
+
+
 @pytest.mark.parametrize("opener", ["make_engine", "read_only_engine"])
 def test_an_engines_error_does_not_carry_its_bound_values(store_settings: Settings, opener: str) -> None:
-    if opener == "make_engine":
-        engine: Engine | None = make_engine(store_settings)
-    else:
-        engine, note = read_only_engine(store_settings)
-        assert engine is not None, note
+    engine = _open(opener, store_settings)
     try:
         shown = _error_text(engine)
     finally:
