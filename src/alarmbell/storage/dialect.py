@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, Float, cast, create_engine, event, func
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -68,6 +70,24 @@ class StoreDialect:
             connect_args={"options": "-c default_transaction_read_only=on"},
             **self.engine_kwargs,
         )
+
+    @contextmanager
+    def read_snapshot(self, session: Session) -> Iterator[Connection]:
+        """A connection of its own that reads one consistent snapshot of what is committed, and
+        takes no lock a writer waits for (verifying the whole audit chain reads through it while
+        every audited request goes on appending). Never used to write; rolled back at the end.
+        """
+        with session.get_bind().engine.connect() as connection:
+            self.begin_snapshot(connection)
+            try:
+                yield connection
+            finally:
+                connection.rollback()
+
+    def begin_snapshot(self, connection: Connection) -> None:
+        """PostgreSQL: REPEATABLE READ takes its snapshot at the first query and READ ONLY refuses
+        writes; readers never block writers there."""
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
     def epoch_seconds(self, column: ColumnElement[Any]) -> ColumnElement[float]:
         """POSIX seconds of a timestamp column, computed by the database: ranking ten thousand
@@ -158,6 +178,22 @@ class SQLiteDialect(StoreDialect):
 
     def encode_datetime(self, value: datetime) -> Any:
         return _sqlite_datetime(value)
+
+    @contextmanager
+    def read_snapshot(self, session: Session) -> Iterator[Connection]:
+        """An in-memory store is one shared connection (StaticPool): nobody else can write to it,
+        and a second transaction on it would end the session's own, so it is read as it is."""
+        if session.get_bind().engine.url.database in (None, "", ":memory:"):
+            yield session.connection()
+            return
+        with super().read_snapshot(session) as connection:
+            yield connection
+
+    def begin_snapshot(self, connection: Connection) -> None:
+        """sqlite3 opens no transaction for reads, so each statement would see the latest
+        commit; an explicit (deferred) BEGIN makes the first read fix the snapshot. In WAL mode a
+        reader takes no lock that a writer waits for."""
+        connection.exec_driver_sql("BEGIN")
 
     def datetime_encoder(self) -> Callable[[datetime], Any] | None:
         return _sqlite_datetime
