@@ -11,7 +11,21 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, Float, cast, create_engine, event, func
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Engine,
+    Float,
+    Text,
+    cast,
+    create_engine,
+    event,
+    exists,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
@@ -88,6 +102,10 @@ class StoreDialect:
         """PostgreSQL: REPEATABLE READ takes its snapshot at the first query and READ ONLY refuses
         writes; readers never block writers there."""
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+    def json_list_has_any(self, column: ColumnElement[Any], values: Sequence[str]) -> ColumnElement[bool]:
+        """The JSON list in `column` holds at least one of `values` (an alert's rules, say)."""
+        return cast(column, JSONB).op("?|", return_type=Boolean)(array(list(values), type_=Text))
 
     def epoch_seconds(self, column: ColumnElement[Any]) -> ColumnElement[float]:
         """POSIX seconds of a timestamp column, computed by the database: ranking ten thousand
@@ -224,6 +242,10 @@ class SQLiteDialect(StoreDialect):
             f"AND source_id IN ({self.placeholders(len(source_ids))})"
         )
         return list(connection.exec_driver_sql(sql, (agency, *source_ids)))
+
+    def json_list_has_any(self, column: ColumnElement[Any], values: Sequence[str]) -> ColumnElement[bool]:
+        items = func.json_each(column).table_valued("value")
+        return exists(select(literal(1)).select_from(items).where(items.c.value.in_(list(values))))
 
     def epoch_seconds(self, column: ColumnElement[Any]) -> ColumnElement[float]:
         # Stored naive in UTC (tables.UTCDateTime); 2440587.5 is the Julian day of 1970-01-01.
