@@ -85,7 +85,7 @@ def _fresh_postgres(url: str) -> str:
     base = make_url(url)
     name = f"{base.database}_ingest_bench"
     _drop_postgres(url)
-    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT", hide_parameters=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -94,7 +94,7 @@ def _fresh_postgres(url: str) -> str:
 
 def _drop_postgres(url: str) -> None:
     base = make_url(url)
-    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT", hide_parameters=True)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{base.database}_ingest_bench" WITH (FORCE)'))
     admin.dispose()

@@ -116,7 +116,7 @@ def postgres_store(url: str, children: int, users: int) -> str:
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
 
-    wipe = create_engine(url, poolclass=NullPool)
+    wipe = create_engine(url, poolclass=NullPool, hide_parameters=True)
     with wipe.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))

@@ -176,3 +176,43 @@ def test_entries_of_one_transaction_are_appended_together_in_order(engine: Engin
         rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
         assert [(r.seq, r.subject_id) for r in rows] == [(1, "0"), (2, "1"), (3, "2")]
         assert verify_audit(session).ok
+
+
+def test_an_audit_write_completes_while_the_chain_is_being_verified(engine: Engine) -> None:
+    """The audit page queues its own entry (who asked) and then verifies the chain. Verifying
+    appended that entry first, so it held the chain's lock (on SQLite the write lock) while it
+    walked the whole log, and every audited request waited. Here another user's view is appended
+    while the verification is reading the entries; the verification still reports the chain
+    as one consistent snapshot."""
+    import threading
+
+    from sqlalchemy import event
+
+    _fill(engine, 3)
+    done = threading.Event()
+    waited: list[bool] = []
+
+    def other_user() -> None:
+        with session_scope(engine) as session:
+            record_audit(session, actor="bob", action="person.view", subject=Subject.person(2))
+        done.set()
+
+    def mid_walk(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "FROM audit_log" in statement and not waited and threading.current_thread() is main:
+            threading.Thread(target=other_user, daemon=True).start()
+            waited.append(done.wait(timeout=5))
+
+    main = threading.current_thread()
+    event.listen(engine, "before_cursor_execute", mid_walk)
+    try:
+        with session_scope(engine) as session:
+            record_audit(session, actor="ana", action="audit.who_viewed", subject=Subject.person(1))
+            report = verify_audit(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", mid_walk)
+    assert waited == [True], "another user's audit entry waited for the verification"
+    assert report.ok and report.entries == 3, report.problems
+    assert done.wait(timeout=30)
+    with session_scope(engine) as session:
+        actors = list(session.scalars(select(AuditEntry.actor).order_by(AuditEntry.seq)))
+        assert actors == ["ana", "ana", "ana", "bob", "ana"] and verify_audit(session).ok

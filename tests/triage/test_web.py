@@ -214,3 +214,46 @@ def test_service_refusals_answer_with_their_category_status_and_message(analyst:
     )
     assert late.status_code == 422
     assert late.json() == {"detail": "give when the work was done, with a time zone, and not in the future"}
+
+
+def test_triage_decisions_are_written_to_the_hash_chained_audit_log(app: FastAPI) -> None:
+    """docs/security.md: every decision is in the audit log, with who, role and agency, what, which
+    item and when. Triage decisions went to triage_event only. The entry names the item and its
+    decision, not the rationale (free text that stays in the item's own trail)."""
+    from alarmbell.audit import verify_audit
+    from alarmbell.storage.tables import AuditEntry
+
+    name = f"analyst{uuid.uuid4().hex}"
+    cookie = sign_in(app, username=name, role="mash_analyst", team=POLICE, agency="police")
+    with session_scope(app.state.engine) as session:
+        taken, decided = session.scalars(
+            select(TriageItem.id).where(TriageItem.status == "open", TriageItem.team == POLICE).limit(2)
+        ).all()
+    rationale = "Strategy discussion booked with the school nurse Ms Quill."
+    with TestClient(app) as client:
+        client.cookies.set(SESSION_COOKIE, cookie)
+        token = csrf_from(client.get(f"/triage/items/{taken}").text)
+        steps = [
+            client.post(f"/triage/items/{taken}/acknowledge", data={"csrf_token": token}),
+            client.post(
+                f"/api/v1/triage/items/{decided}/decide",
+                json={"decision": "strategy_discussion", "rationale": rationale},
+                headers={"X-CSRF-Token": token},
+            ),
+        ]
+    assert [r.status_code for r in steps] == [200, 200], [r.text[:300] for r in steps]
+    with session_scope(app.state.engine) as session:
+        entries = list(session.scalars(select(AuditEntry).where(AuditEntry.actor == name)))
+        report = verify_audit(session)
+    decisions = [
+        (e.action, e.actor_role, e.actor_agency, e.subject_type, e.subject_id, e.detail.get("decision"))
+        for e in entries
+        if e.action != "triage.item"
+    ]
+    assert decisions == [
+        ("triage.acknowledged", "mash_analyst", "police", "triage_item", str(taken), None),
+        ("triage.acknowledged", "mash_analyst", "police", "triage_item", str(decided), None),
+        ("triage.decided", "mash_analyst", "police", "triage_item", str(decided), "strategy_discussion"),
+    ]
+    assert all("Quill" not in str(e.detail) for e in entries)
+    assert report.ok, report.problems

@@ -7,6 +7,7 @@ from alarmbell.access.facts import facts_for_people
 from alarmbell.access.grants import (
     GrantError,
     break_glass_uses,
+    checked_reason,
     grant_break_glass,
     grant_review,
     review_grants_of,
@@ -25,6 +26,7 @@ from alarmbell.access.policy import (
     decide,
 )
 from alarmbell.access.ratelimit import RateLimiter
+from alarmbell.access.search_scope import findable
 from alarmbell.access.sessions import end_session, end_user_sessions, load_session, start_session
 from alarmbell.access.tokens import any_tokens, create_token, list_tokens, revoke_token, token_principal
 from alarmbell.access.users import (
@@ -54,6 +56,7 @@ __all__ = [
     "any_tokens",
     "authenticate",
     "break_glass_uses",
+    "checked_reason",
     "create_token",
     "create_user",
     "decide",
@@ -61,6 +64,7 @@ __all__ = [
     "end_user_sessions",
     "facts_for_people",
     "find_user",
+    "findable",
     "grant_break_glass",
     "grant_review",
     "list_tokens",

@@ -28,9 +28,7 @@ def grant_break_glass(
     now: datetime | None = None,
 ) -> BreakGlassGrant:
     """Open one person's full record to one user for `duration`, for a stated reason."""
-    reason = " ".join(reason.split())
-    if len(reason) < MIN_REASON:
-        raise GrantError(f"Enter the reason you need access (at least {MIN_REASON} characters)")
+    reason = checked_reason(reason)
     now = now or datetime.now(UTC)
     grant = BreakGlassGrant(
         user_id=user_id, person_id=person_id, reason=reason[:2000], granted_at=now, expires_at=now + duration
@@ -38,6 +36,14 @@ def grant_break_glass(
     session.add(grant)
     session.flush()
     return grant
+
+
+def checked_reason(reason: str) -> str:
+    """The reason for a break-glass, with its spacing tidied; GrantError when it says too little."""
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON:
+        raise GrantError(f"Enter the reason you need access (at least {MIN_REASON} characters)")
+    return reason
 
 
 def people_with_break_glass(

@@ -7,7 +7,8 @@ audit_head row (see storage.tables.AuditHead), which every backend locks on UPDA
 for the moment of the append: a page view no longer holds the head (or, on SQLite, the
 database's write lock) while it renders, so views do not queue behind one another (issue 19,
 defect 8; docs/security.md, "Audit appends under load"). Readers of the log in the same
-transaction (`who_viewed`, `entries_for`, `verify_audit`) append the queue first.
+transaction (`who_viewed`, `entries_for`) append the queue first; `verify_audit` reads a
+snapshot of what is committed, on its own connection, and takes no lock.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import Connection, event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from alarmbell.audit.chain import ChainReport, entry_hash, verify_entries
+from alarmbell.storage.dialect import dialect_of_engine
 from alarmbell.storage.tables import AuditEntry, AuditHead
 
 
@@ -139,48 +141,38 @@ def _advance_head(session: Session, count: int) -> tuple[int, str]:
     return int(row.seq), str(row.entry_hash)
 
 
-def _rows(session: Session, batch: int = 5000) -> Iterator[dict[str, Any]]:
+def _rows(connection: Connection, batch: int = 5000) -> Iterator[dict[str, Any]]:
     """Entries in id order, streamed in batches (keyset pagination keeps memory flat)."""
+    table = AuditEntry.__table__
     last = 0
     while True:
-        chunk = list(
-            session.scalars(
-                select(AuditEntry).where(AuditEntry.id > last).order_by(AuditEntry.id).limit(batch)
-            )
-        )
-        for entry in chunk:
-            yield _as_mapping(entry)
+        query = select(table).where(table.c.id > last).order_by(table.c.id).limit(batch)
+        chunk = [dict(row) for row in connection.execute(query).mappings()]
+        yield from chunk
         if len(chunk) < batch:
             return
-        last = chunk[-1].id
-
-
-def _as_mapping(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "seq": entry.seq,
-        "at": entry.at,
-        "actor": entry.actor,
-        "actor_role": entry.actor_role,
-        "actor_agency": entry.actor_agency,
-        "action": entry.action,
-        "subject_type": entry.subject_type,
-        "subject_id": entry.subject_id,
-        "detail": entry.detail,
-        "prev_hash": entry.prev_hash,
-        "entry_hash": entry.entry_hash,
-    }
+        last = chunk[-1]["id"]
 
 
 def verify_audit(session: Session) -> ChainReport:
-    """Check the whole chain, and its head, as stored now."""
-    append_pending(session)
-    head = session.get(AuditHead, 1)
-    return verify_entries(
-        _rows(session),
-        head_seq=head.seq if head else None,
-        head_hash=head.entry_hash if head else None,
-    )
+    """Check the whole chain, and its head, as committed now.
+
+    It reads a snapshot on a connection of its own (storage.dialect `read_snapshot`), so the
+    head and every entry are read as of one moment, and it holds no lock: requests go on
+    appending while a long log is checked (it used to append this session's queued entries
+    first, taking the chain's lock, and so the write lock, for the whole walk). Entries this
+    session has queued are appended when it commits, after the check.
+    """
+    engine_dialect = dialect_of_engine(session.get_bind().engine)
+    with engine_dialect.read_snapshot(session) as connection:
+        head = connection.execute(
+            select(AuditHead.seq, AuditHead.entry_hash).where(AuditHead.id == 1)
+        ).first()
+        return verify_entries(
+            _rows(connection),
+            head_seq=head.seq if head else None,
+            head_hash=head.entry_hash if head else None,
+        )
 
 
 #: Actions that show a person's record to someone (who-viewed answers with these).

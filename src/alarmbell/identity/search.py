@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from alarmbell.identity.people import PersonView, view
 from alarmbell.storage.tables import PersonLink, PersonRecordRow
@@ -16,11 +17,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_QUERY_LENGTH = 100
 
 
-def search_people(session: Session, q: str, limit: int = 50) -> list[PersonView]:
+def search_people(
+    session: Session, q: str, limit: int = 50, *, where: ColumnElement[bool] | None = None
+) -> list[PersonView]:
     """People with a linked record whose given or family name contains every word of `q`.
 
     Case-insensitive substring match on each word, so "leo bren" finds Leo Brennan. Words are
     bound as parameters with LIKE wildcards escaped; at most `limit` people, ordered by id.
+    `where`: a condition on each matching record's row (PersonLink, PersonRecordRow), applied
+    before the limit, so the limit counts only people the searcher may find (access.findable).
     """
     terms = search_terms(q)
     if not terms or limit <= 0:
@@ -34,6 +39,8 @@ def search_people(session: Session, q: str, limit: int = 50) -> list[PersonView]
         .order_by(PersonLink.person_id)
         .limit(limit)
     )
+    if where is not None:
+        query = query.where(where)
     people = (view(session, person_id) for person_id in session.scalars(_matching(query, terms)))
     return [person for person in people if person is not None]
 

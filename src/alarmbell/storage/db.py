@@ -23,12 +23,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def make_engine(settings: Settings, *, upgrade: bool = True) -> Engine:
     """Create an engine for the configured store; bring its schema up to date unless told not to.
 
-    `hide_parameters`: a database error's text leaves out the statement's values, which are
-    names, dates of birth, NHS numbers and free text; that text is what the server, the retry
-    warning and `log.exception` write to the logs (docs/security.md, "Logs").
+    Its errors leave out the statements' values (`hide_parameters`, in every dialect's
+    engine_kwargs, as for the read-only engine).
     """
     dialect = dialect_for(settings.database_url)
-    engine = create_engine(settings.database_url, hide_parameters=True, **dialect.engine_kwargs)
+    engine = create_engine(settings.database_url, **dialect.engine_kwargs)
     dialect.on_engine(engine)
     if upgrade:
         upgrade_schema(engine)

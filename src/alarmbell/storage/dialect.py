@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, Float, cast, create_engine, event, func
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Engine,
+    Float,
+    Text,
+    cast,
+    create_engine,
+    event,
+    exists,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -68,6 +84,28 @@ class StoreDialect:
             connect_args={"options": "-c default_transaction_read_only=on"},
             **self.engine_kwargs,
         )
+
+    @contextmanager
+    def read_snapshot(self, session: Session) -> Iterator[Connection]:
+        """A connection of its own that reads one consistent snapshot of what is committed, and
+        takes no lock a writer waits for (verifying the whole audit chain reads through it while
+        every audited request goes on appending). Never used to write; rolled back at the end.
+        """
+        with session.get_bind().engine.connect() as connection:
+            self.begin_snapshot(connection)
+            try:
+                yield connection
+            finally:
+                connection.rollback()
+
+    def begin_snapshot(self, connection: Connection) -> None:
+        """PostgreSQL: REPEATABLE READ takes its snapshot at the first query and READ ONLY refuses
+        writes; readers never block writers there."""
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+    def json_list_has_any(self, column: ColumnElement[Any], values: Sequence[str]) -> ColumnElement[bool]:
+        """The JSON list in `column` holds at least one of `values` (an alert's rules, say)."""
+        return cast(column, JSONB).op("?|", return_type=Boolean)(array(list(values), type_=Text))
 
     def epoch_seconds(self, column: ColumnElement[Any]) -> ColumnElement[float]:
         """POSIX seconds of a timestamp column, computed by the database: ranking ten thousand
@@ -159,6 +197,22 @@ class SQLiteDialect(StoreDialect):
     def encode_datetime(self, value: datetime) -> Any:
         return _sqlite_datetime(value)
 
+    @contextmanager
+    def read_snapshot(self, session: Session) -> Iterator[Connection]:
+        """An in-memory store is one shared connection (StaticPool): nobody else can write to it,
+        and a second transaction on it would end the session's own, so it is read as it is."""
+        if session.get_bind().engine.url.database in (None, "", ":memory:"):
+            yield session.connection()
+            return
+        with super().read_snapshot(session) as connection:
+            yield connection
+
+    def begin_snapshot(self, connection: Connection) -> None:
+        """sqlite3 opens no transaction for reads, so each statement would see the latest
+        commit; an explicit (deferred) BEGIN makes the first read fix the snapshot. In WAL mode a
+        reader takes no lock that a writer waits for."""
+        connection.exec_driver_sql("BEGIN")
+
     def datetime_encoder(self) -> Callable[[datetime], Any] | None:
         return _sqlite_datetime
 
@@ -173,10 +227,7 @@ class SQLiteDialect(StoreDialect):
         path = make_url(url).database
         if not path or path == ":memory:" or not Path(path).is_file():
             return None
-        return create_engine(
-            f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true",
-            connect_args={"check_same_thread": False},
-        )
+        return create_engine(f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true", **self.engine_kwargs)
 
     def select_by_keys(
         self,
@@ -192,6 +243,10 @@ class SQLiteDialect(StoreDialect):
         )
         return list(connection.exec_driver_sql(sql, (agency, *source_ids)))
 
+    def json_list_has_any(self, column: ColumnElement[Any], values: Sequence[str]) -> ColumnElement[bool]:
+        items = func.json_each(column).table_valued("value")
+        return exists(select(literal(1)).select_from(items).where(items.c.value.in_(list(values))))
+
     def epoch_seconds(self, column: ColumnElement[Any]) -> ColumnElement[float]:
         # Stored naive in UTC (tables.UTCDateTime); 2440587.5 is the Julian day of 1970-01-01.
         return (func.julianday(column) - 2440587.5) * 86400.0
@@ -205,16 +260,22 @@ def _sqlite_datetime(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
+#: Every engine this package makes: a database error's text leaves out the statement's values,
+#: which are names, dates of birth, NHS numbers and free text; that text is what the server, the
+#: retry warning and `log.exception` write to the logs (docs/security.md, "Logs").
+ENGINE_KWARGS: dict[str, Any] = {"hide_parameters": True}
+
+
 def dialect_for(url: str) -> StoreDialect:
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
-        kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+        kwargs: dict[str, Any] = {**ENGINE_KWARGS, "connect_args": {"check_same_thread": False}}
         if memory:
             # One shared connection, or every new connection would see an empty database.
             kwargs["poolclass"] = StaticPool
         return SQLiteDialect(kwargs)
     if url.startswith("postgresql"):
-        return StoreDialect({"pool_pre_ping": True})
+        return StoreDialect({**ENGINE_KWARGS, "pool_pre_ping": True})
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql+psycopg://")
 
 

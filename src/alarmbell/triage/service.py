@@ -2,8 +2,10 @@
 
 Service functions take keyword-only arguments, an explicit session and an explicit `now`; the
 caller owns the transaction (so every change and its triage_event audit row commit together, or
-neither does). Nothing here reads the wall clock: tests, the CLI's `escalate --now` and replays
-all control time the same way.
+neither does). People's steps (acknowledging, deciding, proposing, countersigning) are also
+written to the hash-chained audit log, in the same transaction, like every other decision.
+Nothing here reads the wall clock: tests, the CLI's `escalate --now` and replays all control
+time the same way (the audit entries too).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Final
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from alarmbell.audit import Actor, Subject, record_audit
 from alarmbell.domain.errors import ServiceError
 from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import TriageEvent, TriageItem
@@ -43,6 +46,15 @@ DECISIONS: Final[dict[str, str]] = {
     "completed": "Completed",
     "no_further_action": "No further action",
 }
+
+#: People's steps on an item: in the hash-chained audit log (`triage.<kind>`) as well as in the
+#: item's triage_event trail. The system's own events (created, escalated, new evidence) and
+#: logged hours stay in the trail only.
+CHAINED_EVENTS: Final[frozenset[str]] = frozenset(
+    {"acknowledged", "decision_proposed", "decided", "countersigned"}
+)
+#: Free text kept in the item's own trail, not copied into the audit log.
+UNCHAINED_DETAIL: Final[frozenset[str]] = frozenset({"rationale"})
 
 #: Words that restate "no further action" rather than give a reason for it.
 EMPTY_REASONS: Final[frozenset[str]] = frozenset(
@@ -201,10 +213,34 @@ def _check_new(item: NewItem) -> None:
 
 
 def audit(
-    session: Session, item: TriageItem, kind: str, by: str, at: datetime, detail: dict[str, Any]
+    session: Session,
+    item: TriageItem,
+    kind: str,
+    by: str,
+    at: datetime,
+    detail: dict[str, Any],
+    *,
+    actor: Actor | None = None,
 ) -> None:
-    """Append one audit row; it commits (or not) with the change it records."""
+    """Append one audit row; it commits (or not) with the change it records.
+
+    A person's step is chained into the audit log too: who (`actor`, with role and agency when
+    the caller knows them, else `by`), what, which item and child, and when; the rationale stays
+    in the item's trail (the entry says which item holds it).
+    """
     session.add(TriageEvent(item_id=item.id, kind=kind, at=at, by=by, detail=detail))
+    if kind not in CHAINED_EVENTS:
+        return
+    chained = {key: value for key, value in detail.items() if key not in UNCHAINED_DETAIL}
+    chained.update(item=item.id, person=item.person_id, source=item.source_key, team=item.team)
+    record_audit(
+        session,
+        actor=actor or Actor(by),
+        action=f"triage.{kind}",
+        subject=Subject("triage_item", str(item.id)),
+        detail=chained,
+        at=at,
+    )
 
 
 def get_item(session: Session, item_id: int) -> TriageItem:
@@ -219,8 +255,12 @@ def get_item(session: Session, item_id: int) -> TriageItem:
 # --- acknowledging and deciding ------------------------------------------------------------------
 
 
-def acknowledge(session: Session, *, item_id: int, by: str, now: datetime) -> TriageItem:
-    """`by` takes the item on: it stops escalating. Acknowledging twice is an error, not a no-op."""
+def acknowledge(
+    session: Session, *, item_id: int, by: str, now: datetime, actor: Actor | None = None
+) -> TriageItem:
+    """`by` takes the item on: it stops escalating. Acknowledging twice is an error, not a no-op.
+
+    `actor`: who is signed in, for the audit log (role and agency); `by` alone otherwise."""
     by = _name(by)
     row = get_item(session, item_id)
     if row.status != "open":
@@ -228,7 +268,7 @@ def acknowledge(session: Session, *, item_id: int, by: str, now: datetime) -> Tr
         raise TriageError(f"item {item_id} is already {row.status} (by {who})", category="conflict")
     row.status, row.acknowledged_at, row.acknowledged_by = "acknowledged", now, by
     row.owner = row.owner or by
-    audit(session, row, "acknowledged", by, now, _clock_detail(row, now))
+    audit(session, row, "acknowledged", by, now, _clock_detail(row, now), actor=actor)
     return row
 
 
@@ -241,6 +281,7 @@ def decide(
     rationale: str,
     now: datetime,
     manager: bool = False,
+    actor: Actor | None = None,
 ) -> TriageItem:
     """Record the decision on an item and why. "No further action" needs a real reason.
 
@@ -261,22 +302,25 @@ def decide(
         )
     if row.acknowledged_at is None:
         row.acknowledged_at, row.acknowledged_by = now, by
-        audit(session, row, "acknowledged", by, now, {**_clock_detail(row, now), "with_decision": True})
+        clock = {**_clock_detail(row, now), "with_decision": True}
+        audit(session, row, "acknowledged", by, now, clock, actor=actor)
     row.decision, row.rationale = decision, rationale
     row.owner = row.owner or by
     detail = {"decision": decision, "rationale": rationale, **_clock_detail(row, now)}
     if decision == "no_further_action" and row.alert_level == "red" and not manager:
         row.status, row.decided_by = "awaiting_countersignature", by
-        audit(session, row, "decision_proposed", by, now, detail)
+        audit(session, row, "decision_proposed", by, now, detail, actor=actor)
         return row
     row.status, row.decided_at, row.decided_by = "decided", now, by
-    audit(session, row, "decided", by, now, detail)
+    audit(session, row, "decided", by, now, detail, actor=actor)
     if row.kind == "referral_decision" and decision == "assessment":
         _open_assessment(session, row, by, now)
     return row
 
 
-def countersign_decision(session: Session, *, item_id: int, by: str, now: datetime) -> TriageItem:
+def countersign_decision(
+    session: Session, *, item_id: int, by: str, now: datetime, actor: Actor | None = None
+) -> TriageItem:
     """A team manager's countersignature makes a proposed closing of a red alert the decision."""
     by = _name(by)
     row = get_item(session, item_id)
@@ -288,7 +332,7 @@ def countersign_decision(session: Session, *, item_id: int, by: str, now: dateti
         )
     row.status, row.decided_at = "decided", now
     detail = {"decision": row.decision, "proposed_by": row.decided_by, **_clock_detail(row, now)}
-    audit(session, row, "countersigned", by, now, detail)
+    audit(session, row, "countersigned", by, now, detail, actor=actor)
     return row
 
 

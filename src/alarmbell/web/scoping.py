@@ -26,7 +26,7 @@ from alarmbell.access import Decision, Principal, Scope
 from alarmbell.presentation import agency_label
 from alarmbell.web.auth import AccessDenied, visible_scopes
 from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
-from alarmbell.web.pages.person import PersonPage, age_text
+from alarmbell.web.pages.person import PersonPage, age_text, died_in
 from alarmbell.web.pages.search import PersonResult, SearchPage
 
 
@@ -41,6 +41,10 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
     if decision.scope is Scope.FULL:
         return _without_dead_links(request, session, page)
     agency = principal.agency
+    rows = tuple(replace(r, evidence_for=()) for r in page.chronology if r.agency == agency)
+    # Facts drawn from the whole record are taken again from the agency's own rows: the age
+    # is dated by its last event, and a death only another agency recorded is not shown.
+    died = died_in(rows)
     summary = replace(
         page.summary,
         records=tuple(r for r in page.summary.records if r.agency == agency),
@@ -50,19 +54,18 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
             for a, label in zip(page.summary.agencies, page.summary.agency_labels, strict=True)
             if a == agency
         ),
-        # The last recorded event that dates the age is the agency's own, not another's.
         age_label=age_text(
             page.summary.dob,
-            page.summary.died,
-            max((r.occurred_at.date() for r in page.chronology if r.agency == agency), default=None),
+            died,
+            max((r.occurred_at.date() for r in rows), default=None),
             datetime.now(UTC),
         ),
+        died=died,
         level=None,
         level_label=None,
         hidden_alerts=page.summary.level is not None,
         other_agencies_hidden=any(a != agency for a in page.summary.agencies),
     )
-    rows = tuple(replace(r, evidence_for=()) for r in page.chronology if r.agency == agency)
     own = label_of(agency)
     household = tuple(replace(h, recorded_by=(own,)) for h in page.household if own and own in h.recorded_by)
     cut = replace(

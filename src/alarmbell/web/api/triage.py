@@ -24,7 +24,7 @@ from alarmbell.triage import (
     reported_by,
     teams,
 )
-from alarmbell.web.auth import PrincipalDep, authorise, requires
+from alarmbell.web.auth import PrincipalDep, actor_of, authorise, requires
 from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.pages.triage import (
     ConfigDep,
@@ -98,7 +98,7 @@ def api_acknowledge(
     request: Request, session: SessionDep, principal: PrincipalDep, item_id: IdPath
 ) -> dict[str, Any]:
     item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
-    row = acknowledge(session, item_id=item_id, by=principal.name, now=now())
+    row = acknowledge(session, item_id=item_id, by=principal.name, now=now(), actor=actor_of(principal))
     return {"item_id": row.id, "status": row.status, "acknowledged_at": row.acknowledged_at}
 
 
@@ -116,6 +116,7 @@ def api_decide(
             decision=body.decision,
             rationale=body.rationale,
             now=now(),
+            actor=actor_of(principal),
         )
     except TriageError as error:
         raise HTTPException(status_code=422, detail=str(error)) from None

@@ -7,11 +7,20 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from alarmbell.access import ROLE_LABELS, Action, GrantError, Role, break_glass_uses, grant_break_glass
+from alarmbell.access import (
+    ROLE_LABELS,
+    Action,
+    GrantError,
+    Principal,
+    Role,
+    break_glass_uses,
+    checked_reason,
+    grant_break_glass,
+)
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import view
 from alarmbell.settings import Settings
@@ -26,25 +35,24 @@ log = logging.getLogger("alarmbell.security")
 
 @router.get("/people/{person_id}/break-glass", name="break_glass", include_in_schema=False)
 @requires(Action.BREAK_GLASS, person="person_id")
-def break_glass_form(request: Request, session: SessionDep, person_id: IdPath) -> Response:
-    return _glass_page(request, session, person_id, error=None, reason="")
+def break_glass_form(
+    request: Request, session: SessionDep, principal: PrincipalDep, person_id: IdPath
+) -> Response:
+    _audit_if_nobody(session, principal, person_id)
+    return _glass_page(request, person_id, error=None, reason="")
 
 
 def _glass_page(
-    request: Request,
-    session: SessionDep,
-    person_id: int,
-    *,
-    error: str | None,
-    reason: str,
-    status: int = 200,
+    request: Request, person_id: int, *, error: str | None, reason: str, status: int = 200
 ) -> Response:
-    number = person_id
-    person = view(session, number)
-    if person is None:
-        raise HTTPException(status_code=404, detail="No such person.")
+    """The form, the same whether or not the id names anyone (nothing about the person is shown)."""
     settings: Settings = request.app.state.settings
-    context = {"person_id": number, "error": error, "reason": reason, "minutes": settings.break_glass_minutes}
+    context = {
+        "person_id": person_id,
+        "error": error,
+        "reason": reason,
+        "minutes": settings.break_glass_minutes,
+    }
     return render(request, "break_glass.html", context, status_code=status)
 
 
@@ -53,20 +61,31 @@ def _glass_page(
 async def break_glass(
     request: Request, session: SessionDep, principal: PrincipalDep, person_id: IdPath
 ) -> Response:
+    """Grant break-glass and open the page; an id that names nobody gets the same answers (the
+    same refusal of a short reason, the same redirect) but no grant, and is audited as refused."""
     form = await request.form()
     reason = str(form.get("reason", ""))[:FORM_TEXT]
     number = person_id
     settings: Settings = request.app.state.settings
+    nobody = _audit_if_nobody(session, principal, number, reason)
     try:
-        grant = grant_break_glass(
-            session,
-            user_id=principal.id,
-            person_id=number,
-            reason=reason,
-            duration=timedelta(minutes=settings.break_glass_minutes),
-        )
+        if nobody:
+            checked_reason(reason)
+        else:
+            _grant(session, principal, number, reason, settings)
     except GrantError as error:
-        return _glass_page(request, session, person_id, error=str(error), reason=reason, status=400)
+        return _glass_page(request, person_id, error=str(error), reason=reason, status=400)
+    return RedirectResponse(f"/people/{number}", status_code=303)
+
+
+def _grant(session: SessionDep, principal: Principal, number: int, reason: str, settings: Settings) -> None:
+    grant = grant_break_glass(
+        session,
+        user_id=principal.id,
+        person_id=number,
+        reason=reason,
+        duration=timedelta(minutes=settings.break_glass_minutes),
+    )
     record_audit(
         session,
         actor=actor_of(principal),
@@ -75,7 +94,26 @@ async def break_glass(
         detail={"reason": grant.reason, "expires_at": grant.expires_at.isoformat(), "grant": grant.id},
     )
     log.warning("break-glass access granted (grant %s)", grant.id)
-    return RedirectResponse(f"/people/{number}", status_code=303)
+
+
+def _audit_if_nobody(
+    session: SessionDep, principal: Principal, number: int, reason: str | None = None
+) -> bool:
+    """True when the id names nobody: the attempt is audited as refused, as the guard refuses."""
+    if view(session, number) is not None:
+        return False
+    detail = {"permission": Action.BREAK_GLASS.value, "route": "/people/{person_id}/break-glass"}
+    detail["reason"] = "no such person"
+    if reason is not None:
+        detail["stated_reason"] = " ".join(reason.split())
+    record_audit(
+        session,
+        actor=actor_of(principal),
+        action="access.denied",
+        subject=Subject.person(number),
+        detail=detail,
+    )
+    return True
 
 
 @router.get("/access/break-glass", name="break_glass_log", include_in_schema=False)

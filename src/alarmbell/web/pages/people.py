@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from alarmbell.access import Action, Principal, Scope, TeamResource, facts_for_people
+from alarmbell.access import Action, Principal, Scope, TeamResource, facts_for_people, findable
 from alarmbell.access import decide as permitted
 from alarmbell.audit import record_audit
 from alarmbell.identity import matched_by_agency
@@ -45,8 +45,13 @@ def search(request: Request, session: SessionDep, q: str = "") -> Response:
 
 
 def search_for(request: Request, session: SessionDep, q: str) -> SearchPage:
-    """Search results cut to the people this user may open; each search is audited with the query."""
-    page = build_search(session, q)
+    """Search results cut to the people this user may open; each search is audited with the query.
+
+    Whom the user may find is part of the query (access.findable), so its limit counts only
+    them; the policy then decides each result as it decides their page."""
+    principal = request.state.principal
+    where = findable(session, principal, request.app.state.policy, now=datetime.now(UTC))
+    page = build_search(session, q, where=where)
     if not page.searched:
         return page
     scopes = visible_scopes(request, session, (r.person_id for r in page.results))

@@ -187,6 +187,9 @@ class ChronologyRow:
     evidence_for: tuple[str, ...]
     #: Body sites and injuries, action taken, who was informed, author (domain/injuries.py).
     details: tuple[str, ...] = ()
+    #: The record of the person's own death (the CIN census's death date): a page cut to one
+    #: agency dates a death only by that agency's record of it.
+    death: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,9 +259,18 @@ def person_summary(chronology: Chronology, alerts: Sequence[AlertRow], *, now: d
 def died_on(chronology: Chronology) -> date | None:
     """The date of the person's death, when one of their own records says so."""
     for entry in chronology.entries:
-        if entry.relation is None and entry.attrs.get("event") == "death":
+        if records_death(entry):
             return entry.occurred_at.date()
     return None
+
+
+def died_in(rows: Sequence[ChronologyRow]) -> date | None:
+    """`died_on` from the page's rows: the rows a viewer may see date the death they are shown."""
+    return next((row.occurred_at.date() for row in rows if row.death), None)
+
+
+def records_death(entry: ChronologyEntry) -> bool:
+    return entry.relation is None and entry.attrs.get("event") == "death"
 
 
 def age_label(chronology: Chronology, now: datetime) -> str:
@@ -354,6 +366,7 @@ def _row(
         involvement=entry.involvement,
         evidence_for=flags,
         details=concern_details(entry.attrs, entry.author),
+        death=records_death(entry),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from alarmbell.identity import PersonView, search_people, search_terms
 from alarmbell.presentation import agency_label, short_date
@@ -38,11 +39,14 @@ class SearchPage:
         return len(self.results) >= self.limit
 
 
-def build_search(session: Session, q: str, *, limit: int = SEARCH_LIMIT) -> SearchPage:
+def build_search(
+    session: Session, q: str, *, limit: int = SEARCH_LIMIT, where: ColumnElement[bool] | None = None
+) -> SearchPage:
+    """The first `limit` people matching `q` among those `where` lets the searcher find."""
     q = q.strip()
     if not search_terms(q):
         return SearchPage(q=q, searched=False, results=(), limit=limit)
-    people = search_people(session, q, limit)
+    people = search_people(session, q, limit, where=where)
     return SearchPage(q=q, searched=True, results=tuple(_result(p) for p in people), limit=limit)
 
 

@@ -154,7 +154,7 @@ async def _item_step(
     item_id = item
     item_in_reach(request, session, action, item_id)
     form = await _form(request)
-    row = step(session, item_id=item_id, by=principal.name, now=now())
+    row = step(session, item_id=item_id, by=principal.name, now=now(), actor=actor_of(principal))
     back = _return_to(form, f"{done}-{item_id}")
     return RedirectResponse(back or queue_url(row.team, anchor=f"item-{item_id}"), status_code=303)
 
@@ -235,6 +235,7 @@ async def decide_form(
                 rationale=form["rationale"],
                 now=now(),
                 manager=principal.role == "team_manager",
+                actor=actor_of(principal),
             )
         except TriageError as error:
             errors = {"rationale": str(error)}
