@@ -257,3 +257,39 @@ def test_triage_decisions_are_written_to_the_hash_chained_audit_log(app: FastAPI
     ]
     assert all("Quill" not in str(e.detail) for e in entries)
     assert report.ok, report.problems
+
+
+def test_a_team_managers_no_further_action_on_a_red_alert_is_a_decision_through_the_api_as_on_the_page(
+    app: FastAPI,
+) -> None:
+    """The page passes the manager's role to `decide`; the API did not, so the same manager's
+    decision was recorded only as proposed, waiting for a countersignature nobody else can give."""
+    with session_scope(app.state.engine) as session:
+        red = session.scalars(
+            select(TriageItem).where(TriageItem.alert_level == "red", TriageItem.status != "decided")
+        ).all()
+    assert len(red) >= 2, "the scenario has red alerts waiting"
+    decided = {}
+    for item, via in zip(red[:2], ("page", "api"), strict=True):
+        agency = "police" if "police" in item.team.lower() else "children_social_care"
+        name = f"manager{uuid.uuid4().hex}"
+        cookie = sign_in(app, username=name, role="team_manager", team=item.team, agency=agency)
+        with TestClient(app) as manager:
+            manager.cookies.set(SESSION_COOKIE, cookie)
+            token = csrf_from(manager.get("/triage", params={"team": item.team}).text)
+            reason = "Seen alone at school with the DSL; no injury; parents engaged."
+            if via == "page":
+                manager.post(
+                    f"/triage/items/{item.id}/decide",
+                    data={"csrf_token": token, "decision": "no_further_action", "rationale": reason},
+                )
+            else:
+                response = manager.post(
+                    f"/api/v1/triage/items/{item.id}/decide",
+                    json={"decision": "no_further_action", "rationale": reason},
+                    headers={"X-CSRF-Token": token},
+                )
+                assert response.status_code == 200
+        with session_scope(app.state.engine) as session:
+            decided[via] = session.get(TriageItem, item.id).status  # type: ignore[union-attr]
+    assert decided == {"page": "decided", "api": "decided"}

@@ -116,6 +116,7 @@ def api_decide(
             decision=body.decision,
             rationale=body.rationale,
             now=now(),
+            manager=principal.role == "team_manager",
             actor=actor_of(principal),
         )
     except TriageError as error:
