@@ -1055,3 +1055,36 @@ def test_recorded_words_in_another_case_or_wording_still_count(policy: Policy) -
     )
     found = {f.indicator_id for f in evaluate(policy, chronology, moment(AT)).findings}
     assert {"repeat_domestic_abuse", "injury_unsuitable_explanation"} <= found
+
+
+def _missed(builder: ChronologyBuilder, days: tuple[str, ...], **attrs: Any) -> ChronologyBuilder:
+    for day in days:
+        builder = builder.own("missed_appointment", day, **attrs)
+    return builder
+
+
+THREE_IN_A_YEAR = ("2011-03-01", "2011-06-01", "2011-09-01")
+
+
+def test_a_childs_missed_appointments_are_not_brought_even_when_the_writer_leaves_the_flag_out(
+    policy: Policy,
+) -> None:
+    """Reviews write "community paediatric appointment" under `appointment`, with no flag."""
+    chronology = _missed(ChronologyBuilder(), THREE_IN_A_YEAR, appointment="community paediatric appointment")
+    found = {f.indicator_id for f in evaluate(policy, chronology.build(), moment(AT)).findings}
+    assert {"repeated_was_not_brought", "was_not_brought_health_needs_known"} <= found
+
+
+@pytest.mark.parametrize(
+    ("dob", "attrs"),
+    [
+        (date(2008, 1, 1), {"was_not_brought": False, "service": "Paediatric OPD"}),  # recorded otherwise
+        (date(1994, 6, 1), {"service": "Paediatric OPD"}),  # 17: may attend alone; needs the flag
+    ],
+)
+def test_a_missed_appointment_recorded_as_not_a_was_not_brought_or_of_a_young_person_needs_the_flag(
+    policy: Policy, dob: date, attrs: dict[str, Any]
+) -> None:
+    chronology = _missed(ChronologyBuilder(dob=dob), THREE_IN_A_YEAR, **attrs)
+    found = {f.indicator_id for f in evaluate(policy, chronology.build(), moment(AT)).findings}
+    assert not found & {"repeated_was_not_brought", "was_not_brought_health_needs_known"}

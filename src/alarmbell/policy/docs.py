@@ -59,8 +59,9 @@ def days(value: timedelta) -> str:
 
 
 def _condition(c: Condition) -> str:
-    if c.op in ("is_true", "is_false", "exists"):
-        word = {"is_true": "is true", "is_false": "is false", "exists": "is recorded"}[c.op]
+    if c.op in ("is_true", "is_false", "is_not_false", "exists"):
+        words = {"is_true": "is true", "is_false": "is false", "exists": "is recorded"}
+        word = words.get(c.op, "is not recorded as false")
         return f"`{c.attr}` {word}"
     value = ", ".join(map(str, c.value)) if isinstance(c.value, tuple) else c.value
     return f"`{c.attr}` {_OPS[c.op]} {value}"
@@ -225,17 +226,18 @@ the household, a sibling or a child of a parent or parent's partner, and `twin` 
 no other selector reads another child's events), `involvement` (`subject`, `other`, `any`; not
 with `household_child` or `twin`), `age_under` (a duration: the child's age at the event, or
 for another child's events that child's age) and `where`: a list of
-conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`,
-`is_false`, `exists`, `lt`, `le`, `gt`, `ge`, `contains`, `region_in`, `regions_at_least`,
-`service_in` and `explanation_in`. Text is compared as a reader compares it
-(`alarmbell.domain.recorded_text`): `equals` and `in` ignore case, spaces, underscores and
-hyphens ("High", "Physical abuse", "fixed-term"), and `contains` means the words start a word of
-the text, or of one of a list's texts ("supply" is in "Possession with intent to supply", "3A"
-is not in "13A"). `explanation_in` reads an injury's `explanation` (the professional's
-judgement) or `explanation_given` (the carer's words) through `alarmbell.domain.explanations`
-and takes the classes `absent` ("none", "unknown", "N/K", "Mum not sure how it happened",
-"unable to explain"), `unsuitable` ("inconsistent with the injury", "implausible", "changing
-account") and `suitable`; an account the words do not classify is none of them. `region_in`
+conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`, `is_false`,
+`is_not_false` (missing, or anything but false), `exists`, `lt`, `le`, `gt`, `ge`, `contains`,
+`region_in`, `regions_at_least`, `service_in` and `explanation_in`. Text is compared as a reader
+compares it (`alarmbell.domain.recorded_text`): `equals` and `in` ignore case, spaces,
+underscores and hyphens ("High", "Physical abuse", "fixed-term"), and `contains` means the words
+start a word of the text, or of one of a list's texts ("supply" is in "Possession with intent to
+supply", "3A" is not in "13A"). `explanation_in` reads an injury's `explanation` (the
+professional's judgement) or `explanation_given` (the carer's words) through
+`alarmbell.domain.explanations` and takes the classes `absent` ("none", "unknown", "N/K", "Mum
+not sure how it happened", "unable to explain"), `unsuitable` ("inconsistent with the injury",
+"implausible", "changing account") and `suitable`; an account the words do not classify is none
+of them. `region_in`
 and `regions_at_least` read a body site as agencies write it (free text such as "L ear" or
 "behind ear", a body-map id, or a list; the attr and its plural, `site` and `sites`) through
 `alarmbell.domain.body_sites`: `region_in` takes region names (torso, ear, neck, frenulum,

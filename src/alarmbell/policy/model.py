@@ -25,6 +25,7 @@ Op = Literal[
     "in",
     "is_true",
     "is_false",
+    "is_not_false",
     "lt",
     "le",
     "gt",
@@ -81,6 +82,8 @@ class Condition:
             return len(found) >= int(self.value)
         if self.op == "service_in":
             return not service_types(attrs.get(self.attr)).isdisjoint(self.value)
+        if self.op == "is_not_false":
+            return attrs.get(self.attr) is not False
         if self.attr not in attrs:
             return False
         actual = attrs[self.attr]

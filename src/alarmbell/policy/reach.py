@@ -305,6 +305,8 @@ class Reach:
         """
         kinds = selector.kinds or None
         op, attr, value = condition.op, condition.attr, condition.value
+        if op == "is_not_false":
+            return ()  # holds on an absent attr: no atom must hold
         if op == "is_true" or op == "is_false":
             return (self._atom(attr, "true" if op == "is_true" else "false", (), kinds),)
         if op == "equals" and isinstance(value, str):
