@@ -80,3 +80,18 @@ def test_an_own_agency_page_shows_no_death_date_only_another_agency_recorded(
     own = _shown(death_app, death_store, role="team_manager", agency="health", team="health_visiting")
     assert "only your own agency" in own["page"]
     assert {name: _mentions_death(text) for name, text in own.items()} == dict.fromkeys(own, [])
+
+
+def test_an_own_agency_page_names_the_person_as_its_own_records_do(
+    death_app: FastAPI, death_store: DemoStore
+) -> None:
+    """Education recorded Leo's surname as "Brennna"; the whole record's vote is "Brennan", from
+    the other agencies. A school's manager, seeing the school's part only, sees the school's
+    spelling: another agency's is not theirs to read. A MASH analyst sees the whole record's."""
+    full = _shown(death_app, death_store, role="mash_analyst")
+    assert "Leo Brennan" in full["page"]
+    own = _shown(death_app, death_store, role="team_manager", agency="education", team="dsl")
+    assert "only your own agency" in own["page"]
+    assert {
+        name: ("Leo Brennna" in text, "Leo Brennan" in text) for name, text in own.items()
+    } == dict.fromkeys(own, (True, False))

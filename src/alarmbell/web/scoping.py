@@ -15,6 +15,7 @@ person than the one decided) is refused, never shown in full.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -23,10 +24,11 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from alarmbell.access import Decision, Principal, Scope
-from alarmbell.presentation import agency_label
+from alarmbell.identity import record_rows, view_from_rows
+from alarmbell.presentation import agency_label, long_date, whole_years
 from alarmbell.web.auth import AccessDenied, visible_scopes
 from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
-from alarmbell.web.pages.person import PersonPage, age_text, died_in
+from alarmbell.web.pages.person import ChronologyRow, PersonPage, PersonSummary, age_text, died_in, first_name
 from alarmbell.web.pages.search import PersonResult, SearchPage
 
 
@@ -45,8 +47,10 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
     # Facts drawn from the whole record are taken again from the agency's own rows: the age
     # is dated by its last event, and a death only another agency recorded is not shown.
     died = died_in(rows)
+    own_summary = _as_own_agency_records_say(session, page.summary, agency)
+    rows = _with_first_name(rows, page.summary.first_name, own_summary.first_name)
     summary = replace(
-        page.summary,
+        own_summary,
         records=tuple(r for r in page.summary.records if r.agency == agency),
         agencies=tuple(a for a in page.summary.agencies if a == agency),
         agency_labels=tuple(
@@ -55,7 +59,7 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
             if a == agency
         ),
         age_label=age_text(
-            page.summary.dob,
+            own_summary.dob,
             died,
             max((r.occurred_at.date() for r in rows), default=None),
             datetime.now(UTC),
@@ -77,6 +81,33 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
         restricted_to=agency_label(agency) if agency else "your agency",
     )
     return _without_dead_links(request, session, cut)
+
+
+def _as_own_agency_records_say(session: Session, summary: PersonSummary, agency: str | None) -> PersonSummary:
+    """Name, date of birth and role as the agency's own records give them: the whole record's
+    choice is a vote across agencies, and another agency's spelling or date is theirs to show."""
+    own = [r for r in record_rows(session, summary.person_id) if r.agency == agency]
+    if not own:
+        return summary
+    view = view_from_rows(summary.person_id, own)
+    today = datetime.now(UTC).date()
+    return replace(
+        summary,
+        name=view.display_name,
+        first_name=first_name(view.display_name),
+        dob=view.dob,
+        dob_label=long_date(view.dob) if view.dob else "Not known",
+        age=whole_years(view.dob, today) if view.dob else None,
+        role=view.role.capitalize(),
+    )
+
+
+def _with_first_name(rows: tuple[ChronologyRow, ...], old: str, new: str) -> tuple[ChronologyRow, ...]:
+    """Rows that name the person ("Leo", "Leo's mother") by their own agency's spelling."""
+    if old == new:
+        return rows
+    word = re.compile(rf"\b{re.escape(old)}\b")
+    return tuple(replace(r, about=word.sub(new, r.about)) for r in rows)
 
 
 def _without_dead_links(request: Request, session: Session, page: PersonPage) -> PersonPage:
