@@ -87,7 +87,8 @@ def test_an_own_agency_page_names_the_person_as_its_own_records_do(
 ) -> None:
     """Education recorded Leo's surname as "Brennna"; the whole record's vote is "Brennan", from
     the other agencies. A school's manager, seeing the school's part only, sees the school's
-    spelling: another agency's is not theirs to read. A MASH analyst sees the whole record's."""
+    spelling on his page, in search results and in their list of people with alerts: another
+    agency's is not theirs to read. A MASH analyst sees the whole record's."""
     full = _shown(death_app, death_store, role="mash_analyst")
     assert "Leo Brennan" in full["page"]
     own = _shown(death_app, death_store, role="team_manager", agency="education", team="dsl")
@@ -95,3 +96,12 @@ def test_an_own_agency_page_names_the_person_as_its_own_records_do(
     assert {
         name: ("Leo Brennna" in text, "Leo Brennan" in text) for name, text in own.items()
     } == dict.fromkeys(own, (True, False))
+    with TestClient(death_app) as client:
+        sign_in(client, role="team_manager", agency="education", team="dsl")
+        lists = {
+            "search": client.get("/people", params={"q": "Brennna"}).text,
+            "mine": client.get("/mine").text,
+        }
+    assert {
+        name: ("Leo Brennna" in text, "Leo Brennan" in text) for name, text in lists.items()
+    } == dict.fromkeys(lists, (True, False))

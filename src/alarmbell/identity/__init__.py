@@ -24,6 +24,7 @@ from alarmbell.identity.people import (
     resolve,
     view,
     view_from_rows,
+    views_by_agency,
 )
 from alarmbell.identity.search import matched_by_agency, search_people, search_terms
 
@@ -109,4 +110,5 @@ __all__ = [
     "unmerge",
     "view",
     "view_from_rows",
+    "views_by_agency",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import groupby
@@ -73,6 +74,30 @@ def all_views(session: Session) -> list[PersonView]:
         view_from_rows(person_id, [row[1] for row in group])
         for person_id, group in groupby(rows, key=lambda row: row[0])
     ]
+
+
+def views_by_agency(session: Session, person_ids: Iterable[int], agency: str | None) -> dict[int, PersonView]:
+    """People as `agency`'s own records give them (name, date of birth, role), from one query:
+    the whole record's choice is a vote across agencies, and another agency's spelling or date
+    is theirs to show. A person the agency holds no record of is left out."""
+    wanted = sorted(set(person_ids))
+    if not wanted or agency is None:
+        return {}
+    query = (
+        select(PersonLink.person_id, PersonRecordRow)
+        .join(PersonLink, PersonLink.person_record_id == PersonRecordRow.id)
+        .where(
+            PersonLink.ended_at.is_(None),
+            PersonLink.person_id.in_(wanted),
+            PersonRecordRow.agency == agency,
+        )
+        .order_by(PersonLink.person_id, PersonRecordRow.source_id)
+    )
+    rows = session.execute(query).all()
+    return {
+        person_id: view_from_rows(person_id, [row[1] for row in group])
+        for person_id, group in groupby(rows, key=lambda row: row[0])
+    }
 
 
 def person_ids_for_records(session: Session, keys: list[RecordKey]) -> dict[RecordKey, int]:

@@ -24,8 +24,8 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from alarmbell.access import Decision, Principal, Scope
-from alarmbell.identity import record_rows, view_from_rows
-from alarmbell.presentation import agency_label, long_date, whole_years
+from alarmbell.identity import views_by_agency
+from alarmbell.presentation import agency_label, long_date, short_date, whole_years
 from alarmbell.web.auth import AccessDenied, visible_scopes
 from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
 from alarmbell.web.pages.person import ChronologyRow, PersonPage, PersonSummary, age_text, died_in, first_name
@@ -84,12 +84,9 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
 
 
 def _as_own_agency_records_say(session: Session, summary: PersonSummary, agency: str | None) -> PersonSummary:
-    """Name, date of birth and role as the agency's own records give them: the whole record's
-    choice is a vote across agencies, and another agency's spelling or date is theirs to show."""
-    own = [r for r in record_rows(session, summary.person_id) if r.agency == agency]
-    if not own:
+    view = views_by_agency(session, [summary.person_id], agency).get(summary.person_id)
+    if view is None:
         return summary
-    view = view_from_rows(summary.person_id, own)
     today = datetime.now(UTC).date()
     return replace(
         summary,
@@ -127,13 +124,22 @@ def _without_dead_links(request: Request, session: Session, page: PersonPage) ->
     return replace(page, household=household, chronology=rows)
 
 
-def scoped_alert_list(page: AlertListPage, scopes: Mapping[int, Scope], agency: str | None) -> AlertListPage:
-    """The list cut to people the viewer may open; own-agency views lose level, count and dates."""
+def scoped_alert_list(
+    session: Session, page: AlertListPage, scopes: Mapping[int, Scope], agency: str | None
+) -> AlertListPage:
+    """The list cut to people the viewer may open; own-agency views lose level, count and dates,
+    and name each person as their own agency's records do."""
     full = tuple(row for row in page.people if scopes.get(row.person_id) is Scope.FULL)
     own = label_of(agency)
+    partial = [row.person_id for row in page.people if scopes.get(row.person_id) is Scope.OWN_AGENCY]
+    views = views_by_agency(session, partial, agency)
     restricted = sorted(
         (
-            RestrictedPersonRow(row.person_id, row.name, tuple(a for a in row.agency_labels if a == own))
+            RestrictedPersonRow(
+                row.person_id,
+                views[row.person_id].display_name if row.person_id in views else row.name,
+                tuple(a for a in row.agency_labels if a == own),
+            )
             for row in page.people
             if scopes.get(row.person_id) is Scope.OWN_AGENCY
         ),
@@ -142,14 +148,28 @@ def scoped_alert_list(page: AlertListPage, scopes: Mapping[int, Scope], agency: 
     return replace(page, people=full, restricted=tuple(restricted))
 
 
-def scoped_search(page: SearchPage, scopes: Mapping[int, Scope], agency: str | None) -> SearchPage:
-    """Search results cut to people the viewer may open, naming other agencies only to Scope.FULL."""
+def scoped_search(
+    session: Session, page: SearchPage, scopes: Mapping[int, Scope], agency: str | None
+) -> SearchPage:
+    """Search results cut to people the viewer may open, naming other agencies only to Scope.FULL;
+    someone seen in part is named and dated as the viewer's own agency's records do."""
+    partial = [r.person_id for r in page.results if scopes.get(r.person_id) not in (None, Scope.FULL)]
+    views = views_by_agency(session, partial, agency)
     results: list[PersonResult] = []
     for result in page.results:
         scope = scopes.get(result.person_id)
         if scope is None:
             continue
         if scope is not Scope.FULL:
+            view = views.get(result.person_id)
+            if view is not None:
+                result = replace(
+                    result,
+                    name=view.display_name,
+                    dob=view.dob,
+                    dob_label=short_date(view.dob) if view.dob else "Not known",
+                    role=view.role,
+                )
             result = replace(
                 result,
                 agencies=tuple(a for a in result.agencies if a == agency),

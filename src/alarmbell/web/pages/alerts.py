@@ -143,7 +143,7 @@ def alert_list_for(request: Request, session: SessionDep) -> AlertListPage:
     """The people with alerts whom this user may open; the listing is audited with their ids."""
     page = build_alert_list(session)
     scopes = visible_scopes(request, session, (row.person_id for row in page.people))
-    page = scoped_alert_list(page, scopes, request.state.principal.agency)
+    page = scoped_alert_list(session, page, scopes, request.state.principal.agency)
     shown = [row.person_id for row in page.people] + [row.person_id for row in page.restricted]
     record_audit(
         session, actor=actor_of(request.state.principal), action="alerts.list", detail={"people": shown}

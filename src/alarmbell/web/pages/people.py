@@ -61,7 +61,7 @@ def search_for(request: Request, session: SessionDep, q: str) -> SearchPage:
         # Someone seen only in part is found only by a name their own agency recorded.
         found = matched_by_agency(session, page.q, partial, agency) if agency else set()
         scopes = {p: scope for p, scope in scopes.items() if scope is Scope.FULL or p in found}
-    page = scoped_search(page, scopes, agency)
+    page = scoped_search(session, page, scopes, agency)
     detail = {"q": page.q, "people": [r.person_id for r in page.results]}
     record_audit(session, actor=actor_of(request.state.principal), action="people.search", detail=detail)
     return page
