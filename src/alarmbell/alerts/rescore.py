@@ -2,10 +2,11 @@
 
 The incremental path (`refresh_alerts`) builds one chronology at a time with a handful of
 queries each; for a whole population that is millions of queries. The batch path reads the
-same data in two streaming queries per share of the population, both ordered by household
-group, builds each group's chronologies in memory exactly as `build_chronology` does, and runs
-the same pure engine (`alert_timeline`). Shares run in worker processes when the store is a
-file or a server. tests/alerts/test_rescore.py proves the alerts equal the incremental path's.
+same data per share of the population: one query for the share's relations, then two
+streaming queries ordered by household group; it builds each group's chronologies in memory
+exactly as `build_chronology` does, and runs the same pure engine (`alert_timeline`). Shares
+run in worker processes when the store is a file or a server. tests/alerts/test_rescore.py
+proves the alerts equal the incremental path's.
 
 Groups: a child's chronology needs the child's own events and those of the household adults,
 so people joined by a household relationship are one group (a connected component), and
@@ -296,13 +297,13 @@ def _joins_household(kind: str) -> bool:
     return kind == "sibling" or kind in HOUSEHOLD_ADULT_KINDS or _inverse(kind) in HOUSEHOLD_ADULT_KINDS
 
 
-# -- one share: two streaming queries, chronologies in memory ---------------------------------
+# -- one share: its relations, two streaming queries, chronologies in memory -------------------
 
 
 def evaluate_share(
     connection: Connection, share: Share, policy: Policy, *, prepass: bool = True
 ) -> RescoreSummary:
-    """Alerts for one share of the population, read in two streaming queries ordered by group.
+    """Alerts for one share of the population: its relations, then two streaming queries by group.
 
     With `prepass`, people the columnar pre-pass proves alert-free are not built or evaluated.
     """
