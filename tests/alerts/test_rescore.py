@@ -17,8 +17,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, func, select
 
+from alarmbell.alerts import rescore as rescore_module
 from alarmbell.alerts.decided import decided_moments
-from alarmbell.alerts.rescore import load_relations, rescore, share_chronologies, shares
+from alarmbell.alerts.rescore import (
+    groups,
+    load_relations,
+    population_groups,
+    rescore,
+    share_chronologies,
+    shares,
+)
 from alarmbell.alerts.service import live_people, refresh_alerts
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.alerts import RaisedAlert
@@ -148,6 +156,47 @@ def test_decided_items_change_renotification_alike_on_both_paths(tmp_path: Path,
     expected = sorted(incremental, key=_key)
     assert list(parallel.alerts) == list(here.alerts) == expected
     assert len(expected) > len(undecided), "after a decision, new evidence rings again"
+
+
+def test_population_groups_are_the_in_memory_groups(loaded: Path) -> None:
+    """The compact groups (relations streamed past a union-find) equal `groups` over all relations."""
+    engine = make_engine(Settings(database_url=f"sqlite:///{loaded}"), upgrade=False)
+    with session_scope(engine) as session:
+        people, relations = load_relations(session)
+        population = population_groups(session.connection())
+        expected = groups(people, relations)
+    engine.dispose()
+    assert list(population.people) == people
+    assert dict(zip(population.people, population.group, strict=True)) == expected
+    assert len(set(expected.values())) < len(people), "some households join several people"
+
+
+def test_shares_stay_small_as_the_population_grows(
+    tmp_path: Path, loaded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No share holds more than about SHARE_PEOPLE people, whatever the population; alerts unchanged.
+
+    A share is what a worker holds at once, so this is what keeps rescore's memory flat: shares
+    were once a fixed number, each a sixteenth of the population.
+    """
+    shutil.copy(loaded, tmp_path / "small.db")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'small.db'}")
+    engine = make_engine(settings, upgrade=False)
+    with session_scope(engine) as session:
+        reference = rescore(session, policy=POLICY, workers=1, store=False)
+    monkeypatch.setattr(rescore_module, "SHARE_PEOPLE", 40)
+    sizes: list[int] = []
+    with session_scope(engine) as session:
+        parallel = rescore(
+            session, policy=POLICY, settings=settings, workers=2, store=False, progress=sizes.append
+        )
+        here = rescore(session, policy=POLICY, workers=1, store=False)
+    engine.dispose()
+    assert sum(sizes) == reference.people
+    assert len(sizes) > 2 * rescore_module.SHARES_PER_WORKER, "more shares than the fixed count"
+    assert max(sizes) <= 2 * 40, "no share far above SHARE_PEOPLE"
+    assert reference.alerts, "the population should raise some alerts"
+    assert parallel.alerts == here.alerts == reference.alerts
 
 
 def test_rescore_builds_each_chronology_exactly_as_the_per_child_view(

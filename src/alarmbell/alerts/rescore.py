@@ -2,28 +2,36 @@
 
 The incremental path (`refresh_alerts`) builds one chronology at a time with a handful of
 queries each; for a whole population that is millions of queries. The batch path reads the
-same data in two streaming queries per share of the population, both ordered by household
-group, builds each group's chronologies in memory exactly as `build_chronology` does, and runs
-the same pure engine (`alert_timeline`). Shares run in worker processes when the store is a
-file or a server. tests/alerts/test_rescore.py proves the alerts equal the incremental path's.
+same data per share of the population: one query for the share's relations, then two
+streaming queries ordered by household group; it builds each group's chronologies in memory
+exactly as `build_chronology` does, and runs the same pure engine (`alert_timeline`). Shares
+run in worker processes when the store is a file or a server. tests/alerts/test_rescore.py
+proves the alerts equal the incremental path's.
 
 Groups: a child's chronology needs the child's own events and those of the household adults,
 so people joined by a household relationship are one group (a connected component), and
 every group is loaded, built and evaluated together.
+
+Memory: the population is held only as two integer arrays (each person's group); a share holds
+at most `SHARE_PEOPLE` people and reads its own relations, records and events, and at most two
+shares per worker wait to be sent. So peak memory follows the share, not the population
+(docs/scale.md, "How memory is bounded").
 """
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, MetaData, Table, and_, select
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, and_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from alarmbell.alerts.decided import Decided, decided_moments
@@ -44,6 +52,7 @@ from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
 from alarmbell.identity import PersonView, view_from_rows
 from alarmbell.policy import Policy, Reach, Shape, alert_timeline, reach_of
 from alarmbell.settings import Settings
+from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.evaluation_due import clear_due, due_marks
 from alarmbell.storage.tables import (
     EventParty,
@@ -53,8 +62,16 @@ from alarmbell.storage.tables import (
     RelationshipRecordRow,
 )
 
-#: Shares per worker: more shares give a smoother progress bar, each costs two queries.
+#: Shares per worker: more shares give a smoother progress bar, each costs three queries.
 SHARES_PER_WORKER = 8
+
+#: People in one share at most, whatever the population: what a worker holds at once (the
+#: share's relations, records, events and alerts) follows this number. Each share costs three
+#: queries and a temporary table, so much smaller shares cost time.
+SHARE_PEOPLE = 500
+
+#: Shares sent to the worker processes ahead of their results, per worker.
+SHARES_IN_FLIGHT = 2
 
 _TEMP = MetaData()
 _GROUPS = Table(
@@ -74,10 +91,13 @@ Relations = dict[int, list[tuple[int, str]]]
 
 @dataclass(frozen=True, slots=True)
 class Share:
-    """A part of the population for one task: (group, person) pairs and their relations."""
+    """A part of the population for one task: (group, person) pairs and their relations.
+
+    `relations` None: read from the store with the share's records (`share_chronologies`).
+    """
 
     members: tuple[tuple[int, int], ...]
-    relations: Relations
+    relations: Relations | None
     decided: Decided = field(default_factory=dict)
 
 
@@ -99,23 +119,54 @@ def load_relations(session: Session) -> tuple[list[int], Relations]:
     `kind`; seen from A it is the inverse kind.
     """
     people = sorted(set(session.scalars(select(PersonLink.person_id).where(PersonLink.ended_at.is_(None)))))
+    return people, _relations_from(session.execute(_relations_query().order_by(RelationshipRecordRow.id)))
+
+
+def _relations_query() -> Any:
+    """(person the relationship is from, person it is to, kind), both people linked."""
     rel = RelationshipRecordRow
     rec_a, rec_b = aliased(PersonRecordRow), aliased(PersonRecordRow)
     link_a, link_b = aliased(PersonLink), aliased(PersonLink)
-    query = (
+    return (
         select(link_a.person_id, link_b.person_id, rel.kind)
         .join(rec_a, and_(rec_a.agency == rel.agency, rec_a.source_id == rel.from_source_id))
         .join(link_a, and_(link_a.person_record_id == rec_a.id, link_a.ended_at.is_(None)))
         .join(rec_b, and_(rec_b.agency == rel.agency, rec_b.source_id == rel.to_source_id))
         .join(link_b, and_(link_b.person_record_id == rec_b.id, link_b.ended_at.is_(None)))
-        .order_by(rel.id)
     )
+
+
+def _relations_from(rows: Any, only: set[int] | None = None) -> Relations:
+    """Relations seen from each person (of `only`, if given), in the order of `rows`."""
     relations: Relations = defaultdict(list)
-    for source, target, kind in session.execute(query):
+    for source, target, kind in rows:
         if source != target:
-            relations[target].append((source, kind))
-            relations[source].append((target, _inverse(kind)))
-    return people, relations
+            if only is None or target in only:
+                relations[target].append((source, kind))
+            if only is None or source in only:
+                relations[source].append((target, _inverse(kind)))
+    return relations
+
+
+def _share_relations(connection: Connection, members: set[int]) -> Relations:
+    """The relations of the share's people (in the temporary table), as `load_relations` gives them.
+
+    Driven from the share's people through the indexes on both ends of a relationship, so
+    each share reads its own relationships, not the population's.
+    """
+    rel, g = RelationshipRecordRow, _GROUPS.c
+    ends = []
+    for end in (rel.from_source_id, rel.to_source_id):
+        rec, link = aliased(PersonRecordRow), aliased(PersonLink)
+        ends.append(
+            select(rel.id)
+            .select_from(_GROUPS)
+            .join(link, and_(link.person_id == g.person_id, link.ended_at.is_(None)))
+            .join(rec, rec.id == link.person_record_id)
+            .join(rel, and_(rel.agency == rec.agency, end == rec.source_id))
+        )
+    query = _relations_query().where(rel.id.in_(union(*ends))).order_by(rel.id)
+    return _relations_from(connection.execute(query), members)
 
 
 def _inverse(kind: str) -> str:
@@ -179,13 +230,80 @@ def shares(
     return [s for s in out if s.members]
 
 
-# -- one share: two streaming queries, chronologies in memory ---------------------------------
+@dataclass(frozen=True, slots=True)
+class Population:
+    """Every linked person (ascending) and their group, as compact arrays: 16 bytes a person."""
+
+    people: array[int]
+    group: array[int]
+
+    def shares(self, count: int, decided: Decided | None = None) -> Iterator[Share]:
+        """As `shares`, with no share above `SHARE_PEOPLE` people; each built when asked for.
+
+        Groups go round-robin, in group order, to max(count, people / SHARE_PEOPLE) buckets.
+        """
+        decided = decided or {}
+        total = max(count, math.ceil(len(self.people) / SHARE_PEOPLE), 1)
+        buckets = [(array("q"), array("q")) for _ in range(total)]
+        rank: dict[int, int] = {}
+        for person, group in zip(self.people, self.group, strict=True):
+            bucket = buckets[rank.setdefault(group, len(rank)) % total]
+            bucket[0].append(group)
+            bucket[1].append(person)
+        del rank
+        for groups_of, people_of in buckets:
+            if people_of:
+                members = tuple(sorted(zip(groups_of, people_of, strict=True)))
+                own = {p: decided[p] for p in people_of if p in decided}
+                yield Share(members, None, own)
+
+
+def population_groups(connection: Connection) -> Population:
+    """Every linked person's group, as `groups` gives it, without holding the relations.
+
+    The relationships stream past a union-find over person ids (an array, not a dict); a group
+    is named by its smallest person id, as in `groups`.
+    """
+    people = array(
+        "q",
+        connection.scalars(
+            select(PersonLink.person_id)
+            .where(PersonLink.ended_at.is_(None))
+            .distinct()
+            .order_by(PersonLink.person_id)
+        ),
+    )
+    parent = array("q", range(people[-1] + 1 if people else 0))
+
+    def find(p: int) -> int:
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    rows = connection.execute(
+        _relations_query(), execution_options={"stream_results": True, "yield_per": 5000}
+    )
+    for source, target, kind in rows:
+        if source != target and _joins_household(kind):
+            a, b = find(source), find(target)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return Population(people, array("q", (find(p) for p in people)))
+
+
+def _joins_household(kind: str) -> bool:
+    """Whether `groups` joins the two ends: one is the other's household adult, or siblings."""
+    return kind == "sibling" or kind in HOUSEHOLD_ADULT_KINDS or _inverse(kind) in HOUSEHOLD_ADULT_KINDS
+
+
+# -- one share: its relations, two streaming queries, chronologies in memory -------------------
 
 
 def evaluate_share(
     connection: Connection, share: Share, policy: Policy, *, prepass: bool = True
 ) -> RescoreSummary:
-    """Alerts for one share of the population, read in two streaming queries ordered by group.
+    """Alerts for one share of the population: its relations, then two streaming queries by group.
 
     With `prepass`, people the columnar pre-pass proves alert-free are not built or evaluated.
     """
@@ -217,11 +335,14 @@ def share_chronologies(
         # PostgreSQL never analyzes temporary tables itself. Measured, not guessed: the share's
         # events query went from 0.26 s to 0.05 s on 1,000 children, and stops growing with shares.
         connection.exec_driver_sql(f"ANALYZE {_GROUPS.name}")
+        relations = share.relations
+        if relations is None:
+            relations = _share_relations(connection, {person for _, person in share.members})
         records = _stream(connection, _records_query())
         events = _stream(connection, _events_query())
         for _, person_rows, event_rows in _merge_by_group(records, events):
             people = len({row[1] for row in person_rows})
-            yield people, group_chronologies(person_rows, event_rows, share.relations, reach)
+            yield people, group_chronologies(person_rows, event_rows, relations, reach)
     finally:
         _GROUPS.drop(connection)
 
@@ -375,13 +496,37 @@ def rescore(
     `prepass=False` builds and evaluates everyone (the reference the pre-pass is tested against).
     """
     marks = due_marks(session.connection())  # everyone is evaluated, so every mark read is done
-    people, relations = load_relations(session)
+    connection = session.connection()
+    with dialect_of(connection).small_read_cache(connection):
+        evaluated, children, alerts = _evaluate_population(
+            session, policy, settings, workers, prepass, progress=progress, total=total
+        )
+    alerts.sort(key=lambda a: (a.person_id, a.raised_at, a.level.rank))
+    created = 0
+    if store:
+        created = store_alerts(session, alerts)
+        clear_due(session.connection(), marks)
+    return RescoreSummary(people=evaluated, children=children, alerts=tuple(alerts), created=created)
+
+
+def _evaluate_population(
+    session: Session,
+    policy: Policy,
+    settings: Settings | None,
+    workers: int | None,
+    prepass: bool,
+    *,
+    progress: Callable[[int], None] | None,
+    total: Callable[[int], None] | None,
+) -> tuple[int, int, list[RaisedAlert]]:
+    """People evaluated, children among them, and their alerts (in the order shares finish)."""
+    population = population_groups(session.connection())
     if total:
-        total(len(people))
+        total(len(population.people))
     count = workers or min(os.cpu_count() or 1, 2)
     parallel = count > 1 and settings is not None and not _in_memory(settings)
     decided = decided_moments(session)
-    parts = shares(people, relations, count * SHARES_PER_WORKER if parallel else SHARES_PER_WORKER, decided)
+    parts = population.shares(count * SHARES_PER_WORKER if parallel else SHARES_PER_WORKER, decided)
     if parallel:
         results = _run_parallel(parts, policy, settings, count, prepass)
     else:
@@ -394,12 +539,7 @@ def rescore(
         alerts.extend(result.alerts)
         if progress:
             progress(result.people)
-    alerts.sort(key=lambda a: (a.person_id, a.raised_at, a.level.rank))
-    created = 0
-    if store:
-        created = store_alerts(session, alerts)
-        clear_due(session.connection(), marks)
-    return RescoreSummary(people=evaluated, children=children, alerts=tuple(alerts), created=created)
+    return evaluated, children, alerts
 
 
 def _in_memory(settings: Settings) -> bool:
@@ -408,7 +548,7 @@ def _in_memory(settings: Settings) -> bool:
 
 
 def _run_here(
-    session: Session, parts: list[Share], policy: Policy, prepass: bool
+    session: Session, parts: Iterator[Share], policy: Policy, prepass: bool
 ) -> Iterator[RescoreSummary]:
     connection = session.connection()
     for part in parts:
@@ -416,15 +556,22 @@ def _run_here(
 
 
 def _run_parallel(
-    parts: list[Share], policy: Policy, settings: Settings | None, workers: int, prepass: bool
+    parts: Iterator[Share], policy: Policy, settings: Settings | None, workers: int, prepass: bool
 ) -> Iterator[RescoreSummary]:
+    """Results as shares finish; a share is built only when a worker is about to need it."""
     assert settings is not None
     # Spawned, not forked: the parent may hold database connections and DuckDB's threads.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_share_in_worker, settings, part, policy, prepass) for part in parts]
-        for future in as_completed(futures):
-            yield future.result()
+        running: set[Future[RescoreSummary]] = set()
+        for part in parts:
+            if len(running) >= workers * SHARES_IN_FLIGHT:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+            running.add(pool.submit(_share_in_worker, settings, part, policy, prepass))
+        while running:
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            yield from (future.result() for future in done)
 
 
 def _share_in_worker(settings: Settings, share: Share, policy: Policy, prepass: bool) -> RescoreSummary:
@@ -432,7 +579,7 @@ def _share_in_worker(settings: Settings, share: Share, policy: Policy, prepass: 
 
     engine = make_engine(settings, upgrade=False)
     try:
-        with engine.connect() as connection:
+        with engine.connect() as connection, dialect_of(connection).small_read_cache(connection):
             result = evaluate_share(connection, share, policy, prepass=prepass)
             connection.rollback()
         return result
@@ -441,12 +588,14 @@ def _share_in_worker(settings: Settings, share: Share, policy: Policy, prepass: 
 
 
 __all__ = [
+    "Population",
     "RescoreSummary",
     "evaluate_share",
     "group_chronologies",
     "household_adult_members",
     "household_child_ids",
     "load_relations",
+    "population_groups",
     "rescore",
     "share_chronologies",
     "shares",
