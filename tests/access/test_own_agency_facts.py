@@ -105,3 +105,13 @@ def test_an_own_agency_page_names_the_person_as_its_own_records_do(
     assert {
         name: ("Leo Brennna" in text, "Leo Brennan" in text) for name, text in lists.items()
     } == dict.fromkeys(lists, (True, False))
+
+
+def test_an_own_agency_page_names_the_household_as_its_own_records_do(
+    death_app: FastAPI, death_store: DemoStore
+) -> None:
+    """Education recorded Leo's mother as "Kayleigh Brenann"; the other agencies as "Brennan"."""
+    own = _shown(death_app, death_store, role="team_manager", agency="education", team="dsl")
+    assert "Kayleigh Brenann" in own["page"] and "Kayleigh Brennan" not in own["page"]
+    full = _shown(death_app, death_store, role="mash_analyst")
+    assert "Kayleigh Brennan" in full["page"]

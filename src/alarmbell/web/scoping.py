@@ -71,7 +71,14 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
         other_agencies_hidden=any(a != agency for a in page.summary.agencies),
     )
     own = label_of(agency)
-    household = tuple(replace(h, recorded_by=(own,)) for h in page.household if own and own in h.recorded_by)
+    kept = [h for h in page.household if own and own in h.recorded_by]
+    names = views_by_agency(session, [h.person_id for h in kept], agency)
+    household = tuple(
+        replace(
+            h, recorded_by=(own,), name=names[h.person_id].display_name if h.person_id in names else h.name
+        )
+        for h in kept
+    )
     cut = replace(
         page,
         summary=summary,
