@@ -12,7 +12,6 @@ import hashlib
 import re
 import string
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -197,8 +196,7 @@ def parse_policy(files: Sequence[tuple[str, bytes]]) -> Policy:
         raise PolicyError(f"{sorted(files)[0][0]}: policy: missing (one file must define it)")
     _unique_ids(indicators)
     known = _known_stories(stories, indicators)
-    policy = _policy(header[0], header[1], indicators, policy_version(files), files)
-    return replace(policy, stories=known)
+    return _policy(header[0], header[1], indicators, known, policy_version(files), files)
 
 
 def _read_yaml(name: str, data: bytes) -> dict[str, Any]:
@@ -215,6 +213,7 @@ def _policy(
     raw: dict[str, Any],
     where: _Path,
     indicators: list[Indicator],
+    stories: dict[str, Story],
     version: str,
     files: Sequence[tuple[str, bytes]],
 ) -> Policy:
@@ -234,6 +233,7 @@ def _policy(
         routing=_routing(raw.get("routing", {}), where.key("routing")),
         indicators=tuple(indicators),
         files=tuple(sorted(name for name, _ in files)),
+        stories=stories,
     )
 
 
@@ -249,16 +249,24 @@ def _routing(raw: Any, where: _Path) -> dict[AlertLevel, tuple[str, ...]]:
 def _story(raw: Any, where: _Path) -> tuple[Story, _Path]:
     item = _mapping(raw, where)
     _only_keys(item, where, {"id", "title", "max_weight", "rationale"})
-    rationale = _mapping(_required(item, "rationale", where), where.key("rationale"))
-    _only_keys(rationale, where.key("rationale"), {"text", "source"})
+    text, source = _rationale(item, where)
     story = Story(
         id=_identifier(_required(item, "id", where), where.key("id")),
         title=_text(_required(item, "title", where), where.key("title")),
         max_weight=_positive(_required(item, "max_weight", where), where.key("max_weight")),
-        rationale=_text(_required(rationale, "text", where.key("rationale")), where.key("rationale.text")),
-        source=_text(_required(rationale, "source", where.key("rationale")), where.key("rationale.source")),
+        rationale=text,
+        source=source,
     )
     return story, where
+
+
+def _rationale(item: dict[str, Any], where: _Path) -> tuple[str, str]:
+    """An indicator's or a story's `rationale`: its text and its source, both required."""
+    rationale = _mapping(_required(item, "rationale", where), where.key("rationale"))
+    _only_keys(rationale, where.key("rationale"), {"text", "source"})
+    text = _required(rationale, "text", where.key("rationale"))
+    source = _required(rationale, "source", where.key("rationale"))
+    return _text(text, where.key("rationale.text")), _text(source, where.key("rationale.source"))
 
 
 def _known_stories(stories: list[tuple[Story, _Path]], indicators: list[Indicator]) -> dict[str, Story]:
@@ -283,18 +291,15 @@ def _indicator(raw: Any, where: _Path) -> Indicator:
     allowed = {"id", "title", "description", "rationale", "pattern", "weight", "window"}
     _only_keys(item, where, allowed | {"decay", "min_level", "route", "explain", "story"})
     story = item.get("story")
-    rationale = _mapping(_required(item, "rationale", where), where.key("rationale"))
-    _only_keys(rationale, where.key("rationale"), {"text", "source"})
+    text, source = _rationale(item, where)
     explain = item.get("explain")
     min_level = item.get("min_level")
-    text = _required(rationale, "text", where.key("rationale"))
-    source = _required(rationale, "source", where.key("rationale"))
     return Indicator(
         id=_identifier(_required(item, "id", where), where.key("id")),
         title=_text(_required(item, "title", where), where.key("title")),
         description=_text(_required(item, "description", where), where.key("description")),
-        rationale=_text(text, where.key("rationale.text")),
-        source=_text(source, where.key("rationale.source")),
+        rationale=text,
+        source=source,
         pattern=_pattern(_required(item, "pattern", where), where.key("pattern")),
         weight=_positive(_required(item, "weight", where), where.key("weight")),
         window=_duration(_required(item, "window", where), where.key("window")),
