@@ -10,6 +10,7 @@ from itertools import groupby
 
 from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.timeparse import age_in_years, dob_to_date
@@ -63,17 +64,7 @@ def record_rows(session: Session, person_id: int) -> list[PersonRecordRow]:
 
 def all_views(session: Session) -> list[PersonView]:
     """Every linked person's view, in person order, from one query (population-wide paths)."""
-    query = (
-        select(PersonLink.person_id, PersonRecordRow)
-        .join(PersonLink, PersonLink.person_record_id == PersonRecordRow.id)
-        .where(PersonLink.ended_at.is_(None))
-        .order_by(PersonLink.person_id, PersonRecordRow.agency, PersonRecordRow.source_id)
-    )
-    rows = session.execute(query).all()
-    return [
-        view_from_rows(person_id, [row[1] for row in group])
-        for person_id, group in groupby(rows, key=lambda row: row[0])
-    ]
+    return list(_views_where(session).values())
 
 
 def views_by_agency(session: Session, person_ids: Iterable[int], agency: str | None) -> dict[int, PersonView]:
@@ -83,15 +74,16 @@ def views_by_agency(session: Session, person_ids: Iterable[int], agency: str | N
     wanted = sorted(set(person_ids))
     if not wanted or agency is None:
         return {}
+    return _views_where(session, PersonLink.person_id.in_(wanted), PersonRecordRow.agency == agency)
+
+
+def _views_where(session: Session, *conditions: ColumnElement[bool]) -> dict[int, PersonView]:
+    """person id -> view, in person order, from the current records that meet `conditions`."""
     query = (
         select(PersonLink.person_id, PersonRecordRow)
         .join(PersonLink, PersonLink.person_record_id == PersonRecordRow.id)
-        .where(
-            PersonLink.ended_at.is_(None),
-            PersonLink.person_id.in_(wanted),
-            PersonRecordRow.agency == agency,
-        )
-        .order_by(PersonLink.person_id, PersonRecordRow.source_id)
+        .where(PersonLink.ended_at.is_(None), *conditions)
+        .order_by(PersonLink.person_id, PersonRecordRow.agency, PersonRecordRow.source_id)
     )
     rows = session.execute(query).all()
     return {

@@ -24,7 +24,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from alarmbell.access import Decision, Principal, Scope
-from alarmbell.identity import views_by_agency
+from alarmbell.identity import PersonView, views_by_agency
 from alarmbell.presentation import agency_label, long_date, short_date, whole_years
 from alarmbell.web.auth import AccessDenied, visible_scopes
 from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
@@ -47,7 +47,10 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
     # Facts drawn from the whole record are taken again from the agency's own rows: the age
     # is dated by its last event, and a death only another agency recorded is not shown.
     died = died_in(rows)
-    own_summary = _as_own_agency_records_say(session, page.summary, agency)
+    own = label_of(agency)
+    kept = [h for h in page.household if own and own in h.recorded_by]
+    views = views_by_agency(session, [page.summary.person_id, *(h.person_id for h in kept)], agency)
+    own_summary = _as_own_agency_records_say(page.summary, views.get(page.summary.person_id))
     rows = _with_first_name(rows, page.summary.first_name, own_summary.first_name)
     summary = replace(
         own_summary,
@@ -70,15 +73,7 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
         hidden_alerts=page.summary.level is not None,
         other_agencies_hidden=any(a != agency for a in page.summary.agencies),
     )
-    own = label_of(agency)
-    kept = [h for h in page.household if own and own in h.recorded_by]
-    names = views_by_agency(session, [h.person_id for h in kept], agency)
-    household = tuple(
-        replace(
-            h, recorded_by=(own,), name=names[h.person_id].display_name if h.person_id in names else h.name
-        )
-        for h in kept
-    )
+    household = tuple(replace(h, recorded_by=(own,), name=_name_in(views, h.person_id, h.name)) for h in kept)
     cut = replace(
         page,
         summary=summary,
@@ -90,8 +85,7 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
     return _without_dead_links(request, session, cut)
 
 
-def _as_own_agency_records_say(session: Session, summary: PersonSummary, agency: str | None) -> PersonSummary:
-    view = views_by_agency(session, [summary.person_id], agency).get(summary.person_id)
+def _as_own_agency_records_say(summary: PersonSummary, view: PersonView | None) -> PersonSummary:
     if view is None:
         return summary
     today = datetime.now(UTC).date()
@@ -104,6 +98,12 @@ def _as_own_agency_records_say(session: Session, summary: PersonSummary, agency:
         age=whole_years(view.dob, today) if view.dob else None,
         role=view.role.capitalize(),
     )
+
+
+def _name_in(views: Mapping[int, PersonView], person_id: int, default: str) -> str:
+    """The person's name as their own agency's records give it, else the whole record's."""
+    view = views.get(person_id)
+    return view.display_name if view is not None else default
 
 
 def _with_first_name(rows: tuple[ChronologyRow, ...], old: str, new: str) -> tuple[ChronologyRow, ...]:
@@ -144,7 +144,7 @@ def scoped_alert_list(
         (
             RestrictedPersonRow(
                 row.person_id,
-                views[row.person_id].display_name if row.person_id in views else row.name,
+                _name_in(views, row.person_id, row.name),
                 tuple(a for a in row.agency_labels if a == own),
             )
             for row in page.people
