@@ -448,6 +448,27 @@ CASES: list[tuple[str, bool, Case]] = [
         ),
     ),
     (
+        "repeated_family_referrals",
+        True,
+        lambda b: b.own("referral", "2011-03-01", from_agency="Maternal grandmother").own(
+            "referral", "2011-08-01", referral_source="Aunt (paternal), by phone"
+        ),
+    ),
+    (
+        "repeated_family_referrals",
+        True,
+        lambda b: b.own("referral", "2011-03-01", from_agency="neighbour").own(
+            "referral", "2011-08-01", referral_source="Anonymous caller"
+        ),
+    ),
+    (
+        "repeated_family_referrals",
+        False,
+        lambda b: b.own("referral", "2011-03-01", from_agency="Family Support Worker").own(
+            "referral", "2011-08-01", referral_source="family liaison officer"
+        ),
+    ),
+    (
         "ten4_faces_bruise",
         True,
         lambda b: b.own("injury_observed", "2011-10-01", injury="bruise", site="behind L ear"),
@@ -456,6 +477,26 @@ CASES: list[tuple[str, bool, Case]] = [
         "ten4_faces_bruise",
         False,
         lambda b: b.own("injury_observed", "2011-10-01", injury="bruise", site="shins and knees"),
+    ),
+    (
+        "ten4_faces_bruise",
+        True,
+        lambda b: b.own("referral", "2011-10-01", concern="Bruising to face and ears seen at contact"),
+    ),
+    (
+        "ten4_faces_bruise",
+        True,
+        lambda b: b.own("nursery_concern", "2011-10-01", concerns=["hungry", "black eye"]),
+    ),
+    (
+        "ten4_faces_bruise",
+        False,
+        lambda b: b.own("referral", "2011-10-01", concern="no bruising to face or ears seen"),
+    ),
+    (
+        "ten4_faces_bruise",
+        False,
+        lambda b: b.own("referral", "2011-10-01", concern="bruising to both shins from a fall"),
     ),
     (
         "ten4_faces_more_than_one_bruise",

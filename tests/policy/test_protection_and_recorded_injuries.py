@@ -6,6 +6,9 @@
 - Physical violence at home while the child is on a protection plan (Manchester, 2018) was only
   "a new concern": amber.
 - A new adult moving in during a plan (Kettering, 2018) added 4 points, like any new partner.
+- Relatives reported bruising to a one-year-old's face, eye and ears four times and the case
+  was closed three times (issue 12): amber only, because the referrals said it in words
+  ("Maternal grandmother", "bruising to face and eye") the policy compared as whole values.
 
 Each test also checks the nearest ordinary case stays quiet, so the test fails if a rule is
 simply made louder.
@@ -112,3 +115,35 @@ def test_a_new_adult_moving_in_during_a_plan_is_amber(policy: Policy) -> None:
 def test_a_new_partner_with_no_plan_raises_nothing_on_its_own(policy: Policy) -> None:
     baby = ChronologyBuilder(dob=date(2017, 4, 10))
     assert _levels(policy, _new_adult(baby, "2017-05-31")) == []
+
+
+def _relatives_report(concerns: list[str], sources: list[str]) -> ChronologyBuilder:
+    child = ChronologyBuilder(dob=date(2019, 2, 10))
+    days = ["2020-03-02", "2020-05-14", "2020-07-30", "2020-09-15"]
+    for day, concern, source in zip(days, concerns, sources, strict=True):
+        child.own("referral", day, agency="children_social_care", concern=concern, from_agency=source)
+    child.own("case_closed", "2020-03-10", agency="children_social_care")
+    child.own("case_closed", "2020-06-20", agency="children_social_care")
+    return child
+
+
+def test_relatives_reporting_bruising_to_a_toddlers_face_and_ears_is_red_by_the_second_report(
+    policy: Policy,
+) -> None:
+    child = _relatives_report(
+        ["Bruising to face and eye seen at contact", "bruises on both ears", "further bruising", "black eye"],
+        ["Maternal grandmother", "Aunt", "family member", "grandparent"],
+    )
+    alerts = alert_timeline(policy, child.build())
+    assert [(a.level, a.raised_at.date().isoformat()) for a in alerts][:2] == [
+        (AlertLevel.AMBER, "2020-03-02"),
+        (AlertLevel.RED, "2020-05-14"),
+    ]
+
+
+def test_the_same_referrals_about_untidiness_from_professionals_are_not_red(policy: Policy) -> None:
+    child = _relatives_report(
+        ["untidy home", "late for nursery", "untidy home again", "late again"],
+        ["health visitor", "nursery", "health visitor", "nursery"],
+    )
+    assert AlertLevel.RED not in _levels(policy, child)

@@ -50,6 +50,8 @@ _OPS = {
     "regions_at_least": "names at least this many body regions:",
     "service_in": "names a service type among",
     "explanation_in": "reads as an explanation that is",
+    "referrer_in": "reads as a referral from",
+    "describes": "describes an injury among",
 }
 
 
@@ -228,16 +230,23 @@ with `household_child` or `twin`), `age_under` (a duration: the child's age at t
 for another child's events that child's age) and `where`: a list of
 conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`, `is_false`,
 `is_not_false` (missing, or anything but false), `exists`, `lt`, `le`, `gt`, `ge`, `contains`,
-`region_in`, `regions_at_least`, `service_in` and `explanation_in`. Text is compared as a reader
-compares it (`alarmbell.domain.recorded_text`): `equals` and `in` ignore case, spaces,
-underscores and hyphens ("High", "Physical abuse", "fixed-term"), and `contains` means the words
-start a word of the text, or of one of a list's texts ("supply" is in "Possession with intent to
-supply", "3A" is not in "13A"). `explanation_in` reads an injury's `explanation` (the
-professional's judgement) or `explanation_given` (the carer's words) through
+`region_in`, `regions_at_least`, `service_in`, `explanation_in`, `referrer_in` and `describes`.
+Text is compared as a reader compares it (`alarmbell.domain.recorded_text`): `equals` and `in`
+ignore case, spaces, underscores and hyphens ("High", "Physical abuse", "fixed-term"), and
+`contains` means the words start a word of the text, or of one of a list's texts ("supply" is in
+"Possession with intent to supply", "3A" is not in "13A"). `explanation_in` reads an injury's
+`explanation` (the professional's judgement) or `explanation_given` (the carer's words) through
 `alarmbell.domain.explanations` and takes the classes `absent` ("none", "unknown", "N/K", "Mum
 not sure how it happened", "unable to explain"), `unsuitable` ("inconsistent with the injury",
 "implausible", "changing account") and `suitable`; an account the words do not classify is none
-of them. `region_in`
+of them. `referrer_in` reads a referral's `from_agency` or `referral_source` through
+`alarmbell.domain.referrers` and takes `family` ("1A", "Maternal grandmother", "Aunt", "child's
+father") and `community` ("1B", "9", "neighbour", "family friend", "anonymous caller");
+professionals and services ("Family Support Worker", "mother and baby unit") are neither.
+`describes` reads free text, the attr and its plural (`concern` and `concerns`), for the injury
+types it reports (`bruise`, `burn`, `fracture`) through `alarmbell.domain.described_injuries`:
+"Bruising to face and eye seen at contact" and "black eye" describe a bruise; "no bruising" and
+"no visible marks or bruises" do not. `region_in`
 and `regions_at_least` read a body site as agencies write it (free text such as "L ear" or
 "behind ear", a body-map id, or a list; the attr and its plural, `site` and `sites`) through
 `alarmbell.domain.body_sites`: `region_in` takes region names (torso, ear, neck, frenulum,

@@ -20,8 +20,10 @@ from typing import Any, Protocol, cast, get_args
 import yaml
 
 from alarmbell.domain.body_sites import is_known_region
+from alarmbell.domain.described_injuries import DESCRIBED_INJURY_TYPES
 from alarmbell.domain.explanations import EXPLANATION_CLASSES
 from alarmbell.domain.health_services import is_known_service_type
+from alarmbell.domain.referrers import REFERRER_CLASSES
 from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
 from alarmbell.policy.model import (
     AbsencePattern,
@@ -496,6 +498,24 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
             raise where.error(
                 f"unknown explanation class {unknown[0]!r}; expected some of "
                 f"{', '.join(EXPLANATION_CLASSES)} (alarmbell.domain.explanations)"
+            )
+        return tuple(classes)
+    if op == "describes":
+        types = _list(value, where)
+        unknown = [t for t in types if t not in DESCRIBED_INJURY_TYPES]
+        if unknown:
+            raise where.error(
+                f"injury type {unknown[0]!r} is not read from text; expected some of "
+                f"{', '.join(DESCRIBED_INJURY_TYPES)} (alarmbell.domain.described_injuries)"
+            )
+        return tuple(types)
+    if op == "referrer_in":
+        classes = _list(value, where)
+        unknown = [c for c in classes if c not in REFERRER_CLASSES]
+        if unknown:
+            raise where.error(
+                f"unknown referrer class {unknown[0]!r}; expected some of "
+                f"{', '.join(REFERRER_CLASSES)} (alarmbell.domain.referrers)"
             )
         return tuple(classes)
     if op == "in":

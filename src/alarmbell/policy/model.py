@@ -12,10 +12,12 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from alarmbell.domain.body_sites import expand_regions, regions
+from alarmbell.domain.described_injuries import described_injuries
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.explanations import explanation_class
 from alarmbell.domain.health_services import service_types
 from alarmbell.domain.recorded_text import fold, mentions
+from alarmbell.domain.referrers import referrer_class
 from alarmbell.domain.vocabulary import AlertLevel
 
 Whose = Literal["own", "household", "any", "household_child", "twin"]
@@ -36,6 +38,8 @@ Op = Literal[
     "regions_at_least",
     "service_in",
     "explanation_in",
+    "referrer_in",
+    "describes",
 ]
 ContextWhen = Literal["before", "after", "either"]
 
@@ -54,7 +58,12 @@ class Condition:
     it through `alarmbell.domain.health_services`: "Paediatric OPD" is a paediatrics service.
     ``explanation_in`` reads an injury's explanation, the professional's judgement or the
     carer's words, through `alarmbell.domain.explanations` ("N/K" and "Mum unsure how it
-    happened" are absent, "Inconsistent with injury" is unsuitable).
+    happened" are absent, "Inconsistent with injury" is unsuitable). ``referrer_in`` reads a
+    referral's source through `alarmbell.domain.referrers` ("Maternal grandmother" and "1A" are
+    family, "anonymous caller" is community). ``describes`` reads free text, the attr and its
+    plural (``concern`` and ``concerns``), for the injury types it reports through
+    `alarmbell.domain.described_injuries` ("bruising to face and ears" describes a bruise; "no
+    bruising" does not).
 
     Text is compared as `alarmbell.domain.recorded_text` folds it: ``equals`` and ``in`` ignore
     case, spaces, underscores and hyphens ("Physical", "fixed-term"), and ``contains`` means the
@@ -80,6 +89,9 @@ class Condition:
             if self.op == "region_in":
                 return not found.isdisjoint(expand_regions(self.value))
             return len(found) >= int(self.value)
+        if self.op == "describes":
+            found = described_injuries([attrs.get(self.attr), attrs.get(self.attr + "s")])
+            return not found.isdisjoint(self.value)
         if self.op == "service_in":
             return not service_types(attrs.get(self.attr)).isdisjoint(self.value)
         if self.op == "is_not_false":
@@ -93,10 +105,14 @@ class Condition:
             return bool(fold(actual) == self.folded)
         if self.op == "explanation_in":
             return isinstance(actual, str) and bool(explanation_class(actual) in self.value)
+        if self.op == "referrer_in":
+            return isinstance(actual, str) and bool(referrer_class(actual) in self.value)
         return bool(_OPS[self.op](actual, self.value))
 
 
 _SITE_OPS = frozenset({"region_in", "regions_at_least"})
+#: Tests that read an attr and its plural (``site`` and ``sites``, ``concern`` and ``concerns``).
+PLURAL_READING_OPS = frozenset({*_SITE_OPS, "describes"})
 
 
 def _number(value: Any) -> float | None:

@@ -35,6 +35,7 @@ from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.recorded_text import fold
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy.model import (
+    PLURAL_READING_OPS,
     AbsencePattern,
     AgenciesPattern,
     AllOfPattern,
@@ -49,7 +50,6 @@ from alarmbell.policy.model import (
     TrendPattern,
 )
 
-_SITE_OPS = frozenset({"region_in", "regions_at_least"})
 #: The engine's `whose` values for another household child's events. Their age tests read that
 #: child's date of birth, which the pre-pass does not hold: it takes them as passing.
 _OTHER_CHILD = frozenset({"household_child", "twin"})
@@ -300,8 +300,8 @@ class Reach:
         """Atoms of which one must hold for the condition to hold; () when none must.
 
         Strings and booleans are tested as they are; every other test only needs its attr
-        (`Condition.holds` fails on an absent attr). The body-site tests read the attr and its
-        plural, and "at least 0 regions" always holds.
+        (`Condition.holds` fails on an absent attr). The body-site and described-injury tests
+        read the attr and its plural, and "at least 0 regions" always holds.
         """
         kinds = selector.kinds or None
         op, attr, value = condition.op, condition.attr, condition.value
@@ -313,7 +313,7 @@ class Reach:
             return (self._atom(attr, "text_in", (fold(value),), kinds),)
         if op == "in" and value and all(isinstance(v, str) for v in value):
             return (self._atom(attr, "text_in", tuple(sorted({fold(v) for v in value})), kinds),)
-        if op not in _SITE_OPS:
+        if op not in PLURAL_READING_OPS:
             return (self._atom(attr, "present", (), kinds),)
         if op == "regions_at_least" and int(value) <= 0:
             return ()
