@@ -146,16 +146,16 @@ def validate_precisely(
     record_type = obj.get("type")
     if record_type not in RECORD_TYPES:
         raise FieldError("type", f"{record_type!r}", _listing(RECORD_TYPES))
-    agency = obj.get("agency")
+    agency = written = obj.get("agency")
     if type(agency) is not str or agency not in _AGENCY_SET:  # `Police`: read as police, warned
         agency = read_code(obj, "agency", AGENCIES, field="agency", line_no=line_no, warnings=warnings)
     if agency_override is not None:
         if agency is None:
             obj["agency"] = agency = agency_override
-        elif agency != agency_override:
+        elif agency != agency_override:  # compared as read: `Health` is health's record
             raise FieldError(
                 "agency",
-                f"{agency!r} is not the agency this upload is for ({agency_override}: the --agency option, "
+                f"{written!r} is not the agency this upload is for ({agency_override}: the --agency option, "
                 "or the agency of the API token)",
                 f"records of {agency_override} only",
             )
