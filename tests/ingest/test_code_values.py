@@ -23,7 +23,11 @@ from alarmbell.ingest.validate import validate
 from alarmbell.storage.tables import EventRecordRow, PersonRecordRow, QuarantinedLine, RelationshipRecordRow
 from tests.helpers import event, person, relationship, write_jsonl
 
-_TABLES = {"person": PersonRecordRow, "event": EventRecordRow, "relationship": RelationshipRecordRow}
+_TABLES: dict[str, type[PersonRecordRow | EventRecordRow | RelationshipRecordRow]] = {
+    "person": PersonRecordRow,
+    "event": EventRecordRow,
+    "relationship": RelationshipRecordRow,
+}
 
 #: (line 3 of a file after persons P1 and P2, the field warned about, the value as written, the
 #: value stored, where the payload holds it).
@@ -126,7 +130,7 @@ NOT_FOLDING: list[tuple[dict[str, Any], str]] = [
     (person("P3", role_hint="Kid"), "role_hint: 'Kid' is not allowed (expected one of adult, child)"),
     (person("P3", agency="Met Police"), "agency: 'Met Police' (expected one of children_social_care, "
      "education, health, housing, other, police, probation)"),
-    (person("P3", agency=["police"]), "agency: ['police'] (expected one of children_social_care, "
+    ({**person("P3"), "agency": ["police"]}, "agency: ['police'] (expected one of children_social_care, "
      "education, health, housing, other, police, probation)"),
     (event("E1", ["P1"], kind=["referral"]),
      "kind: ['referral'] (expected an event kind from the vocabulary (docs/exchange-format.md))"),
