@@ -100,9 +100,10 @@ def _choice(
     obj: dict[str, Any], name: str, allowed: tuple[str, ...], line_no: int, warnings: list[Warning_]
 ) -> str | None:
     """obj[name] as the vocabulary's value (any case and spacing, code_values.py), or None."""
+    value = obj.get(name)
+    if value is None or (type(value) is str and value in allowed):  # the common case, without a call
+        return value
     value = read_code(obj, name, allowed, field=name, line_no=line_no, warnings=warnings)
-    if value is None:
-        return None
     if value not in allowed:
         raise FieldError(name, f"{value!r} is not allowed", _listing(allowed))
     return str(value)
@@ -293,7 +294,9 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
 def _relationship_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> dict[str, Any]:
     from_id = _required(obj, "from", MAX_ID)
     to_id = _required(obj, "to", MAX_ID)
-    kind = read_code(obj, "kind", RELATIONSHIP_KINDS, field="kind", line_no=line_no, warnings=warnings)
+    kind = obj.get("kind")
+    if type(kind) is not str or kind not in _REL_SET:
+        kind = read_code(obj, "kind", RELATIONSHIP_KINDS, field="kind", line_no=line_no, warnings=warnings)
     if type(kind) is not str or kind not in _REL_SET:
         raise FieldError("kind", f"{kind!r}" if kind else "missing", _listing(_REL_SET))
     if from_id == to_id:
@@ -341,7 +344,9 @@ def _optional_text(obj: dict[str, Any], name: str, limit: int) -> None:
 def _event_row(
     obj: dict[str, Any], line_no: int, warnings: list[Warning_]
 ) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
-    kind = read_code(obj, "kind", _KINDS, field="kind", line_no=line_no, warnings=warnings)
+    kind = obj.get("kind")
+    if type(kind) is not str or kind not in _KIND_SET:
+        kind = read_code(obj, "kind", _KINDS, field="kind", line_no=line_no, warnings=warnings)
     if type(kind) is not str or kind not in _KIND_SET:
         raise FieldError(
             "kind",
