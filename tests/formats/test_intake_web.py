@@ -77,6 +77,36 @@ def test_api_batch_accepts_good_records_and_reports_bad_ones(client: TestClient,
     assert events(app.state.engine)["E1"]["agency"] == "health"
 
 
+def test_api_reads_codes_in_another_case_or_spacing_and_says_so(client: TestClient, app: FastAPI) -> None:
+    batch = [
+        _person("P1", agency="Health", sex="f", role_hint="Child"),
+        _event(
+            "E1", "P1", kind="ED attendance", attrs={"injuries": [{"site": "head", "injury": "Head injury"}]}
+        ),
+        _event("E2", "P1", kind="GP-Consultation", attrs={"injury": "dog bite"}),
+    ]
+    body = _post(client, batch).json()
+    assert (body["accepted"], body["rejected"]) == (2, 1)
+    assert body["warnings"] == [
+        {"index": 0, "line": 1, "field": "agency", "problem": "read 'Health' as 'health'"},
+        {"index": 0, "line": 1, "field": "sex", "problem": "read 'f' as 'F'"},
+        {"index": 0, "line": 1, "field": "role_hint", "problem": "read 'Child' as 'child'"},
+        {"index": 1, "line": 2, "field": "kind", "problem": "read 'ED attendance' as 'ed_attendance'"},
+        {"index": 1, "line": 2, "field": "attrs.injuries",
+         "problem": "item 1, injury: read 'Head injury' as 'head_injury'"},
+    ]  # fmt: skip
+    assert [e["field"] for e in body["errors"]] == ["attrs.injury"]  # `dog bite` is no injury type
+    assert body["errors"][0]["problem"].startswith("'dog bite' is not allowed (expected one of fracture")
+    stored = events(app.state.engine)["E1"]
+    assert (stored["kind"], stored["attrs"]["injuries"][0]["injury"]) == ("ed_attendance", "head_injury")
+    assert (people(app.state.engine)["P1"]["sex"], people(app.state.engine)["P1"]["role_hint"]) == (
+        "F",
+        "child",
+    )
+    again = _post(client, batch[:2]).json()
+    assert (again["accepted"], again["unchanged"]) == (0, 2)
+
+
 def test_api_takes_one_record_or_json_lines(client: TestClient) -> None:
     assert _post(client, _person("P2")).json()["accepted"] == 1
     lines = b'{"type": "person", "source_id": "P3", "upn": "E999201500103"}\n\n{"type": "event"}\n'

@@ -15,7 +15,8 @@ from typing import Any, Final
 
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES
-from alarmbell.ingest.base import FieldError
+from alarmbell.ingest.base import FieldError, Warning_
+from alarmbell.ingest.code_values import read_code
 
 CONCERN_KINDS: Final[frozenset[str]] = frozenset({"school_concern", "nursery_concern"})
 
@@ -205,6 +206,37 @@ ATTR_RULES: Final[Mapping[str, Rule]] = {
 
 
 _RULED: Final[frozenset[str]] = frozenset(ATTR_RULES)
+#: The attrs that hold codes: each Choice, and the injury of every body-map point.
+_CODED: Final[tuple[str, ...]] = tuple(
+    sorted(name for name, rule in ATTR_RULES.items() if isinstance(rule, Choice | Injuries))
+)
+_INJURY_TYPES: Final[tuple[str, ...]] = tuple(INJURY_TYPES)
+
+
+def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
+    """Rewrite, in place and with a warning, each code attr written in another case or spacing
+    (`"High"`, `"CP plan"`) to the vocabulary's value, before check_attrs judges it; one that does
+    not fold is left for check_attrs to word. Only the precise validator calls this."""
+    for name in _CODED:
+        value = attrs.get(name)
+        if value is None:
+            continue
+        rule = ATTR_RULES[name]
+        if isinstance(rule, Choice):
+            if rule.kinds is None or kind in rule.kinds:
+                read_code(attrs, name, rule.values, field=f"attrs.{name}", line_no=line_no, warnings=warnings)
+        elif isinstance(value, list):
+            for n, point in enumerate(value):
+                if isinstance(point, dict):
+                    read_code(
+                        point,
+                        "injury",
+                        _INJURY_TYPES,
+                        field=f"attrs.{name}",
+                        line_no=line_no,
+                        warnings=warnings,
+                        where=f"item {n + 1}, injury: ",
+                    )
 
 
 def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:

@@ -189,6 +189,7 @@ def _parse_line(
     try:
         record = validate(obj, line_no=line_no, agency_override=agency, warnings=warnings)
     except FieldError as error:
+        warnings.clear()  # a rejected line's warnings (`read 'High' as 'high'`) would only mislead
         problem = repeated_key(stripped) or error  # a repeat explains why a field looked wrong
         return RejectedLine(line_no, problem.field, _tail(problem), raw=raw)
     # Every key is followed by a colon and text keeps its colons either way, so a line with more

@@ -28,14 +28,16 @@ from alarmbell.domain.vocabulary import (
     SEXES,
 )
 from alarmbell.domain.wording import DATE_PRECISIONS
-from alarmbell.ingest.attrs import check_attrs
+from alarmbell.ingest.attrs import check_attrs, read_coded_attrs
 from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
+from alarmbell.ingest.code_values import read_code
 from alarmbell.ingest.fast_lines import EventLine, fast_line
 from alarmbell.ingest.strict_json import MAX_DEPTH, nesting_problem, nul_problem
 
 _AGENCY_SET = frozenset(AGENCIES)
 _KIND_SET = frozenset(EVENT_KINDS)
 _REL_SET = frozenset(RELATIONSHIP_KINDS)
+_KINDS = tuple(EVENT_KINDS)
 _NHS = re.compile(r"^\d{10}$")
 _UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")
@@ -94,10 +96,14 @@ def _optional(obj: dict[str, Any], name: str, limit: int = 1000) -> str | None:
     return _string(obj, name, required=False, limit=limit)
 
 
-def _choice(obj: dict[str, Any], name: str, allowed: tuple[str, ...] | frozenset[str]) -> str | None:
+def _choice(
+    obj: dict[str, Any], name: str, allowed: tuple[str, ...], line_no: int, warnings: list[Warning_]
+) -> str | None:
+    """obj[name] as the vocabulary's value (any case and spacing, code_values.py), or None."""
     value = obj.get(name)
-    if value is None:
-        return None
+    if value is None or (type(value) is str and value in allowed):  # the common case, without a call
+        return value
+    value = read_code(obj, name, allowed, field=name, line_no=line_no, warnings=warnings)
     if value not in allowed:
         raise FieldError(name, f"{value!r} is not allowed", _listing(allowed))
     return str(value)
@@ -141,26 +147,28 @@ def validate_precisely(
     record_type = obj.get("type")
     if record_type not in RECORD_TYPES:
         raise FieldError("type", f"{record_type!r}", _listing(RECORD_TYPES))
-    agency = obj.get("agency")
+    agency = written = obj.get("agency")
+    if type(agency) is not str or agency not in _AGENCY_SET:  # `Police`: read as police, warned
+        agency = read_code(obj, "agency", AGENCIES, field="agency", line_no=line_no, warnings=warnings)
     if agency_override is not None:
         if agency is None:
             obj["agency"] = agency = agency_override
-        elif agency != agency_override:
+        elif agency != agency_override:  # compared as read: `Health` is health's record
             raise FieldError(
                 "agency",
-                f"{agency!r} is not the agency this upload is for ({agency_override}: the --agency option, "
+                f"{written!r} is not the agency this upload is for ({agency_override}: the --agency option, "
                 "or the agency of the API token)",
                 f"records of {agency_override} only",
             )
-    if agency not in _AGENCY_SET:
+    if type(agency) is not str or agency not in _AGENCY_SET:
         raise FieldError("agency", f"{agency!r}" if agency else "missing", _listing(_AGENCY_SET))
     source_id = _required(obj, "source_id", MAX_ID)
     if record_type == "event":
-        row, parties = _event_row(obj)
+        row, parties = _event_row(obj, line_no, warnings)
     elif record_type == "person":
         row, parties = _person_row(obj, line_no, warnings), ()
     else:
-        row, parties = _relationship_row(obj), ()
+        row, parties = _relationship_row(obj, line_no, warnings), ()
     return _record(obj, record_type, agency, source_id, row, parties, line_no)
 
 
@@ -275,19 +283,21 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
         "given_name": given,
         "family_name": family,
         "dob": dob,
-        "sex": _choice(obj, "sex", SEXES),
+        "sex": _choice(obj, "sex", SEXES, line_no, warnings),
         "postcode": normalise_postcode(postcode) if postcode else None,
         "nhs_number": nhs,
         "upn": upn,
-        "role_hint": _choice(obj, "role_hint", ROLE_HINTS),
+        "role_hint": _choice(obj, "role_hint", ROLE_HINTS, line_no, warnings),
     }
 
 
-def _relationship_row(obj: dict[str, Any]) -> dict[str, Any]:
+def _relationship_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> dict[str, Any]:
     from_id = _required(obj, "from", MAX_ID)
     to_id = _required(obj, "to", MAX_ID)
     kind = obj.get("kind")
-    if kind not in _REL_SET:
+    if type(kind) is not str or kind not in _REL_SET:
+        kind = read_code(obj, "kind", RELATIONSHIP_KINDS, field="kind", line_no=line_no, warnings=warnings)
+    if type(kind) is not str or kind not in _REL_SET:
         raise FieldError("kind", f"{kind!r}" if kind else "missing", _listing(_REL_SET))
     if from_id == to_id:
         raise FieldError("to", "names the same person as from", "two different person source_ids")
@@ -331,9 +341,13 @@ def _optional_text(obj: dict[str, Any], name: str, limit: int) -> None:
         _string(obj, name, required=False, limit=limit)
 
 
-def _event_row(obj: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
+def _event_row(
+    obj: dict[str, Any], line_no: int, warnings: list[Warning_]
+) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
     kind = obj.get("kind")
-    if kind not in _KIND_SET:
+    if type(kind) is not str or kind not in _KIND_SET:
+        kind = read_code(obj, "kind", _KINDS, field="kind", line_no=line_no, warnings=warnings)
+    if type(kind) is not str or kind not in _KIND_SET:
         raise FieldError(
             "kind",
             f"{kind!r}" if kind else "missing",
@@ -348,10 +362,13 @@ def _event_row(obj: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[str, st
     if attrs is not None:
         if not isinstance(attrs, dict):
             raise FieldError("attrs", f"{type(attrs).__name__}", "a JSON object")
+        read_coded_attrs(kind, attrs, line_no=line_no, warnings=warnings)
         check_attrs(kind, attrs)
     _optional_text(obj, "text", 100_000)
     _optional_text(obj, "author", 1000)
-    precision = obj.get("date_precision")
+    precision = read_code(
+        obj, "date_precision", DATE_PRECISIONS, field="date_precision", line_no=line_no, warnings=warnings
+    )
     if precision is not None and precision not in DATE_PRECISIONS:
         raise FieldError(
             "date_precision",

@@ -1,0 +1,211 @@
+"""Code values written in another case or spacing (`Police`, `ED attendance`, `High`, `f`) are read
+as the vocabulary's own, stored canonical and warned about; values that do not fold keep their
+precise error (ingest/code_values.py)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
+from alarmbell.domain.injuries import INJURY_TYPES
+from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS, RELATIONSHIP_KINDS, ROLE_HINTS, SEXES
+from alarmbell.domain.wording import DATE_PRECISIONS
+from alarmbell.ingest.attrs import ATTR_RULES, Choice
+from alarmbell.ingest.base import Warning_
+from alarmbell.ingest.code_values import canonical_code, fold
+from alarmbell.ingest.service import IngestSummary, ingest_file
+from alarmbell.ingest.validate import validate
+from alarmbell.storage.tables import EventRecordRow, PersonRecordRow, QuarantinedLine, RelationshipRecordRow
+from tests.helpers import event, person, relationship, write_jsonl
+
+_TABLES: dict[str, type[PersonRecordRow | EventRecordRow | RelationshipRecordRow]] = {
+    "person": PersonRecordRow,
+    "event": EventRecordRow,
+    "relationship": RelationshipRecordRow,
+}
+
+#: (line 3 of a file after persons P1 and P2, the field warned about, the value as written, the
+#: value stored, where the payload holds it).
+VARIANTS: list[tuple[dict[str, Any], str, str, str, tuple[str | int, ...]]] = [
+    (person("P3", agency="Police"), "agency", "Police", "police", ("agency",)),
+    (person("P3", sex="f"), "sex", "f", "F", ("sex",)),
+    (person("P3", role_hint="Child"), "role_hint", "Child", "child", ("role_hint",)),
+    (relationship("R1", "P2", "P1", "Father"), "kind", "Father", "father", ("kind",)),
+    (relationship("R1", "P2", "P1", "Step-Parent"), "kind", "Step-Parent", "step_parent", ("kind",)),
+    (event("E1", ["P1"], kind="ED_attendance"), "kind", "ED_attendance", "ed_attendance", ("kind",)),
+    (event("E1", ["P1"], kind="ed attendance"), "kind", "ed attendance", "ed_attendance", ("kind",)),
+    (event("E1", ["P1"], kind=" Domestic - Incident "), "kind", " Domestic - Incident ",
+     "domestic_incident", ("kind",)),
+    (event("E1", ["P1"], date_precision="Month"), "date_precision", "Month", "month", ("date_precision",)),
+    (event("E1", ["P1"], attrs={"dash_risk": "High"}), "attrs.dash_risk", "High", "high",
+     ("attrs", "dash_risk")),
+    (event("E1", ["P1"], attrs={"violence": "Physical"}), "attrs.violence", "Physical", "physical",
+     ("attrs", "violence")),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "S47"}), "attrs.outcome", "S47", "s47",
+     ("attrs", "outcome")),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "CP plan"}), "attrs.outcome", "CP plan",
+     "cp_plan", ("attrs", "outcome")),
+    (event("E1", ["P1"], kind="injury_observed", attrs={"injury": "Head injury"}), "attrs.injury",
+     "Head injury", "head_injury", ("attrs", "injury")),
+    (event("E1", ["P1"], kind="school_concern", attrs={"category": "Neglect"}), "attrs.category",
+     "Neglect", "neglect", ("attrs", "category")),
+]  # fmt: skip
+
+
+def _ingest(engine: Engine, path: Path, agency: str | None = None) -> tuple[IngestSummary, list[str]]:
+    messages: list[str] = []
+    summary = ingest_file(engine=engine, path=path, agency=agency, report=messages.append)
+    return summary, messages
+
+
+def _stored(engine: Engine, record_type: str, source_id: str) -> Any:
+    table = _TABLES[record_type]
+    with engine.connect() as connection:
+        return connection.execute(select(table).where(table.source_id == source_id)).one()
+
+
+def _at(payload: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        payload = payload[step]
+    return payload
+
+
+@pytest.mark.parametrize(("line", "field", "written", "canonical", "path"), VARIANTS)
+def test_a_code_in_another_case_or_spacing_is_stored_as_the_vocabularys_and_warned(
+    engine: Engine,
+    tmp_path: Path,
+    line: dict[str, Any],
+    field: str,
+    written: str,
+    canonical: str,
+    path: tuple[str | int, ...],
+) -> None:
+    file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), person("P2", role_hint="adult"), line])
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected, summary.warnings) == (3, 0, 1), messages
+    assert messages == [f"{file}:3: {field}: warning: read {written!r} as {canonical!r}"]
+    stored = _stored(engine, line["type"], line["source_id"])
+    assert _at(stored.payload, path) == canonical
+    if len(path) == 1 and path[0] in stored._fields:  # the column every reader filters on
+        assert getattr(stored, str(path[0])) == canonical
+    again, messages_again = _ingest(engine, file)
+    assert (again.accepted, again.rejected, again.unchanged) == (0, 0, 3)
+    assert messages_again == messages
+    assert _stored(engine, line["type"], line["source_id"]).content_hash == stored.content_hash
+
+
+def test_a_canonical_file_after_a_capitalised_one_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    written = event("E1", ["P1"], kind="Domestic Incident", attrs={"dash_risk": "HIGH", "violence": "Verbal"})
+    canonical = event("E1", ["P1"], attrs={"dash_risk": "high", "violence": "verbal"})
+    _ingest(engine, write_jsonl(tmp_path / "a.jsonl", [person("P1", sex="m"), written]))
+    summary, messages = _ingest(engine, write_jsonl(tmp_path / "b.jsonl", [person("P1", sex="M"), canonical]))
+    assert (summary.accepted, summary.unchanged, messages) == (0, 2, [])
+
+
+def test_body_map_injuries_are_read_point_by_point(engine: Engine, tmp_path: Path) -> None:
+    points = [{"site": "head", "injury": "Head injury"}, {"site": "arm", "injury": "bruise"},
+              {"site": "leg", "injury": "BITE"}]  # fmt: skip
+    line = event("E1", ["P1"], kind="injury_observed", attrs={"injuries": points})
+    file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (2, 0)
+    assert messages == [
+        f"{file}:2: attrs.injuries: warning: item 1, injury: read 'Head injury' as 'head_injury'",
+        f"{file}:2: attrs.injuries: warning: item 3, injury: read 'BITE' as 'bite'",
+    ]
+    stored = _stored(engine, "event", "E1").payload["attrs"]["injuries"]
+    assert [p["injury"] for p in stored] == ["head_injury", "bruise", "bite"]
+
+
+#: Values that do not fold onto the vocabulary: no synonym is guessed, the error is as before.
+NOT_FOLDING: list[tuple[dict[str, Any], str]] = [
+    (event("E1", ["P1"], kind="da_incident"),
+     "kind: 'da_incident' (expected an event kind from the vocabulary (docs/exchange-format.md))"),
+    (person("P3", sex="female"), "sex: 'female' is not allowed (expected one of F, M, U, X)"),
+    (person("P3", role_hint="Kid"), "role_hint: 'Kid' is not allowed (expected one of adult, child)"),
+    (person("P3", agency="Met Police"), "agency: 'Met Police' (expected one of children_social_care, "
+     "education, health, housing, other, police, probation)"),
+    ({**person("P3"), "agency": ["police"]}, "agency: ['police'] (expected one of children_social_care, "
+     "education, health, housing, other, police, probation)"),
+    (event("E1", ["P1"], kind=["referral"]),
+     "kind: ['referral'] (expected an event kind from the vocabulary (docs/exchange-format.md))"),
+    (relationship("R1", "P2", "P1", "Dad"), "kind: 'Dad' (expected one of carer, father, father_partner, "
+     "grandparent, household_member, mother, mother_partner, other, sibling, step_parent)"),
+    (event("E1", ["P1"], date_precision="Monthly"),
+     "date_precision: 'Monthly' (expected one of day, month, year, period, illustrative "
+     "(docs/exchange-format.md))"),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Section 47", "dash_risk": "High"}),
+     "attrs.outcome: 'Section 47' is not allowed "
+     "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
+    (event("E1", ["P1"], kind="injury_observed", attrs={"injuries": [{"site": "arm", "injury": "Bruising"}]}),
+     "attrs.injuries: item 1: injury 'Bruising' is not allowed (expected a list of "
+     '{"site": text, "injury": one of ' + ", ".join(INJURY_TYPES) + "})"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "message"), NOT_FOLDING)
+def test_a_value_that_does_not_fold_keeps_its_precise_error(
+    engine: Engine, tmp_path: Path, line: dict[str, Any], message: str
+) -> None:
+    file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), person("P2"), line])
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (2, 1)
+    assert messages == [f"{file}:3: {message}"]  # and no warning about a line not kept
+    with engine.connect() as connection:
+        assert connection.execute(select(QuarantinedLine.line_no)).scalar_one() == 3
+
+
+def test_the_agency_of_an_upload_is_compared_as_read(engine: Engine, tmp_path: Path) -> None:
+    rows = [person("P1", agency="POLICE"), person("P2", agency="Health")]
+    file = write_jsonl(tmp_path / "in.jsonl", rows)
+    summary, messages = _ingest(engine, file, agency="police")
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert messages == [
+        f"{file}:1: agency: warning: read 'POLICE' as 'police'",
+        f"{file}:2: agency: 'Health' is not the agency this upload is for (police: the --agency option, "
+        "or the agency of the API token) (expected records of police only)",
+    ]
+    assert _stored(engine, "person", "P1").agency == "police"
+
+
+@pytest.mark.parametrize(
+    ("line", "canonical"),
+    [(line, canonical) for line, _, _, canonical, _ in VARIANTS if line["type"] != "person"],
+)
+def test_the_compiled_fast_path_never_takes_a_value_it_would_store_unread(
+    line: dict[str, Any], canonical: str
+) -> None:
+    """A warning shows the precise validator read the line: the fast path, which does not fold,
+    refused it rather than storing `High`."""
+    warnings: list[Warning_] = []
+    record = validate(copy.deepcopy(line), line_no=1, agency_override=None, warnings=warnings)
+    assert len(warnings) == 1 and warnings[0].problem.endswith(f"as {canonical!r}")
+    assert f'"{canonical}"' in record.row["payload"]
+
+
+VOCABULARIES: list[tuple[str, ...]] = [
+    AGENCIES, tuple(EVENT_KINDS), RELATIONSHIP_KINDS, SEXES, ROLE_HINTS, DATE_PRECISIONS,
+    CONCERN_CATEGORIES, tuple(INJURY_TYPES),
+    *(rule.values for rule in ATTR_RULES.values() if isinstance(rule, Choice)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("values", VOCABULARIES)
+def test_every_vocabulary_value_is_read_back_from_any_case_and_spacing(values: tuple[str, ...]) -> None:
+    """Also: no two values of one vocabulary fold alike (canonical_code would refuse to build)."""
+    for value in values:
+        shouted = f"  {value.upper().replace('_', ' - ')} "
+        assert canonical_code(shouted, values) == value
+        assert canonical_code(value, values) == value
+    assert canonical_code("not a code", values) is None
+    assert canonical_code(7, values) is None
+
+
+def test_fold_forgives_only_case_and_spacing() -> None:
+    assert fold(" CP-plan ") == fold("cp__plan") == fold("Cp Plan") == "cp_plan"
+    assert fold("S47") != fold("section_47")
