@@ -20,7 +20,7 @@ from datetime import date
 
 import pytest
 
-from alarmbell.domain.injuries import INJURY_RECORDING_KINDS
+from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, injury_attrs
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy import Policy, alert_timeline
 from alarmbell.policy.model import CountPattern
@@ -147,3 +147,39 @@ def test_the_same_referrals_about_untidiness_from_professionals_are_not_red(poli
         ["health visitor", "nursery", "health visitor", "nursery"],
     )
     assert AlertLevel.RED not in _levels(policy, child)
+
+
+def test_a_toddlers_fracture_with_ear_cheek_and_genital_bruising_on_a_body_map_is_red(policy: Policy) -> None:
+    toddler = ChronologyBuilder(dob=date(2018, 1, 10))
+    toddler.own(
+        "ed_attendance",
+        "2020-03-02",
+        delay_in_presentation=True,
+        **injury_attrs(
+            [
+                ("left humerus", "fracture"),
+                ("both ears", "bruise"),
+                ("cheeks", "bruise"),
+                ("genitals", "bruise"),
+            ]
+        ),
+    )
+    assert _levels(policy, toddler) == [AlertLevel.RED]
+
+
+def test_the_same_fracture_with_bruised_shins_on_the_body_map_is_not_red(policy: Policy) -> None:
+    toddler = ChronologyBuilder(dob=date(2018, 1, 10))
+    toddler.own(
+        "ed_attendance", "2020-03-02", **injury_attrs([("left humerus", "fracture"), ("shins", "bruise")])
+    )
+    assert AlertLevel.RED not in _levels(policy, toddler)
+
+
+def test_a_doctors_note_of_bruising_to_the_ears_and_cheeks_is_red_and_a_denial_is_not(policy: Policy) -> None:
+    def with_note(note: str) -> list[AlertLevel]:
+        toddler = ChronologyBuilder(dob=date(2018, 1, 10))
+        toddler.own("ed_attendance", "2020-03-02", injury="fracture", site="left arm", note=note)
+        return _levels(policy, toddler)
+
+    assert with_note("bruising to ears, cheeks and genital area") == [AlertLevel.RED]
+    assert AlertLevel.RED not in with_note("no bruising to ears, cheeks or genital area")

@@ -2,10 +2,11 @@
 
 A concern can mark several places on the body, each with its own injury (a bruise behind the
 ear and a burn on the forearm). The event keeps them all in ``attrs.injuries`` as
-``[{site, injury}]``; it also keeps the most serious one as ``injury`` and ``site``, and every
-site in ``sites``, which is what the early-warning indicators and older readers look at
-(docs/exchange-format.md). `injuries.injury` takes a few words more than ``injury`` does
-(scald, mark), because practitioners tell them apart; ``injury`` gets the nearest of its own.
+``[{site, injury}]``; it also keeps the most serious one as ``injury`` and ``site``, every
+site in ``sites`` and every bruise's site in ``bruise_sites``, which is what the early-warning
+indicators and older readers look at (docs/exchange-format.md). `injuries.injury` takes a few
+words more than ``injury`` does (scald, mark), because practitioners tell them apart; ``injury``
+gets the nearest of its own.
 """
 
 from __future__ import annotations
@@ -77,12 +78,35 @@ def injury_attrs(points: Sequence[tuple[str, str]]) -> dict[str, Any]:
         return {}
     ordered = most_serious_first(points)
     site, injury = ordered[0]
-    return {
+    attrs: dict[str, Any] = {
         "injury": _AS_INJURY_ATTR.get(injury, injury),
         "site": site,
         "sites": list(dict.fromkeys(s for s, _ in ordered)),
         "injuries": [{"site": s, "injury": i} for s, i in ordered],
     }
+    bruised = [s for s, i in ordered if i == "bruise"]
+    if bruised:  # a bruise's sites apart: `injury` names only the most serious point
+        attrs["bruise_sites"] = list(dict.fromkeys(bruised))
+    return attrs
+
+
+def completed_injury_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """What an event with a body map (``injuries``) lacks of what `injury_attrs` writes.
+
+    A sender may give only the body map. The indicators read ``injury``, ``site``, ``sites``
+    and ``bruise_sites``, so without these a fracture with bruises to the ears, cheeks and
+    genital area read as nothing at all. Nothing the sender wrote is replaced.
+    """
+    listed = attrs.get("injuries")
+    if not isinstance(listed, list):
+        return {}
+    points = [
+        (point["site"], point["injury"])
+        for point in listed
+        if isinstance(point, Mapping) and isinstance(point.get("site"), str) and point.get("injury")
+    ]
+    derived = injury_attrs(points)
+    return {key: value for key, value in derived.items() if key not in attrs}
 
 
 def injury_words(injury: str, site: str) -> str:
