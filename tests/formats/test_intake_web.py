@@ -190,6 +190,7 @@ def test_form_records_a_concern_for_an_existing_child(client: TestClient, app: F
         "injury": "bruise",
         "site": "left_ear",
         "sites": ["left_ear"],
+        "bruise_sites": ["left_ear"],
         "injuries": [{"site": "left_ear", "injury": "bruise"}],
         "channel": "web_form",
     }
