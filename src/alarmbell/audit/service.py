@@ -6,9 +6,11 @@ action and its entry still commit or roll back together. Appends are serialised 
 audit_head row (see storage.tables.AuditHead), which every backend locks on UPDATE, but only
 for the moment of the append: a page view no longer holds the head (or, on SQLite, the
 database's write lock) while it renders, so views do not queue behind one another (issue 19,
-defect 8; docs/security.md, "Audit appends under load"). Readers of the log in the same
-transaction (`who_viewed`, `entries_for`) append the queue first; `verify_audit` reads a
-snapshot of what is committed, on its own connection, and takes no lock.
+defect 8; docs/security.md, "Audit appends under load"). Readers of the log (`who_viewed`,
+`entries_for`, `entries_by`) write nothing: they answer from what is in the log, and the
+entries their own transaction queued (the reader's own view, say) are appended when it commits,
+after the answer. `verify_audit` reads a snapshot of what is committed, on its own connection,
+and takes no lock either.
 """
 
 from __future__ import annotations
@@ -205,8 +207,11 @@ class Viewing:
 
 
 def who_viewed(session: Session, person_ids: list[int], *, include_lists: bool = True) -> list[Viewing]:
-    """Everyone who opened these people's records (or, with include_lists, saw them listed)."""
-    append_pending(session)
+    """Everyone who opened these people's records (or, with include_lists, saw them listed).
+
+    From the log as it stands: entries this session has queued and not yet appended (its own
+    view of the answer, say) are not in it, and reading takes no lock (module docstring).
+    """
     wanted = {str(p) for p in person_ids}
     query = (
         select(AuditEntry)
@@ -237,7 +242,7 @@ def _viewing(entry: AuditEntry) -> Viewing:
 
 
 def entries_for(session: Session, *, action_prefix: str, limit: int = 500) -> list[AuditEntry]:
-    append_pending(session)
+    """Entries whose action starts with `action_prefix`, newest first; a read, like who_viewed."""
     query = (
         select(AuditEntry)
         .where(AuditEntry.action.startswith(action_prefix, autoescape=True))
@@ -248,8 +253,8 @@ def entries_for(session: Session, *, action_prefix: str, limit: int = 500) -> li
 
 
 def entries_by(session: Session, *, actor: str, action: str, limit: int = 100) -> list[AuditEntry]:
-    """What one user did of one kind, newest first (a user's own concerns, say)."""
-    append_pending(session)
+    """What one user did of one kind, newest first (a user's own concerns, say); a read, like
+    who_viewed."""
     query = (
         select(AuditEntry)
         .where(AuditEntry.actor == actor[:200], AuditEntry.action == action)
