@@ -122,6 +122,8 @@ def test_logged_hours_and_who_took_the_item_on_are_chained(engine: Engine) -> No
         taken = add(session, alert_item("taken", start))
     with session_scope(engine) as session:
         acknowledge(session, item_id=taken, by="ana", now=start + timedelta(hours=1), actor=ana)
+        # A person who calls themselves "alarmbell" at the command line is not the system.
+        acknowledge(session, item_id=owned, by="alarmbell", now=start + timedelta(hours=1))
         log_time(
             session,
             item_id=taken,
@@ -138,6 +140,7 @@ def test_logged_hours_and_who_took_the_item_on_are_chained(engine: Engine) -> No
     assert entries[("triage.created", str(owned))].detail["owner"] == "Sam Reid"
     assert entries[("triage.created", str(taken))].detail["owner"] is None
     assert entries[("triage.acknowledged", str(taken))].detail["owner"] == "ana"
+    assert entries[("triage.acknowledged", str(owned))].actor_role is None
     logged = entries[("triage.time_logged", str(taken))]
     assert (logged.actor, logged.actor_role, logged.actor_agency) == ("ana", "mash_analyst", "police")
     assert (logged.detail["hours"], logged.detail["worked_by"]) == (2.5, "DC Morgan")

@@ -191,12 +191,12 @@ def open_item(
     *,
     item: NewItem,
     now: datetime,
-    by: str = SYSTEM.name,
+    by: str | None = None,
     actor: Actor | None = None,
 ) -> TriageItem | None:
     """Open an item and audit it; None if an item with the same source_key already exists.
 
-    Opened by alarmbell itself unless `by` (and `actor`, for the audit log) say who."""
+    Opened by alarmbell itself (SYSTEM) unless `by` (and `actor`, for the audit log) say who."""
     _check_new(item)
     if session.scalar(select(TriageItem.id).where(TriageItem.source_key == item.source_key)) is not None:
         return None
@@ -209,7 +209,8 @@ def open_item(
     session.add(row)
     session.flush()
     detail = {"due_at": row.due_at.isoformat(), "harm_days": row.harm_days}
-    audit(session, row, "created", by, now, detail, actor=actor)
+    who = actor or (Actor(by) if by else SYSTEM)
+    audit(session, row, "created", by or SYSTEM.name, now, detail, actor=who)
     return row
 
 
@@ -237,8 +238,8 @@ def audit(
     """Append one row to the item's trail and one entry to the hash-chained audit log, both in
     the caller's transaction, so they commit (or not) with the change they record.
 
-    The entry says who (`actor`, with role and agency when the caller knows them; else SYSTEM
-    for alarmbell's own steps, or `by`), what, which item, child, team and owner, and when; free
+    The entry says who (`actor`, with role and agency when the caller knows them, SYSTEM for
+    alarmbell's own steps; else `by`), what, which item, child, team and owner, and when; free
     text (UNCHAINED_DETAIL) stays in the item's trail, which the entry names.
     """
     session.add(TriageEvent(item_id=item.id, kind=kind, at=at, by=by, detail=detail))
@@ -255,7 +256,7 @@ def audit(
     )
     record_audit(
         session,
-        actor=actor or (SYSTEM if by == SYSTEM.name else Actor(by)),
+        actor=actor or Actor(by),
         action=f"triage.{kind}",
         subject=Subject("triage_item", str(item.id)),
         detail=chained,
@@ -454,7 +455,7 @@ def _escalate(
         detail = {"to": step, "team": row.team, "scheduled_for": times[step].isoformat()}
         if run_by is not None:
             detail["run_by"] = run_by
-        audit(session, row, "escalated", SYSTEM.name, now, detail)
+        audit(session, row, "escalated", SYSTEM.name, now, detail, actor=SYSTEM)
         out.append(Escalation(row.id, row.title, row.team, step, times[step], row.harm_days))
     return out
 
