@@ -271,3 +271,17 @@ def test_reading_the_log_writes_nothing_and_answers_from_what_was_committed_befo
         order = [(e.actor, e.seq) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
         assert order == [("ana", 1), ("ana", 2), ("bob", 3), ("admin", 4)]
         assert verify_audit(session).ok
+
+
+def test_a_transaction_with_more_entries_than_one_insert_appends_them_all_in_order(engine: Engine) -> None:
+    """Routing thousands of alerts to work queues one entry per item in one transaction; they are
+    inserted in batches of INSERT_BATCH, chained in the order they were queued."""
+    from alarmbell.audit.service import INSERT_BATCH
+
+    _fill(engine, 1)
+    _fill(engine, 2 * INSERT_BATCH + 1)
+    with session_scope(engine) as session:
+        rows = session.execute(select(AuditEntry.seq, AuditEntry.subject_id).order_by(AuditEntry.id)).all()
+        report = verify_audit(session)
+    assert [tuple(r) for r in rows] == [(1, "1")] + [(n + 2, str(n + 1)) for n in range(2 * INSERT_BATCH + 1)]
+    assert report.ok and report.entries == 2 * INSERT_BATCH + 2, report.problems

@@ -51,6 +51,9 @@ class Subject:
 
 
 _QUEUE = "alarmbell.audit_queue"
+#: Rows per INSERT when a transaction appends many entries (routing thousands of alerts to work):
+#: the driver's copy of the parameters stays bounded.
+INSERT_BATCH = 1000
 
 ActorLike = Actor | str
 SubjectLike = Subject | tuple[str, Any] | None
@@ -106,15 +109,15 @@ def append_pending(session: Session) -> int:
         return 0
     entries, queue[:] = list(queue), []
     last, prev = _advance_head(session, len(entries))
-    rows = []
     for seq, fields in enumerate(entries, start=last - len(entries) + 1):
         fields["seq"] = seq
         digest = entry_hash(prev, fields)
-        rows.append({**fields, "prev_hash": prev, "entry_hash": digest})
+        fields.update(prev_hash=prev, entry_hash=digest)
         prev = digest
-    session.execute(insert(AuditEntry), rows)
+    for start in range(0, len(entries), INSERT_BATCH):
+        session.execute(insert(AuditEntry), entries[start : start + INSERT_BATCH])
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(entry_hash=prev))
-    return len(rows)
+    return len(entries)
 
 
 def _drop_on_end(session: Session, transaction: SessionTransaction) -> None:
