@@ -79,7 +79,7 @@ def test_a_scenario_and_an_escalation_run_by_hand_leave_a_chain_that_verifies(
         verified = runner.invoke(app, ["audit", "verify"])
         assert verified.exit_code == 0, verified.output
         with session_scope(engine) as session:
-            trail = session.scalar(select(func.count()).select_from(TriageEvent))
+            trail = session.scalar(select(func.count()).select_from(TriageEvent)) or 0
             chained = list(session.scalars(select(AuditEntry).where(AuditEntry.action.startswith("triage."))))
     finally:
         engine.dispose()
