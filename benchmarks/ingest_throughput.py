@@ -26,11 +26,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 import machine
+from alarmbell.storage.dialect import open_engine
 from ingest_input import OUT, count_lines, input_file, parse_size
 
 NAME = "ingest"
@@ -85,7 +86,7 @@ def _fresh_postgres(url: str) -> str:
     base = make_url(url)
     name = f"{base.database}_ingest_bench"
     _drop_postgres(url)
-    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT", hide_parameters=True)
+    admin = open_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -94,7 +95,7 @@ def _fresh_postgres(url: str) -> str:
 
 def _drop_postgres(url: str) -> None:
     base = make_url(url)
-    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT", hide_parameters=True)
+    admin = open_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{base.database}_ingest_bench" WITH (FORCE)'))
     admin.dispose()

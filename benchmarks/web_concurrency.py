@@ -113,10 +113,12 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 
 def postgres_store(url: str, children: int, users: int) -> str:
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
     from sqlalchemy.pool import NullPool
 
-    wipe = create_engine(url, poolclass=NullPool, hide_parameters=True)
+    from alarmbell.storage.dialect import open_engine
+
+    wipe = open_engine(url, poolclass=NullPool)
     with wipe.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))

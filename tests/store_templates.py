@@ -11,12 +11,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
+from alarmbell.storage.dialect import open_engine
 
 
 class SQLiteStores:
@@ -63,7 +64,7 @@ class PostgresStores:
     def _recreate(self, *, template: str, name: str | None = None) -> str:
         """Drop the database (ending any connection a finished test left open) and make it anew."""
         name = name or self._store
-        engine = create_engine(self._url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        engine = open_engine(self._url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))

@@ -29,12 +29,13 @@ from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from alarmbell.cli import app as cli
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
+from alarmbell.storage.dialect import open_engine
 from alarmbell.storage.tables import (
     AlertRow,
     EvaluationDue,
@@ -166,7 +167,7 @@ def _rerun(db: Path, files: list[Path]) -> None:
 
 
 def _engine(db: Path) -> Engine:
-    return create_engine(f"sqlite:///{db}")
+    return open_engine(f"sqlite:///{db}")
 
 
 def outcome(db: Path) -> Outcome:

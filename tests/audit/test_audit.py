@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from alarmbell.audit import GENESIS, Subject, canonical, entry_hash, record_audit, verify_audit, who_viewed
+from alarmbell.audit import (
+    GENESIS,
+    Subject,
+    canonical,
+    entries_by,
+    entries_for,
+    entry_hash,
+    record_audit,
+    verify_audit,
+    who_viewed,
+)
 from alarmbell.cli import app
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
@@ -104,6 +116,7 @@ def test_who_viewed_answers_with_people_and_times(engine: Engine, store_settings
         )
         record_audit(session, actor="ana", action="people.search", detail={"q": "x", "people": [7, 8]})
         record_audit(session, actor="bob", action="person.view", subject=Subject.person(8))
+    with session_scope(engine) as session:
         found = who_viewed(session, [7])
     assert [(v.actor, v.action) for v in found] == [("hv", "person.view"), ("ana", "people.search")]
     result = CliRunner().invoke(
@@ -171,7 +184,7 @@ def test_entries_of_one_transaction_are_appended_together_in_order(engine: Engin
     with session_scope(engine) as session:
         for n in range(3):
             record_audit(session, actor="ana", action="person.view", subject=Subject.person(n))
-        assert [v.detail for v in who_viewed(session, [0, 1, 2])] == [{}, {}, {}]  # visible in-transaction
+        assert who_viewed(session, [0, 1, 2]) == []  # appended when the transaction commits
     with session_scope(engine) as session:
         rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
         assert [(r.seq, r.subject_id) for r in rows] == [(1, "0"), (2, "1"), (3, "2")]
@@ -216,3 +229,59 @@ def test_an_audit_write_completes_while_the_chain_is_being_verified(engine: Engi
     with session_scope(engine) as session:
         actors = list(session.scalars(select(AuditEntry.actor).order_by(AuditEntry.seq)))
         assert actors == ["ana", "ana", "ana", "bob", "ana"] and verify_audit(session).ok
+
+
+@pytest.mark.parametrize(
+    ("reader", "expected"),
+    [
+        (lambda s: [v.actor for v in who_viewed(s, [1], include_lists=False)], ["ana"]),
+        (lambda s: [e.actor for e in entries_for(s, action_prefix="person.view")], ["ana", "ana"]),
+        (lambda s: [e.actor for e in entries_by(s, actor="admin", action="person.view")], []),
+    ],
+    ids=["who_viewed", "entries_for", "entries_by"],
+)
+def test_reading_the_log_writes_nothing_and_answers_from_what_was_committed_before(
+    engine: Engine, reader: Callable[[Session], list[str]], expected: list[str]
+) -> None:
+    """The readers appended their session's queued entries before reading. A read then took the
+    chain's lock (on SQLite the database's write lock) and held it until its transaction ended,
+    as page views did before issue 19; and its answer included what its own request had queued,
+    e.g. the reader's own view, recorded before the answer was computed. A read now writes
+    nothing: the queued entries are appended when the transaction commits, after the answer."""
+    import threading
+
+    _fill(engine, 2)  # ana viewed people 1 and 2, committed
+    done = threading.Event()
+
+    def other_user() -> None:
+        with session_scope(engine) as session:
+            record_audit(session, actor="bob", action="person.view", subject=Subject.person(2))
+        done.set()
+
+    with session_scope(engine) as session:
+        record_audit(session, actor="admin", action="person.view", subject=Subject.person(1))
+        answer = reader(session)
+        thread = threading.Thread(target=other_user)
+        thread.start()
+        appended_meanwhile = done.wait(timeout=5)
+    thread.join(timeout=30)
+    assert answer == expected
+    assert appended_meanwhile, "another user's audit entry waited for a transaction that only read"
+    with session_scope(engine) as session:
+        order = [(e.actor, e.seq) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        assert order == [("ana", 1), ("ana", 2), ("bob", 3), ("admin", 4)]
+        assert verify_audit(session).ok
+
+
+def test_a_transaction_with_more_entries_than_one_insert_appends_them_all_in_order(engine: Engine) -> None:
+    """Routing thousands of alerts to work queues one entry per item in one transaction; they are
+    inserted in batches of INSERT_BATCH, chained in the order they were queued."""
+    from alarmbell.audit.service import INSERT_BATCH
+
+    _fill(engine, 1)
+    _fill(engine, 2 * INSERT_BATCH + 1)
+    with session_scope(engine) as session:
+        rows = session.execute(select(AuditEntry.seq, AuditEntry.subject_id).order_by(AuditEntry.id)).all()
+        report = verify_audit(session)
+    assert [tuple(r) for r in rows] == [(1, "1")] + [(n + 2, str(n + 1)) for n in range(2 * INSERT_BATCH + 1)]
+    assert report.ok and report.entries == 2 * INSERT_BATCH + 2, report.problems

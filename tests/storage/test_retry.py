@@ -7,16 +7,17 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from alarmbell.storage.dialect import open_engine
 from alarmbell.storage.retry import is_transient, retry_transient
 
 
 @pytest.fixture
 def impatient(tmp_path: Path) -> Engine:
     """A plain engine with no busy timeout, so a held lock fails at once (as a timeout would)."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'locked.db'}", connect_args={"timeout": 0})
+    engine = open_engine(f"sqlite:///{tmp_path / 'locked.db'}", connect_args={"timeout": 0})
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
     return engine

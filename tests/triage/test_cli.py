@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from typer.testing import CliRunner
 
 from alarmbell.cli import app
 from alarmbell.settings import Settings
+
+from .conftest import add, alert_item
 
 NOW = "2026-11-27T12:00:00+00:00"
 
@@ -52,3 +55,36 @@ def test_cli_from_scenario_to_analytics(runner: CliRunner, tmp_path: Path) -> No
 
 def test_now_must_have_a_time_zone(runner: CliRunner) -> None:
     assert "time zone" in run(runner, "escalate", "--now", "2026-11-27T12:00:00", code=2)
+
+
+def test_a_scenario_and_an_escalation_run_by_hand_leave_a_chain_that_verifies(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    """Opening, escalating and logging time went to triage_event only; now each is in the hash
+    chain, and `alarmbell audit verify` checks it. A run of `triage escalate` by hand is the
+    system's step, and says who ran it."""
+    import getpass
+
+    from sqlalchemy import func, select
+
+    from alarmbell.storage.db import make_engine, session_scope
+    from alarmbell.storage.tables import AuditEntry, TriageEvent
+
+    run(runner, "scenario", "--now", NOW)
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            add(session, alert_item("late-red", datetime.fromisoformat(NOW)))
+        assert "2 escalations" in run(runner, "escalate", "--now", "2026-12-31T00:00:00Z")
+        verified = runner.invoke(app, ["audit", "verify"])
+        assert verified.exit_code == 0, verified.output
+        with session_scope(engine) as session:
+            trail = session.scalar(select(func.count()).select_from(TriageEvent)) or 0
+            chained = list(session.scalars(select(AuditEntry).where(AuditEntry.action.startswith("triage."))))
+    finally:
+        engine.dispose()
+    assert len(chained) == trail > 0
+    by_hand = [e for e in chained if e.action == "triage.escalated" and "run_by" in e.detail]
+    assert by_hand and {(e.actor, e.actor_role, e.detail["run_by"]) for e in by_hand} == {
+        ("alarmbell", "system", f"cli:{getpass.getuser()}")
+    }

@@ -27,7 +27,8 @@ def person_decisions(
 def person_decision(
     session: Session, principal: Principal | None, action: Action, person_id: int | None, policy: Policy
 ) -> Decision:
-    """The decision about one person; an id that cannot exist is decided as "no such person"."""
+    """The decision about one person; an id that cannot exist is decided as someone no agency
+    holds records about (id 0), as an id that names nobody is."""
     if person_id is None:
-        return decide(principal, action, PersonFacts(person_id=0, exists=False))
+        return decide(principal, action, PersonFacts(person_id=0))
     return person_decisions(session, principal, action, [person_id], policy)[person_id]

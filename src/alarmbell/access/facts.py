@@ -62,7 +62,6 @@ def facts_for_people(
     return {
         p: PersonFacts(
             person_id=p,
-            exists=p in agencies,
             agencies=frozenset(agencies.get(p, ())),
             routed_teams=frozenset(routed.get(p, ())),
             closed=p in closed,

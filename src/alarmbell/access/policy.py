@@ -168,7 +168,6 @@ class PersonFacts:
     """
 
     person_id: int
-    exists: bool = True
     agencies: frozenset[str] = frozenset()
     routed_teams: frozenset[str] = frozenset()
     closed: bool = False

@@ -6,9 +6,11 @@ action and its entry still commit or roll back together. Appends are serialised 
 audit_head row (see storage.tables.AuditHead), which every backend locks on UPDATE, but only
 for the moment of the append: a page view no longer holds the head (or, on SQLite, the
 database's write lock) while it renders, so views do not queue behind one another (issue 19,
-defect 8; docs/security.md, "Audit appends under load"). Readers of the log in the same
-transaction (`who_viewed`, `entries_for`) append the queue first; `verify_audit` reads a
-snapshot of what is committed, on its own connection, and takes no lock.
+defect 8; docs/security.md, "Audit appends under load"). Readers of the log (`who_viewed`,
+`entries_for`, `entries_by`) write nothing: they answer from what is in the log, and the
+entries their own transaction queued (the reader's own view, say) are appended when it commits,
+after the answer. `verify_audit` reads a snapshot of what is committed, on its own connection,
+and takes no lock either.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ class Subject:
 
 
 _QUEUE = "alarmbell.audit_queue"
+#: Rows per INSERT when a transaction appends many entries (routing thousands of alerts to work):
+#: the driver's copy of the parameters stays bounded.
+INSERT_BATCH = 1000
 
 ActorLike = Actor | str
 SubjectLike = Subject | tuple[str, Any] | None
@@ -104,15 +109,15 @@ def append_pending(session: Session) -> int:
         return 0
     entries, queue[:] = list(queue), []
     last, prev = _advance_head(session, len(entries))
-    rows = []
     for seq, fields in enumerate(entries, start=last - len(entries) + 1):
         fields["seq"] = seq
         digest = entry_hash(prev, fields)
-        rows.append({**fields, "prev_hash": prev, "entry_hash": digest})
+        fields.update(prev_hash=prev, entry_hash=digest)
         prev = digest
-    session.execute(insert(AuditEntry), rows)
+    for start in range(0, len(entries), INSERT_BATCH):
+        session.execute(insert(AuditEntry), entries[start : start + INSERT_BATCH])
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(entry_hash=prev))
-    return len(rows)
+    return len(entries)
 
 
 def _drop_on_end(session: Session, transaction: SessionTransaction) -> None:
@@ -205,8 +210,11 @@ class Viewing:
 
 
 def who_viewed(session: Session, person_ids: list[int], *, include_lists: bool = True) -> list[Viewing]:
-    """Everyone who opened these people's records (or, with include_lists, saw them listed)."""
-    append_pending(session)
+    """Everyone who opened these people's records (or, with include_lists, saw them listed).
+
+    From the log as it stands: entries this session has queued and not yet appended (its own
+    view of the answer, say) are not in it, and reading takes no lock (module docstring).
+    """
     wanted = {str(p) for p in person_ids}
     query = (
         select(AuditEntry)
@@ -237,7 +245,7 @@ def _viewing(entry: AuditEntry) -> Viewing:
 
 
 def entries_for(session: Session, *, action_prefix: str, limit: int = 500) -> list[AuditEntry]:
-    append_pending(session)
+    """Entries whose action starts with `action_prefix`, newest first; a read, like who_viewed."""
     query = (
         select(AuditEntry)
         .where(AuditEntry.action.startswith(action_prefix, autoescape=True))
@@ -248,8 +256,8 @@ def entries_for(session: Session, *, action_prefix: str, limit: int = 500) -> li
 
 
 def entries_by(session: Session, *, actor: str, action: str, limit: int = 100) -> list[AuditEntry]:
-    """What one user did of one kind, newest first (a user's own concerns, say)."""
-    append_pending(session)
+    """What one user did of one kind, newest first (a user's own concerns, say); a read, like
+    who_viewed."""
     query = (
         select(AuditEntry)
         .where(AuditEntry.actor == actor[:200], AuditEntry.action == action)

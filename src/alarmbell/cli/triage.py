@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import fail, failing_on, store_session, who
+from alarmbell.cli.support import actor, fail, failing_on, store_session, who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def escalate(now: Now = None) -> None:
     from alarmbell.triage import ESCALATION_LABELS, escalate_overdue
 
     with _session() as (session, config):
-        escalations = escalate_overdue(session, config=config, now=_now(now))
+        escalations = escalate_overdue(session, config=config, now=_now(now), run_by=actor())
     for e in escalations:
         typer.echo(
             f"item {e.item_id} ({e.team}, {e.harm_days:g} harm days) -> {ESCALATION_LABELS[e.to]}: {e.title}"

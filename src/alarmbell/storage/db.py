@@ -9,13 +9,13 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from alarmbell.settings import Settings
-from alarmbell.storage.dialect import dialect_for
+from alarmbell.storage.dialect import dialect_for, open_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,11 +23,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def make_engine(settings: Settings, *, upgrade: bool = True) -> Engine:
     """Create an engine for the configured store; bring its schema up to date unless told not to.
 
-    Its errors leave out the statements' values (`hide_parameters`, in every dialect's
-    engine_kwargs, as for the read-only engine).
+    Its errors leave out the statements' values (`hide_parameters`: storage.dialect.open_engine
+    makes every engine).
     """
     dialect = dialect_for(settings.database_url)
-    engine = create_engine(settings.database_url, **dialect.engine_kwargs)
+    engine = open_engine(settings.database_url, **dialect.engine_kwargs)
     dialect.on_engine(engine)
     if upgrade:
         upgrade_schema(engine)

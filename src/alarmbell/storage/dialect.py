@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB, array
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.elements import ColumnElement
@@ -87,7 +87,7 @@ class StoreDialect:
 
         PostgreSQL: every transaction is READ ONLY, so the server refuses any write.
         """
-        return create_engine(
+        return open_engine(
             url,
             connect_args={"options": "-c default_transaction_read_only=on"},
             **self.engine_kwargs,
@@ -250,7 +250,7 @@ class SQLiteDialect(StoreDialect):
         path = make_url(url).database
         if not path or path == ":memory:" or not Path(path).is_file():
             return None
-        return create_engine(f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true", **self.engine_kwargs)
+        return open_engine(f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true", **self.engine_kwargs)
 
     def select_by_keys(
         self,
@@ -287,6 +287,14 @@ def _sqlite_datetime(value: datetime) -> str:
 #: which are names, dates of birth, NHS numbers and free text; that text is what the server, the
 #: retry warning and `log.exception` write to the logs (docs/security.md, "Logs").
 ENGINE_KWARGS: dict[str, Any] = {"hide_parameters": True}
+
+
+def open_engine(url: str | URL, **options: Any) -> Engine:
+    """The one place an engine is made (the store's, the read-only one, tests' and benchmarks'
+    administration engines): `options` as given, and ENGINE_KWARGS over them, so no caller can
+    make an engine whose errors carry the statements' values (tests/storage/test_engine_errors.py
+    finds any other `create_engine`)."""
+    return create_engine(url, **{**options, **ENGINE_KWARGS})
 
 
 def dialect_for(url: str) -> StoreDialect:

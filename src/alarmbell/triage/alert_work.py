@@ -38,7 +38,7 @@ from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import AlertRow, TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import alert_harm
-from alarmbell.triage.service import OPEN_STATUSES, TEAM_MASH, NewItem, audit, open_item
+from alarmbell.triage.service import OPEN_STATUSES, SYSTEM, TEAM_MASH, NewItem, audit, open_item
 from alarmbell.triage.timescales import alert_decision_due
 
 ROUTED_LEVELS = (AlertLevel.AMBER.value, AlertLevel.RED.value)
@@ -167,7 +167,7 @@ def _add_evidence(
         item.timescale = f"alert_{alert.level}"
         item.due_at = min(item.due_at, due)
         item.harm_source = why(alert, config, late=late)
-    audit(session, item, "new_evidence", "alarmbell", now, detail)
+    audit(session, item, "new_evidence", SYSTEM.name, now, detail, actor=SYSTEM)
     return True
 
 
@@ -225,7 +225,7 @@ def add_evidence_updates(
         since, recorded = _item_evidence(session, item)
         for update in found:
             if update.at >= since and update.at.isoformat() not in recorded:
-                audit(session, item, EVIDENCE_ADDED, "alarmbell", now, _update_detail(update))
+                audit(session, item, EVIDENCE_ADDED, SYSTEM.name, now, _update_detail(update), actor=SYSTEM)
                 updated.append(item.id)
     session.flush()
     return tuple(dict.fromkeys(updated))

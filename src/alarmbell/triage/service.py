@@ -2,8 +2,9 @@
 
 Service functions take keyword-only arguments, an explicit session and an explicit `now`; the
 caller owns the transaction (so every change and its triage_event audit row commit together, or
-neither does). People's steps (acknowledging, deciding, proposing, countersigning) are also
-written to the hash-chained audit log, in the same transaction, like every other decision.
+neither does). Every event of an item's trail (opened, acknowledged, decided, escalated, new
+evidence, hours logged) is also written to the hash-chained audit log, in the same transaction:
+people's steps under the signed-in user, the system's own under SYSTEM.
 Nothing here reads the wall clock: tests, the CLI's `escalate --now` and replays all control
 time the same way (the audit entries too).
 """
@@ -47,14 +48,15 @@ DECISIONS: Final[dict[str, str]] = {
     "no_further_action": "No further action",
 }
 
-#: People's steps on an item: in the hash-chained audit log (`triage.<kind>`) as well as in the
-#: item's triage_event trail. The system's own events (created, escalated, new evidence) and
-#: logged hours stay in the trail only.
-CHAINED_EVENTS: Final[frozenset[str]] = frozenset(
-    {"acknowledged", "decision_proposed", "decided", "countersigned"}
-)
-#: Free text kept in the item's own trail, not copied into the audit log.
-UNCHAINED_DETAIL: Final[frozenset[str]] = frozenset({"rationale"})
+#: Who the audit log names for what alarmbell does by itself: opening an alert's work, escalating
+#: an item nobody took on, adding new evidence. The trail's `by` is the same name.
+SYSTEM: Final = Actor("alarmbell", role="system")
+#: Free text kept in the item's own trail, not copied into the audit log: a decision's rationale
+#: and an alert's explanation (which may quote the records about the child).
+UNCHAINED_DETAIL: Final[frozenset[str]] = frozenset({"rationale", "explanation"})
+#: Trail keys renamed in the audit entry, whose `person` is the child: logged hours' `person`
+#: is who did the work.
+CHAINED_NAMES: Final[dict[str, str]] = {"person": "worked_by"}
 
 #: Words that restate "no further action" rather than give a reason for it.
 EMPTY_REASONS: Final[frozenset[str]] = frozenset(
@@ -184,8 +186,17 @@ class ResponseTime:
 # --- opening items -------------------------------------------------------------------------------
 
 
-def open_item(session: Session, *, item: NewItem, now: datetime, by: str = "alarmbell") -> TriageItem | None:
-    """Open an item and audit it; None if an item with the same source_key already exists."""
+def open_item(
+    session: Session,
+    *,
+    item: NewItem,
+    now: datetime,
+    by: str | None = None,
+    actor: Actor | None = None,
+) -> TriageItem | None:
+    """Open an item and audit it; None if an item with the same source_key already exists.
+
+    Opened by alarmbell itself (SYSTEM) unless `by` (and `actor`, for the audit log) say who."""
     _check_new(item)
     if session.scalar(select(TriageItem.id).where(TriageItem.source_key == item.source_key)) is not None:
         return None
@@ -197,7 +208,9 @@ def open_item(session: Session, *, item: NewItem, now: datetime, by: str = "alar
     )
     session.add(row)
     session.flush()
-    audit(session, row, "created", by, now, {"due_at": row.due_at.isoformat(), "harm_days": row.harm_days})
+    detail = {"due_at": row.due_at.isoformat(), "harm_days": row.harm_days}
+    who = actor or (Actor(by) if by else SYSTEM)
+    audit(session, row, "created", by or SYSTEM.name, now, detail, actor=who)
     return row
 
 
@@ -222,17 +235,25 @@ def audit(
     *,
     actor: Actor | None = None,
 ) -> None:
-    """Append one audit row; it commits (or not) with the change it records.
+    """Append one row to the item's trail and one entry to the hash-chained audit log, both in
+    the caller's transaction, so they commit (or not) with the change they record.
 
-    A person's step is chained into the audit log too: who (`actor`, with role and agency when
-    the caller knows them, else `by`), what, which item and child, and when; the rationale stays
-    in the item's trail (the entry says which item holds it).
+    The entry says who (`actor`, with role and agency when the caller knows them, SYSTEM for
+    alarmbell's own steps; else `by`), what, which item, child, team and owner, and when; free
+    text (UNCHAINED_DETAIL) stays in the item's trail, which the entry names.
     """
     session.add(TriageEvent(item_id=item.id, kind=kind, at=at, by=by, detail=detail))
-    if kind not in CHAINED_EVENTS:
-        return
-    chained = {key: value for key, value in detail.items() if key not in UNCHAINED_DETAIL}
-    chained.update(item=item.id, person=item.person_id, source=item.source_key, team=item.team)
+    chained = {
+        CHAINED_NAMES.get(key, key): value for key, value in detail.items() if key not in UNCHAINED_DETAIL
+    }
+    chained.update(
+        item=item.id,
+        item_kind=item.kind,
+        person=item.person_id,
+        source=item.source_key,
+        team=item.team,
+        owner=item.owner,
+    )
     record_audit(
         session,
         actor=actor or Actor(by),
@@ -314,7 +335,7 @@ def decide(
     row.status, row.decided_at, row.decided_by = "decided", now, by
     audit(session, row, "decided", by, now, detail, actor=actor)
     if row.kind == "referral_decision" and decision == "assessment":
-        _open_assessment(session, row, by, now)
+        _open_assessment(session, row, by, now, actor)
     return row
 
 
@@ -336,7 +357,9 @@ def countersign_decision(
     return row
 
 
-def _open_assessment(session: Session, referral: TriageItem, by: str, now: datetime) -> None:
+def _open_assessment(
+    session: Session, referral: TriageItem, by: str, now: datetime, actor: Actor | None
+) -> None:
     """Deciding a referral for assessment starts the 45-working-day clock, from the referral."""
     open_item(
         session,
@@ -357,6 +380,7 @@ def _open_assessment(session: Session, referral: TriageItem, by: str, now: datet
         ),
         now=now,
         by=by,
+        actor=actor,
     )
 
 
@@ -391,8 +415,13 @@ def _clock_detail(row: TriageItem, now: datetime) -> dict[str, Any]:
 # --- escalation ----------------------------------------------------------------------------------
 
 
-def escalate_overdue(session: Session, *, config: TriageConfig, now: datetime) -> list[Escalation]:
+def escalate_overdue(
+    session: Session, *, config: TriageConfig, now: datetime, run_by: str | None = None
+) -> list[Escalation]:
     """Escalate every unacknowledged item whose escalation time has come; returns what escalated.
+
+    An escalation is alarmbell's own step (SYSTEM in the audit log), whoever asks for the run;
+    `run_by` names someone who ran it by hand (the CLI's `cli:<login>`), whose `now` it used.
 
     Only items of at least `config.escalate_from_harm_days` escalate: a bigamy file past due is
     the team's own business, shown on the analytics page, not the head of service's.
@@ -407,12 +436,14 @@ def escalate_overdue(session: Session, *, config: TriageConfig, now: datetime) -
     )
     out: list[Escalation] = []
     for row in session.scalars(query):
-        out.extend(_escalate(session, row, config, now))
+        out.extend(_escalate(session, row, config, now, run_by))
     session.flush()
     return out
 
 
-def _escalate(session: Session, row: TriageItem, config: TriageConfig, now: datetime) -> list[Escalation]:
+def _escalate(
+    session: Session, row: TriageItem, config: TriageConfig, now: datetime, run_by: str | None
+) -> list[Escalation]:
     times = escalation_times(
         row.opened_at, row.due_at, config.escalation_fraction, config.escalation_max_hours
     )
@@ -422,7 +453,9 @@ def _escalate(session: Session, row: TriageItem, config: TriageConfig, now: date
             continue
         row.escalation_level, row.escalated_at = level, now
         detail = {"to": step, "team": row.team, "scheduled_for": times[step].isoformat()}
-        audit(session, row, "escalated", "alarmbell", now, detail)
+        if run_by is not None:
+            detail["run_by"] = run_by
+        audit(session, row, "escalated", SYSTEM.name, now, detail, actor=SYSTEM)
         out.append(Escalation(row.id, row.title, row.team, step, times[step], row.harm_days))
     return out
 

@@ -16,6 +16,7 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alarmbell.audit import Actor
 from alarmbell.domain.errors import ServiceError
 from alarmbell.storage.tables import TriageItem, TriageWorkLog
 from alarmbell.triage.service import TriageError, audit, get_item
@@ -65,8 +66,12 @@ def log_time(
     source: str,
     recorded_by: str | None = None,
     note: str | None = None,
+    actor: Actor | None = None,
 ) -> WorkLogEntry:
-    """Record `hours` by `person` on an item (booked to the item's team); audited. The caller commits."""
+    """Record `hours` by `person` on an item (booked to the item's team); audited. The caller commits.
+
+    The audit log names `actor` (who is signed in, with role and agency) or else `recorded_by`;
+    the note stays in the work log."""
     person = person.strip()
     if not person or len(person) > 200:
         raise TriageError("give the name of the person who did the work (at most 200 characters)")
@@ -89,7 +94,7 @@ def log_time(
     session.add(row)
     session.flush()
     detail = {"hours": row.hours, "person": person, "worked_at": worked_at.isoformat(), "source": source}
-    audit(session, item, "time_logged", row.recorded_by, now, detail)
+    audit(session, item, "time_logged", row.recorded_by, now, detail, actor=actor)
     return _entry(row)
 
 

@@ -140,6 +140,7 @@ def api_log_time(
         source="api",
         recorded_by=principal.name,
         note=body.note,
+        actor=actor_of(principal),
     )
     result: dict[str, Any] = jsonable_encoder(entry)
     return result
