@@ -206,10 +206,16 @@ def saved_with(measured: dict[str, Any], note: str) -> dict[str, Any]:
     fresh = {r["path"] for r in measured["rows"]}
     rows = [r for r in record["result"]["rows"] if r["path"] not in fresh] + measured["rows"]
     rows.sort(key=lambda r: (r["children"], PATHS.index(r["path"])))
-    result = result_from(rows, record["result"]["command"], write_svg=True)
+    command = record["result"]["command"].split("; ")[0] + f"; then {measured['command']}"
+    result = result_from(rows, command, write_svg=True)
     result["note"] = note
-    result["run_at"] = {"date": machine.describe()["date"], "load_after": machine.load()}
-    return {"machine": machine.describe(), "result": result}
+    loads = [r["load"] for r in measured["rows"]]
+    result["run_at"] = {
+        "date": machine.describe()["date"],
+        "load_before": [loads[0]],
+        "load_after": [loads[-1]],
+    }
+    return {"machine": {**machine.describe(), "load_at_end": machine.load()}, "result": result}
 
 
 def result_from(rows: list[dict[str, Any]], command: str, *, write_svg: bool) -> dict[str, Any]:
