@@ -298,7 +298,8 @@ def _chunks(
 class _Transactions:
     """Where each step writes: a new transaction per step, or the caller's one connection.
 
-    A new transaction per step is a file's bulk load (rows with COPY on PostgreSQL); one
+    A new transaction per step is a file's bulk load (rows with COPY on PostgreSQL, and on
+    SQLite a page cache of `INGEST_CACHE_KIB`, so that memory does not grow with the store); one
     connection is a bounded request (the API, the web form), whose rows keep executemany.
     """
 

@@ -180,8 +180,8 @@ READ_CACHE_KIB = 8192
 
 #: Page cache of the connection a file's bulk load writes each chunk through, in KiB. A chunk
 #: touches its own rows and the index pages its keys fall on; a larger cache only keeps pages of
-#: earlier chunks, and filling it as the store grows was a third of ingest's growth in peak
-#: memory (measured: 50,000 children, 455 MB store, docs/scale.md).
+#: earlier chunks, and filling it as the store grew added 52 MB to ingest's peak memory at
+#: 50,000 children (455 MB store; docs/scale.md, "How memory is bounded").
 INGEST_CACHE_KIB = 16384
 
 #: Run on every SQLite connection (after journal_mode=WAL for file databases). The ingest
