@@ -264,7 +264,7 @@ def _chunks(
     """
     chunk = _Chunk()
     records, keys, count = chunk.records, chunk.keys, 0
-    done = 0  # blocks wholly passed: a chunk yielded mid-block holds (with those before it) all of them
+    done = 0  # blocks wholly passed: once a chunk is written, so are they (earlier chunks went first)
     for block in blocks:
         for item in block:
             kind = type(item)
