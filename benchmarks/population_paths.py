@@ -2,6 +2,8 @@
 
     python benchmarks/population_paths.py [--sizes 1000,10000,100000] [--json]
     python benchmarks/population_paths.py --quick          # 500, 2,000 and 8,000 children
+    python benchmarks/population_paths.py --sizes 500,5000,50000 --paths ingest --save
+                                      # one path again, its rows replaced in the results file
 
 One synthetic population per size (alarmbell.synth, three years, seed 7: the same files
 benchmarks/replay_population.py uses), written as one exchange-format file. Each path runs in its
@@ -45,6 +47,7 @@ TITLE = "The cost curve: ingest, link, rescore and replay at three sizes"
 ROOT = Path(__file__).resolve().parent.parent
 SVG = ROOT / "docs" / "img" / "cost-curve.svg"
 SVG_LINK = "img/cost-curve.svg"  # relative to docs/benchmarks.md
+RESULT_FILE = ROOT / "benchmarks" / "results" / f"{NAME}.json"
 FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (500, 2_000, 8_000)
 PATHS = ("ingest", "link", "rescore", "replay")
@@ -114,12 +117,18 @@ def _in_child(path_name: str, data: Path, db: Path) -> dict[str, Any]:
     return result
 
 
-def measure(children: int) -> list[dict[str, Any]]:
+def measure(children: int, paths: tuple[str, ...] = PATHS) -> list[dict[str, Any]]:
+    """Each path in `paths`, in PATHS order: link and rescore read the store ingest wrote, so a
+    subset without ingest ingests first, unmeasured."""
     data, info = joined_file(children)
     rows = []
     with tempfile.TemporaryDirectory(prefix="alarmbell-paths-") as folder:
         db = Path(folder) / "store.db"
-        for path_name in PATHS:
+        if "ingest" not in paths and {"link", "rescore"} & set(paths):
+            _in_child("ingest", data, db)
+        if "link" not in paths and "rescore" in paths:
+            _in_child("link", data, db)
+        for path_name in (p for p in PATHS if p in paths):
             said = f"{path_name}: {children:,} children ({info['events']:,} events) ..."
             print(said, file=sys.stderr, flush=True)
             load_before = machine.load()[0]
@@ -143,7 +152,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     the CPU slope is the growth of the work itself, so the growth check reads it.
     """
     out = {}
-    for path_name in PATHS:
+    for path_name in _paths_in(rows):
         own = sorted((r for r in rows if r["path"] == path_name), key=lambda r: r["events"])
         out[path_name] = {
             "slope": round(slope([(r["events"], max(r["seconds"], 0.01)) for r in own]), 2),
@@ -153,13 +162,17 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _paths_in(rows: list[dict[str, Any]]) -> list[str]:
+    return [p for p in PATHS if any(r["path"] == p for r in rows)]
+
+
 def draw(rows: list[dict[str, Any]], slopes: dict[str, dict[str, Any]]) -> str:
     series = [
         Series(
             f"{path_name} (slope {slopes[path_name]['cpu_slope']:g})",
             [(r["events"], max(r["cpu_seconds"], 0.01)) for r in rows if r["path"] == path_name],
         )
-        for path_name in PATHS
+        for path_name in _paths_in(rows)
     ]
     return loglog_svg(
         series,
@@ -169,13 +182,40 @@ def draw(rows: list[dict[str, Any]], slopes: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def run(*, quick: bool, sizes: tuple[int, ...] | None = None, write_svg: bool = True) -> dict[str, Any]:
+def run(
+    *,
+    quick: bool,
+    sizes: tuple[int, ...] | None = None,
+    write_svg: bool = True,
+    paths: tuple[str, ...] = PATHS,
+) -> dict[str, Any]:
     chosen = sorted(sizes or (QUICK_SIZES if quick else FULL_SIZES))
-    rows = [row for children in chosen for row in measure(children)]
+    rows = [row for children in chosen for row in measure(children, paths)]
     command = "python benchmarks/population_paths.py" + (
         f" --sizes {','.join(str(s) for s in chosen)}" if sizes else (" --quick" if quick else "")
     )
-    return result_from(rows, command, write_svg=write_svg and not quick)
+    if paths != PATHS:
+        command += f" --paths {','.join(paths)}"
+    return result_from(rows, command, write_svg=write_svg and not quick and paths == PATHS)
+
+
+def saved_with(measured: dict[str, Any], note: str) -> dict[str, Any]:
+    """The saved result (benchmarks/results/) with the measured paths' rows replaced by these,
+    slopes, checks and chart recomputed; `note` says which rows come from which run."""
+    record = json.loads(RESULT_FILE.read_text())
+    fresh = {r["path"] for r in measured["rows"]}
+    rows = [r for r in record["result"]["rows"] if r["path"] not in fresh] + measured["rows"]
+    rows.sort(key=lambda r: (r["children"], PATHS.index(r["path"])))
+    command = record["result"]["command"].split("; ")[0] + f"; then {measured['command']}"
+    result = result_from(rows, command, write_svg=True)
+    result["note"] = note
+    loads = [r["load"] for r in measured["rows"]]
+    result["run_at"] = {
+        "date": machine.describe()["date"],
+        "load_before": [loads[0]],
+        "load_after": [loads[-1]],
+    }
+    return {"machine": {**machine.describe(), "load_at_end": machine.load()}, "result": result}
 
 
 def result_from(rows: list[dict[str, Any]], command: str, *, write_svg: bool) -> dict[str, Any]:
@@ -185,7 +225,7 @@ def result_from(rows: list[dict[str, Any]], command: str, *, write_svg: bool) ->
         SVG.parent.mkdir(parents=True, exist_ok=True)
         SVG.write_text(draw(rows, slopes), encoding="utf-8")
     checks = []
-    for path_name in PATHS:
+    for path_name in slopes:
         fitted, ratio = slopes[path_name]["cpu_slope"], slopes[path_name]["memory_ratio"]
         checks += [
             {
@@ -244,9 +284,18 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--sizes", help="comma-separated numbers of children")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--paths", default=",".join(PATHS), help="comma-separated subset of " + ",".join(PATHS)
+    )
+    parser.add_argument(
+        "--save", metavar="NOTE", help="replace these paths' rows in benchmarks/results/, with this note"
+    )
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
-    result = run(quick=args.quick, sizes=sizes)
+    paths = tuple(p for p in PATHS if p in args.paths.split(","))
+    result = run(quick=args.quick, sizes=sizes, paths=paths)
+    if args.save:
+        RESULT_FILE.write_text(json.dumps(saved_with(result, args.save), indent=2) + "\n")
     print(json.dumps(result, indent=2) if args.json else markdown(result))
 
 

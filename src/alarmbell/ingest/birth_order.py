@@ -9,10 +9,16 @@ events in 100,000 records), so the event is kept with a warning naming both date
 refused: refusing would drop a real GP visit because of a typo in the date of birth. The check
 needs the subject's date of birth, from a person record earlier in the same input or already in
 the store; an event whose subject has no known date of birth is not checked.
+
+Memory: the dates of birth are remembered up to a bound (`REMEMBERED`), then forgotten and read
+back from the store when an event names that person again. Only people the writer has stored
+can be forgotten: the check runs ahead of the writer by up to a chunk, and a person not yet
+written would read back as unknown, losing the warning (`written_through`).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from functools import lru_cache
@@ -27,8 +33,9 @@ from alarmbell.storage.source_records import people_dobs
 
 Key = tuple[str, str]
 BLOCK: Final[int] = 2000
-#: Dates of birth remembered between blocks; beyond this the memory is cleared and re-read.
-REMEMBERED: Final[int] = 200_000
+#: Dates of birth remembered between blocks (about one chunk of people: files send people near
+#: their events); beyond this the written ones are forgotten, and read back when needed.
+REMEMBERED: Final[int] = 20_000
 #: A time zone can put an event on the day before the birth date in UTC.
 SLACK: Final[timedelta] = timedelta(days=1)
 ADVICE: Final[str] = (
@@ -48,12 +55,28 @@ def _born(dob: str | None) -> Born | None:
 
 
 class BirthOrder:
-    """`connection`: the caller's transaction, when the ingest runs in one (the HTTP API)."""
+    """`engine`: the store, or None to check against the input's own dates of birth only.
+    `connection`: the caller's transaction, when the ingest runs in one (the HTTP API).
+    `forgets`: past `REMEMBERED`, forget the people written; False for a check that writes
+    nothing, which could read nothing it forgot back, so remembers every date of birth."""
 
-    def __init__(self, engine: Engine, connection: Connection | None = None) -> None:
+    def __init__(
+        self, engine: Engine | None, connection: Connection | None = None, *, forgets: bool = True
+    ) -> None:
         self.engine = engine
         self.connection = connection
         self.dobs: dict[Key, Born | None] = {}
+        self.bound: int | None = REMEMBERED if forgets else None
+        #: Blocks checked so far, and how many of the first of them the writer has stored.
+        self.blocks = 0
+        self.written = 0
+        #: (block, person) of the input's people that may not be written yet, in input order.
+        self.unwritten: deque[tuple[int, Key]] = deque()
+
+    def written_through(self, blocks: int) -> None:
+        """The writer has stored every item of the first `blocks` blocks (counted from 1, in the
+        order `checked_blocks` gave them): their people can be read back from the store."""
+        self.written = max(self.written, blocks)
 
     def checked(self, items: Iterable[ParsedLine]) -> Iterator[ParsedLine]:
         """The items in order, each event before its subject's birth preceded by a warning."""
@@ -74,9 +97,10 @@ class BirthOrder:
         yield self._block(block)
 
     def _block(self, block: list[ParsedLine]) -> list[ParsedLine]:
-        if len(self.dobs) > REMEMBERED:
-            self.dobs.clear()
-        dobs = self.dobs
+        self.blocks += 1
+        if self.bound is not None:
+            self._forget_written()
+        dobs, unwritten, forgets, number = self.dobs, self.unwritten, self.bound is not None, self.blocks
         events: list[tuple[int, ValidRecord]] = []
         subjects: set[Key] = set()
         for index, item in enumerate(block):
@@ -92,7 +116,10 @@ class BirthOrder:
                         agency = item.agency
                         subjects.update((agency, s) for s, part in parties if part == "subject")
             elif item.record_type == "person":
-                dobs[(item.agency, item.source_id)] = _born(item.row.get("dob"))
+                key = (item.agency, item.source_id)
+                dobs[key] = _born(item.row.get("dob"))
+                if forgets:
+                    unwritten.append((number, key))
         if not events:
             return block
         self._look_up(subjects)
@@ -113,6 +140,19 @@ class BirthOrder:
             out.extend(block[index:end])
         return out
 
+    def _forget_written(self) -> None:
+        """Past the bound, keep only the people not yet written. A writer far behind (more than
+        half the bound unwritten) doubles the bound rather than rebuilding every block."""
+        unwritten = self.unwritten
+        while unwritten and unwritten[0][0] <= self.written:
+            unwritten.popleft()
+        if self.bound is None or len(self.dobs) <= self.bound:
+            return
+        dobs = self.dobs
+        self.dobs = {key: dobs[key] for _, key in unwritten}
+        if len(self.dobs) > self.bound // 2:
+            self.bound = 2 * len(self.dobs)
+
     def _look_up(self, keys: set[Key]) -> None:
         # Not `keys - self.dobs.keys()`: that copies the block's keys, then walks every
         # remembered key (up to REMEMBERED) to discard it, on each block; cProfile at 100MB put
@@ -120,9 +160,10 @@ class BirthOrder:
         unknown = {key for key in keys if key not in self.dobs}
         if not unknown:
             return
+        found: dict[Key, str | None] = {}
         if self.connection is not None:
             found = people_dobs(self.connection, unknown)
-        else:
+        elif self.engine is not None:
             with self.engine.connect() as connection:
                 found = people_dobs(connection, unknown)
         for key in unknown:

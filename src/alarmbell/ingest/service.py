@@ -30,7 +30,7 @@ from alarmbell.ingest.base import (
 from alarmbell.ingest.birth_order import BirthOrder
 from alarmbell.ingest.feeds import merge_feeds
 from alarmbell.ingest.jsonl import JsonLinesAdapter, read_lines, read_records
-from alarmbell.storage.dialect import dialect_of_engine
+from alarmbell.storage.dialect import INGEST_CACHE_KIB, dialect_of, dialect_of_engine
 from alarmbell.storage.source_records import (
     ChunkOutcome,
     existing_people,
@@ -96,12 +96,15 @@ class _Unresolved:
     """Person records that this batch's events name but nobody has sent yet.
 
     Only unresolved references are kept, plus a bounded set of people known to be present
-    (so most chunks need no look-up), so memory does not grow with the file.
+    (so most chunks need no look-up), so memory does not grow with the file. Everyone in
+    `present` is in the store already (notes are taken after a chunk is written), so forgetting
+    them costs a look-up, never a result.
     """
 
     waiting: dict[tuple[str, str], list[tuple[str, int]]] = field(default_factory=dict)
     present: set[tuple[str, str]] = field(default_factory=set)
-    present_limit: int = 200_000
+    #: About one chunk of people (files send people near their events).
+    present_limit: int = 20_000
 
     def note(self, chunk: list[ValidRecord], connection: Connection) -> None:
         arrived = {(r.agency, r.source_id) for r in chunk if r.record_type == "person"}
@@ -130,6 +133,8 @@ class _Chunk:
     records: list[ValidRecord] = field(default_factory=list)
     keys: set[tuple[str, str, str]] = field(default_factory=set)
     rejected: list[RejectedLine] = field(default_factory=list)
+    #: Once this chunk is written, every item of the first `blocks_done` blocks is.
+    blocks_done: int = 0
 
     def __len__(self) -> int:
         return len(self.records) + len(self.rejected)
@@ -221,7 +226,8 @@ def ingest_parsed(
     that connection's transaction (the caller commits)."""
     summary = IngestSummary(source=source)
     say = report or (lambda _message: None)
-    blocks = BirthOrder(engine, connection).checked_blocks(parsed)
+    birth_order = BirthOrder(engine, connection)
+    blocks = birth_order.checked_blocks(parsed)
     begin = _Transactions(engine, connection)
     summary.batch_id = _open_batch(begin, source, agency)
     unresolved = _Unresolved()
@@ -238,6 +244,7 @@ def ingest_parsed(
         blocks = read_ahead(blocks)
     for chunk in _chunks(blocks, chunk_size, warn, reject):
         _flush(begin, chunk, summary, unresolved)
+        birth_order.written_through(chunk.blocks_done)
     _finish(begin, summary, unresolved, say)
     return summary
 
@@ -257,12 +264,14 @@ def _chunks(
     """
     chunk = _Chunk()
     records, keys, count = chunk.records, chunk.keys, 0
+    done = 0  # blocks wholly passed: once a chunk is written, so are they (earlier chunks went first)
     for block in blocks:
         for item in block:
             kind = type(item)
             if kind is ValidRecord:
                 key = (item.record_type, item.agency, item.source_id)  # type: ignore[union-attr]
                 if key in keys:
+                    chunk.blocks_done = done
                     yield chunk
                     chunk = _Chunk()
                     records, keys, count = chunk.records, chunk.keys, 0
@@ -276,9 +285,12 @@ def _chunks(
                 continue
             count += 1
             if count >= size:
+                chunk.blocks_done = done
                 yield chunk
                 chunk = _Chunk()
                 records, keys, count = chunk.records, chunk.keys, 0
+        done += 1
+    chunk.blocks_done = done
     yield chunk
 
 
@@ -286,7 +298,8 @@ def _chunks(
 class _Transactions:
     """Where each step writes: a new transaction per step, or the caller's one connection.
 
-    A new transaction per step is a file's bulk load (rows with COPY on PostgreSQL); one
+    A new transaction per step is a file's bulk load (rows with COPY on PostgreSQL, and on
+    SQLite a page cache of `INGEST_CACHE_KIB`, so that memory does not grow with the store); one
     connection is a bounded request (the API, the web form), whose rows keep executemany.
     """
 
@@ -302,7 +315,10 @@ class _Transactions:
         if self.connection is not None:
             yield self.connection
             return
-        with self.engine.begin() as connection:
+        with (
+            self.engine.begin() as connection,
+            dialect_of(connection).page_cache(connection, INGEST_CACHE_KIB),
+        ):
             yield connection
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -55,9 +55,13 @@ class StoreDialect:
     def on_engine(self, engine: Engine) -> None:
         """Hook run once on a new engine (connection pragmas and the like)."""
 
+    def small_read_cache(self, connection: Connection) -> AbstractContextManager[None]:
+        """While inside, the connection's page cache is `READ_CACHE_KIB` (SQLite)."""
+        return self.page_cache(connection, READ_CACHE_KIB)
+
     @contextmanager
-    def small_read_cache(self, connection: Connection) -> Iterator[None]:  # noqa: ARG002
-        """While inside, the connection's page cache is `READ_CACHE_KIB` (SQLite).
+    def page_cache(self, connection: Connection, kib: int) -> Iterator[None]:  # noqa: ARG002
+        """While inside, the connection's page cache is `kib` KiB (SQLite), then as it was.
 
         PostgreSQL's cache is the server's shared buffers: nothing to change per connection.
         """
@@ -174,6 +178,12 @@ class StoreDialect:
 #: peak memory (measured: 20,000 children, 235 MB with 64 MB, 172 MB with 4 MB).
 READ_CACHE_KIB = 8192
 
+#: Page cache of the connection a file's bulk load writes each chunk through, in KiB. A chunk
+#: touches its own rows and the index pages its keys fall on; a larger cache only keeps pages of
+#: earlier chunks, and filling it as the store grew added 52 MB to ingest's peak memory at
+#: 50,000 children (455 MB store; docs/scale.md, "How memory is bounded").
+INGEST_CACHE_KIB = 16384
+
 #: Run on every SQLite connection (after journal_mode=WAL for file databases). The ingest
 #: benchmark's raw sqlite3 baseline applies the same list.
 SQLITE_PRAGMAS: tuple[str, ...] = (
@@ -209,9 +219,9 @@ class SQLiteDialect(StoreDialect):
             cursor.close()
 
     @contextmanager
-    def small_read_cache(self, connection: Connection) -> Iterator[None]:
+    def page_cache(self, connection: Connection, kib: int) -> Iterator[None]:
         before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-        connection.exec_driver_sql(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
         try:
             yield
         finally:

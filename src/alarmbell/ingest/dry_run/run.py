@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from alarmbell.domain.timeparse import local_moment
 from alarmbell.ingest.base import AdapterRegistry, ParsedLine, RejectedLine, SourceProgress, ValidRecord
-from alarmbell.ingest.birth_order import BirthOrder, Key
+from alarmbell.ingest.birth_order import BirthOrder
 from alarmbell.ingest.dry_run.coverage import coverage_of
 from alarmbell.ingest.dry_run.model import FileCheck, IdentifierProblem, is_identifier
 from alarmbell.storage.person_feeds import feed_copies
@@ -48,22 +48,11 @@ def check_file(
     result = FileCheck(path=str(path), format_name=adapter.name)
     result.coverage = coverage_of(path, adapter.name)
     parsed = adapter.read(path, agency=agency, progress=progress)
-    checked = (
-        BirthOrder(engine).checked(parsed) if engine is not None else _FileOnlyBirthOrder().checked(parsed)
-    )
+    # Nothing is written, so nothing forgotten could be read back: every date of birth is kept
+    # (with no store, the file's own are the only ones known).
+    checked = BirthOrder(engine, forgets=False).checked(parsed)
     _Tally(result, engine).run(checked)
     return result
-
-
-class _FileOnlyBirthOrder(BirthOrder):
-    """Birth order checked against dates of birth in the file only: there is no store to ask."""
-
-    def __init__(self) -> None:
-        self.dobs = {}
-
-    def _look_up(self, keys: set[Key]) -> None:
-        for key in keys - self.dobs.keys():
-            self.dobs[key] = None
 
 
 @dataclass
