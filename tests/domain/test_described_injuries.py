@@ -36,6 +36,8 @@ def test_a_reported_injury_is_read_in_any_wording(text: str, injury: str) -> Non
         "not bruised",
         "child examined: no new bruising seen",
         "denies any burns",
+        "seen for a cough; no bruises or burns seen",
+        "no cuts, bruises or fractures",
         "without bruising",
         "concerns about hunger and poor hygiene",
         "bruiser",

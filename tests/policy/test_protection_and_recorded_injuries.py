@@ -183,3 +183,14 @@ def test_a_doctors_note_of_bruising_to_the_ears_and_cheeks_is_red_and_a_denial_i
 
     assert with_note("bruising to ears, cheeks and genital area") == [AlertLevel.RED]
     assert AlertLevel.RED not in with_note("no bruising to ears, cheeks or genital area")
+
+
+def test_a_burn_in_a_gps_note_during_a_plan_is_red_and_a_note_of_none_is_not(policy: Policy) -> None:
+    def with_note(note: str) -> list[AlertLevel]:
+        child = ChronologyBuilder(dob=date(2012, 5, 1))
+        child.own("cp_plan_start", "2019-09-10", agency="children_social_care", category="physical abuse")
+        child.own("gp_consultation", "2019-10-20", note=note)
+        return _levels(policy, child)
+
+    assert with_note("small round burn on left forearm, mother says from a curling iron") == [AlertLevel.RED]
+    assert AlertLevel.RED not in with_note("seen for a cough; no bruises or burns seen")

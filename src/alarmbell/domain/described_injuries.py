@@ -32,12 +32,13 @@ _WORDS: Final[dict[str, str]] = {
 }
 DESCRIBED_INJURY_TYPES: Final[tuple[str, ...]] = tuple(_WORDS)
 #: A negation just before an injury word denies it, with only words between that keep the
-#: denial ("no bruising", "no visible marks or bruises", "nil signs of injury or bruising", "not
+#: denial ("no bruising", "no visible marks or bruises", "no cuts, bruises or fractures", "not
 #: bruised"). Other words end it: "no explanation for the bruising" reports a bruise.
 _NEGATION: Final = re.compile(
     r"(?<!\w)(?:no|not|nil|none|without|denies|denied|nor|never)"
-    r"(?: (?:any|visible|obvious|new|further|fresh|apparent|other|signs?|evidence|of|marks?|or|and"
-    r"|injur(?:y|ies)|seen|found|noted))* $"
+    r"(?:,? (?:any|visible|obvious|new|further|fresh|apparent|other|signs?|evidence|of|marks?|or|and"
+    r"|injur(?:y|ies)|seen|found|noted|bruis(?:e|es|ing)|burns?|scalds?|fractures?|cuts?|grazes?"
+    r"|scratch(?:es)?|lacerations?|swelling))*,? $"
 )
 _PATTERNS: Final[dict[str, re.Pattern[str]]] = {
     injury: re.compile(rf"(?<!\w)(?:{words})(?!\w)") for injury, words in _WORDS.items()
