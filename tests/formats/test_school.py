@@ -27,6 +27,12 @@ def test_concerns_round_trip(engine: Engine) -> None:
         "category": "injury",
         "site": "left_upper_arm",
         "sites": ["left_upper_arm", "back_of_left_arm"],
+        "injury": "bruise",  # the concern's words ("Bruising to left upper arm") name the injury
+        "injuries": [
+            {"site": "left_upper_arm", "injury": "bruise"},
+            {"site": "back_of_left_arm", "injury": "bruise"},
+        ],
+        "bruise_sites": ["left_upper_arm", "back_of_left_arm"],
         "action_taken": "Referred to children's social care (MASH) same day",
         "dsl": "Mrs A. Bell (DSL)",
         "category_label": "Physical injury",

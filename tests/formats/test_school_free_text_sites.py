@@ -46,3 +46,29 @@ def test_a_site_nobody_can_read_is_kept_as_written_and_said_so(engine: Engine, t
     assert result.rejections() == []
     assert any("not read as a part of the body" in m for m in result.messages)
     assert events(engine)["concern:C1"]["attrs"]["site"] == "see attached sheet"
+
+
+def _nursery_file(tmp_path: Path, concern: str) -> Path:
+    path = tmp_path / "nursery.concerns.csv"
+    path.write_text(
+        HEADER
+        + f"C2,12/03/2024,09:10,Oak Nursery,A123456789012,Stone,Amy,02/03/2021,F,Nursery,Physical injury,"
+        f'"left_ear",{concern},Told DSL,J Smith,K Jones\n'
+    )
+    return path
+
+
+def test_a_bruise_named_in_the_concerns_words_is_put_on_the_marked_sites(
+    engine: Engine, tmp_path: Path
+) -> None:
+    ingest(engine, _nursery_file(tmp_path, "Bruise behind left ear noticed at drop-off"))
+    attrs = events(engine)["concern:C2"]["attrs"]
+    assert (attrs["injury"], attrs["bruise_sites"]) == ("bruise", ["left_ear"])
+    assert attrs["injuries"] == [{"site": "left_ear", "injury": "bruise"}]
+
+
+def test_words_naming_no_injury_or_two_kinds_add_no_body_map(engine: Engine, tmp_path: Path) -> None:
+    for n, concern in enumerate(("Said her ear hurt; no bruising seen", "a bruise and a small burn")):
+        ingest(engine, _nursery_file(tmp_path, concern))
+        attrs = events(engine)["concern:C2"]["attrs"]
+        assert "injury" not in attrs and "bruise_sites" not in attrs, (n, attrs)

@@ -495,6 +495,17 @@ CASES: list[tuple[str, bool, Case]] = [
     ),
     (
         "ten4_faces_bruise",
+        True,
+        lambda b: b.own(
+            "school_concern",
+            "2011-10-01",
+            category="injury",
+            site="left_upper_arm",
+            bruise_sites=["left_ear"],
+        ),
+    ),
+    (
+        "ten4_faces_bruise",
         False,
         lambda b: b.own("referral", "2011-10-01", concern="bruising to both shins from a fall"),
     ),

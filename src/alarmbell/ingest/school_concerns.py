@@ -15,7 +15,9 @@ import orjson
 
 from alarmbell.domain.body_sites import body_site, region_label, regions
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES, concern_category
+from alarmbell.domain.described_injuries import described_injuries
 from alarmbell.domain.identifiers import upn_check_problem, upn_is_valid
+from alarmbell.domain.injuries import injury_attrs
 from alarmbell.ingest.base import FieldError
 from alarmbell.ingest.convert import Record
 from alarmbell.ingest.tabular import Row, RowAdapter, sex
@@ -146,6 +148,7 @@ class SchoolConcernsAdapter(RowAdapter):
         if sites:
             attrs["site"] = sites[0]
             attrs["sites"] = sites
+            attrs.update(_body_map(sites, row.text("concern")))
         for key in ("action_taken", "dsl", "category_label", "school", "year_group"):
             value = row.text(key if key != "category_label" else "category")
             if value is not None:
@@ -164,3 +167,18 @@ class SchoolConcernsAdapter(RowAdapter):
             if value is not None:
                 event[key] = value
         return [pupil, event]
+
+
+def _body_map(sites: list[str], concern: str | None) -> Record:
+    """The marked sites as a body map when the concern's words name one kind of injury.
+
+    Logs mark where on the body and say what in words ("Bruising seen on left cheek"). The
+    early-warning indicators read `injury` and `bruise_sites`, so without this a nursery's
+    bruise behind a three-year-old's ear counted only as "an injury concern". Words naming
+    two kinds ("a bruise and a burn") do not say which site holds which: nothing is added.
+    """
+    described = described_injuries(concern) if concern else frozenset()
+    if len(described) != 1:
+        return {}
+    (injury,) = described
+    return injury_attrs([(site, injury) for site in sites])
