@@ -38,6 +38,7 @@ def test_what_the_sender_wrote_is_never_replaced() -> None:
         "bruise_sites": ["both ears", "cheeks"],
     }
     assert completed_injury_attrs({"injury": "bruise", "site": "ear"}) == {}
+    assert "site" not in completed_injury_attrs({"injuries": _BODY_MAP, "injury": "burn"})
 
 
 def test_a_body_map_without_a_bruise_has_no_bruise_sites() -> None:

@@ -95,7 +95,8 @@ def completed_injury_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
 
     A sender may give only the body map. The indicators read ``injury``, ``site``, ``sites``
     and ``bruise_sites``, so without these a fracture with bruises to the ears, cheeks and
-    genital area read as nothing at all. Nothing the sender wrote is replaced.
+    genital area read as nothing at all. Nothing the sender wrote is replaced, and a sender's
+    ``injury`` without a ``site`` is not given another point's site.
     """
     listed = attrs.get("injuries")
     if not isinstance(listed, list):
@@ -106,6 +107,8 @@ def completed_injury_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(point, Mapping) and isinstance(point.get("site"), str) and point.get("injury")
     ]
     derived = injury_attrs(points)
+    if "injury" in attrs:  # `site` is that injury's site: never paired with another point's
+        derived.pop("site", None)
     return {key: value for key, value in derived.items() if key not in attrs}
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from alarmbell.domain.body_sites import body_site
+from alarmbell.domain.injuries import injury_attrs, most_serious_first
 from alarmbell.domain.timeparse import parse_moment
 from alarmbell.ingest.base import FieldError
 from alarmbell.ingest.convert import Record
@@ -103,8 +104,8 @@ def encounter_event(
     notes: list[str] = []
     if kind == "ed_attendance":
         attrs["injury"] = injury_of(reasons)
+        attrs.update(_conditions_attrs(injuries or [], at))
         for condition in injuries or []:
-            attrs.update(_injury_attrs(condition, at))
             notes += [n["text"] for n in condition.get("note", []) if n.get("text")]
     if kind == "other":
         attrs["setting"] = "clinic"
@@ -112,6 +113,41 @@ def encounter_event(
     if notes:
         record["text"] = "\n".join(notes)
     return record
+
+
+def _conditions_attrs(conditions: list[dict[str, Any]], arrival: str) -> Record:
+    """Every injury Condition recorded at the attendance, as one body map.
+
+    An emergency department records a fracture and the bruises found with it as separate
+    Conditions. Each used to overwrite the last, so the event kept one injury at one site (a
+    fracture with bruises to both ears read as a fracture, or as one bruise). Every Condition's
+    injury and body sites now become points of the body map (`injury_attrs`: the most serious
+    is `injury` and `site`, every bruise's site is in `bruise_sites`); the onset that makes the
+    longest delay before arrival is the one kept.
+    """
+    attrs: Record = {}
+    points: list[tuple[str, str]] = []
+    found: list[tuple[str, str]] = []  # (first site or "", injury) of every injury Condition
+    codes: list[Any] = []
+    for condition in conditions:
+        one = _injury_attrs(condition, arrival)
+        codes += one.pop("condition_codes")
+        injury = one.get("injury")
+        if injury:
+            found.append((one.get("site") or "", injury))
+            points += [(body_site(site) or site, injury) for site in texts(condition.get("bodySite"))]
+        if one.get("hours_from_onset_to_arrival", -1.0) > attrs.get("hours_from_onset_to_arrival", -1.0):
+            for key in ("injury_onset", "hours_from_onset_to_arrival", "delay_in_presentation"):
+                attrs[key] = one[key]
+    if points:
+        attrs.update(injury_attrs(points))
+    if found:  # the most serious injury, even one recorded without a body site
+        site, injury = most_serious_first(found)[0]
+        if injury != attrs.get("injury"):
+            attrs["injury"], attrs["site"] = injury, site or None
+    if conditions:
+        attrs["condition_codes"] = codes
+    return attrs
 
 
 def _injury_attrs(condition: dict[str, Any], arrival: str) -> Record:
