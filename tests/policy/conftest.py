@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,9 +45,14 @@ class ChronologyBuilder:
         agency: str | None = None,
         recorded: str | None = None,
         involvement: Involvement = "subject",
+        narrative: str | None = None,
         **attrs: Any,
     ) -> ChronologyBuilder:
-        return self._add(kind, when, agency, recorded, involvement, None, attrs)
+        """The child's own event; `narrative` is its `text` (attrs are everything else)."""
+        self._add(kind, when, agency, recorded, involvement, None, attrs)
+        if narrative is not None:
+            self.entries[-1] = replace(self.entries[-1], text=narrative)
+        return self
 
     def household(
         self,

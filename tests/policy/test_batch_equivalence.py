@@ -64,7 +64,13 @@ PALETTE: list[tuple[str, dict[str, object]]] = [
     ("probation_contact", {"adult_history": ["violence"]}),
     ("family_member_report", {}),
     ("gp_consultation", {}),
+    ("referral", {"from_agency": "Maternal grandmother", "concern": "bruising to face and ears"}),
+    ("ed_attendance", {"injury": "fracture", "site": "L arm", "bruise_sites": ["left ear", "cheek"]}),
+    ("gp_consultation", {"note": "burn on left forearm"}),
+    ("nursery_concern", {"category": "injury"}),
 ]
+#: Narratives (`text`): the policy reads a bruise described in one on health and school records.
+NARRATIVES: list[str | None] = [None, None, None, "A bruise behind her left ear.", "No bruising seen."]
 
 
 @st.composite
@@ -80,7 +86,7 @@ def entries(draw: st.DrawFn, index: int) -> ChronologyEntry:
         occurred_at=_utc(occurred),
         recorded_at=_utc(occurred + timedelta(days=delay)),
         attrs=dict(attrs),
-        text=None,
+        text=draw(st.sampled_from(NARRATIVES)),
         involvement=draw(st.sampled_from(["subject", "subject", "other"])),
         relation="mother_partner" if household else None,
         adult_person_id=2 if household else None,

@@ -497,6 +497,23 @@ CASES: list[tuple[str, bool, Case]] = [
         "ten4_faces_bruise",
         True,
         lambda b: b.own(
+            "nursery_concern", "2011-10-01", category="injury", narrative="A bruise behind her left ear."
+        ),
+    ),
+    (
+        "ten4_faces_bruise",
+        False,
+        lambda b: b.own("referral", "2011-10-01", narrative="Mother had a black eye after the incident."),
+    ),
+    (
+        "ten4_faces_bruise",
+        False,
+        lambda b: b.own("nursery_concern", "2011-10-01", narrative="Checked: no bruising to ears or face."),
+    ),
+    (
+        "ten4_faces_bruise",
+        True,
+        lambda b: b.own(
             "school_concern",
             "2011-10-01",
             category="injury",

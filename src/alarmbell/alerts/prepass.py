@@ -54,7 +54,7 @@ def own_shapes(rows: Sequence[Sequence[Any]], reach: Reach) -> list[Shape]:
             True,
             row[_INVOLVEMENT],
             row[_AGENCY],
-            reach.atoms_holding(row[_KIND], attrs),
+            reach.atoms_holding(row[_KIND], attrs, row[_PAYLOAD].get("text")),
             row[_OCCURRED].date(),
             numbers=reach.numbers(attrs),
         )

@@ -26,6 +26,7 @@ from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
 from alarmbell.policy.explain import explain, finding_sentence, new_evidence_sentence
 from alarmbell.policy.hits import Hit
 from alarmbell.policy.model import (
+    NARRATIVE,
     AbsencePattern,
     AgenciesPattern,
     AllOfPattern,
@@ -228,6 +229,8 @@ def _accepts(selector: Selector, entry: ChronologyEntry, dob: date | None) -> bo
     if limit is not None and (dob is None or entry.occurred_at.date() - dob >= limit):
         return False
     attrs = entry.attrs
+    if selector.reads_text and entry.text is not None:
+        attrs = {**attrs, NARRATIVE: entry.text}
     return all(c.holds(attrs) for c in selector.where)
 
 

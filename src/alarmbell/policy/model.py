@@ -42,6 +42,9 @@ Op = Literal[
     "describes",
 ]
 ContextWhen = Literal["before", "after", "either"]
+#: The name under which a condition reads the event's own narrative (the exchange format's
+#: `text`, where agency exports put a summary or a concern's words), not one of its attrs.
+NARRATIVE = "text"
 
 
 class PolicyError(ServiceError):
@@ -173,6 +176,11 @@ class Selector:
     involvement: InvolvementFilter = "any"
     where: tuple[Condition, ...] = ()
     age_under: timedelta | None = None
+    #: Whether a condition reads the event's narrative (`NARRATIVE`) rather than an attr.
+    reads_text: bool = field(default=False, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads_text", any(c.attr == NARRATIVE for c in self.where))
 
 
 Match = tuple[Selector, ...]

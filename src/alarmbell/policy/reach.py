@@ -35,6 +35,7 @@ from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.recorded_text import fold
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy.model import (
+    NARRATIVE,
     PLURAL_READING_OPS,
     AbsencePattern,
     AgenciesPattern,
@@ -130,7 +131,7 @@ def shapes_of(reach: Reach, entries: Iterable[ChronologyEntry]) -> list[Shape]:
         sides = ["own"] if e.is_own else (["household"] if e.is_adults else [])
         sides += ["household_child"] if e.other_child is not None else []
         for side in sides:
-            holds = reach.atoms_holding(e.kind, e.attrs)
+            holds = reach.atoms_holding(e.kind, e.attrs, e.text)
             day = e.occurred_at.date()
             numbers = reach.numbers(e.attrs)
             out.append(Shape(e.kind, side == "own", e.involvement, e.agency, holds, day, 1, numbers, side))
@@ -178,13 +179,18 @@ class Reach:
         self._always = (True,) * len(self._limits)
         self._by_kind: dict[str, tuple[tuple[int, Atom], ...]] = {}
         self._sets: dict[tuple[int, ...], frozenset[int]] = {}
+        #: Whether an atom reads the event's narrative, which then travels with its attrs.
+        self.reads_text = any(a.attr in (NARRATIVE, NARRATIVE + "s") for a in self.atoms)
 
     def numbers(self, attrs: dict[str, Any]) -> tuple[float | None, ...]:
         """The values of the trend attrs, where they are numbers as the engine reads them."""
         return tuple(_number(attrs.get(attr)) for attr in self.trend_attrs)
 
-    def atoms_holding(self, kind: str, attrs: dict[str, Any]) -> frozenset[int]:
-        """The atoms that hold on an event of this kind with these attrs (one set per answer)."""
+    def atoms_holding(self, kind: str, attrs: dict[str, Any], text: str | None = None) -> frozenset[int]:
+        """The atoms that hold on an event of this kind with these attrs and this narrative
+        (read as the engine reads it, under `NARRATIVE`; one set per answer)."""
+        if self.reads_text and text is not None:
+            attrs = {**attrs, NARRATIVE: text}
         atoms = self._by_kind.get(kind)
         if atoms is None:
             atoms = self._by_kind[kind] = tuple(
