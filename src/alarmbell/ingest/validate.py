@@ -146,7 +146,9 @@ def validate_precisely(
     if not isinstance(obj, dict):
         raise FieldError("(line)", f"a JSON {type(obj).__name__}", "a JSON object")
     record_type = obj.get("type")
-    if record_type not in RECORD_TYPES:
+    if type(record_type) is not str or record_type not in RECORD_TYPES:  # `Event`: read, warned
+        record_type = read_code(obj, "type", RECORD_TYPES, field="type", line_no=line_no, warnings=warnings)
+    if type(record_type) is not str or record_type not in RECORD_TYPES:
         raise FieldError("type", f"{record_type!r}", _listing(RECORD_TYPES))
     agency = written = obj.get("agency")
     if type(agency) is not str or agency not in _AGENCY_SET:  # `Police`: read as police, warned
