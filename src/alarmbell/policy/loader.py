@@ -492,32 +492,13 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
     if op == "service_in":
         return _service_types(value, where)
     if op == "explanation_in":
-        classes = _list(value, where)
-        unknown = [c for c in classes if c not in EXPLANATION_CLASSES]
-        if unknown:
-            raise where.error(
-                f"unknown explanation class {unknown[0]!r}; expected some of "
-                f"{', '.join(EXPLANATION_CLASSES)} (alarmbell.domain.explanations)"
-            )
-        return tuple(classes)
+        return _known(value, where, EXPLANATION_CLASSES, "unknown explanation class {}", "explanations")
     if op == "describes":
-        types = _list(value, where)
-        unknown = [t for t in types if t not in DESCRIBED_INJURY_TYPES]
-        if unknown:
-            raise where.error(
-                f"injury type {unknown[0]!r} is not read from text; expected some of "
-                f"{', '.join(DESCRIBED_INJURY_TYPES)} (alarmbell.domain.described_injuries)"
-            )
-        return tuple(types)
+        return _known(
+            value, where, DESCRIBED_INJURY_TYPES, "injury type {} is not read from text", "described_injuries"
+        )
     if op == "referrer_in":
-        classes = _list(value, where)
-        unknown = [c for c in classes if c not in REFERRER_CLASSES]
-        if unknown:
-            raise where.error(
-                f"unknown referrer class {unknown[0]!r}; expected some of "
-                f"{', '.join(REFERRER_CLASSES)} (alarmbell.domain.referrers)"
-            )
-        return tuple(classes)
+        return _known(value, where, REFERRER_CLASSES, "unknown referrer class {}", "referrers")
     if op == "in":
         values = _list(value, where)
         if not all(isinstance(v, str | int | float | bool) for v in values):
@@ -526,6 +507,19 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
     if not isinstance(value, str | int | float | bool):
         raise where.error("expected a plain value (text, number or true/false)")
     return value
+
+
+def _known(value: Any, where: _Path, known: tuple[str, ...], problem: str, module: str) -> tuple[str, ...]:
+    """A list of names a domain module defines (`known`); the first unknown one is named in
+    `problem` ("unknown referrer class {}"), with the names expected and where they live."""
+    names = _list(value, where)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise where.error(
+            f"{problem.format(repr(unknown[0]))}; expected some of {', '.join(known)} "
+            f"(alarmbell.domain.{module})"
+        )
+    return tuple(names)
 
 
 def _service_types(value: Any, where: _Path) -> tuple[str, ...]:
