@@ -87,6 +87,11 @@ def test_body_map_ids_fold_case_and_spacing() -> None:
     assert body_site("somewhere") is None
 
 
+def test_everyday_accident_group_is_the_bony_prominences_at_the_front() -> None:
+    assert expand_regions(["everyday_accident"]) == {"knee", "shin", "forehead", "elbow"}
+    assert expand_regions(["everyday_accident"]).isdisjoint(TEN4_FACES_REGIONS)
+
+
 def test_ten4_faces_group_expands() -> None:
     assert expand_regions(["ten4_faces"]) == TEN4_FACES_REGIONS
     assert expand_regions(["shin", "knee"]) == {"shin", "knee"}

@@ -98,6 +98,20 @@ CASES: list[tuple[str, bool, Case]] = [
         False,
         lambda b: b.own("injury_presentation", "2011-01-15").own("injury_observed", "2011-09-01"),
     ),
+    (
+        "injuries_seen_by_two_agencies",
+        False,
+        lambda b: b.own("ed_attendance", "2011-05-01", injury="laceration", site="forehead").own(
+            "injury_observed", "2011-09-01", injury="bruise", site="grazed knee"
+        ),
+    ),
+    (
+        "injuries_seen_by_two_agencies",
+        True,
+        lambda b: b.own("ed_attendance", "2011-05-01", injury="burn", site="L forearm").own(
+            "injury_observed", "2011-09-01", injury="bruise", sites=["left_lower_leg", "left_ear"]
+        ),
+    ),
     ("hunger_or_weight_loss", True, lambda b: b.own("hunger_observed", "2011-11-01")),
     (
         "hunger_or_weight_loss",
@@ -208,6 +222,15 @@ CASES: list[tuple[str, bool, Case]] = [
             b.own("injury_presentation", "2011-02-01")
             .own("ed_attendance", "2011-06-01")
             .own("injury_observed", "2011-10-01")
+        ),
+    ),
+    (
+        "repeat_injuries",
+        False,
+        lambda b: (
+            b.own("injury_presentation", "2011-02-01", site="R shin")
+            .own("ed_attendance", "2011-06-01", injury="burn")
+            .own("injury_observed", "2011-10-01", site="both knees")
         ),
     ),
     (
@@ -1059,6 +1082,21 @@ def test_injury_in_household_with_domestic_abuse_is_at_least_amber(policy: Polic
         .build()
     )
     assert evaluate(policy, chronology, moment(AT)).level is AlertLevel.AMBER
+
+
+def test_a_child_missing_education_is_not_an_alert_on_that_record_alone(policy: Policy) -> None:
+    """Both out-of-school indicators read the record; as one story they add to other signals."""
+    chronology = (
+        _school_age(ChronologyBuilder())
+        .own("attendance_concern", "2011-06-01", absence_pct=82)
+        .own("child_missing_education", "2011-09-01", no_access=True)
+        .build()
+    )
+    assessment = evaluate(policy, chronology, moment(AT))
+    found = {f.indicator_id for f in assessment.findings}
+    assert {"attendance_collapse", "missing_education_not_seen"} <= found
+    assert assessment.level is AlertLevel.GREEN
+    assert any("Counted as part of one story" in f.explanation for f in assessment.findings)
 
 
 def test_one_incident_with_children_present_is_not_an_alert(policy: Policy) -> None:

@@ -59,6 +59,15 @@ def _load(*indicators: dict[str, object]) -> None:
             "expected service types from alarmbell.domain.health_services",
         ),
         (
+            {
+                "pattern": {
+                    "type": "count",
+                    "match": [{"where": [{"attr": "s", "regions_beyond": ["toes"]}]}],
+                }
+            },
+            "p.yaml: indicators[3].pattern.match[0].where[0].regions_beyond: unknown body region 'toes'",
+        ),
+        (
             {"pattern": {"type": "count", "match": {"whose": "mine"}}},
             "p.yaml: indicators[3].pattern.match.whose: expected one of own, household, any",
         ),

@@ -77,8 +77,18 @@ TEN4_FACES_REGIONS: Final[frozenset[str]] = frozenset(
     {TORSO, EAR, NECK, FRENULUM, ANGLE_OF_JAW, CHEEK, EYELID, SUBCONJUNCTIVA, BUTTOCKS, GENITALS}
 )
 
+#: Where children who are walking bruise or graze themselves in everyday accidents: over the
+#: bony prominences at the front of the body (Maguire S et al., "Are there patterns of bruising
+#: in childhood which are diagnostic or suggestive of abuse? A systematic review", Arch Dis
+#: Child 2005;90:182-6; Kemp AM et al., Arch Dis Child 2015;100:426-31: mostly below the
+#: knees, then the forehead).
+EVERYDAY_ACCIDENT_REGIONS: Final[frozenset[str]] = frozenset({"knee", "shin", "forehead", "elbow"})
+
 #: Named groups a policy may use in place of a list of regions.
-REGION_GROUPS: Final[dict[str, frozenset[str]]] = {"ten4_faces": TEN4_FACES_REGIONS}
+REGION_GROUPS: Final[dict[str, frozenset[str]]] = {
+    "ten4_faces": TEN4_FACES_REGIONS,
+    "everyday_accident": EVERYDAY_ACCIDENT_REGIONS,
+}
 
 # -- the web form's body map -------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ _OPS = {
     "contains": "includes",
     "region_in": "names a body region among",
     "regions_at_least": "names at least this many body regions:",
+    "regions_beyond": "is not recorded, or names a body region other than",
     "service_in": "names a service type among",
     "explanation_in": "reads as an explanation that is",
     "referrer_in": "reads as a referral from",
@@ -230,7 +231,8 @@ with `household_child` or `twin`), `age_under` (a duration: the child's age at t
 for another child's events that child's age) and `where`: a list of
 conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`, `is_false`,
 `is_not_false` (missing, or anything but false), `exists`, `lt`, `le`, `gt`, `ge`, `contains`,
-`region_in`, `regions_at_least`, `service_in`, `explanation_in`, `referrer_in` and `describes`.
+`region_in`, `regions_at_least`, `regions_beyond`, `service_in`, `explanation_in`, `referrer_in`
+and `describes`.
 Text is compared as a reader compares it (`alarmbell.domain.recorded_text`): `equals` and `in`
 ignore case, spaces, underscores and hyphens ("High", "Physical abuse", "fixed-term"), and
 `contains` means the words start a word of the text, or of one of a list's texts ("supply" is in
@@ -251,7 +253,10 @@ and `regions_at_least` read a body site as agencies write it (free text such as 
 "behind ear", a body-map id, or a list; the attr and its plural, `site` and `sites`) through
 `alarmbell.domain.body_sites`: `region_in` takes region names (torso, ear, neck, frenulum,
 angle_of_jaw, cheek, eyelid, subconjunctiva, buttocks, genitals, head, forehead, face, mouth,
-shin, knee, elbow and others) or `ten4_faces` for the TEN-4-FACESp regions. `service_in` reads
+shin, knee, elbow and others) or `ten4_faces` for the TEN-4-FACESp regions. `regions_beyond`
+holds unless every region the site names is among those given, so an injury whose site is not
+recorded or not understood still counts; `everyday_accident` names the knees, shins, forehead
+and elbows, where walking children bruise by accident. `service_in` reads
 the attr (a missed appointment's `service`) as agencies write it ("Paediatric OPD", "GP /
 paediatric follow-up", "CAMHS appt", "Orthopaedic f/u", "SALT") through
 `alarmbell.domain.health_services`, and takes the service types below.

@@ -480,13 +480,14 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise where.error("expected a whole number of body regions, 1 or more")
         return value
-    if op == "region_in":
+    if op in ("region_in", "regions_beyond"):
         names = _list(value, where)
         unknown = [n for n in names if not isinstance(n, str) or not is_known_region(n)]
         if unknown:
             raise where.error(
                 f"unknown body region {unknown[0]!r}; expected region names from "
-                "alarmbell.domain.body_sites (e.g. ear, cheek, torso, shin) or ten4_faces"
+                "alarmbell.domain.body_sites (e.g. ear, cheek, torso, shin), ten4_faces or "
+                "everyday_accident"
             )
         return tuple(names)
     if op == "service_in":

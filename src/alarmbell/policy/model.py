@@ -36,6 +36,7 @@ Op = Literal[
     "exists",
     "region_in",
     "regions_at_least",
+    "regions_beyond",
     "service_in",
     "explanation_in",
     "referrer_in",
@@ -55,9 +56,11 @@ class PolicyError(ServiceError):
 class Condition:
     """A test on one attr of an event, e.g. ``children_present is_true``, ``absence_pct ge 30``.
 
-    The body-site tests (``region_in``, ``regions_at_least``) read the attr and its plural list
-    (``site`` and ``sites``) through `alarmbell.domain.body_sites`, so free text, body-map ids
-    and lists are all understood. ``service_in`` reads the attr (``service``) as agencies write
+    The body-site tests (``region_in``, ``regions_at_least``, ``regions_beyond``) read the attr
+    and its plural list (``site`` and ``sites``) through `alarmbell.domain.body_sites`, so free
+    text, body-map ids and lists are all understood. ``regions_beyond`` holds unless every region
+    the site names is among the given ones: a site not recorded, or not understood, is never
+    taken to be an everyday one. ``service_in`` reads the attr (``service``) as agencies write
     it through `alarmbell.domain.health_services`: "Paediatric OPD" is a paediatrics service.
     ``explanation_in`` reads an injury's explanation, the professional's judgement or the
     carer's words, through `alarmbell.domain.explanations` ("N/K" and "Mum unsure how it
@@ -91,6 +94,8 @@ class Condition:
             found = regions([attrs.get(self.attr), attrs.get(self.attr + "s")])
             if self.op == "region_in":
                 return not found.isdisjoint(expand_regions(self.value))
+            if self.op == "regions_beyond":
+                return not found or not found <= expand_regions(self.value)
             return len(found) >= int(self.value)
         if self.op == "describes":
             found = described_injuries([attrs.get(self.attr), attrs.get(self.attr + "s")])
@@ -113,7 +118,7 @@ class Condition:
         return bool(_OPS[self.op](actual, self.value))
 
 
-_SITE_OPS = frozenset({"region_in", "regions_at_least"})
+_SITE_OPS = frozenset({"region_in", "regions_at_least", "regions_beyond"})
 #: Tests that read an attr and its plural (``site`` and ``sites``, ``concern`` and ``concerns``).
 PLURAL_READING_OPS = frozenset({*_SITE_OPS, "describes"})
 

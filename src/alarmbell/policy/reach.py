@@ -311,7 +311,7 @@ class Reach:
         """
         kinds = selector.kinds or None
         op, attr, value = condition.op, condition.attr, condition.value
-        if op == "is_not_false":
+        if op == "is_not_false" or op == "regions_beyond":
             return ()  # holds on an absent attr: no atom must hold
         if op == "is_true" or op == "is_false":
             return (self._atom(attr, "true" if op == "is_true" else "false", (), kinds),)
