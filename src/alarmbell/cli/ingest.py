@@ -12,7 +12,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import bytes_bar, stderr
-from alarmbell.cli.support import check_agency, fail, failing_on, store, to_stderr
+from alarmbell.cli.support import agency_option, fail, failing_on, store, to_stderr
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def ingest(
 ) -> None:
     """Load agency files. Bad lines are reported as FILE:LINE: FIELD: problem and quarantined."""
     settings = Settings()
-    check_agency(agency)
+    agency = agency_option(agency)
     with store(settings) as engine:
         rejected = _ingest_files(engine, settings, files, agency, format_name, link)
     raise typer.Exit(1 if rejected else 0)
