@@ -33,6 +33,16 @@ def store(settings: Settings) -> Iterator[Engine]:
 
 
 @contextmanager
+def engine_session(engine: Engine) -> Iterator[Session]:
+    """One step of a command that holds the store (a page of a long run): committed if the step
+    succeeds, else rolled back, so each step and its audit entry commit together."""
+    from alarmbell.storage.db import session_scope
+
+    with session_scope(engine) as session:
+        yield session
+
+
+@contextmanager
 def store_session(settings: Settings | None = None) -> Iterator[Session]:
     """One session on the configured store: committed if the command succeeds, else rolled back."""
     from alarmbell.storage.db import session_scope
