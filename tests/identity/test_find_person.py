@@ -41,6 +41,12 @@ def test_a_person_id_or_an_agency_record_finds_the_same_person(session: Session)
     assert find_person(session, "education:EDU-demo-P1") == leo
 
 
+def test_the_agency_of_a_record_is_read_in_any_case_or_spacing_as_intake_reads_it(session: Session) -> None:
+    leo, mother = _person(session, LEO), _person(session, MOTHER)
+    assert find_person(session, "Health:HEA-demo-P1") == leo
+    assert find_person(session, "Children Social-Care:CHI-demo-P2") == mother
+
+
 def test_a_merged_away_id_finds_the_person_it_was_merged_into(session: Session) -> None:
     leo, mother = _person(session, LEO), _person(session, MOTHER)
     merge(session, mother, leo, by="tester", reason="test: one person")

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
+from alarmbell.domain.codes import canonical_code, fold
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.domain.injuries import INJURY_TYPES
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS, RELATIONSHIP_KINDS, ROLE_HINTS, SEXES
 from alarmbell.domain.wording import DATE_PRECISIONS
 from alarmbell.ingest.attrs import ATTR_RULES, Choice
 from alarmbell.ingest.base import Warning_
-from alarmbell.ingest.code_values import canonical_code, fold
 from alarmbell.ingest.service import IngestSummary, ingest_file
 from alarmbell.ingest.validate import validate
 from alarmbell.storage.tables import EventRecordRow, PersonRecordRow, QuarantinedLine, RelationshipRecordRow

@@ -88,3 +88,46 @@ def test_a_scenario_and_an_escalation_run_by_hand_leave_a_chain_that_verifies(
     assert by_hand and {(e.actor, e.actor_role, e.detail["run_by"]) for e in by_hand} == {
         ("alarmbell", "system", f"cli:{getpass.getuser()}")
     }
+
+
+def test_acknowledging_and_deciding_at_the_command_line_are_audited_as_the_cli(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    """The audit log tells a step taken at the command line from one taken on the web: its actor
+    is `cli:<login>`, as for every other command, and the person named with --by is kept beside
+    it; the item's history names that person and says the step came from the command line."""
+    import getpass
+
+    from sqlalchemy import select
+
+    from alarmbell.storage.db import make_engine, session_scope
+    from alarmbell.storage.tables import AuditEntry, TriageEvent
+    from alarmbell.web.pages.triage_data import build_item_page
+
+    cli = f"cli:{getpass.getuser()}"
+    moment = datetime.fromisoformat(NOW)
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            acked = add(session, alert_item("ack-me", moment))
+            decided = add(session, alert_item("decide-me", moment, level="amber"))
+        run(runner, "ack", str(acked), "--by", "DS Patel", "--now", NOW)
+        why = ["--decision", "action_taken", "--rationale", "Visited; safety plan agreed"]
+        run(runner, "decide", str(decided), *why, "--by", "SW Ahmed", "--now", NOW)
+        with session_scope(engine) as session:
+            chained = list(
+                session.scalars(
+                    select(AuditEntry).where(AuditEntry.action.in_(["triage.acknowledged", "triage.decided"]))
+                )
+            )
+            trail = list(session.scalars(select(TriageEvent).where(TriageEvent.kind != "created")))
+            history = [row.by for row in build_item_page(session, item_id=acked, now=moment).audit]
+    finally:
+        engine.dispose()
+    assert sorted((e.action, e.actor, e.detail.get("by")) for e in chained) == [
+        ("triage.acknowledged", cli, "DS Patel"),
+        ("triage.acknowledged", cli, "SW Ahmed"),
+        ("triage.decided", cli, "SW Ahmed"),
+    ]
+    assert {(t.by, t.detail.get("via")) for t in trail} == {("DS Patel", cli), ("SW Ahmed", cli)}
+    assert f"DS Patel (at the command line, as {cli})" in history

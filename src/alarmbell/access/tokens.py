@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.access.policy import Principal
+from alarmbell.domain.codes import typed_code
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.storage.tables import ApiToken
 
@@ -25,9 +26,9 @@ def _digest(token: str) -> str:
 
 
 def create_token(session: Session, *, agency: str, name: str, created_by: str) -> tuple[ApiToken, str]:
-    """A new token for `agency`: the row and the plaintext (print it once; it cannot be shown again)."""
-    if agency not in AGENCIES:
-        raise ValueError(f"agency must be one of: {', '.join(AGENCIES)}")
+    """A new token for `agency` (in any case or spacing, as intake reads it): the row and the
+    plaintext (print it once; it cannot be shown again)."""
+    agency = typed_code(agency, AGENCIES, name="agency", what="an agency")
     prefix = secrets.token_hex(4)
     token = f"ab_{prefix}_{secrets.token_urlsafe(32)}"
     row = ApiToken(

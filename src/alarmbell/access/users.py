@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from alarmbell.access.passwords import hash_password, needs_rehash, verify_password
 from alarmbell.access.policy import Principal, Role
+from alarmbell.domain.codes import typed_code
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.storage.tables import AppUser
@@ -35,8 +36,12 @@ def create_user(
     oidc_subject: str | None = None,
     now: datetime | None = None,
 ) -> AppUser:
-    """A new account. Practitioners and managers need an agency (their records) and a team (routing)."""
+    """A new account. Practitioners and managers need an agency (their records) and a team (routing).
+
+    The agency may be typed in any case or spacing (`Police`), as intake reads it."""
     username = username.strip().lower()
+    if agency is not None:
+        agency = typed_code(agency, AGENCIES, name="agency", what="an agency")
     _check(session, username, role, agency)
     user = AppUser(
         username=username,
@@ -60,8 +65,6 @@ def _check(session: Session, username: str, role: str, agency: str | None) -> No
         raise UserError("usernames are 1-200 characters without spaces")
     if role not in {r.value for r in Role}:
         raise UserError(f"role must be one of: {', '.join(r.value for r in Role)}")
-    if agency is not None and agency not in AGENCIES:
-        raise UserError(f"agency must be one of: {', '.join(AGENCIES)}")
     if role in (Role.PRACTITIONER, Role.TEAM_MANAGER) and agency is None:
         raise UserError(f"a {role} needs an --agency")
     if find_user(session, username) is not None:

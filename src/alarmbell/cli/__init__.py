@@ -20,6 +20,7 @@ from alarmbell.cli import (
     identity,
     ingest,
     privacy,
+    quarantine,
     replay,
     review,
     storage,
@@ -49,6 +50,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
 }
 GROUPS = {
     "db": storage.db_app,
+    "quarantine": quarantine.quarantine_app,
     "identity": identity.identity_app,
     "users": access.users_app,
     "audit": audit.audit_app,

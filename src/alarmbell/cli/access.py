@@ -61,10 +61,11 @@ def users_create(
             )
         record_audit(
             session, actor=actor(), action="user.create", subject=("user", user.id),
-            detail={"username": user.username, "role": user.role, "agency": agency, "team": team},
+            detail={"username": user.username, "role": user.role, "agency": user.agency, "team": team},
         )  # fmt: skip
     typer.echo(
-        f"created {user.username} ({role}{', ' + agency if agency else ''}{', team ' + team if team else ''})"
+        f"created {user.username} ({role}{', ' + user.agency if user.agency else ''}"
+        f"{', team ' + team if team else ''})"
     )
     if secret:
         typer.echo(f"password: {secret}")
@@ -146,9 +147,9 @@ def token_create(
             row, token = create_token(session, agency=agency, name=name, created_by=actor())
         record_audit(
             session, actor=actor(), action="token.create", subject=("api_token", row.prefix),
-            detail={"agency": agency, "name": name},
+            detail={"agency": row.agency, "name": name},
         )  # fmt: skip
-    typer.echo(f"token {row.prefix} for {agency} ({name}); send it as 'Authorization: Bearer <token>':")
+    typer.echo(f"token {row.prefix} for {row.agency} ({name}); send it as 'Authorization: Bearer <token>':")
     typer.echo(token)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import bytes_bar
-from alarmbell.cli.support import check_agency, fail, failing_on, read_only_store
+from alarmbell.cli.support import agency_option, fail, failing_on, read_only_store
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -35,7 +35,7 @@ def check(
     is only read. Exit status 1 if anything would be rejected."""
     from alarmbell.ingest import StoreView, render_check_page, render_check_text
 
-    check_agency(agency)
+    agency = agency_option(agency)
     for path in files:
         if not path.is_file():
             fail(f"{path}: no such file (check the path, or run from the folder that holds it)")

@@ -12,7 +12,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import bytes_bar, stderr
-from alarmbell.cli.support import check_agency, fail, failing_on, store, to_stderr
+from alarmbell.cli.support import agency_option, fail, failing_on, store, to_stderr
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,9 +38,10 @@ def ingest(
     ] = None,
     link: Annotated[bool, typer.Option(help="Link identities and refresh alerts afterwards.")] = True,
 ) -> None:
-    """Load agency files. Bad lines are reported as FILE:LINE: FIELD: problem and quarantined."""
+    """Load agency files. Bad lines are reported as FILE:LINE: FIELD: problem and quarantined
+    (`alarmbell quarantine list`; `retry` reads them again once fixed)."""
     settings = Settings()
-    check_agency(agency)
+    agency = agency_option(agency)
     with store(settings) as engine:
         rejected = _ingest_files(engine, settings, files, agency, format_name, link)
     raise typer.Exit(1 if rejected else 0)
@@ -75,11 +76,11 @@ def _ingest_files(
         typer.echo(f"{path}: {summary.line}")
         rejected += summary.rejected
     if link:
-        _link_and_alert(engine, settings)
+        link_and_alert(engine, settings)
     return rejected
 
 
-def _link_and_alert(engine: Engine, settings: Settings) -> None:
+def link_and_alert(engine: Engine, settings: Settings) -> None:
     """Link, then evaluate everyone due: this run's people and any an interrupted run left."""
     done = link_and_refresh_shown(engine, settings, everyone=False)
     linked = done.linked

@@ -33,6 +33,16 @@ def store(settings: Settings) -> Iterator[Engine]:
 
 
 @contextmanager
+def engine_session(engine: Engine) -> Iterator[Session]:
+    """One step of a command that holds the store (a page of a long run): committed if the step
+    succeeds, else rolled back, so each step and its audit entry commit together."""
+    from alarmbell.storage.db import session_scope
+
+    with session_scope(engine) as session:
+        yield session
+
+
+@contextmanager
 def store_session(settings: Settings | None = None) -> Iterator[Session]:
     """One session on the configured store: committed if the command succeeds, else rolled back."""
     from alarmbell.storage.db import session_scope
@@ -76,12 +86,19 @@ def to_stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def check_agency(agency: str | None) -> None:
-    """`--agency` must name an agency (ingest and check)."""
+def agency_option(agency: str | None) -> str | None:
+    """`--agency` as the vocabulary's agency (ingest and check): `Police` is `police`, as intake
+    reads it in a file, with the same warning; anything else fails, listing the agencies."""
+    from alarmbell.domain.codes import UnknownCode, typed_code
     from alarmbell.domain.vocabulary import AGENCIES
 
-    if agency is not None and agency not in AGENCIES:
-        fail(f"--agency {agency!r} is not an agency; use one of: {', '.join(AGENCIES)}")
+    if agency is None:
+        return None
+    with failing_on(UnknownCode):
+        canonical = typed_code(agency, AGENCIES, name="--agency", what="an agency")
+    if canonical != agency:
+        to_stderr(f"--agency: read {agency!r} as {canonical!r}")
+    return canonical
 
 
 def actor() -> str:

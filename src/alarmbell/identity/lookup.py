@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.codes import canonical_code
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.identity.people import person_ids_for_records, resolve
@@ -22,7 +23,8 @@ class PersonNotFound(ServiceError):
 
 
 def find_person(session: Session, text: str) -> int:
-    """The current person id (following merges) for `123` or an agency record `health:HEA-123`.
+    """The current person id (following merges) for `123` or an agency record `health:HEA-123`
+    (`Health:HEA-123` too: the agency is read in any case or spacing, as intake reads it).
 
     Raises PersonNotFound when the text is neither form, or names no one in the store.
     """
@@ -32,10 +34,12 @@ def find_person(session: Session, text: str) -> int:
     agency, colon, source_id = given.partition(":")
     if not (colon and agency and source_id):
         raise PersonNotFound(f"{text!r} is not a person: expected {EXPECTED}")
-    if agency not in AGENCIES:
+    written, agency = agency, canonical_code(agency, AGENCIES) or ""
+    if not agency:
         raise PersonNotFound(
-            f"{text!r}: {agency!r} is not an agency; expected AGENCY:SOURCE_ID with AGENCY one of: "
+            f"{text!r}: {written!r} is not an agency; expected AGENCY:SOURCE_ID with AGENCY one of: "
             + ", ".join(AGENCIES)
+            + " (case and spacing do not matter)"
         )
     found = person_ids_for_records(session, [(agency, source_id)]).get((agency, source_id))
     if found is None:

@@ -4,6 +4,13 @@ from alarmbell.ingest.base import AdapterRegistry, FieldError, SourceProgress
 from alarmbell.ingest.dry_run import FileCheck, StoreView, check_file
 from alarmbell.ingest.dry_run.page import render_page as render_check_page
 from alarmbell.ingest.dry_run.text import render_text as render_check_text
+from alarmbell.ingest.quarantine import (
+    QuarantineEntry,
+    RetrySummary,
+    quarantine_count,
+    quarantined,
+    retry_page,
+)
 from alarmbell.ingest.service import (
     IngestSummary,
     Reporter,
@@ -20,7 +27,9 @@ __all__ = [
     "FieldError",
     "FileCheck",
     "IngestSummary",
+    "QuarantineEntry",
     "Reporter",
+    "RetrySummary",
     "SourceProgress",
     "StoreView",
     "check_file",
@@ -29,7 +38,10 @@ __all__ = [
     "ingest_lines",
     "ingest_parsed",
     "ingest_records",
+    "quarantine_count",
+    "quarantined",
     "render_check_page",
     "render_check_text",
     "repeated_keys_in_body",
+    "retry_page",
 ]

@@ -380,6 +380,16 @@ def stored_hashes(
     return {(agency, row[0]): row[1] for agency, row in rows}
 
 
+def stored_batches(
+    connection: Connection, record_type: str, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], int | None]:
+    """The batch that stored the current version of each of these (agency, source_id) records of
+    one type: read only, for a quarantine retry, which must not roll back a later correction."""
+    dialect = dialect_of(connection)
+    rows = _select(connection, dialect, TABLES[record_type].name, ("source_id", "batch_id"), keys)
+    return {(agency, row[0]): row[1] for agency, row in rows}
+
+
 def superseded_hashes(
     connection: Connection, record_type: str, keys: Sequence[tuple[str, str]]
 ) -> dict[tuple[str, str], set[str]]:

@@ -241,11 +241,19 @@ def audit(
     The entry says who (`actor`, with role and agency when the caller knows them, SYSTEM for
     alarmbell's own steps; else `by`), what, which item, child, team and owner, and when; free
     text (UNCHAINED_DETAIL) stays in the item's trail, which the entry names.
+
+    When the actor is not `by` (the command line's `cli:<login>` recording a step for the person
+    named with `--by`), each side keeps the other's name: the entry `by`, the trail `via`. So the
+    chain tells a command-line step from a web one, and the history still names the person.
     """
-    session.add(TriageEvent(item_id=item.id, kind=kind, at=at, by=by, detail=detail))
+    who = actor or Actor(by)
+    trail = detail if who.name == by else {**detail, "via": who.name}
+    session.add(TriageEvent(item_id=item.id, kind=kind, at=at, by=by, detail=trail))
     chained = {
         CHAINED_NAMES.get(key, key): value for key, value in detail.items() if key not in UNCHAINED_DETAIL
     }
+    if who.name != by:
+        chained["by"] = by
     chained.update(
         item=item.id,
         item_kind=item.kind,
@@ -256,7 +264,7 @@ def audit(
     )
     record_audit(
         session,
-        actor=actor or Actor(by),
+        actor=who,
         action=f"triage.{kind}",
         subject=Subject("triage_item", str(item.id)),
         detail=chained,

@@ -15,6 +15,7 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.body_sites import BODY_SITES
+from alarmbell.domain.codes import canonical_code
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES, category_display
 from alarmbell.domain.injuries import INJURY_TYPES, injury_attrs
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS
@@ -269,11 +270,34 @@ def concern_event(
     return {k: v for k, v in event.items() if v is not None}
 
 
+def fold_choices(form: dict[str, str]) -> None:
+    """The form's coded choices as the vocabulary's own when posted in another case or spacing
+    (`Education`, `School concern`, `f`: a form filled by another system), as intake reads them
+    in a file; a value that does not fold is left for its field's own error."""
+    for name, values in _coded_fields(form):
+        canonical = canonical_code(text(form, name), values)
+        if canonical is not None:
+            form[name] = canonical
+
+
+def _coded_fields(form: dict[str, str]) -> list[tuple[str, tuple[str, ...]]]:
+    rows = range(1, injury_rows(form) + 1)
+    return [
+        ("agency", AGENCIES),
+        ("kind", tuple(EVENT_KINDS)),
+        ("sex", tuple(SEXES)),
+        ("category", CONCERN_CATEGORIES),
+        *((f"injury-{n}-site", tuple(BODY_SITES)) for n in rows),
+        *((f"injury-{n}-type", tuple(INJURY_TYPES)) for n in rows),
+    ]
+
+
 def check_choices(form: dict[str, str], errors: FormErrors) -> None:
     """Choices the form offers, checked here so the message names the form's own field."""
     agency, kind = text(form, "agency"), text(form, "kind")
     if agency not in AGENCIES:
-        errors.add("agency", "Select the agency you are recording for")
+        unknown = f": {agency!r} is not one of {', '.join(AGENCIES)}" if agency else ""
+        errors.add("agency", f"Select the agency you are recording for{unknown}")
     if kind not in EVENT_KINDS:
         errors.add("kind", "Select what kind of concern this is")
     elif agency in AGENCIES and not usual_for(kind, agency):

@@ -42,6 +42,7 @@ from alarmbell.web.intake_form import (
     concern_event,
     date_from_parts,
     existing_person,
+    fold_choices,
     injury_rows,
     new_person,
     occurred_at,
@@ -142,6 +143,7 @@ def record_concern_form(request: Request, session: SessionDep, person: str = "",
 @requires(Action.RECORD_CONCERN, person="person", person_from="form")
 async def record_concern(request: Request, session: SessionDep) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    fold_choices(form)
     principal = current_principal(request)
     agency = text(form, "agency") or fixed_agency(principal) or ""
     form["agency"] = agency

@@ -258,7 +258,17 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
         text = "late" if detail.get("late") else ""
-    return AuditRow(when(event.at), event.kind.replace("_", " "), event.by, text)
+    return AuditRow(when(event.at), event.kind.replace("_", " "), _who(event), text)
+
+
+def _who(event: TriageEvent) -> str:
+    """The person who took the step, and, when the audit log names someone else for it (a step
+    recorded at the command line is `cli:<login>`), how and as whom it was recorded."""
+    via = event.detail.get("via")
+    if not via:
+        return event.by
+    how = "at the command line" if str(via).startswith("cli:") else "recorded"
+    return f"{event.by} ({how}, as {via})"
 
 
 @dataclass(frozen=True, slots=True)
