@@ -702,6 +702,48 @@ CASES: list[tuple[str, bool, Case]] = [
         lambda b: b.own("neighbour_report", "2011-10-01"),
     ),
     (
+        "injury_during_child_protection",
+        True,
+        lambda b: b.own("looked_after", "2011-04-01", reason_ceased="E4A").own(
+            "injury_observed", "2011-10-01", injury="bruise"
+        ),
+    ),
+    (
+        "injury_during_child_protection",
+        True,
+        lambda b: b.own(
+            "case_closed", "2011-04-01", narrative="Returned home to mother's care; case closed"
+        ).own("ed_attendance", "2011-10-01", injury="burn", site="R forearm"),
+    ),
+    (
+        "injury_during_child_protection",
+        False,
+        lambda b: b.own("looked_after", "2011-04-01", note="plan for return home to mother").own(
+            "injury_observed", "2011-10-01", injury="bruise"
+        ),
+    ),
+    (
+        "injury_during_child_protection",
+        False,
+        lambda b: b.own("looked_after", "2010-04-01", reason_ceased="E4B").own(
+            "injury_observed", "2011-10-01", injury="bruise"
+        ),
+    ),
+    (
+        "new_concern_during_child_protection",
+        True,
+        lambda b: b.own("family_support", "2011-06-01", outcome="Reunified with birth parents").own(
+            "school_concern", "2011-10-01", category="neglect"
+        ),
+    ),
+    (
+        "new_concern_during_child_protection",
+        False,
+        lambda b: b.own(
+            "family_support", "2011-06-01", note="Return home interview after missing episode"
+        ).own("school_concern", "2011-10-01", category="neglect"),
+    ),
+    (
         "violence_during_child_protection",
         True,
         lambda b: b.own("cp_plan_start", "2011-03-01").own(
@@ -1097,6 +1139,20 @@ def test_a_child_missing_education_is_not_an_alert_on_that_record_alone(policy: 
     assert {"attendance_collapse", "missing_education_not_seen"} <= found
     assert assessment.level is AlertLevel.GREEN
     assert any("Counted as part of one story" in f.explanation for f in assessment.findings)
+
+
+def test_an_injury_soon_after_a_return_home_from_care_is_red_and_says_why(policy: Policy) -> None:
+    chronology = (
+        ChronologyBuilder()
+        .own("looked_after", "2011-05-01", narrative="Returned home to father's care (E4A)")
+        .own("injury_observed", "2011-10-01", injury="bruise", site="upper arm")
+        .build()
+    )
+    assessment = evaluate(policy, chronology, moment(AT))
+    assert assessment.level is AlertLevel.RED
+    finding = next(f for f in assessment.findings if f.indicator_id == "injury_during_child_protection")
+    assert "looked after" in finding.explanation.lower()
+    assert "1 May 2011" in finding.explanation
 
 
 def test_one_incident_with_children_present_is_not_an_alert(policy: Policy) -> None:

@@ -78,6 +78,7 @@ SIGNALS: dict[str, Signal] = {
     "vitamin D deficiency": Signal(
         ("vitamin_d_deficiency",), ("gp_consultation",), _diagnosis("vitamin D"), (0, 17)
     ),
+    "return home from care": Signal(("return_home_from_care",), ("looked_after",), lambda _: True, (0, 18)),
 }
 
 

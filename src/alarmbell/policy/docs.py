@@ -62,8 +62,13 @@ def days(value: timedelta) -> str:
 
 
 def _condition(c: Condition) -> str:
-    if c.op in ("is_true", "is_false", "is_not_false", "exists"):
-        words = {"is_true": "is true", "is_false": "is false", "exists": "is recorded"}
+    if c.op in ("is_true", "is_false", "is_not_false", "exists", "returned_home"):
+        words = {
+            "is_true": "is true",
+            "is_false": "is false",
+            "exists": "is recorded",
+            "returned_home": "says the child returned home from care",
+        }
         word = words.get(c.op, "is not recorded as false")
         return f"`{c.attr}` {word}"
     value = ", ".join(map(str, c.value)) if isinstance(c.value, tuple) else c.value
@@ -231,8 +236,8 @@ with `household_child` or `twin`), `age_under` (a duration: the child's age at t
 for another child's events that child's age) and `where`: a list of
 conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`, `is_false`,
 `is_not_false` (missing, or anything but false), `exists`, `lt`, `le`, `gt`, `ge`, `contains`,
-`region_in`, `regions_at_least`, `regions_beyond`, `service_in`, `explanation_in`, `referrer_in`
-and `describes`.
+`region_in`, `regions_at_least`, `regions_beyond`, `service_in`, `explanation_in`, `referrer_in`,
+`describes` and `returned_home`.
 Text is compared as a reader compares it (`alarmbell.domain.recorded_text`): `equals` and `in`
 ignore case, spaces, underscores and hyphens ("High", "Physical abuse", "fixed-term"), and
 `contains` means the words start a word of the text, or of one of a list's texts ("supply" is in
@@ -256,7 +261,12 @@ angle_of_jaw, cheek, eyelid, subconjunctiva, buttocks, genitals, head, forehead,
 shin, knee, elbow and others) or `ten4_faces` for the TEN-4-FACESp regions. `regions_beyond`
 holds unless every region the site names is among those given, so an injury whose site is not
 recorded or not understood still counts; `everyday_accident` names the knees, shins, forehead
-and elbows, where walking children bruise by accident. `service_in` reads
+and elbows, where walking children bruise by accident. `returned_home: true` reads recorded
+words or a looked-after return's code through `alarmbell.domain.care_endings` for a child going
+back to live with their parents after care ("Returned home to mother's care", "reunified with
+birth parents", "placement with parents", the SSDA903 reasons E4A and E4B); a return planned,
+considered or refused, and a child coming home after going missing ("return home interview"),
+are not one. `service_in` reads
 the attr (a missed appointment's `service`) as agencies write it ("Paediatric OPD", "GP /
 paediatric follow-up", "CAMHS appt", "Orthopaedic f/u", "SALT") through
 `alarmbell.domain.health_services`, and takes the service types below.

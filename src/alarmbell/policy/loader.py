@@ -470,7 +470,7 @@ def _condition(raw: Any, where: _Path) -> Condition:
 
 
 def _condition_value(op: str, value: Any, where: _Path) -> Any:
-    if op in ("is_true", "is_false", "is_not_false", "exists"):
+    if op in ("is_true", "is_false", "is_not_false", "exists", "returned_home"):
         if value is not True:
             raise where.error(f"expected 'true' (write '{op}: true')")
         return True

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from alarmbell.domain.body_sites import expand_regions, regions
+from alarmbell.domain.care_endings import says_return_home
 from alarmbell.domain.described_injuries import described_injuries
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.explanations import explanation_class
@@ -41,6 +42,7 @@ Op = Literal[
     "explanation_in",
     "referrer_in",
     "describes",
+    "returned_home",
 ]
 ContextWhen = Literal["before", "after", "either"]
 #: The name under which a condition reads the event's own narrative (the exchange format's
@@ -69,7 +71,9 @@ class Condition:
     family, "anonymous caller" is community). ``describes`` reads free text, the attr and its
     plural (``concern`` and ``concerns``), for the injury types it reports through
     `alarmbell.domain.described_injuries` ("bruising to face and ears" describes a bruise; "no
-    bruising" does not).
+    bruising" does not). ``returned_home`` reads recorded words or a looked-after return's code
+    through `alarmbell.domain.care_endings` for a child going back to live with their parents
+    after care ("Returned home to mother's care", "E4A"; not "plan for return home").
 
     Text is compared as `alarmbell.domain.recorded_text` folds it: ``equals`` and ``in`` ignore
     case, spaces, underscores and hyphens ("Physical", "fixed-term"), and ``contains`` means the
@@ -113,6 +117,8 @@ class Condition:
             return bool(fold(actual) == self.folded)
         if self.op == "explanation_in":
             return isinstance(actual, str) and bool(explanation_class(actual) in self.value)
+        if self.op == "returned_home":
+            return says_return_home(actual)
         if self.op == "referrer_in":
             return isinstance(actual, str) and bool(referrer_class(actual) in self.value)
         return bool(_OPS[self.op](actual, self.value))

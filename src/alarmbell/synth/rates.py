@@ -195,6 +195,24 @@ SIGNAL_RATES: Final[tuple[Rate, ...]] = (
         "in 7-9% of children aged 1.5-4.5 on testing, most never diagnosed",
         True,
     ),
+    Rate(
+        "return_home_from_care",
+        8.0,
+        "children going back to live with their parents after care per 10,000 children a year",
+        "derived: DfE, Children looked after in England including adoptions (SSDA903 return): about "
+        "30,000 children cease to be looked after each year, about a third of them returning home "
+        "to parents or relatives (2011/12: 36% returned home, to relatives or under a special "
+        "guardianship order); about 11.9 million children in England (rounded)",
+        True,
+    ),
+    Rate(
+        "return_home_new_referral",
+        0.3,
+        "share of children returned home from care with a new referral within a year",
+        "assumption: Farmer and Lutman 2012 found 59% of neglected children returned home abused or "
+        "neglected again within five years, Biehal et al. 2015 about half of reunified children; "
+        "a new referral in the first year for 30%",
+    ),
 )
 
 RATES: Final[dict[str, Rate]] = {

@@ -1,8 +1,10 @@
-"""Background records the exploitation, missing-education and nutrition indicators read (issue 12).
+"""Background records the exploitation, missing-education, nutrition and return-home indicators
+read (issue 12).
 
 Ordinary children are found with cannabis, carry a knife, wait for a school place, are home
-educated, suspended, diagnosed with iron-deficiency anaemia; a few are the subject of a school's
-exploitation concern. The indicators added for exploitation and neglect of health needs read
+educated, suspended, diagnosed with iron-deficiency anaemia, go home from care (and many are
+referred again within the year); a few are the subject of a school's exploitation concern.
+The indicators added for exploitation, neglect of health needs and a return home from care read
 records like these, so their burden on ordinary families can only be measured if the background
 holds them at the rates agencies record them (`rates.SIGNAL_RATES`, each with its source). Every
 record says what the agency would write (an offence as named, a diagnosis with its cause), not
@@ -22,6 +24,7 @@ from typing import Any, Final
 from alarmbell.synth.events import Ledger, dates, multiplier, pick
 from alarmbell.synth.households import Household, Person
 from alarmbell.synth.rates import RATES, rate
+from alarmbell.synth.social_care import CSC, OUTCOMES, referral_source
 
 YEARS: Final[dict[int, int]] = {n: round(n * 365.25) for n in (1, 5, 10, 11, 16, 17, 18)}
 POLICE, EDUCATION, HEALTH = "police", "education", "health"
@@ -187,6 +190,28 @@ def nutrition(_hh: Household, led: Ledger, rng: random.Random, child: Person, a:
         _diagnosis(led, "gp_consultation", child, day, f"iron deficiency anaemia ({cause})")
 
 
+#: How social care records a return home: the looked-after return's code, or its own words.
+_RETURN_RECORDS: Final = (
+    {"reason_ceased": "E4A"},
+    {"reason_ceased": "E4B"},
+    {"note": "returned home to live with parents"},
+    {"note": "child returned to mother's care"},
+)
+
+
+def return_home(hh: Household, led: Ledger, rng: random.Random, child: Person, a: int, b: int) -> None:
+    """Children going home from care, and the new referrals many have in the year after."""
+    m = multiplier(hh, "social_care")
+    for day in dates(rng, per_child_year("return_home_from_care") * m, a, b):
+        attrs = dict(rng.choice(_RETURN_RECORDS))
+        led.add(CSC, "looked_after", day, (child.slot,), (hh.mother.slot,), attrs)
+        if rng.random() < rate("return_home_new_referral"):
+            referred = day + rng.randint(14, 365)
+            if referred < b:
+                attrs = {"from_agency": pick(rng, referral_source()), "outcome": pick(rng, OUTCOMES)}
+                led.add(CSC, "referral", referred, (child.slot,), (hh.mother.slot,), attrs)
+
+
 def _diagnosis(led: Ledger, kind: str, child: Person, day: int, diagnosis: str) -> None:
     led.add(HEALTH, kind, day, (child.slot,), (), {"diagnosis": diagnosis})
 
@@ -204,4 +229,5 @@ _PROCESSES: Final[tuple[Process, ...]] = (
     exclusions,
     exploitation_concerns,
     nutrition,
+    return_home,
 )
