@@ -170,3 +170,25 @@ def test_time_logged_or_imported_at_the_command_line_is_audited_as_the_cli(
         (cli, login, "DC Okafor"),
     }
     assert {(t.by, t.detail.get("via")) for t in trail} == {("Clerk Jones", cli), (login, cli)}
+
+
+def test_a_decision_typed_in_another_case_or_spacing_is_the_vocabularys(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    """`--decision "Action Taken"` is `action_taken`, as agencies are read; a value that is no
+    decision is refused with the decisions listed."""
+    from alarmbell.storage.db import make_engine, session_scope
+
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            item = add(session, alert_item("typed", datetime.fromisoformat(NOW)))
+    finally:
+        engine.dispose()
+    why = ["--rationale", "Visited; safety plan agreed", "--now", NOW]
+    refused = " ".join(run(runner, "decide", str(item), "--decision", "actioned", *why, code=2).split())
+    assert "decision 'actioned' is not a triage decision; use one of: referral_made, action_taken" in refused
+    assert "(case and spacing do not matter)" in refused
+    assert f"item {item}: action_taken by" in run(
+        runner, "decide", str(item), "--decision", "Action Taken", *why
+    )
