@@ -48,3 +48,14 @@ def test_every_name_a_facade_exports_resolves(package: str) -> None:
     module = importlib.import_module(package)
     missing = [name for name in module.__all__ if getattr(module, name, None) is None]
     assert missing == []
+
+
+@pytest.mark.parametrize("package", ["alarmbell.identity", "alarmbell.alerts", "alarmbell.triage"])
+def test_a_facade_lists_every_name_it_exports_before_importing_them(package: str) -> None:
+    """dir() (what completion and `help()` show) has the lazy names too, without loading them."""
+    code = f"import json, sys, {package} as m; print(json.dumps([sorted(dir(m)), sorted(sys.modules)]))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    listed, imported = json.loads(done.stdout)
+    module = importlib.import_module(package)
+    assert sorted(set(module.__all__) - set(listed)) == []
+    assert sorted(set(imported) & set(NOT_FOR_A_REVIEW)) == []

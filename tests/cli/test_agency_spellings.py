@@ -75,3 +75,20 @@ def test_users_create_refuses_an_unknown_agency_naming_the_agencies(runner: CliR
     result = runner.invoke(app, ["users", "create", "pc-ash", "--role", "practitioner", "--agency", "Met"])
     assert result.exit_code == 2
     assert "'Met' is not an agency" in " ".join(result.output.split())
+
+
+def test_a_role_typed_in_another_case_or_spacing_is_the_vocabularys(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    result = runner.invoke(app, ["users", "create", "ana", "--role", "MASH Analyst", "--no-password"])
+    assert result.exit_code == 0, result.output
+    assert "created ana (mash_analyst)" in result.output
+    assert _stored(store_settings, AppUser.role) == ["mash_analyst"]
+
+
+def test_users_create_refuses_an_unknown_role_naming_the_roles(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["users", "create", "ana", "--role", "analyst", "--no-password"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "role 'analyst' is not a role; use one of: practitioner, mash_analyst, team_manager" in message
+    assert "(case and spacing do not matter)" in message

@@ -104,3 +104,20 @@ def test_a_bundle_from_another_agencys_token_is_refused(client: TestClient) -> N
     body = _post(client, GP_EXPORT.read_bytes(), "application/fhir+json", SCHOOL_TOKEN).json()
     assert body["accepted"] == 0 and body["rejected"] > 0
     assert "'health'" in body["errors"][0]["problem"]
+
+
+def test_a_bundle_sent_to_the_api_is_one_audit_entry_by_its_token(client: TestClient, app: FastAPI) -> None:
+    from sqlalchemy import select
+
+    from alarmbell.storage.tables import AuditEntry
+
+    response = _post(client, GP_EXPORT.read_bytes(), "application/fhir+json", HEALTH_TOKEN)
+    query = select(AuditEntry).where(AuditEntry.action == "ingest.batch")
+    with app.state.engine.connect() as connection:
+        [entry] = connection.execute(query)
+    assert (entry.actor, entry.actor_agency, entry.subject_id) == (
+        "token:settings",
+        "health",
+        str(response.json()["batch_id"]),
+    )
+    assert entry.detail["accepted"] == response.json()["accepted"] > 0

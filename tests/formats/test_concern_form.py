@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from alarmbell.audit import Actor
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.injuries import injury_attrs
 from alarmbell.domain.vocabulary import EVENT_KINDS
@@ -249,7 +250,7 @@ def _people(app: FastAPI) -> None:
         {**person, "source_id": "H2", "given_name": "Rosa", "dob": "2019-05-20"},
         {**person, "source_id": "H3", "given_name": "Jed", "dob": "2001-02-03", "role_hint": "child"},
     ]
-    result = ingest_records(app.state.engine, records, source="test", agency="health")
+    result = ingest_records(app.state.engine, records, source="test", agency="health", actor=Actor("test"))
     assert result.summary.accepted == 3, result.errors
     with session_scope(app.state.engine) as session:
         link_people(session)

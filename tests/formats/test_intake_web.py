@@ -289,3 +289,47 @@ def test_api_refuses_a_nul_in_a_name(client: TestClient) -> None:
     result = _post(client, [_person("P1"), _person("P2", given_name="T\u0000ia")]).json()
     assert (result["accepted"], result["rejected"]) == (1, 1)
     assert result["errors"][0]["field"] == "given_name"
+
+
+def _audited(app: FastAPI, action: str) -> list[tuple[str, str | None, str | None, dict[str, Any]]]:
+    from sqlalchemy import select
+
+    from alarmbell.storage.tables import AuditEntry
+
+    query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)
+    with app.state.engine.connect() as connection:
+        return [(e.actor, e.actor_role, e.actor_agency, e.detail) for e in connection.execute(query)]
+
+
+def test_each_intake_over_http_is_one_audit_entry_by_its_token_or_user(
+    client: TestClient, app: FastAPI
+) -> None:
+    """A batch sent to the API is audited as its token (with the token's agency), a concern
+    recorded with the form as the signed-in user; counts, batch and source only."""
+    from alarmbell.audit import verify_audit
+    from alarmbell.storage.db import session_scope
+
+    response = _post(client, [_person("P1"), _event("E1", "P1"), _event("E2", "P1", occurred_at="1st Feb")])
+    token, submission = _form(client)
+    names = {
+        "given_name": "Kayden",
+        "family_name": "Rowe",
+        **{"dob-day": "9", "dob-month": "3", "dob-year": "2015"},
+    }
+    form = client.post(
+        "/record-concern", data=_concern(token, submission, person="new", **names), follow_redirects=False
+    )
+    assert (response.status_code, form.status_code) == (200, 303)
+
+    api, web = _audited(app, "ingest.batch")
+    [(user, role, *_)] = _audited(app, "concern.record")
+    assert api[:3] == ("token:settings", "token", "health")
+    assert api[3] == {
+        "batch": response.json()["batch_id"], "source": "api:health", "accepted": 2, "rejected": 1,
+        "unchanged": 0, "held": 0, "warnings": 0,
+    }  # fmt: skip
+    assert web[:2] == (user, role) and role == "mash_analyst"
+    assert (web[3]["source"], web[3]["accepted"]) == ("web form", 2)
+    assert not any(word in str(api[3]) + str(web[3]) for word in ("Tia", "Price", "Kayden", "Bruise"))
+    with session_scope(app.state.engine) as session:
+        assert verify_audit(session).ok

@@ -131,3 +131,64 @@ def test_acknowledging_and_deciding_at_the_command_line_are_audited_as_the_cli(
     ]
     assert {(t.by, t.detail.get("via")) for t in trail} == {("DS Patel", cli), ("SW Ahmed", cli)}
     assert f"DS Patel (at the command line, as {cli})" in history
+
+
+def test_time_logged_or_imported_at_the_command_line_is_audited_as_the_cli(
+    runner: CliRunner, store_settings: Settings, tmp_path: Path
+) -> None:
+    """Hours recorded with `log-time` or `import-time` are the actor `cli:<login>` in the audit
+    log, like `ack` and `decide`; who recorded them (the login, or the name given with --by) is
+    kept as `by`, and who did the work as `worked_by`."""
+    import getpass
+
+    from sqlalchemy import select
+
+    from alarmbell.storage.db import make_engine, session_scope
+    from alarmbell.storage.tables import AuditEntry, TriageEvent
+
+    login = getpass.getuser()
+    moment = datetime.fromisoformat(NOW)
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            item = add(session, alert_item("hours", moment))
+        log = ["log-time", str(item), "--hours", "2", "--person", "DC Okafor", "--worked-on", "2026-11-26"]
+        run(runner, *log, "--now", NOW)
+        csv = tmp_path / "hours.csv"
+        csv.write_text(f"item_id,person,hours,worked_on\n{item},PC Reyes,1,2026-11-26\n")
+        run(runner, "import-time", str(csv), "--by", "Clerk Jones", "--now", NOW)
+        with session_scope(engine) as session:
+            chained = list(
+                session.scalars(select(AuditEntry).where(AuditEntry.action == "triage.time_logged"))
+            )
+            trail = list(session.scalars(select(TriageEvent).where(TriageEvent.kind == "time_logged")))
+    finally:
+        engine.dispose()
+    cli = f"cli:{login}"
+    assert len(chained) == 2 and {(e.actor, e.detail.get("by"), e.detail["worked_by"]) for e in chained} == {
+        (cli, "Clerk Jones", "PC Reyes"),
+        (cli, login, "DC Okafor"),
+    }
+    assert {(t.by, t.detail.get("via")) for t in trail} == {("Clerk Jones", cli), (login, cli)}
+
+
+def test_a_decision_typed_in_another_case_or_spacing_is_the_vocabularys(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    """`--decision "Action Taken"` is `action_taken`, as agencies are read; a value that is no
+    decision is refused with the decisions listed."""
+    from alarmbell.storage.db import make_engine, session_scope
+
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            item = add(session, alert_item("typed", datetime.fromisoformat(NOW)))
+    finally:
+        engine.dispose()
+    why = ["--rationale", "Visited; safety plan agreed", "--now", NOW]
+    refused = " ".join(run(runner, "decide", str(item), "--decision", "actioned", *why, code=2).split())
+    assert "decision 'actioned' is not a triage decision; use one of: referral_made, action_taken" in refused
+    assert "(case and spacing do not matter)" in refused
+    assert f"item {item}: action_taken by" in run(
+        runner, "decide", str(item), "--decision", "Action Taken", *why
+    )

@@ -103,7 +103,7 @@ def test_closing_a_red_without_action_needs_a_team_managers_countersignature(ses
 
 def test_unknown_decision_and_empty_name_are_refused(session: Session) -> None:
     item_id = add(session, alert_item("a1", T0))
-    with pytest.raises(TriageError, match="unknown decision"):
+    with pytest.raises(TriageError, match="'ignore' is not a triage decision; use one of: referral_made"):
         decide(session, item_id=item_id, by="Sam", decision="ignore", rationale="x", now=T0)
     with pytest.raises(TriageError, match="name"):
         acknowledge(session, item_id=item_id, by="  ", now=T0)

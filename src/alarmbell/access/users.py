@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +15,9 @@ from alarmbell.domain.codes import typed_code
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.storage.tables import AppUser
+
+#: The roles as typed values, in the order the help and the error list them.
+ROLES: Final[tuple[str, ...]] = tuple(r.value for r in Role)
 
 
 class UserError(ServiceError):
@@ -38,8 +42,10 @@ def create_user(
 ) -> AppUser:
     """A new account. Practitioners and managers need an agency (their records) and a team (routing).
 
-    The agency may be typed in any case or spacing (`Police`), as intake reads it."""
+    The role and agency may be typed in any case or spacing (`MASH analyst`, `Police`), as
+    intake reads codes; anything else is refused with the values that would do."""
     username = username.strip().lower()
+    role = typed_code(role, ROLES, name="role", what="a role")
     if agency is not None:
         agency = typed_code(agency, AGENCIES, name="agency", what="an agency")
     _check(session, username, role, agency)
@@ -63,8 +69,6 @@ def create_user(
 def _check(session: Session, username: str, role: str, agency: str | None) -> None:
     if not username or len(username) > 200 or any(c.isspace() for c in username):
         raise UserError("usernames are 1-200 characters without spaces")
-    if role not in {r.value for r in Role}:
-        raise UserError(f"role must be one of: {', '.join(r.value for r in Role)}")
     if role in (Role.PRACTITIONER, Role.TEAM_MANAGER) and agency is None:
         raise UserError(f"a {role} needs an --agency")
     if find_user(session, username) is not None:

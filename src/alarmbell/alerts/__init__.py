@@ -6,8 +6,7 @@ first used (PEP 562): a review report or a person page only reads the alerts kep
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from alarmbell.alerts.overrides import (
     Override,
@@ -19,22 +18,15 @@ from alarmbell.alerts.overrides import (
 )
 from alarmbell.alerts.pending import refresh_due_alerts
 from alarmbell.alerts.service import AlertedPerson, alerted_people, alerts_for, evidence_keys
+from alarmbell.domain.lazy import lazy_facade
 
 if TYPE_CHECKING:
     from alarmbell.alerts.spark_rescore import local_session, rescore_on_spark
 
-#: Names imported on first use, and the module that holds each.
-_LAZY: dict[str, str] = dict.fromkeys(("local_session", "rescore_on_spark"), "alarmbell.alerts.spark_rescore")
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+# Names imported on first use, by the module that holds them.
+# Type checkers read the imports above instead, and so report a name that is not among them.
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_facade(__name__, {".spark_rescore": ("local_session", "rescore_on_spark")})
 
 __all__ = [
     "AlertedPerson",

@@ -9,8 +9,10 @@ from __future__ import annotations
 from alarmbell.audit.chain import GENESIS, ChainProblem, ChainReport, canonical, entry_hash
 from alarmbell.audit.service import (
     Actor,
+    Audited,
     Subject,
     Viewing,
+    audit_each,
     entries_by,
     entries_for,
     record_audit,
@@ -21,10 +23,12 @@ from alarmbell.audit.service import (
 __all__ = [
     "GENESIS",
     "Actor",
+    "Audited",
     "ChainProblem",
     "ChainReport",
     "Subject",
     "Viewing",
+    "audit_each",
     "canonical",
     "entries_by",
     "entries_for",

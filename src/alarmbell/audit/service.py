@@ -16,10 +16,10 @@ and takes no lock either.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
@@ -86,6 +86,46 @@ def record_audit(
         "detail": json.loads(json.dumps(dict(detail or {}), default=str)),
     }
     _pending(session).append(fields)
+
+
+def record_audit_in(
+    connection: Connection,
+    *,
+    actor: ActorLike,
+    action: str,
+    subject: SubjectLike = None,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """Append one entry now, in `connection`'s open transaction, for a service that writes with
+    a Connection rather than a Session (a bulk ingest finishing its batch): the entry commits or
+    rolls back with that transaction, as `record_audit`'s do with theirs. The session only
+    borrows the transaction (`rollback_only`: it never commits it, and closing leaves it open)."""
+    with Session(bind=connection, join_transaction_mode="rollback_only") as session:
+        record_audit(session, actor=actor, action=action, subject=subject, detail=detail)
+        append_pending(session)
+
+
+class Audited(Protocol):
+    """What a service's result says of itself to the audit log (an ingest batch's summary)."""
+
+    @property
+    def audit_subject(self) -> tuple[str, Any]: ...
+
+    @property
+    def audit_detail(self) -> Mapping[str, Any]: ...
+
+
+def audit_each(actor: ActorLike, action: str) -> Callable[[Connection, Audited], None]:
+    """A hook for a service that calls back in its own transaction with each result (ingest's
+    `on_finish`, once per batch): it appends the result's entry there, as `actor`. A lower
+    layer takes the hook without importing the audit log."""
+
+    def append(connection: Connection, result: Audited) -> None:
+        record_audit_in(
+            connection, actor=actor, action=action, subject=result.audit_subject, detail=result.audit_detail
+        )
+
+    return append
 
 
 def _pending(session: Session) -> list[dict[str, Any]]:

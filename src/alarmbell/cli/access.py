@@ -64,7 +64,7 @@ def users_create(
             detail={"username": user.username, "role": user.role, "agency": user.agency, "team": team},
         )  # fmt: skip
     typer.echo(
-        f"created {user.username} ({role}{', ' + user.agency if user.agency else ''}"
+        f"created {user.username} ({user.role}{', ' + user.agency if user.agency else ''}"
         f"{', team ' + team if team else ''})"
     )
     if secret:

@@ -12,7 +12,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import bytes_bar, stderr
-from alarmbell.cli.support import agency_option, fail, failing_on, store, to_stderr
+from alarmbell.cli.support import actor, agency_option, fail, failing_on, store, to_stderr
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -55,8 +55,10 @@ def _ingest_files(
     format_name: str | None,
     link: bool,
 ) -> int:
-    from alarmbell.ingest import SourceProgress, ingest_file
+    from alarmbell.audit import audit_each
+    from alarmbell.ingest import BATCH_AUDIT_ACTION, SourceProgress, ingest_file
 
+    audited = audit_each(actor(), BATCH_AUDIT_ACTION)  # each file's batch, name and counts
     rejected = 0
     for path in files:
         if not path.is_file():
@@ -72,6 +74,7 @@ def _ingest_files(
                 workers=settings.ingest_workers,
                 report=to_stderr,
                 progress=progress,
+                on_finish=audited,
             )
         typer.echo(f"{path}: {summary.line}")
         rejected += summary.rejected

@@ -202,6 +202,7 @@ def log_time_cmd(
                 source="cli",
                 recorded_by=who(""),
                 note=note,
+                actor=_cli_actor(),
             )
         typer.echo(f"logged {entry.hours:g} hours by {entry.person} on item {entry.item_id} ({entry.team})")
 
@@ -219,7 +220,12 @@ def import_time(
         fail(f"{file}: no such file")
     with _session() as (session, _config), file.open(encoding="utf-8-sig", newline="") as handle:
         result = import_time_csv(
-            session, lines=handle, source_name=str(file), now=_now(now), recorded_by=who(by)
+            session,
+            lines=handle,
+            source_name=str(file),
+            now=_now(now),
+            recorded_by=who(by),
+            actor=_cli_actor(),
         )
     for problem in result.problems:
         stderr.print(problem)

@@ -7,9 +7,9 @@ search), so those names are imported when first used (PEP 562), not with the pac
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from alarmbell.domain.lazy import lazy_facade
 from alarmbell.identity.lookup import PersonNotFound, find_person
 from alarmbell.identity.merges import UnmergeError
 from alarmbell.identity.people import (
@@ -45,37 +45,29 @@ if TYPE_CHECKING:
     from alarmbell.identity.spark import local_spark_session
     from alarmbell.identity.training import build_model, read_synthetic
 
-#: Names imported on first use, and the module that holds each.
-_LAZY: dict[str, str] = {
-    **dict.fromkeys(("LinkSummary", "link_people"), "alarmbell.identity.linker"),
-    **dict.fromkeys(
-        (
-            "PENDING",
-            "ReviewError",
-            "ReviewItem",
-            "accept",
-            "get_item",
-            "list_items",
-            "merge",
-            "pending_count",
-            "reject",
-            "unmerge",
-        ),
-        "alarmbell.identity.review",
-    ),
-    "local_spark_session": "alarmbell.identity.spark",
-    **dict.fromkeys(("build_model", "read_synthetic"), "alarmbell.identity.training"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+# Names imported on first use, by the module that holds them.
+# Type checkers read the imports above instead, and so report a name that is not among them.
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_facade(
+        __name__,
+        {
+            ".linker": ("LinkSummary", "link_people"),
+            ".review": (
+                "PENDING",
+                "ReviewError",
+                "ReviewItem",
+                "accept",
+                "get_item",
+                "list_items",
+                "merge",
+                "pending_count",
+                "reject",
+                "unmerge",
+            ),
+            ".spark": ("local_spark_session",),
+            ".training": ("build_model", "read_synthetic"),
+        },
+    )
 
 __all__ = [
     "PENDING",

@@ -12,6 +12,8 @@ from alarmbell.ingest.quarantine import (
     retry_page,
 )
 from alarmbell.ingest.service import (
+    BATCH_AUDIT_ACTION,
+    BatchHook,
     IngestSummary,
     Reporter,
     default_registry,
@@ -23,7 +25,9 @@ from alarmbell.ingest.service import (
 from alarmbell.ingest.strict_json import repeated_keys_in_body
 
 __all__ = [
+    "BATCH_AUDIT_ACTION",
     "AdapterRegistry",
+    "BatchHook",
     "FieldError",
     "FileCheck",
     "IngestSummary",

@@ -41,6 +41,11 @@ from alarmbell.storage.source_records import (
 from alarmbell.storage.tables import IngestBatch, QuarantinedLine
 
 Reporter = Callable[[str], None]
+#: Called in the transaction that finishes a batch, with its summary: how a caller above this
+#: layer (the command line, the web app) writes the batch's audit entry in that transaction.
+BatchHook = Callable[[Connection, "IngestSummary"], None]
+#: The audit log's action for a batch loaded into the store (one entry per batch, not per line).
+BATCH_AUDIT_ACTION = "ingest.batch"
 
 
 def default_registry(*, workers: int = 0) -> AdapterRegistry:
@@ -89,6 +94,23 @@ class IngestSummary:
         if self.held:
             text += f", {self.held} held"
         return text
+
+    @property
+    def audit_subject(self) -> tuple[str, int]:
+        return ("ingest_batch", self.batch_id)
+
+    @property
+    def audit_detail(self) -> dict[str, Any]:
+        """What the audit log keeps of a batch: its id, file name and counts, never line content."""
+        return {
+            "batch": self.batch_id,
+            "source": self.source,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "unchanged": self.unchanged,
+            "held": self.held,
+            "warnings": self.warnings,
+        }
 
 
 @dataclass
@@ -151,12 +173,14 @@ def ingest_file(
     report: Reporter | None = None,
     progress: SourceProgress | None = None,
     workers: int = 0,
+    on_finish: BatchHook | None = None,
 ) -> IngestSummary:
     """Ingest one file. Each rejected or held line is reported through `report`.
 
     `workers` > 0 validates large JSON Lines files in that many worker processes. Not the
     default: measured on 2 cores, handing records over cost the writer about what validating
     them in its own process does (docs/scale.md, "Ingesting near the disk's limit").
+    `on_finish` runs in the batch's last transaction (the command line audits the file there).
     """
     adapter = (registry or default_registry(workers=workers)).for_path(path, format_name)
     parsed = adapter.read(path, agency=agency, progress=progress)
@@ -167,6 +191,7 @@ def ingest_file(
         agency=agency,
         chunk_size=chunk_size,
         report=report,
+        on_finish=on_finish,
     )
 
 
@@ -177,6 +202,7 @@ def ingest_lines(
     lines: Iterable[bytes],
     agency: str | None = None,
     report: Reporter | None = None,
+    on_finish: BatchHook | None = None,
 ) -> IngestSummary:
     """Ingest exchange-format lines already in memory (the HTTP API and web form).
 
@@ -188,7 +214,13 @@ def ingest_lines(
     parsed = read_lines(iter(lines), agency=agency)
     with engine.begin() as connection:
         return ingest_parsed(
-            engine=engine, source=source, parsed=parsed, agency=agency, report=report, connection=connection
+            engine=engine,
+            source=source,
+            parsed=parsed,
+            agency=agency,
+            report=report,
+            connection=connection,
+            on_finish=on_finish,
         )
 
 
@@ -200,6 +232,7 @@ def ingest_records(
     repeated: Mapping[int, FieldError] | None = None,
     agency: str | None = None,
     report: Reporter | None = None,
+    on_finish: BatchHook | None = None,
 ) -> IngestSummary:
     """Ingest records already decoded (the HTTP API's JSON body); record N is reported as line N.
 
@@ -208,7 +241,13 @@ def ingest_records(
     parsed = read_records(records, agency=agency, repeated=repeated or {})
     with engine.begin() as connection:  # all or nothing, as ingest_lines
         return ingest_parsed(
-            engine=engine, source=source, parsed=parsed, agency=agency, report=report, connection=connection
+            engine=engine,
+            source=source,
+            parsed=parsed,
+            agency=agency,
+            report=report,
+            connection=connection,
+            on_finish=on_finish,
         )
 
 
@@ -221,9 +260,11 @@ def ingest_parsed(
     chunk_size: int = 20000,
     report: Reporter | None = None,
     connection: Connection | None = None,
+    on_finish: BatchHook | None = None,
 ) -> IngestSummary:
     """Ingest parsed lines: by default one transaction per chunk; with `connection`, all in
-    that connection's transaction (the caller commits)."""
+    that connection's transaction (the caller commits). `on_finish` is called once, in the
+    transaction that finishes the batch, so what it writes (an audit entry) commits with it."""
     summary = IngestSummary(source=source)
     say = report or (lambda _message: None)
     birth_order = BirthOrder(engine, connection)
@@ -245,7 +286,7 @@ def ingest_parsed(
     for chunk in _chunks(blocks, chunk_size, warn, reject):
         _flush(begin, chunk, summary, unresolved)
         birth_order.written_through(chunk.blocks_done)
-    _finish(begin, summary, unresolved, say)
+    _finish(begin, summary, unresolved, say, on_finish)
     return summary
 
 
@@ -400,7 +441,13 @@ def _quarantine(connection: Connection, rejected: list[RejectedLine], summary: I
     )
 
 
-def _finish(begin: _Transactions, summary: IngestSummary, unresolved: _Unresolved, say: Reporter) -> None:
+def _finish(
+    begin: _Transactions,
+    summary: IngestSummary,
+    unresolved: _Unresolved,
+    say: Reporter,
+    on_finish: BatchHook | None,
+) -> None:
     missing = sorted(
         (line_no, event_id, agency, person)
         for (agency, person), events in unresolved.waiting.items()
@@ -433,6 +480,8 @@ def _finish(begin: _Transactions, summary: IngestSummary, unresolved: _Unresolve
                 held=summary.held,
             )
         )
+        if on_finish is not None:
+            on_finish(connection, summary)
 
 
 def _now() -> datetime:

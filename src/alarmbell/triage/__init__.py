@@ -22,9 +22,9 @@ The public API (other packages, e.g. review reports, import from here, not from 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from alarmbell.domain.lazy import lazy_facade
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.timescales import ENGLAND, TIMESCALES, clock_words
 
@@ -90,88 +90,76 @@ if TYPE_CHECKING:
         work_log,
     )
 
-#: Names imported on first use, and the module that holds each: the rest of triage pulls in alert
-#: routing, identity linking (pyarrow) and Alembic, which a review report (it reads TriageConfig
-#: and the clocks only) does not need.
-_LAZY: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "EVIDENCE_ADDED",
-            "LinkedAndRaised",
-            "RescoredAndRouted",
-            "Routed",
-            "link_and_refresh",
-            "open_alert_item",
-            "refresh_and_route",
-            "rescore_and_route",
-            "route_alerts",
-        ),
-        "alarmbell.triage.alert_work",
-    ),
-    **dict.fromkeys(
-        (
-            "Analytics",
-            "DisplacementPeriod",
-            "EscalationLoad",
-            "analytics_lines",
-            "escalation_load",
-            "workload_analytics",
-        ),
-        "alarmbell.triage.analytics",
-    ),
-    **dict.fromkeys(("RefreshSummary", "refresh_items"), "alarmbell.triage.build"),
-    **dict.fromkeys(("HarmTable", "HarmValue", "default_harm_table"), "alarmbell.triage.harm"),
-    **dict.fromkeys(("demo_scenario", "load_displacement_scenario"), "alarmbell.triage.scenario"),
-    **dict.fromkeys(
-        (
-            "DECISIONS",
-            "ESCALATION_LABELS",
-            "ITEM_KINDS",
-            "MAX_TEXT",
-            "OPEN_STATUSES",
-            "Escalation",
-            "NewItem",
-            "Queue",
-            "QueueEntry",
-            "ReportedOutcome",
-            "ResponseTime",
-            "TeamSummary",
-            "Timeliness",
-            "TriageError",
-            "acknowledge",
-            "audit_trail",
-            "countersign_decision",
-            "decide",
-            "describe",
-            "escalate_overdue",
-            "get_item",
-            "open_item",
-            "queue",
-            "reported_by",
-            "response_times",
-            "teams",
-            "timeliness",
-        ),
-        "alarmbell.triage.service",
-    ),
-    **dict.fromkeys(
-        ("CSV_COLUMNS", "UnansweredReport", "report_rows", "unanswered_alarms"), "alarmbell.triage.unanswered"
-    ),
-    **dict.fromkeys(
-        ("ImportResult", "WorkLogEntry", "import_time_csv", "log_time", "parse_worked", "work_log"),
-        "alarmbell.triage.worklog",
-    ),
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+# Names imported on first use, by the module that holds them: the rest of triage pulls in alert
+# routing, identity linking (pyarrow) and Alembic, which a review report (it reads TriageConfig
+# and the clocks only) does not need.
+# Type checkers read the imports above instead, and so report a name that is not among them.
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_facade(
+        __name__,
+        {
+            ".alert_work": (
+                "EVIDENCE_ADDED",
+                "LinkedAndRaised",
+                "RescoredAndRouted",
+                "Routed",
+                "link_and_refresh",
+                "open_alert_item",
+                "refresh_and_route",
+                "rescore_and_route",
+                "route_alerts",
+            ),
+            ".analytics": (
+                "Analytics",
+                "DisplacementPeriod",
+                "EscalationLoad",
+                "analytics_lines",
+                "escalation_load",
+                "workload_analytics",
+            ),
+            ".build": ("RefreshSummary", "refresh_items"),
+            ".harm": ("HarmTable", "HarmValue", "default_harm_table"),
+            ".scenario": ("demo_scenario", "load_displacement_scenario"),
+            ".service": (
+                "DECISIONS",
+                "ESCALATION_LABELS",
+                "ITEM_KINDS",
+                "MAX_TEXT",
+                "OPEN_STATUSES",
+                "Escalation",
+                "NewItem",
+                "Queue",
+                "QueueEntry",
+                "ReportedOutcome",
+                "ResponseTime",
+                "TeamSummary",
+                "Timeliness",
+                "TriageError",
+                "acknowledge",
+                "audit_trail",
+                "countersign_decision",
+                "decide",
+                "describe",
+                "escalate_overdue",
+                "get_item",
+                "open_item",
+                "queue",
+                "reported_by",
+                "response_times",
+                "teams",
+                "timeliness",
+            ),
+            ".unanswered": ("CSV_COLUMNS", "UnansweredReport", "report_rows", "unanswered_alarms"),
+            ".worklog": (
+                "ImportResult",
+                "WorkLogEntry",
+                "import_time_csv",
+                "log_time",
+                "parse_worked",
+                "work_log",
+            ),
+        },
+    )
 
 __all__ = [
     "CSV_COLUMNS",

@@ -20,6 +20,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from alarmbell.audit import Actor, Subject, record_audit
+from alarmbell.domain.codes import UnknownCode, typed_code
 from alarmbell.domain.errors import ServiceError
 from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import TriageEvent, TriageItem
@@ -319,6 +320,7 @@ def decide(
     queue, and `countersign_decision` by a team manager makes it the decision.
     """
     by = _name(by)
+    decision = decision_code(decision)
     rationale = check_rationale(decision, rationale)
     row = get_item(session, item_id)
     if row.status == "decided":
@@ -392,10 +394,18 @@ def _open_assessment(
     )
 
 
+def decision_code(written: str) -> str:
+    """The decision a person typed, in any case or spacing (`Action Taken` is `action_taken`), as
+    agencies are read; anything else is refused with the decisions listed."""
+    try:
+        return typed_code(written, tuple(DECISIONS), name="decision", what="a triage decision")
+    except UnknownCode as error:
+        raise TriageError(str(error)) from None
+
+
 def check_rationale(decision: str, rationale: str) -> str:
-    """The rationale, stripped; raises TriageError if the decision is unknown or the reason empty."""
-    if decision not in DECISIONS:
-        raise TriageError(f"unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")
+    """The rationale, stripped; raises TriageError if the reason is too long, or empty where the
+    decision (already read by `decision_code`) needs one."""
     text = " ".join(rationale.split())
     if len(text) > MAX_TEXT:
         raise TriageError(f"the rationale is limited to {MAX_TEXT} characters")

@@ -116,11 +116,14 @@ def import_time_csv(
     source_name: str,
     now: datetime,
     recorded_by: str,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Import `item_id,person,hours,worked_on[,note]` lines (a header row first).
 
     `worked_on` is a date (YYYY-MM-DD, taken as 09:00 England time) or an ISO date-time.
     Each good line is logged; each bad one is reported and skipped. The caller commits.
+    Each line is audited as `actor` (the command line's `cli:<login>`) with `recorded_by`
+    beside it, or as `recorded_by` when no actor is given.
     """
     result = ImportResult()
     reader = csv.DictReader(lines)
@@ -134,7 +137,7 @@ def import_time_csv(
     for row in reader:
         line_no = reader.line_num
         try:
-            _import_row(session, row, now=now, recorded_by=recorded_by)
+            _import_row(session, row, now=now, recorded_by=recorded_by, actor=actor)
         except _RowError as error:
             result.problems.append(f"{source_name}:{line_no}: {error.field}: {error}")
         except TriageError as error:
@@ -150,7 +153,9 @@ class _RowError(ServiceError):
         self.field = field_name
 
 
-def _import_row(session: Session, row: dict[str, str | None], *, now: datetime, recorded_by: str) -> None:
+def _import_row(
+    session: Session, row: dict[str, str | None], *, now: datetime, recorded_by: str, actor: Actor | None
+) -> None:
     item_id = _int(row.get("item_id"))
     hours = _hours(row.get("hours"))
     worked_at = parse_worked(row.get("worked_on") or "")
@@ -166,6 +171,7 @@ def _import_row(session: Session, row: dict[str, str | None], *, now: datetime, 
         source="csv",
         recorded_by=recorded_by,
         note=row.get("note"),
+        actor=actor,
     )
 
 

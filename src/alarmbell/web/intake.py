@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from alarmbell.ingest import FieldError, IngestSummary
+from alarmbell.audit import Actor, audit_each
+from alarmbell.ingest import BATCH_AUDIT_ACTION, FieldError, IngestSummary
 from alarmbell.ingest import ingest_records as ingest_decoded
 from alarmbell.policy import Policy
 from alarmbell.settings import Settings
@@ -56,9 +57,12 @@ def ingest_records(
     *,
     source: str,
     agency: str | None,
+    actor: Actor,
     repeated: dict[int, FieldError] | None = None,
 ) -> IntakeResult:
-    """Records -> the ingest service; line N is the Nth record. `repeated`: records that had a key twice."""
+    """Records -> the ingest service; line N is the Nth record. `repeated`: records that had a key twice.
+
+    The batch is audited as `actor` (the API token, the signed-in user) in its own transaction."""
     messages: list[str] = []
     summary = ingest_decoded(
         engine=engine,
@@ -67,16 +71,21 @@ def ingest_records(
         repeated=repeated,
         agency=agency,
         report=messages.append,
+        on_finish=audit_each(actor, BATCH_AUDIT_ACTION),
     )
     return intake_result(summary, messages, source)
 
 
 def ingest_agency_format(
-    engine: Engine, body: bytes, format_name: str, *, source: str, agency: str
+    engine: Engine, body: bytes, format_name: str, *, source: str, agency: str, actor: Actor
 ) -> IntakeResult:
-    """A FHIR Bundle or CSV template body, read as `alarmbell ingest` reads the same file."""
+    """A FHIR Bundle or CSV template body, read as `alarmbell ingest` reads the same file, and
+    audited as `actor` in the batch's transaction."""
     messages: list[str] = []
-    summary = ingest_agency_body(engine, body, format_name, source=source, agency=agency, report=messages)
+    audited = audit_each(actor, BATCH_AUDIT_ACTION)
+    summary = ingest_agency_body(
+        engine, body, format_name, source=source, agency=agency, report=messages, on_finish=audited
+    )
     return intake_result(summary, messages, source)
 
 

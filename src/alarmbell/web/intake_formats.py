@@ -17,7 +17,7 @@ import orjson
 from fastapi import HTTPException
 from sqlalchemy import Engine
 
-from alarmbell.ingest import IngestSummary, default_registry, ingest_parsed
+from alarmbell.ingest import BatchHook, IngestSummary, default_registry, ingest_parsed
 
 #: CSV templates (docs/formats/): sent as text/csv with ?format=NAME.
 CSV_FORMATS: Final[tuple[str, ...]] = (
@@ -65,7 +65,14 @@ def _is_bundle(body: bytes) -> bool:
 
 
 def ingest_agency_body(
-    engine: Engine, body: bytes, format_name: str, *, source: str, agency: str, report: list[str]
+    engine: Engine,
+    body: bytes,
+    format_name: str,
+    *,
+    source: str,
+    agency: str,
+    report: list[str],
+    on_finish: BatchHook | None = None,
 ) -> IngestSummary:
     """Read the body as `format_name` exactly as the CLI reads a file, and ingest it."""
     adapter = default_registry().adapters[format_name]
@@ -82,4 +89,5 @@ def ingest_agency_body(
                 agency=agency,
                 report=report.append,
                 connection=connection,
+                on_finish=on_finish,
             )

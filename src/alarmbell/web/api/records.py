@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from alarmbell.access import Action, Principal
 from alarmbell.ingest import repeated_keys_in_body
 from alarmbell.storage.retry import retry_transient
-from alarmbell.web.auth import requires
+from alarmbell.web.auth import actor_of, requires
 from alarmbell.web.intake import ingest_agency_format, ingest_records, link_and_alert_after_commit
 from alarmbell.web.intake_formats import agency_format
 
@@ -77,7 +77,7 @@ async def post_records(request: Request, link: bool = True) -> JSONResponse:
     whole if the database is busy, so an error means nothing was stored; once stored, a failure
     in linking or alerting is reported in the answer (`linked: false`), not as an error.
     """
-    agency = token_agency(request)
+    agency, actor = token_agency(request), actor_of(request.state.principal)
     body, content_type = await request.body(), request.headers.get("content-type", "")
     engine: Engine = request.app.state.engine
     format_name = agency_format(body, content_type, request.query_params.get("format"))
@@ -86,14 +86,18 @@ async def post_records(request: Request, link: bool = True) -> JSONResponse:
             raise HTTPException(status_code=413, detail=f"At most {MAX_BODY_BYTES} bytes per request.")
         result = await run_in_threadpool(
             retry_transient,
-            lambda: ingest_agency_format(engine, body, format_name, source=f"api:{agency}", agency=agency),
+            lambda: ingest_agency_format(
+                engine, body, format_name, source=f"api:{agency}", agency=agency, actor=actor
+            ),
         )
     else:
         records = parse_records(body, content_type)
         repeated = repeated_keys_in_body(body, records, json_lines=_is_json_lines(content_type))
         result = await run_in_threadpool(
             retry_transient,
-            lambda: ingest_records(engine, records, source=f"api:{agency}", agency=agency, repeated=repeated),
+            lambda: ingest_records(
+                engine, records, source=f"api:{agency}", agency=agency, actor=actor, repeated=repeated
+            ),
         )
     answer = result.as_json()
     if link:  # even if nothing is new: a failed earlier call may have left people due

@@ -201,7 +201,9 @@ def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErr
     event = concern_event(
         form, agency, key, person_key, occurred_at(occurred, time), points, author=_author(principal, form)
     )
-    result = ingest_records(engine, [*person_records, event], source="web form", agency=agency)
+    result = ingest_records(
+        engine, [*person_records, event], source="web form", agency=agency, actor=actor_of(principal)
+    )
     if result.errors:
         for error in result.errors:
             errors.add(_FIELD_IDS.get(error["field"], "text"), f"{error['field']}: {error['problem']}")
