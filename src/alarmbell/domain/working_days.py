@@ -4,7 +4,7 @@ Triage's statutory clocks and the review's response times both count in these da
 queue and the review never disagree about a deadline. The calendar is the `holidays` package's
 GB/ENG one (Wales shares it). For the years it covers, its dates are read from a table stored
 beside this module (data/england-bank-holidays.json), because importing the package loads
-every country's calendar, a quarter of a second on each `alarmbell review` process; years
+every country's calendar (0.1-0.25 s of each `alarmbell review` process); years
 outside the table are asked of the package. tests/domain checks that the table still says what
 the installed package says; `python -m alarmbell.domain.working_days` rewrites it.
 """
