@@ -3,8 +3,9 @@
 `alarmbell review ... --format pdf` is a new process each time, so every import is paid on every
 report. Linking (pyarrow, numpy, Splink), batch and Spark rescoring (a process pool) and alert
 routing are imported by the identity, alerts and triage facades when first used (PEP 562), not
-with the package. A fresh interpreter shows what a plain import brings, which an in-process test
-cannot: other tests have imported everything already.
+with the package; the `holidays` package and Alembic only when a year or a store needs them. A
+fresh interpreter shows what a plain import brings, which an in-process test cannot: other tests
+have imported everything already.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ NOT_FOR_A_REVIEW = (
     "alarmbell.alerts.rescore",  # batch rescoring, with its process pool
     "alarmbell.alerts.spark_rescore",
     "alarmbell.triage.alert_work",
+    "holidays",  # domain.working_days reads its stored table for the years it covers
+    "alembic",  # storage.db, only to upgrade a store not at the latest schema
 )
 
 

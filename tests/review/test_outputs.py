@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,3 +122,4 @@ def test_the_cli_writes_each_format(review_store: DemoStore, tmp_path: Path) -> 
     assert bad.exit_code == 2
     missing = runner.invoke(cli_app, ["review", "police:NOBODY"], env=env)
     assert missing.exit_code == 2
+    assert gc.isenabled(), "a review pauses the garbage collector only while it runs, even when it fails"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,95 @@ def test_migrations_match_the_table_definitions(engine: Engine) -> None:
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == [], "tables.py and the migrations disagree: add a migration"
+
+
+def _store_at(settings: Settings, revision: str) -> Engine:
+    """A store migrated only up to `revision`, as an older alarmbell left it."""
+    from alembic import command
+
+    from alarmbell.storage.db import alembic_config
+
+    engine = make_engine(settings, upgrade=False)
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return engine
+
+
+def test_the_head_revision_read_from_the_scripts_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    from alarmbell.storage.db import alembic_config_plain, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config_plain()).get_current_head()
+
+
+def test_an_older_store_is_brought_to_the_head_when_opened(empty_store_settings: Settings) -> None:
+    from alarmbell.storage.db import head_revision
+
+    _store_at(empty_store_settings, "0006").dispose()
+    engine = make_engine(empty_store_settings)
+    assert schema_revision(engine) == head_revision() != "0006"
+    assert "evaluation_due" in inspect(engine).get_table_names()  # 0007's table
+    engine.dispose()
+
+
+def test_the_read_only_store_refuses_an_older_schema(empty_store_settings: Settings) -> None:
+    from alarmbell.storage.db import read_only_engine
+
+    _store_at(empty_store_settings, "0006").dispose()
+    engine, note = read_only_engine(empty_store_settings)
+    assert engine is None
+    assert "schema 0006, not the latest; run `alarmbell db upgrade`" in note
+
+
+def test_the_cli_upgrades_an_older_store(
+    empty_store_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alarmbell.storage.db import head_revision
+
+    _store_at(empty_store_settings, "0008").dispose()
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", empty_store_settings.database_url)
+    result = CliRunner().invoke(app, ["review", "police:NOBODY", "--format", "md"])
+    assert result.exit_code == 2  # no such person, but the store was opened
+    engine = make_engine(empty_store_settings, upgrade=False)
+    assert schema_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_opening_a_store_at_the_head_loads_no_alembic(tmp_path: Path) -> None:
+    """Every command opens the store; one already at the head is checked without Alembic's machinery."""
+    url = f"sqlite:///{tmp_path / 'head.db'}"
+    make_engine(Settings(database_url=url)).dispose()
+    code = (
+        "import sys\nfrom alarmbell.settings import Settings\nfrom alarmbell.storage.db import make_engine\n"
+        f"make_engine(Settings(database_url={url!r})).dispose()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+_CHAIN = ['revision = "a"\ndown_revision = None', 'revision = "b"\ndown_revision = "a"']
+_BRANCH = [*_CHAIN, 'revision = "c"\ndown_revision = "a"']
+
+
+@pytest.mark.parametrize(
+    ("scripts", "head"),
+    [
+        (_CHAIN, "b"),
+        (['revision: str = "a"\ndown_revision: str | None = None', _CHAIN[1]], "b"),  # annotated
+        ([*_BRANCH, 'revision = "m"\ndown_revision = ("b", "c")'], "m"),  # a merge
+        (_BRANCH, None),  # two heads: Alembic decides
+        ([_CHAIN[0], 'revision = make_id()\ndown_revision = "a"'], None),  # not a literal
+    ],
+)
+def test_the_head_is_read_from_plain_revision_lines(
+    tmp_path: Path, scripts: list[str], head: str | None
+) -> None:
+    from alarmbell.storage.db import head_from_scripts
+
+    for number, script in enumerate(scripts):
+        (tmp_path / f"{number:04d}_step.py").write_text(f'"""Step {number}."""\n\n{script}\n')
+    assert head_from_scripts(tmp_path) == head

@@ -6,6 +6,7 @@ lists: commands first, then the groups of subcommands.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 import typer
@@ -66,4 +67,9 @@ for name, group in GROUPS.items():
 
 
 def main() -> None:
-    app()
+    """The `alarmbell` process. When its command is done, what it made is frozen out of the
+    garbage collector, so that Python's exit does not scan it all (half a second after a PDF)."""
+    try:
+        app()
+    finally:
+        gc.freeze()

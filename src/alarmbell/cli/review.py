@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli.support import fail, failing_on, store_session
+from alarmbell.cli.support import collector_paused, fail, failing_on, store_session
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,7 +46,11 @@ def review(
 ) -> None:
     """Write a person's multi-agency review: household, chronology, who knew what, alerts, timescales,
     missed opportunities."""
-    day = _day(as_of)
+    with collector_paused():
+        _write(person, format_name, _day(as_of), out)
+
+
+def _write(person: str, format_name: ReportFormat, day: date | None, out: Path | None) -> None:
     report = _report(person, day)
     if format_name is ReportFormat.pdf:
         from alarmbell.review import render_pdf

@@ -1,14 +1,21 @@
-"""Engine and session factories. Migrations run on first use of a store."""
+"""Engine and session factories. Migrations run on first use of a store.
+
+Every `alarmbell` command opens the store, so opening one already at the latest schema must be
+cheap: its stored revision is compared with the head read from the migration scripts' own
+`revision`/`down_revision` lines, and Alembic (a fifth of a second to import and run) is loaded
+only when they differ, to upgrade the store.
+"""
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -17,7 +24,12 @@ from sqlalchemy.orm import Session
 from alarmbell.settings import Settings
 from alarmbell.storage.dialect import dialect_for, open_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: A migration script's `revision = "0007"` or `down_revision = "0012"` (or None, or a tuple).
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
 
 
 def make_engine(settings: Settings, *, upgrade: bool = True) -> Engine:
@@ -58,11 +70,47 @@ def read_only_engine(settings: Settings) -> tuple[Engine | None, str]:
     return engine, f"compared with the store at {where} (read only)"
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str | None:
+    """The newest migration: read from the scripts' revision lines without loading Alembic, or
+    asked of Alembic when those lines do not make exactly one head."""
+    head = head_from_scripts(MIGRATIONS / "versions")
+    if head is not None:
+        return head
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config_plain()).get_current_head()
 
 
+def head_from_scripts(folder: Path) -> str | None:
+    """The one revision no script names as its `down_revision`; None if there is not exactly
+    one, or if a script does not state its revisions as plain literals."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in folder.glob("*.py"):
+        found = _revision_and_parents(script.read_text(encoding="utf-8"))
+        if found is None:
+            return None
+        revisions.add(found[0])
+        parents.update(found[1])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _revision_and_parents(script: str) -> tuple[str, tuple[str, ...]] | None:
+    lines = dict(_REVISION_LINE.findall(script))
+    try:
+        revision = ast.literal_eval(lines["revision"])
+        down = ast.literal_eval(lines.get("down_revision", "None"))
+    except (KeyError, ValueError, SyntaxError):
+        return None
+    parents = (down,) if isinstance(down, str) else tuple(down or ())
+    return (revision, parents) if isinstance(revision, str) else None
+
+
 def alembic_config_plain() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -75,7 +123,12 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade_schema(engine: Engine) -> None:
-    """Apply every pending Alembic migration (idempotent)."""
+    """Apply every pending Alembic migration (idempotent); a store at the head is only looked at."""
+    head = head_revision()
+    if head is not None and schema_revision(engine) == head:
+        return
+    from alembic import command
+
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
