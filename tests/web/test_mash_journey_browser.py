@@ -176,9 +176,13 @@ def test_the_mash_journey_on_the_demo_case(journey: Journey) -> None:
             assert history.is_visible()
             assert history_steps(page) == steps_before + 1
             newest = history.locator("li").last.inner_text()
-            # Evidence feeding indicators that already apply updates the open item (issue 12).
-            assert "evidence added by alarmbell" in newest, newest
-            assert "1 record of 5 Mar 2012, evidence for: " in newest, newest
+            # A bruise behind the ear on a child with earlier injuries makes an indicator apply that
+            # did not before ("repeated injuries" beyond everyday-accident sites), so it is a new
+            # alert added to the open item, not a silent update (issue 12; docs/triage.md). Evidence
+            # that only feeds indicators already applying is tested in tests/triage.
+            assert "new evidence by alarmbell" in newest, newest
+            assert "Red alert of 5 Mar 2012: New evidence on a red child: " in newest, newest
+            assert "repeated injuries" in newest, newest
             shot(page, "2a-work-about-leo", near=page.locator("#work"))
             shot(page, "2b-newest-history-step", near=history.locator("li").last)
 
