@@ -15,7 +15,7 @@ import orjson
 
 from alarmbell.domain.body_sites import body_site, region_label, regions
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES, concern_category
-from alarmbell.domain.described_injuries import described_injuries
+from alarmbell.domain.described_signs import described_injuries
 from alarmbell.domain.identifiers import upn_check_problem, upn_is_valid
 from alarmbell.domain.injuries import injury_attrs
 from alarmbell.ingest.base import FieldError

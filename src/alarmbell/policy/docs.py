@@ -250,10 +250,12 @@ of them. `referrer_in` reads a referral's `from_agency` or `referral_source` thr
 `alarmbell.domain.referrers` and takes `family` ("1A", "Maternal grandmother", "Aunt", "child's
 father") and `community` ("1B", "9", "neighbour", "family friend", "anonymous caller");
 professionals and services ("Family Support Worker", "mother and baby unit") are neither.
-`describes` reads free text, the attr and its plural (`concern` and `concerns`), for the injury
-types it reports (`bruise`, `burn`, `fracture`) through `alarmbell.domain.described_injuries`:
-"Bruising to face and eye seen at contact" and "black eye" describe a bruise; "no bruising" and
-"no visible marks or bruises" do not. `region_in`
+`describes` reads free text, the attr and its plural (`concern` and `concerns`), for the injuries
+and signs it reports (`bruise`, `burn`, `fracture`, `hunger`, `weight_loss`) through
+`alarmbell.domain.described_signs`: "Bruising to face and eye seen at contact" and "black eye"
+describe a bruise, "taking food from other children" hunger, "concerns: weight loss" and
+"failure to thrive" weight loss; "no bruising", "no visible marks or bruises" and "no concerns
+about weight loss" do not. `region_in`
 and `regions_at_least` read a body site as agencies write it (free text such as "L ear" or
 "behind ear", a body-map id, or a list; the attr and its plural, `site` and `sites`) through
 `alarmbell.domain.body_sites`: `region_in` takes region names (torso, ear, neck, frenulum,

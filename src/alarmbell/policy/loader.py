@@ -20,7 +20,7 @@ from typing import Any, Protocol, cast, get_args
 import yaml
 
 from alarmbell.domain.body_sites import is_known_region
-from alarmbell.domain.described_injuries import DESCRIBED_INJURY_TYPES
+from alarmbell.domain.described_signs import DESCRIBED_SIGNS
 from alarmbell.domain.explanations import EXPLANATION_CLASSES
 from alarmbell.domain.health_services import is_known_service_type
 from alarmbell.domain.referrers import REFERRER_CLASSES
@@ -495,9 +495,7 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
     if op == "explanation_in":
         return _known(value, where, EXPLANATION_CLASSES, "unknown explanation class {}", "explanations")
     if op == "describes":
-        return _known(
-            value, where, DESCRIBED_INJURY_TYPES, "injury type {} is not read from text", "described_injuries"
-        )
+        return _known(value, where, DESCRIBED_SIGNS, "sign {} is not read from text", "described_signs")
     if op == "referrer_in":
         return _known(value, where, REFERRER_CLASSES, "unknown referrer class {}", "referrers")
     if op == "in":

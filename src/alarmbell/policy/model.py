@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from alarmbell.domain.body_sites import expand_regions, regions
 from alarmbell.domain.care_endings import says_return_home
-from alarmbell.domain.described_injuries import described_injuries
+from alarmbell.domain.described_signs import described_signs
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.explanations import explanation_class
 from alarmbell.domain.health_services import service_types
@@ -69,11 +69,12 @@ class Condition:
     happened" are absent, "Inconsistent with injury" is unsuitable). ``referrer_in`` reads a
     referral's source through `alarmbell.domain.referrers` ("Maternal grandmother" and "1A" are
     family, "anonymous caller" is community). ``describes`` reads free text, the attr and its
-    plural (``concern`` and ``concerns``), for the injury types it reports through
-    `alarmbell.domain.described_injuries` ("bruising to face and ears" describes a bruise; "no
-    bruising" does not). ``returned_home`` reads recorded words or a looked-after return's code
-    through `alarmbell.domain.care_endings` for a child going back to live with their parents
-    after care ("Returned home to mother's care", "E4A"; not "plan for return home").
+    plural (``concern`` and ``concerns``), for the signs it reports through
+    `alarmbell.domain.described_signs` ("bruising to face and ears" describes a bruise, "losing
+    weight" weight loss; "no bruising" and "no concerns about weight loss" do not).
+    ``returned_home`` reads recorded words or a looked-after return's code through
+    `alarmbell.domain.care_endings` for a child going back to live with their parents after care
+    ("Returned home to mother's care", "E4A"; not "plan for return home").
 
     Text is compared as `alarmbell.domain.recorded_text` folds it: ``equals`` and ``in`` ignore
     case, spaces, underscores and hyphens ("Physical", "fixed-term"), and ``contains`` means the
@@ -102,7 +103,7 @@ class Condition:
                 return not found or not found <= expand_regions(self.value)
             return len(found) >= int(self.value)
         if self.op == "describes":
-            found = described_injuries([attrs.get(self.attr), attrs.get(self.attr + "s")])
+            found = described_signs([attrs.get(self.attr), attrs.get(self.attr + "s")])
             return not found.isdisjoint(self.value)
         if self.op == "service_in":
             return not service_types(attrs.get(self.attr)).isdisjoint(self.value)

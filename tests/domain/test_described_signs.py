@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alarmbell.domain.described_injuries import described_injuries
+from alarmbell.domain.described_signs import described_injuries, described_signs
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,46 @@ def test_a_list_of_concerns_is_read_item_by_item() -> None:
     assert described_injuries([None, ["no bruising", "burn on hand"]]) == {"burn"}
     assert described_injuries(None) == frozenset()
     assert described_injuries(42) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("Concerns: weight loss, developmental delay", "weight_loss"),
+        ("HV: baby has lost weight since last visit", "weight_loss"),
+        ("weight has dropped two centiles", "weight_loss"),
+        ("dropped 2 centiles for weight", "weight_loss"),
+        ("faltering growth noted at clinic", "weight_loss"),
+        ("query failure to thrive", "weight_loss"),
+        ("severely malnourished", "weight_loss"),
+        ("always hungry, taking food from other children's plates", "hunger"),
+        ("seen scavenging in the bins for food", "hunger"),
+        ("food-seeking at breakfast club", "hunger"),
+        ("came in starving and asking for food", "hunger"),
+    ],
+)
+def test_a_reported_neglect_sign_is_read(text: str, sign: str) -> None:
+    assert sign in described_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no weight loss",
+        "No concerns about weight loss",
+        "not losing weight",
+        "not hungry",
+        "weight gain good, no concerns",
+        "underweight at birth (born at 32 weeks)",
+        "lunch money forgotten",
+        "no hunger or weight loss reported",
+    ],
+)
+def test_a_denial_or_a_low_weight_alone_is_not_a_neglect_sign(text: str) -> None:
+    assert described_signs(text) & {"hunger", "weight_loss"} == frozenset()
+
+
+def test_injuries_are_only_the_injury_signs() -> None:
+    text = "bruised cheek, always hungry and losing weight"
+    assert described_injuries(text) == {"bruise"}
+    assert described_signs(text) == {"bruise", "hunger", "weight_loss"}
