@@ -70,10 +70,12 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
 
 #: One demo user per role: (username, role, agency, team). The practitioner is a health visitor
 #: seconded to the MASH, so she sees health's records and every chronology routed to the MASH.
+#: The team manager manages the MASH, where the demo's alerts and escalations go, so the work
+#: queue she opens is the one she answers for.
 DEMO_USERS = (
     ("practitioner", "practitioner", "health", "mash"),
     ("analyst", "mash_analyst", "children_social_care", "mash"),
-    ("manager", "team_manager", "health", "health-visiting"),
+    ("manager", "team_manager", "children_social_care", "mash"),
     ("reviewer", "reviewer", None, None),
     ("admin", "admin", None, None),
 )

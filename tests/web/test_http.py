@@ -64,6 +64,22 @@ def test_person_page_shows_summary_household_alerts_timeline_and_chronology(
     assert 'id="event-health-HEA-demo-E17"' in html and 'href="#event-health-HEA-demo-E17"' in html
 
 
+def test_only_the_newest_alert_shows_its_indicators_the_earlier_fold_away(
+    client: TestClient, demo_store: DemoStore
+) -> None:
+    """Every alert keeps its heading and summary; the indicators of all but the newest are folded."""
+    html = client.get(f"/people/{demo_store.leo_id}").text
+    cards = html.split('class="app-alert app-alert--')[1:]
+    assert len(cards) >= 5
+    newest, *earlier = cards
+    assert "app-alert-card__findings-list" in newest and "app-alert-card__earlier" not in newest
+    for card in earlier:
+        folded = card.index('class="govuk-details app-alert-card__earlier"')
+        assert folded < card.index("app-alert-card__findings-list")
+        assert card.index("app-alert-card__lede") < folded
+        assert "indicators and the records behind them" in card or "indicator and the records behind it" in card
+
+
 def test_person_template_context_is_the_page_data(client: TestClient, demo_store: DemoStore) -> None:
     response = client.get(f"/people/{demo_store.leo_id}")
     # Starlette's test client adds the template and its context to a TemplateResponse's response.

@@ -126,3 +126,15 @@ def test_a_reviewer_starts_on_the_reviews_they_may_open(demo_app: FastAPI, demo_
     others = TestClient(demo_app)
     sign_in(others, role="reviewer")
     assert "CSPR Child L" not in others.get("/reviews").text, "grants are the reviewer's own"
+
+
+def test_a_team_queue_is_headed_by_the_teams_name_not_its_code(demo_app: FastAPI) -> None:
+    """A team stored as a code ("health-visiting") reads as its name on the queue page."""
+    client = TestClient(demo_app)
+    sign_in(client, role="team_manager", agency="health", team="health-visiting")
+    page = client.get("/triage")
+    assert page.status_code == 200
+    heading = re.search(r'<h1 class="govuk-heading-xl">([^<]*)</h1>', page.text)
+    assert heading is not None and heading.group(1) == "Health visiting"
+    assert "<title>Work queue: Health visiting" in page.text
+    assert "health-visiting" not in re.sub(r'href="[^"]*"', "", page.text)
