@@ -379,3 +379,13 @@ def test_every_body_map_region_is_a_big_enough_target_on_paper() -> None:
                 (2 * a["rx"], 2 * a["ry"]) if region.shape == "ellipse" else (a["width"], a["height"])
             )
             assert min(width, height) >= MIN_REGION_UNITS, region.site
+
+
+def test_before_a_search_the_new_child_choice_has_no_dangling_or(app: FastAPI) -> None:
+    """ "or" divides a list of children from "a child not listed"; with no list it says what to do."""
+    client = _client(app)
+    _, _, page = _form(client)
+    assert "govuk-radios__divider" not in page
+    assert "Search above to choose a child already known, or:" in page
+    _, _, none_found = _form(client, "?q=Zzyzx")
+    assert "No child found" in none_found and "govuk-radios__divider" not in none_found
