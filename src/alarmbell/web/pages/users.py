@@ -1,4 +1,5 @@
-"""User administration (`/admin/users`): administrators list accounts and add one."""
+"""User administration (`/admin/users`): administrators list accounts, add one, disable a leaver
+and enable an account again (so a slip of the mouse is undone in one click)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from alarmbell.access import ROLE_LABELS, Action, Role, UserError, create_user, list_users
+from alarmbell.access import (
+    ROLE_LABELS,
+    Action,
+    Role,
+    UserError,
+    create_user,
+    end_user_sessions,
+    list_users,
+    set_active,
+)
 from alarmbell.audit import record_audit
 from alarmbell.domain.vocabulary import AGENCIES
+from alarmbell.storage.tables import AppUser
 from alarmbell.web.auth import PrincipalDep, actor_of, requires
 from alarmbell.web.deps import SessionDep
 from alarmbell.web.limits import FORM_TEXT
@@ -56,4 +67,53 @@ async def add_user(request: Request, session: SessionDep, principal: PrincipalDe
         subject=("user", user.id),
         detail={"username": user.username, "role": user.role, "agency": user.agency, "team": user.team},
     )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/disable", include_in_schema=False)
+@requires(Action.MANAGE_USERS)
+def disable_user(user_id: int, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+    """Disable an account and end its sessions at once (a leaver, a lost laptop), as the CLI does.
+
+    Administrators cannot disable themselves here: the last administrator would be locked out.
+    """
+    user = session.get(AppUser, user_id)
+    if user is None:
+        return _users_page(request, session, error=f"There is no user number {user_id}.", status=404)
+    if principal.kind == "user" and user.id == principal.id:
+        return _users_page(
+            request,
+            session,
+            error="You cannot disable your own account: ask another administrator.",
+            status=400,
+        )
+    if user.active:
+        set_active(session, user, False)
+        end_user_sessions(session, user.id)
+        record_audit(
+            session,
+            actor=actor_of(principal),
+            action="user.disable",
+            subject=("user", user.id),
+            detail={"username": user.username},
+        )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/enable", include_in_schema=False)
+@requires(Action.MANAGE_USERS)
+def enable_user(user_id: int, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+    """Let a disabled account sign in again (its old sessions stay ended)."""
+    user = session.get(AppUser, user_id)
+    if user is None:
+        return _users_page(request, session, error=f"There is no user number {user_id}.", status=404)
+    if not user.active:
+        set_active(session, user, True)
+        record_audit(
+            session,
+            actor=actor_of(principal),
+            action="user.enable",
+            subject=("user", user.id),
+            detail={"username": user.username},
+        )
     return RedirectResponse("/admin/users", status_code=303)
