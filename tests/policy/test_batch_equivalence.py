@@ -46,6 +46,8 @@ PALETTE: list[tuple[str, dict[str, object]]] = [
     ("hunger_observed", {}),
     ("growth_measurement", {"weight_centile": 60}),
     ("growth_measurement", {"weight_centile": 20}),
+    ("growth_measurement", {"weight_kg": 8.0}),
+    ("health_visitor_contact", {"weight_kg": 7.5}),
     ("missed_appointment", {"was_not_brought": True}),
     ("missed_appointment", {"was_not_brought": True, "service": "Paediatric OPD"}),
     ("missed_appointment", {"was_not_brought": True, "service": "immunisation"}),
@@ -196,18 +198,19 @@ REACH = reach_of(POLICY)
 
 @st.composite
 def sparse_chronologies(draw: st.DrawFn) -> Chronology:
-    """A child with few entries and growth centiles of any value, within a year of each other:
-    children near the pre-pass's borders (a trend that falls by a little more or less)."""
+    """A child with few entries and growth centiles or weights of any value, within a year of each
+    other: children near the pre-pass's borders (a trend that falls by a little more or less)."""
     chronology = draw(chronologies())
     kept = list(chronology.entries[: draw(st.integers(0, 4))])
     for i in range(draw(st.integers(0, 4))):
         day = _utc(START + timedelta(days=draw(st.integers(0, 300))))
         value = draw(st.one_of(st.integers(0, 100), st.floats(0, 100), st.booleans(), st.none()))
+        attr = draw(st.sampled_from(["weight_centile", "weight_kg"]))
         kept.append(
             replace(
                 draw(entries(100 + i)),
                 kind="growth_measurement",
-                attrs={"weight_centile": value},
+                attrs={attr: value},
                 occurred_at=day,
                 recorded_at=day,
                 involvement="subject",

@@ -80,6 +80,30 @@ def _load(*indicators: dict[str, object]) -> None:
         ({"colour": "red"}, "p.yaml: indicators[3].colour: unknown field"),
         ({"explain": "{child} was {mood}."}, "p.yaml: indicators[3].explain: unknown placeholder"),
         ({"rationale": {"text": "Why."}}, "p.yaml: indicators[3].rationale.source: missing"),
+        (
+            {"pattern": {"type": "trend", "match": {}, "attr": "weight_kg"}},
+            "p.yaml: indicators[3].pattern: expected one of falls_by (an amount) or falls_by_share",
+        ),
+        (
+            {
+                "pattern": {
+                    "type": "trend",
+                    "match": {},
+                    "attr": "weight_kg",
+                    "falls_by": 1,
+                    "falls_by_share": 0.1,
+                }
+            },
+            "p.yaml: indicators[3].pattern: expected one of falls_by (an amount) or falls_by_share",
+        ),
+        (
+            {"pattern": {"type": "trend", "match": {}, "attr": "weight_kg", "falls_by_share": 5}},
+            "p.yaml: indicators[3].pattern.falls_by_share: expected a share between 0 and 1",
+        ),
+        (
+            {"pattern": {"type": "count", "match": {"age_from": "three weeks"}}},
+            "p.yaml: indicators[3].pattern.match.age_from: expected a duration like '365d'",
+        ),
         ({"id": "Bad Id"}, "p.yaml: indicators[3].id: expected an identifier"),
         ({"id": "i0"}, "p.yaml: indicator id 'i0' already used in p.yaml"),
     ],

@@ -17,6 +17,7 @@ simply made louder.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -194,3 +195,53 @@ def test_a_burn_in_a_gps_note_during_a_plan_is_red_and_a_note_of_none_is_not(pol
 
     assert with_note("small round burn on left forearm, mother says from a curling iron") == [AlertLevel.RED]
     assert AlertLevel.RED not in with_note("seen for a cough; no bruises or burns seen")
+
+
+def _ids_now(policy: Policy, builder: ChronologyBuilder) -> set[str]:
+    from alarmbell.policy import evaluate
+
+    from .conftest import moment
+
+    return {f.indicator_id for f in evaluate(policy, builder.build(), moment("2021-03-20")).findings}
+
+
+@pytest.mark.parametrize(
+    ("attrs", "narrative"),
+    [
+        ({"injury": "fracture", "site": "left arm; bruising to both ears, cheeks and genitals"}, None),
+        ({"injury": "fracture", "site": "arm"}, "Fractured arm. Bruising to both ears and the left cheek."),
+    ],
+)
+def test_a_toddlers_fracture_with_ten4_bruises_written_in_words_is_red(
+    policy: Policy, attrs: dict[str, Any], narrative: str | None
+) -> None:
+    """The issue's toddler: a fracture, and bruises to the ears, cheeks and genitals written in the
+    site or the narrative rather than as separate bruise records, brought late: amber only before."""
+    toddler = ChronologyBuilder(dob=date(2019, 2, 1))
+    toddler.own("ed_attendance", "2021-03-10", narrative=narrative, delay_in_presentation=True, **attrs)
+    assert _levels(policy, toddler)[-1] is AlertLevel.RED
+    assert "ten4_faces_more_than_one_bruise" in _ids_now(policy, toddler)
+
+
+@pytest.mark.parametrize(
+    ("dob", "attrs", "narrative"),
+    [
+        (date(2019, 2, 1), {"injury": "fracture", "site": "left arm; no bruising to ears or face"}, None),
+        (
+            date(2019, 2, 1),
+            {"injury": "fracture", "site": "arm"},
+            "Fell from climbing frame. No other marks.",
+        ),
+        (
+            date(2014, 2, 1),
+            {"injury": "fracture", "site": "left arm; bruising to both ears and cheeks"},
+            None,
+        ),
+    ],
+)
+def test_a_denied_bruise_or_a_child_of_four_or_more_is_not_read_as_ten4(
+    policy: Policy, dob: date, attrs: dict[str, Any], narrative: str | None
+) -> None:
+    child = ChronologyBuilder(dob=dob)
+    child.own("ed_attendance", "2021-03-10", narrative=narrative, **attrs)
+    assert not {"ten4_faces_bruise", "ten4_faces_more_than_one_bruise"} & _ids_now(policy, child)

@@ -81,8 +81,10 @@ def _selector(s: Selector) -> str:
     if s.involvement != "any":
         text += f" where the person is the {s.involvement}"
     parts = [_condition(c) for c in s.where]
+    whom = "that child" if s.whose in ("household_child", "twin") else "the child"
+    if s.age_from is not None:
+        parts.append(f"{whom} was at least {days(s.age_from)} old")
     if s.age_under is not None:
-        whom = "that child" if s.whose in ("household_child", "twin") else "the child"
         parts.append(f"{whom} was under {days(s.age_under)} old")
     return text + (" where " + " and ".join(parts) if parts else "")
 
@@ -113,7 +115,10 @@ def describe_pattern(p: Pattern) -> str:
             f"in the {days(p.within)} after it"
         )
     if isinstance(p, TrendPattern):
-        return f"`{p.attr}` fell by {p.falls_by:g} or more across {describe_match(p.match)}"
+        amount = (
+            f"{p.falls_by_share:.0%} of its highest earlier value" if p.falls_by_share else f"{p.falls_by:g}"
+        )
+        return f"`{p.attr}` fell by {amount} or more across {describe_match(p.match)}"
     if isinstance(p, AllOfPattern):
         return "all of: " + "; ".join(f"({describe_pattern(s)})" for s in p.patterns)
     return "any of: " + "; ".join(f"({describe_pattern(s)})" for s in p.patterns)
@@ -226,14 +231,16 @@ Pattern types: `count` (at least N matching events, optionally within a span),
 `distinct_agencies` (N different agencies, optionally within a span), `co_occurrence`
 (an `event` with a `context` event `within` a time `before`/`after`/`either`, voided by an
 `ended_by` event in between), `absence` (a `trigger` with no `expected` event `within` a
-time after it), `trend` (a numeric `attr` falling by `falls_by`), `any_of` (`patterns`: fires
+time after it), `trend` (a numeric `attr` falling by `falls_by`, or by `falls_by_share` of its
+highest earlier value: 0.05 is 5%), `any_of` (`patterns`: fires
 when any fires) and `all_of` (`patterns`: fires only when every one fires in the window).
 A selector has `kinds` (event kinds; empty means any), `whose` (`own`, `household` for the
 household adults', `any` for either; `household_child` for the own events of another child of
 the household, a sibling or a child of a parent or parent's partner, and `twin` for a twin's:
 no other selector reads another child's events), `involvement` (`subject`, `other`, `any`; not
 with `household_child` or `twin`), `age_under` (a duration: the child's age at the event, or
-for another child's events that child's age) and `where`: a list of
+for another child's events that child's age), `age_from` (the age from which events count) and
+`where`: a list of
 conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`, `is_false`,
 `is_not_false` (missing, or anything but false), `exists`, `lt`, `le`, `gt`, `ge`, `contains`,
 `region_in`, `regions_at_least`, `regions_beyond`, `service_in`, `explanation_in`, `referrer_in`,

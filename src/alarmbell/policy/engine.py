@@ -214,7 +214,7 @@ def _residual(selectors: tuple[Selector, ...], shape: _Shape) -> tuple[Selector,
             continue
         if s.whose not in _OTHER_CHILD_WHOSE and s.involvement not in ("any", shape[4]):
             continue
-        if not s.where and s.age_under is None:
+        if not s.where and s.age_under is None and s.age_from is None:
             return ()
         left.append(s)
     return tuple(left) if left else None
@@ -223,10 +223,13 @@ def _residual(selectors: tuple[Selector, ...], shape: _Shape) -> tuple[Selector,
 def _accepts(selector: Selector, entry: ChronologyEntry, dob: date | None) -> bool:
     """`Selector.matches` for an entry whose kind, whose and involvement `_candidates` settled.
 
-    `dob` is the date of birth of the child whose age `age_under` tests.
+    `dob` is the date of birth of the child whose age `age_under` and `age_from` test.
     """
     limit = selector.age_under
     if limit is not None and (dob is None or entry.occurred_at.date() - dob >= limit):
+        return False
+    start = selector.age_from
+    if start is not None and (dob is None or entry.occurred_at.date() - dob < start):
         return False
     attrs = entry.attrs
     if selector.reads_text and entry.text is not None:
@@ -414,7 +417,7 @@ def _trend(p: TrendPattern, known: _Known, start: datetime) -> Hit | None:
         value = _numeric(entry, p.attr)
         if value is None:
             continue
-        if best is not None and best_value - value >= p.falls_by:
+        if best is not None and p.fell(best_value, value):
             detail = {"from_value": f"{best_value:g}", "to_value": f"{value:g}", "attr": p.attr}
             result = Hit([best, entry], anchor=entry.occurred_at, detail=detail)
         if best is None or value > best_value:

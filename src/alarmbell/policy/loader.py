@@ -379,12 +379,20 @@ def _absence(item: dict[str, Any], where: _Path) -> Pattern:
 
 
 def _trend(item: dict[str, Any], where: _Path) -> Pattern:
-    _only_keys(item, where, {"type", "match", "attr", "falls_by"})
+    _only_keys(item, where, {"type", "match", "attr", "falls_by", "falls_by_share"})
     attr = _attr_name(_required(item, "attr", where), where.key("attr"))
+    if ("falls_by" in item) == ("falls_by_share" in item):
+        raise where.error(
+            "expected one of falls_by (an amount) or falls_by_share (a share of the highest value)"
+        )
+    share = item.get("falls_by_share")
+    if share is not None and not (isinstance(share, int | float) and 0 < share < 1):
+        raise where.key("falls_by_share").error("expected a share between 0 and 1, e.g. 0.05 for 5%")
     return TrendPattern(
         match=_match(_required(item, "match", where), where.key("match")),
         attr=attr,
-        falls_by=_positive(_required(item, "falls_by", where), where.key("falls_by")),
+        falls_by=_positive(item["falls_by"], where.key("falls_by")) if "falls_by" in item else None,
+        falls_by_share=float(share) if share is not None else None,
     )
 
 
@@ -427,7 +435,7 @@ def _match(raw: Any, where: _Path) -> Match:
 
 def _selector(raw: Any, where: _Path) -> Selector:
     item = _mapping(raw, where)
-    _only_keys(item, where, {"kinds", "whose", "involvement", "where", "age_under"})
+    _only_keys(item, where, {"kinds", "whose", "involvement", "where", "age_under", "age_from"})
     whose = item.get("whose", "any")
     if whose not in get_args(Whose):
         raise where.key("whose").error(f"expected one of {', '.join(get_args(Whose))}")
@@ -445,6 +453,7 @@ def _selector(raw: Any, where: _Path) -> Selector:
         involvement=involvement,
         where=tuple(_condition(c, where.key("where").index(i)) for i, c in enumerate(conditions)),
         age_under=_optional_duration(item.get("age_under"), where.key("age_under")),
+        age_from=_optional_duration(item.get("age_from"), where.key("age_from")),
     )
 
 

@@ -180,7 +180,9 @@ class Selector:
     `kinds` empty means any kind. `whose`: the child's `own` events, a `household` adult's, `any`
     of those, or another child of the household's own events (`household_child`; `twin` for a
     twin's). `age_under` is the child's age when the event happened (for another child's
-    events, that child's age); a child with no known date of birth never matches an age test.
+    events, that child's age), and `age_from` the age from which it counts (a newborn's weight
+    falls in its first days: weighings before three weeks are not growth); a child with no known
+    date of birth never matches an age test.
     """
 
     kinds: frozenset[str] = frozenset()
@@ -188,6 +190,7 @@ class Selector:
     involvement: InvolvementFilter = "any"
     where: tuple[Condition, ...] = ()
     age_under: timedelta | None = None
+    age_from: timedelta | None = None
     #: Whether a condition reads the event's narrative (`NARRATIVE`) rather than an attr.
     reads_text: bool = field(default=False, init=False, compare=False, repr=False)
 
@@ -250,12 +253,21 @@ class AbsencePattern:
 
 @dataclass(frozen=True, slots=True)
 class TrendPattern:
-    """A numeric attr that fell by at least `falls_by` between two matching events in the window."""
+    """A numeric attr that fell between two matching events in the window: by at least `falls_by`
+    (centile points), or by at least `falls_by_share` of the highest earlier value (a weight
+    in kilograms, where 0.4 kg is a lot for a baby and nothing for a teenager). One is given."""
 
     match: Match
     attr: str
-    falls_by: float
+    falls_by: float | None = None
+    falls_by_share: float | None = None
     type: Literal["trend"] = "trend"
+
+    def fell(self, highest: float, value: float) -> bool:
+        """Whether `value` is far enough below the highest earlier value."""
+        if self.falls_by_share is not None:
+            return highest - value >= self.falls_by_share * highest
+        return self.falls_by is not None and highest - value >= self.falls_by
 
 
 @dataclass(frozen=True, slots=True)

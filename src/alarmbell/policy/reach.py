@@ -294,11 +294,17 @@ class Reach:
         if pattern.attr not in self.trend_attrs:
             self.trend_attrs = (*self.trend_attrs, pattern.attr)
         self._trends[values] = self.trend_attrs.index(pattern.attr)
-        falls_by = pattern.falls_by
+        falls_by, share = pattern.falls_by, pattern.falls_by_share
 
         def test(c: list[int], _a: Any, r: dict[int, list[float]]) -> bool:
             low, high = r.get(values, (math.inf, -math.inf))
-            return c[values] >= 2 and high - low >= falls_by
+            if c[values] < 2:
+                return False
+            if share is not None:
+                # The engine's fall from the highest earlier value h to a later v needs
+                # h - v >= share * h >= share * v >= share * low, and high - low >= h - v.
+                return high - low >= share * low
+            return falls_by is not None and high - low >= falls_by
 
         return test
 
