@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -14,6 +15,7 @@ from alarmbell.synth.corruptions import (
     ocr_error,
     partial_dob,
     phonetic_error,
+    postcode_keying_error,
     swap_day_month,
     variant,
     wrong_digit,
@@ -75,6 +77,29 @@ def test_wrong_digit_changes_one_digit_and_stays_a_valid_past_date() -> None:
         assert sum(a != b for a, b in zip(text, dob.isoformat(), strict=True)) <= 1
         assert date.fromisoformat(text) <= TODAY
     assert len(set(seen)) > 5
+
+
+def one_keystroke(a: str, b: str) -> bool:
+    """True when b is a with one character replaced, added or dropped, or two adjacent swapped."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = (diff + [0, 0])[:2]
+        return len(diff) == 2 and j == i + 1 and (a[i], a[j]) == (b[j], b[i])
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) == 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def test_postcode_keying_error_is_one_keystroke_off_and_still_a_postcode() -> None:
+    seen = _many(postcode_keying_error, "CV2 5LA", 400)
+    for code in seen:
+        assert re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}", code), code
+        assert code[0] == "C" and one_keystroke(code.replace(" ", ""), "CV25LA"), code
+    assert "CV5 2LA" in seen, "two digits swapped across the space"
+    assert "CV2 5AL" in seen, "two letters swapped"
+    assert any(code.startswith("CV") and code[2] not in "25" for code in seen), "district digit wrong"
+    assert any(code[1] != "V" for code in seen), "area letter a neighbouring key"
 
 
 def test_partial_dob_is_year_or_year_and_month() -> None:

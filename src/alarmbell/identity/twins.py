@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from alarmbell.identity.model import ModelSpec, TrainedModel
+from alarmbell.identity.model import POSTCODE_KEYED_LABEL, ModelSpec, TrainedModel
 from alarmbell.identity.splink_runner import ScoredPair
 
 TITLE = "Possible twins"
@@ -35,9 +35,11 @@ _UNSURE = {
 
 
 @lru_cache(maxsize=8)
-def _levels(spec: ModelSpec) -> tuple[int, int, int, int, dict[int, str]]:
-    """Level indices the check reads: exact dob, exact family name, different sex, same postcode,
-    and the unsure given-name levels with their words (looked up once per model, not per pair)."""
+def _levels(spec: ModelSpec) -> tuple[int, int, int, frozenset[int], dict[int, str]]:
+    """Level indices the check reads: exact dob, exact family name, different sex, the postcode
+    levels that mean one address (the same postcode, or one keyed a keystroke off: a twin's
+    record with a mistyped postcode is still a twin at home), and the unsure given-name levels
+    with their words (looked up once per model, not per pair)."""
 
     def index(name: str, label: str) -> int:
         labels = [level.label for level in spec.comparison(name).levels]
@@ -49,7 +51,7 @@ def _levels(spec: ModelSpec) -> tuple[int, int, int, int, dict[int, str]]:
         index("dob", "exact"),
         index("family_name", "exact"),
         index("sex", "different"),
-        index("postcode", "same postcode"),
+        frozenset({index("postcode", "same postcode"), index("postcode", POSTCODE_KEYED_LABEL)}),
         unsure,
     )
 
@@ -73,13 +75,13 @@ def twin_vetoes(
 
     `today`: the day linkage runs (default: today), which decides who is a child.
     """
-    dob, family, sex_differs, same_postcode, unsure = _levels(model.spec)
+    dob, family, sex_differs, one_address, unsure = _levels(model.spec)
     levels = pair.levels
     if levels["dob"] != dob or levels["family_name"] != family:
         return ()
     if levels["sex"] == sex_differs:
         return (("review", f"{TITLE}: recorded sex differs, with the same date of birth and family name"),)
     why = unsure.get(levels["given_name"])
-    if why and levels["postcode"] == same_postcode and is_young(pair.born, today):
+    if why and levels["postcode"] in one_address and is_young(pair.born, today):
         return (("review", f"{TITLE}: same date of birth, family name and postcode, and {why}"),)
     return ()

@@ -84,6 +84,7 @@ LEVEL_WORDS: Final[dict[str, str]] = {
     "year one keystroke off": "the same day and month, with the year one keystroke different (a typing slip)",
     "years apart": "more than 3 years apart",
     "same sector": "in the same postcode sector",
+    "one keystroke off": "one keystroke different (a typing slip: one character wrong or two swapped)",
     "same district": "in the same postcode district",
     "different valid numbers": "two different valid numbers",
     "different valid UPNs": "two different valid UPNs",

@@ -1,10 +1,11 @@
-"""How a name or a date of birth goes wrong on its way into an agency's system.
+"""How a name, a date of birth or a postcode goes wrong on its way into an agency's system.
 
 Each function makes one kind of error, the kinds pseudopeople and GeCO model (typos by keyboard
 adjacency, phonetic and OCR confusions, wrong digits, day and month swapped) plus the ones a
-UK agency adds (nicknames, transliterations, a date of birth with only the year). They are pure:
-the caller passes the seeded generator, so the same seed always makes the same error. When an
-error cannot be made (no eligible letter, no valid date), the value comes back unchanged.
+UK agency adds (nicknames, transliterations, a date of birth with only the year, a postcode
+keyed one character wrong). They are pure: the caller passes the seeded generator, so the same
+seed always makes the same error. When an error cannot be made (no eligible letter, no valid
+date), the value comes back unchanged.
 """
 
 from __future__ import annotations
@@ -175,3 +176,46 @@ def wrong_digit(rng: random.Random, dob: date, today: date) -> str:
 def partial_dob(rng: random.Random, dob: date) -> str:
     """Only the year (an age given in years), or the year and month (the day not known)."""
     return f"{dob.year:04d}" if rng.random() < 0.5 else f"{dob.year:04d}-{dob.month:02d}"
+
+
+def _postcode_swaps(code: str) -> list[int]:
+    """Where two adjacent characters (never the first) can swap and still read as a postcode:
+    two different digits or two different letters ("CV25LA": 2 and 5 across the space, L and A)."""
+    return [
+        i
+        for i in range(1, len(code) - 1)
+        if code[i] != code[i + 1] and code[i].isdigit() == code[i + 1].isdigit()
+    ]
+
+
+def _postcode_character(rng: random.Random, code: str) -> str:
+    """One character after the first replaced: a digit by another digit (pseudopeople's
+    write_wrong_zipcode_digits), a letter by a neighbouring key (make_typos)."""
+    i = rng.randint(1, len(code) - 1)
+    if code[i].isdigit():
+        digit = str((int(code[i]) + rng.randint(1, 9)) % 10)
+        return code[:i] + digit + code[i + 1 :]
+    near = KEY_NEIGHBOURS.get(code[i].lower(), "")
+    if not near:
+        return code
+    return code[:i] + near[int(rng.random() * len(near))].upper() + code[i + 1 :]
+
+
+def postcode_keying_error(rng: random.Random, postcode: str) -> str:
+    """The postcode keyed one character wrong (80%) or with two adjacent characters swapped (20%,
+    the ratio of `keyboard_typo`'s substitutions to its swaps), as a well-formed postcode: the
+    character kinds stay in place, so the last three characters are still the inward code.
+
+    The first character (the area's first letter) is never changed, as `keyboard_typo` never
+    changes a name's first letter: "CV2 5LA" becomes "CV2 5LS", "CV3 5LA" or "CV5 2LA".
+    """
+    code = "".join(postcode.split()).upper()
+    if len(code) < 5:
+        return postcode
+    swaps = _postcode_swaps(code)
+    if swaps and rng.random() < 0.2:
+        i = swaps[int(rng.random() * len(swaps))]
+        code = code[:i] + code[i + 1] + code[i] + code[i + 2 :]
+    else:
+        code = _postcode_character(rng, code)
+    return f"{code[:-3]} {code[-3:]}"

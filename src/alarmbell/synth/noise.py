@@ -23,7 +23,7 @@ from alarmbell.synth.households import Household, Person, iso
 from alarmbell.synth.ids import IdScheme, random_nhs_number
 from alarmbell.synth.rates import NOISE, NoiseRates
 
-__all__ = ["NOISE", "NoiseRates", "Duplicate", "duplicate_of", "noise_rng", "person_record"]
+__all__ = ["NOISE", "NoiseRates", "Duplicate", "duplicate_of", "key_postcode", "noise_rng", "person_record"]
 
 #: What agencies type when they do not have the given name.
 _FAKE_GIVEN: Final[tuple[str, ...]] = ("Unknown", "Not Known", "NK")
@@ -107,6 +107,17 @@ def known_postcode(rng: random.Random, hh: Household, r: NoiseRates, first: int,
         if first < day <= last and rng.random() >= r.stale_postcode:
             code = new
     return code
+
+
+def key_postcode(rng: random.Random, rec: dict[str, Any]) -> None:
+    """A keying error in the record's postcode, at the agency's `postcode_keyed` rate.
+
+    Called for each of an agency's records of a person after every other draw for them (names,
+    date of birth, identifiers, the duplicate), so adding it changed no other value in a seeded
+    population: only postcodes differ.
+    """
+    if "postcode" in rec and rng.random() < NOISE[rec["agency"]].postcode_keyed:
+        rec["postcode"] = corruptions.postcode_keying_error(rng, rec["postcode"])
 
 
 def _nhs(rng: random.Random, scheme: IdScheme, hh: Household, person: Person, r: NoiseRates) -> str | None:

@@ -446,6 +446,7 @@ class NoiseRates:
     dob_missing: float
     stale_postcode: float  # chance the agency never hears of a move
     postcode_missing: float
+    postcode_keyed: float  # one character wrong or two adjacent characters swapped
     nhs_child: float  # share of child records with an NHS number
     nhs_adult: float
     nhs_wrong: float  # of recorded NHS numbers: a valid number of somebody else
@@ -459,19 +460,19 @@ class NoiseRates:
 NOISE: Final[dict[str, NoiseRates]] = {
     "police": NoiseRates(
         0.04, 0.03, 0.03, 0.0, 0.15, 0.70, 0.10, 0.01, 0.08, 0.30,
-        0.020, 0.010, 0.010, 0.03, 0.05, 0.50, 0.10, 0.0, 0.0, 0.0, 0.0, 0.0, 0.02, 0.16,
+        0.020, 0.010, 0.010, 0.03, 0.05, 0.50, 0.10, 0.01, 0.0, 0.0, 0.0, 0.0, 0.0, 0.02, 0.16,
     ),
     "health": NoiseRates(
         0.01, 0.01, 0.005, 0.002, 0.03, 0.40, 0.02, 0.005, 0.03, 0.10,
-        0.0004, 0.0002, 0.0004, 0.0, 0.0, 0.20, 0.0, 0.99, 0.95, 0.002, 0.003, 0.0, 0.0, 0.02,
+        0.0004, 0.0002, 0.0004, 0.0, 0.0, 0.20, 0.0, 0.002, 0.99, 0.95, 0.002, 0.003, 0.0, 0.0, 0.02,
     ),
     "education": NoiseRates(
         0.02, 0.015, 0.01, 0.005, 0.05, 0.30, 0.05, 0.0, 0.05, 0.15,
-        0.005, 0.002, 0.002, 0.0, 0.0, 0.15, 0.02, 0.0, 0.0, 0.0, 0.0, 0.98, 0.0, 0.02,
+        0.005, 0.002, 0.002, 0.0, 0.0, 0.15, 0.02, 0.005, 0.0, 0.0, 0.0, 0.0, 0.98, 0.0, 0.02,
     ),
     "children_social_care": NoiseRates(
         0.03, 0.02, 0.02, 0.005, 0.10, 0.50, 0.08, 0.01, 0.06, 0.30,
-        0.015, 0.010, 0.010, 0.02, 0.03, 0.40, 0.05, 0.35, 0.10, 0.01, 0.02, 0.0, 0.01, 0.03,
+        0.015, 0.010, 0.010, 0.02, 0.03, 0.40, 0.05, 0.01, 0.35, 0.10, 0.01, 0.02, 0.0, 0.01, 0.03,
     ),
 }
 # fmt: on
@@ -500,6 +501,12 @@ NOISE_SOURCES: Final[dict[str, str]] = {
     "dob_missing": f"{_PP} leave_blank: 1%; assumption per agency",
     "stale_postcode": "assumption; HES against PDS: postcode differs or missing in 53% (Harron 2017)",
     "postcode_missing": f"{_PP} leave_blank: 1%; assumption per agency",
+    "postcode_keyed": (
+        f"{_PP} write_wrong_zipcode_digits: 1% of cells, later digits likelier (0.04, 0.04, 0.2, "
+        "0.36, 0.36), plus make_typos; no published UK rate found (HES against PDS counts a "
+        "postcode that differs, 53%, without saying why: Harron 2017); assumption per agency: "
+        "lowest in health, whose addresses come from the Personal Demographics Service"
+    ),
     "nhs_child": "assumption: health records carry NHS numbers",
     "nhs_adult": "assumption",
     "nhs_wrong": "assumption",

@@ -24,7 +24,7 @@ from alarmbell.synth.events import (
 from alarmbell.synth.harm import Harm
 from alarmbell.synth.households import Household, Person, add_name_history, build_household, iso
 from alarmbell.synth.ids import SYNTH_AGENCIES, IdScheme
-from alarmbell.synth.noise import Duplicate, duplicate_of, noise_rng, person_record
+from alarmbell.synth.noise import Duplicate, duplicate_of, key_postcode, noise_rng, person_record
 from alarmbell.synth.police import police_background
 from alarmbell.synth.school import education_background, parents_on_file
 from alarmbell.synth.signals import signals_background
@@ -240,14 +240,15 @@ def _person_lines(
             original=original,
         )
 
-    rec = record(sid, first)
-    held = _Held([orjson.dumps(rec) + b"\n"], [[agency, sid]], None)
+    records = [record(sid, first)]
     dup = duplicate_of(rng, agency=agency, scheme=scheme, hh=hh, person=person, first=first, last=last)
     if dup is not None:
-        held.lines.append(orjson.dumps(record(dup.source_id, dup.opened, rec)) + b"\n")
-        held.records.append([agency, dup.source_id])
-        held.duplicate = dup
-    return held
+        records.append(record(dup.source_id, dup.opened, records[0]))
+    for rec in records:
+        key_postcode(rng, rec)
+    return _Held(
+        [orjson.dumps(rec) + b"\n" for rec in records], [[agency, rec["source_id"]] for rec in records], dup
+    )
 
 
 def _ids_on(ids: dict[int, str], duplicates: dict[int, Duplicate], day: int) -> dict[int, str]:
