@@ -385,7 +385,10 @@ def run(*, quick: bool) -> dict[str, Any]:
 
 
 def markdown(result: dict[str, Any]) -> str:
+    """The table; a partial rerun's note (which rows are from which run) comes first."""
+    note = [result["note"], ""] if result.get("note") else []
     lines = [
+        *note,
         "| data | records | method | P across | R across | F1 across | P within | R within | F1 within "
         "| seconds | review per 10k |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
