@@ -21,7 +21,7 @@ from alarmbell.audit import record_audit
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.storage.tables import AppUser
 from alarmbell.web.auth import PrincipalDep, actor_of, requires
-from alarmbell.web.deps import SessionDep
+from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.rendering import render
 
@@ -72,7 +72,7 @@ async def add_user(request: Request, session: SessionDep, principal: PrincipalDe
 
 @router.post("/admin/users/{user_id}/disable", include_in_schema=False)
 @requires(Action.MANAGE_USERS)
-def disable_user(user_id: int, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+def disable_user(user_id: IdPath, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     """Disable an account and end its sessions at once (a leaver, a lost laptop), as the CLI does.
 
     Administrators cannot disable themselves here: the last administrator would be locked out.
@@ -102,7 +102,7 @@ def disable_user(user_id: int, request: Request, session: SessionDep, principal:
 
 @router.post("/admin/users/{user_id}/enable", include_in_schema=False)
 @requires(Action.MANAGE_USERS)
-def enable_user(user_id: int, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+def enable_user(user_id: IdPath, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     """Let a disabled account sign in again (its old sessions stay ended)."""
     user = session.get(AppUser, user_id)
     if user is None:
