@@ -77,42 +77,34 @@ def disable_user(user_id: IdPath, request: Request, session: SessionDep, princip
 
     Administrators cannot disable themselves here: the last administrator would be locked out.
     """
-    user = session.get(AppUser, user_id)
-    if user is None:
-        return _users_page(request, session, error=f"There is no user number {user_id}.", status=404)
-    if principal.kind == "user" and user.id == principal.id:
-        return _users_page(
-            request,
-            session,
-            error="You cannot disable your own account: ask another administrator.",
-            status=400,
-        )
-    if user.active:
-        set_active(session, user, False)
-        end_user_sessions(session, user.id)
-        record_audit(
-            session,
-            actor=actor_of(principal),
-            action="user.disable",
-            subject=("user", user.id),
-            detail={"username": user.username},
-        )
-    return RedirectResponse("/admin/users", status_code=303)
+    if principal.kind == "user" and user_id == principal.id:
+        error = "You cannot disable your own account: ask another administrator."
+        return _users_page(request, session, error=error, status=400)
+    return _set_active(request, session, principal, user_id, active=False)
 
 
 @router.post("/admin/users/{user_id}/enable", include_in_schema=False)
 @requires(Action.MANAGE_USERS)
 def enable_user(user_id: IdPath, request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     """Let a disabled account sign in again (its old sessions stay ended)."""
+    return _set_active(request, session, principal, user_id, active=True)
+
+
+def _set_active(
+    request: Request, session: SessionDep, principal: PrincipalDep, user_id: int, *, active: bool
+) -> Response:
+    """Switch the account on or off, audited; a disabled account's sessions end with it."""
     user = session.get(AppUser, user_id)
     if user is None:
         return _users_page(request, session, error=f"There is no user number {user_id}.", status=404)
-    if not user.active:
-        set_active(session, user, True)
+    if user.active != active:
+        set_active(session, user, active)
+        if not active:
+            end_user_sessions(session, user.id)
         record_audit(
             session,
             actor=actor_of(principal),
-            action="user.enable",
+            action="user.enable" if active else "user.disable",
             subject=("user", user.id),
             detail={"username": user.username},
         )
