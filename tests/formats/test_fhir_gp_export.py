@@ -5,6 +5,7 @@ Each test names a defect found with independently written exports (issue 15).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -132,3 +133,64 @@ def test_an_attendance_at_half_past_midnight_bst_is_on_that_day_in_the_chronolog
     assert line.startswith("2024-06-18")
     shown = next(e for e in chronology_json(chronology)["events"] if e["kind"] == "ed_attendance")
     assert shown["occurred_at"] == "2024-06-18T00:30:00+01:00"
+
+
+def _gp_bundle_with_an_injury_at_a_consultation(uuid: str) -> dict[str, Any]:
+    patient = f"urn:uuid:{uuid}-0001"
+    consultation = f"urn:uuid:{uuid}-0002"
+    snomed = "http://snomed.info/sct"
+    entries = [
+        (
+            patient,
+            {
+                "resourceType": "Patient",
+                "birthDate": "2019-06-14",
+                "gender": "female",
+                "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9992345675"}],
+            },
+        ),
+        (
+            consultation,
+            {
+                "resourceType": "Encounter",
+                "status": "finished",
+                "class": {"code": "AMB"},
+                "type": [{"coding": [{"system": snomed, "code": "185202000"}]}],
+                "subject": {"reference": patient},
+                "period": {"start": "2024-06-18T09:10:00+01:00"},
+            },
+        ),
+        (
+            f"urn:uuid:{uuid}-0003",
+            {
+                "resourceType": "Condition",
+                "code": {"coding": [{"system": snomed, "code": "125667009"}]},
+                "subject": {"reference": patient},
+                "encounter": {"reference": consultation},
+                "recordedDate": "2024-06-18T09:20:00+01:00",
+            },
+        ),
+    ]
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
+    }
+
+
+def test_an_injury_at_a_gp_consultation_names_it_by_its_key_so_a_re_export_changes_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    first, again = tmp_path / "export.json", tmp_path / "re-export.json"
+    first.write_text(
+        json.dumps(_gp_bundle_with_an_injury_at_a_consultation("aaaa0001-0000-4000-8000-00000000"))
+    )
+    again.write_text(
+        json.dumps(_gp_bundle_with_an_injury_at_a_consultation("bbbb0002-0000-4000-8000-00000000"))
+    )
+    ingest(engine, first)
+    [injury] = _by_kind(engine)["injury_presentation"]
+    [consultation] = _by_kind(engine)["gp_consultation"]
+    assert injury["attrs"]["encounter"] == consultation["source_id"]
+    result = ingest(engine, again)
+    assert (result.summary.accepted, result.summary.unchanged) == (0, 3)

@@ -159,6 +159,12 @@ def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
     # People first: events name them, and the ingest service holds events whose people are missing.
     checked.sort(key=lambda e: ORDER.get(e.resource["resourceType"], 2))
     injuries = _injuries_at_attendances(checked)
+    context.encounters = {
+        name: entry.resource
+        for entry in checked
+        if entry.resource["resourceType"] == "Encounter"
+        for name in entry.names
+    }
     for entry in checked:
         if entry.number in injuries.carried:
             continue

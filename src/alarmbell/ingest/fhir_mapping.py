@@ -254,7 +254,7 @@ def condition_event(resource: dict[str, Any], context: Context) -> Record | None
         "injury": injury_of(resource.get("code")),
         "site": (body_site(sites[0]) or sites[0]) if sites else None,
         "condition_codes": codings(resource.get("code")),
-        "encounter": (resource.get("encounter") or {}).get("reference"),
+        "encounter": context.encounter_key(resource.get("encounter")),
     }
     record = _event(resource, "condition", "injury_presentation", subject, at, attrs)
     notes = [n["text"] for n in resource.get("note", []) if n.get("text")]
