@@ -194,3 +194,47 @@ def test_an_injury_at_a_gp_consultation_names_it_by_its_key_so_a_re_export_chang
     assert injury["attrs"]["encounter"] == consultation["source_id"]
     result = ingest(engine, again)
     assert (result.summary.accepted, result.summary.unchanged) == (0, 3)
+
+
+def test_a_weight_and_height_coded_in_snomed_ct_alone_are_growth_measurements(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """GP systems code a weighing in SNOMED CT (27113001 Body weight) and often send no LOINC."""
+    patient = "urn:uuid:cccc0003-0000-4000-8000-000000000001"
+
+    def measured(code: str, display: str, value: float, unit: str) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": code, "display": display}]},
+            "subject": {"reference": patient},
+            "effectiveDateTime": "2024-06-18T09:15:00+01:00",
+            "valueQuantity": {"value": value, "system": "http://unitsofmeasure.org", "code": unit},
+        }
+
+    child = {
+        "resourceType": "Patient",
+        "birthDate": "2023-09-01",
+        "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9993456780"}],
+    }
+    resources = [
+        (patient, child),
+        (None, measured("27113001", "Body weight", 7300, "g")),
+        (None, measured("248334005", "Length of body", 66.5, "cm")),
+    ]
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": url, "resource": resource} if url else {"resource": resource}
+            for url, resource in resources
+        ],
+    }
+    path = tmp_path / "snomed.json"
+    path.write_text(json.dumps(bundle))
+    assert ingest(engine, path).rejections() == []
+    growth = {
+        (g["attrs"].get("weight_kg"), g["attrs"].get("height_cm"), tuple(g["attrs"]["snomed"]))
+        for g in _by_kind(engine)["growth_measurement"]
+    }
+    assert growth == {(7.3, None, ("27113001",)), (None, 66.5, ("248334005",))}
