@@ -88,16 +88,37 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
 
 
+#: fhir.resources says only "DateTime value string does not match spec regex" for a date it
+#: cannot read; what each FHIR type expects, so the error says what to send instead.
+_TIME_FORMS: Final[dict[str, tuple[str, str]]] = {
+    "Value error, DateTime value string does not match spec regex.": (
+        "dateTime",
+        "YYYY, YYYY-MM, YYYY-MM-DD, or a date and time with its time zone: "
+        "2024-06-18T10:00:00+01:00 or 2024-06-18T09:00:00Z",
+    ),
+    "Value error, Instant value string does not match spec regex.": (
+        "instant",
+        "a date and time with its time zone: 2024-06-18T10:00:00+01:00 or 2024-06-18T09:00:00Z",
+    ),
+    "Value error, Date value string does not match spec regex.": ("date", "YYYY, YYYY-MM or YYYY-MM-DD"),
+}
+
+
 def fhir_problem(entry: Entry, error: ValidationError) -> RejectedLine:
     """The first structural error, with its FHIR path; the count of any others."""
     errors = error.errors()
     first = errors[0]
     more = f"; and {len(errors) - 1} more problem(s) in this entry" if len(errors) > 1 else ""
-    value = f" (got {first['input']!r})" if not isinstance(first.get("input"), dict | list) else ""
+    form = _TIME_FORMS.get(first["msg"])
+    if form is not None:
+        problem = f"{first['input']!r} is not a FHIR {form[0]} (expected {form[1]})"
+    else:
+        value = f" (got {first['input']!r})" if not isinstance(first.get("input"), dict | list) else ""
+        problem = f"{first['msg']}{value}"
     return RejectedLine(
         entry.number,
         entry.where + _path(tuple(first["loc"])),
-        f"{first['msg']}{value}{more} [entry {entry.number}; {LINE_NOTE}]",
+        f"{problem}{more} [entry {entry.number}; {LINE_NOTE}]",
         raw=entry.raw,
     )
 
