@@ -238,3 +238,22 @@ def test_a_weight_and_height_coded_in_snomed_ct_alone_are_growth_measurements(
         for g in _by_kind(engine)["growth_measurement"]
     }
     assert growth == {(7.3, None, ("27113001",)), (None, 66.5, ("248334005",))}
+
+
+def test_an_nhs_number_under_the_older_nhs_net_system_is_the_nhs_number(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Older integration engines still send `http://fhir.nhs.net/Id/nhs-number`; the number was
+    taken for a local identifier, so the patient was never keyed or matched by it."""
+    patient = {
+        "resourceType": "Patient",
+        "identifier": [{"system": "http://fhir.nhs.net/Id/nhs-number", "value": "9992345675"}],
+        "name": [{"family": "Harker", "given": ["Maisie"]}],
+        "birthDate": "2019-06-14",
+    }
+    path = tmp_path / "older.json"
+    path.write_text(
+        json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": patient}]})
+    )
+    assert ingest(engine, path).rejections() == []
+    assert people(engine)["nhs:9992345675"]["nhs_number"] == "9992345675"
