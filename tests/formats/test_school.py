@@ -125,3 +125,20 @@ def test_a_upn_written_with_spaces_is_read(engine: Engine, tmp_path: Path) -> No
     ]
     assert sorted(people(engine)) == ["upn:B999201500101"]
     assert sorted(events(engine)) == ["concern:C-1", "concern:C-2"]
+
+
+def test_a_dob_column_is_the_date_of_birth(engine: Engine, tmp_path: Path) -> None:
+    """SIMS and many school exports head the column `DOB`: the pupils' dates of birth were ignored."""
+    concerns, attendance = tmp_path / "log.concerns.csv", tmp_path / "term.attendance.csv"
+    concerns.write_text(
+        "Concern ID,Date,UPN,Surname,Forename,DOB,Category\n"
+        "C-1,06/03/2024,B999201500101,Harker,Maisie,14/06/2019,Hunger\n"
+    )
+    attendance.write_text(
+        "UPN,Surname,Forename,DOB,Period Start,Period End,Sessions Possible,Sessions Missed\n"
+        "E999201500103,Price,Tia,22/11/2016,2023-09-05,2023-12-20,140,15\n"
+    )
+    assert ingest(engine, concerns).messages == []
+    assert ingest(engine, attendance).messages == []
+    assert people(engine)["upn:B999201500101"]["dob"] == "2019-06-14"
+    assert people(engine)["upn:E999201500103"]["dob"] == "2016-11-22"
