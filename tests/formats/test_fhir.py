@@ -115,3 +115,12 @@ def test_a_date_time_without_its_time_zone_says_what_a_fhir_date_time_is(
         "(expected YYYY, YYYY-MM, YYYY-MM-DD, or a date and time with its time zone: "
         "2024-06-18T10:00:00+01:00 or 2024-06-18T09:00:00Z) [entry 2; line = entry number in the bundle]"
     ]
+
+
+def test_a_bundle_saved_with_a_byte_order_mark_is_read(engine: Engine, tmp_path: Path) -> None:
+    """Windows tools save UTF-8 JSON with a BOM; the whole bundle was refused as invalid JSON."""
+    path = tmp_path / "bundle.json"
+    path.write_bytes(b"\xef\xbb\xbf" + SAMPLE.read_bytes())
+    result = ingest(engine, path)
+    assert result.rejections() == []
+    assert (result.summary.accepted, result.summary.rejected) == (7, 0)

@@ -40,6 +40,7 @@ from alarmbell.ingest.fhir_mapping import (
     observation_event,
 )
 from alarmbell.ingest.fhir_people import Context, patient_records, related_person_records
+from alarmbell.ingest.jsonl import UTF8_BOM
 from alarmbell.ingest.strict_json import nesting_problem, path_text, repeated_paths
 
 AGENCY = "health"
@@ -152,6 +153,7 @@ class FhirBundleAdapter:
 
 
 def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
+    data = data.removeprefix(UTF8_BOM)  # Windows tools save UTF-8 JSON with one
     try:
         bundle = orjson.loads(data)
     except orjson.JSONDecodeError as error:
