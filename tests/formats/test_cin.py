@@ -172,3 +172,28 @@ def test_file_endings_pick_the_census_adapters(name: str) -> None:
 
     adapter = default_registry().for_path(DOC_SAMPLES / name)
     assert adapter.name == ("cin-xml" if name.endswith(".xml") else "cin-csv")
+
+
+def test_steps_are_read_as_case_systems_write_them(engine: Engine, tmp_path: Path) -> None:
+    """`Section 47`, `CP Plan`, `Initial CPC`: the census step, spelt with spaces and capitals."""
+    head = "LEA,LAchildID,PersonBirthDate,CINreferralDate,Step,Date,Code,ICPCTarget\n"
+    rows = [
+        "Referral,2023-11-03,2A,",
+        "Section 47,2023-11-08,,2023-11-29",
+        "Initial CPC,2023-11-27,,",
+        "CP-Plan,2023-11-27,NEG,",
+        "Home Visit,2023-11-28,,",
+    ]
+    path = tmp_path / "steps.cin.csv"
+    path.write_text(head + "".join(f"999,C1,2019-06-14,2023-11-03,{row}\n" for row in rows))
+    result = ingest(engine, path)
+    assert result.rejections() == [
+        f"{path}:6: Step: 'Home Visit' (expected one of referral, assessment, cin_plan, section_47, "
+        "initial_cpc, cp_plan, cp_review, closure)"
+    ]
+    assert sorted(payload["kind"] for payload in events(engine).values()) == [
+        "cp_conference",
+        "cp_plan_start",
+        "referral",
+        "section_47",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -50,9 +51,9 @@ def test_malformed_bundle_names_entry_and_fhir_path_and_keeps_good_entries(engin
         f"{source}:2: Bundle.entry[1].resource.birthDate: Input should be a valid date or datetime, day "
         "value "
         "is outside expected range (got '2023-02-30') [entry 2; line = entry number in the bundle]",
-        f"{source}:4: Bundle.entry[3].resource.period.start: Value error, DateTime value string does not "
-        "match "
-        "spec regex. (got 'yesterday') [entry 4; line = entry number in the bundle]",
+        f"{source}:4: Bundle.entry[3].resource.period.start: 'yesterday' is not a FHIR dateTime (expected "
+        "YYYY, YYYY-MM, YYYY-MM-DD, or a date and time with its time zone: 2024-06-18T10:00:00+01:00 or "
+        "2024-06-18T09:00:00Z) [entry 4; line = entry number in the bundle]",
         f"{source}:7: Bundle.entry[6].resource.severityScore: Extra inputs are not permitted (got 3) "
         "[entry 7; line = entry number in the bundle]",
         f"{source}:5: Bundle.entry[4].resource.valueQuantity.code: '[lb_av]' (expected a weight in UCUM "
@@ -84,3 +85,42 @@ def test_not_a_bundle_is_one_precise_error(engine: Engine, tmp_path: Path) -> No
     ]
     path.write_text('{"resourceType": "Bundle",\n "entry": [')
     assert "invalid JSON" in ingest(engine, path).rejections()[0]
+
+
+def test_a_date_time_without_its_time_zone_says_what_a_fhir_date_time_is(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """FHIR requires a zone on a date-time; the error said only `does not match spec regex`."""
+    path = tmp_path / "bundle.json"
+    patient = {"resourceType": "Patient", "id": "p1", "name": [{"family": "Harker", "given": ["Maisie"]}]}
+    visit = {
+        "resourceType": "Encounter",
+        "id": "e1",
+        "status": "finished",
+        "class": {"code": "HH"},
+        "subject": {"reference": "Patient/p1"},
+        "period": {"start": "2024-06-18T10:00:00"},
+    }
+    path.write_text(
+        json.dumps(
+            {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [{"resource": patient}, {"resource": visit}],
+            }
+        )
+    )
+    assert ingest(engine, path).rejections() == [
+        f"{path}:2: Bundle.entry[1].resource.period.start: '2024-06-18T10:00:00' is not a FHIR dateTime "
+        "(expected YYYY, YYYY-MM, YYYY-MM-DD, or a date and time with its time zone: "
+        "2024-06-18T10:00:00+01:00 or 2024-06-18T09:00:00Z) [entry 2; line = entry number in the bundle]"
+    ]
+
+
+def test_a_bundle_saved_with_a_byte_order_mark_is_read(engine: Engine, tmp_path: Path) -> None:
+    """Windows tools save UTF-8 JSON with a BOM; the whole bundle was refused as invalid JSON."""
+    path = tmp_path / "bundle.json"
+    path.write_bytes(b"\xef\xbb\xbf" + SAMPLE.read_bytes())
+    result = ingest(engine, path)
+    assert result.rejections() == []
+    assert (result.summary.accepted, result.summary.rejected) == (7, 0)

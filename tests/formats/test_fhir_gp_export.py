@@ -5,6 +5,7 @@ Each test names a defect found with independently written exports (issue 15).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -132,3 +133,127 @@ def test_an_attendance_at_half_past_midnight_bst_is_on_that_day_in_the_chronolog
     assert line.startswith("2024-06-18")
     shown = next(e for e in chronology_json(chronology)["events"] if e["kind"] == "ed_attendance")
     assert shown["occurred_at"] == "2024-06-18T00:30:00+01:00"
+
+
+def _gp_bundle_with_an_injury_at_a_consultation(uuid: str) -> dict[str, Any]:
+    patient = f"urn:uuid:{uuid}-0001"
+    consultation = f"urn:uuid:{uuid}-0002"
+    snomed = "http://snomed.info/sct"
+    entries = [
+        (
+            patient,
+            {
+                "resourceType": "Patient",
+                "birthDate": "2019-06-14",
+                "gender": "female",
+                "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9992345675"}],
+            },
+        ),
+        (
+            consultation,
+            {
+                "resourceType": "Encounter",
+                "status": "finished",
+                "class": {"code": "AMB"},
+                "type": [{"coding": [{"system": snomed, "code": "185202000"}]}],
+                "subject": {"reference": patient},
+                "period": {"start": "2024-06-18T09:10:00+01:00"},
+            },
+        ),
+        (
+            f"urn:uuid:{uuid}-0003",
+            {
+                "resourceType": "Condition",
+                "code": {"coding": [{"system": snomed, "code": "125667009"}]},
+                "subject": {"reference": patient},
+                "encounter": {"reference": consultation},
+                "recordedDate": "2024-06-18T09:20:00+01:00",
+            },
+        ),
+    ]
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
+    }
+
+
+def test_an_injury_at_a_gp_consultation_names_it_by_its_key_so_a_re_export_changes_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    first, again = tmp_path / "export.json", tmp_path / "re-export.json"
+    first.write_text(
+        json.dumps(_gp_bundle_with_an_injury_at_a_consultation("aaaa0001-0000-4000-8000-00000000"))
+    )
+    again.write_text(
+        json.dumps(_gp_bundle_with_an_injury_at_a_consultation("bbbb0002-0000-4000-8000-00000000"))
+    )
+    ingest(engine, first)
+    [injury] = _by_kind(engine)["injury_presentation"]
+    [consultation] = _by_kind(engine)["gp_consultation"]
+    assert injury["attrs"]["encounter"] == consultation["source_id"]
+    result = ingest(engine, again)
+    assert (result.summary.accepted, result.summary.unchanged) == (0, 3)
+
+
+def test_a_weight_and_height_coded_in_snomed_ct_alone_are_growth_measurements(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """GP systems code a weighing in SNOMED CT (27113001 Body weight) and often send no LOINC."""
+    patient = "urn:uuid:cccc0003-0000-4000-8000-000000000001"
+
+    def measured(code: str, display: str, value: float, unit: str) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": code, "display": display}]},
+            "subject": {"reference": patient},
+            "effectiveDateTime": "2024-06-18T09:15:00+01:00",
+            "valueQuantity": {"value": value, "system": "http://unitsofmeasure.org", "code": unit},
+        }
+
+    child = {
+        "resourceType": "Patient",
+        "birthDate": "2023-09-01",
+        "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9993456780"}],
+    }
+    resources = [
+        (patient, child),
+        (None, measured("27113001", "Body weight", 7300, "g")),
+        (None, measured("248334005", "Length of body", 66.5, "cm")),
+    ]
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": url, "resource": resource} if url else {"resource": resource}
+            for url, resource in resources
+        ],
+    }
+    path = tmp_path / "snomed.json"
+    path.write_text(json.dumps(bundle))
+    assert ingest(engine, path).rejections() == []
+    growth = {
+        (g["attrs"].get("weight_kg"), g["attrs"].get("height_cm"), tuple(g["attrs"]["snomed"]))
+        for g in _by_kind(engine)["growth_measurement"]
+    }
+    assert growth == {(7.3, None, ("27113001",)), (None, 66.5, ("248334005",))}
+
+
+def test_an_nhs_number_under_the_older_nhs_net_system_is_the_nhs_number(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Older integration engines still send `http://fhir.nhs.net/Id/nhs-number`; the number was
+    taken for a local identifier, so the patient was never keyed or matched by it."""
+    patient = {
+        "resourceType": "Patient",
+        "identifier": [{"system": "http://fhir.nhs.net/Id/nhs-number", "value": "9992345675"}],
+        "name": [{"family": "Harker", "given": ["Maisie"]}],
+        "birthDate": "2019-06-14",
+    }
+    path = tmp_path / "older.json"
+    path.write_text(
+        json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": patient}]})
+    )
+    assert ingest(engine, path).rejections() == []
+    assert people(engine)["nhs:9992345675"]["nhs_number"] == "9992345675"

@@ -361,3 +361,16 @@ def test_a_person_who_moved_between_occurrences_does_not_churn(engine: Engine, t
     again = ingest(engine, path)
     assert (again.summary.accepted, again.summary.unchanged) == (0, once.summary.accepted)
     assert people(engine)["nominal:N1"]["postcode"] == "ZZ9 9ZZ"
+
+
+def test_a_recorded_date_with_a_time_keeps_its_time(engine: Engine, tmp_path: Path) -> None:
+    """Niche and Athena export `Recorded Date` as `DD/MM/YYYY HH:MM`: the time was dropped."""
+    row = {
+        **occurrence("PR/12/301", day="03/03/2012"),
+        **nominal("N1", "Victim", "Okafor Grace", "12/05/1988", "F"),
+        "Recorded Date": "04/03/2012 09:10",
+    }
+    ingest(engine, extract(tmp_path, [row], extra=("Recorded Date",)))
+    incident = events(engine)["occurrence:PR/12/301"]
+    assert incident["occurred_at"] == "2012-03-03T22:10:00"
+    assert incident["recorded_at"] == "2012-03-04T09:10:00"

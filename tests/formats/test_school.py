@@ -5,6 +5,8 @@ UPN check letters are treated alike in every format: test_upn_check_letter.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine
 
 from .conftest import DOC_SAMPLES, TEST_SAMPLES, events, ingest, people, quarantined
@@ -105,3 +107,38 @@ def test_malformed_attendance(engine: Engine) -> None:
         f"{source}:6: Period End: 2024-01-08 is before Period Start 2024-03-28 (expected a later date)",
     ]
     assert len(events(engine)) == 2  # line 5's wrong check letter: kept (test_upn_check_letter.py)
+
+
+def test_a_upn_written_with_spaces_is_read(engine: Engine, tmp_path: Path) -> None:
+    """A UPN typed in groups (`B999 2015 00101`) is the same UPN, not a malformed one."""
+    path = tmp_path / "log.concerns.csv"
+    path.write_text(
+        "Concern ID,Date,UPN,Surname,Forename,Category\n"
+        "C-1,06/03/2024,b999 2015 00101,Harker,Maisie,Hunger\n"
+        "C-2,07/03/2024,B999201500101,Harker,Maisie,Hunger\n"
+        "C-3,08/03/2024,B999-2015-00101,Harker,Maisie,Hunger\n"
+    )
+    result = ingest(engine, path)
+    assert result.rejections() == [
+        f"{path}:4: UPN: 'B999-2015-00101' (expected 13 characters: a check letter, 11 digits, "
+        "then a digit or letter)"
+    ]
+    assert sorted(people(engine)) == ["upn:B999201500101"]
+    assert sorted(events(engine)) == ["concern:C-1", "concern:C-2"]
+
+
+def test_a_dob_column_is_the_date_of_birth(engine: Engine, tmp_path: Path) -> None:
+    """SIMS and many school exports head the column `DOB`: the pupils' dates of birth were ignored."""
+    concerns, attendance = tmp_path / "log.concerns.csv", tmp_path / "term.attendance.csv"
+    concerns.write_text(
+        "Concern ID,Date,UPN,Surname,Forename,DOB,Category\n"
+        "C-1,06/03/2024,B999201500101,Harker,Maisie,14/06/2019,Hunger\n"
+    )
+    attendance.write_text(
+        "UPN,Surname,Forename,DOB,Period Start,Period End,Sessions Possible,Sessions Missed\n"
+        "E999201500103,Price,Tia,22/11/2016,2023-09-05,2023-12-20,140,15\n"
+    )
+    assert ingest(engine, concerns).messages == []
+    assert ingest(engine, attendance).messages == []
+    assert people(engine)["upn:B999201500101"]["dob"] == "2019-06-14"
+    assert people(engine)["upn:E999201500103"]["dob"] == "2016-11-22"

@@ -205,3 +205,13 @@ def test_quarantine_keeps_reason(engine: Engine, tmp_path: Path) -> None:
         row = connection.execute(select(QuarantinedLine)).one()
     assert (row.line_no, row.field) == (2, "type")
     assert "expected one of event, person, relationship" in row.problem
+
+
+def test_a_byte_order_mark_before_the_first_line_is_read_past(engine: Engine, tmp_path: Path) -> None:
+    """Windows tools (Notepad, PowerShell) write UTF-8 with a BOM; the first record was lost."""
+    path = tmp_path / "in.jsonl"
+    lines = [json.dumps(row).encode() for row in (person("P1"), event("E1", ["P1"]))]
+    path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(lines) + b"\r\n")
+    summary, messages = _ingest(engine, path)
+    assert messages == []
+    assert (summary.accepted, summary.rejected, summary.held) == (2, 0, 0)

@@ -36,6 +36,9 @@ from alarmbell.ingest.convert import Record, RecordSink, rejected
 from alarmbell.ingest.tabular import Row, missing_columns, read_rows, well_formed_upn
 
 REQUIRED: Final[tuple[str, ...]] = ("lea", "lachildid", "cinreferraldate", "step", "date")
+#: Case systems write a step as `Section 47`, `CP Plan`, `Initial CPC`: spaces, hyphens and
+#: capitals read as the census step's underscores and lower case.
+_STEP_GAPS: Final = re.compile(r"[^a-z0-9]+")
 STEPS: Final[tuple[str, ...]] = (
     "referral",
     "assessment",
@@ -218,9 +221,10 @@ class CinCsvAdapter:
 
     def _add(self, row: Row, children: dict[tuple[str, str], _Child]) -> FieldError | None:
         try:
-            step = row.required("step", "one of " + ", ".join(STEPS)).lower()
+            written = row.required("step", "one of " + ", ".join(STEPS))
+            step = _STEP_GAPS.sub("_", written.lower()).strip("_")
             if step not in STEPS:
-                raise FieldError(row.name("step"), f"{step!r}", "one of " + ", ".join(STEPS))
+                raise FieldError(row.name("step"), f"{written!r}", "one of " + ", ".join(STEPS))
             key = (_lea(row), row.required("lachildid", "the council's id for the child"))
             entry = children.get(key)
             if entry is None:

@@ -136,9 +136,10 @@ def well_formed_upn(value: str, column: str) -> str:
 
     Its check letter is not enforced here: a UPN that fails it is kept with a warning and never
     keys or matches the record (validate.py), the same in every format. The adapter keys the
-    pupil by something else (school_concerns.pupil_key).
+    pupil by something else (school_concerns.pupil_key). Spaces are dropped: a UPN typed in
+    groups (`B999 2015 00101`) is the same UPN.
     """
-    upn = value.strip().upper()
+    upn = "".join(value.split()).upper()
     if not _UPN_SHAPE.match(upn):
         raise FieldError(
             column, f"{value!r}", "13 characters: a check letter, 11 digits, then a digit or letter"

@@ -63,7 +63,7 @@ def _columns(*columns: Column | str) -> tuple[Column, ...]:
 _PUPIL: Final[tuple[Column | str, ...]] = (
     "Surname",
     "Forename",
-    Column("Date of Birth", "date"),
+    Column("Date of Birth", "date", aliases=("DOB",)),
     Column("Gender", "sex"),
     "Postcode",
     "School",
@@ -99,7 +99,7 @@ TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
         Column("Occurrence Ref", required=True),
         Column("Occurrence Date", "moment", required=True),
         Column("Occurrence Time", "time"),
-        Column("Recorded Date", "date"),
+        Column("Recorded Date", "moment"),
         Column("Occurrence Type", required=True),
         "Offence",
         "Offence Code",

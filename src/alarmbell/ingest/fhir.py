@@ -40,6 +40,7 @@ from alarmbell.ingest.fhir_mapping import (
     observation_event,
 )
 from alarmbell.ingest.fhir_people import Context, patient_records, related_person_records
+from alarmbell.ingest.jsonl import UTF8_BOM
 from alarmbell.ingest.strict_json import nesting_problem, path_text, repeated_paths
 
 AGENCY = "health"
@@ -88,16 +89,37 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
 
 
+#: fhir.resources says only "DateTime value string does not match spec regex" for a date it
+#: cannot read; what each FHIR type expects, so the error says what to send instead.
+_TIME_FORMS: Final[dict[str, tuple[str, str]]] = {
+    "Value error, DateTime value string does not match spec regex.": (
+        "dateTime",
+        "YYYY, YYYY-MM, YYYY-MM-DD, or a date and time with its time zone: "
+        "2024-06-18T10:00:00+01:00 or 2024-06-18T09:00:00Z",
+    ),
+    "Value error, Instant value string does not match spec regex.": (
+        "instant",
+        "a date and time with its time zone: 2024-06-18T10:00:00+01:00 or 2024-06-18T09:00:00Z",
+    ),
+    "Value error, Date value string does not match spec regex.": ("date", "YYYY, YYYY-MM or YYYY-MM-DD"),
+}
+
+
 def fhir_problem(entry: Entry, error: ValidationError) -> RejectedLine:
     """The first structural error, with its FHIR path; the count of any others."""
     errors = error.errors()
     first = errors[0]
     more = f"; and {len(errors) - 1} more problem(s) in this entry" if len(errors) > 1 else ""
-    value = f" (got {first['input']!r})" if not isinstance(first.get("input"), dict | list) else ""
+    form = _TIME_FORMS.get(first["msg"])
+    if form is not None:
+        problem = f"{first['input']!r} is not a FHIR {form[0]} (expected {form[1]})"
+    else:
+        value = f" (got {first['input']!r})" if not isinstance(first.get("input"), dict | list) else ""
+        problem = f"{first['msg']}{value}"
     return RejectedLine(
         entry.number,
         entry.where + _path(tuple(first["loc"])),
-        f"{first['msg']}{value}{more} [entry {entry.number}; {LINE_NOTE}]",
+        f"{problem}{more} [entry {entry.number}; {LINE_NOTE}]",
         raw=entry.raw,
     )
 
@@ -131,6 +153,7 @@ class FhirBundleAdapter:
 
 
 def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
+    data = data.removeprefix(UTF8_BOM)  # Windows tools save UTF-8 JSON with one
     try:
         bundle = orjson.loads(data)
     except orjson.JSONDecodeError as error:
@@ -159,6 +182,12 @@ def read_bundle(data: bytes, *, agency: str | None) -> Iterator[ParsedLine]:
     # People first: events name them, and the ingest service holds events whose people are missing.
     checked.sort(key=lambda e: ORDER.get(e.resource["resourceType"], 2))
     injuries = _injuries_at_attendances(checked)
+    context.encounters = {
+        name: entry.resource
+        for entry in checked
+        if entry.resource["resourceType"] == "Encounter"
+        for name in entry.names
+    }
     for entry in checked:
         if entry.number in injuries.carried:
             continue

@@ -16,6 +16,8 @@ import orjson
 from alarmbell.domain.identifiers import nhs_number_is_valid
 
 NHS_SYSTEM: Final[str] = "https://fhir.nhs.uk/Id/nhs-number"
+#: The NHS number's system URL, and the older one integration engines still send (`fhir.nhs.net`).
+NHS_SYSTEMS: Final[frozenset[str]] = frozenset({NHS_SYSTEM, "http://fhir.nhs.net/Id/nhs-number"})
 
 #: The fields that identify a resource of each type when it has no identifier and no id.
 IDENTIFYING: Final[dict[str, tuple[str, ...]]] = {
@@ -31,7 +33,7 @@ IDENTIFYING: Final[dict[str, tuple[str, ...]]] = {
 def nhs_number_of(resource: dict[str, Any]) -> str | None:
     """The NHS number as sent (spaces removed), valid or not; None when there is none."""
     for ident in resource.get("identifier", []) or []:
-        if isinstance(ident, dict) and ident.get("system") == NHS_SYSTEM and ident.get("value"):
+        if isinstance(ident, dict) and ident.get("system") in NHS_SYSTEMS and ident.get("value"):
             return str(ident["value"]).replace(" ", "")
     return None
 
@@ -45,7 +47,7 @@ def valid_nhs_key(nhs: str | None) -> str | None:
 
 def business_identifier(resource: dict[str, Any]) -> str | None:
     for ident in resource.get("identifier", []) or []:
-        if isinstance(ident, dict) and ident.get("value") and ident.get("system") != NHS_SYSTEM:
+        if isinstance(ident, dict) and ident.get("value") and ident.get("system") not in NHS_SYSTEMS:
             return str(ident["value"])
     return None
 

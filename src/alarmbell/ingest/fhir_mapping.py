@@ -32,6 +32,14 @@ from alarmbell.ingest.fhir_people import Context
 AGENCY = "health"
 LOINC: Final[str] = "http://loinc.org"
 WEIGHT, HEIGHT, LYING_HEIGHT = "29463-7", "8302-2", "8306-3"
+SNOMED: Final[str] = "http://snomed.info/sct"
+#: SNOMED CT measurements GP systems send without a LOINC code, as the LOINC code they mean.
+SNOMED_MEASUREMENTS: Final[dict[str, str]] = {
+    "27113001": WEIGHT,  # Body weight
+    "50373000": HEIGHT,  # Body height measure
+    "248333004": HEIGHT,  # Standing height
+    "248334005": LYING_HEIGHT,  # Length of body
+}
 SKIPPED_STATUSES: Final[frozenset[str]] = frozenset({"entered-in-error", "cancelled"})
 #: Hours between an injury's onset and arrival beyond which the attendance is a delayed presentation.
 DELAY_HOURS: Final[float] = 6.0
@@ -183,7 +191,10 @@ def _quantity(resource: dict[str, Any], units: dict[str, float], expected: str) 
 def observation_event(resource: dict[str, Any], context: Context) -> Record | None:
     if resource.get("status") in SKIPPED_STATUSES:
         return None
-    codes = {c.get("code") for c in codings(resource.get("code")) if c.get("system") == LOINC}
+    coded = codings(resource.get("code"))
+    loinc = {c.get("code") for c in coded if c.get("system") == LOINC}
+    snomed = {c["code"] for c in coded if c.get("system") == SNOMED and c.get("code") in SNOMED_MEASUREMENTS}
+    codes = loinc | {SNOMED_MEASUREMENTS[code] for code in snomed}
     if WEIGHT in codes:
         attrs: Record = {
             "weight_kg": _quantity(resource, {"kg": 1.0, "g": 0.001}, "a weight in UCUM kg or g")
@@ -196,7 +207,9 @@ def observation_event(resource: dict[str, Any], context: Context) -> Record | No
         return None
     subject = context.resolve(resource.get("subject"), "subject")
     at = _start(resource, "effectiveDateTime", "effectivePeriod.start", "issued")
-    attrs["loinc"] = sorted(c for c in codes if c)
+    attrs["loinc"] = sorted(c for c in loinc if c)
+    if not attrs["loinc"]:
+        attrs["snomed"] = sorted(snomed)
     return _event(resource, "observation", "growth_measurement", subject, at, attrs)
 
 
@@ -254,7 +267,7 @@ def condition_event(resource: dict[str, Any], context: Context) -> Record | None
         "injury": injury_of(resource.get("code")),
         "site": (body_site(sites[0]) or sites[0]) if sites else None,
         "condition_codes": codings(resource.get("code")),
-        "encounter": (resource.get("encounter") or {}).get("reference"),
+        "encounter": context.encounter_key(resource.get("encounter")),
     }
     record = _event(resource, "condition", "injury_presentation", subject, at, attrs)
     notes = [n["text"] for n in resource.get("note", []) if n.get("text")]

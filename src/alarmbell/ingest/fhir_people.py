@@ -29,6 +29,8 @@ class Context:
     dobs: dict[str, str | None] = field(default_factory=dict)
     #: The sending system, from Bundle.meta.source; else each Patient names its own (feed_of).
     feed: str | None = None
+    #: Encounter entries by every name another entry may use for them (fullUrl, Encounter/<id>).
+    encounters: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def add(self, source_id: str, dob: str | None, names: list[str]) -> None:
         for name in names:
@@ -61,6 +63,22 @@ class Context:
                 )
             return by_number
         raise FieldError(where, "no reference or NHS number", "a reference to the Patient")
+
+    def encounter_key(self, reference: Any) -> str | None:
+        """The key of the Encounter of this bundle a reference names, else the reference as sent.
+
+        A GP export's `urn:uuid` fullUrl is new on every export; kept in an event's attrs, it
+        would make every re-export a new version of the event.
+        """
+        ref = reference.get("reference") if isinstance(reference, dict) else None
+        encounter = self.encounters.get(ref) if isinstance(ref, str) else None
+        if encounter is None:
+            return ref if isinstance(ref, str) else None
+        try:
+            patient = self.resolve(encounter.get("subject"), "subject")
+        except FieldError:
+            return ref
+        return resource_key(encounter, "encounter", about=patient)
 
 
 def patient_records(resource: dict[str, Any], full_url: str | None, context: Context) -> list[Record]:

@@ -23,6 +23,9 @@ from alarmbell.ingest.validate import validate
 
 #: Below this size a worker process costs more to start than it saves.
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+#: Windows tools (Notepad, PowerShell) start a UTF-8 file with a byte-order mark; the first line
+#: is read past it, as RFC 8259 allows and as the CSV formats do.
+UTF8_BOM: Final = b"\xef\xbb\xbf"
 #: Bytes of whole lines handed to a worker at a time (about 5,000 records).
 BLOCK_BYTES = 1 << 20
 
@@ -140,6 +143,8 @@ def read_lines(
         if progress is not None:
             progress.done_bytes += len(raw)
         stripped = raw.strip()
+        if line_no == 1 and stripped.startswith(UTF8_BOM):
+            stripped = stripped[len(UTF8_BOM) :].strip()
         if not stripped:
             continue
         parsed = _parse_line(raw, stripped, line_no, agency, warnings)

@@ -178,7 +178,7 @@ def _incident(row: Row) -> Incident:
         cells=tuple(row.cells.get(k, "").strip() for k in INCIDENT_COLUMNS),
         kind=kind,
         occurred_at=occurred,
-        recorded_at=row.date("recorded_date"),
+        recorded_at=row.moment("recorded_date", required=False),
         row=row,
     )
 

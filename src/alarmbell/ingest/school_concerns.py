@@ -35,7 +35,7 @@ def pupil_key(row: Row, upn: str) -> str:
     if upn_is_valid(upn):
         return f"upn:{upn}"
     school, surname, forename = (row.text(k) for k in ("school", "surname", "forename"))
-    dob = row.date("date_of_birth")
+    dob = _dob(row)
     if not (surname or forename) or dob is None:
         raise FieldError(
             row.name("upn"),
@@ -46,6 +46,11 @@ def pupil_key(row: Row, upn: str) -> str:
     identity = [(v or "").casefold() for v in (school, surname, forename, dob)]
     digest = hashlib.blake2b(orjson.dumps(identity), digest_size=10).hexdigest()
     return f"pupil:h-{digest}"
+
+
+def _dob(row: Row) -> str | None:
+    """`Date of Birth`, or `DOB` as SIMS and many other school exports head it."""
+    return row.date("date_of_birth") or row.date("dob")
 
 
 def pupil_record(row: Row, upn: str, extract: str = "concerns") -> Record:
@@ -63,7 +68,7 @@ def pupil_record(row: Row, upn: str, extract: str = "concerns") -> Record:
         "upn": upn,
         "given_name": row.text("forename"),
         "family_name": row.text("surname"),
-        "dob": row.date("date_of_birth"),
+        "dob": _dob(row),
         "sex": sex(row, "gender"),
         "postcode": row.text("postcode"),
         "role_hint": "child",
