@@ -20,6 +20,7 @@ from alarmbell.policy import (
     evidence_updates,
     parse_policy,
 )
+from alarmbell.policy.engine import PRE_BIRTH
 
 from .conftest import ChronologyBuilder, busy_chronology, moment
 
@@ -112,6 +113,25 @@ def test_adults_are_not_assessed(simple: Policy) -> None:
     chronology = adult.own("referral", "2011-01-01").own("school_concern", "2011-01-01").build()
     assert evaluate(simple, chronology, moment("2011-01-02")).level is AlertLevel.GREEN
     assert alert_timeline(simple, chronology) == []
+
+
+def test_a_child_is_assessed_from_thirty_weeks_before_birth(simple: Policy) -> None:
+    """An adult's history from before a pregnancy was known reaches the child later, not then.
+
+    A replay scored a household's events years before the child existed, so an alert could
+    predate even the pregnancy (a review child's first amber two years before she was born).
+    From the antenatal booking (30 weeks before birth) a pre-birth assessment is possible.
+    """
+    builder = ChronologyBuilder(dob=moment("2011-10-01").date())
+    builder.household("referral", "2011-01-01").household("school_concern", "2011-01-10")
+    chronology = builder.build()
+    booking = moment("2011-10-01") - PRE_BIRTH
+    assert evaluate(simple, chronology, booking - timedelta(days=1)).level is AlertLevel.GREEN
+    assert evaluate(simple, chronology, booking).level is AlertLevel.AMBER
+    assert alert_timeline(simple, chronology) == [], "no moment after the booking was recorded"
+    builder.household("referral", "2011-03-20")
+    (alert,) = alert_timeline(simple, builder.build())
+    assert alert.raised_at == moment("2011-03-20")
 
 
 def test_role_decides_when_date_of_birth_is_unknown(simple: Policy) -> None:

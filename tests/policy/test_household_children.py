@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy import Policy, alert_timeline, evaluate
+from alarmbell.policy.engine import PRE_BIRTH
 
 from .conftest import ChronologyBuilder, moment
 
@@ -52,6 +53,29 @@ def test_a_toddler_whose_baby_sibling_had_a_fracture_before_walking_is_amber(pol
     assert [a.level for a in alerts] == [AlertLevel.AMBER]
     explanation = alerts[0].findings[0].explanation
     assert "ED attendance with a fracture for Noah's sibling Eli (2 months old then)" in explanation
+
+
+def test_a_baby_born_after_a_non_mobile_siblings_head_injury_is_amber(policy: Policy) -> None:
+    """A published review's sister: 4 months old, a head injury at A&E; her brother born later.
+
+    The head injury of a baby who cannot yet move about counts as a bruise or fracture would;
+    the brother is amber, not red (a recorded head injury includes short falls), and a walking
+    sibling's head injury raises nothing.
+    """
+    baby = _baby(date(2021, 3, 29))
+    sister = baby.other_child("Maya Reed", date(2020, 4, 30))
+    baby.childs(sister, "ed_attendance", "2020-08-31", injury="head_injury", site="head", mobile=False)
+    baby.own("health_visitor_contact", "2021-04-12", note="new birth visit")
+    alerts = alert_timeline(policy, baby.build())
+    assert [a.level for a in alerts] == [AlertLevel.AMBER]
+    assert "household_child_abusive_injury" in alerts[0].rules
+    assert alerts[0].raised_at >= moment("2021-03-29") - PRE_BIRTH, "not before the pregnancy was known"
+
+    walker = _baby(date(2021, 3, 29))
+    brother = walker.other_child("Eli Reed", date(2018, 4, 30))
+    walker.childs(brother, "ed_attendance", "2020-08-31", injury="head_injury", site="head", mobile=True)
+    walker.own("health_visitor_contact", "2021-04-12", note="new birth visit")
+    assert alert_timeline(policy, walker.build()) == []
 
 
 def test_a_sibling_with_a_grazed_knee_or_an_enquiry_of_another_kind_raises_nothing(policy: Policy) -> None:

@@ -381,6 +381,23 @@ CASES: list[tuple[str, bool, Case]] = [
             "assessment", "2011-05-01", factors=["2B", "4C"]
         ),
     ),
+    # A mental health contact that records the father's alcohol is the third (a published
+    # review's father: a suicide attempt put down to alcohol misuse).
+    (
+        "toxic_trio",
+        True,
+        lambda b: b.household("domestic_incident", "2011-02-01", relation="father").household(
+            "mental_health_contact", "2011-03-01", relation="father", alcohol=True
+        ),
+    ),
+    # Alcohol at a police incident is not misuse: with mental ill-health, still two of three.
+    (
+        "toxic_trio",
+        False,
+        lambda b: b.household("domestic_incident", "2011-02-01", alcohol=True, drugs=True).household(
+            "mental_health_contact", "2011-03-01"
+        ),
+    ),
     # Two of the three only, or the third long ago, or the child's own mental health (4A).
     (
         "toxic_trio",

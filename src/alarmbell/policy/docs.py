@@ -195,8 +195,10 @@ Every finding and alert records this version.
   **red** from {red:g}. Some indicators force a minimum level while they apply.
 - Routing: {routing}.
 - Only children are assessed: under 18 by date of birth, or recorded as a child when the
-  date of birth is unknown. Household adults' events reach a child through the child's
-  chronology.
+  date of birth is unknown. An unborn child is assessed from 30 weeks before the birth (the
+  antenatal booking NICE NG201 advises by 10 weeks of pregnancy, when a pre-birth
+  assessment becomes possible), so a replay raises nothing about a child years before the
+  birth. Household adults' events reach a child through the child's chronology.
 - An alert is raised each time a child's level rises (green to amber, amber to red, green to
   red), including a rise after decay had lowered it.
 - A child already amber or red is alerted again ("new evidence on a red child") when an

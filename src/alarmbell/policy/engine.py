@@ -576,10 +576,22 @@ def _story_note(policy: Policy, fired: _Fired) -> str:
     return f" Counted as part of one story ({story.title.lower()}), which adds at most {story.max_weight:g}."
 
 
+#: How long before birth a child is assessed: from the antenatal booking appointment, which NICE
+#: NG201 (Antenatal care, 2021, 1.1.4) advises by 10 weeks of a 40-week pregnancy. From then the
+#: pregnancy is known to health and a pre-birth assessment is possible (Working Together to
+#: Safeguard Children 2023, 3.33: assessments of unborn children); earlier there is no child
+#: anyone could act for.
+PRE_BIRTH: timedelta = timedelta(weeks=30)
+
+
 def is_child_at(chronology: Chronology, at: datetime) -> bool:
-    """A known date of birth decides (under 18 at `at`); without one, the recorded role does."""
+    """A known date of birth decides (from 30 weeks before it to 18); without one, the role does.
+
+    A household's history from before the pregnancy was known reaches the child later, through
+    the indicators' windows; a replay raises no alert about a child years before the birth.
+    """
     if chronology.dob is not None:
-        return age_in_years(chronology.dob, at) < 18
+        return -PRE_BIRTH.days <= (at.date() - chronology.dob).days and age_in_years(chronology.dob, at) < 18
     return chronology.role == "child"
 
 
