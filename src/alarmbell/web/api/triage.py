@@ -21,7 +21,6 @@ from alarmbell.triage import (
     acknowledge,
     decide,
     log_time,
-    reported_by,
     teams,
 )
 from alarmbell.web.auth import PrincipalDep, actor_of, authorise, requires
@@ -31,9 +30,9 @@ from alarmbell.web.pages.triage import (
     audit_item_view,
     item_in_reach,
     now,
-    referrer_for,
+    reported_for,
     titles_of,
-    viewable,
+    unanswered_for,
 )
 from alarmbell.web.pages.triage_data import (
     analytics_json,
@@ -41,7 +40,7 @@ from alarmbell.web.pages.triage_data import (
     build_item_page,
     build_queue_page,
 )
-from alarmbell.web.pages.unanswered import build_unanswered_page, unanswered_json
+from alarmbell.web.pages.unanswered import unanswered_json
 
 router = APIRouter()
 
@@ -160,15 +159,14 @@ def api_analytics(
 def api_unanswered(
     request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
 ) -> dict[str, Any]:
-    page = build_unanswered_page(
-        session, config=config, now=now(), may_see=viewable(request, session, principal)
-    )
+    page = unanswered_for(request, session, principal, config)
     return unanswered_json(page)
 
 
 @router.get("/api/v1/triage/reported")
 @requires(Action.SIGNED_IN)
-def api_reported(session: SessionDep, principal: PrincipalDep, referrer: str = "") -> dict[str, Any]:
-    who = referrer_for(principal, referrer)
-    rows = reported_by(session, referrer=who, now=now()) if who else []
+def api_reported(
+    request: Request, session: SessionDep, principal: PrincipalDep, referrer: str = ""
+) -> dict[str, Any]:
+    who, rows = reported_for(request, session, principal, referrer)
     return {"referrer": who, "items": jsonable_encoder(rows)}
