@@ -3,7 +3,7 @@ to a role that sees no live records (docs/security.md, "The audit log")."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from alarmbell.audit import who_viewed
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import TriageItem
-from alarmbell.triage import load_displacement_scenario
+from alarmbell.triage import NewItem, load_displacement_scenario, open_item
 from tests.auth_support import sign_in
 from tests.web.conftest import DemoStore
 
@@ -85,3 +85,31 @@ def test_what_a_referrer_reported_is_listed_by_who_viewed(
     with session_scope(access_store.engine) as session:
         seen = [v for v in who_viewed(session, [child]) if v.actor == analyst.name]
     assert [v.action for v in seen] == ["triage.reported"] * 2
+
+
+def test_a_triage_queue_is_listed_by_who_viewed(access_app: FastAPI, access_store: DemoStore) -> None:
+    """A queue's titles name children: a page of it (browser and API) is a list of them."""
+    now, leo = datetime.now(UTC), access_store.leo_id
+    item = NewItem(
+        source_key="list-audit:leo",
+        kind="referral_decision",
+        title="Referral from health: Leo Brennan",
+        team="list-audit",
+        opened_at=now,
+        due_at=now + timedelta(days=1),
+        timescale="mash_amber",
+        harm_days=30.0,
+        harm_basis="alert level",
+        harm_source="test",
+        person_id=leo,
+    )
+    with session_scope(access_store.engine) as session:
+        open_item(session, item=item, now=now)
+    client = TestClient(access_app)
+    analyst = sign_in(client, role="mash_analyst")
+    for url in ("/triage", "/api/v1/triage/queue"):
+        response = client.get(url, params={"team": "list-audit"})
+        assert response.status_code == 200 and "Leo Brennan" in response.text, url
+    with session_scope(access_store.engine) as session:
+        seen = [v for v in who_viewed(session, [leo]) if v.actor == analyst.name]
+    assert [v.action for v in seen] == ["triage.queue"] * 2

@@ -245,6 +245,7 @@ LIST_ACTIONS = frozenset(
         "reviews.list",
         "reports.unanswered",
         "triage.reported",
+        "triage.queue",
     }
 )
 

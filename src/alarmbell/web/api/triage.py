@@ -28,6 +28,7 @@ from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.pages.triage import (
     ConfigDep,
     audit_item_view,
+    audit_queue,
     item_in_reach,
     now,
     reported_for,
@@ -71,6 +72,7 @@ def api_queue(
 ) -> dict[str, Any]:
     authorise(request, session, Action.VIEW_TRIAGE, TeamResource(team[:120]))
     data = build_queue_page(session, team=team[:120], now=now(), config=config, page=page)
+    audit_queue(request, session, data)
     fields = ("team", "total", "past_due", "unacknowledged", "page", "pages")
     return {**{f: getattr(data, f) for f in fields}, "items": jsonable_encoder(data.rows)}
 

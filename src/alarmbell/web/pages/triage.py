@@ -44,7 +44,12 @@ from alarmbell.triage import (
 )
 from alarmbell.web.auth import PrincipalDep, actor_of, authorise, current_principal, requires
 from alarmbell.web.deps import IdPath, SessionDep, SettingsDep
-from alarmbell.web.pages.triage_data import build_analytics_page, build_item_page, build_queue_page
+from alarmbell.web.pages.triage_data import (
+    QueuePage,
+    build_analytics_page,
+    build_item_page,
+    build_queue_page,
+)
 from alarmbell.web.pages.unanswered import UnansweredPage, build_unanswered_page
 from alarmbell.web.rendering import render
 
@@ -98,8 +103,25 @@ def queue_page(
         preferred=principal.team,
     )
     authorise(request, session, Action.VIEW_TRIAGE, TeamResource(data.team))
+    audit_queue(request, session, data)
     context = {"page": data, "done": done[:200], "queue_url": queue_url}
     return render(request, "triage_queue.html", context)
+
+
+def audit_queue(request: Request, session: Session, data: QueuePage) -> None:
+    """A queue's titles name children: each page of it is a list of them in the audit log
+    (`triage.queue`, with the ids shown), as a search is."""
+    record_audit(
+        session,
+        actor=actor_of(current_principal(request)),
+        action="triage.queue",
+        detail={
+            "route": request.url.path,
+            "team": data.team,
+            "page": data.page,
+            "people": sorted({row.person_id for row in data.rows if row.person_id is not None}),
+        },
+    )
 
 
 def titles_of(principal: Principal) -> str | None:
