@@ -37,9 +37,9 @@ from alarmbell.triage import (
     TriageError,
     acknowledge,
     countersign_decision,
+    csv_rows,
     decide,
     get_item,
-    report_rows,
     reported_by,
 )
 from alarmbell.web.auth import PrincipalDep, actor_of, authorise, current_principal, requires
@@ -309,7 +309,7 @@ def unanswered_csv(
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    writer.writerows(report_rows(page.report))
+    writer.writerows(csv_rows(page.report))
     headers = {"Content-Disposition": 'attachment; filename="unanswered-alarms.csv"'}
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
