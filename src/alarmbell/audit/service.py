@@ -236,7 +236,18 @@ VIEW_ACTIONS = frozenset(
         "triage.item",
     }
 )
-LIST_ACTIONS = frozenset({"people.search", "alerts.list", "identity.review_list"})
+#: Lists naming people, with the ids shown in `people`: who-viewed reports each that showed them.
+LIST_ACTIONS = frozenset(
+    {
+        "people.search",
+        "alerts.list",
+        "identity.review_list",
+        "reviews.list",
+        "reports.unanswered",
+        "triage.reported",
+        "triage.queue",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

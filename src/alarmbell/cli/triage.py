@@ -311,7 +311,7 @@ def unanswered_cmd(
     """Unanswered alarms: alerts with no decision in time, and alerts closed without action then harm."""
     import csv
 
-    from alarmbell.triage import CSV_COLUMNS, report_rows, unanswered_alarms
+    from alarmbell.triage import CSV_COLUMNS, csv_rows, report_rows, unanswered_alarms
 
     with _session() as (session, config):
         report = unanswered_alarms(session, config=config, now=_now(now))
@@ -320,7 +320,7 @@ def unanswered_cmd(
         with csv_out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(csv_rows(report))
     if as_json:
         typer.echo(json.dumps({"alerts": report.alerts, "listed": rows}, indent=2, ensure_ascii=False))
         return

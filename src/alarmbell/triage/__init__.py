@@ -80,7 +80,13 @@ if TYPE_CHECKING:
         teams,
         timeliness,
     )
-    from alarmbell.triage.unanswered import CSV_COLUMNS, UnansweredReport, report_rows, unanswered_alarms
+    from alarmbell.triage.unanswered import (
+        CSV_COLUMNS,
+        UnansweredReport,
+        csv_rows,
+        report_rows,
+        unanswered_alarms,
+    )
     from alarmbell.triage.worklog import (
         ImportResult,
         WorkLogEntry,
@@ -149,7 +155,13 @@ if not TYPE_CHECKING:
                 "teams",
                 "timeliness",
             ),
-            ".unanswered": ("CSV_COLUMNS", "UnansweredReport", "report_rows", "unanswered_alarms"),
+            ".unanswered": (
+                "CSV_COLUMNS",
+                "UnansweredReport",
+                "csv_rows",
+                "report_rows",
+                "unanswered_alarms",
+            ),
             ".worklog": (
                 "ImportResult",
                 "WorkLogEntry",
@@ -198,6 +210,7 @@ __all__ = [
     "audit_trail",
     "clock_words",
     "countersign_decision",
+    "csv_rows",
     "decide",
     "default_harm_table",
     "demo_scenario",

@@ -332,4 +332,19 @@ def report_rows(report: UnansweredReport) -> list[dict[str, str]]:
     return rows
 
 
-__all__ = ["AlarmOutcome", "Breakdown", "UnansweredReport", "report_rows", "unanswered_alarms"]
+#: What a spreadsheet reads as the start of a formula (OWASP's list): a cell of agency text that
+#: begins with one could run (`=HYPERLINK(...)` sending the sheet's cells away) when opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_rows(report: UnansweredReport) -> list[dict[str, str]]:
+    """The rows for a CSV file: as `report_rows`, with every cell that a spreadsheet would read as
+    a formula written as text (a leading apostrophe). Names come from agencies' records as sent."""
+    return [{k: _as_text(v) for k, v in row.items()} for row in report_rows(report)]
+
+
+def _as_text(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+__all__ = ["AlarmOutcome", "Breakdown", "UnansweredReport", "csv_rows", "report_rows", "unanswered_alarms"]

@@ -28,6 +28,7 @@ from alarmbell.identity import PersonView, views_by_agency
 from alarmbell.presentation import agency_label, long_date, short_date, whole_years
 from alarmbell.web.auth import AccessDenied, visible_scopes
 from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
+from alarmbell.web.pages.my_agency import RecordedConcern
 from alarmbell.web.pages.person import ChronologyRow, PersonPage, PersonSummary, age_text, died_in, first_name
 from alarmbell.web.pages.search import PersonResult, SearchPage
 
@@ -153,6 +154,26 @@ def scoped_alert_list(
         key=lambda row: (row.name.casefold(), row.person_id),
     )
     return replace(page, people=full, restricted=tuple(restricted))
+
+
+def scoped_concerns(
+    session: Session, concerns: tuple[RecordedConcern, ...], scopes: Mapping[int, Scope], agency: str | None
+) -> tuple[RecordedConcern, ...]:
+    """The user's own concerns, each child named as the page the row links to names them: the
+    whole record's name in full, their own agency's records' otherwise (another agency's
+    spelling is not theirs to read), and neither name nor link where the page would refuse."""
+    partial = [c.person_id for c in concerns if scopes.get(c.person_id) is not Scope.FULL]
+    views = views_by_agency(session, partial, agency)
+    return tuple(
+        c
+        if scopes.get(c.person_id) is Scope.FULL
+        else replace(c, name=_name_in(views, c.person_id, RESTRICTED), restricted=c.person_id not in scopes)
+        for c in concerns
+    )
+
+
+#: A person the viewer may not open, where a list would name them.
+RESTRICTED = "Restricted: contact the MASH"
 
 
 def scoped_search(

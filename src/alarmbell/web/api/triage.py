@@ -21,7 +21,6 @@ from alarmbell.triage import (
     acknowledge,
     decide,
     log_time,
-    reported_by,
     teams,
 )
 from alarmbell.web.auth import PrincipalDep, actor_of, authorise, requires
@@ -29,11 +28,12 @@ from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.pages.triage import (
     ConfigDep,
     audit_item_view,
+    audit_queue,
     item_in_reach,
     now,
-    referrer_for,
+    reported_for,
     titles_of,
-    viewable,
+    unanswered_for,
 )
 from alarmbell.web.pages.triage_data import (
     analytics_json,
@@ -41,7 +41,7 @@ from alarmbell.web.pages.triage_data import (
     build_item_page,
     build_queue_page,
 )
-from alarmbell.web.pages.unanswered import build_unanswered_page, unanswered_json
+from alarmbell.web.pages.unanswered import unanswered_json
 
 router = APIRouter()
 
@@ -72,6 +72,7 @@ def api_queue(
 ) -> dict[str, Any]:
     authorise(request, session, Action.VIEW_TRIAGE, TeamResource(team[:120]))
     data = build_queue_page(session, team=team[:120], now=now(), config=config, page=page)
+    audit_queue(request, session, data)
     fields = ("team", "total", "past_due", "unacknowledged", "page", "pages")
     return {**{f: getattr(data, f) for f in fields}, "items": jsonable_encoder(data.rows)}
 
@@ -160,15 +161,14 @@ def api_analytics(
 def api_unanswered(
     request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
 ) -> dict[str, Any]:
-    page = build_unanswered_page(
-        session, config=config, now=now(), may_see=viewable(request, session, principal)
-    )
+    page = unanswered_for(request, session, principal, config)
     return unanswered_json(page)
 
 
 @router.get("/api/v1/triage/reported")
 @requires(Action.SIGNED_IN)
-def api_reported(session: SessionDep, principal: PrincipalDep, referrer: str = "") -> dict[str, Any]:
-    who = referrer_for(principal, referrer)
-    rows = reported_by(session, referrer=who, now=now()) if who else []
+def api_reported(
+    request: Request, session: SessionDep, principal: PrincipalDep, referrer: str = ""
+) -> dict[str, Any]:
+    who, rows = reported_for(request, session, principal, referrer)
     return {"referrer": who, "items": jsonable_encoder(rows)}

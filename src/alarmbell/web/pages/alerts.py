@@ -26,7 +26,7 @@ from alarmbell.web.pages.alert_list import AlertListPage, build_alert_list
 from alarmbell.web.pages.my_agency import concerns_recorded_by
 from alarmbell.web.pages.people import person_response
 from alarmbell.web.rendering import render
-from alarmbell.web.scoping import scoped_alert_list
+from alarmbell.web.scoping import scoped_alert_list, scoped_concerns
 
 router = APIRouter()
 
@@ -130,8 +130,10 @@ def alerts(request: Request, session: SessionDep) -> Response:
 def my_agency(request: Request, session: SessionDep) -> Response:
     """A practitioner's start page: the concerns they recorded, and the children with alerts they may open."""
     principal = request.state.principal
+    concerns = concerns_recorded_by(session, principal.name)
+    scopes = visible_scopes(request, session, (c.person_id for c in concerns))
     context = {
-        "concerns": concerns_recorded_by(session, principal.name),
+        "concerns": scoped_concerns(session, concerns, scopes, principal.agency),
         "page": alert_list_for(request, session),
         "shown": MINE_ROWS,
         "agency_name": agency_label(principal.agency) if principal.agency else "No agency",

@@ -1,19 +1,21 @@
 """The identity review queue in the browser: `/identity/review` and one pair per page.
 
 Decisions are POSTed from a plain form (no script: the CSP allows none inline, and none is
-needed). CSRF is checked app-wide (web.auth) before the route runs. The reviewer types their
-name, recorded with the reason as `alarmbell identity review accept` does; the audit log
-records the signed-in user as well, in the same transaction as the decision.
+needed). CSRF is checked app-wide (web.auth) before the route runs. The decision is recorded
+as the signed-in user's, with the name the reviewer typed in brackets (as a concern's author
+is), and with the reason; the audit log records it in the same transaction as the decision.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
 
-from alarmbell.access import Action
+from alarmbell.access import Action, Principal
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import ReviewError, accept, reject
 from alarmbell.web.auth import actor_of, requires
@@ -89,6 +91,18 @@ def _form_errors(form: dict[str, str]) -> dict[str, str]:
     return errors
 
 
+#: The longest `decided_by` a decision stores (storage.tables).
+DECIDED_BY: Final[int] = 200
+
+
+def decided_by(principal: Principal, typed: str) -> str:
+    """The signed-in user, with the name they typed in brackets (which alone proves nothing):
+    a merge joins two people's records, so who decided it must not be whatever was typed."""
+    room = DECIDED_BY - len(principal.name) - len(" ()")
+    typed = " ".join(typed.split())[: max(room, 0)]
+    return f"{principal.name} ({typed})" if typed and typed != principal.name else principal.name
+
+
 @router.post("/identity/review/{item}")
 @requires(Action.DECIDE_IDENTITY)
 async def decide(request: Request, session: SessionDep, item: IdPath) -> Response:
@@ -98,7 +112,7 @@ async def decide(request: Request, session: SessionDep, item: IdPath) -> Respons
     errors = _form_errors(form)
     if errors:
         return _item_page(request, session, review_id, errors=errors, form=form, status_code=400)
-    by, reason = form["by"].strip(), form["reason"].strip()
+    by, reason = decided_by(request.state.principal, form["by"]), form["reason"].strip()
     try:
         if form["decision"] == "accept":
             accept(session, review_id, by=by, reason=reason)

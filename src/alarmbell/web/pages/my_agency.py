@@ -25,6 +25,8 @@ class RecordedConcern:
     occurred_label: str
     recorded_at: datetime
     recorded_label: str
+    #: The user may not open the child's page now (web.scoping.scoped_concerns): no name, no link.
+    restricted: bool = False
 
 
 def concerns_recorded_by(

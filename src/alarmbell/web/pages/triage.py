@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -31,19 +32,25 @@ from alarmbell.triage import (
     CSV_COLUMNS,
     DECISIONS,
     MAX_TEXT,
+    ReportedOutcome,
     TriageConfig,
     TriageError,
     acknowledge,
     countersign_decision,
+    csv_rows,
     decide,
     get_item,
-    report_rows,
     reported_by,
 )
 from alarmbell.web.auth import PrincipalDep, actor_of, authorise, current_principal, requires
 from alarmbell.web.deps import IdPath, SessionDep, SettingsDep
-from alarmbell.web.pages.triage_data import build_analytics_page, build_item_page, build_queue_page
-from alarmbell.web.pages.unanswered import build_unanswered_page
+from alarmbell.web.pages.triage_data import (
+    QueuePage,
+    build_analytics_page,
+    build_item_page,
+    build_queue_page,
+)
+from alarmbell.web.pages.unanswered import UnansweredPage, build_unanswered_page
 from alarmbell.web.rendering import render
 
 router = APIRouter()
@@ -96,8 +103,25 @@ def queue_page(
         preferred=principal.team,
     )
     authorise(request, session, Action.VIEW_TRIAGE, TeamResource(data.team))
+    audit_queue(request, session, data)
     context = {"page": data, "done": done[:200], "queue_url": queue_url}
     return render(request, "triage_queue.html", context)
+
+
+def audit_queue(request: Request, session: Session, data: QueuePage) -> None:
+    """A queue's titles name children: each page of it is a list of them in the audit log
+    (`triage.queue`, with the ids shown), as a search is."""
+    record_audit(
+        session,
+        actor=actor_of(current_principal(request)),
+        action="triage.queue",
+        detail={
+            "route": request.url.path,
+            "team": data.team,
+            "page": data.page,
+            "people": sorted({row.person_id for row in data.rows if row.person_id is not None}),
+        },
+    )
 
 
 def titles_of(principal: Principal) -> str | None:
@@ -266,9 +290,7 @@ def unanswered_page(
     request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
 ) -> Response:
     """The partnership's report of alerts nobody decided on in time, and closures followed by harm."""
-    page = build_unanswered_page(
-        session, config=config, now=now(), may_see=viewable(request, session, principal)
-    )
+    page = unanswered_for(request, session, principal, config)
     # Each chart is built by our own code with every piece of text escaped (unanswered_svg).
     charts = {
         "month": Markup(page.month_svg),  # noqa: S704
@@ -283,13 +305,11 @@ def unanswered_page(
 def unanswered_csv(
     request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
 ) -> Response:
-    page = build_unanswered_page(
-        session, config=config, now=now(), may_see=viewable(request, session, principal)
-    )
+    page = unanswered_for(request, session, principal, config)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    writer.writerows(report_rows(page.report))
+    writer.writerows(csv_rows(page.report))
     headers = {"Content-Disposition": 'attachment; filename="unanswered-alarms.csv"'}
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
@@ -300,17 +320,57 @@ def reported_page(
     request: Request, session: SessionDep, principal: PrincipalDep, referrer: str = ""
 ) -> Response:
     """What a referrer reported, with its outcome and timeliness (not the decision's notes)."""
-    who = referrer_for(principal, referrer)
-    rows = reported_by(session, referrer=who, now=now()) if who else []
+    who, rows = reported_for(request, session, principal, referrer)
     return render(request, "triage_reported.html", {"referrer": who, "rows": rows})
 
 
+def reported_for(
+    request: Request, session: Session, principal: Principal, asked: str
+) -> tuple[str, list[ReportedOutcome]]:
+    """The referrer shown and what they reported. The titles name children, so each showing is
+    a list of them in the audit log (`triage.reported`, with the ids shown), as a search is."""
+    who = referrer_for(principal, asked)
+    rows = reported_by(session, referrer=who, now=now()) if who else []
+    items = [row.item_id for row in rows]
+    query = select(TriageItem.person_id).where(TriageItem.id.in_(items))
+    people = sorted({p for p in session.scalars(query) if p}) if items else []
+    record_audit(
+        session,
+        actor=actor_of(principal),
+        action="triage.reported",
+        detail={"route": request.url.path, "referrer": who, "people": people},
+    )
+    return who, rows
+
+
 def referrer_for(principal: Principal, asked: str) -> str:
-    """Those who triage every team's work may look up any referrer; anyone else (a team
-    manager included) sees what their own agency reported: the titles name children."""
+    """Those who triage every team's work may look up any referrer; anyone else who records
+    concerns (a team manager included) sees what their own agency reported: the titles name
+    children. Administrators and reviewers record nothing and see no live work, whatever
+    agency their account names: nobody ("")."""
     if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
         return asked.strip()[:200] or (principal.agency or "")
+    if not permitted(principal, Action.RECORD_CONCERN).allowed:
+        return ""
     return principal.agency or principal.name
+
+
+def unanswered_for(
+    request: Request, session: Session, principal: Principal, config: TriageConfig
+) -> UnansweredPage:
+    """The report cut to what the user may see. Its rows name children, so each showing (page,
+    CSV, JSON) is a list of them in the audit log, with the ids shown, as a search is."""
+    page = build_unanswered_page(
+        session, config=config, now=now(), may_see=viewable(request, session, principal)
+    )
+    shown = sorted({o.person_id for o in (*page.report.unanswered, *page.report.closed_then_harm)})
+    record_audit(
+        session,
+        actor=actor_of(principal),
+        action="reports.unanswered",
+        detail={"route": request.url.path, "people": shown},
+    )
+    return page
 
 
 def viewable(request: Request, session: Session, principal: Principal) -> Callable[[list[int]], set[int]]:
