@@ -192,3 +192,54 @@ def test_a_decision_typed_in_another_case_or_spacing_is_the_vocabularys(
     assert f"item {item}: action_taken by" in run(
         runner, "decide", str(item), "--decision", "Action Taken", *why
     )
+
+
+def _item(store_settings: Settings, key: str) -> int:
+    from alarmbell.storage.db import make_engine, session_scope
+
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            return add(session, alert_item(key, datetime.fromisoformat(NOW)))
+    finally:
+        engine.dispose()
+
+
+def test_a_team_typed_in_another_case_shows_that_teams_queue(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    """The team list says `MASH` and `users create --team` suggests `mash`: `--team mash` is the
+    MASH's queue, as the web reads a user's team, not an empty queue of a team nobody has."""
+    item = _item(store_settings, "team-case")
+    queue = run(runner, "queue", "--team", "mash", "--now", NOW)
+    assert queue.startswith("MASH: 1 open"), queue
+    assert f"item {item}" in queue
+
+
+def test_a_team_with_no_work_at_all_is_refused_with_the_teams_to_choose_from(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    _item(store_settings, "team-unknown")
+    refused = " ".join(run(runner, "queue", "--team", "nosuch", "--now", NOW, code=2).split())
+    assert "no team 'nosuch' has work items" in refused
+    assert "MASH" in refused and "alarmbell triage queue" in refused
+
+
+def test_closing_a_red_alert_with_no_further_action_says_it_awaits_a_countersignature(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    """From anyone but a team manager the decision is only proposed: the command says so, rather
+    than printing it as the decision."""
+    item = _item(store_settings, "nfa-red")
+    why = ["--rationale", "Injury explained by nursery accident form; child seen alone", "--now", NOW]
+    said = " ".join(run(runner, "decide", str(item), "--decision", "no_further_action", *why).split())
+    assert f"item {item}: no_further_action proposed by" in said
+    assert "countersignature" in said and "team manager" in said
+
+
+def test_the_decision_help_lists_every_decision(runner: CliRunner) -> None:
+    from alarmbell.triage.service import DECISIONS
+
+    help_text = " ".join(runner.invoke(app, ["triage", "decide", "--help"]).output.split())
+    for code in DECISIONS:
+        assert code in help_text, code

@@ -544,6 +544,11 @@ def teams(session: Session, *, now: datetime) -> list[TeamSummary]:
     return sorted(summaries, key=lambda s: (-s.past_due, -s.open_items, s.team))
 
 
+def team_names(session: Session) -> list[str]:
+    """Every team any work item has been routed to, open or closed, in name order."""
+    return sorted(session.scalars(select(TriageItem.team).distinct()))
+
+
 def audit_trail(session: Session, item_id: int) -> list[TriageEvent]:
     query = select(TriageEvent).where(TriageEvent.item_id == item_id).order_by(TriageEvent.at, TriageEvent.id)
     return list(session.scalars(query))
