@@ -266,5 +266,9 @@ class Settings(BaseSettings):
     @classmethod
     def _supported_backend(cls, value: str) -> str:
         if not (value.startswith("sqlite") or value.startswith("postgresql")):
-            raise ValueError("ALARMBELL_DATABASE_URL must be an sqlite:/// or postgresql+psycopg:// URL")
+            example = f"sqlite:///{value}" if "://" not in value else "sqlite:///alarmbell.db"
+            raise ValueError(
+                "ALARMBELL_DATABASE_URL must be an sqlite:/// or postgresql+psycopg:// URL "
+                f"(for an SQLite file, e.g. {example})"
+            )
         return value

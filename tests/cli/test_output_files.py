@@ -102,3 +102,23 @@ def test_a_store_that_cannot_be_opened_is_said_with_the_setting_to_fix(
     said = _said(result)
     assert "could not be opened" in said and "ALARMBELL_DATABASE_URL" in said
     assert "Traceback" not in said
+
+
+def test_a_setting_that_is_not_valid_is_said_in_one_line_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A path where a URL belongs (`ALARMBELL_DATABASE_URL=/srv/alarmbell.db`) is a common slip:
+    the `alarmbell` process says which setting is wrong and how to write it, exit status 2."""
+    import sys
+
+    from alarmbell.cli import main
+
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", str(tmp_path / "alarmbell.db"))
+    monkeypatch.setattr(sys, "argv", ["alarmbell", "alerts"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert "ALARMBELL_DATABASE_URL must be an sqlite:/// or postgresql+psycopg:// URL" in said
+    assert f"sqlite:///{tmp_path / 'alarmbell.db'}" in said
+    assert "Traceback" not in said and "pydantic" not in said
