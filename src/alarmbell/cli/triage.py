@@ -343,6 +343,7 @@ def unanswered_cmd(
     import csv
     import io
 
+    from alarmbell.domain.timeparse import local_moment
     from alarmbell.triage import CSV_COLUMNS, report_rows, unanswered_alarms
 
     csv_out = output_file(csv_out)
@@ -365,10 +366,11 @@ def unanswered_cmd(
     )
     for o in report.unanswered:
         typer.echo(
-            f"  {o.raised_at:%d %b %Y}  {o.level.upper():<5} {o.child} (person {o.person_id}): "
+            f"  {local_moment(o.raised_at):%d %b %Y}  {o.level.upper():<5} {o.child} (person {o.person_id}): "
             f"{o.status.lower()}, held by {o.held_by}, waited {o.waited_words}; "
             f"records from {o.agency_names}"
             + (" (these records reached alarmbell after its clock had run out)" if o.arrived_late else "")
         )
     for o in report.closed_then_harm:
-        typer.echo(f"  {o.raised_at:%d %b %Y}  {o.child}: {o.decision_label.lower()}, then {o.followed_by}")
+        raised = local_moment(o.raised_at)
+        typer.echo(f"  {raised:%d %b %Y}  {o.child}: {o.decision_label.lower()}, then {o.followed_by}")
