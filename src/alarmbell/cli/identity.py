@@ -84,11 +84,15 @@ def review_list(
     """List review items, most probable first."""
     from alarmbell.identity import list_items
 
+    choices = ("pending", "accepted", "rejected", "closed", "all")
+    typed, status = status, status.strip().lower()
+    if status not in choices:
+        fail(f"--status {typed!r} is not a review status; use one of: {', '.join(choices[:-1])} or all")
     with store_session() as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
         lines = [_line(item) for item in items]
     if not lines:
-        typer.echo(f"no {status} review items")
+        typer.echo("no review items" if status == "all" else f"no {status} review items")
     for line in lines:
         typer.echo(line)
 
