@@ -48,3 +48,22 @@ def test_every_event_text_starts_in_one_column(
     partner = runner.invoke(app, ["chronology", "police:D1"])
     assert partner.exit_code == 0, partner.output
     assert "1 event from Police" in partner.output
+
+
+def test_a_person_with_no_events_is_said_so(
+    store_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`0 events from ` (an empty list of agencies) in the chronology and the review's summary."""
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
+    path = write_jsonl(
+        tmp_path / "housing.jsonl",
+        [person("H1", agency="housing", given_name="Kerry", family_name="Ashdown", dob="1998-03-12")],
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    chronology = runner.invoke(app, ["chronology", "housing:H1"])
+    assert chronology.exit_code == 0, chronology.output
+    assert "no events recorded" in chronology.output and "events from \n" not in chronology.output
+    review = runner.invoke(app, ["review", "housing:H1", "--format", "md"])
+    assert review.exit_code == 0, review.output
+    assert "- no events recorded" in review.output and "0 events from" not in review.output

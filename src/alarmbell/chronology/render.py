@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
-from alarmbell.domain.wording import agency_label, kind_label
+from alarmbell.domain.wording import agency_label, events_from, kind_label
 
 
 def about(entry: ChronologyEntry) -> str:
@@ -53,11 +53,7 @@ def chronology_lines(chronology: Chronology, *, width: int = 100) -> list[str]:
             "household: "
             + ", ".join(f"{m.display_name} ({m.relation.replace('_', ' ')})" for m in chronology.household)
         )
-    count = len(chronology.entries)
-    lines.append(
-        f"{count} event{'' if count == 1 else 's'} from "
-        f"{', '.join(agency_label(a) for a in chronology.agencies)}"
-    )
+    lines.append(events_from(len(chronology.entries), [agency_label(a) for a in chronology.agencies]))
     lines.append("")
     # The "about" column is as wide as its longest label (`household member`), so every event's
     # text starts in one column and its wrapped lines under it.

@@ -106,6 +106,13 @@ def counted_kind(kind: str, count: int) -> str:
     return f"{count} {plural(kind_in_sentence(kind), count)}"
 
 
+def events_from(count: int, agencies: Sequence[str]) -> str:
+    """`3 events from Health, Police`, `1 event from Police`, or `no events recorded`."""
+    if count == 0:
+        return "no events recorded"
+    return f"{count} {plural('event', count)} from {', '.join(agencies)}"
+
+
 def plural(label: str, count: int) -> str:
     """English plural of a noun phrase's last word; a participle gets "records" instead."""
     if count == 1:
