@@ -243,3 +243,20 @@ def test_the_decision_help_lists_every_decision(runner: CliRunner) -> None:
     help_text = " ".join(runner.invoke(app, ["triage", "decide", "--help"]).output.split())
     for code in DECISIONS:
         assert code in help_text, code
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["triage", "analytics", "--days", "0"],
+        ["triage", "analytics", "--days", "-5"],
+        ["triage", "queue", "--team", "MASH", "--limit", "-1"],
+        ["identity", "review", "list", "--limit", "-1"],
+    ],
+)
+def test_a_count_below_one_is_refused(runner: CliRunner, args: list[str]) -> None:
+    """`analytics --days 0` printed "Workload 2026-12-05 to 2026-12-04", a window ending before it
+    began; a negative `--limit` listed everything (identity) or nothing (triage)."""
+    result = runner.invoke(app, [*args, "--now", NOW] if args[0] == "triage" else args)
+    assert result.exit_code == 2, result.output
+    assert args[-2] in result.output

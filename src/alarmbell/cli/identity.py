@@ -79,7 +79,7 @@ def _line(item: ReviewItem) -> str:
 @review_app.command("list")
 def review_list(
     status: Annotated[str, typer.Option(help="pending, accepted, rejected, closed, or all.")] = "pending",
-    limit: Annotated[int, typer.Option(help="At most this many items.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many items.")] = 50,
 ) -> None:
     """List review items, most probable first."""
     from alarmbell.identity import list_items

@@ -89,7 +89,7 @@ def refresh(
 @triage_app.command("queue")
 def queue_cmd(
     team: Annotated[str, typer.Option(help="Team whose queue to show. Default: list the teams.")] = "",
-    limit: Annotated[int, typer.Option(help="How many items to show.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="How many items to show.")] = 20,
     now: Now = None,
     as_json: AsJson = False,
 ) -> None:
@@ -280,7 +280,9 @@ def escalate(now: Now = None) -> None:
 
 @triage_app.command("analytics")
 def analytics(
-    days: Annotated[int, typer.Option(help="Days to look back over (England days, today included).")] = 28,
+    days: Annotated[
+        int, typer.Option(min=1, help="Days to look back over (England days, today included).")
+    ] = 28,
     now: Now = None,
     as_json: AsJson = False,
 ) -> None:
