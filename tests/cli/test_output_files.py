@@ -122,3 +122,18 @@ def test_a_setting_that_is_not_valid_is_said_in_one_line_without_a_traceback(
     assert "ALARMBELL_DATABASE_URL must be an sqlite:/// or postgresql+psycopg:// URL" in said
     assert f"sqlite:///{tmp_path / 'alarmbell.db'}" in said
     assert "Traceback" not in said and "pydantic" not in said
+
+
+def test_a_wrong_url_holding_a_password_is_not_echoed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from alarmbell.cli import main
+
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", "bob:s3cret@db.example/alarmbell")
+    monkeypatch.setattr(sys, "argv", ["alarmbell", "alerts"])
+    with pytest.raises(SystemExit):
+        main()
+    said = capsys.readouterr().err
+    assert "ALARMBELL_DATABASE_URL must be" in said and "s3cret" not in said
