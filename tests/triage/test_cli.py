@@ -260,3 +260,14 @@ def test_a_count_below_one_is_refused(runner: CliRunner, args: list[str]) -> Non
     result = runner.invoke(app, [*args, "--now", NOW] if args[0] == "triage" else args)
     assert result.exit_code == 2, result.output
     assert args[-2] in result.output
+
+
+@pytest.mark.parametrize("rationale", ["x", ".", "?!", "-- "])
+def test_no_further_action_needs_words_not_a_mark(
+    runner: CliRunner, store_settings: Settings, rationale: str
+) -> None:
+    """`--rationale x` or `.` closed an alert with "no further action" (only "nfa", "n/a" and the
+    like were refused): the help says it needs a real reason."""
+    item = _item(store_settings, f"nfa-mark-{rationale!r}")
+    args = ["decide", str(item), "--decision", "no_further_action", "--rationale", rationale]
+    assert "needs a reason" in " ".join(run(runner, *args, "--now", NOW, code=2).split())

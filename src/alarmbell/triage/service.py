@@ -409,7 +409,9 @@ def check_rationale(decision: str, rationale: str) -> str:
     text = " ".join(rationale.split())
     if len(text) > MAX_TEXT:
         raise TriageError(f"the rationale is limited to {MAX_TEXT} characters")
-    if decision == "no_further_action" and (not text or text.lower().strip(".! ") in EMPTY_REASONS):
+    said = text.lower().strip(".! ")
+    too_short = sum(c.isalpha() for c in said) < 3  # "x", ".", "?!": a mark, not a reason
+    if decision == "no_further_action" and (not text or said in EMPTY_REASONS or too_short):
         raise TriageError(
             "'no further action' needs a reason: say why the child is safe without it "
             "(e.g. 'injury explained by school accident report; seen alone, no concerns')"
