@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from alarmbell.audit import Actor, Subject, record_audit
 from alarmbell.domain.codes import UnknownCode, typed_code
 from alarmbell.domain.errors import ServiceError
+from alarmbell.domain.wording import says_nothing
 from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
@@ -59,10 +60,6 @@ UNCHAINED_DETAIL: Final[frozenset[str]] = frozenset({"rationale", "explanation"}
 #: is who did the work.
 CHAINED_NAMES: Final[dict[str, str]] = {"person": "worked_by"}
 
-#: Words that restate "no further action" rather than give a reason for it.
-EMPTY_REASONS: Final[frozenset[str]] = frozenset(
-    {"nfa", "no further action", "none", "n/a", "na", "-", "ok", "no action", "not needed", "closed"}
-)
 ESCALATION_STEPS: Final[tuple[str, ...]] = ("team_manager", "head_of_service")
 ESCALATION_LABELS: Final[dict[str, str]] = {
     "team_manager": "team manager",
@@ -409,9 +406,7 @@ def check_rationale(decision: str, rationale: str) -> str:
     text = " ".join(rationale.split())
     if len(text) > MAX_TEXT:
         raise TriageError(f"the rationale is limited to {MAX_TEXT} characters")
-    said = text.lower().strip(".! ")
-    too_short = sum(c.isalpha() for c in said) < 3  # "x", ".", "?!": a mark, not a reason
-    if decision == "no_further_action" and (not text or said in EMPTY_REASONS or too_short):
+    if decision == "no_further_action" and says_nothing(text):
         raise TriageError(
             "'no further action' needs a reason: say why the child is safe without it "
             "(e.g. 'injury explained by school accident report; seen alone, no concerns')"
