@@ -266,5 +266,12 @@ class Settings(BaseSettings):
     @classmethod
     def _supported_backend(cls, value: str) -> str:
         if not (value.startswith("sqlite") or value.startswith("postgresql")):
-            raise ValueError("ALARMBELL_DATABASE_URL must be an sqlite:/// or postgresql+psycopg:// URL")
+            # A bare file path is shown as the URL it meant; anything else (it may hold a
+            # password) is never echoed.
+            looks_like_path = "://" not in value and "@" not in value
+            example = f"sqlite:///{value}" if looks_like_path else "sqlite:///alarmbell.db"
+            raise ValueError(
+                "ALARMBELL_DATABASE_URL must be an sqlite:/// or postgresql+psycopg:// URL "
+                f"(for an SQLite file, e.g. {example})"
+            )
         return value

@@ -156,3 +156,15 @@ def test_person_page_form_overrides_with_csrf(
     assert "Overridden</strong>" in final and f"countersigned by {boss.name}" in final
     wrong_person = client.post(f"/people/{leo + 1000}/alerts/{action.group(2)}/override", data=form)
     assert wrong_person.status_code == 404
+
+
+@pytest.mark.parametrize("reason", ["x", ".", "nfa", "N/A"])
+def test_an_override_needs_a_reason_not_a_mark(store_settings: Settings, reason: str) -> None:
+    """`alarmbell alerts override 1 --reason x` overrode the alert: an override says the alert does
+    not call for action, and needs a reason as "no further action" does."""
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session, pytest.raises(OverrideError, match="reason"):
+            override_alert(session, alert_id=999_999, by="someone", reason=reason, now=NOW)
+    finally:
+        engine.dispose()

@@ -192,3 +192,82 @@ def test_a_decision_typed_in_another_case_or_spacing_is_the_vocabularys(
     assert f"item {item}: action_taken by" in run(
         runner, "decide", str(item), "--decision", "Action Taken", *why
     )
+
+
+def _item(store_settings: Settings, key: str) -> int:
+    from alarmbell.storage.db import make_engine, session_scope
+
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            return add(session, alert_item(key, datetime.fromisoformat(NOW)))
+    finally:
+        engine.dispose()
+
+
+def test_a_team_typed_in_another_case_shows_that_teams_queue(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    """The team list says `MASH` and `users create --team` suggests `mash`: `--team mash` is the
+    MASH's queue, as the web reads a user's team, not an empty queue of a team nobody has."""
+    item = _item(store_settings, "team-case")
+    queue = run(runner, "queue", "--team", "mash", "--now", NOW)
+    assert queue.startswith("MASH: 1 open"), queue
+    assert f"item {item}" in queue
+
+
+def test_a_team_with_no_work_at_all_is_refused_with_the_teams_to_choose_from(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    _item(store_settings, "team-unknown")
+    refused = " ".join(run(runner, "queue", "--team", "nosuch", "--now", NOW, code=2).split())
+    assert "no team 'nosuch' has work items" in refused
+    assert "MASH" in refused and "alarmbell triage queue" in refused
+
+
+def test_closing_a_red_alert_with_no_further_action_says_it_awaits_a_countersignature(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    """From anyone but a team manager the decision is only proposed: the command says so, rather
+    than printing it as the decision."""
+    item = _item(store_settings, "nfa-red")
+    why = ["--rationale", "Injury explained by nursery accident form; child seen alone", "--now", NOW]
+    said = " ".join(run(runner, "decide", str(item), "--decision", "no_further_action", *why).split())
+    assert f"item {item}: no_further_action proposed by" in said
+    assert "countersignature" in said and "team manager" in said
+
+
+def test_the_decision_help_lists_every_decision(runner: CliRunner) -> None:
+    from alarmbell.triage.service import DECISIONS
+
+    help_text = " ".join(runner.invoke(app, ["triage", "decide", "--help"]).output.split())
+    for code in DECISIONS:
+        assert code in help_text, code
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["triage", "analytics", "--days", "0"],
+        ["triage", "analytics", "--days", "-5"],
+        ["triage", "queue", "--team", "MASH", "--limit", "-1"],
+        ["identity", "review", "list", "--limit", "-1"],
+    ],
+)
+def test_a_count_below_one_is_refused(runner: CliRunner, args: list[str]) -> None:
+    """`analytics --days 0` printed "Workload 2026-12-05 to 2026-12-04", a window ending before it
+    began; a negative `--limit` listed everything (identity) or nothing (triage)."""
+    result = runner.invoke(app, [*args, "--now", NOW] if args[0] == "triage" else args)
+    assert result.exit_code == 2, result.output
+    assert args[-2] in result.output
+
+
+@pytest.mark.parametrize("rationale", ["x", ".", "?!", "-- "])
+def test_no_further_action_needs_words_not_a_mark(
+    runner: CliRunner, store_settings: Settings, rationale: str
+) -> None:
+    """`--rationale x` or `.` closed an alert with "no further action" (only "nfa", "n/a" and the
+    like were refused): the help says it needs a real reason."""
+    item = _item(store_settings, f"nfa-mark-{rationale!r}")
+    args = ["decide", str(item), "--decision", "no_further_action", "--rationale", rationale]
+    assert "needs a reason" in " ".join(run(runner, *args, "--now", NOW, code=2).split())

@@ -151,3 +151,30 @@ def test_closed_without_action_then_a_fracture_is_listed(engine: Engine) -> None
         rows = report_rows(report)
         assert [r["list"] for r in rows].count("closed_then_harm") == 1
         assert all(r["child"] == "Amy Lane" for r in rows)
+
+
+def test_an_alert_taken_on_but_not_decided_names_who_took_it_on(session: Session) -> None:
+    """Acknowledged (and a red's "no further action" proposed) but never decided: the report said
+    "held by MASH (nobody took it on)", which was not so; it names the analyst who took it on."""
+    from alarmbell.triage import acknowledge
+
+    taken, proposed, ignored = _child(session), _child(session), _child(session)
+    for child in (taken, proposed, ignored):
+        _alert(session, child, "red", MONDAY)
+    route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
+    taken_item, proposed_item = open_alert_item(session, taken), open_alert_item(session, proposed)
+    assert taken_item is not None and proposed_item is not None
+    acknowledge(session, item_id=taken_item.id, by="Ana Patel", now=MONDAY + timedelta(hours=1))
+    decide(
+        session,
+        item_id=proposed_item.id,
+        by="Sam Reid",
+        decision="no_further_action",
+        rationale="Injury explained by nursery accident form; seen alone, no concerns.",
+        now=MONDAY + timedelta(hours=2),
+    )
+    report = unanswered_alarms(session, config=CONFIG, now=MONDAY + timedelta(days=30))
+    held = {o.person_id: (o.status, o.held_by) for o in report.unanswered}
+    assert held[taken] == ("No decision", "Ana Patel (MASH; taken on, not decided)")
+    assert held[proposed] == ("No decision", "Sam Reid (MASH; taken on, not decided)")
+    assert held[ignored] == ("No decision", "MASH (nobody took it on)")

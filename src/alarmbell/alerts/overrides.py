@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.errors import ServiceError
+from alarmbell.domain.wording import says_nothing
 from alarmbell.storage.tables import AlertOverride, AlertRow
 
 MAX_REASON = 2000
@@ -60,8 +61,10 @@ def override_alert(
     by, reason = by.strip(), reason.strip()
     if not by:
         raise OverrideError("give the name of the person overriding the alert")
-    if not reason:
-        raise OverrideError("give the reason for overriding the alert (e.g. 'known accidental injury')")
+    if says_nothing(reason):
+        raise OverrideError(
+            "give the reason for overriding the alert, in words (e.g. 'known accidental injury')"
+        )
     if len(reason) > MAX_REASON or len(by) > 200:
         raise OverrideError(f"the reason is limited to {MAX_REASON} characters and the name to 200")
     alert = session.get(AlertRow, alert_id)

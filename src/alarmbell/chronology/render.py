@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from alarmbell.domain.chronology import Chronology, ChronologyEntry
-from alarmbell.domain.wording import agency_label, kind_label
+from alarmbell.domain.wording import agency_label, events_from, kind_label
 
 
 def about(entry: ChronologyEntry) -> str:
@@ -53,13 +53,15 @@ def chronology_lines(chronology: Chronology, *, width: int = 100) -> list[str]:
             "household: "
             + ", ".join(f"{m.display_name} ({m.relation.replace('_', ' ')})" for m in chronology.household)
         )
-    lines.append(
-        f"{len(chronology.entries)} events from {', '.join(agency_label(a) for a in chronology.agencies)}"
-    )
+    lines.append(events_from(len(chronology.entries), [agency_label(a) for a in chronology.agencies]))
     lines.append("")
-    indent = " " * 48
+    # The "about" column is as wide as its longest label (`household member`), so every event's
+    # text starts in one column and its wrapped lines under it.
+    about_width = max((len(about(e)) for e in chronology.entries), default=0)
+    about_width = max(10, about_width)
+    indent = " " * (10 + 2 + 22 + 1 + about_width + 2)
     for e in chronology.entries:
-        head = f"{e.occurred_at.date()}  {agency_label(e.agency):<22} {about(e):<10}  "
+        head = f"{e.occurred_at.date()}  {agency_label(e.agency):<22} {about(e):<{about_width}}  "
         body = kind_label(e.kind) + (f": {e.text}" if e.text else "")
         wrapped = textwrap.wrap(body, width=max(40, width - len(indent))) or [""]
         lines.append(head + wrapped[0])

@@ -112,16 +112,21 @@ def users_grant_review(
     username: Annotated[str, typer.Argument(help="A user with the reviewer role.")],
     person: Annotated[int, typer.Argument(help="Person id.")],
     review: Annotated[str, typer.Option(help="The review this is for (e.g. 'CSPR 2026/04').")],
-    days: Annotated[int | None, typer.Option(help="Days the grant lasts (default: until revoked).")] = None,
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Days the grant lasts (default: until revoked).")
+    ] = None,
 ) -> None:
     """Let a reviewer read one person's record for a named review, even if the case is open."""
     from alarmbell.access import GrantError, find_user, grant_review
     from alarmbell.audit import Subject, record_audit
+    from alarmbell.identity import PersonNotFound, find_person
 
     with store_session() as session:
         user = find_user(session, username)
         if user is None:
             fail(f"no user {username!r}")
+        with failing_on(PersonNotFound):
+            person = find_person(session, str(person))  # a merged-away id is its person's now
         with failing_on(GrantError):
             grant = grant_review(
                 session, user=user, person_id=person, review=review, granted_by=actor(), days=days

@@ -32,13 +32,14 @@ def alerts(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from alarmbell.alerts import alerted_people
+    from alarmbell.domain.timeparse import local_moment
 
     with store_session() as session:
         people = alerted_people(session)
     if not people:
         typer.echo("no alerts (ingest some records first: alarmbell ingest FILE)")
     for p in people:
-        last = p.last_raised_at.date()
+        last = local_moment(p.last_raised_at).date()  # the day in England
         typer.echo(f"{p.level.upper():5}  person {p.person_id:<6} {p.display_name:<30} last {last}")
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import bytes_bar
-from alarmbell.cli.support import agency_option, fail, failing_on, read_only_store
+from alarmbell.cli.support import agency_option, fail, failing_on, output_file, read_only_store, write_output
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -36,6 +36,7 @@ def check(
     from alarmbell.ingest import StoreView, render_check_page, render_check_text
 
     agency = agency_option(agency)
+    html = output_file(html)
     for path in files:
         if not path.is_file():
             fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
@@ -44,7 +45,7 @@ def check(
     store = StoreView(present=engine is not None, note=note)
     typer.echo(render_check_text(checks, store), nl=False)
     if html is not None:
-        html.write_text(render_check_page(checks, store), encoding="utf-8")
+        write_output(html, render_check_page(checks, store))
         typer.echo(f"report written to {html}")
     raise typer.Exit(1 if any(c.rejected for c in checks) else 0)
 

@@ -79,16 +79,20 @@ def _line(item: ReviewItem) -> str:
 @review_app.command("list")
 def review_list(
     status: Annotated[str, typer.Option(help="pending, accepted, rejected, closed, or all.")] = "pending",
-    limit: Annotated[int, typer.Option(help="At most this many items.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many items.")] = 50,
 ) -> None:
     """List review items, most probable first."""
     from alarmbell.identity import list_items
 
+    choices = ("pending", "accepted", "rejected", "closed", "all")
+    typed, status = status, status.strip().lower()
+    if status not in choices:
+        fail(f"--status {typed!r} is not a review status; use one of: {', '.join(choices[:-1])} or all")
     with store_session() as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
         lines = [_line(item) for item in items]
     if not lines:
-        typer.echo(f"no {status} review items")
+        typer.echo("no review items" if status == "all" else f"no {status} review items")
     for line in lines:
         typer.echo(line)
 

@@ -42,6 +42,9 @@ def ingest(
     (`alarmbell quarantine list`; `retry` reads them again once fixed)."""
     settings = Settings()
     agency = agency_option(agency)
+    for path in files:  # every file, before any is loaded: a typo must not stop a run half way
+        if not path.is_file():
+            fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
     with store(settings) as engine:
         rejected = _ingest_files(engine, settings, files, agency, format_name, link)
     raise typer.Exit(1 if rejected else 0)
@@ -61,8 +64,6 @@ def _ingest_files(
     audited = audit_each(actor(), BATCH_AUDIT_ACTION)  # each file's batch, name and counts
     rejected = 0
     for path in files:
-        if not path.is_file():
-            fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
         progress = SourceProgress(total_bytes=path.stat().st_size)
         with failing_on(LookupError), bytes_bar(f"Ingesting {path.name}", progress):
             summary = ingest_file(

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from alarmbell.cli.support import actor, fail, store_session
+from alarmbell.cli.support import actor, fail, output_file, store_session, write_output
 from alarmbell.settings import Settings
 
 retention_app = typer.Typer(
@@ -58,6 +58,7 @@ def sar_export(
     from alarmbell.audit import Subject, record_audit
     from alarmbell.privacy import subject_access_export
 
+    out = output_file(out)
     with store_session() as session:
         data = subject_access_export(session, person)
         if data is None:
@@ -69,5 +70,5 @@ def sar_export(
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        write_output(out, text + "\n")
         typer.echo(f"wrote {out}")

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alarmbell.cli.support import collector_paused, fail, failing_on, store_session
+from alarmbell.cli.support import (
+    collector_paused,
+    fail,
+    failing_on,
+    output_file,
+    store_session,
+    write_output,
+)
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -46,8 +53,10 @@ def review(
 ) -> None:
     """Write a person's multi-agency review: household, chronology, who knew what, alerts, timescales,
     missed opportunities."""
+    day = _day(as_of)
+    out = output_file(out)
     with collector_paused():
-        _write(person, format_name, _day(as_of), out)
+        _write(person, format_name, day, out)
 
 
 def _write(person: str, format_name: ReportFormat, day: date | None, out: Path | None) -> None:
@@ -58,7 +67,7 @@ def _write(person: str, format_name: ReportFormat, day: date | None, out: Path |
         target = out or Path(
             f"alarmbell-review-{report.person_id}" + (f"-as-of-{day}" if day else "") + ".pdf"
         )
-        target.write_bytes(render_pdf(report))
+        write_output(target, render_pdf(report))
         typer.echo(f"wrote {target} ({len(report.missed)} missed opportunities)")
         return
     from alarmbell.review import render_html, render_markdown
@@ -67,7 +76,7 @@ def _write(person: str, format_name: ReportFormat, day: date | None, out: Path |
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_output(out, text)
         typer.echo(f"wrote {out} ({len(report.missed)} missed opportunities)")
 
 

@@ -9,6 +9,7 @@ import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
@@ -24,9 +25,19 @@ if TYPE_CHECKING:
 @contextmanager
 def store(settings: Settings) -> Iterator[Engine]:
     """The configured store's engine, disposed when the command ends."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
     from alarmbell.storage.db import make_engine
 
-    engine = make_engine(settings)
+    try:
+        engine = make_engine(settings)
+    except OperationalError as error:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        fail(
+            f"the store at {where} could not be opened ({error.orig}): check ALARMBELL_DATABASE_URL "
+            "(docs/settings.md); for an SQLite file, its folder must exist"
+        )
     try:
         yield engine
     finally:
@@ -98,6 +109,30 @@ def failing_on(*errors: type[Exception]) -> Iterator[None]:
         yield
     except errors as error:
         fail(str(error))
+
+
+def output_file(path: Path | None) -> Path | None:
+    """A file the command is told to write, checked before any work is done (or audited): its
+    folder must exist, and it must not be a folder itself."""
+    if path is None:
+        return None
+    if path.is_dir():
+        fail(f"{path} is a folder: give a file name in it (e.g. {path / 'report.html'})")
+    folder = path.parent
+    if not folder.is_dir():
+        fail(f"cannot write {path}: the folder {folder} does not exist (create it, or choose another file)")
+    return path
+
+
+def write_output(path: Path, content: str | bytes) -> None:
+    """Write a command's output file; a file that cannot be written is said, not a traceback."""
+    try:
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror or error}")
 
 
 def to_stderr(message: str) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import actor, fail, failing_on, store_session, who
+from alarmbell.cli.support import actor, fail, failing_on, output_file, store_session, who, write_output
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def refresh(
 @triage_app.command("queue")
 def queue_cmd(
     team: Annotated[str, typer.Option(help="Team whose queue to show. Default: list the teams.")] = "",
-    limit: Annotated[int, typer.Option(help="How many items to show.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, help="How many items to show.")] = 20,
     now: Now = None,
     as_json: AsJson = False,
 ) -> None:
@@ -102,6 +102,7 @@ def queue_cmd(
             for summary in teams(session, now=moment):
                 typer.echo(f"{summary.team:<40} {summary.open_items:>6} open {summary.past_due:>6} past due")
             return
+        team = _team(session, team)
         q = queue(session, team=team, now=moment, config=config, limit=limit)
         rows = [
             {
@@ -129,6 +130,29 @@ def queue_cmd(
         )
 
 
+def _team(session: Session, typed: str) -> str:
+    """The team as its work items name it, whatever the case and spacing typed (`mash` is the
+    `MASH`, as the web reads a user's team); a name no work item has ever had is refused, with
+    the teams to choose from."""
+    from alarmbell.triage import team_names
+
+    known = team_names(session)
+
+    def folded(name: str) -> str:
+        return " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
+
+    if typed in known:
+        return typed
+    matches = [name for name in known if folded(name) == folded(typed)]
+    if matches:
+        return matches[0]
+    choices = ", ".join(known) if known else "none yet (see `alarmbell triage refresh`)"
+    fail(
+        f"no team {typed!r} has work items; teams with work items: {choices} "
+        "(`alarmbell triage queue` lists the teams with open work)"
+    )
+
+
 @triage_app.command("ack")
 def ack(item: Annotated[int, typer.Argument(help="Work item id.")], by: By = "", now: Now = None) -> None:
     """Acknowledge an item: you take it on, and it stops escalating."""
@@ -146,8 +170,8 @@ def decide_cmd(
     decision: Annotated[
         str,
         typer.Option(
-            help="action_taken, strategy_discussion, assessment, early_help, referred_on, completed "
-            "or no_further_action."
+            help="referral_made, action_taken, strategy_discussion, assessment, early_help, referred_on, "
+            "completed or no_further_action (case and spacing do not matter)."
         ),
     ],
     rationale: Annotated[str, typer.Option(help="Why (audited; 'no further action' needs a real reason).")],
@@ -168,6 +192,13 @@ def decide_cmd(
                 now=_now(now),
                 actor=_cli_actor(),
             )
+        if row.status == "awaiting_countersignature":
+            typer.echo(
+                f"item {row.id}: {row.decision} proposed by {row.decided_by}; closing a red alert with no "
+                "further action needs a team manager's countersignature (on the web, the item in the "
+                "triage queue); until then the item stays in the queue"
+            )
+            return
         typer.echo(f"item {row.id}: {row.decision} by {row.decided_by}")
 
 
@@ -249,7 +280,9 @@ def escalate(now: Now = None) -> None:
 
 @triage_app.command("analytics")
 def analytics(
-    days: Annotated[int, typer.Option(help="Days to look back over (England days, today included).")] = 28,
+    days: Annotated[
+        int, typer.Option(min=1, help="Days to look back over (England days, today included).")
+    ] = 28,
     now: Now = None,
     as_json: AsJson = False,
 ) -> None:
@@ -310,17 +343,21 @@ def unanswered_cmd(
 ) -> None:
     """Unanswered alarms: alerts with no decision in time, and alerts closed without action then harm."""
     import csv
+    import io
 
+    from alarmbell.domain.timeparse import local_moment
     from alarmbell.triage import CSV_COLUMNS, csv_rows, report_rows, unanswered_alarms
 
+    csv_out = output_file(csv_out)
     with _session() as (session, config):
         report = unanswered_alarms(session, config=config, now=_now(now))
     rows = report_rows(report)
     if csv_out is not None:
-        with csv_out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
-            writer.writeheader()
-            writer.writerows(csv_rows(report))
+        handle = io.StringIO(newline="")
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(csv_rows(report))
+        write_output(csv_out, handle.getvalue())
     if as_json:
         typer.echo(json.dumps({"alerts": report.alerts, "listed": rows}, indent=2, ensure_ascii=False))
         return
@@ -331,10 +368,11 @@ def unanswered_cmd(
     )
     for o in report.unanswered:
         typer.echo(
-            f"  {o.raised_at:%d %b %Y}  {o.level.upper():<5} {o.child} (person {o.person_id}): "
+            f"  {local_moment(o.raised_at):%d %b %Y}  {o.level.upper():<5} {o.child} (person {o.person_id}): "
             f"{o.status.lower()}, held by {o.held_by}, waited {o.waited_words}; "
             f"records from {o.agency_names}"
             + (" (these records reached alarmbell after its clock had run out)" if o.arrived_late else "")
         )
     for o in report.closed_then_harm:
-        typer.echo(f"  {o.raised_at:%d %b %Y}  {o.child}: {o.decision_label.lower()}, then {o.followed_by}")
+        raised = local_moment(o.raised_at)
+        typer.echo(f"  {raised:%d %b %Y}  {o.child}: {o.decision_label.lower()}, then {o.followed_by}")

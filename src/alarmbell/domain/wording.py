@@ -106,6 +106,13 @@ def counted_kind(kind: str, count: int) -> str:
     return f"{count} {plural(kind_in_sentence(kind), count)}"
 
 
+def events_from(count: int, agencies: Sequence[str]) -> str:
+    """`3 events from Health, Police`, `1 event from Police`, or `no events recorded`."""
+    if count == 0:
+        return "no events recorded"
+    return f"{count} {plural('event', count)} from {', '.join(agencies)}"
+
+
 def plural(label: str, count: int) -> str:
     """English plural of a noun phrase's last word; a participle gets "records" instead."""
     if count == 1:
@@ -200,3 +207,17 @@ def event_date(moment: date | datetime, precision: str | None = "day") -> str:
     if precision == "illustrative":
         return f"about {moment:%b %Y}"
     return short_date(moment)
+
+
+#: Reasons that say nothing: a decision to take no action (closing a work item with "no further
+#: action", overriding an alert) needs one that does.
+EMPTY_REASONS: Final[frozenset[str]] = frozenset(
+    {"nfa", "no further action", "none", "n/a", "na", "-", "ok", "no action", "not needed", "closed"}
+)
+
+
+def says_nothing(reason: str) -> bool:
+    """True for an empty reason, a mark ("x", ".", "?!": fewer than three letters) or a stock
+    phrase ("nfa", "n/a")."""
+    said = " ".join(reason.split()).lower().strip(".! ")
+    return not said or said in EMPTY_REASONS or sum(c.isalpha() for c in said) < 3

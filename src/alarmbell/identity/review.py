@@ -234,6 +234,8 @@ def _close(row: IdentityReview, status: str, by: str, reason: str) -> None:
 
 def merge(session: Session, source: int, target: int, *, by: str, reason: str) -> None:
     """A person decided two people are one: merge and accept a pair so re-runs keep it."""
+    if source == target:
+        raise ReviewError(f"person {source} cannot be merged into itself: give two different person ids")
     hold_identity_lock(session)  # read the links as the last identity writer left them
     pair = _representatives(session, source, target)
     _record_decision(session, "merge", by=by, reason=reason, people=(source, target))

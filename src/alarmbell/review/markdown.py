@@ -12,6 +12,7 @@ from typing import Final
 
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.injuries import concern_details
+from alarmbell.domain.wording import events_from, plural
 from alarmbell.review.model import KnowledgeRow, MissedOpportunity, ReviewReport
 from alarmbell.review.phrases import agency_name, day, short_day
 from alarmbell.review.signals import describe
@@ -49,15 +50,13 @@ def _header(report: ReviewReport) -> list[str]:
     lines = [f"# Multi-agency review: {md_text(report.name)} ({when})", ""]
     if report.dob:
         lines.append(f"- Born {day(report.dob)}; person {report.person_id}")
-    lines.append(
-        f"- {len(report.chronology.entries)} events from "
-        + ", ".join(md_text(agency_name(a)) for a in report.chronology.agencies)
-    )
+    agencies = [md_text(agency_name(a)) for a in report.chronology.agencies]
+    lines.append(f"- {events_from(len(report.chronology.entries), agencies)}")
     if report.policy_now:
         view = report.policy_now
         lines.append(
             f"- alarmbell's view: **{md_text(view.level)}** (score {view.score:g}); "
-            f"{len(report.alerts)} alerts raised"
+            f"{len(report.alerts)} {plural('alert', len(report.alerts))} raised"
         )
     family = [
         md_text(f"{v.member.name} ({v.member.relation.replace('_', ' ')}{_household(v.in_household)})")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from alarmbell.alerts import alerts_for
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.records import RecordKey
+from alarmbell.domain.timeparse import local_moment
 from alarmbell.identity import record_rows, relations, view_from_rows
 from alarmbell.policy import Policy
 from alarmbell.review.build import build_review
@@ -137,7 +138,7 @@ def _alerts(session: Session, person_id: int, at: datetime) -> tuple[StoredAlert
             StoredAlert(
                 alert_id=row.id,
                 level=row.level,
-                raised_at=row.raised_at,
+                raised_at=local_moment(row.raised_at),  # dated as in England, as events are
                 rules=tuple(str(r) for r in row.rules),
                 explanation=row.explanation,
                 policy_version=row.policy_version,

@@ -77,6 +77,7 @@ if TYPE_CHECKING:
         queue,
         reported_by,
         response_times,
+        team_names,
         teams,
         timeliness,
     )
@@ -152,6 +153,7 @@ if not TYPE_CHECKING:
                 "queue",
                 "reported_by",
                 "response_times",
+                "team_names",
                 "teams",
                 "timeliness",
             ),
@@ -233,6 +235,7 @@ __all__ = [
     "rescore_and_route",
     "response_times",
     "route_alerts",
+    "team_names",
     "teams",
     "timeliness",
     "unanswered_alarms",

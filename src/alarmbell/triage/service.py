@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from alarmbell.audit import Actor, Subject, record_audit
 from alarmbell.domain.codes import UnknownCode, typed_code
 from alarmbell.domain.errors import ServiceError
+from alarmbell.domain.wording import says_nothing
 from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
@@ -59,10 +60,6 @@ UNCHAINED_DETAIL: Final[frozenset[str]] = frozenset({"rationale", "explanation"}
 #: is who did the work.
 CHAINED_NAMES: Final[dict[str, str]] = {"person": "worked_by"}
 
-#: Words that restate "no further action" rather than give a reason for it.
-EMPTY_REASONS: Final[frozenset[str]] = frozenset(
-    {"nfa", "no further action", "none", "n/a", "na", "-", "ok", "no action", "not needed", "closed"}
-)
 ESCALATION_STEPS: Final[tuple[str, ...]] = ("team_manager", "head_of_service")
 ESCALATION_LABELS: Final[dict[str, str]] = {
     "team_manager": "team manager",
@@ -409,7 +406,7 @@ def check_rationale(decision: str, rationale: str) -> str:
     text = " ".join(rationale.split())
     if len(text) > MAX_TEXT:
         raise TriageError(f"the rationale is limited to {MAX_TEXT} characters")
-    if decision == "no_further_action" and (not text or text.lower().strip(".! ") in EMPTY_REASONS):
+    if decision == "no_further_action" and says_nothing(text):
         raise TriageError(
             "'no further action' needs a reason: say why the child is safe without it "
             "(e.g. 'injury explained by school accident report; seen alone, no concerns')"
@@ -542,6 +539,11 @@ def teams(session: Session, *, now: datetime) -> list[TeamSummary]:
     )
     summaries = [TeamSummary(team, int(n), int(p or 0)) for team, n, p in session.execute(query)]
     return sorted(summaries, key=lambda s: (-s.past_due, -s.open_items, s.team))
+
+
+def team_names(session: Session) -> list[str]:
+    """Every team any work item has been routed to, open or closed, in name order."""
+    return sorted(session.scalars(select(TriageItem.team).distinct()))
 
 
 def audit_trail(session: Session, item_id: int) -> list[TriageEvent]:

@@ -134,9 +134,13 @@ def unanswered_alarms(
     if person_id is not None:
         query = query.where(AlertRow.person_id == person_id)
     alerts = list(session.scalars(query.order_by(AlertRow.raised_at, AlertRow.id)))
-    decisions = _decisions(session, [a.id for a in alerts], now)
+    covered = _covered(session)
+    decisions = _decisions(session, [a.id for a in alerts], now, covered)
+    takers = _takers(session, covered, now)
     names: dict[int, str] = {}
-    outcomes = [_outcome(session, a, decisions.get(a.id), config, now, names) for a in alerts]
+    outcomes = [
+        _outcome(session, a, decisions.get(a.id), config, now, names, takers.get(a.id)) for a in alerts
+    ]
     late = tuple(o for o in outcomes if o.status != "Decided in time" and o.due_at < now)
     reds = defaultdict(list)
     for alert in alerts:
@@ -160,6 +164,7 @@ def _outcome(
     config: TriageConfig,
     now: datetime,
     names: dict[int, str],
+    taker: str | None = None,
 ) -> AlarmOutcome:
     start = alert.raised_at
     due = alert_decision_due(alert.level, start, config.alert_working_days)
@@ -176,7 +181,7 @@ def _outcome(
         due_at=due,
         agencies=tuple(sorted({str(agency) for agency, _source in alert.evidence})),
         team=decided.team if decided else TEAM_MASH,
-        held_by=decided.by if decided else f"{TEAM_MASH} (nobody took it on)",
+        held_by=decided.by if decided else taker or f"{TEAM_MASH} (nobody took it on)",
         decided_at=decided.at if decided else None,
         decision=decided.decision if decided else None,
         waited=max(end - start, timedelta(0)),
@@ -184,10 +189,8 @@ def _outcome(
     )
 
 
-def _decisions(session: Session, alert_ids: list[int], now: datetime) -> dict[int, _Decision]:
-    """alert id -> the first decision on it by `now`: its item's, or an override."""
-    wanted = set(alert_ids)
-    found: dict[int, _Decision] = {}
+def _covered(session: Session) -> dict[int, list[int]]:
+    """work item id -> the alerts it answers: the one it was opened for and any added to it."""
     items = session.scalars(select(TriageItem).where(TriageItem.kind == "alert"))
     covered: dict[int, list[int]] = defaultdict(list)
     for item in items:
@@ -198,6 +201,29 @@ def _decisions(session: Session, alert_ids: list[int], now: datetime) -> dict[in
     for item_id, detail in session.execute(evidence):
         if isinstance(detail, dict) and isinstance(detail.get("alert_id"), int):
             covered[item_id].append(detail["alert_id"])
+    return covered
+
+
+def _takers(session: Session, covered: dict[int, list[int]], now: datetime) -> dict[int, str]:
+    """alert id -> who took its work on by `now` (acknowledged it), for alerts not decided."""
+    taken = select(TriageItem).where(
+        TriageItem.id.in_(list(covered)),
+        TriageItem.acknowledged_at.is_not(None),
+        TriageItem.acknowledged_at <= now,
+    )
+    found: dict[int, str] = {}
+    for item in session.scalars(taken):
+        for alert_id in covered[item.id]:
+            found[alert_id] = f"{item.acknowledged_by or 'unknown'} ({item.team}; taken on, not decided)"
+    return found
+
+
+def _decisions(
+    session: Session, alert_ids: list[int], now: datetime, covered: dict[int, list[int]]
+) -> dict[int, _Decision]:
+    """alert id -> the first decision on it by `now`: its item's, or an override."""
+    wanted = set(alert_ids)
+    found: dict[int, _Decision] = {}
     decided = select(TriageItem).where(
         TriageItem.id.in_(list(covered)), TriageItem.decided_at.is_not(None), TriageItem.decided_at <= now
     )
