@@ -35,3 +35,21 @@ def test_a_missing_file_is_refused_before_any_file_is_loaded(
     finally:
         engine.dispose()
     assert stored == 0
+
+
+def test_synths_answer_key_is_skipped_not_quarantined(
+    store_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`alarmbell ingest out/*.jsonl` after `alarmbell synth --out out` put truth.jsonl's every
+    line in the quarantine (196 lines for a small population), and exited 1."""
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
+    good = write_jsonl(tmp_path / "police.jsonl", [person("P1")])
+    truth = tmp_path / "truth.jsonl"
+    truth.write_text(
+        '{"type": "truth_person", "person": "T1", "records": [["police", "P1"]], "role": "child"}\n'
+        '{"type": "harm", "child": "T1", "trajectory": "x", "harm_date": "2020-01-01", "silent": false}\n'
+    )
+    result = CliRunner().invoke(app, ["ingest", "--no-link", str(good), str(truth)])
+    assert result.exit_code == 0, result.output
+    assert "answer key" in " ".join(result.output.split())
+    assert "1 accepted, 0 rejected" in result.output

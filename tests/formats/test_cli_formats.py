@@ -36,6 +36,12 @@ def test_a_bare_csv_needs_format() -> None:
         default_registry().for_path(Path("export.csv"))
 
 
+def test_a_format_name_is_read_whatever_its_case_or_spacing() -> None:
+    registry = default_registry()
+    for written, name in (("FHIR", "fhir"), ("Police CSV", "police-csv"), ("cin_xml", "cin-xml")):
+        assert registry.for_path(Path("export.dat"), written).name == name
+
+
 def test_cli_ingests_every_sample_by_format_name(store_settings: Settings, tmp_path: Path) -> None:
     runner = CliRunner()
     env = {"ALARMBELL_DATABASE_URL": store_settings.database_url}

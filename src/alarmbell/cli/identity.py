@@ -14,6 +14,7 @@ import typer
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import stderr
 from alarmbell.cli.support import fail, failing_on, store, store_session, who
+from alarmbell.domain.wording import plural
 
 if TYPE_CHECKING:
     from alarmbell.identity import ReviewItem
@@ -232,4 +233,4 @@ def link() -> None:
         done = link_and_refresh_shown(engine, settings, everyone=True)
     typer.echo(f"{done.linked.newly_linked} records linked; {done.linked.people_created} new people")
     show_work(done.raised.routed)
-    typer.echo(f"{done.raised.created} new alerts")
+    typer.echo(f"{done.raised.created} new {plural('alert', done.raised.created)}")

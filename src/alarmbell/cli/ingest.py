@@ -13,6 +13,7 @@ import typer
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import bytes_bar, stderr
 from alarmbell.cli.support import actor, agency_option, fail, failing_on, store, to_stderr
+from alarmbell.domain.wording import plural
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -45,9 +46,27 @@ def ingest(
     for path in files:  # every file, before any is loaded: a typo must not stop a run half way
         if not path.is_file():
             fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
+    files = [path for path in files if not _is_answer_key(path)]
     with store(settings) as engine:
         rejected = _ingest_files(engine, settings, files, agency, format_name, link)
     raise typer.Exit(1 if rejected else 0)
+
+
+#: The record types only `alarmbell synth`'s answer key holds (docs/synthetic.md).
+ANSWER_KEY_TYPES = (b'"truth_person"', b'"harm"')
+
+
+def _is_answer_key(path: Path) -> bool:
+    """`alarmbell synth` writes truth.jsonl beside the agency files; `ingest out/*.jsonl` would
+    reject every line of it into the quarantine. It is skipped, with a word on stderr."""
+    if path.suffix not in (".jsonl", ".ndjson"):
+        return False
+    with path.open("rb") as handle:
+        first = next((line for line in handle if line.strip()), b"")[:4096]
+    if not any(b'"type"' in first and kind in first for kind in ANSWER_KEY_TYPES):
+        return False
+    stderr.print(f"{path}: skipped: this is alarmbell synth's answer key (truth.jsonl), not agency records")
+    return True
 
 
 def _ingest_files(
@@ -95,4 +114,5 @@ def link_and_alert(engine: Engine, settings: Settings) -> None:
     for message in linked.conflicts:
         stderr.print(f"identity: {message}")
     show_work(done.raised.routed)
-    typer.echo(f"early warning: {done.raised.created} new alerts (policy {done.policy_version})")
+    created = done.raised.created
+    typer.echo(f"early warning: {created} new {plural('alert', created)} (policy {done.policy_version})")

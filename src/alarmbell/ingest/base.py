@@ -114,10 +114,11 @@ class AdapterRegistry:
 
     def for_path(self, path: Path, format_name: str | None = None) -> Adapter:
         if format_name:
-            if format_name not in self.adapters:
+            name = "-".join(format_name.lower().replace("_", " ").split())  # `FHIR`, `Police CSV`
+            if name not in self.adapters:
                 known = ", ".join(sorted(self.adapters))
                 raise LookupError(f"unknown format {format_name!r}; known formats: {known}")
-            return self.adapters[format_name]
+            return self.adapters[name]
         adapter = self._by_ending(path.name.lower())
         if adapter is not None:
             return adapter

@@ -31,6 +31,7 @@ from alarmbell.alerts import refresh_due_alerts, rescore_on_spark
 from alarmbell.alerts.rescore import RescoreSummary, rescore
 from alarmbell.domain.alerts import EvidenceUpdate
 from alarmbell.domain.vocabulary import AlertLevel
+from alarmbell.domain.wording import plural
 from alarmbell.identity import LinkSummary, link_people, view
 from alarmbell.policy import Policy
 from alarmbell.settings import Settings
@@ -56,7 +57,8 @@ class Routed:
 
     @property
     def line(self) -> str:
-        return f"{len(self.opened)} new work items, {len(self.updated)} updated with new evidence"
+        opened = len(self.opened)
+        return f"{opened} new {plural('work item', opened)}, {len(self.updated)} updated with new evidence"
 
 
 def newest_alert_id(session: Session) -> int:

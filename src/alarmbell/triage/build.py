@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.vocabulary import AlertLevel
+from alarmbell.domain.wording import plural
 from alarmbell.identity import person_ids_for_records, view
 from alarmbell.storage.tables import AlertRow, EventRecordRow, TriageEvent, TriageItem
 from alarmbell.triage.alert_work import route_alerts
@@ -57,7 +58,7 @@ class RefreshSummary:
         if not self.total:
             return "no new work items"
         parts = ", ".join(f"{n} {kind}" for kind, n in sorted(self.created.items()))
-        return f"{self.total} new work items ({parts})"
+        return f"{self.total} new {plural('work item', self.total)} ({parts})"
 
 
 @dataclass(frozen=True, slots=True)
