@@ -396,7 +396,7 @@ class TriageItem(Base):
     harm_days: Mapped[float] = mapped_column(Float)
     harm_basis: Mapped[str] = mapped_column(String(40))
     harm_source: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(40))
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None]
