@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import bytes_bar
-from alarmbell.cli.support import agency_option, fail, failing_on, output_file, read_only_store, write_output
+from alarmbell.cli.support import (
+    agency_option,
+    failing_on,
+    input_files,
+    output_file,
+    read_only_store,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -37,9 +44,7 @@ def check(
 
     agency = agency_option(agency)
     html = output_file(html)
-    for path in files:
-        if not path.is_file():
-            fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
+    input_files(files)
     with read_only_store() as (engine, note):
         checks = _check_files(files, engine, agency, format_name)
     store = StoreView(present=engine is not None, note=note)

@@ -83,12 +83,14 @@ def review_list(
     limit: Annotated[int, typer.Option(min=1, help="At most this many items.")] = 50,
 ) -> None:
     """List review items, most probable first."""
+    from alarmbell.domain.codes import canonical_code
     from alarmbell.identity import list_items
 
     choices = ("pending", "accepted", "rejected", "closed", "all")
-    typed, status = status, status.strip().lower()
-    if status not in choices:
-        fail(f"--status {typed!r} is not a review status; use one of: {', '.join(choices[:-1])} or all")
+    canonical = canonical_code(status, choices)
+    if canonical is None:
+        fail(f"--status {status!r} is not a review status; use one of: {', '.join(choices[:-1])} or all")
+    status = canonical
     with store_session() as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
         lines = [_line(item) for item in items]

@@ -12,7 +12,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import bytes_bar, stderr
-from alarmbell.cli.support import actor, agency_option, fail, failing_on, store, to_stderr
+from alarmbell.cli.support import actor, agency_option, failing_on, input_files, store, to_stderr
 from alarmbell.domain.wording import plural
 from alarmbell.settings import Settings
 
@@ -43,9 +43,7 @@ def ingest(
     (`alarmbell quarantine list`; `retry` reads them again once fixed)."""
     settings = Settings()
     agency = agency_option(agency)
-    for path in files:  # every file, before any is loaded: a typo must not stop a run half way
-        if not path.is_file():
-            fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
+    input_files(files)
     files = [path for path in files if not _is_answer_key(path)]
     with store(settings) as engine:
         rejected = _ingest_files(engine, settings, files, agency, format_name, link)

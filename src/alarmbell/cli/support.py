@@ -111,6 +111,14 @@ def failing_on(*errors: type[Exception]) -> Iterator[None]:
         fail(str(error))
 
 
+def input_files(paths: list[Path]) -> None:
+    """Every file a command is given to read exists, checked before any is read: a typo in the
+    last must not stop a run half way."""
+    for path in paths:
+        if not path.is_file():
+            fail(f"{path}: no such file (check the path, or run from the folder that holds it)")
+
+
 def output_file(path: Path | None) -> Path | None:
     """A file the command is told to write, checked before any work is done (or audited): its
     folder must exist, and it must not be a folder itself."""

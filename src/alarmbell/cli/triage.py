@@ -134,16 +134,13 @@ def _team(session: Session, typed: str) -> str:
     """The team as its work items name it, whatever the case and spacing typed (`mash` is the
     `MASH`, as the web reads a user's team); a name no work item has ever had is refused, with
     the teams to choose from."""
+    from alarmbell.domain.codes import fold
     from alarmbell.triage import team_names
 
     known = team_names(session)
-
-    def folded(name: str) -> str:
-        return " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
-
     if typed in known:
         return typed
-    matches = [name for name in known if folded(name) == folded(typed)]
+    matches = [name for name in known if fold(name) == fold(typed)]
     if matches:
         return matches[0]
     choices = ", ".join(known) if known else "none yet (see `alarmbell triage refresh`)"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from alarmbell.domain.codes import canonical_code
 from alarmbell.domain.errors import ServiceError
 
 
@@ -114,8 +115,8 @@ class AdapterRegistry:
 
     def for_path(self, path: Path, format_name: str | None = None) -> Adapter:
         if format_name:
-            name = "-".join(format_name.lower().replace("_", " ").split())  # `FHIR`, `Police CSV`
-            if name not in self.adapters:
+            name = canonical_code(format_name, tuple(self.adapters))  # `FHIR`, `Police CSV`
+            if name is None:
                 known = ", ".join(sorted(self.adapters))
                 raise LookupError(f"unknown format {format_name!r}; known formats: {known}")
             return self.adapters[name]

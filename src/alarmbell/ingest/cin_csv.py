@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from alarmbell.domain.codes import canonical_code
 from alarmbell.ingest.base import FieldError, ParsedLine, SourceProgress
 from alarmbell.ingest.cin.model import (
     CATEGORIES,
@@ -36,9 +37,6 @@ from alarmbell.ingest.convert import Record, RecordSink, rejected
 from alarmbell.ingest.tabular import Row, missing_columns, read_rows, well_formed_upn
 
 REQUIRED: Final[tuple[str, ...]] = ("lea", "lachildid", "cinreferraldate", "step", "date")
-#: Case systems write a step as `Section 47`, `CP Plan`, `Initial CPC`: spaces, hyphens and
-#: capitals read as the census step's underscores and lower case.
-_STEP_GAPS: Final = re.compile(r"[^a-z0-9]+")
 STEPS: Final[tuple[str, ...]] = (
     "referral",
     "assessment",
@@ -222,8 +220,9 @@ class CinCsvAdapter:
     def _add(self, row: Row, children: dict[tuple[str, str], _Child]) -> FieldError | None:
         try:
             written = row.required("step", "one of " + ", ".join(STEPS))
-            step = _STEP_GAPS.sub("_", written.lower()).strip("_")
-            if step not in STEPS:
+            # Case systems write `Section 47`, `CP Plan`, `Initial CPC`: read as the step's code.
+            step = canonical_code(written, STEPS)
+            if step is None:
                 raise FieldError(row.name("step"), f"{written!r}", "one of " + ", ".join(STEPS))
             key = (_lea(row), row.required("lachildid", "the council's id for the child"))
             entry = children.get(key)
