@@ -134,9 +134,9 @@ def unanswered_alarms(
     if person_id is not None:
         query = query.where(AlertRow.person_id == person_id)
     alerts = list(session.scalars(query.order_by(AlertRow.raised_at, AlertRow.id)))
-    covered = _covered(session)
-    decisions = _decisions(session, [a.id for a in alerts], now, covered)
-    takers = _takers(session, covered, now)
+    items, covered = _covered(session)
+    decisions = _decisions(session, [a.id for a in alerts], now, items, covered)
+    takers = _takers(items, covered, now)
     names: dict[int, str] = {}
     outcomes = [
         _outcome(session, a, decisions.get(a.id), config, now, names, takers.get(a.id)) for a in alerts
@@ -189,9 +189,10 @@ def _outcome(
     )
 
 
-def _covered(session: Session) -> dict[int, list[int]]:
-    """work item id -> the alerts it answers: the one it was opened for and any added to it."""
-    items = session.scalars(select(TriageItem).where(TriageItem.kind == "alert"))
+def _covered(session: Session) -> tuple[list[TriageItem], dict[int, list[int]]]:
+    """The alert work items, and work item id -> the alerts it answers: the one it was opened for
+    and any added to it (new evidence is only ever added to an alert's item)."""
+    items = list(session.scalars(select(TriageItem).where(TriageItem.kind == "alert")))
     covered: dict[int, list[int]] = defaultdict(list)
     for item in items:
         prefix, _, number = item.source_key.partition(":")
@@ -201,34 +202,34 @@ def _covered(session: Session) -> dict[int, list[int]]:
     for item_id, detail in session.execute(evidence):
         if isinstance(detail, dict) and isinstance(detail.get("alert_id"), int):
             covered[item_id].append(detail["alert_id"])
-    return covered
+    return items, covered
 
 
-def _takers(session: Session, covered: dict[int, list[int]], now: datetime) -> dict[int, str]:
+def _takers(items: list[TriageItem], covered: dict[int, list[int]], now: datetime) -> dict[int, str]:
     """alert id -> who took its work on by `now` (acknowledged it), for alerts not decided."""
-    taken = select(TriageItem).where(
-        TriageItem.id.in_(list(covered)),
-        TriageItem.acknowledged_at.is_not(None),
-        TriageItem.acknowledged_at <= now,
-    )
     found: dict[int, str] = {}
-    for item in session.scalars(taken):
+    for item in items:
+        if item.acknowledged_at is None or item.acknowledged_at > now:
+            continue
         for alert_id in covered[item.id]:
             found[alert_id] = f"{item.acknowledged_by or 'unknown'} ({item.team}; taken on, not decided)"
     return found
 
 
 def _decisions(
-    session: Session, alert_ids: list[int], now: datetime, covered: dict[int, list[int]]
+    session: Session,
+    alert_ids: list[int],
+    now: datetime,
+    items: list[TriageItem],
+    covered: dict[int, list[int]],
 ) -> dict[int, _Decision]:
     """alert id -> the first decision on it by `now`: its item's, or an override."""
     wanted = set(alert_ids)
     found: dict[int, _Decision] = {}
-    decided = select(TriageItem).where(
-        TriageItem.id.in_(list(covered)), TriageItem.decided_at.is_not(None), TriageItem.decided_at <= now
-    )
-    for item in session.scalars(decided):
-        assert item.decided_at is not None and item.decision is not None
+    for item in sorted(items, key=lambda i: i.id):
+        if item.decided_at is None or item.decided_at > now:
+            continue
+        assert item.decision is not None
         step = _Decision(item.decided_at, item.decision, item.decided_by or "unknown", item.team)
         for alert_id in covered[item.id]:
             if alert_id in wanted:
