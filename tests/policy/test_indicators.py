@@ -804,6 +804,51 @@ CASES: list[tuple[str, bool, Case]] = [
         ).own("health_visitor_contact", "2011-10-01"),
     ),
     (
+        "baby_at_domestic_abuse_by_violent_adult",
+        True,
+        lambda b: (
+            _baby(b)
+            .household("arrest", "2009-05-01", relation="father", adult_history=["violence"])
+            .household("domestic_incident", "2011-10-01", children_present=True, violence="verbal")
+        ),
+    ),
+    (
+        "baby_at_domestic_abuse_by_violent_adult",
+        True,
+        lambda b: _baby(b).own(
+            "domestic_incident",
+            "2011-10-01",
+            children_present=True,
+            adult_history=["assault on a partner"],
+            violence="physical",
+        ),
+    ),
+    (
+        "baby_at_domestic_abuse_by_violent_adult",
+        False,
+        lambda b: b.household(
+            "arrest", "2009-05-01", relation="father", adult_history=["violence"]
+        ).household("domestic_incident", "2011-10-01", children_present=True, violence="physical"),
+    ),
+    (
+        "baby_at_domestic_abuse_by_violent_adult",
+        False,
+        lambda b: (
+            _baby(b)
+            .household("arrest", "2009-05-01", relation="father", adult_history=["drug supply"])
+            .household("domestic_incident", "2011-10-01", children_present=True, violence="physical")
+        ),
+    ),
+    (
+        "baby_at_domestic_abuse_by_violent_adult",
+        False,
+        lambda b: (
+            _baby(b)
+            .household("arrest", "2011-05-01", relation="father", adult_history=["violence"])
+            .household("domestic_incident", "2011-10-01", children_present=False, violence="physical")
+        ),
+    ),
+    (
         "new_adult_during_child_protection",
         True,
         lambda b: b.own("cp_plan_start", "2011-03-01").household(

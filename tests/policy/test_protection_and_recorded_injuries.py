@@ -107,10 +107,18 @@ def _new_adult(baby: ChronologyBuilder, when: str) -> ChronologyBuilder:
     return baby
 
 
-def test_a_new_adult_moving_in_during_a_plan_is_amber(policy: Policy) -> None:
+def test_a_new_adult_moving_in_during_a_plan_is_red(policy: Policy) -> None:
+    """Session 13: the plan was made for the household the conference knew (was amber)."""
     baby = ChronologyBuilder(dob=date(2017, 4, 10))
     baby.own("cp_plan_start", "2017-04-30", agency="children_social_care", category="emotional abuse")
-    assert _levels(policy, _new_adult(baby, "2017-05-31")) == [AlertLevel.AMBER]
+    assert _levels(policy, _new_adult(baby, "2017-05-31")) == [AlertLevel.RED]
+
+
+def test_a_new_adult_moving_in_after_the_plan_ended_is_not_red_for_it(policy: Policy) -> None:
+    baby = ChronologyBuilder(dob=date(2017, 4, 10))
+    baby.own("cp_plan_start", "2017-04-30", agency="children_social_care", category="emotional abuse")
+    baby.own("cp_plan_end", "2017-05-20", agency="children_social_care")
+    assert AlertLevel.RED not in _levels(policy, _new_adult(baby, "2017-05-31"))
 
 
 def test_a_new_partner_with_no_plan_raises_nothing_on_its_own(policy: Policy) -> None:
