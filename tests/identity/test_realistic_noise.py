@@ -184,6 +184,29 @@ def test_names_crossed_with_a_typo_in_each_still_link() -> None:
     assert sorted(groups.values()) == [[1, 2]]
 
 
+def test_names_crossed_with_a_typo_that_changes_a_soundex_code_are_still_compared() -> None:
+    # "Zachatiah" (r keyed as t) no longer sounds like "Zachariah", so `names_code` disagrees,
+    # and the family moved between the two records: before the crossed blocking rule no rule
+    # compared the pair, although the transposed level accepts it.
+    assert soundex("Zachariah") != soundex("Zachatiah")
+    people = [
+        _person(1, "Zachariah", "Morcom", dob="1988-11-12", postcode="CV2 5LA"),
+        _person(2, "Morcom", "Zachatiah", dob="1988-11-12", postcode="B12 9QT"),
+    ]
+    assert _level(_scored(people)[(1, 2)], "given_name") == "given and family transposed"
+    groups, _ = cluster_population(people, shipped_model())
+    assert sorted(groups.values()) == [[1, 2]]
+
+
+def test_the_crossed_names_rule_is_written_for_each_backend() -> None:
+    from alarmbell.identity.model import PERSON_V1
+    from alarmbell.identity.splink_runner import settings_for
+
+    rules = settings_for(PERSON_V1, dialect="spark")["blocking_rules_to_generate_predictions"]
+    assert "l.`family_key` = r.`given_key` AND l.`dob_sorted` = r.`dob_sorted`" in rules
+    assert "l.`given_key` = r.`family_key` AND l.`dob_sorted` = r.`dob_sorted`" in rules
+
+
 def test_a_birth_year_one_keystroke_off_links_all_the_person_s_records() -> None:
     # Same day and month, 2013 keyed as 2019 (six years: "years apart", a veto, before), and the
     # person's third record, correctly dated, joins too: the mistyped year does not widen the

@@ -81,6 +81,12 @@ class ModelSpec:
     #: are too broad a block at a million records (every pair of John Smiths), but for a record
     #: without a date of birth (a tax form, a referral naming a sibling) they are all there is.
     undated_blocking_rules: tuple[tuple[str, ...], ...] = ()
+    #: Blocking rules across two columns, each `(left, right, shared)`: one record's `left`
+    #: equals the other's `right` (either way round) and `shared` agrees. They find given and
+    #: family name the wrong way round when a typo in one name also changes its Soundex code, so
+    #: that `names_code` no longer agrees: the "given and family transposed" level accepts such
+    #: a pair, but no other rule would put it in front of the model.
+    crossed_blocking_rules: tuple[tuple[str, str, str], ...] = ()
 
     def fingerprint(self) -> str:
         """A hash of the spec: a trained model only loads against the spec it was trained for."""
@@ -268,6 +274,7 @@ PERSON_V1 = ModelSpec(
     ),
     # Person-level rules only (pitfall 1): each pins down one person, never a household.
     undated_blocking_rules=(("given_key", "family_key"),),
+    crossed_blocking_rules=(("given_key", "family_key", "dob_sorted"),),
     training_rules=(("nhs",), ("given_key", "dob"), ("family_key", "dob")),
     deterministic_rules=(("nhs",), ("upn",), ("given", "family", "dob")),
 )

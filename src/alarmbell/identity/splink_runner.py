@@ -158,6 +158,15 @@ def _undated_rule(columns: Sequence[str], dialect: str) -> str:
     return rule if dialect == "duckdb" else sqlglot.transpile(rule, read="duckdb", write=dialect)[0]
 
 
+def _crossed_rules(left: str, right: str, shared: str, dialect: str) -> list[str]:
+    """One record's `left` is the other's `right`, and `shared` agrees: both ways round, since
+    Splink compares each pair once, whichever record it puts on the left (`ModelSpec`)."""
+    rules = [f'l."{a}" = r."{b}" AND l."{shared}" = r."{shared}"' for a, b in ((left, right), (right, left))]
+    if dialect == "duckdb":
+        return rules
+    return [sqlglot.transpile(rule, read="duckdb", write=dialect)[0] for rule in rules]
+
+
 def settings_for(
     spec: ModelSpec,
     *,
@@ -182,6 +191,11 @@ def settings_for(
         ],
         "blocking_rules_to_generate_predictions": [
             *(block_on(*cols) for cols in rules),
+            *(
+                rule
+                for crossed in (spec.crossed_blocking_rules if blocking_rules is None else ())
+                for rule in _crossed_rules(*crossed, dialect)
+            ),
             *(
                 _undated_rule(cols, dialect)
                 for cols in (spec.undated_blocking_rules if blocking_rules is None else ())
