@@ -24,6 +24,9 @@ from alarmbell.web.auth import CSRF_COOKIE, SESSION_COOKIE
 
 _numbers = itertools.count(1)
 DEFAULT_AGENCY = {"practitioner": "health", "team_manager": "health"}
+#: Where a TestClient keeps the cookies the app sets (http.cookiejar's name for host "testserver"):
+#: a session value set here is replaced by one the app issues (break-glass), as in a browser.
+TEST_COOKIE_DOMAIN = "testserver.local"
 
 
 def make_user(
@@ -63,7 +66,7 @@ def sign_in(
     """Make a user with this role and give `client` their session cookie."""
     engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     principal = make_user(engine, role=role, agency=agency, team=team)
-    client.cookies.set(SESSION_COOKIE, session_token(engine, principal))
+    client.cookies.set(SESSION_COOKIE, session_token(engine, principal), domain=TEST_COOKIE_DOMAIN)
     return principal
 
 

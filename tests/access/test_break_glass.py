@@ -1,6 +1,6 @@
 """Break-glass answers a person id that exists and one that does not in the same way until
 access is granted, so the form cannot be used to learn who is in the store; every attempt is
-still audited (docs/security.md, "Break-glass")."""
+still audited (docs/security.md, "Break-glass"). Granting it issues a new session value."""
 
 from __future__ import annotations
 
@@ -10,15 +10,17 @@ from starlette.testclient import TestClient
 
 from alarmbell.audit import entries_for
 from alarmbell.storage.db import session_scope
-from alarmbell.storage.tables import BreakGlassGrant, PersonLink
+from alarmbell.storage.tables import BreakGlassGrant, PersonLink, UserSession
+from alarmbell.web.auth import SESSION_COOKIE
 from tests.auth_support import form_token, sign_in
 from tests.web.conftest import DemoStore
 
 from .conftest import person_without
 
 
-def _answers(client: TestClient, person: int, reason: str | None) -> tuple[int, str, str]:
-    """Status, Location and body of the form (reason None) or of posting it, the id made neutral."""
+def _answers(client: TestClient, person: int, reason: str | None) -> tuple[int, str, str, bool]:
+    """Status, Location and body of the form (reason None) or of posting it, the id made neutral,
+    and whether a new session value was set."""
     path = f"/people/{person}/break-glass"
     if reason is None:
         response = client.get(path)
@@ -27,7 +29,8 @@ def _answers(client: TestClient, person: int, reason: str | None) -> tuple[int, 
         response = client.post(path, data=data, follow_redirects=False)
     neutral = (response.headers.get("location", ""), response.text)
     location, body = (text.replace(f"/people/{person}", "/people/ID") for text in neutral)
-    return response.status_code, location, body
+    renewed = f"{SESSION_COOKIE}=" in response.headers.get("set-cookie", "")
+    return response.status_code, location, body, renewed
 
 
 def test_break_glass_answers_the_same_whether_or_not_the_person_exists(
@@ -39,7 +42,9 @@ def test_break_glass_answers_the_same_whether_or_not_the_person_exists(
     with TestClient(access_app) as client:
         user = sign_in(client, role="practitioner", agency="health", team="health-visiting")
         for reason in (None, "too short", "child in A&E now, need history"):
-            assert _answers(client, existing, reason) == _answers(client, missing, reason), reason
+            answer = _answers(client, existing, reason)
+            assert answer == _answers(client, missing, reason), reason
+            assert answer[3] == (reason == "child in A&E now, need history"), "renewed when granted"
     with session_scope(access_store.engine) as session:
         granted = set(
             session.scalars(select(BreakGlassGrant.person_id).where(BreakGlassGrant.user_id == user.id))
@@ -53,3 +58,29 @@ def test_break_glass_answers_the_same_whether_or_not_the_person_exists(
     assert ("break_glass", str(existing), "child in A&E now, need history") in attempts
     refused = [a for a in attempts if a[0] == "access.denied" and a[1] == str(missing)]
     assert refused, f"the attempt on an id naming nobody is audited: {attempts}"
+
+
+def test_break_glass_issues_a_new_session_value_and_the_old_one_stops_working(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """Break-glass raises what the session may open, so a value seen before it (a shared
+    browser, a proxy log) must not carry the new access (OWASP: renew on privilege change)."""
+    person = person_without(access_store, "health")
+    with TestClient(access_app) as client:
+        user = sign_in(client, role="practitioner", agency="health", team="health-visiting")
+        before = client.cookies.get(SESSION_COOKIE) or ""
+        assert client.get(f"/people/{person}", follow_redirects=False).status_code == 403
+        data = {"reason": "child in A&E now, need history", "csrf_token": form_token(client)}
+        response = client.post(f"/people/{person}/break-glass", data=data, follow_redirects=False)
+        assert response.status_code == 303
+        after = client.cookies.get(SESSION_COOKIE) or ""
+        assert after and after != before
+        assert client.get(f"/people/{person}", follow_redirects=False).status_code == 200
+    with TestClient(access_app) as replay:
+        replay.cookies.set(SESSION_COOKIE, before)
+        assert replay.get(f"/people/{person}", follow_redirects=False).status_code == 303, "sign in again"
+        assert replay.get("/mine", follow_redirects=False).status_code == 303
+    with session_scope(access_store.engine) as session:
+        rows = session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
+    assert [row.ended_at is None for row in rows] == [False, True], "the old one ended, the new one live"
+    assert rows[0].expires_at == rows[1].expires_at, "renewing never lengthens a sign-in"

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
-from alarmbell.audit import who_viewed
+from alarmbell.audit import entries_for, who_viewed
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import TriageItem
 from alarmbell.triage import NewItem, load_displacement_scenario, open_item
@@ -113,3 +113,46 @@ def test_a_triage_queue_is_listed_by_who_viewed(access_app: FastAPI, access_stor
     with session_scope(access_store.engine) as session:
         seen = [v for v in who_viewed(session, [leo]) if v.actor == analyst.name]
     assert [v.action for v in seen] == ["triage.queue"] * 2
+
+
+def test_workload_analytics_are_listed_by_who_viewed(access_app: FastAPI, access_store: DemoStore) -> None:
+    """The displacement names work items by title, and titles name children: the analytics page
+    (the low-harm items' titles; the waiting ones counted) and its JSON (both) are lists of the
+    children whose titles they show. The police unit's manager sees their own team's titles; a
+    manager of another team sees them as numbers, naming nobody."""
+    with session_scope(access_store.engine) as session:
+        load_displacement_scenario(session, now=datetime.now(UTC))
+        offences = (TriageItem.team == "Police child protection unit", TriageItem.alert_level.is_(None))
+        session.execute(update(TriageItem).where(*offences).values(person_id=OFFENCES_ABOUT))
+    users, shown = {}, {}
+    for name, role, agency, team in (
+        ("analyst", "mash_analyst", None, None),
+        ("own team", "team_manager", "police", "Police child protection unit"),
+        ("other team", "team_manager", "health", "health-visiting"),
+    ):
+        client = TestClient(access_app)
+        users[name] = sign_in(client, role=role, agency=agency, team=team)
+        assert client.get("/triage/analytics").status_code == 200, name
+        body = client.get("/api/v1/triage/analytics").json()
+        shown[name] = {title for period in body["displacement"] for title in period["waiting_items"]}
+    with session_scope(access_store.engine) as session:
+        query = select(TriageItem.person_id).where(TriageItem.title.in_(shown["analyst"]))
+        waited = sorted({person for person in session.scalars(query) if person is not None})
+        assert waited, "the scenario's red alerts are about children of the demo case"
+        everyone = [OFFENCES_ABOUT, *waited]
+        seen = {
+            name: [v for v in who_viewed(session, everyone) if v.actor == u.name] for name, u in users.items()
+        }
+        nobody = [e.detail["people"] for e in entries_for(session, action_prefix="triage.analytics")
+                  if e.actor == users["other team"].name]  # fmt: skip
+    assert shown["own team"] == shown["analyst"] and not shown["other team"] & shown["analyst"]
+    for name in ("analyst", "own team"):
+        listed = {v.detail["route"]: v.detail["people"] for v in seen[name] if v.action == "triage.analytics"}
+        assert len(seen[name]) == 2 and listed.keys() == {"/triage/analytics", "/api/v1/triage/analytics"}
+        assert listed["/triage/analytics"] == [OFFENCES_ABOUT], name
+        assert set(everyone) <= set(listed["/api/v1/triage/analytics"]), name
+    assert seen["other team"] == [] and nobody == [[], []], "shown, naming nobody"
+
+
+#: The police unit's offences (the low-harm work the page names) are made to be about this id.
+OFFENCES_ABOUT = 987_654

@@ -271,3 +271,35 @@ def test_no_further_action_needs_words_not_a_mark(
     item = _item(store_settings, f"nfa-mark-{rationale!r}")
     args = ["decide", str(item), "--decision", "no_further_action", "--rationale", rationale]
     assert "needs a reason" in " ".join(run(runner, *args, "--now", NOW, code=2).split())
+
+
+def test_analytics_at_the_command_line_are_a_list_of_the_children_they_name(
+    runner: CliRunner, store_settings: Settings
+) -> None:
+    """The displacement names the low-harm work by title, and titles name children: printing it
+    is a list of them in the audit log (`triage.analytics`), which who-viewed reports. The red
+    alerts that waited are only counted, so their children are not listed."""
+    import getpass
+
+    from sqlalchemy import update
+
+    from alarmbell.audit import who_viewed
+    from alarmbell.storage.db import make_engine, session_scope
+    from alarmbell.storage.tables import TriageItem
+
+    run(runner, "scenario", "--now", NOW)
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:  # the police unit's offences about 4242, its alerts 5151
+            police = TriageItem.team == "Police child protection unit"
+            for alerts, child in ((False, 4242), (True, 5151)):
+                about = TriageItem.alert_level.is_not(None) if alerts else TriageItem.alert_level.is_(None)
+                session.execute(update(TriageItem).where(police, about).values(person_id=child))
+        assert "bigamy" in run(runner, "analytics", "--now", NOW)
+        with session_scope(engine) as session:
+            seen = {child: who_viewed(session, [child]) for child in (4242, 5151)}
+    finally:
+        engine.dispose()
+    listed = [(v.actor, v.action, v.detail["people"]) for v in seen[4242]]
+    assert listed == [(f"cli:{getpass.getuser()}", "triage.analytics", [4242])]
+    assert seen[5151] == []

@@ -27,7 +27,13 @@ from alarmbell.access.policy import (
 )
 from alarmbell.access.ratelimit import RateLimiter
 from alarmbell.access.search_scope import findable
-from alarmbell.access.sessions import end_session, end_user_sessions, load_session, start_session
+from alarmbell.access.sessions import (
+    end_session,
+    end_user_sessions,
+    load_session,
+    renew_session,
+    start_session,
+)
 from alarmbell.access.tokens import any_tokens, create_token, list_tokens, revoke_token, token_principal
 from alarmbell.access.users import (
     UserError,
@@ -73,6 +79,7 @@ __all__ = [
     "person_decision",
     "person_decisions",
     "principal_for",
+    "renew_session",
     "review_grants_of",
     "revoke_token",
     "set_active",

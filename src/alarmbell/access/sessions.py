@@ -30,14 +30,36 @@ def start_session(
 ) -> str:
     """A fresh session for `user`; returns the cookie value (shown once, never stored)."""
     now = now or datetime.now(UTC)
+    return _issue(session, user_id=user.id, method=method, now=now, expires_at=now + lifetime)
+
+
+def renew_session(session: Session, token: str, *, now: datetime | None = None) -> str | None:
+    """A new cookie value for the live session behind `token`, which stops working at once.
+
+    For a change of privilege (break-glass): a value seen before it, in a shared browser or a
+    log, must not carry the new access (OWASP: renew the session id on any privilege change).
+    The new session keeps the old one's method and end, so renewing never lengthens a sign-in.
+    None when `token` names no session that has not ended.
+    """
+    now = now or datetime.now(UTC)
+    live = (UserSession.token_hash == token_digest(token), UserSession.ended_at.is_(None))
+    old = session.scalars(select(UserSession).where(*live)).first()
+    if old is None:
+        return None
+    old.ended_at = now
+    return _issue(session, user_id=old.user_id, method=old.method, now=now, expires_at=old.expires_at)
+
+
+def _issue(session: Session, *, user_id: int, method: str, now: datetime, expires_at: datetime) -> str:
+    """Store the digest of a new random value; the value itself goes only to the browser."""
     token = secrets.token_urlsafe(32)
     session.add(
         UserSession(
             token_hash=token_digest(token),
-            user_id=user.id,
+            user_id=user_id,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + lifetime,
+            expires_at=expires_at,
             method=method,
         )
     )

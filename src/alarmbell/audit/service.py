@@ -246,6 +246,7 @@ LIST_ACTIONS = frozenset(
         "reports.unanswered",
         "triage.reported",
         "triage.queue",
+        "triage.analytics",
     }
 )
 

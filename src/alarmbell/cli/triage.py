@@ -284,10 +284,15 @@ def analytics(
     as_json: AsJson = False,
 ) -> None:
     """Hours by harm band and team, items past due by harm, and displacement."""
+    from alarmbell.audit import record_audit
     from alarmbell.triage import analytics_lines, workload_analytics
 
     with _session() as (session, config):
         result = workload_analytics(session, config=config, now=_now(now), days=days)
+        # The displacement names low-harm items by title (waiting ones are counted), and titles
+        # name children: printing it is a list of them.
+        detail = {"command": "triage analytics", "days": days, "people": result.people(waiting=False)}
+        record_audit(session, actor=_cli_actor(), action="triage.analytics", detail=detail)
     if as_json:
         typer.echo(json.dumps([p.sentence for p in result.displacement], indent=2))
         return

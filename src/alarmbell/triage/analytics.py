@@ -5,6 +5,10 @@ below ALARMBELL_TRIAGE_LOW_HARM_DAYS, e.g. a bigamy file) on days when its own h
 (at or above ALARMBELL_TRIAGE_HIGH_HARM_DAYS, e.g. red alerts) were waiting past their due time.
 Days are England days; a displaced run bridges weekends and bank holidays (nobody logs hours
 then, but the children still wait).
+
+A displacement period names its items by title, and titles name children, so each period also
+carries the ids of the children its items are about (`low_people`, `waiting_people`): whoever
+shows the titles audits them as a list of those children (`triage.analytics`), as a search is.
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ class DisplacementPeriod:
     waiting_items: tuple[str, ...]
     max_waiting: int
     longest_overdue: timedelta
+    #: The children the low-harm items (named in `sentence`) and the waiting items are about.
+    low_people: tuple[int, ...] = ()
+    waiting_people: tuple[int, ...] = ()
 
     @property
     def sentence(self) -> str:
@@ -80,6 +87,15 @@ class Analytics:
     teams: tuple[TeamLoad, ...]
     displacement: tuple[DisplacementPeriod, ...] = field(default=())
 
+    def people(self, *, waiting: bool) -> list[int]:
+        """The children whose items are shown by title, for the audit entry of a showing: the
+        low-harm items', which every view names (`sentence`), and with `waiting` the waiting
+        items' too (the JSON lists their titles; the page and the command line count them)."""
+        shown = {p for d in self.displacement for p in d.low_people}
+        if waiting:
+            shown.update(p for d in self.displacement for p in d.waiting_people)
+        return sorted(shown)
+
 
 @dataclass(frozen=True, slots=True)
 class _Logged:
@@ -88,6 +104,7 @@ class _Logged:
     day: date
     band: HarmBand
     title: str
+    person_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +113,7 @@ class _Waiting:
     title: str
     due_at: datetime
     decided_at: datetime | None
+    person_id: int | None
 
     def waiting_on(self, start: datetime, end: datetime) -> bool:
         """Past due and undecided at some moment between start and end."""
@@ -130,18 +148,21 @@ def _logged(session: Session, bands: Bands, since: datetime, now: datetime) -> l
             TriageWorkLog.worked_at,
             TriageItem.harm_days,
             TriageItem.title,
+            TriageItem.person_id,
         )
         .join(TriageItem, TriageItem.id == TriageWorkLog.item_id)
         .where(TriageWorkLog.worked_at >= since, TriageWorkLog.worked_at <= now)
     )
     return [
-        _Logged(team, hours, local_date(at), bands.band(harm), f"{title} ({harm:g} harm days)")
-        for team, hours, at, harm, title in session.execute(query)
+        _Logged(team, hours, local_date(at), bands.band(harm), f"{title} ({harm:g} harm days)", person)
+        for team, hours, at, harm, title, person in session.execute(query)
     ]
 
 
 def _waiting(session: Session, bands: Bands, since: datetime, now: datetime) -> list[_Waiting]:
-    query = select(TriageItem.team, TriageItem.title, TriageItem.due_at, TriageItem.decided_at).where(
+    query = select(
+        TriageItem.team, TriageItem.title, TriageItem.due_at, TriageItem.decided_at, TriageItem.person_id
+    ).where(
         TriageItem.harm_days >= bands.high,
         TriageItem.due_at < now,
         or_(TriageItem.decided_at.is_(None), TriageItem.decided_at > since),
@@ -220,7 +241,13 @@ def _period(
         waiting_items=tuple(sorted({w.title for w in waited})),
         max_waiting=max(d.high_waiting for d in run),
         longest_overdue=longest,
+        low_people=_people([x.person_id for x in low]),
+        waiting_people=_people([w.person_id for w in waited]),
     )
+
+
+def _people(ids: list[int | None]) -> tuple[int, ...]:
+    return tuple(sorted({person for person in ids if person is not None}))
 
 
 def analytics_lines(analytics: Analytics) -> list[str]:

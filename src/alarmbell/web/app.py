@@ -22,6 +22,7 @@ from alarmbell.web.api import people as people_api
 from alarmbell.web.api import records as records_api
 from alarmbell.web.api import service as service_api
 from alarmbell.web.api import triage as triage_api
+from alarmbell.web.limits import BodyLimitMiddleware
 from alarmbell.web.pages import (
     alerts,
     audit,
@@ -80,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.policy = policy_for(settings)
     app.state.templates = make_templates()
     app.add_middleware(SecurityHeadersMiddleware, tls=settings.cookie_secure)
+    app.add_middleware(BodyLimitMiddleware)
     auth.install(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in ROUTES:

@@ -27,6 +27,7 @@ from alarmbell.web.auth import PrincipalDep, actor_of, authorise, requires
 from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.pages.triage import (
     ConfigDep,
+    audit_analytics,
     audit_item_view,
     audit_queue,
     item_in_reach,
@@ -150,9 +151,10 @@ def api_log_time(
 @router.get("/api/v1/triage/analytics")
 @requires(Action.VIEW_TRIAGE)
 def api_analytics(
-    session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
+    request: Request, session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
 ) -> dict[str, Any]:
     page = build_analytics_page(session, config=config, now=now(), days=days, titles_of=titles_of(principal))
+    audit_analytics(request, session, page, waiting=True)  # the JSON lists the waiting items' titles
     return analytics_json(page)
 
 

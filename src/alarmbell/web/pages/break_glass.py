@@ -1,5 +1,8 @@
 """Break-glass: a practitioner opens a page the policy would refuse, giving a reason; audited and
 time-limited. Managers and administrators read the log of its uses (`/access/break-glass`).
+
+Granting it is a change of privilege, so the browser gets a new session value and the one it
+had stops working (access/sessions.py).
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from alarmbell.access import (
     break_glass_uses,
     checked_reason,
     grant_break_glass,
+    renew_session,
 )
 from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import view
 from alarmbell.settings import Settings
-from alarmbell.web.auth import PrincipalDep, actor_of, requires
+from alarmbell.web.auth import SESSION_COOKIE, PrincipalDep, actor_of, requires, set_session_cookie
 from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.rendering import render
@@ -62,7 +66,8 @@ async def break_glass(
     request: Request, session: SessionDep, principal: PrincipalDep, person_id: IdPath
 ) -> Response:
     """Grant break-glass and open the page; an id that names nobody gets the same answers (the
-    same refusal of a short reason, the same redirect) but no grant, and is audited as refused."""
+    same refusal of a short reason, the same redirect, the same new session value) but no
+    grant, and is audited as refused."""
     form = await request.form()
     reason = str(form.get("reason", ""))[:FORM_TEXT]
     number = person_id
@@ -75,7 +80,16 @@ async def break_glass(
             _grant(session, principal, number, reason, settings)
     except GrantError as error:
         return _glass_page(request, person_id, error=str(error), reason=reason, status=400)
-    return RedirectResponse(f"/people/{number}", status_code=303)
+    response = RedirectResponse(f"/people/{number}", status_code=303)
+    _renew(request, session, response)
+    return response
+
+
+def _renew(request: Request, session: SessionDep, response: Response) -> None:
+    """A new session value on `response`; the one the browser sent stops working."""
+    token = renew_session(session, request.cookies.get(SESSION_COOKIE, ""))
+    if token is not None:
+        set_session_cookie(request, response, token)
 
 
 def _grant(session: SessionDep, principal: Principal, number: int, reason: str, settings: Settings) -> None:

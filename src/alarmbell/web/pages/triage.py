@@ -45,6 +45,7 @@ from alarmbell.triage import (
 from alarmbell.web.auth import PrincipalDep, actor_of, authorise, current_principal, requires
 from alarmbell.web.deps import IdPath, SessionDep, SettingsDep
 from alarmbell.web.pages.triage_data import (
+    AnalyticsPage,
     QueuePage,
     build_analytics_page,
     build_item_page,
@@ -121,6 +122,20 @@ def audit_queue(request: Request, session: Session, data: QueuePage) -> None:
             "page": data.page,
             "people": sorted({row.person_id for row in data.rows if row.person_id is not None}),
         },
+    )
+
+
+def audit_analytics(request: Request, session: Session, page: AnalyticsPage, *, waiting: bool) -> None:
+    """The analytics name work items by title, and titles name children: each showing (page or
+    JSON) is a list of them in the audit log (`triage.analytics`, with the ids shown), as a
+    search is. `waiting`: the waiting items' titles were shown too. Other teams' items, shown
+    without titles, name nobody."""
+    people = page.analytics.people(waiting=waiting)
+    record_audit(
+        session,
+        actor=actor_of(current_principal(request)),
+        action="triage.analytics",
+        detail={"route": request.url.path, "days": page.days, "people": people},
     )
 
 
@@ -275,6 +290,7 @@ def analytics_page(
     request: Request, session: SessionDep, config: ConfigDep, principal: PrincipalDep, days: int = 28
 ) -> Response:
     page = build_analytics_page(session, config=config, now=now(), days=days, titles_of=titles_of(principal))
+    audit_analytics(request, session, page, waiting=False)  # the page counts the waiting items
     # Each chart is built by our own code with every piece of text escaped (triage_charts_svg).
     charts = {
         "hours": Markup(page.hours_svg),  # noqa: S704

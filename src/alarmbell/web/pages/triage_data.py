@@ -315,7 +315,8 @@ def build_analytics_page(
 
 
 def without_titles(analytics: Analytics, *, keep: str) -> Analytics:
-    """Other teams' displacement periods with their item titles replaced by numbers (counts kept)."""
+    """Other teams' displacement periods with their item titles replaced by numbers (counts kept),
+    and so naming no children (`low_people`, `waiting_people` empty)."""
 
     def hidden(items: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(f"Item {n} (another team's work)" for n in range(1, len(items) + 1))
@@ -323,7 +324,13 @@ def without_titles(analytics: Analytics, *, keep: str) -> Analytics:
     periods = tuple(
         p
         if p.team.lower() == keep.lower()
-        else replace(p, low_items=hidden(p.low_items), waiting_items=hidden(p.waiting_items))
+        else replace(
+            p,
+            low_items=hidden(p.low_items),
+            waiting_items=hidden(p.waiting_items),
+            low_people=(),
+            waiting_people=(),
+        )
         for p in analytics.displacement
     )
     return replace(analytics, displacement=periods)
