@@ -253,3 +253,24 @@ def test_a_denied_bruise_or_a_child_of_four_or_more_is_not_read_as_ten4(
     child = ChronologyBuilder(dob=dob)
     child.own("ed_attendance", "2021-03-10", narrative=narrative, **attrs)
     assert not {"ten4_faces_bruise", "ten4_faces_more_than_one_bruise"} & _ids_now(policy, child)
+
+
+def _expected_baby_with_convicted_mother(history: list[str]) -> ChronologyBuilder:
+    """A mother convicted years before; a pre-birth conference about her, weeks before the birth."""
+    baby = ChronologyBuilder(dob=date(2011, 3, 20))
+    baby.household("crime_report", "2005-12-31", agency="police", adult_history=history)
+    baby.household("cp_conference", "2011-02-25", agency="children_social_care", outcome="cp_plan")
+    return baby
+
+
+def test_a_pre_birth_conference_about_a_parent_who_harmed_a_child_is_red_before_the_birth(
+    policy: Policy,
+) -> None:
+    """Session 13: the moment is any record about the household while the baby is expected."""
+    alerts = alert_timeline(policy, _expected_baby_with_convicted_mother(["offence against a child"]).build())
+    assert [(a.level, a.raised_at.date().isoformat()) for a in alerts][:1] == [(AlertLevel.RED, "2011-02-25")]
+
+
+def test_a_pre_birth_conference_about_a_parent_with_another_offence_is_not_red(policy: Policy) -> None:
+    alerts = alert_timeline(policy, _expected_baby_with_convicted_mother(["burglary"]).build())
+    assert AlertLevel.RED not in [a.level for a in alerts]
