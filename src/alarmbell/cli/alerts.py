@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from alarmbell.cli.progress import advance, progress_bar
-from alarmbell.cli.support import fail, failing_on, store_session, who
+from alarmbell.cli.support import choice_option, failing_on, store_session, who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -96,8 +96,7 @@ def rescore(
     from alarmbell.policy import policy_for
     from alarmbell.triage import rescore_and_route
 
-    if engine not in ("local", "spark"):
-        fail(f"--engine {engine!r}: use local or spark")
+    engine = choice_option(engine, ("local", "spark"), name="--engine", what="an engine")
     settings = Settings()
     policy = policy_for(settings)
     started = time.perf_counter()

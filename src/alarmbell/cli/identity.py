@@ -13,7 +13,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import fail, failing_on, store, store_session, who
+from alarmbell.cli.support import choice_option, fail, failing_on, store, store_session, who
 from alarmbell.domain.wording import plural
 
 if TYPE_CHECKING:
@@ -39,10 +39,8 @@ EngineOption = Annotated[
 
 def _backend(engine: str) -> tuple[Literal["duckdb", "spark"], object]:
     """The linkage backend `--engine` names, with a Spark session when it is spark."""
-    if engine == "duckdb":
+    if choice_option(engine, ("duckdb", "spark"), name="--engine", what="an engine") == "duckdb":
         return "duckdb", None
-    if engine != "spark":
-        fail(f"--engine {engine!r}: use duckdb or spark")
     from alarmbell.identity import local_spark_session
 
     return "spark", local_spark_session()
@@ -83,14 +81,10 @@ def review_list(
     limit: Annotated[int, typer.Option(min=1, help="At most this many items.")] = 50,
 ) -> None:
     """List review items, most probable first."""
-    from alarmbell.domain.codes import canonical_code
     from alarmbell.identity import list_items
 
     choices = ("pending", "accepted", "rejected", "closed", "all")
-    canonical = canonical_code(status, choices)
-    if canonical is None:
-        fail(f"--status {status!r} is not a review status; use one of: {', '.join(choices[:-1])} or all")
-    status = canonical
+    status = choice_option(status, choices, name="--status", what="a review status")
     with store_session() as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
         lines = [_line(item) for item in items]

@@ -148,16 +148,25 @@ def to_stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def choice_option(written: str, values: tuple[str, ...], *, name: str, what: str) -> str:
+    """An option with a fixed list of choices (`--format`, `--engine`, `--status`) read as every
+    typed code is (alarmbell.domain.codes): `PDF` is `pdf`, `Reviews_Held_Out` is
+    `reviews-held-out`. Anything else fails with exit status 2, naming `what` and the choices,
+    before the command does any work."""
+    from alarmbell.domain.codes import UnknownCode, typed_code
+
+    with failing_on(UnknownCode):
+        return typed_code(written, values, name=name, what=what)
+
+
 def agency_option(agency: str | None) -> str | None:
     """`--agency` as the vocabulary's agency (ingest and check): `Police` is `police`, as intake
     reads it in a file, with the same warning; anything else fails, listing the agencies."""
-    from alarmbell.domain.codes import UnknownCode, typed_code
     from alarmbell.domain.vocabulary import AGENCIES
 
     if agency is None:
         return None
-    with failing_on(UnknownCode):
-        canonical = typed_code(agency, AGENCIES, name="--agency", what="an agency")
+    canonical = choice_option(agency, AGENCIES, name="--agency", what="an agency")
     if canonical != agency:
         to_stderr(f"--agency: read {agency!r} as {canonical!r}")
     return canonical
