@@ -34,7 +34,7 @@ def alerts(ctx: typer.Context) -> None:
     from alarmbell.alerts import alerted_people
     from alarmbell.domain.timeparse import local_moment
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         people = alerted_people(session)
     if not people:
         typer.echo("no alerts (ingest some records first: alarmbell ingest FILE)")
@@ -69,7 +69,7 @@ def overrides() -> None:
     """List every override, oldest first, for review of the policy."""
     from alarmbell.alerts import all_overrides
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         found = all_overrides(session)
     if not found:
         typer.echo("no alert has been overridden")

@@ -85,7 +85,7 @@ def review_list(
 
     choices = ("pending", "accepted", "rejected", "closed", "all")
     status = choice_option(status, choices, name="--status", what="a review status")
-    with store_session() as session:
+    with store_session(create=False) as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
         lines = [_line(item) for item in items]
     if not lines:
@@ -99,7 +99,7 @@ def review_show(item_id: Annotated[int, typer.Argument(help="Review item number.
     """Show one pair side by side with each field's contribution to the match weight."""
     from alarmbell.identity import ReviewError, get_item
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         with failing_on(ReviewError):
             item = get_item(session, item_id)
         typer.echo(_line(item))
@@ -168,7 +168,7 @@ def history(person: Annotated[int, typer.Argument(help="Person id.")]) -> None:
     """Every link a person has had, ended ones included: how, when, by whom, and why it ended."""
     from alarmbell.identity import link_history
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         rows = link_history(session, person)
     if not rows:
         fail(f"person {person} has never had a linked record")

@@ -100,7 +100,7 @@ def _report(person: str, day: date | None) -> ReviewReport:
 
     settings = Settings()
     policy = policy_for(settings)
-    with store_session(settings) as session:
+    with store_session(settings, create=False) as session:
         with failing_on(PersonNotFound):
             person_id = find_person(session, person)
         report = review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
