@@ -97,7 +97,8 @@ def test_a_store_that_cannot_be_opened_is_said_with_the_setting_to_fix(
 ) -> None:
     url = f"sqlite:///{tmp_path}/no-such-folder/alarmbell.db"
     monkeypatch.setenv("ALARMBELL_DATABASE_URL", url)
-    result = CliRunner().invoke(app, ["chronology", "1"])
+    # A command that creates its store (a reader is stopped sooner: tests/cli/test_missing_store.py)
+    result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 2, result.output
     said = _said(result)
     assert "could not be opened" in said and "ALARMBELL_DATABASE_URL" in said

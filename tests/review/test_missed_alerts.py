@@ -7,6 +7,7 @@ cards. Every alert is still listed in the report's section 5 (`ReviewReport.aler
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from alarmbell.review.knowledge import who_knew
@@ -66,3 +67,15 @@ def test_alerts_answered_by_one_late_decision_are_one_and_a_decision_in_time_end
         "alarmbell's amber alert of 5 September 2011 was not acted on in time",
     ]
     assert found[0][1][1].startswith("The item was not decided until 20 May 2011")
+
+
+def test_an_alert_from_records_that_arrived_late_is_counted_from_when_alarmbell_raised_it() -> None:
+    """The triage queue's clock (timescales.alert_clock): nobody could decide on an alert before
+    alarmbell raised it, so its clock starts then, not at its records' date."""
+    raised = datetime(2011, 3, 3, tzinfo=UTC)
+    received_the_day_before = replace(_alert(1, raised), received_at=datetime(2011, 11, 30, 9, tzinfo=UTC))
+    assert _missed(received_the_day_before) == [], "due at 5pm on 1 December 2011, the report's day"
+    received_in_october = replace(_alert(1, raised), received_at=datetime(2011, 10, 3, 9, tzinfo=UTC))
+    [(title, happened)] = _missed(received_in_october)
+    assert title == "alarmbell's red alert of 3 March 2011 was not acted on in time"
+    assert happened[1].startswith("No decision was recorded up to 1 December 2011, 42 working days past")

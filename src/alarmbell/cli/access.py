@@ -83,7 +83,7 @@ def users_list() -> None:
     """List users with their role, agency, team and state."""
     from alarmbell.access import list_users
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         for user in list_users(session):
             state = "active" if user.active else "disabled"
             typer.echo(
@@ -163,7 +163,7 @@ def token_list() -> None:
     """List API tokens (prefix, agency, name, state); never the tokens themselves."""
     from alarmbell.access import list_tokens
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         for row in list_tokens(session):
             state = "revoked" if row.revoked_at else "active"
             typer.echo(f"{row.prefix}  {row.agency:<22} {row.name:<30} {state}")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from alarmbell.cli.progress import advance, progress_bar
-from alarmbell.cli.support import fail, failing_on, store_session, who
+from alarmbell.cli.support import choice_option, failing_on, store_session, who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def alerts(ctx: typer.Context) -> None:
     from alarmbell.alerts import alerted_people
     from alarmbell.domain.timeparse import local_moment
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         people = alerted_people(session)
     if not people:
         typer.echo("no alerts (ingest some records first: alarmbell ingest FILE)")
@@ -69,7 +69,7 @@ def overrides() -> None:
     """List every override, oldest first, for review of the policy."""
     from alarmbell.alerts import all_overrides
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         found = all_overrides(session)
     if not found:
         typer.echo("no alert has been overridden")
@@ -96,8 +96,7 @@ def rescore(
     from alarmbell.policy import policy_for
     from alarmbell.triage import rescore_and_route
 
-    if engine not in ("local", "spark"):
-        fail(f"--engine {engine!r}: use local or spark")
+    engine = choice_option(engine, ("local", "spark"), name="--engine", what="an engine")
     settings = Settings()
     policy = policy_for(settings)
     started = time.perf_counter()

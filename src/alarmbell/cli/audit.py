@@ -23,7 +23,7 @@ def audit_verify() -> None:
     """Check the hash chain; exit 1 and say where, if any entry was edited, deleted or reordered."""
     from alarmbell.audit import verify_audit
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         report = verify_audit(session)
     if report.ok:
         typer.echo(f"audit log intact: {report.entries} entries; head {report.head_hash}")
@@ -45,7 +45,7 @@ def audit_who_viewed(
     from alarmbell.audit import Subject, record_audit, who_viewed
     from alarmbell.identity import resolve
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         ids = sorted({person, resolve(session, person) or person})
         viewings = who_viewed(session, ids, include_lists=lists)
         record_audit(session, actor=actor(), action="audit.who_viewed", subject=Subject.person(person))

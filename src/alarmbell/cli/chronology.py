@@ -19,7 +19,7 @@ def chronology(
     from alarmbell.chronology import build_chronology, chronology_json, chronology_lines
     from alarmbell.identity import PersonNotFound, find_person
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         with failing_on(PersonNotFound):
             person_id = find_person(session, person)
         chron = build_chronology(session, person_id)

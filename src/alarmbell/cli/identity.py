@@ -13,7 +13,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import fail, failing_on, store, store_session, who
+from alarmbell.cli.support import choice_option, fail, failing_on, store, store_session, who
 from alarmbell.domain.wording import plural
 
 if TYPE_CHECKING:
@@ -39,10 +39,8 @@ EngineOption = Annotated[
 
 def _backend(engine: str) -> tuple[Literal["duckdb", "spark"], object]:
     """The linkage backend `--engine` names, with a Spark session when it is spark."""
-    if engine == "duckdb":
+    if choice_option(engine, ("duckdb", "spark"), name="--engine", what="an engine") == "duckdb":
         return "duckdb", None
-    if engine != "spark":
-        fail(f"--engine {engine!r}: use duckdb or spark")
     from alarmbell.identity import local_spark_session
 
     return "spark", local_spark_session()
@@ -83,15 +81,11 @@ def review_list(
     limit: Annotated[int, typer.Option(min=1, help="At most this many items.")] = 50,
 ) -> None:
     """List review items, most probable first."""
-    from alarmbell.domain.codes import canonical_code
     from alarmbell.identity import list_items
 
     choices = ("pending", "accepted", "rejected", "closed", "all")
-    canonical = canonical_code(status, choices)
-    if canonical is None:
-        fail(f"--status {status!r} is not a review status; use one of: {', '.join(choices[:-1])} or all")
-    status = canonical
-    with store_session() as session:
+    status = choice_option(status, choices, name="--status", what="a review status")
+    with store_session(create=False) as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
         lines = [_line(item) for item in items]
     if not lines:
@@ -105,7 +99,7 @@ def review_show(item_id: Annotated[int, typer.Argument(help="Review item number.
     """Show one pair side by side with each field's contribution to the match weight."""
     from alarmbell.identity import ReviewError, get_item
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         with failing_on(ReviewError):
             item = get_item(session, item_id)
         typer.echo(_line(item))
@@ -174,7 +168,7 @@ def history(person: Annotated[int, typer.Argument(help="Person id.")]) -> None:
     """Every link a person has had, ended ones included: how, when, by whom, and why it ended."""
     from alarmbell.identity import link_history
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         rows = link_history(session, person)
     if not rows:
         fail(f"person {person} has never had a linked record")

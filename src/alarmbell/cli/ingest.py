@@ -40,7 +40,8 @@ def ingest(
     link: Annotated[bool, typer.Option(help="Link identities and refresh alerts afterwards.")] = True,
 ) -> None:
     """Load agency files. Bad lines are reported as FILE:LINE: FIELD: problem and quarantined
-    (`alarmbell quarantine list`; `retry` reads them again once fixed)."""
+    (`alarmbell quarantine list`; `retry` reads them again once fixed). Exit status 1 if any line
+    was rejected, 2 if a file cannot be read, else 0."""
     settings = Settings()
     agency = agency_option(agency)
     input_files(files)

@@ -31,7 +31,7 @@ def retention_purge(
     from alarmbell.privacy import past_retention, purge_person
 
     settings = Settings()
-    with store_session(settings) as session:
+    with store_session(settings, create=False) as session:
         due = past_retention(
             session, age_years=settings.retention_age_years, quiet_years=settings.retention_quiet_years
         )
@@ -59,7 +59,7 @@ def sar_export(
     from alarmbell.privacy import subject_access_export
 
     out = output_file(out)
-    with store_session() as session:
+    with store_session(create=False) as session:
         data = subject_access_export(session, person)
         if data is None:
             fail(f"no person {person}")

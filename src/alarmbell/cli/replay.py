@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -13,6 +13,9 @@ from rich.progress import Progress
 from alarmbell.cli.progress import progress_bar
 from alarmbell.cli.support import fail, to_stderr
 from alarmbell.settings import Settings
+
+if TYPE_CHECKING:
+    from alarmbell.replay import AgencyReplay, ReplayResult
 
 
 def replay(
@@ -29,9 +32,14 @@ def replay(
         int, typer.Option(help="Worker processes for evaluating a large population (5,000 people or more).")
     ] = 2,
 ) -> None:
-    """Show what alarmbell would have said, and when, on a past chronology (in memory; nothing stored)."""
+    """Show what alarmbell would have said, and when, on a past chronology (in memory; nothing stored).
+
+    Bad lines are reported on stderr as FILE:LINE: FIELD: problem and left out of the replay.
+    Exit status 1 if any line was rejected (after the results, or the JSON, are printed, as
+    ingest does), 2 if the file cannot be read, else 0.
+    """
     from alarmbell.policy import policy_for
-    from alarmbell.replay import ReplayHooks, comparison_lines, replay_by_agency, replay_file
+    from alarmbell.replay import ReplayHooks, replay_by_agency, replay_file
 
     if not file.is_file():
         fail(f"{file}: no such file")
@@ -56,6 +64,14 @@ def replay(
             else replay_file(file, policy=policy, report=to_stderr, hooks=hooks, unique_id_agencies=unique)
         )
         _stage_done(bar)
+    _show(file, result, split, as_json)
+    raise typer.Exit(1 if result.ingest.rejected else 0)
+
+
+def _show(file: Path, result: ReplayResult, split: AgencyReplay | None, as_json: bool) -> None:
+    """The replay's alerts as text, or the whole result as one JSON object."""
+    from alarmbell.replay import comparison_lines
+
     if as_json:
         payload = split.to_json() if split else result.to_json()
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.support import (
+    choice_option,
     collector_paused,
     fail,
     failing_on,
@@ -33,7 +34,7 @@ class ReportFormat(StrEnum):
 def review(
     person: Annotated[str, typer.Argument(help="Person id, or an agency record as AGENCY:SOURCE_ID.")],
     format_name: Annotated[
-        ReportFormat, typer.Option("--format", help="html, pdf or md (Markdown).")
+        str, typer.Option("--format", help="html, pdf or md (Markdown); case does not matter.")
     ] = ReportFormat.html,
     as_of: Annotated[
         str | None,
@@ -53,10 +54,13 @@ def review(
 ) -> None:
     """Write a person's multi-agency review: household, chronology, who knew what, alerts, timescales,
     missed opportunities."""
+    chosen = ReportFormat(
+        choice_option(format_name, tuple(ReportFormat), name="--format", what="a report format")
+    )
     day = _day(as_of)
     out = output_file(out)
     with collector_paused():
-        _write(person, format_name, day, out)
+        _write(person, chosen, day, out)
 
 
 def _write(person: str, format_name: ReportFormat, day: date | None, out: Path | None) -> None:
@@ -96,7 +100,7 @@ def _report(person: str, day: date | None) -> ReviewReport:
 
     settings = Settings()
     policy = policy_for(settings)
-    with store_session(settings) as session:
+    with store_session(settings, create=False) as session:
         with failing_on(PersonNotFound):
             person_id = find_person(session, person)
         report = review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))

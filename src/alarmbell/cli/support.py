@@ -23,13 +23,20 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def store(settings: Settings) -> Iterator[Engine]:
-    """The configured store's engine, disposed when the command ends."""
+def store(settings: Settings, *, create: bool = True) -> Iterator[Engine]:
+    """The configured store's engine, disposed when the command ends.
+
+    A command that adds to the store (ingest, db upgrade, users create) creates it where it is
+    not yet. One that only reads (review, chronology, listings) passes `create=False`: a mistyped
+    path must stop it, naming the path, not become an empty store that then has "no person 2".
+    """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError
 
     from alarmbell.storage.db import make_engine
 
+    if not create:
+        existing_store(settings)
     try:
         engine = make_engine(settings)
     except OperationalError as error:
@@ -44,6 +51,19 @@ def store(settings: Settings) -> Iterator[Engine]:
         engine.dispose()
 
 
+def existing_store(settings: Settings) -> None:
+    """Stop (exit status 2) unless there is an alarmbell store where the settings point; the
+    check creates nothing."""
+    from alarmbell.storage.db import absent_store
+
+    where = absent_store(settings)
+    if where is not None:
+        fail(
+            f"no alarmbell store at {where}: check ALARMBELL_DATABASE_URL (docs/settings.md), "
+            "or create one with `alarmbell ingest`"
+        )
+
+
 @contextmanager
 def engine_session(engine: Engine) -> Iterator[Session]:
     """One step of a command that holds the store (a page of a long run): committed if the step
@@ -55,11 +75,12 @@ def engine_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def store_session(settings: Settings | None = None) -> Iterator[Session]:
-    """One session on the configured store: committed if the command succeeds, else rolled back."""
+def store_session(settings: Settings | None = None, *, create: bool = True) -> Iterator[Session]:
+    """One session on the configured store: committed if the command succeeds, else rolled back.
+    `create=False` for a command that only reads (see `store`)."""
     from alarmbell.storage.db import session_scope
 
-    with store(settings or Settings()) as engine, session_scope(engine) as session:
+    with store(settings or Settings(), create=create) as engine, session_scope(engine) as session:
         yield session
 
 
@@ -148,16 +169,25 @@ def to_stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def choice_option(written: str, values: tuple[str, ...], *, name: str, what: str) -> str:
+    """An option with a fixed list of choices (`--format`, `--engine`, `--status`) read as every
+    typed code is (alarmbell.domain.codes): `PDF` is `pdf`, `Reviews_Held_Out` is
+    `reviews-held-out`. Anything else fails with exit status 2, naming `what` and the choices,
+    before the command does any work."""
+    from alarmbell.domain.codes import UnknownCode, typed_code
+
+    with failing_on(UnknownCode):
+        return typed_code(written, values, name=name, what=what)
+
+
 def agency_option(agency: str | None) -> str | None:
     """`--agency` as the vocabulary's agency (ingest and check): `Police` is `police`, as intake
     reads it in a file, with the same warning; anything else fails, listing the agencies."""
-    from alarmbell.domain.codes import UnknownCode, typed_code
     from alarmbell.domain.vocabulary import AGENCIES
 
     if agency is None:
         return None
-    with failing_on(UnknownCode):
-        canonical = typed_code(agency, AGENCIES, name="--agency", what="an agency")
+    canonical = choice_option(agency, AGENCIES, name="--agency", what="an agency")
     if canonical != agency:
         to_stderr(f"--agency: read {agency!r} as {canonical!r}")
     return canonical

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from alarmbell.cli.progress import advance, progress_bar
+from alarmbell.cli.support import choice_option
 
 
 def synth(
@@ -19,18 +20,16 @@ def synth(
         str,
         typer.Option(
             help="Where harm trajectories come from: published (published rates), reviews (templates "
-            "from the review corpus's train half) or reviews-held-out (the other half)."
+            "from the review corpus's train half) or reviews-held-out (the other half); case does not matter."
         ),
     ] = "published",
 ) -> None:
     """Write a seeded synthetic multi-agency population in the exchange format."""
     from alarmbell.synth import TRAJECTORY_SOURCES, generate
 
-    if trajectories not in TRAJECTORY_SOURCES:
-        expected = ", ".join(TRAJECTORY_SOURCES)
-        raise typer.BadParameter(
-            f"{trajectories!r} (expected one of {expected})", param_hint="--trajectories"
-        )
+    trajectories = choice_option(
+        trajectories, TRAJECTORY_SOURCES, name="--trajectories", what="a source of trajectories"
+    )
     out.mkdir(parents=True, exist_ok=True)
     with progress_bar("Generating", children) as bar:
         summary = generate(

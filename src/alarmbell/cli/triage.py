@@ -42,11 +42,12 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text
 
 
 @contextmanager
-def _session() -> Iterator[tuple[Session, TriageConfig]]:
+def _session(*, create: bool = True) -> Iterator[tuple[Session, TriageConfig]]:
+    """The store and the triage settings; `create=False` for a listing (see support.store)."""
     from alarmbell.triage import TriageConfig
 
     settings = Settings()
-    with store_session(settings) as session:
+    with store_session(settings, create=create) as session:
         yield session, TriageConfig.from_settings(settings)
 
 
@@ -97,7 +98,7 @@ def queue_cmd(
     from alarmbell.triage import queue, teams, timeliness
 
     moment = _now(now)
-    with _session() as (session, config):
+    with _session(create=False) as (session, config):
         if not team:
             for summary in teams(session, now=moment):
                 typer.echo(f"{summary.team:<40} {summary.open_items:>6} open {summary.past_due:>6} past due")
@@ -287,7 +288,7 @@ def analytics(
     from alarmbell.audit import record_audit
     from alarmbell.triage import analytics_lines, workload_analytics
 
-    with _session() as (session, config):
+    with _session(create=False) as (session, config):
         result = workload_analytics(session, config=config, now=_now(now), days=days)
         # The displacement names low-harm items by title (waiting ones are counted), and titles
         # name children: printing it is a list of them.
@@ -310,7 +311,7 @@ def reported(
     """What a referrer reported: the outcome and whether it came in time."""
     from alarmbell.triage import reported_by
 
-    with _session() as (session, _config):
+    with _session(create=False) as (session, _config):
         rows = reported_by(session, referrer=referrer, now=_now(now))
     if not rows:
         typer.echo(f"nothing reported by {referrer!r} is in the work queue")
@@ -351,7 +352,7 @@ def unanswered_cmd(
     from alarmbell.triage import CSV_COLUMNS, csv_rows, report_rows, unanswered_alarms
 
     csv_out = output_file(csv_out)
-    with _session() as (session, config):
+    with _session(create=False) as (session, config):
         report = unanswered_alarms(session, config=config, now=_now(now))
     rows = report_rows(report)
     if csv_out is not None:

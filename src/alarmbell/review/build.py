@@ -18,7 +18,7 @@ from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.policy import Evaluator, Policy
 from alarmbell.review.knowledge import Known, Significant, significant_events, who_knew
-from alarmbell.review.missed import Context, missed_opportunities
+from alarmbell.review.missed import ALERT_WORKING_DAYS, URGENT, Context, decision_clock, missed_opportunities
 from alarmbell.review.model import (
     AlertAccount,
     AlertResponse,
@@ -36,6 +36,7 @@ from alarmbell.review.phrases import agency_lower, day, month, working_days_phra
 from alarmbell.review.signals import describe, is_response, kind_words
 from alarmbell.review.timescales import timers
 from alarmbell.review.working_days import working_days_between
+from alarmbell.triage.timescales import local_date
 
 CORE_AGENCIES: Final = ("police", "health", "education", "children_social_care")
 #: An adult sharing the child's postcode counts as living in the household if an agency
@@ -183,6 +184,22 @@ def alert_account(
         rule_titles=tuple(titles.get(r, r.replace("_", " ")) for r in alert.rules),
         response=_response_sentence(alert),
         next_action=_next_action(alert, entries, first),
+        clock=_clock_sentence(alert),
+    )
+
+
+def _clock_sentence(alert: StoredAlert) -> str:
+    """When a decision was due, counted as the triage queue counts it, so the report and the
+    queue give one alert one deadline; a clock that started late says why."""
+    if alert.level not in URGENT:
+        return ""
+    clock = decision_clock(alert)
+    due = f"Decision due by 5pm on {day(local_date(clock.due))}"
+    if not clock.arrived_late:
+        return f"{due} ({working_days_phrase(int(ALERT_WORKING_DAYS[alert.level]))} from the alert)."
+    return (
+        f"{due}: its records reached alarmbell on {day(clock.start)}, after a decision would already have "
+        "been due, so its clock started then."
     )
 
 

@@ -133,7 +133,9 @@ def _alerts(report: ReviewReport) -> list[str]:
         lines.append(
             f"- {short_day(alert.raised_at)} **{md_text(alert.level)}**: "
             f"{md_text('; '.join(account.rule_titles))}. "
-            f"{md_text(account.response)} {md_text(account.next_action)}"
+            f"{md_text(account.response)} "
+            + (f"{md_text(account.clock)} " if account.clock else "")
+            + md_text(account.next_action)
         )
     return lines
 

@@ -13,8 +13,9 @@
    assessment with no record of the child seen alone within `SEEN_ALONE_DAYS`, or a home visit
    recording the child not seen or not seen alone.
 5. alarmbell's own alert not acted on: an amber or red alert with no decision on it (a triage
-   decision or an override) within its timescale (triage's alert clock: red 1 working day,
-   amber 3), with who held it and for how long. Alerts that waited on the same decision (the
+   decision or an override) within its timescale (triage's alert clock, `decision_clock`: red 1
+   working day, amber 3, from the records behind it, or from when alarmbell raised it if they
+   arrived after that), with who held it and for how long. Alerts that waited on the same decision (the
    child's one work item, which later alerts update) are one missed opportunity: "7 alerts
    between ... were not acted on", with when the item was decided or that it is undecided.
 
@@ -55,6 +56,7 @@ from alarmbell.review.signals import (
 )
 from alarmbell.review.working_days import add_working_days, working_days_between
 from alarmbell.triage.config import TriageConfig
+from alarmbell.triage.timescales import AlertClock, alert_clock, local_date
 
 RESPONSE_DAYS: Final = 1
 #: Triage's default alert clock (TriageConfig.alert_working_days), so review and queue agree.
@@ -127,18 +129,30 @@ def _alert_items(ctx: Context) -> list[MissedOpportunity]:
     return [_alert_item(ctx, run) if len(run) == 1 else _alert_run(ctx, run) for run in runs.values()]
 
 
+def decision_clock(alert: StoredAlert) -> AlertClock:
+    """The alert's decision clock as the triage queue counts it (timescales.alert_clock): from
+    the alert's records when they reached alarmbell in time, else from when alarmbell raised it."""
+    return alert_clock(
+        alert.level,
+        raised=alert.raised_at,
+        received=alert.received_at or alert.raised_at,
+        working_days=ALERT_WORKING_DAYS,
+    )
+
+
 def _unanswered(ctx: Context, alert: StoredAlert) -> _Unanswered | None:
-    """The alert, if it had no decision within its timescale (by the report's date)."""
+    """The alert, if it had no decision within its timescale (by the report's date); judged by
+    the day, as the rest of the report is."""
     if alert.level not in URGENT or alert.raised_at > ctx.until:
         return None
-    due = add_working_days(alert.raised_at.date(), int(ALERT_WORKING_DAYS[alert.level]))
+    due = local_date(decision_clock(alert).due)
     decided = sorted(
         r.at for r in alert.responses if r.at is not None and (r.decision or r.source == "override")
     )
     first = decided[0] if decided else None
-    if first is not None and first.date() <= due:
+    if first is not None and local_date(first) <= due:
         return None
-    if first is None and ctx.until.date() <= due:
+    if first is None and local_date(ctx.until) <= due:
         return None
     return _Unanswered(alert, due, first)
 

@@ -56,6 +56,9 @@ class StoredAlert:
     policy_version: str
     evidence: tuple[RecordKey, ...]
     responses: tuple[AlertResponse, ...] = ()
+    #: When alarmbell raised it (the alert row's created_at): its records' arrival, which starts
+    #: the decision clock when they came too late for a clock from `raised_at` (None: in time).
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +176,8 @@ class AlertAccount:
     rule_titles: tuple[str, ...]
     response: str
     next_action: str
+    #: When a decision on it was due, as the triage queue counts it (missed.decision_clock).
+    clock: str = ""
 
 
 @dataclass(frozen=True, slots=True)

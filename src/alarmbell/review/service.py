@@ -144,6 +144,7 @@ def _alerts(session: Session, person_id: int, at: datetime) -> tuple[StoredAlert
                 policy_version=row.policy_version,
                 evidence=tuple((str(a), str(s)) for a, s in row.evidence),
                 responses=tuple(responses.get(row.id, ())),
+                received_at=local_moment(row.created_at),
             )
         )
     return tuple(out)

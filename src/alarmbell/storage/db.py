@@ -70,6 +70,27 @@ def read_only_engine(settings: Settings) -> tuple[Engine | None, str]:
     return engine, f"compared with the store at {where} (read only)"
 
 
+def absent_store(settings: Settings) -> str | None:
+    """Where the configured store was looked for, when no alarmbell store is there (no file, or
+    a file or database without alarmbell's schema); None when there is one, or when only opening
+    it can tell (that error names itself). Looked at read-only: nothing is created or written,
+    so a command that only reads cannot turn a mistyped path into an empty store."""
+    url = settings.database_url
+    dialect = dialect_for(url)
+    if dialect.file_missing(url):
+        return dialect.location(url)
+    engine = dialect.read_only_engine(url)
+    if engine is None:  # in memory: each process has its own, nothing to mistype
+        return None
+    try:
+        revision = schema_revision(engine)
+    except OperationalError:
+        return None
+    finally:
+        engine.dispose()
+    return dialect.location(url) if revision is None else None
+
+
 @lru_cache(maxsize=1)
 def head_revision() -> str | None:
     """The newest migration: read from the scripts' revision lines without loading Alembic, or

@@ -86,6 +86,18 @@ class StoreDialect:
         loader.copy_rows = True
         return loader
 
+    def location(self, url: str) -> str:
+        """Where a store is, as a person checking their configuration reads it (no password)."""
+        return make_url(url).render_as_string(hide_password=True)
+
+    def file_missing(self, url: str) -> bool:  # noqa: ARG002
+        """The store is a file, and there is none: connecting would create an empty one.
+
+        PostgreSQL: a server never creates a database on connecting, so nothing is missing here
+        that connecting would hide.
+        """
+        return False
+
     def read_only_engine(self, url: str) -> Engine | None:
         """An engine that cannot write (`alarmbell check`), or None when there is no store there.
 
@@ -254,11 +266,19 @@ class SQLiteDialect(StoreDialect):
         raw sqlite3 in benchmarks/ingest_throughput.py)."""
         return self
 
+    def location(self, url: str) -> str:
+        """The file's path as written in the URL (relative ones from the working directory)."""
+        return make_url(url).database or ":memory:"
+
+    def file_missing(self, url: str) -> bool:
+        path = make_url(url).database
+        return bool(path) and path != ":memory:" and not Path(str(path)).is_file()
+
     def read_only_engine(self, url: str) -> Engine | None:
         """The file opened with `mode=ro`, so SQLite refuses any write; None when there is no file
         (connecting would create one) or the store is in memory. No pragmas: journal_mode is a write."""
         path = make_url(url).database
-        if not path or path == ":memory:" or not Path(path).is_file():
+        if not path or path == ":memory:" or self.file_missing(url):
             return None
         return open_engine(f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true", **self.engine_kwargs)
 

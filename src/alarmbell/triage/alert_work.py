@@ -40,7 +40,7 @@ from alarmbell.storage.tables import AlertRow, TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import alert_harm
 from alarmbell.triage.service import OPEN_STATUSES, SYSTEM, TEAM_MASH, NewItem, audit, open_item
-from alarmbell.triage.timescales import alert_decision_due
+from alarmbell.triage.timescales import AlertClock, alert_clock
 
 ROUTED_LEVELS = (AlertLevel.AMBER.value, AlertLevel.RED.value)
 #: Audit kind of new evidence added to an open item without an alert of its own (docs/triage.md).
@@ -105,27 +105,28 @@ def open_alert_item(session: Session, person_id: int) -> TriageItem | None:
     return session.scalars(query.order_by(TriageItem.id)).first()
 
 
-def clock_start(alert: AlertRow, config: TriageConfig, now: datetime) -> tuple[datetime, bool]:
-    """(when the clock starts, whether the alert arrived late): see the module docstring."""
-    in_time = alert_decision_due(alert.level, alert.raised_at, config.alert_working_days) > now
-    return (alert.raised_at, False) if in_time else (now, True)
+def clock(alert: AlertRow, config: TriageConfig, now: datetime) -> AlertClock:
+    """The alert's decision clock, received now (timescales.alert_clock, which the review uses too)."""
+    return alert_clock(
+        alert.level, raised=alert.raised_at, received=now, working_days=config.alert_working_days
+    )
 
 
 def alert_item(session: Session, alert: AlertRow, config: TriageConfig, now: datetime) -> NewItem:
     person = view(session, alert.person_id)
     name = person.display_name if person else f"person {alert.person_id}"
-    start, late = clock_start(alert, config, now)
+    started = clock(alert, config, now)
     return NewItem(
         source_key=f"alert:{alert.id}",
         kind="alert",
         title=f"{alert.level.capitalize()} alert: {name}",
         team=TEAM_MASH,
-        opened_at=start,
-        due_at=alert_decision_due(alert.level, start, config.alert_working_days),
+        opened_at=started.start,
+        due_at=started.due,
         timescale=f"alert_{alert.level}",
         harm_days=alert_harm(alert.level, config.alert_harm_days),
         harm_basis="alert level",
-        harm_source=why(alert, config, late=late),
+        harm_source=why(alert, config, late=started.arrived_late),
         person_id=alert.person_id,
         referrer="alarmbell early warning",
         alert_level=alert.level,
@@ -160,15 +161,14 @@ def _add_evidence(
         "explanation": alert.explanation[:1000],
     }
     if RANK[alert.level] > RANK.get(item.alert_level or "green", 0):
-        start, late = clock_start(alert, config, now)
-        due = alert_decision_due(alert.level, start, config.alert_working_days)
+        started = clock(alert, config, now)
         detail.update({"from_level": item.alert_level, "due_before": item.due_at.isoformat()})
         item.alert_level = alert.level
         item.title = f"{alert.level.capitalize()} alert: {item.title.split(': ', 1)[-1]}"
         item.harm_days = max(item.harm_days, alert_harm(alert.level, config.alert_harm_days))
         item.timescale = f"alert_{alert.level}"
-        item.due_at = min(item.due_at, due)
-        item.harm_source = why(alert, config, late=late)
+        item.due_at = min(item.due_at, started.due)
+        item.harm_source = why(alert, config, late=started.arrived_late)
     audit(session, item, "new_evidence", SYSTEM.name, now, detail, actor=SYSTEM)
     return True
 

@@ -104,6 +104,33 @@ def alert_decision_due(level: str, raised: datetime, working_days: Mapping[str, 
     return end_of_working_day(add_working_days(local_date(raised), int(working_days[level])))
 
 
+@dataclass(frozen=True, slots=True)
+class AlertClock:
+    """The clock of a decision on one alert: when it started, when the decision is due, and
+    whether the alert's records reached alarmbell after a clock from their own date had run out."""
+
+    start: datetime
+    due: datetime
+    arrived_late: bool
+
+
+def alert_clock(
+    level: str, *, raised: datetime, received: datetime, working_days: Mapping[str, float]
+) -> AlertClock:
+    """The one clock of a decision on an alert, for the triage queue and the review report alike.
+
+    Working Together 2023 runs a referral decision's clock from its receipt (one working day), so
+    the MASH's clock for an alert runs from when alarmbell had it to act on: from `raised` (the
+    moment of the records behind it) when they reached alarmbell (`received`) in time; else from
+    `received`, since nobody could have decided on it before it existed (a late record, or history
+    loaded when a partnership goes live). docs/triage.md, "Every alert is owned work at once".
+    """
+    due = alert_decision_due(level, raised, working_days)
+    if due > received:
+        return AlertClock(raised, due, arrived_late=False)
+    return AlertClock(received, alert_decision_due(level, received, working_days), arrived_late=True)
+
+
 def referral_decision_due(received: datetime) -> datetime:
     return end_of_working_day(add_working_days(local_date(received), 1))
 

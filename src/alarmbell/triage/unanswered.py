@@ -11,7 +11,7 @@ working day, amber three, configurable), counted from the moment the records beh
 recorded: the question is whether anybody acted on what was known. An alert whose records
 reached alarmbell only after that clock had run out (a late record, or history loaded when a
 partnership goes live, as in the demo) is listed too, marked as such: its work item's own clock
-started when alarmbell raised it (alert_work.clock_start), so the lateness is the records', not
+started when alarmbell raised it (timescales.alert_clock), so the lateness is the records', not
 the MASH's.
 """
 
@@ -40,7 +40,7 @@ from alarmbell.storage.tables import (
 from alarmbell.triage.alert_work import ROUTED_LEVELS
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.service import DECISIONS, TEAM_MASH, describe
-from alarmbell.triage.timescales import alert_decision_due, local_date
+from alarmbell.triage.timescales import alert_clock, alert_decision_due, local_date
 
 FOLLOW_UP_DAYS: Final = 90
 NO_ACTION: Final = frozenset({"no_further_action", "overridden"})
@@ -167,7 +167,10 @@ def _outcome(
     taker: str | None = None,
 ) -> AlarmOutcome:
     start = alert.raised_at
-    due = alert_decision_due(alert.level, start, config.alert_working_days)
+    due = alert_decision_due(alert.level, start, config.alert_working_days)  # the records' clock
+    queue_clock = alert_clock(
+        alert.level, raised=start, received=alert.created_at, working_days=config.alert_working_days
+    )
     if alert.person_id not in names:
         person = view(session, alert.person_id)
         names[alert.person_id] = person.display_name if person else f"Person {alert.person_id}"
@@ -185,7 +188,7 @@ def _outcome(
         decided_at=decided.at if decided else None,
         decision=decided.decision if decided else None,
         waited=max(end - start, timedelta(0)),
-        arrived_late=alert.created_at > due,
+        arrived_late=queue_clock.arrived_late,
     )
 
 

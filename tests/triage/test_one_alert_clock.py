@@ -1,0 +1,67 @@
+"""One alert, one clock: the triage queue and the review report count a decision on an alert from
+the same start (timescales.alert_clock). A case loaded after the fact (the demo's history) used to
+be "due in 1 working day" on the queue and "15 years past its timescale" in the review; a MASH
+cannot decide on an alert before it exists, and Working Together runs a referral decision's clock
+from receipt, so both now run it from when alarmbell raised the alert. On a real store."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from alarmbell.cli import app
+from alarmbell.review.phrases import day
+from alarmbell.settings import Settings
+from alarmbell.storage.db import make_engine, session_scope
+from alarmbell.storage.tables import AlertRow, TriageItem
+from alarmbell.triage.timescales import alert_clock, end_of_working_day, local_date
+
+DAYS = {"red": 1, "amber": 3}
+
+
+def test_a_clock_runs_from_the_records_when_they_arrived_in_time() -> None:
+    raised = datetime(2026, 3, 2, 9, tzinfo=UTC)  # a Monday
+    clock = alert_clock("red", raised=raised, received=raised.replace(hour=10), working_days=DAYS)
+    assert (clock.start, clock.arrived_late) == (raised, False)
+    assert clock.due == end_of_working_day(datetime(2026, 3, 3).date())
+
+
+def test_a_clock_runs_from_receipt_when_the_records_arrived_after_it_had_run_out() -> None:
+    raised = datetime(2011, 1, 31, 9, tzinfo=UTC)
+    received = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    clock = alert_clock("amber", raised=raised, received=received, working_days=DAYS)
+    assert (clock.start, clock.arrived_late) == (received, True)
+    assert clock.due == end_of_working_day(datetime(2026, 3, 5).date())
+
+
+def test_the_queue_and_the_review_give_the_demo_childs_alert_one_clock(
+    store_settings: Settings, monkeypatch: pytest.MonkeyPatch, demo_case: Path
+) -> None:
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(demo_case)]).exit_code == 0
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            child = session.scalar(select(AlertRow.person_id).where(AlertRow.level == "red").limit(1))
+            item = session.scalars(
+                select(TriageItem).where(TriageItem.person_id == child, TriageItem.kind == "alert")
+            ).one()
+            item_id, due = item.id, item.due_at.replace(tzinfo=UTC)
+    finally:
+        engine.dispose()
+
+    queue = runner.invoke(app, ["triage", "queue", "--team", "MASH", "--json", "--limit", "1000"])
+    assert queue.exit_code == 0, queue.output
+    [row] = [r for r in json.loads(queue.stdout)["items"] if r["item"] == item_id]
+    assert "past due" not in row["timeliness"].lower(), row
+
+    review = runner.invoke(app, ["review", str(child), "--format", "md"])
+    assert review.exit_code == 0, review.output
+    assert "not acted on in time" not in review.stdout, "the queue says the decision is not yet due"
+    assert f"Decision due by 5pm on {day(local_date(due))}: its records reached alarmbell on" in review.stdout
