@@ -804,6 +804,30 @@ CASES: list[tuple[str, bool, Case]] = [
         ).own("health_visitor_contact", "2011-10-01"),
     ),
     (
+        "physical_domestic_abuse_baby_present",
+        True,
+        lambda b: _baby(b).household(
+            "domestic_incident", "2011-10-01", children_present=True, violence="physical"
+        ),
+    ),
+    (
+        "physical_domestic_abuse_baby_present",
+        True,
+        lambda b: _baby(b).own("domestic_incident", "2011-10-01", dash_risk="high"),
+    ),
+    (
+        "physical_domestic_abuse_baby_present",
+        False,
+        lambda b: _baby(b).household(
+            "domestic_incident", "2011-10-01", children_present=True, violence="verbal"
+        ),
+    ),
+    (
+        "physical_domestic_abuse_baby_present",
+        False,
+        lambda b: b.household("domestic_incident", "2011-10-01", children_present=True, violence="physical"),
+    ),
+    (
         "baby_at_domestic_abuse_by_violent_adult",
         True,
         lambda b: (
