@@ -122,6 +122,36 @@ def test_bad_dash_answers_on_a_suspect_row_are_reported(engine: Engine, tmp_path
     assert "occurrence:XX/2024/3" not in events(engine)
 
 
+def test_a_row_with_several_bad_fields_reports_every_one(engine: Engine, tmp_path: Path) -> None:
+    """A bad Sex (a cell check) and bad DASH cells (the format's own checks): all said, that row alone
+    rejected (with its occurrence, which would lack the victim)."""
+    rows = household("XX/2024/21", {}, {**answers(4), "Sex": "Fem", "Q5": "Maybe", "Q9": "Perhaps"})
+    rows[0]["DASH Officer Grade"] = "Very High"
+    rows.append({**occurrence("XX/2024/22"), **nominal("N9", "Victim", "Lowe Dana", "01/01/1990", "F")})
+    path = extract(tmp_path, rows, extra=(*ANSWERS, "DASH Officer Grade"))
+    result = ingest(engine, path)
+    answer = "(expected Yes, No or Don't know (or Y, N, Not known; blank when not asked))"
+    assert result.rejections()[:4] == [
+        f"{path}:2: Sex: 'Fem' (expected M, F, X or U (or Male, Female, Unknown))",
+        f"{path}:2: Q5: 'Maybe' {answer}",
+        f"{path}:2: Q9: 'Perhaps' {answer}",
+        f"{path}:2: DASH Officer Grade: 'Very High' is not a DASH grade "
+        "(expected one of standard, medium, high)",
+    ]
+    assert result.rejections()[4].startswith(f"{path}:3: Occurrence Ref: occurrence XX/2024/21 not recorded")
+    assert len(result.rejections()) == 5
+    assert set(people(engine)) == {"nominal:N2", "nominal:N3", "nominal:N9"}
+    assert list(events(engine)) == ["occurrence:XX/2024/22"]
+
+
+def test_a_row_with_only_format_errors_reports_every_one(engine: Engine, tmp_path: Path) -> None:
+    """No bad cell of the template's kinds, two of the format's own: a bad role and a bad DASH answer."""
+    rows = household("XX/2024/23", {}, {**answers(4), "Role": "Bystander", "Q2": "Maybe"})
+    path = extract(tmp_path, rows, extra=ANSWERS)
+    fields = [m.split(": ")[1] for m in ingest(engine, path).rejections()]
+    assert fields == ["Role", "Q2", "Occurrence Ref"]
+
+
 # -- 2. "Don't know" --------------------------------------------------------------------------------
 
 

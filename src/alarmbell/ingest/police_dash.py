@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from alarmbell.ingest.base import FieldError, Warning_
+from alarmbell.ingest.base import FieldError, Problems, Warning_
 from alarmbell.ingest.csv_row import NO, YES
 from alarmbell.ingest.tabular import Row
 
@@ -145,10 +145,15 @@ def _highest(grades: Iterable[str | None]) -> str | None:
 
 
 def read_form(row: Row, role: str) -> DashForm | None:
-    """The row's DASH cells, or None when it has none; a bad cell raises FieldError naming its column."""
-    cells = [_answer(row, key) for key in ANSWER_KEYS if key in row.names]
-    scores = [(key, *_score(row, key)) for key in SCORE_KEYS if key in row.names]
-    grades = [(key, _grade(row, key)) for key in GRADE_KEYS if key in row.names]
+    """The row's DASH cells, or None when it has none; bad cells raise FieldError (RowErrors when
+    several), each naming its column."""
+    problems = Problems()
+    cells = [problems.read(_answer, row, key) for key in ANSWER_KEYS if key in row.names]
+    scores = [
+        (key, *(problems.read(_score, row, key) or (None, None))) for key in SCORE_KEYS if key in row.names
+    ]
+    grades = [(key, problems.read(_grade, row, key)) for key in GRADE_KEYS if key in row.names]
+    problems.raise_any()
     score = next((s for _, s, _ in scores if s is not None), None)
     grade = _highest([g for _, _, g in scores] + [g for _, g in grades])
     answers = tuple(c if isinstance(c, bool) else None for c in cells)
