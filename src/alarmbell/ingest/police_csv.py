@@ -169,7 +169,7 @@ def _involved(row: Row, warnings: list[Warning_]) -> Involved:
     problems = Problems()
     role = problems.read(_role, row)
     person = problems.read(_person, row)
-    dash = problems.read(read_form, row, role or "")
+    dash = problems.read(read_form, row, role or "", warnings)
     problems.raise_any()
     assert role is not None and person is not None
     if role == "child present":
