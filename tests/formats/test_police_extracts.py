@@ -393,6 +393,32 @@ def test_a_person_who_moved_between_occurrences_does_not_churn(engine: Engine, t
     assert people(engine)["nominal:N1"]["postcode"] == "ZZ9 9ZZ"
 
 
+def test_a_name_misspelt_at_the_latest_occurrence_does_not_replace_the_agreed_one(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The victim's record took every cell from the latest occurrence's row, so one typo there
+    renamed her: her name is the one most of her rows give, the latest breaking a tie, while her
+    address still follows the latest row."""
+    rows = []
+    for n, (day, forename) in enumerate(
+        (("01/03/2024", "Jodie"), ("01/06/2024", "Jodie"), ("01/09/2024", "Jodei"))
+    ):
+        victim = {**VICTIM, "Forename": forename, "Postcode": f"ZZ{n} 1AA"}
+        rows += [
+            {**occurrence(f"XX/2024/7{n}", day=day), **victim},
+            {**occurrence(f"XX/2024/7{n}", day=day), **SUSPECT},
+        ]
+    path = extract(tmp_path, rows, extra=("Postcode",))
+    once = ingest(engine, path)
+    assert once.rejections() == []
+    victim = people(engine)["nominal:N1"]
+    assert (victim["given_name"], victim["postcode"]) == ("Jodie", "ZZ2 1AA")
+    assert ingest(engine, path).summary.accepted == 0
+    tied = extract(tmp_path, rows[:2] + rows[4:], extra=("Postcode",), name="tied.police.csv")
+    ingest(engine, tied)
+    assert people(engine)["nominal:N1"]["given_name"] == "Jodei"
+
+
 def test_a_recorded_date_with_a_time_keeps_its_time(engine: Engine, tmp_path: Path) -> None:
     """Niche and Athena export `Recorded Date` as `DD/MM/YYYY HH:MM`: the time was dropped."""
     row = {

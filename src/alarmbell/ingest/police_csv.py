@@ -22,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Final
 
+from alarmbell.domain.records import agreed
 from alarmbell.ingest.base import (
     FieldError,
     ParsedLine,
@@ -290,10 +291,12 @@ def _missing_people(incident: Incident, rejected_rows: list[tuple[int, str]]) ->
 
 
 def _people(incidents: Iterable[Incident], sink: RecordSink) -> Iterator[ParsedLine]:
-    """One record per nominal: the latest occurrence's row, gaps filled from earlier ones.
+    """One record per nominal: the latest occurrence's row, gaps filled from earlier ones, and
+    the name most of the rows give (the latest's among equals).
 
     A person's address may change between occurrences; sending each row's version would make
-    the record flip between them every time the same file is loaded.
+    the record flip between them every time the same file is loaded. A name misspelt at the
+    latest occurrence would rename the person on every page: the rows' agreed name is kept.
     """
     rows: dict[str, list[tuple[str, int, Involved]]] = defaultdict(list)
     for incident in incidents:
@@ -304,6 +307,9 @@ def _people(incidents: Iterable[Incident], sink: RecordSink) -> Iterator[ParsedL
         person: Record = {}
         for _, _, involved in seen:
             person.update(involved.person)
+        name = agreed([(i.person["given_name"], i.person["family_name"]) for _, _, i in seen])
+        assert name is not None
+        person["given_name"], person["family_name"] = name
         latest = seen[-1][2]
         yield from sink.unit([(latest.line_no, person)], line_no=latest.line_no, raw=latest.raw)
 
