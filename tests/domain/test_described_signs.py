@@ -56,6 +56,79 @@ def test_a_list_of_concerns_is_read_item_by_item() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "injury"),
+    [
+        ("cut to his lip", "laceration"),
+        ("Cuts to left forearm", "laceration"),
+        ("small cut above her right eye", "laceration"),
+        ("cut on the back of his head", "laceration"),
+        ("CUTS ACROSS BOTH WRISTS", "laceration"),
+        ("a deep cut over the left eyebrow, steri-stripped", "laceration"),
+        ("cuts and grazes to both knees", "laceration"),
+        ("cut lip and swollen cheek", "laceration"),
+        ("she says she has been cutting her arms", "laceration"),
+        ("he cut his finger on a knife at home", "laceration"),
+        ("laceration on the scalp", "laceration"),
+        ("Lacerations to face", "laceration"),
+        ("3cm laceration, glued in ED", "laceration"),
+        ("lacerated lip", "laceration"),
+        ("no explanation for the cut to her chin", "laceration"),
+        ("bite mark on arm", "bite"),
+        ("Bite marks on her back", "bite"),
+        ("human bite to the cheek", "bite"),
+        ("bitten on the hand by his brother", "bite"),
+        ("bites to both thighs", "bite"),
+        ("dog bite, left calf", "bite"),
+        ("mum cut off contact; he has a cut to his lip", "laceration"),
+        ("has been cutting herself again", "laceration"),
+        ("paper cut on finger", "laceration"),
+    ],
+)
+def test_a_cut_laceration_or_bite_to_the_body_is_read(text: str, injury: str) -> None:
+    assert described_injuries(text) == {injury}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mum has cut off contact with her father",
+        "dad says he will cut down on drinking",
+        "funding cuts to the youth service",
+        "budget cuts mean the nursery closes on Fridays",
+        "new haircut, looks well",
+        "had a hair cut to her shoulders",
+        "took a short cut to the back of the school",
+        "was cutting the grass when the police arrived",
+        "cut back on his hours at work",
+        "power cut at the flat for two days",
+        "had a bit of a cold",
+        "grabbed a bite to eat before school",
+        "bit his nails all lesson",
+        "once bitten twice shy, mum says",
+        "no cuts or bruises",
+        "No cuts to his arms",
+        "examined: no lacerations seen",
+        "no bite marks or cuts to the arms",
+        "nil bruising, cuts or bite marks",
+        "denies any cuts to the face",
+        "without laceration",
+        "cut the cake with her class",
+        "cut her hair short at the back",
+        "he has cut himself off from his family",
+        "insect bites on legs",
+        "mosquito bite marks on both arms",
+        "cuts to the youth club budget",
+    ],
+)
+def test_figurative_or_denied_cuts_and_bites_read_nothing(text: str) -> None:
+    assert described_injuries(text) == frozenset()
+
+
+def test_a_cut_beside_a_bruise_reads_both() -> None:
+    assert described_injuries("bruising and a cut to her left cheek") == {"bruise", "laceration"}
+
+
+@pytest.mark.parametrize(
     ("text", "sign"),
     [
         ("Concerns: weight loss, developmental delay", "weight_loss"),

@@ -122,6 +122,36 @@ def test_bad_dash_answers_on_a_suspect_row_are_reported(engine: Engine, tmp_path
     assert "occurrence:XX/2024/3" not in events(engine)
 
 
+def test_a_row_with_several_bad_fields_reports_every_one(engine: Engine, tmp_path: Path) -> None:
+    """A bad Sex (a cell check) and bad DASH cells (the format's own checks): all said, that row alone
+    rejected (with its occurrence, which would lack the victim)."""
+    rows = household("XX/2024/21", {}, {**answers(4), "Sex": "Fem", "Q5": "Maybe", "Q9": "Perhaps"})
+    rows[0]["DASH Officer Grade"] = "Very High"
+    rows.append({**occurrence("XX/2024/22"), **nominal("N9", "Victim", "Lowe Dana", "01/01/1990", "F")})
+    path = extract(tmp_path, rows, extra=(*ANSWERS, "DASH Officer Grade"))
+    result = ingest(engine, path)
+    answer = "(expected Yes, No or Don't know (or Y, N, Not known; blank when not asked))"
+    assert result.rejections()[:4] == [
+        f"{path}:2: Sex: 'Fem' (expected M, F, X or U (or Male, Female, Unknown))",
+        f"{path}:2: Q5: 'Maybe' {answer}",
+        f"{path}:2: Q9: 'Perhaps' {answer}",
+        f"{path}:2: DASH Officer Grade: 'Very High' is not a DASH grade "
+        "(expected one of standard, medium, high)",
+    ]
+    assert result.rejections()[4].startswith(f"{path}:3: Occurrence Ref: occurrence XX/2024/21 not recorded")
+    assert len(result.rejections()) == 5
+    assert set(people(engine)) == {"nominal:N2", "nominal:N3", "nominal:N9"}
+    assert list(events(engine)) == ["occurrence:XX/2024/22"]
+
+
+def test_a_row_with_only_format_errors_reports_every_one(engine: Engine, tmp_path: Path) -> None:
+    """No bad cell of the template's kinds, two of the format's own: a bad role and a bad DASH answer."""
+    rows = household("XX/2024/23", {}, {**answers(4), "Role": "Bystander", "Q2": "Maybe"})
+    path = extract(tmp_path, rows, extra=ANSWERS)
+    fields = [m.split(": ")[1] for m in ingest(engine, path).rejections()]
+    assert fields == ["Role", "Q2", "Occurrence Ref"]
+
+
 # -- 2. "Don't know" --------------------------------------------------------------------------------
 
 
@@ -361,6 +391,32 @@ def test_a_person_who_moved_between_occurrences_does_not_churn(engine: Engine, t
     again = ingest(engine, path)
     assert (again.summary.accepted, again.summary.unchanged) == (0, once.summary.accepted)
     assert people(engine)["nominal:N1"]["postcode"] == "ZZ9 9ZZ"
+
+
+def test_a_name_misspelt_at_the_latest_occurrence_does_not_replace_the_agreed_one(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The victim's record took every cell from the latest occurrence's row, so one typo there
+    renamed her: her name is the one most of her rows give, the latest breaking a tie, while her
+    address still follows the latest row."""
+    rows = []
+    for n, (day, forename) in enumerate(
+        (("01/03/2024", "Jodie"), ("01/06/2024", "Jodie"), ("01/09/2024", "Jodei"))
+    ):
+        victim = {**VICTIM, "Forename": forename, "Postcode": f"ZZ{n} 1AA"}
+        rows += [
+            {**occurrence(f"XX/2024/7{n}", day=day), **victim},
+            {**occurrence(f"XX/2024/7{n}", day=day), **SUSPECT},
+        ]
+    path = extract(tmp_path, rows, extra=("Postcode",))
+    once = ingest(engine, path)
+    assert once.rejections() == []
+    victim = people(engine)["nominal:N1"]
+    assert (victim["given_name"], victim["postcode"]) == ("Jodie", "ZZ2 1AA")
+    assert ingest(engine, path).summary.accepted == 0
+    tied = extract(tmp_path, rows[:2] + rows[4:], extra=("Postcode",), name="tied.police.csv")
+    ingest(engine, tied)
+    assert people(engine)["nominal:N1"]["given_name"] == "Jodei"
 
 
 def test_a_recorded_date_with_a_time_keeps_its_time(engine: Engine, tmp_path: Path) -> None:

@@ -72,3 +72,35 @@ def test_words_naming_no_injury_or_two_kinds_add_no_body_map(engine: Engine, tmp
         ingest(engine, _nursery_file(tmp_path, concern))
         attrs = events(engine)["concern:C2"]["attrs"]
         assert "injury" not in attrs and "bruise_sites" not in attrs, (n, attrs)
+
+
+def _forearm_file(tmp_path: Path, concern: str) -> Path:
+    path = tmp_path / "cuts.concerns.csv"
+    path.write_text(
+        HEADER + f"C3,12/03/2024,09:10,Oak Primary,A123456789012,Stone,Amy,02/03/2015,F,Year 4,Injury,"
+        f'"Left forearm",{concern},Told DSL,J Smith,K Jones\n'
+    )
+    return path
+
+
+def test_cuts_or_a_bite_named_in_the_words_are_put_on_the_marked_site(engine: Engine, tmp_path: Path) -> None:
+    for concern, injury in (("Cuts to left forearm", "laceration"), ("Bite mark on arm", "bite")):
+        result = ingest(engine, _forearm_file(tmp_path, concern))
+        assert result.rejections() == []
+        attrs = events(engine)["concern:C3"]["attrs"]
+        assert (attrs["injury"], attrs["site"]) == (injury, "left_forearm"), concern
+        assert attrs["injuries"] == [{"site": "left_forearm", "injury": injury}]
+        assert ingest(engine, _forearm_file(tmp_path, concern)).summary.accepted == 0
+
+
+def test_a_cut_beside_a_bruise_keeps_the_bruise_on_the_map(engine: Engine, tmp_path: Path) -> None:
+    """Before cuts were read, these words put a bruise on the map: a cut named too must not undo it."""
+    ingest(engine, _forearm_file(tmp_path, "Bruising and a cut to left forearm"))
+    attrs = events(engine)["concern:C3"]["attrs"]
+    assert (attrs["injury"], attrs["bruise_sites"]) == ("bruise", ["left_forearm"])
+
+
+def test_cut_in_another_sense_adds_no_body_map(engine: Engine, tmp_path: Path) -> None:
+    for concern in ("Mum has cut off contact with dad; arm hurts", "No cuts or bruises seen on arm"):
+        ingest(engine, _forearm_file(tmp_path, concern))
+        assert "injury" not in events(engine)["concern:C3"]["attrs"], concern

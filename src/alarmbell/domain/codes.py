@@ -10,6 +10,7 @@ that does not fold onto the vocabulary is refused, with the values that would do
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Final
 
@@ -46,6 +47,19 @@ def canonical_code(written: Any, values: tuple[str, ...]) -> str | None:
     if written in values:
         return written
     return _by_fold(values).get(fold(written))
+
+
+@lru_cache(maxsize=16)
+def _words_by_fold(words: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {fold(word): code for word, code in words}
+
+
+def word_code(written: str, words: Mapping[str, str]) -> str | None:
+    """The code a word staff write for it stands for (`High Risk` -> `high`, `Woman` -> `F`), the
+    word matched as a code is (case and spacing ignored); None when `written` is none of `words`.
+
+    Only the words a table names are read: each is a spelling really written in its field."""
+    return _words_by_fold(tuple(words.items())).get(fold(written))
 
 
 def typed_code(written: str, values: tuple[str, ...], *, name: str, what: str) -> str:

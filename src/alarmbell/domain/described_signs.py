@@ -1,4 +1,5 @@
-"""Signs described in words: text that reports a bruise, a burn, a fracture, hunger or weight loss.
+"""Signs described in words: text that reports a bruise, a burn, a fracture, a cut, a bite, hunger
+or weight loss.
 
 Agencies record an injury they examined with a type and a site (`injury`, `site`), and a
 weighing with `weight_loss`, but what a relative, a neighbour or a nursery reports, and what a
@@ -15,6 +16,12 @@ A report is not an examination, and the words can deny as well as report: a sign
 a negation in the few words before them ("no bruising", "no marks or bruises", "not bruised",
 "without injury", "denies any burns", "no concerns about weight loss", "not hungry") are not
 read.
+
+"Cut" and "bite" have everyday senses ("cut off contact", "funding cuts", "a short cut", "a bite
+to eat"), so they report an injury only when the words say where on the body it is ("cut to
+his lip", "cuts to left forearm", "cut lip", "cutting her arms", "bite mark on arm", "bitten on
+the hand"), read by `alarmbell.domain.body_sites`; a laceration and a bite mark are injuries
+wherever they are written. Both are the body map's kinds (`laceration`, `bite`).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import re
 from functools import lru_cache
 from typing import Final
 
+from alarmbell.domain.body_sites import regions
 from alarmbell.domain.recorded_text import fold
 
 #: Sign -> the words that report it (folded text, whole words). Weight-loss words are those a
@@ -40,6 +48,11 @@ _WORDS: Final[dict[str, str]] = {
         r" food|(?:taking|takes|took) food|hoard(?:s|ed|ing)? food|scaveng(?:e|es|ed|ing)"
         r"|(?:asking|begging|begs|asks) for food|(?:eating|ate|eats) from (?:the )?bins?"
     ),
+    "laceration": r"lacerat(?:ion|ions|ed)|(?:cut|cuts|cutting)(?= (?P<site>.{1,48}))",
+    "bite": (
+        r"bite marks?|(?:human|dog|adult|child) bites?"
+        r"|(?:bite|bites|bitten)(?= (?P<site>(?:to|on|over|across|in|at) .{1,40}))"
+    ),
     "weight_loss": (
         r"weight loss|(?:lost|losing|loses) weight|weight (?:has )?(?:fallen|falling|dropped|dropping"
         r"|faltering|static)|faltering (?:growth|weight)|growth faltering|fail(?:ure|ing|ed|s)? to thrive"
@@ -47,7 +60,7 @@ _WORDS: Final[dict[str, str]] = {
         r"|malnourish(?:ed|ment)|malnutrition|emaciated"
     ),
 }
-INJURY_TYPES: Final[frozenset[str]] = frozenset({"bruise", "burn", "fracture"})
+INJURY_TYPES: Final[frozenset[str]] = frozenset({"bruise", "burn", "fracture", "laceration", "bite"})
 DESCRIBED_SIGNS: Final[tuple[str, ...]] = tuple(_WORDS)
 #: A negation just before a sign's words denies it, with only words between that keep the
 #: denial ("no bruising", "no visible marks or bruises", "no cuts, bruises or fractures", "not
@@ -57,12 +70,52 @@ _NEGATION: Final = re.compile(
     r"(?<!\w)(?:no|not|nil|none|without|denies|denied|nor|never)"
     r"(?:,? (?:any|visible|obvious|new|further|fresh|apparent|other|signs?|evidence|of|marks?|or|and"
     r"|injur(?:y|ies)|seen|found|noted|bruis(?:e|es|ing)|burns?|scalds?|fractures?|cuts?|grazes?"
-    r"|scratch(?:es)?|lacerations?|swelling|concerns?|concerned|about|regarding|re|appear(?:s|ed)?"
+    r"|scratch(?:es)?|lacerations?|bites?|bitten|swelling|concerns?|concerned|about|regarding|re"
+    r"|appear(?:s|ed)?"
     r"|to be|hunger))*,? $"
 )
 _PATTERNS: Final[dict[str, re.Pattern[str]]] = {
     sign: re.compile(rf"(?<!\w)(?:{words})(?!\w)") for sign, words in _WORDS.items()
 }
+#: How the words after "cut" say where on the body it is: a place ("to his lip", "cuts and
+#: grazes to both knees"), whose body it is ("cutting her arms", "cutting herself", never
+#: "cut himself off"), or the part itself ("cut lip"; never "back", which is "cut back on").
+#: A few words only: "cut her hair short at the back" names no wound.
+_CUT_SITE: Final = re.compile(
+    r"(?:(?:and|or|&) (?:grazes?|scratch(?:es)?|bruis(?:e|es|ing)) )?"
+    r"(?:to|on|over|above|below|under|across|behind|near|in|inside|at|around|along|between)"
+    r"(?P<place>(?: [^\s,.;:()]+){1,5})"
+    r"|(?:his|her|their|my|your)(?: own)?(?P<own>(?: [^\s,.;:()]+){1,3})"
+    r"|(?P<self>herself|himself|themselves|myself|yourself)(?! off| out)"
+    r"|(?P<part>(?!back\b)\w+)"
+)
+#: Words before "cut" or "bite" that make it no wound to look at: "a short cut", "hair cut",
+#: "funding cuts"; an insect's bite.
+_NOT_A_WOUND: Final[dict[str, re.Pattern[str]]] = {
+    "laceration": re.compile(
+        r"(?<!\w)(?:short|hair|power|funding|budget|price|pay|tax|cost|spending|job|service|benefit"
+        r"|cold|clean|final|director'?s) $"
+    ),
+    "bite": re.compile(r"(?<!\w)(?:insect|mosquito|midge|gnat|flea|bed ?bug|tick|spider|ant) $"),
+}
+
+
+def _on_the_body(sign: str, match: re.Match[str], words: str) -> bool:
+    """A cut's or a bite's words say where on the body it is; other words stand alone."""
+    guard = _NOT_A_WOUND.get(sign)
+    if guard is not None and guard.search(words[: match.start()]):
+        return False
+    site = match.groupdict().get("site")
+    if site is None:
+        return True
+    if sign == "laceration":
+        place = _CUT_SITE.match(site)
+        if place is None:
+            return False
+        if place.group("self"):  # "cutting herself": self-harm, a wound wherever it is
+            return True
+        site = place.group("place") or place.group("own") or place.group("part") or ""
+    return bool(regions(site.split(",")[0]))
 
 
 @lru_cache(maxsize=16_384)
@@ -71,7 +124,7 @@ def _described_in(text: str) -> frozenset[str]:
     found: set[str] = set()
     for sign, pattern in _PATTERNS.items():
         for match in pattern.finditer(words):
-            if not _NEGATION.search(words[: match.start()]):
+            if not _NEGATION.search(words[: match.start()]) and _on_the_body(sign, match, words):
                 found.add(sign)
                 break
     return frozenset(found)
@@ -87,5 +140,5 @@ def described_signs(value: object) -> frozenset[str]:
 
 
 def described_injuries(value: object) -> frozenset[str]:
-    """The injury types (bruise, burn, fracture) the text or texts report."""
+    """The injury types (bruise, burn, fracture, laceration, bite) the text or texts report."""
     return described_signs(value) & INJURY_TYPES

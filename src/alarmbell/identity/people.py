@@ -12,7 +12,7 @@ from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from alarmbell.domain.records import RecordKey
+from alarmbell.domain.records import RecordKey, agreed
 from alarmbell.domain.timeparse import age_in_years, dob_to_date
 from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
 from alarmbell.storage.tables import Person, PersonLink, PersonRecordRow, RelationshipRecordRow
@@ -114,8 +114,9 @@ def view(session: Session, person_id: int, *, at: datetime | None = None) -> Per
 
 
 def view_from_rows(person_id: int, rows: list[PersonRecordRow], *, at: datetime | None = None) -> PersonView:
-    names = Counter(f"{r.given_name} {r.family_name}" for r in rows if r.given_name and r.family_name)
-    display = names.most_common(1)[0][0] if names else f"Person {person_id}"
+    """The person as their records give them, from rows in (agency, source_id) order with the
+    record columns read here and `batch_id`, which load is newest (every reader selects them)."""
+    display = agreed_name(rows) or f"Person {person_id}"
     dobs = Counter(r.dob for r in rows if r.dob and len(r.dob) == 10)
     dob = dob_to_date(dobs.most_common(1)[0][0]) if dobs else None
     return PersonView(
@@ -126,6 +127,20 @@ def view_from_rows(person_id: int, rows: list[PersonRecordRow], *, at: datetime 
         records=tuple((r.agency, r.source_id) for r in rows),
         agencies=tuple(sorted({r.agency for r in rows})),
     )
+
+
+def agreed_name(rows: list[PersonRecordRow]) -> str | None:
+    """The name most of the records give; of names given equally often, the newest record's.
+
+    One agency's typo, even in its newest record, does not rename a person the other records
+    agree on. A tie goes to the record of the latest load (batch), not to whichever agency's
+    name sorts first. Records sent in one load carry no order in time, so among those the first
+    in agency order is taken, as it always was: `rows` reversed, then sorted by batch (stably),
+    puts it last, where `agreed` looks for the newest.
+    """
+    named = [r for r in reversed(rows) if r.given_name and r.family_name]
+    named.sort(key=lambda r: r.batch_id or 0)
+    return agreed([f"{r.given_name} {r.family_name}" for r in named])
 
 
 def _role(rows: list[PersonRecordRow], dob: date | None, at: datetime) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from alarmbell.domain.codes import canonical_code
 from alarmbell.domain.errors import ServiceError
+
+T = TypeVar("T")
 
 
 class FieldError(ServiceError):
@@ -32,6 +34,32 @@ class RowErrors(FieldError):
         first = errors[0]
         super().__init__(first.field, first.problem, first.expected)
         self.errors = errors
+
+
+def errors_of(error: FieldError) -> list[FieldError]:
+    """Each problem an error stands for: a RowErrors' every one, else itself."""
+    return list(error.errors) if isinstance(error, RowErrors) else [error]
+
+
+class Problems:
+    """A row's problems gathered as each reading is tried, so the row reports all of them at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def read(self, reading: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """reading(*args, **kwargs), or None with its problems kept when it raises FieldError."""
+        try:
+            return reading(*args, **kwargs)
+        except FieldError as error:
+            self.errors += errors_of(error)
+            return None
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise RowErrors(self.errors)
 
 
 @dataclass(slots=True)

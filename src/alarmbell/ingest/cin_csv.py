@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
-from alarmbell.domain.codes import canonical_code
-from alarmbell.ingest.base import FieldError, ParsedLine, SourceProgress
+from alarmbell.domain.codes import canonical_code, word_code
+from alarmbell.ingest.base import FieldError, ParsedLine, SourceProgress, Warning_
 from alarmbell.ingest.cin.model import (
     CATEGORIES,
+    CATEGORY_WORDS,
     CLOSURE_REASONS,
     FACTORS,
     GENDERS,
@@ -33,8 +34,10 @@ from alarmbell.ingest.cin.model import (
     Section47,
     child_units,
 )
+from alarmbell.ingest.code_values import read_as
 from alarmbell.ingest.convert import Record, RecordSink, rejected
-from alarmbell.ingest.tabular import Row, missing_columns, read_rows, well_formed_upn
+from alarmbell.ingest.csv_row import Columns
+from alarmbell.ingest.tabular import Row, column_key, missing_columns, read_rows, well_formed_upn
 
 REQUIRED: Final[tuple[str, ...]] = ("lea", "lachildid", "cinreferraldate", "step", "date")
 STEPS: Final[tuple[str, ...]] = (
@@ -152,6 +155,19 @@ def _section_47(row: Row, episode: Episode, at: str) -> None:
     )
 
 
+def category_words(row: Row, warnings: list[Warning_]) -> Row:
+    """A plan row whose categories are written as the census guide's words (`Neglect`,
+    `Physical abuse`) with its codes in their place, each said; other values are left for `_plan`."""
+    cells = {key: row.cells[key] for key in row.cells}
+    for key in ("code", "latestcategory"):
+        written = row.text(key)
+        code = word_code(written, CATEGORY_WORDS) if written is not None else None
+        if code is not None:
+            cells[column_key(key)] = code
+            warnings.append(read_as(row.line_no, row.name(key), written, code))
+    return replace(row, cells=Columns(cells))
+
+
 def _plan(row: Row, episode: Episode, at: str) -> None:
     initial = _code(row, "code", CATEGORIES, "a category of abuse")
     latest = row.text("latestcategory")
@@ -188,7 +204,6 @@ STEP_READERS: Final[dict[str, Callable[[Row, Episode, str], None]]] = {
     "cin_plan": _cin_plan,
     "section_47": _section_47,
     "initial_cpc": _conference,
-    "cp_plan": _plan,
     "cp_review": _review,
     "closure": _closure,
 }
@@ -205,19 +220,23 @@ class CinCsvAdapter:
         raws: dict[int, bytes] = {}
         for row in read_rows(path, progress=progress, template=self.name):
             yield from row.notices
+            warnings: list[Warning_] = []
             problem = row.problem or missing_columns(row, REQUIRED)
             if problem is None:
-                problem = self._add(row, children)
+                problem = self._add(row, children, warnings)
             if problem is not None:
                 yield rejected(row.line_no, problem, row.raw)
             else:
+                yield from warnings
                 raws[row.line_no] = row.raw
         sink = RecordSink(agency)
         for entry in children.values():
             entry.child.episodes = list(entry.episodes.values())
             yield from _emit(entry.child, raws, sink)
 
-    def _add(self, row: Row, children: dict[tuple[str, str], _Child]) -> FieldError | None:
+    def _add(
+        self, row: Row, children: dict[tuple[str, str], _Child], warnings: list[Warning_]
+    ) -> FieldError | None:
         try:
             written = row.required("step", "one of " + ", ".join(STEPS))
             # Case systems write `Section 47`, `CP Plan`, `Initial CPC`: read as the step's code.
@@ -236,6 +255,8 @@ class CinCsvAdapter:
             episode = entry.episodes.get(referral) or Episode(row.line_no, referral, has_referral=False)
             if step == "referral":
                 _referral(row, episode)
+            elif step == "cp_plan":
+                _plan(category_words(row, warnings), episode, at)
             else:
                 STEP_READERS[step](row, episode, at)
         except FieldError as error:

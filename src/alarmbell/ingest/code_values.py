@@ -40,5 +40,11 @@ def read_code(
     if canonical is None:
         return written
     container[name] = canonical
-    warnings.append(Warning_(line_no, field, f"{where}read {written!r} as {canonical!r}"))
+    warnings.append(read_as(line_no, field, written, canonical, where=where))
     return canonical
+
+
+def read_as(line_no: int, field: str, written: object, canonical: str, *, where: str = "") -> Warning_:
+    """The warning for a value stored in the vocabulary's form rather than as written: every
+    format says a rewrite the same way, so a sender sees what was stored."""
+    return Warning_(line_no, field, f"{where}read {written!r} as {canonical!r}")

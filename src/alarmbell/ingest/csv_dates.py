@@ -39,6 +39,7 @@ _LEGACY = re.compile(rf"^(\d{{1,2}})[- ]([A-Za-z]{{3,9}})\.?[- ](\d{{2}}|\d{{4}}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 _TIME = re.compile(rf"^{_CLOCK}$")
+_HHMM = re.compile(r"^(\d{2})(\d{2})$")
 MONTHS: Final[dict[str, int]] = {
     name: number
     for number, names in enumerate(
@@ -104,6 +105,15 @@ def read_time(value: str, column: str) -> str:
     if clock is None:
         raise FieldError(column, f"{value!r}", TIME_EXPECTED)
     return clock
+
+
+def hhmm_time(value: str) -> str | None:
+    """`2305` as `23:05`: police systems write a time as four digits. None for anything else,
+    including four digits that are no time of day (`2405`, `0975`), which keep their error."""
+    match = _HHMM.match(value.strip())
+    if match is None or _clock(match.group(1), match.group(2), None) is None:
+        return None
+    return f"{match.group(1)}:{match.group(2)}"
 
 
 def _iso_time(text: str, value: str, column: str) -> str:

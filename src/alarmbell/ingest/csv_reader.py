@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Final
 
 from alarmbell.ingest.base import FieldError, RowErrors, SourceProgress, Warning_
-from alarmbell.ingest.csv_dates import read_time
-from alarmbell.ingest.csv_row import Columns, Row, sex
-from alarmbell.ingest.csv_templates import TEMPLATES, Column, column_key
+from alarmbell.ingest.code_values import read_as
+from alarmbell.ingest.csv_dates import hhmm_time, read_time
+from alarmbell.ingest.csv_row import Columns, Row, sex, sex_word
+from alarmbell.ingest.csv_templates import TEMPLATES, Column, Kind, column_key
 
 _CELL = re.compile(r'(?:^|,)("(?:[^"]|"")*"|[^,]*)')
 WINDOWS_1252_NOTICE = (
@@ -166,10 +167,35 @@ def _row(
     columns: tuple[Column, ...],
 ) -> Row:
     by_key = {key: cell for key, cell in zip(header.keys, cells, strict=False) if key}
+    if problem is None:
+        notices += tuple(staff_forms(line_no, by_key, header.names, columns))
     row = Row(line_no, Columns(by_key), header.names, raw, problem, notices)
     if problem is None and (errors := cell_errors(row, columns)):
         return replace(row, problem=RowErrors(errors))
     return row
+
+
+#: Forms staff write a cell of a kind in (`Woman`, `2305`), by kind -> the template's form, or None.
+STAFF_FORMS: Final[dict[Kind, Callable[[str], str | None]]] = {"sex": sex_word, "time": hhmm_time}
+
+
+def staff_forms(
+    line_no: int, cells: dict[str, str], names: Mapping[str, str], columns: tuple[Column, ...]
+) -> list[Warning_]:
+    """Cells written in a form staff use rewritten in the template's own, with a warning each.
+
+    Rewriting the cell (its raw bytes are kept for quarantine) means every later reading of the
+    row, the kind check and the format's own, sees one spelling, and the warning is said once.
+    """
+    warnings: list[Warning_] = []
+    for column in columns:
+        reading = STAFF_FORMS.get(column.kind)
+        written = cells.get(column.key, "").strip()
+        read = reading(written) if reading is not None and written else None
+        if read is not None:
+            cells[column.key] = read
+            warnings.append(read_as(line_no, names.get(column.key, column.key), written, read))
+    return warnings
 
 
 def _utf16(handle: IO[bytes]) -> FieldError | None:

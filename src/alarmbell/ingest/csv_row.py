@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
+from alarmbell.domain.codes import word_code
 from alarmbell.domain.timeparse import parse_moment
 from alarmbell.ingest.base import FieldError, Warning_
 from alarmbell.ingest.csv_dates import DATE_EXPECTED, read_date, read_moment, read_time
@@ -178,12 +179,22 @@ SEXES_IN = {
 }
 
 
+#: Words staff write for a sex in place of a code, read as the vocabulary's F or M with a
+#: warning (csv_reader rewrites the cell, so the format reads the code).
+SEX_WORDS: Final[dict[str, str]] = {"Woman": "F", "Girl": "F", "Man": "M", "Boy": "M"}
+
+
+def sex_word(value: str) -> str | None:
+    """The vocabulary's sex a staff word stands for (`Woman` -> `F`); None for anything else."""
+    return word_code(value, SEX_WORDS)
+
+
 def sex(row: Row, key: str) -> str | None:
     """Sex or gender as exports spell it (M, Male, F, Female...) mapped to the format's M/F/X/U."""
     value = row.text(key)
     if value is None:
         return None
-    mapped = SEXES_IN.get(value.lower())
+    mapped = SEXES_IN.get(value.lower()) or sex_word(value)
     if mapped is None:
         raise FieldError(row.name(key), f"{value!r}", "M, F, X or U (or Male, Female, Unknown)")
     return mapped

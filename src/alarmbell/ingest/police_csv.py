@@ -22,7 +22,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Final
 
-from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, SourceProgress, Warning_
+from alarmbell.domain.records import agreed
+from alarmbell.ingest.base import (
+    FieldError,
+    ParsedLine,
+    Problems,
+    RejectedLine,
+    RowErrors,
+    SourceProgress,
+    Warning_,
+)
 from alarmbell.ingest.convert import Record, RecordSink, rejected
 from alarmbell.ingest.police_dash import DashForm, choose_form, computed_grade, dash_attrs, read_form
 from alarmbell.ingest.police_ties import (
@@ -34,7 +43,7 @@ from alarmbell.ingest.police_ties import (
     relationship_term,
     settle,
 )
-from alarmbell.ingest.tabular import Row, missing_columns, read_rows, sex, when
+from alarmbell.ingest.tabular import Row, missing_columns, read_rows, sex, when, with_format_problems
 
 __all__ = ["PoliceCsvAdapter", "computed_grade"]
 
@@ -155,30 +164,45 @@ def _role(row: Row) -> str:
 
 
 def _involved(row: Row, warnings: list[Warning_]) -> Involved:
-    """The row's person, role, DASH and relationship; every row is checked alike, whatever its role."""
-    role = _role(row)
-    person = _person(row)
-    dash = read_form(row, role)
+    """The row's person, role, DASH and relationship; every row is checked alike, whatever its role.
+
+    Every bad cell is raised at once (RowErrors), so that the sender fixes the row in one pass."""
+    problems = Problems()
+    role = problems.read(_role, row)
+    person = problems.read(_person, row)
+    dash = problems.read(read_form, row, role or "", warnings)
+    problems.raise_any()
+    assert role is not None and person is not None
     if role == "child present":
         person["role_hint"] = "child"
     return Involved(row.line_no, row.raw, person, role, relationship_term(row, warnings), dash)
 
 
-def _incident(row: Row) -> Incident:
+def _kind(row: Row) -> str:
     kind = _choice(row, "occurrence_type", OCCURRENCE_KINDS, "an occurrence type alarmbell knows")
     if kind is None:
         raise FieldError(row.name("occurrence_type"), "empty", "one of " + ", ".join(OCCURRENCE_KINDS))
-    occurred = row.moment("occurrence_date", "occurrence_time")
-    assert occurred is not None
+    return kind
+
+
+def _incident(row: Row) -> Incident:
+    """The row's occurrence cells; every bad one is raised at once (RowErrors)."""
+    problems = Problems()
+    kind = problems.read(_kind, row)
+    occurred = problems.read(row.moment, "occurrence_date", "occurrence_time")
     for key in ("alcohol", "drugs"):
-        row.yes_no(key)
+        problems.read(row.yes_no, key)
+    ref = problems.read(row.required, "occurrence_ref", "the occurrence reference")
+    recorded = problems.read(row.moment, "recorded_date", required=False)
+    problems.raise_any()
+    assert kind is not None and occurred is not None and ref is not None
     return Incident(
-        ref=row.required("occurrence_ref", "the occurrence reference"),
+        ref=ref,
         line_no=row.line_no,
         cells=tuple(row.cells.get(k, "").strip() for k in INCIDENT_COLUMNS),
         kind=kind,
         occurred_at=occurred,
-        recorded_at=row.moment("recorded_date", required=False),
+        recorded_at=recorded,
         row=row,
     )
 
@@ -208,7 +232,7 @@ class PoliceCsvAdapter:
         for row in read_rows(path, progress=progress, template=self.name):
             yield from row.notices
             row_warnings: list[Warning_] = []
-            problem = row.problem or missing_columns(row, REQUIRED) or _collect(row, incidents, row_warnings)
+            problem = _row_problem(row, incidents, row_warnings)
             if problem is None:
                 warnings += row_warnings
                 continue
@@ -224,20 +248,40 @@ class PoliceCsvAdapter:
         yield from _ties(incidents.values(), sink)
 
 
+def _row_problem(row: Row, incidents: dict[str, Incident], warnings: list[Warning_]) -> FieldError | None:
+    """Every problem of the row (RowErrors when several), or None once it is added to its occurrence.
+
+    Bad cells found as the file was read are reported with the format's own problems with the
+    row's other cells (a bad Sex and a bad DASH answer both), never only the first."""
+    problem = row.problem or missing_columns(row, REQUIRED)
+    if problem is None:
+        return _collect(row, incidents, warnings)
+    if not isinstance(problem, RowErrors) or missing_columns(row, REQUIRED) is not None:
+        return problem
+    return with_format_problems(problem, row, lambda blanked: _checked(blanked, incidents, []))
+
+
 def _collect(row: Row, incidents: dict[str, Incident], warnings: list[Warning_]) -> FieldError | None:
-    """Add one row to its occurrence; a problem comes back so the row alone is rejected."""
+    """Add one row to its occurrence; its problems come back so the row alone is rejected."""
     try:
-        incident = _incident(row)
-        involved = _involved(row, warnings)
+        incident, involved = _checked(row, incidents, warnings)
     except FieldError as error:
         return error
-    first = incidents.get(incident.ref)
-    if first is None:
-        incidents[incident.ref] = first = incident
-    elif (clash := _conflict(row, incident, first)) is not None:
-        return clash
-    first.people.append(involved)
+    incidents.setdefault(incident.ref, incident).people.append(involved)
     return None
+
+
+def _checked(row: Row, incidents: dict[str, Incident], warnings: list[Warning_]) -> tuple[Incident, Involved]:
+    """The row read, and held against its occurrence's first row; every problem raised at once."""
+    problems = Problems()
+    incident = problems.read(_incident, row)
+    involved = problems.read(_involved, row, warnings)
+    first = incidents.get(incident.ref) if incident is not None else None
+    if incident is not None and first is not None and (clash := _conflict(row, incident, first)):
+        problems.errors.append(clash)
+    problems.raise_any()
+    assert incident is not None and involved is not None
+    return incident, involved
 
 
 def _missing_people(incident: Incident, rejected_rows: list[tuple[int, str]]) -> list[int]:
@@ -247,10 +291,12 @@ def _missing_people(incident: Incident, rejected_rows: list[tuple[int, str]]) ->
 
 
 def _people(incidents: Iterable[Incident], sink: RecordSink) -> Iterator[ParsedLine]:
-    """One record per nominal: the latest occurrence's row, gaps filled from earlier ones.
+    """One record per nominal: the latest occurrence's row, gaps filled from earlier ones, and
+    the name most of the rows give (the latest's among equals).
 
     A person's address may change between occurrences; sending each row's version would make
-    the record flip between them every time the same file is loaded.
+    the record flip between them every time the same file is loaded. A name misspelt at the
+    latest occurrence would rename the person on every page: the rows' agreed name is kept.
     """
     rows: dict[str, list[tuple[str, int, Involved]]] = defaultdict(list)
     for incident in incidents:
@@ -261,6 +307,9 @@ def _people(incidents: Iterable[Incident], sink: RecordSink) -> Iterator[ParsedL
         person: Record = {}
         for _, _, involved in seen:
             person.update(involved.person)
+        name = agreed([(i.person["given_name"], i.person["family_name"]) for _, _, i in seen])
+        assert name is not None
+        person["given_name"], person["family_name"] = name
         latest = seen[-1][2]
         yield from sink.unit([(latest.line_no, person)], line_no=latest.line_no, raw=latest.raw)
 

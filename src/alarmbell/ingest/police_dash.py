@@ -18,7 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from alarmbell.ingest.base import FieldError, Warning_
+from alarmbell.domain.codes import word_code
+from alarmbell.ingest.base import FieldError, Problems, Warning_
+from alarmbell.ingest.code_values import read_as
 from alarmbell.ingest.csv_row import NO, YES
 from alarmbell.ingest.tabular import Row
 
@@ -47,6 +49,8 @@ UNKNOWN_ANSWERS: Final[frozenset[str]] = frozenset(
 NOT_ASKED: Final[frozenset[str]] = frozenset({"notasked", "na"})
 ANSWER_EXPECTED: Final[str] = "Yes, No or Don't know (or Y, N, Not known; blank when not asked)"
 GRADE_EXPECTED: Final[str] = "one of " + ", ".join(GRADES)
+#: Grades as officers and systems write them out, read as the grade with a warning.
+GRADE_WORDS: Final[dict[str, str]] = {g.title() + " Risk": g for g in GRADES}
 
 
 @dataclass(frozen=True)
@@ -113,25 +117,30 @@ def _answer(row: Row, key: str) -> bool | str | None:
     raise FieldError(row.name(key), f"{value!r}", ANSWER_EXPECTED)
 
 
-def _grade(row: Row, key: str) -> str | None:
+def _grade(row: Row, key: str, warnings: list[Warning_]) -> str | None:
+    """The grade a cell records; `High Risk` is read as `high`, and said."""
     value = row.text(key)
     if value is None:
         return None
     folded = " ".join(value.lower().split())
-    if folded not in GRADES:
+    if folded in GRADES:
+        return folded
+    worded = word_code(value, GRADE_WORDS)
+    if worded is None:
         raise FieldError(row.name(key), f"{value!r} is not a DASH grade", GRADE_EXPECTED)
-    return folded
+    warnings.append(read_as(row.line_no, row.name(key), value, worded))
+    return worded
 
 
-def _score(row: Row, key: str) -> tuple[int | None, str | None]:
+def _score(row: Row, key: str, warnings: list[Warning_]) -> tuple[int | None, str | None]:
     """A score column holds a number of yes answers; some exports put the grade word there instead."""
     value = row.text(key)
     if value is None:
         return None, None
     if value.isascii() and value.isdigit() and int(value) <= QUESTIONS:
         return int(value), None
-    if " ".join(value.lower().split()) in GRADES:
-        return None, _grade(row, key)
+    if " ".join(value.lower().split()) in GRADES or word_code(value, GRADE_WORDS) is not None:
+        return None, _grade(row, key, warnings)
     raise FieldError(
         row.name(key),
         f"{value!r} is not a DASH score",
@@ -144,11 +153,18 @@ def _highest(grades: Iterable[str | None]) -> str | None:
     return max(known, key=GRADES.index) if known else None
 
 
-def read_form(row: Row, role: str) -> DashForm | None:
-    """The row's DASH cells, or None when it has none; a bad cell raises FieldError naming its column."""
-    cells = [_answer(row, key) for key in ANSWER_KEYS if key in row.names]
-    scores = [(key, *_score(row, key)) for key in SCORE_KEYS if key in row.names]
-    grades = [(key, _grade(row, key)) for key in GRADE_KEYS if key in row.names]
+def read_form(row: Row, role: str, warnings: list[Warning_]) -> DashForm | None:
+    """The row's DASH cells, or None when it has none; bad cells raise FieldError (RowErrors when
+    several), each naming its column."""
+    problems = Problems()
+    cells = [problems.read(_answer, row, key) for key in ANSWER_KEYS if key in row.names]
+    scores = [
+        (key, *(problems.read(_score, row, key, warnings) or (None, None)))
+        for key in SCORE_KEYS
+        if key in row.names
+    ]
+    grades = [(key, problems.read(_grade, row, key, warnings)) for key in GRADE_KEYS if key in row.names]
+    problems.raise_any()
     score = next((s for _, s, _ in scores if s is not None), None)
     grade = _highest([g for _, _, g in scores] + [g for _, g in grades])
     answers = tuple(c if isinstance(c, bool) else None for c in cells)

@@ -10,6 +10,7 @@ other format. See docs/formats/school-concerns-csv.md.
 from __future__ import annotations
 
 import hashlib
+from typing import Final
 
 import orjson
 
@@ -23,6 +24,8 @@ from alarmbell.ingest.convert import Record
 from alarmbell.ingest.tabular import Row, RowAdapter, sex
 
 AGENCY = "education"
+#: Kinds read from a concern's words that yield the body map to a bruise, burn or fracture named too.
+WOUNDS_READ_SECOND: Final[frozenset[str]] = frozenset({"laceration", "bite"})
 
 
 def pupil_key(row: Row, upn: str) -> str:
@@ -180,9 +183,14 @@ def _body_map(sites: list[str], concern: str | None) -> Record:
     Logs mark where on the body and say what in words ("Bruising seen on left cheek"). The
     early-warning indicators read `injury` and `bruise_sites`, so without this a nursery's
     bruise behind a three-year-old's ear counted only as "an injury concern". Words naming
-    two kinds ("a bruise and a burn") do not say which site holds which: nothing is added.
+    two kinds ("a bruise and a burn") do not say which site holds which: nothing is added. A cut
+    or bite named beside a bruise, burn or fracture ("bruising and a cut to the forearm") leaves
+    that one on the map, as before cuts and bites were read, so reading more words never takes
+    away the injury an indicator reads.
     """
     described = described_injuries(concern) if concern else frozenset()
+    if len(described) > 1:
+        described -= WOUNDS_READ_SECOND
     if len(described) != 1:
         return {}
     (injury,) = described

@@ -6,11 +6,19 @@ each template's columns in csv_templates.py; they are re-exported here for the f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from alarmbell.ingest.base import FieldError, ParsedLine, RejectedLine, RowErrors, SourceProgress, Warning_
+from alarmbell.ingest.base import (
+    FieldError,
+    ParsedLine,
+    RejectedLine,
+    RowErrors,
+    SourceProgress,
+    Warning_,
+    errors_of,
+)
 from alarmbell.ingest.convert import Record, RecordSink, rejected
 from alarmbell.ingest.csv_reader import read_rows, unreadable_row
 from alarmbell.ingest.csv_row import Columns, Row, missing_columns, sex, well_formed_upn, when
@@ -27,6 +35,7 @@ __all__ = [
     "unreadable_row",
     "well_formed_upn",
     "when",
+    "with_format_problems",
 ]
 
 
@@ -89,13 +98,7 @@ class RowAdapter:
             except FieldError as error:
                 return [], error
         assert isinstance(problem, RowErrors)
-        reported = {e.field for e in problem.errors}
-        try:  # the bad cells blanked, so that the format's own checks of the other cells run
-            self.convert(without(row, reported))
-        except FieldError as error:
-            if error.field not in reported:
-                return [], RowErrors([*problem.errors, error])
-        return [], problem
+        return [], with_format_problems(problem, row, self.convert)
 
     def _hold(
         self, row: Row, records: list[Record], shared: dict[str, _Shared], agency: str | None
@@ -137,6 +140,21 @@ class RowAdapter:
     def convert(self, row: Row) -> list[Record]:
         """The records one row stands for; raise FieldError naming the column on a bad cell."""
         raise NotImplementedError
+
+
+def with_format_problems(problem: RowErrors, row: Row, check: Callable[[Row], object]) -> RowErrors:
+    """The row's bad cells, then the format's own problems with its other cells.
+
+    The bad cells are blanked, so that `check` (the format's reading of the row) runs on the rest;
+    what it finds about a column already reported is left out, so each column is named once.
+    """
+    reported = {e.field for e in problem.errors}
+    try:
+        check(without(row, reported))
+    except FieldError as error:
+        further = [e for e in errors_of(error) if e.field not in reported]
+        return RowErrors([*problem.errors, *further])
+    return problem
 
 
 def without(row: Row, columns: set[str]) -> Row:

@@ -32,6 +32,14 @@ FACTORS: Final[frozenset[str]] = frozenset(
     "14A 15A 16A 17A 18A 18B 18C 19A 19B 19C 20 21 22A 23A 24A".split()
 )
 CATEGORIES: Final[frozenset[str]] = frozenset({"NEG", "PHY", "SAB", "EMO", "MUL"})
+#: The census guide's names for the categories of abuse, as case systems and staff write them.
+CATEGORY_WORDS: Final[dict[str, str]] = {
+    "Neglect": "NEG",
+    "Physical abuse": "PHY",
+    "Emotional abuse": "EMO",
+    "Sexual abuse": "SAB",
+    "Multiple": "MUL",
+}
 CLOSURE_REASONS: Final[frozenset[str]] = frozenset(f"RC{n}" for n in range(1, 10))
 PRIMARY_NEEDS: Final[frozenset[str]] = frozenset(f"N{n}" for n in range(10))
 GENDERS: Final[dict[str, str]] = {"1": "M", "2": "F", "0": "U", "9": "X", "M": "M", "F": "F", "U": "U"}

@@ -1,0 +1,199 @@
+"""Spellings agency staff really write, read as the vocabulary's codes with a warning each.
+
+`High Risk` for a DASH grade, `2305` for a time, `Woman` for a sex and `Neglect` for a CIN
+category of abuse were rejected, losing the row's evidence. Each is now read as the code it
+stands for, said in a warning naming the file, line and column; anything else keeps its error.
+Every file is loaded twice into the real store: the second load changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from .conftest import events, ingest, people
+from .test_police_extracts import extract, nominal, occurrence
+
+POLICE_EXTRA = ("DASH Officer Grade", "DASH Score")
+CONCERNS_HEADER = (
+    "Concern ID,Date,Time,School,UPN,Surname,Forename,Date of Birth,Gender,Year Group,Category,"
+    "Body Map Site,Concern,Action Taken,DSL,Recorded By"
+)
+CIN_HEADER = (
+    "LEA,LAchildID,UPN,UPNunknown,PersonBirthDate,GenderCurrent,Ethnicity,Disabilities,"
+    "CINreferralDate,Step,Date,EndDate,Code,PrimaryNeed,NFA,Factors,ICPCTarget,ICPCDate,"
+    "ICPCNotRequired,LatestCategory,PreviousPlans"
+)
+
+
+def _warnings(messages: list[str]) -> list[str]:
+    """Each warning without its file name: `2: Sex: warning: read 'Woman' as 'F'`."""
+    return [m.split(".csv:", 1)[1] for m in messages if ": warning: " in m]
+
+
+def _loaded_twice(engine: Engine, path: Path) -> list[str]:
+    """The first load's messages; the second load must accept nothing new."""
+    first = ingest(engine, path)
+    second = ingest(engine, path)
+    assert second.summary.accepted == 0 and second.summary.rejected == first.summary.rejected
+    return first.messages
+
+
+def _police(tmp_path: Path) -> Path:
+    rows = [
+        {
+            **occurrence("XX/2024/31"),
+            "Occurrence Time": "2305",
+            **nominal("N1", "Victim", "Harker Jodie", "03/02/1994", "Woman"),
+            "DASH Officer Grade": "High Risk",
+        },
+        {
+            **occurrence("XX/2024/31"),
+            "Occurrence Time": "2305",
+            **nominal("N2", "Suspect", "Cole Ryan", "21/11/1990", "MAN"),
+        },
+        {
+            **occurrence("XX/2024/31"),
+            "Occurrence Time": "23:05",
+            **nominal("N3", "Child Present", "Harker Maisie", "14/06/2019", "girl"),
+        },
+        {
+            **occurrence("XX/2024/32", day="20/06/2024"),
+            "Occurrence Time": "0930",
+            **nominal("N4", "Child Present", "Harker Alfie", "01/01/2017", "Boy"),
+            "DASH Score": "medium  risk",
+        },
+        {
+            **occurrence("XX/2024/33", day="21/06/2024"),
+            **nominal("N5", "Victim", "Lowe Dana", "01/01/1990", "F"),
+            "DASH Officer Grade": "Standard Risk",
+        },
+    ]
+    return extract(tmp_path, rows, extra=POLICE_EXTRA)
+
+
+def test_police_staff_spellings_are_read_with_a_warning_each(engine: Engine, tmp_path: Path) -> None:
+    path = _police(tmp_path)
+    messages = _loaded_twice(engine, path)
+    assert [m for m in messages if ": warning: " not in m] == []
+    assert sorted(_warnings(messages)) == sorted(
+        [
+            "2: Occurrence Time: warning: read '2305' as '23:05'",
+            "2: Sex: warning: read 'Woman' as 'F'",
+            "2: DASH Officer Grade: warning: read 'High Risk' as 'high'",
+            "3: Occurrence Time: warning: read '2305' as '23:05'",
+            "3: Sex: warning: read 'MAN' as 'M'",
+            "4: Sex: warning: read 'girl' as 'F'",
+            "5: Occurrence Time: warning: read '0930' as '09:30'",
+            "5: Sex: warning: read 'Boy' as 'M'",
+            "5: DASH Score: warning: read 'medium  risk' as 'medium'",
+            "6: DASH Officer Grade: warning: read 'Standard Risk' as 'standard'",
+        ]
+    )
+    got = events(engine)
+    first = got["occurrence:XX/2024/31"]
+    assert first["occurred_at"] == "2024-06-14T23:05:00"
+    assert first["attrs"]["dash_risk"] == "high" and first["attrs"]["dash_officer_grade"] == "high"
+    assert got["occurrence:XX/2024/32"]["occurred_at"] == "2024-06-20T09:30:00"
+    assert got["occurrence:XX/2024/32"]["attrs"]["dash_officer_grade"] == "medium"
+    assert got["occurrence:XX/2024/33"]["attrs"]["dash_officer_grade"] == "standard"
+    sexes = {sid: p["sex"] for sid, p in people(engine).items()}
+    assert sexes == {f"nominal:N{n}": s for n, s in enumerate("FMFMF", start=1)}
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("Sex", "Lady", "'Lady' (expected M, F, X or U (or Male, Female, Unknown))"),
+        ("Sex", "Women", "'Women' (expected M, F, X or U (or Male, Female, Unknown))"),
+        ("Occurrence Time", "2405", "'2405' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
+        ("Occurrence Time", "0975", "'0975' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
+        ("Occurrence Time", "930", "'930' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
+        (
+            "DASH Officer Grade",
+            "Low Risk",
+            "'Low Risk' is not a DASH grade (expected one of standard, medium, high)",
+        ),
+        (
+            "DASH Officer Grade",
+            "Very High Risk",
+            "'Very High Risk' is not a DASH grade (expected one of standard, medium, high)",
+        ),
+    ],
+)
+def test_other_police_spellings_keep_their_precise_error(
+    engine: Engine, tmp_path: Path, column: str, value: str, expected: str
+) -> None:
+    row = {**occurrence("XX/2024/34"), **nominal("N1", "Victim", "Harker Jodie", "03/02/1994", "F")}
+    path = extract(tmp_path, [{**row, column: value}], extra=POLICE_EXTRA)
+    assert ingest(engine, path).rejections() == [f"{path}:2: {column}: {expected}"]
+
+
+def test_school_concerns_read_a_four_digit_time_and_sex_words(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "log.concerns.csv"
+    rows = [
+        "C-1,19/10/2023,0855,Quarry Lane Primary,B999201500101,Harker,Maisie,14/06/2019,Girl,Reception,"
+        "Hunger,,Hungry at breakfast club,Logged,Mrs A. Bell,Teacher",
+        "C-2,20/10/2023,1410,Quarry Lane Primary,Q999201500102,Rowe,Kayden,09/03/2015,boy,Year 4,"
+        "Behaviour,,Swearing,Logged,Mrs A. Bell,Teacher",
+    ]
+    path.write_text("\r\n".join([CONCERNS_HEADER, *rows]) + "\r\n", encoding="utf-8")
+    messages = _loaded_twice(engine, path)
+    assert _warnings(messages) == [
+        "2: Time: warning: read '0855' as '08:55'",
+        "2: Gender: warning: read 'Girl' as 'F'",
+        "3: Time: warning: read '1410' as '14:10'",
+        "3: Gender: warning: read 'boy' as 'M'",
+    ]
+    assert events(engine)["concern:C-1"]["occurred_at"] == "2023-10-19T08:55:00"
+    assert sorted(p["sex"] for p in people(engine).values()) == ["F", "M"]
+
+
+def _cin(tmp_path: Path, plans: list[tuple[str, str]]) -> Path:
+    """One child per plan, (Code, LatestCategory) each, with its referral."""
+    lines = [CIN_HEADER]
+    for n, (initial, latest) in enumerate(plans, start=1):
+        child = f"999,C{n:05d},,UN1,2019-06-14,2,WBRI,NONE,2023-11-03"
+        lines.append(f"{child},referral,2023-11-03,,2A,N1,No,,,,,,")
+        lines.append(f"{child},cp_plan,2023-11-27,,{initial},,,,,,,{latest},0")
+    path = tmp_path / "plans.cin.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cin_category_words_are_read_as_census_codes(engine: Engine, tmp_path: Path) -> None:
+    plans = [
+        ("Neglect", ""),
+        ("Physical abuse", "Emotional Abuse"),
+        ("emotional abuse", "NEG"),
+        ("SEXUAL ABUSE", "Multiple"),
+        ("Multiple", "sexual  abuse"),
+    ]
+    messages = _loaded_twice(engine, _cin(tmp_path, plans))
+    assert _warnings(messages) == [
+        "3: Code: warning: read 'Neglect' as 'NEG'",
+        "5: Code: warning: read 'Physical abuse' as 'PHY'",
+        "5: LatestCategory: warning: read 'Emotional Abuse' as 'EMO'",
+        "7: Code: warning: read 'emotional abuse' as 'EMO'",
+        "9: Code: warning: read 'SEXUAL ABUSE' as 'SAB'",
+        "9: LatestCategory: warning: read 'Multiple' as 'MUL'",
+        "11: Code: warning: read 'Multiple' as 'MUL'",
+        "11: LatestCategory: warning: read 'sexual  abuse' as 'SAB'",
+    ]
+    got = {e["source_id"].split(":")[2]: e["attrs"]["category"] for e in events(engine).values()
+           if e["kind"] == "cp_plan_start"}  # fmt: skip
+    assert got == {"C00001": "NEG", "C00002": "PHY", "C00003": "EMO", "C00004": "SAB", "C00005": "MUL"}
+
+
+@pytest.mark.parametrize(
+    ("code", "latest", "column"), [("Neglected", "", "Code"), ("NEG", "Abuse", "LatestCategory")]
+)
+def test_other_cin_category_words_keep_their_error(
+    engine: Engine, tmp_path: Path, code: str, latest: str, column: str
+) -> None:
+    path = _cin(tmp_path, [(code, latest)])
+    [rejection] = ingest(engine, path).rejections()
+    assert rejection.startswith(f"{path}:3: {column}: ")
+    assert rejection.endswith("(expected one of EMO MUL NEG PHY SAB)")
