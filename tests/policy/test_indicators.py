@@ -804,6 +804,28 @@ CASES: list[tuple[str, bool, Case]] = [
         ).own("health_visitor_contact", "2011-10-01"),
     ),
     (
+        "baby_at_domestic_abuse_by_violent_adult",
+        True,
+        lambda b: (
+            _baby(b)
+            .household(
+                "arrest", "2010-02-01", relation="mother_partner", offence="Actual bodily harm (s47 OAPA)"
+            )
+            .household("domestic_incident", "2011-10-01", children_present=True, violence="verbal")
+        ),
+    ),
+    (
+        "baby_at_domestic_abuse_by_violent_adult",
+        False,
+        lambda b: (
+            _baby(b)
+            .household(
+                "arrest", "2010-02-01", relation="mother_partner", offence="Possession with intent to supply"
+            )
+            .household("domestic_incident", "2011-10-01", children_present=True, violence="verbal")
+        ),
+    ),
+    (
         "physical_domestic_abuse_baby_present",
         True,
         lambda b: _baby(b).household(
