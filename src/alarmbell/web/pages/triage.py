@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -41,6 +40,7 @@ from alarmbell.triage import (
     decide,
     get_item,
     reported_by,
+    reported_people,
 )
 from alarmbell.web.auth import PrincipalDep, actor_of, authorise, current_principal, requires
 from alarmbell.web.deps import IdPath, SessionDep, SettingsDep
@@ -347,14 +347,11 @@ def reported_for(
     a list of them in the audit log (`triage.reported`, with the ids shown), as a search is."""
     who = referrer_for(principal, asked)
     rows = reported_by(session, referrer=who, now=now()) if who else []
-    items = [row.item_id for row in rows]
-    query = select(TriageItem.person_id).where(TriageItem.id.in_(items))
-    people = sorted({p for p in session.scalars(query) if p}) if items else []
     record_audit(
         session,
         actor=actor_of(principal),
         action="triage.reported",
-        detail={"route": request.url.path, "referrer": who, "people": people},
+        detail={"route": request.url.path, "referrer": who, "people": reported_people(session, rows)},
     )
     return who, rows
 
@@ -379,12 +376,11 @@ def unanswered_for(
     page = build_unanswered_page(
         session, config=config, now=now(), may_see=viewable(request, session, principal)
     )
-    shown = sorted({o.person_id for o in (*page.report.unanswered, *page.report.closed_then_harm)})
     record_audit(
         session,
         actor=actor_of(principal),
         action="reports.unanswered",
-        detail={"route": request.url.path, "people": shown},
+        detail={"route": request.url.path, "people": page.report.people()},
     )
     return page
 
