@@ -331,11 +331,14 @@ def unanswered_csv(
 
 
 @router.get("/triage/reported", name="triage_reported")
-@requires(Action.SIGNED_IN)
+@requires(Action.VIEW_REPORTED)
 def reported_page(
     request: Request, session: SessionDep, principal: PrincipalDep, referrer: str = ""
 ) -> Response:
-    """What a referrer reported, with its outcome and timeliness (not the decision's notes)."""
+    """What a referrer reported, with its outcome and timeliness (not the decision's notes).
+
+    For those who report (record concerns and refer); administrators and reviewers are refused,
+    as the menu (web.navigation) offers it only where this guard lets it open."""
     who, rows = reported_for(request, session, principal, referrer)
     return render(request, "triage_reported.html", {"referrer": who, "rows": rows})
 
@@ -360,10 +363,10 @@ def referrer_for(principal: Principal, asked: str) -> str:
     """Those who triage every team's work may look up any referrer; anyone else who records
     concerns (a team manager included) sees what their own agency reported: the titles name
     children. Administrators and reviewers record nothing and see no live work, whatever
-    agency their account names: nobody ("")."""
+    agency their account names: the routes refuse them, and this names nobody ("") if asked."""
     if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
         return asked.strip()[:200] or (principal.agency or "")
-    if not permitted(principal, Action.RECORD_CONCERN).allowed:
+    if not permitted(principal, Action.VIEW_REPORTED).allowed:
         return ""
     return principal.agency or principal.name
 
