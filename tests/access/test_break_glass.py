@@ -84,3 +84,31 @@ def test_break_glass_issues_a_new_session_value_and_the_old_one_stops_working(
         rows = session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
     assert [row.ended_at is None for row in rows] == [False, True], "the old one ended, the new one live"
     assert rows[0].expires_at == rows[1].expires_at, "renewing never lengthens a sign-in"
+
+
+def test_after_break_glass_the_cookie_ends_when_the_sign_in_does(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """The renewed session keeps the sign-in's end, and its cookie says so: Max-Age is the time
+    left, not a whole sign-in's length (before: the full `session_max_hours`, so the browser
+    kept sending, hours after the end, a value the server refused)."""
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    person = person_without(access_store, "health")
+    left = timedelta(minutes=37)
+    with TestClient(access_app) as client:
+        user = sign_in(client, role="practitioner", agency="health", team="health-visiting")
+        with session_scope(access_store.engine) as session:  # signed in hours ago
+            ends = datetime.now(UTC) + left
+            session.execute(update(UserSession).where(UserSession.user_id == user.id).values(expires_at=ends))
+        data = {"reason": "child in A&E now, need history", "csrf_token": form_token(client)}
+        response = client.post(f"/people/{person}/break-glass", data=data, follow_redirects=False)
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    max_age = re.search(r"Max-Age=(\d+)", cookie, re.IGNORECASE)
+    assert max_age is not None, cookie
+    assert left.total_seconds() - 60 <= int(max_age.group(1)) <= left.total_seconds(), cookie
+    assert access_app.state.settings.session_max_hours * 3600 > left.total_seconds()

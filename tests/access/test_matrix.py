@@ -65,6 +65,7 @@ EXPECTED: dict[Action, set[str]] = {
     Action.VIEW_REVIEW: {"team_manager", "reviewer"},
     Action.LIST_REVIEWS: {"reviewer"},
     Action.VIEW_UNANSWERED: {"mash_analyst", "team_manager", "reviewer"},
+    Action.VIEW_REPORTED: {"practitioner", "mash_analyst", "team_manager"},
     Action.EXPORT_REVIEW: {"reviewer"},
     Action.SAR_EXPORT: {"admin"},
     Action.VIEW_BREAK_GLASS_LOG: {"team_manager", "admin"},

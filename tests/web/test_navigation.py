@@ -138,3 +138,20 @@ def test_a_team_queue_is_headed_by_the_teams_name_not_its_code(demo_app: FastAPI
     assert heading is not None and heading.group(1) == "Health visiting"
     assert "<title>Work queue: Health visiting" in page.text
     assert "health-visiting" not in re.sub(r'href="[^"]*"', "", page.text)
+
+
+@pytest.mark.parametrize(("role", "agency", "team"), ROLES)
+def test_what_you_reported_is_in_the_menu_of_those_who_report(
+    demo_app: FastAPI, role: str, agency: str | None, team: str | None
+) -> None:
+    """Practitioners, MASH analysts and team managers record concerns and refer: what happened
+    to what they reported is in their menu (before: in nobody's). Administrators and reviewers
+    report nothing and are shown nothing there: not in theirs, and refused."""
+    client = TestClient(demo_app)
+    sign_in(client, role=role, agency=agency, team=team)
+    reports = role in ("practitioner", "mash_analyst", "team_manager")
+    assert ("/triage/reported" in _menu(client.get("/").text)) == reports, role
+    page = client.get("/triage/reported")
+    assert page.status_code == (200 if reports else 403), role
+    if agency is not None and reports:  # the agency by its name, not its code (but in the form)
+        assert agency not in re.sub(r'value="[^"]*"', "", page.text).replace("/", " "), role

@@ -49,6 +49,8 @@ class Action(StrEnum):
     VIEW_REVIEW = "review.view"
     LIST_REVIEWS = "reviews.list"
     VIEW_UNANSWERED = "reports.unanswered"
+    #: What happened to what the user (their agency) reported: for those who report.
+    VIEW_REPORTED = "triage.reported"
     EXPORT_REVIEW = "review.export"
     SAR_EXPORT = "person.sar_export"
     VIEW_BREAK_GLASS_LOG = "access.break_glass_log"
@@ -66,6 +68,7 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[Action]]] = {
             Action.VIEW_PERSON,
             Action.BREAK_GLASS,
             Action.RECORD_CONCERN,
+            Action.VIEW_REPORTED,
             Action.OVERRIDE_ALERT,
         }
     ),
@@ -75,6 +78,7 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[Action]]] = {
             Action.SEARCH_PEOPLE,
             Action.VIEW_PERSON,
             Action.RECORD_CONCERN,
+            Action.VIEW_REPORTED,
             Action.OVERRIDE_ALERT,
             Action.VIEW_IDENTITY_REVIEW,
             Action.DECIDE_IDENTITY,
@@ -90,6 +94,7 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[Action]]] = {
             Action.VIEW_PERSON,
             Action.BREAK_GLASS,
             Action.RECORD_CONCERN,
+            Action.VIEW_REPORTED,
             Action.OVERRIDE_ALERT,
             Action.COUNTERSIGN_OVERRIDE,
             Action.VIEW_TRIAGE,

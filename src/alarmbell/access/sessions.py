@@ -33,12 +33,22 @@ def start_session(
     return _issue(session, user_id=user.id, method=method, now=now, expires_at=now + lifetime)
 
 
-def renew_session(session: Session, token: str, *, now: datetime | None = None) -> str | None:
+@dataclass(frozen=True, slots=True)
+class RenewedSession:
+    """A renewed session's new cookie value and the sign-in's end, which the cookie must keep."""
+
+    token: str
+    expires_at: datetime
+    seconds_left: int
+
+
+def renew_session(session: Session, token: str, *, now: datetime | None = None) -> RenewedSession | None:
     """A new cookie value for the live session behind `token`, which stops working at once.
 
     For a change of privilege (break-glass): a value seen before it, in a shared browser or a
     log, must not carry the new access (OWASP: renew the session id on any privilege change).
-    The new session keeps the old one's method and end, so renewing never lengthens a sign-in.
+    The new session keeps the old one's method and end, so renewing never lengthens a sign-in;
+    `seconds_left` is the cookie's lifetime to that end, not a whole sign-in's.
     None when `token` names no session that has not ended.
     """
     now = now or datetime.now(UTC)
@@ -47,7 +57,9 @@ def renew_session(session: Session, token: str, *, now: datetime | None = None) 
     if old is None:
         return None
     old.ended_at = now
-    return _issue(session, user_id=old.user_id, method=old.method, now=now, expires_at=old.expires_at)
+    new = _issue(session, user_id=old.user_id, method=old.method, now=now, expires_at=old.expires_at)
+    left = max(0, int((old.expires_at - now).total_seconds()))
+    return RenewedSession(new, old.expires_at, left)
 
 
 def _issue(session: Session, *, user_id: int, method: str, now: datetime, expires_at: datetime) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from alarmbell.cli.progress import advance, progress_bar
-from alarmbell.cli.support import choice_option, failing_on, store_session, who
+from alarmbell.cli.support import audit_list, choice_option, failing_on, store_session, who
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ def alerts(ctx: typer.Context) -> None:
 
     with store_session(create=False) as session:
         people = alerted_people(session)
+        audit_list(session, "alerts.list", {"command": "alerts"}, [p.person_id for p in people])
     if not people:
         typer.echo("no alerts (ingest some records first: alarmbell ingest FILE)")
     for p in people:

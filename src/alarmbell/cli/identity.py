@@ -13,7 +13,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import choice_option, fail, failing_on, store, store_session, who
+from alarmbell.cli.support import audit_list, choice_option, fail, failing_on, store, store_session, who
 from alarmbell.domain.wording import plural
 
 if TYPE_CHECKING:
@@ -88,6 +88,10 @@ def review_list(
     with store_session(create=False) as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
         lines = [_line(item) for item in items]
+        shown = sorted({p for i in items for p in (i.left_person, i.right_person) if p is not None})
+        audit_list(
+            session, "identity.review_list", {"command": "identity review list", "status": status}, shown
+        )
     if not lines:
         typer.echo("no review items" if status == "all" else f"no {status} review items")
     for line in lines:

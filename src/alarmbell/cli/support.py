@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import getpass
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -196,6 +196,15 @@ def agency_option(agency: str | None) -> str | None:
 def actor() -> str:
     """Who the audit log records for a change made from the command line."""
     return f"cli:{getpass.getuser()}"
+
+
+def audit_list(session: Session, action: str, detail: Mapping[str, object], people: list[int]) -> None:
+    """A list a command prints names people (by name, or in work item titles): it is a list of
+    them in the audit log, with the ids printed, under the action its web page writes, so
+    `alarmbell audit who-viewed` reports it as it reports a search (docs/security.md)."""
+    from alarmbell.audit import record_audit
+
+    record_audit(session, actor=actor(), action=action, detail={**detail, "people": people})
 
 
 def who(by: str | None) -> str:

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import actor, fail, failing_on, output_file, store_session, who, write_output
+from alarmbell.cli.support import (
+    actor,
+    audit_list,
+    fail,
+    failing_on,
+    output_file,
+    store_session,
+    who,
+    write_output,
+)
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
@@ -105,6 +114,7 @@ def queue_cmd(
             return
         team = _team(session, team)
         q = queue(session, team=team, now=moment, config=config, limit=limit)
+        audit_list(session, "triage.queue", {"command": "triage queue", "team": team}, q.people())
         rows = [
             {
                 "rank": e.rank,
@@ -285,15 +295,13 @@ def analytics(
     as_json: AsJson = False,
 ) -> None:
     """Hours by harm band and team, items past due by harm, and displacement."""
-    from alarmbell.audit import record_audit
     from alarmbell.triage import analytics_lines, workload_analytics
 
     with _session(create=False) as (session, config):
         result = workload_analytics(session, config=config, now=_now(now), days=days)
-        # The displacement names low-harm items by title (waiting ones are counted), and titles
-        # name children: printing it is a list of them.
-        detail = {"command": "triage analytics", "days": days, "people": result.people(waiting=False)}
-        record_audit(session, actor=_cli_actor(), action="triage.analytics", detail=detail)
+        # The displacement names low-harm items by title (waiting ones are counted).
+        detail = {"command": "triage analytics", "days": days}
+        audit_list(session, "triage.analytics", detail, result.people(waiting=False))
     if as_json:
         typer.echo(json.dumps([p.sentence for p in result.displacement], indent=2))
         return
@@ -309,10 +317,12 @@ def reported(
     now: Now = None,
 ) -> None:
     """What a referrer reported: the outcome and whether it came in time."""
-    from alarmbell.triage import reported_by
+    from alarmbell.triage import reported_by, reported_people
 
     with _session(create=False) as (session, _config):
         rows = reported_by(session, referrer=referrer, now=_now(now))
+        detail = {"command": "triage reported", "referrer": referrer}
+        audit_list(session, "triage.reported", detail, reported_people(session, rows))
     if not rows:
         typer.echo(f"nothing reported by {referrer!r} is in the work queue")
     for r in rows:
@@ -354,6 +364,7 @@ def unanswered_cmd(
     csv_out = output_file(csv_out)
     with _session(create=False) as (session, config):
         report = unanswered_alarms(session, config=config, now=_now(now))
+        audit_list(session, "reports.unanswered", {"command": "triage unanswered"}, report.people())
     rows = report_rows(report)
     if csv_out is not None:
         handle = io.StringIO(newline="")

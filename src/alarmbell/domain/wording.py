@@ -82,6 +82,12 @@ def agency_label(agency: str) -> str:
     return AGENCY_LABELS.get(agency, humanise(agency))
 
 
+def referrer_label(referrer: str) -> str:
+    """A work item's referrer as recorded: an agency's code (a concern's or a referral's own
+    agency) as the agency's name, anything else (a person, "alarmbell early warning") as it is."""
+    return AGENCY_LABELS[referrer] if referrer in AGENCY_LABELS else referrer
+
+
 def agency_in_sentence(agency: str) -> str:
     """`police` -> "police", `children_social_care` -> "children's social care" (mid-sentence)."""
     label = agency_label(agency)

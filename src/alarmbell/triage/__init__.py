@@ -13,7 +13,8 @@ The public API (other packages, e.g. review reports, import from here, not from 
 - `queue(session, team=, now=, config=)`, `teams(session, now=)`: what a team should do next.
 - `log_time`, `import_time_csv`, `work_log`: time recording.
 - `workload_analytics(session, config=, now=, days=)`: hours by harm, past due, displacement.
-- `reported_by(session, referrer=, now=)`: what a referrer reported, its outcome and timeliness.
+- `reported_by(session, referrer=, now=)`: what a referrer reported, its outcome and timeliness;
+  `reported_people(session, rows)`: the children those rows name, for the audit entry.
 - `response_times(session, now=, person_ids=, since=)`: every item against its clock, for reviews.
 - `timeliness(item, now)`, `audit_trail(session, item_id)`.
 - `default_harm_table().lookup(offence)`: Crime Harm Index days with their source.
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
         open_item,
         queue,
         reported_by,
+        reported_people,
         response_times,
         team_names,
         teams,
@@ -152,6 +154,7 @@ if not TYPE_CHECKING:
                 "open_item",
                 "queue",
                 "reported_by",
+                "reported_people",
                 "response_times",
                 "team_names",
                 "teams",
@@ -232,6 +235,7 @@ __all__ = [
     "refresh_items",
     "report_rows",
     "reported_by",
+    "reported_people",
     "rescore_and_route",
     "response_times",
     "route_alerts",

@@ -129,6 +129,10 @@ class Queue:
     offset: int
     limit: int
 
+    def people(self) -> list[int]:
+        """The children whose items the entries name by title, for the audit entry of a showing."""
+        return sorted({e.item.person_id for e in self.entries if e.item.person_id is not None})
+
 
 @dataclass(frozen=True, slots=True)
 class TeamSummary:
@@ -586,6 +590,16 @@ def reported_by(session: Session, *, referrer: str, now: datetime, limit: int = 
         .limit(limit)
     )
     return [_reported(row, now) for row in session.scalars(query)]
+
+
+def reported_people(session: Session, rows: Sequence[ReportedOutcome]) -> list[int]:
+    """The children whose items these rows name by title, for the audit entry of a showing (the
+    rows carry no person id: a referrer is shown the outcome, not the record)."""
+    items = [row.item_id for row in rows]
+    if not items:
+        return []
+    query = select(TriageItem.person_id).where(TriageItem.id.in_(items))
+    return sorted({p for p in session.scalars(query) if p is not None})
 
 
 def _reported(row: TriageItem, now: datetime) -> ReportedOutcome:

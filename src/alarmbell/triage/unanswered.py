@@ -117,6 +117,10 @@ class UnansweredReport:
     unanswered_by: Breakdown
     closed_by: Breakdown
 
+    def people(self) -> list[int]:
+        """The children the report's rows name, for the audit entry of a showing (never the counts)."""
+        return sorted({o.person_id for o in (*self.unanswered, *self.closed_then_harm)})
+
 
 @dataclass(frozen=True, slots=True)
 class _Decision:

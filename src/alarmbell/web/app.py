@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from alarmbell.access import RateLimiter
-from alarmbell.domain.wording import agency_label, role_label, sex_label, team_label
+from alarmbell.domain.wording import agency_label, referrer_label, role_label, sex_label, team_label
 from alarmbell.policy import policy_for
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
@@ -106,5 +106,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(team=team_label, role=role_label, agency_label=agency_label, sex=sex_label)
+    env.filters.update(
+        team=team_label, role=role_label, agency_label=agency_label, sex=sex_label, referrer=referrer_label
+    )
     return Jinja2Templates(env=env)

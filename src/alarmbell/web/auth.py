@@ -395,12 +395,15 @@ def cookie_secure(request: Request) -> bool:
     return settings.cookie_secure if settings.cookie_secure is not None else request.url.scheme == "https"
 
 
-def set_session_cookie(request: Request, response: Response, token: str) -> None:
+def set_session_cookie(
+    request: Request, response: Response, token: str, *, max_age: int | None = None
+) -> None:
+    """The session cookie; it lasts a whole sign-in unless told the time left (a renewed session)."""
     settings: Settings = request.app.state.settings
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=settings.session_max_hours * 3600,
+        max_age=settings.session_max_hours * 3600 if max_age is None else max_age,
         httponly=True,
         samesite="lax",
         secure=cookie_secure(request),

@@ -37,6 +37,7 @@ NAV_LINKS: Final[tuple[NavLink, ...]] = (
     NavLink("/triage/analytics", "Workload", Action.VIEW_TRIAGE),
     NavLink("/alerts", "People with alerts", Action.LIST_ALERTS),
     NavLink("/people", "Find a person", Action.SEARCH_PEOPLE),
+    NavLink("/triage/reported", "What you reported", Action.VIEW_REPORTED),
     NavLink("/identity/review", "Identity review", Action.VIEW_IDENTITY_REVIEW),
     NavLink("/reviews", "Reviews", Action.LIST_REVIEWS),
     NavLink("/triage/unanswered", "Unanswered alarms", Action.VIEW_UNANSWERED),

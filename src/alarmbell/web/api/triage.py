@@ -168,7 +168,7 @@ def api_unanswered(
 
 
 @router.get("/api/v1/triage/reported")
-@requires(Action.SIGNED_IN)
+@requires(Action.VIEW_REPORTED)
 def api_reported(
     request: Request, session: SessionDep, principal: PrincipalDep, referrer: str = ""
 ) -> dict[str, Any]:

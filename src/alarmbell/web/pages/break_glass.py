@@ -86,10 +86,11 @@ async def break_glass(
 
 
 def _renew(request: Request, session: SessionDep, response: Response) -> None:
-    """A new session value on `response`; the one the browser sent stops working."""
-    token = renew_session(session, request.cookies.get(SESSION_COOKIE, ""))
-    if token is not None:
-        set_session_cookie(request, response, token)
+    """A new session value on `response`, kept by the browser until the sign-in ends (the server
+    enforces that end); the one the browser sent stops working."""
+    renewed = renew_session(session, request.cookies.get(SESSION_COOKIE, ""))
+    if renewed is not None:
+        set_session_cookie(request, response, renewed.token, max_age=renewed.seconds_left)
 
 
 def _grant(session: SessionDep, principal: Principal, number: int, reason: str, settings: Settings) -> None:

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -41,6 +40,7 @@ from alarmbell.triage import (
     decide,
     get_item,
     reported_by,
+    reported_people,
 )
 from alarmbell.web.auth import PrincipalDep, actor_of, authorise, current_principal, requires
 from alarmbell.web.deps import IdPath, SessionDep, SettingsDep
@@ -331,11 +331,14 @@ def unanswered_csv(
 
 
 @router.get("/triage/reported", name="triage_reported")
-@requires(Action.SIGNED_IN)
+@requires(Action.VIEW_REPORTED)
 def reported_page(
     request: Request, session: SessionDep, principal: PrincipalDep, referrer: str = ""
 ) -> Response:
-    """What a referrer reported, with its outcome and timeliness (not the decision's notes)."""
+    """What a referrer reported, with its outcome and timeliness (not the decision's notes).
+
+    For those who report (record concerns and refer); administrators and reviewers are refused,
+    as the menu (web.navigation) offers it only where this guard lets it open."""
     who, rows = reported_for(request, session, principal, referrer)
     return render(request, "triage_reported.html", {"referrer": who, "rows": rows})
 
@@ -347,14 +350,11 @@ def reported_for(
     a list of them in the audit log (`triage.reported`, with the ids shown), as a search is."""
     who = referrer_for(principal, asked)
     rows = reported_by(session, referrer=who, now=now()) if who else []
-    items = [row.item_id for row in rows]
-    query = select(TriageItem.person_id).where(TriageItem.id.in_(items))
-    people = sorted({p for p in session.scalars(query) if p}) if items else []
     record_audit(
         session,
         actor=actor_of(principal),
         action="triage.reported",
-        detail={"route": request.url.path, "referrer": who, "people": people},
+        detail={"route": request.url.path, "referrer": who, "people": reported_people(session, rows)},
     )
     return who, rows
 
@@ -363,10 +363,10 @@ def referrer_for(principal: Principal, asked: str) -> str:
     """Those who triage every team's work may look up any referrer; anyone else who records
     concerns (a team manager included) sees what their own agency reported: the titles name
     children. Administrators and reviewers record nothing and see no live work, whatever
-    agency their account names: nobody ("")."""
+    agency their account names: the routes refuse them, and this names nobody ("") if asked."""
     if permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed:
         return asked.strip()[:200] or (principal.agency or "")
-    if not permitted(principal, Action.RECORD_CONCERN).allowed:
+    if not permitted(principal, Action.VIEW_REPORTED).allowed:
         return ""
     return principal.agency or principal.name
 
@@ -379,12 +379,11 @@ def unanswered_for(
     page = build_unanswered_page(
         session, config=config, now=now(), may_see=viewable(request, session, principal)
     )
-    shown = sorted({o.person_id for o in (*page.report.unanswered, *page.report.closed_then_harm)})
     record_audit(
         session,
         actor=actor_of(principal),
         action="reports.unanswered",
-        detail={"route": request.url.path, "people": shown},
+        detail={"route": request.url.path, "people": page.report.people()},
     )
     return page
 
