@@ -5,6 +5,9 @@ re-ingest that changes nothing."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import pytest
 from sqlalchemy import Engine
 
 from alarmbell.ingest import jsonl
+from alarmbell.ingest.base import FieldError
 from alarmbell.ingest.jsonl import read_lines, read_lines_parallel
 from alarmbell.ingest.pipeline import ordered_map
 from alarmbell.ingest.service import IngestSummary, ingest_file
@@ -146,8 +150,56 @@ def test_ordered_map_keeps_task_order_and_raises_a_workers_error_here() -> None:
         list(ordered_map(_square_unless_three, ((n,) for n in range(10)), workers=2))
 
 
+def _refuse_with_a_field_error(n: int) -> int:
+    raise FieldError("source_id", f"task {n} refused", "a task the worker accepts")
+
+
+def test_a_workers_error_that_cannot_be_rebuilt_here_still_arrives_with_its_message() -> None:
+    """FieldError's __init__ takes other arguments than its args, so it cannot be unpickled: it
+    arrives as a RuntimeError naming it, its cause the worker's traceback."""
+    with pytest.raises(RuntimeError, match="^FieldError: source_id: task 0 refused") as raised:
+        list(ordered_map(_refuse_with_a_field_error, [(0,)], workers=1))
+    assert "_refuse_with_a_field_error" in str(raised.value.__cause__)
+    assert multiprocessing.active_children() == []
+
+
 def test_ordered_map_stops_its_workers_when_the_caller_stops_early() -> None:
     results = ordered_map(_square_unless_three, ((n,) for n in range(4, 10_000)), workers=1)
     assert next(results) == 16
     results.close()  # the writer failed, say: the worker must not be left running
     assert multiprocessing.active_children() == []
+
+
+def _die_on_three(data: bytes, n: int) -> int:
+    if n == 3:
+        os._exit(3)  # as the kernel's OOM killer would end it: no exception, no result
+    return len(data)
+
+
+#: Run in a child interpreter: a worker dies with megabytes of blocks still queued for it.
+_DYING_WORKER = """
+from tests.ingest.test_pipeline import _die_on_three
+from alarmbell.ingest.pipeline import ordered_map
+
+if __name__ == "__main__":
+    tasks = ((bytes(1 << 20), n) for n in range(100))
+    try:
+        list(ordered_map(_die_on_three, tasks, workers=1, depth=6))
+    except RuntimeError as error:
+        print(error)
+"""
+
+
+def test_a_worker_that_dies_is_reported_and_the_caller_still_exits(tmp_path: Path) -> None:
+    """The caller's queue must not wait at exit to send blocks that no worker will read."""
+    script = tmp_path / "dying_worker.py"
+    script.write_text(_DYING_WORKER)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "an ingest worker process stopped unexpectedly (exit code 3)"

@@ -9,6 +9,8 @@ pipe.
 
 from __future__ import annotations
 
+import pickle
+import traceback
 from collections.abc import Callable, Generator, Iterable
 from multiprocessing import get_context
 from queue import Empty
@@ -44,7 +46,7 @@ def ordered_map(
             yield _result(received, done, outbox, processes)
             received += 1
     finally:
-        _stop(processes, inbox, finished=received == sent)
+        _stop(processes, inbox, outbox, finished=received == sent)
 
 
 def _result(number: int, done: dict[int, Any], outbox: Any, processes: list[Any]) -> Any:
@@ -52,17 +54,25 @@ def _result(number: int, done: dict[int, Any], outbox: Any, processes: list[Any]
         try:
             index, ok, value = outbox.get(timeout=POLL)
         except Empty:
-            if not all(p.is_alive() for p in processes):
-                raise RuntimeError("an ingest worker process stopped unexpectedly") from None
+            if stopped := [p.exitcode for p in processes if not p.is_alive()]:
+                raise RuntimeError(
+                    f"an ingest worker process stopped unexpectedly (exit code {stopped[0]})"
+                ) from None
             continue
         if not ok:
-            raise value
+            error, where = value
+            raise error from _WorkerTraceback(where)
         done[index] = value
     return done.pop(number)
 
 
-def _stop(processes: list[Any], inbox: Any, *, finished: bool) -> None:
-    """Ask each worker to stop; one still busy (the caller stopped early) is terminated."""
+def _stop(processes: list[Any], inbox: Any, outbox: Any, *, finished: bool) -> None:
+    """Ask each worker to stop; one still busy (the caller stopped early) is terminated.
+
+    Then the tasks nobody will read are dropped: a queue's feeder thread otherwise waits, at
+    the caller's exit, to write them into a pipe whose reader is gone, and the process never
+    ends (a worker that died with megabytes of blocks in flight hung `alarmbell ingest`).
+    """
     for _ in processes:
         inbox.put(None)
     for process in processes:
@@ -70,13 +80,37 @@ def _stop(processes: list[Any], inbox: Any, *, finished: bool) -> None:
         if process.is_alive():
             process.terminate()
             process.join()
+    for queue in (inbox, outbox):
+        queue.cancel_join_thread()
+        queue.close()
 
 
 def _serve(function: Callable[..., Any], inbox: Any, outbox: Any) -> None:
-    """Worker-process loop: (index, task) in, (index, ok, result or exception) out."""
+    """Worker-process loop: (index, task) in, (index, ok, result or (error, traceback)) out."""
     while (item := inbox.get()) is not None:
         index, task = item
         try:
             outbox.put((index, True, function(*task)))
         except Exception as error:  # handed to the caller, which raises it
-            outbox.put((index, False, error))
+            outbox.put((index, False, (_portable(error), "".join(traceback.format_exception(error)))))
+
+
+def _portable(error: Exception) -> Exception:
+    """The error as the caller can receive it.
+
+    The queue pickles in a background thread and drops what it cannot pickle, and an error
+    whose __init__ takes other arguments than its args (FieldError) fails to unpickle in the
+    caller: either way the caller would wait for ever or get a confusing TypeError. Such an
+    error travels as a RuntimeError naming its type and message.
+    """
+    try:
+        return pickle.loads(pickle.dumps(error))  # type: ignore[no-any-return]
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+class _WorkerTraceback(Exception):
+    """Where in the worker process an error was raised (its traceback, as text)."""
+
+    def __str__(self) -> str:
+        return "\n" + str(self.args[0])
