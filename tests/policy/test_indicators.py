@@ -827,6 +827,13 @@ CASES: list[tuple[str, bool, Case]] = [
     ),
     (
         "physical_domestic_abuse_baby_present",
+        False,
+        lambda b: _baby(b).household(
+            "domestic_incident", "2011-01-15", children_present=True, violence="physical"
+        ),
+    ),
+    (
+        "physical_domestic_abuse_baby_present",
         True,
         lambda b: _baby(b).household(
             "domestic_incident", "2011-10-01", children_present=True, violence="physical"

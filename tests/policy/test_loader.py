@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import yaml
 
 from alarmbell.policy import PolicyError, default_policy, load_policy, parse_policy, policy_for
 from alarmbell.policy.loader import default_policy_path
+from alarmbell.policy.model import CountPattern
 from alarmbell.settings import Settings
 
 HEADER = {
@@ -104,6 +106,10 @@ def _load(*indicators: dict[str, object]) -> None:
             {"pattern": {"type": "count", "match": {"age_from": "three weeks"}}},
             "p.yaml: indicators[3].pattern.match.age_from: expected a duration like '365d'",
         ),
+        (
+            {"pattern": {"type": "count", "match": {"age_under": "0d"}}},
+            "p.yaml: indicators[3].pattern.match.age_under: expected a duration like '365d'",
+        ),
         ({"id": "Bad Id"}, "p.yaml: indicators[3].id: expected an identifier"),
         ({"id": "i0"}, "p.yaml: indicator id 'i0' already used in p.yaml"),
     ],
@@ -112,6 +118,15 @@ def test_precise_errors(changes: dict[str, object], message: str) -> None:
     with pytest.raises(PolicyError) as caught:
         _load(_indicator(**changes))
     assert str(caught.value).startswith(message)
+
+
+def test_age_from_zero_means_from_birth() -> None:
+    """Only an age can be 0d: an expected baby's events before the birth are left out."""
+    doc = {**HEADER, "indicators": [_indicator(pattern={"type": "count", "match": {"age_from": "0d"}})]}
+    policy = parse_policy([("p.yaml", yaml.safe_dump(doc).encode())])
+    pattern = policy.indicators[0].pattern
+    assert isinstance(pattern, CountPattern)
+    assert [s.age_from for s in pattern.match] == [timedelta(0)]
 
 
 def test_levels_must_be_ordered() -> None:

@@ -83,7 +83,7 @@ def _selector(s: Selector) -> str:
     parts = [_condition(c) for c in s.where]
     whom = "that child" if s.whose in ("household_child", "twin") else "the child"
     if s.age_from is not None:
-        parts.append(f"{whom} was at least {days(s.age_from)} old")
+        parts.append(f"{whom} was born" if not s.age_from else f"{whom} was at least {days(s.age_from)} old")
     if s.age_under is not None:
         parts.append(f"{whom} was under {days(s.age_under)} old")
     return text + (" where " + " and ".join(parts) if parts else "")
@@ -241,7 +241,9 @@ household adults', `any` for either; `household_child` for the own events of ano
 the household, a sibling or a child of a parent or parent's partner, and `twin` for a twin's:
 no other selector reads another child's events), `involvement` (`subject`, `other`, `any`; not
 with `household_child` or `twin`), `age_under` (a duration: the child's age at the event, or
-for another child's events that child's age), `age_from` (the age from which events count) and
+for another child's events that child's age), `age_from` (the age from which events count;
+`0d` means from birth, leaving out the months before it, when an expected baby is already
+assessed) and
 `where`: a list of
 conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`, `is_false`,
 `is_not_false` (missing, or anything but false), `exists`, `lt`, `le`, `gt`, `ge`, `contains`,

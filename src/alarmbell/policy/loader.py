@@ -453,7 +453,8 @@ def _selector(raw: Any, where: _Path) -> Selector:
         involvement=involvement,
         where=tuple(_condition(c, where.key("where").index(i)) for i, c in enumerate(conditions)),
         age_under=_optional_duration(item.get("age_under"), where.key("age_under")),
-        age_from=_optional_duration(item.get("age_from"), where.key("age_from")),
+        # "0d": from birth, so an event before the child was born (an expected baby) does not count.
+        age_from=_optional_duration(item.get("age_from"), where.key("age_from"), zero=True),
     )
 
 
@@ -644,12 +645,13 @@ def _level(raw: Any, where: _Path) -> AlertLevel:
         raise where.error("expected one of green, amber, red") from None
 
 
-def _duration(raw: Any, where: _Path) -> timedelta:
+def _duration(raw: Any, where: _Path, *, zero: bool = False) -> timedelta:
+    """A duration like '365d'; `zero` allows '0d', which only an age can mean ("from birth")."""
     match = _DURATION.match(raw) if isinstance(raw, str) else None
-    if match is None or int(match.group(1)) == 0:
+    if match is None or (int(match.group(1)) == 0 and not zero):
         raise where.error("expected a duration like '365d' (units d, w, m, y)")
     return timedelta(days=int(match.group(1)) * _DAYS_PER_UNIT[match.group(2)])
 
 
-def _optional_duration(raw: Any, where: _Path) -> timedelta | None:
-    return None if raw is None else _duration(raw, where)
+def _optional_duration(raw: Any, where: _Path, *, zero: bool = False) -> timedelta | None:
+    return None if raw is None else _duration(raw, where, zero=zero)
