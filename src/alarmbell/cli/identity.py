@@ -54,7 +54,7 @@ def identity_link(engine: EngineOption = "duckdb") -> None:
 
     backend, spark = _backend(engine)
     settings = Settings()
-    with store_session(settings) as session:
+    with store_session(settings, create=False) as session:
         summary = link_people(
             session, engine=backend, spark=spark, unique_id_agencies=settings.unique_id_agencies
         )
@@ -119,7 +119,7 @@ def review_accept(
     """The two records are one person: merge them (reversible with `identity unmerge`)."""
     from alarmbell.identity import ReviewError, accept
 
-    with store_session() as session, failing_on(ReviewError):
+    with store_session(create=False) as session, failing_on(ReviewError):
         person = accept(session, item_id, by=who(by), reason=reason)
     typer.echo(f"accepted #{item_id}: both records are now person {person}")
 
@@ -131,7 +131,7 @@ def review_reject(
     """The two records are different people: they will never be linked."""
     from alarmbell.identity import ReviewError, reject
 
-    with store_session() as session, failing_on(ReviewError):
+    with store_session(create=False) as session, failing_on(ReviewError):
         reject(session, item_id, by=who(by), reason=reason)
     typer.echo(f"rejected #{item_id}: the two records stay apart for good")
 
@@ -147,7 +147,7 @@ def merge(
     from alarmbell.identity import ReviewError
     from alarmbell.identity import merge as merge_people
 
-    with store_session() as session, failing_on(ReviewError):
+    with store_session(create=False) as session, failing_on(ReviewError):
         merge_people(session, source, target, by=who(by), reason=reason)
     typer.echo(f"person {source} merged into person {target}")
 
@@ -162,7 +162,7 @@ def unmerge(
     from alarmbell.identity import ReviewError, UnmergeError
     from alarmbell.identity import unmerge as unmerge_person
 
-    with store_session() as session, failing_on(ReviewError, UnmergeError):
+    with store_session(create=False) as session, failing_on(ReviewError, UnmergeError):
         left = unmerge_person(session, person, by=who(by), reason=reason)
     typer.echo(f"person {person} restored (its records left person {left})")
 
@@ -202,7 +202,7 @@ def train(
     from alarmbell.identity.retrain import TrainingError, retrain
 
     backend, spark = _backend(engine)
-    with store_session() as session, failing_on(TrainingError):
+    with store_session(create=False) as session, failing_on(TrainingError):
         model = retrain(session, by=who(by), reason=reason, engine=backend, spark=spark)
     typer.echo(f"trained model {model.version} on {model.trained_on}; it links from now on")
 
@@ -229,7 +229,7 @@ def link() -> None:
     from alarmbell.settings import Settings
 
     settings = Settings()
-    with store(settings) as engine:
+    with store(settings, create=False) as engine:
         done = link_and_refresh_shown(engine, settings, everyone=True)
     typer.echo(f"{done.linked.newly_linked} records linked; {done.linked.people_created} new people")
     show_work(done.raised.routed)
