@@ -13,7 +13,16 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import audit_list, choice_option, fail, failing_on, store, store_session, who
+from alarmbell.cli.support import (
+    audit_list,
+    audit_view,
+    choice_option,
+    fail,
+    failing_on,
+    store,
+    store_session,
+    who,
+)
 from alarmbell.domain.wording import plural
 
 if TYPE_CHECKING:
@@ -106,6 +115,14 @@ def review_show(item_id: Annotated[int, typer.Argument(help="Review item number.
     with store_session(create=False) as session:
         with failing_on(ReviewError):
             item = get_item(session, item_id)
+        # Both records' names and dates of birth: a view of each person, as the web's item page.
+        for person in sorted({p for p in (item.left_person, item.right_person) if p is not None}):
+            audit_view(
+                session,
+                "identity.review",
+                person,
+                {"review_item": item_id, "command": "identity review show"},
+            )
         typer.echo(_line(item))
         for part in item.review.contributions:
             bar = ("+" if part["weight"] >= 0 else "-") * min(40, round(abs(part["weight"])))

@@ -209,6 +209,15 @@ def audit_list(session: Session, action: str, detail: Mapping[str, object], peop
     record_audit(session, actor=actor(), action=action, detail={**detail, "people": people})
 
 
+def audit_view(session: Session, action: str, person: int, detail: Mapping[str, object]) -> None:
+    """A command that prints (or writes to a file) one person's record is a view of them: it
+    writes its web page's audit action about them, as `cli:<login>` with the `command` where the
+    web has its `route`, so `alarmbell audit who-viewed` reports it (docs/security.md)."""
+    from alarmbell.audit import Subject, record_audit
+
+    record_audit(session, actor=actor(), action=action, subject=Subject.person(person), detail=detail)
+
+
 def who(by: str | None) -> str:
     """The acting person: as given, else the operating-system login name."""
     return by or getpass.getuser()
