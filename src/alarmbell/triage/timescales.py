@@ -134,9 +134,8 @@ def alert_clock(
 def past_due(due: datetime, moment: datetime) -> bool:
     """Whether a decision made at `moment` (or none made by then) is late: after `due`, to the
     minute. The one test of lateness, for the triage queue, the unanswered-alarms report and the
-    review report alike, so a
-    decision at 6pm on its due day is late in both (it was due at 5pm), not late in one and in
-    time "on the day" in the other."""
+    review report alike, so a decision at 6pm on its due day (due at 5pm) is late in each, not
+    late in one and in time "on the day" in another."""
     return moment > due
 
 
