@@ -66,11 +66,14 @@ def cli_markdown() -> str:
         HEADER + "# Command line\n",
         "Every command prints what it did; long ones show a progress bar on a terminal. "
         "`alarmbell COMMAND --help` shows the same text.\n",
-        "The store is the one `ALARMBELL_DATABASE_URL` names (docs/settings.md). A command that adds "
-        "to it (`ingest`, `link`, `db upgrade`, `serve`, `users create`, the triage steps) creates it "
-        "where there is none yet; a command that only reads it (`review`, `chronology`, `sar export`, "
-        "`identity history`, `audit`, the listings) stops with exit status 2, naming where it looked, "
-        "so a mistyped path is not answered from a new, empty store.\n",
+        "The store is the one `ALARMBELL_DATABASE_URL` names (docs/settings.md). Only a command that "
+        "loads into it (`ingest`, `db upgrade`, `serve`, `users create`, `triage scenario`) creates "
+        "it where there is none yet; a command that reads it (`review`, `chronology`, `sar export`, "
+        "`identity history`, `audit`, the listings) or changes what is in it (`link`, `rescore`, the "
+        "triage steps, `alerts override`, the identity decisions, merges and training, `users "
+        "disable`, `users grant-review`, `users token create` and `revoke`, `quarantine retry`) stops "
+        "with exit status 2, naming where it looked, so a mistyped path is not answered from a new, "
+        'empty store ("no item 5").\n',
     ]
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         lines.extend(_command_section(name, command, "alarmbell"))

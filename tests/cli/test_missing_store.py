@@ -37,6 +37,31 @@ READERS = [
 ]
 
 
+#: Commands that change rows already in a store (an item, an alert, a person, a user, a token,
+#: quarantined lines): at a mistyped path they said "no item 5" from a new, empty store.
+CHANGERS = [
+    ["triage", "ack", "5"],
+    ["triage", "decide", "5", "--decision", "assessment", "--rationale", "Assess."],
+    ["triage", "log-time", "5", "--hours", "1"],
+    ["triage", "escalate"],
+    ["triage", "refresh"],
+    ["alerts", "override", "5", "--reason", "Known to the team."],
+    ["rescore"],
+    ["identity", "merge", "2", "3", "--reason", "Same child."],
+    ["identity", "unmerge", "2", "--reason", "Different children."],
+    ["identity", "review", "accept", "1", "--reason", "Same child."],
+    ["identity", "review", "reject", "1", "--reason", "Different children."],
+    ["identity", "link"],
+    ["identity", "train"],
+    ["link"],
+    ["users", "disable", "ana"],
+    ["users", "grant-review", "ana", "2", "--review", "CSPR 2026/04"],
+    ["users", "token", "create", "--agency", "police", "--name", "Force RMS"],
+    ["users", "token", "revoke", "abc123"],
+    ["quarantine", "retry"],
+]
+
+
 def _said(output: str) -> str:
     return " ".join(output.split())
 
@@ -52,6 +77,15 @@ def _refused(command: list[str], url: str, where: str) -> None:
 
 @pytest.mark.parametrize("command", READERS, ids=" ".join)
 def test_a_reader_stops_at_a_mistyped_path_and_creates_nothing(tmp_path: Path, command: list[str]) -> None:
+    typo = tmp_path / "alarmbel.db"
+    _refused(command, f"sqlite:///{typo}", str(typo))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", CHANGERS, ids=" ".join)
+def test_a_command_that_changes_rows_stops_at_a_mistyped_path_and_creates_nothing(
+    tmp_path: Path, command: list[str]
+) -> None:
     typo = tmp_path / "alarmbel.db"
     _refused(command, f"sqlite:///{typo}", str(typo))
     assert list(tmp_path.iterdir()) == []
@@ -85,7 +119,12 @@ def test_a_reader_leaves_another_programs_sqlite_file_alone(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     "command",
-    [["db", "upgrade"], ["users", "create", "ana", "--role", "admin", "--no-password"], ["ingest"]],
+    [
+        ["db", "upgrade"],
+        ["users", "create", "ana", "--role", "admin", "--no-password"],
+        ["ingest"],
+        ["triage", "scenario", "--now", "2026-04-02T15:00:00+01:00"],
+    ],
     ids=" ".join,
 )
 def test_a_command_that_adds_to_the_store_still_creates_it(tmp_path: Path, command: list[str]) -> None:

@@ -7,7 +7,7 @@ from receipt, so both now run it from when alarmbell raised the alert. On a real
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from alarmbell.cli import app
+from alarmbell.domain.timeparse import local_moment
 from alarmbell.review.phrases import day
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
@@ -65,3 +66,80 @@ def test_the_queue_and_the_review_give_the_demo_childs_alert_one_clock(
     assert review.exit_code == 0, review.output
     assert "not acted on in time" not in review.stdout, "the queue says the decision is not yet due"
     assert f"Decision due by 5pm on {day(local_date(due))}: its records reached alarmbell on" in review.stdout
+
+
+def test_a_decision_at_6pm_on_its_due_day_is_late_in_the_queue_and_the_review(
+    store_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Due at 5pm on its last working day, decided at 6pm that day: late on the queue (the
+    referrer's outcome) and a missed opportunity in the review. Before: the review judged by the
+    day and found it in time."""
+    from alarmbell.identity import find_person
+    from alarmbell.policy import policy_for
+    from alarmbell.review import review_report
+    from tests.helpers import event, person, relationship, write_jsonl
+
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
+    path = write_jsonl(
+        tmp_path / "police.jsonl",
+        [
+            person("S1", given_name="Ava", family_name="Lowe", dob="2024-01-05", sex="F"),
+            person("S2", given_name="Jade", family_name="Lowe", dob="1999-01-05", sex="F"),
+            relationship("SR", "S2", "S1", kind="mother"),
+            event(
+                "SE1",
+                ["S2"],
+                kind="domestic_incident",
+                occurred_at="2025-07-01T00:30:00",
+                others=["S1"],
+                attrs={"dash_risk": "high", "children_present": True, "violence": "physical"},
+            ),
+        ],
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            item = session.scalars(select(TriageItem).where(TriageItem.kind == "alert")).one()
+            item_id, due = item.id, item.due_at.replace(tzinfo=UTC)
+    finally:
+        engine.dispose()
+    six_pm = due + timedelta(hours=1)
+    assert (local_moment(due).hour, local_moment(six_pm).hour) == (17, 18)
+
+    decided = runner.invoke(
+        app,
+        [
+            "triage",
+            "decide",
+            str(item_id),
+            "--decision",
+            "assessment",
+            "--rationale",
+            "Assess the risk.",
+            "--now",
+            six_pm.isoformat(),
+        ],
+    )
+    assert decided.exit_code == 0, decided.output
+    reported = runner.invoke(
+        app,
+        ["triage", "reported", "alarmbell early warning", "--now", (six_pm + timedelta(days=1)).isoformat()],
+    )
+    assert reported.exit_code == 0 and "decided 1 hour late" in reported.output, reported.output
+
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            report = review_report(
+                session,
+                person_id=find_person(session, "police:S1"),
+                policy=policy_for(store_settings),
+                now=six_pm + timedelta(days=1),
+            )
+    finally:
+        engine.dispose()
+    assert report is not None
+    [missed] = [m for m in report.missed if m.rules == ("alert_not_acted_on",)]
+    assert missed.happened[1] == f"Decided on {day(six_pm)}, less than a working day after it was due."

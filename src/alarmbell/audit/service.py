@@ -279,7 +279,9 @@ def who_viewed(session: Session, person_ids: list[int], *, include_lists: bool =
     )
     found = [_viewing(entry) for entry in session.scalars(query)]
     if include_lists:
-        found.extend(_listed(session, {int(p) for p in wanted}))
+        people = {int(p) for p in wanted}
+        found.extend(_listed(session, people))
+        found.extend(_escalations_shown(session, people))
     return sorted(found, key=lambda v: v.at)
 
 
@@ -289,6 +291,24 @@ def _listed(session: Session, people: set[int]) -> list[Viewing]:
         _viewing(entry)
         for entry in session.scalars(query)
         if people.intersection(int(p) for p in entry.detail.get("people", []))
+    ]
+
+
+#: A step alarmbell takes by itself whose work item title (naming the child) is printed to
+#: whoever ran it by hand (`run_by` in the detail): `alarmbell triage escalate`.
+SHOWN_TO_RUNNER = frozenset({"triage.escalated"})
+
+
+def _escalations_shown(session: Session, people: set[int]) -> list[Viewing]:
+    """Escalations run by hand, each printed with its item's title to the one who ran it: that
+    person saw the child named, so the viewing is theirs (`run_by`), not alarmbell's, whose
+    step it was. One without `run_by` (a service's own call, as the triage scenario makes)
+    printed nothing to anyone."""
+    query = select(AuditEntry).where(AuditEntry.action.in_(SHOWN_TO_RUNNER)).order_by(AuditEntry.id)
+    return [
+        Viewing(entry.at, str(entry.detail["run_by"]), None, None, entry.action, entry.detail)
+        for entry in session.scalars(query)
+        if entry.detail.get("run_by") and entry.detail.get("person") in people
     ]
 
 

@@ -97,7 +97,7 @@ def users_disable(username: Annotated[str, typer.Argument(help="The user to disa
     from alarmbell.access import end_user_sessions, find_user, set_active
     from alarmbell.audit import record_audit
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         user = find_user(session, username)
         if user is None:
             fail(f"no user {username!r}")
@@ -121,7 +121,7 @@ def users_grant_review(
     from alarmbell.audit import Subject, record_audit
     from alarmbell.identity import PersonNotFound, find_person
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         user = find_user(session, username)
         if user is None:
             fail(f"no user {username!r}")
@@ -147,7 +147,7 @@ def token_create(
     from alarmbell.access import create_token
     from alarmbell.audit import record_audit
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         with failing_on(ValueError):
             row, token = create_token(session, agency=agency, name=name, created_by=actor())
         record_audit(
@@ -177,7 +177,7 @@ def token_revoke(
     from alarmbell.access import revoke_token
     from alarmbell.audit import record_audit
 
-    with store_session() as session:
+    with store_session(create=False) as session:
         row = revoke_token(session, prefix)
         if row is None:
             fail(f"no token {prefix!r}")

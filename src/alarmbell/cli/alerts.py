@@ -57,7 +57,7 @@ def override(
     """Override an alert with a reason; recorded (who, when, why, policy version) for policy review."""
     from alarmbell.alerts import OverrideError, override_alert
 
-    with failing_on(OverrideError), store_session() as session:
+    with failing_on(OverrideError), store_session(create=False) as session:
         done = override_alert(session, alert_id=alert_id, by=who(by), reason=reason, now=datetime.now(UTC))
     typer.echo(
         f"alert {done.alert_id} ({done.level}, person {done.person_id}, policy {done.policy_version}) "
@@ -103,7 +103,7 @@ def rescore(
     started = time.perf_counter()
     spark = _spark_session() if engine == "spark" else None
     try:
-        with progress_bar("Rescoring", None) as bar, store_session(settings) as session:
+        with progress_bar("Rescoring", None) as bar, store_session(settings, create=False) as session:
             done = rescore_and_route(
                 session,
                 policy=policy,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from alarmbell.cli.support import fail, failing_on, store_session
+from alarmbell.cli.support import audit_view, fail, failing_on, store_session
 
 
 def chronology(
@@ -23,8 +23,10 @@ def chronology(
         with failing_on(PersonNotFound):
             person_id = find_person(session, person)
         chron = build_chronology(session, person_id)
-    if chron is None:
-        fail(f"person {person_id} has no linked records (see `alarmbell identity history {person_id}`)")
+        if chron is None:
+            fail(f"person {person_id} has no linked records (see `alarmbell identity history {person_id}`)")
+        detail = {"command": "chronology", "format": "json" if as_json else "table"}
+        audit_view(session, "person.chronology", person_id, detail)
     if as_json:
         typer.echo(json.dumps(chronology_json(chron), indent=2, ensure_ascii=False))
     else:

@@ -13,7 +13,16 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import stderr
-from alarmbell.cli.support import audit_list, choice_option, fail, failing_on, store, store_session, who
+from alarmbell.cli.support import (
+    audit_list,
+    audit_view,
+    choice_option,
+    fail,
+    failing_on,
+    store,
+    store_session,
+    who,
+)
 from alarmbell.domain.wording import plural
 
 if TYPE_CHECKING:
@@ -54,7 +63,7 @@ def identity_link(engine: EngineOption = "duckdb") -> None:
 
     backend, spark = _backend(engine)
     settings = Settings()
-    with store_session(settings) as session:
+    with store_session(settings, create=False) as session:
         summary = link_people(
             session, engine=backend, spark=spark, unique_id_agencies=settings.unique_id_agencies
         )
@@ -106,6 +115,14 @@ def review_show(item_id: Annotated[int, typer.Argument(help="Review item number.
     with store_session(create=False) as session:
         with failing_on(ReviewError):
             item = get_item(session, item_id)
+        # Both records' names and dates of birth: a view of each person, as the web's item page.
+        for person in sorted({p for p in (item.left_person, item.right_person) if p is not None}):
+            audit_view(
+                session,
+                "identity.review",
+                person,
+                {"review_item": item_id, "command": "identity review show"},
+            )
         typer.echo(_line(item))
         for part in item.review.contributions:
             bar = ("+" if part["weight"] >= 0 else "-") * min(40, round(abs(part["weight"])))
@@ -119,7 +136,7 @@ def review_accept(
     """The two records are one person: merge them (reversible with `identity unmerge`)."""
     from alarmbell.identity import ReviewError, accept
 
-    with store_session() as session, failing_on(ReviewError):
+    with store_session(create=False) as session, failing_on(ReviewError):
         person = accept(session, item_id, by=who(by), reason=reason)
     typer.echo(f"accepted #{item_id}: both records are now person {person}")
 
@@ -131,7 +148,7 @@ def review_reject(
     """The two records are different people: they will never be linked."""
     from alarmbell.identity import ReviewError, reject
 
-    with store_session() as session, failing_on(ReviewError):
+    with store_session(create=False) as session, failing_on(ReviewError):
         reject(session, item_id, by=who(by), reason=reason)
     typer.echo(f"rejected #{item_id}: the two records stay apart for good")
 
@@ -147,7 +164,7 @@ def merge(
     from alarmbell.identity import ReviewError
     from alarmbell.identity import merge as merge_people
 
-    with store_session() as session, failing_on(ReviewError):
+    with store_session(create=False) as session, failing_on(ReviewError):
         merge_people(session, source, target, by=who(by), reason=reason)
     typer.echo(f"person {source} merged into person {target}")
 
@@ -162,7 +179,7 @@ def unmerge(
     from alarmbell.identity import ReviewError, UnmergeError
     from alarmbell.identity import unmerge as unmerge_person
 
-    with store_session() as session, failing_on(ReviewError, UnmergeError):
+    with store_session(create=False) as session, failing_on(ReviewError, UnmergeError):
         left = unmerge_person(session, person, by=who(by), reason=reason)
     typer.echo(f"person {person} restored (its records left person {left})")
 
@@ -202,7 +219,7 @@ def train(
     from alarmbell.identity.retrain import TrainingError, retrain
 
     backend, spark = _backend(engine)
-    with store_session() as session, failing_on(TrainingError):
+    with store_session(create=False) as session, failing_on(TrainingError):
         model = retrain(session, by=who(by), reason=reason, engine=backend, spark=spark)
     typer.echo(f"trained model {model.version} on {model.trained_on}; it links from now on")
 
@@ -229,7 +246,7 @@ def link() -> None:
     from alarmbell.settings import Settings
 
     settings = Settings()
-    with store(settings) as engine:
+    with store(settings, create=False) as engine:
         done = link_and_refresh_shown(engine, settings, everyone=True)
     typer.echo(f"{done.linked.newly_linked} records linked; {done.linked.people_created} new people")
     show_work(done.raised.routed)

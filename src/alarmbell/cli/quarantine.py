@@ -75,7 +75,7 @@ def retry_cmd(
     ingested once and leave the quarantine; the rest stay with their error as read now. Exit
     status 1 if any still fail."""
     settings = Settings()
-    with store(settings) as engine:
+    with store(settings, create=False) as engine:
         done = _retry_all(engine, source)
         typer.echo(f"quarantine: {done.line}")
         if link and done.accepted:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alarmbell.cli.support import (
+    audit_view,
     choice_option,
     collector_paused,
     fail,
@@ -22,6 +23,8 @@ from alarmbell.cli.support import (
 from alarmbell.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from alarmbell.review import ReviewReport
 
 
@@ -64,24 +67,44 @@ def review(
 
 
 def _write(person: str, format_name: ReportFormat, day: date | None, out: Path | None) -> None:
-    report = _report(person, day)
-    if format_name is ReportFormat.pdf:
-        from alarmbell.review import render_pdf
+    """Build, render and write the report in one session with its audit entry: a report that
+    cannot be written rolls back, and its entry with it."""
+    settings = Settings()
+    with store_session(settings, create=False) as session:
+        report = _report(session, settings, person, day)
+        target = out
+        if format_name is ReportFormat.pdf:
+            from alarmbell.review import render_pdf
 
-        target = out or Path(
-            f"alarmbell-review-{report.person_id}" + (f"-as-of-{day}" if day else "") + ".pdf"
-        )
-        write_output(target, render_pdf(report))
-        typer.echo(f"wrote {target} ({len(report.missed)} missed opportunities)")
-        return
-    from alarmbell.review import render_html, render_markdown
+            target = out or Path(
+                f"alarmbell-review-{report.person_id}" + (f"-as-of-{day}" if day else "") + ".pdf"
+            )
+            content: str | bytes = render_pdf(report)
+        else:
+            from alarmbell.review import render_html, render_markdown
 
-    text = render_html(report) if format_name is ReportFormat.html else render_markdown(report)
-    if out is None:
-        sys.stdout.write(text)
+            content = render_html(report) if format_name is ReportFormat.html else render_markdown(report)
+        _audit(session, report.person_id, format_name, day, target)
+        if target is not None:
+            write_output(target, content)
+    if target is None:
+        sys.stdout.write(str(content))
     else:
-        write_output(out, text)
-        typer.echo(f"wrote {out} ({len(report.missed)} missed opportunities)")
+        typer.echo(f"wrote {target} ({len(report.missed)} missed opportunities)")
+
+
+def _audit(
+    session: Session, person_id: int, format_name: ReportFormat, day: date | None, out: Path | None
+) -> None:
+    """The web's actions: the HTML report shown is `review.view`; a file written (`--out`, any PDF)
+    or the Markdown, which the web serves as a download, is `review.export`."""
+    shown = format_name is ReportFormat.html and out is None
+    detail: dict[str, object] = {"command": "review", "format": format_name.value}
+    if day is not None:
+        detail["as_of"] = day.isoformat()
+    if out is not None:
+        detail["out"] = str(out)
+    audit_view(session, "review.view" if shown else "review.export", person_id, detail)
 
 
 def _day(text: str | None) -> date | None:
@@ -93,17 +116,15 @@ def _day(text: str | None) -> date | None:
         fail(f"--as-of {text!r}: give a date as YYYY-MM-DD, e.g. 2011-06-30")
 
 
-def _report(person: str, day: date | None) -> ReviewReport:
+def _report(session: Session, settings: Settings, person: str, day: date | None) -> ReviewReport:
     from alarmbell.identity import PersonNotFound, find_person
     from alarmbell.policy import policy_for
     from alarmbell.review import review_report
 
-    settings = Settings()
     policy = policy_for(settings)
-    with store_session(settings, create=False) as session:
-        with failing_on(PersonNotFound):
-            person_id = find_person(session, person)
-        report = review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
+    with failing_on(PersonNotFound):
+        person_id = find_person(session, person)
+    report = review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
     if report is None:
         fail(f"person {person_id} has no linked records (see `alarmbell identity history {person_id}`)")
     return report

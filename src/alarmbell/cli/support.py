@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 def store(settings: Settings, *, create: bool = True) -> Iterator[Engine]:
     """The configured store's engine, disposed when the command ends.
 
-    A command that adds to the store (ingest, db upgrade, users create) creates it where it is
-    not yet. One that only reads (review, chronology, listings) passes `create=False`: a mistyped
-    path must stop it, naming the path, not become an empty store that then has "no person 2".
+    A command that loads into the store (ingest, db upgrade, serve, users create, the triage
+    scenario) creates it where it is not yet. One that reads (review, chronology, listings) or
+    changes rows already there (a triage step, an override, a merge, disabling a user) passes
+    `create=False`: a mistyped path must stop it, naming the path, not become an empty store
+    that then has "no person 2" or "no item 5".
     """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import OperationalError
@@ -77,7 +79,7 @@ def engine_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def store_session(settings: Settings | None = None, *, create: bool = True) -> Iterator[Session]:
     """One session on the configured store: committed if the command succeeds, else rolled back.
-    `create=False` for a command that only reads (see `store`)."""
+    `create=False` for a command that reads or changes what is there (see `store`)."""
     from alarmbell.storage.db import session_scope
 
     with store(settings or Settings(), create=create) as engine, session_scope(engine) as session:
@@ -205,6 +207,15 @@ def audit_list(session: Session, action: str, detail: Mapping[str, object], peop
     from alarmbell.audit import record_audit
 
     record_audit(session, actor=actor(), action=action, detail={**detail, "people": people})
+
+
+def audit_view(session: Session, action: str, person: int, detail: Mapping[str, object]) -> None:
+    """A command that prints (or writes to a file) one person's record is a view of them: it
+    writes its web page's audit action about them, as `cli:<login>` with the `command` where the
+    web has its `route`, so `alarmbell audit who-viewed` reports it (docs/security.md)."""
+    from alarmbell.audit import Subject, record_audit
+
+    record_audit(session, actor=actor(), action=action, subject=Subject.person(person), detail=detail)
 
 
 def who(by: str | None) -> str:

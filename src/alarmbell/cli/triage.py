@@ -51,8 +51,10 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text
 
 
 @contextmanager
-def _session(*, create: bool = True) -> Iterator[tuple[Session, TriageConfig]]:
-    """The store and the triage settings; `create=False` for a listing (see support.store)."""
+def _session(*, create: bool = False) -> Iterator[tuple[Session, TriageConfig]]:
+    """The store and the triage settings. Only a command that loads work into the store (the
+    seeded scenario) creates it; a step on an item, or a listing, stops at a mistyped path
+    (see support.store) rather than answering "no item 5" from a new, empty store."""
     from alarmbell.triage import TriageConfig
 
     settings = Settings()
@@ -107,7 +109,7 @@ def queue_cmd(
     from alarmbell.triage import queue, teams, timeliness
 
     moment = _now(now)
-    with _session(create=False) as (session, config):
+    with _session() as (session, config):
         if not team:
             for summary in teams(session, now=moment):
                 typer.echo(f"{summary.team:<40} {summary.open_items:>6} open {summary.past_due:>6} past due")
@@ -297,7 +299,7 @@ def analytics(
     """Hours by harm band and team, items past due by harm, and displacement."""
     from alarmbell.triage import analytics_lines, workload_analytics
 
-    with _session(create=False) as (session, config):
+    with _session() as (session, config):
         result = workload_analytics(session, config=config, now=_now(now), days=days)
         # The displacement names low-harm items by title (waiting ones are counted).
         detail = {"command": "triage analytics", "days": days}
@@ -319,7 +321,7 @@ def reported(
     """What a referrer reported: the outcome and whether it came in time."""
     from alarmbell.triage import reported_by, reported_people
 
-    with _session(create=False) as (session, _config):
+    with _session() as (session, _config):
         rows = reported_by(session, referrer=referrer, now=_now(now))
         detail = {"command": "triage reported", "referrer": referrer}
         audit_list(session, "triage.reported", detail, reported_people(session, rows))
@@ -340,7 +342,7 @@ def scenario(
     """Load the seeded displacement scenario (a police unit on a bigamy file while red alerts wait)."""
     from alarmbell.triage import load_displacement_scenario
 
-    with _session() as (session, config):
+    with _session(create=True) as (session, config):
         summary = load_displacement_scenario(session, now=_now(now), seed=seed, config=config)
     for line in summary.lines:
         typer.echo(line)
@@ -362,7 +364,7 @@ def unanswered_cmd(
     from alarmbell.triage import CSV_COLUMNS, csv_rows, report_rows, unanswered_alarms
 
     csv_out = output_file(csv_out)
-    with _session(create=False) as (session, config):
+    with _session() as (session, config):
         report = unanswered_alarms(session, config=config, now=_now(now))
         audit_list(session, "reports.unanswered", {"command": "triage unanswered"}, report.people())
     rows = report_rows(report)

@@ -56,7 +56,7 @@ from alarmbell.review.signals import (
 )
 from alarmbell.review.working_days import add_working_days, working_days_between
 from alarmbell.triage.config import TriageConfig
-from alarmbell.triage.timescales import AlertClock, alert_clock, local_date
+from alarmbell.triage.timescales import AlertClock, alert_clock, local_date, past_due
 
 RESPONSE_DAYS: Final = 1
 #: Triage's default alert clock (TriageConfig.alert_working_days), so review and queue agree.
@@ -141,20 +141,19 @@ def decision_clock(alert: StoredAlert) -> AlertClock:
 
 
 def _unanswered(ctx: Context, alert: StoredAlert) -> _Unanswered | None:
-    """The alert, if it had no decision within its timescale (by the report's date); judged by
-    the day, as the rest of the report is."""
+    """The alert, if it had no decision within its timescale (by the report's moment): judged at
+    the moment the decision fell due (5pm on its last working day), as the triage queue judges
+    it (timescales.past_due), not by the day, so a decision at 6pm that day is late here too."""
     if alert.level not in URGENT or alert.raised_at > ctx.until:
         return None
-    due = local_date(decision_clock(alert).due)
+    due = decision_clock(alert).due
     decided = sorted(
         r.at for r in alert.responses if r.at is not None and (r.decision or r.source == "override")
     )
     first = decided[0] if decided else None
-    if first is not None and local_date(first) <= due:
+    if not past_due(due, first or ctx.until):
         return None
-    if first is None and local_date(ctx.until) <= due:
-        return None
-    return _Unanswered(alert, due, first)
+    return _Unanswered(alert, local_date(due), first)
 
 
 def _holder(alert: StoredAlert, decided: datetime | None) -> str:
@@ -260,7 +259,9 @@ def _overdue(due: date, end: date) -> str:
         return f"{days // 365} years"
     if days >= 60:
         return f"{days // 30} months"
-    return working_days_phrase(working_days_between(due, end))
+    late = working_days_between(due, end)
+    # Decided on the evening it fell due (after 5pm): late, but by less than a working day.
+    return working_days_phrase(late) if late else "less than a working day"
 
 
 def _numbered(item: MissedOpportunity, number: int) -> MissedOpportunity:

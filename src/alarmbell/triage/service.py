@@ -27,7 +27,7 @@ from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import HarmBand, overdue_by, priority, top
-from alarmbell.triage.timescales import TIMESCALES, assessment_due, escalation_times
+from alarmbell.triage.timescales import TIMESCALES, assessment_due, escalation_times, past_due
 
 ITEM_KINDS: Final[dict[str, str]] = {
     "alert": "Child's alert",
@@ -561,11 +561,11 @@ def audit_trail(session: Session, item_id: int) -> list[TriageEvent]:
 def timeliness(row: TriageItem, now: datetime) -> Timeliness:
     """Decided items are on time or late; open ones are due (in so long) or overdue (by so long)."""
     if row.decided_at is not None:
-        late = row.decided_at - row.due_at
-        if late > timedelta(0):
+        if past_due(row.due_at, row.decided_at):
+            late = row.decided_at - row.due_at
             return Timeliness("late", f"decided {describe(late)} late", row.due_at, row.decided_at, late)
         return Timeliness("on time", "decided on time", row.due_at, row.decided_at, None)
-    if now > row.due_at:
+    if past_due(row.due_at, now):
         late = now - row.due_at
         return Timeliness("overdue", f"overdue by {describe(late)}", row.due_at, None, late)
     return Timeliness("due", f"due in {describe(row.due_at - now)}", row.due_at, None, None)

@@ -131,6 +131,14 @@ def alert_clock(
     return AlertClock(received, alert_decision_due(level, received, working_days), arrived_late=True)
 
 
+def past_due(due: datetime, moment: datetime) -> bool:
+    """Whether a decision made at `moment` (or none made by then) is late: after `due`, to the
+    minute. The one test of lateness, for the triage queue, the unanswered-alarms report and the
+    review report alike, so a decision at 6pm on its due day (due at 5pm) is late in each, not
+    late in one and in time "on the day" in another."""
+    return moment > due
+
+
 def referral_decision_due(received: datetime) -> datetime:
     return end_of_working_day(add_working_days(local_date(received), 1))
 

@@ -40,7 +40,7 @@ from alarmbell.storage.tables import (
 from alarmbell.triage.alert_work import ROUTED_LEVELS
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.service import DECISIONS, TEAM_MASH, describe
-from alarmbell.triage.timescales import alert_clock, alert_decision_due, local_date
+from alarmbell.triage.timescales import alert_clock, alert_decision_due, local_date, past_due
 
 FOLLOW_UP_DAYS: Final = 90
 NO_ACTION: Final = frozenset({"no_further_action", "overridden"})
@@ -79,7 +79,7 @@ class AlarmOutcome:
     def status(self) -> str:
         if self.decided_at is None:
             return "No decision"
-        return "Decided late" if self.decided_at > self.due_at else "Decided in time"
+        return "Decided late" if past_due(self.due_at, self.decided_at) else "Decided in time"
 
     @property
     def decision_label(self) -> str:
@@ -145,7 +145,7 @@ def unanswered_alarms(
     outcomes = [
         _outcome(session, a, decisions.get(a.id), config, now, names, takers.get(a.id)) for a in alerts
     ]
-    late = tuple(o for o in outcomes if o.status != "Decided in time" and o.due_at < now)
+    late = tuple(o for o in outcomes if o.status != "Decided in time" and past_due(o.due_at, now))
     reds = defaultdict(list)
     for alert in alerts:
         if alert.level == "red":
