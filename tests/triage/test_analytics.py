@@ -91,3 +91,10 @@ def test_the_escalation_dashboard_counts_escalations_and_what_was_not_pushed_up(
     police = loads["Police child protection unit"]
     assert police.to_team_manager + police.to_head_of_service >= 1 and police.past_due_not_escalated >= 1
     assert "MASH" not in loads or loads["MASH"].to_team_manager + loads["MASH"].to_head_of_service == 0
+
+
+def test_the_scenario_says_why_an_alert_weighs_what_it_does_in_plain_english(session: Session) -> None:
+    load_displacement_scenario(session, now=NOW, config=CONFIG)
+    sources = set(session.scalars(select(TriageItem.harm_source).where(TriageItem.kind == "alert")))
+    assert any(s.startswith("An amber alert counts as") for s in sources)
+    assert not any(s.startswith("A amber") for s in sources)

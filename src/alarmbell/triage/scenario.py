@@ -221,7 +221,8 @@ def _alert_item(
         timescale=f"mash_{level}",
         harm_days=harm,
         harm_basis="alert level",
-        harm_source=f"A {level} alert counts as {harm:g} harm days (configured equivalent, docs/triage.md).",
+        harm_source=f"{'An' if level == 'amber' else 'A'} {level} alert counts as {harm:g} harm days "
+        "(configured equivalent, docs/triage.md).",
         person_id=child[0],
         referrer="alarmbell early warning",
         alert_level=level,
