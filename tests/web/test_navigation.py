@@ -155,3 +155,12 @@ def test_what_you_reported_is_in_the_menu_of_those_who_report(
     assert page.status_code == (200 if reports else 403), role
     if agency is not None and reports:  # the agency by its name, not its code (but in the form)
         assert agency not in re.sub(r'value="[^"]*"', "", page.text).replace("/", " "), role
+
+
+def test_an_empty_what_you_reported_says_where_a_concern_without_an_alert_went(demo_app: FastAPI) -> None:
+    """Seen in the browser walk: a practitioner who had just recorded a concern that raised no
+    alert found only "Nothing reported ... is in the work queue"."""
+    client = TestClient(demo_app)
+    sign_in(client, role="practitioner", agency="health", team=None)
+    page = client.get("/triage/reported", params={"referrer": "nobody recorded this"})
+    assert "is on the child's chronology" in page.text.replace("&#39;", "'")
