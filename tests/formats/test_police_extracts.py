@@ -430,3 +430,35 @@ def test_a_recorded_date_with_a_time_keeps_its_time(engine: Engine, tmp_path: Pa
     incident = events(engine)["occurrence:PR/12/301"]
     assert incident["occurred_at"] == "2012-03-03T22:10:00"
     assert incident["recorded_at"] == "2012-03-04T09:10:00"
+
+
+def test_a_domestic_crime_is_stored_with_the_violence_its_offence_names(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Police systems record the offence, not `violence`; without reading it every exported domestic
+    incident was of unknown violence, and the physical-violence indicators never heard a police export."""
+    rows = [
+        {
+            **occurrence("DA/1", kind="Domestic Crime"),
+            **nominal("N1", "Victim", "Hale Amy", "02/02/1995", "F"),
+            "Offence": "Assault occasioning actual bodily harm",
+        },
+        {
+            **occurrence("DA/1", kind="Domestic Crime"),
+            **nominal("N2", "Child Present", "Hale Ivy", "01/01/2024", "F"),
+            "Offence": "Assault occasioning actual bodily harm",
+        },
+        {
+            **occurrence("DA/2", kind="Domestic Crime"),
+            **nominal("N1", "Victim", "Hale Amy", "02/02/1995", "F"),
+            "Offence": "Harassment",
+        },
+    ]
+    path = extract(tmp_path, rows, extra=("Offence",))
+    first = ingest(engine, path)
+    assert first.summary.rejected == 0, first.messages
+    stored = events(engine)
+    assert stored["occurrence:DA/1"]["attrs"]["violence"] == "physical"
+    assert "violence" not in stored["occurrence:DA/2"]["attrs"]
+    again = ingest(engine, path)
+    assert again.summary.accepted == 0 and again.summary.rejected == 0

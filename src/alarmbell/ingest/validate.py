@@ -18,6 +18,7 @@ import orjson
 
 from alarmbell.domain.identifiers import nhs_number_is_valid, upn_check_problem
 from alarmbell.domain.injuries import completed_injury_attrs
+from alarmbell.domain.offences import completed_violence_attrs, needs_violence_completed
 from alarmbell.domain.plausible import DOB_EXPECTED, dob_problem, event_date_problem, event_range_text
 from alarmbell.domain.timeparse import BeyondCalendar, dob_to_date, is_partial_dob, parse_moment
 from alarmbell.domain.vocabulary import (
@@ -205,8 +206,8 @@ def _fast_validate(obj: Any, line_no: int, agency_override: str | None) -> Valid
             if line.occurred_at[0].isspace():
                 return None
             if line.attrs:
-                if "injuries" in line.attrs:
-                    return None  # the precise path completes a body map's attrs on the record itself
+                if "injuries" in line.attrs or needs_violence_completed(line.kind, line.attrs):
+                    return None  # the precise path completes these attrs on the record itself
                 check_attrs(line.kind, line.attrs)
             occurred = _when("occurred_at", line.occurred_at)
             recorded = _when("recorded_at", line.recorded_at) if line.recorded_at else occurred
@@ -370,6 +371,7 @@ def _event_row(
         read_coded_attrs(kind, attrs, line_no=line_no, warnings=warnings)
         check_attrs(kind, attrs)
         attrs.update(completed_injury_attrs(attrs))  # a body map alone: injury, site, sites, ...
+        attrs.update(completed_violence_attrs(kind, attrs))  # an offence alone: its violence
     _optional_text(obj, "text", 100_000)
     _optional_text(obj, "author", 1000)
     precision = read_code(

@@ -1,0 +1,61 @@
+"""Whether a recorded offence was violence, read from the offence's name (police exports give no
+`violence`: read as given, every police-exported domestic incident was of unknown violence)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alarmbell.domain.offences import completed_violence_attrs, violence_in_offence
+
+
+@pytest.mark.parametrize(
+    "offence",
+    [
+        "Assault occasioning actual bodily harm",
+        "ABH",
+        "GBH with intent",
+        "Common assault and battery",
+        "Assault by beating",
+        "Wounding with intent to do grievous bodily harm",
+        "s47 OAPA",
+        "Intentional strangulation",
+        "Sexual assault on a female aged 13 or over",
+        "Cruelty to children/young persons",
+        "Racially or religiously aggravated common assault",
+        "Attempted murder",
+    ],
+)
+def test_offences_that_name_an_attack_are_physical(offence: str) -> None:
+    assert violence_in_offence(offence) == "physical"
+
+
+@pytest.mark.parametrize("offence", ["Threats to kill", "Threatening behaviour", "Affray"])
+def test_offences_that_name_a_threat_are_threats(offence: str) -> None:
+    assert violence_in_offence(offence) == "threats"
+
+
+@pytest.mark.parametrize(
+    "offence",
+    [
+        "Harassment",
+        "Stalking involving fear of violence or serious alarm or distress",
+        "Controlling or coercive behaviour in an intimate or family relationship",
+        "Criminal damage to a dwelling",
+        "Breach of non-molestation order",
+        "Malicious communications",
+        "Possession with intent to supply",
+        "",
+    ],
+)
+def test_offences_that_do_not_say_anyone_was_hurt_leave_violence_unknown(offence: str) -> None:
+    """Stalking's name mentions violence but not that it happened; it is abuse, not read as either."""
+    assert violence_in_offence(offence) is None
+
+
+def test_intake_completes_only_what_the_sender_left_out() -> None:
+    assert completed_violence_attrs("domestic_incident", {"offence": "common assault"}) == {
+        "violence": "physical"
+    }
+    assert completed_violence_attrs("domestic_incident", {"offence": "abh", "violence": "verbal"}) == {}
+    assert completed_violence_attrs("crime_report", {"offence": "common assault"}) == {}
+    assert completed_violence_attrs("assault_report", {"offence": "harassment"}) == {}
