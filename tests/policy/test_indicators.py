@@ -826,6 +826,26 @@ CASES: list[tuple[str, bool, Case]] = [
         ),
     ),
     (
+        "baby_at_domestic_abuse_by_violent_adult",
+        False,
+        lambda b: (
+            _baby(b)
+            .household("domestic_incident", "2010-02-01", adult_history=["victim of domestic abuse"])
+            .household("domestic_incident", "2011-10-01", children_present=True, violence="verbal")
+        ),
+    ),
+    (
+        "baby_at_domestic_abuse_by_violent_adult",
+        True,
+        lambda b: (
+            _baby(b)
+            .household(
+                "arrest", "2010-02-01", relation="father", adult_history=["domestic abuse perpetrator"]
+            )
+            .household("domestic_incident", "2011-10-01", children_present=True, violence="verbal")
+        ),
+    ),
+    (
         "physical_domestic_abuse_baby_present",
         False,
         lambda b: _baby(b).household(
