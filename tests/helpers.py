@@ -59,3 +59,21 @@ def write_jsonl(path: Path, rows: Sequence[Mapping[str, object] | str | bytes]) 
             else:
                 handle.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
     return path
+
+
+def baby_at_a_domestic_incident() -> list[dict[str, Any]]:
+    """Police records of Ava, a baby at a high-risk physical domestic incident in the night of
+    1 July 2025 (BST), with her mother: one amber alert, raised at 00:30 England time."""
+    return [
+        person("S1", given_name="Ava", family_name="Lowe", dob="2024-01-05", sex="F"),
+        person("S2", given_name="Jade", family_name="Lowe", dob="1999-01-05", sex="F"),
+        relationship("SR", "S2", "S1", kind="mother"),
+        event(
+            "SE1",
+            ["S2"],
+            kind="domestic_incident",
+            occurred_at="2025-07-01T00:30:00",
+            others=["S1"],
+            attrs={"dash_risk": "high", "children_present": True, "violence": "physical"},
+        ),
+    ]

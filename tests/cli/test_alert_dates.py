@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from alarmbell.cli import app
 from alarmbell.settings import Settings
-from tests.helpers import event, person, relationship, write_jsonl
+from tests.helpers import baby_at_a_domestic_incident, write_jsonl
 
 
 @pytest.fixture
@@ -20,19 +20,7 @@ def runner(store_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: 
     runner = CliRunner()
     path = write_jsonl(
         tmp_path / "police.jsonl",
-        [
-            person("S1", given_name="Ava", family_name="Lowe", dob="2024-01-05", sex="F"),
-            person("S2", given_name="Jade", family_name="Lowe", dob="1999-01-05", sex="F"),
-            relationship("SR", "S2", "S1", kind="mother"),
-            event(
-                "SE1",
-                ["S2"],
-                kind="domestic_incident",
-                occurred_at="2025-07-01T00:30:00",
-                others=["S1"],
-                attrs={"dash_risk": "high", "children_present": True, "violence": "physical"},
-            ),
-        ],
+        baby_at_a_domestic_incident(),
     )
     result = runner.invoke(app, ["ingest", str(path)])
     assert result.exit_code == 0, result.output

@@ -77,24 +77,12 @@ def test_a_decision_at_6pm_on_its_due_day_is_late_in_the_queue_and_the_review(
     from alarmbell.identity import find_person
     from alarmbell.policy import policy_for
     from alarmbell.review import review_report
-    from tests.helpers import event, person, relationship, write_jsonl
+    from tests.helpers import baby_at_a_domestic_incident, write_jsonl
 
     monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
     path = write_jsonl(
         tmp_path / "police.jsonl",
-        [
-            person("S1", given_name="Ava", family_name="Lowe", dob="2024-01-05", sex="F"),
-            person("S2", given_name="Jade", family_name="Lowe", dob="1999-01-05", sex="F"),
-            relationship("SR", "S2", "S1", kind="mother"),
-            event(
-                "SE1",
-                ["S2"],
-                kind="domestic_incident",
-                occurred_at="2025-07-01T00:30:00",
-                others=["S1"],
-                attrs={"dash_risk": "high", "children_present": True, "violence": "physical"},
-            ),
-        ],
+        baby_at_a_domestic_incident(),
     )
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
