@@ -58,8 +58,3 @@ def completed_violence_attrs(kind: str, attrs: Mapping[str, Any]) -> dict[str, A
     offence = attrs.get("offence")
     found = violence_in_offence(offence) if isinstance(offence, str) else None
     return {"violence": found} if found else {}
-
-
-def needs_violence_completed(kind: str, attrs: Mapping[str, Any]) -> bool:
-    """Whether intake would add `violence` to this event (so the fast path leaves it to the precise one)."""
-    return kind in VIOLENCE_KINDS and "violence" not in attrs and isinstance(attrs.get("offence"), str)

@@ -18,7 +18,7 @@ import orjson
 
 from alarmbell.domain.identifiers import nhs_number_is_valid, upn_check_problem
 from alarmbell.domain.injuries import completed_injury_attrs
-from alarmbell.domain.offences import completed_violence_attrs, needs_violence_completed
+from alarmbell.domain.offences import completed_violence_attrs
 from alarmbell.domain.plausible import DOB_EXPECTED, dob_problem, event_date_problem, event_range_text
 from alarmbell.domain.timeparse import BeyondCalendar, dob_to_date, is_partial_dob, parse_moment
 from alarmbell.domain.vocabulary import (
@@ -206,7 +206,7 @@ def _fast_validate(obj: Any, line_no: int, agency_override: str | None) -> Valid
             if line.occurred_at[0].isspace():
                 return None
             if line.attrs:
-                if "injuries" in line.attrs or needs_violence_completed(line.kind, line.attrs):
+                if "injuries" in line.attrs or completed_violence_attrs(line.kind, line.attrs):
                     return None  # the precise path completes these attrs on the record itself
                 check_attrs(line.kind, line.attrs)
             occurred = _when("occurred_at", line.occurred_at)
