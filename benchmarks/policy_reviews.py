@@ -40,6 +40,7 @@ import statistics
 import sys
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from alarmbell.alerts.service import live_people
@@ -52,7 +53,7 @@ from alarmbell.policy import Policy, alert_timeline, policy_for
 from alarmbell.replay.service import AgencyReplay, replay_by_agency
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
-from review_corpus import ReviewCase, load_corpus
+from review_corpus import CORPUS, ROOT, ReviewCase, load_corpus
 
 NAME = "policy_reviews"
 TITLE = "Early warning on children from published case reviews"
@@ -240,9 +241,10 @@ def run(
     quick: bool,  # noqa: ARG001 - run.py passes it to every benchmark; this small corpus is always replayed whole
     policy_dir: str | None = None,
     fit: bool = True,
+    folder: Path = CORPUS,
 ) -> dict[str, Any]:
     policy = policy_for(Settings(policy_dir=policy_dir))
-    cases = load_corpus()
+    cases = load_corpus(folder)
     rows: list[dict[str, Any]] = []
     single_rows: list[dict[str, Any]] = []
     for case in cases:
@@ -281,6 +283,7 @@ def run(
         "name": NAME,
         "title": TITLE,
         "command": "python benchmarks/policy_reviews.py" + ("" if fit else " --no-fit"),
+        "corpus": str(folder.relative_to(ROOT)),
         "policy_version": policy.version,
         "thresholds": {"amber": policy.amber, "red": policy.red},
         "children": rows,
@@ -321,8 +324,9 @@ def _checks(measured: dict[str, Any], single: dict[str, Any], label: str) -> lis
 
 
 def markdown(result: dict[str, Any]) -> str:
+    corpus = result.get("corpus", "evaluation/reviews")
     lines = [
-        f"{len(result['children'])} children from published reviews (evaluation/reviews/), policy "
+        f"{len(result['children'])} children from published reviews ({corpus}/), policy "
         f"`{result['policy_version']}` (amber {result['thresholds']['amber']:g}, red "
         f"{result['thresholds']['red']:g}); {result['linked_one_person']} of {len(result['children'])} "
         f"children's records linked into one person; {result['rejected_lines']} rejected lines. "

@@ -49,6 +49,7 @@ BENCHMARKS: dict[str, str] = {
     "replay_population": "replay_population",
     "population_paths": "population_paths",
     "policy_reviews": "policy_reviews",
+    "policy_holdout": "policy_holdout",
     "linkage_external": "linkage_external",
 }
 

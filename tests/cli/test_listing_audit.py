@@ -38,10 +38,14 @@ def test_a_list_printed_at_the_command_line_is_listed_by_who_viewed(
     engine = make_engine(store_settings)
     try:
         with session_scope(engine) as session:
-            seen = [(v.actor, v.action) for v in who_viewed(session, [ava]) if v.action == action]
+            seen = [
+                (v.actor, v.action, v.detail.get("scope"))
+                for v in who_viewed(session, [ava])
+                if v.action == action
+            ]
     finally:
         engine.dispose()
-    assert seen == [(f"cli:{getpass.getuser()}", action)]
+    assert seen == [(f"cli:{getpass.getuser()}", action, "full")], "the command line sees whole records"
 
 
 def test_the_list_of_teams_names_nobody(store_settings: Settings, ava: int) -> None:

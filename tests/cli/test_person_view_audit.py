@@ -52,7 +52,7 @@ def test_a_chronology_printed_is_a_view_of_the_child(
     assert result.exit_code == 0 and "Ava" in result.output, result.output
     [seen] = _viewed(store_settings, ava, "person.chronology")
     assert seen.actor == CLI
-    assert seen.detail == {"command": "chronology", "format": "json" if as_json else "table"}
+    assert seen.detail == {"command": "chronology", "format": "json" if as_json else "table", "scope": "full"}
     _who_viewed_says(ava, "person.chronology")
 
 
@@ -76,7 +76,7 @@ def test_a_review_printed_or_written_is_a_view_of_the_child(
     result = CliRunner().invoke(app, ["review", str(ava), *options])
     assert result.exit_code == 0, result.output
     [seen] = _viewed(store_settings, ava, action)
-    assert seen.actor == CLI and seen.detail["command"] == "review", seen
+    assert seen.actor == CLI and seen.detail["command"] == "review" and seen.detail["scope"] == "full", seen
     if to_file:
         assert seen.detail["out"] == options[-1] and Path(options[-1]).stat().st_size > 0
     else:
@@ -114,7 +114,10 @@ def test_a_review_item_shown_is_a_view_of_both_people(store_settings: Settings, 
     assert result.exit_code == 0 and "Ava" in result.output and "Jade" in result.output, result.output
     for person in (ava, jade):
         [seen] = _viewed(store_settings, person, "identity.review")
-        assert (seen.actor, seen.detail) == (CLI, {"review_item": item, "command": "identity review show"})
+        assert (seen.actor, seen.detail) == (
+            CLI,
+            {"review_item": item, "command": "identity review show", "scope": "full"},
+        )
     _who_viewed_says(ava, "identity.review")
 
 

@@ -131,3 +131,64 @@ def test_a_decision_at_6pm_on_its_due_day_is_late_in_the_queue_and_the_review(
     assert report is not None
     [missed] = [m for m in report.missed if m.rules == ("alert_not_acted_on",)]
     assert missed.happened[1] == f"Decided on {day(six_pm)}, less than a working day after it was due."
+
+
+def test_the_review_counts_an_alert_by_the_partnerships_configured_working_days(
+    store_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With amber set to 6 working days, a decision an hour before that clock runs out is in time
+    on the queue, so the review must not call it "not acted on in time". Before: the review
+    counted every alert with the default working days (amber 3), and found it late."""
+    from tests.helpers import baby_at_a_domestic_incident, write_jsonl
+
+    monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
+    monkeypatch.setenv("ALARMBELL_TRIAGE_ALERT_WORKING_DAYS", '{"red": 1, "amber": 6}')
+    path = write_jsonl(tmp_path / "police.jsonl", baby_at_a_domestic_incident())
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(path)]).exit_code == 0
+    engine = make_engine(store_settings)
+    try:
+        with session_scope(engine) as session:
+            item = session.scalars(select(TriageItem).where(TriageItem.kind == "alert")).one()
+            alert = session.scalars(select(AlertRow)).one()
+            item_id, due, level = item.id, item.due_at.replace(tzinfo=UTC), alert.level
+            raised, received = alert.raised_at.replace(tzinfo=UTC), alert.created_at.replace(tzinfo=UTC)
+    finally:
+        engine.dispose()
+    configured = alert_clock(level, raised=raised, received=received, working_days={"red": 1, "amber": 6})
+    assert (level, due) == ("amber", configured.due)
+    in_time = due - timedelta(hours=1)
+    assert in_time > alert_clock(level, raised=raised, received=received, working_days=DAYS).due
+
+    decided = runner.invoke(
+        app,
+        ["triage", "decide", str(item_id), "--decision", "assessment", "--rationale", "Assess."]
+        + ["--now", in_time.isoformat()],
+    )
+    assert decided.exit_code == 0, decided.output
+    review = runner.invoke(app, ["review", "police:S1", "--format", "md"])
+    assert review.exit_code == 0, review.output
+    assert f"Decision due by 5pm on {day(local_date(due))}" in review.stdout, "the queue's deadline"
+
+    from alarmbell.identity import find_person
+    from alarmbell.policy import policy_for
+    from alarmbell.review import review_report
+
+    def late_in_review(working_days: dict[str, float]) -> bool:
+        engine = make_engine(store_settings)
+        try:
+            with session_scope(engine) as session:
+                report = review_report(
+                    session,
+                    person_id=find_person(session, "police:S1"),
+                    policy=policy_for(store_settings),
+                    now=in_time + timedelta(days=1),
+                    alert_working_days=working_days,
+                )
+        finally:
+            engine.dispose()
+        assert report is not None
+        return any(m.rules == ("alert_not_acted_on",) for m in report.missed)
+
+    assert not late_in_review({"red": 1, "amber": 6})
+    assert late_in_review(DAYS), "under the default 3 working days the same decision is late"

@@ -124,7 +124,14 @@ def _report(session: Session, settings: Settings, person: str, day: date | None)
     policy = policy_for(settings)
     with failing_on(PersonNotFound):
         person_id = find_person(session, person)
-    report = review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
+    report = review_report(
+        session,
+        person_id=person_id,
+        policy=policy,
+        as_of=day,
+        now=datetime.now(UTC),
+        alert_working_days=settings.triage_alert_working_days,
+    )
     if report is None:
         fail(f"person {person_id} has no linked records (see `alarmbell identity history {person_id}`)")
     return report

@@ -206,7 +206,7 @@ def audit_list(session: Session, action: str, detail: Mapping[str, object], peop
     `alarmbell audit who-viewed` reports it as it reports a search (docs/security.md)."""
     from alarmbell.audit import record_audit
 
-    record_audit(session, actor=actor(), action=action, detail={**detail, "people": people})
+    record_audit(session, actor=actor(), action=action, detail={**_full(detail), "people": people})
 
 
 def audit_view(session: Session, action: str, person: int, detail: Mapping[str, object]) -> None:
@@ -215,7 +215,15 @@ def audit_view(session: Session, action: str, person: int, detail: Mapping[str, 
     web has its `route`, so `alarmbell audit who-viewed` reports it (docs/security.md)."""
     from alarmbell.audit import Subject, record_audit
 
-    record_audit(session, actor=actor(), action=action, subject=Subject.person(person), detail=detail)
+    record_audit(session, actor=actor(), action=action, subject=Subject.person(person), detail=_full(detail))
+
+
+def _full(detail: Mapping[str, object]) -> dict[str, object]:
+    """The web's `scope` for what a command printed: the command line reads the store directly,
+    so it saw the whole record (`full`), never one agency's part."""
+    from alarmbell.access import Scope
+
+    return {**detail, "scope": Scope.FULL.value}
 
 
 def who(by: str | None) -> str:

@@ -18,7 +18,7 @@ from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.policy import Evaluator, Policy
 from alarmbell.review.knowledge import Known, Significant, significant_events, who_knew
-from alarmbell.review.missed import ALERT_WORKING_DAYS, URGENT, Context, decision_clock, missed_opportunities
+from alarmbell.review.missed import URGENT, Context, decision_clock, missed_opportunities
 from alarmbell.review.model import (
     AlertAccount,
     AlertResponse,
@@ -61,7 +61,15 @@ def build_review(inputs: ReviewInputs, *, policy: Policy) -> ReviewReport:
     first = _first_name(chronology.display_name)
     titles = {indicator.id: indicator.title for indicator in policy.indicators}
     context = Context(
-        chronology.entries, significant, known, policy_at, report_timers, until, first, alerts=inputs.alerts
+        chronology.entries,
+        significant,
+        known,
+        policy_at,
+        report_timers,
+        until,
+        first,
+        alerts=inputs.alerts,
+        working_days=inputs.alert_working_days,
     )
     return ReviewReport(
         person_id=chronology.person_id,
@@ -73,7 +81,10 @@ def build_review(inputs: ReviewInputs, *, policy: Policy) -> ReviewReport:
         chronology=chronology,
         family=family_views(inputs, reference=_reference(inputs)),
         policy_now=policy_at(_reference(inputs)) if chronology.entries else None,
-        alerts=tuple(alert_account(a, chronology.entries, titles, first) for a in inputs.alerts),
+        alerts=tuple(
+            alert_account(a, chronology.entries, titles, first, inputs.alert_working_days)
+            for a in inputs.alerts
+        ),
         timers=report_timers,
         matrix=knowledge_matrix(chronology, significant, known),
         missed=missed_opportunities(context),
@@ -177,26 +188,30 @@ def _summary(entry: ChronologyEntry, first: str) -> str:
 
 
 def alert_account(
-    alert: StoredAlert, entries: Sequence[ChronologyEntry], titles: Mapping[str, str], first: str
+    alert: StoredAlert,
+    entries: Sequence[ChronologyEntry],
+    titles: Mapping[str, str],
+    first: str,
+    working_days: Mapping[str, float],
 ) -> AlertAccount:
     return AlertAccount(
         alert=alert,
         rule_titles=tuple(titles.get(r, r.replace("_", " ")) for r in alert.rules),
         response=_response_sentence(alert),
         next_action=_next_action(alert, entries, first),
-        clock=_clock_sentence(alert),
+        clock=_clock_sentence(alert, working_days),
     )
 
 
-def _clock_sentence(alert: StoredAlert) -> str:
+def _clock_sentence(alert: StoredAlert, working_days: Mapping[str, float]) -> str:
     """When a decision was due, counted as the triage queue counts it, so the report and the
     queue give one alert one deadline; a clock that started late says why."""
     if alert.level not in URGENT:
         return ""
-    clock = decision_clock(alert)
+    clock = decision_clock(alert, working_days)
     due = f"Decision due by 5pm on {day(local_date(clock.due))}"
     if not clock.arrived_late:
-        return f"{due} ({working_days_phrase(int(ALERT_WORKING_DAYS[alert.level]))} from the alert)."
+        return f"{due} ({working_days_phrase(int(working_days[alert.level]))} from the alert)."
     return (
         f"{due}: its records reached alarmbell on {day(clock.start)}, after a decision would already have "
         "been due, so its clock started then."

@@ -26,7 +26,7 @@ their responses, so a term of school observations reads as one missed opportunit
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -59,7 +59,8 @@ from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.timescales import AlertClock, alert_clock, local_date, past_due
 
 RESPONSE_DAYS: Final = 1
-#: Triage's default alert clock (TriageConfig.alert_working_days), so review and queue agree.
+#: Triage's default alert clock (TriageConfig.alert_working_days), for a report built without
+#: the deployment's setting (ReviewInputs carries the setting itself).
 ALERT_WORKING_DAYS: Final = TriageConfig().alert_working_days
 SEEN_ALONE_DAYS: Final = 30
 EPISODE_GAP: Final = timedelta(days=120)
@@ -84,6 +85,7 @@ class Context:
     until: datetime
     child: str
     alerts: tuple[StoredAlert, ...] = ()
+    working_days: Mapping[str, float] = field(default_factory=lambda: ALERT_WORKING_DAYS)
 
 
 @dataclass(slots=True)
@@ -129,14 +131,14 @@ def _alert_items(ctx: Context) -> list[MissedOpportunity]:
     return [_alert_item(ctx, run) if len(run) == 1 else _alert_run(ctx, run) for run in runs.values()]
 
 
-def decision_clock(alert: StoredAlert) -> AlertClock:
+def decision_clock(alert: StoredAlert, working_days: Mapping[str, float]) -> AlertClock:
     """The alert's decision clock as the triage queue counts it (timescales.alert_clock): from
     the alert's records when they reached alarmbell in time, else from when alarmbell raised it."""
     return alert_clock(
         alert.level,
         raised=alert.raised_at,
         received=alert.received_at or alert.raised_at,
-        working_days=ALERT_WORKING_DAYS,
+        working_days=working_days,
     )
 
 
@@ -146,7 +148,7 @@ def _unanswered(ctx: Context, alert: StoredAlert) -> _Unanswered | None:
     it (timescales.past_due), not by the day, so a decision at 6pm that day is late here too."""
     if alert.level not in URGENT or alert.raised_at > ctx.until:
         return None
-    due = decision_clock(alert).due
+    due = decision_clock(alert, ctx.working_days).due
     decided = sorted(
         r.at for r in alert.responses if r.at is not None and (r.decision or r.source == "override")
     )
@@ -165,7 +167,7 @@ def _alert_item(ctx: Context, run: list[_Unanswered]) -> MissedOpportunity:
     """One alert not acted on in time."""
     late = run[0]
     alert, due, first = late.alert, late.due, late.decided
-    days = int(ALERT_WORKING_DAYS[alert.level])
+    days = int(ctx.working_days[alert.level])
     agencies = _agencies(sorted({agency for agency, _ in alert.evidence}))
     holders = ", ".join(agency_lower(a) for a in agencies) or "the agencies"
     if first is None:
@@ -217,7 +219,7 @@ def _alert_run(ctx: Context, run: list[_Unanswered]) -> MissedOpportunity:
             f"The item was not decided until {day(first)}, {_overdue(run[0].due, first.date())} after the "
             "first alert was due."
         )
-    days = int(ALERT_WORKING_DAYS[head.level])
+    days = int(ctx.working_days[head.level])
     return MissedOpportunity(
         anchor="",
         rules=("alert_not_acted_on",),

@@ -77,6 +77,10 @@ class ReviewInputs:
     alerts: tuple[StoredAlert, ...]
     as_of: datetime | None
     generated_at: datetime
+    #: Working days to a decision on an alert, per level: the deployment's triage setting
+    #: (`ALARMBELL_TRIAGE_ALERT_WORKING_DAYS`), so the report and the queue give one alert one
+    #: deadline.
+    alert_working_days: Mapping[str, float]
 
 
 # -- outputs -------------------------------------------------------------------------------------

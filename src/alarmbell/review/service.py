@@ -10,6 +10,7 @@ it now, less anyone born after the report's date (docs/review.md, "Limits").
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, func, select, tuple_
@@ -22,6 +23,7 @@ from alarmbell.domain.timeparse import local_moment
 from alarmbell.identity import record_rows, relations, view_from_rows
 from alarmbell.policy import Policy
 from alarmbell.review.build import build_review
+from alarmbell.review.missed import ALERT_WORKING_DAYS
 from alarmbell.review.model import FamilyMember, ReviewInputs, ReviewReport, StoredAlert
 from alarmbell.review.responses import alert_responses
 from alarmbell.review.working_days import end_of_day
@@ -35,14 +37,29 @@ def review_report(
     policy: Policy,
     as_of: date | None = None,
     now: datetime | None = None,
+    alert_working_days: Mapping[str, float] = ALERT_WORKING_DAYS,
 ) -> ReviewReport | None:
-    """The review of one person as known at the end of `as_of` (default: everything), or None."""
-    inputs = review_inputs(session, person_id=person_id, as_of=as_of, now=now or datetime.now(UTC))
+    """The review of one person as known at the end of `as_of` (default: everything), or None.
+
+    `alert_working_days` is the deployment's triage setting (`triage_alert_working_days`), so
+    the report judges an alert's lateness by the clock the queue ran."""
+    inputs = review_inputs(
+        session,
+        person_id=person_id,
+        as_of=as_of,
+        now=now or datetime.now(UTC),
+        alert_working_days=alert_working_days,
+    )
     return None if inputs is None else build_review(inputs, policy=policy)
 
 
 def review_inputs(
-    session: Session, *, person_id: int, as_of: date | None, now: datetime
+    session: Session,
+    *,
+    person_id: int,
+    as_of: date | None,
+    now: datetime,
+    alert_working_days: Mapping[str, float] = ALERT_WORKING_DAYS,
 ) -> ReviewInputs | None:
     at = end_of_day(as_of) if as_of is not None else None
     chronology = build_chronology(session, person_id, at=at)
@@ -60,6 +77,7 @@ def review_inputs(
         alerts=_alerts(session, person_id, at or now),
         as_of=at,
         generated_at=now,
+        alert_working_days=alert_working_days,
     )
 
 

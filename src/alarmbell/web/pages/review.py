@@ -11,10 +11,12 @@ from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from alarmbell.access import Action
 from alarmbell.audit import record_audit
+from alarmbell.policy import Policy
 from alarmbell.review import (
     ReviewReport,
     context,
@@ -23,8 +25,9 @@ from alarmbell.review import (
     render_pdf,
     review_report,
 )
+from alarmbell.settings import Settings
 from alarmbell.web.auth import actor_of, requires
-from alarmbell.web.deps import IdPath, PolicyDep, SessionDep
+from alarmbell.web.deps import IdPath, PolicyDep, SessionDep, SettingsDep
 from alarmbell.web.pages.reviews import build_reviews_page
 from alarmbell.web.rendering import render
 
@@ -46,10 +49,15 @@ def reviews_page(request: Request, session: SessionDep, policy: PolicyDep) -> Re
 @router.get("/people/{person_id}/review", name="review")
 @requires(Action.VIEW_REVIEW, person="person_id", audit="review.view")
 def review_page(
-    request: Request, session: SessionDep, policy: PolicyDep, person_id: IdPath, as_of: str = ""
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    policy: PolicyDep,
+    person_id: IdPath,
+    as_of: str = "",
 ) -> Response:
     day, error = _as_of(as_of)
-    report = _report(session, policy, person_id, day)
+    report = _report(session, settings, policy, person_id, day)
     templates: Jinja2Templates = request.app.state.templates
     install_filters(templates.env)
     values = {**context(report), "as_of_error": error}
@@ -58,16 +66,20 @@ def review_page(
 
 @router.get("/people/{person_id}/review.pdf", name="review_pdf")
 @requires(Action.EXPORT_REVIEW, person="person_id", audit="review.export")
-def review_pdf(session: SessionDep, policy: PolicyDep, person_id: IdPath, as_of: str = "") -> Response:
-    report = _report(session, policy, person_id, _strict(as_of))
+def review_pdf(
+    session: SessionDep, settings: SettingsDep, policy: PolicyDep, person_id: IdPath, as_of: str = ""
+) -> Response:
+    report = _report(session, settings, policy, person_id, _strict(as_of))
     headers = {"Content-Disposition": f'attachment; filename="{_filename(report)}.pdf"'}
     return Response(render_pdf(report), media_type="application/pdf", headers=headers)
 
 
 @router.get("/people/{person_id}/review.md", name="review_markdown")
 @requires(Action.EXPORT_REVIEW, person="person_id", audit="review.export")
-def review_markdown(session: SessionDep, policy: PolicyDep, person_id: IdPath, as_of: str = "") -> Response:
-    report = _report(session, policy, person_id, _strict(as_of))
+def review_markdown(
+    session: SessionDep, settings: SettingsDep, policy: PolicyDep, person_id: IdPath, as_of: str = ""
+) -> Response:
+    report = _report(session, settings, policy, person_id, _strict(as_of))
     headers = {"Content-Disposition": f'attachment; filename="{_filename(report)}.md"'}
     return Response(render_markdown(report), media_type="text/markdown; charset=utf-8", headers=headers)
 
@@ -89,8 +101,17 @@ def _strict(text: str) -> date | None:
     return day
 
 
-def _report(session: SessionDep, policy: PolicyDep, person_id: int, day: date | None) -> ReviewReport:
-    found = review_report(session, person_id=person_id, policy=policy, as_of=day, now=datetime.now(UTC))
+def _report(
+    session: Session, settings: Settings, policy: Policy, person_id: int, day: date | None
+) -> ReviewReport:
+    found = review_report(
+        session,
+        person_id=person_id,
+        policy=policy,
+        as_of=day,
+        now=datetime.now(UTC),
+        alert_working_days=settings.triage_alert_working_days,
+    )
     if found is None:
         raise HTTPException(status_code=404, detail=f"No person with id {person_id}.")
     return found
