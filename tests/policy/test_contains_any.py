@@ -7,6 +7,7 @@ child whose only evidence is one of the words.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,7 @@ import yaml
 
 from alarmbell.policy import Policy, PolicyError, alert_timeline, parse_policy
 from alarmbell.policy.docs import describe_pattern
-from alarmbell.policy.model import Condition
+from alarmbell.policy.model import Condition, Selector
 from alarmbell.policy.reach import reach_of, shapes_of
 
 from .conftest import ChronologyBuilder
@@ -110,3 +111,37 @@ def test_the_prepass_still_rules_out_a_child_without_the_attr() -> None:
     assert alert_timeline(policy, chronology) == []
     reach = reach_of(policy)
     assert not reach.may_alert(shapes_of(reach, chronology.entries), chronology.dob)
+
+
+def _matches(pattern: Any) -> list[tuple[Selector, ...]]:
+    """Every selector list of a pattern, however nested."""
+    parts = getattr(pattern, "patterns", None)
+    if parts is not None:
+        return [m for p in parts for m in _matches(p)]
+    names = ("match", "event", "context", "ended_by", "trigger", "expected")
+    return [getattr(pattern, n) for n in names if getattr(pattern, n, None)]
+
+
+def _one_word_apart(match: tuple[Selector, ...]) -> list[str]:
+    """The attrs two selectors of one list read for different words, alike in all else."""
+    seen: set[tuple[Selector, str]] = set()
+    repeated = []
+    for selector in match:
+        for i, condition in enumerate(selector.where):
+            if condition.op in ("contains", "contains_any"):
+                rest = replace(selector, where=selector.where[:i] + selector.where[i + 1 :])
+                if (rest, condition.attr) in seen:
+                    repeated.append(condition.attr)
+                seen.add((rest, condition.attr))
+    return repeated
+
+
+def test_the_shipped_policy_lists_no_selector_per_word(policy: Policy) -> None:
+    """Words for one thing read from one attr are one `contains_any`, not a selector each."""
+    found = [
+        (indicator.id, attr)
+        for indicator in policy.indicators
+        for match in _matches(indicator.pattern)
+        for attr in _one_word_apart(match)
+    ]
+    assert found == []
