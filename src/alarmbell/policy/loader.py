@@ -547,8 +547,8 @@ def _known(value: Any, where: _Path, known: tuple[str, ...], problem: str, modul
 
 
 def _words(value: Any, where: _Path) -> tuple[str, ...]:
-    """`contains_any`'s words: one list, so an empty one (which could never hold) or a number
-    (which no recorded text starts with) is a mistake in the policy, not a quiet no-match."""
+    """`contains_any`'s words: an empty list, which could never hold, or a word that is not
+    text is a mistake in the policy, to be named at load and not found as a quiet no-match."""
     if not isinstance(value, list) or not value:
         raise where.error("expected a non-empty list of words, e.g. [assault, bodily harm]")
     for i, word in enumerate(value):
