@@ -37,7 +37,7 @@ def _read_fields(node: Any) -> Iterator[str]:
         for key, value in node.items():
             if key == "attr":
                 yield str(value)
-            elif key in ("equals", "in", "contains"):
+            elif key in ("equals", "in", "contains", "contains_any"):
                 yield from (str(v) for v in (value if isinstance(value, list) else [value]))
             yield from _read_fields(value)
     elif isinstance(node, list):
@@ -60,6 +60,8 @@ def test_no_policy_file_reads_a_family_characteristic() -> None:
 def test_the_scan_would_catch_one() -> None:
     bad = {"indicators": [{"id": "x", "pattern": {"match": {"where": [{"attr": "ethnicity"}]}}}]}
     assert list(_read_fields(bad["indicators"][0]["pattern"])) == ["ethnicity"]
+    code = {"match": {"where": [{"attr": "factors", "contains_any": ["3A", "9A"]}]}}
+    assert "9A" in list(_read_fields(code))
 
 
 @pytest.mark.parametrize(
@@ -69,6 +71,8 @@ def test_the_scan_would_catch_one() -> None:
         {"attr": "english", "equals": "very little"},
         {"attr": "household_income", "lt": 20000},
         {"attr": "factors", "contains": "9A"},
+        {"attr": "factors", "contains": "9a"},
+        {"attr": "factors", "contains_any": ["3A", "5b"]},
     ],
 )
 def test_the_loader_rejects_family_characteristics(condition: dict[str, Any]) -> None:

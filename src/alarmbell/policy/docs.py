@@ -46,6 +46,7 @@ _OPS = {
     "gt": ">",
     "ge": ">=",
     "contains": "includes",
+    "contains_any": "includes any of",
     "region_in": "names a body region among",
     "regions_at_least": "names at least this many body regions:",
     "regions_beyond": "is not recorded, or names a body region other than",
@@ -71,7 +72,10 @@ def _condition(c: Condition) -> str:
         }
         word = words.get(c.op, "is not recorded as false")
         return f"`{c.attr}` {word}"
-    value = ", ".join(map(str, c.value)) if isinstance(c.value, tuple) else c.value
+    if c.op == "contains_any":
+        value = ", ".join(f'"{word}"' for word in c.value)
+    else:
+        value = ", ".join(map(str, c.value)) if isinstance(c.value, tuple) else c.value
     return f"`{c.attr}` {_OPS[c.op]} {value}"
 
 
@@ -247,12 +251,14 @@ assessed) and
 `where`: a list of
 conditions `{attr: name, <op>: value}` with op one of `equals`, `in`, `is_true`, `is_false`,
 `is_not_false` (missing, or anything but false), `exists`, `lt`, `le`, `gt`, `ge`, `contains`,
-`region_in`, `regions_at_least`, `regions_beyond`, `service_in`, `explanation_in`, `referrer_in`,
-`describes` and `returned_home`.
+`contains_any`, `region_in`, `regions_at_least`, `regions_beyond`, `service_in`, `explanation_in`,
+`referrer_in`, `describes` and `returned_home`.
 Text is compared as a reader compares it (`alarmbell.domain.recorded_text`): `equals` and `in`
 ignore case, spaces, underscores and hyphens ("High", "Physical abuse", "fixed-term"), and
 `contains` means the words start a word of the text, or of one of a list's texts ("supply" is in
-"Possession with intent to supply", "3A" is not in "13A"). `explanation_in` reads an injury's
+"Possession with intent to supply", "3A" is not in "13A"); `contains_any` takes a list of such
+words (`{attr: offence, contains_any: [assault, bodily harm, wounding]}`) and holds when any of
+them does. `explanation_in` reads an injury's
 `explanation` (the professional's judgement) or `explanation_given` (the carer's words) through
 `alarmbell.domain.explanations` and takes the classes `absent` ("none", "unknown", "N/K", "Mum
 not sure how it happened", "unable to explain"), `unsuitable` ("inconsistent with the injury",

@@ -474,9 +474,22 @@ def _condition(raw: Any, where: _Path) -> Condition:
         raise where.error(f"expected 'attr' and exactly one of {', '.join(_OPS)}")
     op = cast(Op, ops[0])
     value = _condition_value(op, item[op], where.key(op))
-    if op == "contains" and value in FORBIDDEN_FACTOR_CODES:
-        raise where.key(op).error(f"{value!r} records disability or immigration status: not used")
+    _no_forbidden_codes(op, value, where.key(op))
     return Condition(attr=attr, op=op, value=value)
+
+
+def _no_forbidden_codes(op: str, value: Any, where: _Path) -> None:
+    """Factor codes for disability and immigration status, refused in any case: the word tests
+    ignore case, so `contains: 9a` would read "9A"."""
+    if op == "contains":
+        words = [(where, value)]
+    elif op == "contains_any":
+        words = [(where.index(i), word) for i, word in enumerate(value)]
+    else:
+        return
+    for at, word in words:
+        if isinstance(word, str) and word.upper() in FORBIDDEN_FACTOR_CODES:
+            raise at.error(f"{word!r} records disability or immigration status: not used")
 
 
 def _condition_value(op: str, value: Any, where: _Path) -> Any:
@@ -500,6 +513,8 @@ def _condition_value(op: str, value: Any, where: _Path) -> Any:
                 "everyday_accident"
             )
         return tuple(names)
+    if op == "contains_any":
+        return _words(value, where)
     if op == "service_in":
         return _service_types(value, where)
     if op == "explanation_in":
@@ -529,6 +544,17 @@ def _known(value: Any, where: _Path, known: tuple[str, ...], problem: str, modul
             f"(alarmbell.domain.{module})"
         )
     return tuple(names)
+
+
+def _words(value: Any, where: _Path) -> tuple[str, ...]:
+    """`contains_any`'s words: an empty list, which could never hold, or a word that is not
+    text is a mistake in the policy, to be named at load and not found as a quiet no-match."""
+    if not isinstance(value, list) or not value:
+        raise where.error("expected a non-empty list of words, e.g. [assault, bodily harm]")
+    for i, word in enumerate(value):
+        if not isinstance(word, str) or not word.strip():
+            raise where.index(i).error(f"expected a word or words as text, not {word!r}")
+    return tuple(value)
 
 
 def _service_types(value: Any, where: _Path) -> tuple[str, ...]:

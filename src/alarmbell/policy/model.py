@@ -34,6 +34,7 @@ Op = Literal[
     "gt",
     "ge",
     "contains",
+    "contains_any",
     "exists",
     "region_in",
     "regions_at_least",
@@ -79,6 +80,8 @@ class Condition:
     Text is compared as `alarmbell.domain.recorded_text` folds it: ``equals`` and ``in`` ignore
     case, spaces, underscores and hyphens ("Physical", "fixed-term"), and ``contains`` means the
     words start a word of the text or of one of a list's texts ("3A" is not in "13A").
+    ``contains_any`` holds when ``contains`` would for any of its words: one condition for the
+    many ways agencies name one thing ("assault", "bodily harm", "ABH", "wounding").
     """
 
     attr: str
@@ -169,6 +172,7 @@ _OPS: dict[str, Any] = {
     "gt": lambda a, e: _compare(a, e, "gt"),
     "ge": lambda a, e: _compare(a, e, "ge"),
     "contains": _contains,
+    "contains_any": lambda a, e: any(_contains(a, word) for word in e),
     "exists": lambda a, _e: a is not None,
 }
 

@@ -312,8 +312,10 @@ class Reach:
         """Atoms of which one must hold for the condition to hold; () when none must.
 
         Strings and booleans are tested as they are; every other test only needs its attr
-        (`Condition.holds` fails on an absent attr). The body-site and described-injury tests
-        read the attr and its plural, and "at least 0 regions" always holds.
+        (`Condition.holds` fails on an absent attr): `contains` and `contains_any` too, since
+        their words may start any word of the text, which no set of whole values can list. The
+        body-site and described-injury tests read the attr and its plural, and "at least 0
+        regions" always holds.
         """
         kinds = selector.kinds or None
         op, attr, value = condition.op, condition.attr, condition.value
