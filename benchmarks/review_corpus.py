@@ -8,6 +8,10 @@ data rather than copying it.
 
     python benchmarks/review_corpus.py            # print the list of reviews
     python benchmarks/review_corpus.py --readme   # rewrite the list in evaluation/reviews/README.md
+
+The frozen held-out set under evaluation/holdout/ has the same layout and is listed the same way
+(`--holdout`, with or without `--readme`). Nothing loads it unless asked: `load_corpus()` reads
+the development corpus only, so the held-out children never reach the tuning benchmarks by default.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "evaluation" / "reviews"
+#: The frozen held-out set: never used to choose or tune rules, measured once per policy change.
+HOLDOUT = ROOT / "evaluation" / "holdout"
 
 
 @dataclass(frozen=True)
@@ -134,9 +140,11 @@ def readme_with_listing(text: str, cases: list[ReviewCase]) -> str:
 
 
 if __name__ == "__main__":
-    corpus = load_corpus()
-    if sys.argv[1:] == ["--readme"]:
-        readme = CORPUS / "README.md"
+    args = sys.argv[1:]
+    folder = HOLDOUT if "--holdout" in args else CORPUS
+    corpus = load_corpus(folder)
+    if "--readme" in args:
+        readme = folder / "README.md"
         readme.write_text(readme_with_listing(readme.read_text(encoding="utf-8"), corpus), encoding="utf-8")
         print(f"{readme}: {len(corpus)} reviews listed")
     else:

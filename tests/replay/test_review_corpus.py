@@ -1,8 +1,11 @@
-"""The corpus of published case reviews (evaluation/reviews/) ingests cleanly and says what it must.
+"""The corpora of published case reviews ingest cleanly and say what they must.
 
-benchmarks/policy_reviews.py measures the policy against these children; a chronology with a
-rejected line, a child whose records do not link, or a meta file without a harm date or dated
-missed opportunities would make those figures wrong without anyone noticing.
+Two folders of the same layout: the development corpus (evaluation/reviews/) and the frozen
+held-out set (evaluation/holdout/), which no rule is tuned on. benchmarks/policy_reviews.py
+measures the policy against these children; a chronology with a rejected line, a child whose
+records do not link, or a meta file without a harm date or dated missed opportunities would make
+those figures wrong without anyone noticing. Only ingest and linkage are checked here, never what
+the policy raises.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from alarmbell.replay.service import replay_file
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "evaluation" / "reviews"
-METAS = sorted(CORPUS.glob("*.meta.json"))
+HOLDOUT = ROOT / "evaluation" / "holdout"
+FOLDERS = (CORPUS, HOLDOUT)
+#: Every child's meta file in both folders: the development corpus, then the held-out set.
+METAS = sorted(CORPUS.glob("*.meta.json")) + sorted(HOLDOUT.glob("*.meta.json"))
 #: Every review meta file names these.
 REQUIRED = ("title", "publisher", "year", "published_in", "outcome", "child", "missed_opportunities")
 
@@ -34,17 +40,54 @@ def _lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _meta(meta_path: Path) -> dict[str, Any]:
+    return json.loads(meta_path.read_text(encoding="utf-8"))
+
+
+def _id(meta_path: Path) -> str:
+    return f"{meta_path.parent.name}/{meta_path.name.removesuffix('.meta.json')}"
+
+
 def test_the_corpus_has_children() -> None:
-    assert len(METAS) >= 2, "evaluation/reviews/ holds the demo case and the reconstructed reviews"
+    assert len(list(CORPUS.glob("*.meta.json"))) >= 2, "evaluation/reviews/: the demo case and the reviews"
 
 
-def test_every_chronology_has_a_meta_file() -> None:
-    metas = {p.name.removesuffix(".meta.json") for p in METAS}
-    orphans = [p.name for p in CORPUS.glob("*.jsonl") if p.stem not in metas]
+def test_the_held_out_set_has_children() -> None:
+    assert len(list(HOLDOUT.glob("*.meta.json"))) >= 6, "evaluation/holdout/: the frozen held-out children"
+
+
+def test_no_child_is_in_both_folders() -> None:
+    development = {p.name for p in CORPUS.glob("*.meta.json")}
+    held_out = {p.name for p in HOLDOUT.glob("*.meta.json")}
+    titles = {_meta(p)["title"] for p in CORPUS.glob("*.meta.json")}
+    shared_titles = [p.name for p in HOLDOUT.glob("*.meta.json") if _meta(p)["title"] in titles]
+    assert development & held_out == set()
+    assert shared_titles == []
+
+
+#: Reviews kept out of both folders for independent evaluation (evaluation/reviews/README.md),
+#: and the demo case, which is in the development corpus.
+RESERVED = (
+    "Peter Connelly", "Hamzah Khan", "Khyra Ishaq", "Keanu Williams", "Arthur Labinjo-Hughes", "Star Hobson",
+    "Logan Mwangi", "Sara Sharif", "Finley Boden", "Alfie Steele", "Hakeem Hussain", "Ellie Butler",
+    "Ayeeshia-Jayne Smith", "Daniel Pelka",
+)  # fmt: skip
+
+
+def test_no_held_out_child_is_a_reserved_review() -> None:
+    texts = {p.name: p.read_text(encoding="utf-8").lower() for p in HOLDOUT.glob("*.meta.json")}
+    found = [(name, child) for name, text in texts.items() for child in RESERVED if child.lower() in text]
+    assert found == []
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_every_chronology_has_a_meta_file(folder: Path) -> None:
+    metas = {p.name.removesuffix(".meta.json") for p in folder.glob("*.meta.json")}
+    orphans = [p.name for p in folder.glob("*.jsonl") if p.stem not in metas]
     assert orphans == []
 
 
-@pytest.mark.parametrize("meta_path", METAS, ids=lambda p: p.name.removesuffix(".meta.json"))
+@pytest.mark.parametrize("meta_path", METAS, ids=_id)
 def test_meta_file_is_consistent(meta_path: Path) -> None:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     missing = [f for f in REQUIRED if f not in meta]
@@ -64,7 +107,7 @@ def test_meta_file_is_consistent(meta_path: Path) -> None:
     assert child <= people, f"{meta_path.name}: child records not in the chronology: {child - people}"
 
 
-@pytest.mark.parametrize("meta_path", METAS, ids=lambda p: p.name.removesuffix(".meta.json"))
+@pytest.mark.parametrize("meta_path", METAS, ids=_id)
 def test_chronology_ingests_and_the_child_links_into_one_person(meta_path: Path) -> None:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     chronology = _chronology(meta_path, meta)
@@ -76,17 +119,17 @@ def test_chronology_ingests_and_the_child_links_into_one_person(meta_path: Path)
     assert child <= set(holders[0].records)
 
 
-@pytest.mark.parametrize(
-    "meta_path", [p for p in METAS if "chronology" not in json.loads(p.read_text())], ids=lambda p: p.name
-)
+@pytest.mark.parametrize("meta_path", [p for p in METAS if "chronology" not in _meta(p)], ids=_id)
 def test_every_event_cites_the_review(meta_path: Path) -> None:
     events = _lines(_chronology(meta_path, {}))
     uncited = [e["source_id"] for e in events if e["type"] == "event" and not e.get("source")]
     assert uncited == [], f"{meta_path.name}: events without a source: {uncited}"
 
 
-def test_readme_lists_every_review() -> None:
-    """The list in evaluation/reviews/README.md is generated from the meta files; stale means rerun."""
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_readme_lists_every_review(folder: Path) -> None:
+    """Each folder's README list is generated from its meta files; stale means rerun
+    `python benchmarks/review_corpus.py --readme` (with `--holdout` for the held-out set)."""
     import importlib.util
     import sys
 
@@ -95,6 +138,7 @@ def test_readme_lists_every_review() -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("review_corpus", module)  # dataclasses look their module up by name
     spec.loader.exec_module(module)
-    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
-    expected = module.readme_with_listing(readme, module.load_corpus())
-    assert readme == expected, "run `python benchmarks/review_corpus.py --readme`"
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    expected = module.readme_with_listing(readme, module.load_corpus(folder))
+    flag = " --holdout" if folder == HOLDOUT else ""
+    assert readme == expected, f"run `python benchmarks/review_corpus.py{flag} --readme`"
