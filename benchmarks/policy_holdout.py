@@ -24,11 +24,10 @@ import sys
 from typing import Any
 
 import policy_reviews
-from review_corpus import ROOT
+from review_corpus import HOLDOUT
 
 NAME = "policy_holdout"
 TITLE = "Early warning on held-out children from published case reviews (never tuned on)"
-HOLDOUT = ROOT / "evaluation" / "holdout"
 
 
 def run(*, quick: bool, policy_dir: str | None = None) -> dict[str, Any]:
