@@ -123,6 +123,25 @@ def test_the_analytics_page_has_the_charts_and_names_the_displacement(analyst: T
     assert "bigamy" in html
 
 
+def test_another_teams_displacement_is_told_by_kind_harm_and_date_naming_nobody(app: FastAPI) -> None:
+    """A manager of another team reads what the police unit's hours went on ("Police
+    investigation of 10 harm days, opened ..."), not "Item 1", and no child or offence."""
+    cookie = sign_in(
+        app, username=f"manager{uuid.uuid4().hex}", role="team_manager", team="MASH", agency="health"
+    )
+    with TestClient(app) as manager:
+        manager.cookies.set(SESSION_COOKIE, cookie)
+        html = manager.get("/triage/analytics").text
+        period = manager.get("/api/v1/triage/analytics").json()["displacement"][0]
+    assert period["team"] == POLICE and period["low_items"]
+    for told in (*period["low_items"], *period["waiting_items"]):
+        assert re.fullmatch(
+            r"[A-Z][a-z' ]+ of [0-9.]+ harm days, opened [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4}", told
+        )
+    assert "Police investigation of 10 harm days, opened" in html and "Item 1" not in html
+    assert "bigamy" not in html.lower() and "bigamy" not in str(period).lower()
+
+
 def test_json_api(analyst: TestClient) -> None:
     teams = analyst.get("/api/v1/triage/teams").json()["teams"]
     assert {t["team"] for t in teams} >= {POLICE}

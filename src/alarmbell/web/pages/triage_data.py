@@ -315,19 +315,16 @@ def build_analytics_page(
 
 
 def without_titles(analytics: Analytics, *, keep: str) -> Analytics:
-    """Other teams' displacement periods with their item titles replaced by numbers (counts kept),
-    and so naming no children (`low_people`, `waiting_people` empty)."""
-
-    def hidden(items: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(f"Item {n} (another team's work)" for n in range(1, len(items) + 1))
-
+    """Other teams' displacement periods with each item told by its kind, harm and opening date
+    in place of its title (counts kept), and so naming no children (`low_people`,
+    `waiting_people` empty)."""
     periods = tuple(
         p
         if p.team.lower() == keep.lower()
         else replace(
             p,
-            low_items=hidden(p.low_items),
-            waiting_items=hidden(p.waiting_items),
+            low_items=p.low_unnamed,
+            waiting_items=p.waiting_unnamed,
             low_people=(),
             waiting_people=(),
         )
