@@ -340,7 +340,10 @@ def reported_page(
     For those who report (record concerns and refer); administrators and reviewers are refused,
     as the menu (web.navigation) offers it only where this guard lets it open."""
     who, rows = reported_for(request, session, principal, referrer)
-    return render(request, "triage_reported.html", {"referrer": who, "rows": rows})
+    # Only those who may look up any referrer are offered the box: anyone else is shown their
+    # own agency's whatever they type (referrer_for), so a box would do nothing for them.
+    choose = permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed
+    return render(request, "triage_reported.html", {"referrer": who, "rows": rows, "choose_referrer": choose})
 
 
 def reported_for(
