@@ -142,6 +142,17 @@ def test_another_teams_displacement_is_told_by_kind_harm_and_date_naming_nobody(
     assert "bigamy" not in html.lower() and "bigamy" not in str(period).lower()
 
 
+def test_what_you_reported_lists_referrals_and_says_where_concerns_go(app: FastAPI) -> None:
+    """A health visitor reads her agency's referrals with their outcome, and is told (with rows,
+    not only when there are none) that a concern recorded on the form is on her agency's page."""
+    cookie = sign_in(app, username=f"hv{uuid.uuid4().hex}", role="practitioner", team="MASH", agency="health")
+    with TestClient(app) as practitioner:
+        practitioner.cookies.set(SESSION_COOKIE, cookie)
+        html = practitioner.get("/triage/reported").text.replace("&#39;", "'")
+    assert html.count("Referral from Health (health visitor)") == 2 and "Decided on time" in html
+    assert "A concern you record with the form is not listed here" in html and 'href="/mine"' in html
+
+
 def test_json_api(analyst: TestClient) -> None:
     teams = analyst.get("/api/v1/triage/teams").json()["teams"]
     assert {t["team"] for t in teams} >= {POLICE}
