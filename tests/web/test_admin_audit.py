@@ -1,0 +1,28 @@
+"""The administrator's audit page in her words: who viewed a child's record, and what they did."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from alarmbell.audit.service import LIST_ACTIONS, VIEW_ACTIONS
+from alarmbell.web.pages.audit import VIEWING_WORDS
+from tests.auth_support import sign_in
+from tests.web.conftest import DemoStore
+
+
+def test_who_viewed_says_what_was_done_and_by_whom_in_words(demo_app: FastAPI, demo_store: DemoStore) -> None:
+    """Seen in the browser walk: the table read "person.view" and "(mash_analyst, ...)"."""
+    analyst = TestClient(demo_app)
+    sign_in(analyst, role="mash_analyst", agency="children_social_care", team="mash")
+    assert analyst.get(f"/people/{demo_store.leo_id}").status_code == 200
+    admin = TestClient(demo_app)
+    sign_in(admin, role="admin")
+    html = admin.get("/admin/audit", params={"person": str(demo_store.leo_id)}).text.replace("&#39;", "'")
+    assert "Opened the person page" in html and "(MASH analyst, Children's social care)" in html
+    assert "person.view" not in html and "(mash_analyst" not in html
+    assert "The number at the end of the address of their page" in html
+
+
+def test_every_action_who_viewed_reports_has_words() -> None:
+    assert set(VIEWING_WORDS) == VIEW_ACTIONS | LIST_ACTIONS
