@@ -1,4 +1,4 @@
-"""The administrator's audit page in her words: who viewed a child's record, and what they did."""
+"""The administrator's audit page and the reviewer's start page in their words, not the code's."""
 
 from __future__ import annotations
 
@@ -26,3 +26,12 @@ def test_who_viewed_says_what_was_done_and_by_whom_in_words(demo_app: FastAPI, d
 
 def test_every_action_who_viewed_reports_has_words() -> None:
     assert set(VIEWING_WORDS) == VIEW_ACTIONS | LIST_ACTIONS
+
+
+def test_a_reviewer_without_grants_is_told_whom_to_ask_not_a_command(demo_app: FastAPI) -> None:
+    """Seen in the browser walk: the Reviews page told a reviewer to run `alarmbell users grant-review`."""
+    reviewer = TestClient(demo_app)
+    sign_in(reviewer, role="reviewer")
+    html = reviewer.get("/reviews").text
+    assert "ask your alarmbell administrator to grant you a named review" in html
+    assert "grant-review" not in html and "<code" not in html
