@@ -112,6 +112,17 @@ def test_no_further_action_without_a_reason_is_sent_back(app: FastAPI, analyst: 
         follow_redirects=False,
     )
     assert good.status_code == 303 and f"done=decided-{item_id}" in good.headers["location"]
+    with session_scope(app.state.engine) as session:
+        row = session.get(TriageItem, item_id)
+        assert row is not None
+        title, team = row.title, row.team
+    banner = analyst.get(good.headers["location"]).text.replace("&#39;", "'")
+    assert "Decision recorded: <a" in banner and title in banner and f"Item {item_id}" not in banner
+    # The same address opened by another analyst, who did not decide it, names nothing.
+    other = TestClient(app)
+    other.cookies.set(SESSION_COOKIE, sign_in(app, username=f"other{uuid.uuid4().hex}", role="mash_analyst"))
+    theirs = other.get("/triage", params={"team": team, "done": f"decided-{item_id}"}).text
+    assert "Decision recorded." in theirs and f'href="/triage/items/{item_id}"' not in theirs
 
 
 def test_the_analytics_page_has_the_charts_and_names_the_displacement(analyst: TestClient) -> None:
