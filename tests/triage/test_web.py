@@ -164,6 +164,14 @@ def test_what_you_reported_lists_referrals_and_says_where_concerns_go(app: FastA
     assert "A concern you record with the form is not listed here" in html and 'href="/mine"' in html
 
 
+def test_the_queue_says_harm_in_harm_days_not_days_beside_the_waiting_time(analyst: TestClient) -> None:
+    """Seen in the browser walk: "365 days (alert level)" sat beside "Waiting 11 minutes" and
+    read as a time; it is the item's weight in the queue."""
+    html = analyst.get("/triage", params={"team": POLICE}).text.replace("&#39;", "'")
+    assert "365 harm days (from the alert level)" in html and "(the offence group's typical harm)" in html
+    assert "365 days (alert level)" not in html
+
+
 def test_json_api(analyst: TestClient) -> None:
     teams = analyst.get("/api/v1/triage/teams").json()["teams"]
     assert {t["team"] for t in teams} >= {POLICE}
