@@ -1,4 +1,4 @@
-"""The administrator's audit page and the reviewer's start page in their words, not the code's."""
+"""Pages in their readers' words, not the code's: audit log, reviews start page, break-glass log."""
 
 from __future__ import annotations
 
@@ -35,3 +35,14 @@ def test_a_reviewer_without_grants_is_told_whom_to_ask_not_a_command(demo_app: F
     html = reviewer.get("/reviews").text
     assert "ask your alarmbell administrator to grant you a named review" in html
     assert "grant-review" not in html and "<code" not in html
+
+
+def test_an_empty_break_glass_log_says_what_break_glass_is_and_why_it_is_listed(demo_app: FastAPI) -> None:
+    """Seen in the browser walk: a manager's empty log said only "No one has used break-glass
+    access", and never what it is or why she is shown it."""
+    manager = TestClient(demo_app)
+    sign_in(manager, role="team_manager", agency="children_social_care", team="mash")
+    html = manager.get("/access/break-glass").text.replace("&#39;", "'")
+    assert "may open it in an emergency (break-glass access) for 60 minutes" in html
+    assert "so that you can check the reason" in html
+    assert "No one has used break-glass access in your agency yet." in html
