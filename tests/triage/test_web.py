@@ -132,6 +132,7 @@ def test_the_analytics_page_has_the_charts_and_names_the_displacement(analyst: T
     assert "Displacement: Police child protection unit spent" in html
     assert html.count("<svg") == 3 and "<script" not in html and "style=" not in html
     assert "bigamy" in html
+    assert "alarmbell triage analytics" not in html, "a manager reads the page, not the command line"
 
 
 def test_another_teams_displacement_is_told_by_kind_harm_and_date_naming_nobody(app: FastAPI) -> None:
