@@ -171,6 +171,8 @@ def test_the_queue_says_harm_in_harm_days_not_days_beside_the_waiting_time(analy
     html = analyst.get("/triage", params={"team": POLICE}).text.replace("&#39;", "'")
     assert re.search(r"[0-9.]+ harm days \((from the alert level|the offence group's typical harm)\)", html)
     assert not re.search(r"[0-9.]+ days \((alert level|subgroup fallback)\)", html)
+    # The queue's button says what the child's page and the item's page say.
+    assert ">Take this on<" in html and ">Acknowledge<" not in html
 
 
 def test_json_api(analyst: TestClient) -> None:
