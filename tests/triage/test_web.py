@@ -163,6 +163,7 @@ def test_what_you_reported_lists_referrals_and_says_where_concerns_go(app: FastA
         html = practitioner.get("/triage/reported").text.replace("&#39;", "'")
     assert html.count("Referral from Health (health visitor)") == 2 and "Decided on time" in html
     assert "A concern you record with the form is not listed here" in html and 'href="/mine"' in html
+    assert "<title>What happened to what you reported" in html, "the tab says what the heading says"
 
 
 def test_the_queue_says_harm_in_harm_days_not_days_beside_the_waiting_time(analyst: TestClient) -> None:
