@@ -133,3 +133,14 @@ def test_the_analyst_takes_on_an_item_from_its_own_page_and_stays_there(
     assert taken.status_code == 303 and taken.headers["location"] == f"/triage/items/{item_id}"
     again = client.get(taken.headers["location"]).text
     assert "Take this on" not in again and "Acknowledged" in again
+
+
+def test_the_queue_links_each_child_by_whose_record_it_is(routed: tuple[FastAPI, DemoStore]) -> None:
+    """Seen in the browser walk: fifty links all read "person page"; a screen reader's list of
+    links could not tell them apart."""
+    app, _ = routed
+    client = TestClient(app)
+    sign_in(client, role="mash_analyst", agency="children_social_care", team="mash")
+    html = client.get("/triage", params={"team": "MASH"}).text
+    hidden = r'">their record<span class="govuk-visually-hidden">: (Red|Amber) alert: '
+    assert re.search(r'href="/people/[0-9]+' + hidden, html) and ">person page<" not in html
