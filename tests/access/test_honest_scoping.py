@@ -120,3 +120,19 @@ def test_no_household_or_chronology_link_leads_to_a_refusal(
             status = client.get(f"/people/{h['person_id']}").status_code
             assert (status == 403) == h["restricted"], (h["name"], status)
     assert restricted_rows, "the demo household has someone one of these viewers may not open"
+
+
+def test_the_timeline_draws_no_empty_lane_for_an_agency_whose_records_are_hidden(
+    health_manager: TestClient, routed_manager: TestClient, access_store: DemoStore
+) -> None:
+    """Seen in the browser walk: a health viewer who sees only health's records read "Police
+    0 events" on the timeline, beside "and other agencies: contact the MASH". Her timeline draws
+    health's lane only and says so; a viewer in full still sees every agency's lane."""
+    part = health_manager.get(f"/people/{access_store.leo_id}").text
+    lanes = re.findall(r'<g class="app-tl__lane app-lane--([a-z_]+)">', part)
+    assert lanes == ["health"] and "Only records from Health are drawn" in part
+    whole = routed_manager.get(f"/people/{access_store.leo_id}").text
+    assert re.findall(r'<g class="app-tl__lane app-lane--([a-z_]+)">', whole) == [
+        "police", "health", "education", "children_social_care"
+    ]  # fmt: skip
+    assert "Only records from" not in whole

@@ -34,3 +34,5 @@ def test_concerns_you_recorded_name_the_child_as_your_agencys_records_do(
         mine = school.get("/mine").text
     assert f'href="/people/{leo}"' in mine
     assert "Leo Brennna" in mine and "Leo Brennan" not in mine
+    # What she chose on the form ("Welfare concern"), not the exchange's name ("School concern").
+    assert "Welfare concern" in mine and "School concern" not in mine

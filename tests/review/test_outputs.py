@@ -50,6 +50,8 @@ def test_the_review_page_shows_every_section_under_the_strict_csp(
     assert " style=" not in html and "<style" not in html and "<script" not in html
     assert 'href="/static/review.css"' in html and reviewer.get("/static/review.css").status_code == 200
     assert f'href="/people/{review_store.leo_id}/review.pdf"' in html
+    # The summary's missed opportunities are GOV.UK links, not the browser's default blue.
+    assert '<li><a class="govuk-link" href="#' in html and '<li><a href="#' not in html
 
 
 def test_as_of_on_the_web_is_the_day_of_closure(reviewer: TestClient, review_store: DemoStore) -> None:

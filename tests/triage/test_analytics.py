@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from alarmbell.storage.tables import TriageEvent, TriageItem, TriageWorkLog
 from alarmbell.triage import TriageConfig, analytics_lines, load_displacement_scenario, workload_analytics
 from alarmbell.triage.analytics import escalation_load
+from alarmbell.triage.service import reported_by
 
 from .conftest import CONFIG
 
@@ -51,6 +52,16 @@ def test_the_scenario_does_not_start_with_everything_escalated(session: Session)
     assert open_police is not None
     assert 0 < escalated_now <= open_police // 2, (escalated_now, open_police)
     assert sum(load.to_team_manager + load.to_head_of_service for load in loads.values()) == escalated_now
+
+
+def test_the_scenario_has_referrals_from_health_for_what_you_reported(session: Session) -> None:
+    """Seen in the browser walk: the demo's health visitor found "What you reported" empty, as no
+    work named her agency as referrer. The scenario has one referral decided on time, one open."""
+    load_displacement_scenario(session, now=NOW, config=CONFIG)
+    rows = reported_by(session, referrer="health", now=NOW)
+    assert [r.kind for r in rows] == ["Referral decision", "Referral decision"]
+    assert [r.timeliness.state for r in rows] == ["due", "on time"], [r.timeliness for r in rows]
+    assert rows[1].decision == "Strategy discussion held or convened" and rows[0].decision is None
 
 
 def test_the_scenario_is_seeded_and_loads_once(session: Session) -> None:

@@ -64,6 +64,12 @@ def test_the_displacement_is_plain_on_the_analytics_page(served: tuple[str, Fast
             assert page.locator("#hours-chart svg").is_visible()
             assert page.locator("#past-due-chart svg").is_visible()
             page.screenshot(path=str(ARTIFACTS / "triage-analytics.png"), full_page=True)
+            # At a phone's width the chart keeps a legible size and scrolls in its own box.
+            page.set_viewport_size({"width": 390, "height": 900})
+            assert chart.bounding_box()["width"] >= 720  # type: ignore[index]
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+            page.locator("#displacement-1").screenshot(path=str(ARTIFACTS / "triage-displacement-390.png"))
+            page.set_viewport_size({"width": 1200, "height": 900})
 
             page.goto(base_url + "/triage")
             assert page.locator("table.app-triage-queue tbody tr").first.inner_text().startswith("1")

@@ -112,6 +112,17 @@ def test_no_further_action_without_a_reason_is_sent_back(app: FastAPI, analyst: 
         follow_redirects=False,
     )
     assert good.status_code == 303 and f"done=decided-{item_id}" in good.headers["location"]
+    with session_scope(app.state.engine) as session:
+        row = session.get(TriageItem, item_id)
+        assert row is not None
+        title, team = row.title, row.team
+    banner = analyst.get(good.headers["location"]).text.replace("&#39;", "'")
+    assert "Decision recorded: <a" in banner and title in banner and f"Item {item_id}" not in banner
+    # The same address opened by another analyst, who did not decide it, names nothing.
+    other = TestClient(app)
+    other.cookies.set(SESSION_COOKIE, sign_in(app, username=f"other{uuid.uuid4().hex}", role="mash_analyst"))
+    theirs = other.get("/triage", params={"team": team, "done": f"decided-{item_id}"}).text
+    assert "Decision recorded." in theirs and f'href="/triage/items/{item_id}"' not in theirs
 
 
 def test_the_analytics_page_has_the_charts_and_names_the_displacement(analyst: TestClient) -> None:
@@ -121,6 +132,48 @@ def test_the_analytics_page_has_the_charts_and_names_the_displacement(analyst: T
     assert "Displacement: Police child protection unit spent" in html
     assert html.count("<svg") == 3 and "<script" not in html and "style=" not in html
     assert "bigamy" in html
+    assert "alarmbell triage analytics" not in html, "a manager reads the page, not the command line"
+
+
+def test_another_teams_displacement_is_told_by_kind_harm_and_date_naming_nobody(app: FastAPI) -> None:
+    """A manager of another team reads what the police unit's hours went on ("Police
+    investigation of 10 harm days, opened ..."), not "Item 1", and no child or offence."""
+    cookie = sign_in(
+        app, username=f"manager{uuid.uuid4().hex}", role="team_manager", team="MASH", agency="health"
+    )
+    with TestClient(app) as manager:
+        manager.cookies.set(SESSION_COOKIE, cookie)
+        html = manager.get("/triage/analytics").text
+        period = manager.get("/api/v1/triage/analytics").json()["displacement"][0]
+    assert period["team"] == POLICE and period["low_items"]
+    for told in (*period["low_items"], *period["waiting_items"]):
+        assert re.fullmatch(
+            r"[A-Z][a-z' ]+ of [0-9.]+ harm days, opened [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4}", told
+        )
+    assert "Police investigation of 10 harm days, opened" in html and "Item 1" not in html
+    assert "bigamy" not in html.lower() and "bigamy" not in str(period).lower()
+
+
+def test_what_you_reported_lists_referrals_and_says_where_concerns_go(app: FastAPI) -> None:
+    """A health visitor reads her agency's referrals with their outcome, and is told (with rows,
+    not only when there are none) that a concern recorded on the form is on her agency's page."""
+    cookie = sign_in(app, username=f"hv{uuid.uuid4().hex}", role="practitioner", team="MASH", agency="health")
+    with TestClient(app) as practitioner:
+        practitioner.cookies.set(SESSION_COOKIE, cookie)
+        html = practitioner.get("/triage/reported").text.replace("&#39;", "'")
+    assert html.count("Referral from Health (health visitor)") == 2 and "Decided on time" in html
+    assert "A concern you record with the form is not listed here" in html and 'href="/mine"' in html
+    assert "<title>What happened to what you reported" in html, "the tab says what the heading says"
+
+
+def test_the_queue_says_harm_in_harm_days_not_days_beside_the_waiting_time(analyst: TestClient) -> None:
+    """Seen in the browser walk: "365 days (alert level)" sat beside "Waiting 11 minutes" and
+    read as a time; it is the item's weight in the queue."""
+    html = analyst.get("/triage", params={"team": POLICE}).text.replace("&#39;", "'")
+    assert re.search(r"[0-9.]+ harm days \((from the alert level|the offence group's typical harm)\)", html)
+    assert not re.search(r"[0-9.]+ days \((alert level|subgroup fallback)\)", html)
+    # The queue's button says what the child's page and the item's page say.
+    assert ">Take this on<" in html and ">Acknowledge<" not in html
 
 
 def test_json_api(analyst: TestClient) -> None:
@@ -293,3 +346,16 @@ def test_a_team_managers_no_further_action_on_a_red_alert_is_a_decision_through_
         with session_scope(app.state.engine) as session:
             decided[via] = session.get(TriageItem, item.id).status  # type: ignore[union-attr]
     assert decided == {"page": "decided", "api": "decided"}
+
+
+def test_a_manager_whose_team_is_spelled_in_lower_case_opens_her_teams_queue(app: FastAPI) -> None:
+    """Seen in the browser walk: the demo's MASH manager (team "mash") opened an empty "MASH"
+    queue, "No open work", above "MASH (50 open)": the queue was looked up as "mash"."""
+    cookie = sign_in(
+        app, username=f"manager{uuid.uuid4().hex}", role="team_manager", team=POLICE.lower(), agency="police"
+    )
+    with TestClient(app) as manager:
+        manager.cookies.set(SESSION_COOKIE, cookie)
+        html = manager.get("/triage").text
+    assert "No open work" not in html
+    assert re.search(r"[1-9][0-9]* open items?:", html) and 'id="item-' in html

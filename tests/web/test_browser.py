@@ -96,3 +96,31 @@ def test_selecting_a_mark_goes_to_its_row_in_the_chronology(base_url: str, usern
             assert "Education" in row.inner_text()
         finally:
             browser.close()
+
+
+def test_at_phone_width_the_timeline_keeps_its_size_and_scrolls_inside_itself(
+    base_url: str, username: str, demo_store: DemoStore
+) -> None:
+    """Seen in the browser walk: at 390 px the timeline shrank to a third, its labels about 4 px
+    high. It now keeps a legible width and scrolls sideways in its own box, the page does not."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.browser_support import launch_chromium, require_chromium
+
+    require_chromium()
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 900})
+            sign_in_browser(page, base_url, username)
+            page.goto(f"{base_url}/people/{demo_store.leo_id}#timeline")
+            figure = page.locator("figure.app-tl")
+            sizes = figure.evaluate("f => [f.scrollWidth, f.clientWidth]")
+            svg_width = page.locator("svg.app-tl__svg").bounding_box()["width"]
+            assert svg_width >= 960 and sizes[0] > sizes[1], (svg_width, sizes)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+            assert page.get_by_text("scroll the timeline sideways").is_visible()
+            figure.screenshot(path=str(ARTIFACTS / "timeline-390.png"))
+            page.set_viewport_size({"width": 1280, "height": 900})
+            assert not page.get_by_text("scroll the timeline sideways").is_visible()
+        finally:
+            browser.close()

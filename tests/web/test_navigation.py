@@ -163,4 +163,18 @@ def test_an_empty_what_you_reported_says_where_a_concern_without_an_alert_went(d
     client = TestClient(demo_app)
     sign_in(client, role="practitioner", agency="health", team=None)
     page = client.get("/triage/reported", params={"referrer": "nobody recorded this"})
-    assert "is on the child's chronology" in page.text.replace("&#39;", "'")
+    assert "goes on the\nchild's chronology" in page.text.replace("&#39;", "'")
+
+
+@pytest.mark.parametrize(
+    ("role", "box"), [("practitioner", False), ("team_manager", False), ("mash_analyst", True)]
+)
+def test_only_those_who_may_look_up_any_referrer_are_offered_the_referrer_box(
+    demo_app: FastAPI, role: str, box: bool
+) -> None:
+    """Seen in the browser walk: a health visitor was offered a "Referrer" box that did nothing
+    (she is shown her own agency's whatever she types); the MASH looks up any referrer."""
+    client = TestClient(demo_app)
+    sign_in(client, role=role, agency="health", team="mash")
+    page = client.get("/triage/reported", params={"referrer": "police"})
+    assert page.status_code == 200 and ('name="referrer"' in page.text) == box, role

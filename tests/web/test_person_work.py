@@ -106,3 +106,41 @@ def test_practitioners_see_no_work_forms(routed: tuple[FastAPI, DemoStore]) -> N
     page = client.get(f"/people/{store.leo_id}")
     assert page.status_code == 200
     assert "/acknowledge" not in page.text and "Record a decision" not in page.text
+
+
+def test_the_analyst_takes_on_an_item_from_its_own_page_and_stays_there(
+    routed: tuple[FastAPI, DemoStore],
+) -> None:
+    """Seen in the browser walk: an item's page offered a decision but no way to take it on (only
+    the queue and the child's page did), and its title and breadcrumb were "Work item 5"."""
+    app, store = routed
+    client = TestClient(app)
+    sign_in(client, role="mash_analyst", agency="children_social_care", team="mash")
+    with session_scope(store.engine) as session:
+        item = session.query(TriageItem).filter(TriageItem.status == "open").first()
+        assert item is not None
+        item_id, title = item.id, item.title
+    page = client.get(f"/triage/items/{item_id}")
+    shown = re.search(r"<title>([^<]*)</title>", page.text.replace("&#39;", "'"))
+    assert shown is not None and shown.group(1).startswith(title), shown
+    assert f"Item {item_id}<" not in page.text and f"Work item {item_id}" not in page.text
+    assert f'action="/triage/items/{item_id}/acknowledge"' in page.text and "Take this on" in page.text
+    taken = client.post(
+        f"/triage/items/{item_id}/acknowledge",
+        data={"csrf_token": _csrf(page.text), "return_to": f"/triage/items/{item_id}"},
+        follow_redirects=False,
+    )
+    assert taken.status_code == 303 and taken.headers["location"] == f"/triage/items/{item_id}"
+    again = client.get(taken.headers["location"]).text
+    assert "Take this on" not in again and "Acknowledged" in again
+
+
+def test_the_queue_links_each_child_by_whose_record_it_is(routed: tuple[FastAPI, DemoStore]) -> None:
+    """Seen in the browser walk: fifty links all read "person page"; a screen reader's list of
+    links could not tell them apart."""
+    app, _ = routed
+    client = TestClient(app)
+    sign_in(client, role="mash_analyst", agency="children_social_care", team="mash")
+    html = client.get("/triage", params={"team": "MASH"}).text
+    hidden = r'">their record<span class="govuk-visually-hidden">: (Red|Amber) alert: '
+    assert re.search(r'href="/people/[0-9]+' + hidden, html) and ">person page<" not in html

@@ -133,8 +133,13 @@ def layout_timeline(
     born: datetime | None = None,
     died: datetime | None = None,
     clip_outliers: bool = False,
+    present_only: bool = False,
 ) -> TimelineLayout:
     """Coordinates for every lane, mark, alert line and year tick.
+
+    `present_only` draws lanes only for agencies with marks, for a viewer shown their own
+    agency's records only: a lane of another agency would read "0 events" when that agency's
+    records are there but hidden from them (docs/security.md: what is hidden is never "none").
 
     `born` bounds the axis on the left (a child's life starts the picture; a pre-birth concern
     still shows before it). With `clip_outliers`, a few events far from all the others (a 2026
@@ -157,7 +162,7 @@ def layout_timeline(
     def x_of(moment: datetime) -> float:
         return x_for(moment, start, end, left, right)
 
-    lanes, placed = _lanes_and_marks(kept_marks, x_of, g)
+    lanes, placed = _lanes_and_marks(kept_marks, x_of, g, present_only=present_only and bool(kept_marks))
     bottom = lanes[-1].top + lanes[-1].height
     born_x = x_of(born) if born is not None and start <= born <= end else None
     died_x = x_of(died) if died is not None and start <= died <= end else None
@@ -278,12 +283,15 @@ def _new_year(year: int) -> datetime:
 
 
 def _lanes_and_marks(
-    marks: Sequence[Mark], x_of: _XFunction, g: Geometry
+    marks: Sequence[Mark], x_of: _XFunction, g: Geometry, *, present_only: bool = False
 ) -> tuple[tuple[Lane, ...], tuple[PlacedMark, ...]]:
     lanes: list[Lane] = []
     placed: list[PlacedMark] = []
     top = float(g.alert_band)
-    for agency in lane_agencies(m.agency for m in marks):
+    present = {m.agency for m in marks}
+    for agency in lane_agencies(present):
+        if present_only and agency not in present:
+            continue
         mine = sorted((m for m in marks if m.agency == agency), key=lambda m: m.when)
         xs = [x_of(m.when) for m in mine]
         rows = stack_rows(xs, g.min_gap, g.max_rows)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from alarmbell.storage.tables import TriageItem, TriageWorkLog
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import HARM_BANDS, Bands, HarmBand
-from alarmbell.triage.service import OPEN_STATUSES, describe
+from alarmbell.triage.service import ITEM_KINDS, OPEN_STATUSES, describe
 from alarmbell.triage.timescales import ENGLAND, is_working_day, local_date
 
 
@@ -64,6 +64,10 @@ class DisplacementPeriod:
     #: The children the low-harm items (named in `sentence`) and the waiting items are about.
     low_people: tuple[int, ...] = ()
     waiting_people: tuple[int, ...] = ()
+    #: The same items by kind, harm and opening date, naming nobody: what a manager of another
+    #: team is shown in place of the titles (one entry per item, so the count stays true).
+    low_unnamed: tuple[str, ...] = ()
+    waiting_unnamed: tuple[str, ...] = ()
 
     @property
     def sentence(self) -> str:
@@ -105,6 +109,8 @@ class _Logged:
     band: HarmBand
     title: str
     person_id: int | None
+    item_id: int
+    unnamed: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +120,8 @@ class _Waiting:
     due_at: datetime
     decided_at: datetime | None
     person_id: int | None
+    item_id: int
+    unnamed: str
 
     def waiting_on(self, start: datetime, end: datetime) -> bool:
         """Past due and undecided at some moment between start and end."""
@@ -149,25 +157,56 @@ def _logged(session: Session, bands: Bands, since: datetime, now: datetime) -> l
             TriageItem.harm_days,
             TriageItem.title,
             TriageItem.person_id,
+            TriageItem.id,
+            TriageItem.kind,
+            TriageItem.opened_at,
         )
         .join(TriageItem, TriageItem.id == TriageWorkLog.item_id)
         .where(TriageWorkLog.worked_at >= since, TriageWorkLog.worked_at <= now)
     )
     return [
-        _Logged(team, hours, local_date(at), bands.band(harm), f"{title} ({harm:g} harm days)", person)
-        for team, hours, at, harm, title, person in session.execute(query)
+        _Logged(
+            team,
+            hours,
+            local_date(at),
+            bands.band(harm),
+            f"{title} ({harm:g} harm days)",
+            person,
+            item,
+            unnamed(kind, harm, opened),
+        )
+        for team, hours, at, harm, title, person, item, kind, opened in session.execute(query)
     ]
 
 
 def _waiting(session: Session, bands: Bands, since: datetime, now: datetime) -> list[_Waiting]:
     query = select(
-        TriageItem.team, TriageItem.title, TriageItem.due_at, TriageItem.decided_at, TriageItem.person_id
+        TriageItem.team,
+        TriageItem.title,
+        TriageItem.due_at,
+        TriageItem.decided_at,
+        TriageItem.person_id,
+        TriageItem.id,
+        TriageItem.kind,
+        TriageItem.harm_days,
+        TriageItem.opened_at,
     ).where(
         TriageItem.harm_days >= bands.high,
         TriageItem.due_at < now,
         or_(TriageItem.decided_at.is_(None), TriageItem.decided_at > since),
     )
-    return [_Waiting(*row) for row in session.execute(query)]
+    return [
+        _Waiting(team, title, due, decided, person, item, unnamed(kind, harm, opened))
+        for team, title, due, decided, person, item, kind, harm, opened in session.execute(query)
+    ]
+
+
+def unnamed(kind: str, harm_days: float, opened_at: datetime) -> str:
+    """An item as a manager of another team may read it: what kind of work, how harmful and how
+    old, so the displacement still says what the hours went on without naming a child or an
+    offence ("Police investigation of 10 harm days, opened 20 Nov 2026")."""
+    what = ITEM_KINDS.get(kind, "Work item")
+    return f"{what} of {harm_days:g} harm days, opened {local_date(opened_at):%-d %b %Y}"
 
 
 def _past_due(session: Session, bands: Bands, now: datetime) -> dict[str, dict[HarmBand, int]]:
@@ -243,7 +282,13 @@ def _period(
         longest_overdue=longest,
         low_people=_people([x.person_id for x in low]),
         waiting_people=_people([w.person_id for w in waited]),
+        low_unnamed=_each_item({x.item_id: x.unnamed for x in low}),
+        waiting_unnamed=_each_item({w.item_id: w.unnamed for w in waited}),
     )
+
+
+def _each_item(described: dict[int, str]) -> tuple[str, ...]:
+    return tuple(sorted(described.values()))
 
 
 def _people(ids: list[int | None]) -> tuple[int, ...]:

@@ -158,7 +158,10 @@ def _child_harm(child: _Child, config: TriageConfig, floor: str) -> tuple[float,
     level = max(levels, key=lambda lv: lv.rank)
     harm = alert_harm(level.value, config.alert_harm_days)
     why = f"the child's current {child.level} alert" if child.level == level.value else f"at least {floor}"
-    return harm, f"{harm:g} harm days: {why} (configured alert equivalents, docs/triage.md)."
+    return (
+        harm,
+        f"{harm:g} harm days: {why} (a local equivalent of the alert level, not a Crime Harm Index value).",
+    )
 
 
 def _investigation(event: EventRecordRow, child: _Child, config: TriageConfig, table: HarmTable) -> NewItem:

@@ -39,7 +39,14 @@ from alarmbell.triage.service import (
     get_item,
     open_item,
 )
-from alarmbell.triage.timescales import ENGLAND, assessment_due, is_working_day, local_date, mash_due
+from alarmbell.triage.timescales import (
+    ENGLAND,
+    assessment_due,
+    is_working_day,
+    local_date,
+    mash_due,
+    referral_decision_due,
+)
 from alarmbell.triage.worklog import log_time
 
 DEFAULT_SEED: Final = 2012
@@ -164,6 +171,7 @@ def load_displacement_scenario(
     _police_unit(b, children, default_harm_table())
     _mash(b, children)
     _assessment_team(b, children)
+    _health_referrals(b, children)
     b.play()
     s = b.summary
     s.lines.append(
@@ -222,7 +230,7 @@ def _alert_item(
         harm_days=harm,
         harm_basis="alert level",
         harm_source=f"{'An' if level == 'amber' else 'A'} {level} alert counts as {harm:g} harm days "
-        "(configured equivalent, docs/triage.md).",
+        "(a local equivalent, not a Crime Harm Index value).",
         person_id=child[0],
         referrer="alarmbell early warning",
         alert_level=level,
@@ -310,6 +318,35 @@ def _assessment_team(b: _Builder, children: list[tuple[int | None, str]]) -> Non
         b.ack(label, SOCIAL_WORKERS[n % 2], opened + timedelta(hours=1))
         for d in _working_days(b, 12 - n * 3, 1):
             b.log(label, SOCIAL_WORKERS[n % 2], b.rng.choice((1.5, 2.0, 3.0)), b.at(d, 13))
+
+
+def _health_referrals(b: _Builder, children: list[tuple[int | None, str]]) -> None:
+    """Two referrals a health visitor made to the MASH, on working days: one decided the next
+    working day, one still with the MASH. They are what "What you reported" is for: without them
+    a health user of the demo sees that page empty. No random draws, so the other teams' items
+    and hours are the same with or without them."""
+    days = _working_days(b, 7, 1)
+    harm = alert_harm("amber", b.config.alert_harm_days)
+    for n, (days_ago, child) in enumerate(((days[0], children[4]), (days[-1], children[5]))):
+        label, opened = f"health-referral-{n}", b.at(days_ago, 11, 15)
+        item = NewItem(
+            source_key=_key(b, label),
+            kind="referral_decision",
+            title=f"Referral from Health (health visitor): {child[1]}",
+            team=TEAM_MASH,
+            opened_at=opened,
+            due_at=referral_decision_due(opened),
+            timescale="referral_decision",
+            harm_days=harm,
+            harm_basis="alert level",
+            harm_source=f"{harm:g} harm days: amber equivalent.",
+            person_id=child[0],
+            referrer="health",
+        )
+        b.open(label, item)
+        b.ack(label, MASH_WORKERS[n], opened + timedelta(hours=1))
+    why = "Bruising seen by the health visitor and the police history: strategy discussion with police."
+    b.decide("health-referral-0", MASH_WORKERS[0], b.at(days[1], 15), "strategy_discussion", why)
 
 
 def demo_scenario(engine: Engine, settings: Settings) -> list[str]:

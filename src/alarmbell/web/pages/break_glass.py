@@ -29,7 +29,7 @@ from alarmbell.audit import Subject, record_audit
 from alarmbell.identity import view
 from alarmbell.settings import Settings
 from alarmbell.web.auth import SESSION_COOKIE, PrincipalDep, actor_of, requires, set_session_cookie
-from alarmbell.web.deps import IdPath, SessionDep
+from alarmbell.web.deps import IdPath, SessionDep, SettingsDep
 from alarmbell.web.limits import FORM_TEXT
 from alarmbell.web.rendering import render
 
@@ -133,8 +133,11 @@ def _audit_if_nobody(
 
 @router.get("/access/break-glass", name="break_glass_log", include_in_schema=False)
 @requires(Action.VIEW_BREAK_GLASS_LOG)
-def break_glass_log(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+def break_glass_log(
+    request: Request, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+) -> Response:
     """Managers see their agency's uses; administrators see every use."""
     agency = principal.agency if principal.role is Role.TEAM_MANAGER else None
     uses = break_glass_uses(session, agency=agency)
-    return render(request, "break_glass_log.html", {"uses": uses, "agency": agency, "labels": ROLE_LABELS})
+    context = {"uses": uses, "agency": agency, "labels": ROLE_LABELS, "minutes": settings.break_glass_minutes}
+    return render(request, "break_glass_log.html", context)

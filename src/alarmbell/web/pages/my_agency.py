@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from alarmbell.audit import entries_by
 from alarmbell.identity import view
-from alarmbell.presentation import kind_label, short_date
+from alarmbell.presentation import short_date
 from alarmbell.storage.tables import EventRecordRow
+from alarmbell.web.concern_choices import form_kind_label
 
 #: How many of the user's own concerns the page lists (newest first).
 CONCERN_LIMIT = 50
@@ -56,7 +57,8 @@ def concerns_recorded_by(
             RecordedConcern(
                 person_id=person_id,
                 name=person.display_name if person else "Person no longer on record",
-                what=kind_label(event.kind) if event else "Concern",
+                # As the form offered it and the confirmation said it, not the exchange's name.
+                what=form_kind_label(event.kind) if event else "Concern",
                 occurred_label=short_date(event.occurred_at) if event else "",
                 recorded_at=entry.at,
                 recorded_label=short_date(entry.at),

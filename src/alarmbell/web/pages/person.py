@@ -529,7 +529,14 @@ def timeline_layout(page: PersonPage, *, include_outliers: bool = False) -> Time
     child = summary.role.lower() == "child"
     born = datetime.combine(summary.dob, time(), tzinfo=UTC) if child and summary.dob else None
     died = datetime.combine(summary.died, time(), tzinfo=UTC) if summary.died else None
-    return layout_timeline(marks, lines, born=born, died=died, clip_outliers=not include_outliers)
+    return layout_timeline(
+        marks,
+        lines,
+        born=born,
+        died=died,
+        clip_outliers=not include_outliers,
+        present_only=page.restricted_to is not None,
+    )
 
 
 def alert_label(alert: AlertView, dob: date | None) -> str:

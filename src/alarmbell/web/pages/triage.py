@@ -105,8 +105,22 @@ def queue_page(
     )
     authorise(request, session, Action.VIEW_TRIAGE, TeamResource(data.team))
     audit_queue(request, session, data)
-    context = {"page": data, "done": done[:200], "queue_url": queue_url}
+    context = {
+        "page": data,
+        "done": done[:200],
+        "decided": own_decision(session, principal, done),
+        "queue_url": queue_url,
+    }
     return render(request, "triage_queue.html", context)
+
+
+def own_decision(session: Session, principal: Principal, done: str) -> TriageItem | None:
+    """The item named by `done=decided-<id>` if this user decided it: the banner says which work
+    was decided by its title, which they read as they decided it. Anyone else's id (typed into
+    the address) names nothing, so the banner shows no title they had not already seen."""
+    match = re.fullmatch(r"decided-([0-9]{1,18})", done)
+    item = session.get(TriageItem, int(match.group(1))) if match else None
+    return item if item is not None and item.decided_by == principal.name else None
 
 
 def audit_queue(request: Request, session: Session, data: QueuePage) -> None:
@@ -199,11 +213,15 @@ async def _item_step(
 
 
 _PERSON_PAGE = re.compile(r"/people/[0-9]{1,18}")
+_ITEM_PAGE = re.compile(r"/triage/items/[0-9]{1,18}")
 
 
 def _return_to(form: dict[str, str], done: str) -> str | None:
-    """Back to the person page the step was taken from; only ever a person page of this site."""
+    """Back to the page the step was taken from: a person page (to its work, saying what was
+    done) or a work item's page; only ever one of this site's."""
     target = form.get("return_to", "")
+    if _ITEM_PAGE.fullmatch(target):
+        return target
     if not _PERSON_PAGE.fullmatch(target):
         return None
     return f"{target}?{urlencode({'done': done})}#work"
@@ -340,7 +358,10 @@ def reported_page(
     For those who report (record concerns and refer); administrators and reviewers are refused,
     as the menu (web.navigation) offers it only where this guard lets it open."""
     who, rows = reported_for(request, session, principal, referrer)
-    return render(request, "triage_reported.html", {"referrer": who, "rows": rows})
+    # Only those who may look up any referrer are offered the box: anyone else is shown their
+    # own agency's whatever they type (referrer_for), so a box would do nothing for them.
+    choose = permitted(principal, Action.VIEW_TRIAGE, TeamResource("")).allowed
+    return render(request, "triage_reported.html", {"referrer": who, "rows": rows, "choose_referrer": choose})
 
 
 def reported_for(

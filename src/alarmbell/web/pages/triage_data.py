@@ -134,11 +134,14 @@ def build_queue_page(
     preferred: str | None = None,
 ) -> QueuePage:
     """`team`'s queue; without one, the `preferred` team (the user's own) if it has open work,
-    else the team with the most items past due."""
+    else the team with the most items past due. A team is found in any case, as the access
+    policy matches it: a manager whose account says "mash" has the "MASH" queue (before: an empty
+    queue of "mash" above the MASH's 50 open items)."""
     all_teams = tuple(teams(session, now=now))
     if not team and all_teams:
         own = [t.team for t in all_teams if preferred and t.team.lower() == preferred.lower()]
         team = own[0] if own else all_teams[0].team
+    team = next((t.team for t in all_teams if t.team.lower() == team.lower()), team)
     page = max(page, 1)
     q = queue(session, team=team, now=now, config=config, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     return QueuePage(
@@ -315,19 +318,16 @@ def build_analytics_page(
 
 
 def without_titles(analytics: Analytics, *, keep: str) -> Analytics:
-    """Other teams' displacement periods with their item titles replaced by numbers (counts kept),
-    and so naming no children (`low_people`, `waiting_people` empty)."""
-
-    def hidden(items: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(f"Item {n} (another team's work)" for n in range(1, len(items) + 1))
-
+    """Other teams' displacement periods with each item told by its kind, harm and opening date
+    in place of its title (counts kept), and so naming no children (`low_people`,
+    `waiting_people` empty)."""
     periods = tuple(
         p
         if p.team.lower() == keep.lower()
         else replace(
             p,
-            low_items=hidden(p.low_items),
-            waiting_items=hidden(p.waiting_items),
+            low_items=p.low_unnamed,
+            waiting_items=p.waiting_unnamed,
             low_people=(),
             waiting_people=(),
         )
