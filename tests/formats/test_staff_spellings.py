@@ -17,6 +17,7 @@ from .conftest import events, ingest, people
 from .test_police_extracts import extract, nominal, occurrence
 
 POLICE_EXTRA = ("DASH Officer Grade", "DASH Score")
+GRADE_EXPECTED = "expected one of standard, medium, high"
 CONCERNS_HEADER = (
     "Concern ID,Date,Time,School,UPN,Surname,Forename,Date of Birth,Gender,Year Group,Category,"
     "Body Map Site,Concern,Action Taken,DSL,Recorded By"
@@ -197,3 +198,87 @@ def test_other_cin_category_words_keep_their_error(
     [rejection] = ingest(engine, path).rejections()
     assert rejection.startswith(f"{path}:3: {column}: ")
     assert rejection.endswith("(expected one of EMO MUL NEG PHY SAB)")
+
+
+def test_police_shortened_grades_dotted_times_and_other_role_names_are_read(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Exports write a DASH grade as its initial or a short form (`H`, `Med`, `std`), a time with
+    a full stop (`19.30`), and roles in other systems' words (`Injured Party`, `Person
+    Reporting`): before, each rejected the row and so the whole occurrence (a GBH with two
+    children present was lost for an `H`)."""
+    rows = [
+        {
+            **occurrence("XX/2024/41"),
+            "Occurrence Time": "19.30",
+            **nominal("N1", "Injured Party", "Harker Jodie", "03/02/1994", "F"),
+            "DASH Officer Grade": "H",
+        },
+        {
+            **occurrence("XX/2024/41"),
+            "Occurrence Time": "19.30",
+            **nominal("N2", "Suspect", "Cole Ryan", "21/11/1990", "M"),
+        },
+        {
+            **occurrence("XX/2024/42", day="20/06/2024"),
+            "Occurrence Time": "9.05",
+            **nominal("N3", "Aggrieved", "Lowe Dana", "01/01/1990", "F"),
+            "DASH Score": "Med",
+        },
+        {
+            **occurrence("XX/2024/42", day="20/06/2024"),
+            "Occurrence Time": "9.05",
+            **nominal("N4", "Person Reporting", "Lowe Sam", "01/01/1960", "M"),
+        },
+        {
+            **occurrence("XX/2024/43", day="21/06/2024"),
+            **nominal("N5", "Victim", "Amis Kim", "01/01/1990", "F"),
+            "DASH Officer Grade": "std",
+        },
+        {
+            **occurrence("XX/2024/44", day="22/06/2024"),
+            **nominal("N6", "Victim", "Amis Jo", "01/01/1991", "F"),
+            "DASH Officer Grade": "s",
+        },
+    ]
+    messages = _loaded_twice(engine, extract(tmp_path, rows, extra=POLICE_EXTRA))
+    assert [m for m in messages if ": warning: " not in m] == []
+    assert sorted(_warnings(messages)) == sorted(
+        [
+            "2: Occurrence Time: warning: read '19.30' as '19:30'",
+            "2: DASH Officer Grade: warning: read 'H' as 'high'",
+            "3: Occurrence Time: warning: read '19.30' as '19:30'",
+            "4: Occurrence Time: warning: read '9.05' as '09:05'",
+            "4: DASH Score: warning: read 'Med' as 'medium'",
+            "5: Occurrence Time: warning: read '9.05' as '09:05'",
+            "6: DASH Officer Grade: warning: read 'std' as 'standard'",
+            "7: DASH Officer Grade: warning: read 's' as 'standard'",
+        ]
+    )
+    got = events(engine)
+    assert got["occurrence:XX/2024/41"]["occurred_at"] == "2024-06-14T19:30:00"
+    assert got["occurrence:XX/2024/41"]["attrs"]["dash_risk"] == "high"
+    assert got["occurrence:XX/2024/41"]["subjects"] == ["nominal:N1"]
+    assert got["occurrence:XX/2024/42"]["attrs"]["dash_risk"] == "medium"
+    assert got["occurrence:XX/2024/42"]["subjects"] == ["nominal:N3"]
+    assert got["occurrence:XX/2024/42"]["others"] == ["nominal:N4"]
+    assert [got[f"occurrence:XX/2024/4{n}"]["attrs"]["dash_risk"] for n in (3, 4)] == ["standard"] * 2
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("Occurrence Time", "25.10", "'25.10' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
+        ("Occurrence Time", "19.3", "'19.3' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
+        *(
+            ("DASH Officer Grade", grade, f"{grade!r} is not a DASH grade ({GRADE_EXPECTED})")
+            for grade in ("V", "Very high", "Hi")
+        ),
+    ],
+)
+def test_other_short_police_spellings_keep_their_error(
+    engine: Engine, tmp_path: Path, column: str, value: str, expected: str
+) -> None:
+    row = {**occurrence("XX/2024/45"), **nominal("N1", "Victim", "Harker Jodie", "03/02/1994", "F")}
+    path = extract(tmp_path, [{**row, column: value}], extra=POLICE_EXTRA)
+    assert ingest(engine, path).rejections() == [f"{path}:2: {column}: {expected}"]
