@@ -54,6 +54,15 @@ VARIANTS: list[tuple[dict[str, Any], str, str, str, tuple[str | int, ...]]] = [
      "cp_plan", ("attrs", "outcome")),
     (event("E1", ["P1"], kind="injury_observed", attrs={"injury": "Head injury"}), "attrs.injury",
      "Head injury", "head_injury", ("attrs", "injury")),
+    # Injury words clinicians write: `#` is a fracture, a scald a burn (intake15).
+    (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "#"}), "attrs.injury", "#", "fracture",
+     ("attrs", "injury")),
+    (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "Scald"}), "attrs.injury", "Scald", "burn",
+     ("attrs", "injury")),
+    (event("E1", ["P1"], kind="injury_observed", attrs={"injury": "Bruising"}), "attrs.injury", "Bruising",
+     "bruise", ("attrs", "injury")),
+    (event("E1", ["P1"], kind="injury_observed", attrs={"injury": "lac"}), "attrs.injury", "lac",
+     "laceration", ("attrs", "injury")),
     (event("E1", ["P1"], kind="school_concern", attrs={"category": "Neglect"}), "attrs.category",
      "Neglect", "neglect", ("attrs", "category")),
 ]  # fmt: skip
@@ -111,7 +120,8 @@ def test_a_canonical_file_after_a_capitalised_one_changes_nothing(engine: Engine
 
 def test_body_map_injuries_are_read_point_by_point(engine: Engine, tmp_path: Path) -> None:
     points = [{"site": "head", "injury": "Head injury"}, {"site": "arm", "injury": "bruise"},
-              {"site": "leg", "injury": "BITE"}]  # fmt: skip
+              {"site": "leg", "injury": "BITE"}, {"site": "hand", "injury": "Scald"},
+              {"site": "L) forearm", "injury": "#"}, {"site": "cheek", "injury": "scratch"}]  # fmt: skip
     line = event("E1", ["P1"], kind="injury_observed", attrs={"injuries": points})
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
     summary, messages = _ingest(engine, file)
@@ -119,9 +129,20 @@ def test_body_map_injuries_are_read_point_by_point(engine: Engine, tmp_path: Pat
     assert messages == [
         f"{file}:2: attrs.injuries: warning: item 1, injury: read 'Head injury' as 'head_injury'",
         f"{file}:2: attrs.injuries: warning: item 3, injury: read 'BITE' as 'bite'",
+        f"{file}:2: attrs.injuries: warning: item 4, injury: read 'Scald' as 'scald'",
+        f"{file}:2: attrs.injuries: warning: item 5, injury: read '#' as 'fracture'",
+        f"{file}:2: attrs.injuries: warning: item 6, injury: read 'scratch' as 'mark'",
     ]
-    stored = _stored(engine, "event", "E1").payload["attrs"]["injuries"]
-    assert [p["injury"] for p in stored] == ["head_injury", "bruise", "bite"]
+    stored = _stored(engine, "event", "E1").payload["attrs"]
+    assert [p["injury"] for p in stored["injuries"]] == [
+        "head_injury",
+        "bruise",
+        "bite",
+        "scald",
+        "fracture",
+        "mark",
+    ]
+    assert (stored["injury"], stored["site"]) == ("fracture", "L) forearm")  # the most serious, filled in
 
 
 #: Values that do not fold onto the vocabulary: no synonym is guessed, the error is as before.
@@ -144,8 +165,15 @@ NOT_FOLDING: list[tuple[dict[str, Any], str]] = [
     (event("E1", ["P1"], kind="referral", attrs={"outcome": "Section 47", "dash_risk": "High"}),
      "attrs.outcome: 'Section 47' is not allowed "
      "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
-    (event("E1", ["P1"], kind="injury_observed", attrs={"injuries": [{"site": "arm", "injury": "Bruising"}]}),
-     "attrs.injuries: item 1: injury 'Bruising' is not allowed (expected a list of "
+    # An injury word that could be several kinds is not guessed.
+    (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "wound"}),
+     "attrs.injury: 'wound' is not allowed "
+     "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)"),
+    (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "##"}),
+     "attrs.injury: '##' is not allowed "
+     "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)"),
+    (event("E1", ["P1"], kind="injury_observed", attrs={"injuries": [{"site": "arm", "injury": "Wound"}]}),
+     "attrs.injuries: item 1: injury 'Wound' is not allowed (expected a list of "
      '{"site": text, "injury": one of ' + ", ".join(INJURY_TYPES) + "})"),
 ]  # fmt: skip
 

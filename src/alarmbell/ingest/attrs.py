@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
-from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES
+from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES, injury_word
 from alarmbell.ingest.base import FieldError, Warning_
 from alarmbell.ingest.code_values import read_code
 
@@ -224,7 +224,15 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
         rule = ATTR_RULES[name]
         if isinstance(rule, Choice):
             if rule.kinds is None or kind in rule.kinds:
-                read_code(attrs, name, rule.values, field=f"attrs.{name}", line_no=line_no, warnings=warnings)
+                read_code(
+                    attrs,
+                    name,
+                    rule.values,
+                    field=f"attrs.{name}",
+                    line_no=line_no,
+                    warnings=warnings,
+                    staff_word=injury_word if name == "injury" else None,
+                )
         elif isinstance(value, list):
             for n, point in enumerate(value):
                 if isinstance(point, dict):
@@ -236,6 +244,7 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
                         line_no=line_no,
                         warnings=warnings,
                         where=f"item {n + 1}, injury: ",
+                        staff_word=injury_word,
                     )
 
 
