@@ -18,6 +18,7 @@ from .test_police_extracts import extract, nominal, occurrence
 
 POLICE_EXTRA = ("DASH Officer Grade", "DASH Score")
 GRADE_EXPECTED = "expected one of standard, medium, high"
+CATEGORIES_EXPECTED = "expected one of EMO MUL NEG PHY SAB"
 CONCERNS_HEADER = (
     "Concern ID,Date,Time,School,UPN,Surname,Forename,Date of Birth,Gender,Year Group,Category,"
     "Body Map Site,Concern,Action Taken,DSL,Recorded By"
@@ -282,3 +283,30 @@ def test_other_short_police_spellings_keep_their_error(
     row = {**occurrence("XX/2024/45"), **nominal("N1", "Victim", "Harker Jodie", "03/02/1994", "F")}
     path = extract(tmp_path, [{**row, column: value}], extra=POLICE_EXTRA)
     assert ingest(engine, path).rejections() == [f"{path}:2: {column}: {expected}"]
+
+
+def test_a_cin_row_reports_every_bad_cell_at_once(engine: Engine, tmp_path: Path) -> None:
+    """Before, a plan row stopped at its first error: the sender fixed `Code`, sent it again, and
+    only then heard of `LatestCategory` and `PreviousPlans` (gap (a) of session 13)."""
+    child = "999,C00001,,UN1,2019-06-14,2,WBRI,NONE,2023-11-03"
+    lines = [
+        CIN_HEADER,
+        f"{child},referral,2023-11-03,,Neighbour,N11,Maybe,,,,,,",
+        f"{child},cp_plan,2023-11-27,31/02/2024,Sexual exploitation,,,,,,,CSE,none",
+        f"{child},S47,2023-11-10,,,,,,01/12/2023,,,,",
+    ]
+    path = tmp_path / "many.cin.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ingest(engine, path).rejections() == [
+        f"{path}:2: NFA: 'Maybe' (expected Yes or No (or Y/N; blank when not known))",
+        f"{path}:2: Code: 'NEIGHBOUR' is not a referral source code "
+        "(expected one of 10 1A 1B 1C 1D 2A 2B 3A 3B 3C 3D 3E 3F 4 5A 5B 5C 5D 6 7 8 9)",
+        f"{path}:2: PrimaryNeed: 'N11' (expected N0 to N9)",
+        f"{path}:3: EndDate: '31/02/2024' is not a real calendar date "
+        "(expected a date as YYYY-MM-DD, DD/MM/YYYY or DD-Mon-YY)",
+        f"{path}:3: PreviousPlans: 'none' (expected a whole number, 0 or more)",
+        f"{path}:3: Code: 'SEXUAL EXPLOITATION' is not a category of abuse ({CATEGORIES_EXPECTED})",
+        f"{path}:3: LatestCategory: 'CSE' ({CATEGORIES_EXPECTED})",
+    ]
+    # The good row (a section 47 written `S47`, as case systems name it) is kept.
+    assert [e["kind"] for e in events(engine).values()] == ["section_47"]
