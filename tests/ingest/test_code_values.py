@@ -239,3 +239,37 @@ def test_every_vocabulary_value_is_read_back_from_any_case_and_spacing(values: t
 def test_fold_forgives_only_case_and_spacing() -> None:
     assert fold(" CP-plan ") == fold("cp__plan") == fold("Cp Plan") == "cp_plan"
     assert fold("S47") != fold("section_47")
+
+
+@pytest.mark.parametrize("role", ["Form tutor", "class teacher", "Football Coach"])
+def test_a_position_of_trust_written_as_the_role_is_read_as_true(
+    engine: Engine, tmp_path: Path, role: str
+) -> None:
+    """Before, `"position_of_trust": "Form tutor"` was stored and never read: the policy asks
+    for true, so the concern raised nothing."""
+    line = event("E1", ["P1"], kind="referral", attrs={"position_of_trust": role})
+    file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (2, 0)
+    assert messages == [
+        f"{file}:2: attrs.position_of_trust: warning: read {role!r} as true (a role in a position of trust)"
+    ]
+    attrs = _stored(engine, "event", "E1").payload["attrs"]
+    assert attrs == {"position_of_trust": True, "position_of_trust_role": role}
+    assert _ingest(engine, file)[0].accepted == 0
+
+
+@pytest.mark.parametrize("written", ["Mr Smith", "yes"])
+def test_a_position_of_trust_in_other_words_is_refused_precisely(
+    engine: Engine, tmp_path: Path, written: str
+) -> None:
+    line = event(
+        "E1", ["P1"], kind="school_concern", attrs={"category": "other", "position_of_trust": written}
+    )
+    file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert messages == [
+        f"{file}:2: attrs.position_of_trust: {written!r} is text "
+        "(expected true or false, written without quotes)"
+    ]

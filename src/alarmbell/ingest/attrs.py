@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES, injury_word
+from alarmbell.domain.positions_of_trust import trusted_role
 from alarmbell.ingest.base import FieldError, Warning_
 from alarmbell.ingest.code_values import read_code
 
@@ -200,6 +201,8 @@ ATTR_RULES: Final[Mapping[str, Rule]] = {
     "factors": Texts(),
     "child_seen": _FLAG,
     "child_seen_alone": _FLAG,
+    "position_of_trust": _FLAG,
+    "much_older_person": _FLAG,
     "offence": Text(),
     "adult_history": Texts(),
 }
@@ -217,6 +220,7 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
     """Rewrite, in place and with a warning, each code attr written in another case or spacing
     (`"High"`, `"CP plan"`) to the vocabulary's value, before check_attrs judges it; one that does
     not fold is left for check_attrs to word. Only the precise validator calls this."""
+    _read_trusted_role(attrs, line_no=line_no, warnings=warnings)
     for name in _CODED:
         value = attrs.get(name)
         if value is None:
@@ -246,6 +250,21 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
                         where=f"item {n + 1}, injury: ",
                         staff_word=injury_word,
                     )
+
+
+def _read_trusted_role(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
+    """`position_of_trust` written as the adult's role ("Form tutor") is true, the words kept in
+    `position_of_trust_role`, with a warning; other words are left for check_attrs to refuse."""
+    written = attrs.get("position_of_trust")
+    if not isinstance(written, str) or trusted_role(written) is None:
+        return
+    attrs["position_of_trust"] = True
+    attrs.setdefault("position_of_trust_role", written)
+    warnings.append(
+        Warning_(
+            line_no, "attrs.position_of_trust", f"read {written!r} as true (a role in a position of trust)"
+        )
+    )
 
 
 def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
