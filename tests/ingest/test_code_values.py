@@ -63,6 +63,15 @@ VARIANTS: list[tuple[dict[str, Any], str, str, str, tuple[str | int, ...]]] = [
      "bruise", ("attrs", "injury")),
     (event("E1", ["P1"], kind="injury_observed", attrs={"injury": "lac"}), "attrs.injury", "lac",
      "laceration", ("attrs", "injury")),
+    # A referral's outcome in a case system's words (intake15).
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "CP Plan - Neglect"}), "attrs.outcome",
+     "CP Plan - Neglect", "cp_plan", ("attrs", "outcome")),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Section 47 enquiry"}), "attrs.outcome",
+     "Section 47 enquiry", "s47", ("attrs", "outcome")),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "No further action"}), "attrs.outcome",
+     "No further action", "nfa", ("attrs", "outcome")),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Single assessment"}), "attrs.outcome",
+     "Single assessment", "assessment", ("attrs", "outcome")),
     (event("E1", ["P1"], kind="school_concern", attrs={"category": "Neglect"}), "attrs.category",
      "Neglect", "neglect", ("attrs", "category")),
 ]  # fmt: skip
@@ -162,8 +171,11 @@ NOT_FOLDING: list[tuple[dict[str, Any], str]] = [
     (event("E1", ["P1"], date_precision="Monthly"),
      "date_precision: 'Monthly' (expected one of day, month, year, period, illustrative "
      "(docs/exchange-format.md))"),
-    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Section 47", "dash_risk": "High"}),
-     "attrs.outcome: 'Section 47' is not allowed "
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Strategy discussion", "dash_risk": "High"}),
+     "attrs.outcome: 'Strategy discussion' is not allowed "
+     "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "ICPC"}),
+     "attrs.outcome: 'ICPC' is not allowed "
      "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
     # An injury word that could be several kinds is not guessed.
     (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "wound"}),

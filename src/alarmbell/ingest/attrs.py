@@ -9,13 +9,14 @@ JSON true or false, because "no" or "N" as text would read as true in most syste
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES, injury_word
 from alarmbell.domain.positions_of_trust import trusted_role
+from alarmbell.domain.referral_outcomes import outcome_word
 from alarmbell.ingest.base import FieldError, Warning_
 from alarmbell.ingest.code_values import read_code
 
@@ -214,6 +215,11 @@ _CODED: Final[tuple[str, ...]] = tuple(
     sorted(name for name, rule in ATTR_RULES.items() if isinstance(rule, Choice | Injuries))
 )
 _INJURY_TYPES: Final[tuple[str, ...]] = tuple(INJURY_TYPES)
+#: The codes whose vocabulary lists words staff write for them (domain/injuries, referral_outcomes).
+_STAFF_WORDS: Final[dict[str, Callable[[str, tuple[str, ...]], str | None]]] = {
+    "injury": injury_word,
+    "outcome": outcome_word,
+}
 
 
 def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
@@ -235,7 +241,7 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
                     field=f"attrs.{name}",
                     line_no=line_no,
                     warnings=warnings,
-                    staff_word=injury_word if name == "injury" else None,
+                    staff_word=_STAFF_WORDS.get(name),
                 )
         elif isinstance(value, list):
             for n, point in enumerate(value):
