@@ -285,3 +285,20 @@ def test_a_position_of_trust_in_other_words_is_refused_precisely(
         f"{file}:2: attrs.position_of_trust: {written!r} is text "
         "(expected true or false, written without quotes)"
     ]
+
+
+def test_a_referral_whose_reason_says_someone_was_attacked_is_stored_with_its_violence(
+    engine: Engine, tmp_path: Path
+) -> None:
+    lines = [
+        person("P1"),
+        event(
+            "E1", ["P1"], kind="referral", attrs={"reason": "referral following assault on mother by partner"}
+        ),
+        event("E2", ["P1"], kind="referral", attrs={"reason": "no physical violence reported"}),
+    ]
+    file = write_jsonl(tmp_path / "in.jsonl", lines)
+    assert _ingest(engine, file)[0].accepted == 3
+    assert _stored(engine, "event", "E1").payload["attrs"]["violence"] == "physical"
+    assert "violence" not in _stored(engine, "event", "E2").payload["attrs"]
+    assert _ingest(engine, file)[0].accepted == 0

@@ -34,6 +34,14 @@ from typing import Final
 from alarmbell.domain.body_sites import phrase_spans, regions
 from alarmbell.domain.recorded_text import fold
 
+#: Whom an act of violence is done to or by, so that "punched her" is violence and "punched a
+#: wall" or "kicked a football" is not.
+_PERSON: Final = (
+    r"(?:her|him|them|me|mum|mother|dad|father|partner|wife|husband|girlfriend|boyfriend|v|by"
+    r"|the (?:victim|child|baby|mother|father|boy|girl)|(?:his|her|their) (?:mum|mother|dad|father|partner"
+    r"|wife|husband|girlfriend|boyfriend|son|daughter|child|baby|brother|sister))(?!\w)"
+)
+
 #: Sign -> the words that report it (folded text, whole words). Weight-loss words are those a
 #: health professional writes for a falling weight (NICE CG89 1.3, "faltering growth"), not a
 #: low weight alone: "underweight" and "small" describe many well babies born early.
@@ -54,6 +62,16 @@ _WORDS: Final[dict[str, str]] = {
         r"bite marks?|(?:human|dog|adult|child) bites?"
         r"|(?:bite|bites|bitten)(?= (?P<site>(?:to|on|over|across|in|at) .{1,40}))"
     ),
+    # Acts of violence against a person ("referral following assault on mother by partner",
+    # "mum strangled by partner"). Not "domestic violence" or "DV", which name abuse of any kind,
+    # nor "hit", which is as often an accident ("hit his head on the table").
+    "violence": (
+        r"assault(?:s|ed|ing)?|physical(?:ly)? (?:violence|violent|assault(?:ed)?|attack(?:ed)?)"
+        r"|strangl(?:ed|ing|ation)|stabb(?:ed|ing)|beat(?:en| up)|beating"
+        rf"|(?:punch|kick|slap|head ?butt|chok|push|shov)(?:ed|ing)(?= {_PERSON})"
+        r"|(?:was|were|been|being|got) (?:punch|kick|slapp|head ?butt|chok|push|shov)ed"
+        r"|grabbed (?:\w+ )?by the (?:throat|neck|hair)"
+    ),
     "weight_loss": (
         r"weight loss|(?:lost|losing|loses) weight|weight (?:has )?(?:fallen|falling|dropped|dropping"
         r"|faltering|static)|faltering (?:growth|weight)|growth faltering|fail(?:ure|ing|ed|s)? to thrive"
@@ -62,6 +80,8 @@ _WORDS: Final[dict[str, str]] = {
     ),
 }
 INJURY_TYPES: Final[frozenset[str]] = frozenset({"bruise", "burn", "fracture", "laceration", "bite"})
+#: Signs of something done to a person rather than seen on the child.
+ACTS: Final[frozenset[str]] = frozenset({"violence"})
 DESCRIBED_SIGNS: Final[tuple[str, ...]] = tuple(_WORDS)
 #: A negation just before a sign's words denies it, with only words between that keep the
 #: denial ("no bruising", "no visible marks or bruises", "no cuts, bruises or fractures", "not
@@ -72,6 +92,7 @@ _NEGATION: Final = re.compile(
     r"(?:,? (?:any|visible|obvious|new|further|fresh|apparent|other|signs?|evidence|of|marks?|or|and"
     r"|injur(?:y|ies)|seen|found|noted|bruis(?:e|es|ing)|burns?|scalds?|fractures?|cuts?|grazes?"
     r"|scratch(?:es)?|lacerations?|bites?|bitten|swelling|concerns?|concerned|about|regarding|re"
+    r"|physical|violence|allegations?|alleged|reports?|reported|disclosures?|disclosed"
     r"|appear(?:s|ed)?"
     r"|to be|hunger))*,? $"
 )
