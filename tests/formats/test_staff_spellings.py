@@ -291,7 +291,7 @@ def test_a_cin_row_reports_every_bad_cell_at_once(engine: Engine, tmp_path: Path
     child = "999,C00001,,UN1,2019-06-14,2,WBRI,NONE,2023-11-03"
     lines = [
         CIN_HEADER,
-        f"{child},referral,2023-11-03,,Neighbour,N11,Maybe,,,,,,",
+        f"{child},referral,2023-11-03,,Lodger,N11,Maybe,,,,,,",
         f"{child},cp_plan,2023-11-27,31/02/2024,Sexual exploitation,,,,,,,CSE,none",
         f"{child},S47,2023-11-10,,,,,,01/12/2023,,,,",
     ]
@@ -299,7 +299,7 @@ def test_a_cin_row_reports_every_bad_cell_at_once(engine: Engine, tmp_path: Path
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert ingest(engine, path).rejections() == [
         f"{path}:2: NFA: 'Maybe' (expected Yes or No (or Y/N; blank when not known))",
-        f"{path}:2: Code: 'NEIGHBOUR' is not a referral source code "
+        f"{path}:2: Code: 'LODGER' is not a referral source code "
         "(expected one of 10 1A 1B 1C 1D 2A 2B 3A 3B 3C 3D 3E 3F 4 5A 5B 5C 5D 6 7 8 9)",
         f"{path}:2: PrimaryNeed: 'N11' (expected N0 to N9)",
         f"{path}:3: EndDate: '31/02/2024' is not a real calendar date "
@@ -310,3 +310,31 @@ def test_a_cin_row_reports_every_bad_cell_at_once(engine: Engine, tmp_path: Path
     ]
     # The good row (a section 47 written `S47`, as case systems name it) is kept.
     assert [e["kind"] for e in events(engine).values()] == ["section_47"]
+
+
+def test_cin_referral_sources_in_the_census_guides_words_are_read(engine: Engine, tmp_path: Path) -> None:
+    """A case-system report writes the source's name ("Neighbour", "Police"): before, the
+    referral was rejected; a relative ("Maternal grandmother") is family, 1A."""
+    written = ["Neighbour", "Police", "anonymous", "A&E", "Maternal grandmother", "Self-referral"]
+    lines = [CIN_HEADER]
+    for n, source in enumerate(written, start=1):
+        lines.append(
+            f"999,C{n:05d},,UN1,2019-06-14,2,WBRI,NONE,2023-11-03,referral,2023-11-03,,{source},N1,No,,,,,,"
+        )
+    lines.append(
+        "999,C00009,,UN1,2019-06-14,2,WBRI,NONE,2023-11-03,referral,2023-11-03,,Member of public,N1,No,,,,,,"
+    )
+    path = tmp_path / "sources.cin.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    messages = _loaded_twice(engine, path)
+    codes = ["1B", "6", "9", "3E", "1A", "1C"]
+    assert _warnings(messages) == [
+        f"{n}: Code: warning: read {source!r} as {code!r}"
+        for n, source, code in zip(range(2, 8), written, codes, strict=True)
+    ]
+    assert [m for m in messages if ": warning: " not in m] == [
+        f"{path}:8: Code: 'MEMBER OF PUBLIC' is not a referral source code "
+        "(expected one of 10 1A 1B 1C 1D 2A 2B 3A 3B 3C 3D 3E 3F 4 5A 5B 5C 5D 6 7 8 9)"
+    ]
+    got = {e["source_id"].split(":")[2]: e["attrs"]["referral_source"] for e in events(engine).values()}
+    assert got == {f"C{n:05d}": code for n, code in enumerate(codes, start=1)}

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from alarmbell.domain.codes import canonical_code, word_code
+from alarmbell.domain.referrers import referrer_class
 from alarmbell.ingest.base import FieldError, ParsedLine, Problems, RowErrors, SourceProgress, Warning_
 from alarmbell.ingest.cin.model import (
     CATEGORIES,
@@ -26,6 +27,7 @@ from alarmbell.ingest.cin.model import (
     FACTORS,
     GENDERS,
     PRIMARY_NEEDS,
+    REFERRAL_SOURCE_WORDS,
     REFERRAL_SOURCES,
     Assessment,
     CinChild,
@@ -186,10 +188,31 @@ def _section_47(row: Row, episode: Episode, at: str) -> None:
 def category_words(row: Row, warnings: list[Warning_]) -> Row:
     """A plan row whose categories are written as the census guide's words (`Neglect`,
     `Physical abuse`) with its codes in their place, each said; other values are left for `_plan`."""
+    return _census_words(
+        row, ("code", "latestcategory"), lambda text: word_code(text, CATEGORY_WORDS), warnings
+    )
+
+
+def source_words(row: Row, warnings: list[Warning_]) -> Row:
+    """A referral row whose source is written as the census guide's words (`Neighbour`,
+    `Police`, `Anonymous`), or as a relative (`Maternal grandmother`: 1A, family, read by
+    domain/referrers), with its code in their place, said; other values are left for `_referral`."""
+    return _census_words(row, ("code",), _source_code, warnings)
+
+
+def _source_code(written: str) -> str | None:
+    return word_code(written, REFERRAL_SOURCE_WORDS) or (
+        "1A" if referrer_class(written) == "family" else None
+    )
+
+
+def _census_words(
+    row: Row, keys: tuple[str, ...], code_of: Callable[[str], str | None], warnings: list[Warning_]
+) -> Row:
     cells = {key: row.cells[key] for key in row.cells}
-    for key in ("code", "latestcategory"):
+    for key in keys:
         written = row.text(key)
-        code = word_code(written, CATEGORY_WORDS) if written is not None else None
+        code = code_of(written) if written is not None else None
         if code is not None:
             cells[column_key(key)] = code
             warnings.append(read_as(row.line_no, row.name(key), written, code))
@@ -337,7 +360,7 @@ def _add(row: Row, children: dict[tuple[str, str], _Child], warnings: list[Warni
 
 def _read_step(step: str, row: Row, episode: Episode, at: str, warnings: list[Warning_]) -> None:
     if step == "referral":
-        _referral(row, episode)
+        _referral(source_words(row, warnings), episode)
     elif step == "cp_plan":
         _plan(category_words(row, warnings), episode, at)
     else:
