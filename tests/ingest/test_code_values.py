@@ -302,3 +302,23 @@ def test_a_referral_whose_reason_says_someone_was_attacked_is_stored_with_its_vi
     assert _stored(engine, "event", "E1").payload["attrs"]["violence"] == "physical"
     assert "violence" not in _stored(engine, "event", "E2").payload["attrs"]
     assert _ingest(engine, file)[0].accepted == 0
+
+
+def test_every_bad_attr_of_a_line_is_reported_at_once(engine: Engine, tmp_path: Path) -> None:
+    """Before, only the first attr by name was reported: the sender fixed `delay_in_presentation`,
+    sent the line again, and only then heard that `was_not_brought` was text too."""
+    attrs = {"injury": "wound", "delay_in_presentation": "Y", "weight_kg": -5, "mobile": False}
+    file = write_jsonl(
+        tmp_path / "in.jsonl", [person("P1"), event("E1", ["P1"], kind="ed_attendance", attrs=attrs)]
+    )
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert messages == [
+        f"{file}:2: attrs.delay_in_presentation: 'Y' is text "
+        "(expected true or false, written without quotes)",
+        f"{file}:2: attrs.injury: 'wound' is not allowed "
+        "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)",
+        f"{file}:2: attrs.weight_kg: -5 is out of range (expected a number from 0.2 to 200 kg)",
+    ]
+    with engine.connect() as connection:
+        assert connection.execute(select(QuarantinedLine.line_no)).scalars().all() == [2]

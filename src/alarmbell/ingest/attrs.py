@@ -17,7 +17,7 @@ from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES, injury_word
 from alarmbell.domain.positions_of_trust import trusted_role
 from alarmbell.domain.referral_outcomes import outcome_word
-from alarmbell.ingest.base import FieldError, Warning_
+from alarmbell.ingest.base import FieldError, RowErrors, Warning_
 from alarmbell.ingest.code_values import read_code
 
 CONCERN_KINDS: Final[frozenset[str]] = frozenset({"school_concern", "nursery_concern"})
@@ -274,7 +274,9 @@ def _read_trusted_role(attrs: dict[str, Any], *, line_no: int, warnings: list[Wa
 
 
 def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
-    """Raise FieldError (field `attrs.<name>`) for the first attr, by name, that breaks its rule."""
+    """Raise FieldError (field `attrs.<name>`) for the attr that breaks its rule, or RowErrors
+    naming every one, by name, so the sender fixes them in one pass."""
+    errors: list[FieldError] = []
     for name in sorted(attrs.keys() & _RULED):  # free-form attrs skipped in C; sorted: stable message
         rule, value = ATTR_RULES[name], attrs[name]
         if value is None:
@@ -283,4 +285,8 @@ def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
             continue
         problem = rule.problem(value)
         if problem is not None:
-            raise FieldError(f"attrs.{name}", problem, rule.expected)
+            errors.append(FieldError(f"attrs.{name}", problem, rule.expected))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise RowErrors(errors)
