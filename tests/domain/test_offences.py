@@ -71,6 +71,8 @@ def test_intake_completes_only_what_the_sender_left_out() -> None:
         "mum was beaten up by ex, children present",
         "stepdad grabbed her by the throat",
         "Nan says dad kicked his son",
+        "Dad slapped mum in front of the children",
+        "partner shoved her against the wall",
     ],
 )
 def test_a_referral_whose_reason_says_someone_was_attacked_records_physical_violence(reason: str) -> None:

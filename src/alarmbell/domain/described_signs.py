@@ -68,7 +68,7 @@ _WORDS: Final[dict[str, str]] = {
     "violence": (
         r"assault(?:s|ed|ing)?|physical(?:ly)? (?:violence|violent|assault(?:ed)?|attack(?:ed)?)"
         r"|strangl(?:ed|ing|ation)|stabb(?:ed|ing)|beat(?:en| up)|beating"
-        rf"|(?:punch|kick|slap|head ?butt|chok|push|shov)(?:ed|ing)(?= {_PERSON})"
+        rf"|(?:punch|kick|slapp|head ?butt|chok|push|shov)(?:ed|ing)(?= {_PERSON})"
         r"|(?:was|were|been|being|got) (?:punch|kick|slapp|head ?butt|chok|push|shov)ed"
         r"|grabbed (?:\w+ )?by the (?:throat|neck|hair)"
     ),
