@@ -34,8 +34,14 @@ from alarmbell.domain.body_sites import regions
 HERE = Path(__file__).resolve().parent
 P, H, E, C = "police", "health", "education", "children_social_care"
 FILES = {
-    "set1": ["wm.police.csv", "ed-export.jsonl", "greenfield.concerns.csv", "greenfield.attendance.csv",
-             "liquidlogic.cin.csv", "mosaic-contacts.jsonl"],
+    "set1": [
+        "wm.police.csv",
+        "ed-export.jsonl",
+        "greenfield.concerns.csv",
+        "greenfield.attendance.csv",
+        "liquidlogic.cin.csv",
+        "mosaic-contacts.jsonl",
+    ],
     "set2": ["athena.police.csv", "trust.jsonl", "oaks.concerns.csv", "mosaic.cin.csv", "lcs.jsonl"],
 }
 
@@ -55,17 +61,46 @@ def inj(*pairs: tuple[str, str]) -> Callable[[dict[str, Any]], bool]:
 
 SET1_GOOD = [
     # police occurrences
-    (P, "occurrence:WM/24/000112", {"dash_risk": "standard", "violence": "physical", "children_present": True}, {}),
-    (P, "occurrence:WM/24/000587", {"dash_risk": "high", "violence": "physical", "children_present": True}, {}),
-    (P, "occurrence:WM/24/000901", {"dash_risk": "high", "violence": "physical", "children_present": True}, {}),
+    (
+        P,
+        "occurrence:WM/24/000112",
+        {"dash_risk": "standard", "violence": "physical", "children_present": True},
+        {},
+    ),
+    (
+        P,
+        "occurrence:WM/24/000587",
+        {"dash_risk": "high", "violence": "physical", "children_present": True},
+        {},
+    ),
+    (
+        P,
+        "occurrence:WM/24/000901",
+        {"dash_risk": "high", "violence": "physical", "children_present": True},
+        {},
+    ),
     (P, "occurrence:WM/24/001210", {"dash_risk": "medium", "violence": "threats"}, {}),
-    (P, "occurrence:WM/24/001377", {"dash_risk": "high", "violence": "physical", "children_present": True}, {}),
+    (
+        P,
+        "occurrence:WM/24/001377",
+        {"dash_risk": "high", "violence": "physical", "children_present": True},
+        {},
+    ),
     (P, "occurrence:WM/24/001502", {"dash_risk": "medium"}, {"violence": "physical"}),
     (P, "occurrence:WM/24/001700", {"offence": "wounding with intent (s18 oapa)"}, {}),
     (P, "occurrence:WM/24/001801", {"alcohol": True}, {}),
     # health
     (H, "ED-24-55120", {"injury": "fracture", "site": lambda v: "forearm" in regions(v)}, {}),
-    (H, "ED-24-61007", {"injury": "bruise", "site": lambda v: {"cheek", "ear"} <= regions(v), "medical_opinion": lambda v: v in ("possible_nai", "suspected_nai")}, {}),
+    (
+        H,
+        "ED-24-61007",
+        {
+            "injury": "bruise",
+            "site": lambda v: {"cheek", "ear"} <= regions(v),
+            "medical_opinion": lambda v: v in ("possible_nai", "suspected_nai"),
+        },
+        {},
+    ),
     (H, "ED-24-61990", {"injury": "head_injury"}, {}),
     (H, "ED-24-63001", {}, {"injury": None}),
     (H, "ED-24-64410", {"_inj": inj(("bruise", "forearm"), ("laceration", "forearm"))}, {}),
@@ -87,7 +122,16 @@ SET1_GOOD = [
     (E, "concern:CP-1009", {"category": "emotional"}, {}),
     (E, "concern:CP-1010", {"category": "online_safety"}, {}),
     (E, "concern:CP-1012", {"category": "child_on_child_abuse"}, {}),
-    (E, "concern:CP-1013", {"_inj": inj(("bruise", "arm"), ("mark", "cheek"))}, {"_wrong": lambda a: any(i["injury"] == "bruise" and "cheek" in regions(i["site"]) for i in a.get("injuries", []))}),
+    (
+        E,
+        "concern:CP-1013",
+        {"_inj": inj(("bruise", "arm"), ("mark", "cheek"))},
+        {
+            "_wrong": lambda a: any(
+                i["injury"] == "bruise" and "cheek" in regions(i["site"]) for i in a.get("injuries", [])
+            )
+        },
+    ),
     (E, "attendance:P999201800201:2024-01-08:2024-03-28", {"absence_pct": 37.9}, {}),
     (E, "attendance:G999201100203:2024-04-15:2024-07-19", {"absence_pct": 40.0}, {}),
     # children's social care: cin-csv
@@ -115,15 +159,24 @@ SET1_GOOD = [
     (C, "CON-2024-1502", {"category": lambda v: v in ("PHY", "physical abuse", "physical")}, {}),
 ]
 SET1_BROKEN = [  # (agency, file, line, fields expected in its errors)
-    (P, "wm.police.csv", 22, {"DOB"}), (P, "wm.police.csv", 27, {"Occurrence Date", "DASH Risk"}),
-    (H, "ed-export.jsonl", 15, {"occurred_at"}), (H, "ed-export.jsonl", 16, {"nhs_number", "dob", "sex"}),
-    (E, "greenfield.concerns.csv", 12, {"Date"}), (E, "greenfield.attendance.csv", 5, {"Sessions Missed"}),
-    (C, "liquidlogic.cin.csv", 12, {"Code", "LatestCategory", "PreviousPlans"}), (C, "liquidlogic.cin.csv", 13, {"Date"}),
+    (P, "wm.police.csv", 22, {"DOB"}),
+    (P, "wm.police.csv", 27, {"Occurrence Date", "DASH Risk"}),
+    (H, "ed-export.jsonl", 15, {"occurred_at"}),
+    (H, "ed-export.jsonl", 16, {"nhs_number", "dob", "sex"}),
+    (E, "greenfield.concerns.csv", 12, {"Date"}),
+    (E, "greenfield.attendance.csv", 5, {"Sessions Missed"}),
+    (C, "liquidlogic.cin.csv", 12, {"Code", "LatestCategory", "PreviousPlans"}),
+    (C, "liquidlogic.cin.csv", 13, {"Date"}),
     (C, "mosaic-contacts.jsonl", 15, {"occurred_at"}),
 ]
 
 SET2_GOOD = [
-    (P, "occurrence:AT/25/0001", {"dash_risk": "medium", "violence": "physical", "children_present": True}, {}),
+    (
+        P,
+        "occurrence:AT/25/0001",
+        {"dash_risk": "medium", "violence": "physical", "children_present": True},
+        {},
+    ),
     (P, "occurrence:AT/25/0002", {"dash_risk": "medium", "violence": "physical"}, {}),
     (P, "occurrence:AT/25/0003", {"dash_risk": "high", "violence": "physical", "children_present": True}, {}),
     (P, "occurrence:AT/25/0004", {"dash_risk": "standard"}, {"violence": "physical"}),
@@ -137,7 +190,16 @@ SET2_GOOD = [
     (H, "A6", {"injury": "burn", "site": lambda v: "hand" in regions(v)}, {}),
     (H, "A8", {"was_not_brought": True}, {}),
     (E, "concern:N-1", {"category": "neglect"}, {}),
-    (E, "concern:N-2", {"_inj": inj(("bruise", "ear"), ("mark", "cheek"))}, {"_wrong": lambda a: any(i["injury"] == "bruise" and "cheek" in regions(i["site"]) for i in a.get("injuries", []))}),
+    (
+        E,
+        "concern:N-2",
+        {"_inj": inj(("bruise", "ear"), ("mark", "cheek"))},
+        {
+            "_wrong": lambda a: any(
+                i["injury"] == "bruise" and "cheek" in regions(i["site"]) for i in a.get("injuries", [])
+            )
+        },
+    ),
     (E, "concern:N-3", {"category": "injury", "_inj": inj(("burn", "hand"))}, {}),
     (E, "concern:N-4", {"category": "physical_abuse", "_inj": inj(("mark", "torso"))}, {}),
     (E, "concern:N-5", {"category": "injury"}, {"injury": None}),
@@ -154,7 +216,10 @@ SET2_GOOD = [
     (C, "R4", {}, {}),
     (C, "R5", {"outcome": "assessment", "position_of_trust": True}, {}),
 ]
-SET2_BROKEN = [(P, "athena.police.csv", 18, {"Occurrence Date", "Sex"}), (H, "trust.jsonl", 8, {"attrs.injury"})]
+SET2_BROKEN = [
+    (P, "athena.police.csv", 18, {"Occurrence Date", "Sex"}),
+    (H, "trust.jsonl", 8, {"attrs.injury"}),
+]
 
 
 def judge(attrs: dict[str, Any], must: dict[str, Any], must_not: dict[str, Any]) -> str:
@@ -181,8 +246,13 @@ def load(name: str, store: Path) -> dict[str, str]:
     said = {}
     for file in FILES[name]:
         runs = [
-            subprocess.run([sys.executable, "-m", "alarmbell", "ingest", str(HERE / name / file)],
-                           env=env, capture_output=True, text=True, check=False)
+            subprocess.run(
+                [sys.executable, "-m", "alarmbell", "ingest", str(HERE / name / file)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             for _ in range(2)
         ]
         assert " 0 accepted," in runs[1].stdout + runs[1].stderr, f"{file}: loading again changed the store"
@@ -205,8 +275,11 @@ def score(name: str) -> dict[str, Counter[str]]:
         print(f"{agency:22} {sid:55} {verdict}")
     for agency, file, line, fields in broken:
         named = set(re.findall(rf"{re.escape(file)}:{line}: ([^:]+): (?!warning)", said[file]))
-        verdict = "error names every field" if fields <= named else (
-            "error names some fields" if named & fields else "not reported")
+        verdict = (
+            "error names every field"
+            if fields <= named
+            else ("error names some fields" if named & fields else "not reported")
+        )
         tally[agency][verdict] += 1
         print(f"{agency:22} {file + ':' + str(line):55} {verdict} ({', '.join(sorted(named))})")
     return tally
