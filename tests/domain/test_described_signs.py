@@ -21,6 +21,8 @@ from alarmbell.domain.described_signs import described_injuries, described_signs
         ("scalded foot", "burn"),
         ("broken arm, brought to A&E two days later", "fracture"),
         ("fractured wrist", "fracture"),
+        ("No concerns reported, bruising to arm seen today", "bruise"),  # the denial ends at "reported"
+        ("# L) radius/ulna", "fracture"),
     ],
 )
 def test_a_reported_injury_is_read_in_any_wording(text: str, injury: str) -> None:
