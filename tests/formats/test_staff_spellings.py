@@ -338,3 +338,26 @@ def test_cin_referral_sources_in_the_census_guides_words_are_read(engine: Engine
     ]
     got = {e["source_id"].split(":")[2]: e["attrs"]["referral_source"] for e in events(engine).values()}
     assert got == {f"C{n:05d}": code for n, code in enumerate(codes, start=1)}
+
+
+def test_a_cin_review_row_with_a_bad_episode_date_says_only_that(engine: Engine, tmp_path: Path) -> None:
+    """A review whose episode cannot be found (its CINreferralDate is not a date) is not also
+    said to come before any plan; and a bad row leaves the good rows' episode as it was."""
+    child = "999,C00001,,UN1,2019-06-14,2,WBRI,NONE"
+    lines = [
+        CIN_HEADER,
+        f"{child},2023-11-03,referral,2023-11-03,,2A,N1,No,,,,,,",
+        f"{child},2023-11-03,cp_plan,2023-11-20,31/02/2024,NEG,,,,,,,NEG,0",
+        f"{child},2023-11-3x,cp_review,2024-02-19,,,,,,,,,,",
+        f"{child},2023-11-03,cp_plan,2023-11-27,,NEG,,,,,,,NEG,0",
+    ]
+    path = tmp_path / "review.cin.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ingest(engine, path).rejections() == [
+        f"{path}:3: EndDate: '31/02/2024' is not a real calendar date "
+        "(expected a date as YYYY-MM-DD, DD/MM/YYYY or DD-Mon-YY)",
+        f"{path}:4: CINreferralDate: '2023-11-3x' (expected a date as YYYY-MM-DD, DD/MM/YYYY or "
+        "DD-Mon-YY, optionally with a time (HH:MM or HH:MM:SS))",
+    ]
+    plans = [e["occurred_at"] for e in events(engine).values() if e["kind"] == "cp_plan_start"]
+    assert plans == ["2023-11-27"]

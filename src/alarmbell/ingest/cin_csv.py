@@ -303,7 +303,7 @@ def _row_problem(
         return _add(row, children, warnings)
     if not isinstance(problem, RowErrors) or missing_columns(row, REQUIRED) is not None:
         return problem
-    return with_format_problems(problem, row, lambda rest: _raise(_add(rest, copy.deepcopy(children), [])))
+    return with_format_problems(problem, row, lambda rest: _raise(_add(rest, children, [], keep=False)))
 
 
 def _raise(problem: FieldError | None) -> None:
@@ -329,11 +329,13 @@ def _child_key(row: Row) -> tuple[str, str]:
     return lea, child_id
 
 
-def _add(row: Row, children: dict[tuple[str, str], _Child], warnings: list[Warning_]) -> FieldError | None:
+def _add(
+    row: Row, children: dict[tuple[str, str], _Child], warnings: list[Warning_], *, keep: bool = True
+) -> FieldError | None:
     """The row read into its child's episode, or every problem found in it (RowErrors).
 
-    The step is read on a copy of its episode, kept only when the whole row is good, so a bad
-    row leaves no trace."""
+    The step is read on a copy of its episode, kept only when the whole row is good (and `keep`:
+    a row already rejected for its cells is only checked), so a bad row leaves no trace."""
     problems = Problems()
     step = problems.read(_step, row)
     key = problems.read(_child_key, row)
@@ -346,13 +348,16 @@ def _add(row: Row, children: dict[tuple[str, str], _Child], warnings: list[Warni
         problems.errors.append(clash)
     known = entry.episodes.get(referral) if entry is not None and referral is not None else None
     episode = copy.deepcopy(known) if known else Episode(row.line_no, referral or "", has_referral=False)
-    if step is not None:
+    # A review is placed in its episode: with no episode to look in, its placing is not judged.
+    if step is not None and (step != "cp_review" or (key is not None and referral is not None)):
         problems.read(_read_step, step, row, episode, at or "", warnings)
     try:
         problems.raise_any()
     except FieldError as error:
         return error
     assert key is not None and entry is not None and referral is not None
+    if not keep:
+        return None
     children[key] = entry
     entry.episodes[referral] = episode
     return None
