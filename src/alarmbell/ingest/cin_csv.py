@@ -334,8 +334,9 @@ def _add(
 ) -> FieldError | None:
     """The row read into its child's episode, or every problem found in it (RowErrors).
 
-    The step is read on a copy of its episode, kept only when the whole row is good (and `keep`:
-    a row already rejected for its cells is only checked), so a bad row leaves no trace."""
+    A step reader changes its episode only once its own cells are good; a row with problems
+    elsewhere, or only checked (not `keep`: it was rejected for its cells), has its step read on a
+    copy of the episode, so a bad row leaves no trace."""
     problems = Problems()
     step = problems.read(_step, row)
     key = problems.read(_child_key, row)
@@ -347,7 +348,9 @@ def _add(
     elif (clash := _clash(row, entry)) is not None:
         problems.errors.append(clash)
     known = entry.episodes.get(referral) if entry is not None and referral is not None else None
-    episode = copy.deepcopy(known) if known else Episode(row.line_no, referral or "", has_referral=False)
+    if known is not None and (problems.errors or not keep):  # a step read now must leave no trace
+        known = copy.deepcopy(known)
+    episode = known or Episode(row.line_no, referral or "", has_referral=False)
     # A review is placed in its episode: with no episode to look in, its placing is not judged.
     if step is not None and (step != "cp_review" or (key is not None and referral is not None)):
         problems.read(_read_step, step, row, episode, at or "", warnings)
