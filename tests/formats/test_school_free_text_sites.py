@@ -75,13 +75,17 @@ def test_words_naming_no_injury_or_two_kinds_add_no_body_map(engine: Engine, tmp
         assert "injury" not in attrs and "bruise_sites" not in attrs, (n, attrs)
 
 
-def _forearm_file(tmp_path: Path, concern: str) -> Path:
-    path = tmp_path / "cuts.concerns.csv"
+def _concern(tmp_path: Path, category: str, site: str, concern: str, concern_id: str = "C4") -> Path:
+    path = tmp_path / "placed.concerns.csv"
     path.write_text(
-        HEADER + f"C3,12/03/2024,09:10,Oak Primary,A123456789012,Stone,Amy,02/03/2015,F,Year 4,Injury,"
-        f'"Left forearm",{concern},Told DSL,J Smith,K Jones\n'
+        HEADER + f"{concern_id},12/03/2024,09:10,Oak Primary,A123456789012,Stone,Amy,02/03/2019,F,Year 1,"
+        f'{category},"{site}","{concern}",Told DSL,J Smith,K Jones\n'
     )
     return path
+
+
+def _forearm_file(tmp_path: Path, concern: str) -> Path:
+    return _concern(tmp_path, "Injury", "Left forearm", concern, concern_id="C3")
 
 
 def test_cuts_or_a_bite_named_in_the_words_are_put_on_the_marked_site(engine: Engine, tmp_path: Path) -> None:
@@ -103,15 +107,6 @@ def test_a_cut_beside_a_bruise_puts_both_on_the_map(engine: Engine, tmp_path: Pa
         {"site": "left_forearm", "injury": "bruise"},
         {"site": "left_forearm", "injury": "laceration"},
     ]
-
-
-def _concern(tmp_path: Path, category: str, site: str, concern: str) -> Path:
-    path = tmp_path / "placed.concerns.csv"
-    path.write_text(
-        HEADER + f"C4,12/03/2024,09:10,Oak Primary,A123456789012,Stone,Amy,02/03/2019,F,Year 1,{category},"
-        f'"{site}","{concern}",Told DSL,J Smith,K Jones\n'
-    )
-    return path
 
 
 def test_each_marked_site_takes_the_injury_its_words_place_there(engine: Engine, tmp_path: Path) -> None:
