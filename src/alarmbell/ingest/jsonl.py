@@ -196,9 +196,8 @@ def _parse_line(
         record = validate(obj, line_no=line_no, agency_override=agency, warnings=warnings)
     except FieldError as error:
         warnings.clear()  # a rejected line's warnings (`read 'High' as 'high'`) would only mislead
-        return rejected(
-            line_no, repeated_key(stripped) or error, raw
-        )  # a repeat explains a field that looked wrong
+        problem = repeated_key(stripped) or error  # a repeat explains why a field looked wrong
+        return rejected(line_no, problem, raw)
     # Every key is followed by a colon and text keeps its colons either way, so a line with more
     # colons than the record as written may repeat a key; only then is it parsed again to find it.
     if stripped.count(b":") > record.row["payload"].count(":") and (repeat := repeated_key(stripped)):
