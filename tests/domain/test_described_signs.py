@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alarmbell.domain.described_signs import described_injuries, described_signs
+from alarmbell.domain.described_signs import described_injuries, described_signs, placed_injuries
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,8 @@ from alarmbell.domain.described_signs import described_injuries, described_signs
         ("scalded foot", "burn"),
         ("broken arm, brought to A&E two days later", "fracture"),
         ("fractured wrist", "fracture"),
+        ("No concerns reported, bruising to arm seen today", "bruise"),  # the denial ends at "reported"
+        ("# L) radius/ulna", "fracture"),
     ],
 )
 def test_a_reported_injury_is_read_in_any_wording(text: str, injury: str) -> None:
@@ -169,3 +171,55 @@ def test_injuries_are_only_the_injury_signs() -> None:
     text = "bruised cheek, always hungry and losing weight"
     assert described_injuries(text) == {"bruise"}
     assert described_signs(text) == {"bruise", "hunger", "weight_loss"}
+
+
+@pytest.mark.parametrize(
+    ("text", "placed"),
+    [
+        ("Bruising and a cut to the left forearm",
+         [("left forearm", "bruise"), ("left forearm", "laceration")]),
+        ("Bruise to left cheek and a burn on his right hand.",
+         [("left cheek", "bruise"), ("right hand", "burn")]),
+        ("Finger-tip bruising to left upper arm and a red mark on right cheek",
+         [("left upper arm", "bruise"), ("right cheek", "mark")]),
+        ("6yo # L) radius/ulna, ?mechanism", [("l) radius/ulna", "fracture")]),
+        ("#L clavicle", [("l clavicle", "fracture")]),
+        ("15/52 infant, bruising ++ R cheek & behind R ear. NAI?", [("r cheek & behind r ear", "bruise")]),
+        ("Small bruise L) ear noted at visit, mum unable to explain.", [("l) ear", "bruise")]),
+        ("R) hand scald ?hot drink", [("r) hand", "burn")]),
+        ("bruises to both shins; a burn and a scratch on the neck",
+         [("both shins", "bruise"), ("neck", "burn"), ("neck", "mark")]),
+        ("Came in with a bruise to his right cheek and said Liam did it", [("right cheek", "bruise")]),
+        ("cut lip, graze to left knee", [("lip", "laceration"), ("left knee", "laceration")]),
+        ("hit with a belt, marks on back", [("back", "mark")]),
+        ("Bite mark on arm", [("arm", "bite")]),
+    ],
+)  # fmt: skip
+def test_each_injury_is_placed_at_the_site_its_words_give_it(
+    text: str, placed: list[tuple[str, str]]
+) -> None:
+    assert list(placed_injuries(text)) == placed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No bruises seen on back when changing for PE",
+        "D&V x2 days. Examined: no bruises seen, no injuries.",
+        "a bruise and a small burn",  # named, not placed
+        "bruise, she said she fell onto her knee",  # the knee is where she fell, not the bruise
+        "# of attendances: 3",
+        "#2 on the list for the arm clinic",
+        "Mum has cut off contact with dad; arm hurts",
+        "Marked improvement in his arm movement",
+        "Birth mark on left shoulder",
+        "Mosquito bite on leg",
+    ],
+)
+def test_injuries_denied_unplaced_or_in_another_sense_are_not_placed(text: str) -> None:
+    assert placed_injuries(text) == ()
+
+
+def test_a_hash_before_a_site_is_a_fracture_and_elsewhere_nothing() -> None:
+    assert described_injuries("# L) radius") == {"fracture"}
+    assert described_injuries("ticket #12 raised") == frozenset()

@@ -59,3 +59,47 @@ def test_intake_completes_only_what_the_sender_left_out() -> None:
     assert completed_violence_attrs("domestic_incident", {"offence": "abh", "violence": "verbal"}) == {}
     assert completed_violence_attrs("crime_report", {"offence": "common assault"}) == {}
     assert completed_violence_attrs("assault_report", {"offence": "harassment"}) == {}
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "referral following assault on mother by partner",
+        "DV - mum strangled by partner, Tyler witnessed",
+        "Mum was punched by her boyfriend in front of the children",
+        "Police report: father physically assaulted mother",
+        "mum was beaten up by ex, children present",
+        "stepdad grabbed her by the throat",
+        "Nan says dad kicked his son",
+        "Dad slapped mum in front of the children",
+        "partner shoved her against the wall",
+    ],
+)
+def test_a_referral_whose_reason_says_someone_was_attacked_records_physical_violence(reason: str) -> None:
+    """Before, a referral's reason in words was never read for violence (gap (c) of session 13)."""
+    assert completed_violence_attrs("referral", {"reason": reason}) == {"violence": "physical"}
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "no physical violence reported",
+        "Mum denies any assault",
+        "No allegations of assault",
+        "DV incident, verbal argument only",
+        "Dad punched a wall and kicked the door",
+        "kicked a football at the window",
+        "was choking on food at nursery",
+        "domestic violence history, partner now left",
+        "",
+    ],
+)
+def test_a_reason_that_does_not_say_anyone_was_attacked_leaves_violence_unknown(reason: str) -> None:
+    assert completed_violence_attrs("referral", {"reason": reason}) == {}
+
+
+def test_a_reason_is_read_only_on_reports_and_never_over_the_senders_violence() -> None:
+    reason = {"reason": "assault on mother by partner"}
+    assert completed_violence_attrs("family_member_report", reason) == {"violence": "physical"}
+    assert completed_violence_attrs("referral", {**reason, "violence": "verbal"}) == {}
+    assert completed_violence_attrs("assessment", reason) == {}

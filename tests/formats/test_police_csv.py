@@ -72,7 +72,7 @@ def test_malformed_rows_are_rejected_by_line_and_column(engine: Engine) -> None:
         "asked))",
         f"{source}:8: Role: 'Bystander' is not a role (expected one of victim, child present, missing "
         "person, subject, suspect, offender, witness, informant, reporting person, other, child, "
-        "perpetrator)",
+        "perpetrator, injured party, aggrieved, person reporting)",
         f"{source}:9: Occurrence Type: 'Burglary' is not an occurrence type alarmbell knows (expected one of "
         "domestic incident, domestic abuse, domestic crime, assault, crime, arrest, child concern, "
         "child welfare concern, missing person, intelligence, police protection)",

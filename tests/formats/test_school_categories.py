@@ -121,3 +121,19 @@ def test_the_format_page_documents_every_label_and_category() -> None:
     assert {label: concern_category(label) for label in documented} == documented
     assert {normalise_label(label) for label in documented} == set(LABELS)
     assert set(documented.values()) == set(CONCERN_CATEGORIES)
+
+
+def test_a_category_under_a_parent_heading_is_read(engine: Engine, tmp_path: Path) -> None:
+    """CPOMS and MyConcern export a category under its parent ("Safeguarding - Physical abuse"):
+    before, such a concern was kept as other, and a physical-abuse concern read as nothing."""
+    labels = ["Safeguarding - Physical Abuse", "Safeguarding > Neglect", "Child Protection: Sexual abuse",
+              "Safeguarding", "Safeguarding - Sadness"]  # fmt: skip
+    result = ingest(engine, _log(tmp_path, labels))
+    got = events(engine)
+    assert [got[f"concern:C-{n}"]["attrs"]["category"] for n in range(1, 6)] == [
+        "physical_abuse", "neglect", "sexual_abuse", "other", "other"
+    ]  # fmt: skip
+    assert [m.split(": warning: ")[1][:30] for m in result.messages] == [
+        "'Safeguarding' is not a catego",
+        "'Safeguarding - Sadness' is no",
+    ]

@@ -17,6 +17,8 @@ from .conftest import events, ingest, people
 from .test_police_extracts import extract, nominal, occurrence
 
 POLICE_EXTRA = ("DASH Officer Grade", "DASH Score")
+GRADE_EXPECTED = "expected one of standard, medium, high"
+CATEGORIES_EXPECTED = "expected one of EMO MUL NEG PHY SAB"
 CONCERNS_HEADER = (
     "Concern ID,Date,Time,School,UPN,Surname,Forename,Date of Birth,Gender,Year Group,Category,"
     "Body Map Site,Concern,Action Taken,DSL,Recorded By"
@@ -121,6 +123,13 @@ def test_police_staff_spellings_are_read_with_a_warning_each(engine: Engine, tmp
             "Very High Risk",
             "'Very High Risk' is not a DASH grade (expected one of standard, medium, high)",
         ),
+        # Shortened forms read since session 14 stop at what names one grade or time only.
+        ("Occurrence Time", "25.10", "'25.10' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
+        ("Occurrence Time", "19.3", "'19.3' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
+        *(
+            ("DASH Officer Grade", grade, f"{grade!r} is not a DASH grade ({GRADE_EXPECTED})")
+            for grade in ("V", "Very high", "Hi")
+        ),
     ],
 )
 def test_other_police_spellings_keep_their_precise_error(
@@ -197,3 +206,146 @@ def test_other_cin_category_words_keep_their_error(
     [rejection] = ingest(engine, path).rejections()
     assert rejection.startswith(f"{path}:3: {column}: ")
     assert rejection.endswith("(expected one of EMO MUL NEG PHY SAB)")
+
+
+def test_police_shortened_grades_dotted_times_and_other_role_names_are_read(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Exports write a DASH grade as its initial or a short form (`H`, `Med`, `std`), a time with
+    a full stop (`19.30`), and roles in other systems' words (`Injured Party`, `Person
+    Reporting`): before, each rejected the row and so the whole occurrence (a GBH with two
+    children present was lost for an `H`)."""
+    rows = [
+        {
+            **occurrence("XX/2024/41"),
+            "Occurrence Time": "19.30",
+            **nominal("N1", "Injured Party", "Harker Jodie", "03/02/1994", "F"),
+            "DASH Officer Grade": "H",
+        },
+        {
+            **occurrence("XX/2024/41"),
+            "Occurrence Time": "19.30",
+            **nominal("N2", "Suspect", "Cole Ryan", "21/11/1990", "M"),
+        },
+        {
+            **occurrence("XX/2024/42", day="20/06/2024"),
+            "Occurrence Time": "9.05",
+            **nominal("N3", "Aggrieved", "Lowe Dana", "01/01/1990", "F"),
+            "DASH Score": "Med",
+        },
+        {
+            **occurrence("XX/2024/42", day="20/06/2024"),
+            "Occurrence Time": "9.05",
+            **nominal("N4", "Person Reporting", "Lowe Sam", "01/01/1960", "M"),
+        },
+        {
+            **occurrence("XX/2024/43", day="21/06/2024"),
+            **nominal("N5", "Victim", "Amis Kim", "01/01/1990", "F"),
+            "DASH Officer Grade": "std",
+        },
+        {
+            **occurrence("XX/2024/44", day="22/06/2024"),
+            **nominal("N6", "Victim", "Amis Jo", "01/01/1991", "F"),
+            "DASH Officer Grade": "s",
+        },
+    ]
+    messages = _loaded_twice(engine, extract(tmp_path, rows, extra=POLICE_EXTRA))
+    assert [m for m in messages if ": warning: " not in m] == []
+    assert sorted(_warnings(messages)) == sorted(
+        [
+            "2: Occurrence Time: warning: read '19.30' as '19:30'",
+            "2: DASH Officer Grade: warning: read 'H' as 'high'",
+            "3: Occurrence Time: warning: read '19.30' as '19:30'",
+            "4: Occurrence Time: warning: read '9.05' as '09:05'",
+            "4: DASH Score: warning: read 'Med' as 'medium'",
+            "5: Occurrence Time: warning: read '9.05' as '09:05'",
+            "6: DASH Officer Grade: warning: read 'std' as 'standard'",
+            "7: DASH Officer Grade: warning: read 's' as 'standard'",
+        ]
+    )
+    got = events(engine)
+    assert got["occurrence:XX/2024/41"]["occurred_at"] == "2024-06-14T19:30:00"
+    assert got["occurrence:XX/2024/41"]["attrs"]["dash_risk"] == "high"
+    assert got["occurrence:XX/2024/41"]["subjects"] == ["nominal:N1"]
+    assert got["occurrence:XX/2024/42"]["attrs"]["dash_risk"] == "medium"
+    assert got["occurrence:XX/2024/42"]["subjects"] == ["nominal:N3"]
+    assert got["occurrence:XX/2024/42"]["others"] == ["nominal:N4"]
+    assert [got[f"occurrence:XX/2024/4{n}"]["attrs"]["dash_risk"] for n in (3, 4)] == ["standard"] * 2
+
+
+def test_a_cin_row_reports_every_bad_cell_at_once(engine: Engine, tmp_path: Path) -> None:
+    """Before, a plan row stopped at its first error: the sender fixed `Code`, sent it again, and
+    only then heard of `LatestCategory` and `PreviousPlans` (gap (a) of session 13)."""
+    child = "999,C00001,,UN1,2019-06-14,2,WBRI,NONE,2023-11-03"
+    lines = [
+        CIN_HEADER,
+        f"{child},referral,2023-11-03,,Lodger,N11,Maybe,,,,,,",
+        f"{child},cp_plan,2023-11-27,31/02/2024,Sexual exploitation,,,,,,,CSE,none",
+        f"{child},S47,2023-11-10,,,,,,01/12/2023,,,,",
+    ]
+    path = tmp_path / "many.cin.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ingest(engine, path).rejections() == [
+        f"{path}:2: NFA: 'Maybe' (expected Yes or No (or Y/N; blank when not known))",
+        f"{path}:2: Code: 'LODGER' is not a referral source code "
+        "(expected one of 10 1A 1B 1C 1D 2A 2B 3A 3B 3C 3D 3E 3F 4 5A 5B 5C 5D 6 7 8 9)",
+        f"{path}:2: PrimaryNeed: 'N11' (expected N0 to N9)",
+        f"{path}:3: EndDate: '31/02/2024' is not a real calendar date "
+        "(expected a date as YYYY-MM-DD, DD/MM/YYYY or DD-Mon-YY)",
+        f"{path}:3: PreviousPlans: 'none' (expected a whole number, 0 or more)",
+        f"{path}:3: Code: 'SEXUAL EXPLOITATION' is not a category of abuse ({CATEGORIES_EXPECTED})",
+        f"{path}:3: LatestCategory: 'CSE' ({CATEGORIES_EXPECTED})",
+    ]
+    # The good row (a section 47 written `S47`, as case systems name it) is kept.
+    assert [e["kind"] for e in events(engine).values()] == ["section_47"]
+
+
+def test_cin_referral_sources_in_the_census_guides_words_are_read(engine: Engine, tmp_path: Path) -> None:
+    """A case-system report writes the source's name ("Neighbour", "Police"): before, the
+    referral was rejected; a relative ("Maternal grandmother") is family, 1A."""
+    written = ["Neighbour", "Police", "anonymous", "A&E", "Maternal grandmother", "Self-referral"]
+    lines = [CIN_HEADER]
+    for n, source in enumerate(written, start=1):
+        lines.append(
+            f"999,C{n:05d},,UN1,2019-06-14,2,WBRI,NONE,2023-11-03,referral,2023-11-03,,{source},N1,No,,,,,,"
+        )
+    lines.append(
+        "999,C00009,,UN1,2019-06-14,2,WBRI,NONE,2023-11-03,referral,2023-11-03,,Member of public,N1,No,,,,,,"
+    )
+    path = tmp_path / "sources.cin.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    messages = _loaded_twice(engine, path)
+    codes = ["1B", "6", "9", "3E", "1A", "1C"]
+    assert _warnings(messages) == [
+        f"{n}: Code: warning: read {source!r} as {code!r}"
+        for n, source, code in zip(range(2, 8), written, codes, strict=True)
+    ]
+    assert [m for m in messages if ": warning: " not in m] == [
+        f"{path}:8: Code: 'MEMBER OF PUBLIC' is not a referral source code "
+        "(expected one of 10 1A 1B 1C 1D 2A 2B 3A 3B 3C 3D 3E 3F 4 5A 5B 5C 5D 6 7 8 9)"
+    ]
+    got = {e["source_id"].split(":")[2]: e["attrs"]["referral_source"] for e in events(engine).values()}
+    assert got == {f"C{n:05d}": code for n, code in enumerate(codes, start=1)}
+
+
+def test_a_cin_review_row_with_a_bad_episode_date_says_only_that(engine: Engine, tmp_path: Path) -> None:
+    """A review whose episode cannot be found (its CINreferralDate is not a date) is not also
+    said to come before any plan; and a bad row leaves the good rows' episode as it was."""
+    child = "999,C00001,,UN1,2019-06-14,2,WBRI,NONE"
+    lines = [
+        CIN_HEADER,
+        f"{child},2023-11-03,referral,2023-11-03,,2A,N1,No,,,,,,",
+        f"{child},2023-11-03,cp_plan,2023-11-20,31/02/2024,NEG,,,,,,,NEG,0",
+        f"{child},2023-11-3x,cp_review,2024-02-19,,,,,,,,,,",
+        f"{child},2023-11-03,cp_plan,2023-11-27,,NEG,,,,,,,NEG,0",
+    ]
+    path = tmp_path / "review.cin.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ingest(engine, path).rejections() == [
+        f"{path}:3: EndDate: '31/02/2024' is not a real calendar date "
+        "(expected a date as YYYY-MM-DD, DD/MM/YYYY or DD-Mon-YY)",
+        f"{path}:4: CINreferralDate: '2023-11-3x' (expected a date as YYYY-MM-DD, DD/MM/YYYY or "
+        "DD-Mon-YY, optionally with a time (HH:MM or HH:MM:SS))",
+    ]
+    plans = [e["occurred_at"] for e in events(engine).values() if e["kind"] == "cp_plan_start"]
+    assert plans == ["2023-11-27"]

@@ -54,6 +54,24 @@ VARIANTS: list[tuple[dict[str, Any], str, str, str, tuple[str | int, ...]]] = [
      "cp_plan", ("attrs", "outcome")),
     (event("E1", ["P1"], kind="injury_observed", attrs={"injury": "Head injury"}), "attrs.injury",
      "Head injury", "head_injury", ("attrs", "injury")),
+    # Injury words clinicians write: `#` is a fracture, a scald a burn (intake15).
+    (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "#"}), "attrs.injury", "#", "fracture",
+     ("attrs", "injury")),
+    (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "Scald"}), "attrs.injury", "Scald", "burn",
+     ("attrs", "injury")),
+    (event("E1", ["P1"], kind="injury_observed", attrs={"injury": "Bruising"}), "attrs.injury", "Bruising",
+     "bruise", ("attrs", "injury")),
+    (event("E1", ["P1"], kind="injury_observed", attrs={"injury": "lac"}), "attrs.injury", "lac",
+     "laceration", ("attrs", "injury")),
+    # A referral's outcome in a case system's words (intake15).
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "CP Plan - Neglect"}), "attrs.outcome",
+     "CP Plan - Neglect", "cp_plan", ("attrs", "outcome")),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Section 47 enquiry"}), "attrs.outcome",
+     "Section 47 enquiry", "s47", ("attrs", "outcome")),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "No further action"}), "attrs.outcome",
+     "No further action", "nfa", ("attrs", "outcome")),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Single assessment"}), "attrs.outcome",
+     "Single assessment", "assessment", ("attrs", "outcome")),
     (event("E1", ["P1"], kind="school_concern", attrs={"category": "Neglect"}), "attrs.category",
      "Neglect", "neglect", ("attrs", "category")),
 ]  # fmt: skip
@@ -111,7 +129,8 @@ def test_a_canonical_file_after_a_capitalised_one_changes_nothing(engine: Engine
 
 def test_body_map_injuries_are_read_point_by_point(engine: Engine, tmp_path: Path) -> None:
     points = [{"site": "head", "injury": "Head injury"}, {"site": "arm", "injury": "bruise"},
-              {"site": "leg", "injury": "BITE"}]  # fmt: skip
+              {"site": "leg", "injury": "BITE"}, {"site": "hand", "injury": "Scald"},
+              {"site": "L) forearm", "injury": "#"}, {"site": "cheek", "injury": "scratch"}]  # fmt: skip
     line = event("E1", ["P1"], kind="injury_observed", attrs={"injuries": points})
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
     summary, messages = _ingest(engine, file)
@@ -119,9 +138,20 @@ def test_body_map_injuries_are_read_point_by_point(engine: Engine, tmp_path: Pat
     assert messages == [
         f"{file}:2: attrs.injuries: warning: item 1, injury: read 'Head injury' as 'head_injury'",
         f"{file}:2: attrs.injuries: warning: item 3, injury: read 'BITE' as 'bite'",
+        f"{file}:2: attrs.injuries: warning: item 4, injury: read 'Scald' as 'scald'",
+        f"{file}:2: attrs.injuries: warning: item 5, injury: read '#' as 'fracture'",
+        f"{file}:2: attrs.injuries: warning: item 6, injury: read 'scratch' as 'mark'",
     ]
-    stored = _stored(engine, "event", "E1").payload["attrs"]["injuries"]
-    assert [p["injury"] for p in stored] == ["head_injury", "bruise", "bite"]
+    stored = _stored(engine, "event", "E1").payload["attrs"]
+    assert [p["injury"] for p in stored["injuries"]] == [
+        "head_injury",
+        "bruise",
+        "bite",
+        "scald",
+        "fracture",
+        "mark",
+    ]
+    assert (stored["injury"], stored["site"]) == ("fracture", "L) forearm")  # the most serious, filled in
 
 
 #: Values that do not fold onto the vocabulary: no synonym is guessed, the error is as before.
@@ -141,11 +171,21 @@ NOT_FOLDING: list[tuple[dict[str, Any], str]] = [
     (event("E1", ["P1"], date_precision="Monthly"),
      "date_precision: 'Monthly' (expected one of day, month, year, period, illustrative "
      "(docs/exchange-format.md))"),
-    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Section 47", "dash_risk": "High"}),
-     "attrs.outcome: 'Section 47' is not allowed "
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Strategy discussion", "dash_risk": "High"}),
+     "attrs.outcome: 'Strategy discussion' is not allowed "
      "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
-    (event("E1", ["P1"], kind="injury_observed", attrs={"injuries": [{"site": "arm", "injury": "Bruising"}]}),
-     "attrs.injuries: item 1: injury 'Bruising' is not allowed (expected a list of "
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "ICPC"}),
+     "attrs.outcome: 'ICPC' is not allowed "
+     "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
+    # An injury word that could be several kinds is not guessed.
+    (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "wound"}),
+     "attrs.injury: 'wound' is not allowed "
+     "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)"),
+    (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "##"}),
+     "attrs.injury: '##' is not allowed "
+     "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)"),
+    (event("E1", ["P1"], kind="injury_observed", attrs={"injuries": [{"site": "arm", "injury": "Wound"}]}),
+     "attrs.injuries: item 1: injury 'Wound' is not allowed (expected a list of "
      '{"site": text, "injury": one of ' + ", ".join(INJURY_TYPES) + "})"),
 ]  # fmt: skip
 
@@ -211,3 +251,74 @@ def test_every_vocabulary_value_is_read_back_from_any_case_and_spacing(values: t
 def test_fold_forgives_only_case_and_spacing() -> None:
     assert fold(" CP-plan ") == fold("cp__plan") == fold("Cp Plan") == "cp_plan"
     assert fold("S47") != fold("section_47")
+
+
+@pytest.mark.parametrize("role", ["Form tutor", "class teacher", "Football Coach"])
+def test_a_position_of_trust_written_as_the_role_is_read_as_true(
+    engine: Engine, tmp_path: Path, role: str
+) -> None:
+    """Before, `"position_of_trust": "Form tutor"` was stored and never read: the policy asks
+    for true, so the concern raised nothing."""
+    line = event("E1", ["P1"], kind="referral", attrs={"position_of_trust": role})
+    file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (2, 0)
+    assert messages == [
+        f"{file}:2: attrs.position_of_trust: warning: read {role!r} as true (a role in a position of trust)"
+    ]
+    attrs = _stored(engine, "event", "E1").payload["attrs"]
+    assert attrs == {"position_of_trust": True, "position_of_trust_role": role}
+    assert _ingest(engine, file)[0].accepted == 0
+
+
+@pytest.mark.parametrize("written", ["Mr Smith", "yes"])
+def test_a_position_of_trust_in_other_words_is_refused_precisely(
+    engine: Engine, tmp_path: Path, written: str
+) -> None:
+    line = event(
+        "E1", ["P1"], kind="school_concern", attrs={"category": "other", "position_of_trust": written}
+    )
+    file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert messages == [
+        f"{file}:2: attrs.position_of_trust: {written!r} is text "
+        "(expected true or false, written without quotes)"
+    ]
+
+
+def test_a_referral_whose_reason_says_someone_was_attacked_is_stored_with_its_violence(
+    engine: Engine, tmp_path: Path
+) -> None:
+    lines = [
+        person("P1"),
+        event(
+            "E1", ["P1"], kind="referral", attrs={"reason": "referral following assault on mother by partner"}
+        ),
+        event("E2", ["P1"], kind="referral", attrs={"reason": "no physical violence reported"}),
+    ]
+    file = write_jsonl(tmp_path / "in.jsonl", lines)
+    assert _ingest(engine, file)[0].accepted == 3
+    assert _stored(engine, "event", "E1").payload["attrs"]["violence"] == "physical"
+    assert "violence" not in _stored(engine, "event", "E2").payload["attrs"]
+    assert _ingest(engine, file)[0].accepted == 0
+
+
+def test_every_bad_attr_of_a_line_is_reported_at_once(engine: Engine, tmp_path: Path) -> None:
+    """Before, only the first attr by name was reported: the sender fixed `delay_in_presentation`,
+    sent the line again, and only then heard that `was_not_brought` was text too."""
+    attrs = {"injury": "wound", "delay_in_presentation": "Y", "weight_kg": -5, "mobile": False}
+    file = write_jsonl(
+        tmp_path / "in.jsonl", [person("P1"), event("E1", ["P1"], kind="ed_attendance", attrs=attrs)]
+    )
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert messages == [
+        f"{file}:2: attrs.delay_in_presentation: 'Y' is text "
+        "(expected true or false, written without quotes)",
+        f"{file}:2: attrs.injury: 'wound' is not allowed "
+        "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)",
+        f"{file}:2: attrs.weight_kg: -5 is out of range (expected a number from 0.2 to 200 kg)",
+    ]
+    with engine.connect() as connection:
+        assert connection.execute(select(QuarantinedLine.line_no)).scalars().all() == [2]

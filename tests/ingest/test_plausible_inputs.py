@@ -185,14 +185,14 @@ ATTR_CASES: list[tuple[str, dict[str, object], str]] = [
     ),
     (
         "injury_observed",
-        {"injury": "graze"},
-        "attrs.injury: 'graze' is not allowed "
+        {"injury": "sore"},
+        "attrs.injury: 'sore' is not allowed "
         "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)",
     ),
     (  # the policy reads injuries recorded at routine contacts too (issue 12), so they are checked
         "health_visitor_contact",
-        {"injury": "Bruising"},
-        "attrs.injury: 'Bruising' is not allowed "
+        {"injury": "Wound"},
+        "attrs.injury: 'Wound' is not allowed "
         "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)",
     ),
     (  # a category in another case is read as the vocabulary's (test_code_values.py); a word is not

@@ -225,6 +225,9 @@ _SIDE_BEFORE: Final = re.compile(
     r"\b(left|right|lt|rt|l|r|both|bilateral)\b[\s.\-]*(?:sided\s+)?(?:side\s+of\s+)?(?:the\s+)?(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+_SIDE_JUST_BEFORE: Final = re.compile(
+    r"\b(?:left|right|lt|rt|l|r|both|bilateral)\)?[\s.\-]*(?:sided\s+)?$", re.IGNORECASE
+)
 _SIDE_AFTER: Final = re.compile(r"^\s*\(?\s*(left|right|lt|rt|l|r|bilateral|bilaterally)\b", re.IGNORECASE)
 
 
@@ -267,6 +270,46 @@ def _side(text: str, start: int, end: int) -> str | None:
     if after:
         return _SIDE_WORDS[after.group(1).lower()]
     return None
+
+
+def phrase_spans(text: str) -> tuple[tuple[int, int, str | None], ...]:
+    """Where in `text` each body phrase is: (start, end, region), in order, the start taken back
+    to a side word written just before it ("left forearm", "R) ear"). A phrase that only leads
+    into another ("back of the left" before "leg") has region None."""
+    spans: list[tuple[int, int, str | None]] = []
+    for match in _MATCHER.finditer(text.replace("_", " ")):
+        group = match.lastgroup
+        assert group is not None
+        side = _SIDE_JUST_BEFORE.search(text[: match.start()])
+        start = side.start() if side else match.start()
+        spans.append((start, match.end(), _PHRASES[int(group[1:])][1]))
+    return tuple(spans)
+
+
+#: Parts of the body a generic region takes in: a school's "Left arm" on the map is where the
+#: words' "left upper arm" is.
+_PARTS_OF: Final[dict[str, frozenset[str]]] = {
+    "arm": frozenset({"upper_arm", "elbow", "forearm", "wrist", "hand", "shoulder"}),
+    "leg": frozenset({"thigh", "knee", "shin", "ankle", "foot", "hip"}),
+    "face": frozenset({CHEEK, EYELID, SUBCONJUNCTIVA, FRENULUM, ANGLE_OF_JAW, "cheekbone"})
+    | frozenset({"forehead", "nose", "mouth", "chin"}),
+    "head": frozenset({"forehead", EAR}),
+}
+
+
+def same_place(one: Any, other: Any) -> bool:
+    """Whether two site texts name the same place: a shared region, or one a part of the
+    other's ("left upper arm" is on the "Left arm"), on the same side where both say a side."""
+    for first in sites(one):
+        for second in sites(other):
+            related = (
+                first.region == second.region
+                or second.region in _PARTS_OF.get(first.region, ())
+                or first.region in _PARTS_OF.get(second.region, ())
+            )
+            if related and (first.side is None or second.side is None or first.side == second.side):
+                return True
+    return False
 
 
 def sites(value: Any) -> tuple[Site, ...]:

@@ -138,9 +138,18 @@ def normalise_label(label: str) -> str:
     return " ".join(re.sub(r"[^\w]+|_", " ", squeezed).split())
 
 
+#: Parent headings logs put before a category ("Safeguarding - Physical abuse", "Child
+#: Protection > Neglect"): the category is the label after it.
+_PARENTS: Final = re.compile(
+    r"^(?:safeguarding(?: concerns?)?|child protection|welfare(?: concerns?)?) (?=\w)"
+)
+
+
 def concern_category(label: str) -> str | None:
-    """The category a log's label names, or None when alarmbell does not know it."""
-    return LABELS.get(normalise_label(label))
+    """The category a log's label names, under a parent heading or not; None when alarmbell
+    does not know it."""
+    normalised = normalise_label(label)
+    return LABELS.get(normalised) or LABELS.get(_PARENTS.sub("", normalised))
 
 
 def category_display(category: str) -> str:

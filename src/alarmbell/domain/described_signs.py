@@ -27,11 +27,20 @@ wherever they are written. Both are the body map's kinds (`laceration`, `bite`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Final
 
-from alarmbell.domain.body_sites import regions
+from alarmbell.domain.body_sites import phrase_spans, regions
 from alarmbell.domain.recorded_text import fold
+
+#: Whom an act of violence is done to or by, so that "punched her" is violence and "punched a
+#: wall" or "kicked a football" is not.
+_PERSON: Final = (
+    r"(?:her|him|them|me|mum|mother|dad|father|partner|wife|husband|girlfriend|boyfriend|v|by"
+    r"|the (?:victim|child|baby|mother|father|boy|girl)|(?:his|her|their) (?:mum|mother|dad|father|partner"
+    r"|wife|husband|girlfriend|boyfriend|son|daughter|child|baby|brother|sister))(?!\w)"
+)
 
 #: Sign -> the words that report it (folded text, whole words). Weight-loss words are those a
 #: health professional writes for a falling weight (NICE CG89 1.3, "faltering growth"), not a
@@ -53,6 +62,16 @@ _WORDS: Final[dict[str, str]] = {
         r"bite marks?|(?:human|dog|adult|child) bites?"
         r"|(?:bite|bites|bitten)(?= (?P<site>(?:to|on|over|across|in|at) .{1,40}))"
     ),
+    # Acts of violence against a person ("referral following assault on mother by partner",
+    # "mum strangled by partner"). Not "domestic violence" or "DV", which name abuse of any kind,
+    # nor "hit", which is as often an accident ("hit his head on the table").
+    "violence": (
+        r"assault(?:s|ed|ing)?|physical(?:ly)? (?:violence|violent|assault(?:ed)?|attack(?:ed)?)"
+        r"|strangl(?:ed|ing|ation)|stabb(?:ed|ing)|beat(?:en| up)|beating"
+        rf"|(?:punch|kick|slapp|head ?butt|chok|push|shov)(?:ed|ing)(?= {_PERSON})"
+        r"|(?:was|were|been|being|got) (?:punch|kick|slapp|head ?butt|chok|push|shov)ed"
+        r"|grabbed (?:\w+ )?by the (?:throat|neck|hair)"
+    ),
     "weight_loss": (
         r"weight loss|(?:lost|losing|loses) weight|weight (?:has )?(?:fallen|falling|dropped|dropping"
         r"|faltering|static)|faltering (?:growth|weight)|growth faltering|fail(?:ure|ing|ed|s)? to thrive"
@@ -71,11 +90,15 @@ _NEGATION: Final = re.compile(
     r"(?:,? (?:any|visible|obvious|new|further|fresh|apparent|other|signs?|evidence|of|marks?|or|and"
     r"|injur(?:y|ies)|seen|found|noted|bruis(?:e|es|ing)|burns?|scalds?|fractures?|cuts?|grazes?"
     r"|scratch(?:es)?|lacerations?|bites?|bitten|swelling|concerns?|concerned|about|regarding|re"
+    r"|physical|violence|allegations?|alleged"
     r"|appear(?:s|ed)?"
     r"|to be|hunger))*,? $"
 )
+#: `#`, the clinical shorthand for a fracture, written before the bone ("# L) radius", "#NOF").
+_HASH: Final = r"(?<![\w#])#(?= ?(?P<site>[^\s#].{0,39}))"
 _PATTERNS: Final[dict[str, re.Pattern[str]]] = {
-    sign: re.compile(rf"(?<!\w)(?:{words})(?!\w)") for sign, words in _WORDS.items()
+    sign: re.compile(rf"(?<!\w)(?:{words})(?!\w)" + (f"|{_HASH}" if sign == "fracture" else ""))
+    for sign, words in _WORDS.items()
 }
 #: How the words after "cut" say where on the body it is: a place ("to his lip", "cuts and
 #: grazes to both knees"), whose body it is ("cutting her arms", "cutting herself", never
@@ -101,7 +124,7 @@ _NOT_A_WOUND: Final[dict[str, re.Pattern[str]]] = {
 
 
 def _on_the_body(sign: str, match: re.Match[str], words: str) -> bool:
-    """A cut's or a bite's words say where on the body it is; other words stand alone."""
+    """A cut's, a bite's or a `#`'s words say where on the body it is; other words stand alone."""
     guard = _NOT_A_WOUND.get(sign)
     if guard is not None and guard.search(words[: match.start()]):
         return False
@@ -115,19 +138,24 @@ def _on_the_body(sign: str, match: re.Match[str], words: str) -> bool:
         if place.group("self"):  # "cutting herself": self-harm, a wound wherever it is
             return True
         site = place.group("place") or place.group("own") or place.group("part") or ""
+    if sign == "fracture":  # `#` only when the bone follows at once: "#2 on the list" is no fracture
+        spans = phrase_spans(site)
+        return bool(spans) and spans[0][0] == 0 and spans[0][2] is not None
     return bool(regions(site.split(",")[0]))
+
+
+def _reported(sign: str, pattern: re.Pattern[str], words: str) -> Iterator[re.Match[str]]:
+    """Each place the words report `sign`: not denied, and, for a cut or bite, on the body."""
+    for match in pattern.finditer(words):
+        if not _NEGATION.search(words[: match.start()]) and _on_the_body(sign, match, words):
+            yield match
 
 
 @lru_cache(maxsize=16_384)
 def _described_in(text: str) -> frozenset[str]:
     words = fold(text)
-    found: set[str] = set()
-    for sign, pattern in _PATTERNS.items():
-        for match in pattern.finditer(words):
-            if not _NEGATION.search(words[: match.start()]) and _on_the_body(sign, match, words):
-                found.add(sign)
-                break
-    return frozenset(found)
+    reported = (sign for sign, pattern in _PATTERNS.items() if next(_reported(sign, pattern, words), None))
+    return frozenset(reported)
 
 
 def described_signs(value: object) -> frozenset[str]:
@@ -142,3 +170,97 @@ def described_signs(value: object) -> frozenset[str]:
 def described_injuries(value: object) -> frozenset[str]:
     """The injury types (bruise, burn, fracture, laceration, bite) the text or texts report."""
     return described_signs(value) & INJURY_TYPES
+
+
+# -- each injury with its site -------------------------------------------------------------------
+
+#: Body-map kinds the words name only with a site ("red mark on his cheek", "scratches to the
+#: neck", "graze to the knee"): read for placing an injury, never as a sign on their own.
+_PLACED_ONLY: Final[dict[str, re.Pattern[str]]] = {
+    "mark": re.compile(
+        r"(?<!\w)(?<!birth )(?<!question )(?:red marks?|(?:finger ?tip |grip )?marks?|scratch(?:es)?)(?!\w)"
+    ),
+    "laceration": re.compile(r"(?<!\w)graz(?:e|es|ed)(?!\w)"),
+}
+#: Words a site may start with after its injury ("to the left", "on his", "noted on").
+_LEAD_IN: Final = re.compile(
+    r"^[\s,:+\-]*(?:(?:to|on|over|across|at|in|of|around|under|below|above|behind|inside|the|his|her"
+    r"|their|its|noted|seen|present|found|visible|observed|approx\w*|small|large|\d+ ?cm)(?:\s+|$))*"
+)
+#: What may stand between the parts of one site: "cheek and ear", "R) cheek & behind R) ear".
+_SITE_JOIN: Final = re.compile(r"^(?:[\s,&+/]|and|or|the|his|her|their|behind|both)*$")
+#: What may stand between two injuries that share the site after the second ("bruising and a
+#: cut to the forearm").
+_INJURY_JOIN: Final = re.compile(r"^(?:[\s,&+]|and|or|an?|some|small|large|minor|several|\d+)*$")
+#: A clause: an injury's site is never looked for past a full stop or a semicolon.
+_CLAUSE: Final = re.compile(r"[^.;!?\n]+")
+
+
+def _site_after(segment: str) -> str | None:
+    """The site that opens `segment` (the words after an injury): its body phrases run together."""
+    lead = _LEAD_IN.match(segment)
+    rest = segment[lead.end() if lead else 0 :]
+    spans = phrase_spans(rest)
+    if not spans or len(rest[: spans[0][0]].split()) > 1:
+        return None
+    end = spans[0][1]
+    for start, stop, _ in spans[1:]:
+        if not _SITE_JOIN.match(rest[end:start]):
+            break
+        end = stop
+    return rest[spans[0][0] : end].strip(" ,&+/") if regions(rest[:end]) else None
+
+
+def _site_before(segment: str) -> str | None:
+    """The site that closes `segment` (the words before an injury: "L) forearm bruising")."""
+    spans = [span for span in phrase_spans(segment) if span[2] is not None]
+    if not spans or segment[spans[-1][1] :].strip(" ,:-"):
+        return None
+    return segment[spans[-1][0] : spans[-1][1]].strip()
+
+
+def _clause_injuries(clause: str) -> list[tuple[str | None, str, int, int]]:
+    """(site or None, kind, start, end) of every injury the clause reports, in order."""
+    found: list[tuple[str | None, str, int, int]] = []
+    patterns = [*((k, p) for k, p in _PATTERNS.items() if k in INJURY_TYPES), *_PLACED_ONLY.items()]
+    for kind, pattern in patterns:
+        for match in _reported(kind, pattern, clause):
+            if not any(start <= match.start() < end for _, _, start, end in found):
+                found.append((None, kind, match.start(), match.end()))
+    found.sort(key=lambda item: item[2])
+    placed: list[tuple[str | None, str, int, int]] = []
+    for n, (_, kind, start, end) in enumerate(found):
+        stop = found[n + 1][2] if n + 1 < len(found) else len(clause)
+        begin = found[n - 1][3] if n else 0
+        site = _site_after(clause[end:stop]) or _site_before(clause[begin:start])
+        placed.append((site, kind, start, end))
+    return placed
+
+
+@lru_cache(maxsize=4096)
+def _placed_in(text: str) -> tuple[tuple[str, str], ...]:
+    points: list[tuple[str, str]] = []
+    for clause in _CLAUSE.findall(fold(text)):
+        injuries = _clause_injuries(clause)
+        placed: list[tuple[str, str]] = []
+        shared: str | None = None  # the site of the injury after: "X and Y to SITE" places both
+        for n in range(len(injuries) - 1, -1, -1):  # last first, so a run takes its last site
+            site, kind, _, end = injuries[n]
+            joined = n + 1 < len(injuries) and _INJURY_JOIN.match(clause[end : injuries[n + 1][2]])
+            site = site if site is not None or not joined else shared
+            shared = site
+            if site is not None:
+                placed.append((site, kind))
+        points += reversed(placed)
+    return tuple(dict.fromkeys(points))
+
+
+def placed_injuries(text: str) -> tuple[tuple[str, str], ...]:
+    """(site, injury) for each injury the words report and place on the body, in the order
+    written: "Bruise to left cheek and a burn on his right hand" gives a bruise on the left
+    cheek and a burn on the right hand; "Bruising and a cut to the left forearm" both on the
+    forearm; "# L) radius" a fracture of the forearm. The site is the words as written (folded),
+    which `alarmbell.domain.body_sites` reads. Injury types are the body map's (a red mark or
+    scratch is `mark`, a graze a `laceration`). An injury the words deny ("no bruises seen") or
+    name without a place is left out: nothing is placed that the words do not place."""
+    return _placed_in(text)

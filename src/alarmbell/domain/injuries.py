@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from alarmbell.domain.body_sites import site_label
+from alarmbell.domain.codes import word_code
 
 #: Event kinds that are an injury in themselves (an A&E attendance only when it carries
 #: ``attrs.injury``: children also attend for illness).
@@ -50,6 +51,37 @@ INJURY_TYPES: Final[dict[str, str]] = {
     "other": "Other injury",
 }
 
+#: Injury types as clinicians and staff write them in an injury field, each read as the body
+#: map's type: `#` is the clinical shorthand for a fracture, a scald is a burn by hot liquid,
+#: and the plural or verb forms ("bruising", "cuts") name the same kind. Words that could be
+#: more than one kind ("injury", "wound", "mark" for the `injury` attr) are not here.
+INJURY_WORDS: Final[dict[str, str]] = {
+    "#": "fracture",
+    "fractured": "fracture",
+    "fractures": "fracture",
+    "broken bone": "fracture",
+    "bruising": "bruise",
+    "bruises": "bruise",
+    "bruised": "bruise",
+    "contusion": "bruise",
+    "burns": "burn",
+    "scald": "scald",
+    "scalds": "scald",
+    "scalded": "scald",
+    "bite mark": "bite",
+    "bites": "bite",
+    "cut": "laceration",
+    "cuts": "laceration",
+    "lac": "laceration",
+    "lacerations": "laceration",
+    "graze": "laceration",
+    "grazes": "laceration",
+    "scratch": "mark",
+    "scratches": "mark",
+    "red mark": "mark",
+    "head injuries": "head_injury",
+}
+
 #: Most serious first: the first injury of a list is the one ``injury`` and ``site`` name.
 _SEVERITY: Final[tuple[str, ...]] = (
     "fracture",
@@ -64,6 +96,16 @@ _SEVERITY: Final[tuple[str, ...]] = (
 )
 #: `injuries[].injury` -> the ``injury`` attr's own vocabulary.
 _AS_INJURY_ATTR: Final[dict[str, str]] = {"scald": "burn", "mark": "other"}
+
+
+def injury_word(written: str, values: tuple[str, ...]) -> str | None:
+    """The injury type of `values` that a staff word stands for (`#` -> fracture); a body-map
+    type `values` lacks is read as the nearest it has (a scald as a burn, a scratch as other)."""
+    kind = word_code(written, INJURY_WORDS)
+    if kind is None:
+        return None
+    kind = kind if kind in values else _AS_INJURY_ATTR.get(kind, kind)
+    return kind if kind in values else None
 
 
 def most_serious_first(points: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
+from alarmbell.domain.described_signs import described_signs
 from alarmbell.domain.recorded_text import fold
 
 Violence = Literal["physical", "threats"]
@@ -39,6 +40,11 @@ _THREATS: Final = re.compile(
 )
 #: The event kinds whose `violence` attr the policy reads.
 VIOLENCE_KINDS: Final = frozenset({"domestic_incident", "assault_report"})
+#: Reports to children's social care whose `reason` may say, in words, that someone was attacked.
+#: No indicator reads their `violence` yet: it is kept so the record says what its words say.
+REPORT_KINDS: Final = frozenset(
+    {"referral", "family_member_report", "neighbour_report", "child_welfare_concern"}
+)
 
 
 def violence_in_offence(offence: str) -> Violence | None:
@@ -52,9 +58,15 @@ def violence_in_offence(offence: str) -> Violence | None:
 
 
 def completed_violence_attrs(kind: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
-    """The `violence` a domestic incident or assault with an `offence` and no `violence` lacks."""
-    if kind not in VIOLENCE_KINDS or "violence" in attrs:
+    """The `violence` a record without one lacks: a domestic incident's or assault's from its
+    `offence`; a referral's or report's from its `reason` in words ("referral following assault
+    on mother by partner"), read by `alarmbell.domain.described_signs`, denials left out."""
+    if "violence" in attrs:
         return {}
-    offence = attrs.get("offence")
-    found = violence_in_offence(offence) if isinstance(offence, str) else None
-    return {"violence": found} if found else {}
+    if kind in VIOLENCE_KINDS:
+        offence = attrs.get("offence")
+        found = violence_in_offence(offence) if isinstance(offence, str) else None
+        return {"violence": found} if found else {}
+    if kind in REPORT_KINDS and "violence" in described_signs(attrs.get("reason")):
+        return {"violence": "physical"}
+    return {}

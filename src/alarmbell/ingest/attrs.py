@@ -9,13 +9,15 @@ JSON true or false, because "no" or "N" as text would read as true in most syste
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
-from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES
-from alarmbell.ingest.base import FieldError, Warning_
+from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES, injury_word
+from alarmbell.domain.positions_of_trust import trusted_role
+from alarmbell.domain.referral_outcomes import outcome_word
+from alarmbell.ingest.base import FieldError, RowErrors, Warning_
 from alarmbell.ingest.code_values import read_code
 
 CONCERN_KINDS: Final[frozenset[str]] = frozenset({"school_concern", "nursery_concern"})
@@ -200,6 +202,8 @@ ATTR_RULES: Final[Mapping[str, Rule]] = {
     "factors": Texts(),
     "child_seen": _FLAG,
     "child_seen_alone": _FLAG,
+    "position_of_trust": _FLAG,
+    "much_older_person": _FLAG,
     "offence": Text(),
     "adult_history": Texts(),
 }
@@ -211,12 +215,18 @@ _CODED: Final[tuple[str, ...]] = tuple(
     sorted(name for name, rule in ATTR_RULES.items() if isinstance(rule, Choice | Injuries))
 )
 _INJURY_TYPES: Final[tuple[str, ...]] = tuple(INJURY_TYPES)
+#: The codes whose vocabulary lists words staff write for them (domain/injuries, referral_outcomes).
+_STAFF_WORDS: Final[dict[str, Callable[[str, tuple[str, ...]], str | None]]] = {
+    "injury": injury_word,
+    "outcome": outcome_word,
+}
 
 
 def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
     """Rewrite, in place and with a warning, each code attr written in another case or spacing
     (`"High"`, `"CP plan"`) to the vocabulary's value, before check_attrs judges it; one that does
     not fold is left for check_attrs to word. Only the precise validator calls this."""
+    _read_trusted_role(attrs, line_no=line_no, warnings=warnings)
     for name in _CODED:
         value = attrs.get(name)
         if value is None:
@@ -224,7 +234,15 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
         rule = ATTR_RULES[name]
         if isinstance(rule, Choice):
             if rule.kinds is None or kind in rule.kinds:
-                read_code(attrs, name, rule.values, field=f"attrs.{name}", line_no=line_no, warnings=warnings)
+                read_code(
+                    attrs,
+                    name,
+                    rule.values,
+                    field=f"attrs.{name}",
+                    line_no=line_no,
+                    warnings=warnings,
+                    staff_word=_STAFF_WORDS.get(name),
+                )
         elif isinstance(value, list):
             for n, point in enumerate(value):
                 if isinstance(point, dict):
@@ -236,11 +254,29 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
                         line_no=line_no,
                         warnings=warnings,
                         where=f"item {n + 1}, injury: ",
+                        staff_word=injury_word,
                     )
 
 
+def _read_trusted_role(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
+    """`position_of_trust` written as the adult's role ("Form tutor") is true, the words kept in
+    `position_of_trust_role`, with a warning; other words are left for check_attrs to refuse."""
+    written = attrs.get("position_of_trust")
+    if not isinstance(written, str) or trusted_role(written) is None:
+        return
+    attrs["position_of_trust"] = True
+    attrs.setdefault("position_of_trust_role", written)
+    warnings.append(
+        Warning_(
+            line_no, "attrs.position_of_trust", f"read {written!r} as true (a role in a position of trust)"
+        )
+    )
+
+
 def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
-    """Raise FieldError (field `attrs.<name>`) for the first attr, by name, that breaks its rule."""
+    """Raise FieldError (field `attrs.<name>`) for the attr that breaks its rule, or RowErrors
+    naming every one, by name, so the sender fixes them in one pass."""
+    errors: list[FieldError] = []
     for name in sorted(attrs.keys() & _RULED):  # free-form attrs skipped in C; sorted: stable message
         rule, value = ATTR_RULES[name], attrs[name]
         if value is None:
@@ -249,4 +285,8 @@ def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
             continue
         problem = rule.problem(value)
         if problem is not None:
-            raise FieldError(f"attrs.{name}", problem, rule.expected)
+            errors.append(FieldError(f"attrs.{name}", problem, rule.expected))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise RowErrors(errors)

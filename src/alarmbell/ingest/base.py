@@ -52,7 +52,8 @@ class Problems:
         try:
             return reading(*args, **kwargs)
         except FieldError as error:
-            self.errors += errors_of(error)
+            said = {(e.field, e.problem) for e in self.errors}  # two readings of one cell say it once
+            self.errors += [e for e in errors_of(error) if (e.field, e.problem) not in said]
             return None
 
     def raise_any(self) -> None:

@@ -10,6 +10,7 @@ See docs/formats/cin-csv.md.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Final
 
 from alarmbell.domain.codes import canonical_code, word_code
-from alarmbell.ingest.base import FieldError, ParsedLine, SourceProgress, Warning_
+from alarmbell.domain.referrers import referrer_class
+from alarmbell.ingest.base import FieldError, ParsedLine, Problems, RowErrors, SourceProgress, Warning_
 from alarmbell.ingest.cin.model import (
     CATEGORIES,
     CATEGORY_WORDS,
@@ -25,6 +27,7 @@ from alarmbell.ingest.cin.model import (
     FACTORS,
     GENDERS,
     PRIMARY_NEEDS,
+    REFERRAL_SOURCE_WORDS,
     REFERRAL_SOURCES,
     Assessment,
     CinChild,
@@ -37,9 +40,28 @@ from alarmbell.ingest.cin.model import (
 from alarmbell.ingest.code_values import read_as
 from alarmbell.ingest.convert import Record, RecordSink, rejected
 from alarmbell.ingest.csv_row import Columns
-from alarmbell.ingest.tabular import Row, column_key, missing_columns, read_rows, well_formed_upn
+from alarmbell.ingest.tabular import (
+    Row,
+    column_key,
+    missing_columns,
+    read_rows,
+    well_formed_upn,
+    with_format_problems,
+)
 
 REQUIRED: Final[tuple[str, ...]] = ("lea", "lachildid", "cinreferraldate", "step", "date")
+#: Steps' short names in case systems (`S47`, `ICPC`, `RCPC`), read as the step.
+STEP_WORDS: Final[dict[str, str]] = {
+    "S47": "section_47",
+    "S47 enquiry": "section_47",
+    "Section 47 enquiry": "section_47",
+    "ICPC": "initial_cpc",
+    "RCPC": "cp_review",
+    "Review CPC": "cp_review",
+    "CIN": "cin_plan",
+    "Child protection plan": "cp_plan",
+    "Child in need plan": "cin_plan",
+}
 STEPS: Final[tuple[str, ...]] = (
     "referral",
     "assessment",
@@ -124,19 +146,29 @@ def _lea(row: Row) -> str:
     return lea
 
 
-def _referral(row: Row, episode: Episode) -> None:
-    """Every cell is checked before the episode changes, so a bad row leaves no trace."""
-    source = _code(row, "code", REFERRAL_SOURCES, "a referral source code")
+def _primary_need(row: Row) -> str | None:
     need = row.text("primaryneed")
     if need is not None and need.upper() not in PRIMARY_NEEDS:
         raise FieldError(row.name("primaryneed"), f"{need!r}", "N0 to N9")
-    nfa = bool(row.yes_no("nfa"))
+    return need
+
+
+def _referral(row: Row, episode: Episode) -> None:
+    """Every cell is checked, each bad one said, before the episode changes."""
+    problems = Problems()
+    source = problems.read(_code, row, "code", REFERRAL_SOURCES, "a referral source code")
+    need = problems.read(_primary_need, row)
+    nfa = bool(problems.read(row.yes_no, "nfa"))
+    problems.raise_any()
     episode.line, episode.has_referral, episode.source = row.line_no, True, source
     episode.primary_need, episode.nfa = (need.upper() if need else None), nfa
 
 
 def _assessment(row: Row, episode: Episode, at: str) -> None:
-    episode.assessments.append(Assessment(row.line_no, at, _date(row, "enddate"), _factors(row)))
+    problems = Problems()
+    end, factors = problems.read(_date, row, "enddate"), problems.read(_factors, row)
+    problems.raise_any()
+    episode.assessments.append(Assessment(row.line_no, at, end, factors or []))
 
 
 def _cin_plan(row: Row, episode: Episode, at: str) -> None:
@@ -144,39 +176,65 @@ def _cin_plan(row: Row, episode: Episode, at: str) -> None:
 
 
 def _section_47(row: Row, episode: Episode, at: str) -> None:
+    problems = Problems()
+    target, held = problems.read(_date, row, "icpctarget"), problems.read(_date, row, "icpcdate")
+    not_required = bool(problems.read(row.yes_no, "icpcnotrequired"))
+    problems.raise_any()
     episode.enquiries.append(
-        Section47(
-            row.line_no,
-            at,
-            icpc_target=_date(row, "icpctarget"),
-            icpc_date=_date(row, "icpcdate"),
-            icpc_not_required=bool(row.yes_no("icpcnotrequired")),
-        )
+        Section47(row.line_no, at, icpc_target=target, icpc_date=held, icpc_not_required=not_required)
     )
 
 
 def category_words(row: Row, warnings: list[Warning_]) -> Row:
     """A plan row whose categories are written as the census guide's words (`Neglect`,
     `Physical abuse`) with its codes in their place, each said; other values are left for `_plan`."""
+    return _census_words(
+        row, ("code", "latestcategory"), lambda text: word_code(text, CATEGORY_WORDS), warnings
+    )
+
+
+def source_words(row: Row, warnings: list[Warning_]) -> Row:
+    """A referral row whose source is written as the census guide's words (`Neighbour`,
+    `Police`, `Anonymous`), or as a relative (`Maternal grandmother`: 1A, family, read by
+    domain/referrers), with its code in their place, said; other values are left for `_referral`."""
+    return _census_words(row, ("code",), _source_code, warnings)
+
+
+def _source_code(written: str) -> str | None:
+    return word_code(written, REFERRAL_SOURCE_WORDS) or (
+        "1A" if referrer_class(written) == "family" else None
+    )
+
+
+def _census_words(
+    row: Row, keys: tuple[str, ...], code_of: Callable[[str], str | None], warnings: list[Warning_]
+) -> Row:
     cells = {key: row.cells[key] for key in row.cells}
-    for key in ("code", "latestcategory"):
+    for key in keys:
         written = row.text(key)
-        code = word_code(written, CATEGORY_WORDS) if written is not None else None
+        code = code_of(written) if written is not None else None
         if code is not None:
             cells[column_key(key)] = code
             warnings.append(read_as(row.line_no, row.name(key), written, code))
     return replace(row, cells=Columns(cells))
 
 
-def _plan(row: Row, episode: Episode, at: str) -> None:
-    initial = _code(row, "code", CATEGORIES, "a category of abuse")
+def _latest_category(row: Row) -> str | None:
     latest = row.text("latestcategory")
     if latest is not None and latest.upper() not in CATEGORIES:
         raise FieldError(row.name("latestcategory"), f"{latest!r}", "one of " + " ".join(sorted(CATEGORIES)))
-    previous = row.integer("previousplans", required=False)
-    plan = ProtectionPlan(
-        row.line_no, at, _date(row, "enddate"), initial, (latest or initial).upper(), previous or 0
-    )
+    return latest
+
+
+def _plan(row: Row, episode: Episode, at: str) -> None:
+    problems = Problems()
+    initial = problems.read(_code, row, "code", CATEGORIES, "a category of abuse")
+    latest = problems.read(_latest_category, row)
+    previous = problems.read(row.integer, "previousplans", required=False)
+    end = problems.read(_date, row, "enddate")
+    problems.raise_any()
+    assert initial is not None
+    plan = ProtectionPlan(row.line_no, at, end, initial, (latest or initial).upper(), previous or 0)
     episode.plans.append(plan)
 
 
@@ -221,9 +279,7 @@ class CinCsvAdapter:
         for row in read_rows(path, progress=progress, template=self.name):
             yield from row.notices
             warnings: list[Warning_] = []
-            problem = row.problem or missing_columns(row, REQUIRED)
-            if problem is None:
-                problem = self._add(row, children, warnings)
+            problem = _row_problem(row, children, warnings)
             if problem is not None:
                 yield rejected(row.line_no, problem, row.raw)
             else:
@@ -234,36 +290,89 @@ class CinCsvAdapter:
             entry.child.episodes = list(entry.episodes.values())
             yield from _emit(entry.child, raws, sink)
 
-    def _add(
-        self, row: Row, children: dict[tuple[str, str], _Child], warnings: list[Warning_]
-    ) -> FieldError | None:
-        try:
-            written = row.required("step", "one of " + ", ".join(STEPS))
-            # Case systems write `Section 47`, `CP Plan`, `Initial CPC`: read as the step's code.
-            step = canonical_code(written, STEPS)
-            if step is None:
-                raise FieldError(row.name("step"), f"{written!r}", "one of " + ", ".join(STEPS))
-            key = (_lea(row), row.required("lachildid", "the council's id for the child"))
-            entry = children.get(key)
-            if entry is None:
-                entry = _Child(_new_child(row), _child_cells(row))
-            elif (clash := _clash(row, entry)) is not None:
-                return clash
-            referral = _date(row, "cinreferraldate", required=True)
-            at = _date(row, "date", required=True)
-            assert referral is not None and at is not None
-            episode = entry.episodes.get(referral) or Episode(row.line_no, referral, has_referral=False)
-            if step == "referral":
-                _referral(row, episode)
-            elif step == "cp_plan":
-                _plan(category_words(row, warnings), episode, at)
-            else:
-                STEP_READERS[step](row, episode, at)
-        except FieldError as error:
-            return error
-        children[key] = entry
-        entry.episodes[referral] = episode
+
+def _row_problem(
+    row: Row, children: dict[tuple[str, str], _Child], warnings: list[Warning_]
+) -> FieldError | None:
+    """Every problem of the row (RowErrors when several), or None once it is added to its child.
+
+    Bad cells found as the file was read (dates, Yes/No, numbers) are reported with what the
+    census's own checks find in the row's other cells, never only the first, as in police-csv."""
+    problem = row.problem or missing_columns(row, REQUIRED)
+    if problem is None:
+        return _add(row, children, warnings)
+    if not isinstance(problem, RowErrors) or missing_columns(row, REQUIRED) is not None:
+        return problem
+    return with_format_problems(problem, row, lambda rest: _raise(_add(rest, children, [], keep=False)))
+
+
+def _raise(problem: FieldError | None) -> None:
+    if problem is not None:
+        raise problem
+
+
+def _step(row: Row) -> str:
+    written = row.required("step", "one of " + ", ".join(STEPS))
+    # Case systems write `Section 47`, `CP Plan`, `Initial CPC`, or the short names `S47`, `ICPC`.
+    step = canonical_code(written, STEPS) or word_code(written, STEP_WORDS)
+    if step is None:
+        raise FieldError(row.name("step"), f"{written!r}", "one of " + ", ".join(STEPS))
+    return step
+
+
+def _child_key(row: Row) -> tuple[str, str]:
+    problems = Problems()
+    lea = problems.read(_lea, row)
+    child_id = problems.read(row.required, "lachildid", "the council's id for the child")
+    problems.raise_any()
+    assert lea is not None and child_id is not None
+    return lea, child_id
+
+
+def _add(
+    row: Row, children: dict[tuple[str, str], _Child], warnings: list[Warning_], *, keep: bool = True
+) -> FieldError | None:
+    """The row read into its child's episode, or every problem found in it (RowErrors).
+
+    A step reader changes its episode only once its own cells are good; a row with problems
+    elsewhere, or only checked (not `keep`: it was rejected for its cells), has its step read on a
+    copy of the episode, so a bad row leaves no trace."""
+    problems = Problems()
+    step = problems.read(_step, row)
+    key = problems.read(_child_key, row)
+    referral = problems.read(_date, row, "cinreferraldate", required=True)
+    at = problems.read(_date, row, "date", required=True)
+    entry = children.get(key) if key is not None else None
+    if entry is None:
+        entry = problems.read(lambda: _Child(_new_child(row), _child_cells(row)))
+    elif (clash := _clash(row, entry)) is not None:
+        problems.errors.append(clash)
+    known = entry.episodes.get(referral) if entry is not None and referral is not None else None
+    if known is not None and (problems.errors or not keep):  # a step read now must leave no trace
+        known = copy.deepcopy(known)
+    episode = known or Episode(row.line_no, referral or "", has_referral=False)
+    # A review is placed in its episode: with no episode to look in, its placing is not judged.
+    if step is not None and (step != "cp_review" or (key is not None and referral is not None)):
+        problems.read(_read_step, step, row, episode, at or "", warnings)
+    try:
+        problems.raise_any()
+    except FieldError as error:
+        return error
+    assert key is not None and entry is not None and referral is not None
+    if not keep:
         return None
+    children[key] = entry
+    entry.episodes[referral] = episode
+    return None
+
+
+def _read_step(step: str, row: Row, episode: Episode, at: str, warnings: list[Warning_]) -> None:
+    if step == "referral":
+        _referral(source_words(row, warnings), episode)
+    elif step == "cp_plan":
+        _plan(category_words(row, warnings), episode, at)
+    else:
+        STEP_READERS[step](row, episode, at)
 
 
 def _clash(row: Row, entry: _Child) -> FieldError | None:

@@ -39,7 +39,8 @@ _LEGACY = re.compile(rf"^(\d{{1,2}})[- ]([A-Za-z]{{3,9}})\.?[- ](\d{{2}}|\d{{4}}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 _TIME = re.compile(rf"^{_CLOCK}$")
-_HHMM = re.compile(r"^(\d{2})(\d{2})$")
+#: A time as staff write it: four digits (`2305`) or with a full stop (`19.30`, `9.30`).
+_HHMM = re.compile(r"^(\d{2})(\d{2})$|^(\d{1,2})\.(\d{2})$")
 MONTHS: Final[dict[str, int]] = {
     name: number
     for number, names in enumerate(
@@ -108,12 +109,16 @@ def read_time(value: str, column: str) -> str:
 
 
 def hhmm_time(value: str) -> str | None:
-    """`2305` as `23:05`: police systems write a time as four digits. None for anything else,
-    including four digits that are no time of day (`2405`, `0975`), which keep their error."""
+    """`2305` as `23:05`, `19.30` as `19:30`: police systems write a time as four digits, and
+    staff as the clock is said in Britain, with a full stop. None for anything else, including
+    times that are no time of day (`2405`, `0975`, `25.10`), which keep their error."""
     match = _HHMM.match(value.strip())
-    if match is None or _clock(match.group(1), match.group(2), None) is None:
+    if match is None:
         return None
-    return f"{match.group(1)}:{match.group(2)}"
+    hours, minutes = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    if _clock(hours, minutes, None) is None:
+        return None
+    return f"{int(hours):02d}:{minutes}"
 
 
 def _iso_time(text: str, value: str, column: str) -> str:

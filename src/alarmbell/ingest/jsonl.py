@@ -17,6 +17,7 @@ from alarmbell.ingest.base import (
     ValidRecord,
     Warning_,
 )
+from alarmbell.ingest.convert import rejected
 from alarmbell.ingest.pipeline import ordered_map
 from alarmbell.ingest.strict_json import repeated_key
 from alarmbell.ingest.validate import validate
@@ -170,7 +171,7 @@ def read_records(
             parsed: ParsedLine = validate(obj, line_no=line_no, agency_override=agency, warnings=warnings)
         except FieldError as error:
             warnings.clear()
-            parsed = RejectedLine(line_no, error.field, _tail(error), raw=_raw(obj))
+            parsed = rejected(line_no, error, _raw(obj))
         yield from warnings
         warnings.clear()
         yield parsed
@@ -196,17 +197,13 @@ def _parse_line(
     except FieldError as error:
         warnings.clear()  # a rejected line's warnings (`read 'High' as 'high'`) would only mislead
         problem = repeated_key(stripped) or error  # a repeat explains why a field looked wrong
-        return RejectedLine(line_no, problem.field, _tail(problem), raw=raw)
+        return rejected(line_no, problem, raw)
     # Every key is followed by a colon and text keeps its colons either way, so a line with more
     # colons than the record as written may repeat a key; only then is it parsed again to find it.
     if stripped.count(b":") > record.row["payload"].count(":") and (repeat := repeated_key(stripped)):
         warnings.clear()
-        return RejectedLine(line_no, repeat.field, _tail(repeat), raw=raw)
+        return rejected(line_no, repeat, raw)
     return record
-
-
-def _tail(error: FieldError) -> str:
-    return error.problem + (f" (expected {error.expected})" if error.expected else "")
 
 
 def _json_problem(raw: bytes, stripped: bytes, error: Exception) -> tuple[str, str]:

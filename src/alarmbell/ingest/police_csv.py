@@ -80,7 +80,15 @@ ROLES: Final[dict[str, str]] = {
     "other": "other",
 }
 #: Role spellings that mean the same part: one name each, so the event and ties read one role.
-ROLE_ALIASES: Final[dict[str, str]] = {"child": "child present", "perpetrator": "suspect"}
+ROLE_ALIASES: Final[dict[str, str]] = {
+    "child": "child present",
+    "perpetrator": "suspect",
+    # Other systems' names for the same part: the injured party or aggrieved is the victim;
+    # the person reporting is the reporting person.
+    "injured party": "victim",
+    "aggrieved": "victim",
+    "person reporting": "reporting person",
+}
 INCIDENT_COLUMNS: Final[tuple[str, ...]] = (
     "occurrence_date",
     "occurrence_time",

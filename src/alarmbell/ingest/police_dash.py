@@ -49,8 +49,17 @@ UNKNOWN_ANSWERS: Final[frozenset[str]] = frozenset(
 NOT_ASKED: Final[frozenset[str]] = frozenset({"notasked", "na"})
 ANSWER_EXPECTED: Final[str] = "Yes, No or Don't know (or Y, N, Not known; blank when not asked)"
 GRADE_EXPECTED: Final[str] = "one of " + ", ".join(GRADES)
-#: Grades as officers and systems write them out, read as the grade with a warning.
-GRADE_WORDS: Final[dict[str, str]] = {g.title() + " Risk": g for g in GRADES}
+#: Grades as officers and systems write them, read as the grade with a warning: written out
+#: (`High Risk`), or shortened as forms and exports do (`H`, `Med`, `Std`; a DASH grade's
+#: initial names only one of the three).
+GRADE_WORDS: Final[dict[str, str]] = {
+    **{g.title() + " Risk": g for g in GRADES},
+    **{g[0].upper(): g for g in GRADES},
+    "Med": "medium",
+    "Med Risk": "medium",
+    "Std": "standard",
+    "Std Risk": "standard",
+}
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import Final
 
 import orjson
 
-from alarmbell.domain.body_sites import body_site, region_label, regions
+from alarmbell.domain.body_sites import body_site, region_label, regions, same_place
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES, concern_category
-from alarmbell.domain.described_signs import described_injuries
+from alarmbell.domain.described_signs import described_injuries, placed_injuries
 from alarmbell.domain.identifiers import upn_check_problem, upn_is_valid
 from alarmbell.domain.injuries import injury_attrs
 from alarmbell.ingest.base import FieldError
@@ -26,6 +26,8 @@ from alarmbell.ingest.tabular import Row, RowAdapter, sex
 AGENCY = "education"
 #: Kinds read from a concern's words that yield the body map to a bruise, burn or fracture named too.
 WOUNDS_READ_SECOND: Final[frozenset[str]] = frozenset({"laceration", "bite"})
+#: Concerns whose words, with no site marked, are read for where the child is injured.
+INJURY_CATEGORIES: Final[frozenset[str]] = frozenset({"injury", "physical_abuse"})
 
 
 def pupil_key(row: Row, upn: str) -> str:
@@ -156,7 +158,7 @@ class SchoolConcernsAdapter(RowAdapter):
         if sites:
             attrs["site"] = sites[0]
             attrs["sites"] = sites
-            attrs.update(_body_map(sites, row.text("concern")))
+        attrs.update(_body_map(sites, row.text("concern"), category))
         for key in ("action_taken", "dsl", "category_label", "school", "year_group"):
             value = row.text(key if key != "category_label" else "category")
             if value is not None:
@@ -177,21 +179,38 @@ class SchoolConcernsAdapter(RowAdapter):
         return [pupil, event]
 
 
-def _body_map(sites: list[str], concern: str | None) -> Record:
-    """The marked sites as a body map when the concern's words name one kind of injury.
+def _body_map(sites: list[str], concern: str | None, category: str) -> Record:
+    """The body map: each marked site with the injuries the concern's words place there, and
+    each injury the words place elsewhere.
 
-    Logs mark where on the body and say what in words ("Bruising seen on left cheek"). The
-    early-warning indicators read `injury` and `bruise_sites`, so without this a nursery's
-    bruise behind a three-year-old's ear counted only as "an injury concern". Words naming
-    two kinds ("a bruise and a burn") do not say which site holds which: nothing is added. A cut
-    or bite named beside a bruise, burn or fracture ("bruising and a cut to the forearm") leaves
-    that one on the map, as before cuts and bites were read, so reading more words never takes
-    away the injury an indicator reads.
+    Logs mark where on the body and say what in words ("Bruising and a cut to the left forearm",
+    "finger-tip bruising to left upper arm and a red mark on right cheek"). The early-warning
+    indicators read `injury`, `site` and `bruise_sites`, so each injury is put at the site its
+    words give it (domain/described_signs.placed_injuries), and a marked site matched by none
+    takes the one kind the words name without a place ("Bruising seen", marked "Left cheek"). A
+    concern with no site marked is mapped from its words only when it is about an injury or
+    physical abuse: in another concern ("Tyler said Liam gave mummy a black eye") the injury the
+    words name may not be the child's.
     """
+    placed = list(placed_injuries(concern)) if concern else []
+    if not sites:
+        return injury_attrs(placed) if category in INJURY_CATEGORIES else {}
+    points = [(site, kind) for site in sites for where, kind in placed if same_place(site, where)]
+    points += [(where, kind) for where, kind in placed if not any(same_place(s, where) for s in sites)]
+    unplaced = [site for site in sites if all(site != s for s, _ in points)]
+    points += [(site, kind) for site in unplaced for kind in _one_kind(concern)]
+    if not points:
+        return {}
+    attrs = injury_attrs(list(dict.fromkeys(points)))
+    attrs["sites"] = list(dict.fromkeys([*sites, *attrs["sites"]]))  # every marked site, injured or not
+    return attrs
+
+
+def _one_kind(concern: str | None) -> tuple[str, ...]:
+    """The one kind of injury the words name, if they name one. Words naming two kinds without
+    placing them ("a bruise and a burn") do not say which site holds which: none. A cut or bite
+    named beside a bruise, burn or fracture yields to it, as before cuts and bites were read."""
     described = described_injuries(concern) if concern else frozenset()
     if len(described) > 1:
         described -= WOUNDS_READ_SECOND
-    if len(described) != 1:
-        return {}
-    (injury,) = described
-    return injury_attrs([(site, injury) for site in sites])
+    return tuple(described) if len(described) == 1 else ()

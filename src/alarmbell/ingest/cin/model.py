@@ -27,6 +27,27 @@ REFERRAL_SOURCES: Final[dict[str, str]] = {
     "6": "police",
     **dict.fromkeys(("7", "8", "9", "10"), "other"),
 }
+#: The census guide's names for referral sources (domain-facts.md), as case systems write them.
+#: "Member of the public" is not here: the guide splits it between 1B and 1D.
+REFERRAL_SOURCE_WORDS: Final[dict[str, str]] = {
+    **dict.fromkeys(("Family", "Family member", "Relative", "Individual - family member"), "1A"),
+    **dict.fromkeys(("Acquaintance", "Neighbour", "Neighbor", "Friend", "Child minder", "Childminder"), "1B"),
+    **dict.fromkeys(("Self", "Self referral", "Self-referral"), "1C"),
+    "Other individual": "1D",
+    **dict.fromkeys(("School", "Schools"), "2A"),
+    "Education services": "2B",
+    "GP": "3A",
+    "Health visitor": "3B",
+    "School nurse": "3C",
+    "Other primary health services": "3D",
+    **dict.fromkeys(("A&E", "A and E", "Emergency department", "ED"), "3E"),
+    "Other health services": "3F",
+    "Housing": "4",
+    "Police": "6",
+    "Other legal agency": "7",
+    "Anonymous": "9",
+    "Unknown": "10",
+}
 FACTORS: Final[frozenset[str]] = frozenset(
     "1A 1B 1C 2A 2B 2C 3A 3B 3C 4A 4B 4C 5A 5B 5C 6A 6B 6C 7A 8B 8C 8D 8E 8F 9A 10A 11A 12A 13A "
     "14A 15A 16A 17A 18A 18B 18C 19A 19B 19C 20 21 22A 23A 24A".split()

@@ -1,0 +1,292 @@
+"""Score intake on agency exports written as staff write them: is each row's meaning read?
+
+Two sets of synthetic exports, one per agency format alarmbell accepts, written the way data
+officers and practitioners fill them (mixed case, short forms, clinicians' shorthand, case-system
+words, a few broken rows). Set 1 was written first and its readings fixed (session 14); set 2 was
+written after those fixes, by the same author, and only measured: one defect it found ("slapped")
+was fixed afterwards. Neither is independent of the author, so neither is held-out evidence.
+
+For each good row, the gold says what the early-warning policy needs read (attr -> value, or a
+test) and what would be a wrong reading; a row is full, partly (kept, something not read), wrong
+(kept, read as something it does not say) or lost (rejected). For each broken row, the fields its
+error must name. Every file is loaded twice into a fresh SQLite store; the second load must
+accept nothing.
+
+    PYTHONPATH=src python evaluation/agency_exports/score.py [set1|set2]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from alarmbell.domain.body_sites import regions
+
+HERE = Path(__file__).resolve().parent
+P, H, E, C = "police", "health", "education", "children_social_care"
+FILES = {
+    "set1": [
+        "wm.police.csv",
+        "ed-export.jsonl",
+        "greenfield.concerns.csv",
+        "greenfield.attendance.csv",
+        "liquidlogic.cin.csv",
+        "mosaic-contacts.jsonl",
+    ],
+    "set2": ["athena.police.csv", "trust.jsonl", "oaks.concerns.csv", "mosaic.cin.csv", "lcs.jsonl"],
+}
+
+
+def inj(*pairs: tuple[str, str]) -> Callable[[dict[str, Any]], bool]:
+    """Every (injury, region) pair is on the body map (a scald counts as a burn)."""
+
+    def check(attrs: dict[str, Any]) -> bool:
+        points = attrs.get("injuries") or (
+            [{"injury": attrs["injury"], "site": attrs.get("site") or ""}] if attrs.get("injury") else []
+        )
+        got = [("burn" if p["injury"] == "scald" else p["injury"], regions(p["site"])) for p in points]
+        return all(any(i == kind and region in found for kind, found in got) for i, region in pairs)
+
+    return check
+
+
+SET1_GOOD = [
+    # police occurrences
+    (
+        P,
+        "occurrence:WM/24/000112",
+        {"dash_risk": "standard", "violence": "physical", "children_present": True},
+        {},
+    ),
+    (
+        P,
+        "occurrence:WM/24/000587",
+        {"dash_risk": "high", "violence": "physical", "children_present": True},
+        {},
+    ),
+    (
+        P,
+        "occurrence:WM/24/000901",
+        {"dash_risk": "high", "violence": "physical", "children_present": True},
+        {},
+    ),
+    (P, "occurrence:WM/24/001210", {"dash_risk": "medium", "violence": "threats"}, {}),
+    (
+        P,
+        "occurrence:WM/24/001377",
+        {"dash_risk": "high", "violence": "physical", "children_present": True},
+        {},
+    ),
+    (P, "occurrence:WM/24/001502", {"dash_risk": "medium"}, {"violence": "physical"}),
+    (P, "occurrence:WM/24/001700", {"offence": "wounding with intent (s18 oapa)"}, {}),
+    (P, "occurrence:WM/24/001801", {"alcohol": True}, {}),
+    # health
+    (H, "ED-24-55120", {"injury": "fracture", "site": lambda v: "forearm" in regions(v)}, {}),
+    (
+        H,
+        "ED-24-61007",
+        {
+            "injury": "bruise",
+            "site": lambda v: {"cheek", "ear"} <= regions(v),
+            "medical_opinion": lambda v: v in ("possible_nai", "suspected_nai"),
+        },
+        {},
+    ),
+    (H, "ED-24-61990", {"injury": "head_injury"}, {}),
+    (H, "ED-24-63001", {}, {"injury": None}),
+    (H, "ED-24-64410", {"_inj": inj(("bruise", "forearm"), ("laceration", "forearm"))}, {}),
+    (H, "ED-24-66012", {"injury": "burn", "delay_in_presentation": True}, {}),
+    (H, "OPA-24-0091", {"service": "Fracture clinic"}, {"was_not_brought": False}),
+    (H, "OPA-24-0133", {"was_not_brought": True}, {}),
+    (H, "OPA-24-0172", {"was_not_brought": True}, {}),
+    (H, "HV-24-3301", {"note": lambda v: "bruise" in v}, {}),
+    (H, "ED-24-64000", {"injury": "fracture"}, {}),
+    # education
+    (E, "concern:CP-1001", {"_inj": inj(("bruise", "forearm"), ("laceration", "forearm"))}, {}),
+    (E, "concern:CP-1002", {"category": "physical_abuse", "_inj": inj(("bruise", "cheek"))}, {}),
+    (E, "concern:CP-1003", {"category": "neglect"}, {}),
+    (E, "concern:CP-1004", {"category": "domestic_abuse"}, {}),
+    (E, "concern:CP-1005", {"_inj": inj(("bruise", "cheek"), ("burn", "hand"))}, {}),
+    (E, "concern:CP-1006", {"category": "injury"}, {"injury": None}),
+    (E, "concern:CP-1007", {"position_of_trust": True}, {}),
+    (E, "concern:CP-1008", {"category": "sexual_exploitation"}, {}),
+    (E, "concern:CP-1009", {"category": "emotional"}, {}),
+    (E, "concern:CP-1010", {"category": "online_safety"}, {}),
+    (E, "concern:CP-1012", {"category": "child_on_child_abuse"}, {}),
+    (
+        E,
+        "concern:CP-1013",
+        {"_inj": inj(("bruise", "arm"), ("mark", "cheek"))},
+        {
+            "_wrong": lambda a: any(
+                i["injury"] == "bruise" and "cheek" in regions(i["site"]) for i in a.get("injuries", [])
+            )
+        },
+    ),
+    (E, "attendance:P999201800201:2024-01-08:2024-03-28", {"absence_pct": 37.9}, {}),
+    (E, "attendance:G999201100203:2024-04-15:2024-07-19", {"absence_pct": 40.0}, {}),
+    # children's social care: cin-csv
+    (C, "cin:999:LL-50123:2024-03-11:referral", {"referral_source": "2A"}, {}),
+    (C, "cin:999:LL-50123:2024-03-11:assessment:2024-03-12", {"factors": ["3A", "2A", "1B"]}, {}),
+    (C, "cin:999:LL-50123:2024-03-11:section_47:2024-03-14", {}, {}),
+    (C, "cin:999:LL-50123:2024-03-11:cp_conference:2024-04-02", {}, {}),
+    (C, "cin:999:LL-50123:2024-03-11:cp_plan_start:2024-04-02", {"category": "NEG"}, {}),
+    (C, "cin:999:LL-50124:2024-05-20:referral", {"referral_source": "3E"}, {}),
+    (C, "cin:999:LL-50124:2024-05-20:section_47:2024-05-21", {}, {}),
+    (C, "cin:999:LL-50124:2024-05-20:cp_plan_start:2024-06-07", {"category": "PHY"}, {}),
+    (C, "cin:999:LL-50124:2024-05-20:cp_conference:2024-09-07", {}, {}),
+    (C, "cin:999:LL-50200:2024-05-01:referral", {"referral_source": "1B"}, {}),
+    # children's social care: case-system JSONL
+    (C, "CON-2024-1001", {"outcome": "nfa", "referral_source": "Grandparent"}, {}),
+    (C, "CON-2024-1101", {"outcome": "nfa"}, {}),
+    (C, "CON-2024-1202", {"position_of_trust": True}, {}),
+    (C, "CON-2024-1300", {"outcome": "s47", "violence": "physical"}, {}),
+    (C, "CON-2024-1301", {"violence": "physical"}, {}),
+    (C, "CON-2024-1302", {"outcome": "cp_plan"}, {}),
+    (C, "CON-2024-1400", {"outcome": "early_help"}, {"injury": None}),
+    (C, "CON-2024-1401", {"outcome": "nfa", "reason": lambda v: "Bruise" in v}, {}),
+    (C, "CON-2024-1500", {"outcome": "assessment", "violence": "physical"}, {}),
+    (C, "CON-2024-1501", {"medical_opinion": lambda v: v in ("possible_nai", "suspected_nai")}, {}),
+    (C, "CON-2024-1502", {"category": lambda v: v in ("PHY", "physical abuse", "physical")}, {}),
+]
+SET1_BROKEN = [  # (agency, file, line, fields expected in its errors)
+    (P, "wm.police.csv", 22, {"DOB"}),
+    (P, "wm.police.csv", 27, {"Occurrence Date", "DASH Risk"}),
+    (H, "ed-export.jsonl", 15, {"occurred_at"}),
+    (H, "ed-export.jsonl", 16, {"nhs_number", "dob", "sex"}),
+    (E, "greenfield.concerns.csv", 12, {"Date"}),
+    (E, "greenfield.attendance.csv", 5, {"Sessions Missed"}),
+    (C, "liquidlogic.cin.csv", 12, {"Code", "LatestCategory", "PreviousPlans"}),
+    (C, "liquidlogic.cin.csv", 13, {"Date"}),
+    (C, "mosaic-contacts.jsonl", 15, {"occurred_at"}),
+]
+
+SET2_GOOD = [
+    (
+        P,
+        "occurrence:AT/25/0001",
+        {"dash_risk": "medium", "violence": "physical", "children_present": True},
+        {},
+    ),
+    (P, "occurrence:AT/25/0002", {"dash_risk": "medium", "violence": "physical"}, {}),
+    (P, "occurrence:AT/25/0003", {"dash_risk": "high", "violence": "physical", "children_present": True}, {}),
+    (P, "occurrence:AT/25/0004", {"dash_risk": "standard"}, {"violence": "physical"}),
+    (P, "occurrence:AT/25/0005", {"dash_risk": "high", "children_present": True}, {"violence": "physical"}),
+    (P, "occurrence:AT/25/0006", {"dash_risk": "standard", "violence": "physical"}, {}),
+    (H, "A1", {"injury": "bruise", "site": lambda v: "cheek" in regions(v)}, {}),
+    (H, "A2", {"injury": "fracture", "site": lambda v: "torso" in regions(v), "medical_opinion": "NAI"}, {}),
+    (H, "A3", {"injury": "burn", "site": lambda v: "foot" in regions(v)}, {}),
+    (H, "A4", {"injury": "bruise", "site": lambda v: "ear" in regions(v)}, {}),
+    (H, "A5", {"injury": "laceration"}, {}),
+    (H, "A6", {"injury": "burn", "site": lambda v: "hand" in regions(v)}, {}),
+    (H, "A8", {"was_not_brought": True}, {}),
+    (E, "concern:N-1", {"category": "neglect"}, {}),
+    (
+        E,
+        "concern:N-2",
+        {"_inj": inj(("bruise", "ear"), ("mark", "cheek"))},
+        {
+            "_wrong": lambda a: any(
+                i["injury"] == "bruise" and "cheek" in regions(i["site"]) for i in a.get("injuries", [])
+            )
+        },
+    ),
+    (E, "concern:N-3", {"category": "injury", "_inj": inj(("burn", "hand"))}, {}),
+    (E, "concern:N-4", {"category": "physical_abuse", "_inj": inj(("mark", "torso"))}, {}),
+    (E, "concern:N-5", {"category": "injury"}, {"injury": None}),
+    (E, "concern:N-6", {"category": "domestic_abuse"}, {"injury": None}),
+    (E, "concern:N-7", {"category": "self_harm", "_inj": inj(("laceration", "forearm"))}, {}),
+    (C, "cin:888:MOS-9:2025-03-10:referral", {"referral_source": "3B"}, {}),
+    (C, "cin:888:MOS-9:2025-03-10:section_47:2025-03-12", {}, {}),
+    (C, "cin:888:MOS-9:2025-03-10:cp_conference:2025-04-01", {}, {}),
+    (C, "cin:888:MOS-9:2025-03-10:cp_plan_start:2025-04-01", {"category": "EMO"}, {}),
+    (C, "cin:888:MOS-9:2025-05-20:referral", {"referral_source": "1A"}, {}),
+    (C, "R1", {"outcome": "nfa"}, {}),
+    (C, "R2", {"outcome": "early_help", "violence": "physical"}, {}),
+    (C, "R3", {"outcome": "cp_plan"}, {"violence": "physical"}),
+    (C, "R4", {}, {}),
+    (C, "R5", {"outcome": "assessment", "position_of_trust": True}, {}),
+]
+SET2_BROKEN = [
+    (P, "athena.police.csv", 18, {"Occurrence Date", "Sex"}),
+    (H, "trust.jsonl", 8, {"attrs.injury"}),
+]
+
+
+def judge(attrs: dict[str, Any], must: dict[str, Any], must_not: dict[str, Any]) -> str:
+    for key, value in must_not.items():
+        if key == "_wrong" and value(attrs):
+            return "wrong"
+        if key != "_wrong" and (attrs.get(key) is not None if value is None else attrs.get(key) == value):
+            return "wrong"
+    for key, value in must.items():
+        if key == "_inj":
+            good = value(attrs)
+        elif callable(value):
+            good = key in attrs and value(attrs[key])
+        else:
+            good = attrs.get(key) == value
+        if not good:
+            return "partly"
+    return "full"
+
+
+def load(name: str, store: Path) -> dict[str, str]:
+    """Each file's messages from its first load; the second load must accept nothing."""
+    env = {**os.environ, "ALARMBELL_DATABASE_URL": f"sqlite:///{store}"}
+    said = {}
+    for file in FILES[name]:
+        runs = [
+            subprocess.run(
+                [sys.executable, "-m", "alarmbell", "ingest", str(HERE / name / file)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            for _ in range(2)
+        ]
+        assert " 0 accepted," in runs[1].stdout + runs[1].stderr, f"{file}: loading again changed the store"
+        said[file] = runs[0].stdout + runs[0].stderr
+    return said
+
+
+def score(name: str) -> dict[str, Counter[str]]:
+    good, broken = (SET1_GOOD, SET1_BROKEN) if name == "set1" else (SET2_GOOD, SET2_BROKEN)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store.db"
+        said = load(name, store)
+        rows = sqlite3.connect(store).execute("select agency, source_id, payload from event_record")
+        events = {(agency, sid): json.loads(payload)["attrs"] for agency, sid, payload in rows}
+    tally: dict[str, Counter[str]] = defaultdict(Counter)
+    for agency, sid, must, must_not in good:
+        attrs = events.get((agency, sid))
+        verdict = "lost" if attrs is None else judge(attrs, must, must_not)
+        tally[agency][verdict] += 1
+        print(f"{agency:22} {sid:55} {verdict}")
+    for agency, file, line, fields in broken:
+        named = set(re.findall(rf"{re.escape(file)}:{line}: ([^:]+): (?!warning)", said[file]))
+        verdict = (
+            "error names every field"
+            if fields <= named
+            else ("error names some fields" if named & fields else "not reported")
+        )
+        tally[agency][verdict] += 1
+        print(f"{agency:22} {file + ':' + str(line):55} {verdict} ({', '.join(sorted(named))})")
+    return tally
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or ["set1", "set2"]:
+        print(f"== {name}")
+        for agency, counts in score(name).items():
+            print(f"{agency:22} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
