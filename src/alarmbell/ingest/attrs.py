@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES, injury_word
+from alarmbell.domain.medical_opinions import query_of_nai
 from alarmbell.domain.positions_of_trust import trusted_role
 from alarmbell.domain.referral_outcomes import outcome_word
 from alarmbell.ingest.base import FieldError, RowErrors, Warning_
@@ -227,6 +228,7 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
     (`"High"`, `"CP plan"`) to the vocabulary's value, before check_attrs judges it; one that does
     not fold is left for check_attrs to word. Only the precise validator calls this."""
     _read_trusted_role(attrs, line_no=line_no, warnings=warnings)
+    _read_query_of_nai(attrs, line_no=line_no, warnings=warnings)
     for name in _CODED:
         value = attrs.get(name)
         if value is None:
@@ -269,6 +271,28 @@ def _read_trusted_role(attrs: dict[str, Any], *, line_no: int, warnings: list[Wa
     warnings.append(
         Warning_(
             line_no, "attrs.position_of_trust", f"read {written!r} as true (a role in a position of trust)"
+        )
+    )
+
+
+def queries_nai(attrs: Mapping[str, Any]) -> bool:
+    """Whether `medical_opinion` is a clinician's query of NAI in shorthand ("?NAI") that the
+    precise validator rewrites: the fast path leaves such a line to it."""
+    written = attrs.get("medical_opinion")
+    return isinstance(written, str) and query_of_nai(written) is not None
+
+
+def _read_query_of_nai(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
+    """`medical_opinion` written as a query of NAI ("?NAI", "query NAI") is `possible_nai`, the
+    words kept in `medical_opinion_note`, with a warning (domain/medical_opinions.py)."""
+    written = attrs.get("medical_opinion")
+    if not isinstance(written, str) or (code := query_of_nai(written)) is None:
+        return
+    attrs["medical_opinion"] = code
+    attrs.setdefault("medical_opinion_note", written)
+    warnings.append(
+        Warning_(
+            line_no, "attrs.medical_opinion", f"read {written!r} as {code} (a query of non-accidental injury)"
         )
     )
 

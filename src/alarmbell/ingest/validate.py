@@ -30,7 +30,7 @@ from alarmbell.domain.vocabulary import (
     SEXES,
 )
 from alarmbell.domain.wording import DATE_PRECISIONS
-from alarmbell.ingest.attrs import check_attrs, read_coded_attrs
+from alarmbell.ingest.attrs import check_attrs, queries_nai, read_coded_attrs
 from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
 from alarmbell.ingest.code_values import read_code
 from alarmbell.ingest.fast_lines import EventLine, fast_line
@@ -206,7 +206,11 @@ def _fast_validate(obj: Any, line_no: int, agency_override: str | None) -> Valid
             if line.occurred_at[0].isspace():
                 return None
             if line.attrs:
-                if "injuries" in line.attrs or completed_violence_attrs(line.kind, line.attrs):
+                if (
+                    "injuries" in line.attrs
+                    or completed_violence_attrs(line.kind, line.attrs)
+                    or queries_nai(line.attrs)
+                ):
                     return None  # the precise path completes these attrs on the record itself
                 check_attrs(line.kind, line.attrs)
             occurred = _when("occurred_at", line.occurred_at)
