@@ -83,6 +83,7 @@ def test_ed_shorthand_is_stored_as_the_code_with_its_words_and_a_warning(
     summary = ingest_file(engine=engine, path=_baby_at_ed(tmp_path, "?NAI"), report=messages.append)
     with engine.connect() as conn:
         payload = conn.scalar(select(EventRecordRow.payload).where(EventRecordRow.source_id == "E1"))
+    assert payload is not None, "the attendance is stored"
     attrs = (json.loads(payload) if isinstance(payload, str | bytes) else payload)["attrs"]
     assert (attrs["medical_opinion"], attrs["medical_opinion_note"]) == ("possible_nai", "?NAI")
     assert (summary.accepted, summary.rejected, summary.warnings) == (2, 0, 1), messages

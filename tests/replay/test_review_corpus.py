@@ -41,7 +41,8 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 
 
 def _meta(meta_path: Path) -> dict[str, Any]:
-    return json.loads(meta_path.read_text(encoding="utf-8"))
+    meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    return meta
 
 
 def _id(meta_path: Path) -> str:

@@ -7,6 +7,7 @@ from receipt, so both now run it from when alarmbell raised the alert. On a real
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -174,7 +175,7 @@ def test_the_review_counts_an_alert_by_the_partnerships_configured_working_days(
     from alarmbell.policy import policy_for
     from alarmbell.review import review_report
 
-    def late_in_review(working_days: dict[str, float]) -> bool:
+    def late_in_review(working_days: Mapping[str, float]) -> bool:
         engine = make_engine(store_settings)
         try:
             with session_scope(engine) as session:

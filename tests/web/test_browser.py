@@ -115,7 +115,9 @@ def test_at_phone_width_the_timeline_keeps_its_size_and_scrolls_inside_itself(
             page.goto(f"{base_url}/people/{demo_store.leo_id}#timeline")
             figure = page.locator("figure.app-tl")
             sizes = figure.evaluate("f => [f.scrollWidth, f.clientWidth]")
-            svg_width = page.locator("svg.app-tl__svg").bounding_box()["width"]
+            box = page.locator("svg.app-tl__svg").bounding_box()
+            assert box is not None, "the timeline is drawn"
+            svg_width = box["width"]
             assert svg_width >= 960 and sizes[0] > sizes[1], (svg_width, sizes)
             assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
             assert page.get_by_text("scroll the timeline sideways").is_visible()
