@@ -70,9 +70,29 @@ PALETTE: list[tuple[str, dict[str, object]]] = [
     ("ed_attendance", {"injury": "fracture", "site": "L arm", "bruise_sites": ["left ear", "cheek"]}),
     ("gp_consultation", {"note": "burn on left forearm"}),
     ("nursery_concern", {"category": "injury"}),
+    # Conditions that hold on an absent attr (was_not_brought is_not_false, a site beyond the
+    # everyday ones), and words that do or do not describe hunger or weight loss.
+    ("missed_appointment", {}),
+    ("missed_appointment", {"was_not_brought": False}),
+    ("injury_observed", {"injury": "bruise"}),
+    ("injury_observed", {"injury": "bruise", "site": "knee"}),
+    ("school_concern", {"concern": "taking food from other children"}),
+    ("health_visitor_contact", {"concern": "no concerns about weight loss"}),
+    # An absence's trigger (a concern needing the child seen alone within 30 days) and its answer.
+    ("strategy_discussion", {}),
+    ("referral", {"outcome": "assessment"}),
+    ("home_visit", {"child_seen_alone": True}),
 ]
 #: Narratives (`text`): the policy reads a bruise described in one on health and school records.
-NARRATIVES: list[str | None] = [None, None, None, "A bruise behind her left ear.", "No bruising seen."]
+NARRATIVES: list[str | None] = [
+    None,
+    None,
+    None,
+    "A bruise behind her left ear.",
+    "No bruising seen.",
+    "Losing weight, hungry at school.",
+    "No concerns about weight loss.",
+]
 
 
 @st.composite
@@ -239,6 +259,81 @@ def test_a_child_near_the_prepass_borders_is_ruled_out_only_when_no_alert(chrono
         shapes_of(REACH, (*chronology.entries, *chronology.other_child_entries)), chronology.dob
     ):
         assert alert_timeline(POLICY, chronology) == []
+
+
+#: The default policy with every indicator heavy enough to alert alone, however decayed (a
+#: hundred times amber, and stories as heavy): each indicator's own bound (its window, its
+#: pattern's days) is then tested against the engine, not hidden behind the need for a second
+#: indicator on the same day.
+EACH_ALONE = replace(
+    POLICY,
+    indicators=tuple(replace(i, weight=100 * POLICY.amber) for i in POLICY.indicators),
+    stories={k: replace(story, max_weight=100 * POLICY.amber) for k, story in POLICY.stories.items()},
+)
+
+
+@st.composite
+def few_entry_chronologies(draw: st.DrawFn) -> Chronology:
+    """A child of 0 to 13 with a handful of entries: under EACH_ALONE most longer records alert."""
+    chronology = draw(chronologies())
+    kept = chronology.entries[: draw(st.integers(0, 5))]
+    dob = date(2002, 1, 1) + timedelta(days=draw(st.integers(0, 13 * 365)))
+    return replace(chronology, role="child", dob=dob, entries=kept)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(few_entry_chronologies())
+def test_a_child_the_prepass_rules_out_gets_no_alert_when_any_indicator_alerts_alone(
+    chronology: Chronology,
+) -> None:
+    reach = reach_of(EACH_ALONE)
+    if not reach.may_alert(
+        shapes_of(reach, (*chronology.entries, *chronology.other_child_entries)), chronology.dob
+    ):
+        assert alert_timeline(EACH_ALONE, chronology) == []
+
+
+def _as_list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+
+
+#: Values the policy's conditions compare with, and others: each attr a condition reads is
+#: drawn absent or with one of these (the policy's own strings, so `equals` and `in` can hold).
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 120),
+    st.floats(0, 100),
+    st.sampled_from(
+        sorted({str(v) for a in REACH.atoms for v in _as_list(a.condition.value) if isinstance(v, str)})
+    ),
+    st.sampled_from(["bruising to face and ears", "no concerns about weight loss", "forearm", "3B, 4C"]),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(sorted({k for a in REACH.atoms for k in a.kinds or ()} | {"gp_consultation"})),
+    st.dictionaries(
+        st.sampled_from(sorted({n for a in REACH.atoms for n in (a.attr, a.attr + "s")})),
+        st.one_of(_VALUES, st.lists(_VALUES, max_size=3)),
+        max_size=6,
+    ),
+    st.sampled_from(NARRATIVES),
+)
+def test_the_prepass_atoms_are_exactly_the_conditions_that_hold(
+    kind: str, attrs: dict[str, object], text: str | None
+) -> None:
+    """Each event's atoms are the policy's conditions that hold on it, as the engine tests them
+    (text read under the narrative's name): none looser, none missed (a condition that holds
+    without its attr, `is_not_false`, included)."""
+    read = {**attrs, "text": text} if text is not None else attrs
+    expected = {
+        i
+        for i, atom in enumerate(REACH.atoms)
+        if (atom.kinds is None or kind in atom.kinds) and atom.condition.holds(read)
+    }
+    assert REACH.atoms_holding(kind, attrs, text) == expected
 
 
 def test_the_prepass_rules_out_routine_records_and_keeps_a_signal() -> None:

@@ -562,29 +562,47 @@ def _run_parallel(
     assert settings is not None
     # Spawned, not forked: the parent may hold database connections and DuckDB's threads.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(settings, policy, prepass),
+    ) as pool:
         running: set[Future[RescoreSummary]] = set()
         for part in parts:
             if len(running) >= workers * SHARES_IN_FLIGHT:
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 yield from (future.result() for future in done)
-            running.add(pool.submit(_share_in_worker, settings, part, policy, prepass))
+            running.add(pool.submit(_share_in_worker, part))
         while running:
             done, running = wait(running, return_when=FIRST_COMPLETED)
             yield from (future.result() for future in done)
 
 
-def _share_in_worker(settings: Settings, share: Share, policy: Policy, prepass: bool) -> RescoreSummary:
+#: What a worker process keeps from share to share: its engine, the policy and whether to run
+#: the pre-pass. Sent once when the worker starts, not with every share: a policy unpickled per
+#: share was a new object each time, so the engine's compiled policy and the pre-pass's widened
+#: one (both cached per policy object) were built again for every share, with an engine too;
+#: two workers then spent twice the CPU seconds of one process (docs/scale.md).
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(settings: Settings, policy: Policy, prepass: bool) -> None:
     from alarmbell.storage.db import make_engine
 
-    engine = make_engine(settings, upgrade=False)
-    try:
-        with engine.connect() as connection, dialect_of(connection).small_read_cache(connection):
-            result = evaluate_share(connection, share, policy, prepass=prepass)
-            connection.rollback()
-        return result
-    finally:
-        engine.dispose()
+    _WORKER.update(engine=make_engine(settings, upgrade=False), policy=policy, prepass=prepass)
+
+
+def _share_in_worker(share: Share) -> RescoreSummary:
+    engine = _WORKER["engine"]
+    with engine.connect() as connection, dialect_of(connection).small_read_cache(connection):
+        result = evaluate_share(connection, share, _WORKER["policy"], prepass=_WORKER["prepass"])
+        # Committed, not rolled back: the share wrote only its temporary table, created and
+        # dropped, and on SQLite a rollback brings the dropped table back (the CREATE ran
+        # outside the transaction, the DROP inside), so the next share on this pooled
+        # connection could not create it again.
+        connection.commit()
+    return result
 
 
 __all__ = [

@@ -12,8 +12,8 @@ Spark instead of in one process:
    adults and household children the engine reads.
 3. The pre-pass, in Spark SQL where it can be: a group-by per child of the first recorded
    moment over the child's and the adults' rows keeps only people who may be a child then (as
-   `rescore._may_be_child`). The shapes test (`policy/reach.py`: kinds, attr tests, counts,
-   ages) runs in the per-child task with the same code as locally, before the chronology is
+   `rescore._may_be_child`). The shapes test (`policy/reach.py`: kinds, conditions, counts,
+   ages, windows) runs in the per-child task with the same code as locally, before the chronology is
    built. A filter on event kinds alone would rule out no one under the default policy: some
    indicators read any event of a baby, or any event of an adult with a history.
 4. Per child (each child's context row, then its rows, sorted within partitions by child and
