@@ -12,11 +12,13 @@ inside the indicators' windows; `alert_timeline` never rescans the whole chronol
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
+from typing import Any
 
 from alarmbell.domain.alerts import Assessment, EvidenceUpdate, Finding, RaisedAlert
 from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMember
@@ -59,8 +61,14 @@ class _MatchList:
 
     def add(self, entry: ChronologyEntry) -> None:
         key = _sort_key(entry)
-        i = bisect_right(self.keys, key)
-        self.keys.insert(i, key)
+        keys = self.keys
+        if not keys or key >= keys[-1]:  # most entries are recorded in the order they happened
+            keys.append(key)
+            self.entries.append(entry)
+            self.times.append(entry.occurred_at)
+            return
+        i = bisect_right(keys, key)
+        keys.insert(i, key)
         self.entries.insert(i, entry)
         self.times.insert(i, entry.occurred_at)
 
@@ -103,9 +111,27 @@ class _Compiled:
     by_id: dict[int, int]
     #: entry shape (see `_Shape`) -> candidates, filled on first use (see `_candidates`).
     shapes: dict[_Shape, _Candidates] = field(default_factory=dict)
+    #: an entry's content (see `_content_key`) -> the matches it meets, so a child's history is
+    #: tested once, not again at every new record about them (`_Known.matches_of`).
+    entry_matches: dict[tuple[Any, ...], tuple[int, ...]] = field(default_factory=dict)
 
 
 _COMPILED: dict[int, tuple[Policy, _Compiled]] = {}
+#: Entries whose matches are kept per compiled policy (about 20 MB at most).
+ENTRY_MATCHES_KEPT = 50_000
+_ATTRS_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+
+
+def _content_key(
+    entry: ChronologyEntry, shape: _Shape, dob: date | None, other: HouseholdMember | None
+) -> tuple[Any, ...] | None:
+    """What the selector tests read of an entry, as a key; None when its attrs are not plain
+    JSON (then it is tested afresh: a key that could conflate two values would be wrong)."""
+    try:
+        attrs = _ATTRS_JSON(entry.attrs)
+    except (TypeError, ValueError):
+        return None
+    return (shape, entry.occurred_at, dob, None if other is None else other.dob, entry.text, attrs)
 
 
 def _compiled(policy: Policy) -> _Compiled:
@@ -256,15 +282,30 @@ class _Known:
         return self.add_under(entry, self.matches_of(entry))
 
     def matches_of(self, entry: ChronologyEntry) -> tuple[int, ...]:
-        """The indexes of the matches the entry meets (the selector tests: the costly part)."""
+        """The indexes of the matches the entry meets (the selector tests: the costly part).
+
+        On arrival a child's whole history is indexed again for each new record, and the
+        selector tests of a long history cost tens of milliseconds, so the answer is kept per
+        entry content: everything the tests read (the shape, the attrs, the text, when it
+        happened and the birth dates the age tests count from). Equal content, equal answer.
+        """
         other = None if entry.other_child is None else self._others.get(entry.other_child)
         relation = None if other is None else other.relation
         shape = (entry.kind, entry.is_own, entry.is_adults, relation, entry.involvement)
-        return tuple(
-            i
-            for i, selectors in _candidates(self._compiled, shape)
-            if not selectors or any(self._accepts(s, entry, other) for s in selectors)
-        )
+        key = _content_key(entry, shape, self._dob, other)
+        cache = self._compiled.entry_matches
+        found = cache.get(key) if key is not None else None
+        if found is None:
+            found = tuple(
+                i
+                for i, selectors in _candidates(self._compiled, shape)
+                if not selectors or any(self._accepts(s, entry, other) for s in selectors)
+            )
+            if key is not None:
+                if len(cache) >= ENTRY_MATCHES_KEPT:
+                    cache.clear()  # bounded: a rescore of a nation streams millions of entries
+                cache[key] = found
+        return found
 
     def add_under(self, entry: ChronologyEntry, matches: tuple[int, ...]) -> bool:
         """Index the entry under `matches` (from `matches_of`); False when there are none."""
