@@ -7,6 +7,7 @@ evaluates another that differs in one thing, against a fresh engine's answer."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ def policy() -> Policy:
     return default_policy()
 
 
-def _baby(*, dob: date = date(2024, 1, 10), when: str = "2024-03-01", **attrs: object) -> Chronology:
+def _baby(*, dob: date = date(2024, 1, 10), when: str = "2024-03-01", **attrs: Any) -> Chronology:
     builder = ChronologyBuilder(dob=dob)
     builder.own("injury_presentation", when, agency="health", **attrs)
     return builder.build()
