@@ -227,8 +227,7 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
     """Rewrite, in place and with a warning, each code attr written in another case or spacing
     (`"High"`, `"CP plan"`) to the vocabulary's value, before check_attrs judges it; one that does
     not fold is left for check_attrs to word. Only the precise validator calls this."""
-    _read_trusted_role(attrs, line_no=line_no, warnings=warnings)
-    _read_query_of_nai(attrs, line_no=line_no, warnings=warnings)
+    _read_words(attrs, line_no=line_no, warnings=warnings)
     for name in _CODED:
         value = attrs.get(name)
         if value is None:
@@ -260,41 +259,47 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
                     )
 
 
-def _read_trusted_role(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
-    """`position_of_trust` written as the adult's role ("Form tutor") is true, the words kept in
-    `position_of_trust_role`, with a warning; other words are left for check_attrs to refuse."""
-    written = attrs.get("position_of_trust")
-    if not isinstance(written, str) or trusted_role(written) is None:
-        return
-    attrs["position_of_trust"] = True
-    attrs.setdefault("position_of_trust_role", written)
-    warnings.append(
-        Warning_(
-            line_no, "attrs.position_of_trust", f"read {written!r} as true (a role in a position of trust)"
-        )
-    )
+@dataclass(frozen=True, slots=True)
+class _WordsRead:
+    """An attr staff write in words that name one value: the value is stored, the words kept in
+    `kept_in`, with a warning; other words are left as they are, for check_attrs to judge."""
+
+    attr: str
+    value_of: Callable[[str], object]  # the value the words name, or None
+    kept_in: str
+    why: str
+
+
+#: Roles such as "Form tutor" (domain/positions_of_trust.py) and a doctor's "?NAI"
+#: (domain/medical_opinions.py).
+_WORDS_READ: Final[tuple[_WordsRead, ...]] = (
+    _WordsRead(
+        "position_of_trust",
+        lambda written: None if trusted_role(written) is None else True,
+        "position_of_trust_role",
+        "a role in a position of trust",
+    ),
+    _WordsRead("medical_opinion", query_of_nai, "medical_opinion_note", "a query of non-accidental injury"),
+)
+
+
+def _read_words(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
+    for rule in _WORDS_READ:
+        written = attrs.get(rule.attr)
+        if not isinstance(written, str) or (value := rule.value_of(written)) is None:
+            continue
+        attrs[rule.attr] = value
+        attrs.setdefault(rule.kept_in, written)
+        shown = "true" if value is True else value
+        warnings.append(Warning_(line_no, f"attrs.{rule.attr}", f"read {written!r} as {shown} ({rule.why})"))
 
 
 def queries_nai(attrs: Mapping[str, Any]) -> bool:
     """Whether `medical_opinion` is a clinician's query of NAI in shorthand ("?NAI") that the
-    precise validator rewrites: the fast path leaves such a line to it."""
+    precise validator rewrites: the fast path leaves such a line to it (a role written for
+    `position_of_trust` needs no such test: as text, check_attrs already refuses it there)."""
     written = attrs.get("medical_opinion")
     return isinstance(written, str) and query_of_nai(written) is not None
-
-
-def _read_query_of_nai(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
-    """`medical_opinion` written as a query of NAI ("?NAI", "query NAI") is `possible_nai`, the
-    words kept in `medical_opinion_note`, with a warning (domain/medical_opinions.py)."""
-    written = attrs.get("medical_opinion")
-    if not isinstance(written, str) or (code := query_of_nai(written)) is None:
-        return
-    attrs["medical_opinion"] = code
-    attrs.setdefault("medical_opinion_note", written)
-    warnings.append(
-        Warning_(
-            line_no, "attrs.medical_opinion", f"read {written!r} as {code} (a query of non-accidental injury)"
-        )
-    )
 
 
 def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
