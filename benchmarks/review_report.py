@@ -197,10 +197,12 @@ def measure(events: int, repeat: int) -> dict[str, Any]:
     from alarmbell.policy import default_policy
     from alarmbell.review.render import render_html, render_pdf
     from alarmbell.review.service import review_report
+    from alarmbell.settings import Settings
     from alarmbell.storage.db import session_scope
 
     engine, child = build_store(events)
     policy = default_policy()
+    clock = Settings().triage_alert_working_days
     renderers = {"html": render_html, "pdf": render_pdf}
     result: dict[str, Any] = {"events": events, "repeat": repeat, "load": [machine.load()[0]]}
     try:
@@ -209,7 +211,7 @@ def measure(events: int, repeat: int) -> dict[str, Any]:
             for _ in range(repeat + 1):
                 started, cpu_started = time.perf_counter(), time.process_time()
                 with session_scope(engine) as session:
-                    report = review_report(session, person_id=child, policy=policy)
+                    report = review_report(session, person_id=child, policy=policy, alert_working_days=clock)
                 built = time.perf_counter()
                 assert report is not None
                 output = render(report)
@@ -259,6 +261,7 @@ def measure_demo(children: int, repeat: int) -> dict[str, Any]:
     db = build_demo_store(children)
     engine = make_engine(Settings(database_url=f"sqlite:///{db}"))
     policy = default_policy()
+    clock = Settings().triage_alert_working_days
     result: dict[str, Any] = {"children": children, "repeat": repeat, "load": [machine.load()[0]]}
     result["font_subsetter"] = font_subsetter()
     try:
@@ -270,7 +273,7 @@ def measure_demo(children: int, repeat: int) -> dict[str, Any]:
             for _ in range(repeat + 1):
                 started, cpu_started = time.perf_counter(), time.process_time()
                 with session_scope(engine) as session:
-                    report = review_report(session, person_id=child, policy=policy)
+                    report = review_report(session, person_id=child, policy=policy, alert_working_days=clock)
                 assert report is not None
                 sizes.append(len(render(report)))
                 walls.append(time.perf_counter() - started)

@@ -157,7 +157,12 @@ def one_run(database: Path, out: Path) -> None:
     with session_scope(engine) as session:
         person = find_person(session, CHILD)
         assert person is not None
-        report = review_report(session, person_id=person, policy=default_policy())
+        report = review_report(
+            session,
+            person_id=person,
+            policy=default_policy(),
+            alert_working_days=Settings().triage_alert_working_days,
+        )
     engine.dispose()
     assert report is not None
     out.write_bytes(render_typst(report))

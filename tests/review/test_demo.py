@@ -10,6 +10,7 @@ import pytest
 from alarmbell.policy import default_policy
 from alarmbell.review import ReviewReport, review_report
 from alarmbell.review.model import MissedOpportunity
+from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from tests.web.conftest import DemoStore
 
@@ -18,7 +19,14 @@ from .conftest import NOW
 
 def report_for(store: DemoStore, as_of: date | None = None) -> ReviewReport:
     with session_scope(store.engine) as session:
-        found = review_report(session, person_id=store.leo_id, policy=default_policy(), as_of=as_of, now=NOW)
+        found = review_report(
+            session,
+            person_id=store.leo_id,
+            policy=default_policy(),
+            as_of=as_of,
+            now=NOW,
+            alert_working_days=Settings().triage_alert_working_days,
+        )
     assert found is not None
     return found
 

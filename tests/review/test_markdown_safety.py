@@ -67,7 +67,14 @@ def test_markdown_export_neutralises_html_and_script_links(tmp_path: Path) -> No
     engine = make_engine(_store_with_hostile_text(tmp_path))
     with session_scope(engine) as session:
         person_id = person_ids_for_records(session, [("health", "H1")])[("health", "H1")]
-        report = review_report(session, person_id=person_id, policy=default_policy(), as_of=None, now=NOW)
+        report = review_report(
+            session,
+            person_id=person_id,
+            policy=default_policy(),
+            as_of=None,
+            now=NOW,
+            alert_working_days=Settings().triage_alert_working_days,
+        )
     engine.dispose()
     assert report is not None
     markdown = render_markdown(report)

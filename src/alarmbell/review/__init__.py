@@ -2,8 +2,10 @@
 
 Public API (other packages import from here):
 
-- `review_report(session, person_id=, policy=, as_of=, now=)`: the report, as known at the end of
-  `as_of` (a date; default everything), or None if no such person.
+- `review_report(session, person_id=, policy=, alert_working_days=, as_of=, now=)`: the report,
+  as known at the end of `as_of` (a date; default everything), or None if no such person;
+  `alert_working_days` is the partnership's triage setting, so alerts are judged late by the
+  queue's clock.
 - `build_review(inputs, policy=)`: the pure builder (no database), for tests and replays.
 - `render_html`, `render_pdf`, `render_markdown`: the report's formats; `context` and
   `install_filters` let the web app render the same templates as a page.

@@ -23,7 +23,6 @@ from alarmbell.domain.timeparse import local_moment
 from alarmbell.identity import record_rows, relations, view_from_rows
 from alarmbell.policy import Policy
 from alarmbell.review.build import build_review
-from alarmbell.review.missed import ALERT_WORKING_DAYS
 from alarmbell.review.model import FamilyMember, ReviewInputs, ReviewReport, StoredAlert
 from alarmbell.review.responses import alert_responses
 from alarmbell.review.working_days import end_of_day
@@ -37,12 +36,13 @@ def review_report(
     policy: Policy,
     as_of: date | None = None,
     now: datetime | None = None,
-    alert_working_days: Mapping[str, float] = ALERT_WORKING_DAYS,
+    alert_working_days: Mapping[str, float],
 ) -> ReviewReport | None:
     """The review of one person as known at the end of `as_of` (default: everything), or None.
 
     `alert_working_days` is the deployment's triage setting (`triage_alert_working_days`), so
-    the report judges an alert's lateness by the clock the queue ran."""
+    the report judges an alert's lateness by the clock the queue ran. Required, not defaulted: a
+    default here once let the review count lateness by a clock the queue did not run."""
     inputs = review_inputs(
         session,
         person_id=person_id,
@@ -59,7 +59,7 @@ def review_inputs(
     person_id: int,
     as_of: date | None,
     now: datetime,
-    alert_working_days: Mapping[str, float] = ALERT_WORKING_DAYS,
+    alert_working_days: Mapping[str, float],
 ) -> ReviewInputs | None:
     at = end_of_day(as_of) if as_of is not None else None
     chronology = build_chronology(session, person_id, at=at)
