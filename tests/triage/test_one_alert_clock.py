@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from alarmbell.cli import app
 from alarmbell.domain.timeparse import local_moment
+from alarmbell.review import ReviewReport
 from alarmbell.review.phrases import day
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
@@ -75,9 +76,6 @@ def test_a_decision_at_6pm_on_its_due_day_is_late_in_the_queue_and_the_review(
     """Due at 5pm on its last working day, decided at 6pm that day: late on the queue (the
     referrer's outcome) and a missed opportunity in the review. Before: the review judged by the
     day and found it in time."""
-    from alarmbell.identity import find_person
-    from alarmbell.policy import policy_for
-    from alarmbell.review import review_report
     from tests.helpers import baby_at_a_domestic_incident, write_jsonl
 
     monkeypatch.setenv("ALARMBELL_DATABASE_URL", store_settings.database_url)
@@ -118,18 +116,7 @@ def test_a_decision_at_6pm_on_its_due_day_is_late_in_the_queue_and_the_review(
     )
     assert reported.exit_code == 0 and "decided 1 hour late" in reported.output, reported.output
 
-    engine = make_engine(store_settings)
-    try:
-        with session_scope(engine) as session:
-            report = review_report(
-                session,
-                person_id=find_person(session, "police:S1"),
-                policy=policy_for(store_settings),
-                now=six_pm + timedelta(days=1),
-            )
-    finally:
-        engine.dispose()
-    assert report is not None
+    report = _avas_review(store_settings, now=six_pm + timedelta(days=1), working_days=DAYS)
     [missed] = [m for m in report.missed if m.rules == ("alert_not_acted_on",)]
     assert missed.happened[1] == f"Decided on {day(six_pm)}, less than a working day after it was due."
 
@@ -171,25 +158,31 @@ def test_the_review_counts_an_alert_by_the_partnerships_configured_working_days(
     assert review.exit_code == 0, review.output
     assert f"Decision due by 5pm on {day(local_date(due))}" in review.stdout, "the queue's deadline"
 
-    from alarmbell.identity import find_person
-    from alarmbell.policy import policy_for
-    from alarmbell.review import review_report
-
     def late_in_review(working_days: Mapping[str, float]) -> bool:
-        engine = make_engine(store_settings)
-        try:
-            with session_scope(engine) as session:
-                report = review_report(
-                    session,
-                    person_id=find_person(session, "police:S1"),
-                    policy=policy_for(store_settings),
-                    now=in_time + timedelta(days=1),
-                    alert_working_days=working_days,
-                )
-        finally:
-            engine.dispose()
-        assert report is not None
+        report = _avas_review(store_settings, now=in_time + timedelta(days=1), working_days=working_days)
         return any(m.rules == ("alert_not_acted_on",) for m in report.missed)
 
     assert not late_in_review({"red": 1, "amber": 6})
     assert late_in_review(DAYS), "under the default 3 working days the same decision is late"
+
+
+def _avas_review(settings: Settings, *, now: datetime, working_days: Mapping[str, float]) -> ReviewReport:
+    """The review of Ava (police:S1) as the service builds it at `now`, under these timescales."""
+    from alarmbell.identity import find_person
+    from alarmbell.policy import policy_for
+    from alarmbell.review import review_report
+
+    engine = make_engine(settings)
+    try:
+        with session_scope(engine) as session:
+            report = review_report(
+                session,
+                person_id=find_person(session, "police:S1"),
+                policy=policy_for(settings),
+                now=now,
+                alert_working_days=working_days,
+            )
+    finally:
+        engine.dispose()
+    assert report is not None
+    return report
