@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import Engine
 from alarmbell.ingest import jsonl
 from alarmbell.ingest.base import FieldError
 from alarmbell.ingest.jsonl import read_lines, read_lines_parallel
-from alarmbell.ingest.pipeline import ordered_map
+from alarmbell.ingest.pipeline import WorkerFailed, ordered_map
 from alarmbell.ingest.service import IngestSummary, ingest_file
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
@@ -179,7 +180,7 @@ def _die_on_three(data: bytes, n: int) -> int:
 #: Run in a child interpreter: a worker dies with megabytes of blocks still queued for it.
 _DYING_WORKER = """
 from tests.ingest.test_pipeline import _die_on_three
-from alarmbell.ingest.pipeline import ordered_map
+from alarmbell.ingest.pipeline import WorkerFailed, ordered_map
 
 if __name__ == "__main__":
     tasks = ((bytes(1 << 20), n) for n in range(100))
@@ -202,4 +203,43 @@ def test_a_worker_that_dies_is_reported_and_the_caller_still_exits(tmp_path: Pat
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "an ingest worker process stopped unexpectedly (exit code 3)"
+    assert done.stdout.strip() == "an ingest worker process stopped unexpectedly (exit code 3) on a task"
+
+
+def _stick_on_three(n: int) -> int:
+    while n == 3:  # as a worker caught in an endless loop on one block: alive, never answering
+        time.sleep(0.05)
+    return n
+
+
+def test_a_worker_that_is_alive_but_stuck_is_stopped_and_the_task_named() -> None:
+    """Before, the caller waited for ever on a live worker that never answered."""
+    started = time.monotonic()
+    results = ordered_map(
+        _stick_on_three,
+        ((n,) for n in range(6)),
+        workers=1,
+        stall_seconds=2,
+        describe=lambda task: f"task number {task[0]}",
+    )
+    with pytest.raises(
+        WorkerFailed, match=r"no ingest worker returned a result for \d+ s while working on task number 3"
+    ):
+        assert [next(results) for _ in range(4)] == [0, 1, 2]
+    assert time.monotonic() - started < 30
+    assert multiprocessing.active_children() == []
+
+
+def _slow(n: int) -> int:
+    time.sleep(1.5)
+    return n
+
+
+def test_time_the_caller_spends_between_results_is_not_a_workers_stall() -> None:
+    """The stall clock runs only while the caller waits: a writer that took longer than the
+    stall limit over one result must not be told the workers are stuck."""
+    results = ordered_map(_slow, ((n,) for n in range(3)), workers=1, depth=1, stall_seconds=2.5)
+    got = [next(results)]
+    time.sleep(3)  # the writer busy; the worker finishes its task meanwhile, then waits
+    got += list(results)
+    assert got == [0, 1, 2]

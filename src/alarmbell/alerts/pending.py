@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
-from alarmbell.alerts.service import live_people, refresh_alerts
+from alarmbell.alerts.service import evaluate_and_store, live_people
 from alarmbell.domain.alerts import EvidenceUpdate
 from alarmbell.policy import Policy
 from alarmbell.storage.evaluation_due import clear_due, due_marks
@@ -37,6 +37,8 @@ class DueWork:
 class DueRefresh:
     people: int
     created: int
+    #: The highest alert id before this refresh's own (None if it stored none): see StoredAlerts.
+    after_id: int | None = None
 
 
 def take_due(session: Session) -> DueWork:
@@ -105,9 +107,9 @@ def refresh_due_alerts(
     people = live_people(session) if everyone else list(work.people)
     if total:
         total(len(people))
-    created = refresh_alerts(session, policy=policy, person_ids=people, progress=progress, updates=updates)
+    stored = evaluate_and_store(session, policy=policy, person_ids=people, progress=progress, updates=updates)
     clear_due(session.connection(), work.marks)
-    return DueRefresh(people=len(people), created=created)
+    return DueRefresh(people=len(people), created=stored.created, after_id=stored.after_id)
 
 
 def _slices(values: list[int]) -> Iterator[list[int]]:

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, aliased
 
 from alarmbell.alerts.decided import Decided, decided_moments
 from alarmbell.alerts.prepass import may_be_alerted, own_shapes, parsed_rows
-from alarmbell.alerts.service import store_alerts
+from alarmbell.alerts.service import StoredAlerts, store_alerts
 from alarmbell.chronology import (
     RECORDED_AT,
     assemble_chronology,
@@ -107,6 +107,8 @@ class RescoreSummary:
     children: int
     alerts: tuple[RaisedAlert, ...]
     created: int = 0
+    #: The highest alert id before this run's (None if it stored none): see StoredAlerts.
+    after_id: int | None = None
 
 
 # -- groups ------------------------------------------------------------------------------------
@@ -502,11 +504,17 @@ def rescore(
             session, policy, settings, workers, prepass, progress=progress, total=total
         )
     alerts.sort(key=lambda a: (a.person_id, a.raised_at, a.level.rank))
-    created = 0
+    stored = StoredAlerts(0, None)
     if store:
-        created = store_alerts(session, alerts)
+        stored = store_alerts(session, alerts)
         clear_due(session.connection(), marks)
-    return RescoreSummary(people=evaluated, children=children, alerts=tuple(alerts), created=created)
+    return RescoreSummary(
+        people=evaluated,
+        children=children,
+        alerts=tuple(alerts),
+        created=stored.created,
+        after_id=stored.after_id,
+    )
 
 
 def _evaluate_population(

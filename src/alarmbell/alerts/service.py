@@ -16,6 +16,7 @@ from alarmbell.domain.alerts import EvidenceUpdate, RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import view
 from alarmbell.policy import Policy, alerts_and_updates
+from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import (
     AlertRow,
     Person,
@@ -32,9 +33,22 @@ class AlertedPerson:
     agencies: tuple[str, ...]
 
 
+#: People per query when reading their stored alerts (SQLite allows so many variables).
+KEYS_SLICE = 500
+
+
 def live_people(session: Session) -> list[int]:
     query = select(Person.id).where(Person.merged_into.is_(None)).order_by(Person.id)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAlerts:
+    """How many alerts a run stored, and the highest alert id before them (None if it stored
+    none): routing takes the alerts above it, which are this run's own."""
+
+    created: int
+    after_id: int | None
 
 
 def refresh_alerts(
@@ -50,9 +64,23 @@ def refresh_alerts(
     `updates`, when given, receives the new evidence that was added to a child's open work item
     instead of raising an alert, for triage to record on the item (triage.alert_work).
     """
+    return evaluate_and_store(
+        session, policy=policy, person_ids=person_ids, progress=progress, updates=updates
+    ).created
+
+
+def evaluate_and_store(
+    session: Session,
+    *,
+    policy: Policy,
+    person_ids: Iterable[int] | None = None,
+    progress: Callable[[int], None] | None = None,
+    updates: list[EvidenceUpdate] | None = None,
+) -> StoredAlerts:
+    """`refresh_alerts`, saying also which alerts are this run's (`StoredAlerts.after_id`)."""
     ids = list(person_ids) if person_ids is not None else live_people(session)
     decided = decided_moments(session, ids)
-    created = 0
+    raised: list[RaisedAlert] = []
     # New alerts are written once, at the end: flushing them as the loop goes would begin the
     # write transaction at the first person and, on SQLite, hold the store's write lock while
     # every later chronology is built, stalling every other writer (issue 19, defect 8).
@@ -61,30 +89,13 @@ def refresh_alerts(
             chronology = build_chronology(session, person_id)
             if chronology is not None and chronology.entries:
                 timeline, found = alerts_and_updates(policy, chronology, decided=decided.get(person_id, ()))
-                created += _store(session, timeline)
+                raised.extend(timeline)
                 if updates is not None:
                     updates.extend(found)
             if progress:
                 progress(1)
     session.flush()
-    return created
-
-
-def _store(session: Session, raised: list[RaisedAlert]) -> int:
-    """Store the alerts of one person not stored before (`store_alerts` says what "before" means)."""
-    if not raised:
-        return 0
-    person_id = raised[0].person_id
-    query = select(AlertRow.raised_at, AlertRow.level).where(AlertRow.person_id == person_id)
-    known = {(at, level) for at, level in session.execute(query)}
-    now = datetime.now(UTC)
-    created = 0
-    for alert in raised:
-        if (alert.raised_at, alert.level.value) in known:
-            continue
-        session.add(AlertRow(**alert_row_values(alert, now)))
-        created += 1
-    return created
+    return store_alerts(session, raised, people=ids)
 
 
 def alert_row_values(alert: RaisedAlert, now: datetime) -> dict[str, Any]:
@@ -102,27 +113,52 @@ def alert_row_values(alert: RaisedAlert, now: datetime) -> dict[str, Any]:
     }
 
 
-def store_alerts(session: Session, raised: Sequence[RaisedAlert], *, chunk: int = 5000) -> int:
-    """Store many people's alerts in bulk, skipping any already stored. Returns new alerts.
+def store_alerts(
+    session: Session,
+    raised: Sequence[RaisedAlert],
+    *,
+    people: Sequence[int] | None = None,
+    chunk: int = 5000,
+) -> StoredAlerts:
+    """Store the alerts not stored before, in bulk; `people` (when given) are all the people
+    `raised` can be about, so only their stored alerts are read.
 
-    Already stored means the same person, moment and level, under any policy version (as in
-    `_store`): the same alarm at the same moment is one alarm. Keyed by version too, a policy
-    edit as small as a comment made `rescore` store every child's alerts again, and routing
-    reopened work the MASH had already decided, for every child with an alert history. An
-    alert the new policy raises at a new moment, or at a higher level, is stored and routed.
-    The stored keys are read in one query, not one per person.
+    Already stored means the same person, moment and level, under any policy version: the same
+    alarm at the same moment is one alarm. Keyed by version too, a policy edit as small as a
+    comment made `rescore` store every child's alerts again, and routing reopened work the MASH
+    had already decided, for every child with an alert history. An alert the new policy raises
+    at a new moment, or at a higher level, is stored and routed.
+
+    What is stored is read only once this transaction holds the store's alert-writing lock
+    (`hold_alert_writes`), kept until it commits: two intakes evaluating one child at once
+    otherwise both found its alert unstored and both stored it.
     """
     if not raised:
-        return 0
-    query = select(AlertRow.person_id, AlertRow.raised_at, AlertRow.level)
-    known = {tuple(row) for row in session.execute(query)}
+        return StoredAlerts(0, None)
+    connection = session.connection()
+    dialect_of(connection).hold_alert_writes(connection)
+    after_id = session.scalar(select(func.max(AlertRow.id))) or 0
+    known = _stored_keys(session, people)
     now = datetime.now(UTC)
     rows = [
         alert_row_values(a, now) for a in raised if (a.person_id, a.raised_at, a.level.value) not in known
     ]
     for start in range(0, len(rows), chunk):
         session.execute(insert(AlertRow), rows[start : start + chunk])
-    return len(rows)
+    return StoredAlerts(len(rows), after_id if rows else None)
+
+
+def _stored_keys(session: Session, people: Sequence[int] | None) -> set[tuple[Any, ...]]:
+    """(person, moment, level) of the alerts stored for `people` (for everyone, if None)."""
+    query = select(AlertRow.person_id, AlertRow.raised_at, AlertRow.level)
+    if people is None:
+        return {tuple(row) for row in session.execute(query)}
+    ordered = sorted(set(people))
+    known: set[tuple[Any, ...]] = set()
+    for start in range(0, len(ordered), KEYS_SLICE):
+        part = ordered[start : start + KEYS_SLICE]
+        known.update(tuple(row) for row in session.execute(query.where(AlertRow.person_id.in_(part))))
+    return known
 
 
 def alerts_for(session: Session, person_id: int) -> list[AlertRow]:
@@ -163,8 +199,10 @@ def evidence_keys(row: AlertRow) -> list[tuple[str, str]]:
 
 __all__ = [
     "AlertedPerson",
+    "StoredAlerts",
     "alerted_people",
     "alerts_for",
+    "evaluate_and_store",
     "evidence_keys",
     "live_people",
     "refresh_alerts",

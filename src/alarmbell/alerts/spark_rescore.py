@@ -49,7 +49,7 @@ from alarmbell.alerts.rescore import (
     household_child_ids,
     load_relations,
 )
-from alarmbell.alerts.service import store_alerts
+from alarmbell.alerts.service import StoredAlerts, store_alerts
 from alarmbell.chronology import assemble_chronology, event_columns, other_child_member
 from alarmbell.domain.alerts import RaisedAlert
 from alarmbell.domain.chronology import HouseholdMember
@@ -359,11 +359,17 @@ def rescore_on_spark(
     alerts = [pickle.loads(row["alert"]) for row in collected if row["alert"] is not None]
     alerts.sort(key=lambda a: (a.person_id, a.raised_at, a.level.rank))
     children = len({row["person_id"] for row in collected})
-    created = 0
+    stored = StoredAlerts(0, None)
     if store:
-        created = store_alerts(session, alerts)
+        stored = store_alerts(session, alerts)
         clear_due(session.connection(), marks)
-    return RescoreSummary(people=data.people, children=children, alerts=tuple(alerts), created=created)
+    return RescoreSummary(
+        people=data.people,
+        children=children,
+        alerts=tuple(alerts),
+        created=stored.created,
+        after_id=stored.after_id,
+    )
 
 
 __all__ = [

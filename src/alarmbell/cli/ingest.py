@@ -12,7 +12,7 @@ import typer
 
 from alarmbell.cli.alerts import link_and_refresh_shown, show_work
 from alarmbell.cli.progress import bytes_bar, stderr
-from alarmbell.cli.support import actor, agency_option, failing_on, input_files, store, to_stderr
+from alarmbell.cli.support import actor, agency_option, fail, failing_on, input_files, store, to_stderr
 from alarmbell.domain.wording import plural
 from alarmbell.settings import Settings
 
@@ -68,6 +68,14 @@ def _is_answer_key(path: Path) -> bool:
     return True
 
 
+#: What to do when a worker process died or got stuck part way through a file.
+WORKER_FAILED_NEXT = (
+    "Records written to the store before that stay there. Run the same command again to carry "
+    "on (a record already stored is not stored twice); if it stops at the same place, set "
+    "ALARMBELL_INGEST_WORKERS=0 to read the file in this one process."
+)
+
+
 def _ingest_files(
     engine: Engine,
     settings: Settings,
@@ -77,24 +85,27 @@ def _ingest_files(
     link: bool,
 ) -> int:
     from alarmbell.audit import audit_each
-    from alarmbell.ingest import BATCH_AUDIT_ACTION, SourceProgress, ingest_file
+    from alarmbell.ingest import BATCH_AUDIT_ACTION, SourceProgress, WorkerFailed, ingest_file
 
     audited = audit_each(actor(), BATCH_AUDIT_ACTION)  # each file's batch, name and counts
     rejected = 0
     for path in files:
         progress = SourceProgress(total_bytes=path.stat().st_size)
         with failing_on(LookupError), bytes_bar(f"Ingesting {path.name}", progress):
-            summary = ingest_file(
-                engine=engine,
-                path=path,
-                agency=agency,
-                format_name=format_name,
-                chunk_size=settings.ingest_chunk_size,
-                workers=settings.ingest_workers,
-                report=to_stderr,
-                progress=progress,
-                on_finish=audited,
-            )
+            try:
+                summary = ingest_file(
+                    engine=engine,
+                    path=path,
+                    agency=agency,
+                    format_name=format_name,
+                    chunk_size=settings.ingest_chunk_size,
+                    workers=settings.ingest_workers,
+                    report=to_stderr,
+                    progress=progress,
+                    on_finish=audited,
+                )
+            except WorkerFailed as error:
+                fail(f"{path}: {error}. {WORKER_FAILED_NEXT}")
         typer.echo(f"{path}: {summary.line}")
         rejected += summary.rejected
     if link:

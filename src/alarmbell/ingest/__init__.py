@@ -4,6 +4,7 @@ from alarmbell.ingest.base import AdapterRegistry, FieldError, SourceProgress
 from alarmbell.ingest.dry_run import FileCheck, StoreView, check_file
 from alarmbell.ingest.dry_run.page import render_page as render_check_page
 from alarmbell.ingest.dry_run.text import render_text as render_check_text
+from alarmbell.ingest.pipeline import WorkerFailed
 from alarmbell.ingest.quarantine import (
     QuarantineEntry,
     RetrySummary,
@@ -36,6 +37,7 @@ __all__ = [
     "RetrySummary",
     "SourceProgress",
     "StoreView",
+    "WorkerFailed",
     "check_file",
     "default_registry",
     "ingest_file",

@@ -71,8 +71,12 @@ def read_lines_parallel(
     """
     blocks = byte_blocks(handle, block_bytes or BLOCK_BYTES, progress)
     tasks = ((data, first_line, agency) for first_line, data in blocks)
-    for packed in ordered_map(parse_block, tasks, workers=workers, depth=depth):
+    for packed in ordered_map(parse_block, tasks, workers=workers, depth=depth, describe=_lines_from):
         yield from unpack(packed)
+
+
+def _lines_from(task: tuple[bytes, int, str | None]) -> str:
+    return f"the lines from line {task[1]}"
 
 
 def byte_blocks(handle: BinaryIO, size: int, progress: SourceProgress | None) -> Iterator[tuple[int, bytes]]:

@@ -10,6 +10,7 @@ pipe.
 from __future__ import annotations
 
 import pickle
+import time
 import traceback
 from collections.abc import Callable, Generator, Iterable
 from multiprocessing import get_context
@@ -18,14 +19,30 @@ from typing import Any
 
 #: Seconds between checks that the workers are still alive while waiting for a result.
 POLL = 1.0
+#: Seconds without any result, while every worker is alive, after which the workers are taken
+#: as stuck and stopped. A task (about 5,000 records) takes well under a second; ten minutes
+#: leaves room for a machine that is swapping, and ends the wait that used to last for ever.
+STALL_SECONDS = 600.0
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process died, or stopped returning results while alive; the work is stopped."""
 
 
 def ordered_map(
-    function: Callable[..., Any], tasks: Iterable[tuple[Any, ...]], *, workers: int, depth: int = 3
+    function: Callable[..., Any],
+    tasks: Iterable[tuple[Any, ...]],
+    *,
+    workers: int,
+    depth: int = 3,
+    stall_seconds: float = STALL_SECONDS,
+    describe: Callable[[tuple[Any, ...]], str] = lambda _task: "a task",
 ) -> Generator[Any, None, None]:
     """function(*task) for each task, computed in `workers` spawned processes, yielded in task
     order; at most `depth` tasks per worker are in flight, so memory stays flat. An exception
-    in a worker is raised here; a worker that dies raises RuntimeError."""
+    in a worker is raised here. A worker that dies, or no result for `stall_seconds` while
+    the workers live (a worker stuck in a loop), raises WorkerFailed naming the task waited
+    for, as `describe` words it."""
     context = get_context("spawn")  # never fork a process that holds database connections
     inbox, outbox = context.Queue(), context.Queue()
     processes = [
@@ -33,37 +50,58 @@ def ordered_map(
     ]
     for process in processes:
         process.start()
-    done: dict[int, Any] = {}
+    waiting = _Waiting(outbox, processes, stall_seconds)
+    described: dict[int, str] = {}
     sent = received = 0
     try:
         for task in tasks:
             inbox.put((sent, task))
+            described[sent] = describe(task)
             sent += 1
             while sent - received >= depth * workers:
-                yield _result(received, done, outbox, processes)
+                yield waiting.result(received, described.pop(received))
                 received += 1
         while received < sent:
-            yield _result(received, done, outbox, processes)
+            yield waiting.result(received, described.pop(received))
             received += 1
     finally:
         _stop(processes, inbox, outbox, finished=received == sent)
 
 
-def _result(number: int, done: dict[int, Any], outbox: Any, processes: list[Any]) -> Any:
-    while number not in done:
-        try:
-            index, ok, value = outbox.get(timeout=POLL)
-        except Empty:
-            if stopped := [p.exitcode for p in processes if not p.is_alive()]:
-                raise RuntimeError(
-                    f"an ingest worker process stopped unexpectedly (exit code {stopped[0]})"
-                ) from None
-            continue
-        if not ok:
-            error, where = value
-            raise error from _WorkerTraceback(where)
-        done[index] = value
-    return done.pop(number)
+class _Waiting:
+    """Results as they come back, kept until their turn, and the time the last one arrived (or
+    the caller began to wait: time the caller spends writing is not the workers' stall)."""
+
+    def __init__(self, outbox: Any, processes: list[Any], stall_seconds: float) -> None:
+        self.outbox, self.processes, self.stall_seconds = outbox, processes, stall_seconds
+        self.done: dict[int, Any] = {}
+        self.last = 0.0
+
+    def result(self, number: int, what: str) -> Any:
+        self.last = time.monotonic()
+        while number not in self.done:
+            try:
+                index, ok, value = self.outbox.get(timeout=POLL)
+            except Empty:
+                self._check(what)
+                continue
+            self.last = time.monotonic()
+            if not ok:
+                error, where = value
+                raise error from _WorkerTraceback(where)
+            self.done[index] = value
+        return self.done.pop(number)
+
+    def _check(self, what: str) -> None:
+        if stopped := [p.exitcode for p in self.processes if not p.is_alive()]:
+            raise WorkerFailed(
+                f"an ingest worker process stopped unexpectedly (exit code {stopped[0]}) on {what}"
+            )
+        if (waited := time.monotonic() - self.last) >= self.stall_seconds:
+            raise WorkerFailed(
+                f"no ingest worker returned a result for {waited:.0f} s while working on {what}, "
+                "so the workers were stopped"
+            )
 
 
 def _stop(processes: list[Any], inbox: Any, outbox: Any, *, finished: bool) -> None:

@@ -31,6 +31,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.elements import ColumnElement
 
+#: A fixed 64-bit key for PostgreSQL's advisory lock on storing alerts ("alarmal" in ASCII).
+ALERT_WRITES_KEY = 0x616C61726D616C
+
 
 class StoreDialect:
     """PostgreSQL behaviour; SQLiteDialect overrides what differs.
@@ -126,6 +129,16 @@ class StoreDialect:
         """PostgreSQL: REPEATABLE READ takes its snapshot at the first query and READ ONLY refuses
         writes; readers never block writers there."""
         connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+    def hold_alert_writes(self, connection: Connection) -> None:
+        """Wait for, then hold until the transaction ends, the right to store alerts.
+
+        Evaluating a child takes no lock (it would stall every other writer), so two intakes
+        that evaluate the same child at once both found its new alert unstored and both stored
+        it: the same alarm twice. Storing now reads what is stored only while holding this.
+        PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback.
+        """
+        connection.execute(select(func.pg_advisory_xact_lock(ALERT_WRITES_KEY)))
 
     def json_list_has_any(self, column: ColumnElement[Any], values: Sequence[str]) -> ColumnElement[bool]:
         """The JSON list in `column` holds at least one of `values` (an alert's rules, say)."""
@@ -241,6 +254,12 @@ class SQLiteDialect(StoreDialect):
 
     def encode_datetime(self, value: datetime) -> Any:
         return _sqlite_datetime(value)
+
+    def hold_alert_writes(self, connection: Connection) -> None:
+        """SQLite: the database's own write lock, taken now by a write that changes nothing
+        (sqlite3 begins its transaction at the first write, and a DELETE takes the write lock
+        before it looks for rows); every other writer waits for the commit."""
+        connection.exec_driver_sql("DELETE FROM alert WHERE id < 0")
 
     @contextmanager
     def read_snapshot(self, session: Session) -> Iterator[Connection]:

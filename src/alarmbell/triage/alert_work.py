@@ -77,6 +77,17 @@ def route_new_alerts(session: Session, *, after_id: int, config: TriageConfig, n
     return route_alerts(session, alerts=list(session.scalars(query)), config=config, now=now)
 
 
+def route_own_alerts(
+    session: Session, *, after_id: int | None, config: TriageConfig, now: datetime
+) -> Routed:
+    """Route the alerts a run stored, above the mark its store took under the alert-writing lock
+    (`alerts.store_alerts`); None: it stored none. A mark read before evaluating took in the
+    alerts another intake stored meanwhile, and routed them a second time."""
+    if after_id is None:
+        return Routed()
+    return route_new_alerts(session, after_id=after_id, config=config, now=now)
+
+
 def route_alerts(
     session: Session, *, alerts: Sequence[AlertRow], config: TriageConfig, now: datetime
 ) -> Routed:
@@ -197,12 +208,11 @@ def refresh_and_route(
     Every intake (CLI, API, form), `link` and the demo end here, so an alert and its work item
     commit together or not at all, and no separate refresh is needed.
     """
-    mark = newest_alert_id(session)
     updates: list[EvidenceUpdate] = []
     done = refresh_due_alerts(
         session, policy=policy, everyone=everyone, progress=progress, total=total, updates=updates
     )
-    routed = route_new_alerts(session, after_id=mark, config=config, now=now)
+    routed = route_own_alerts(session, after_id=done.after_id, config=config, now=now)
     added = add_evidence_updates(session, updates=updates, now=now)
     return RaisedAndRouted(done.people, done.created, Routed(routed.opened, (*routed.updated, *added)))
 
@@ -321,14 +331,14 @@ def rescore_and_route(
 
     With `spark` (a SparkSession) the per-child work runs there (`alerts.spark_rescore`):
     the same alerts, stored the same way; `workers` and `progress` are then not used."""
-    mark = newest_alert_id(session)
     if spark is not None:
         rescored = rescore_on_spark(session, policy=policy, spark=spark)
     else:
         rescored = rescore(
             session, policy=policy, settings=settings, workers=workers, progress=progress, total=total
         )
-    routed = route_new_alerts(session, after_id=mark, config=TriageConfig.from_settings(settings), now=now)
+    config = TriageConfig.from_settings(settings)
+    routed = route_own_alerts(session, after_id=rescored.after_id, config=config, now=now)
     return RescoredAndRouted(rescored, routed)
 
 
