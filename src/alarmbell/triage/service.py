@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from alarmbell.audit import Actor, Subject, record_audit
@@ -283,6 +283,25 @@ def get_item(session: Session, item_id: int) -> TriageItem:
     return row
 
 
+def item_for_change(session: Session, item_id: int) -> TriageItem:
+    """The item as committed now, held against anyone else's change until this transaction ends.
+
+    Two people acting on one item at once (two API requests on worker threads, or two server
+    processes) could both read it open before either wrote, and the later write replaced the
+    earlier decision, each told theirs was recorded. A write that changes nothing takes the
+    hold first (a row lock on PostgreSQL, the database's write lock on SQLite), then the item
+    is read again, so the second person finds it decided.
+    """
+    hold = update(TriageItem).where(TriageItem.id == item_id).values(status=TriageItem.status)
+    session.execute(hold.execution_options(synchronize_session=False))
+    row = session.get(TriageItem, item_id, populate_existing=True)
+    if row is None:
+        raise TriageError(
+            f"no triage item {item_id} (see `alarmbell triage queue --team TEAM`)", category="not_found"
+        )
+    return row
+
+
 # --- acknowledging and deciding ------------------------------------------------------------------
 
 
@@ -293,7 +312,7 @@ def acknowledge(
 
     `actor`: who is signed in, for the audit log (role and agency); `by` alone otherwise."""
     by = _name(by)
-    row = get_item(session, item_id)
+    row = item_for_change(session, item_id)
     if row.status != "open":
         who = row.acknowledged_by or row.decided_by
         raise TriageError(f"item {item_id} is already {row.status} (by {who})", category="conflict")
@@ -323,7 +342,7 @@ def decide(
     by = _name(by)
     decision = decision_code(decision)
     rationale = check_rationale(decision, rationale)
-    row = get_item(session, item_id)
+    row = item_for_change(session, item_id)
     if row.status == "decided":
         raise TriageError(
             f"item {item_id} was already decided ({row.decision}) by {row.decided_by}", category="conflict"
@@ -355,7 +374,7 @@ def countersign_decision(
 ) -> TriageItem:
     """A team manager's countersignature makes a proposed closing of a red alert the decision."""
     by = _name(by)
-    row = get_item(session, item_id)
+    row = item_for_change(session, item_id)
     if row.status != "awaiting_countersignature":
         raise TriageError(f"item {item_id} has no decision awaiting a countersignature", category="conflict")
     if row.decided_by == by:
@@ -448,11 +467,16 @@ def escalate_overdue(
     Runs whenever it is called (a scheduler, the CLI's `triage escalate --now`, or a test's clock);
     each step happens once per item, so calling it often is safe.
     """
-    query = select(TriageItem).where(
+    due = (
         TriageItem.status == "open",
         TriageItem.escalation_level < 2,
         TriageItem.harm_days >= config.escalate_from_harm_days,
     )
+    # Held first, then read afresh (see item_for_change): two runs at once escalated each item
+    # twice, and a run could escalate an item acknowledged while it ran.
+    hold = update(TriageItem).where(*due).values(escalation_level=TriageItem.escalation_level)
+    session.execute(hold.execution_options(synchronize_session=False))
+    query = select(TriageItem).where(*due).execution_options(populate_existing=True)
     out: list[Escalation] = []
     for row in session.scalars(query):
         out.extend(_escalate(session, row, config, now, run_by))
