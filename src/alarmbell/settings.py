@@ -190,6 +190,15 @@ class Settings(BaseSettings):
             "so that escalations stay few enough to be read (alarm fatigue)."
         ),
     )
+    triage_escalate_every_minutes: float = Field(
+        default=15.0,
+        ge=0,
+        description=(
+            "Triage: `alarmbell serve` escalates overdue work itself, at start and then every this "
+            "many minutes (0: off, for a deployment whose scheduler runs `alarmbell triage "
+            "escalate`). Several servers on one store escalate each item once."
+        ),
+    )
     triage_low_harm_days: float = Field(
         default=10.0,
         description=(

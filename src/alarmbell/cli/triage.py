@@ -276,7 +276,8 @@ def import_time(
 
 @triage_app.command("escalate")
 def escalate(now: Now = None) -> None:
-    """Escalate unacknowledged items whose time has come (run it from a scheduler, e.g. every 15 minutes)."""
+    """Escalate unacknowledged items whose time has come. `alarmbell serve` does this itself every
+    ALARMBELL_TRIAGE_ESCALATE_EVERY_MINUTES; run this by hand, or from a scheduler where that is 0."""
     from alarmbell.triage import ESCALATION_LABELS, escalate_overdue
 
     with _session() as (session, config):

@@ -8,6 +8,7 @@ import uvicorn
 
 from alarmbell.settings import Settings
 from alarmbell.web.app import create_app
+from alarmbell.web.escalation_runner import escalation_runner
 from alarmbell.web.header_deadline import with_header_timeout
 
 
@@ -42,6 +43,14 @@ def server_config(settings: Settings) -> uvicorn.Config:
 
 
 def serve(settings: Settings) -> None:
-    """Serve the app on settings.host:settings.port until interrupted."""
+    """Serve the app on settings.host:settings.port until interrupted, escalating overdue work
+    as it goes (web.escalation_runner)."""
     logging.getLogger("uvicorn.access").addFilter(DropQueryStrings())
-    uvicorn.Server(server_config(settings)).run()
+    runner = escalation_runner(settings)
+    if runner is not None:
+        runner.start()
+    try:
+        uvicorn.Server(server_config(settings)).run()
+    finally:
+        if runner is not None:
+            runner.stop()
