@@ -15,7 +15,13 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from alarmbell.alerts.overrides import OverrideError, all_overrides, override_alert, overrides_for_person
+from alarmbell.alerts.overrides import (
+    OverrideError,
+    all_overrides,
+    countersign,
+    override_alert,
+    overrides_for_person,
+)
 from alarmbell.alerts.service import alerts_for, refresh_alerts
 from alarmbell.cli import app
 from alarmbell.identity import link_people
@@ -24,7 +30,7 @@ from alarmbell.policy import default_policy, parse_policy
 from alarmbell.policy.loader import default_policy_path
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
-from alarmbell.storage.tables import AlertRow
+from alarmbell.storage.tables import AlertOverride, AlertRow
 from alarmbell.web.app import create_app
 from tests.auth_support import sign_in
 from tests.store_templates import SQLiteStores
@@ -168,3 +174,26 @@ def test_an_override_needs_a_reason_not_a_mark(store_settings: Settings, reason:
             override_alert(session, alert_id=999_999, by="someone", reason=reason, now=NOW)
     finally:
         engine.dispose()
+
+
+def test_a_second_manager_countersigning_at_once_is_told_it_is_done(
+    store_settings: Settings, demo_case: Path
+) -> None:
+    """The second manager's session read the override pending before the first committed."""
+    leo = _demo_store(store_settings, demo_case)
+    engine = make_engine(store_settings)
+    with session_scope(engine) as session:
+        red = next(a for a in alerts_for(session, leo) if a.level == "red")
+        proposed = override_alert(
+            session, alert_id=red.id, by="Ann Analyst", reason="known accident", now=NOW
+        )
+    with session_scope(engine) as second:
+        read_before = second.get(AlertOverride, proposed.id)
+        assert read_before is not None and read_before.countersigned_at is None
+        with session_scope(engine) as first:
+            countersign(first, override_id=proposed.id, by="Mo Manager", now=NOW)
+        with pytest.raises(OverrideError, match="needs no countersignature"):
+            countersign(second, override_id=proposed.id, by="Jo Manager", now=NOW)
+    with session_scope(engine) as session:
+        assert overrides_for_person(session, leo)[red.id].countersigned_by == "Mo Manager"
+    engine.dispose()
