@@ -271,7 +271,8 @@ def test_a_position_of_trust_written_as_the_role_is_read_as_true(
     assert _ingest(engine, file)[0].accepted == 0
 
 
-@pytest.mark.parametrize("written", ["Mr Smith", "yes"])
+# Not "yes" any more: a yes/no word is read as the flag it writes (test_flag_words.py).
+@pytest.mark.parametrize("written", ["Mr Smith", "somebody"])
 def test_a_position_of_trust_in_other_words_is_refused_precisely(
     engine: Engine, tmp_path: Path, written: str
 ) -> None:
@@ -307,14 +308,15 @@ def test_a_referral_whose_reason_says_someone_was_attacked_is_stored_with_its_vi
 def test_every_bad_attr_of_a_line_is_reported_at_once(engine: Engine, tmp_path: Path) -> None:
     """Before, only the first attr by name was reported: the sender fixed `delay_in_presentation`,
     sent the line again, and only then heard that `was_not_brought` was text too."""
-    attrs = {"injury": "wound", "delay_in_presentation": "Y", "weight_kg": -5, "mobile": False}
+    # "maybe", not "Y": a yes/no word is now read as the flag (test_flag_words.py).
+    attrs = {"injury": "wound", "delay_in_presentation": "maybe", "weight_kg": -5, "mobile": False}
     file = write_jsonl(
         tmp_path / "in.jsonl", [person("P1"), event("E1", ["P1"], kind="ed_attendance", attrs=attrs)]
     )
     summary, messages = _ingest(engine, file)
     assert (summary.accepted, summary.rejected) == (1, 1)
     assert messages == [
-        f"{file}:2: attrs.delay_in_presentation: 'Y' is text "
+        f"{file}:2: attrs.delay_in_presentation: 'maybe' is text "
         "(expected true or false, written without quotes)",
         f"{file}:2: attrs.injury: 'wound' is not allowed "
         "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)",

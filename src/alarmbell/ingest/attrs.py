@@ -3,8 +3,10 @@
 The policy engine tests flags with `is True` and numbers by comparison, so `"mobile": "yes"`
 or `"weight_kg": "heavy"` used to pass validation and then silently never match a rule, and a
 weight of -5 kg or a centile of 150 looked like real measurements. Other attrs stay free-form
-(agencies add their own); null means not known and is always allowed. Booleans are strict:
-JSON true or false, because "no" or "N" as text would read as true in most systems.
+(agencies add their own); null means not known and is always allowed. A flag is stored as JSON
+true or false, because "no" or "N" as text would read as true in most systems: the precise
+validator reads the yes/no words exports write ("Yes", "N", "TRUE") as the flag, with a warning
+and the words kept, and refuses any other text.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES, inju
 from alarmbell.domain.medical_opinions import query_of_nai
 from alarmbell.domain.positions_of_trust import trusted_role
 from alarmbell.domain.referral_outcomes import outcome_word
+from alarmbell.domain.yes_no import flag_word
 from alarmbell.ingest.base import FieldError, RowErrors, Warning_
 from alarmbell.ingest.code_values import read_code
 
@@ -228,6 +231,7 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
     (`"High"`, `"CP plan"`) to the vocabulary's value, before check_attrs judges it; one that does
     not fold is left for check_attrs to word. Only the precise validator calls this."""
     _read_words(attrs, line_no=line_no, warnings=warnings)
+    _read_flag_words(attrs, line_no=line_no, warnings=warnings)
     for name in _CODED:
         value = attrs.get(name)
         if value is None:
@@ -292,6 +296,27 @@ def _read_words(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]
         attrs.setdefault(rule.kept_in, written)
         shown = "true" if value is True else value
         warnings.append(Warning_(line_no, f"attrs.{rule.attr}", f"read {written!r} as {shown} ({rule.why})"))
+
+
+#: The attrs that hold true or false.
+_FLAGS: Final[tuple[str, ...]] = tuple(
+    sorted(name for name, rule in ATTR_RULES.items() if isinstance(rule, Flag))
+)
+
+
+def _read_flag_words(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
+    """Each flag written as a yes/no word (`"Yes"`, `"N"`, `"TRUE"`) stored as true or false, the
+    words kept in `<flag>_as_written`, with a warning; any other text is left for check_attrs to
+    refuse. Before this, `"was_not_brought": "Yes"` lost the whole line. Runs after the words
+    read as a value, so a role written for position_of_trust stays read as a role."""
+    for name in _FLAGS:
+        written = attrs.get(name)
+        if type(written) is not str or (value := flag_word(written)) is None:
+            continue
+        attrs[name] = value
+        attrs.setdefault(f"{name}_as_written", written)
+        shown = "true" if value else "false"
+        warnings.append(Warning_(line_no, f"attrs.{name}", f"read {written!r} as {shown} (a yes/no word)"))
 
 
 def queries_nai(attrs: Mapping[str, Any]) -> bool:

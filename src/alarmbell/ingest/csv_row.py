@@ -14,13 +14,15 @@ from typing import Any, Final
 
 from alarmbell.domain.codes import word_code
 from alarmbell.domain.timeparse import parse_moment
+from alarmbell.domain.yes_no import FLAG_WORDS
 from alarmbell.ingest.base import FieldError, Warning_
 from alarmbell.ingest.csv_dates import DATE_EXPECTED, read_date, read_moment, read_time
 from alarmbell.ingest.csv_templates import KEYS, column_key
 
 _UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0"})
+#: A Yes/No cell: the yes/no words of every format (domain/yes_no.py), and 1 or 0 as exports write them.
+YES = frozenset({word for word, flag in FLAG_WORDS.items() if flag} | {"1"})
+NO = frozenset({word for word, flag in FLAG_WORDS.items() if not flag} | {"0"})
 
 
 class Columns(Mapping[str, str]):
