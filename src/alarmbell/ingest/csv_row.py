@@ -191,6 +191,13 @@ def sex_word(value: str) -> str | None:
     return word_code(value, SEX_WORDS)
 
 
+def sex_in_words(written: str, values: tuple[str, ...]) -> str | None:
+    """The sex of `values` that `Female`, `Male`, `Unknown` or a staff word (`Girl`) names, as a
+    Gender column is read; the exchange format reads its `sex` this way too."""
+    sex_code = SEXES_IN.get(written.strip().lower()) or sex_word(written)
+    return sex_code if sex_code in values else None
+
+
 def sex(row: Row, key: str) -> str | None:
     """Sex or gender as exports spell it (M, Male, F, Female...) mapped to the format's M/F/X/U."""
     value = row.text(key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -33,6 +34,7 @@ from alarmbell.domain.wording import DATE_PRECISIONS
 from alarmbell.ingest.attrs import check_attrs, queries_nai, read_coded_attrs
 from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
 from alarmbell.ingest.code_values import read_code
+from alarmbell.ingest.csv_row import sex_in_words
 from alarmbell.ingest.fast_lines import EventLine, fast_line
 from alarmbell.ingest.strict_json import MAX_DEPTH, nesting_problem, nul_problem
 
@@ -99,13 +101,21 @@ def _optional(obj: dict[str, Any], name: str, limit: int = 1000) -> str | None:
 
 
 def _choice(
-    obj: dict[str, Any], name: str, allowed: tuple[str, ...], line_no: int, warnings: list[Warning_]
+    obj: dict[str, Any],
+    name: str,
+    allowed: tuple[str, ...],
+    line_no: int,
+    warnings: list[Warning_],
+    staff_word: Callable[[str, tuple[str, ...]], str | None] | None = None,
 ) -> str | None:
-    """obj[name] as the vocabulary's value (any case and spacing, code_values.py), or None."""
+    """obj[name] as the vocabulary's value (any case and spacing, or a word staff write for it:
+    code_values.py), or None."""
     value = obj.get(name)
     if value is None or (type(value) is str and value in allowed):  # the common case, without a call
         return value
-    value = read_code(obj, name, allowed, field=name, line_no=line_no, warnings=warnings)
+    value = read_code(
+        obj, name, allowed, field=name, line_no=line_no, warnings=warnings, staff_word=staff_word
+    )
     if value not in allowed:
         raise FieldError(name, f"{value!r} is not allowed", _listing(allowed))
     return str(value)
@@ -293,7 +303,7 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
         "given_name": given,
         "family_name": family,
         "dob": dob,
-        "sex": _choice(obj, "sex", SEXES, line_no, warnings),
+        "sex": _choice(obj, "sex", SEXES, line_no, warnings, sex_in_words),  # `Female` as F, warned
         "postcode": normalise_postcode(postcode) if postcode else None,
         "nhs_number": nhs,
         "upn": upn,
