@@ -36,6 +36,7 @@ from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
 from alarmbell.ingest.code_values import read_code
 from alarmbell.ingest.csv_row import sex_in_words
 from alarmbell.ingest.fast_lines import EventLine, fast_line
+from alarmbell.ingest.note_injuries import injuries_from_note, reads_note
 from alarmbell.ingest.strict_json import MAX_DEPTH, nesting_problem, nul_problem
 
 _AGENCY_SET = frozenset(AGENCIES)
@@ -223,6 +224,8 @@ def _fast_validate(obj: Any, line_no: int, agency_override: str | None) -> Valid
                 ):
                     return None  # the precise path completes these attrs on the record itself
                 check_attrs(line.kind, line.attrs)
+            if line.text and reads_note(line.kind, line.attrs, line.text):
+                return None  # the precise path fills the injury from the note
             occurred = _when("occurred_at", line.occurred_at)
             recorded = _when("recorded_at", line.recorded_at) if line.recorded_at else occurred
             subjects, others = line.subjects, line.others
@@ -387,6 +390,8 @@ def _event_row(
         attrs.update(completed_injury_attrs(attrs))  # a body map alone: injury, site, sites, ...
         attrs.update(completed_violence_attrs(kind, attrs))  # an offence alone: its violence
     _optional_text(obj, "text", 100_000)
+    if noted := injuries_from_note(kind, attrs, obj.get("text"), line_no=line_no, warnings=warnings):
+        obj["attrs"] = {**(attrs or {}), **noted}  # an A&E note's injury, when none was coded
     _optional_text(obj, "author", 1000)
     precision = read_code(
         obj, "date_precision", DATE_PRECISIONS, field="date_precision", line_no=line_no, warnings=warnings
