@@ -176,11 +176,19 @@ NOT_FOLDING: list[tuple[dict[str, Any], str]] = [
     (event("E1", ["P1"], date_precision="Monthly"),
      "date_precision: 'Monthly' (expected one of day, month, year, period, illustrative "
      "(docs/exchange-format.md))"),
+    # A step is no outcome (a strategy discussion may decide on no enquiry): still refused, now
+    # saying what to send instead (session 16).
     (event("E1", ["P1"], kind="referral", attrs={"outcome": "Strategy discussion", "dash_risk": "High"}),
-     "attrs.outcome: 'Strategy discussion' is not allowed "
-     "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
+     "attrs.outcome: 'Strategy discussion' is a step (strategy_discussion), not an outcome of the "
+     "referral (expected one of nfa, early_help, assessment, s47, cp_plan, closed, or no outcome until "
+     "the referral has one; send the strategy discussion as its own event, kind strategy_discussion, "
+     "on its own date)"),
     (event("E1", ["P1"], kind="referral", attrs={"outcome": "ICPC"}),
-     "attrs.outcome: 'ICPC' is not allowed "
+     "attrs.outcome: 'ICPC' is a step (cp_conference), not an outcome of the referral (expected one "
+     "of nfa, early_help, assessment, s47, cp_plan, closed, or no outcome until the referral has one; "
+     "send the cp conference as its own event, kind cp_conference, on its own date)"),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Referred on"}),
+     "attrs.outcome: 'Referred on' is not allowed "
      "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
     # An injury word that could be several kinds is not guessed.
     (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "wound"}),

@@ -19,7 +19,7 @@ from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES, injury_word
 from alarmbell.domain.medical_opinions import query_of_nai
 from alarmbell.domain.positions_of_trust import trusted_role
-from alarmbell.domain.referral_outcomes import outcome_word
+from alarmbell.domain.referral_outcomes import outcome_word, step_kind
 from alarmbell.domain.yes_no import flag_word
 from alarmbell.ingest.base import FieldError, RowErrors, Warning_
 from alarmbell.ingest.code_values import read_code
@@ -327,6 +327,21 @@ def queries_nai(attrs: Mapping[str, Any]) -> bool:
     return isinstance(written, str) and query_of_nai(written) is not None
 
 
+def _step_for_outcome(written: Any) -> FieldError | None:
+    """A referral outcome that is a step ("Strategy discussion", "ICPC"), refused with what to
+    send instead: the step as its own event, the outcome left out until the referral has one."""
+    kind = step_kind(written) if isinstance(written, str) else None
+    if kind is None:
+        return None
+    rule = ATTR_RULES["outcome"]
+    return FieldError(
+        "attrs.outcome",
+        f"{written!r} is a step ({kind}), not an outcome of the referral",
+        f"{rule.expected}, or no outcome until the referral has one; send the {kind.replace('_', ' ')} "
+        f"as its own event, kind {kind}, on its own date",
+    )
+
+
 def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
     """Raise FieldError (field `attrs.<name>`) for the attr that breaks its rule, or RowErrors
     naming every one, by name, so the sender fixes them in one pass."""
@@ -339,7 +354,8 @@ def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
             continue
         problem = rule.problem(value)
         if problem is not None:
-            errors.append(FieldError(f"attrs.{name}", problem, rule.expected))
+            step = _step_for_outcome(value) if name == "outcome" else None
+            errors.append(step or FieldError(f"attrs.{name}", problem, rule.expected))
     if len(errors) == 1:
         raise errors[0]
     if errors:
