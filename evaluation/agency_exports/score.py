@@ -4,7 +4,7 @@ Three sets of synthetic exports, one per agency format alarmbell accepts, writte
 officers and practitioners fill them (mixed case, short forms, clinicians' shorthand, case-system
 words, a few broken rows). Set 1 was written first and its readings fixed (session 14); set 2 was
 written after those fixes, by the same author, and only measured: one defect it found ("slapped")
-was fixed afterwards. Set 3 (session 16) was written and measured before any change of that
+was fixed afterwards. Set 3 (session 15) was written and measured before any change of that
 session, varying what the first two did not (flags written as words, injuries only in an A&E
 note, `3 Apr 2025` and `9.30am`, NHS numbers with spaces, a byte-order mark, Windows line
 endings, trailing spaces). None is independent of its author, so none is held-out evidence.

@@ -126,7 +126,7 @@ def test_police_staff_spellings_are_read_with_a_warning_each(engine: Engine, tmp
         # Shortened forms read since session 14 stop at what names one grade or time only.
         ("Occurrence Time", "25.10", "'25.10' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
         ("Occurrence Time", "19.3", "'19.3' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
-        # The 12-hour clock (session 16) only where it names one time: `12am` is midnight to some.
+        # The 12-hour clock (session 15) only where it names one time: `12am` is midnight to some.
         *(
             ("Occurrence Time", time, f"{time!r} (expected a time as HH:MM or HH:MM:SS (24-hour))")
             for time in ("12am", "12.30am", "13.00pm", "0.30am", "9.60pm", "930pm")

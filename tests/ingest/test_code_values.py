@@ -36,7 +36,7 @@ VARIANTS: list[tuple[dict[str, Any], str, str, str, tuple[str | int, ...]]] = [
     ({**person("P3"), "type": "Person"}, "type", "Person", "person", ("type",)),
     ({**event("E1", ["P1"]), "type": "EVENT"}, "type", "EVENT", "event", ("type",)),
     (person("P3", sex="f"), "sex", "f", "F", ("sex",)),
-    # A sex in words, as CSV exports and case systems write it (session 16, set 3's `Female`).
+    # A sex in words, as CSV exports and case systems write it (session 15, set 3's `Female`).
     (person("P3", sex="Female"), "sex", "Female", "F", ("sex",)),
     (person("P3", sex="male "), "sex", "male ", "M", ("sex",)),
     (person("P3", sex="Girl"), "sex", "Girl", "F", ("sex",)),
@@ -177,7 +177,7 @@ NOT_FOLDING: list[tuple[dict[str, Any], str]] = [
      "date_precision: 'Monthly' (expected one of day, month, year, period, illustrative "
      "(docs/exchange-format.md))"),
     # A step is no outcome (a strategy discussion may decide on no enquiry): still refused, now
-    # saying what to send instead (session 16).
+    # saying what to send instead (session 15).
     (event("E1", ["P1"], kind="referral", attrs={"outcome": "Strategy discussion", "dash_risk": "High"}),
      "attrs.outcome: 'Strategy discussion' is a step (strategy_discussion), not an outcome of the "
      "referral (expected one of nfa, early_help, assessment, s47, cp_plan, closed, or no outcome until "
