@@ -337,3 +337,17 @@ def test_every_bad_attr_of_a_line_is_reported_at_once(engine: Engine, tmp_path: 
     ]
     with engine.connect() as connection:
         assert connection.execute(select(QuarantinedLine.line_no)).scalars().all() == [2]
+
+
+def test_every_bad_field_of_a_person_line_is_reported_at_once(engine: Engine, tmp_path: Path) -> None:
+    """Before, a person line reported its first bad field only (set 1's `ed-export.jsonl:16`)."""
+    bad = person("P2", dob="2019-02-30", nhs_number="99900000", role_hint="Kid", sex="Femme")
+    file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), bad])
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert messages == [
+        f"{file}:2: nhs_number: '99900000' (expected 10 digits)",
+        f"{file}:2: dob: '2019-02-30' (expected YYYY-MM-DD, YYYY-MM or YYYY)",
+        f"{file}:2: sex: 'Femme' is not allowed (expected one of F, M, U, X)",
+        f"{file}:2: role_hint: 'Kid' is not allowed (expected one of adult, child)",
+    ]

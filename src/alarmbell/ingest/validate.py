@@ -2,8 +2,8 @@
 
 Events and relationships, most of a bulk file, are first checked by msgspec Structs compiled
 once (fast_lines.py); only the lines those refuse, and every person, run the hand-written rules
-below, which word the first problem precisely. The JSON Schema in docs is generated from the
-same rules.
+below, which word the problem precisely (every bad field of a person, and every bad attr of an
+event). The JSON Schema in docs is generated from the same rules.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from alarmbell.domain.vocabulary import (
 )
 from alarmbell.domain.wording import DATE_PRECISIONS
 from alarmbell.ingest.attrs import check_attrs, queries_nai, read_coded_attrs
-from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
+from alarmbell.ingest.base import FieldError, Problems, ValidRecord, Warning_
 from alarmbell.ingest.code_values import read_code
 from alarmbell.ingest.csv_row import sex_in_words
 from alarmbell.ingest.fast_lines import EventLine, fast_line
@@ -264,54 +264,76 @@ def _storable(obj: dict[str, Any]) -> bytes:
 
 
 def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> dict[str, Any]:
-    given = _optional(obj, "given_name", 200)
-    family = _optional(obj, "family_name", 200)
-    nhs = _optional(obj, "nhs_number", 20)
-    upn = _optional(obj, "upn", 20)
-    if nhs is not None:
-        nhs = nhs.replace(" ", "")
-        if not _NHS.match(nhs):
-            raise FieldError("nhs_number", f"{obj['nhs_number']!r}", "10 digits")
-        if not nhs_number_is_valid(nhs):
-            warnings.append(
-                Warning_(line_no, "nhs_number", f"{nhs} fails the check digit; kept but never matched on")
-            )
-    if upn is not None:
-        upn = upn.strip().upper()
-        if not _UPN.match(upn):
-            raise FieldError(
-                "upn", f"{obj['upn']!r}", "13 characters: a letter, 11 digits, a digit or letter"
-            )
-        if (problem := upn_check_problem(upn)) is not None:
-            warnings.append(Warning_(line_no, "upn", f"{upn!r} {problem}; {UPN_KEPT}"))
-    if not ((given and family) or nhs or upn or obj.get("names_withheld") is True):
+    """The person's columns; every bad field is reported at once (RowErrors), as a line's attrs
+    are: a sender used to fix the NHS number, send again, and only then hear of the date of birth."""
+    problems = Problems()
+    given = problems.read(_optional, obj, "given_name", 200)
+    family = problems.read(_optional, obj, "family_name", 200)
+    nhs = problems.read(_nhs_number, obj, line_no, warnings)
+    upn = problems.read(_upn, obj, line_no, warnings)
+    identified = nhs or upn or obj.get("names_withheld") is True
+    bad_id = {"nhs_number", "upn"} & {error.field for error in problems.errors}  # it says enough
+    if not ((given and family) or identified or bad_id):
         missing = "given_name" if not given else "family_name"
-        raise FieldError(
-            missing,
-            "missing",
-            "given_name and family_name, unless nhs_number or upn is given or names_withheld is true",
+        problems.errors.append(
+            FieldError(
+                missing,
+                "missing",
+                "given_name and family_name, unless nhs_number or upn is given or names_withheld is true",
+            )
         )
     other_names = obj.get("other_names")
     if other_names is not None and not (
         isinstance(other_names, list) and all(isinstance(n, str) for n in other_names)
     ):
-        raise FieldError("other_names", f"{other_names!r}", "a list of strings")
-    dob = _optional(obj, "dob", 10)
+        problems.errors.append(FieldError("other_names", f"{other_names!r}", "a list of strings"))
+    dob = problems.read(_optional, obj, "dob", 10)
     if dob is not None:
-        _check_dob(dob)
-    postcode = _optional(obj, "postcode", 12)
-    _optional(obj, "address")
-    _optional(obj, "feed", 200)
+        problems.read(_check_dob, dob)
+    postcode = problems.read(_optional, obj, "postcode", 12)
+    problems.read(_optional, obj, "address")
+    problems.read(_optional, obj, "feed", 200)
+    sex = problems.read(_choice, obj, "sex", SEXES, line_no, warnings, sex_in_words)  # `Female` as F, warned
+    role_hint = problems.read(_choice, obj, "role_hint", ROLE_HINTS, line_no, warnings)
+    problems.raise_any()
     return {
         "given_name": given,
         "family_name": family,
         "dob": dob,
-        "sex": _choice(obj, "sex", SEXES, line_no, warnings, sex_in_words),  # `Female` as F, warned
+        "sex": sex,
         "postcode": normalise_postcode(postcode) if postcode else None,
         "nhs_number": nhs,
         "upn": upn,
-        "role_hint": _choice(obj, "role_hint", ROLE_HINTS, line_no, warnings),
+        "role_hint": role_hint,
     }
+
+
+def _nhs_number(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> str | None:
+    """The NHS number without its spaces; one failing its check digit is kept, with a warning."""
+    nhs = _optional(obj, "nhs_number", 20)
+    if nhs is None:
+        return None
+    nhs = nhs.replace(" ", "")
+    if not _NHS.match(nhs):
+        raise FieldError("nhs_number", f"{obj['nhs_number']!r}", "10 digits")
+    if not nhs_number_is_valid(nhs):
+        warnings.append(
+            Warning_(line_no, "nhs_number", f"{nhs} fails the check digit; kept but never matched on")
+        )
+    return nhs
+
+
+def _upn(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> str | None:
+    """The UPN in capitals; one failing its check letter is kept, with a warning (UPN_KEPT)."""
+    upn = _optional(obj, "upn", 20)
+    if upn is None:
+        return None
+    upn = upn.strip().upper()
+    if not _UPN.match(upn):
+        raise FieldError("upn", f"{obj['upn']!r}", "13 characters: a letter, 11 digits, a digit or letter")
+    if (problem := upn_check_problem(upn)) is not None:
+        warnings.append(Warning_(line_no, "upn", f"{upn!r} {problem}; {UPN_KEPT}"))
+    return upn
 
 
 def _relationship_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> dict[str, Any]:
