@@ -1,18 +1,22 @@
 """Score intake on agency exports written as staff write them: is each row's meaning read?
 
-Two sets of synthetic exports, one per agency format alarmbell accepts, written the way data
+Three sets of synthetic exports, one per agency format alarmbell accepts, written the way data
 officers and practitioners fill them (mixed case, short forms, clinicians' shorthand, case-system
 words, a few broken rows). Set 1 was written first and its readings fixed (session 14); set 2 was
 written after those fixes, by the same author, and only measured: one defect it found ("slapped")
-was fixed afterwards. Neither is independent of the author, so neither is held-out evidence.
+was fixed afterwards. Set 3 (session 15) was written and measured before any change of that
+session, varying what the first two did not (flags written as words, injuries only in an A&E
+note, `3 Apr 2025` and `9.30am`, NHS numbers with spaces, a byte-order mark, Windows line
+endings, trailing spaces). None is independent of its author, so none is held-out evidence.
 
 For each good row, the gold says what the early-warning policy needs read (attr -> value, or a
 test) and what would be a wrong reading; a row is full, partly (kept, something not read), wrong
-(kept, read as something it does not say) or lost (rejected). For each broken row, the fields its
+(kept, read as something it does not say), held (kept, but out of chronologies and the policy
+because its person record was rejected) or lost (rejected). For each broken row, the fields its
 error must name. Every file is loaded twice into a fresh SQLite store; the second load must
 accept nothing.
 
-    PYTHONPATH=src python evaluation/agency_exports/score.py [set1|set2]
+    PYTHONPATH=src python evaluation/agency_exports/score.py [set1|set2|set3]
 """
 
 from __future__ import annotations
@@ -43,6 +47,13 @@ FILES = {
         "mosaic-contacts.jsonl",
     ],
     "set2": ["athena.police.csv", "trust.jsonl", "oaks.concerns.csv", "mosaic.cin.csv", "lcs.jsonl"],
+    "set3": [
+        "niche.police.csv",
+        "rvh-ed.jsonl",
+        "hillside.concerns.csv",
+        "lcs.cin.csv",
+        "lcs-contacts.jsonl",
+    ],
 }
 
 
@@ -162,7 +173,8 @@ SET1_BROKEN = [  # (agency, file, line, fields expected in its errors)
     (P, "wm.police.csv", 22, {"DOB"}),
     (P, "wm.police.csv", 27, {"Occurrence Date", "DASH Risk"}),
     (H, "ed-export.jsonl", 15, {"occurred_at"}),
-    (H, "ed-export.jsonl", 16, {"nhs_number", "dob", "sex"}),
+    # `sex: "Female"` was a third bad field until session 15, which reads it as F with a warning.
+    (H, "ed-export.jsonl", 16, {"nhs_number", "dob"}),
     (E, "greenfield.concerns.csv", 12, {"Date"}),
     (E, "greenfield.attendance.csv", 5, {"Sessions Missed"}),
     (C, "liquidlogic.cin.csv", 12, {"Code", "LatestCategory", "PreviousPlans"}),
@@ -221,6 +233,94 @@ SET2_BROKEN = [
     (H, "trust.jsonl", 8, {"attrs.injury"}),
 ]
 
+SET3_GOOD = [
+    # police: `3 Apr 2025`, `9.30pm`, `11.45am`, `Medium `, `h`, lower-case types and roles
+    (
+        P,
+        "occurrence:NI/25/0101",
+        {"dash_risk": "medium", "violence": "physical", "children_present": True},
+        {},
+    ),
+    (
+        P,
+        "occurrence:NI/25/0102",
+        {"dash_risk": "high", "violence": "threats", "children_present": True, "alcohol": True},
+        {},
+    ),
+    (P, "occurrence:NI/25/0103", {"dash_risk": "standard"}, {"violence": "physical"}),
+    (
+        P,
+        "occurrence:NI/25/0104",
+        {"dash_risk": "high", "violence": "physical", "children_present": True, "alcohol": True},
+        {},
+    ),
+    # health: flags as words, injuries only in an A&E note, a queried fracture that was not one
+    (H, "ED-25-30011", {"injury": "head_injury", "mobile": False}, {}),
+    (
+        H,
+        "ED-25-30012",
+        {"injury": "fracture", "site": lambda v: "forearm" in regions(v), "delay_in_presentation": True},
+        {},
+    ),
+    (
+        H,
+        "ED-25-30013",
+        {
+            "_inj": inj(("bruise", "cheek"), ("bruise", "ear")),
+            "medical_opinion": "possible_nai",
+            "mobile": False,
+        },
+        {},
+    ),
+    (H, "ED-25-30014", {"mobile": True}, {"injury": "fracture"}),
+    (H, "OPA-25-0801", {"was_not_brought": True}, {}),
+    (H, "OPA-25-0802", {"was_not_brought": False}, {}),
+    (H, "ED-25-30015", {"injury": "bruise", "alcohol": True}, {}),
+    (H, "ED-25-30018", {"_inj": inj(("burn", "hand")), "delay_in_presentation": True}, {}),
+    (H, "ED-25-30019", {"mobile": True}, {"injury": None}),
+    # education: a CPOMS/MyConcern-style log with a BOM, CRLF, trailing spaces, `9.30am`
+    (E, "concern:HS-301", {"category": "physical_abuse", "_inj": inj(("bruise", "upper_arm"))}, {}),
+    (E, "concern:HS-302", {"category": "neglect"}, {}),
+    (E, "concern:HS-303", {"category": "domestic_abuse"}, {"injury": None}),
+    (E, "concern:HS-304", {"category": "injury", "_inj": inj(("mark", "hand"), ("mark", "forearm"))}, {}),
+    (E, "concern:HS-305", {"category": "child_on_child_abuse"}, {}),
+    (E, "concern:HS-306", {"category": "online_safety"}, {}),
+    (E, "concern:HS-309", {"category": "physical_abuse", "_inj": inj(("bruise", "cheek"))}, {}),
+    # children's social care: CIN CSV with `S47 `, `icpc`, `7 Mar 2025`, `2b 3a`
+    (C, "cin:777:LCS-88201:2025-02-18:referral", {"referral_source": "3E"}, {}),
+    (C, "cin:777:LCS-88201:2025-02-18:section_47:2025-02-20", {}, {}),
+    (C, "cin:777:LCS-88201:2025-02-18:assessment:2025-02-20", {"factors": ["2B", "3A", "3B"]}, {}),
+    (C, "cin:777:LCS-88201:2025-02-18:cp_conference:2025-03-07", {}, {}),
+    (C, "cin:777:LCS-88201:2025-02-18:cp_plan_start:2025-03-07", {"category": "PHY"}, {}),
+    (C, "cin:777:LCS-88202:2025-03-20:referral", {"referral_source": "2A"}, {}),
+    (C, "cin:777:LCS-88202:2025-03-20:assessment:2025-03-21", {}, {}),
+    (C, "cin:777:LCS-88202:2025-04-12:referral", {"referral_source": "6"}, {}),
+    (C, "cin:777:LCS-88202:2025-04-12:section_47:2025-04-13", {}, {}),
+    # children's social care: case-system JSONL, `Female`, flags as words, steps for outcomes
+    (C, "CT-25-4001", {}, {}),
+    (C, "CT-25-4002", {}, {}),
+    (C, "CT-25-4003", {"outcome": "assessment", "position_of_trust": True}, {}),
+    (C, "HV-25-4004", {"child_seen": True, "child_seen_alone": False}, {}),
+    (C, "SD-25-4005", {"medical_opinion": "possible_nai"}, {}),
+    (C, "CT-25-4006", {"outcome": "s47", "violence": "physical", "children_present": True}, {}),
+]
+SET3_BROKEN = [
+    (P, "niche.police.csv", 15, {"DOB"}),
+    (H, "rvh-ed.jsonl", 11, {"occurred_at"}),
+    (H, "rvh-ed.jsonl", 12, {"attrs.delay_in_presentation", "attrs.mobile"}),
+    (H, "rvh-ed.jsonl", 13, {"nhs_number"}),
+    (E, "hillside.concerns.csv", 8, {"Date"}),
+    (E, "hillside.concerns.csv", 9, {"UPN", "Gender"}),
+    (C, "lcs.cin.csv", 3, {"Step"}),
+    (C, "lcs-contacts.jsonl", 9, {"occurred_at"}),
+    (C, "lcs-contacts.jsonl", 10, {"attrs.child_seen"}),
+]
+SETS = {
+    "set1": (SET1_GOOD, SET1_BROKEN),
+    "set2": (SET2_GOOD, SET2_BROKEN),
+    "set3": (SET3_GOOD, SET3_BROKEN),
+}
+
 
 def judge(attrs: dict[str, Any], must: dict[str, Any], must_not: dict[str, Any]) -> str:
     for key, value in must_not.items():
@@ -261,16 +361,18 @@ def load(name: str, store: Path) -> dict[str, str]:
 
 
 def score(name: str) -> dict[str, Counter[str]]:
-    good, broken = (SET1_GOOD, SET1_BROKEN) if name == "set1" else (SET2_GOOD, SET2_BROKEN)
+    good, broken = SETS[name]
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store.db"
         said = load(name, store)
-        rows = sqlite3.connect(store).execute("select agency, source_id, payload from event_record")
-        events = {(agency, sid): json.loads(payload)["attrs"] for agency, sid, payload in rows}
+        rows = sqlite3.connect(store).execute("select agency, source_id, payload, held from event_record")
+        events = {
+            (agency, sid): (json.loads(payload).get("attrs", {}), held) for agency, sid, payload, held in rows
+        }
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     for agency, sid, must, must_not in good:
-        attrs = events.get((agency, sid))
-        verdict = "lost" if attrs is None else judge(attrs, must, must_not)
+        stored = events.get((agency, sid))
+        verdict = "lost" if stored is None else "held" if stored[1] else judge(stored[0], must, must_not)
         tally[agency][verdict] += 1
         print(f"{agency:22} {sid:55} {verdict}")
     for agency, file, line, fields in broken:
@@ -286,7 +388,7 @@ def score(name: str) -> dict[str, Counter[str]]:
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or ["set1", "set2"]:
+    for name in sys.argv[1:] or list(SETS):
         print(f"== {name}")
         for agency, counts in score(name).items():
             print(f"{agency:22} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from alarmbell.domain.described_signs import described_injuries, described_signs, placed_injuries
+from alarmbell.domain.described_signs import (
+    described_injuries,
+    described_signs,
+    noted_injuries,
+    placed_injuries,
+)
 
 
 @pytest.mark.parametrize(
@@ -223,3 +228,36 @@ def test_injuries_denied_unplaced_or_in_another_sense_are_not_placed(text: str) 
 def test_a_hash_before_a_site_is_a_fracture_and_elsewhere_nothing() -> None:
     assert described_injuries("# L) radius") == {"fracture"}
     assert described_injuries("ticket #12 raised") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "noted"),
+    [
+        ("10/12 old. Head injury - boggy swelling L parietal. Fall from sofa per mum. CT head.",
+         [("head", "head_injury")]),
+        ("head injury to the back of head", [("back of head", "head_injury")]),
+        ("Bruising and a head injury", [("head", "head_injury")]),  # the bruise is not put on the head
+        ("# R radius. Presented 3 days after injury", [("r radius", "fracture")]),
+        ("Bruising to L cheek and behind L ear. ?NAI - paeds r/v.", [("l cheek and behind l ear", "bruise")]),
+        ("R) hand scald ?hot drink", [("r) hand", "burn")]),
+    ],
+)  # fmt: skip
+def test_a_clinicians_note_gives_the_injuries_it_places(text: str, noted: list[tuple[str, str]]) -> None:
+    assert list(noted_injuries(text)) == noted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "?# L scaphoid. XR NAD. Sprain, sling.",
+        "?# R radius",
+        "query fracture R wrist",
+        "Possible burn to L hand",
+        "XR R forearm: fracture excluded",
+        "no head injury",
+        "Abdo pain 2/7. Examined: no bruises, no injuries seen. ?appendicitis",
+        "fall from sofa per mum",
+    ],
+)
+def test_a_queried_ruled_out_or_denied_injury_is_not_noted(text: str) -> None:
+    assert noted_injuries(text) == ()

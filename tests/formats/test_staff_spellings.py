@@ -126,6 +126,11 @@ def test_police_staff_spellings_are_read_with_a_warning_each(engine: Engine, tmp
         # Shortened forms read since session 14 stop at what names one grade or time only.
         ("Occurrence Time", "25.10", "'25.10' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
         ("Occurrence Time", "19.3", "'19.3' (expected a time as HH:MM or HH:MM:SS (24-hour))"),
+        # The 12-hour clock (session 15) only where it names one time: `12am` is midnight to some.
+        *(
+            ("Occurrence Time", time, f"{time!r} (expected a time as HH:MM or HH:MM:SS (24-hour))")
+            for time in ("12am", "12.30am", "13.00pm", "0.30am", "9.60pm", "930pm")
+        ),
         *(
             ("DASH Officer Grade", grade, f"{grade!r} is not a DASH grade ({GRADE_EXPECTED})")
             for grade in ("V", "Very high", "Hi")
@@ -158,6 +163,28 @@ def test_school_concerns_read_a_four_digit_time_and_sex_words(engine: Engine, tm
     ]
     assert events(engine)["concern:C-1"]["occurred_at"] == "2023-10-19T08:55:00"
     assert sorted(p["sex"] for p in people(engine).values()) == ["F", "M"]
+
+
+def test_times_on_the_twelve_hour_clock_are_read(engine: Engine, tmp_path: Path) -> None:
+    """`9.30am` and `1.15pm`, as staff type a time into a log, lost the whole concern (set 3)."""
+    path = tmp_path / "log.concerns.csv"
+    times = ("9.30am", "1.15pm", "12.40 p.m.", "9 PM")
+    rows = [
+        f"C-{n},19/10/2023,{time},Quarry Lane Primary,B999201500101,Harker,Maisie,14/06/2019,F,Reception,"
+        "Hunger,,Hungry at breakfast club,Logged,Mrs A. Bell,Teacher"
+        for n, time in enumerate(times, start=1)
+    ]
+    path.write_text("\r\n".join([CONCERNS_HEADER, *rows]) + "\r\n", encoding="utf-8")
+    messages = _loaded_twice(engine, path)
+    read = ("09:30", "13:15", "12:40", "21:00")
+    assert _warnings(messages) == [
+        f"{n}: Time: warning: read {time!r} as {clock!r}"
+        for n, time, clock in zip((2, 3, 4, 5), times, read, strict=True)
+    ]
+    got = events(engine)
+    assert [got[f"concern:C-{n}"]["occurred_at"] for n in (1, 2, 3, 4)] == [
+        f"2023-10-19T{c}:00" for c in read
+    ]
 
 
 def _cin(tmp_path: Path, plans: list[tuple[str, str]]) -> Path:

@@ -36,6 +36,10 @@ VARIANTS: list[tuple[dict[str, Any], str, str, str, tuple[str | int, ...]]] = [
     ({**person("P3"), "type": "Person"}, "type", "Person", "person", ("type",)),
     ({**event("E1", ["P1"]), "type": "EVENT"}, "type", "EVENT", "event", ("type",)),
     (person("P3", sex="f"), "sex", "f", "F", ("sex",)),
+    # A sex in words, as CSV exports and case systems write it (session 15, set 3's `Female`).
+    (person("P3", sex="Female"), "sex", "Female", "F", ("sex",)),
+    (person("P3", sex="male "), "sex", "male ", "M", ("sex",)),
+    (person("P3", sex="Girl"), "sex", "Girl", "F", ("sex",)),
     (person("P3", role_hint="Child"), "role_hint", "Child", "child", ("role_hint",)),
     (relationship("R1", "P2", "P1", "Father"), "kind", "Father", "father", ("kind",)),
     (relationship("R1", "P2", "P1", "Step-Parent"), "kind", "Step-Parent", "step_parent", ("kind",)),
@@ -158,7 +162,8 @@ def test_body_map_injuries_are_read_point_by_point(engine: Engine, tmp_path: Pat
 NOT_FOLDING: list[tuple[dict[str, Any], str]] = [
     (event("E1", ["P1"], kind="da_incident"),
      "kind: 'da_incident' (expected an event kind from the vocabulary (docs/exchange-format.md))"),
-    (person("P3", sex="female"), "sex: 'female' is not allowed (expected one of F, M, U, X)"),
+    # `female` is read as F now, as a CSV Gender column reads it (VARIANTS); a word that is no sex is not.
+    (person("P3", sex="Femme"), "sex: 'Femme' is not allowed (expected one of F, M, U, X)"),
     (person("P3", role_hint="Kid"), "role_hint: 'Kid' is not allowed (expected one of adult, child)"),
     (person("P3", agency="Met Police"), "agency: 'Met Police' (expected one of children_social_care, "
      "education, health, housing, other, police, probation)"),
@@ -171,11 +176,19 @@ NOT_FOLDING: list[tuple[dict[str, Any], str]] = [
     (event("E1", ["P1"], date_precision="Monthly"),
      "date_precision: 'Monthly' (expected one of day, month, year, period, illustrative "
      "(docs/exchange-format.md))"),
+    # A step is no outcome (a strategy discussion may decide on no enquiry): still refused, now
+    # saying what to send instead (session 15).
     (event("E1", ["P1"], kind="referral", attrs={"outcome": "Strategy discussion", "dash_risk": "High"}),
-     "attrs.outcome: 'Strategy discussion' is not allowed "
-     "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
+     "attrs.outcome: 'Strategy discussion' is a step (strategy_discussion), not an outcome of the "
+     "referral (expected one of nfa, early_help, assessment, s47, cp_plan, closed, or no outcome until "
+     "the referral has one; send the strategy discussion as its own event, kind strategy_discussion, "
+     "on its own date)"),
     (event("E1", ["P1"], kind="referral", attrs={"outcome": "ICPC"}),
-     "attrs.outcome: 'ICPC' is not allowed "
+     "attrs.outcome: 'ICPC' is a step (cp_conference), not an outcome of the referral (expected one "
+     "of nfa, early_help, assessment, s47, cp_plan, closed, or no outcome until the referral has one; "
+     "send the cp conference as its own event, kind cp_conference, on its own date)"),
+    (event("E1", ["P1"], kind="referral", attrs={"outcome": "Referred on"}),
+     "attrs.outcome: 'Referred on' is not allowed "
      "(expected one of nfa, early_help, assessment, s47, cp_plan, closed)"),
     # An injury word that could be several kinds is not guessed.
     (event("E1", ["P1"], kind="ed_attendance", attrs={"injury": "wound"}),
@@ -271,7 +284,8 @@ def test_a_position_of_trust_written_as_the_role_is_read_as_true(
     assert _ingest(engine, file)[0].accepted == 0
 
 
-@pytest.mark.parametrize("written", ["Mr Smith", "yes"])
+# Not "yes" any more: a yes/no word is read as the flag it writes (test_flag_words.py).
+@pytest.mark.parametrize("written", ["Mr Smith", "somebody"])
 def test_a_position_of_trust_in_other_words_is_refused_precisely(
     engine: Engine, tmp_path: Path, written: str
 ) -> None:
@@ -307,14 +321,15 @@ def test_a_referral_whose_reason_says_someone_was_attacked_is_stored_with_its_vi
 def test_every_bad_attr_of_a_line_is_reported_at_once(engine: Engine, tmp_path: Path) -> None:
     """Before, only the first attr by name was reported: the sender fixed `delay_in_presentation`,
     sent the line again, and only then heard that `was_not_brought` was text too."""
-    attrs = {"injury": "wound", "delay_in_presentation": "Y", "weight_kg": -5, "mobile": False}
+    # "maybe", not "Y": a yes/no word is now read as the flag (test_flag_words.py).
+    attrs = {"injury": "wound", "delay_in_presentation": "maybe", "weight_kg": -5, "mobile": False}
     file = write_jsonl(
         tmp_path / "in.jsonl", [person("P1"), event("E1", ["P1"], kind="ed_attendance", attrs=attrs)]
     )
     summary, messages = _ingest(engine, file)
     assert (summary.accepted, summary.rejected) == (1, 1)
     assert messages == [
-        f"{file}:2: attrs.delay_in_presentation: 'Y' is text "
+        f"{file}:2: attrs.delay_in_presentation: 'maybe' is text "
         "(expected true or false, written without quotes)",
         f"{file}:2: attrs.injury: 'wound' is not allowed "
         "(expected one of fracture, bruise, burn, head_injury, bite, laceration, other)",
@@ -322,3 +337,17 @@ def test_every_bad_attr_of_a_line_is_reported_at_once(engine: Engine, tmp_path: 
     ]
     with engine.connect() as connection:
         assert connection.execute(select(QuarantinedLine.line_no)).scalars().all() == [2]
+
+
+def test_every_bad_field_of_a_person_line_is_reported_at_once(engine: Engine, tmp_path: Path) -> None:
+    """Before, a person line reported its first bad field only (set 1's `ed-export.jsonl:16`)."""
+    bad = person("P2", dob="2019-02-30", nhs_number="99900000", role_hint="Kid", sex="Femme")
+    file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), bad])
+    summary, messages = _ingest(engine, file)
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert messages == [
+        f"{file}:2: nhs_number: '99900000' (expected 10 digits)",
+        f"{file}:2: dob: '2019-02-30' (expected YYYY-MM-DD, YYYY-MM or YYYY)",
+        f"{file}:2: sex: 'Femme' is not allowed (expected one of F, M, U, X)",
+        f"{file}:2: role_hint: 'Kid' is not allowed (expected one of adult, child)",
+    ]

@@ -58,7 +58,7 @@ BROKEN_EVENTS: list[tuple[str, Any]] = [
     ("others", [""]),
     ("others", "P2"),
     ("attrs", []),
-    ("attrs", {"mobile": "yes"}),
+    ("attrs", {"mobile": "sometimes"}),
     ("attrs", {"injury": "sprain"}),
     ("attrs", {"weight_kg": -5}),
     ("text", 5),
@@ -161,3 +161,28 @@ def test_a_nul_in_free_text_is_still_refused_on_the_fast_path() -> None:
     assert isinstance(rejected, RejectedLine)
     assert rejected.field == "extra"
     assert "NUL" in rejected.problem
+
+
+#: Lines the fast path leaves to the precise validator because the precise one rewrites them:
+#: a flag as a yes/no word, a code in another case, a doctor's query of NAI.
+DEFERRED_ATTRS: list[dict[str, Any]] = [
+    {"mobile": "Yes", "delay_in_presentation": "N", "injury": "bruise"},
+    {"was_not_brought": " TRUE ", "injury": "Bruising"},
+    {"medical_opinion": "?NAI", "mobile": "no"},
+]
+
+
+@pytest.mark.parametrize("attrs", DEFERRED_ATTRS)
+def test_a_deferred_line_is_read_the_same_as_by_the_precise_validator(attrs: dict[str, Any]) -> None:
+    obj = {**copy.deepcopy(EVENT), "attrs": attrs}
+    assert fast_line(copy.deepcopy(obj), None) is not None  # a well-formed line ...
+    fast_warnings: list[Any] = []
+    got = validate(copy.deepcopy(obj), line_no=1, agency_override=None, warnings=fast_warnings)
+    precise_warnings: list[Any] = []
+    expected = validate_precisely(
+        copy.deepcopy(obj), line_no=1, agency_override=None, warnings=precise_warnings
+    )
+    assert got == expected  # ... whose record, payload and hash are the precise validator's
+    assert fast_warnings == precise_warnings != []
+    (line,) = list(read_lines([orjson.dumps(obj) + b"\n"], agency=None))[-1:]
+    assert line == expected

@@ -181,7 +181,10 @@ _PLACED_ONLY: Final[dict[str, re.Pattern[str]]] = {
         r"(?<!\w)(?<!birth )(?<!question )(?:red marks?|(?:finger ?tip |grip )?marks?|scratch(?:es)?)(?!\w)"
     ),
     "laceration": re.compile(r"(?<!\w)graz(?:e|es|ed)(?!\w)"),
+    "head_injury": re.compile(r"(?<!\w)head injur(?:y|ies)(?!\w)"),
 }
+#: Kinds whose words say where they are: a head injury is on the head when no other site is given.
+_IMPLIED_SITE: Final[dict[str, str]] = {"head_injury": "head"}
 #: Words a site may start with after its injury ("to the left", "on his", "noted on").
 _LEAD_IN: Final = re.compile(
     r"^[\s,:+\-]*(?:(?:to|on|over|across|at|in|of|around|under|below|above|behind|inside|the|his|her"
@@ -249,10 +252,28 @@ def _placed_in(text: str) -> tuple[tuple[str, str], ...]:
             joined = n + 1 < len(injuries) and _INJURY_JOIN.match(clause[end : injuries[n + 1][2]])
             site = site if site is not None or not joined else shared
             shared = site
+            site = site or _IMPLIED_SITE.get(kind)  # never shared: "bruising and a head injury"
             if site is not None:
                 placed.append((site, kind))
         points += reversed(placed)
     return tuple(dict.fromkeys(points))
+
+
+#: A sentence that queries an injury ("?# L scaphoid", "query fracture", "possible burn") or
+#: rules one out ("fracture excluded", "XR NAD") reports none found.
+_UNFOUND: Final = re.compile(
+    r"(?:\?|(?<!\w)(?:query|possible|poss|suspected|probable|likely|rule out|r/o) ?)"
+    r"(?:#|fractur|bruis|burn|scald|head injur|lacerat|cut|bite|graz|mark|scratch)"
+    r"|(?<!\w)(?:excluded|ruled out|nad|no evidence of)(?!\w)"
+)
+_SENTENCE: Final = re.compile(r"[^.;\n]+")
+
+
+def noted_injuries(text: str) -> tuple[tuple[str, str], ...]:
+    """`placed_injuries` of a clinician's note, leaving out every sentence that queries or rules
+    out an injury: "?# L scaphoid. XR NAD." reports no fracture, where "# R radius" does."""
+    found = (sentence for sentence in _SENTENCE.findall(fold(text)) if not _UNFOUND.search(sentence))
+    return placed_injuries(". ".join(found)) if text else ()
 
 
 def placed_injuries(text: str) -> tuple[tuple[str, str], ...]:
@@ -261,6 +282,7 @@ def placed_injuries(text: str) -> tuple[tuple[str, str], ...]:
     cheek and a burn on the right hand; "Bruising and a cut to the left forearm" both on the
     forearm; "# L) radius" a fracture of the forearm. The site is the words as written (folded),
     which `alarmbell.domain.body_sites` reads. Injury types are the body map's (a red mark or
-    scratch is `mark`, a graze a `laceration`). An injury the words deny ("no bruises seen") or
+    scratch is `mark`, a graze a `laceration`); a head injury with no other site given is on the
+    head. An injury the words deny ("no bruises seen") or
     name without a place is left out: nothing is placed that the words do not place."""
     return _placed_in(text)

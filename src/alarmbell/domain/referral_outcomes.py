@@ -6,7 +6,10 @@ their own words: "No further action", "Early Help", "Single assessment", "Sectio
 cp_plan, closed, and only case and spacing were forgiven, so "CP Plan - Neglect" rejected the
 whole referral. `outcome_word` reads the words that name exactly one of those codes. Steps that
 are not outcomes of this list ("Strategy discussion", "ICPC") are not guessed: a strategy
-discussion may decide on no enquiry, and an initial conference may make no plan.
+discussion may decide on no enquiry, and an initial conference may make no plan. They are events
+of their own in the vocabulary (`strategy_discussion`, `cp_conference`), with their own dates,
+which one referral line cannot give; `step_kind` names the kind, so the error can say what to
+send instead.
 """
 
 from __future__ import annotations
@@ -38,3 +41,24 @@ def outcome_word(written: str, values: tuple[str, ...]) -> str | None:
         if pattern.search(words) and outcome in values:
             return outcome
     return None
+
+
+#: Folded words that name a step of the child protection process, not an outcome -> its event kind.
+_STEPS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
+    (re.compile(pattern), kind)
+    for pattern, kind in (
+        (r"^(?:strategy|strat)(?: (?:discussion|meeting|disc|mtg))?$", "strategy_discussion"),
+        (
+            r"^(?:i ?cpc|r ?cpc|(?:initial |review )?(?:child protection|cp|case) conference"
+            r"|(?:initial|review) cpc)$",
+            "cp_conference",
+        ),
+    )
+)
+
+
+def step_kind(written: str) -> str | None:
+    """The event kind of the step the words name ("Strategy discussion" -> strategy_discussion,
+    "ICPC" -> cp_conference), or None."""
+    words = fold(written)
+    return next((kind for pattern, kind in _STEPS if pattern.search(words)), None)

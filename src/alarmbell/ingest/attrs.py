@@ -3,8 +3,10 @@
 The policy engine tests flags with `is True` and numbers by comparison, so `"mobile": "yes"`
 or `"weight_kg": "heavy"` used to pass validation and then silently never match a rule, and a
 weight of -5 kg or a centile of 150 looked like real measurements. Other attrs stay free-form
-(agencies add their own); null means not known and is always allowed. Booleans are strict:
-JSON true or false, because "no" or "N" as text would read as true in most systems.
+(agencies add their own); null means not known and is always allowed. A flag is stored as JSON
+true or false, because "no" or "N" as text would read as true in most systems: the precise
+validator reads the yes/no words exports write ("Yes", "N", "TRUE") as the flag, with a warning
+and the words kept, and refuses any other text.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from alarmbell.domain.concern_categories import CONCERN_CATEGORIES
 from alarmbell.domain.injuries import INJURY_RECORDING_KINDS, INJURY_TYPES, injury_word
 from alarmbell.domain.medical_opinions import query_of_nai
 from alarmbell.domain.positions_of_trust import trusted_role
-from alarmbell.domain.referral_outcomes import outcome_word
+from alarmbell.domain.referral_outcomes import outcome_word, step_kind
+from alarmbell.domain.yes_no import flag_word
 from alarmbell.ingest.base import FieldError, RowErrors, Warning_
 from alarmbell.ingest.code_values import read_code
 
@@ -228,6 +231,7 @@ def read_coded_attrs(kind: str, attrs: dict[str, Any], *, line_no: int, warnings
     (`"High"`, `"CP plan"`) to the vocabulary's value, before check_attrs judges it; one that does
     not fold is left for check_attrs to word. Only the precise validator calls this."""
     _read_words(attrs, line_no=line_no, warnings=warnings)
+    _read_flag_words(attrs, line_no=line_no, warnings=warnings)
     for name in _CODED:
         value = attrs.get(name)
         if value is None:
@@ -294,12 +298,48 @@ def _read_words(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]
         warnings.append(Warning_(line_no, f"attrs.{rule.attr}", f"read {written!r} as {shown} ({rule.why})"))
 
 
+#: The attrs that hold true or false.
+_FLAGS: Final[tuple[str, ...]] = tuple(
+    sorted(name for name, rule in ATTR_RULES.items() if isinstance(rule, Flag))
+)
+
+
+def _read_flag_words(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
+    """Each flag written as a yes/no word (`"Yes"`, `"N"`, `"TRUE"`) stored as true or false, the
+    words kept in `<flag>_as_written`, with a warning; any other text is left for check_attrs to
+    refuse. Before this, `"was_not_brought": "Yes"` lost the whole line. Runs after the words
+    read as a value, so a role written for position_of_trust stays read as a role."""
+    for name in _FLAGS:
+        written = attrs.get(name)
+        if type(written) is not str or (value := flag_word(written)) is None:
+            continue
+        attrs[name] = value
+        attrs.setdefault(f"{name}_as_written", written)
+        shown = "true" if value else "false"
+        warnings.append(Warning_(line_no, f"attrs.{name}", f"read {written!r} as {shown} (a yes/no word)"))
+
+
 def queries_nai(attrs: Mapping[str, Any]) -> bool:
     """Whether `medical_opinion` is a clinician's query of NAI in shorthand ("?NAI") that the
     precise validator rewrites: the fast path leaves such a line to it (a role written for
     `position_of_trust` needs no such test: as text, check_attrs already refuses it there)."""
     written = attrs.get("medical_opinion")
     return isinstance(written, str) and query_of_nai(written) is not None
+
+
+def _step_for_outcome(written: Any) -> FieldError | None:
+    """A referral outcome that is a step ("Strategy discussion", "ICPC"), refused with what to
+    send instead: the step as its own event, the outcome left out until the referral has one."""
+    kind = step_kind(written) if isinstance(written, str) else None
+    if kind is None:
+        return None
+    rule = ATTR_RULES["outcome"]
+    return FieldError(
+        "attrs.outcome",
+        f"{written!r} is a step ({kind}), not an outcome of the referral",
+        f"{rule.expected}, or no outcome until the referral has one; send the {kind.replace('_', ' ')} "
+        f"as its own event, kind {kind}, on its own date",
+    )
 
 
 def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
@@ -314,7 +354,8 @@ def check_attrs(kind: str, attrs: Mapping[str, Any]) -> None:
             continue
         problem = rule.problem(value)
         if problem is not None:
-            errors.append(FieldError(f"attrs.{name}", problem, rule.expected))
+            step = _step_for_outcome(value) if name == "outcome" else None
+            errors.append(step or FieldError(f"attrs.{name}", problem, rule.expected))
     if len(errors) == 1:
         raise errors[0]
     if errors:

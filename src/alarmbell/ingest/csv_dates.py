@@ -41,6 +41,8 @@ _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+
 _TIME = re.compile(rf"^{_CLOCK}$")
 #: A time as staff write it: four digits (`2305`) or with a full stop (`19.30`, `9.30`).
 _HHMM = re.compile(r"^(\d{2})(\d{2})$|^(\d{1,2})\.(\d{2})$")
+#: A time on the 12-hour clock as staff write it: `9.30am`, `9:30 am`, `1.15pm`, `9am`, `12.40 p.m.`.
+_TWELVE_HOUR = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))? ?([ap])\.? ?m\.?$", re.IGNORECASE)
 MONTHS: Final[dict[str, int]] = {
     name: number
     for number, names in enumerate(
@@ -109,16 +111,31 @@ def read_time(value: str, column: str) -> str:
 
 
 def hhmm_time(value: str) -> str | None:
-    """`2305` as `23:05`, `19.30` as `19:30`: police systems write a time as four digits, and
-    staff as the clock is said in Britain, with a full stop. None for anything else, including
-    times that are no time of day (`2405`, `0975`, `25.10`), which keep their error."""
+    """`2305` as `23:05`, `19.30` as `19:30`, `9.30pm` as `21:30`: police systems write a time as
+    four digits, and staff as the clock is said in Britain, with a full stop, often on the
+    12-hour clock. None for anything else, including times that are no time of day (`2405`,
+    `0975`, `25.10`, `13.00pm`) and `12 am` (midnight to some, noon to others), which keep
+    their error."""
     match = _HHMM.match(value.strip())
     if match is None:
-        return None
+        return _twelve_hour(value)
     hours, minutes = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
     if _clock(hours, minutes, None) is None:
         return None
     return f"{int(hours):02d}:{minutes}"
+
+
+def _twelve_hour(value: str) -> str | None:
+    """`9.30am` as `09:30`, `1.15pm` as `13:15`, `12.40pm` as `12:40` (noon); None for `12am`,
+    an hour of 0 or over 12, or anything that is not a 12-hour time."""
+    match = _TWELVE_HOUR.match(value.strip())
+    if match is None:
+        return None
+    hours, minutes, half = int(match.group(1)), match.group(2) or "00", match.group(3).lower()
+    if not 1 <= hours <= 12 or int(minutes) > 59 or (hours == 12 and half == "a"):
+        return None
+    hours = hours % 12 + (12 if half == "p" else 0)
+    return f"{hours:02d}:{minutes}"
 
 
 def _iso_time(text: str, value: str, column: str) -> str:

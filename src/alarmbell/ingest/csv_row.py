@@ -14,13 +14,15 @@ from typing import Any, Final
 
 from alarmbell.domain.codes import word_code
 from alarmbell.domain.timeparse import parse_moment
+from alarmbell.domain.yes_no import FLAG_WORDS
 from alarmbell.ingest.base import FieldError, Warning_
 from alarmbell.ingest.csv_dates import DATE_EXPECTED, read_date, read_moment, read_time
 from alarmbell.ingest.csv_templates import KEYS, column_key
 
 _UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0"})
+#: A Yes/No cell: the yes/no words of every format (domain/yes_no.py), and 1 or 0 as exports write them.
+YES = frozenset({word for word, flag in FLAG_WORDS.items() if flag} | {"1"})
+NO = frozenset({word for word, flag in FLAG_WORDS.items() if not flag} | {"0"})
 
 
 class Columns(Mapping[str, str]):
@@ -187,6 +189,13 @@ SEX_WORDS: Final[dict[str, str]] = {"Woman": "F", "Girl": "F", "Man": "M", "Boy"
 def sex_word(value: str) -> str | None:
     """The vocabulary's sex a staff word stands for (`Woman` -> `F`); None for anything else."""
     return word_code(value, SEX_WORDS)
+
+
+def sex_in_words(written: str, values: tuple[str, ...]) -> str | None:
+    """The sex of `values` that `Female`, `Male`, `Unknown` or a staff word (`Girl`) names, as a
+    Gender column is read; the exchange format reads its `sex` this way too."""
+    sex_code = SEXES_IN.get(written.strip().lower()) or sex_word(written)
+    return sex_code if sex_code in values else None
 
 
 def sex(row: Row, key: str) -> str | None:

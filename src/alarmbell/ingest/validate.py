@@ -2,14 +2,15 @@
 
 Events and relationships, most of a bulk file, are first checked by msgspec Structs compiled
 once (fast_lines.py); only the lines those refuse, and every person, run the hand-written rules
-below, which word the first problem precisely. The JSON Schema in docs is generated from the
-same rules.
+below, which word the problem precisely (every bad field of a person, and every bad attr of an
+event). The JSON Schema in docs is generated from the same rules.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -31,9 +32,11 @@ from alarmbell.domain.vocabulary import (
 )
 from alarmbell.domain.wording import DATE_PRECISIONS
 from alarmbell.ingest.attrs import check_attrs, queries_nai, read_coded_attrs
-from alarmbell.ingest.base import FieldError, ValidRecord, Warning_
+from alarmbell.ingest.base import FieldError, Problems, ValidRecord, Warning_
 from alarmbell.ingest.code_values import read_code
+from alarmbell.ingest.csv_row import sex_in_words
 from alarmbell.ingest.fast_lines import EventLine, fast_line
+from alarmbell.ingest.note_injuries import injuries_from_note, reads_note
 from alarmbell.ingest.strict_json import MAX_DEPTH, nesting_problem, nul_problem
 
 _AGENCY_SET = frozenset(AGENCIES)
@@ -99,13 +102,21 @@ def _optional(obj: dict[str, Any], name: str, limit: int = 1000) -> str | None:
 
 
 def _choice(
-    obj: dict[str, Any], name: str, allowed: tuple[str, ...], line_no: int, warnings: list[Warning_]
+    obj: dict[str, Any],
+    name: str,
+    allowed: tuple[str, ...],
+    line_no: int,
+    warnings: list[Warning_],
+    staff_word: Callable[[str, tuple[str, ...]], str | None] | None = None,
 ) -> str | None:
-    """obj[name] as the vocabulary's value (any case and spacing, code_values.py), or None."""
+    """obj[name] as the vocabulary's value (any case and spacing, or a word staff write for it:
+    code_values.py), or None."""
     value = obj.get(name)
     if value is None or (type(value) is str and value in allowed):  # the common case, without a call
         return value
-    value = read_code(obj, name, allowed, field=name, line_no=line_no, warnings=warnings)
+    value = read_code(
+        obj, name, allowed, field=name, line_no=line_no, warnings=warnings, staff_word=staff_word
+    )
     if value not in allowed:
         raise FieldError(name, f"{value!r} is not allowed", _listing(allowed))
     return str(value)
@@ -213,6 +224,8 @@ def _fast_validate(obj: Any, line_no: int, agency_override: str | None) -> Valid
                 ):
                     return None  # the precise path completes these attrs on the record itself
                 check_attrs(line.kind, line.attrs)
+            if line.text and reads_note(line.kind, line.attrs, line.text):
+                return None  # the precise path fills the injury from the note
             occurred = _when("occurred_at", line.occurred_at)
             recorded = _when("recorded_at", line.recorded_at) if line.recorded_at else occurred
             subjects, others = line.subjects, line.others
@@ -251,54 +264,76 @@ def _storable(obj: dict[str, Any]) -> bytes:
 
 
 def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> dict[str, Any]:
-    given = _optional(obj, "given_name", 200)
-    family = _optional(obj, "family_name", 200)
-    nhs = _optional(obj, "nhs_number", 20)
-    upn = _optional(obj, "upn", 20)
-    if nhs is not None:
-        nhs = nhs.replace(" ", "")
-        if not _NHS.match(nhs):
-            raise FieldError("nhs_number", f"{obj['nhs_number']!r}", "10 digits")
-        if not nhs_number_is_valid(nhs):
-            warnings.append(
-                Warning_(line_no, "nhs_number", f"{nhs} fails the check digit; kept but never matched on")
-            )
-    if upn is not None:
-        upn = upn.strip().upper()
-        if not _UPN.match(upn):
-            raise FieldError(
-                "upn", f"{obj['upn']!r}", "13 characters: a letter, 11 digits, a digit or letter"
-            )
-        if (problem := upn_check_problem(upn)) is not None:
-            warnings.append(Warning_(line_no, "upn", f"{upn!r} {problem}; {UPN_KEPT}"))
-    if not ((given and family) or nhs or upn or obj.get("names_withheld") is True):
+    """The person's columns; every bad field is reported at once (RowErrors), as a line's attrs
+    are: a sender used to fix the NHS number, send again, and only then hear of the date of birth."""
+    problems = Problems()
+    given = problems.read(_optional, obj, "given_name", 200)
+    family = problems.read(_optional, obj, "family_name", 200)
+    nhs = problems.read(_nhs_number, obj, line_no, warnings)
+    upn = problems.read(_upn, obj, line_no, warnings)
+    identified = nhs or upn or obj.get("names_withheld") is True
+    bad_id = {"nhs_number", "upn"} & {error.field for error in problems.errors}  # it says enough
+    if not ((given and family) or identified or bad_id):
         missing = "given_name" if not given else "family_name"
-        raise FieldError(
-            missing,
-            "missing",
-            "given_name and family_name, unless nhs_number or upn is given or names_withheld is true",
+        problems.errors.append(
+            FieldError(
+                missing,
+                "missing",
+                "given_name and family_name, unless nhs_number or upn is given or names_withheld is true",
+            )
         )
     other_names = obj.get("other_names")
     if other_names is not None and not (
         isinstance(other_names, list) and all(isinstance(n, str) for n in other_names)
     ):
-        raise FieldError("other_names", f"{other_names!r}", "a list of strings")
-    dob = _optional(obj, "dob", 10)
+        problems.errors.append(FieldError("other_names", f"{other_names!r}", "a list of strings"))
+    dob = problems.read(_optional, obj, "dob", 10)
     if dob is not None:
-        _check_dob(dob)
-    postcode = _optional(obj, "postcode", 12)
-    _optional(obj, "address")
-    _optional(obj, "feed", 200)
+        problems.read(_check_dob, dob)
+    postcode = problems.read(_optional, obj, "postcode", 12)
+    problems.read(_optional, obj, "address")
+    problems.read(_optional, obj, "feed", 200)
+    sex = problems.read(_choice, obj, "sex", SEXES, line_no, warnings, sex_in_words)  # `Female` as F, warned
+    role_hint = problems.read(_choice, obj, "role_hint", ROLE_HINTS, line_no, warnings)
+    problems.raise_any()
     return {
         "given_name": given,
         "family_name": family,
         "dob": dob,
-        "sex": _choice(obj, "sex", SEXES, line_no, warnings),
+        "sex": sex,
         "postcode": normalise_postcode(postcode) if postcode else None,
         "nhs_number": nhs,
         "upn": upn,
-        "role_hint": _choice(obj, "role_hint", ROLE_HINTS, line_no, warnings),
+        "role_hint": role_hint,
     }
+
+
+def _nhs_number(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> str | None:
+    """The NHS number without its spaces; one failing its check digit is kept, with a warning."""
+    nhs = _optional(obj, "nhs_number", 20)
+    if nhs is None:
+        return None
+    nhs = nhs.replace(" ", "")
+    if not _NHS.match(nhs):
+        raise FieldError("nhs_number", f"{obj['nhs_number']!r}", "10 digits")
+    if not nhs_number_is_valid(nhs):
+        warnings.append(
+            Warning_(line_no, "nhs_number", f"{nhs} fails the check digit; kept but never matched on")
+        )
+    return nhs
+
+
+def _upn(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> str | None:
+    """The UPN in capitals; one failing its check letter is kept, with a warning (UPN_KEPT)."""
+    upn = _optional(obj, "upn", 20)
+    if upn is None:
+        return None
+    upn = upn.strip().upper()
+    if not _UPN.match(upn):
+        raise FieldError("upn", f"{obj['upn']!r}", "13 characters: a letter, 11 digits, a digit or letter")
+    if (problem := upn_check_problem(upn)) is not None:
+        warnings.append(Warning_(line_no, "upn", f"{upn!r} {problem}; {UPN_KEPT}"))
+    return upn
 
 
 def _relationship_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> dict[str, Any]:
@@ -377,6 +412,8 @@ def _event_row(
         attrs.update(completed_injury_attrs(attrs))  # a body map alone: injury, site, sites, ...
         attrs.update(completed_violence_attrs(kind, attrs))  # an offence alone: its violence
     _optional_text(obj, "text", 100_000)
+    if noted := injuries_from_note(kind, attrs, obj.get("text"), line_no=line_no, warnings=warnings):
+        obj["attrs"] = {**(attrs or {}), **noted}  # an A&E note's injury, when none was coded
     _optional_text(obj, "author", 1000)
     precision = read_code(
         obj, "date_precision", DATE_PRECISIONS, field="date_precision", line_no=line_no, warnings=warnings
