@@ -302,16 +302,54 @@ def _read_words(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]
 _FLAGS: Final[tuple[str, ...]] = tuple(
     sorted(name for name, rule in ATTR_RULES.items() if isinstance(rule, Flag))
 )
+#: Flags the early-warning policy reads (`is_true`) that the exchange format leaves free-form:
+#: any value is accepted and kept, as it always was. Written as a yes/no word ("Y", "Yes"), the
+#: value was kept as text and never matched, so "no_access": "Y" on a child-protection visit
+#: counted as no record of it. Such a word is now read as true or false, as for the typed flags;
+#: other text is kept as written, with a warning that it was not read. (Typing them would refuse
+#: the whole line over an odd value, and change the synthetic templates built from the types.)
+LOOSE_FLAGS: Final[tuple[str, ...]] = (
+    "access_refused",
+    "county_lines",
+    "drugs_found",
+    "faltering_growth",
+    "found_out_of_area",
+    "health_need_known",
+    "health_needs_known",
+    "malnourished",
+    "no_access",
+    "patterned",
+    "unexplained_cash",
+    "weapon_found",
+)
+
+
+def loose_flag_words(attrs: Mapping[str, Any]) -> bool:
+    """Whether a loose flag holds text (a word to read, or to warn about): the compiled fast path
+    leaves such a line to the precise validator, which does both."""
+    return any(type(attrs.get(name)) is str for name in LOOSE_FLAGS)
 
 
 def _read_flag_words(attrs: dict[str, Any], *, line_no: int, warnings: list[Warning_]) -> None:
     """Each flag written as a yes/no word (`"Yes"`, `"N"`, `"TRUE"`) stored as true or false, the
     words kept in `<flag>_as_written`, with a warning; any other text is left for check_attrs to
-    refuse. Before this, `"was_not_brought": "Yes"` lost the whole line. Runs after the words
-    read as a value, so a role written for position_of_trust stays read as a role."""
-    for name in _FLAGS:
+    refuse (a loose flag's is kept, with a warning). Before this, `"was_not_brought": "Yes"` lost
+    the whole line. Runs after the words read as a value, so a role written for
+    position_of_trust stays read as a role."""
+    for name in (*_FLAGS, *LOOSE_FLAGS):
         written = attrs.get(name)
-        if type(written) is not str or (value := flag_word(written)) is None:
+        if type(written) is not str:
+            continue
+        if (value := flag_word(written)) is None:
+            if name in LOOSE_FLAGS:
+                warnings.append(
+                    Warning_(
+                        line_no,
+                        f"attrs.{name}",
+                        f"kept {written!r} as written, not read as true or false "
+                        "(write true or false, or yes or no, for early warning to read it)",
+                    )
+                )
             continue
         attrs[name] = value
         attrs.setdefault(f"{name}_as_written", written)

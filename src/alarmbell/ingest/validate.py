@@ -31,7 +31,7 @@ from alarmbell.domain.vocabulary import (
     SEXES,
 )
 from alarmbell.domain.wording import DATE_PRECISIONS
-from alarmbell.ingest.attrs import check_attrs, queries_nai, read_coded_attrs
+from alarmbell.ingest.attrs import check_attrs, loose_flag_words, queries_nai, read_coded_attrs
 from alarmbell.ingest.base import FieldError, Problems, ValidRecord, Warning_
 from alarmbell.ingest.code_values import read_code
 from alarmbell.ingest.csv_row import sex_in_words
@@ -221,6 +221,7 @@ def _fast_validate(obj: Any, line_no: int, agency_override: str | None) -> Valid
                     "injuries" in line.attrs
                     or completed_violence_attrs(line.kind, line.attrs)
                     or queries_nai(line.attrs)
+                    or loose_flag_words(line.attrs)
                 ):
                     return None  # the precise path completes these attrs on the record itself
                 check_attrs(line.kind, line.attrs)
