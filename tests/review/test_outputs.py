@@ -54,6 +54,23 @@ def test_the_review_page_shows_every_section_under_the_strict_csp(
     assert '<li><a class="govuk-link" href="#' in html and '<li><a href="#' not in html
 
 
+def test_the_report_speaks_to_practitioners_without_ids_or_scores(
+    reviewer: TestClient, review_store: DemoStore
+) -> None:
+    """Seen in the browser walk: the summary said "(person 1)" and "score 68.9", and each missed
+    opportunity "rules: domestic abuse child present": ids and a sum no practitioner can use."""
+    leo = review_store.leo_id
+    html = reviewer.get(f"/people/{leo}/review").text
+    markdown = reviewer.get(f"/people/{leo}/review.md").text
+    # The alerts section quotes each alert's stored explanation (with its score) as technical detail.
+    summary_and_missed = html[html.index('id="summary"') : html.index('id="knowledge"')]
+    for text in (summary_and_missed, markdown[: markdown.index("## Who knew what")]):
+        assert f"person {leo}" not in text and "score" not in text.lower()
+    assert "for review by the MASH" in html and "recommended route" not in html
+    assert "indicators: " in html and "rules: " not in html
+    assert "Domestic abuse with a child present" in html
+
+
 def test_as_of_on_the_web_is_the_day_of_closure(reviewer: TestClient, review_store: DemoStore) -> None:
     html = reviewer.get(f"/people/{review_store.leo_id}/review?as_of=2011-06-30").text
     assert "As of 30 June 2011" in html
