@@ -50,9 +50,10 @@ def test_the_queue_and_the_alert_list_are_cards_on_a_phone_and_tables_on_a_deskt
             first = page.locator("table.app-triage-queue tbody tr").first
             _inside(first.get_by_role("button", name="Take this on"), 390)
             _inside(first.locator("time"), 390)
-            assert first.locator("td[data-label=Due]").evaluate(
-                "td => getComputedStyle(td, '::before').content"
-            ) == '"Due"'
+            assert (
+                first.locator("td[data-label=Due]").evaluate("td => getComputedStyle(td, '::before').content")
+                == '"Due"'
+            )
             page.screenshot(path=str(ARTIFACTS / "queue-390.png"))
             page.goto(f"{journey.base_url}/alerts")
             row = page.locator("table.app-alert-list tbody tr").first
