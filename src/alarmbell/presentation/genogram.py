@@ -290,9 +290,12 @@ def render_genogram(
     `sized` gives the drawing its own width and height (one unit to the pixel) to be drawn at,
     rather than only a viewBox to be scaled to its column."""
     size = f'width="{_n(layout.width)}" height="{_n(layout.height)}" ' if sized else ""
+    # An image's content is presentational to assistive technology, so links inside one are
+    # unreachable; a drawing with links to people's pages is a labelled group instead.
+    role = "group" if any(node.href for node in layout.nodes) else "img"
     parts = [
         f'<svg class="app-geno__svg" {size}xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {_n(layout.width)} {_n(layout.height)}" role="img" '
+        f'viewBox="0 0 {_n(layout.width)} {_n(layout.height)}" role="{role}" '
         'aria-labelledby="app-geno-title app-geno-desc">',
         f'<title id="app-geno-title">{_t(title)}</title>',
         f'<desc id="app-geno-desc">{_t(description)}</desc>',
