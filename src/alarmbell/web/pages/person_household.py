@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from alarmbell.domain.household_facts import KIND as JOINED_KIND
+from alarmbell.domain.wording import kind_in_sentence
 from alarmbell.presentation import long_date
 from alarmbell.presentation.genogram import Relative, layout_genogram, render_genogram
 from alarmbell.web.pages.person import ChronologyRow, HouseholdRow, PersonPage
@@ -91,11 +92,11 @@ def record_counts(rows: Sequence[ChronologyRow]) -> dict[int, list[str]]:
     kinds: dict[int, Counter[str]] = defaultdict(Counter)
     for row in rows:
         if row.about_person_id is not None and not row.own and row.kind != JOINED_KIND:
-            kinds[row.about_person_id][row.what] += 1
+            kinds[row.about_person_id][row.kind] += 1
     out: dict[int, list[str]] = {}
     for person_id, counter in kinds.items():
         ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-        lines = [counted(n, what) for what, n in ranked[:SHOWN_COUNTS]]
+        lines = [counted(n, kind) for kind, n in ranked[:SHOWN_COUNTS]]
         rest = sum(n for _, n in ranked[SHOWN_COUNTS:])
         if rest:
             lines.append(f"{rest} other record" + ("" if rest == 1 else "s"))
@@ -103,11 +104,10 @@ def record_counts(rows: Sequence[ChronologyRow]) -> dict[int, list[str]]:
     return out
 
 
-def counted(n: int, what: str) -> str:
-    """ "1 maternity record", "13 domestic incident records": a record kind's label is not always
-    a countable noun ("Maternity"), and "records" is what they are."""
-    words = what if what[:2].isupper() else what[:1].lower() + what[1:]
-    return f"{n} {words} record" + ("" if n == 1 else "s")
+def counted(n: int, kind: str) -> str:
+    """ "1 maternity record", "13 domestic incident records": a kind's label is not always a
+    countable noun (wording.counted_kind would say "2 maternities"), and records are what they are."""
+    return f"{n} {kind_in_sentence(kind)} record" + ("" if n == 1 else "s")
 
 
 def household_svg(page: PersonPage, people: Sequence[HouseholdPerson]) -> str:
