@@ -3,9 +3,11 @@ and server-side SVG pictures. No storage, no web framework."""
 
 from alarmbell.presentation.formatting import (
     agency_label,
+    clock_label,
     event_anchor,
     kind_label,
     level_label,
+    local_day,
     long_date,
     relation_label,
     short_date,
@@ -48,6 +50,7 @@ __all__ = [
     "Side",
     "TimelineLayout",
     "agency_label",
+    "clock_label",
     "compare",
     "contribution_sentence",
     "event_anchor",
@@ -55,6 +58,7 @@ __all__ = [
     "lane_agencies",
     "layout_timeline",
     "level_label",
+    "local_day",
     "level_words",
     "long_date",
     "mark_title",
