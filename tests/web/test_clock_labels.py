@@ -40,3 +40,15 @@ def test_who_viewed_a_person_reads_as_the_other_pages_do(demo_app: FastAPI, demo
         page = admin.get(f"/admin/audit?person={demo_store.leo_id}").text
     shown = re.findall(r'<td class="govuk-table__cell">([^<]*\d{4}[^<]*)</td>', page)
     assert shown and all(re.fullmatch(r"[1-9]\d? [A-Z][a-z]{2} \d{4}, \d\d:\d\d", s) for s in shown), shown
+
+
+def test_no_page_or_report_writes_a_day_with_a_leading_zero() -> None:
+    """The analytics' displacement sentence, its chart tips and the unanswered-alarms report said
+    "02 Dec" (`%d`); every other date in the service reads "2 Dec". The CLI keeps its columns."""
+    package = TEMPLATES.parent.parent
+    offenders = [
+        str(p.relative_to(package))
+        for p in package.rglob("*.py")
+        if "cli" not in p.parts and re.search(r"%d %b", p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
