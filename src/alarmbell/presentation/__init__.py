@@ -13,6 +13,9 @@ from alarmbell.presentation.formatting import (
     short_date,
     whole_years,
 )
+from alarmbell.presentation.genogram import PRINT as GENOGRAM_PRINT
+from alarmbell.presentation.genogram import WEB as GENOGRAM_WEB
+from alarmbell.presentation.genogram import Geometry, Relative, layout_genogram, render_genogram
 from alarmbell.presentation.identity_words import (
     FIELDS,
     FieldComparison,
@@ -42,6 +45,12 @@ from alarmbell.presentation.timeline_svg import (
 
 __all__ = [
     "FIELDS",
+    "GENOGRAM_PRINT",
+    "GENOGRAM_WEB",
+    "Geometry",
+    "Relative",
+    "layout_genogram",
+    "render_genogram",
     "AlertLine",
     "FieldComparison",
     "HeldIdentifier",

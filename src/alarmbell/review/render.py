@@ -26,8 +26,14 @@ from markupsafe import Markup
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.wording import event_date
-from alarmbell.presentation import genogram
-from alarmbell.presentation.genogram import Geometry, Relative, layout_genogram, render_genogram
+from alarmbell.presentation import (
+    GENOGRAM_PRINT,
+    GENOGRAM_WEB,
+    Geometry,
+    Relative,
+    layout_genogram,
+    render_genogram,
+)
 from alarmbell.review.build import about as entry_about
 from alarmbell.review.model import FamilyView, Knowledge, KnowledgeRow, ReviewReport, Timer
 from alarmbell.review.phrases import agency_name, day, period, short_day
@@ -249,7 +255,7 @@ def anchor(agency: str, source_id: str) -> str:
 def genogram_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
     """The family diagram; in a PDF, drawn at print size (`PRINT`: text of 9 pt and more)."""
     lines = ["Subject of this review"] + ([f"born {day(report.dob)}"] if report.dob else [])
-    geometry = genogram.PRINT if for_pdf else genogram.WEB
+    geometry = GENOGRAM_PRINT if for_pdf else GENOGRAM_WEB
     relatives = [relative_of(view) for view in report.family]
     layout = layout_genogram((report.name, report.sex, report.dob), lines, relatives, geometry)
     home = [v.member.name for v in report.family if v.in_household]

@@ -22,8 +22,7 @@ from typing import Final
 
 from alarmbell.domain.household_facts import KIND as JOINED_KIND
 from alarmbell.domain.wording import kind_in_sentence
-from alarmbell.presentation import long_date
-from alarmbell.presentation.genogram import Relative, layout_genogram, render_genogram
+from alarmbell.presentation import Relative, layout_genogram, long_date, render_genogram
 from alarmbell.web.pages.person import ChronologyRow, HouseholdRow, PersonPage
 
 #: What the diagram's dashed outline means on the person page.
