@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.injuries import concern_details
+from alarmbell.domain.timeparse import local_moment
 from alarmbell.domain.wording import event_date
 from alarmbell.presentation import (
     GENOGRAM_PRINT,
@@ -119,7 +120,7 @@ def context(report: ReviewReport, *, for_pdf: bool = False) -> dict[str, Any]:
         "first_name": first,
         "as_of_label": day(report.as_of) if report.as_of else None,
         "as_of_iso": report.as_of.date().isoformat() if report.as_of else "",
-        "generated_label": f"{day(report.generated_at)} at {report.generated_at:%H:%M} UTC",
+        "generated_label": generated_label(report.generated_at),
         "span": _span(report),
         "genogram_svg": Markup(genogram_svg(report, for_pdf=for_pdf)),  # noqa: S704 - escaped in genogram.py
         "timeline_svg": Markup(timeline_svg(report, for_pdf=for_pdf)),  # noqa: S704 - escaped in timeline_svg.py
@@ -243,6 +244,12 @@ def _line(entry: ChronologyEntry, first: str, names: dict[int, str]) -> Chronolo
         own=entry.is_own,
         details=concern_details(entry.attrs, entry.author),
     )
+
+
+def generated_label(moment: datetime) -> str:
+    """`4 December 2026 at 20:27 GMT`: when the report was made, on the clock its readers keep."""
+    local = local_moment(moment)
+    return f"{day(local)} at {local:%H:%M} {'BST' if local.utcoffset() else 'GMT'}"
 
 
 def anchor(agency: str, source_id: str) -> str:
