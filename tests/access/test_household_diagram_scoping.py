@@ -81,3 +81,16 @@ def test_a_viewer_seeing_one_agency_sees_only_that_agency_in_the_diagram(
     drawn = set(re.findall(r'class="app-geno__name"[^>]*>([^<]+)<', page.text))
     assert drawn - {"Leo Brennan"} <= {v.display_name for v in health_holds.values()}
     assert "domestic incident" in diagram(analyst.get(f"/people/{leo}").text).lower()
+
+
+def test_an_adults_page_lists_the_family_without_a_child_centred_diagram(
+    analyst: TestClient, access_store: DemoStore
+) -> None:
+    """Seen in the walk: the diagram drawn around Leo's mother put her where a child goes and her
+    son below as "child of mother"; the diagram is drawn around a child only."""
+    with session_scope(access_store.engine) as session:
+        mother = next(r.other for r in relations(session, access_store.leo_id) if r.kind == "mother")
+    page = analyst.get(f"/people/{mother}").text
+    assert 'id="household-diagram"' not in page
+    assert 'class="govuk-list app-household"' in page and "Leo Brennan" in page
+    assert 'id="household-diagram"' in analyst.get(f"/people/{access_store.leo_id}").text

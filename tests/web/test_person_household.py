@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
+from alarmbell.presentation import Relative, layout_genogram, render_genogram
 from alarmbell.web.pages.person import ChronologyRow
-from alarmbell.web.pages.person_household import counted, joined_dates, record_counts
+from alarmbell.web.pages.person_household import OUTLINE, counted, joined_dates, record_counts
 
 
 def _row(kind: str, about: int | None, *, own: bool = False, day: int = 1) -> ChronologyRow:
@@ -31,3 +33,17 @@ def test_counts_are_per_adult_most_first_with_the_rest_summed() -> None:
         7: ["3 domestic incident records", "1 arrest record", "1 crime report record", "2 other records"]
     }
     assert joined_dates(rows) == {7: "9 Jan 2011"}
+
+
+def test_a_narrow_diagram_has_room_for_its_whole_legend() -> None:
+    """Seen in the walk: a child with only her mother drew the legend's second line ("Parents",
+    "Partner") below the drawing's edge, cut in half."""
+    child = ("Jade Mensa", "F", date(2001, 7, 13))
+    mother = Relative(29, "Elizabeth Mensah", "mother", "F", None, True, ("9 GP consultation records",))
+    svg = render_genogram(
+        layout_genogram(child, [], [mother]), title="t", description="d", household=OUTLINE, sized=True
+    )
+    height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))  # type: ignore[union-attr]
+    legend = r'class="app-geno__legend" transform="translate\([\d.]+ ([\d.]+)\)"'
+    lines = [float(y) for y in re.findall(legend, svg)]
+    assert len(lines) > 1 and max(lines) + 5 <= height, (lines, height)

@@ -289,20 +289,23 @@ def render_genogram(
     """SVG markup; every piece of text is escaped here. `household` says what the outline means;
     `sized` gives the drawing its own width and height (one unit to the pixel) to be drawn at,
     rather than only a viewBox to be scaled to its column."""
-    size = f'width="{_n(layout.width)}" height="{_n(layout.height)}" ' if sized else ""
+    legend, lines = _render_legend(layout, household)
+    # A narrow drawing (a child and one parent) wraps its legend onto more lines: room for them.
+    height = layout.height + (lines - 1) * layout.geometry.font * 1.9
+    size = f'width="{_n(layout.width)}" height="{_n(height)}" ' if sized else ""
     # An image's content is presentational to assistive technology, so links inside one are
     # unreachable; a drawing with links to people's pages is a labelled group instead.
     role = "group" if any(node.href for node in layout.nodes) else "img"
     parts = [
         f'<svg class="app-geno__svg" {size}xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {_n(layout.width)} {_n(layout.height)}" role="{role}" '
+        f'viewBox="0 0 {_n(layout.width)} {_n(height)}" role="{role}" '
         'aria-labelledby="app-geno-title app-geno-desc">',
         f'<title id="app-geno-title">{_t(title)}</title>',
         f'<desc id="app-geno-desc">{_t(description)}</desc>',
         *_render_household(layout),
         *_render_links(layout),
         *(_render_node(node, layout.geometry) for node in layout.nodes),
-        *_render_legend(layout, household),
+        *legend,
         "</svg>",
     ]
     return "\n".join(parts)
@@ -397,22 +400,24 @@ _LEGEND: Final = (
 )  # fmt: skip
 
 
-def _render_legend(layout: GenogramLayout, household: str) -> list[str]:
-    """One line of keys; a key that would run past the drawing's edge starts a second line."""
+def _render_legend(layout: GenogramLayout, household: str) -> tuple[list[str], int]:
+    """One line of keys; a key that would run past the drawing's edge starts another line.
+    Returns the markup and how many lines it takes."""
     g = layout.geometry
     room = layout.width - 2 * g.margin
     y = layout.height - g.legend + 24 * g.scale
-    shift, out = 0.0, [f'<g class="app-geno__legend" transform="translate({_n(g.margin)} {_n(y)})">']
+    shift, lines = 0.0, 1
+    out = [f'<g class="app-geno__legend" transform="translate({_n(g.margin)} {_n(y)})">']
     for start, text_at, key, key_label in _LEGEND:
         label = key_label or household
         x = start * g.scale - shift
         if x > 0 and x + (text_at - start) * g.scale + len(label) * g.font * 0.6 > room:
-            shift, y = start * g.scale, y + g.font * 1.9
+            shift, y, lines = start * g.scale, y + g.font * 1.9, lines + 1
             out += ["</g>", f'<g class="app-geno__legend" transform="translate({_n(g.margin)} {_n(y)})">']
             x = 0.0
         out.append(_legend_key(key, x))
         out.append(f'<text x="{_n(x + (text_at - start) * g.scale)}" y="0">{_t(label)}</text>')
-    return [*out, "</g>"]
+    return [*out, "</g>"], lines
 
 
 def _legend_key(template: str, x: float) -> str:

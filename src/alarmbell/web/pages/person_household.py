@@ -109,6 +109,12 @@ def counted(n: int, kind: str) -> str:
     return f"{n} {kind_in_sentence(kind)} record" + ("" if n == 1 else "s")
 
 
+def draws_household(page: PersonPage, people: Sequence[HouseholdPerson]) -> bool:
+    """The diagram is drawn around a child (parents above, siblings beside); an adult's page,
+    where the relations run the other way ("child of mother"), lists them only."""
+    return bool(people) and page.summary.role.lower() == "child"
+
+
 def household_svg(page: PersonPage, people: Sequence[HouseholdPerson]) -> str:
     """The diagram (escaped by render_genogram; safe to embed)."""
     s = page.summary
