@@ -26,7 +26,7 @@ from alarmbell.presentation import Relative, layout_genogram, long_date, render_
 from alarmbell.web.pages.person import ChronologyRow, HouseholdRow, PersonPage
 
 #: What the diagram's dashed outline means on the person page.
-OUTLINE: Final = "Lives with the child (from recorded relationships)"
+OUTLINE: Final = "Lives with the child"
 #: Kinds of record counted for an adult before the rest are summed as "other records".
 SHOWN_COUNTS: Final = 3
 
