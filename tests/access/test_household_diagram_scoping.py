@@ -56,6 +56,8 @@ def test_the_analyst_sees_the_whole_household_with_what_is_recorded(
         assert name in figure
     assert "13 domestic incident records" in figure
     assert "Joined the household" in figure
+    # The men the police name as perpetrator, counted as the review counts them.
+    assert "Named as perpetrator in 9 domestic incident records" in figure
 
 
 def test_a_viewer_seeing_one_agency_sees_only_that_agency_in_the_diagram(
@@ -74,7 +76,7 @@ def test_a_viewer_seeing_one_agency_sees_only_that_agency_in_the_diagram(
     for name in strangers:
         assert name not in figure
         assert name not in page.text
-    assert "domestic incident" not in figure.lower()
+    assert "domestic incident" not in figure.lower() and "perpetrator" not in figure
     assert "Joined the household" not in figure
     assert "Drawn from Health’s records only" in figure
     # Every person drawn is one health recorded, named as health recorded them.

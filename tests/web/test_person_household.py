@@ -10,13 +10,15 @@ from alarmbell.web.pages.person import ChronologyRow
 from alarmbell.web.pages.person_household import OUTLINE, counted, joined_dates, record_counts
 
 
-def _row(kind: str, about: int | None, *, own: bool = False, day: int = 1) -> ChronologyRow:
+def _row(
+    kind: str, about: int | None, *, own: bool = False, day: int = 1, named: tuple[tuple[int, str], ...] = ()
+) -> ChronologyRow:
     at = datetime(2011, 1, day, tzinfo=UTC)
     return ChronologyRow(
         anchor="", agency="police", agency_label="Police", source_id=f"{kind}-{day}", kind=kind,
         what=kind, text="",
         occurred_at=at, date_label=f"{day} Jan 2011", recorded_at=at, recorded_label="", own=own,
-        about="", about_person_id=about, involvement="subject", evidence_for=(),
+        about="", about_person_id=about, involvement="subject", evidence_for=(), named=named,
     )  # fmt: skip
 
 
@@ -33,6 +35,14 @@ def test_counts_are_per_adult_most_first_with_the_rest_summed() -> None:
         7: ["3 domestic incident records", "1 arrest record", "1 crime report record", "2 other records"]
     }
     assert joined_dates(rows) == {7: "9 Jan 2011"}
+
+
+def test_people_a_record_names_as_perpetrator_or_victim_are_counted_so() -> None:
+    """A partner named as perpetrator on the mother's incidents has no incidents of his own."""
+    rows = [_row("domestic_incident", 2, day=d, named=((3, "perpetrator"), (2, "victim"))) for d in (1, 2)]
+    counts = record_counts(rows)
+    assert counts[3] == ["Named as perpetrator in 2 domestic incident records"]
+    assert counts[2] == ["Named as victim in 2 domestic incident records", "2 domestic incident records"]
 
 
 def test_a_narrow_diagram_has_room_for_its_whole_legend() -> None:

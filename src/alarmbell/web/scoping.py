@@ -154,16 +154,25 @@ def _without_dead_links(request: Request, session: Session, page: PersonPage) ->
     link (the household row says "restricted"), so the page never leads to a refusal."""
     others = {h.person_id for h in page.household}
     others |= {r.about_person_id for r in page.chronology if r.about_person_id is not None}
+    others |= {person for r in page.chronology for person, _ in r.named}
     others.discard(page.summary.person_id)
     if not others:
         return page
     may_open = set(visible_scopes(request, session, others)) | {page.summary.person_id}
     household = tuple(replace(h, restricted=h.person_id not in may_open) for h in page.household)
-    rows = tuple(
-        r if r.about_person_id is None or r.about_person_id in may_open else replace(r, about_person_id=None)
-        for r in page.chronology
-    )
+    rows = tuple(_linked_only_to(r, may_open) for r in page.chronology)
     return replace(page, household=household, chronology=rows)
+
+
+def _linked_only_to(row: ChronologyRow, may_open: set[int]) -> ChronologyRow:
+    """The row without the ids of people the viewer may not open (its subject, those it names)."""
+    about = row.about_person_id if row.about_person_id in may_open else None
+    named = tuple(pair for pair in row.named if pair[0] in may_open)
+    return (
+        row
+        if (about, named) == (row.about_person_id, row.named)
+        else replace(row, about_person_id=about, named=named)
+    )
 
 
 def scoped_alert_list(

@@ -18,7 +18,7 @@ from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import RELATIONSHIP_KINDS
 from alarmbell.domain.wording import event_date
-from alarmbell.identity import relations, view
+from alarmbell.identity import person_ids_for_records, relations, view
 from alarmbell.policy import Policy
 from alarmbell.presentation import (
     AlertLine,
@@ -200,6 +200,8 @@ class ChronologyRow:
     #: The record of the person's own death (the CIN census's death date): a page cut to one
     #: agency dates a death only by that agency's record of it.
     death: bool = False
+    #: (person id, "perpetrator" or "victim") for each person the record names so (attrs).
+    named: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +227,7 @@ def build_person_page(
     if chronology is None:
         return None
     alert_rows = alerts_for(session, person_id)
-    rows = chronology_rows(chronology, alert_rows)
+    rows = with_named_people(chronology_rows(chronology, alert_rows), chronology, session)
     by_key = {(r.agency, r.source_id): r for r in (*other_children_rows(chronology), *rows)}
     overrides = overrides_for_person(session, person_id)
     alerts = tuple(
@@ -353,6 +355,30 @@ def chronology_rows(chronology: Chronology, alerts: Sequence[AlertRow]) -> tuple
     names = {member.person_id: member.display_name for member in chronology.household}
     first = first_name(chronology.display_name)
     return tuple(_row(e, first, names, tuple(flagged.get(e.key, ()))) for e in chronology.entries)
+
+
+#: The attrs in which a record names someone as the one who harmed or was harmed.
+NAMING_ATTRS = ("perpetrator", "victim")
+
+
+def with_named_people(
+    rows: tuple[ChronologyRow, ...], chronology: Chronology, session: Session
+) -> tuple[ChronologyRow, ...]:
+    """Rows with the people their records name as perpetrator or victim (the review's incident
+    roles), so the household can say "named as perpetrator in 8 domestic incident records"."""
+    named = {
+        (e.agency, e.source_id): [
+            (attr, (e.agency, v)) for attr in NAMING_ATTRS if isinstance(v := e.attrs.get(attr), str)
+        ]
+        for e in chronology.entries
+    }
+    people = person_ids_for_records(session, sorted({key for pairs in named.values() for _, key in pairs}))
+    return tuple(
+        replace(row, named=tuple((people[key], attr) for attr, key in found if key in people))
+        if (found := named.get((row.agency, row.source_id)))
+        else row
+        for row in rows
+    )
 
 
 def other_children_rows(chronology: Chronology) -> tuple[ChronologyRow, ...]:

@@ -89,13 +89,18 @@ def joined_dates(rows: Sequence[ChronologyRow]) -> dict[int, str]:
 def record_counts(rows: Sequence[ChronologyRow]) -> dict[int, list[str]]:
     """ "13 domestic incidents", most first, per adult, from the rows the viewer may see."""
     kinds: dict[int, Counter[str]] = defaultdict(Counter)
+    roles: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
     for row in rows:
         if row.about_person_id is not None and not row.own and row.kind != JOINED_KIND:
             kinds[row.about_person_id][row.kind] += 1
+        for person_id, role in set(row.named):
+            roles[person_id][(role, row.kind)] += 1
     out: dict[int, list[str]] = {}
-    for person_id, counter in kinds.items():
-        ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-        lines = [counted(n, kind) for kind, n in ranked[:SHOWN_COUNTS]]
+    for person_id in {*kinds, *roles}:
+        named = sorted(roles[person_id].items(), key=lambda item: (-item[1], item[0]))
+        lines = [f"Named as {role} in {counted(n, kind)}" for (role, kind), n in named[:SHOWN_COUNTS]]
+        ranked = sorted(kinds[person_id].items(), key=lambda item: (-item[1], item[0]))
+        lines += [counted(n, kind) for kind, n in ranked[:SHOWN_COUNTS]]
         rest = sum(n for _, n in ranked[SHOWN_COUNTS:])
         if rest:
             lines.append(f"{rest} other record" + ("" if rest == 1 else "s"))
