@@ -138,6 +138,17 @@ def test_every_recordable_kind_has_a_group_and_a_plain_label() -> None:
     assert "arrest" not in health and {"health_visitor_contact", "neighbour_report"} <= health
 
 
+def test_a_health_visitor_can_record_what_the_child_told_them(app: FastAPI) -> None:
+    """Known from the last walk: a child may disclose to a health visitor, but only schools were
+    offered "The child told me something"."""
+    client = _client(app, agency="health")
+    _, _, page = _form(client)
+    assert '<option value="disclosure">The child told me something (disclosure)</option>' in page
+    response, stored = _record(client, kind="disclosure")
+    assert response.status_code == 303, response.text
+    assert stored["kind"] == "disclosure"
+
+
 # -- date and time -------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from alarmbell.cli import app as cli_app
+from alarmbell.review.render import generated_label
 from alarmbell.web.app import create_app
 from tests.auth_support import sign_in
 from tests.web.conftest import DemoStore
@@ -52,6 +54,29 @@ def test_the_review_page_shows_every_section_under_the_strict_csp(
     assert f'href="/people/{review_store.leo_id}/review.pdf"' in html
     # The summary's missed opportunities are GOV.UK links, not the browser's default blue.
     assert '<li><a class="govuk-link" href="#' in html and '<li><a href="#' not in html
+
+
+def test_the_report_speaks_to_practitioners_without_ids_or_scores(
+    reviewer: TestClient, review_store: DemoStore
+) -> None:
+    """Seen in the browser walk: the summary said "(person 1)" and "score 68.9", and each missed
+    opportunity "rules: domestic abuse child present": ids and a sum no practitioner can use."""
+    leo = review_store.leo_id
+    html = reviewer.get(f"/people/{leo}/review").text
+    markdown = reviewer.get(f"/people/{leo}/review.md").text
+    # The alerts section quotes each alert's stored explanation (with its score) as technical detail.
+    summary_and_missed = html[html.index('id="summary"') : html.index('id="knowledge"')]
+    for text in (summary_and_missed, markdown[: markdown.index("## Who knew what")]):
+        assert f"person {leo}" not in text and "score" not in text.lower()
+    assert "for review by the MASH" in html and "recommended route" not in html
+    assert "indicators: " in html and "rules: " not in html
+    assert "Domestic abuse with a child present" in html
+
+
+def test_the_report_is_dated_on_englands_clock() -> None:
+    """Seen in the walk: "generated 4 December 2026 at 20:27 UTC", a clock no practitioner keeps."""
+    assert generated_label(datetime(2026, 7, 1, 12, 5, tzinfo=UTC)) == "1 July 2026 at 13:05 BST"
+    assert generated_label(datetime(2026, 12, 4, 20, 27, tzinfo=UTC)) == "4 December 2026 at 20:27 GMT"
 
 
 def test_as_of_on_the_web_is_the_day_of_closure(reviewer: TestClient, review_store: DemoStore) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from alarmbell.storage.tables import TriageEvent, TriageItem, TriageWorkLog
 from alarmbell.triage import TriageConfig, analytics_lines, load_displacement_scenario, workload_analytics
-from alarmbell.triage.analytics import escalation_load
+from alarmbell.triage.analytics import DisplacementPeriod, escalation_load
 from alarmbell.triage.service import reported_by
 
 from .conftest import CONFIG
@@ -109,3 +109,18 @@ def test_the_scenario_says_why_an_alert_weighs_what_it_does_in_plain_english(ses
     sources = set(session.scalars(select(TriageItem.harm_source).where(TriageItem.kind == "alert")))
     assert any(s.startswith("An amber alert counts as") for s in sources)
     assert not any(s.startswith("A amber") for s in sources)
+
+
+def test_a_displacement_period_is_dated_without_leading_zeros() -> None:
+    """Seen in the browser walk: "23 Nov to 02 Dec 2026", where every other date reads "2 Dec"."""
+    period = DisplacementPeriod(
+        team="MASH", start=date(2026, 11, 23), end=date(2026, 12, 2), displaced_days=8, low_hours=59.5,
+        low_items=("Police investigation",), waiting_items=("Red alert",), max_waiting=1,
+        longest_overdue=timedelta(days=1),
+    )  # fmt: skip
+    assert period.sentence.startswith("MASH, 23 Nov to 2 Dec 2026: ")
+    single = DisplacementPeriod(
+        team="MASH", start=date(2026, 12, 2), end=date(2026, 12, 2), displaced_days=1, low_hours=1,
+        low_items=("x",), waiting_items=("y",), max_waiting=1, longest_overdue=timedelta(hours=1),
+    )  # fmt: skip
+    assert single.sentence.startswith("MASH, 2 Dec 2026: ")

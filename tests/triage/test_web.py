@@ -164,6 +164,9 @@ def test_what_you_reported_lists_referrals_and_says_where_concerns_go(app: FastA
     assert html.count("Referral from Health (health visitor)") == 2 and "Decided on time" in html
     assert "A concern you record with the form is not listed here" in html and 'href="/mine"' in html
     assert "<title>What happened to what you reported" in html, "the tab says what the heading says"
+    # Seen in the walk: at 390 px "Timeliness" was cut off; on a phone each row is a labelled card.
+    assert '<table class="govuk-table app-table--cards">' in html
+    assert all(f'data-label="{c}"' in html for c in ("Reported", "Outcome", "Timeliness"))
 
 
 def test_the_queue_says_harm_in_harm_days_not_days_beside_the_waiting_time(analyst: TestClient) -> None:

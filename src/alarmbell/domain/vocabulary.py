@@ -59,7 +59,6 @@ EVENT_KINDS: Final[dict[str, str]] = {
     "child_missing_education": "education",
     "home_education": "education",
     "behaviour_concern": "education",
-    "disclosure": "education",
     "nursery_concern": "education",
     "school_start": "education",
     "school_move": "education",
@@ -83,6 +82,8 @@ EVENT_KINDS: Final[dict[str, str]] = {
     "probation_contact": "any",
     "address_move": "any",
     "other": "any",
+    # a child may tell anyone: a health visitor, a GP, a police officer, a social worker
+    "disclosure": "any",
     # derived by alarmbell (domain.household_facts), though an agency may also record it
     "new_adult_in_household": "any",
 }

@@ -26,6 +26,8 @@ class PersonView:
     role: str
     records: tuple[RecordKey, ...]
     agencies: tuple[str, ...]
+    #: "M" or "F" as most of the records give it; None when none says.
+    sex: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,13 @@ def view_from_rows(person_id: int, rows: list[PersonRecordRow], *, at: datetime 
         role=_role(rows, dob, at or datetime.now(UTC)),
         records=tuple((r.agency, r.source_id) for r in rows),
         agencies=tuple(sorted({r.agency for r in rows})),
+        sex=recorded_sex(rows),
     )
+
+
+def recorded_sex(rows: list[PersonRecordRow]) -> str | None:
+    counts = Counter(r.sex for r in rows if r.sex in ("M", "F"))
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def agreed_name(rows: list[PersonRecordRow]) -> str | None:

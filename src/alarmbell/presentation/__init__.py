@@ -3,14 +3,19 @@ and server-side SVG pictures. No storage, no web framework."""
 
 from alarmbell.presentation.formatting import (
     agency_label,
+    clock_label,
     event_anchor,
     kind_label,
     level_label,
+    local_day,
     long_date,
     relation_label,
     short_date,
     whole_years,
 )
+from alarmbell.presentation.genogram import PRINT as GENOGRAM_PRINT
+from alarmbell.presentation.genogram import WEB as GENOGRAM_WEB
+from alarmbell.presentation.genogram import Geometry, Relative, layout_genogram, render_genogram
 from alarmbell.presentation.identity_words import (
     FIELDS,
     FieldComparison,
@@ -40,6 +45,12 @@ from alarmbell.presentation.timeline_svg import (
 
 __all__ = [
     "FIELDS",
+    "GENOGRAM_PRINT",
+    "GENOGRAM_WEB",
+    "Geometry",
+    "Relative",
+    "layout_genogram",
+    "render_genogram",
     "AlertLine",
     "FieldComparison",
     "HeldIdentifier",
@@ -48,6 +59,7 @@ __all__ = [
     "Side",
     "TimelineLayout",
     "agency_label",
+    "clock_label",
     "compare",
     "contribution_sentence",
     "event_anchor",
@@ -55,6 +67,7 @@ __all__ = [
     "lane_agencies",
     "layout_timeline",
     "level_label",
+    "local_day",
     "level_words",
     "long_date",
     "mark_title",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from alarmbell.domain.timeparse import local_moment
 from alarmbell.domain.wording import (
     agency_label,
     kind_label,
@@ -17,10 +18,12 @@ from alarmbell.domain.wording import (
 __all__ = [
     "LEVEL_RANK",
     "agency_label",
+    "clock_label",
     "event_anchor",
     "iso_date",
     "kind_label",
     "level_label",
+    "local_day",
     "long_date",
     "relation_label",
     "short_date",
@@ -32,6 +35,19 @@ LEVEL_RANK: dict[str, int] = {"red": 2, "amber": 1, "green": 0}
 
 def iso_date(moment: date | datetime) -> str:
     return f"{moment:%Y-%m-%d}"
+
+
+def clock_label(moment: datetime) -> str:
+    """`4 Dec 2026, 20:27` on England's clock (GMT or BST; naive means UTC): when someone did
+    something, as the people who did it read their own clocks, the day without a leading zero."""
+    local = local_moment(moment)
+    return f"{short_date(local)}, {local:%H:%M}"
+
+
+def local_day(moment: datetime) -> str:
+    """`4 Dec 2026`, the day in England of a stored instant (an alert raised at 23:30 UTC in
+    summer was raised the next day)."""
+    return short_date(local_moment(moment))
 
 
 def event_anchor(agency: str, source_id: str) -> str:

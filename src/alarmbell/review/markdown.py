@@ -49,13 +49,13 @@ def _header(report: ReviewReport) -> list[str]:
     when = f"as of {day(report.as_of)}" if report.as_of else "everything recorded"
     lines = [f"# Multi-agency review: {md_text(report.name)} ({when})", ""]
     if report.dob:
-        lines.append(f"- Born {day(report.dob)}; person {report.person_id}")
+        lines.append(f"- Born {day(report.dob)}")
     agencies = [md_text(agency_name(a)) for a in report.chronology.agencies]
     lines.append(f"- {events_from(len(report.chronology.entries), agencies)}")
     if report.policy_now:
         view = report.policy_now
         lines.append(
-            f"- alarmbell's view: **{md_text(view.level)}** (score {view.score:g}); "
+            f"- alarmbell's view: **{md_text(view.level)}**; "
             f"{len(report.alerts)} {plural('alert', len(report.alerts))} raised"
         )
     family = [
@@ -86,7 +86,7 @@ def _one_missed(number: int, item: MissedOpportunity) -> list[str]:
         f"Agencies involved: {md_text(', '.join(map(agency_name, item.agencies)))}.",
     ]
     if item.policy:
-        lines.append(f"alarmbell's view then: {md_text(item.policy.level)} (score {item.policy.score:g}).")
+        lines.append(f"alarmbell's view then: {md_text(item.policy.level)}.")
     for heading, entries in (
         ("What happened", item.happened),
         ("What was not done", item.missing),

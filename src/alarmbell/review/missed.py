@@ -475,8 +475,7 @@ def _closing_sentence(ctx: Context, entry: ChronologyEntry) -> str:
         ended = f"closed the {kind_words(entry.kind)} (outcome {entry.attrs.get('outcome')})"
     return (
         f"{agency_name(entry.agency)} {ended} on {day(entry.occurred_at)} while alarmbell's policy, "
-        f"using only what was recorded by then, rated {ctx.child} {view.level} "
-        f"(score {view.score:g}): {titles}."
+        f"using only what was recorded by then, rated {ctx.child} {view.level}: {titles}."
     )
 
 

@@ -25,11 +25,18 @@ from markupsafe import Markup
 
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.injuries import concern_details
+from alarmbell.domain.timeparse import local_moment
 from alarmbell.domain.wording import event_date
-from alarmbell.review import genogram
+from alarmbell.presentation import (
+    GENOGRAM_PRINT,
+    GENOGRAM_WEB,
+    Geometry,
+    Relative,
+    layout_genogram,
+    render_genogram,
+)
 from alarmbell.review.build import about as entry_about
-from alarmbell.review.genogram import Geometry, layout_genogram, render_genogram
-from alarmbell.review.model import Knowledge, KnowledgeRow, ReviewReport, Timer
+from alarmbell.review.model import FamilyView, Knowledge, KnowledgeRow, ReviewReport, Timer
 from alarmbell.review.phrases import agency_name, day, period, short_day
 from alarmbell.review.signals import describe, kind_words
 
@@ -113,7 +120,7 @@ def context(report: ReviewReport, *, for_pdf: bool = False) -> dict[str, Any]:
         "first_name": first,
         "as_of_label": day(report.as_of) if report.as_of else None,
         "as_of_iso": report.as_of.date().isoformat() if report.as_of else "",
-        "generated_label": f"{day(report.generated_at)} at {report.generated_at:%H:%M} UTC",
+        "generated_label": generated_label(report.generated_at),
         "span": _span(report),
         "genogram_svg": Markup(genogram_svg(report, for_pdf=for_pdf)),  # noqa: S704 - escaped in genogram.py
         "timeline_svg": Markup(timeline_svg(report, for_pdf=for_pdf)),  # noqa: S704 - escaped in timeline_svg.py
@@ -239,6 +246,12 @@ def _line(entry: ChronologyEntry, first: str, names: dict[int, str]) -> Chronolo
     )
 
 
+def generated_label(moment: datetime) -> str:
+    """`4 December 2026 at 20:27 GMT`: when the report was made, on the clock its readers keep."""
+    local = local_moment(moment)
+    return f"{day(local)} at {local:%H:%M} {'BST' if local.utcoffset() else 'GMT'}"
+
+
 def anchor(agency: str, source_id: str) -> str:
     return "rv-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{agency}-{source_id}")
 
@@ -249,8 +262,9 @@ def anchor(agency: str, source_id: str) -> str:
 def genogram_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
     """The family diagram; in a PDF, drawn at print size (`PRINT`: text of 9 pt and more)."""
     lines = ["Subject of this review"] + ([f"born {day(report.dob)}"] if report.dob else [])
-    geometry = genogram.PRINT if for_pdf else genogram.WEB
-    layout = layout_genogram((report.name, report.sex, report.dob), lines, report.family, geometry)
+    geometry = GENOGRAM_PRINT if for_pdf else GENOGRAM_WEB
+    relatives = [relative_of(view) for view in report.family]
+    layout = layout_genogram((report.name, report.sex, report.dob), lines, relatives, geometry)
     home = [v.member.name for v in report.family if v.in_household]
     svg = render_genogram(
         layout,
@@ -258,12 +272,19 @@ def genogram_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
         description=f"{len(report.family)} related people; in the household: "
         + (", ".join(home) or "none recorded")
         + ".",
+        # Its own size in a PDF, drawn at one unit to the CSS pixel (shrunk only if wider than the page).
+        sized=for_pdf,
     )
     if not for_pdf:
         return svg
-    # Its own size, so the PDF draws it at one unit to the CSS pixel (shrunk only if wider than the page).
-    sized = svg.replace("<svg ", f'<svg width="{layout.width:g}" height="{layout.height:g}" ', 1)
-    return _with_style(sized, genogram_css(geometry), f"{report.name}'s family and household")
+    return _with_style(svg, genogram_css(geometry), f"{report.name}'s family and household")
+
+
+def relative_of(view: FamilyView) -> Relative:
+    member = view.member
+    return Relative(
+        member.person_id, member.name, member.relation, member.sex, member.dob, view.in_household, view.notes
+    )
 
 
 def timeline_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:

@@ -9,7 +9,7 @@ it now, less anyone born after the report's date (docs/review.md, "Limits").
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
@@ -20,7 +20,7 @@ from alarmbell.alerts import alerts_for
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.timeparse import local_moment
-from alarmbell.identity import record_rows, relations, view_from_rows
+from alarmbell.identity import record_rows, recorded_sex, relations, view_from_rows
 from alarmbell.policy import Policy
 from alarmbell.review.build import build_review
 from alarmbell.review.model import FamilyMember, ReviewInputs, ReviewReport, StoredAlert
@@ -70,7 +70,7 @@ def review_inputs(
     people.update({(r.agency, r.source_id): person_id for r in child_rows})
     return ReviewInputs(
         chronology=chronology,
-        child_sex=_sex(child_rows),
+        child_sex=recorded_sex(child_rows),
         child_postcodes=_postcodes(child_rows),
         family=family,
         record_people=people,
@@ -115,16 +115,11 @@ def _member(
         relation=relation,
         role=person.role,
         dob=person.dob,
-        sex=_sex(rows),
+        sex=person.sex,
         postcodes=_postcodes(rows),
         recorded_by=tuple(sorted(agencies)),
         last_recorded=_last_recorded(session, [(r.agency, r.source_id) for r in rows], at),
     )
-
-
-def _sex(rows: list[PersonRecordRow]) -> str | None:
-    counts = Counter(r.sex for r in rows if r.sex in ("M", "F"))
-    return counts.most_common(1)[0][0] if counts else None
 
 
 def _postcodes(rows: list[PersonRecordRow]) -> tuple[str, ...]:

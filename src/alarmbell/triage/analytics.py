@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from alarmbell.domain.wording import short_date
 from alarmbell.storage.tables import TriageItem, TriageWorkLog
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import HARM_BANDS, Bands, HarmBand
@@ -71,9 +72,9 @@ class DisplacementPeriod:
 
     @property
     def sentence(self) -> str:
-        span = f"{self.start:%d %b %Y}"
+        span = short_date(self.start)
         if self.start != self.end:
-            span = f"{self.start:%d %b} to {self.end:%d %b %Y}"
+            span = f"{self.start.day} {self.start:%b} to {short_date(self.end)}"
         return (
             f"{self.team}, {span}: {self.low_hours:g} hours on low-harm work "
             f"({'; '.join(self.low_items)}) on {self.displaced_days} days while "

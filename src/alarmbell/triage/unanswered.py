@@ -26,7 +26,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from alarmbell.identity import view
-from alarmbell.presentation import agency_label
+from alarmbell.presentation import agency_label, short_date
 from alarmbell.storage.tables import (
     AlertOverride,
     AlertRow,
@@ -260,9 +260,9 @@ def _followed(session: Session, outcome: AlarmOutcome, reds: list[datetime], now
     harm = _harm_event(session, outcome.person_id, start, end)
     followed = None
     if harm is not None and (later_red is None or harm[0] <= later_red):
-        followed = f"{harm[1]} on {local_date(harm[0]):%d %b %Y}"
+        followed = f"{harm[1]} on {short_date(local_date(harm[0]))}"
     elif later_red is not None:
-        followed = f"a new red alert on {local_date(later_red):%d %b %Y}"
+        followed = f"a new red alert on {short_date(local_date(later_red))}"
     return replace(outcome, followed_by=followed)
 
 

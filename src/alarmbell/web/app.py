@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from alarmbell.access import RateLimiter
 from alarmbell.domain.wording import agency_label, referrer_label, role_label, sex_label, team_label
 from alarmbell.policy import policy_for
+from alarmbell.presentation import clock_label, local_day
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine
 from alarmbell.web import auth, errors
@@ -107,6 +108,12 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(
-        team=team_label, role=role_label, agency_label=agency_label, sex=sex_label, referrer=referrer_label
+        team=team_label,
+        role=role_label,
+        agency_label=agency_label,
+        sex=sex_label,
+        referrer=referrer_label,
+        clock=clock_label,
+        local_day=local_day,
     )
     return Jinja2Templates(env=env)

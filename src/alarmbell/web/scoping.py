@@ -24,12 +24,21 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from alarmbell.access import Decision, Principal, Scope
+from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
 from alarmbell.identity import PersonView, views_by_agency
-from alarmbell.presentation import agency_label, long_date, short_date, whole_years
+from alarmbell.presentation import agency_label, long_date, relation_label, short_date, whole_years
 from alarmbell.web.auth import AccessDenied, visible_scopes
 from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
 from alarmbell.web.pages.my_agency import RecordedConcern
-from alarmbell.web.pages.person import ChronologyRow, PersonPage, PersonSummary, age_text, died_in, first_name
+from alarmbell.web.pages.person import (
+    ChronologyRow,
+    HouseholdRow,
+    PersonPage,
+    PersonSummary,
+    age_text,
+    died_in,
+    first_name,
+)
 from alarmbell.web.pages.search import PersonResult, SearchPage
 
 
@@ -74,7 +83,7 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
         hidden_alerts=page.summary.level is not None,
         other_agencies_hidden=any(a != agency for a in page.summary.agencies),
     )
-    household = tuple(replace(h, recorded_by=(own,), name=_name_in(views, h.person_id, h.name)) for h in kept)
+    household = tuple(_as_own_agency_records_give(h, agency, views.get(h.person_id)) for h in kept)
     cut = replace(
         page,
         summary=summary,
@@ -88,7 +97,7 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
 
 def _as_own_agency_records_say(summary: PersonSummary, view: PersonView | None) -> PersonSummary:
     if view is None:
-        return summary
+        return replace(summary, sex=None)
     today = datetime.now(UTC).date()
     return replace(
         summary,
@@ -98,7 +107,32 @@ def _as_own_agency_records_say(summary: PersonSummary, view: PersonView | None) 
         dob_label=long_date(view.dob) if view.dob else "Not known",
         age=whole_years(view.dob, today) if view.dob else None,
         role=view.role.capitalize(),
+        sex=view.sex,
     )
+
+
+def _as_own_agency_records_give(
+    row: HouseholdRow, agency: str | None, view: PersonView | None
+) -> HouseholdRow:
+    """A household member as the viewer's own agency recorded them: the relation it recorded
+    (not another agency's), and their name, date of birth and sex from its records. Whether they
+    live with the child is read from that relation alone: the chronology's household is drawn
+    from every agency's relationships."""
+    kinds = list(dict.fromkeys(kind for said, kind in row.said_by if said == agency))
+    kind = kinds[0] if kinds else row.kind
+    cut = replace(
+        row,
+        recorded_by=(label_of(agency),),
+        relation=" or ".join(relation_label(k) for k in kinds) or row.relation,
+        kind=kind,
+        lives_with=kind in HOUSEHOLD_ADULT_KINDS or kind == "sibling",
+        said_by=tuple(pair for pair in row.said_by if pair[0] == agency),
+        sex=None,
+        dob=None,
+    )
+    if view is None:
+        return cut
+    return replace(cut, name=view.display_name, sex=view.sex, dob=view.dob)
 
 
 def _name_in(views: Mapping[int, PersonView], person_id: int, default: str) -> str:
@@ -120,16 +154,25 @@ def _without_dead_links(request: Request, session: Session, page: PersonPage) ->
     link (the household row says "restricted"), so the page never leads to a refusal."""
     others = {h.person_id for h in page.household}
     others |= {r.about_person_id for r in page.chronology if r.about_person_id is not None}
+    others |= {person for r in page.chronology for person, _ in r.named}
     others.discard(page.summary.person_id)
     if not others:
         return page
     may_open = set(visible_scopes(request, session, others)) | {page.summary.person_id}
     household = tuple(replace(h, restricted=h.person_id not in may_open) for h in page.household)
-    rows = tuple(
-        r if r.about_person_id is None or r.about_person_id in may_open else replace(r, about_person_id=None)
-        for r in page.chronology
-    )
+    rows = tuple(_linked_only_to(r, may_open) for r in page.chronology)
     return replace(page, household=household, chronology=rows)
+
+
+def _linked_only_to(row: ChronologyRow, may_open: set[int]) -> ChronologyRow:
+    """The row without the ids of people the viewer may not open (its subject, those it names)."""
+    about = row.about_person_id if row.about_person_id in may_open else None
+    named = tuple(pair for pair in row.named if pair[0] in may_open)
+    return (
+        row
+        if (about, named) == (row.about_person_id, row.named)
+        else replace(row, about_person_id=about, named=named)
+    )
 
 
 def scoped_alert_list(

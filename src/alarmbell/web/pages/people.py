@@ -23,6 +23,7 @@ from alarmbell.web.auth import actor_of, requires, visible_scopes
 from alarmbell.web.deps import IdPath, PolicyDep, SessionDep
 from alarmbell.web.navigation import landing_page
 from alarmbell.web.pages.person import build_person_page, indicator_notes, timeline_layout, timeline_svg
+from alarmbell.web.pages.person_household import draws_household, household_people, household_svg
 from alarmbell.web.pages.person_work import person_work
 from alarmbell.web.pages.search import SearchPage, build_search
 from alarmbell.web.rendering import render
@@ -99,8 +100,13 @@ def person_response(
     # The clipped layout says how many events it leaves out, also when every event is drawn.
     clipped = timeline_layout(page)
     drawn = timeline_layout(page, include_outliers=True) if whole_timeline else clipped
+    # Drawn from the page after scoping: the diagram shows no one and nothing the page does not.
+    people = household_people(page)
     context = {
         "page": page,
+        "household_people": people,
+        # Built by our own code with every piece of text escaped (render_genogram).
+        "household_svg": Markup(household_svg(page, people)) if draws_household(page, people) else "",  # noqa: S704
         "work": tuple(
             w
             for w in (person_work(session, person_id, now=datetime.now(UTC)) if may_work else ())

@@ -18,7 +18,7 @@ from alarmbell.domain.injuries import concern_details
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.vocabulary import RELATIONSHIP_KINDS
 from alarmbell.domain.wording import event_date
-from alarmbell.identity import relations, view
+from alarmbell.identity import person_ids_for_records, relations, view
 from alarmbell.policy import Policy
 from alarmbell.presentation import (
     AlertLine,
@@ -68,6 +68,8 @@ class PersonSummary:
     hidden_alerts: bool = False
     #: The viewer sees their own agency's part only: other agencies hold records too.
     other_agencies_hidden: bool = False
+    #: "M" or "F" as the records give it (the family diagram's symbol), None when none says.
+    sex: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,14 @@ class HouseholdRow:
     recorded_by: tuple[str, ...]
     #: The viewer may not open this person's own page (shown without a link).
     restricted: bool = False
+    #: The first recorded kind of relation (`mother`, `mother_partner`...), which the diagram draws.
+    kind: str = ""
+    sex: str | None = None
+    dob: date | None = None
+    #: In the child's household as the chronology counts it: a household adult or child.
+    lives_with: bool = False
+    #: (agency, kind) of each recorded relationship, so a view cut to one agency keeps its own.
+    said_by: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +200,8 @@ class ChronologyRow:
     #: The record of the person's own death (the CIN census's death date): a page cut to one
     #: agency dates a death only by that agency's record of it.
     death: bool = False
+    #: (person id, "perpetrator" or "victim") for each person the record names so (attrs).
+    named: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,15 +227,16 @@ def build_person_page(
     if chronology is None:
         return None
     alert_rows = alerts_for(session, person_id)
-    rows = chronology_rows(chronology, alert_rows)
+    rows = with_named_people(chronology_rows(chronology, alert_rows), chronology, session)
     by_key = {(r.agency, r.source_id): r for r in (*other_children_rows(chronology), *rows)}
     overrides = overrides_for_person(session, person_id)
     alerts = tuple(
         alert_view(a, by_key, rule_titles, overrides.get(a.id), notes or {}) for a in reversed(alert_rows)
     )
+    person = view(session, person_id)
     return PersonPage(
-        summary=person_summary(chronology, alert_rows, now=now),
-        household=household_rows(session, person_id),
+        summary=replace(person_summary(chronology, alert_rows, now=now), sex=person.sex if person else None),
+        household=household_rows(session, person_id, lives_with=household_ids(chronology)),
         alerts=alerts,
         chronology=rows,
     )
@@ -294,14 +307,23 @@ def age_text(dob: date | None, died: date | None, last_event: date | None, now: 
     return f"{today} today ({then} at the last recorded event, {long_date(last_event)})"
 
 
-def household_rows(session: Session, person_id: int) -> tuple[HouseholdRow, ...]:
+def household_ids(chronology: Chronology) -> frozenset[int]:
+    """The household adults and the other children whose events the chronology reads."""
+    return frozenset(m.person_id for m in (*chronology.household, *chronology.other_children))
+
+
+def household_rows(
+    session: Session, person_id: int, *, lives_with: frozenset[int] = frozenset()
+) -> tuple[HouseholdRow, ...]:
     """Related people, one row each, with how they are related and which agencies said so."""
     kinds: dict[int, list[str]] = defaultdict(list)
     agencies: dict[int, set[str]] = defaultdict(set)
+    said: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for relation in relations(session, person_id):
         if relation.kind not in kinds[relation.other]:
             kinds[relation.other].append(relation.kind)
         agencies[relation.other].add(relation.agency)
+        said[relation.other].append((relation.agency, relation.kind))
     rows: list[tuple[int, HouseholdRow]] = []
     for other, their_kinds in kinds.items():
         person = view(session, other)
@@ -309,7 +331,18 @@ def household_rows(session: Session, person_id: int) -> tuple[HouseholdRow, ...]
             continue
         label = " or ".join(relation_label(k) for k in their_kinds)
         recorded_by = tuple(agency_label(a) for a in lane_agencies(agencies[other]) if a in agencies[other])
-        row = HouseholdRow(other, person.display_name, label, person.role.capitalize(), recorded_by)
+        row = HouseholdRow(
+            other,
+            person.display_name,
+            label,
+            person.role.capitalize(),
+            recorded_by,
+            kind=their_kinds[0],
+            sex=person.sex,
+            dob=person.dob,
+            lives_with=other in lives_with,
+            said_by=tuple(said[other]),
+        )
         rows.append((_relation_order(their_kinds[0]), row))
     return tuple(row for _, row in sorted(rows, key=lambda item: (item[0], item[1].person_id)))
 
@@ -322,6 +355,30 @@ def chronology_rows(chronology: Chronology, alerts: Sequence[AlertRow]) -> tuple
     names = {member.person_id: member.display_name for member in chronology.household}
     first = first_name(chronology.display_name)
     return tuple(_row(e, first, names, tuple(flagged.get(e.key, ()))) for e in chronology.entries)
+
+
+#: The attrs in which a record names someone as the one who harmed or was harmed.
+NAMING_ATTRS = ("perpetrator", "victim")
+
+
+def with_named_people(
+    rows: tuple[ChronologyRow, ...], chronology: Chronology, session: Session
+) -> tuple[ChronologyRow, ...]:
+    """Rows with the people their records name as perpetrator or victim (the review's incident
+    roles), so the household can say "named as perpetrator in 8 domestic incident records"."""
+    named = {
+        (e.agency, e.source_id): [
+            (attr, (e.agency, v)) for attr in NAMING_ATTRS if isinstance(v := e.attrs.get(attr), str)
+        ]
+        for e in chronology.entries
+    }
+    people = person_ids_for_records(session, sorted({key for pairs in named.values() for _, key in pairs}))
+    return tuple(
+        replace(row, named=tuple((people[key], attr) for attr, key in found if key in people))
+        if (found := named.get((row.agency, row.source_id)))
+        else row
+        for row in rows
+    )
 
 
 def other_children_rows(chronology: Chronology) -> tuple[ChronologyRow, ...]:

@@ -175,7 +175,7 @@ def _day_bars(
     parts = []
     low_h = d.low_hours / max_hours * (panel - 14)
     other_h = d.other_hours / max_hours * (panel - 14)
-    tip = f"{d.day:%a %d %b}: {d.low_hours:g} hours on low-harm work, {d.other_hours:g} on other work"
+    tip = f"{_day(d.day)}: {d.low_hours:g} hours on low-harm work, {d.other_hours:g} on other work"
     parts.append(f"<g><title>{escape(tip)}</title>")
     if low_h:
         parts.append(
@@ -190,10 +190,15 @@ def _day_bars(
     parts.append("</g>")
     if d.high_waiting:
         h = d.high_waiting / max_wait * (panel - 14)
-        tip = f"{d.day:%a %d %b}: {d.high_waiting} high-harm items waiting past due"
+        tip = f"{_day(d.day)}: {d.high_waiting} high-harm items waiting past due"
         parts.append(
             f'<g><title>{escape(tip)}</title><rect x="{x:.1f}" y="{wait_base - h:.1f}" width="{bar:.1f}" '
             f'height="{h:.1f}" fill="{BAND_COLOURS["high"]}"/></g>'
         )
         parts.append(_text(x + bar / 2, wait_base - h - 4, str(d.high_waiting), size=11, anchor="middle"))
     return parts
+
+
+def _day(day: date) -> str:
+    """`Wed 2 Dec`, as the page's other dates, without a leading zero."""
+    return f"{day:%a} {day.day} {day:%b}"

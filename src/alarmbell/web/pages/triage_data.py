@@ -43,9 +43,10 @@ from alarmbell.web.pages.triage_charts_svg import (
 )
 
 PER_PAGE = 50
+#: In the words of the "Take this on" button beside them: "acknowledged" is the store's word.
 STATUS_LABELS = {
-    "open": "Not acknowledged",
-    "acknowledged": "Acknowledged",
+    "open": "No one has taken this on yet",
+    "acknowledged": "Taken on",
     "awaiting_countersignature": "Closing proposed: awaiting a team manager's countersignature",
     "decided": "Decided",
 }

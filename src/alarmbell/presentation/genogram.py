@@ -6,6 +6,9 @@ outline. A solid line joins a parent to the child's mother (or other parent); a 
 joins a partner. A dashed outline encloses the household (build.py decides who is in it).
 Two pure steps as in the timeline: `layout_genogram` places people, `render_genogram` draws.
 Colours come from CSS classes (`app-geno__*`) so the page's stylesheet and the PDF's agree.
+The review report and the person page both draw with it, each from its own `Relative`s: the
+review decides the household by postcode and recency, the person page by the recorded
+relationships the viewer may see; a `Relative` with an `href` is drawn as a link to that page.
 Sizes come from a `Geometry`: the web page scales the drawing to its column (`WEB`), while the PDF
 draws it at one unit to one CSS pixel (`PRINT`), so that its text is at least 9 pt on paper.
 """
@@ -19,8 +22,6 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 from typing import Final
-
-from alarmbell.review.model import FamilyView
 
 TOP: Final = 34
 _GENERATION: Final[dict[str, int]] = {"grandparent": 0, "sibling": 2}
@@ -66,7 +67,7 @@ class Geometry:
         return self.font / 10.5
 
 
-#: The web page: the drawing is scaled to the page's column, text sized by review.css.
+#: The web page: the drawing is scaled to the page's column, text sized by pages.css.
 WEB: Final = Geometry()
 #: The PDF: drawn at 1 unit = 1 CSS px = 0.75 pt, up to 665 px (the A4 text width): four people
 #: to a row fit, with notes at 12 px (9 pt) and names at 13 px, wrapped to their column.
@@ -74,6 +75,21 @@ PRINT: Final = Geometry(
     column=155, row=226, text_depth=152, symbol=26, margin=12, line=14.5, wrap=16, lines=10,
     name_wrap=12, font=12, name_font=13, legend=66,
 )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Relative:
+    """A person related to the child, as the diagram needs them; `notes` are drawn under the name."""
+
+    person_id: int
+    name: str
+    relation: str
+    sex: str | None
+    dob: date | None
+    in_household: bool
+    notes: tuple[str, ...]
+    #: Their own page, when the viewer may open it (None: drawn without a link).
+    href: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +103,7 @@ class Node:
     lines: tuple[str, ...]
     x: float
     y: float
+    href: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +138,18 @@ def generation(relation: str) -> int:
 def layout_genogram(
     child: tuple[str, str | None, date | None],
     child_lines: Sequence[str],
-    family: Sequence[FamilyView],
+    family: Sequence[Relative],
     geometry: Geometry = WEB,
 ) -> GenogramLayout:
     """Place everyone: `child` is the subject's (name, sex, date of birth)."""
     g = geometry
     name, sex, dob = child
-    rows: dict[int, list[tuple[FamilyView | None, str]]] = {0: [], 1: [], 2: [], 3: []}
+    rows: dict[int, list[tuple[Relative | None, str]]] = {0: [], 1: [], 2: [], 3: []}
     for view in family:
-        rows[generation(view.member.relation)].append((view, view.member.relation))
+        rows[generation(view.relation)].append((view, view.relation))
     rows[1].sort(key=lambda item: _adult_key(item[0]))
     rows[2].append((None, "subject"))
-    rows[2].sort(key=lambda item: (item[0].member.dob if item[0] else dob) or date.max)
+    rows[2].sort(key=lambda item: (item[0].dob if item[0] else dob) or date.max)
     used = [g for g in sorted(rows) if rows[g]]
     width = 2 * g.margin + max(len(rows[gen]) for gen in used) * g.column
     nodes: list[Node] = []
@@ -144,16 +161,16 @@ def layout_genogram(
     )
 
 
-def _adult_key(view: FamilyView | None) -> tuple[int, int, int]:
+def _adult_key(view: Relative | None) -> tuple[int, int, int]:
     if view is None:
         return (0, 0, 0)
-    relation = view.member.relation
+    relation = view.relation
     order = _ADULT_ORDER.index(relation) if relation in _ADULT_ORDER else len(_ADULT_ORDER)
-    return (int(view.in_household), order, view.member.person_id)
+    return (int(view.in_household), order, view.person_id)
 
 
 def _row_nodes(
-    row: list[tuple[FamilyView | None, str]],
+    row: list[tuple[Relative | None, str]],
     index: int,
     width: float,
     child: tuple[str, str | None],
@@ -168,9 +185,21 @@ def _row_nodes(
         if view is None:
             out.append(Node(0, child[0], "subject", child[1], True, True, tuple(child_lines), x, y))
             continue
-        m = view.member
         lines = (RELATION_LABELS.get(relation, relation.replace("_", " ").capitalize()), *view.notes)
-        out.append(Node(m.person_id, m.name, relation, m.sex, False, view.in_household, lines, x, y))
+        out.append(
+            Node(
+                view.person_id,
+                view.name,
+                relation,
+                view.sex,
+                False,
+                view.in_household,
+                lines,
+                x,
+                y,
+                view.href,
+            )
+        )
     return out
 
 
@@ -245,17 +274,38 @@ def _reverse_pairs(points: list[tuple[float, float]]) -> list[tuple[float, float
 # -- rendering -----------------------------------------------------------------------------------
 
 
-def render_genogram(layout: GenogramLayout, *, title: str, description: str) -> str:
-    """SVG markup; every piece of text is escaped here."""
+#: What the review's dashed outline means (build.py decides the household so).
+REVIEW_HOUSEHOLD: Final = "Household (same postcode, in records within 12 months)"
+
+
+def render_genogram(
+    layout: GenogramLayout,
+    *,
+    title: str,
+    description: str,
+    household: str = REVIEW_HOUSEHOLD,
+    sized: bool = False,
+) -> str:
+    """SVG markup; every piece of text is escaped here. `household` says what the outline means;
+    `sized` gives the drawing its own width and height (one unit to the pixel) to be drawn at,
+    rather than only a viewBox to be scaled to its column."""
+    legend, lines = _render_legend(layout, household)
+    # A narrow drawing (a child and one parent) wraps its legend onto more lines: room for them.
+    height = layout.height + (lines - 1) * layout.geometry.font * 1.9
+    size = f'width="{_n(layout.width)}" height="{_n(height)}" ' if sized else ""
+    # An image's content is presentational to assistive technology, so links inside one are
+    # unreachable; a drawing with links to people's pages is a labelled group instead.
+    role = "group" if any(node.href for node in layout.nodes) else "img"
     parts = [
-        f'<svg class="app-geno__svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(layout.width)} '
-        f'{_n(layout.height)}" role="img" aria-labelledby="app-geno-title app-geno-desc">',
+        f'<svg class="app-geno__svg" {size}xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {_n(layout.width)} {_n(height)}" role="{role}" '
+        'aria-labelledby="app-geno-title app-geno-desc">',
         f'<title id="app-geno-title">{_t(title)}</title>',
         f'<desc id="app-geno-desc">{_t(description)}</desc>',
         *_render_household(layout),
         *_render_links(layout),
         *(_render_node(node, layout.geometry) for node in layout.nodes),
-        *_render_legend(layout),
+        *legend,
         "</svg>",
     ]
     return "\n".join(parts)
@@ -307,7 +357,9 @@ def _render_node(node: Node, g: Geometry) -> str:
         y += g.line
         parts.append(f'<text class="app-geno__note" x="{_n(x)}" y="{_n(y)}">{_t(line)}</text>')
     parts.append("</g>")
-    return "".join(parts)
+    if node.href is None:
+        return "".join(parts)
+    return f'<a class="app-geno__link-to" href="{escape(node.href)}">{"".join(parts)}</a>'
 
 
 def _wrapped(lines: Sequence[str], width: int, limit: int) -> list[str]:
@@ -344,26 +396,28 @@ _LEGEND: Final = (
      "Parents"),
     (236, 272, '<line class="app-geno__link app-geno__link--partner" x1="{0}" y1="-5" x2="{30}" y2="-5"/>',
      "Partner"),
-    (332, 362, '<rect class="app-geno__household" x="{0}" y="-12" width="24" height="14"/>',
-     "Household (same postcode, in records within 12 months)"),
+    (332, 362, '<rect class="app-geno__household" x="{0}" y="-12" width="24" height="14"/>', ""),
 )  # fmt: skip
 
 
-def _render_legend(layout: GenogramLayout) -> list[str]:
-    """One line of keys; a key that would run past the drawing's edge starts a second line."""
+def _render_legend(layout: GenogramLayout, household: str) -> tuple[list[str], int]:
+    """One line of keys; a key that would run past the drawing's edge starts another line.
+    Returns the markup and how many lines it takes."""
     g = layout.geometry
     room = layout.width - 2 * g.margin
     y = layout.height - g.legend + 24 * g.scale
-    shift, out = 0.0, [f'<g class="app-geno__legend" transform="translate({_n(g.margin)} {_n(y)})">']
-    for start, text_at, key, label in _LEGEND:
+    shift, lines = 0.0, 1
+    out = [f'<g class="app-geno__legend" transform="translate({_n(g.margin)} {_n(y)})">']
+    for start, text_at, key, key_label in _LEGEND:
+        label = key_label or household
         x = start * g.scale - shift
         if x > 0 and x + (text_at - start) * g.scale + len(label) * g.font * 0.6 > room:
-            shift, y = start * g.scale, y + g.font * 1.9
+            shift, y, lines = start * g.scale, y + g.font * 1.9, lines + 1
             out += ["</g>", f'<g class="app-geno__legend" transform="translate({_n(g.margin)} {_n(y)})">']
             x = 0.0
         out.append(_legend_key(key, x))
         out.append(f'<text x="{_n(x + (text_at - start) * g.scale)}" y="0">{_t(label)}</text>')
-    return [*out, "</g>"]
+    return [*out, "</g>"], lines
 
 
 def _legend_key(template: str, x: float) -> str:
