@@ -353,7 +353,7 @@ def _records_query() -> Any:
     g, link, rec = _GROUPS.c, PersonLink, PersonRecordRow
     return (
         select(g.grp, link.person_id, rec.agency, rec.source_id, rec.given_name, rec.family_name)
-        .add_columns(rec.dob, rec.role_hint, rec.batch_id)
+        .add_columns(rec.dob, rec.sex, rec.role_hint, rec.batch_id)
         .select_from(_GROUPS)
         .join(link, and_(link.person_id == g.person_id, link.ended_at.is_(None)))
         .join(rec, rec.id == link.person_record_id)

@@ -108,7 +108,7 @@ def _views(session: Session) -> dict[int, PersonView]:
     link, rec = PersonLink, PersonRecordRow
     query = (
         select(link.person_id, rec.agency, rec.source_id, rec.given_name, rec.family_name)
-        .add_columns(rec.dob, rec.role_hint, rec.batch_id)
+        .add_columns(rec.dob, rec.sex, rec.role_hint, rec.batch_id)
         .join(rec, rec.id == link.person_record_id)
         .where(link.ended_at.is_(None))
         .order_by(link.person_id, rec.agency, rec.source_id)
