@@ -5,31 +5,15 @@ domain/yes_no.py). Before, `"was_not_brought": "Yes"` lost the whole line."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from alarmbell.domain.yes_no import flag_word
-from alarmbell.ingest.service import ingest_file
-from alarmbell.storage.tables import EventRecordRow
 from tests.helpers import event, person, write_jsonl
+from tests.ingest.stored import ingest_with_messages, stored_attrs
 
 BOOLEAN = "(expected true or false, written without quotes)"
-
-
-def _ingest(engine: Engine, file: Path) -> tuple[tuple[int, int], list[str]]:
-    messages: list[str] = []
-    summary = ingest_file(engine=engine, path=file, agency=None, report=messages.append)
-    return (summary.accepted, summary.rejected), messages
-
-
-def _attrs(engine: Engine, source_id: str) -> dict[str, Any]:
-    with engine.connect() as connection:
-        payload = connection.execute(
-            select(EventRecordRow.payload).where(EventRecordRow.source_id == source_id)
-        ).scalar_one()
-    return dict(payload["attrs"])
 
 
 @pytest.mark.parametrize(
@@ -51,18 +35,18 @@ def test_a_yes_no_word_is_read_as_the_flag_and_kept(
         "E1", ["P1"], kind="missed_appointment", attrs={"service": "Paeds OPD", "was_not_brought": written}
     )
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
-    counts, messages = _ingest(engine, file)
+    counts, messages = ingest_with_messages(engine, file)
     assert counts == (2, 0)
     shown = "true" if flag else "false"
     assert messages == [
         f"{file}:2: attrs.was_not_brought: warning: read {written!r} as {shown} (a yes/no word)"
     ]
-    assert _attrs(engine, "E1") == {
+    assert stored_attrs(engine, "E1") == {
         "service": "Paeds OPD",
         "was_not_brought": flag,
         "was_not_brought_as_written": written,
     }
-    assert _ingest(engine, file)[0] == (0, 0)  # sending it again changes nothing
+    assert ingest_with_messages(engine, file)[0] == (0, 0)  # sending it again changes nothing
 
 
 def test_every_flag_of_a_line_is_read(engine: Engine, tmp_path: Path) -> None:
@@ -70,8 +54,8 @@ def test_every_flag_of_a_line_is_read(engine: Engine, tmp_path: Path) -> None:
     file = write_jsonl(
         tmp_path / "in.jsonl", [person("P1"), event("E1", ["P1"], kind="ed_attendance", attrs=attrs)]
     )
-    assert _ingest(engine, file)[0] == (2, 0)
-    stored = _attrs(engine, "E1")
+    assert ingest_with_messages(engine, file)[0] == (2, 0)
+    stored = stored_attrs(engine, "E1")
     assert (stored["mobile"], stored["delay_in_presentation"], stored["alcohol"]) == (False, True, True)
 
 
@@ -83,7 +67,7 @@ def test_text_that_is_not_a_yes_no_word_keeps_its_precise_error(
         "E1", ["P1"], kind="ed_attendance", attrs={"mobile": written, "delay_in_presentation": "maybe"}
     )
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
-    counts, messages = _ingest(engine, file)
+    counts, messages = ingest_with_messages(engine, file)
     assert counts == (1, 1)
     assert messages == [
         f"{file}:2: attrs.delay_in_presentation: 'maybe' is text {BOOLEAN}",

@@ -10,29 +10,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from alarmbell.ingest.attrs import ATTR_RULES, LOOSE_FLAGS, Flag
-from alarmbell.ingest.service import ingest_file
 from alarmbell.policy.loader import default_policy_path
-from alarmbell.storage.tables import EventRecordRow
 from tests.helpers import event, person, write_jsonl
-
-
-def _ingest(engine: Engine, file: Path) -> tuple[tuple[int, int], list[str]]:
-    messages: list[str] = []
-    summary = ingest_file(engine=engine, path=file, agency=None, report=messages.append)
-    return (summary.accepted, summary.rejected), messages
-
-
-def _attrs(engine: Engine, source_id: str) -> dict[str, Any]:
-    with engine.connect() as connection:
-        payload = connection.execute(
-            select(EventRecordRow.payload).where(EventRecordRow.source_id == source_id)
-        ).scalar_one()
-    return dict(payload["attrs"])
+from tests.ingest.stored import ingest_with_messages, stored_attrs
 
 
 def test_a_yes_no_word_in_a_loose_flag_is_read(engine: Engine, tmp_path: Path) -> None:
@@ -44,10 +28,10 @@ def test_a_yes_no_word_in_a_loose_flag_is_read(engine: Engine, tmp_path: Path) -
         attrs={"no_access": "Y", "child_seen": False},
     )
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1", agency="children_social_care"), visit])
-    counts, messages = _ingest(engine, file)
+    counts, messages = ingest_with_messages(engine, file)
     assert counts == (2, 0)
     assert messages == [f"{file}:2: attrs.no_access: warning: read 'Y' as true (a yes/no word)"]
-    assert _attrs(engine, "V1") == {"no_access": True, "no_access_as_written": "Y", "child_seen": False}
+    assert stored_attrs(engine, "V1") == {"no_access": True, "no_access_as_written": "Y", "child_seen": False}
 
 
 def test_other_text_in_a_loose_flag_is_kept_with_a_warning_not_refused(
@@ -55,13 +39,13 @@ def test_other_text_in_a_loose_flag_is_kept_with_a_warning_not_refused(
 ) -> None:
     seen = event("I1", ["P1"], agency="health", kind="ed_attendance", attrs={"patterned": "hand-shaped"})
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1", agency="health"), seen])
-    counts, messages = _ingest(engine, file)
+    counts, messages = ingest_with_messages(engine, file)
     assert counts == (2, 0)
     assert messages == [
         f"{file}:2: attrs.patterned: warning: kept 'hand-shaped' as written, not read as true or false "
         "(write true or false, or yes or no, for early warning to read it)"
     ]
-    assert _attrs(engine, "I1") == {"patterned": "hand-shaped"}
+    assert stored_attrs(engine, "I1") == {"patterned": "hand-shaped"}
 
 
 def test_every_flag_the_policy_reads_is_typed_or_loose() -> None:

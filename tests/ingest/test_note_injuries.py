@@ -10,28 +10,13 @@ from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from alarmbell.ingest.fast_lines import fast_line
 from alarmbell.ingest.jsonl import read_lines
-from alarmbell.ingest.service import ingest_file
 from alarmbell.ingest.validate import validate, validate_precisely
-from alarmbell.storage.tables import EventRecordRow
 from tests.helpers import event, person, write_jsonl
-
-
-def _ingest(engine: Engine, file: Path) -> tuple[tuple[int, int], list[str]]:
-    messages: list[str] = []
-    summary = ingest_file(engine=engine, path=file, agency=None, report=messages.append)
-    return (summary.accepted, summary.rejected), messages
-
-
-def _attrs(engine: Engine, source_id: str) -> dict[str, Any]:
-    with engine.connect() as connection:
-        payload = connection.execute(
-            select(EventRecordRow.payload).where(EventRecordRow.source_id == source_id)
-        ).scalar_one()
-    return dict(payload.get("attrs") or {})
+from tests.ingest.stored import ingest_with_messages, stored_attrs
 
 
 def test_a_head_injury_in_the_note_is_read_with_a_warning(engine: Engine, tmp_path: Path) -> None:
@@ -40,12 +25,12 @@ def test_a_head_injury_in_the_note_is_read_with_a_warning(engine: Engine, tmp_pa
         "E1", ["P1"], kind="ed_attendance", attrs={"site": "", "explanation_given": "rolled off bed"}
     )
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), {**line, "text": note}])
-    counts, messages = _ingest(engine, file)
+    counts, messages = ingest_with_messages(engine, file)
     assert counts == (2, 0)
     assert messages == [
         f"{file}:2: text: warning: read head_injury at 'head' from the note, as no injury attr was given"
     ]
-    assert _attrs(engine, "E1") == {
+    assert stored_attrs(engine, "E1") == {
         "explanation_given": "rolled off bed",
         "injury": "head_injury",
         "site": "head",
@@ -53,15 +38,15 @@ def test_a_head_injury_in_the_note_is_read_with_a_warning(engine: Engine, tmp_pa
         "injuries": [{"site": "head", "injury": "head_injury"}],
         "injury_read_from": "text",
     }
-    assert _ingest(engine, file)[0] == (0, 0)  # sending it again changes nothing
+    assert ingest_with_messages(engine, file)[0] == (0, 0)  # sending it again changes nothing
 
 
 def test_bruises_in_a_note_without_attrs_make_the_body_map(engine: Engine, tmp_path: Path) -> None:
     line = {**event("E1", ["P1"], kind="ed_attendance"), "text": "Bruising to L cheek and behind L ear. ?NAI"}
     line.pop("attrs", None)
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
-    assert _ingest(engine, file)[0] == (2, 0)
-    attrs = _attrs(engine, "E1")
+    assert ingest_with_messages(engine, file)[0] == (2, 0)
+    attrs = stored_attrs(engine, "E1")
     assert (attrs["injury"], attrs["bruise_sites"]) == ("bruise", ["l cheek and behind l ear"])
 
 
@@ -79,16 +64,16 @@ def test_a_note_adds_nothing_where_the_sender_coded_or_the_words_find_no_injury(
 ) -> None:
     line = {**event("E1", ["P1"], kind="ed_attendance", attrs=dict(attrs)), "text": note}
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
-    counts, messages = _ingest(engine, file)
+    counts, messages = ingest_with_messages(engine, file)
     assert (counts, messages) == ((2, 0), [])
-    assert _attrs(engine, "E1") == attrs
+    assert stored_attrs(engine, "E1") == attrs
 
 
 def test_a_note_of_another_kind_of_event_is_not_read(engine: Engine, tmp_path: Path) -> None:
     line = {**event("E1", ["P1"], kind="referral", attrs={}), "text": "Bruising to L cheek"}
     file = write_jsonl(tmp_path / "in.jsonl", [person("P1"), line])
-    assert _ingest(engine, file) == ((2, 0), [])
-    assert "injury" not in _attrs(engine, "E1")
+    assert ingest_with_messages(engine, file) == ((2, 0), [])
+    assert "injury" not in stored_attrs(engine, "E1")
 
 
 def test_the_fast_path_defers_a_note_it_would_read_and_the_record_is_the_same() -> None:
