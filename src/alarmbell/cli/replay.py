@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -70,11 +69,12 @@ def replay(
 
 def _show(file: Path, result: ReplayResult, split: AgencyReplay | None, as_json: bool) -> None:
     """The replay's alerts as text, or the whole result as one JSON object."""
-    from alarmbell.replay import comparison_lines
+    from alarmbell.replay import comparison_lines, write_json
 
     if as_json:
-        payload = split.to_json() if split else result.to_json()
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        # Written a person or an alert at a time: the same text as json.dumps(payload, indent=2).
+        write_json(split.json_items() if split else result.json_items(), partial(typer.echo, nl=False))
+        typer.echo("")
         return
     typer.echo(f"{file}: {result.ingest.line}; {len(result.people)} people; policy {result.policy_version}")
     for alert in result.alerts:

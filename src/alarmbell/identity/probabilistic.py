@@ -22,7 +22,7 @@ import numpy as np
 
 from alarmbell.identity.calibration import calibrated_bands, review_budget
 from alarmbell.identity.clusters import Clusters
-from alarmbell.identity.features import FeatureTable, RawPerson, build_features
+from alarmbell.identity.features import FeatureTable
 from alarmbell.identity.model import KEYED_YEAR_LABEL, Bands, TrainedModel, load_model
 from alarmbell.identity.splink_runner import (
     Engine,
@@ -127,8 +127,8 @@ def contributions(pair: ScoredPair, model: TrainedModel) -> list[Contribution]:
 
 
 def score(
-    new: Iterable[RawPerson],
-    existing: Iterable[RawPerson],
+    new_table: FeatureTable,
+    old_table: FeatureTable,
     model: TrainedModel,
     *,
     engine: Engine = "duckdb",
@@ -136,13 +136,12 @@ def score(
     clusters: Clusters | None = None,
     today: date | None = None,
 ) -> tuple[list[Edge], list[str]]:
-    """Edges (lower band and above) for pairs touching a new record, and identifier problems.
+    """Edges (lower band and above) for pairs touching a new record (`build_features` of the
+    new records and of those already linked), and identifier problems.
 
     With `clusters`, pairs whose records are already one cluster are left out (see `_edges`);
     `today` is the day linkage runs (identity/twins.py), by default today.
     """
-    new_table = build_features(new)
-    old_table = build_features(existing)
     pairs = predict_incremental_table(
         new_table, old_table, model, threshold=model.bands.lower, engine=engine, spark=spark
     )

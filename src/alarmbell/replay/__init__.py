@@ -1,5 +1,6 @@
 """Replay: what alarmbell would have said, and when, over a past chronology."""
 
+from alarmbell.replay.json_text import write_json
 from alarmbell.replay.service import (
     AgencyReplay,
     ReplayHooks,
@@ -16,4 +17,5 @@ __all__ = [
     "comparison_lines",
     "replay_by_agency",
     "replay_file",
+    "write_json",
 ]

@@ -29,6 +29,7 @@ from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.identity import all_views, link_people
 from alarmbell.ingest import IngestSummary, Reporter, ingest_file, ingest_lines
 from alarmbell.policy import Policy
+from alarmbell.replay.json_text import Items
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
 from alarmbell.storage.tables import AlertRow
@@ -68,10 +69,26 @@ class ReplayResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "people": [{"person": p.person, "records": [list(k) for k in p.records]} for p in self.people],
+            "people": [self.person_json(p) for p in self.people],
             "alerts": [self.alert_json(a) for a in self.alerts],
-            "work": {"items_opened": self.work.opened, "alerts_added_as_new_evidence": self.work.updated},
+            "work": self.work_json(),
         }
+
+    def json_items(self) -> dict[str, Any]:
+        """`to_json` with its people and alerts made one at a time as the text is written
+        (`json_text.write_json`): the text is the same, and no list of them is ever held."""
+        return {
+            "people": Items(map(self.person_json, self.people)),
+            "alerts": Items(map(self.alert_json, self.alerts)),
+            "work": self.work_json(),
+        }
+
+    @staticmethod
+    def person_json(person: ReplayPerson) -> dict[str, Any]:
+        return {"person": person.person, "records": [list(k) for k in person.records]}
+
+    def work_json(self) -> dict[str, int]:
+        return {"items_opened": self.work.opened, "alerts_added_as_new_evidence": self.work.updated}
 
     def alert_json(self, alert: RaisedAlert) -> dict[str, Any]:
         return {
@@ -107,6 +124,15 @@ class AgencyReplay:
         out = self.joined.to_json()
         out["by_agency"] = {
             agency: {"alerts": [result.alert_json(a) for a in result.alerts]}
+            for agency, result in sorted(self.by_agency.items())
+        }
+        return out
+
+    def json_items(self) -> dict[str, Any]:
+        """`to_json` as `ReplayResult.json_items` gives it: the same text, an item at a time."""
+        out = self.joined.json_items()
+        out["by_agency"] = {
+            agency: {"alerts": Items(map(result.alert_json, result.alerts))}
             for agency, result in sorted(self.by_agency.items())
         }
         return out
