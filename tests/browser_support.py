@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 import uvicorn
 
 if TYPE_CHECKING:
@@ -69,6 +70,20 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """A headless system Chromium for one test, closed afterwards: skipped without Playwright,
+    failed without Chromium (`require_chromium`). What every browser test did by hand."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    require_chromium()
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def require_chromium() -> None:

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from alarmbell.settings import Settings
 from alarmbell.web.app import create_app
 from tests.auth_support import browser_user, sign_in_browser
-from tests.browser_support import serving
+from tests.browser_support import chromium, serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog
@@ -72,10 +72,7 @@ def base_url(app: FastAPI) -> Iterator[str]:
 
 
 def test_payloads_in_every_free_text_field_stay_text(app: FastAPI, base_url: str) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import launch_chromium, require_chromium
 
-    require_chromium()
     username = browser_user(app.state.engine)
     with TestClient(app) as client:
         from tests.auth_support import sign_in
@@ -85,31 +82,27 @@ def test_payloads_in_every_free_text_field_stay_text(app: FastAPI, base_url: str
     pages = ["/", "/people?q=Evie", f"/people/{person}", "/people?q=Xssmum", "/record-concern?q=Evie",
              "/identity/review", f"/record-concern?person={person}"]  # fmt: skip
     dialogs: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page()
+    with chromium() as browser:
+        page = browser.new_page()
 
-            def dismiss(dialog: Dialog) -> None:
-                dialogs.append(dialog.message)
-                dialog.dismiss()
+        def dismiss(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
 
-            page.on("dialog", dismiss)
-            sign_in_browser(page, base_url, username)
-            for path in pages:
-                page.goto(base_url + path)
-                page.wait_for_load_state("load")
-                assert page.evaluate("window.__xss") is None, path
-                injected = page.evaluate(
-                    "document.querySelectorAll('img[src=x], svg[onload], [onerror], [onload]').length"
-                )
-                assert injected == 0, path
-                assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0, path
-            page.goto(f"{base_url}/people/{person}")
-            body = page.locator("body").inner_text()
-            assert "<script>window.__xss=1;alert(1)</script>" in body
-            assert '<img src=x onerror="window.__xss=2;alert(2)">' in body
-            assert page.locator("a[href^='javascript:']").count() == 0
-        finally:
-            browser.close()
+        page.on("dialog", dismiss)
+        sign_in_browser(page, base_url, username)
+        for path in pages:
+            page.goto(base_url + path)
+            page.wait_for_load_state("load")
+            assert page.evaluate("window.__xss") is None, path
+            injected = page.evaluate(
+                "document.querySelectorAll('img[src=x], svg[onload], [onerror], [onload]').length"
+            )
+            assert injected == 0, path
+            assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0, path
+        page.goto(f"{base_url}/people/{person}")
+        body = page.locator("body").inner_text()
+        assert "<script>window.__xss=1;alert(1)</script>" in body
+        assert '<img src=x onerror="window.__xss=2;alert(2)">' in body
+        assert page.locator("a[href^='javascript:']").count() == 0
     assert dialogs == []

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alarmbell.alerts.service import newest_alert_id
 from alarmbell.storage.tables import AlertRow, Person, TriageEvent, TriageItem
 from alarmbell.triage import refresh_items
-from alarmbell.triage.alert_work import newest_alert_id, route_new_alerts
+from alarmbell.triage.alert_work import route_new_alerts
 from alarmbell.triage.timescales import alert_decision_due
 
 from .conftest import CONFIG

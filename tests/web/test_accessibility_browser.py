@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.auth_support import BROWSER_PASSWORD, make_user, sign_in_browser
+from tests.browser_support import chromium
 from tests.web.test_browser import ARTIFACTS
 from tests.web.test_mash_journey_browser import Journey, served_demo
 
@@ -68,64 +69,57 @@ def pages_for(page: Any, base: str, leo: int) -> list[str]:
 
 
 def test_every_page_for_every_role_passes_axe_and_speaks_plainly(site: Journey) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import launch_chromium, require_chromium
 
-    require_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     axe = AXE.read_text(encoding="utf-8")
     violations: list[str] = []
     jargon: list[str] = []
     overflow: list[str] = []
     checked = 0
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            for role, agency, team in ROLES:
-                # A user name in words, so the jargon scan reads the pages, not the test's names.
-                username = {"mash_analyst": "analyst", "team_manager": "manager"}.get(role, role)
-                name = make_user(
-                    site.app.state.engine,
-                    role=role,
-                    agency=agency,
-                    team=team,
-                    username=username,
-                    password=BROWSER_PASSWORD,
-                ).name
-                # axe is injected by the test, so the app's script-src 'self' policy is bypassed here only.
-                context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-                page = context.new_page()
-                sign_in_browser(page, site.base_url, name)
-                paths = pages_for(page, site.base_url, site.leo_id)
-                for width in WIDTHS:
-                    page.set_viewport_size({"width": width, "height": 900})
-                    for path in paths:
-                        response = page.goto(site.base_url + path)
-                        assert response is not None
-                        if response.status == 403:
-                            continue
-                        checked += 1
-                        page.evaluate(axe)
-                        found = page.evaluate(
-                            "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-                            ".violations.map(v => v.id + ' (' + v.nodes.length + '): '"
-                            " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))",
-                            AXE_TAGS,
-                        )
-                        violations += [f"{role} {width}px {path}: {v}" for v in found]
-                        if width == 390:
-                            wide = page.evaluate("() => document.documentElement.scrollWidth")
-                            if wide > width:
-                                overflow.append(f"{role} {path}: {wide}px wide")
-                        else:
-                            tokens = sorted(set(JARGON.findall(page.evaluate(MAIN_TEXT))))
-                            jargon += [f"{role} {path}: {', '.join(tokens)}"] if tokens else []
-                page.set_viewport_size({"width": 390, "height": 900})
-                page.goto(site.base_url + "/")
-                page.screenshot(path=str(ARTIFACTS / f"start-{role}-390.png"), full_page=True)
-                context.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for role, agency, team in ROLES:
+            # A user name in words, so the jargon scan reads the pages, not the test's names.
+            username = {"mash_analyst": "analyst", "team_manager": "manager"}.get(role, role)
+            name = make_user(
+                site.app.state.engine,
+                role=role,
+                agency=agency,
+                team=team,
+                username=username,
+                password=BROWSER_PASSWORD,
+            ).name
+            # axe is injected by the test, so the app's script-src 'self' policy is bypassed here only.
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+            page = context.new_page()
+            sign_in_browser(page, site.base_url, name)
+            paths = pages_for(page, site.base_url, site.leo_id)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                for path in paths:
+                    response = page.goto(site.base_url + path)
+                    assert response is not None
+                    if response.status == 403:
+                        continue
+                    checked += 1
+                    page.evaluate(axe)
+                    found = page.evaluate(
+                        "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+                        ".violations.map(v => v.id + ' (' + v.nodes.length + '): '"
+                        " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))",
+                        AXE_TAGS,
+                    )
+                    violations += [f"{role} {width}px {path}: {v}" for v in found]
+                    if width == 390:
+                        wide = page.evaluate("() => document.documentElement.scrollWidth")
+                        if wide > width:
+                            overflow.append(f"{role} {path}: {wide}px wide")
+                    else:
+                        tokens = sorted(set(JARGON.findall(page.evaluate(MAIN_TEXT))))
+                        jargon += [f"{role} {path}: {', '.join(tokens)}"] if tokens else []
+            page.set_viewport_size({"width": 390, "height": 900})
+            page.goto(site.base_url + "/")
+            page.screenshot(path=str(ARTIFACTS / f"start-{role}-390.png"), full_page=True)
+            context.close()
     assert checked >= 40, f"only {checked} page views were checked"
     problems = [*(f"axe: {v}" for v in violations), *(f"scrolls sideways: {o}" for o in overflow)]
     problems += [f"codes on screen: {j}" for j in jargon]
@@ -134,29 +128,22 @@ def test_every_page_for_every_role_passes_axe_and_speaks_plainly(site: Journey) 
 
 def test_the_timeline_can_be_skipped_and_its_alert_lines_show_focus(site: Journey) -> None:
     """Keyboard users pass the timeline's many marks in one step; a focused alert line is visible."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import launch_chromium, require_chromium
 
-    require_chromium()
     name = make_user(
         site.app.state.engine, role="mash_analyst", username="keyboard", password=BROWSER_PASSWORD
     ).name
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            sign_in_browser(page, site.base_url, name)
-            page.goto(f"{site.base_url}/people/{site.leo_id}")
-            skip = page.locator("a.app-skip-timeline")
-            skip.focus()
-            assert skip.is_visible(), "the skip link shows when it has focus"
-            page.keyboard.press("Enter")
-            assert page.url.endswith("#alerts")
-            line = page.locator(".app-tl__alert a").first
-            line.focus()
-            width = page.evaluate(
-                "() => getComputedStyle(document.activeElement.querySelector('line')).strokeWidth"
-            )
-            assert float(str(width).removesuffix("px")) >= 6, width
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        sign_in_browser(page, site.base_url, name)
+        page.goto(f"{site.base_url}/people/{site.leo_id}")
+        skip = page.locator("a.app-skip-timeline")
+        skip.focus()
+        assert skip.is_visible(), "the skip link shows when it has focus"
+        page.keyboard.press("Enter")
+        assert page.url.endswith("#alerts")
+        line = page.locator(".app-tl__alert a").first
+        line.focus()
+        width = page.evaluate(
+            "() => getComputedStyle(document.activeElement.querySelector('line')).strokeWidth"
+        )
+        assert float(str(width).removesuffix("px")) >= 6, width

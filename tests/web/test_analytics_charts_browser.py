@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.auth_support import browser_user, sign_in_browser
-from tests.browser_support import serving
+from tests.browser_support import chromium, serving
 
 pytestmark = pytest.mark.browser
 
@@ -24,19 +24,11 @@ def base_url(demo_app: FastAPI) -> Iterator[str]:
 
 
 def test_the_hours_and_past_due_charts_are_legible_at_390(base_url: str, demo_app: FastAPI) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import launch_chromium, require_chromium
-
-    require_chromium()
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 900})
-            sign_in_browser(page, base_url, browser_user(demo_app.state.engine, role="mash_analyst"))
-            page.goto(f"{base_url}/triage/analytics")
-            for chart in ("#hours-chart", "#past-due-chart"):
-                text = page.locator(f"{chart} svg text").first
-                assert text.evaluate("t => t.getBoundingClientRect().height") >= 10, chart
-            assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        sign_in_browser(page, base_url, browser_user(demo_app.state.engine, role="mash_analyst"))
+        page.goto(f"{base_url}/triage/analytics")
+        for chart in ("#hours-chart", "#past-due-chart"):
+            text = page.locator(f"{chart} svg text").first
+            assert text.evaluate("t => t.getBoundingClientRect().height") >= 10, chart
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser_support import chromium
 from tests.web.test_browser import ARTIFACTS
 from tests.web.test_mash_journey_browser import Journey, served_demo, user
 
@@ -34,33 +35,26 @@ def _inside(locator: Any, width: int) -> None:
 def test_the_queue_and_the_alert_list_are_cards_on_a_phone_and_tables_on_a_desktop(
     journey: Journey,
 ) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
     from tests.auth_support import sign_in_browser
-    from tests.browser_support import launch_chromium, require_chromium
 
-    require_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     analyst = user(journey.app, role="mash_analyst", team="mash")
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 900})
-            sign_in_browser(page, journey.base_url, analyst)
-            page.goto(f"{journey.base_url}/triage")
-            first = page.locator("table.app-triage-queue tbody tr").first
-            _inside(first.get_by_role("button", name="Take this on"), 390)
-            _inside(first.locator("time"), 390)
-            assert (
-                first.locator("td[data-label=Due]").evaluate("td => getComputedStyle(td, '::before').content")
-                == '"Due"'
-            )
-            page.screenshot(path=str(ARTIFACTS / "queue-390.png"))
-            page.goto(f"{journey.base_url}/alerts")
-            row = page.locator("table.app-alert-list tbody tr").first
-            _inside(row.locator("td[data-label=Agencies] .app-lane-key").last, 390)
-            page.screenshot(path=str(ARTIFACTS / "alerts-390.png"))
-            page.set_viewport_size({"width": 1280, "height": 900})
-            assert page.locator("table.app-alert-list thead").is_visible()
-            assert row.evaluate("tr => getComputedStyle(tr).display") == "table-row"
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        sign_in_browser(page, journey.base_url, analyst)
+        page.goto(f"{journey.base_url}/triage")
+        first = page.locator("table.app-triage-queue tbody tr").first
+        _inside(first.get_by_role("button", name="Take this on"), 390)
+        _inside(first.locator("time"), 390)
+        assert (
+            first.locator("td[data-label=Due]").evaluate("td => getComputedStyle(td, '::before').content")
+            == '"Due"'
+        )
+        page.screenshot(path=str(ARTIFACTS / "queue-390.png"))
+        page.goto(f"{journey.base_url}/alerts")
+        row = page.locator("table.app-alert-list tbody tr").first
+        _inside(row.locator("td[data-label=Agencies] .app-lane-key").last, 390)
+        page.screenshot(path=str(ARTIFACTS / "alerts-390.png"))
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert page.locator("table.app-alert-list thead").is_visible()
+        assert row.evaluate("tr => getComputedStyle(tr).display") == "table-row"

@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.auth_support import browser_user, sign_in_browser
-from tests.browser_support import serving
+from tests.browser_support import chromium, serving
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +32,10 @@ def _label_height(page: Any, width: int) -> float:
 
 
 def test_the_bar_labels_are_readable_at_390_and_not_huge_at_1280(base_url: str, demo_app: FastAPI) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser_support import launch_chromium, require_chromium
-
-    require_chromium()
-    with sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 900})
-            sign_in_browser(page, base_url, browser_user(demo_app.state.engine, role="reviewer"))
-            page.goto(f"{base_url}/triage/unanswered")
-            assert _label_height(page, 390) >= 10
-            assert _label_height(page, 1280) <= 24
-            assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        sign_in_browser(page, base_url, browser_user(demo_app.state.engine, role="reviewer"))
+        page.goto(f"{base_url}/triage/unanswered")
+        assert _label_height(page, 390) >= 10
+        assert _label_height(page, 1280) <= 24
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280

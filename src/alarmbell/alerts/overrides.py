@@ -16,11 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.wording import says_nothing
+from alarmbell.storage.row_hold import hold_rows
 from alarmbell.storage.tables import AlertOverride, AlertRow
 
 MAX_REASON = 2000
@@ -92,11 +93,10 @@ def override_alert(
 def countersign(session: Session, *, override_id: int, by: str, now: datetime) -> Override:
     """A team manager's countersignature on a pending override. The caller checks the role.
 
-    The override is held (a row lock; SQLite's write lock), then read again: two managers
+    The override is held (storage.row_hold), then read again: two managers
     countersigning at once both read it pending, and the later name replaced the earlier one.
     """
-    hold = update(AlertOverride).where(AlertOverride.id == override_id).values(level=AlertOverride.level)
-    session.execute(hold.execution_options(synchronize_session=False))
+    hold_rows(session, AlertOverride.level, AlertOverride.id == override_id)
     row = session.get(AlertOverride, override_id, populate_existing=True)
     if row is None:
         raise OverrideError(f"no override {override_id}", category="not_found")

@@ -137,7 +137,7 @@ def store_alerts(
         return StoredAlerts(0, None)
     connection = session.connection()
     dialect_of(connection).hold_alert_writes(connection)
-    after_id = session.scalar(select(func.max(AlertRow.id))) or 0
+    after_id = newest_alert_id(session)
     known = _stored_keys(session, people)
     now = datetime.now(UTC)
     rows = [
@@ -146,6 +146,11 @@ def store_alerts(
     for start in range(0, len(rows), chunk):
         session.execute(insert(AlertRow), rows[start : start + chunk])
     return StoredAlerts(len(rows), after_id if rows else None)
+
+
+def newest_alert_id(session: Session) -> int:
+    """The highest alert id so far: routing takes the alerts stored above it."""
+    return session.scalar(select(func.max(AlertRow.id))) or 0
 
 
 def _stored_keys(session: Session, people: Sequence[int] | None) -> set[tuple[Any, ...]]:
@@ -205,6 +210,7 @@ __all__ = [
     "evaluate_and_store",
     "evidence_keys",
     "live_people",
+    "newest_alert_id",
     "refresh_alerts",
     "store_alerts",
 ]

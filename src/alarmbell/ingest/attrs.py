@@ -324,6 +324,10 @@ LOOSE_FLAGS: Final[tuple[str, ...]] = (
 )
 
 
+#: Every attr in which a yes/no word is read: the typed flags, then the loose ones.
+_WORD_FLAGS: Final[tuple[str, ...]] = (*_FLAGS, *LOOSE_FLAGS)
+
+
 def loose_flag_words(attrs: Mapping[str, Any]) -> bool:
     """Whether a loose flag holds text (a word to read, or to warn about): the compiled fast path
     leaves such a line to the precise validator, which does both."""
@@ -336,7 +340,7 @@ def _read_flag_words(attrs: dict[str, Any], *, line_no: int, warnings: list[Warn
     refuse (a loose flag's is kept, with a warning). Before this, `"was_not_brought": "Yes"` lost
     the whole line. Runs after the words read as a value, so a role written for
     position_of_trust stays read as a role."""
-    for name in (*_FLAGS, *LOOSE_FLAGS):
+    for name in _WORD_FLAGS:
         written = attrs.get(name)
         if type(written) is not str:
             continue

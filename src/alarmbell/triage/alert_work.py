@@ -61,11 +61,6 @@ class Routed:
         return f"{opened} new {plural('work item', opened)}, {len(self.updated)} updated with new evidence"
 
 
-def newest_alert_id(session: Session) -> int:
-    """The highest alert id so far: routing after a refresh takes every alert above it."""
-    return session.scalar(select(AlertRow.id).order_by(AlertRow.id.desc()).limit(1)) or 0
-
-
 def route_new_alerts(session: Session, *, after_id: int, config: TriageConfig, now: datetime) -> Routed:
     """Open or update the work item of every amber or red alert stored with an id above `after_id`."""
     session.flush()
@@ -350,7 +345,6 @@ __all__ = [
     "add_evidence_updates",
     "Routed",
     "link_and_refresh",
-    "newest_alert_id",
     "open_alert_item",
     "refresh_and_route",
     "rescore_and_route",

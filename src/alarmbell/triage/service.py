@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from alarmbell.audit import Actor, Subject, record_audit
@@ -24,6 +24,7 @@ from alarmbell.domain.codes import UnknownCode, typed_code
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.wording import says_nothing
 from alarmbell.storage.dialect import dialect_of
+from alarmbell.storage.row_hold import hold_rows
 from alarmbell.storage.tables import TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import HarmBand, overdue_by, priority, top
@@ -274,8 +275,9 @@ def audit(
     )
 
 
-def get_item(session: Session, item_id: int) -> TriageItem:
-    row = session.get(TriageItem, item_id)
+def get_item(session: Session, item_id: int, *, afresh: bool = False) -> TriageItem:
+    """The item; `afresh`: read again from the store, not from the session's copy."""
+    row = session.get(TriageItem, item_id, populate_existing=afresh)
     if row is None:
         raise TriageError(
             f"no triage item {item_id} (see `alarmbell triage queue --team TEAM`)", category="not_found"
@@ -288,18 +290,11 @@ def item_for_change(session: Session, item_id: int) -> TriageItem:
 
     Two people acting on one item at once (two API requests on worker threads, or two server
     processes) could both read it open before either wrote, and the later write replaced the
-    earlier decision, each told theirs was recorded. A write that changes nothing takes the
-    hold first (a row lock on PostgreSQL, the database's write lock on SQLite), then the item
-    is read again, so the second person finds it decided.
+    earlier decision, each told theirs was recorded. The item is held first (storage.row_hold),
+    then read again, so the second person finds it decided.
     """
-    hold = update(TriageItem).where(TriageItem.id == item_id).values(status=TriageItem.status)
-    session.execute(hold.execution_options(synchronize_session=False))
-    row = session.get(TriageItem, item_id, populate_existing=True)
-    if row is None:
-        raise TriageError(
-            f"no triage item {item_id} (see `alarmbell triage queue --team TEAM`)", category="not_found"
-        )
-    return row
+    hold_rows(session, TriageItem.status, TriageItem.id == item_id)
+    return get_item(session, item_id, afresh=True)
 
 
 # --- acknowledging and deciding ------------------------------------------------------------------
@@ -474,8 +469,7 @@ def escalate_overdue(
     )
     # Held first, then read afresh (see item_for_change): two runs at once escalated each item
     # twice, and a run could escalate an item acknowledged while it ran.
-    hold = update(TriageItem).where(*due).values(escalation_level=TriageItem.escalation_level)
-    session.execute(hold.execution_options(synchronize_session=False))
+    hold_rows(session, TriageItem.escalation_level, *due)
     query = select(TriageItem).where(*due).execution_options(populate_existing=True)
     out: list[Escalation] = []
     for row in session.scalars(query):
