@@ -3,6 +3,7 @@ to a role that sees no live records (docs/security.md, "The audit log")."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
@@ -13,7 +14,7 @@ from alarmbell.audit import entries_for, who_viewed
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import TriageItem
 from alarmbell.triage import NewItem, load_displacement_scenario, open_item
-from tests.auth_support import sign_in
+from tests.auth_support import form_token, sign_in
 from tests.web.conftest import DemoStore
 
 
@@ -156,3 +157,38 @@ def test_workload_analytics_are_listed_by_who_viewed(access_app: FastAPI, access
 
 #: The police unit's offences (the low-harm work the page names) are made to be about this id.
 OFFENCES_ABOUT = 987_654
+
+
+def test_the_concerns_a_user_recorded_are_listed_by_who_viewed(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """`/mine` names each child the user recorded a concern about ("Concerns you recorded"): a
+    list of them, so who-viewed reports each showing, as it does the alert list beside it."""
+    with TestClient(access_app) as client:
+        principal = sign_in(client, role="practitioner", agency="health", team="health-visiting")
+        form = client.get("/record-concern").text
+        submission = re.search(r'name="submission_id" value="([^"]+)"', form)
+        assert submission
+        data = {
+            "csrf_token": form_token(client),
+            "submission_id": submission.group(1),
+            "person": "new",
+            "given_name": "Orla",
+            "family_name": "Quennell",
+            "dob-day": "2",
+            "dob-month": "2",
+            "dob-year": "2018",
+            "kind": "gp_consultation",
+            "occurred-day": "5",
+            "occurred-month": "6",
+            "occurred-year": "2024",
+            "text": "Listed on the start page.",
+        }
+        assert client.post("/record-concern", data=data, follow_redirects=False).status_code == 303
+        mine = client.get("/mine")
+    assert mine.status_code == 200 and "Orla Quennell" in mine.text
+    found = re.search(r'href="/people/(\d+)">Orla Quennell', mine.text)
+    assert found
+    with session_scope(access_store.engine) as session:
+        seen = [v.action for v in who_viewed(session, [int(found.group(1))]) if v.actor == principal.name]
+    assert "concerns.mine" in seen

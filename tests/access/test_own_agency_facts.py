@@ -6,6 +6,7 @@ death, which no other test here expects.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,8 @@ from alarmbell.ingest.service import ingest_file
 from alarmbell.presentation import long_date, short_date
 from alarmbell.settings import Settings
 from alarmbell.web.app import create_app
-from tests.auth_support import sign_in
+from tests.access.leo_views import leo_as_shown
+from tests.auth_support import form_token, sign_in
 from tests.helpers import event, write_jsonl
 from tests.web.conftest import DemoStore, populate
 
@@ -50,20 +52,6 @@ def death_app(death_store: DemoStore) -> Iterator[FastAPI]:
     app.state.engine.dispose()
 
 
-def _shown(app: FastAPI, store: DemoStore, **who: str) -> dict[str, str]:
-    """Leo's page, its JSON and its chronology's JSON, as this user gets them."""
-    with TestClient(app) as client:
-        sign_in(client, **who)
-        leo = store.leo_id
-        shown = {
-            "page": client.get(f"/people/{leo}"),
-            "json": client.get(f"/api/v1/people/{leo}"),
-            "chronology": client.get(f"/api/v1/people/{leo}/chronology"),
-        }
-    assert {name: r.status_code for name, r in shown.items()} == dict.fromkeys(shown, 200)
-    return {name: r.text for name, r in shown.items()}
-
-
 def _mentions_death(text: str) -> list[str]:
     forms = (DIED.isoformat(), long_date(DIED), short_date(DIED), "when they died", "Died ")
     return [form for form in forms if form in text]
@@ -75,9 +63,9 @@ def test_an_own_agency_page_shows_no_death_date_only_another_agency_recorded(
     """A health manager in a team no alert is routed to sees health's part of Leo: social care
     recorded his death, so neither the age ("4 when they died, 7 March 2012"), the timeline's
     "Died" line, nor the JSON's `died` may show it. A MASH analyst sees it all."""
-    full = _shown(death_app, death_store, role="mash_analyst")
+    full = leo_as_shown(death_app, death_store, role="mash_analyst")
     assert _mentions_death(full["page"]) and _mentions_death(full["json"])
-    own = _shown(death_app, death_store, role="team_manager", agency="health", team="health_visiting")
+    own = leo_as_shown(death_app, death_store, role="team_manager", agency="health", team="health_visiting")
     assert "only your own agency" in own["page"]
     assert {name: _mentions_death(text) for name, text in own.items()} == dict.fromkeys(own, [])
 
@@ -89,9 +77,9 @@ def test_an_own_agency_page_names_the_person_as_its_own_records_do(
     the other agencies. A school's manager, seeing the school's part only, sees the school's
     spelling on his page, in search results and in their list of people with alerts: another
     agency's is not theirs to read. A MASH analyst sees the whole record's."""
-    full = _shown(death_app, death_store, role="mash_analyst")
+    full = leo_as_shown(death_app, death_store, role="mash_analyst")
     assert "Leo Brennan" in full["page"]
-    own = _shown(death_app, death_store, role="team_manager", agency="education", team="dsl")
+    own = leo_as_shown(death_app, death_store, role="team_manager", agency="education", team="dsl")
     assert "only your own agency" in own["page"]
     assert {
         name: ("Leo Brennna" in text, "Leo Brennan" in text) for name, text in own.items()
@@ -111,7 +99,43 @@ def test_an_own_agency_page_names_the_household_as_its_own_records_do(
     death_app: FastAPI, death_store: DemoStore
 ) -> None:
     """Education recorded Leo's mother as "Kayleigh Brenann"; the other agencies as "Brennan"."""
-    own = _shown(death_app, death_store, role="team_manager", agency="education", team="dsl")
+    own = leo_as_shown(death_app, death_store, role="team_manager", agency="education", team="dsl")
     assert "Kayleigh Brenann" in own["page"] and "Kayleigh Brennan" not in own["page"]
-    full = _shown(death_app, death_store, role="mash_analyst")
+    full = leo_as_shown(death_app, death_store, role="mash_analyst")
     assert "Kayleigh Brennan" in full["page"]
+
+
+def test_a_concern_about_someone_seen_in_part_names_them_as_own_records_do_and_hides_the_level(
+    death_app: FastAPI, death_store: DemoStore
+) -> None:
+    """The form for a concern about Leo and the confirmation after it name him as the school's
+    records do ("Brennna") for a school DSL who sees the school's part only, as his page does;
+    and the confirmation says whether early warning raised or updated an alert without its level,
+    which the page holds back ("Held by the MASH"). A concern about him is written last here, as
+    the store is the module's."""
+    leo = death_store.leo_id
+    with TestClient(death_app) as client:
+        sign_in(client, role="practitioner", agency="education", team="dsl")
+        form = client.get("/record-concern", params={"person": str(leo)}).text
+        assert "Brennna" in form and "Brennan" not in form
+        submission = re.search(r'name="submission_id" value="([^"]+)"', form)
+        assert submission
+        data = {
+            "csrf_token": form_token(client),
+            "submission_id": submission.group(1),
+            "person": str(leo),
+            "agency": "education",
+            "kind": "school_concern",
+            "category": "neglect",
+            "occurred-day": "3",
+            "occurred-month": "3",
+            "occurred-year": "2011",
+            "text": "Arrived hungry again.",
+        }
+        posted = client.post("/record-concern", data=data, follow_redirects=False)
+        assert posted.status_code == 303, posted.text[:2000]
+        confirmation = client.get(posted.headers["location"]).text
+    assert "Concern recorded" in confirmation
+    assert "Leo Brennna" in confirmation and "Brennan" not in confirmation
+    levels = [word for word in ("red alert", "amber alert", "green alert") if word in confirmation.lower()]
+    assert levels == []

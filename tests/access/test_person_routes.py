@@ -323,3 +323,28 @@ def test_a_web_concern_records_its_author_and_an_audit_entry(
         ]
     assert len(entries) == 1
     assert entries[0].subject_id == str(person_id) and entries[0].detail["event"] == key
+
+
+def test_each_showing_of_a_concerns_confirmation_is_audited(
+    access_app: FastAPI, access_store: DemoStore
+) -> None:
+    """The confirmation page names the child (name, date of birth) and says what early warning
+    did about them; its address can be opened again later, so each showing is a view of the
+    child in who-viewed (`concern.confirmation`), not only the recording of the concern."""
+    principal = make_user(access_store.engine, role="practitioner", agency="health", team="health-visiting")
+    with TestClient(access_app) as client:
+        client.cookies.set(SESSION_COOKIE, session_token(access_store.engine, principal))
+        data = _new_child(client, _form_submission(client), "Confirmation audited.")
+        response = client.post("/record-concern", data=data, follow_redirects=False)
+        assert response.status_code == 303
+        shown = [client.get(response.headers["location"]) for _ in range(2)]
+    assert [page.status_code for page in shown] == [200, 200]
+    found = re.search(r'href="/people/(\d+)#', shown[0].text)
+    assert found
+    with session_scope(access_store.engine) as session:
+        seen = [
+            v.action
+            for v in who_viewed(session, [int(found.group(1))], include_lists=False)
+            if v.actor == principal.name
+        ]
+    assert sorted(seen) == ["concern.confirmation", "concern.confirmation", "concern.record"]

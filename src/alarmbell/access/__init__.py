@@ -26,7 +26,7 @@ from alarmbell.access.policy import (
     decide,
 )
 from alarmbell.access.ratelimit import RateLimiter
-from alarmbell.access.search_scope import findable
+from alarmbell.access.search_scope import findable, findable_people
 from alarmbell.access.sessions import (
     end_session,
     end_user_sessions,
@@ -71,6 +71,7 @@ __all__ = [
     "facts_for_people",
     "find_user",
     "findable",
+    "findable_people",
     "grant_break_glass",
     "grant_review",
     "list_tokens",

@@ -64,6 +64,22 @@ def findable(
     return or_(full, own)
 
 
+def findable_people(
+    session: Session, principal: Principal | None, policy: Policy, *, now: datetime
+) -> Select[int] | None:
+    """The ids of the people `findable` lets this principal find, by any of the names it allows:
+    a bounded list of people (the alerts list) applies it before its limit, so the limit counts
+    only people the user may open. None: everyone (MASH analysts)."""
+    where = findable(session, principal, policy, now=now)
+    if where is None:
+        return None
+    return (
+        select(PersonLink.person_id)
+        .join(PersonRecordRow, PersonRecordRow.id == PersonLink.person_record_id)
+        .where(PersonLink.ended_at.is_(None), where)
+    )
+
+
 def _break_glass(principal: Principal, now: datetime) -> Select[int]:
     return select(BreakGlassGrant.person_id).where(
         BreakGlassGrant.user_id == principal.id, BreakGlassGrant.expires_at > now

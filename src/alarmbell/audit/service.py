@@ -232,6 +232,7 @@ VIEW_ACTIONS = frozenset(
         "break_glass",
         "concern.form",
         "concern.record",
+        "concern.confirmation",
         "identity.review",
         "triage.item",
     }
@@ -241,6 +242,7 @@ LIST_ACTIONS = frozenset(
     {
         "people.search",
         "alerts.list",
+        "concerns.mine",
         "identity.review_list",
         "reviews.list",
         "reports.unanswered",

@@ -30,6 +30,8 @@ class ConcernOutcome:
     what: str
     when: str
     agency_label: str
+    #: What happened, in the practitioner's own words: the heart of the concern, read back to her.
+    text: str
     details: tuple[str, ...]
     person_id: int
     child_name: str
@@ -58,6 +60,7 @@ def concern_outcome(session: Session, ident: str) -> ConcernOutcome | None:
         what=form_kind_label(event.kind),
         when=_when(event.payload),
         agency_label=agency_label(event.agency),
+        text=str(event.payload.get("text") or ""),
         details=concern_details(event.payload.get("attrs") or {}, event.payload.get("author")),
         person_id=person_id,
         child_name=person.display_name,

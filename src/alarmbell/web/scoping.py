@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 
 from alarmbell.access import Decision, Principal, Scope
 from alarmbell.domain.vocabulary import HOUSEHOLD_ADULT_KINDS
-from alarmbell.identity import PersonView, views_by_agency
+from alarmbell.identity import PersonView, view, views_by_agency
 from alarmbell.presentation import agency_label, long_date, relation_label, short_date, whole_years
 from alarmbell.web.auth import AccessDenied, visible_scopes
+from alarmbell.web.concern_outcome import ConcernOutcome
 from alarmbell.web.pages.alert_list import AlertListPage, RestrictedPersonRow
 from alarmbell.web.pages.my_agency import RecordedConcern
 from alarmbell.web.pages.person import (
@@ -42,26 +43,35 @@ from alarmbell.web.pages.person import (
 from alarmbell.web.pages.search import PersonResult, SearchPage
 
 
-def scoped_person_page(request: Request, session: Session, page: PersonPage) -> PersonPage:
+def _decision_about(request: Request, person_id: int) -> tuple[Decision, Principal]:
+    """The guard's allowing decision about this very person, and who it was made for; refused
+    (never shown in full) when the route reached here without one, or with one about another."""
     decision: Decision | None = getattr(request.state, "decision", None)
     principal: Principal | None = getattr(request.state, "principal", None)
     decided_about: int | None = getattr(request.state, "person_id", None)
     if decision is None or not decision.allowed or principal is None:
         raise AccessDenied("You do not have access to this: no access decision was made for this page.")
-    if decided_about != page.summary.person_id:
+    if decided_about != person_id:
         raise AccessDenied("You do not have access to this: the access decision was about someone else.")
+    return decision, principal
+
+
+def scoped_person_page(request: Request, session: Session, page: PersonPage) -> PersonPage:
+    decision, principal = _decision_about(request, page.summary.person_id)
     if decision.scope is Scope.FULL:
         return _without_dead_links(request, session, page)
     agency = principal.agency
-    rows = tuple(replace(r, evidence_for=()) for r in page.chronology if r.agency == agency)
-    # Facts drawn from the whole record are taken again from the agency's own rows: the age
-    # is dated by its last event, and a death only another agency recorded is not shown.
-    died = died_in(rows)
     own = label_of(agency)
     kept = [h for h in page.household if own and own in h.recorded_by]
     views = views_by_agency(session, [page.summary.person_id, *(h.person_id for h in kept)], agency)
     own_summary = _as_own_agency_records_say(page.summary, views.get(page.summary.person_id))
+    household = tuple(_as_own_agency_records_give(h, agency, views.get(h.person_id)) for h in kept)
+    rows = tuple(replace(r, evidence_for=()) for r in page.chronology if r.agency == agency)
     rows = _with_first_name(rows, page.summary.first_name, own_summary.first_name)
+    rows = _about_own_household(rows, own_summary, household)
+    # Facts drawn from the whole record are taken again from the agency's own rows: the age
+    # is dated by its last event, and a death only another agency recorded is not shown.
+    died = died_in(rows)
     summary = replace(
         own_summary,
         records=tuple(r for r in page.summary.records if r.agency == agency),
@@ -83,7 +93,6 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
         hidden_alerts=page.summary.level is not None,
         other_agencies_hidden=any(a != agency for a in page.summary.agencies),
     )
-    household = tuple(_as_own_agency_records_give(h, agency, views.get(h.person_id)) for h in kept)
     cut = replace(
         page,
         summary=summary,
@@ -93,6 +102,32 @@ def scoped_person_page(request: Request, session: Session, page: PersonPage) -> 
         restricted_to=agency_label(agency) if agency else "your agency",
     )
     return _without_dead_links(request, session, cut)
+
+
+def person_as_seen(request: Request, session: Session, person_id: int) -> PersonView | None:
+    """The person (name, date of birth) as their page names them to this viewer: the whole
+    record's in full, else as the viewer's own agency's records give them (None: it has none)."""
+    decision, principal = _decision_about(request, person_id)
+    if decision.scope is Scope.FULL:
+        return view(session, person_id)
+    return views_by_agency(session, [person_id], principal.agency).get(person_id)
+
+
+def scoped_outcome(request: Request, session: Session, outcome: ConcernOutcome) -> ConcernOutcome:
+    """The confirmation after a concern, as the child's page would say it: a viewer seeing the
+    child through their own agency's records reads the child's name and date of birth as those
+    records give them, and whether an alert was raised or updated, but not its level, which
+    the page holds back ("Held by the MASH")."""
+    decision, _ = _decision_about(request, outcome.person_id)
+    if decision.scope is Scope.FULL:
+        return outcome
+    seen = person_as_seen(request, session, outcome.person_id)
+    return replace(
+        outcome,
+        child_name=seen.display_name if seen is not None else RESTRICTED,
+        child_dob=seen.dob if seen is not None else None,
+        alert_level="",
+    )
 
 
 def _as_own_agency_records_say(summary: PersonSummary, view: PersonView | None) -> PersonSummary:
@@ -133,6 +168,25 @@ def _as_own_agency_records_give(
     if view is None:
         return cut
     return replace(cut, name=view.display_name, sex=view.sex, dob=view.dob)
+
+
+def _about_own_household(
+    rows: tuple[ChronologyRow, ...], summary: PersonSummary, household: tuple[HouseholdRow, ...]
+) -> tuple[ChronologyRow, ...]:
+    """Rows about a family member ("Leo's mother (Kayleigh Brennan)"), said as the viewer's own
+    agency recorded the member: its relation and its spelling of their name. A row about someone
+    whose tie to the child only another agency recorded is left out: it is in this child's
+    chronology because of that agency's record (a partner only the police know of), which the
+    household list already holds back; it stays on that person's own page."""
+    members = {h.person_id: h for h in household}
+    kept: list[ChronologyRow] = []
+    for row in rows:
+        member = members.get(row.about_person_id) if row.about_person_id is not None else None
+        if row.about_person_id in (None, summary.person_id):
+            kept.append(row)
+        elif member is not None:
+            kept.append(replace(row, about=f"{summary.first_name}'s {member.relation} ({member.name})"))
+    return tuple(kept)
 
 
 def _name_in(views: Mapping[int, PersonView], person_id: int, default: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from alarmbell.alerts import AlertedPerson, alerted_people
@@ -52,8 +53,11 @@ class AlertListPage:
         return totals
 
 
-def build_alert_list(session: Session, *, limit: int = LIST_LIMIT) -> AlertListPage:
-    rows = tuple(_row(person) for person in alerted_people(session, limit=limit))
+def build_alert_list(
+    session: Session, *, limit: int = LIST_LIMIT, among: Select[int] | None = None
+) -> AlertListPage:
+    """The first `limit` people with alerts, of `among` (the people the viewer may open) if given."""
+    rows = tuple(_row(person) for person in alerted_people(session, limit=limit, among=among))
     return AlertListPage(people=rows, limit=limit)
 
 

@@ -32,7 +32,7 @@ from alarmbell.web.auth import actor_of, current_principal, decided_person, requ
 from alarmbell.web.concern_ids import new_submission, own_submission, signed_submission, submission_id
 from alarmbell.web.concern_outcome import concern_outcome
 from alarmbell.web.deps import SessionDep
-from alarmbell.web.intake import ingest_records, link_and_alert
+from alarmbell.web.intake import ingest_records, link_and_alert_after_commit
 from alarmbell.web.intake_form import (
     MAX_INJURIES,
     FormErrors,
@@ -52,6 +52,7 @@ from alarmbell.web.intake_form import (
 from alarmbell.web.pages.people import search_for
 from alarmbell.web.person_finder import age_words, children_only
 from alarmbell.web.rendering import render
+from alarmbell.web.scoping import person_as_seen, scoped_outcome
 
 router = APIRouter()
 
@@ -65,7 +66,7 @@ def _form_page(
     day = _concern_day(form)
     at = day or datetime.now(UTC).date()  # before a date is entered, ages are today's
     children = children_only(search_for(request, session, q), at, dated=day is not None)
-    preselected = _person_option(session, chosen, at) if chosen is not None else None
+    preselected = _person_option(request, session, chosen, at) if chosen is not None else None
     principal = current_principal(request)
     if preselected is not None and request.method == "POST":
         _audit_form_shown_again(request, session, principal, preselected["person_id"])
@@ -111,10 +112,9 @@ def _concern_day(form: dict[str, str]) -> date | None:
     return date.fromisoformat(found) if found else None
 
 
-def _person_option(session: Session, chosen: int, at: date) -> dict[str, Any] | None:
-    from alarmbell.identity import view
-
-    person = view(session, chosen)
+def _person_option(request: Request, session: Session, chosen: int, at: date) -> dict[str, Any] | None:
+    """The chosen person as their page names them to this user (web.scoping.person_as_seen)."""
+    person = person_as_seen(request, session, chosen)
     if person is None:
         return None
     return {
@@ -165,7 +165,7 @@ def _own(principal: Principal) -> str:
 
 
 @router.get("/record-concern/recorded", name="concern_recorded")
-@requires(Action.RECORD_CONCERN, person="person", person_from="query")
+@requires(Action.RECORD_CONCERN, person="person", person_from="query", audit="concern.confirmation")
 def concern_recorded(
     request: Request,
     session: SessionDep,
@@ -173,12 +173,14 @@ def concern_recorded(
     ref: str = "",
 ) -> Response:
     """The GOV.UK confirmation page. The guard decides about `person` as for the form; `ref` is
-    the submission id signed for this user alone, and the concern must be about that person."""
+    the submission id signed for this user alone, and the concern must be about that person.
+    It names the child and what early warning did, and can be opened again later, so the guard
+    audits each showing (`concern.confirmation`)."""
     ident = own_submission(request, current_principal(request), ref)
     found = concern_outcome(session, ident) if ident else None
     if found is None or found.person_id != decided_person(request):
         raise HTTPException(status_code=404, detail="No concern of yours has that reference.")
-    return render(request, "concern_recorded.html", {"outcome": found})
+    return render(request, "concern_recorded.html", {"outcome": scoped_outcome(request, session, found)})
 
 
 def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErrors:
@@ -208,7 +210,8 @@ def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErr
         for error in result.errors:
             errors.add(_FIELD_IDS.get(error["field"], "text"), f"{error['field']}: {error['problem']}")
         return errors
-    link_and_alert(engine, request.app.state.policy, request.app.state.settings)
+    batch = result.summary.batch_id
+    linked = link_and_alert_after_commit(engine, request.app.state.policy, request.app.state.settings, batch)
     with session_scope(engine) as session:
         found = person_ids_for_records(session, [(agency, person_key)]).get((agency, person_key), 0)
         if found:
@@ -217,9 +220,19 @@ def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErr
                 actor=actor_of(principal),
                 action="concern.record",
                 subject=Subject.person(found),
-                detail={"event": key, "agency": agency, "batch": result.summary.batch_id},
+                detail={"event": key, "agency": agency, "batch": batch},
             )
-    return (found, signed_submission(request, principal, submission)) if found else errors
+    if not linked:
+        errors.add("text", SAVED_NOT_LINKED)
+    return (found, signed_submission(request, principal, submission)) if found and linked else errors
+
+
+#: The concern is stored, but linking it to the child and early warning did not finish: the
+#: form is shown again with its submission id, and sending it again records nothing twice.
+SAVED_NOT_LINKED: Final[str] = (
+    "Your concern is saved, but early warning could not look at it yet. Send the form again in a "
+    "minute to finish: it will not be recorded twice. If this keeps happening, tell the MASH."
+)
 
 
 def _author(principal: Principal, form: dict[str, str]) -> str:

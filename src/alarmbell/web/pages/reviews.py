@@ -8,16 +8,18 @@ alerts (the cases a safeguarding partnership reviews), highest level first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from alarmbell.access import Action, Principal, person_decisions, review_grants_of
+from alarmbell.access import Action, Principal, findable_people, person_decisions, review_grants_of
 from alarmbell.alerts import alerted_people
 from alarmbell.domain.wording import level_label, long_date, short_date
 from alarmbell.identity import view
 from alarmbell.policy import Policy
 
-#: People with alerts looked at for closed cases (the same bound as the list of people with alerts).
+#: People with alerts looked at for closed cases (the same bound as the list of people with
+#: alerts), among those the reviewer may find (access.findable_people).
 SCAN_LIMIT = 500
 
 
@@ -67,7 +69,10 @@ def build_reviews_page(session: Session, principal: Principal, policy: Policy) -
                 expires_label=long_date(grant.expires_at) if grant.expires_at else "No end date",
             )
         )
-    alerted = alerted_people(session, limit=SCAN_LIMIT)
+    # Only people the reviewer may find (grants and closed cases) are scanned, so open cases,
+    # whose alerts are the most recent, cannot fill the limit and leave closed ones out.
+    among = findable_people(session, principal, policy, now=datetime.now(UTC))
+    alerted = alerted_people(session, limit=SCAN_LIMIT, among=among)
     decisions = person_decisions(
         session, principal, Action.VIEW_REVIEW, [p.person_id for p in alerted], policy
     )
