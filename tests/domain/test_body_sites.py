@@ -19,6 +19,12 @@ from alarmbell.domain.body_sites import (
     ("text", "expected"),
     [
         ("L ear", {"ear"}),
+        # A grip's shape, not a place (set 4, session 16): the site is the arm alone.
+        ("L) upper arm - 3 fingertip bruises", {"upper_arm"}),
+        ("finger-tip bruising to left upper arm", {"upper_arm"}),
+        ("fingertip marks on the back", {"torso"}),
+        ("bruise to fingertip", {"hand"}),
+        ("fingertips", {"hand"}),
         ("bruise behind ear", {"ear"}),
         ("Behind the right EAR", {"ear"}),
         ("earlobes", {"ear"}),

@@ -172,6 +172,36 @@ def test_a_denial_or_a_low_weight_alone_is_not_a_neglect_sign(text: str) -> None
     assert described_signs(text) & {"hunger", "weight_loss"} == frozenset()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drugs warrant: child present; child believed left alone for long periods",
+        "Toddler found home alone, mother at the shop",
+        "neighbour says the children are left home alone in the evenings",
+        "baby left unattended in the flat",
+        "No adult present at the address when officers arrived",
+        "children left on their own overnight",
+    ],
+)
+def test_a_child_left_alone_is_read(text: str) -> None:
+    assert "left_alone" in described_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "child was not left alone at any point",
+        "never left alone",
+        "unsupervised contact with father agreed",
+        "mum left alone with the baby since her partner moved out",
+        "mother left on her own with three children",
+        "told the boys to leave him alone",
+    ],
+)
+def test_a_denial_a_parent_alone_or_unsupervised_contact_is_not_a_child_left_alone(text: str) -> None:
+    assert "left_alone" not in described_signs(text)
+
+
 def test_injuries_are_only_the_injury_signs() -> None:
     text = "bruised cheek, always hungry and losing weight"
     assert described_injuries(text) == {"bruise"}

@@ -1069,6 +1069,20 @@ CASES: list[tuple[str, bool, Case]] = [
         lambda b: b.own("gp_consultation", "2011-10-01", diagnosis="vitamin D deficiency"),
     ),
     (
+        "young_child_left_alone",
+        True,
+        lambda b: _baby(b).own(
+            "child_welfare_concern", "2011-10-01", finding="baby found home alone by officers"
+        ),
+    ),
+    (
+        "young_child_left_alone",
+        False,
+        lambda b: _school_age(b).own(
+            "child_welfare_concern", "2011-10-01", concern="children left home alone"
+        ),
+    ),
+    (
         "missing_education_not_seen",
         True,
         lambda b: _school_age(b).own("child_missing_education", "2011-03-01"),

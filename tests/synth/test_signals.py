@@ -79,6 +79,12 @@ SIGNALS: dict[str, Signal] = {
         ("vitamin_d_deficiency",), ("gp_consultation",), _diagnosis("vitamin D"), (0, 17)
     ),
     "return home from care": Signal(("return_home_from_care",), ("looked_after",), lambda _: True, (0, 18)),
+    "left home alone": Signal(
+        ("left_home_alone_report",),
+        ("child_welfare_concern", "neighbour_report"),
+        lambda e: "home alone" in " ".join(str(v) for v in (e.get("attrs") or {}).values()),
+        (0, 16),
+    ),
 }
 
 

@@ -153,6 +153,8 @@ _PHRASES: Final[tuple[tuple[str, str | None], ...]] = (
         r"(?=(?:legs?|arms?|thighs?|knees?|hands?|hips?|calf|calves|upper arms?)\b)",
         None,
     ),
+    # "Fingertip bruises", "finger-tip marks": the shape of a grip, not an injury on the hand.
+    (r"finger ?-?tips?(?= ?-?(?:bruis|marks?\b|pattern|grip|shaped))", None),
     (
         r"subconjunctiv\w*|whites? of (?:the |his |her |both )?eyes?|bloodshot eyes?|sub-conjunctiv\w*",
         SUBCONJUNCTIVA,

@@ -1,5 +1,5 @@
-"""Signs described in words: text that reports a bruise, a burn, a fracture, a cut, a bite, hunger
-or weight loss.
+"""Signs described in words: text that reports a bruise, a burn, a fracture, a cut, a bite, hunger,
+weight loss, violence, or a young child left alone.
 
 Agencies record an injury they examined with a type and a site (`injury`, `site`), and a
 weighing with `weight_loss`, but what a relative, a neighbour or a nursery reports, and what a
@@ -71,6 +71,16 @@ _WORDS: Final[dict[str, str]] = {
         rf"|(?:punch|kick|slapp|head ?butt|chok|push|shov)(?:ed|ing)(?= {_PERSON})"
         r"|(?:was|were|been|being|got) (?:punch|kick|slapp|head ?butt|chok|push|shov)ed"
         r"|grabbed (?:\w+ )?by the (?:throat|neck|hair)"
+    ),
+    # A young child left without an adult ("believed left alone for long periods", "toddler
+    # home alone", "left unattended in the flat"). Not "unsupervised contact", which is a
+    # contact arrangement, nor "leave him alone", which is what a child asks of a bully, nor
+    # "mum left alone with the baby", which is about the parent.
+    "left_alone": (
+        r"(?:left (?:home )?alone|left (?:on (?:his|her|their) own|unattended|unsupervised)"
+        r"|home alone|alone (?:at|in) (?:the )?(?:home|house|flat))(?! with)"
+        r"|left without (?:an? )?(?:adult|carer|parent)"
+        r"|(?:no|without) (?:any )?adult (?:supervision|present|at home|in the (?:home|house|flat))"
     ),
     "weight_loss": (
         r"weight loss|(?:lost|losing|loses) weight|weight (?:has )?(?:fallen|falling|dropped|dropping"

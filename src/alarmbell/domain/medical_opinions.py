@@ -42,3 +42,13 @@ def query_of_nai(written: str) -> str | None:
     if _NEGATIONS.search(words.replace("non accidental", "")):
         return None
     return "possible_nai" if any(pattern.search(words) for pattern in _QUERIES) else None
+
+
+_MENTIONS_NAI: Final = re.compile(rf"(?<!\w){_NAI}(?!\w)")
+
+
+def denies_nai(written: str) -> bool:
+    """Whether the words name NAI and deny it ("NAI excluded", "?NAI - no", "not NAI"): a note
+    holding such a sentence is never read as a query, whatever its other sentences say."""
+    words = fold(written)
+    return bool(_MENTIONS_NAI.search(words)) and bool(_NEGATIONS.search(words.replace("non accidental", "")))

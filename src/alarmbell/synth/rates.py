@@ -213,6 +213,19 @@ SIGNAL_RATES: Final[tuple[Rate, ...]] = (
         "neglected again within five years, Biehal et al. 2015 about half of reunified children; "
         "a new referral in the first year for 30%",
     ),
+    Rate(
+        "left_home_alone_report",
+        10.0,
+        "records of a child reported or found left home alone per 10,000 children aged 0-15 a year",
+        "NSPCC Helpline 2018/19: 5,737 contacts about children left home alone, 70% passed to the "
+        "police or children's services (Northampton Chronicle, 26 July 2019), about 3 per 10,000 "
+        "children a year; assumption: reports made straight to the police or children's services "
+        "(a neighbour's 999 call, an officer at another call-out) twice as many again, rounded up. "
+        "Spread evenly over ages 0-15, which puts about a third on children aged five or under, as "
+        "the NSPCC found (a third of its August 2017 home-alone referrals to the police; Hampshire "
+        "Safeguarding Children Partnership, 24 July 2018)",
+        True,
+    ),
 )
 
 RATES: Final[dict[str, Rate]] = {

@@ -1,9 +1,10 @@
-"""Background records the exploitation, missing-education, nutrition and return-home indicators
-read (issue 12).
+"""Background records the exploitation, missing-education, nutrition, return-home and
+left-alone indicators read (issue 12).
 
 Ordinary children are found with cannabis, carry a knife, wait for a school place, are home
 educated, suspended, diagnosed with iron-deficiency anaemia, go home from care (and many are
-referred again within the year); a few are the subject of a school's exploitation concern.
+referred again within the year), are reported left home alone; a few are the subject of a
+school's exploitation concern.
 The indicators added for exploitation, neglect of health needs and a return home from care read
 records like these, so their burden on ordinary families can only be measured if the background
 holds them at the rates agencies record them (`rates.SIGNAL_RATES`, each with its source). Every
@@ -84,9 +85,39 @@ def signals_background(seed: int, hh: Household, led: Ledger) -> None:
         for process in _PROCESSES:
             process(hh, own, rng, child, a, b)
     _missing_found_where(led, rng)
+    _left_home_alone(seed, hh, own)
     led.items.extend(own.items)
     for agency, slots in own.holds.items():
         led.holds.setdefault(agency, set()).update(slots)
+
+
+#: How the police and a neighbour word a report of a child left alone (the benign end: a parent
+#: at the shop, back within the hour; the indicator reads the words, not the outcome).
+_LEFT_ALONE_REPORTS: Final = (
+    (
+        POLICE,
+        "child_welfare_concern",
+        {"concern": "children left home alone", "outcome": "parent returned; advice given"},
+    ),
+    (POLICE, "child_welfare_concern", {"finding": "child found home alone, mother at the shop"}),
+    (CSC, "neighbour_report", {"concern": "neighbour says the children are left home alone in the evenings"}),
+)
+
+
+def _left_home_alone(seed: int, hh: Household, led: Ledger) -> None:
+    """Reports of a child left home alone, aged 0-15, more often in households under strain.
+
+    Drawn from a generator of their own and written to a ledger of their own, so adding them
+    left every other record of the population as it was."""
+    rng = random.Random(f"{seed}:left_home_alone:{hh.index}")
+    own = Ledger(rng)
+    m = multiplier(hh, "social_care")
+    for child in hh.children:
+        lo, hi = _ages(child, *hh.child_window(child), 0, 16)
+        for day in dates(rng, per_child_year("left_home_alone_report") * m, lo, hi):
+            agency, kind, attrs = rng.choice(_LEFT_ALONE_REPORTS)
+            own.add(agency, kind, day, (child.slot,), (hh.mother.slot,), dict(attrs))
+    led.items.extend(own.items)
 
 
 def _ages(child: Person, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
