@@ -16,7 +16,7 @@ because its person record was rejected) or lost (rejected). For each broken row,
 error must name. Every file is loaded twice into a fresh SQLite store; the second load must
 accept nothing.
 
-    PYTHONPATH=src python evaluation/agency_exports/score.py [set1|set2|set3]
+    PYTHONPATH=src python evaluation/agency_exports/score.py [set1|set2|set3|set4]
 """
 
 from __future__ import annotations
@@ -54,6 +54,21 @@ FILES = {
         "lcs.cin.csv",
         "lcs-contacts.jsonl",
     ],
+    "set4": [
+        "niche-occurrences-nominals.csv",
+        "ashworth-trust-ed-opd.json",
+        "cpoms-incidents-calder-vale-primary.csv",
+        "lcs-mash-contacts-referrals.csv",
+        "acht-health-visiting.jsonl",
+    ],
+}
+#: Files named as the systems export them (plain `.csv`), loaded with the format a data team
+#: would choose for them.
+FORMATS = {
+    "niche-occurrences-nominals.csv": "police-csv",
+    "cpoms-incidents-calder-vale-primary.csv": "school-concerns-csv",
+    # Before session 16 no format read it; it was loaded as the CIN census template, and lost.
+    "lcs-mash-contacts-referrals.csv": "csc-contacts-csv",
 }
 
 
@@ -315,10 +330,89 @@ SET3_BROKEN = [
     (C, "lcs-contacts.jsonl", 9, {"occurred_at"}),
     (C, "lcs-contacts.jsonl", 10, {"attrs.child_seen"}),
 ]
+SET4_GOOD = [
+    # police (Niche occurrences and nominals): counted by occurrence
+    (
+        P,
+        "occurrence:14/30211/24",
+        {"dash_risk": "standard", "children_present": True, "alcohol": True},
+        {"violence": "physical"},
+    ),
+    (
+        P,
+        "occurrence:14/51877/24",
+        {"dash_risk": "medium", "violence": "physical", "children_present": True, "alcohol": True},
+        {},
+    ),
+    (
+        P,
+        "occurrence:14/70342/24",
+        {"dash_risk": "high", "violence": "physical", "children_present": True},
+        {},
+    ),
+    (P, "occurrence:14/88901/24", {}, {}),
+    # health: a trust's FHIR bundle (ED, outpatients, community weights)
+    (H, "encounter:ED24-061187", {"injury": "bruise", "site": lambda v: "cheek" in regions(v)}, {}),
+    (H, "observation:3f1c2a10-5b7e-4c61-9a0e-1d2f3a4b5c21", {"weight_kg": 8.95}, {}),
+    (
+        H,
+        "encounter:ED24-092254",
+        {
+            "injury": "fracture",
+            "site": lambda v: "shin" in regions(v),
+            "delay_in_presentation": True,
+            "medical_opinion": lambda v: v in ("possible_nai", "suspected_nai"),
+        },
+        {},
+    ),
+    (H, "observation:3f1c2a10-5b7e-4c61-9a0e-1d2f3a4b5c33", {"weight_kg": 9.82}, {}),
+    (H, "appointment:3f1c2a10-5b7e-4c61-9a0e-1d2f3a4b5c41", {"was_not_brought": True}, {}),
+    (H, "encounter:3f1c2a10-5b7e-4c61-9a0e-1d2f3a4b5c51", {}, {}),
+    (
+        H,
+        "condition:3f1c2a10-5b7e-4c61-9a0e-1d2f3a4b5c52",
+        {"injury": "bruise", "site": lambda v: "upper_arm" in regions(v)},
+        {},
+    ),
+    (H, "appointment:3f1c2a10-5b7e-4c61-9a0e-1d2f3a4b5c61", {"was_not_brought": True}, {}),
+    # health: a health visiting service's exchange-format feed
+    (H, "ACH-EV-55120", {"weight_kg": 8.6}, {}),
+    (H, "ACH-EV-57302", {"was_not_brought": True}, {}),
+    (H, "ACH-EV-57388", {"no_access": True}, {}),
+    (H, "ACH-EV-58840", {"weight_kg": 9.1, "faltering_growth": True}, {}),
+    (H, "ACH-EV-61977", {"weight_kg": 9.4}, {}),  # occurred_at `25/11/2024`: front16's change
+    (H, "ACH-EV-61978", {}, {}),
+    # education: a CPOMS incident export
+    (E, "concern:104512", {"category": "domestic_abuse"}, {}),
+    (E, "concern:105877", {"category": lambda v: v in ("hunger", "neglect")}, {}),
+    (
+        E,
+        "concern:107203",
+        {"category": "physical_abuse", "_inj": inj(("bruise", "upper_arm"), ("bruise", "torso"))},
+        {"_wrong": lambda a: any("hand" in regions(i["site"]) for i in a.get("injuries", []))},
+    ),
+    (E, "concern:108340", {"category": "attendance", "absence_pct": 15.4}, {}),
+    (E, "concern:109011", {"category": lambda v: v in ("disclosure", "domestic_abuse")}, {}),
+    # children's social care: a Liquidlogic contacts-and-referrals report, one row per contact
+    # and child, scored by each row's referral event (its dated steps are events of their own,
+    # checked by tests/formats/test_csc_contacts.py). Before `csc-contacts-csv` no format read it.
+    (C, "contact:1120345:person:2204518", {"outcome": "nfa", "from_agency": "Police"}, {}),
+    (C, "contact:1120345:person:2204519", {"outcome": "nfa", "from_agency": "Police"}, {}),
+    (C, "contact:1123987:person:2204518", {"outcome": "assessment"}, {}),
+    (C, "contact:1123987:person:2204519", {"outcome": "assessment"}, {}),
+    # the referral's outcome is the s47 the row dates: not read into `outcome` (see README)
+    (C, "contact:1128850:person:2204519", {"outcome": "s47"}, {}),
+    (C, "contact:1128850:person:2204518", {"outcome": "s47"}, {}),
+    (C, "contact:1129102:person:2204518", {"reason": lambda v: "bruising" in v}, {}),
+    (C, "contact:1134477:person:2204518", {"reason": lambda v: "disclosure" in v}, {}),
+    (C, "contact:1134477:person:2204519", {"reason": lambda v: "disclosure" in v}, {}),
+]
+SET4_BROKEN: list[tuple[str, str, int, set[str]]] = []
 SETS = {
     "set1": (SET1_GOOD, SET1_BROKEN),
     "set2": (SET2_GOOD, SET2_BROKEN),
     "set3": (SET3_GOOD, SET3_BROKEN),
+    "set4": (SET4_GOOD, SET4_BROKEN),
 }
 
 
@@ -347,7 +441,14 @@ def load(name: str, store: Path) -> dict[str, str]:
     for file in FILES[name]:
         runs = [
             subprocess.run(
-                [sys.executable, "-m", "alarmbell", "ingest", str(HERE / name / file)],
+                [
+                    sys.executable,
+                    "-m",
+                    "alarmbell",
+                    "ingest",
+                    str(HERE / name / file),
+                    *(["--format", FORMATS[file]] if file in FORMATS else []),
+                ],
                 env=env,
                 capture_output=True,
                 text=True,

@@ -21,6 +21,7 @@ SAMPLES = {
     "school-attendance-csv": "school-attendance.attendance.csv",
     "cin-xml": "cin-return.xml",
     "cin-csv": "cin-template.cin.csv",
+    "csc-contacts-csv": "mash-contacts.contacts.csv",
 }
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
 
 from alarmbell.audit import Actor
@@ -316,8 +318,19 @@ def test_a_confirmation_page_says_what_was_recorded_and_what_happens_next(app: F
     assert client.get(elsewhere).status_code in (403, 404)  # the reference and the person must agree
 
 
-def test_the_confirmation_says_an_alert_was_raised_and_is_in_the_mash_queue(app: FastAPI) -> None:
-    client = _client(app, agency="health")
+@pytest.mark.parametrize(
+    ("role", "agency", "said"),
+    [
+        # A practitioner sees the child through their own agency's records: the child's page
+        # holds the level back ("Held by the MASH"), so the confirmation does too.
+        ("practitioner", "health", "raised an alert"),
+        ("mash_analyst", "children_social_care", "raised a red alert"),
+    ],
+)
+def test_the_confirmation_says_an_alert_was_raised_and_is_in_the_mash_queue(
+    app: FastAPI, role: str, agency: str, said: str
+) -> None:
+    client = _client(app, role=role, agency=agency)
     day = date.today() - timedelta(days=2)
     born = day - timedelta(days=60)
     fields = {
@@ -330,11 +343,13 @@ def test_the_confirmation_says_an_alert_was_raised_and_is_in_the_mash_queue(app:
         "dob-day": str(born.day),
         "dob-month": str(born.month),
         "dob-year": str(born.year),
+        "agency": "health",
     }
     response, _ = _record(client, **fields)
     assert response.status_code == 303, response.text
     text = client.get(response.headers["location"]).text
-    assert "raised a red alert" in text
+    assert said in text
+    assert ("red alert" in text) is (role == "mash_analyst")
     assert re.search(r"The alert is in the MASH queue \(team: .+\), where an analyst will look at it", text)
 
 
@@ -401,3 +416,34 @@ def test_before_a_search_the_new_child_choice_has_no_dangling_or(app: FastAPI) -
     assert "Search above to choose a child already known, or:" in page
     _, _, none_found = _form(client, "?q=Zzyzx")
     assert "No child found" in none_found and "govuk-radios__divider" not in none_found
+
+
+def test_a_concern_stored_before_linking_failed_is_said_to_be_saved_and_finishes_when_sent_again(
+    app: FastAPI,
+) -> None:
+    """Linking fails for real after the concern is stored (SQLite: the identity lock file cannot
+    be opened, as a directory stands in its place). The concern must not be answered with a
+    server error, as if nothing were recorded: the form says it is saved and that sending it
+    again finishes the work without recording it twice; sent again once linking works, it does."""
+    url = make_url(str(app.state.engine.url))
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        pytest.skip("the identity lock is a file beside a SQLite database only")
+    lock = Path(f"{database}-identity.lock")
+    lock.unlink(missing_ok=True)
+    lock.mkdir()
+    client = TestClient(app, raise_server_exceptions=False)
+    sign_in(client, role="practitioner", agency="health")
+    token, submission, _ = _form(client)
+    data = _new_child(token, submission, text="Saved before linking failed.")
+    try:
+        first = client.post("/record-concern", data=data, follow_redirects=False)
+    finally:
+        lock.rmdir()
+    assert first.status_code == 400, first.text[:500]
+    assert "Your concern is saved" in first.text
+    assert f'name="submission_id" value="{submission}"' in first.text
+    again = client.post("/record-concern", data=data, follow_redirects=False)
+    assert again.status_code == 303
+    stored = [e for e in events(app.state.engine).values() if e.get("text") == "Saved before linking failed."]
+    assert len(stored) == 1

@@ -368,6 +368,7 @@ DOC_PAGES = {
     "school-attendance-csv": "school-attendance-csv.md",
     "police-csv": "police-csv.md",
     "cin-csv": "cin-csv.md",
+    "csc-contacts-csv": "csc-contacts-csv.md",
 }
 
 

@@ -72,10 +72,13 @@ def test_malformed_rows_are_rejected_by_line_and_column(engine: Engine) -> None:
         "asked))",
         f"{source}:8: Role: 'Bystander' is not a role (expected one of victim, child present, missing "
         "person, subject, suspect, offender, witness, informant, reporting person, other, child, "
-        "perpetrator, injured party, aggrieved, person reporting)",
+        "perpetrator, injured party, aggrieved, person reporting, ip, child normally resident, "
+        "child resident)",
         f"{source}:9: Occurrence Type: 'Burglary' is not an occurrence type alarmbell knows (expected one of "
-        "domestic incident, domestic abuse, domestic crime, assault, crime, arrest, child concern, "
-        "child welfare concern, missing person, intelligence, police protection)",
+        "domestic incident, domestic abuse, domestic crime, domestic abuse crime, domestic abuse non "
+        "crime, domestic incident non crime, domestic non crime, assault, crime, arrest, child concern, "
+        "child welfare concern, concern for safety, concern for welfare, missing person, intelligence, "
+        "police protection)",
         f"{source}:10: (line): 51 cells, the header has 48 (expected one cell per header column; a cell "
         "holding a comma or a line break needs quotes)",
         f"{source}:2: Occurrence Ref: occurrence XX/2024/100001 not recorded: its rows on lines 4, 6 were "

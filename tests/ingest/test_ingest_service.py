@@ -120,8 +120,8 @@ def test_wrong_type_of_subjects(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_bad_dob_and_nhs_number(engine: Engine, tmp_path: Path) -> None:
-    [message] = _rejections(engine, tmp_path, person("P2", dob="15/07/2007"))
-    assert ":2: dob: '15/07/2007' (expected YYYY-MM-DD, YYYY-MM or YYYY)" in message
+    [message] = _rejections(engine, tmp_path, person("P2", dob="2007-07-32"))
+    assert ":2: dob: '2007-07-32' (expected YYYY-MM-DD, YYYY-MM or YYYY)" in message
 
 
 def test_invalid_nhs_check_digit_is_a_warning_not_a_loss(engine: Engine, tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def ingest(
         typer.Option(
             "--format",
             help="Input format, when the file name does not say: jsonl, fhir, police-csv, "
-            "school-concerns-csv, school-attendance-csv, cin-xml, cin-csv.",
+            "school-concerns-csv, school-attendance-csv, cin-xml, cin-csv, csc-contacts-csv.",
         ),
     ] = None,
     link: Annotated[bool, typer.Option(help="Link identities and refresh alerts afterwards.")] = True,
@@ -121,6 +121,8 @@ def link_and_alert(engine: Engine, settings: Settings) -> None:
         f"identity: {linked.newly_linked} records linked, {linked.people_created} new people, "
         f"{linked.people_merged} merged"
     )
+    if unqueued := linked.unqueued_sentence():
+        typer.echo(f"identity: {unqueued}")
     for message in linked.conflicts:
         stderr.print(f"identity: {message}")
     show_work(done.raised.routed)

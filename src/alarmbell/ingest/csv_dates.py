@@ -187,3 +187,11 @@ def _checked(day: date, value: str, column: str, instant: datetime | None = None
     if problem is not None:
         raise FieldError(column, f"{value!r} is {problem}", event_range_text())
     return day.isoformat()
+
+
+def written_day_first(value: str) -> bool:
+    """Whether `value` is written day first (`03/04/2025`, `03-Apr-25`), as read_moment reads it:
+    the exchange format reads such dates with this module too (day_first_dates.py)."""
+    text = value.strip()
+    legacy = _LEGACY.match(text)
+    return bool(_UK.match(text) or (legacy and legacy.group(2).lower() in MONTHS))

@@ -18,6 +18,10 @@ from alarmbell.ingest.csv_dates import hhmm_time, read_time
 from alarmbell.ingest.csv_row import Columns, Row, sex, sex_word
 from alarmbell.ingest.csv_templates import TEMPLATES, Column, Kind, column_key
 
+#: Where the case systems' names for each template column are listed, for the header's warning.
+SYSTEM_NAMES_DOC: Final[str] = (
+    "a case system's name for it: docs/formats/README.md#csv-templates-what-every-csv-format-accepts"
+)
 _CELL = re.compile(r'(?:^|,)("(?:[^"]|"")*"|[^,]*)')
 WINDOWS_1252_NOTICE = (
     "read as Windows-1252, not UTF-8, from this line on (the encoding of Excel's \"CSV (Comma "
@@ -89,12 +93,27 @@ class _Header:
 
 
 def _header(cells: list[str], template: str | None) -> _Header:
-    """First of two columns that differ only in spelling is used; unknown columns are named once."""
+    """First of two columns that differ only in spelling is used; unknown columns are named once.
+
+    A case system's name for a template column (`Occurrence Number`) is read as that column,
+    said once; beside the column under the template's own name it is the same column twice.
+    """
+    columns = TEMPLATES.get(template or "", ())
+    system = {column_key(n): c for c in columns for n in c.system_names}
     keys = [column_key(h) for h in cells]
     names: dict[str, str] = {}
     notices: list[Warning_] = []
-    known = {key for c in TEMPLATES.get(template or "", ()) for key in c.keys}
-    for position, (key, name) in enumerate(zip(keys, (h.strip() for h in cells), strict=True), start=1):
+    known = {key for c in columns for key in c.keys}
+    for position, name in enumerate((h.strip() for h in cells), start=1):
+        key = keys[position - 1]
+        if (column := system.get(key)) is not None:
+            key = keys[position - 1] = column.key
+            if key in names:
+                first_at = keys.index(key) + 1
+                notices.append(Warning_(1, name, _same_column(column.header, names[key], first_at, position)))
+                keys[position - 1] = ""
+                continue
+            notices.append(Warning_(1, name, f"read as the {column.header} column ({SYSTEM_NAMES_DOC})"))
         if not key:
             if name:
                 notices.append(Warning_(1, name, "a column name without a letter or digit, so ignored"))
@@ -107,6 +126,13 @@ def _header(cells: list[str], template: str | None) -> _Header:
         if known and key not in known:
             notices.append(Warning_(1, name, f"not a column of the {template} template, so ignored"))
     return _Header(keys, Columns(names), notices)
+
+
+def _same_column(header: str, first: str, first_at: int, at: int) -> str:
+    return (
+        f"a case system's name for the {header} column, which is already {first!r} (column "
+        f"{first_at}); column {first_at} is used, column {at} ignored"
+    )
 
 
 def _duplicate(first: str, first_at: int, at: int) -> str:

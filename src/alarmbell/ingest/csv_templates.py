@@ -40,12 +40,19 @@ def column_key(header: str) -> str:
 @dataclass(frozen=True)
 class Column:
     """A documented column; `aliases` are other headers the format reads in its place (documented
-    as "Name (or Other, ...)"); only the documented name's cells are checked by kind."""
+    as "Name (or Other, ...)"); only the documented name's cells are checked by kind.
+
+    `system_names` are the headers case-management systems export for the same column (Niche's
+    `Occurrence Number`, CPOMS's `Incident ID`): documented with the aliases, but read as the
+    column itself, so its cells are checked by kind and every reading of the column sees them;
+    the header says once which column each was read as (csv_reader).
+    """
 
     header: str
     kind: Kind = "text"
     required: bool = False
     aliases: tuple[str, ...] = ()
+    system_names: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -53,7 +60,7 @@ class Column:
 
     @property
     def keys(self) -> frozenset[str]:
-        return frozenset(column_key(h) for h in (self.header, *self.aliases))
+        return frozenset(column_key(h) for h in (self.header, *self.aliases, *self.system_names))
 
 
 def _columns(*columns: Column | str) -> tuple[Column, ...]:
@@ -63,6 +70,7 @@ def _columns(*columns: Column | str) -> tuple[Column, ...]:
 _PUPIL: Final[tuple[Column | str, ...]] = (
     "Surname",
     "Forename",
+    Column("Student", system_names=("Student Name", "Pupil", "Pupil Name")),
     Column("Date of Birth", "date", aliases=("DOB",)),
     Column("Gender", "sex"),
     "Postcode",
@@ -71,18 +79,40 @@ _PUPIL: Final[tuple[Column | str, ...]] = (
 
 TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
     "school-concerns-csv": _columns(
-        Column("Concern ID", required=True),
-        Column("Date", "moment", required=True),
-        Column("Time", "time"),
+        Column(
+            "Concern ID",
+            required=True,
+            system_names=("Incident ID", "Incident Number", "Incident Ref", "Concern Number", "Concern Ref"),
+        ),
+        Column(
+            "Date",
+            "moment",
+            required=True,
+            system_names=(
+                "Date/Time",
+                "Incident Date",
+                "Incident Date/Time",
+                "Concern Date",
+                "Date of Concern",
+            ),
+        ),
+        Column("Time", "time", system_names=("Incident Time",)),
         Column("UPN", required=True),
         *_PUPIL,
         "Year Group",
-        Column("Category", required=True),
-        "Body Map Site",
-        "Concern",
-        "Action Taken",
+        Column(
+            "Category",
+            required=True,
+            system_names=("Categories", "Incident Category", "Concern Category", "Concern Type"),
+        ),
+        Column("Body Map Site", system_names=("Body Map", "Body Map Location", "Body Map Sites")),
+        Column(
+            "Concern",
+            system_names=("Incident", "Incident Details", "Incident Description", "Concern Details"),
+        ),
+        Column("Action Taken", system_names=("Actions", "Actions Taken")),
         "DSL",
-        "Recorded By",
+        Column("Recorded By", system_names=("Reported By", "Logged By", "Added By")),
     ),
     "school-attendance-csv": _columns(
         Column("UPN", required=True),
@@ -96,16 +126,49 @@ TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
         Column("Unauthorised Absence", "integer"),
     ),
     "police-csv": _columns(
-        Column("Occurrence Ref", required=True),
-        Column("Occurrence Date", "moment", required=True),
-        Column("Occurrence Time", "time"),
-        Column("Recorded Date", "moment"),
-        Column("Occurrence Type", required=True),
-        "Offence",
-        "Offence Code",
+        Column(
+            "Occurrence Ref",
+            required=True,
+            system_names=(
+                "Occurrence Number",
+                "Occurrence No",
+                "Occurrence Reference",
+                "Occurrence ID",
+                "Occ No",
+                "Occ Ref",
+            ),
+        ),
+        Column(
+            "Occurrence Date",
+            "moment",
+            required=True,
+            system_names=(
+                "Begin Date",
+                "Begin Date/Time",
+                "Committed From",
+                "First Committed",
+                "Incident Date",
+            ),
+        ),
+        Column("Occurrence Time", "time", system_names=("Begin Time", "Incident Time")),
+        Column(
+            "Recorded Date",
+            "moment",
+            system_names=("Reported Date", "Reported Date/Time", "Date Reported", "Created Date"),
+        ),
+        Column(
+            "Occurrence Type",
+            required=True,
+            system_names=("Occurrence Classification", "Occ Type", "Incident Type", "Classification"),
+        ),
+        Column("Offence", system_names=("Offence Description", "Offence Title", "Offence Name")),
+        Column(
+            "Offence Code",
+            system_names=("HO Class", "HO Code", "HO Offence Code", "Home Office Code"),
+        ),
         "Location Postcode",
-        "Officer",
-        "Summary",
+        Column("Officer", system_names=("OIC", "Officer in Case", "Officer in Charge")),
+        Column("Summary", system_names=("MO / Summary", "MO", "Occurrence Summary", "Circumstances")),
         Column(
             "DASH Officer Grade",
             aliases=(
@@ -118,18 +181,51 @@ TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
             ),
         ),
         Column("DASH Score", aliases=("DASH Total", "DASH Total Score")),
-        Column("Alcohol", "yes_no"),
-        Column("Drugs", "yes_no"),
-        Column("Nominal Ref", required=True),
-        Column("Role", required=True),
-        Column("Surname", required=True),
-        Column("Forename", required=True),
-        Column("DOB", "date"),
-        Column("Sex", "sex"),
+        Column("Alcohol", "yes_no", system_names=("Alcohol Involved", "Alcohol Related")),
+        Column("Drugs", "yes_no", system_names=("Drugs Involved", "Drugs Related")),
+        Column(
+            "Nominal Ref",
+            required=True,
+            system_names=("Nominal Number", "Nominal No", "Nominal ID", "Nominal Reference"),
+        ),
+        Column(
+            "Role",
+            required=True,
+            system_names=("Involvement Type", "Involvement", "Nominal Role", "Nominal Involvement"),
+        ),
+        Column("Surname", required=True, system_names=("Family Name", "Last Name")),
+        Column("Forename", required=True, system_names=("Forenames", "First Name", "Given Name")),
+        Column("DOB", "date", system_names=("Date of Birth", "Birth Date")),
+        Column("Sex", "sex", system_names=("Gender",)),
         "Postcode",
         "Address",
         Column("Relationship To Victim", aliases=("Relationship",)),
         *(f"Q{n}" for n in range(1, 28)),
+    ),
+    "csc-contacts-csv": _columns(
+        Column("Person ID", required=True, system_names=("Child ID", "Client ID", "LCS ID", "Mosaic ID")),
+        "Forename",
+        "Surname",
+        Column("DOB", "date", system_names=("Date of Birth",)),
+        Column("Gender", "sex"),
+        "UPN",
+        "NHS Number",
+        Column("Contact ID", required=True),
+        Column("Contact Date", "moment", required=True),
+        "Contact Source",
+        "Contact Reason",
+        "Contact Outcome",
+        Column("Referral Date", "moment"),
+        "Referral Outcome",
+        Column("Strategy Discussion Date", "moment"),
+        Column("S47 Start Date", "date"),
+        "S47 Outcome",
+        Column("ICPC Date", "date"),
+        Column("CP Plan Start Date", "date"),
+        Column("CP Plan End Date", "date"),
+        "CP Category",
+        "Allocated Worker",
+        "Team",
     ),
     "cin-csv": _columns(
         Column("LEA", required=True),

@@ -15,6 +15,7 @@ policy indicator `repeat_domestic_abuse`. See docs/formats/police-csv.md.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,15 +56,25 @@ OCCURRENCE_KINDS: Final[dict[str, str]] = {
     "domestic incident": "domestic_incident",
     "domestic abuse": "domestic_incident",
     "domestic crime": "domestic_incident",
+    # Niche and Athena split domestic occurrences into crimes and non-crimes: both are incidents.
+    "domestic abuse crime": "domestic_incident",
+    "domestic abuse non crime": "domestic_incident",
+    "domestic incident non crime": "domestic_incident",
+    "domestic non crime": "domestic_incident",
     "assault": "assault_report",
     "crime": "crime_report",
     "arrest": "arrest",
     "child concern": "child_welfare_concern",
     "child welfare concern": "child_welfare_concern",
+    # A force's MASH extract holds the occurrences that concern children; its welfare checks are
+    # recorded as a concern for safety or welfare.
+    "concern for safety": "child_welfare_concern",
+    "concern for welfare": "child_welfare_concern",
     "missing person": "missing_person",
     "intelligence": "intelligence",
     "police protection": "police_protection",
 }
+_NOT_LETTERS: Final = re.compile(r"[^a-z]+")
 DOMESTIC_KINDS: Final[frozenset[str]] = frozenset({"domestic_incident", "assault_report"})
 
 #: Role -> how the person takes part in the event (subject: whom it is about).
@@ -88,6 +99,11 @@ ROLE_ALIASES: Final[dict[str, str]] = {
     "injured party": "victim",
     "aggrieved": "victim",
     "person reporting": "reporting person",
+    # Niche's short form for the injured party; a child who lives at the address but was not
+    # there is who the occurrence concerns, never a child present.
+    "ip": "victim",
+    "child normally resident": "subject",
+    "child resident": "subject",
 }
 INCIDENT_COLUMNS: Final[tuple[str, ...]] = (
     "occurrence_date",
@@ -138,11 +154,16 @@ class Incident:
     rejected_lines: list[int] = field(default_factory=list)
 
 
+def _folded(value: str) -> str:
+    """`Domestic Abuse - Non Crime` and `domestic abuse non-crime` are one type: letters and words."""
+    return " ".join(_NOT_LETTERS.sub(" ", value.lower()).split())
+
+
 def _choice(row: Row, key: str, table: dict[str, str], what: str) -> str | None:
     value = row.text(key)
     if value is None:
         return None
-    found = table.get(" ".join(value.lower().split()))
+    found = table.get(_folded(value))
     if found is None:
         raise FieldError(row.name(key), f"{value!r} is not {what}", "one of " + ", ".join(table))
     return found

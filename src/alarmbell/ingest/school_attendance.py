@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from alarmbell.ingest.base import FieldError
 from alarmbell.ingest.convert import Record
-from alarmbell.ingest.school_concerns import AGENCY, pupil_record
+from alarmbell.ingest.school_concerns import AGENCY, pupil_record, student_name_problem
 from alarmbell.ingest.tabular import Row, RowAdapter
 
 PERSISTENT_ABSENCE_PCT = 10.0
@@ -56,6 +56,8 @@ class SchoolAttendanceAdapter(RowAdapter):
         possible, missed = _sessions(row)
         start, end = _period(row)
         pupil = pupil_record(row, upn, extract="attendance")
+        if (name_problem := student_name_problem(row)) is not None:
+            self.warn(row, "student", name_problem)
         absence = round(100 * missed / possible, 1)
         if absence < PERSISTENT_ABSENCE_PCT:
             return []

@@ -39,7 +39,8 @@ def pupil_key(row: Row, upn: str) -> str:
     """
     if upn_is_valid(upn):
         return f"upn:{upn}"
-    school, surname, forename = (row.text(k) for k in ("school", "surname", "forename"))
+    school = row.text("school")
+    surname, forename = pupil_names(row)
     dob = _dob(row)
     if not (surname or forename) or dob is None:
         raise FieldError(
@@ -51,6 +52,33 @@ def pupil_key(row: Row, upn: str) -> str:
     identity = [(v or "").casefold() for v in (school, surname, forename, dob)]
     digest = hashlib.blake2b(orjson.dumps(identity), digest_size=10).hexdigest()
     return f"pupil:h-{digest}"
+
+
+def pupil_names(row: Row) -> tuple[str | None, str | None]:
+    """(surname, forename): from Surname and Forename, or else from one `Student` cell written
+    `Surname, Forename` as CPOMS and SIMS export it (`Brennick, Tyler`).
+
+    A name cell without exactly one comma (`Tyler Brennick`, `Brennick`) does not say which
+    word is the surname, so it gives no names (`student_name_problem` says so)."""
+    surname, forename = row.text("surname"), row.text("forename")
+    if surname or forename:
+        return surname, forename
+    written = row.text("student")
+    if written is None or written.count(",") != 1:
+        return None, None
+    family, given = (part.strip() or None for part in written.split(","))
+    return family, given
+
+
+def student_name_problem(row: Row) -> str | None:
+    """The warning for a `Student` cell read for no names, when Surname and Forename are absent."""
+    written = row.text("student")
+    if written is None or row.text("surname") or row.text("forename") or written.count(",") == 1:
+        return None
+    return (
+        f"{written!r} is not read as the pupil's names: kept out of the record, since it does not "
+        "say which is the surname (expected Surname, Forename, as CPOMS and SIMS write it)"
+    )
 
 
 def _dob(row: Row) -> str | None:
@@ -65,14 +93,15 @@ def pupil_record(row: Row, upn: str, extract: str = "concerns") -> Record:
     hold different columns for the same pupil, and are merged, not versions (ingest/feeds.py).
     """
     school = row.text("school")
+    surname, forename = pupil_names(row)
     person: Record = {
         "type": "person",
         "agency": AGENCY,
         "source_id": pupil_key(row, upn),
         "feed": f"{extract}:{school}" if school else extract,
         "upn": upn,
-        "given_name": row.text("forename"),
-        "family_name": row.text("surname"),
+        "given_name": forename,
+        "family_name": surname,
         "dob": _dob(row),
         "sex": sex(row, "gender"),
         "postcode": row.text("postcode"),
@@ -81,7 +110,7 @@ def pupil_record(row: Row, upn: str, extract: str = "concerns") -> Record:
     return {k: v for k, v in person.items() if v is not None}
 
 
-def _category(row: Row) -> tuple[str, str | None]:
+def _category(row: Row) -> tuple[str, str | None, list[str]]:
     """The category, and a warning when the log's label is not one alarmbell knows.
 
     An unknown label is kept as `other` (the label stays in `category_label`), never rejected:
@@ -90,11 +119,26 @@ def _category(row: Row) -> tuple[str, str | None]:
     label = row.required("category", "a concern category")
     category = concern_category(label)
     if category is not None:
-        return category, None
+        return category, None, []
+    listed = list(dict.fromkeys(c for part in label.split(",") if (c := concern_category(part)) is not None))
+    if listed:
+        return listed[0], _first_of_list(label, listed), listed if len(listed) > 1 else []
     known = ", ".join(sorted(CONCERN_CATEGORIES))
-    return "other", (
+    return (
+        "other",
         f"{label!r} is not a category alarmbell knows: kept as other, with the log's label in "
-        f"category_label (expected one of {known}; docs/formats/school-concerns-csv.md)"
+        f"category_label (expected one of {known}; docs/formats/school-concerns-csv.md)",
+        [],
+    )
+
+
+def _first_of_list(label: str, categories: list[str]) -> str:
+    """CPOMS exports a concern's several categories in one cell, comma-separated; the first that
+    alarmbell knows is the concern's category, said in a warning with the others read."""
+    others = f"; also {', '.join(categories[1:])}, kept in categories" if len(categories) > 1 else ""
+    return (
+        f"read {label!r} as {categories[0]}, the first category of the list alarmbell knows{others} "
+        "(the log's label is kept in category_label)"
     )
 
 
@@ -148,10 +192,14 @@ class SchoolConcernsAdapter(RowAdapter):
         upn = row.upn()
         assert upn is not None
         pupil = pupil_record(row, upn)
-        category, category_warning = _category(row)
+        if (name_problem := student_name_problem(row)) is not None:
+            self.warn(row, "student", name_problem)
+        category, category_warning, categories = _category(row)
         if category_warning is not None:
             self.warn(row, "category", category_warning)
         attrs: Record = {"category": category}
+        if categories:
+            attrs["categories"] = categories
         sites, site_warnings = _sites(row)
         for warning in site_warnings:
             self.warn(row, "body_map_site", warning)

@@ -61,6 +61,7 @@ def agency_format_adapters() -> list[Adapter]:
     """The agency formats (docs/formats/); imported when a registry is built, not with this module."""
     from alarmbell.ingest.cin_csv import CinCsvAdapter
     from alarmbell.ingest.cin_xml import CinXmlAdapter
+    from alarmbell.ingest.csc_contacts import CscContactsAdapter
     from alarmbell.ingest.fhir import FhirBundleAdapter
     from alarmbell.ingest.police_csv import PoliceCsvAdapter
     from alarmbell.ingest.school_attendance import SchoolAttendanceAdapter
@@ -73,6 +74,7 @@ def agency_format_adapters() -> list[Adapter]:
         SchoolAttendanceAdapter(),
         CinXmlAdapter(),
         CinCsvAdapter(),
+        CscContactsAdapter(),
     ]
 
 

@@ -35,8 +35,10 @@ from alarmbell.ingest.attrs import check_attrs, loose_flag_words, queries_nai, r
 from alarmbell.ingest.base import FieldError, Problems, ValidRecord, Warning_
 from alarmbell.ingest.code_values import read_code
 from alarmbell.ingest.csv_row import sex_in_words
+from alarmbell.ingest.day_first_dates import read_day_first
 from alarmbell.ingest.fast_lines import EventLine, fast_line
 from alarmbell.ingest.note_injuries import injuries_from_note, reads_note
+from alarmbell.ingest.note_opinions import opinion_from_note, reads_opinion
 from alarmbell.ingest.strict_json import MAX_DEPTH, nesting_problem, nul_problem
 
 _AGENCY_SET = frozenset(AGENCIES)
@@ -225,8 +227,11 @@ def _fast_validate(obj: Any, line_no: int, agency_override: str | None) -> Valid
                 ):
                     return None  # the precise path completes these attrs on the record itself
                 check_attrs(line.kind, line.attrs)
-            if line.text and reads_note(line.kind, line.attrs, line.text):
-                return None  # the precise path fills the injury from the note
+            if line.text and (
+                reads_note(line.kind, line.attrs, line.text)
+                or reads_opinion(line.kind, line.attrs, line.text)
+            ):
+                return None  # the precise path fills the injury or the opinion from the note
             occurred = _when("occurred_at", line.occurred_at)
             recorded = _when("recorded_at", line.recorded_at) if line.recorded_at else occurred
             subjects, others = line.subjects, line.others
@@ -288,9 +293,7 @@ def _person_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> 
         isinstance(other_names, list) and all(isinstance(n, str) for n in other_names)
     ):
         problems.errors.append(FieldError("other_names", f"{other_names!r}", "a list of strings"))
-    dob = problems.read(_optional, obj, "dob", 10)
-    if dob is not None:
-        problems.read(_check_dob, dob)
+    dob = problems.read(_dob, obj, line_no, warnings)
     postcode = problems.read(_optional, obj, "postcode", 12)
     problems.read(_optional, obj, "address")
     problems.read(_optional, obj, "feed", 200)
@@ -350,6 +353,15 @@ def _relationship_row(obj: dict[str, Any], line_no: int, warnings: list[Warning_
     return {"from_source_id": from_id, "to_source_id": to_id, "kind": kind}
 
 
+def _dob(obj: dict[str, Any], line_no: int, warnings: list[Warning_]) -> str | None:
+    """The date of birth, read day first as CSV reads it (`03/04/2015`, warned) or as written."""
+    read_day_first(obj, "dob", line_no=line_no, warnings=warnings, date_only=True)
+    dob = _optional(obj, "dob", 10)
+    if dob is not None:
+        _check_dob(dob)
+    return dob
+
+
 @lru_cache(maxsize=65536)
 def _check_dob(dob: str) -> None:
     """Cached like _when: a file names each child many times. Only valid ones are cached, and
@@ -399,6 +411,8 @@ def _event_row(
             f"{kind!r}" if kind else "missing",
             "an event kind from the vocabulary (docs/exchange-format.md)",
         )
+    for moment in ("occurred_at", "recorded_at"):  # `03/04/2025` as CSV reads it, warned
+        read_day_first(obj, moment, line_no=line_no, warnings=warnings)
     occurred = _when("occurred_at", _required(obj, "occurred_at", 40))
     recorded_raw = _optional(obj, "recorded_at", 40)
     recorded = _when("recorded_at", recorded_raw) if recorded_raw else occurred
@@ -415,6 +429,10 @@ def _event_row(
     _optional_text(obj, "text", 100_000)
     if noted := injuries_from_note(kind, attrs, obj.get("text"), line_no=line_no, warnings=warnings):
         obj["attrs"] = {**(attrs or {}), **noted}  # an A&E note's injury, when none was coded
+    if opinion := opinion_from_note(
+        kind, obj.get("attrs"), obj.get("text"), line_no=line_no, warnings=warnings
+    ):
+        obj["attrs"] = {**(obj.get("attrs") or {}), **opinion}  # a clinician's ?NAI in the note
     _optional_text(obj, "author", 1000)
     precision = read_code(
         obj, "date_precision", DATE_PRECISIONS, field="date_precision", line_no=line_no, warnings=warnings

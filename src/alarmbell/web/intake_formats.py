@@ -25,6 +25,7 @@ CSV_FORMATS: Final[tuple[str, ...]] = (
     "school-concerns-csv",
     "school-attendance-csv",
     "cin-csv",
+    "csc-contacts-csv",
 )
 _BUNDLE: Final[re.Pattern[bytes]] = re.compile(rb'"resourceType"\s*:\s*"Bundle"')
 
