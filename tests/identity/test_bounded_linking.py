@@ -4,6 +4,7 @@ grows), with exactly the people, links and scores of doing it all at once."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from alarmbell.identity import all_views, link_people, linker, splink_runner, view
 from alarmbell.identity import people as people_module
-from alarmbell.identity.features import RawPerson, build_features
+from alarmbell.identity.features import RawPerson, build_features, build_split_features
 from alarmbell.identity.probabilistic import shipped_model
+from alarmbell.identity.rules import EXACT_METHODS, exact_keys
 from alarmbell.identity.splink_runner import PairTable, predict_incremental_table
 from alarmbell.identity.training import read_synthetic
 from alarmbell.ingest.service import ingest_file
@@ -147,3 +149,33 @@ def test_every_view_read_a_few_rows_at_a_time_is_each_persons_own(
         views = all_views(session)
         assert len(views) > 20
         assert views == [view(session, v.person_id) for v in views]
+
+
+def test_new_and_existing_features_from_one_pass_are_each_built_alone(population: Path) -> None:
+    """Linking streams the store's records past both feature tables once (`build_split_features`)."""
+    people: list[RawPerson] = read_synthetic(population).people
+    existing = {p.record_id for p in people if p.record_id % 3 == 0}
+    new, old = build_split_features(iter(people), existing)
+    want_new = build_features(p for p in people if p.record_id not in existing)
+    want_old = build_features(p for p in people if p.record_id in existing)
+    assert len(new) > 50 and len(old) > 20
+    assert new.table.equals(want_new.table) and old.table.equals(want_old.table)
+    assert (new.invalid_identifiers, old.invalid_identifiers) == (
+        want_new.invalid_identifiers,
+        want_old.invalid_identifiers,
+    )
+
+
+def test_each_exact_rule_anchors_a_record_to_the_first_with_its_key(population: Path) -> None:
+    """The rules' anchors, one rule's keys at a time, are the first record sharing the joined
+    string key `exact_keys` gives (the keys every earlier version compared)."""
+    candidates = [linker.candidate(p) for p in read_synthetic(population).people]
+    candidates.append(replace(candidates[0], record_id=10**6))  # shares every key of the first
+    anchors = linker._exact_anchors(candidates)
+    first: dict[tuple[str, str], int] = {}
+    expected = {method: [-1] * len(candidates) for method in EXACT_METHODS}
+    for index, candidate in enumerate(candidates):
+        for method, key in exact_keys(candidate):
+            expected[method][index] = first.setdefault((method, key), candidate.record_id)
+    assert {method: column.tolist() for method, column in anchors.items()} == expected
+    assert sum(a != c.record_id for a, c in zip(expected["name_dob"], candidates, strict=True)) > 10

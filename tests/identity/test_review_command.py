@@ -19,7 +19,9 @@ def runner(store_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunn
     return CliRunner()
 
 
-@pytest.mark.parametrize("status", ["pending", "accepted", "rejected", "closed", "all", "Pending"])
+@pytest.mark.parametrize(
+    "status", ["pending", "accepted", "rejected", "closed", "unqueued", "all", "Pending"]
+)
 def test_each_status_of_the_help_is_listed(runner: CliRunner, status: str) -> None:
     result = runner.invoke(app, ["identity", "review", "list", "--status", status])
     assert result.exit_code == 0, result.output
@@ -32,8 +34,8 @@ def test_a_status_that_is_none_of_them_is_refused_with_the_choices(runner: CliRu
     assert result.exit_code == 2, result.output
     said = " ".join(result.output.split())
     assert (
-        "--status 'bogus' is not a review status; use one of: pending, accepted, rejected, closed, all"
-        in said
+        "--status 'bogus' is not a review status; use one of: pending, accepted, rejected, closed, "
+        "unqueued, all" in said
     )
 
 

@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from alarmbell.identity.clusters import DISTINCT_PARTIES
+from alarmbell.identity.coherence import COHERENCE_MARK, DATES, SIBLINGS
 from alarmbell.identity.model import SPECS
 from alarmbell.presentation.identity_words import (
     DIFFERS,
@@ -199,3 +201,23 @@ def test_a_pair_from_one_agency_says_so_and_what_accepting_changes() -> None:
     assert len(reason("uncertain band", rows, _sides((), ()), probability=0.6)) == 2, (
         "two agencies: no sentence"
     )
+
+
+@pytest.mark.parametrize(
+    ("check", "words"),
+    [
+        (f"{COHERENCE_MARK}: {SIBLINGS}", "one keying error cannot explain (given name and date of birth"),
+        (
+            f"{COHERENCE_MARK}: {DATES}",
+            "one keying error cannot explain (the person would hold dates of birth",
+        ),
+        (DISTINCT_PARTIES, "an agency named a record of each as two different people in one event"),
+    ],
+)
+def test_the_cluster_guard_refusals_say_what_stopped_the_link(check: str, words: str) -> None:
+    rows = compare(LEO, LEO | {"dob": "2013-06-01"})
+    first, _ = reason(f"would link, but {check}", rows, _sides((), ()), probability=0.998)
+    assert first.startswith(
+        "The model would link them (match probability 99.8%), but a safety check stopped it: "
+    )
+    assert words in first

@@ -72,6 +72,8 @@ def identity_link(engine: EngineOption = "duckdb") -> None:
         f"{summary.model_version}); {summary.people_created} new people, {summary.people_merged} merged; "
         f"{summary.review_queued} pairs queued for review"
     )
+    if unqueued := summary.unqueued_sentence():
+        typer.echo(unqueued)
     for line in summary.conflicts + summary.invalid_identifiers:
         stderr.print(f"identity: {line}")
 
@@ -86,13 +88,19 @@ def _line(item: ReviewItem) -> str:
 
 @review_app.command("list")
 def review_list(
-    status: Annotated[str, typer.Option(help="pending, accepted, rejected, closed, or all.")] = "pending",
+    status: Annotated[
+        str,
+        typer.Option(
+            help="pending, accepted, rejected, closed, unqueued (refused by the cluster guard when the "
+            "queue was at its budget), or all."
+        ),
+    ] = "pending",
     limit: Annotated[int, typer.Option(min=1, help="At most this many items.")] = 50,
 ) -> None:
     """List review items, most probable first."""
     from alarmbell.identity import list_items
 
-    choices = ("pending", "accepted", "rejected", "closed", "all")
+    choices = ("pending", "accepted", "rejected", "closed", "unqueued", "all")
     status = choice_option(status, choices, name="--status", what="a review status")
     with store_session(create=False) as session:
         items = list_items(session, status=None if status == "all" else status, limit=limit)
@@ -249,5 +257,7 @@ def link() -> None:
     with store(settings, create=False) as engine:
         done = link_and_refresh_shown(engine, settings, everyone=True)
     typer.echo(f"{done.linked.newly_linked} records linked; {done.linked.people_created} new people")
+    if unqueued := done.linked.unqueued_sentence():
+        typer.echo(unqueued)
     show_work(done.raised.routed)
     typer.echo(f"{done.raised.created} new {plural('alert', done.raised.created)}")

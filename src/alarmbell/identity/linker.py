@@ -13,22 +13,28 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+import numpy as np
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from alarmbell.identity.clusters import Clusters
-from alarmbell.identity.features import FeatureTable, RawPerson, build_features, shared_text
+from alarmbell.identity.features import RawPerson, build_split_features, shared_text
 from alarmbell.identity.merges import merge_people
 from alarmbell.identity.model import TrainedModel
-from alarmbell.identity.rules import LinkCandidate, exact_keys, near_key, near_match
+from alarmbell.identity.release import release_freed_memory
+from alarmbell.identity.rules import EXACT_METHODS, LinkCandidate, exact_key, near_key, near_match
 from alarmbell.identity.serial import hold_identity_lock
+from alarmbell.storage.dialect import INGEST_CACHE_KIB, dialect_of
 from alarmbell.storage.evaluation_due import mark_due
 from alarmbell.storage.tables import Person, PersonLink, PersonRecordRow
+
+if TYPE_CHECKING:
+    from alarmbell.identity.splink_runner import PairTable
 
 DECIDED_BY = "alarmbell deterministic rules v1"
 
@@ -42,28 +48,69 @@ class LinkSummary:
     conflicts: list[str] = field(default_factory=list)
     probabilistic_links: int = 0
     review_queued: int = 0
+    #: Pairs the cluster guard refused that found no place within the review budget: kept with
+    #: status "unqueued" (`alarmbell identity review list --status unqueued`), not pending.
+    guard_unqueued: int = 0
     invalid_identifiers: list[str] = field(default_factory=list)
     model_version: str | None = None
 
+    def unqueued_sentence(self) -> str | None:
+        """What a linking command says when guard refusals found no review place, else None."""
+        n = self.guard_unqueued
+        if not n:
+            return None
+        matches = "possible match" if n == 1 else "possible matches"
+        were = "was" if n == 1 else "were"
+        return (
+            f"{n} {matches} refused by the cluster guard {were} not queued for review: the queue is "
+            "at its budget; see `alarmbell identity review list --status unqueued`"
+        )
+
+
+#: Record rows read from the store at a time: linking streams the records past the feature
+#: builders and then the rules' candidates, never holding them all as objects.
+READ_ROWS = 5_000
+
+
+def iter_records(session: Session) -> Iterator[RawPerson]:
+    """Every source person record, in id order, read `READ_ROWS` rows at a time."""
+    table = PersonRecordRow.__table__
+    query = select(
+        table.c.id,
+        table.c.agency,
+        table.c.source_id,
+        table.c.given_name,
+        table.c.family_name,
+        table.c.dob,
+        table.c.sex,
+        table.c.postcode,
+        table.c.nhs_number,
+        table.c.upn,
+        table.c.role_hint,
+    ).order_by(table.c.id)
+    connection = session.connection()
+    # Each page is read once: the store's 64 MB page cache would only fill with pages not read
+    # again (55 MB more at 50,000 children), so the read goes through a small one.
+    with dialect_of(connection).small_read_cache(connection):
+        rows = connection.execute(query.execution_options(yield_per=READ_ROWS))
+        yield from (_raw_person(*row) for row in rows)
+
 
 def load_records(session: Session) -> list[RawPerson]:
-    table = PersonRecordRow.__table__
-    rows = session.execute(
-        select(
-            table.c.id,
-            table.c.agency,
-            table.c.source_id,
-            table.c.given_name,
-            table.c.family_name,
-            table.c.dob,
-            table.c.sex,
-            table.c.postcode,
-            table.c.nhs_number,
-            table.c.upn,
-            table.c.role_hint,
-        ).order_by(table.c.id)
+    return list(iter_records(session))
+
+
+def unlinked_records(session: Session) -> int:
+    """How many source person records have no active link."""
+    active = select(PersonLink.id).where(
+        PersonLink.person_record_id == PersonRecordRow.id, PersonLink.ended_at.is_(None)
     )
-    return [_raw_person(*row) for row in rows]
+    query = select(func.count()).select_from(PersonRecordRow).where(~active.exists())
+    return int(session.execute(query).scalar_one())
+
+
+def all_records(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(PersonRecordRow)).scalar_one())
 
 
 def _raw_person(
@@ -133,38 +180,54 @@ def link_people(
     `today`: the day linkage runs (default today), which decides who is a child to the twins
     check (identity/twins.py `CHILD_YEARS`).
     """
+    from alarmbell.identity.parties import named_together
     from alarmbell.identity.review import decision_pairs
 
     hold_identity_lock(session)  # one linker at a time: see identity.serial
-    records = load_records(session)
-    linked = active_links(session)
-    summary = LinkSummary(records=len(records))
-    if all(r.record_id in linked for r in records):
+    summary = LinkSummary(records=all_records(session))
+    if not unlinked_records(session):
         return summary
-    candidates = [candidate(r) for r in records]
-    # The model's features are built before the rules run so that the records can go: from here
-    # on the candidates and the features hold all that linkage reads.
-    features = _features(records, linked) if probabilistic else None
-    del records
+    linked = active_links(session)
+    # The model scores first, from feature tables built as the records stream past, and its
+    # engine's memory is given back before the rules hold every record and cluster: scoring
+    # reads nothing the rules decide (their clusters only drop pairs already joined, below).
+    pairs = None
+    if probabilistic:
+        model = model or _active_model(session)
+        summary.model_version = model.version
+        pairs = _score_new_records(session, linked, model, summary, engine, spark)
+        release_freed_memory()  # the feature tables and the engine's buffers, before the rules
+    candidates = [candidate(r) for r in iter_records(session)]
+    anchors = _exact_anchors(candidates)
     accepted, rejected = decision_pairs(session)
-    clusters = Clusters(candidates, cannot_link=rejected, unique_agencies=unique_id_agencies)
+    clusters = Clusters(
+        candidates,
+        cannot_link=rejected,
+        unique_agencies=unique_id_agencies,
+        named_together=named_together(session),
+        today=today,
+    )
     plan = _Plan()
     by_id = {c.record_id: c for c in candidates}
     _join_existing_people(clusters, linked)
     _apply_accepted(clusters, accepted, plan.reasons)
-    _apply_exact_rules(clusters, candidates, by_id, plan.reasons, summary)
+    _apply_exact_rules(clusters, candidates, anchors, by_id, plan.reasons, summary)
+    del anchors
     _apply_near_rule(clusters, candidates, plan.reasons)
-    review: list[Any] = []
-    if features is not None:
-        model = model or _active_model(session)
-        summary.model_version = model.version
-        review = _apply_probabilistic(
-            clusters, features, linked, by_id, plan, model, summary, engine, spark, today=today
-        )
-        del features
-    _assign(session, clusters.groups(), linked, plan, by_id, decided_by, summary)
-    if probabilistic and model is not None:
-        _queue_for_review(session, review, model, summary)
+    review: tuple[list[Any], list[Any]] = ([], [])
+    if pairs is not None and model is not None:
+        review = _apply_probabilistic(clusters, pairs, linked, by_id, plan, model, summary, today=today)
+        del pairs
+    groups = clusters.groups()
+    del clusters, candidates
+    release_freed_memory()  # the clusters' tables: only the groups, plans and by_id are written from
+    connection = session.connection()
+    # The people, links and due marks are written once each: the store's 64 MB page cache would
+    # only keep pages not written again (70 MB more at 50,000 children), so ingest's is used.
+    with dialect_of(connection).page_cache(connection, INGEST_CACHE_KIB):
+        _assign(session, groups, linked, plan, by_id, decided_by, summary)
+        if probabilistic and model is not None:
+            _queue_for_review(session, review, model, summary)
     return summary
 
 
@@ -191,33 +254,39 @@ def _apply_accepted(clusters: Clusters, accepted: list[tuple[int, int]], reasons
             reasons.setdefault(a, "review_accept: a reviewer decided these records are one person")
 
 
-def _features(records: list[RawPerson], linked: dict[int, int]) -> tuple[FeatureTable, FeatureTable]:
-    """The model's features of the new records and of those already linked."""
-    new = build_features(r for r in records if r.record_id not in linked)
-    old = build_features(r for r in records if r.record_id in linked)
-    return new, old
+def _score_new_records(
+    session: Session,
+    linked: dict[int, int],
+    model: TrainedModel,
+    summary: LinkSummary,
+    engine: str,
+    spark: Any,
+) -> PairTable:
+    """The model's scored pairs touching a new record; the feature tables are freed on return."""
+    from alarmbell.identity.probabilistic import score_new
+
+    new, old = build_split_features(iter_records(session), linked)
+    summary.invalid_identifiers.extend(new.invalid_identifiers)
+    return score_new(new, old, model, engine=engine, spark=spark)  # type: ignore[arg-type]
 
 
 def _apply_probabilistic(
     clusters: Clusters,
-    features: tuple[FeatureTable, FeatureTable],
+    pairs: PairTable,
     linked: dict[int, int],
     by_id: dict[int, LinkCandidate],
     plan: _Plan,
     model: TrainedModel,
     summary: LinkSummary,
-    engine: str,
-    spark: Any,
     *,
     today: date | None = None,
-) -> list[Any]:
-    """Score pairs touching new records, link the upper band best-first, return the review list."""
-    from alarmbell.identity.probabilistic import apply_edges, score
+) -> tuple[list[Any], list[Any]]:
+    """Link the upper band of the scored pairs best-first; return the review list and the cluster
+    guard's refusals that found no place in it (`Applied.unqueued`)."""
+    from alarmbell.identity.probabilistic import apply_edges, classify_pairs
 
-    new, old = features
-    edges, invalid = score(new, old, model, engine=engine, spark=spark, clusters=clusters, today=today)  # type: ignore[arg-type]
-    summary.invalid_identifiers.extend(invalid)
-    applied = apply_edges(clusters, edges, model=model, records=len(new) + len(old), today=today)
+    edges = classify_pairs(pairs, model, clusters, today)
+    applied = apply_edges(clusters, edges, model=model, records=summary.records, today=today)
     for edge in applied.linked:
         a, b = edge.key
         band = applied.bands.upper if applied.bands else model.bands.upper
@@ -238,13 +307,17 @@ def _apply_probabilistic(
             f"{_describe(by_id[a])} and {_describe(by_id[b])}: match probability "
             f"{edge.pair.probability:.4f}, but {refused}: kept apart"
         )
-    return applied.review
+    return applied.review, applied.unqueued
 
 
-def _queue_for_review(session: Session, review: list[Any], model: TrainedModel, summary: LinkSummary) -> None:
-    from alarmbell.identity.review import close_resolved, enqueue
+def _queue_for_review(
+    session: Session, review: tuple[list[Any], list[Any]], model: TrainedModel, summary: LinkSummary
+) -> None:
+    from alarmbell.identity.review import UNQUEUED, close_resolved, enqueue
 
-    summary.review_queued = enqueue(session, review, model)
+    queued, unqueued = review
+    summary.review_queued = enqueue(session, queued, model)
+    summary.guard_unqueued = enqueue(session, unqueued, model, status=UNQUEUED)
     close_resolved(session)
 
 
@@ -266,21 +339,22 @@ def _describe(c: LinkCandidate) -> str:
 def _apply_exact_rules(
     clusters: Clusters,
     candidates: list[LinkCandidate],
+    anchors: dict[str, np.ndarray],
     by_id: dict[int, LinkCandidate],
     reasons: dict[int, str],
     summary: LinkSummary,
 ) -> None:
-    first: dict[tuple[str, str], int] = {}
+    """Join each record to the first record sharing one of its exact keys (`_exact_anchors`)."""
     labels = {
         "nhs_number": "same NHS number",
         "upn": "same UPN",
         "name_dob": "same name and date of birth",
         "name_dob_swapped": "same names, given and family the other way round, and date of birth",
     }
-    for candidate in candidates:
-        for method, key in exact_keys(candidate):
-            anchor = first.setdefault((method, key), candidate.record_id)
-            if anchor == candidate.record_id:
+    for index, candidate in enumerate(candidates):
+        for method in EXACT_METHODS:
+            anchor = int(anchors[method][index])
+            if anchor == _NO_KEY or anchor == candidate.record_id:
                 continue
             refused = clusters.why_not(anchor, candidate.record_id)
             if refused is None and clusters.union(anchor, candidate.record_id):
@@ -301,6 +375,27 @@ def _apply_exact_rules(
                     f"{_describe(candidate)} and {_describe(by_id[anchor])} share a {labels[method]} "
                     f"but {held}: {outcome}"
                 )
+
+
+_NO_KEY = -1
+
+
+def _exact_anchors(candidates: list[LinkCandidate]) -> dict[str, np.ndarray]:
+    """Per exact rule, each candidate's anchor: the first candidate with its key (`_NO_KEY` if none).
+
+    One rule's keys at a time, and before the clusters are built: a population's keys of every
+    rule in one dict (about 680,000 at 50,000 children) were the largest thing the rules held.
+    """
+    anchors: dict[str, np.ndarray] = {}
+    for method in EXACT_METHODS:
+        first: dict[object, int] = {}
+        column = np.full(len(candidates), _NO_KEY, dtype=np.int64)
+        for index, candidate in enumerate(candidates):
+            key = exact_key(candidate, method)
+            if key is not None:
+                column[index] = first.setdefault(key, candidate.record_id)
+        anchors[method] = column
+    return anchors
 
 
 def _apply_near_rule(clusters: Clusters, candidates: list[LinkCandidate], reasons: dict[int, str]) -> None:
@@ -435,7 +530,7 @@ def cluster_population(
     from alarmbell.identity.features import build_features
     from alarmbell.identity.probabilistic import apply_edges, score_all
 
-    clusters = rule_clusters(records, unique_agencies)
+    clusters = rule_clusters(records, unique_agencies, today=today)
     applied = None
     if model is not None:
         if edges is None:
@@ -446,16 +541,19 @@ def cluster_population(
     return clusters.groups(), applied
 
 
-def rule_clusters(records: list[RawPerson], unique_agencies: Iterable[str]) -> Clusters:
+def rule_clusters(
+    records: list[RawPerson], unique_agencies: Iterable[str], *, today: date | None = None
+) -> Clusters:
     """The clusters the deterministic rules make, as `link_people` makes them.
 
     A function of its own so that the candidates and the rules' words (what a store keeps with
     each link) are freed before the model runs: at a million records they are hundreds of MB.
     """
     candidates = [candidate(r) for r in records]
-    clusters = Clusters(candidates, unique_agencies=unique_agencies)
+    anchors = _exact_anchors(candidates)
+    clusters = Clusters(candidates, unique_agencies=unique_agencies, today=today)
     reasons: dict[int, str] = {}
     by_id = {c.record_id: c for c in candidates}
-    _apply_exact_rules(clusters, candidates, by_id, reasons, LinkSummary())
+    _apply_exact_rules(clusters, candidates, anchors, by_id, reasons, LinkSummary())
     _apply_near_rule(clusters, candidates, reasons)
     return clusters

@@ -3,10 +3,11 @@
 It runs after the deterministic rules and only adds: a scored pair links when it is in the
 upper band (learnt for each run from the pairs' probabilities, identity/calibration.py), no
 veto fires, and the union passes every check in `Clusters.why_not` (different identifiers, a
-human rejection, an agency's unique ids, birth years apart, two existing people). Pairs are taken
-strongest first, so each record joins through its best link and a chain of weak links cannot
-pull a household together (pitfall 2). Anything refused, and everything in the middle band,
-goes to the review queue.
+human rejection, an agency's unique ids, birth years apart, two existing people, the cluster
+guard). Pairs are taken strongest first, so each record joins through its best link and a chain of
+weak links cannot pull a household together (pitfall 2). Anything refused, and everything in the
+middle band, goes to the review queue, within its budget; the cluster guard's refusals past the
+budget are kept as "unqueued" (`Applied.unqueued`), counted and listable.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Literal
 import numpy as np
 
 from alarmbell.identity.calibration import calibrated_bands, review_budget
-from alarmbell.identity.clusters import Clusters
+from alarmbell.identity.clusters import Clusters, guard_refused
 from alarmbell.identity.features import FeatureTable
 from alarmbell.identity.model import KEYED_YEAR_LABEL, Bands, TrainedModel, load_model
 from alarmbell.identity.splink_runner import (
@@ -126,26 +127,24 @@ def contributions(pair: ScoredPair, model: TrainedModel) -> list[Contribution]:
     return [Contribution("Prior (two random records)", "base rate", round(prior, 2)), *fields]
 
 
-def score(
+def score_new(
     new_table: FeatureTable,
     old_table: FeatureTable,
     model: TrainedModel,
     *,
     engine: Engine = "duckdb",
     spark: object = None,
-    clusters: Clusters | None = None,
-    today: date | None = None,
-) -> tuple[list[Edge], list[str]]:
-    """Edges (lower band and above) for pairs touching a new record (`build_features` of the
-    new records and of those already linked), and identifier problems.
+) -> PairTable:
+    """Pairs (lower band and above) touching a new record, from `build_features` of the new
+    records and of those already linked, as columns.
 
-    With `clusters`, pairs whose records are already one cluster are left out (see `_edges`);
-    `today` is the day linkage runs (identity/twins.py), by default today.
+    Nothing here depends on the rules, so the linker scores before it builds its clusters:
+    the engine's memory is given back before the records and clusters are held, not on top of them.
+    `classify_pairs` then turns the pairs the clusters leave apart into edges.
     """
-    pairs = predict_incremental_table(
+    return predict_incremental_table(
         new_table, old_table, model, threshold=model.bands.lower, engine=engine, spark=spark
     )
-    return _edges(pairs, model, clusters, today), new_table.invalid_identifiers
 
 
 def score_all(
@@ -156,12 +155,14 @@ def score_all(
     clusters: Clusters | None = None,
     today: date | None = None,
 ) -> list[Edge]:
-    """Edges for a whole population at once (benchmarks, batch re-linking); `clusters` as in `score`."""
+    """Edges for a whole population at once (benchmarks, batch re-linking).
+
+    `clusters` as in `classify_pairs`."""
     pairs = predict_table(features, model, threshold=model.bands.lower if threshold is None else threshold)
-    return _edges(pairs, model, clusters, today)
+    return classify_pairs(pairs, model, clusters, today)
 
 
-def _edges(
+def classify_pairs(
     pairs: PairTable, model: TrainedModel, clusters: Clusters | None, today: date | None = None
 ) -> list[Edge]:
     """Classified edges; with `clusters`, only for pairs the clusters do not already join.
@@ -193,6 +194,10 @@ class Applied:
     #: Pairs the model would link that an agency's unique ids keep apart, and the check's words:
     #: never queued (the agency has decided), but reported with the run.
     kept_apart: list[tuple[Edge, str]] = field(default_factory=list)
+    #: Pairs the cluster guard refused that found no place within the review budget, strongest
+    #: first, with their words: not pending review, but kept (status "unqueued"), counted in the
+    #: run's summary and listable, so a child's records are never kept apart silently.
+    unqueued: list[tuple[Edge, str]] = field(default_factory=list)
 
 
 def calibrate(
@@ -260,7 +265,10 @@ def apply_edges(
     ]
     if model is not None:
         # The queue as a whole (uncertain band, vetoes and refusals) stays within the budget,
-        # strongest pairs first: the weakest are the ones a reviewer rejects most often.
+        # strongest pairs first: the weakest are the ones a reviewer rejects most often. The
+        # guard's refusals past it are kept aside (`Applied.unqueued`), never dropped unseen.
         result.review = sorted(result.review, key=lambda item: (-item[0].pair.probability, item[0].key))
-        result.review = result.review[: review_budget(records)]
+        budget = review_budget(records)
+        result.unqueued = [item for item in result.review[budget:] if guard_refused(item[1])]
+        result.review = result.review[:budget]
     return result

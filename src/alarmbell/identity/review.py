@@ -24,6 +24,11 @@ from alarmbell.identity.serial import hold_identity_lock
 from alarmbell.storage.tables import IdentityDecision, IdentityReview, PersonLink, PersonRecordRow
 
 PENDING, ACCEPTED, REJECTED, CLOSED = "pending", "accepted", "rejected", "closed"
+#: A pair the cluster guard refused when the queue was at its budget: kept, counted and listable
+#: (`identity review list --status unqueued`), not pending; it can be decided as a pending pair can.
+UNQUEUED = "unqueued"
+#: Statuses still waiting for a person (decidable, and closed once the records become one person).
+OPEN = (PENDING, UNQUEUED)
 
 
 class ReviewError(ServiceError):
@@ -60,8 +65,11 @@ def current_people(session: Session, record_ids: Iterable[int]) -> dict[int, int
     return {record: person for record, person in session.execute(query)}
 
 
-def enqueue(session: Session, items: list[tuple[Edge, str]], model: TrainedModel) -> int:
-    """Add undecided pairs still in different people; returns how many were added."""
+def enqueue(
+    session: Session, items: list[tuple[Edge, str]], model: TrainedModel, *, status: str = PENDING
+) -> int:
+    """Add undecided pairs still in different people, with `status` (PENDING, or UNQUEUED for the
+    cluster guard's refusals past the review budget); returns how many were added."""
     if not items:
         return 0
     people = current_people(session, [r for edge, _ in items for r in edge.key])
@@ -76,14 +84,14 @@ def enqueue(session: Session, items: list[tuple[Edge, str]], model: TrainedModel
         a, b = edge.key
         if edge.key in known or edge.key in decided or people.get(a) == people.get(b):
             continue
-        session.add(_review_row(edge, note, model, now))
+        session.add(_review_row(edge, note, model, now, status))
         known.add(edge.key)
         added += 1
     session.flush()
     return added
 
 
-def _review_row(edge: Edge, note: str, model: TrainedModel, now: datetime) -> IdentityReview:
+def _review_row(edge: Edge, note: str, model: TrainedModel, now: datetime, status: str) -> IdentityReview:
     parts = contributions(edge.pair, model)
     return IdentityReview(
         record_a_id=edge.key[0],
@@ -93,14 +101,14 @@ def _review_row(edge: Edge, note: str, model: TrainedModel, now: datetime) -> Id
         model_version=model.version,
         contributions=[{"field": c.field, "level": c.level, "weight": c.weight} for c in parts],
         note=note,
-        status=PENDING,
+        status=status,
         created_at=now,
     )
 
 
 def close_resolved(session: Session) -> int:
-    """Pending items whose two records have since become one person need no decision."""
-    rows = session.scalars(select(IdentityReview).where(IdentityReview.status == PENDING)).all()
+    """Pending (or unqueued) items whose two records have since become one person need no decision."""
+    rows = session.scalars(select(IdentityReview).where(IdentityReview.status.in_(OPEN))).all()
     people = current_people(session, [r for row in rows for r in (row.record_a_id, row.record_b_id)])
     closed = 0
     for row in rows:
@@ -184,7 +192,7 @@ def _record_decision(
 
 def _open(session: Session, review_id: int) -> ReviewItem:
     item = get_item(session, review_id)
-    if item.review.status != PENDING:
+    if item.review.status not in OPEN:
         raise ReviewError(f"review item {review_id} is already {item.review.status}", category="conflict")
     return item
 

@@ -6,6 +6,7 @@ never overrides a conflict found here.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from alarmbell.domain.identifiers import nhs_number_is_valid, upn_is_valid
@@ -54,27 +55,47 @@ class LinkCandidate:
             family=fold_name(family_name),
             dob=dob if dob and len(dob) == 10 else None,
             sex=sex if sex in ("M", "F") else None,
-            postcode=(postcode or "").replace(" ", "") or None,
+            postcode=sys.intern((postcode or "").replace(" ", "")) or None,
             nhs=nhs_number if nhs_number and nhs_number_is_valid(nhs_number) else None,
             upn=upn if upn and upn_is_valid(upn) else None,
         )
 
 
+#: The exact rules, strongest first: the order `exact_keys` gives a record's keys in.
+EXACT_METHODS = ("nhs_number", "upn", "name_dob", "name_dob_swapped")
+
+
 def exact_keys(candidate: LinkCandidate) -> list[tuple[str, str]]:
     """(method, key) pairs: records sharing any key are the same person, absent a conflict."""
     keys: list[tuple[str, str]] = []
-    if candidate.nhs:
-        keys.append(("nhs_number", candidate.nhs))
-    if candidate.upn:
-        keys.append(("upn", candidate.upn))
-    if candidate.given and candidate.family and candidate.dob:
-        keys.append(("name_dob", f"{candidate.given}|{candidate.family}|{candidate.dob}"))
-        if candidate.given != candidate.family:
-            # Given and family name entered the wrong way round (common where the family name
-            # is written first): the same two names in either order, and the same birth date.
-            first, second = sorted((candidate.given, candidate.family))
-            keys.append(("name_dob_swapped", f"{first}|{second}|{candidate.dob}"))
+    for method in EXACT_METHODS:
+        key = exact_key(candidate, method)
+        if key is not None:
+            keys.append((method, key if isinstance(key, str) else "|".join(key)))
     return keys
+
+
+def exact_key(candidate: LinkCandidate, method: str) -> str | tuple[str, str, str] | None:
+    """The record's key under one exact rule, or None if it has none.
+
+    Name keys are tuples of the record's own strings, not one string joined from them: a
+    population's keys are held at once (`linker._exact_anchors`), and the folded names hold
+    letters only, so a tuple and its joined string tell the same records apart.
+    """
+    if method == "nhs_number":
+        return candidate.nhs or None
+    if method == "upn":
+        return candidate.upn or None
+    if not (candidate.given and candidate.family and candidate.dob):
+        return None
+    if method == "name_dob":
+        return (candidate.given, candidate.family, candidate.dob)
+    if candidate.given == candidate.family:
+        return None
+    # Given and family name entered the wrong way round (common where the family name is
+    # written first): the same two names in either order, and the same birth date.
+    first, second = sorted((candidate.given, candidate.family))
+    return (first, second, candidate.dob)
 
 
 def near_key(candidate: LinkCandidate) -> str | None:

@@ -425,6 +425,16 @@ def _refusal(
             f"{opening}: the two people's records include a boy and a girl with the same date of birth "
             "and family name, who may be twins. Recorded sex is sometimes wrong, so a person decides."
         )
+    if "cannot be one person" in check:  # identity/coherence.py: the cluster guard
+        return (
+            f"{opening}: joining them would put records into one person that one keying error cannot "
+            f"explain ({check.partition(': ')[2]}). Each person's records are listed below."
+        )
+    if check.startswith("an agency recorded them as two different people"):
+        return (
+            f"{opening}: an agency named a record of each as two different people in one event "
+            "(a referral naming two children, the victim and the suspect of one incident)."
+        )
     if check.startswith("a reviewer decided"):
         return f"{opening}: a reviewer has already decided that these two people are different people."
     if check.startswith("both are already people"):

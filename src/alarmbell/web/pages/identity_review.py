@@ -41,9 +41,10 @@ from alarmbell.storage.tables import PersonRecordRow
 from alarmbell.web.pages.identity_weights_svg import Bar, render_weights_svg
 from alarmbell.web.pages.person import HouseholdRow, household_rows
 
-STATUSES = ("pending", "accepted", "rejected", "closed")
+STATUSES = ("pending", "unqueued", "accepted", "rejected", "closed")
 STATUS_LABELS = {
     "pending": "Waiting for a decision",
+    "unqueued": "Not queued (the queue was full)",
     "accepted": "Accepted",
     "rejected": "Rejected",
     "closed": "Closed (linked since)",
