@@ -23,9 +23,12 @@ from tests.web.conftest import DemoStore, populate
 
 @pytest.fixture(scope="module")
 def routed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, DemoStore]]:
-    """The demo case with its alerts routed to the MASH (as every intake path now does)."""
-    folder = tmp_path_factory.mktemp("person-work")
-    store = populate(Settings(database_url=f"sqlite:///{Path(folder) / 'store.db'}"))
+    yield from routed_store(Path(tmp_path_factory.mktemp("person-work")))
+
+
+def routed_store(folder: Path) -> Iterator[tuple[FastAPI, DemoStore]]:
+    """The demo case with its alerts routed to the MASH (as every intake path now does), and its app."""
+    store = populate(Settings(database_url=f"sqlite:///{folder / 'store.db'}"))
     with session_scope(store.engine) as session:
         route_new_alerts(session, after_id=0, config=TriageConfig(), now=datetime.now(UTC))
     app = create_app(store.settings)
@@ -74,6 +77,7 @@ def test_the_analyst_takes_on_and_decides_the_alert_from_the_childs_page(
         follow_redirects=False,
     )
     assert decided.status_code == 303 and decided.headers["location"].endswith("#work")
+    assert "Decision recorded." in client.get(decided.headers["location"]).text
     with session_scope(store.engine) as session:
         row = session.get(TriageItem, item_id)
         assert row is not None and row.status == "decided" and row.decision == "strategy_discussion"
@@ -132,9 +136,13 @@ def test_the_analyst_takes_on_an_item_from_its_own_page_and_stays_there(
         data={"csrf_token": _csrf(page.text), "return_to": f"/triage/items/{item_id}"},
         follow_redirects=False,
     )
-    assert taken.status_code == 303 and taken.headers["location"] == f"/triage/items/{item_id}"
+    assert taken.status_code == 303
+    assert taken.headers["location"] == f"/triage/items/{item_id}?done=acknowledged-{item_id}"
     again = client.get(taken.headers["location"]).text
     assert "Take this on" not in again and "Taken on" in again
+    # Seen in session 16's walk: the button went and the status changed, but nothing said it was done.
+    assert "You have taken this on: it will not escalate." in again
+    assert "You have taken this on" not in client.get(f"/triage/items/{item_id}").text
 
 
 def test_the_queue_links_each_child_by_whose_record_it_is(routed: tuple[FastAPI, DemoStore]) -> None:

@@ -9,6 +9,7 @@ from alarmbell.presentation.timeline_svg import (
     AlertLine,
     Geometry,
     Mark,
+    label_width,
     lane_agencies,
     layout_timeline,
     mark_title,
@@ -146,3 +147,28 @@ def test_mark_title_names_date_agency_kind_whose_and_shortens_text() -> None:
     title = mark_title(at("2011-01-31"), "health", "Injury presentation", "Leo", "x" * 300)
     assert title.startswith("31 Jan 2011, Health: Injury presentation (Leo). xxx")
     assert title.endswith("…") and len(title) < 200
+
+
+def _year_labels(svg: str) -> list[tuple[int, float]]:
+    root = ET.fromstring(svg)
+    return [
+        (int(str(t.text)), float(t.attrib["x"]))
+        for t in root.iter(f"{SVG}text")
+        if t.attrib.get("class") == "app-tl__year"
+    ]
+
+
+def test_year_labels_of_a_long_record_do_not_run_together() -> None:
+    """Seen in session 16's walk: a school's view of a child born in 1994 with a concern in 2026
+    labelled all thirty years, 29px apart, and the axis read "2007200820092010"."""
+    labels = _year_labels(render([mark("1998-06-01"), mark("2026-12-03")]))
+    years = [year for year, _ in labels]
+    gaps = [b - a for (_, a), (_, b) in zip(labels, labels[1:], strict=False)]
+    assert len(labels) >= 5 and min(gaps) >= label_width("2000") + 10, labels
+    stride = years[1] - years[0]
+    assert stride > 1 and all(year % stride == 0 for year in years), years  # round years
+
+
+def test_every_year_is_labelled_when_there_is_room() -> None:
+    labels = _year_labels(render([mark("2007-06-01"), mark("2012-03-01")]))
+    assert [year for year, _ in labels] == [2008, 2009, 2010, 2011, 2012]

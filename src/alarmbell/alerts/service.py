@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import Select, and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from alarmbell.alerts.decided import decided_moments
@@ -171,20 +171,26 @@ def alerts_for(session: Session, person_id: int) -> list[AlertRow]:
     return list(session.scalars(query))
 
 
-def alerted_people(session: Session, *, limit: int = 500) -> list[AlertedPerson]:
-    """People with alerts, the highest current level first, then the most recent."""
+def alerted_people(
+    session: Session, *, limit: int = 500, among: Select[int] | None = None
+) -> list[AlertedPerson]:
+    """People with alerts, the highest current level first, then the most recent.
+
+    `among`: the ids of the only people to list (those the viewer may open), chosen before the
+    limit, so that people the viewer may not open cannot fill it and push theirs out."""
     rank = {AlertLevel.RED.value: 2, AlertLevel.AMBER.value: 1, AlertLevel.GREEN.value: 0}
     latest = (
         select(AlertRow.person_id, func.max(AlertRow.raised_at).label("last"), func.count().label("n"))
         .group_by(AlertRow.person_id)
         .subquery()
     )
-    rows = session.execute(
-        select(AlertRow.person_id, AlertRow.level, latest.c.last, latest.c.n).join(
-            latest,
-            and_(latest.c.person_id == AlertRow.person_id, latest.c.last == AlertRow.raised_at),
-        )
-    ).all()
+    query = select(AlertRow.person_id, AlertRow.level, latest.c.last, latest.c.n).join(
+        latest,
+        and_(latest.c.person_id == AlertRow.person_id, latest.c.last == AlertRow.raised_at),
+    )
+    if among is not None:
+        query = query.where(AlertRow.person_id.in_(among))
+    rows = session.execute(query).all()
     best: dict[int, tuple[str, datetime, int]] = {}
     for person_id, level, last, count in rows:
         if person_id not in best or rank[level] > rank[best[person_id][0]]:

@@ -379,6 +379,20 @@ def _render_lanes(layout: TimelineLayout) -> list[str]:
     return out
 
 
+#: Year labels are at least this far apart: a four-digit year at 12px and a space. Thirty years
+#: on a desktop's plot are under 30px apart, and every one labelled ran together ("20072008").
+YEAR_LABEL_SPACING = label_width("2000") + 10
+YEAR_STRIDES = (1, 2, 5, 10, 20, 50, 100)
+
+
+def year_stride(ticks: Sequence[Tick]) -> int:
+    """Label every year, or every 2nd, 5th, 10th, ...: the most that fit without touching."""
+    if len(ticks) < 2:
+        return 1
+    per_year = ticks[1].x - ticks[0].x
+    return next((n for n in YEAR_STRIDES if per_year * n >= YEAR_LABEL_SPACING), YEAR_STRIDES[-1])
+
+
 def _render_ticks(layout: TimelineLayout) -> list[str]:
     axis_y = layout.plot_bottom
     out = [
@@ -390,13 +404,15 @@ def _render_ticks(layout: TimelineLayout) -> list[str]:
         for x, label in ((layout.born_x, layout.born_label), (layout.died_x, layout.died_label))
         if x is not None
     ]
+    stride = year_stride(layout.ticks)
     for tick in layout.ticks:
         out.append(
             f'<line class="app-tl__grid" x1="{_n(tick.x)}" y1="{_n(layout.plot_top)}" '
             f'x2="{_n(tick.x)}" y2="{_n(axis_y + 6)}"/>'
         )
         # "Born ..." and "Died ..." take the axis there: a year label that would touch them is left out.
-        if all(abs(tick.x - x) > label_width(label) / 2 + 24 for x, label in life):
+        clear = all(abs(tick.x - x) > label_width(label) / 2 + 24 for x, label in life)
+        if tick.year % stride == 0 and clear:
             out.append(
                 f'<text class="app-tl__year" x="{_n(tick.x)}" y="{_n(axis_y + 22)}" '
                 f'text-anchor="middle">{tick.year}</text>'

@@ -563,6 +563,18 @@ def teams(session: Session, *, now: datetime) -> list[TeamSummary]:
     return sorted(summaries, key=lambda s: (-s.past_due, -s.open_items, s.team))
 
 
+def awaiting_countersignature(session: Session) -> list[tuple[str, int]]:
+    """(team, how many) of items whose closing awaits a team manager's countersignature, by team
+    name: they are taken on, so they never escalate (`escalate_overdue`), and are counted here."""
+    query = (
+        select(TriageItem.team, func.count())
+        .where(TriageItem.status == "awaiting_countersignature")
+        .group_by(TriageItem.team)
+        .order_by(TriageItem.team)
+    )
+    return [(team, int(n)) for team, n in session.execute(query)]
+
+
 def team_names(session: Session) -> list[str]:
     """Every team any work item has been routed to, open or closed, in name order."""
     return sorted(session.scalars(select(TriageItem.team).distinct()))

@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from alarmbell.access import Action
+from alarmbell.access import Action, findable_people
 from alarmbell.alerts import OverrideError, countersign, override_alert, overrides_for_person
 from alarmbell.audit import Subject, record_audit
 from alarmbell.presentation import agency_label
@@ -132,8 +132,12 @@ def my_agency(request: Request, session: SessionDep) -> Response:
     principal = request.state.principal
     concerns = concerns_recorded_by(session, principal.name)
     scopes = visible_scopes(request, session, (c.person_id for c in concerns))
+    shown = scoped_concerns(session, concerns, scopes, principal.agency)
+    # The list names the children: who-viewed reports it, as it does the alert list below.
+    named = sorted({c.person_id for c in shown if not c.restricted})
+    record_audit(session, actor=actor_of(principal), action="concerns.mine", detail={"people": named})
     context = {
-        "concerns": scoped_concerns(session, concerns, scopes, principal.agency),
+        "concerns": shown,
         "page": alert_list_for(request, session),
         "shown": MINE_ROWS,
         "agency_name": agency_label(principal.agency) if principal.agency else "No agency",
@@ -142,8 +146,13 @@ def my_agency(request: Request, session: SessionDep) -> Response:
 
 
 def alert_list_for(request: Request, session: SessionDep) -> AlertListPage:
-    """The people with alerts whom this user may open; the listing is audited with their ids."""
-    page = build_alert_list(session)
+    """The people with alerts whom this user may open; the listing is audited with their ids.
+
+    Whom the list may show is part of its query (access.findable_people), so its limit counts
+    only them; the policy then decides each row as it decides their page."""
+    principal = request.state.principal
+    among = findable_people(session, principal, request.app.state.policy, now=datetime.now(UTC))
+    page = build_alert_list(session, among=among)
     scopes = visible_scopes(request, session, (row.person_id for row in page.people))
     page = scoped_alert_list(session, page, scopes, request.state.principal.agency)
     shown = [row.person_id for row in page.people] + [row.person_id for row in page.restricted]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Final
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from alarmbell.access import Action
 from alarmbell.audit import Subject, record_audit, verify_audit, who_viewed
 from alarmbell.domain.wording import humanise
+from alarmbell.identity import PersonNotFound, find_person, view
 from alarmbell.web.auth import PrincipalDep, actor_of, decided_person, requires
 from alarmbell.web.deps import SessionDep
 from alarmbell.web.rendering import render
@@ -28,10 +30,12 @@ VIEWING_WORDS: Final[dict[str, str]] = {
     "break_glass": "Break-glass access",
     "concern.form": "Opened the record-a-concern form about them",
     "concern.record": "Recorded a concern about them",
+    "concern.confirmation": "Read the confirmation of a concern they recorded about them",
     "identity.review": "Identity review of their records",
     "triage.item": "Opened a work item about them",
     "people.search": "Saw them in search results",
     "alerts.list": "Saw them in the list of people with alerts",
+    "concerns.mine": "Saw them in Concerns you recorded",
     "identity.review_list": "Saw them in the identity review list",
     "reviews.list": "Saw them in the list of reviews",
     "reports.unanswered": "Saw them in the unanswered alarms report",
@@ -55,9 +59,35 @@ def audit_page(request: Request, session: SessionDep, principal: PrincipalDep, p
         record_audit(
             session, actor=actor_of(principal), action="audit.who_viewed", subject=Subject.person(number)
         )
+    asked = person.strip()[:20]
+    named, problem = _named(session, asked, number)
     report = verify_audit(session)
     return render(
         request,
         "admin_audit.html",
-        {"report": report, "person": person[:20], "viewings": viewings, "viewing_words": viewing_words},
+        {
+            "report": report,
+            "person": asked,
+            "named": named,
+            "problem": problem,
+            "viewings": viewings,
+            "viewing_words": viewing_words,
+        },
     )
+
+
+def _named(session: Session, asked: str, number: int | None) -> tuple[str | None, str | None]:
+    """The name of the person asked about, or what is wrong with what was typed.
+
+    Without it a name typed in the box, or a number no one has, answered "No one has viewed this
+    person's record": an auditor told a family nobody had looked when the question was never asked.
+    """
+    if not asked:
+        return None, None
+    if number is None:
+        return None, f"{asked!r} is not a person number. Enter the number only, for example 123."
+    try:
+        found = view(session, find_person(session, str(number)))
+    except PersonNotFound as error:
+        return None, f"There is {error}. Check the number."
+    return (found.display_name if found else None), None

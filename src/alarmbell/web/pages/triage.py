@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Final
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -35,6 +35,7 @@ from alarmbell.triage import (
     TriageConfig,
     TriageError,
     acknowledge,
+    awaiting_countersignature,
     countersign_decision,
     csv_rows,
     decide,
@@ -110,6 +111,13 @@ def queue_page(
         "done": done[:200],
         "decided": own_decision(session, principal, done),
         "queue_url": queue_url,
+        # Other teams' counts are shown to all; a link only to the queues the user may open
+        # (a team manager's link to the police unit's queue ended in "You do not have access").
+        "may_open": {
+            t.team
+            for t in data.teams
+            if permitted(principal, Action.VIEW_TRIAGE, TeamResource(t.team)).allowed
+        },
     }
     return render(request, "triage_queue.html", context)
 
@@ -221,7 +229,7 @@ def _return_to(form: dict[str, str], done: str) -> str | None:
     done) or a work item's page; only ever one of this site's."""
     target = form.get("return_to", "")
     if _ITEM_PAGE.fullmatch(target):
-        return target
+        return f"{target}?{urlencode({'done': done})}"
     if not _PERSON_PAGE.fullmatch(target):
         return None
     return f"{target}?{urlencode({'done': done})}#work"
@@ -229,10 +237,34 @@ def _return_to(form: dict[str, str], done: str) -> str | None:
 
 @router.get("/triage/items/{item}", name="triage_item")
 @requires(Action.VIEW_TRIAGE)
-def item_page(request: Request, session: SessionDep, item: IdPath) -> Response:
+def item_page(request: Request, session: SessionDep, item: IdPath, done: str = "") -> Response:
     item_id = item
     item_in_reach(request, session, Action.VIEW_TRIAGE, item_id)
-    return _item_response(request, session, item_id, errors={}, form={})
+    step, _, of_item = done.rpartition("-")
+    return _item_response(
+        request, session, item_id, errors={}, form={}, done=step if of_item == str(item_id) else ""
+    )
+
+
+#: What the item's page says after a step taken from it (`done=<step>-<item id>`): the button
+#: goes and the status line changes, but without these words nothing says the step was taken.
+ITEM_STEPS_DONE: Final[dict[str, str]] = {
+    "acknowledged": (
+        "You have taken this on: it will not escalate. Record a decision below when you have made one."
+    ),
+    "decided": "Decision recorded: the item is closed.",
+}
+
+
+def _done_words(item: TriageItem, step: str) -> str:
+    """The words for a step just taken, when the item shows it (an address typed by hand with
+    another step in it says nothing untrue)."""
+    taken_on = item.acknowledged_at is not None and item.status not in (
+        "decided",
+        "awaiting_countersignature",
+    )
+    shows = (step == "acknowledged" and taken_on) or (step == "decided" and item.status == "decided")
+    return ITEM_STEPS_DONE[step] if shows else ""
 
 
 def _item_response(
@@ -243,10 +275,24 @@ def _item_response(
     errors: dict[str, str],
     form: dict[str, str],
     status_code: int = 200,
+    done: str = "",
 ) -> Response:
     page = build_item_page(session, item_id=item_id, now=now())
     audit_item_view(request, session, page.item)
-    context = {"page": page, "errors": errors, "form": form, "queue_url": queue_url}
+    # A closing proposed for countersignature is countersigned here too, not only on the child's page.
+    team = TeamResource(page.item.team)
+    may_countersign = (
+        page.item.status == "awaiting_countersignature"
+        and permitted(current_principal(request), Action.COUNTERSIGN_TRIAGE, team).allowed
+    )
+    context = {
+        "page": page,
+        "errors": errors,
+        "form": form,
+        "queue_url": queue_url,
+        "done_words": _done_words(page.item, done),
+        "may_countersign": may_countersign,
+    }
     return render(request, "triage_item.html", context, status_code=status_code)
 
 
@@ -309,13 +355,26 @@ def analytics_page(
 ) -> Response:
     page = build_analytics_page(session, config=config, now=now(), days=days, titles_of=titles_of(principal))
     audit_analytics(request, session, page, waiting=False)  # the page counts the waiting items
+    to_countersign = closings_to_countersign(session, principal)
     # Each chart is built by our own code with every piece of text escaped (triage_charts_svg).
     charts = {
         "hours": Markup(page.hours_svg),  # noqa: S704
         "past_due": Markup(page.past_due_svg),  # noqa: S704
         "displacement": [(team, Markup(svg)) for team, svg in page.displacement_svgs],  # noqa: S704
     }
-    return render(request, "triage_analytics.html", {"page": page, "charts": charts})
+    context = {"page": page, "charts": charts, "to_countersign": to_countersign, "queue_url": queue_url}
+    return render(request, "triage_analytics.html", context)
+
+
+def closings_to_countersign(session: Session, principal: Principal | None) -> list[tuple[str, int]]:
+    """(team, how many) of red alerts whose closing with no further action awaits a countersignature
+    this user may give: a manager starts on the analytics page, and nothing else there says that a
+    proposed closing waits on her (the item stays open, and out of escalation, until she acts)."""
+    return [
+        (team, count)
+        for team, count in awaiting_countersignature(session)
+        if permitted(principal, Action.COUNTERSIGN_TRIAGE, TeamResource(team)).allowed
+    ]
 
 
 @router.get("/triage/unanswered", name="triage_unanswered")

@@ -5,6 +5,7 @@ Built once and rendered as HTML (templates/triage_*.html) or JSON (/api/v1/triag
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from math import ceil
@@ -216,9 +217,15 @@ def _day_of(moment: object) -> str:
     return f"{local.day} {local:%b %Y}"
 
 
+#: The score and policy version the explanation's first sentence carries, for the alert's
+#: technical detail: a number without words in the audit trail a practitioner reads.
+_SCORE = re.compile(r" \(score [^()]*\)")
+
+
 def _first_sentence(detail: dict[str, Any]) -> str:
-    """What is new, without the whole explanation (the alert card on the person page has it)."""
-    text = str(detail.get("explanation", ""))
+    """What is new, without the whole explanation (the alert card on the person page has it)
+    and without the score (its technical detail has that)."""
+    text = _SCORE.sub("", str(detail.get("explanation", "")), count=1)
     head, dot, _rest = text.partition(". ")
     return head + dot.strip() if dot else text
 
@@ -240,7 +247,7 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         text = (
             f"to the {ESCALATION_LABELS.get(detail.get('to', ''), detail.get('to'))} of {detail.get('team')}"
         )
-    elif event.kind == "decided":
+    elif event.kind in ("decided", "decision_proposed"):
         text = (
             f"{DECISIONS.get(detail.get('decision', ''), detail.get('decision'))}: {detail.get('rationale')}"
         )

@@ -3,6 +3,9 @@ and enable an account again (so a slip of the mouse is undone in one click)."""
 
 from __future__ import annotations
 
+from typing import Final
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
@@ -19,6 +22,7 @@ from alarmbell.access import (
 )
 from alarmbell.audit import record_audit
 from alarmbell.domain.vocabulary import AGENCIES
+from alarmbell.presentation import agency_label
 from alarmbell.storage.tables import AppUser
 from alarmbell.web.auth import PrincipalDep, actor_of, requires
 from alarmbell.web.deps import IdPath, SessionDep
@@ -30,18 +34,50 @@ router = APIRouter()
 
 @router.get("/admin/users", name="admin_users", include_in_schema=False)
 @requires(Action.MANAGE_USERS)
-def users_page(request: Request, session: SessionDep) -> Response:
-    return _users_page(request, session, error=None)
+def users_page(request: Request, session: SessionDep, done: str = "", username: str = "") -> Response:
+    return _users_page(request, session, error=None, done=(done, username))
 
 
-def _users_page(request: Request, session: SessionDep, *, error: str | None, status: int = 200) -> Response:
+#: What the page says after a change (`?done=<step>&username=<name>`): the list alone changed
+#: by one row, and nothing said the account was made, or that a leaver could no longer sign in.
+USER_STEPS_DONE: Final[dict[str, str]] = {
+    "added": "{name} added ({role}{agency}). They can sign in now.",
+    "disabled": "{name} disabled: they cannot sign in, and their sessions have ended.",
+    "enabled": "{name} enabled: they can sign in again.",
+}
+
+
+def _users_page(
+    request: Request,
+    session: SessionDep,
+    *,
+    error: str | None,
+    status: int = 200,
+    done: tuple[str, str] = ("", ""),
+) -> Response:
+    users = list_users(session)
     context = {
-        "users": list_users(session),
+        "users": users,
         "roles": [(r.value, ROLE_LABELS[r]) for r in Role],
         "agencies": AGENCIES,
         "error": error,
+        "done_words": _done_words(users, *done),
     }
     return render(request, "admin_users.html", context, status_code=status)
+
+
+def _done_words(users: list[AppUser], step: str, username: str) -> str:
+    """The confirmation for a change to a user in the list (none for anyone else)."""
+    user = next((u for u in users if u.username == username), None)
+    if step not in USER_STEPS_DONE or user is None:
+        return ""
+    agency = f", {agency_label(user.agency)}" if user.agency else ""
+    role = ROLE_LABELS.get(Role(user.role), user.role)
+    return USER_STEPS_DONE[step].format(name=user.username, role=role, agency=agency)
+
+
+def _done_url(step: str, user: AppUser) -> str:
+    return f"/admin/users?{urlencode({'done': step, 'username': user.username})}"
 
 
 @router.post("/admin/users", include_in_schema=False)
@@ -67,7 +103,7 @@ async def add_user(request: Request, session: SessionDep, principal: PrincipalDe
         subject=("user", user.id),
         detail={"username": user.username, "role": user.role, "agency": user.agency, "team": user.team},
     )
-    return RedirectResponse("/admin/users", status_code=303)
+    return RedirectResponse(_done_url("added", user), status_code=303)
 
 
 @router.post("/admin/users/{user_id}/disable", include_in_schema=False)
@@ -108,4 +144,4 @@ def _set_active(
             subject=("user", user.id),
             detail={"username": user.username},
         )
-    return RedirectResponse("/admin/users", status_code=303)
+    return RedirectResponse(_done_url("enabled" if active else "disabled", user), status_code=303)
