@@ -239,6 +239,8 @@ def run_ours(data: Dataset) -> dict[str, Any]:
     result["review_items"] = len(review)
     result["review_items_true"] = sum(1 for e, _ in review if e.key in truth)
     result["review_per_10k"] = round(len(review) * 10_000 / len(data.people), 1)
+    # The cluster guard's refusals that found no place within the review budget (kept, listable).
+    result["guard_unqueued"] = len(applied.unqueued) if applied else 0
     return result
 
 

@@ -105,6 +105,8 @@ def run_ours(folder: Path, blocking: bool) -> dict[str, Any]:
     result.update(_scores(groups.values(), pop.labels))
     result["review_items"] = len(applied.review)
     result["review_per_10k"] = round(len(applied.review) * 10_000 / len(pop.people), 1)
+    # The cluster guard's refusals that found no place within the review budget (kept, listable).
+    result["guard_unqueued"] = len(applied.unqueued)
     if applied.bands is not None:
         result["bands"] = [round(applied.bands.upper, 6), round(applied.bands.lower, 6)]
     if blocking:

@@ -129,7 +129,10 @@ def rule_measures(
 
 def _point(m: dict[str, Any]) -> dict[str, Any]:
     keys = ("red_per_10k", "share_red_before_harm", "median_lead_days", "alerted", "harms")
-    return {k: m.get(k) for k in keys}
+    point = {k: m.get(k) for k in keys}
+    if "new_red_outside_cp_per_10k" in m:
+        point["new_red_outside_cp_per_10k"] = m["new_red_outside_cp_per_10k"]
+    return point
 
 
 def _measured(settings: Settings, policy: Policy, records: Any, harms: Any, info: Any) -> dict[str, Any]:
@@ -175,7 +178,7 @@ def draw(seeds: list[dict[str, Any]]) -> str:
     ]
     return scatter_svg(
         series,
-        x_label="new red alerts per 10,000 children a year",
+        x_label="red alerts per 10,000 children a year (all, as the simple rules count)",
         y_label="harm trajectories with a red before harm (%)",
         title="Sensitivity against burden, seeds " + " and ".join(str(s["seed"]) for s in seeds),
         target=(50.0, 90.0),
@@ -216,7 +219,7 @@ def run(
 def _checks(ours: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Our policy against the issue's targets, beside the best simple rule at no more burden."""
     share = [o["share_red_before_harm"] or 0 for o in ours]
-    red = [o["red_per_10k"] for o in ours]
+    new_red = [o["new_red_outside_cp_per_10k"] for o in ours]
     leads = [o["median_lead_days"] or 0 for o in ours]
     best_rule = max(
         (r["methods"][m]["share_red_before_harm"] or 0 for r in results for m in METHODS[1:]),
@@ -241,14 +244,26 @@ def _checks(ours: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[d
             "passed": min(leads) >= 90,
         },
         {
-            "name": f"new red alerts per 10,000 children a year (seeds {seeds}, higher shown)",
+            "name": f"new red per 10,000 children a year outside s47 or a plan (seeds {seeds}, higher shown)",
             "target": "<= 50",
-            "median": max(red),
+            "median": max(new_red),
             "baseline": "-",
             "ratio": "-",
-            "passed": max(red) <= 50,
+            "passed": max(new_red) <= 50,
         },
     ]
+
+
+def _new_red_words(ours: dict[str, Any]) -> str:
+    """Our policy's new red outside s47 or a plan, where the run measured it (runs before
+    session 16 did not), after the amber figure."""
+    if "new_red_outside_cp_per_10k" not in ours:
+        return "."
+    return (
+        f"; its new red outside s47 or a plan (the issue's burden measure): "
+        f"{ours['new_red_outside_cp_per_10k']} per 10,000 a year. The table counts every red, as "
+        "the simple rules can only count."
+    )
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -259,7 +274,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"Seed {seed['seed']}: {pop['children']:,} children over {pop['years']} years "
             f"({pop['child_years']:,} child-years, {pop['harm_trajectories']} harm trajectories). "
             f"Policy version `{seed['policy_version']}`; our policy's amber: "
-            f"{seed['amber_per_10k']} per 10,000 a year.",
+            f"{seed['amber_per_10k']} per 10,000 a year{_new_red_words(seed['methods']['our policy'])}",
             "",
             "| method | red /10k/yr | red before harm | median lead, days |",
             "|---|---|---|---|",
