@@ -213,3 +213,21 @@ def test_the_early_warning_indicators_read_the_health_extracts(store_settings: S
         "medical_opinion_non_accidental",
         "repeated_was_not_brought",
     } <= raised
+
+
+def test_secondary_diagnoses_add_their_injuries_to_the_body_map(engine: Engine, tmp_path: Path) -> None:
+    """ECDS records several diagnoses; an extract flattening them into a second column had only
+    its first read, the rest reported as an ignored column."""
+    path = _file(
+        tmp_path,
+        "trust.ed.csv",
+        ED_HEADER + ",Diagnosis 2",
+        f"A1,{ROSIE_ROW},11/05/2025,20:15,Head injury,,Yes,Fell.,Contusion of face; Contusion of ear",
+    )
+    assert ingest(engine, path).rejections() == []
+    injuries = events(engine)["ed:A1"]["attrs"]["injuries"]
+    assert [(i["injury"], i["site"]) for i in injuries] == [
+        ("head_injury", "head"),
+        ("bruise", "face"),
+        ("bruise", "ear"),
+    ]

@@ -277,6 +277,15 @@ TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
             Column("Injury Intent", system_names=("EC Injury Intent",)),
             Column("Injury Place", system_names=("Place of Injury", "EC Place Type")),
             Column("Diagnosis", system_names=("Primary Diagnosis", "EC Diagnosis", "Diagnosis 1")),
+            Column(
+                "Secondary Diagnosis",
+                system_names=(
+                    "Diagnosis 2",
+                    "Secondary Diagnoses",
+                    "Other Diagnoses",
+                    "Additional Diagnoses",
+                ),
+            ),
             Column("Anatomical Side", system_names=("Side", "Diagnosis Side", "Laterality")),
             _SAFEGUARDING,
             Column(

@@ -47,6 +47,7 @@ KEPT: Final[tuple[tuple[str, str], ...]] = (
     ("injury_intent", "injury_intent"),
     ("injury_place", "injury_place"),
     ("diagnosis", "diagnosis"),
+    ("secondary_diagnosis", "secondary_diagnosis"),
     ("anatomical_side", "anatomical_side"),
     ("discharge_destination", "discharge_destination"),
 )
@@ -59,12 +60,16 @@ def _sided(site: str, side: str | None) -> str:
     return f"{side} {site}"
 
 
-def diagnosis_points(diagnosis: str | None, side_written: str | None) -> list[tuple[str, str]]:
-    """(site, injury) pairs the diagnosis names, each on the side the side column gives."""
-    if diagnosis is None:
-        return []
+def diagnosis_points(
+    diagnosis: str | None, side_written: str | None, secondary: str | None = None
+) -> list[tuple[str, str]]:
+    """(site, injury) pairs the diagnoses name: the primary's on the side the side column gives
+    (the column is the primary diagnosis's), then each secondary one's (`;` between several)."""
     side = SIDES.get((side_written or "").strip().lower())
-    return [(_sided(site, side), kind) for site, kind in placed_injuries(diagnosis)]
+    points = [(_sided(site, side), kind) for site, kind in placed_injuries(diagnosis)] if diagnosis else []
+    for part in (secondary or "").split(";"):
+        points += [point for point in placed_injuries(part) if point not in points]
+    return points
 
 
 class HealthEdAdapter(RowAdapter):
@@ -112,7 +117,7 @@ class HealthEdAdapter(RowAdapter):
     def _body_map(self, row: Row) -> Record:
         """The diagnosis's injuries, then those the note places elsewhere (said in a warning)."""
         diagnosis = row.text("diagnosis")
-        points = diagnosis_points(diagnosis, row.text("anatomical_side"))
+        points = diagnosis_points(diagnosis, row.text("anatomical_side"), row.text("secondary_diagnosis"))
         if not points:
             kinds = described_injuries(diagnosis) if diagnosis else frozenset()
             return {"injury": next(iter(kinds))} if len(kinds) == 1 else {}
