@@ -16,7 +16,7 @@ because its person record was rejected) or lost (rejected). For each broken row,
 error must name. Every file is loaded twice into a fresh SQLite store; the second load must
 accept nothing.
 
-    PYTHONPATH=src python evaluation/agency_exports/score.py [set1|set2|set3|set4]
+    PYTHONPATH=src python evaluation/agency_exports/score.py [set1|set2|set3|set4|set5]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from alarmbell.domain.body_sites import regions
+from alarmbell.domain.health_services import service_types
 
 HERE = Path(__file__).resolve().parent
 P, H, E, C = "police", "health", "education", "children_social_care"
@@ -61,6 +62,11 @@ FILES = {
         "lcs-mash-contacts-referrals.csv",
         "acht-health-visiting.jsonl",
     ],
+    "set5": [
+        "ashby-trust-ecds-ed-attendances.csv",
+        "systmone-0-19-contacts-halloran.csv",
+        "pas-outpatient-dna-list.csv",
+    ],
 }
 #: Files named as the systems export them (plain `.csv`), loaded with the format a data team
 #: would choose for them.
@@ -69,6 +75,10 @@ FORMATS = {
     "cpoms-incidents-calder-vale-primary.csv": "school-concerns-csv",
     # Before session 16 no format read it; it was loaded as the CIN census template, and lost.
     "lcs-mash-contacts-referrals.csv": "csc-contacts-csv",
+    # Before session 17 no format read a health CSV: `--format` named one alarmbell did not know.
+    "ashby-trust-ecds-ed-attendances.csv": "health-ed-csv",
+    "systmone-0-19-contacts-halloran.csv": "health-community-csv",
+    "pas-outpatient-dna-list.csv": "health-wnb-csv",
 }
 
 
@@ -408,11 +418,66 @@ SET4_GOOD = [
     (C, "contact:1134477:person:2204519", {"reason": lambda v: "disclosure" in v}, {}),
 ]
 SET4_BROKEN: list[tuple[str, str, int, set[str]]] = []
+SET5_GOOD = [
+    # an acute trust's ECDS-style A&E extract: the diagnosis names the injury and its site, the
+    # side is a column of its own; a child's safeguarding concern is a concern from health
+    (H, "ed:ASH-ED-25-000412", {"_inj": inj(("burn", "hand"))}, {}),
+    (H, "ed:ASH-ED-25-001877", {"injury": "bruise", "site": lambda v: "face" in regions(v)}, {}),
+    (H, "ed:ASH-ED-25-002190", {"injury": "fracture", "site": lambda v: "forearm" in regions(v)}, {}),
+    (
+        H,
+        "ed:ASH-ED-25-003051",
+        {"_inj": inj(("head_injury", "head"), ("bruise", "cheek")), "medical_opinion": "possible_nai"},
+        {},
+    ),
+    (H, "ed:ASH-ED-25-003051:concern", {}, {}),
+    (H, "ed:ASH-ED-25-003412", {"injury": "bruise", "site": lambda v: "upper_arm" in regions(v)}, {}),
+    (H, "ed:ASH-ED-25-003412:concern", {}, {}),
+    # a SystmOne 0-19 (health visiting and school nursing) contacts report
+    (H, "community:80412277:growth", {"weight_kg": 8.6, "height_cm": 72, "weight_centile": 50}, {}),
+    (H, "community:80419904:growth", {"weight_kg": 19.2, "height_cm": 112}, {}),
+    (H, "community:80421350", {"was_not_brought": True}, {}),
+    (H, "community:80423018", {"no_access": True}, {}),
+    (H, "community:80425561:growth", {"weight_kg": 8.1, "weight_centile": 9}, {}),
+    (H, "community:80425561:concern", {}, {}),
+    (H, "community:80426735", {"_inj": inj(("bruise", "cheek"))}, {}),
+    (H, "community:80426735:concern", {}, {}),
+    (H, "community:80430118:concern", {}, {}),
+    # a PAS outpatient did-not-attend list: a child's DNA is was-not-brought, an adult's is not
+    (
+        H,
+        "appointment:OPA-7731920",
+        {"was_not_brought": True, "service": lambda v: "fracture_orthopaedics" in service_types(v)},
+        {},
+    ),
+    (
+        H,
+        "appointment:OPA-7759012",
+        {"was_not_brought": True, "service": lambda v: "growth_nutrition" in service_types(v)},
+        {},
+    ),
+    (
+        H,
+        "appointment:OPA-7760448",
+        {"was_not_brought": True, "service": lambda v: "growth_nutrition" in service_types(v)},
+        {},
+    ),
+    (H, "appointment:OPA-7761876", {"was_not_brought": False}, {}),
+    (H, "appointment:OPA-7741233", {"was_not_brought": False}, {}),
+]
+SET5_BROKEN = [
+    (H, "ashby-trust-ecds-ed-attendances.csv", 5, {"Arrival Date"}),
+    (H, "ashby-trust-ecds-ed-attendances.csv", 6, {"NHS Number"}),
+    (H, "ashby-trust-ecds-ed-attendances.csv", 8, {"(line)"}),
+    (H, "systmone-0-19-contacts-halloran.csv", 7, {"Event Date", "Weight (kg)"}),
+    (H, "pas-outpatient-dna-list.csv", 8, {"Appointment Date", "Attend Code"}),
+]
 SETS = {
     "set1": (SET1_GOOD, SET1_BROKEN),
     "set2": (SET2_GOOD, SET2_BROKEN),
     "set3": (SET3_GOOD, SET3_BROKEN),
     "set4": (SET4_GOOD, SET4_BROKEN),
+    "set5": (SET5_GOOD, SET5_BROKEN),
 }
 
 
@@ -456,8 +521,10 @@ def load(name: str, store: Path) -> dict[str, str]:
             )
             for _ in range(2)
         ]
-        assert " 0 accepted," in runs[1].stdout + runs[1].stderr, f"{file}: loading again changed the store"
         said[file] = runs[0].stdout + runs[0].stderr
+        if "unknown format" in said[file]:  # a format this version does not have: every row lost
+            continue
+        assert " 0 accepted," in runs[1].stdout + runs[1].stderr, f"{file}: loading again changed the store"
     return said
 
 

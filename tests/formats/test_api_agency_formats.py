@@ -98,6 +98,26 @@ def test_csv_without_a_format_is_refused_with_the_formats_named(client: TestClie
     response = _post(client, CONCERNS.read_bytes(), "text/csv", SCHOOL_TOKEN)
     assert response.status_code == 400
     assert "school-concerns-csv" in response.json()["detail"]
+    assert "health-ed-csv" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "sample"),
+    [
+        ("health-ed-csv", "harker-ed.ed.csv"),
+        ("health-community-csv", "harker-0-19.community.csv"),
+        ("health-wnb-csv", "harker-outpatients.wnb.csv"),
+    ],
+)
+def test_a_trust_s_health_csv_is_read_over_the_api_as_by_the_cli(
+    client: TestClient, app: FastAPI, cli_store: Engine, name: str, sample: str
+) -> None:
+    body = (DOC_SAMPLES / sample).read_bytes()
+    response = _post(client, body, "text/csv", HEALTH_TOKEN, f"&format={name}")
+    assert response.status_code == 200, response.text
+    cli = ingest(cli_store, DOC_SAMPLES / sample)
+    assert (response.json()["accepted"], response.json()["errors"]) == (cli.summary.accepted, [])
+    assert events(app.state.engine).keys() == events(cli_store).keys()
 
 
 def test_a_bundle_from_another_agencys_token_is_refused(client: TestClient) -> None:

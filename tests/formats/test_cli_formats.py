@@ -22,6 +22,9 @@ SAMPLES = {
     "cin-xml": "cin-return.xml",
     "cin-csv": "cin-template.cin.csv",
     "csc-contacts-csv": "mash-contacts.contacts.csv",
+    "health-ed-csv": "harker-ed.ed.csv",
+    "health-community-csv": "harker-0-19.community.csv",
+    "health-wnb-csv": "harker-outpatients.wnb.csv",
 }
 
 

@@ -369,6 +369,9 @@ DOC_PAGES = {
     "police-csv": "police-csv.md",
     "cin-csv": "cin-csv.md",
     "csc-contacts-csv": "csc-contacts-csv.md",
+    "health-ed-csv": "health-ed-csv.md",
+    "health-community-csv": "health-community-csv.md",
+    "health-wnb-csv": "health-wnb-csv.md",
 }
 
 

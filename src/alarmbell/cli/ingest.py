@@ -34,7 +34,8 @@ def ingest(
         typer.Option(
             "--format",
             help="Input format, when the file name does not say: jsonl, fhir, police-csv, "
-            "school-concerns-csv, school-attendance-csv, cin-xml, cin-csv, csc-contacts-csv.",
+            "school-concerns-csv, school-attendance-csv, cin-xml, cin-csv, csc-contacts-csv, "
+            "health-ed-csv, health-community-csv, health-wnb-csv.",
         ),
     ] = None,
     link: Annotated[bool, typer.Option(help="Link identities and refresh alerts afterwards.")] = True,

@@ -263,6 +263,8 @@ def _check(row: Row, column: Column) -> None:
         row.moment(key, required=required)
     elif column.kind == "integer":
         row.integer(key, required=required)
+    elif column.kind == "number":
+        row.number(key)
     elif column.kind == "yes_no":
         row.yes_no(key)
     elif column.kind == "sex":

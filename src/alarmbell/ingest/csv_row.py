@@ -20,6 +20,7 @@ from alarmbell.ingest.csv_dates import DATE_EXPECTED, read_date, read_moment, re
 from alarmbell.ingest.csv_templates import KEYS, column_key
 
 _UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 #: A Yes/No cell: the yes/no words of every format (domain/yes_no.py), and 1 or 0 as exports write them.
 YES = frozenset({word for word, flag in FLAG_WORDS.items() if flag} | {"1"})
 NO = frozenset({word for word, flag in FLAG_WORDS.items() if not flag} | {"0"})
@@ -117,6 +118,15 @@ class Row:
         if number < minimum:
             raise FieldError(self.name(key), f"{number}", f"a whole number, {minimum} or more")
         return number
+
+    def number(self, key: str) -> float | None:
+        """A decimal number (`8.6`, `112`), as a measurement column holds it; blank is None."""
+        value = self.text(key)
+        if value is None:
+            return None
+        if not _NUMBER.match(value):
+            raise FieldError(self.name(key), f"{value!r}", "a number such as 8.6 (digits, one decimal point)")
+        return float(value)
 
     def yes_no(self, key: str) -> bool | None:
         value = self.text(key)

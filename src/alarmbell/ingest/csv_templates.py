@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
-Kind = Literal["text", "date", "moment", "time", "integer", "yes_no", "sex"]
+Kind = Literal["text", "date", "moment", "time", "integer", "number", "yes_no", "sex"]
 
 
 KEYS: dict[str, str] = {}
@@ -76,6 +76,31 @@ _PUPIL: Final[tuple[Column | str, ...]] = (
     "Postcode",
     "School",
 )
+
+_SAFEGUARDING: Final[Column] = Column(
+    "Safeguarding Concern",
+    system_names=(
+        "Safeguarding",
+        "Safeguarding Concerns",
+        "Safeguarding Flag",
+        "EC Safeguarding Concern",
+        "Safeguarding Concern Flag",
+    ),
+)
+
+
+def _patient(local_id: Column) -> tuple[Column, ...]:
+    """A health extract's patient columns: NHS number, the system's own id, names, birth, sex."""
+    return _columns(
+        "NHS Number",
+        local_id,
+        Column("Surname", system_names=("Family Name", "Last Name", "Patient Surname")),
+        Column("Forename", system_names=("First Name", "Forenames", "Given Name", "Patient Forename")),
+        Column("Date of Birth", "date", system_names=("DOB", "Birth Date", "Person Birth Date")),
+        Column("Gender", "sex", system_names=("Sex", "Person Stated Gender")),
+        "Postcode",
+    )
+
 
 TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
     "school-concerns-csv": _columns(
@@ -226,6 +251,102 @@ TEMPLATES: Final[dict[str, tuple[Column, ...]]] = {
         "CP Category",
         "Allocated Worker",
         "Team",
+    ),
+    "health-ed-csv": (
+        Column(
+            "Attendance ID",
+            required=True,
+            system_names=(
+                "Attendance Identifier",
+                "EC Attendance ID",
+                "Attendance Number",
+                "Attendance No",
+                "ED Attendance ID",
+            ),
+        ),
+        *_patient(Column("Hospital Number", system_names=("MRN", "Local Patient ID", "Unit Number"))),
+        Column(
+            "Arrival Date", "moment", required=True, system_names=("Arrival Date/Time", "EC Arrival Date")
+        ),
+        Column("Arrival Time", "time", system_names=("EC Arrival Time",)),
+        *_columns(
+            "Arrival Mode",
+            Column("Chief Complaint", system_names=("EC Chief Complaint", "Presenting Complaint")),
+            Column("Injury Date", "date", system_names=("EC Injury Date",)),
+            Column("Injury Mechanism", system_names=("EC Injury Mechanism", "Mechanism of Injury")),
+            Column("Injury Intent", system_names=("EC Injury Intent",)),
+            Column("Injury Place", system_names=("Place of Injury", "EC Place Type")),
+            Column("Diagnosis", system_names=("Primary Diagnosis", "EC Diagnosis", "Diagnosis 1")),
+            Column(
+                "Secondary Diagnosis",
+                system_names=(
+                    "Diagnosis 2",
+                    "Secondary Diagnoses",
+                    "Other Diagnoses",
+                    "Additional Diagnoses",
+                ),
+            ),
+            Column("Anatomical Side", system_names=("Side", "Diagnosis Side", "Laterality")),
+            _SAFEGUARDING,
+            Column(
+                "Discharge Destination", system_names=("EC Discharge Destination", "Discharge", "Disposal")
+            ),
+            Column("Clinician Notes", system_names=("Clinical Notes", "Notes", "Free Text", "Comments")),
+            Column("Seen By", system_names=("Clinician", "Seen By Clinician")),
+        ),
+    ),
+    "health-community-csv": (
+        Column(
+            "Event ID",
+            required=True,
+            system_names=("Contact ID", "Activity ID", "Encounter ID", "Event Reference"),
+        ),
+        *_patient(Column("Patient ID", system_names=("SystmOne ID", "EMIS Number", "Local Patient ID"))),
+        Column("Event Date", "moment", required=True, system_names=("Contact Date", "Event Date/Time")),
+        Column("Event Time", "time", system_names=("Contact Time",)),
+        *_columns(
+            Column("Service", system_names=("Team", "Service Name", "Caseload")),
+            Column("Contact Type", system_names=("Event Type", "Visit Type", "Activity", "Contact Reason")),
+            Column("Location", system_names=("Venue", "Contact Location")),
+            Column("Outcome", system_names=("Contact Outcome", "Event Outcome", "Attendance Status")),
+            Column("Weight (kg)", "number", system_names=("Weight", "Weight in kg")),
+            Column("Height (cm)", "number", system_names=("Height", "Length (cm)", "Length")),
+            Column("Weight Centile", system_names=("Centile", "Weight Percentile")),
+            _SAFEGUARDING,
+            Column(
+                "Notes", system_names=("Event Details", "Summary", "Clinical Notes", "Comments", "Narrative")
+            ),
+            Column("Staff Member", system_names=("Done By", "Event Done By", "Practitioner", "Clinician")),
+        ),
+    ),
+    "health-wnb-csv": (
+        *_patient(
+            Column("Hospital Number", system_names=("MRN", "Local Patient ID", "Unit Number", "PAS Number"))
+        ),
+        Column(
+            "Appointment ID",
+            required=True,
+            system_names=("Appointment Number", "Appt ID", "Booking Reference", "Appointment Ref"),
+        ),
+        Column("Appointment Date", "moment", required=True, system_names=("Appt Date", "Clinic Date")),
+        Column("Appointment Time", "time", system_names=("Appt Time", "Clinic Time")),
+        *_columns(
+            Column(
+                "Specialty", system_names=("Specialty Description", "Treatment Function", "Main Specialty")
+            ),
+            Column("Clinic Name", system_names=("Clinic", "Clinic Description")),
+            Column("Appointment Type", system_names=("Appt Type", "New/Follow Up", "First/Follow Up")),
+            Column("Consultant", system_names=("Consultant Name", "Lead Clinician")),
+            Column(
+                "Attend Code",
+                system_names=("Attended or Did Not Attend", "Attendance Code", "Attended/DNA Code"),
+            ),
+            Column(
+                "Attend Status",
+                system_names=("Attendance Status", "Attendance Outcome", "Appointment Status", "Outcome"),
+            ),
+            Column("Comments", system_names=("Notes", "Appointment Comments")),
+        ),
     ),
     "cin-csv": _columns(
         Column("LEA", required=True),

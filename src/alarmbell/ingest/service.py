@@ -63,6 +63,9 @@ def agency_format_adapters() -> list[Adapter]:
     from alarmbell.ingest.cin_xml import CinXmlAdapter
     from alarmbell.ingest.csc_contacts import CscContactsAdapter
     from alarmbell.ingest.fhir import FhirBundleAdapter
+    from alarmbell.ingest.health_community import HealthCommunityAdapter
+    from alarmbell.ingest.health_ed import HealthEdAdapter
+    from alarmbell.ingest.health_wnb import HealthWnbAdapter
     from alarmbell.ingest.police_csv import PoliceCsvAdapter
     from alarmbell.ingest.school_attendance import SchoolAttendanceAdapter
     from alarmbell.ingest.school_concerns import SchoolConcernsAdapter
@@ -75,6 +78,9 @@ def agency_format_adapters() -> list[Adapter]:
         CinXmlAdapter(),
         CinCsvAdapter(),
         CscContactsAdapter(),
+        HealthEdAdapter(),
+        HealthCommunityAdapter(),
+        HealthWnbAdapter(),
     ]
 
 

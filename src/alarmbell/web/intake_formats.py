@@ -26,6 +26,9 @@ CSV_FORMATS: Final[tuple[str, ...]] = (
     "school-attendance-csv",
     "cin-csv",
     "csc-contacts-csv",
+    "health-ed-csv",
+    "health-community-csv",
+    "health-wnb-csv",
 )
 _BUNDLE: Final[re.Pattern[bytes]] = re.compile(rb'"resourceType"\s*:\s*"Bundle"')
 
