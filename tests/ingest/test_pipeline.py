@@ -238,8 +238,11 @@ def _slow(n: int) -> int:
 def test_time_the_caller_spends_between_results_is_not_a_workers_stall() -> None:
     """The stall clock runs only while the caller waits: a writer that took longer than the
     stall limit over one result must not be told the workers are stuck."""
-    results = ordered_map(_slow, ((n,) for n in range(3)), workers=1, depth=1, stall_seconds=2.5)
+    # The first wait includes starting the worker process (importing this module), which
+    # took over a second on a loaded machine and failed the test at 2.5 s: the limit leaves
+    # room for it, and the writer's pause is longer than the limit.
+    results = ordered_map(_slow, ((n,) for n in range(3)), workers=1, depth=1, stall_seconds=6)
     got = [next(results)]
-    time.sleep(3)  # the writer busy; the worker finishes its task meanwhile, then waits
+    time.sleep(7)  # the writer busy; the worker finishes its task meanwhile, then waits
     got += list(results)
     assert got == [0, 1, 2]
