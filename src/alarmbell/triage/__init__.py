@@ -9,7 +9,8 @@ The public API (other packages, e.g. review reports, import from here, not from 
   the alerts of everyone due; what every intake does after storing records.
 - `refresh_items(session, config=, now=, since=)`: open items for alerts, referrals, police
   investigations (crime_report / arrest, with their offence) and statutory steps in the store.
-- `open_item`, `acknowledge`, `decide`, `escalate_overdue`: the steps, each audited in triage_event.
+- `open_item`, `acknowledge`, `decide`, `countersign_decision`, `escalate_overdue`: the steps,
+  each audited in triage_event; `waiting_closings`: proposed closings and their countersignature clock.
 - `queue(session, team=, now=, config=)`, `teams(session, now=)`: what a team should do next.
 - `log_time`, `import_time_csv`, `work_log`: time recording.
 - `workload_analytics(session, config=, now=, days=)`: hours by harm, past due, displacement.
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
         TeamSummary,
         Timeliness,
         TriageError,
+        WaitingClosing,
         acknowledge,
         audit_trail,
         awaiting_countersignature,
@@ -83,6 +85,8 @@ if TYPE_CHECKING:
         team_names,
         teams,
         timeliness,
+        unsigned_words,
+        waiting_closings,
     )
     from alarmbell.triage.unanswered import (
         CSV_COLUMNS,
@@ -145,6 +149,7 @@ if not TYPE_CHECKING:
                 "TeamSummary",
                 "Timeliness",
                 "TriageError",
+                "WaitingClosing",
                 "acknowledge",
                 "audit_trail",
                 "awaiting_countersignature",
@@ -161,6 +166,8 @@ if not TYPE_CHECKING:
                 "team_names",
                 "teams",
                 "timeliness",
+                "unsigned_words",
+                "waiting_closings",
             ),
             ".unanswered": (
                 "CSV_COLUMNS",
@@ -211,6 +218,7 @@ __all__ = [
     "TriageConfig",
     "TriageError",
     "UnansweredReport",
+    "WaitingClosing",
     "WorkLogEntry",
     "acknowledge",
     "analytics_lines",
@@ -246,6 +254,8 @@ __all__ = [
     "teams",
     "timeliness",
     "unanswered_alarms",
+    "unsigned_words",
+    "waiting_closings",
     "work_log",
     "workload_analytics",
 ]

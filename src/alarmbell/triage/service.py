@@ -12,7 +12,7 @@ time the same way (the audit entries too).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -28,7 +28,13 @@ from alarmbell.storage.row_hold import hold_rows
 from alarmbell.storage.tables import TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import HarmBand, overdue_by, priority, top
-from alarmbell.triage.timescales import TIMESCALES, assessment_due, escalation_times, past_due
+from alarmbell.triage.timescales import (
+    TIMESCALES,
+    assessment_due,
+    countersignature_due,
+    escalation_times,
+    past_due,
+)
 
 ITEM_KINDS: Final[dict[str, str]] = {
     "alert": "Child's alert",
@@ -108,6 +114,19 @@ class Escalation:
     to: str
     scheduled_for: datetime
     harm_days: float
+    #: Why, in a practitioner's words, when it is not that nobody took the item on.
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingClosing:
+    """A proposed closing of a red alert, waiting for a team manager's countersignature."""
+
+    item_id: int
+    proposed_by: str
+    proposed_at: datetime
+    due: datetime
+    escalated: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,8 +493,78 @@ def escalate_overdue(
     out: list[Escalation] = []
     for row in session.scalars(query):
         out.extend(_escalate(session, row, config, now, run_by))
+    out.extend(_escalate_unsigned(session, config, now, run_by))
     session.flush()
     return out
+
+
+def waiting_closings(session: Session, *, config: TriageConfig) -> dict[int, WaitingClosing]:
+    """item id -> its proposed closing still waiting for a countersignature, with its clock.
+
+    The proposal's moment is its `decision_proposed` step in the item's trail, and whether it has
+    gone to the head of service is an `escalated` step after it that says so: the trail already
+    holds both, so the clock needs no column of its own.
+    """
+    steps = (
+        select(TriageEvent.item_id, TriageEvent.kind, TriageEvent.at, TriageEvent.by, TriageEvent.detail)
+        .join(TriageItem, TriageItem.id == TriageEvent.item_id)
+        .where(
+            TriageItem.status == "awaiting_countersignature",
+            TriageEvent.kind.in_(("decision_proposed", "escalated")),
+        )
+        .order_by(TriageEvent.item_id, TriageEvent.at, TriageEvent.id)
+    )
+    found: dict[int, WaitingClosing] = {}
+    for item_id, kind, at, by, detail in session.execute(steps):
+        if kind == "decision_proposed":
+            due = countersignature_due(at, config.countersign_working_days)
+            found[item_id] = WaitingClosing(item_id, by, at, due, escalated=False)
+        elif (
+            item_id in found and isinstance(detail, dict) and detail.get("waiting_for") == "countersignature"
+        ):
+            found[item_id] = replace(found[item_id], escalated=True)
+    return found
+
+
+def _escalate_unsigned(
+    session: Session, config: TriageConfig, now: datetime, run_by: str | None
+) -> list[Escalation]:
+    """Proposed closings nobody countersigned in time go to the head of service (the team
+    manager's manager): the red alert stands, the analyst has stepped back, and without this it
+    waited on a signature for ever with nobody acting and nothing escalating."""
+    waiting = TriageItem.status == "awaiting_countersignature"
+    hold_rows(session, TriageItem.status, waiting)  # held, then read afresh: one escalation each
+    closings = waiting_closings(session, config=config)
+    overdue = [c for c in closings.values() if not c.escalated and past_due(c.due, now)]
+    out = []
+    for closing in overdue:
+        row = get_item(session, closing.item_id, afresh=True)
+        row.escalation_level, row.escalated_at = len(ESCALATION_STEPS), now
+        detail = {
+            "to": "head_of_service",
+            "team": row.team,
+            "scheduled_for": closing.due.isoformat(),
+            "waiting_for": "countersignature",
+            "proposed_by": closing.proposed_by,
+            "proposed_at": closing.proposed_at.isoformat(),
+        }
+        if run_by is not None:
+            detail["run_by"] = run_by
+        audit(session, row, "escalated", SYSTEM.name, now, detail, actor=SYSTEM)
+        reason = unsigned_words(closing.proposed_by, config.countersign_working_days)
+        out.append(
+            Escalation(row.id, row.title, row.team, "head_of_service", closing.due, row.harm_days, reason)
+        )
+    return out
+
+
+def unsigned_words(proposed_by: str, working_days: int) -> str:
+    """Why a proposed closing escalated, as the command line and the server's log say it."""
+    days = f"{working_days} working day{'s' if working_days != 1 else ''}"
+    return (
+        f"{proposed_by} proposed closing this red alert with no further action, and no team manager "
+        f"countersigned it within {days}: the alert still stands"
+    )
 
 
 def _escalate(
@@ -565,7 +654,8 @@ def teams(session: Session, *, now: datetime) -> list[TeamSummary]:
 
 def awaiting_countersignature(session: Session) -> list[tuple[str, int]]:
     """(team, how many) of items whose closing awaits a team manager's countersignature, by team
-    name: they are taken on, so they never escalate (`escalate_overdue`), and are counted here."""
+    name. They are taken on, so they escalate only when the countersignature is overdue
+    (`escalate_overdue`, to the head of service); they are counted here."""
     query = (
         select(TriageItem.team, func.count())
         .where(TriageItem.status == "awaiting_countersignature")

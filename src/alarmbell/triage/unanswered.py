@@ -218,8 +218,11 @@ def _takers(items: list[TriageItem], covered: dict[int, list[int]], now: datetim
     for item in items:
         if item.acknowledged_at is None or item.acknowledged_at > now:
             continue
+        state = "taken on, not decided"
+        if item.status == "awaiting_countersignature":
+            state = "closing proposed, no team manager has countersigned it"
         for alert_id in covered[item.id]:
-            found[alert_id] = f"{item.acknowledged_by or 'unknown'} ({item.team}; taken on, not decided)"
+            found[alert_id] = f"{item.acknowledged_by or 'unknown'} ({item.team}; {state})"
     return found
 
 

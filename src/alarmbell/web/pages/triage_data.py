@@ -247,6 +247,9 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         text = (
             f"to the {ESCALATION_LABELS.get(detail.get('to', ''), detail.get('to'))} of {detail.get('team')}"
         )
+        if detail.get("waiting_for") == "countersignature":
+            proposer = detail.get("proposed_by")
+            text += f": {proposer} proposed closing it, and no team manager countersigned in time"
     elif event.kind in ("decided", "decision_proposed"):
         text = (
             f"{DECISIONS.get(detail.get('decision', ''), detail.get('decision'))}: {detail.get('rationale')}"
