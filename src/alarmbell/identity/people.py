@@ -58,6 +58,20 @@ def resolve(session: Session, person_id: int) -> int | None:
     return current
 
 
+def merged_ids(session: Session, person_id: int) -> list[int]:
+    """The person and everyone merged into them (through any chain of merges), in id order.
+
+    What was recorded about a person before a merge (their alerts' work items) keeps their old
+    id, so that an unmerge gives it back; whatever shows or routes the survivor's work reads it
+    under every id merged into them, or it is on no page and a second item opens beside it."""
+    found, frontier = {person_id}, [person_id]
+    while frontier:
+        query = select(Person.id).where(Person.merged_into.in_(frontier))
+        frontier = [i for i in session.scalars(query) if i not in found]
+        found.update(frontier)
+    return sorted(found)
+
+
 def record_rows(session: Session, person_id: int) -> list[PersonRecordRow]:
     query = (
         select(PersonRecordRow)

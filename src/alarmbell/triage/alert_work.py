@@ -32,7 +32,7 @@ from alarmbell.alerts.rescore import RescoreSummary, rescore
 from alarmbell.domain.alerts import EvidenceUpdate
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.domain.wording import plural
-from alarmbell.identity import LinkSummary, link_people, view
+from alarmbell.identity import LinkSummary, link_people, merged_ids, view
 from alarmbell.policy import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
@@ -103,8 +103,10 @@ def route_alerts(
 
 
 def open_alert_item(session: Session, person_id: int) -> TriageItem | None:
+    """The child's open alert item, the oldest, also one opened under an id since merged into
+    theirs: new evidence joins it rather than opening a second item for one child."""
     query = select(TriageItem).where(
-        TriageItem.person_id == person_id,
+        TriageItem.person_id.in_(merged_ids(session, person_id)),
         TriageItem.kind == "alert",
         TriageItem.status.in_(OPEN_STATUSES),
     )

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from alarmbell.identity import merged_ids
 from alarmbell.storage.tables import TriageItem
 from alarmbell.triage import OPEN_STATUSES, clock_words
 from alarmbell.web.pages.triage_data import ItemPage, build_item_page
@@ -47,8 +48,9 @@ def person_work(
     session: Session, person_id: int, *, now: datetime, may_see: Callable[[str], bool]
 ) -> PersonWork:
     """Open items first (earliest due first), then the most recent decisions, of the teams
-    `may_see` allows, chosen in the query (before any limit)."""
-    about = TriageItem.person_id == person_id
+    `may_see` allows, chosen in the query (before any limit). Items opened under an id since
+    merged into the person's are theirs: otherwise they were on no page (that id's page is gone)."""
+    about = TriageItem.person_id.in_(merged_ids(session, person_id))
     teams = [t for t in session.scalars(select(TriageItem.team).where(about).distinct()) if may_see(t)]
     seen = (about, TriageItem.team.in_(teams))
     opened = select(TriageItem).where(*seen, TriageItem.status.in_(OPEN_STATUSES))
