@@ -79,6 +79,8 @@ TEAM_POLICE: Final = "Police investigations"
 TEAM_ASSESSMENT: Final = "Children's social care assessment"
 TEAM_CONFERENCES: Final = "Child protection conferences"
 MAX_TEXT: Final[int] = 4000
+#: Why `hand_back` gives a leaver's work back, in the item's history.
+LEAVER: Final = "{name}'s account was disabled"
 
 
 class TriageError(ServiceError):
@@ -334,6 +336,27 @@ def acknowledge(
     row.owner = row.owner or by
     audit(session, row, "acknowledged", by, now, _clock_detail(row, now), actor=actor)
     return row
+
+
+def hand_back(
+    session: Session, *, holder: str, because: str, now: datetime, actor: Actor | None = None
+) -> list[TriageItem]:
+    """Items `holder` took on and has not decided go back to their team's queue, open again.
+
+    For a leaver (an account disabled): taken on, an item stops escalating, so work held by
+    someone who can no longer sign in stood with nobody acting on it and nobody told. Open again,
+    it escalates from its own clock at the next run (at once, if its time has come). Its first
+    acknowledgement stays on the item and in its history, for reviews.
+    """
+    held = (TriageItem.status == "acknowledged", TriageItem.owner == holder)
+    hold_rows(session, TriageItem.status, *held)
+    query = select(TriageItem).where(*held).order_by(TriageItem.id).execution_options(populate_existing=True)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.status, row.owner = "open", None
+        detail = {"from": holder, "because": because, **_clock_detail(row, now)}
+        audit(session, row, "handed_back", SYSTEM.name, now, detail, actor=actor or SYSTEM)
+    return rows
 
 
 def decide(

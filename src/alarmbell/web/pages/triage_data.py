@@ -278,6 +278,8 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         count = len(detail.get("evidence", ()))
         records = f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))}"
         text = f"{records}, evidence for: {_fed(detail)}"
+    elif event.kind == "handed_back":
+        text = f"back to the queue from {detail.get('from')}: {detail.get('because')}"
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:
