@@ -72,6 +72,14 @@ def merged_ids(session: Session, person_id: int) -> list[int]:
     return sorted(found)
 
 
+def ids_of_one_person(session: Session, person_id: int) -> list[int]:
+    """Every id this person's records have been shown under: the id asked about, whom it was
+    merged into, and everyone merged into them. Who viewed a child, asked by any of these, is
+    the viewings of all of them: the merged-away id's page showed the same child's records."""
+    current = resolve(session, person_id) or person_id
+    return sorted({person_id, *merged_ids(session, current)})
+
+
 def record_rows(session: Session, person_id: int) -> list[PersonRecordRow]:
     query = (
         select(PersonRecordRow)
