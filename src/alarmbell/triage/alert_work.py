@@ -39,7 +39,15 @@ from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import AlertRow, TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import alert_harm
-from alarmbell.triage.service import OPEN_STATUSES, SYSTEM, TEAM_MASH, NewItem, audit, open_item
+from alarmbell.triage.service import (
+    OPEN_STATUSES,
+    SYSTEM,
+    TEAM_MASH,
+    NewItem,
+    audit,
+    lapse_proposal,
+    open_item,
+)
 from alarmbell.triage.timescales import AlertClock, alert_clock
 
 ROUTED_LEVELS = (AlertLevel.AMBER.value, AlertLevel.RED.value)
@@ -178,6 +186,9 @@ def _add_evidence(
         item.due_at = min(item.due_at, started.due)
         item.harm_source = why(alert, config, late=started.arrived_late)
     audit(session, item, "new_evidence", SYSTEM.name, now, detail, actor=SYSTEM)
+    if item.status == "awaiting_countersignature":
+        because = f"a {alert.level} alert arrived after the closing was proposed"
+        lapse_proposal(session, item_id=item.id, because=because, now=now)
     return True
 
 

@@ -424,6 +424,23 @@ def countersign_decision(
     return row
 
 
+def lapse_proposal(session: Session, *, item_id: int, because: str, now: datetime) -> TriageItem:
+    """A proposed closing lapses when a new alert joins the item before it is countersigned.
+
+    The countersignature closed the item with every alert on it, the new one too, on a reason
+    written before it existed: a red alert arriving while a closing waited was closed unread.
+    The item goes back to its proposer, taken on, to decide again with the new alert in view;
+    the proposal stays in its history.
+    """
+    row = item_for_change(session, item_id)
+    if row.status != "awaiting_countersignature":
+        return row
+    detail = {"decision": row.decision, "proposed_by": row.decided_by, "because": because}
+    row.status, row.decision, row.rationale, row.decided_by = "acknowledged", None, None, None
+    audit(session, row, "proposal_lapsed", SYSTEM.name, now, detail, actor=SYSTEM)
+    return row
+
+
 def _open_assessment(
     session: Session, referral: TriageItem, by: str, now: datetime, actor: Actor | None
 ) -> None:

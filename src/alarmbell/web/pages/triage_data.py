@@ -278,6 +278,11 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         count = len(detail.get("evidence", ()))
         records = f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))}"
         text = f"{records}, evidence for: {_fed(detail)}"
+    elif event.kind == "proposal_lapsed":
+        text = (
+            f"the closing {detail.get('proposed_by')} proposed lapsed, as {detail.get('because')}: "
+            "decide again with it in view"
+        )
     elif event.kind == "handed_back":
         text = f"back to the queue from {detail.get('from')}: {detail.get('because')}"
     elif event.kind == "time_logged":
