@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -93,3 +94,40 @@ def test_the_scope_and_the_limit_are_in_the_query_on_each_backend(engine: Engine
     assert (mash.decided_shown, mash.decided_total) == (2, 2)
     assert (every.decided_shown, every.decided_total) == (20, 24)
     assert every.views[0].page.item.title == "Police investigations task 21"  # newest first
+
+
+@pytest.mark.browser
+def test_in_chromium_a_team_manager_reads_her_teams_decisions_and_an_analyst_is_told_the_list_is_cut(
+    tmp_path: Path,
+) -> None:
+    from tests.auth_support import BROWSER_PASSWORD, make_user, sign_in_browser
+    from tests.browser_support import chromium, serving
+
+    for app, store in routed_store(tmp_path):
+        with session_scope(store.engine) as session:
+            for n in range(3):
+                _decided(session, store.leo_id, "MASH", n, START + timedelta(hours=n))
+            for n in range(25):
+                later = START + timedelta(days=1 + n)
+                _decided(session, store.leo_id, "Police child protection unit", n, later)
+        engine = app.state.engine
+        manager = make_user(
+            engine, role="team_manager", agency="children_social_care", team="MASH", password=BROWSER_PASSWORD
+        ).name
+        analyst = make_user(
+            engine, role="mash_analyst", agency="children_social_care", team="MASH", password=BROWSER_PASSWORD
+        ).name
+        with serving(app) as url, chromium() as browser:
+            for who, summary, shown in ((manager, "Decided work (3)", 3), (analyst, None, 20)):
+                page = browser.new_page()
+                sign_in_browser(page, url, who)
+                page.goto(f"{url}/people/{store.leo_id}#work")
+                details = page.locator("details").filter(has_text="Decided work")
+                label = details.locator(".govuk-details__summary-text").inner_text()
+                assert label == (summary or "Decided work (20 most recent of 28)")
+                details.locator("summary").click()
+                assert details.locator("li").count() == shown
+                if who == analyst:
+                    cut = "Showing the 20 most recent of 28 decisions about Leo that you may see."
+                    assert details.get_by_text(cut).is_visible()
+                page.close()
