@@ -190,6 +190,17 @@ class Settings(BaseSettings):
             "so that escalations stay few enough to be read (alarm fatigue)."
         ),
     )
+    triage_countersign_working_days: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "Triage: working days within which a team manager must countersign a proposed closing "
+            "of a red alert (no further action), counted from the proposal (England and Wales working "
+            "days; due at 17:00 on the last one). Past it, the closing escalates to the head of "
+            "service: a red alert must not wait on a signature with nobody acting. 1 follows Working "
+            "Together 2023's one working day for a decision on a referral (docs/triage.md)."
+        ),
+    )
     triage_escalate_every_minutes: float = Field(
         default=15.0,
         ge=0,

@@ -97,3 +97,18 @@ def test_two_escalation_runs_at_once_escalate_each_item_once(engine: Engine) -> 
     with session_scope(engine) as session:
         kinds = [e.kind for e in audit_trail(session, item_id)]
     assert kinds == ["created", "escalated"]
+
+
+def test_two_runs_at_once_escalate_an_uncountersigned_closing_once(engine: Engine) -> None:
+    item_id = _item(engine)
+    _decide(engine, item_id, "Sam", "no_further_action")  # proposed: awaits a countersignature
+    overdue = T0 + timedelta(days=6)  # Easter: due at 17:00 on Tuesday 7 April, the next working day
+    with session_scope(engine) as first:
+        first.scalars(select(TriageItem)).all()  # the run has read the items
+        with session_scope(engine) as second:
+            made = escalate_overdue(second, config=CONFIG, now=overdue)
+            assert [(e.item_id, e.to) for e in made] == [(item_id, "head_of_service")]
+        assert escalate_overdue(first, config=CONFIG, now=overdue) == []
+    with session_scope(engine) as session:
+        kinds = [e.kind for e in audit_trail(session, item_id)]
+    assert kinds == ["created", "acknowledged", "decision_proposed", "escalated"]

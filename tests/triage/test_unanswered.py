@@ -176,5 +176,8 @@ def test_an_alert_taken_on_but_not_decided_names_who_took_it_on(session: Session
     report = unanswered_alarms(session, config=CONFIG, now=MONDAY + timedelta(days=30))
     held = {o.person_id: (o.status, o.held_by) for o in report.unanswered}
     assert held[taken] == ("No decision", "Ana Patel (MASH; taken on, not decided)")
-    assert held[proposed] == ("No decision", "Sam Reid (MASH; taken on, not decided)")
+    assert held[proposed] == (
+        "No decision",
+        "Sam Reid (MASH; closing proposed, no team manager has countersigned it)",
+    )
     assert held[ignored] == ("No decision", "MASH (nobody took it on)")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from alarmbell.triage import TriageError, audit_trail, import_time_csv, log_time, work_log
+from alarmbell.triage import ImportResult, TriageError, audit_trail, import_time_csv, log_time, work_log
 
 from .conftest import add, offence_item
 
@@ -90,3 +90,39 @@ def test_csv_without_the_columns_is_refused_whole(session: Session) -> None:
     assert (
         result.accepted == 0 and "missing column(s) item_id, person, hours, worked_on" in result.problems[0]
     )
+
+
+def test_importing_a_timesheet_again_changes_nothing(session: Session) -> None:
+    """A timesheet imported twice (a job run again, a file sent again) doubled its hours, and the
+    displacement analytics weighed them twice. Sessions of one length on one day are told apart
+    by their start times; hours logged by hand or through the API are not matched."""
+    item_id = add(session, offence_item("x", T0, harm=10))
+    text = (
+        "item_id,person,hours,worked_on\n"
+        f"{item_id},DC Morgan,2,2026-11-03T09:00:00+00:00\n"
+        f"{item_id},DC Morgan,2,2026-11-03T14:00:00+00:00\n"
+        f"{item_id},DC Okafor,1.5,2026-11-03\n"
+    )
+    log_time(session, item_id=item_id, person="DC Okafor", hours=1.5, worked_at=T0 + timedelta(days=1),
+             now=T0 + timedelta(days=3), source="api")  # fmt: skip
+
+    def imported() -> ImportResult:
+        return import_time_csv(
+            session,
+            lines=text.splitlines(keepends=True),
+            source_name="week.csv",
+            now=T0 + timedelta(days=3),
+            recorded_by="clerk",
+        )
+
+    assert imported().accepted == 3
+    again = imported()
+    hours = [(e.person, e.hours, e.source) for e in work_log(session, item_id=item_id)]
+    assert sorted(hours) == [
+        ("DC Morgan", 2.0, "csv"),
+        ("DC Morgan", 2.0, "csv"),
+        ("DC Okafor", 1.5, "api"),
+        ("DC Okafor", 1.5, "csv"),
+    ]
+    assert (again.accepted, again.rejected, again.unchanged) == (0, 0, 3)
+    assert again.line == "0 accepted, 0 rejected, 3 unchanged"

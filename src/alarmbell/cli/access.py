@@ -93,9 +93,13 @@ def users_list() -> None:
 
 @users_app.command("disable")
 def users_disable(username: Annotated[str, typer.Argument(help="The user to disable.")]) -> None:
-    """Disable a user and end their sessions."""
+    """Disable a user and end their sessions; work they had taken on and not decided goes back to
+    its team's queue (and escalates if its time has come)."""
+    from datetime import UTC, datetime
+
     from alarmbell.access import end_user_sessions, find_user, set_active
-    from alarmbell.audit import record_audit
+    from alarmbell.audit import Actor, record_audit
+    from alarmbell.triage import LEAVER, hand_back
 
     with store_session(create=False) as session:
         user = find_user(session, username)
@@ -104,7 +108,14 @@ def users_disable(username: Annotated[str, typer.Argument(help="The user to disa
         set_active(session, user, False)
         end_user_sessions(session, user.id)
         record_audit(session, actor=actor(), action="user.disable", subject=("user", user.id))
+        because = LEAVER.format(name=user.username)
+        handed = hand_back(
+            session, holder=user.username, because=because, now=datetime.now(UTC), actor=Actor(actor())
+        )
+        returned = [f"item {row.id} ({row.team})" for row in handed]  # titles name children
     typer.echo(f"disabled {username}")
+    for line in returned:
+        typer.echo(f"back in its team's queue, as {username} can no longer act on it: {line}")
 
 
 @users_app.command("grant-review")

@@ -43,10 +43,10 @@ def audit_who_viewed(
 ) -> None:
     """Who opened this person's record (and, with --lists, saw them in search results), and when."""
     from alarmbell.audit import Subject, record_audit, who_viewed
-    from alarmbell.identity import resolve
+    from alarmbell.identity import ids_of_one_person
 
     with store_session(create=False) as session:
-        ids = sorted({person, resolve(session, person) or person})
+        ids = ids_of_one_person(session, person)
         viewings = who_viewed(session, ids, include_lists=lists)
         record_audit(session, actor=actor(), action="audit.who_viewed", subject=Subject.person(person))
     rows: list[dict[str, str]] = [

@@ -276,15 +276,18 @@ def import_time(
 
 @triage_app.command("escalate")
 def escalate(now: Now = None) -> None:
-    """Escalate unacknowledged items whose time has come. `alarmbell serve` does this itself every
+    """Escalate unacknowledged items whose time has come, and proposed closings no team manager
+    countersigned in time (to the head of service). `alarmbell serve` does this itself every
     ALARMBELL_TRIAGE_ESCALATE_EVERY_MINUTES; run this by hand, or from a scheduler where that is 0."""
     from alarmbell.triage import ESCALATION_LABELS, escalate_overdue
 
     with _session() as (session, config):
         escalations = escalate_overdue(session, config=config, now=_now(now), run_by=actor())
     for e in escalations:
+        why = f" ({e.reason})" if e.reason else ""
         typer.echo(
-            f"item {e.item_id} ({e.team}, {e.harm_days:g} harm days) -> {ESCALATION_LABELS[e.to]}: {e.title}"
+            f"item {e.item_id} ({e.team}, {e.harm_days:g} harm days) -> {ESCALATION_LABELS[e.to]}: "
+            f"{e.title}{why}"
         )
     typer.echo(f"{len(escalations)} escalations")
 

@@ -58,6 +58,28 @@ def resolve(session: Session, person_id: int) -> int | None:
     return current
 
 
+def merged_ids(session: Session, person_id: int) -> list[int]:
+    """The person and everyone merged into them (through any chain of merges), in id order.
+
+    What was recorded about a person before a merge (their alerts' work items) keeps their old
+    id, so that an unmerge gives it back; whatever shows or routes the survivor's work reads it
+    under every id merged into them, or it is on no page and a second item opens beside it."""
+    found, frontier = {person_id}, [person_id]
+    while frontier:
+        query = select(Person.id).where(Person.merged_into.in_(frontier))
+        frontier = [i for i in session.scalars(query) if i not in found]
+        found.update(frontier)
+    return sorted(found)
+
+
+def ids_of_one_person(session: Session, person_id: int) -> list[int]:
+    """Every id this person's records have been shown under: the id asked about, whom it was
+    merged into, and everyone merged into them. Who viewed a child, asked by any of these, is
+    the viewings of all of them: the merged-away id's page showed the same child's records."""
+    current = resolve(session, person_id) or person_id
+    return sorted({person_id, *merged_ids(session, current)})
+
+
 def record_rows(session: Session, person_id: int) -> list[PersonRecordRow]:
     query = (
         select(PersonRecordRow)

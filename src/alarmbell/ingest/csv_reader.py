@@ -157,12 +157,16 @@ def read_rows(
         lines = _Lines(handle, progress)
         reader = csv.reader(lines)
         first = next(reader, None)
-        lines.take()
+        first_raw, _ = lines.take()
         if first is None:
+            return
+        first, nul_notices = _header_without_nul(first)
+        if nul_notices and not any(cell.strip() for cell in first):
+            yield Row(1, Columns({}), Columns({}), first_raw, _no_header())
             return
         header = _header(first, template)
         columns = checked_columns(template, header.names)
-        notices = header.notices + lines.notice(1)
+        notices = nul_notices + header.notices + lines.notice(1)
         start = reader.line_num + 1
         while True:
             try:
@@ -179,7 +183,8 @@ def read_rows(
             notices += lines.notice(line_no)
             if not any(c.strip() for c in cells):
                 continue
-            yield _row(line_no, cells, header, raw, _shape(cells, header.keys, bad), tuple(notices), columns)
+            problem = nul_problem(cells, first) or _shape(cells, header.keys, bad)
+            yield _row(line_no, cells, header, raw, problem, tuple(notices), columns)
             notices = []
 
 
@@ -293,6 +298,59 @@ def unreadable_row(reason: str, raw: bytes, header: list[str]) -> FieldError:
             "each row on one line, or quotes around a cell that holds a line break",
         )
     return FieldError("(line)", f"not readable as CSV: {reason}", "comma-separated cells, one row per line")
+
+
+#: What a NUL byte (character 0) in a CSV file usually is: no text holds one, and a file a copy or
+#: a disk left unfinished is filled with them (at its end, or all through). Before, a NUL in a
+#: cell was caught only later, under the record's field name rather than the column's; NUL
+#: padding was "1 cells, the header has 16"; a file of nothing else was "0 accepted, 0 rejected".
+NUL: Final = "\x00"
+NUL_EXPECTED: Final = (
+    "text without NUL bytes; a file holding them was usually not completely written: export it again"
+)
+
+
+def _no_header() -> FieldError:
+    return FieldError(
+        "(file)",
+        "only NUL bytes (character 0) where the header line should be, so no line can be read",
+        "a header line naming the columns; " + NUL_EXPECTED,
+    )
+
+
+def _header_without_nul(cells: list[str]) -> tuple[list[str], list[Warning_]]:
+    """The header's cells with NUL bytes removed (a NUL before the first column's name is how
+    some exports begin), said once, so that the lines after it are still read."""
+    count = sum(cell.count(NUL) for cell in cells)
+    if not count:
+        return cells, []
+    cleaned = [cell.replace(NUL, "") for cell in cells]
+    removed = f"{_bytes(count)} (character 0) removed from the header line; {NUL_EXPECTED}"
+    return cleaned, [Warning_(1, "(header)", removed)]
+
+
+def nul_problem(cells: list[str], header: list[str]) -> FieldError | None:
+    """A row holding NUL bytes is rejected, naming each cell that holds them (or the line, when
+    it holds nothing else): they are never stored, and never read as part of a name or a date."""
+    if not any(NUL in cell for cell in cells):
+        return None
+    if not any(cell.replace(NUL, "").strip() for cell in cells):
+        count = sum(cell.count(NUL) for cell in cells)
+        return FieldError("(line)", f"{_bytes(count)} (character 0) and nothing else", NUL_EXPECTED)
+    errors = [
+        FieldError(
+            header[i].strip() if i < len(header) else f"(cell {i + 1})",
+            f"{_bytes(cell.count(NUL))} (character 0) in the cell",
+            NUL_EXPECTED,
+        )
+        for i, cell in enumerate(cells)
+        if NUL in cell
+    ]
+    return RowErrors(errors) if len(errors) > 1 else errors[0]
+
+
+def _bytes(count: int) -> str:
+    return f"{count} NUL byte{'s' if count != 1 else ''}"
 
 
 def _shape(cells: list[str], keys: list[str], bad_encoding: bool) -> FieldError | None:

@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from alarmbell.audit import who_viewed
-from alarmbell.identity import record_rows, resolve
+from alarmbell.identity import ids_of_one_person, record_rows, resolve
 from alarmbell.storage.tables import (
     AlertOverride,
     AlertRow,
@@ -53,7 +53,7 @@ def subject_access_export(session: Session, person_id: int) -> dict[str, Any] | 
         "alerts": _alerts(session, current, redactor),
         "viewed_by": [
             {"at": v.at.isoformat(), "who": v.actor, "role": v.role, "agency": v.agency, "action": v.action}
-            for v in who_viewed(session, [current], include_lists=False)
+            for v in who_viewed(session, ids_of_one_person(session, current), include_lists=False)
         ],
         "redaction": "Other people's names, dates of birth, identifiers and record ids are shown as "
         f"{REDACTED!r}.",

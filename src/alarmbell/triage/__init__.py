@@ -9,7 +9,8 @@ The public API (other packages, e.g. review reports, import from here, not from 
   the alerts of everyone due; what every intake does after storing records.
 - `refresh_items(session, config=, now=, since=)`: open items for alerts, referrals, police
   investigations (crime_report / arrest, with their offence) and statutory steps in the store.
-- `open_item`, `acknowledge`, `decide`, `escalate_overdue`: the steps, each audited in triage_event.
+- `open_item`, `acknowledge`, `decide`, `countersign_decision`, `escalate_overdue`: the steps,
+  each audited in triage_event; `waiting_closings`: proposed closings and their countersignature clock.
 - `queue(session, team=, now=, config=)`, `teams(session, now=)`: what a team should do next.
 - `log_time`, `import_time_csv`, `work_log`: time recording.
 - `workload_analytics(session, config=, now=, days=)`: hours by harm, past due, displacement.
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
         DECISIONS,
         ESCALATION_LABELS,
         ITEM_KINDS,
+        LEAVER,
         MAX_TEXT,
         OPEN_STATUSES,
         Escalation,
@@ -67,6 +69,7 @@ if TYPE_CHECKING:
         TeamSummary,
         Timeliness,
         TriageError,
+        WaitingClosing,
         acknowledge,
         audit_trail,
         awaiting_countersignature,
@@ -75,6 +78,7 @@ if TYPE_CHECKING:
         describe,
         escalate_overdue,
         get_item,
+        hand_back,
         open_item,
         queue,
         reported_by,
@@ -83,6 +87,8 @@ if TYPE_CHECKING:
         team_names,
         teams,
         timeliness,
+        unsigned_words,
+        waiting_closings,
     )
     from alarmbell.triage.unanswered import (
         CSV_COLUMNS,
@@ -134,6 +140,7 @@ if not TYPE_CHECKING:
                 "DECISIONS",
                 "ESCALATION_LABELS",
                 "ITEM_KINDS",
+                "LEAVER",
                 "MAX_TEXT",
                 "OPEN_STATUSES",
                 "Escalation",
@@ -145,6 +152,7 @@ if not TYPE_CHECKING:
                 "TeamSummary",
                 "Timeliness",
                 "TriageError",
+                "WaitingClosing",
                 "acknowledge",
                 "audit_trail",
                 "awaiting_countersignature",
@@ -153,6 +161,7 @@ if not TYPE_CHECKING:
                 "describe",
                 "escalate_overdue",
                 "get_item",
+                "hand_back",
                 "open_item",
                 "queue",
                 "reported_by",
@@ -161,6 +170,8 @@ if not TYPE_CHECKING:
                 "team_names",
                 "teams",
                 "timeliness",
+                "unsigned_words",
+                "waiting_closings",
             ),
             ".unanswered": (
                 "CSV_COLUMNS",
@@ -187,6 +198,7 @@ __all__ = [
     "ESCALATION_LABELS",
     "EVIDENCE_ADDED",
     "ITEM_KINDS",
+    "LEAVER",
     "MAX_TEXT",
     "OPEN_STATUSES",
     "TIMESCALES",
@@ -211,6 +223,7 @@ __all__ = [
     "TriageConfig",
     "TriageError",
     "UnansweredReport",
+    "WaitingClosing",
     "WorkLogEntry",
     "acknowledge",
     "analytics_lines",
@@ -226,6 +239,7 @@ __all__ = [
     "escalate_overdue",
     "escalation_load",
     "get_item",
+    "hand_back",
     "import_time_csv",
     "link_and_refresh",
     "load_displacement_scenario",
@@ -246,6 +260,8 @@ __all__ = [
     "teams",
     "timeliness",
     "unanswered_alarms",
+    "unsigned_words",
+    "waiting_closings",
     "work_log",
     "workload_analytics",
 ]

@@ -32,14 +32,22 @@ from alarmbell.alerts.rescore import RescoreSummary, rescore
 from alarmbell.domain.alerts import EvidenceUpdate
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.domain.wording import plural
-from alarmbell.identity import LinkSummary, link_people, view
+from alarmbell.identity import LinkSummary, link_people, merged_ids, view
 from alarmbell.policy import Policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
 from alarmbell.storage.tables import AlertRow, TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import alert_harm
-from alarmbell.triage.service import OPEN_STATUSES, SYSTEM, TEAM_MASH, NewItem, audit, open_item
+from alarmbell.triage.service import (
+    OPEN_STATUSES,
+    SYSTEM,
+    TEAM_MASH,
+    NewItem,
+    audit,
+    lapse_proposal,
+    open_item,
+)
 from alarmbell.triage.timescales import AlertClock, alert_clock
 
 ROUTED_LEVELS = (AlertLevel.AMBER.value, AlertLevel.RED.value)
@@ -103,8 +111,10 @@ def route_alerts(
 
 
 def open_alert_item(session: Session, person_id: int) -> TriageItem | None:
+    """The child's open alert item, the oldest, also one opened under an id since merged into
+    theirs: new evidence joins it rather than opening a second item for one child."""
     query = select(TriageItem).where(
-        TriageItem.person_id == person_id,
+        TriageItem.person_id.in_(merged_ids(session, person_id)),
         TriageItem.kind == "alert",
         TriageItem.status.in_(OPEN_STATUSES),
     )
@@ -176,6 +186,9 @@ def _add_evidence(
         item.due_at = min(item.due_at, started.due)
         item.harm_source = why(alert, config, late=started.arrived_late)
     audit(session, item, "new_evidence", SYSTEM.name, now, detail, actor=SYSTEM)
+    if item.status == "awaiting_countersignature":
+        because = f"a {alert.level} alert arrived after the closing was proposed"
+        lapse_proposal(session, item_id=item.id, because=because, now=now)
     return True
 
 

@@ -28,6 +28,7 @@ class TriageConfig:
         default_factory=lambda: MappingProxyType({"team_manager": 120.0, "head_of_service": 240.0})
     )
     escalate_from_harm_days: float = 30.0
+    countersign_working_days: int = 1
     bands: Bands = Bands()
 
     @classmethod
@@ -39,5 +40,6 @@ class TriageConfig:
             escalation_fraction=MappingProxyType(dict(settings.triage_escalation_fraction)),
             escalation_max_hours=MappingProxyType(dict(settings.triage_escalation_max_hours)),
             escalate_from_harm_days=settings.triage_escalate_from_harm_days,
+            countersign_working_days=settings.triage_countersign_working_days,
             bands=Bands(low=settings.triage_low_harm_days, high=settings.triage_high_harm_days),
         )

@@ -12,7 +12,7 @@ time the same way (the audit entries too).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -28,7 +28,13 @@ from alarmbell.storage.row_hold import hold_rows
 from alarmbell.storage.tables import TriageEvent, TriageItem
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import HarmBand, overdue_by, priority, top
-from alarmbell.triage.timescales import TIMESCALES, assessment_due, escalation_times, past_due
+from alarmbell.triage.timescales import (
+    TIMESCALES,
+    assessment_due,
+    countersignature_due,
+    escalation_times,
+    past_due,
+)
 
 ITEM_KINDS: Final[dict[str, str]] = {
     "alert": "Child's alert",
@@ -73,6 +79,8 @@ TEAM_POLICE: Final = "Police investigations"
 TEAM_ASSESSMENT: Final = "Children's social care assessment"
 TEAM_CONFERENCES: Final = "Child protection conferences"
 MAX_TEXT: Final[int] = 4000
+#: Why `hand_back` gives a leaver's work back, in the item's history.
+LEAVER: Final = "{name}'s account was disabled"
 
 
 class TriageError(ServiceError):
@@ -108,6 +116,19 @@ class Escalation:
     to: str
     scheduled_for: datetime
     harm_days: float
+    #: Why, in a practitioner's words, when it is not that nobody took the item on.
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingClosing:
+    """A proposed closing of a red alert, waiting for a team manager's countersignature."""
+
+    item_id: int
+    proposed_by: str
+    proposed_at: datetime
+    due: datetime
+    escalated: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +338,27 @@ def acknowledge(
     return row
 
 
+def hand_back(
+    session: Session, *, holder: str, because: str, now: datetime, actor: Actor | None = None
+) -> list[TriageItem]:
+    """Items `holder` took on and has not decided go back to their team's queue, open again.
+
+    For a leaver (an account disabled): taken on, an item stops escalating, so work held by
+    someone who can no longer sign in stood with nobody acting on it and nobody told. Open again,
+    it escalates from its own clock at the next run (at once, if its time has come). Its first
+    acknowledgement stays on the item and in its history, for reviews.
+    """
+    held = (TriageItem.status == "acknowledged", TriageItem.owner == holder)
+    hold_rows(session, TriageItem.status, *held)
+    query = select(TriageItem).where(*held).order_by(TriageItem.id).execution_options(populate_existing=True)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.status, row.owner = "open", None
+        detail = {"from": holder, "because": because, **_clock_detail(row, now)}
+        audit(session, row, "handed_back", SYSTEM.name, now, detail, actor=actor or SYSTEM)
+    return rows
+
+
 def decide(
     session: Session,
     *,
@@ -379,6 +421,23 @@ def countersign_decision(
     row.status, row.decided_at = "decided", now
     detail = {"decision": row.decision, "proposed_by": row.decided_by, **_clock_detail(row, now)}
     audit(session, row, "countersigned", by, now, detail, actor=actor)
+    return row
+
+
+def lapse_proposal(session: Session, *, item_id: int, because: str, now: datetime) -> TriageItem:
+    """A proposed closing lapses when a new alert joins the item before it is countersigned.
+
+    The countersignature closed the item with every alert on it, the new one too, on a reason
+    written before it existed: a red alert arriving while a closing waited was closed unread.
+    The item goes back to its proposer, taken on, to decide again with the new alert in view;
+    the proposal stays in its history.
+    """
+    row = item_for_change(session, item_id)
+    if row.status != "awaiting_countersignature":
+        return row
+    detail = {"decision": row.decision, "proposed_by": row.decided_by, "because": because}
+    row.status, row.decision, row.rationale, row.decided_by = "acknowledged", None, None, None
+    audit(session, row, "proposal_lapsed", SYSTEM.name, now, detail, actor=SYSTEM)
     return row
 
 
@@ -474,8 +533,78 @@ def escalate_overdue(
     out: list[Escalation] = []
     for row in session.scalars(query):
         out.extend(_escalate(session, row, config, now, run_by))
+    out.extend(_escalate_unsigned(session, config, now, run_by))
     session.flush()
     return out
+
+
+def waiting_closings(session: Session, *, config: TriageConfig) -> dict[int, WaitingClosing]:
+    """item id -> its proposed closing still waiting for a countersignature, with its clock.
+
+    The proposal's moment is its `decision_proposed` step in the item's trail, and whether it has
+    gone to the head of service is an `escalated` step after it that says so: the trail already
+    holds both, so the clock needs no column of its own.
+    """
+    steps = (
+        select(TriageEvent.item_id, TriageEvent.kind, TriageEvent.at, TriageEvent.by, TriageEvent.detail)
+        .join(TriageItem, TriageItem.id == TriageEvent.item_id)
+        .where(
+            TriageItem.status == "awaiting_countersignature",
+            TriageEvent.kind.in_(("decision_proposed", "escalated")),
+        )
+        .order_by(TriageEvent.item_id, TriageEvent.at, TriageEvent.id)
+    )
+    found: dict[int, WaitingClosing] = {}
+    for item_id, kind, at, by, detail in session.execute(steps):
+        if kind == "decision_proposed":
+            due = countersignature_due(at, config.countersign_working_days)
+            found[item_id] = WaitingClosing(item_id, by, at, due, escalated=False)
+        elif (
+            item_id in found and isinstance(detail, dict) and detail.get("waiting_for") == "countersignature"
+        ):
+            found[item_id] = replace(found[item_id], escalated=True)
+    return found
+
+
+def _escalate_unsigned(
+    session: Session, config: TriageConfig, now: datetime, run_by: str | None
+) -> list[Escalation]:
+    """Proposed closings nobody countersigned in time go to the head of service (the team
+    manager's manager): the red alert stands, the analyst has stepped back, and without this it
+    waited on a signature for ever with nobody acting and nothing escalating."""
+    waiting = TriageItem.status == "awaiting_countersignature"
+    hold_rows(session, TriageItem.status, waiting)  # held, then read afresh: one escalation each
+    closings = waiting_closings(session, config=config)
+    overdue = [c for c in closings.values() if not c.escalated and past_due(c.due, now)]
+    out = []
+    for closing in overdue:
+        row = get_item(session, closing.item_id, afresh=True)
+        row.escalation_level, row.escalated_at = len(ESCALATION_STEPS), now
+        detail = {
+            "to": "head_of_service",
+            "team": row.team,
+            "scheduled_for": closing.due.isoformat(),
+            "waiting_for": "countersignature",
+            "proposed_by": closing.proposed_by,
+            "proposed_at": closing.proposed_at.isoformat(),
+        }
+        if run_by is not None:
+            detail["run_by"] = run_by
+        audit(session, row, "escalated", SYSTEM.name, now, detail, actor=SYSTEM)
+        reason = unsigned_words(closing.proposed_by, config.countersign_working_days)
+        out.append(
+            Escalation(row.id, row.title, row.team, "head_of_service", closing.due, row.harm_days, reason)
+        )
+    return out
+
+
+def unsigned_words(proposed_by: str, working_days: int) -> str:
+    """Why a proposed closing escalated, as the command line and the server's log say it."""
+    days = f"{working_days} working day{'s' if working_days != 1 else ''}"
+    return (
+        f"{proposed_by} proposed closing this red alert with no further action, and no team manager "
+        f"countersigned it within {days}: the alert still stands"
+    )
 
 
 def _escalate(
@@ -565,7 +694,8 @@ def teams(session: Session, *, now: datetime) -> list[TeamSummary]:
 
 def awaiting_countersignature(session: Session) -> list[tuple[str, int]]:
     """(team, how many) of items whose closing awaits a team manager's countersignature, by team
-    name: they are taken on, so they never escalate (`escalate_overdue`), and are counted here."""
+    name. They are taken on, so they escalate only when the countersignature is overdue
+    (`escalate_overdue`, to the head of service); they are counted here."""
     query = (
         select(TriageItem.team, func.count())
         .where(TriageItem.status == "awaiting_countersignature")

@@ -10,7 +10,10 @@ Sources (Working Together to Safeguard Children 2018 and 2023; docs/triage.md):
 - initial child protection conference: within 15 working days of the strategy discussion;
 - first review conference within 3 months of the initial one, later reviews at most 6 months apart;
 - MASH Red / Amber / Green contacts: about 4 / 24 / 72 hours (local practice; configurable);
-- a decision on alarmbell's own alerts: red within 1 working day, amber within 3 (local; configurable).
+- a decision on alarmbell's own alerts: red within 1 working day, amber within 3 (local; configurable);
+- a team manager's countersignature of a proposed closing: 1 working day from the proposal (the
+  closing is not a decision until countersigned, and a referral decision is due within 1 working
+  day; configurable).
 
 A working-day deadline falls due at the end of the working day (17:00 in England), because a duty
 "within N working days" is met by anything done on that day. A "within N months" deadline that
@@ -102,6 +105,12 @@ def mash_due(level: str, start: datetime, hours: Mapping[str, float]) -> datetim
 def alert_decision_due(level: str, raised: datetime, working_days: Mapping[str, float]) -> datetime:
     """A decision on an alert is due by the end of the Nth working day after it was raised."""
     return end_of_working_day(add_working_days(local_date(raised), int(working_days[level])))
+
+
+def countersignature_due(proposed: datetime, working_days: int) -> datetime:
+    """A proposed closing must be countersigned by the end of the Nth working day after it was
+    proposed: until then the alert stands with nobody acting on it."""
+    return end_of_working_day(add_working_days(local_date(proposed), working_days))
 
 
 @dataclass(frozen=True, slots=True)

@@ -216,10 +216,13 @@ def _takers(items: list[TriageItem], covered: dict[int, list[int]], now: datetim
     """alert id -> who took its work on by `now` (acknowledged it), for alerts not decided."""
     found: dict[int, str] = {}
     for item in items:
-        if item.acknowledged_at is None or item.acknowledged_at > now:
-            continue
+        if item.acknowledged_at is None or item.acknowledged_at > now or item.status == "open":
+            continue  # never taken on by then, or handed back (hand_back): nobody holds it
+        state = "taken on, not decided"
+        if item.status == "awaiting_countersignature":
+            state = "closing proposed, no team manager has countersigned it"
         for alert_id in covered[item.id]:
-            found[alert_id] = f"{item.acknowledged_by or 'unknown'} ({item.team}; taken on, not decided)"
+            found[alert_id] = f"{item.acknowledged_by or 'unknown'} ({item.team}; {state})"
     return found
 
 

@@ -45,6 +45,8 @@ class WorkLogEntry:
 class ImportResult:
     accepted: int = 0
     problems: list[str] = field(default_factory=list)
+    #: Lines already imported (the same item, person, hours and start), so not logged again.
+    unchanged: int = 0
 
     @property
     def rejected(self) -> int:
@@ -52,7 +54,7 @@ class ImportResult:
 
     @property
     def line(self) -> str:
-        return f"{self.accepted} accepted, {self.rejected} rejected"
+        return f"{self.accepted} accepted, {self.rejected} rejected, {self.unchanged} unchanged"
 
 
 def log_time(
@@ -137,14 +139,29 @@ def import_time_csv(
     for row in reader:
         line_no = reader.line_num
         try:
-            _import_row(session, row, now=now, recorded_by=recorded_by, actor=actor)
+            logged = _import_row(session, row, now=now, recorded_by=recorded_by, actor=actor)
         except _RowError as error:
             result.problems.append(f"{source_name}:{line_no}: {error.field}: {error}")
         except TriageError as error:
             result.problems.append(f"{source_name}:{line_no}: item_id: {error}")
         else:
-            result.accepted += 1
+            result.accepted += logged
+            result.unchanged += not logged
     return result
+
+
+def _imported_before(session: Session, item_id: int, person: str, hours: float, worked_at: datetime) -> bool:
+    """Whether a CSV import already logged this line: a timesheet imported twice (a job run
+    again, a file sent again) doubled every hour it held, and the analytics weighed them twice.
+    Two sessions of one length on one item and day are told apart by their start times."""
+    query = select(TriageWorkLog.id).where(
+        TriageWorkLog.item_id == item_id,
+        TriageWorkLog.person == person,
+        TriageWorkLog.hours == float(hours),
+        TriageWorkLog.worked_at == worked_at,
+        TriageWorkLog.source == "csv",
+    )
+    return session.scalars(query.limit(1)).first() is not None
 
 
 class _RowError(ServiceError):
@@ -155,16 +172,20 @@ class _RowError(ServiceError):
 
 def _import_row(
     session: Session, row: dict[str, str | None], *, now: datetime, recorded_by: str, actor: Actor | None
-) -> None:
+) -> bool:
+    """Log one line; False when the same line was imported before (so nothing is logged)."""
     item_id = _int(row.get("item_id"))
     hours = _hours(row.get("hours"))
     worked_at = parse_worked(row.get("worked_on") or "")
     if session.get(TriageItem, item_id) is None:
         raise _RowError("item_id", f"no triage item {item_id}")
+    person = (row.get("person") or "").strip() or _missing("person")
+    if _imported_before(session, item_id, person, hours, worked_at):
+        return False
     log_time(
         session,
         item_id=item_id,
-        person=(row.get("person") or "").strip() or _missing("person"),
+        person=person,
         hours=hours,
         worked_at=worked_at,
         now=now,
@@ -173,6 +194,7 @@ def _import_row(
         note=row.get("note"),
         actor=actor,
     )
+    return True
 
 
 def _missing(field_name: str) -> str:

@@ -69,7 +69,11 @@ class EscalationRunner:
         self.escalations += len(made)
         for step in made:
             log.info(
-                "escalated work item %s (%s) to the %s", step.item_id, step.team, step.to.replace("_", " ")
+                "escalated work item %s (%s) to the %s%s",
+                step.item_id,
+                step.team,
+                step.to.replace("_", " "),
+                f": {step.reason}" if step.reason else "",
             )
 
 

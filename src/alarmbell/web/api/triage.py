@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
@@ -17,7 +17,6 @@ from alarmbell.access import Action, TeamResource
 from alarmbell.triage import (
     DECISIONS,
     MAX_TEXT,
-    TriageError,
     acknowledge,
     decide,
     log_time,
@@ -110,19 +109,18 @@ def api_decide(
     request: Request, session: SessionDep, principal: PrincipalDep, item_id: IdPath, body: DecisionBody
 ) -> dict[str, Any]:
     item_in_reach(request, session, Action.DECIDE_TRIAGE, item_id)
-    try:
-        row = decide(
-            session,
-            item_id=item_id,
-            by=principal.name,
-            decision=body.decision,
-            rationale=body.rationale,
-            now=now(),
-            manager=principal.role == "team_manager",
-            actor=actor_of(principal),
-        )
-    except TriageError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
+    # A refusal is mapped by its kind in one place (web/errors.py): a missing reason is 422, a
+    # decision someone else recorded first (or a closing awaiting countersignature) 409.
+    row = decide(
+        session,
+        item_id=item_id,
+        by=principal.name,
+        decision=body.decision,
+        rationale=body.rationale,
+        now=now(),
+        manager=principal.role == "team_manager",
+        actor=actor_of(principal),
+    )
     return {"item_id": row.id, "status": row.status, "decision": row.decision, "decided_at": row.decided_at}
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from alarmbell.access import Action
 from alarmbell.audit import Subject, record_audit, verify_audit, who_viewed
 from alarmbell.domain.wording import humanise
-from alarmbell.identity import PersonNotFound, find_person, view
+from alarmbell.identity import PersonNotFound, find_person, ids_of_one_person, view
 from alarmbell.web.auth import PrincipalDep, actor_of, decided_person, requires
 from alarmbell.web.deps import SessionDep
 from alarmbell.web.rendering import render
@@ -54,7 +54,7 @@ def viewing_words(action: str) -> str:
 def audit_page(request: Request, session: SessionDep, principal: PrincipalDep, person: str = "") -> Response:
     """The chain's state, and who viewed one person (the question a family or inspector asks)."""
     number = decided_person(request)
-    viewings = who_viewed(session, [number]) if number is not None else []
+    viewings = who_viewed(session, ids_of_one_person(session, number)) if number is not None else []
     if number is not None:
         record_audit(
             session, actor=actor_of(principal), action="audit.who_viewed", subject=Subject.person(number)

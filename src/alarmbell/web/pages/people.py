@@ -107,11 +107,7 @@ def person_response(
         "household_people": people,
         # Built by our own code with every piece of text escaped (render_genogram).
         "household_svg": Markup(household_svg(page, people)) if draws_household(page, people) else "",  # noqa: S704
-        "work": tuple(
-            w
-            for w in (person_work(session, person_id, now=datetime.now(UTC)) if may_work else ())
-            if permitted(principal, Action.VIEW_TRIAGE, TeamResource(w.page.item.team)).allowed
-        ),
+        **_work_context(session, principal, person_id, may_work),
         "may_decide": principal is not None and permitted(principal, Action.DECIDE_TRIAGE, None).allowed,
         "may_countersign": principal is not None and principal.role == "team_manager",
         # The review link and the override forms are drawn only where their routes allow them
@@ -128,6 +124,22 @@ def person_response(
         "override_form": form or {},
     }
     return render(request, "person.html", context, status_code=status_code)
+
+
+def _work_context(
+    session: Session, principal: Principal | None, person_id: int, may_work: bool
+) -> dict[str, object]:
+    """The work about the person of the teams the viewer may triage, chosen before the page's
+    limit on decisions, and how many decisions there are in all when the list is cut."""
+    if principal is None or not may_work:
+        return {"work": (), "decided_total": 0}
+    work = person_work(
+        session,
+        person_id,
+        now=datetime.now(UTC),
+        may_see=lambda team: permitted(principal, Action.VIEW_TRIAGE, TeamResource(team)).allowed,
+    )
+    return {"work": work.views, "decided_total": work.decided_total}
 
 
 #: The person page's links and forms, by the context name that draws each, and their routes' actions.

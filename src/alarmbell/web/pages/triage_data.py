@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from alarmbell.identity import resolve
 from alarmbell.storage.tables import TriageEvent, TriageItem
 from alarmbell.triage import (
     DECISIONS,
@@ -95,7 +96,7 @@ class QueuePage:
     now_label: str
 
 
-def _row(entry: QueueEntry, now: datetime) -> ItemRow:
+def _row(session: Session, entry: QueueEntry, now: datetime) -> ItemRow:
     item = entry.item
     state = timeliness(item, now)
     return ItemRow(
@@ -103,7 +104,7 @@ def _row(entry: QueueEntry, now: datetime) -> ItemRow:
         rank=entry.rank,
         title=item.title,
         kind_label=ITEM_KINDS.get(item.kind, item.kind),
-        person_id=item.person_id,
+        person_id=person_now(session, item.person_id),
         band=entry.band,
         harm_days=item.harm_days,
         harm_basis=item.harm_basis,
@@ -149,7 +150,7 @@ def build_queue_page(
     return QueuePage(
         team=team,
         teams=all_teams,
-        rows=tuple(_row(e, now) for e in q.entries),
+        rows=tuple(_row(session, e, now) for e in q.entries),
         total=q.total,
         past_due=q.past_due,
         unacknowledged=q.unacknowledged,
@@ -171,6 +172,8 @@ class AuditRow:
 @dataclass(frozen=True, slots=True)
 class ItemPage:
     item: TriageItem
+    #: The child's page: the item's person, or whom they were merged into since.
+    person_id: int | None
     kind_label: str
     timescale_label: str
     opened_label: str
@@ -192,6 +195,7 @@ def build_item_page(session: Session, *, item_id: int, now: datetime) -> ItemPag
     work = tuple(work_log(session, item_id=item_id))
     return ItemPage(
         item=item,
+        person_id=person_now(session, item.person_id),
         kind_label=ITEM_KINDS.get(item.kind, item.kind),
         timescale_label=TIMESCALES[item.timescale].label if item.timescale in TIMESCALES else item.timescale,
         opened_label=when(item.opened_at),
@@ -206,6 +210,12 @@ def build_item_page(session: Session, *, item_id: int, now: datetime) -> ItemPag
         hours=sum(w.hours for w in work),
         decisions=dict(DECISIONS),
     )
+
+
+def person_now(session: Session, person_id: int | None) -> int | None:
+    """The person an item is about as they are now: an item opened before a merge keeps the
+    merged-away id (an unmerge gives it back), whose page no longer exists."""
+    return None if person_id is None else resolve(session, person_id) or person_id
 
 
 def _day_of(moment: object) -> str:
@@ -247,6 +257,9 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         text = (
             f"to the {ESCALATION_LABELS.get(detail.get('to', ''), detail.get('to'))} of {detail.get('team')}"
         )
+        if detail.get("waiting_for") == "countersignature":
+            proposer = detail.get("proposed_by")
+            text += f": {proposer} proposed closing it, and no team manager countersigned in time"
     elif event.kind in ("decided", "decision_proposed"):
         text = (
             f"{DECISIONS.get(detail.get('decision', ''), detail.get('decision'))}: {detail.get('rationale')}"
@@ -265,6 +278,13 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         count = len(detail.get("evidence", ()))
         records = f"{count} record{'s' if count != 1 else ''} of {_day_of(detail.get('at'))}"
         text = f"{records}, evidence for: {_fed(detail)}"
+    elif event.kind == "proposal_lapsed":
+        text = (
+            f"the closing {detail.get('proposed_by')} proposed lapsed, as {detail.get('because')}: "
+            "decide again with it in view"
+        )
+    elif event.kind == "handed_back":
+        text = f"back to the queue from {detail.get('from')}: {detail.get('because')}"
     elif event.kind == "time_logged":
         text = f"{detail.get('hours'):g} hours by {detail.get('person')}"
     else:

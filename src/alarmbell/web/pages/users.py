@@ -3,6 +3,7 @@ and enable an account again (so a slip of the mouse is undone in one click)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Final
 from urllib.parse import urlencode
 
@@ -24,6 +25,7 @@ from alarmbell.audit import record_audit
 from alarmbell.domain.vocabulary import AGENCIES
 from alarmbell.presentation import agency_label
 from alarmbell.storage.tables import AppUser
+from alarmbell.triage import LEAVER, hand_back
 from alarmbell.web.auth import PrincipalDep, actor_of, requires
 from alarmbell.web.deps import IdPath, SessionDep
 from alarmbell.web.limits import FORM_TEXT
@@ -42,7 +44,10 @@ def users_page(request: Request, session: SessionDep, done: str = "", username: 
 #: by one row, and nothing said the account was made, or that a leaver could no longer sign in.
 USER_STEPS_DONE: Final[dict[str, str]] = {
     "added": "{name} added ({role}{agency}). They can sign in now.",
-    "disabled": "{name} disabled: they cannot sign in, and their sessions have ended.",
+    "disabled": (
+        "{name} disabled: they cannot sign in, and their sessions have ended. Work they had taken "
+        "on and not decided is back in its team's queue, and escalates if its time has come."
+    ),
     "enabled": "{name} enabled: they can sign in again.",
 }
 
@@ -137,6 +142,13 @@ def _set_active(
         set_active(session, user, active)
         if not active:
             end_user_sessions(session, user.id)
+            hand_back(
+                session,
+                holder=user.username,
+                because=LEAVER.format(name=user.username),
+                now=datetime.now(UTC),
+                actor=actor_of(principal),
+            )
         record_audit(
             session,
             actor=actor_of(principal),
