@@ -111,6 +111,7 @@ def queue_page(
         "done": done[:200],
         "decided": own_decision(session, principal, done),
         "queue_url": queue_url,
+        "alert_harm": config.alert_harm_days,
         # Other teams' counts are shown to all; a link only to the queues the user may open
         # (a team manager's link to the police unit's queue ended in "You do not have access").
         "may_open": {

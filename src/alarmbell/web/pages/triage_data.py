@@ -184,12 +184,17 @@ class ItemPage:
     work: tuple[WorkLogEntry, ...]
     hours: float
     decisions: dict[str, str]
+    #: "by Sam Ahmed", or for a countersigned closing "proposed by ..., countersigned by ...".
+    decided_by_words: str = ""
 
 
 def build_item_page(session: Session, *, item_id: int, now: datetime) -> ItemPage:
     item = get_item(session, item_id)
     state = timeliness(item, now)
     work = tuple(work_log(session, item_id=item_id))
+    trail = audit_trail(session, item_id)
+    decided_words = decided_by_words(item, trail)
+    status = STATUS_LABELS.get(item.status, item.status)
     return ItemPage(
         item=item,
         kind_label=ITEM_KINDS.get(item.kind, item.kind),
@@ -198,14 +203,27 @@ def build_item_page(session: Session, *, item_id: int, now: datetime) -> ItemPag
         due_label=when(item.due_at),
         timeliness_label=state.label,
         timeliness_state=state.state,
-        status_label=STATUS_LABELS.get(item.status, item.status),
+        status_label=f"{status} {decided_words}" if decided_words else status,
         escalated_to=_escalated_to(item),
         decision_label=DECISIONS.get(item.decision or "", item.decision),
-        audit=tuple(_audit_row(e) for e in audit_trail(session, item_id)),
+        audit=tuple(_audit_row(e) for e in trail),
         work=work,
         hours=sum(w.hours for w in work),
         decisions=dict(DECISIONS),
+        decided_by_words=decided_words,
     )
+
+
+def decided_by_words(item: TriageItem, trail: list[TriageEvent]) -> str:
+    """Who decided, in words. A closing countersigned by a team manager names both people: the
+    item's `decided_by` is the analyst who proposed it, and before session 17 the status line
+    named only her (and, as its owner, again), never the manager whose signature closed it."""
+    if item.status != "decided" or not item.decided_by:
+        return ""
+    signer = next((e.by for e in reversed(trail) if e.kind == "countersigned"), None)
+    if signer and signer != item.decided_by:
+        return f"(proposed by {item.decided_by}, countersigned by {signer})"
+    return f"by {item.decided_by}"
 
 
 def _day_of(moment: object) -> str:
