@@ -37,8 +37,10 @@ def test_the_queue_explains_harm_days_in_words_on_a_phone(routed: tuple[FastAPI,
         assert "harm days" in words and "Cambridge Crime Harm Index" in words and "prison" in words
         first_row = page.locator("table.app-triage-queue tbody tr").first
         assert "365 harm days" in first_row.inner_text()
-        assert hint.bounding_box()["y"] < first_row.bounding_box()["y"]  # read before the rows
-        assert first_row.locator("td[data-label='Harm']").get_attribute("aria-describedby") == "harm-days-hint"
+        hint_box, row_box = hint.bounding_box(), first_row.bounding_box()
+        assert hint_box and row_box and hint_box["y"] < row_box["y"]  # read before the rows
+        harm_cell = first_row.locator("td[data-label='Harm']")
+        assert harm_cell.get_attribute("aria-describedby") == "harm-days-hint"
         page.get_by_text("How harm days are worked out").click()
         assert "red 365 harm days" in page.locator("#harm-days").inner_text()
         # The item's own page links to the explanation.
