@@ -381,10 +381,12 @@ def closings_to_countersign(session: Session, principal: Principal | None) -> li
 @router.get("/triage/unanswered", name="triage_unanswered")
 @requires(Action.VIEW_UNANSWERED)
 def unanswered_page(
-    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
+    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep, months: str = ""
 ) -> Response:
-    """The partnership's report of alerts nobody decided on in time, and closures followed by harm."""
-    page = unanswered_for(request, session, principal, config)
+    """The partnership's report of alerts nobody decided on in time, and closures followed by harm.
+
+    The month chart draws the last 24 months of the report; `?months=all` draws every month."""
+    page = unanswered_for(request, session, principal, config, all_months=months == "all")
     # Each chart is built by our own code with every piece of text escaped (unanswered_svg).
     charts = {
         "month": Markup(page.month_svg),  # noqa: S704
@@ -453,12 +455,21 @@ def referrer_for(principal: Principal, asked: str) -> str:
 
 
 def unanswered_for(
-    request: Request, session: Session, principal: Principal, config: TriageConfig
+    request: Request,
+    session: Session,
+    principal: Principal,
+    config: TriageConfig,
+    *,
+    all_months: bool = False,
 ) -> UnansweredPage:
     """The report cut to what the user may see. Its rows name children, so each showing (page,
     CSV, JSON) is a list of them in the audit log, with the ids shown, as a search is."""
     page = build_unanswered_page(
-        session, config=config, now=now(), may_see=viewable(request, session, principal)
+        session,
+        config=config,
+        now=now(),
+        may_see=viewable(request, session, principal),
+        all_months=all_months,
     )
     record_audit(
         session,
