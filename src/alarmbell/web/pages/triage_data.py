@@ -6,6 +6,7 @@ Built once and rendered as HTML (templates/triage_*.html) or JSON (/api/v1/triag
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from math import ceil
@@ -332,9 +333,15 @@ def build_analytics_page(
         analytics=analytics,
         days=days,
         now_label=when(now),
-        hours_svg=stacked_bars(hours, title="Hours by harm band and team", unit="hours", ident="hours"),
-        past_due_svg=stacked_bars(
-            past, title="Items past due now, by harm band", unit="items", ident="past-due"
+        hours_svg=_wide_and_narrow(
+            lambda narrow: stacked_bars(
+                hours, title="Hours by harm band and team", unit="hours", ident="hours", narrow=narrow
+            )
+        ),
+        past_due_svg=_wide_and_narrow(
+            lambda narrow: stacked_bars(
+                past, title="Items past due now, by harm band", unit="items", ident="past-due", narrow=narrow
+            )
         ),
         displacement_svgs=charts,
         headline=_headline(analytics),
@@ -377,7 +384,19 @@ def _displacement_svg(analytics: Analytics, team: str, index: int) -> str:
         for d in load.days
         if (d.day - first).days >= -3
     ]
-    return displacement_chart(team, days, ident=f"displacement-{index}")
+    return _wide_and_narrow(
+        lambda narrow: displacement_chart(team, days, ident=f"displacement-{index}", narrow=narrow)
+    )
+
+
+def _wide_and_narrow(draw: Callable[[bool], str]) -> str:
+    """A chart drawn twice, for a desktop and for a phone; pages.css shows the one that fits.
+
+    Before session 17 a phone showed the 900-unit chart at 720 px, scrolling sideways; one chart
+    scaled to a 360 px column made its labels about 5 px high. The phone's copy carries its own
+    ids (`-narrow`), so the page has no duplicate id."""
+    narrow = draw(True).replace('-title"', '-narrow-title"')
+    return f'<div class="app-chart--wide">{draw(False)}</div>\n<div class="app-chart--narrow">{narrow}</div>'
 
 
 def _headline(analytics: Analytics) -> str | None:
