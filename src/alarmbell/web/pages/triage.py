@@ -75,8 +75,13 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v[:MAX_TEXT] for k, v in raw.items() if isinstance(v, str)}
 
 
-def queue_url(team: str, page: int = 1, anchor: str = "") -> str:
-    query = {"team": team, **({"page": str(page)} if page > 1 else {})}
+def queue_url(team: str, page: int = 1, anchor: str = "", escalated: str = "") -> str:
+    """A team's queue; `escalated`: only its items escalated that far ("team_manager", ...)."""
+    query = {
+        "team": team,
+        **({"escalated": escalated} if escalated else {}),
+        **({"page": str(page)} if page > 1 else {}),
+    }
     return f"/triage?{urlencode(query)}" + (f"#{anchor}" if anchor else "")
 
 
@@ -93,8 +98,10 @@ def queue_page(
     team: str = "",
     page: int = 1,
     done: str = "",
+    escalated: str = "",
 ) -> Response:
-    """A team's queue: the one asked for, else the user's own team, else the most overdue."""
+    """A team's queue: the one asked for, else the user's own team, else the most overdue;
+    `escalated` (linked from the analytics' "Escalated now"): only its items escalated that far."""
     data = build_queue_page(
         session,
         team=team[:120] or own_team_only(principal),
@@ -103,6 +110,7 @@ def queue_page(
         page=page,
         acting=principal.name,
         preferred=principal.team,
+        escalated_to=escalated[:40],
     )
     authorise(request, session, Action.VIEW_TRIAGE, TeamResource(data.team))
     audit_queue(request, session, data)
@@ -363,7 +371,18 @@ def analytics_page(
         "past_due": Markup(page.past_due_svg),  # noqa: S704
         "displacement": [(team, Markup(svg)) for team, svg in page.displacement_svgs],  # noqa: S704
     }
-    context = {"page": page, "charts": charts, "to_countersign": to_countersign, "queue_url": queue_url}
+    context = {
+        "page": page,
+        "charts": charts,
+        "to_countersign": to_countersign,
+        "queue_url": queue_url,
+        # "Escalated now" links to a team's escalated items only where its queue opens for her.
+        "may_open": {
+            e.team
+            for e in page.escalations
+            if permitted(principal, Action.VIEW_TRIAGE, TeamResource(e.team)).allowed
+        },
+    }
     return render(request, "triage_analytics.html", context)
 
 

@@ -94,6 +94,12 @@ class QueuePage:
     pages: int
     acting: str
     now_label: str
+    #: Only the items escalated this far ("team_manager", "head_of_service"), or "" for all.
+    escalated_to: str = ""
+
+    @property
+    def escalated_label(self) -> str:
+        return ESCALATION_LABELS.get(self.escalated_to, "")
 
 
 def _row(entry: QueueEntry, now: datetime) -> ItemRow:
@@ -135,6 +141,7 @@ def build_queue_page(
     page: int = 1,
     acting: str = "",
     preferred: str | None = None,
+    escalated_to: str = "",
 ) -> QueuePage:
     """`team`'s queue; without one, the `preferred` team (the user's own) if it has open work,
     else the team with the most items past due. A team is found in any case, as the access
@@ -146,7 +153,16 @@ def build_queue_page(
         team = own[0] if own else all_teams[0].team
     team = next((t.team for t in all_teams if t.team.lower() == team.lower()), team)
     page = max(page, 1)
-    q = queue(session, team=team, now=now, config=config, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    escalated_to = escalated_to if escalated_to in ESCALATION_LABELS else ""
+    q = queue(
+        session,
+        team=team,
+        now=now,
+        config=config,
+        limit=PER_PAGE,
+        offset=(page - 1) * PER_PAGE,
+        escalated_to=escalated_to or None,
+    )
     return QueuePage(
         team=team,
         teams=all_teams,
@@ -158,6 +174,7 @@ def build_queue_page(
         pages=max(ceil(q.total / PER_PAGE), 1),
         acting=acting.strip()[:200],
         now_label=when(now),
+        escalated_to=escalated_to,
     )
 
 
