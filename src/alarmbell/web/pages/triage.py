@@ -52,7 +52,7 @@ from alarmbell.web.pages.triage_data import (
     build_item_page,
     build_queue_page,
 )
-from alarmbell.web.pages.unanswered import UnansweredPage, build_unanswered_page
+from alarmbell.web.pages.unanswered import RECENT_ROWS, UnansweredPage, build_unanswered_page
 from alarmbell.web.rendering import render
 
 router = APIRouter()
@@ -400,12 +400,26 @@ def closings_to_countersign(session: Session, principal: Principal | None) -> li
 @router.get("/triage/unanswered", name="triage_unanswered")
 @requires(Action.VIEW_UNANSWERED)
 def unanswered_page(
-    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep, months: str = ""
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    config: ConfigDep,
+    months: str = "",
+    rows: str = "",
 ) -> Response:
     """The partnership's report of alerts nobody decided on in time, and closures followed by harm.
 
-    The month chart draws the last 24 months of the report; `?months=all` draws every month."""
-    page = unanswered_for(request, session, principal, config, all_months=months == "all")
+    The month chart draws the last 24 months of the report (`?months=all`: every month with an
+    alert), and each table its 20 most recently raised alerts (`?rows=all`: every one); the CSV
+    and JSON hold everything."""
+    page = unanswered_for(
+        request,
+        session,
+        principal,
+        config,
+        all_months=months == "all",
+        recent_rows=None if rows == "all" else RECENT_ROWS,
+    )
     # Each chart is built by our own code with every piece of text escaped (unanswered_svg).
     charts = {
         "month": Markup(page.month_svg),  # noqa: S704
@@ -480,6 +494,7 @@ def unanswered_for(
     config: TriageConfig,
     *,
     all_months: bool = False,
+    recent_rows: int | None = None,
 ) -> UnansweredPage:
     """The report cut to what the user may see. Its rows name children, so each showing (page,
     CSV, JSON) is a list of them in the audit log, with the ids shown, as a search is."""
@@ -489,6 +504,7 @@ def unanswered_for(
         now=now(),
         may_see=viewable(request, session, principal),
         all_months=all_months,
+        recent_rows=recent_rows,
     )
     record_audit(
         session,

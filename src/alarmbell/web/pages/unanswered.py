@@ -17,6 +17,9 @@ from alarmbell.web.pages.unanswered_svg import count_bars
 #: The month chart draws this many months unless asked for all: drawn whole, five years of
 #: months made the chart about 1,100 px tall on a 390 px phone (session 17).
 RECENT_MONTHS = 24
+#: Each table lists this many of its most recently raised alerts unless asked for all: as
+#: cards on a 390 px phone, about 250 px each, a manager's 101 rows made the page 27,000 px.
+RECENT_ROWS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,19 @@ class UnansweredPage:
     recent_months: int = RECENT_MONTHS
     #: Some months with an alert are older than the chart's window: offer to show them.
     more_months: bool = False
+    #: Rows the viewer may see, before the tables were cut to the most recent (`all_rows`: not cut).
+    unanswered_listable: int = 0
+    closed_listable: int = 0
+    all_rows: bool = False
+    recent_rows: int = RECENT_ROWS
+
+    def url(self, *, months: bool | None = None, rows: bool | None = None, anchor: str = "") -> str:
+        """This report's address with the chart's months and the tables' rows as asked, the
+        other choice kept as it is."""
+        months = self.all_months if months is None else months
+        rows = self.all_rows if rows is None else rows
+        query = "&".join(q for q, on in (("months=all", months), ("rows=all", rows)) if on)
+        return "/triage/unanswered" + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else "")
 
 
 def build_unanswered_page(
@@ -46,6 +62,7 @@ def build_unanswered_page(
     now: datetime,
     may_see: Callable[[list[int]], set[int]],
     all_months: bool = False,
+    recent_rows: int | None = None,
 ) -> UnansweredPage:
     """The report with its counts whole and its rows limited to children the viewer may see.
 
@@ -66,6 +83,13 @@ def build_unanswered_page(
         - len(report.unanswered)
         - len(report.closed_then_harm)
     )
+    listable = (len(report.unanswered), len(report.closed_then_harm))
+    if recent_rows is not None:  # the most recently raised, still oldest first
+        report = replace(
+            report,
+            unanswered=report.unanswered[-recent_rows:],
+            closed_then_harm=report.closed_then_harm[-recent_rows:],
+        )
     by = full.unanswered_by
     months = list(by.by_month.items()) if all_months else month_rows(by.by_month, recent=RECENT_MONTHS)
     return UnansweredPage(
@@ -91,6 +115,9 @@ def build_unanswered_page(
         months_in_report=len(by.by_month),
         all_months=all_months,
         more_months=sum(1 for _, n in months if n) < len(by.by_month),
+        unanswered_listable=listable[0],
+        closed_listable=listable[1],
+        all_rows=recent_rows is None,
     )
 
 
