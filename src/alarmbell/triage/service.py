@@ -509,11 +509,13 @@ def queue(
     limit: int = 50,
     offset: int = 0,
     escalated_to: str | None = None,
+    awaiting_countersignature: bool = False,
 ) -> Queue:
     """One team's open items, highest priority first (scoring.priority), one page of them.
 
     `escalated_to` ("team_manager" or "head_of_service"): only the items escalated to them now,
     as the analytics count them (`escalation_load`: not taken on, escalated that far).
+    `awaiting_countersignature`: only the closings proposed and waiting for a team manager.
 
     Ranks from four columns of every open item (a Core query, times as POSIX seconds from the
     database: no ORM objects, no datetime parsing), keeps only the best `offset + limit`, then
@@ -529,6 +531,8 @@ def queue(
     )
     if escalated_to is not None:
         cols = cols.where(t.status == "open", _escalated_that_far(t.escalation_level, escalated_to))
+    if awaiting_countersignature:
+        cols = cols.where(t.status == "awaiting_countersignature")
     rows = connection.execute(cols).all()
     best = top(((r[0], r[1], r[2], r[3]) for r in rows), now, offset + limit)
     page = [item_id for _key, _due, item_id in best[offset:]]

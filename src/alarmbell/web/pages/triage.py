@@ -75,11 +75,15 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v[:MAX_TEXT] for k, v in raw.items() if isinstance(v, str)}
 
 
-def queue_url(team: str, page: int = 1, anchor: str = "", escalated: str = "") -> str:
-    """A team's queue; `escalated`: only its items escalated that far ("team_manager", ...)."""
+def queue_url(
+    team: str, page: int = 1, anchor: str = "", escalated: str = "", to_countersign: bool = False
+) -> str:
+    """A team's queue; `escalated`: only its items escalated that far ("team_manager", ...);
+    `to_countersign`: only its closings waiting for a team manager's countersignature."""
     query = {
         "team": team,
         **({"escalated": escalated} if escalated else {}),
+        **({"waiting": "countersignature"} if to_countersign else {}),
         **({"page": str(page)} if page > 1 else {}),
     }
     return f"/triage?{urlencode(query)}" + (f"#{anchor}" if anchor else "")
@@ -99,6 +103,7 @@ def queue_page(
     page: int = 1,
     done: str = "",
     escalated: str = "",
+    waiting: str = "",
 ) -> Response:
     """A team's queue: the one asked for, else the user's own team, else the most overdue;
     `escalated` (linked from the analytics' "Escalated now"): only its items escalated that far."""
@@ -111,6 +116,7 @@ def queue_page(
         acting=principal.name,
         preferred=principal.team,
         escalated_to=escalated[:40],
+        to_countersign=waiting == "countersignature",
     )
     authorise(request, session, Action.VIEW_TRIAGE, TeamResource(data.team))
     audit_queue(request, session, data)
@@ -120,6 +126,8 @@ def queue_page(
         "decided": own_decision(session, principal, done),
         "queue_url": queue_url,
         "alert_harm": config.alert_harm_days,
+        # A proposed closing's row leads to its countersignature, not to a decision form it has not.
+        "may_countersign": permitted(principal, Action.COUNTERSIGN_TRIAGE, TeamResource(data.team)).allowed,
         # Other teams' counts are shown to all; a link only to the queues the user may open
         # (a team manager's link to the police unit's queue ended in "You do not have access").
         "may_open": {

@@ -96,6 +96,8 @@ class QueuePage:
     now_label: str
     #: Only the items escalated this far ("team_manager", "head_of_service"), or "" for all.
     escalated_to: str = ""
+    #: Only the closings waiting for a team manager's countersignature.
+    to_countersign: bool = False
 
     @property
     def escalated_label(self) -> str:
@@ -142,6 +144,7 @@ def build_queue_page(
     acting: str = "",
     preferred: str | None = None,
     escalated_to: str = "",
+    to_countersign: bool = False,
 ) -> QueuePage:
     """`team`'s queue; without one, the `preferred` team (the user's own) if it has open work,
     else the team with the most items past due. A team is found in any case, as the access
@@ -162,6 +165,7 @@ def build_queue_page(
         limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
         escalated_to=escalated_to or None,
+        awaiting_countersignature=to_countersign,
     )
     return QueuePage(
         team=team,
@@ -175,6 +179,7 @@ def build_queue_page(
         acting=acting.strip()[:200],
         now_label=when(now),
         escalated_to=escalated_to,
+        to_countersign=to_countersign,
     )
 
 
