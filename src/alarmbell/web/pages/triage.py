@@ -106,7 +106,8 @@ def queue_page(
     waiting: str = "",
 ) -> Response:
     """A team's queue: the one asked for, else the user's own team, else the most overdue;
-    `escalated` (linked from the analytics' "Escalated now"): only its items escalated that far."""
+    `escalated` (linked from the analytics' "Escalated now"): only its items escalated that far;
+    `waiting=countersignature` (from "Waiting for your countersignature"): only proposed closings."""
     data = build_queue_page(
         session,
         team=team[:120] or own_team_only(principal),
