@@ -84,7 +84,7 @@ def test_a_proposed_closing_is_said_as_proposed_and_countersigned_from_the_items
     )
     assert signed.headers["location"] == f"/triage/items/{item_id}?done=decided-{item_id}"
     after = manager.get(signed.headers["location"]).text
-    assert "Decision recorded: the item is closed." in after
+    assert "Countersigned: the closing is recorded and the item is closed." in after  # session 17
     assert "Countersign closing this red alert" not in after
     assert "Waiting for your countersignature" not in manager.get("/triage/analytics").text
     with session_scope(store.engine) as session:

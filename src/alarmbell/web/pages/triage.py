@@ -271,10 +271,11 @@ ITEM_STEPS_DONE: Final[dict[str, str]] = {
         "You have taken this on: it will not escalate. Record a decision below when you have made one."
     ),
     "decided": "Decision recorded: the item is closed.",
+    "countersigned": "Countersigned: the closing is recorded and the item is closed.",
 }
 
 
-def _done_words(item: TriageItem, step: str) -> str:
+def _done_words(item: TriageItem, step: str, *, countersigned: bool = False) -> str:
     """The words for a step just taken, when the item shows it (an address typed by hand with
     another step in it says nothing untrue)."""
     taken_on = item.acknowledged_at is not None and item.status not in (
@@ -282,7 +283,9 @@ def _done_words(item: TriageItem, step: str) -> str:
         "awaiting_countersignature",
     )
     shows = (step == "acknowledged" and taken_on) or (step == "decided" and item.status == "decided")
-    return ITEM_STEPS_DONE[step] if shows else ""
+    if not shows:
+        return ""
+    return ITEM_STEPS_DONE["countersigned" if step == "decided" and countersigned else step]
 
 
 def _item_response(
@@ -308,7 +311,8 @@ def _item_response(
         "errors": errors,
         "form": form,
         "queue_url": queue_url,
-        "done_words": _done_words(page.item, done),
+        # A manager who has just countersigned is told so, not that "a decision" was recorded.
+        "done_words": _done_words(page.item, done, countersigned="countersigned by" in page.decided_by_words),
         "may_countersign": may_countersign,
     }
     return render(request, "triage_item.html", context, status_code=status_code)
