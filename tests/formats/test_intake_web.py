@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -333,3 +334,49 @@ def test_each_intake_over_http_is_one_audit_entry_by_its_token_or_user(
     assert not any(word in str(api[3]) + str(web[3]) for word in ("Tia", "Price", "Kayden", "Bruise"))
     with session_scope(app.state.engine) as session:
         assert verify_audit(session).ok
+
+
+def test_form_needs_what_happened_and_says_so_in_the_error_summary(client: TestClient, app: FastAPI) -> None:
+    """Before session 17 "What happened?" could be left empty: a concern with no words in it."""
+    token, submission = _form(client)
+    data = _concern(token, submission, person="new", given_name="Kayden", family_name="Rowe", text="  ")
+    response = client.post("/record-concern", data=data)
+    assert response.status_code == 400
+    assert '<a href="#text">Enter what happened</a>' in response.text
+    assert 'id="text-error"' in response.text and "govuk-textarea--error" in response.text
+    assert not [k for k in events(app.state.engine) if k.startswith("web:")]
+
+
+def test_form_stores_when_the_concern_was_recorded_apart_from_when_it_happened(
+    client: TestClient, app: FastAPI
+) -> None:
+    """Before session 17 the recorded date was stored equal to the occurred date (18 March 2024)."""
+    token, submission = _form(client)
+    data = _concern(
+        token,
+        submission,
+        person="new",
+        given_name="Kayden",
+        family_name="Rowe",
+        **{"dob-day": "9", "dob-month": "3", "dob-year": "2015"},
+    )
+    before = datetime.now(UTC).replace(microsecond=0)
+    first = client.post("/record-concern", data=data, follow_redirects=False)
+    after = datetime.now(UTC)
+    assert first.status_code == 303, first.text
+    key = f"web:{submission.partition('.')[0]}"
+    stored = events(app.state.engine)[key]
+    assert stored["occurred_at"] == "2024-03-18"
+    assert before <= datetime.fromisoformat(stored["recorded_at"]) <= after
+    person = re.search(r"person=(\d+)", first.headers["location"])
+    assert person
+    chronology = client.get(f"/api/v1/people/{person.group(1)}/chronology").json()
+    concern = next(e for e in chronology["entries"] if e["source_id"] == key)
+    assert concern["occurred_at"].startswith("2024-03-18")
+    assert datetime.fromisoformat(concern["recorded_at"]).date() == before.date()
+    page = client.get(f"/people/{person.group(1)}").text
+    assert f'data-label="Recorded"><time datetime="{before.date().isoformat()}">' in page
+    # Sending the same form again keeps its first recorded moment: nothing is stored twice.
+    again = client.post("/record-concern", data=data, follow_redirects=False)
+    assert again.headers["location"] == first.headers["location"]
+    assert events(app.state.engine)[key]["recorded_at"] == stored["recorded_at"]

@@ -162,6 +162,7 @@ def test_a_health_visitor_records_without_javascript_on_a_phone(base_url: str, a
         assert page.locator("#injury-1-site").input_value() == "buttocks"
         page.locator("#injury-2-site").select_option("right_hand")
         page.locator("#injury-2-type").select_option("scald")
+        page.get_by_label("What happened?").fill("Bruise on the buttocks and a scald on the right hand.")
         page.get_by_label("Action taken (optional)").fill("Advised GP review today.")
         page.screenshot(path=str(ARTIFACTS / "record-concern-form-nojs-390.png"), full_page=True)
         page.get_by_role("button", name="Record concern").click()

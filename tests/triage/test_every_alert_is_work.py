@@ -10,7 +10,7 @@ import json
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -103,13 +103,38 @@ def test_the_records_api_routes_every_alert(api: tuple[FastAPI, TestClient], dem
     assert alerts >= 5 and missing == []
 
 
+def _days_to_now() -> int:
+    """Days from the day after the demo case's last record (29 February 2012) to yesterday."""
+    return (datetime.now(UTC).date() - timedelta(days=1) - date(2012, 3, 1)).days
+
+
+def _brought_forward(demo_case: Path, days: int, folder: Path) -> Path:
+    """The demo case with every date (dates of birth and of events) moved `days` later."""
+    moved = []
+    for line in demo_case.read_text().splitlines():
+        record = json.loads(line)
+        for name in ("dob", "occurred_at"):
+            if record.get(name):
+                day, rest = record[name][:10], record[name][10:]
+                record[name] = (date.fromisoformat(day) + timedelta(days=days)).isoformat() + rest
+        moved.append(json.dumps(record))
+    path = folder / "demo-case-now.jsonl"
+    path.write_text("\n".join(moved) + "\n")
+    return path
+
+
 def test_a_concern_about_a_red_child_updates_his_open_item_in_the_same_request(
-    api: tuple[FastAPI, TestClient], demo_case: Path
+    api: tuple[FastAPI, TestClient], demo_case: Path, tmp_path: Path
 ) -> None:
-    """The form: new evidence on a red child updates his open MASH item in the same request."""
+    """The form: new evidence on a red child updates his open MASH item in the same request.
+
+    The form records a concern as known now (session 17; before, at its occurred date), and
+    early warning knows a record from when it was recorded: so the demo case is brought forward
+    to end yesterday, and Leo is a red child now, as a practitioner would find him."""
     application, client = api
     engine = application.state.engine
-    ingest_file(engine=engine, path=demo_case)
+    shift = _days_to_now()
+    ingest_file(engine=engine, path=_brought_forward(demo_case, shift, tmp_path))
     with session_scope(engine) as session:
         link_people(session)
     with session_scope(engine) as session:
@@ -122,6 +147,7 @@ def test_a_concern_about_a_red_child_updates_his_open_item_in_the_same_request(
         before = session.scalar(select(AlertRow.id).order_by(AlertRow.id.desc()).limit(1)) or 0
         events_before = session.scalar(select(TriageEvent.id).order_by(TriageEvent.id.desc()).limit(1)) or 0
     sign_in(client, role="mash_analyst", agency="children_social_care", team="mash")
+    concern_day = date(2012, 2, 20) + timedelta(days=shift)
     page = client.get("/record-concern?q=Leo")
     person = re.search(r'name="person" type="radio" value="(\d+)"', page.text)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -135,9 +161,9 @@ def test_a_concern_about_a_red_child_updates_his_open_item_in_the_same_request(
             "person": person.group(1),
             "agency": "education",
             "kind": "injury_observed",
-            "occurred-day": "20",
-            "occurred-month": "2",
-            "occurred-year": "2012",
+            "occurred-day": str(concern_day.day),
+            "occurred-month": str(concern_day.month),
+            "occurred-year": str(concern_day.year),
             "category": "injury",
             "injury-1-site": "left_ear",
             "injury-1-type": "bruise",
@@ -151,14 +177,18 @@ def test_a_concern_about_a_red_child_updates_his_open_item_in_the_same_request(
     assert "added your concern as new evidence to Leo Brennan's red alert" in confirmation
     assert "The alert is in the MASH queue (team: " in confirmation
     with session_scope(engine) as session:
-        # Leo's item is still open and the concern feeds indicators already applying: it is added
-        # to his item as evidence, not raised as an alert of its own (docs/triage.md).
-        assert list(session.scalars(select(AlertRow).where(AlertRow.id > before))) == []
-        added = session.scalars(
-            select(TriageEvent).where(TriageEvent.item_id == item_id, TriageEvent.kind == "evidence_added")
+        # Leo's item is still open. Known now, the injury makes indicators apply that did not
+        # the day before (injury in a household with domestic abuse): a "new evidence on a red
+        # child" alert, added to his open item rather than queued again (docs/triage.md).
+        new = list(session.scalars(select(AlertRow).where(AlertRow.id > before)))
+        assert [(a.person_id, a.level) for a in new] == [(leo, "red")]
+        assert new[0].explanation.startswith("New evidence on a red child: injury")
+        steps = session.scalars(
+            select(TriageEvent).where(TriageEvent.item_id == item_id, TriageEvent.id > events_before)
         ).all()
-        newest = max(added, key=lambda e: e.id)
-        assert newest.id > events_before and newest.detail["evidence"][0][0] == "education"
+        assert [(e.kind, e.detail["alert_id"]) for e in steps] == [("new_evidence", new[0].id)]
+        his_items = select(func.count()).select_from(TriageItem).where(TriageItem.person_id == leo)
+        assert session.scalar(his_items) == 1
     assert unrouted(engine)[1] == []
 
 

@@ -198,6 +198,26 @@ def test_queue_is_ordered_by_harm_and_waiting_not_by_ease(session: Session) -> N
     ]
 
 
+def test_the_queue_of_items_escalated_to_the_manager_or_the_head_of_service(session: Session) -> None:
+    """What the analytics' "Escalated now" counts link to (session 17): only items nobody has
+    taken on, escalated that far, as `escalation_load` counts them."""
+    to_head = add(session, alert_item("to-head", T0))  # manager at 4 h, head of service at 6 h
+    to_manager = add(session, alert_item("to-manager", T0 + timedelta(hours=1)))  # manager at 5 h
+    taken = add(session, alert_item("taken", T0))
+    add(session, alert_item("fresh", T0 + timedelta(hours=5)))
+    escalate_overdue(session, config=CONFIG, now=T0 + timedelta(hours=6))
+    acknowledge(session, item_id=taken, by="Sam", now=T0 + timedelta(hours=6))
+    now = T0 + timedelta(hours=6, minutes=1)
+
+    def ids(step: str) -> list[int]:
+        escalated = queue(session, team="MASH", now=now, config=CONFIG, escalated_to=step)
+        return [e.item.id for e in escalated.entries]
+
+    assert ids("team_manager") == [to_manager]
+    assert ids("head_of_service") == [to_head]
+    assert queue(session, team="MASH", now=now, config=CONFIG).total == 4
+
+
 def test_deciding_a_referral_for_assessment_starts_the_45_day_clock_from_the_referral(
     session: Session,
 ) -> None:

@@ -60,7 +60,17 @@ def test_a_proposed_closing_is_said_as_proposed_and_countersigned_from_the_items
     start = manager.get("/", follow_redirects=True)
     assert start.url.path == "/triage/analytics"
     assert "Waiting for your countersignature" in start.text
-    assert "MASH: 1 closing to countersign" in start.text and 'href="/triage?team=MASH"' in start.text
+    waiting = "/triage?team=MASH&waiting=countersignature"
+    assert (
+        "MASH: 1 closing to countersign" in start.text
+        and f'href="{waiting.replace("&", "&amp;")}"' in start.text
+    )
+    # The link opens the closings waiting, not the team's whole queue (session 17: before, all 50
+    # of the MASH's open items, the one to countersign among them), each leading to its signature.
+    only = manager.get(waiting).text
+    assert "1 closing of red alerts proposed, waiting for a team manager" in only
+    assert only.count('<tr class="govuk-table__row" id="item-') == 1
+    assert f'href="/triage/items/{item_id}#countersign">Read and countersign' in only
     analytics = analyst.get("/triage/analytics")
     assert analytics.status_code == 200 and "Waiting for your countersignature" not in analytics.text
     page = manager.get(f"/triage/items/{item_id}")
@@ -74,7 +84,7 @@ def test_a_proposed_closing_is_said_as_proposed_and_countersigned_from_the_items
     )
     assert signed.headers["location"] == f"/triage/items/{item_id}?done=decided-{item_id}"
     after = manager.get(signed.headers["location"]).text
-    assert "Decision recorded: the item is closed." in after
+    assert "Countersigned: the closing is recorded and the item is closed." in after  # session 17
     assert "Countersign closing this red alert" not in after
     assert "Waiting for your countersignature" not in manager.get("/triage/analytics").text
     with session_scope(store.engine) as session:

@@ -637,8 +637,14 @@ def queue(
     config: TriageConfig,
     limit: int = 50,
     offset: int = 0,
+    escalated_to: str | None = None,
+    awaiting_countersignature: bool = False,
 ) -> Queue:
     """One team's open items, highest priority first (scoring.priority), one page of them.
+
+    `escalated_to` ("team_manager" or "head_of_service"): only the items escalated to them now,
+    as the analytics count them (`escalation_load`: not taken on, escalated that far).
+    `awaiting_countersignature`: only the closings proposed and waiting for a team manager.
 
     Ranks from four columns of every open item (a Core query, times as POSIX seconds from the
     database: no ORM objects, no datetime parsing), keeps only the best `offset + limit`, then
@@ -652,6 +658,10 @@ def queue(
     cols = select(t.id, t.harm_days, seconds(t.opened_at), seconds(t.due_at), t.status).where(
         t.team == team, t.status.in_(OPEN_STATUSES)
     )
+    if escalated_to is not None:
+        cols = cols.where(t.status == "open", _escalated_that_far(t.escalation_level, escalated_to))
+    if awaiting_countersignature:
+        cols = cols.where(t.status == "awaiting_countersignature")
     rows = connection.execute(cols).all()
     best = top(((r[0], r[1], r[2], r[3]) for r in rows), now, offset + limit)
     page = [item_id for _key, _due, item_id in best[offset:]]
@@ -668,6 +678,13 @@ def queue(
         offset=offset,
         limit=limit,
     )
+
+
+def _escalated_that_far(level: Any, escalated_to: str) -> Any:
+    """Escalated to the team manager (level 1 exactly) or on to the head of service (2 or more)."""
+    if escalated_to not in ESCALATION_LABELS:
+        raise TriageError(f"no escalation step {escalated_to!r}", category="invalid")
+    return level == 1 if escalated_to == "team_manager" else level >= 2
 
 
 def _entry(row: TriageItem, position: int, config: TriageConfig, now: datetime) -> QueueEntry:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.domain.body_sites import BODY_SITES
@@ -21,6 +22,7 @@ from alarmbell.domain.injuries import INJURY_TYPES, injury_attrs
 from alarmbell.domain.vocabulary import AGENCIES, EVENT_KINDS
 from alarmbell.identity import record_rows
 from alarmbell.presentation import agency_label
+from alarmbell.storage.tables import EventRecordRow
 from alarmbell.web.concern_choices import form_kind_label, kinds_for, usual_for
 
 SEXES: Final[dict[str, str]] = {"F": "Female", "M": "Male", "U": "Not known"}
@@ -247,8 +249,13 @@ def concern_event(
     points: list[tuple[str, str]],
     *,
     author: str,
+    recorded: str,
 ) -> dict[str, Any]:
-    """The concern as an exchange-format event; `author` is the signed-in user, never the form's."""
+    """The concern as an exchange-format event; `author` is the signed-in user, never the form's.
+
+    `recorded` is when the concern reached alarmbell, kept apart from when it happened (before
+    session 17 the form left it out, so ingest stored it equal to the occurred date and a
+    concern about last month read as recorded last month)."""
     attrs: dict[str, Any] = {
         "category": text(form, "category") or None,
         **injury_attrs(points),
@@ -262,12 +269,25 @@ def concern_event(
         "source_id": key,
         "kind": text(form, "kind"),
         "occurred_at": occurred,
+        "recorded_at": recorded,
         "subjects": [person],
         "attrs": {k: v for k, v in attrs.items() if v is not None},
         "text": text(form, "text") or None,
         "author": author,
     }
     return {k: v for k, v in event.items() if v is not None}
+
+
+def first_recorded(session: Session, agency: str, source_id: str) -> str | None:
+    """When this submission was first recorded, if it was: sending the same form again keeps
+    that moment, so the record is unchanged and ingest stores nothing twice."""
+    payload = session.scalar(
+        select(EventRecordRow.payload).where(
+            EventRecordRow.agency == agency, EventRecordRow.source_id == source_id
+        )
+    )
+    recorded = (payload or {}).get("recorded_at")
+    return str(recorded) if recorded else None
 
 
 def fold_choices(form: dict[str, str]) -> None:

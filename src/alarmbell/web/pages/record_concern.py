@@ -42,6 +42,7 @@ from alarmbell.web.intake_form import (
     concern_event,
     date_from_parts,
     existing_person,
+    first_recorded,
     fold_choices,
     injury_rows,
     new_person,
@@ -193,6 +194,8 @@ def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErr
         errors.add("occurred-day", "Enter the date of the concern")
     time = time_of_day(form, "occurred-time", "Time of the concern", errors)
     points = body_points(form, errors)
+    if not text(form, "text"):
+        errors.add("text", "Enter what happened")
     principal = current_principal(request)
     submission = submission_id(request, principal, text(form, "submission_id"))
     agency, key = text(form, "agency"), f"web:{submission}"
@@ -201,7 +204,14 @@ def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErr
         return errors
     person_key, person_records = records
     event = concern_event(
-        form, agency, key, person_key, occurred_at(occurred, time), points, author=_author(principal, form)
+        form,
+        agency,
+        key,
+        person_key,
+        occurred_at(occurred, time),
+        points,
+        author=_author(principal, form),
+        recorded=_recorded_at(engine, agency, key),
     )
     result = ingest_records(
         engine, [*person_records, event], source="web form", agency=agency, actor=actor_of(principal)
@@ -225,6 +235,13 @@ def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErr
     if not linked:
         errors.add("text", SAVED_NOT_LINKED)
     return (found, signed_submission(request, principal, submission)) if found and linked else errors
+
+
+def _recorded_at(engine: Engine, agency: str, key: str) -> str:
+    """Now, to the second, unless this submission was recorded before (sent again)."""
+    with session_scope(engine) as session:
+        earlier = first_recorded(session, agency, key)
+    return earlier or datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 #: The concern is stored, but linking it to the child and early warning did not finish: the

@@ -52,7 +52,7 @@ from alarmbell.web.pages.triage_data import (
     build_item_page,
     build_queue_page,
 )
-from alarmbell.web.pages.unanswered import UnansweredPage, build_unanswered_page
+from alarmbell.web.pages.unanswered import RECENT_ROWS, UnansweredPage, build_unanswered_page
 from alarmbell.web.rendering import render
 
 router = APIRouter()
@@ -75,8 +75,17 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v[:MAX_TEXT] for k, v in raw.items() if isinstance(v, str)}
 
 
-def queue_url(team: str, page: int = 1, anchor: str = "") -> str:
-    query = {"team": team, **({"page": str(page)} if page > 1 else {})}
+def queue_url(
+    team: str, page: int = 1, anchor: str = "", escalated: str = "", to_countersign: bool = False
+) -> str:
+    """A team's queue; `escalated`: only its items escalated that far ("team_manager", ...);
+    `to_countersign`: only its closings waiting for a team manager's countersignature."""
+    query = {
+        "team": team,
+        **({"escalated": escalated} if escalated else {}),
+        **({"waiting": "countersignature"} if to_countersign else {}),
+        **({"page": str(page)} if page > 1 else {}),
+    }
     return f"/triage?{urlencode(query)}" + (f"#{anchor}" if anchor else "")
 
 
@@ -93,8 +102,12 @@ def queue_page(
     team: str = "",
     page: int = 1,
     done: str = "",
+    escalated: str = "",
+    waiting: str = "",
 ) -> Response:
-    """A team's queue: the one asked for, else the user's own team, else the most overdue."""
+    """A team's queue: the one asked for, else the user's own team, else the most overdue;
+    `escalated` (linked from the analytics' "Escalated now"): only its items escalated that far;
+    `waiting=countersignature` (from "Waiting for your countersignature"): only proposed closings."""
     data = build_queue_page(
         session,
         team=team[:120] or own_team_only(principal),
@@ -103,6 +116,8 @@ def queue_page(
         page=page,
         acting=principal.name,
         preferred=principal.team,
+        escalated_to=escalated[:40],
+        to_countersign=waiting == "countersignature",
     )
     authorise(request, session, Action.VIEW_TRIAGE, TeamResource(data.team))
     audit_queue(request, session, data)
@@ -111,6 +126,9 @@ def queue_page(
         "done": done[:200],
         "decided": own_decision(session, principal, done),
         "queue_url": queue_url,
+        "alert_harm": config.alert_harm_days,
+        # A proposed closing's row leads to its countersignature, not to a decision form it has not.
+        "may_countersign": permitted(principal, Action.COUNTERSIGN_TRIAGE, TeamResource(data.team)).allowed,
         # Other teams' counts are shown to all; a link only to the queues the user may open
         # (a team manager's link to the police unit's queue ended in "You do not have access").
         "may_open": {
@@ -253,10 +271,11 @@ ITEM_STEPS_DONE: Final[dict[str, str]] = {
         "You have taken this on: it will not escalate. Record a decision below when you have made one."
     ),
     "decided": "Decision recorded: the item is closed.",
+    "countersigned": "Countersigned: the closing is recorded and the item is closed.",
 }
 
 
-def _done_words(item: TriageItem, step: str) -> str:
+def _done_words(item: TriageItem, step: str, *, countersigned: bool = False) -> str:
     """The words for a step just taken, when the item shows it (an address typed by hand with
     another step in it says nothing untrue)."""
     taken_on = item.acknowledged_at is not None and item.status not in (
@@ -264,7 +283,9 @@ def _done_words(item: TriageItem, step: str) -> str:
         "awaiting_countersignature",
     )
     shows = (step == "acknowledged" and taken_on) or (step == "decided" and item.status == "decided")
-    return ITEM_STEPS_DONE[step] if shows else ""
+    if not shows:
+        return ""
+    return ITEM_STEPS_DONE["countersigned" if step == "decided" and countersigned else step]
 
 
 def _item_response(
@@ -290,7 +311,8 @@ def _item_response(
         "errors": errors,
         "form": form,
         "queue_url": queue_url,
-        "done_words": _done_words(page.item, done),
+        # A manager who has just countersigned is told so, not that "a decision" was recorded.
+        "done_words": _done_words(page.item, done, countersigned="countersigned by" in page.decided_by_words),
         "may_countersign": may_countersign,
     }
     return render(request, "triage_item.html", context, status_code=status_code)
@@ -362,7 +384,18 @@ def analytics_page(
         "past_due": Markup(page.past_due_svg),  # noqa: S704
         "displacement": [(team, Markup(svg)) for team, svg in page.displacement_svgs],  # noqa: S704
     }
-    context = {"page": page, "charts": charts, "to_countersign": to_countersign, "queue_url": queue_url}
+    context = {
+        "page": page,
+        "charts": charts,
+        "to_countersign": to_countersign,
+        "queue_url": queue_url,
+        # "Escalated now" links to a team's escalated items only where its queue opens for her.
+        "may_open": {
+            e.team
+            for e in page.escalations
+            if permitted(principal, Action.VIEW_TRIAGE, TeamResource(e.team)).allowed
+        },
+    }
     return render(request, "triage_analytics.html", context)
 
 
@@ -380,10 +413,26 @@ def closings_to_countersign(session: Session, principal: Principal | None) -> li
 @router.get("/triage/unanswered", name="triage_unanswered")
 @requires(Action.VIEW_UNANSWERED)
 def unanswered_page(
-    request: Request, session: SessionDep, principal: PrincipalDep, config: ConfigDep
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    config: ConfigDep,
+    months: str = "",
+    rows: str = "",
 ) -> Response:
-    """The partnership's report of alerts nobody decided on in time, and closures followed by harm."""
-    page = unanswered_for(request, session, principal, config)
+    """The partnership's report of alerts nobody decided on in time, and closures followed by harm.
+
+    The month chart draws the last 24 months of the report (`?months=all`: every month with an
+    alert), and each table its 20 most recently raised alerts (`?rows=all`: every one); the CSV
+    and JSON hold everything."""
+    page = unanswered_for(
+        request,
+        session,
+        principal,
+        config,
+        all_months=months == "all",
+        recent_rows=None if rows == "all" else RECENT_ROWS,
+    )
     # Each chart is built by our own code with every piece of text escaped (unanswered_svg).
     charts = {
         "month": Markup(page.month_svg),  # noqa: S704
@@ -452,12 +501,23 @@ def referrer_for(principal: Principal, asked: str) -> str:
 
 
 def unanswered_for(
-    request: Request, session: Session, principal: Principal, config: TriageConfig
+    request: Request,
+    session: Session,
+    principal: Principal,
+    config: TriageConfig,
+    *,
+    all_months: bool = False,
+    recent_rows: int | None = None,
 ) -> UnansweredPage:
     """The report cut to what the user may see. Its rows name children, so each showing (page,
     CSV, JSON) is a list of them in the audit log, with the ids shown, as a search is."""
     page = build_unanswered_page(
-        session, config=config, now=now(), may_see=viewable(request, session, principal)
+        session,
+        config=config,
+        now=now(),
+        may_see=viewable(request, session, principal),
+        all_months=all_months,
+        recent_rows=recent_rows,
     )
     record_audit(
         session,

@@ -52,14 +52,14 @@ def _text(
     )
 
 
-def _legend(x: float, y: float, bands: Sequence[str]) -> list[str]:
+def _legend(x: float, y: float, bands: Sequence[str], *, step: float = 150) -> list[str]:
     parts = []
     for band in bands:
         parts.append(
             f'<rect x="{x:.1f}" y="{y - 11:.1f}" width="14" height="14" fill="{BAND_COLOURS[band]}"/>'
         )
         parts.append(_text(x + 20, y, BAND_LABELS[band], size=13))
-        x += 150
+        x += step
     return parts
 
 
@@ -67,19 +67,35 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:g} {unit}"
 
 
-def stacked_bars(rows: Sequence[StackedRow], *, title: str, unit: str, ident: str, width: int = 900) -> str:
-    """One horizontal bar per row (a team), split into harm bands, with each segment's value."""
-    label_w, row_h, bar_h, top = 260, 40, 26, 34
+#: Drawn this many units wide for a phone's column (360 px at 390), so it is shown at about
+#: its own size there: the 900-unit charts scrolled sideways on a phone (session 17).
+NARROW = 360
+
+
+def stacked_bars(
+    rows: Sequence[StackedRow], *, title: str, unit: str, ident: str, width: int = 900, narrow: bool = False
+) -> str:
+    """One horizontal bar per row (a team), split into harm bands, with each segment's value.
+
+    `narrow`: for a phone, NARROW units wide, each team's name on its own line above its bar."""
+    if narrow:
+        width, label_w, row_h, top, label_dy = NARROW, 0, 56, 40, 22
+    else:
+        label_w, row_h, top, label_dy = 260, 40, 34, 0
+    bar_h = 26
     plot = width - label_w - 90
     largest = max((sum(r.values.values()) for r in rows), default=0.0) or 1.0
     height = top + row_h * max(len(rows), 1) + 16
     parts = _svg_open(width, height, title, ident)
-    parts += _legend(label_w, 18, BANDS_DRAWN)
+    parts += _legend(label_w, 18, BANDS_DRAWN, step=118 if narrow else 150)
     if not rows:
         parts.append(_text(label_w, top + 24, f"No {unit} recorded in this period.", fill=MUTED))
     for i, row in enumerate(rows):
-        y = top + i * row_h
-        parts.append(_text(label_w - 10, y + bar_h - 8, row.label, anchor="end"))
+        y = top + i * row_h + label_dy
+        if narrow:
+            parts.append(_text(0, y - 6, row.label))
+        else:
+            parts.append(_text(label_w - 10, y + bar_h - 8, row.label, anchor="end"))
         x = float(label_w)
         for band in BANDS_DRAWN:
             value = row.values.get(band, 0.0)
@@ -112,11 +128,18 @@ class DisplacementDay:
     displaced: bool
 
 
-def displacement_chart(team: str, days: Sequence[DisplacementDay], *, ident: str, width: int = 900) -> str:
+def displacement_chart(
+    team: str, days: Sequence[DisplacementDay], *, ident: str, width: int = 900, narrow: bool = False
+) -> str:
     """Two panels on one day axis: hours on low-harm work (blue) above, high-harm items waiting
     past due (red) below; displacement periods shaded (weekends inside one included), so the
-    overlap is what the eye sees first."""
-    left, right, top = 70, 20, 40
+    overlap is what the eye sees first.
+
+    `narrow`: for a phone, NARROW units wide, shorter captions and fewer day labels."""
+    if narrow:
+        width = NARROW
+    left, right, top = (40, 8, 40) if narrow else (70, 20, 40)
+    words = _NARROW_WORDS if narrow else _WIDE_WORDS
     panel, gap = 120, 34
     n = max(len(days), 1)
     step = (width - left - right) / n
@@ -126,9 +149,7 @@ def displacement_chart(team: str, days: Sequence[DisplacementDay], *, ident: str
     height = top + 2 * panel + gap + 44
     title = f"{team}: hours on low-harm work while high-harm items waited past due"
     parts = _svg_open(width, height, title, ident)
-    parts.append(
-        _text(left, 16, "Hours worked each day on low-harm items (other hours in grey)", size=13, bold=True)
-    )
+    parts.append(_text(left, 16, words["hours"], size=13, bold=True))
     low_base, wait_top = top + panel, top + panel + gap
     wait_base = wait_top + panel
     for i, d in enumerate(days):
@@ -139,20 +160,38 @@ def displacement_chart(team: str, days: Sequence[DisplacementDay], *, ident: str
                 f'fill="{SHADE}"/>'
             )
     parts += _axis(left, width - right, low_base, wait_base)
-    parts.append(_text(left, wait_top - 8, "High-harm items waiting past due that day", size=13, bold=True))
+    parts.append(_text(left, wait_top - 8, words["waiting"], size=13, bold=True))
     for i, d in enumerate(days):
         x = left + i * step + (step - bar) / 2
         parts += _day_bars(d, x, bar, low_base, panel, max_hours, wait_base, max_wait)
-        if len(days) <= 16 or i % 2 == 0:
+        if i % _label_every(len(days), narrow) == 0:
             parts.append(
                 _text(x + bar / 2, wait_base + 16, f"{d.day.day} {d.day:%b}", size=11, anchor="middle")
             )
     parts.append(_text(left - 8, top + 10, f"{max_hours:g} h", size=11, anchor="end", fill=MUTED))
     parts.append(_text(left - 8, wait_top + 10, f"{max_wait}", size=11, anchor="end", fill=MUTED))
-    key = "Shaded: displacement (low-harm hours while high-harm work waited past due)"
-    parts.append(_text(left, height - 6, key, size=12, fill=MUTED))
+    parts.append(_text(left, height - 6, words["key"], size=12, fill=MUTED))
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+_WIDE_WORDS: dict[str, str] = {
+    "hours": "Hours worked each day on low-harm items (other hours in grey)",
+    "waiting": "High-harm items waiting past due that day",
+    "key": "Shaded: displacement (low-harm hours while high-harm work waited past due)",
+}
+_NARROW_WORDS: dict[str, str] = {
+    "hours": "Hours on low-harm items (others grey)",
+    "waiting": "High-harm items waiting past due",
+    "key": "Shaded: displacement",
+}
+
+
+def _label_every(days: int, narrow: bool) -> int:
+    """Label every day while the labels fit, else every second (wide) or every nth (narrow)."""
+    if narrow:
+        return max(1, -(-days // 6))
+    return 1 if days <= 16 else 2
 
 
 def _axis(x1: float, x2: float, *baselines: float) -> list[str]:

@@ -6,6 +6,7 @@ Built once and rendered as HTML (templates/triage_*.html) or JSON (/api/v1/triag
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from math import ceil
@@ -94,6 +95,14 @@ class QueuePage:
     pages: int
     acting: str
     now_label: str
+    #: Only the items escalated this far ("team_manager", "head_of_service"), or "" for all.
+    escalated_to: str = ""
+    #: Only the closings waiting for a team manager's countersignature.
+    to_countersign: bool = False
+
+    @property
+    def escalated_label(self) -> str:
+        return ESCALATION_LABELS.get(self.escalated_to, "")
 
 
 def _row(session: Session, entry: QueueEntry, now: datetime) -> ItemRow:
@@ -135,6 +144,8 @@ def build_queue_page(
     page: int = 1,
     acting: str = "",
     preferred: str | None = None,
+    escalated_to: str = "",
+    to_countersign: bool = False,
 ) -> QueuePage:
     """`team`'s queue; without one, the `preferred` team (the user's own) if it has open work,
     else the team with the most items past due. A team is found in any case, as the access
@@ -146,7 +157,17 @@ def build_queue_page(
         team = own[0] if own else all_teams[0].team
     team = next((t.team for t in all_teams if t.team.lower() == team.lower()), team)
     page = max(page, 1)
-    q = queue(session, team=team, now=now, config=config, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    escalated_to = escalated_to if escalated_to in ESCALATION_LABELS else ""
+    q = queue(
+        session,
+        team=team,
+        now=now,
+        config=config,
+        limit=PER_PAGE,
+        offset=(page - 1) * PER_PAGE,
+        escalated_to=escalated_to or None,
+        awaiting_countersignature=to_countersign,
+    )
     return QueuePage(
         team=team,
         teams=all_teams,
@@ -158,6 +179,8 @@ def build_queue_page(
         pages=max(ceil(q.total / PER_PAGE), 1),
         acting=acting.strip()[:200],
         now_label=when(now),
+        escalated_to=escalated_to,
+        to_countersign=to_countersign,
     )
 
 
@@ -187,12 +210,17 @@ class ItemPage:
     work: tuple[WorkLogEntry, ...]
     hours: float
     decisions: dict[str, str]
+    #: "by Sam Ahmed", or for a countersigned closing "proposed by ..., countersigned by ...".
+    decided_by_words: str = ""
 
 
 def build_item_page(session: Session, *, item_id: int, now: datetime) -> ItemPage:
     item = get_item(session, item_id)
     state = timeliness(item, now)
     work = tuple(work_log(session, item_id=item_id))
+    trail = audit_trail(session, item_id)
+    decided_words = decided_by_words(item, trail)
+    status = STATUS_LABELS.get(item.status, item.status)
     return ItemPage(
         item=item,
         person_id=person_now(session, item.person_id),
@@ -202,13 +230,14 @@ def build_item_page(session: Session, *, item_id: int, now: datetime) -> ItemPag
         due_label=when(item.due_at),
         timeliness_label=state.label,
         timeliness_state=state.state,
-        status_label=STATUS_LABELS.get(item.status, item.status),
+        status_label=f"{status} {decided_words}" if decided_words else status,
         escalated_to=_escalated_to(item),
         decision_label=DECISIONS.get(item.decision or "", item.decision),
-        audit=tuple(_audit_row(e) for e in audit_trail(session, item_id)),
+        audit=tuple(_audit_row(e) for e in trail),
         work=work,
         hours=sum(w.hours for w in work),
         decisions=dict(DECISIONS),
+        decided_by_words=decided_words,
     )
 
 
@@ -216,6 +245,18 @@ def person_now(session: Session, person_id: int | None) -> int | None:
     """The person an item is about as they are now: an item opened before a merge keeps the
     merged-away id (an unmerge gives it back), whose page no longer exists."""
     return None if person_id is None else resolve(session, person_id) or person_id
+
+
+def decided_by_words(item: TriageItem, trail: list[TriageEvent]) -> str:
+    """Who decided, in words. A closing countersigned by a team manager names both people: the
+    item's `decided_by` is the analyst who proposed it, and before session 17 the status line
+    named only her (and, as its owner, again), never the manager whose signature closed it."""
+    if item.status != "decided" or not item.decided_by:
+        return ""
+    signer = next((e.by for e in reversed(trail) if e.kind == "countersigned"), None)
+    if signer and signer != item.decided_by:
+        return f"(proposed by {item.decided_by}, countersigned by {signer})"
+    return f"by {item.decided_by}"
 
 
 def _day_of(moment: object) -> str:
@@ -334,9 +375,15 @@ def build_analytics_page(
         analytics=analytics,
         days=days,
         now_label=when(now),
-        hours_svg=stacked_bars(hours, title="Hours by harm band and team", unit="hours", ident="hours"),
-        past_due_svg=stacked_bars(
-            past, title="Items past due now, by harm band", unit="items", ident="past-due"
+        hours_svg=_wide_and_narrow(
+            lambda narrow: stacked_bars(
+                hours, title="Hours by harm band and team", unit="hours", ident="hours", narrow=narrow
+            )
+        ),
+        past_due_svg=_wide_and_narrow(
+            lambda narrow: stacked_bars(
+                past, title="Items past due now, by harm band", unit="items", ident="past-due", narrow=narrow
+            )
         ),
         displacement_svgs=charts,
         headline=_headline(analytics),
@@ -379,7 +426,19 @@ def _displacement_svg(analytics: Analytics, team: str, index: int) -> str:
         for d in load.days
         if (d.day - first).days >= -3
     ]
-    return displacement_chart(team, days, ident=f"displacement-{index}")
+    return _wide_and_narrow(
+        lambda narrow: displacement_chart(team, days, ident=f"displacement-{index}", narrow=narrow)
+    )
+
+
+def _wide_and_narrow(draw: Callable[[bool], str]) -> str:
+    """A chart drawn twice, for a desktop and for a phone; pages.css shows the one that fits.
+
+    Before session 17 a phone showed the 900-unit chart at 720 px, scrolling sideways; one chart
+    scaled to a 360 px column made its labels about 5 px high. The phone's copy carries its own
+    ids (`-narrow`), so the page has no duplicate id."""
+    narrow = draw(True).replace('-title"', '-narrow-title"')
+    return f'<div class="app-chart--wide">{draw(False)}</div>\n<div class="app-chart--narrow">{narrow}</div>'
 
 
 def _headline(analytics: Analytics) -> str | None:
