@@ -291,3 +291,78 @@ def test_a_clinicians_note_gives_the_injuries_it_places(text: str, noted: list[t
 )
 def test_a_queried_ruled_out_or_denied_injury_is_not_noted(text: str) -> None:
     assert noted_injuries(text) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "parents initially refused consent to medical treatment for the newborn",
+        "Refusal of consent to medical treatment for a newborn",
+        "Parents declined hospital admission for the baby",
+        "father refused to allow life-saving blood transfusion for his son",
+        "parents refusing treatment for him",
+        "Mum didn't seek medical advice for 3 days",
+        "Parents did not seek medical help despite the child being unwell for a week",
+        "family failed to obtain treatment for her tooth decay",
+        "failure to seek medical attention for the burn",
+        "mother not giving prescribed medication",
+        "took the baby home against medical advice",
+        "concerns: medical neglect",
+    ],
+)
+def test_medical_care_kept_from_a_child_is_read(text: str) -> None:
+    assert "treatment_withheld" in described_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "parents refused the MMR vaccine",
+        "declined immunisations",
+        "Mother declined treatment for her depression",
+        "Dad refused treatment for himself at A&E",
+        "no concerns: parents did not refuse treatment",
+        "mother has not refused any treatment",
+        "Young person refused medication",
+        "mum sought medical advice promptly",
+        "Family declined early help",
+        "Parents declined support",
+        "mother refused help from health visitor",
+        "no medical neglect",
+        "did not seek help from school",
+    ],
+)
+def test_a_refused_vaccination_an_adults_own_care_support_declined_or_a_denial_is_not_treatment_withheld(
+    text: str,
+) -> None:
+    assert "treatment_withheld" not in described_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on a school trip abroad, the 14-year-old and her maths teacher were seen holding hands on the plane",
+        "inappropriate relationship with the football coach",
+        "pupils say she is dating her PE teacher",
+        "teacher seen kissing a year 10 pupil",
+        "sexual messages from her tutor",
+    ],
+)
+def test_an_intimate_relationship_with_an_adult_in_a_position_of_trust_is_read(text: str) -> None:
+    assert "trusted_adult_relationship" in described_signs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "good relationship with her teacher",
+        "close relationship with her TA who supports her",
+        "teacher has concerns about her relationship with mother",
+        "mum and dad holding hands at parents evening, teacher present",
+        "teacher reports she is in a relationship with a boy in year 11",
+        "she kissed her boyfriend at the school gate and the teacher told her off",
+        "no inappropriate relationship with any teacher",
+    ],
+)
+def test_a_working_relationship_or_another_persons_is_not_a_trusted_adult_relationship(text: str) -> None:
+    assert "trusted_adult_relationship" not in described_signs(text)

@@ -66,6 +66,12 @@ class ChronologyBuilder:
     ) -> ChronologyBuilder:
         return self._add(kind, when, agency, recorded, "subject", relation, attrs)
 
+    def household_party(
+        self, kind: str, when: str, *, relation: str = "mother", agency: str | None = None, **attrs: Any
+    ) -> ChronologyBuilder:
+        """An event about someone else (a sibling) that names a household adult as a party."""
+        return self._add(kind, when, agency, None, "other", relation, attrs)
+
     def other_child(self, name: str, dob: date | None, *, twin: bool = False) -> int:
         """Another child of the household (person id 10, 11...); returns its person id."""
         person_id = 10 + len(self.others)

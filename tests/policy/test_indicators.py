@@ -1201,7 +1201,55 @@ CASES: list[tuple[str, bool, Case]] = [
         False,
         lambda b: _teenager(b).own("school_concern", "2011-10-01", category="behaviour"),
     ),
+    (
+        "baby_expected_with_sibling_on_plan_or_in_care",
+        True,
+        lambda b: _expected_with_sibling_plan(b, ended=False),
+    ),
+    (
+        "baby_expected_with_sibling_on_plan_or_in_care",
+        False,
+        lambda b: _expected_with_sibling_plan(b, ended=True),
+    ),
+    (
+        "pre_birth_referral",
+        True,
+        lambda b: _expected(b).household("referral", "2011-11-01", reason="pre-birth concerns"),
+    ),
+    (
+        "pre_birth_referral",
+        False,
+        lambda b: _expected(b).household_party("referral", "2011-11-01", reason="sibling's school concern"),
+    ),
+    (
+        "medical_care_withheld",
+        True,
+        lambda b: _baby(b).own(
+            "gp_consultation", "2011-10-01", note="parents refused treatment for the baby"
+        ),
+    ),
+    (
+        "medical_care_withheld",
+        False,
+        lambda b: _baby(b).own("gp_consultation", "2011-10-01", note="parents declined the MMR vaccine"),
+    ),
 ]
+
+
+def _expected(builder: ChronologyBuilder) -> ChronologyBuilder:
+    """The same builder for a baby due on 1 Mar 2012 (expected at the assessment)."""
+    builder.dob = date(2012, 3, 1)
+    return builder
+
+
+def _expected_with_sibling_plan(builder: ChronologyBuilder, *, ended: bool) -> ChronologyBuilder:
+    """An expected baby whose sister's plan started in August; the mother booked in November."""
+    _expected(builder)
+    sister = builder.other_child("Maya Taylor", date(2008, 6, 1))
+    builder.childs(sister, "cp_plan_start", "2011-08-01", category="NEG")
+    if ended:
+        builder.childs(sister, "cp_plan_end", "2011-10-01")
+    return builder.household("maternity", "2011-11-01", agency="health", note="antenatal booking")
 
 
 def _with_sibling(builder: ChronologyBuilder, *, twin: bool = False) -> ChronologyBuilder:

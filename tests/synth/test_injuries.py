@@ -104,3 +104,16 @@ def test_written_background_bruises_follow_the_distribution(small_population: Po
     total = sum(sites.values())
     assert total >= 30
     assert sum(n for s, n in sites.items() if s in BONY_PROMINENCES) / total >= 0.6
+
+
+def test_accidental_fractures_always_carry_an_account_of_how_they_happened() -> None:
+    """Rosado et al. 2017: carers explained every non-abusive fracture; other bumps are sometimes
+    found later with no account (about 5%, an assumption)."""
+    injuries = _injuries(2 * 365, 40_000) + _injuries(10 * 365, 40_000)
+    fractures = [a for a in injuries if a["injury"] == "fracture"]
+    others = [a for a in injuries if a["injury"] != "fracture"]
+    assert len(fractures) > 1000
+    assert all(a["explanation"] == "consistent" for a in fractures)
+    assert all(a["explanation_given"] != "not sure how it happened" for a in fractures)
+    unexplained = sum(a["explanation"] == "none" for a in others) / len(others)
+    assert 0.03 <= unexplained <= 0.07, unexplained

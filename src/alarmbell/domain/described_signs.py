@@ -1,5 +1,6 @@
 """Signs described in words: text that reports a bruise, a burn, a fracture, a cut, a bite, hunger,
-weight loss, violence, or a young child left alone.
+weight loss, violence, a young child left alone, medical care withheld from a child, or a
+child's intimate relationship with an adult in a position of trust.
 
 Agencies record an injury they examined with a type and a site (`injury`, `site`), and a
 weighing with `weight_loss`, but what a relative, a neighbour or a nursery reports, and what a
@@ -42,6 +43,34 @@ _PERSON: Final = (
     r"|wife|husband|girlfriend|boyfriend|son|daughter|child|baby|brother|sister))(?!\w)"
 )
 
+#: Who keeps care from a child, which care, and the child it is for ("treatment_withheld").
+_CARER: Final = r"(?:parents?|mother|father|mum|dad|carers?|family)"
+_TREATMENT: Final = (
+    r"(?: \w+){0,3} (?:treatment|medication|medicines?|surgery|operation|admission|transfusion)"
+)
+_MEDICAL_HELP: Final = r"(?: (?:medical|hospital|urgent|timely))? (?:help|advice|attention|care|treatment)"
+_CHILD_WORD: Final = r"(?:new ?born|baby|babies|child|children|infant|son|daughter|twins?|toddler)"
+#: Not a refusal of the adult's own treatment: "for her depression", "for himself".
+_NOT_FOR_THE_ADULT: Final = (
+    rf"(?! for (?:her|his|their) (?!{_CHILD_WORD}(?!\w)))(?! for (?:her|him|them)sel(?:f|ves))"
+)
+#: Up to two words between the carer and the verb, never a denial ("parents did not refuse").
+_CARER_THEN: Final = rf"{_CARER}(?: (?!not|never|didn)\w+){{0,2}}"
+
+#: Words for an intimate or sexual relationship, never a working or pastoral one ("good
+#: relationship with her teacher", "close relationship with her TA" are ordinary school life).
+_INTIMATE: Final = (
+    r"(?:holding|held|hold|holds) hands|kiss(?:ed|ing|es)?|cuddl(?:ed|ing)|dating|going out with"
+    r"|(?:inappropriate|sexual|romantic|intimate|secret|physical) relationship|in a relationship with"
+    r"|sexual (?:activity|contact|messages|images)|sexting|love letters?"
+)
+#: A role in a position of trust, as `alarmbell.domain.positions_of_trust` reads it (a subset
+#: kept here so the words stay close together: "her maths teacher", "the football coach").
+_TRUSTED: Final = (
+    r"(?:\w+ )?(?:teachers?|tutors?|lecturers?|teaching assistants?|coach(?:es)?|instructors?"
+    r"|youth (?:worker|leader)s?|care workers?|foster carers?|(?:member of|school) staff|staff member)"
+)
+
 #: Sign -> the words that report it (folded text, whole words). Weight-loss words are those a
 #: health professional writes for a falling weight (NICE CG89 1.3, "faltering growth"), not a
 #: low weight alone: "underweight" and "small" describe many well babies born early.
@@ -81,6 +110,32 @@ _WORDS: Final[dict[str, str]] = {
         r"|home alone|alone (?:at|in) (?:the )?(?:home|house|flat))(?! with)"
         r"|left without (?:an? )?(?:adult|carer|parent)"
         r"|(?:no|without) (?:any )?adult (?:supervision|present|at home|in the (?:home|house|flat))"
+    ),
+    # Carers keeping medical care from the child: refusing or declining treatment for the child,
+    # or not seeking help for a child who needs it ("parents refused consent to treatment for the
+    # newborn", "failed to seek medical advice", "took the baby home against medical advice").
+    # Not a refused vaccination (a parent's lawful choice, and routine), nor an adult refusing
+    # treatment for herself ("mother declined treatment for her depression"), nor a young person
+    # declining a medicine.
+    "treatment_withheld": (
+        rf"{_CARER_THEN} (?:refus|declin)\w*(?: to (?:allow|consent to|give))?(?: consent (?:to|for))?"
+        rf"{_TREATMENT}{_NOT_FOR_THE_ADULT}"
+        rf"|(?:refus|declin)\w*(?: of| to allow| to give)?(?: consent (?:to|for))?{_TREATMENT}"
+        rf"(?: \w+){{0,2}} for (?:an? |the |her |his |their |this )?{_CHILD_WORD}"
+        rf"|(?:{_CARER_THEN} (?:did not|didn'?t|failed to|fail to|had not|have not)"
+        r"|(?:failure|failing|failed) to)"
+        rf" (?:seek|sought|obtain|get){_MEDICAL_HELP}"
+        r"|(?:not|never) (?:giving|given|administering|administered)(?: (?:the|his|her|their))?"
+        r" (?:prescribed|essential) (?:medication|medicines?|treatment)"
+        r"|medical neglect|(?:took|take|taken|removed|discharged)(?: \w+){0,3} against medical advice"
+    ),
+    # An intimate relationship between a child and an adult in a position of trust, in one
+    # clause ("she and her maths teacher were seen holding hands", "inappropriate relationship
+    # with the football coach"; not "good relationship with her teacher").
+    "trusted_adult_relationship": (
+        rf"(?:{_INTIMATE})(?:(?! (?:and|but|while|however)\b)[^.;,]){{0,40}}?\b{_TRUSTED}"
+        rf"|{_TRUSTED}(?: (?:was|were|is|are|been|seen|caught|found|reported|allegedly)){{0,2}}"
+        rf" (?:{_INTIMATE})"
     ),
     "weight_loss": (
         r"weight loss|(?:lost|losing|loses) weight|weight (?:has )?(?:fallen|falling|dropped|dropping"

@@ -269,13 +269,18 @@ father") and `community` ("1B", "9", "neighbour", "family friend", "anonymous ca
 professionals and services ("Family Support Worker", "mother and baby unit") are neither.
 `describes` reads free text, the attr and its plural (`concern` and `concerns`), for the injuries
 and signs it reports (`bruise`, `burn`, `fracture`, `laceration`, `bite`, `hunger`, `weight_loss`,
-`violence`, `left_alone`) through `alarmbell.domain.described_signs`: "Bruising to face and eye
+`violence`, `left_alone`, `treatment_withheld`, `trusted_adult_relationship`) through
+`alarmbell.domain.described_signs`: "Bruising to face and eye
 seen at contact" and "black eye" describe a bruise, "cuts to left forearm" a laceration and "bite
 mark on arm" a bite (a cut or bite only where the words say where on the body: not "cut off
 contact"), "# L) radius" a fracture (`#` only before a bone), "taking food from other children"
 hunger, "concerns: weight loss" and "failure to thrive" weight loss, "assault on mother by
 partner" or "punched her" violence (not "DV" alone or "punched a wall"), "toddler found home
-alone" a child left alone (not "mum left alone with the baby"); "no bruising", "no visible marks
+alone" a child left alone (not "mum left alone with the baby"), "parents refused consent to
+treatment for the newborn" or "did not seek medical advice" medical care withheld (not a refused
+vaccination, nor "mother declined treatment for her depression"), "she and her maths teacher
+were seen holding hands" an intimate relationship with an adult in a position of trust (not
+"good relationship with her teacher"); "no bruising", "no visible marks
 or bruises", "no concerns about weight loss" and "no physical violence" do not. `region_in`
 and `regions_at_least` read a body site as agencies write it (free text such as "L ear" or
 "behind ear", a body-map id, or a list; the attr and its plural, `site` and `sites`) through

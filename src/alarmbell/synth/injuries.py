@@ -257,6 +257,12 @@ _EXPLAIN: Final[dict[tuple[str, str], tuple[str, ...]]] = {
 
 #: Assumption: a parent sometimes cannot say how an ordinary bump happened (found at bath time).
 _UNEXPLAINED: Final[float] = 0.05
+#: Accidental fractures always come with an account of how they happened: in Rosado et al.
+#: (Child Abuse Negl 2017;73:1-7), caregivers gave some explanation for every child under 18
+#: months with a non-abusive humerus fracture, and none for half of those with an abusive one.
+#: A fracture hurts at once, so someone saw or heard the fall; bumps and bruises are what is
+#: found later.
+_ALWAYS_EXPLAINED: Final[frozenset[str]] = frozenset({"fracture"})
 
 
 def pick(rng: random.Random, weighted: Weighted) -> str:
@@ -286,7 +292,7 @@ def accidental_injury(rng: random.Random, child: Person, day: int) -> dict[str, 
         return None
     injury = pick(rng, KINDS[where])
     explanations = _EXPLAIN.get((injury, where)) or _EXPLAIN[(injury, "")]
-    unexplained = rng.random() < _UNEXPLAINED
+    unexplained = rng.random() < _UNEXPLAINED and injury not in _ALWAYS_EXPLAINED
     return {
         "injury": injury,
         "site": _site(rng, injury, where),
