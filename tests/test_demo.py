@@ -22,7 +22,7 @@ from alarmbell.demo import build_demo
 from alarmbell.identity import view
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
-from alarmbell.storage.tables import EventRecordRow
+from alarmbell.storage.tables import EventRecordRow, TriageItem
 
 pytestmark = pytest.mark.slow  # builds the demo: generation, linkage, early warning (about 40 s)
 
@@ -78,3 +78,20 @@ def test_the_demo_case_keeps_its_published_dates(built: Built) -> None:
         select(func.min(EventRecordRow.occurred_at), func.max(EventRecordRow.occurred_at)).where(demo_case)
     ).one()
     assert (first.date(), last.date()) == (date(2006, 12, 31), date(2012, 2, 29))
+
+
+def test_the_fortnights_work_names_current_children_not_the_historic_review(built: Built) -> None:
+    """The triage scenario is the last fortnight's work: its red alerts name children alerted in
+    the last two years, not the published case's (alerted by 2012, now the reviewer's)."""
+    named = {
+        person_id
+        for person_id in built.session.scalars(
+            select(TriageItem.person_id).where(TriageItem.source_key.like("scenario:%"))
+        )
+        if person_id is not None
+    }
+    assert len(named) >= 5, "the scenario names the store's children"
+    for person_id in named:
+        person = view(built.session, person_id)
+        assert person is not None
+        assert not any(is_demo_case(source) for _, source in person.records), person.display_name
