@@ -6,7 +6,7 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
@@ -21,6 +21,18 @@ from alarmbell.synth import generate
 from alarmbell.triage import demo_scenario, link_and_refresh
 
 DEMO_SEED = 2012
+#: Years of synthetic family history the demo holds.
+SYNTHETIC_YEARS = 5
+#: The synthetic window ends this long before today: agencies record up to a week after the
+#: event (synth/events.py), so every synthetic record is recorded by yesterday, none in the future.
+RECORDING_LAG = timedelta(days=8)
+
+
+def synthetic_until(today: date) -> date:
+    """The day after the synthetic families' window: their five years end about now, so their
+    children are children today and their newest records are recent, as in a MASH on a working
+    day. The demo case keeps its published dates (2007-2012): it is the historic review."""
+    return today - RECORDING_LAG
 
 
 def demo_case_path() -> Path:
@@ -38,9 +50,11 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
     result = DemoResult()
     engine = make_engine(settings)
     policy = policy_for(settings)
+    now = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="alarmbell-demo-") as tmp:
         say("Generating synthetic families")
-        generate(children=children, years=5, seed=DEMO_SEED, out_dir=Path(tmp), start_year=2007)
+        until = synthetic_until(now.date())
+        generate(children=children, years=SYNTHETIC_YEARS, seed=DEMO_SEED, out_dir=Path(tmp), until=until)
         paths = [demo_case_path(), *sorted(Path(tmp).glob("*.jsonl"))]
         for path in paths:
             if path.name == "truth.jsonl":
@@ -53,7 +67,7 @@ def build_demo(settings: Settings, *, children: int, step: Callable[[str], None]
         engine,
         settings=settings,
         policy=policy,
-        now=datetime.now(UTC),
+        now=now,
         everyone=True,
         total=lambda _people: say("Running early warning"),
     )

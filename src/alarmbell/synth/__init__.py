@@ -70,6 +70,15 @@ class _Tally:
                 mine[k] = mine.get(k, 0) + v
 
 
+def _window(start_year: int, years: int, until: date | None) -> tuple[int, int]:
+    """The window [start, end) as ordinals: whole years from 1 January, or the years before `until`."""
+    if until is None:
+        return date(start_year, 1, 1).toordinal(), date(start_year + years, 1, 1).toordinal()
+    leap_day = (until.month, until.day) == (2, 29)
+    first = until.replace(year=until.year - years, day=28 if leap_day else until.day)
+    return first.toordinal(), until.toordinal()
+
+
 def generate(
     *,
     children: int,
@@ -77,11 +86,16 @@ def generate(
     seed: int,
     out_dir: Path,
     start_year: int = 2019,
+    until: date | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     trajectories: str = PUBLISHED,
 ) -> SynthSummary:
     """Write the population for `children` children over `years` years from 1 January.
+
+    `until`, when given, ends the window the day before it instead (the `years` years before
+    `until`; `start_year` is then unused), so a population can be current: the demo's families
+    end around today rather than in a fixed past year.
 
     `progress(n)` receives the number of children finished since the previous call.
     `workers` defaults to one process for small populations and the CPU count otherwise;
@@ -92,8 +106,7 @@ def generate(
     if children < 1 or years < 1:
         raise ValueError("children and years must be at least 1")
     checked_source(trajectories)
-    start = date(start_year, 1, 1).toordinal()
-    end = date(start_year + years, 1, 1).toordinal()
+    start, end = _window(start_year, years, until)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: out_dir / f"{name}.jsonl" for name in (*SYNTH_AGENCIES, TRUTH)}

@@ -7,7 +7,8 @@ waited. Two other teams (the MASH and an assessment team) work by harm, for cont
 analytics page shows the difference at a glance. Everything goes through the real service (open,
 acknowledge, decide, log time, escalate on an hourly clock), so the audit trail is the one a
 deployment would have. Seeded with `random.Random(seed)`: the same seed and `now` give the same
-items, hours and audit. Red alerts name real children from the store when it has red alerts.
+items, hours and audit. Red alerts name real children from the store when it has red alerts: those
+alerted in the last two years when there are any.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ from alarmbell.triage.worklog import log_time
 
 DEFAULT_SEED: Final = 2012
 WINDOW_DAYS: Final = 14
+#: How recent a red alert is for the scenario to name its child as current work.
+CURRENT: Final = timedelta(days=730)
 OFFICER: Final = "DC Rhys Morgan"
 COLLEAGUE: Final = "DC Jo Okafor"
 MANAGER: Final = "DS Kiran Patel"
@@ -167,7 +170,7 @@ def load_displacement_scenario(
     if session.scalar(select(TriageItem.id).where(TriageItem.source_key.like(f"scenario:{seed}:%")).limit(1)):
         return ScenarioSummary(seed=seed, lines=["triage scenario: already loaded"])
     b = _Builder(session, config, now, seed)
-    children = _children(session, b.rng)
+    children = _children(session, now)
     _police_unit(b, children, default_harm_table())
     _mash(b, children)
     _assessment_team(b, children)
@@ -181,12 +184,19 @@ def load_displacement_scenario(
     return s
 
 
-def _children(session: Session, rng: random.Random) -> list[tuple[int | None, str]]:
-    """Children with red alerts in the store (so links lead somewhere), else stand-in names."""
-    red = [(p.person_id, p.display_name) for p in alerted_people(session, limit=200) if p.level == "red"]
-    rng.shuffle(red)
+def _children(session: Session, now: datetime) -> list[tuple[int | None, str]]:
+    """Children with red alerts in the store (so links lead somewhere), else stand-in names.
+
+    The scenario is the last fortnight's work, so it names children whose red alerts are current
+    (raised in the `CURRENT` before `now`), the most recently alerted first. A store holding only
+    history (a review's, a test's) lends its historic children instead. In the demo this keeps
+    the published case's children (alerted by 2012, its historic review) out of current work."""
+    red = [p for p in alerted_people(session, limit=200) if p.level == "red"]
+    red.sort(key=lambda p: (p.last_raised_at, -p.person_id), reverse=True)
+    current = [p for p in red if now - p.last_raised_at <= CURRENT]
+    found: list[tuple[int | None, str]] = [(p.person_id, p.display_name) for p in current or red]
     stand_ins: list[tuple[int | None, str]] = [(None, name) for name in STAND_IN_NAMES]
-    return [*red[:12], *stand_ins][:12]
+    return [*found[:12], *stand_ins][:12]
 
 
 def _key(b: _Builder, label: str) -> str:
