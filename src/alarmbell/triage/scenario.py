@@ -170,9 +170,9 @@ def load_displacement_scenario(
     if session.scalar(select(TriageItem.id).where(TriageItem.source_key.like(f"scenario:{seed}:%")).limit(1)):
         return ScenarioSummary(seed=seed, lines=["triage scenario: already loaded"])
     b = _Builder(session, config, now, seed)
-    children = _children(session, now)
-    _police_unit(b, children, default_harm_table())
-    _mash(b, children)
+    children, ambers = _children(session, now, "red"), _children(session, now, "amber")
+    _police_unit(b, children, ambers, default_harm_table())
+    _mash(b, children, ambers)
     _assessment_team(b, children)
     _health_referrals(b, children)
     b.play()
@@ -184,17 +184,19 @@ def load_displacement_scenario(
     return s
 
 
-def _children(session: Session, now: datetime) -> list[tuple[int | None, str]]:
-    """Children with red alerts in the store (so links lead somewhere), else stand-in names.
+def _children(session: Session, now: datetime, level: str) -> list[tuple[int | None, str]]:
+    """Children whose alert is at `level` in the store (so links lead somewhere), else stand-in
+    names. An item titled "Amber alert" names an amber child: the scenario once named red
+    children in amber items, so the queue called a red child amber.
 
-    The scenario is the last fortnight's work, so it names children whose red alerts are current
+    The scenario is the last fortnight's work, so it names children whose alerts are current
     (raised in the `CURRENT` before `now`), the most recently alerted first. A store holding only
     history (a review's, a test's) lends its historic children instead. In the demo this keeps
     the published case's children (alerted by 2012, its historic review) out of current work."""
-    red = [p for p in alerted_people(session, limit=200) if p.level == "red"]
-    red.sort(key=lambda p: (p.last_raised_at, -p.person_id), reverse=True)
-    current = [p for p in red if now - p.last_raised_at <= CURRENT]
-    found: list[tuple[int | None, str]] = [(p.person_id, p.display_name) for p in current or red]
+    alerted = [p for p in alerted_people(session, limit=400) if p.level == level]
+    alerted.sort(key=lambda p: (p.last_raised_at, -p.person_id), reverse=True)
+    current = [p for p in alerted if now - p.last_raised_at <= CURRENT]
+    found: list[tuple[int | None, str]] = [(p.person_id, p.display_name) for p in current or alerted]
     stand_ins: list[tuple[int | None, str]] = [(None, name) for name in STAND_IN_NAMES]
     return [*found[:12], *stand_ins][:12]
 
@@ -252,7 +254,12 @@ def _working_days(b: _Builder, first: int, last: int) -> list[int]:
     return [d for d in range(first, last - 1, -1) if is_working_day(b.today - timedelta(days=d))]
 
 
-def _police_unit(b: _Builder, children: list[tuple[int | None, str]], table: HarmTable) -> None:
+def _police_unit(
+    b: _Builder,
+    children: list[tuple[int | None, str]],
+    ambers: list[tuple[int | None, str]],
+    table: HarmTable,
+) -> None:
     """The bigamy file takes most of the officer's days; red alerts sent to the unit wait."""
     title = "Crime report: bigamy"
     b.open("bigamy", _offence_item(b, "bigamy", "bigamy", title, b.at(13, 8, 30), table))
@@ -281,19 +288,20 @@ def _police_unit(b: _Builder, children: list[tuple[int | None, str]], table: Har
     for n, days_ago in enumerate((8, 6, 2)):
         label = f"police-amber-{n}"
         opened = b.at(days_ago, 10)
-        item = _alert_item(b, label, "amber", children[6 + n], TEAM_POLICE_CPU, opened, "police check")
+        item = _alert_item(b, label, "amber", ambers[n], TEAM_POLICE_CPU, opened, "police check")
         b.open(label, item)
     b.ack("police-amber-0", OFFICER, b.at(5, 16))
 
 
-def _mash(b: _Builder, children: list[tuple[int | None, str]]) -> None:
+def _mash(b: _Builder, children: list[tuple[int | None, str]], ambers: list[tuple[int | None, str]]) -> None:
     """The MASH handles its red alerts within hours and spends its time on them."""
     for n, d in enumerate(_working_days(b, 12, 1)):
         worker = MASH_WORKERS[n % 2]
         opened = b.at(d, 9, b.rng.choice((0, 20, 40)))
         level = "red" if n % 3 == 0 else "amber"
         label = f"mash-{n}"
-        child = children[n % len(children)]
+        named = children if level == "red" else ambers
+        child = named[n % len(named)]
         b.open(label, _alert_item(b, label, level, child, TEAM_MASH, opened, "MASH contact"))
         b.ack(label, worker, opened + timedelta(minutes=25))
         b.log(label, worker, b.rng.choice((2.5, 3.0, 3.5)), opened + timedelta(minutes=30))
