@@ -39,7 +39,15 @@ from alarmbell.storage.tables import (
 )
 from alarmbell.triage.alert_work import ROUTED_LEVELS
 from alarmbell.triage.config import TriageConfig
-from alarmbell.triage.service import DECISIONS, TEAM_MASH, describe
+from alarmbell.triage.service import (
+    DECISIONS,
+    ESCALATION_LABELS,
+    ESCALATION_STEPS,
+    TEAM_MASH,
+    TakenOnClock,
+    describe,
+    taken_on_clocks,
+)
 from alarmbell.triage.timescales import alert_clock, alert_decision_due, local_date, past_due
 
 FOLLOW_UP_DAYS: Final = 90
@@ -140,7 +148,7 @@ def unanswered_alarms(
     alerts = list(session.scalars(query.order_by(AlertRow.raised_at, AlertRow.id)))
     items, covered = _covered(session)
     decisions = _decisions(session, [a.id for a in alerts], now, items, covered)
-    takers = _takers(items, covered, now)
+    takers = _takers(items, covered, now, taken_on_clocks(session, config=config))
     names: dict[int, str] = {}
     outcomes = [
         _outcome(session, a, decisions.get(a.id), config, now, names, takers.get(a.id)) for a in alerts
@@ -212,18 +220,31 @@ def _covered(session: Session) -> tuple[list[TriageItem], dict[int, list[int]]]:
     return items, covered
 
 
-def _takers(items: list[TriageItem], covered: dict[int, list[int]], now: datetime) -> dict[int, str]:
-    """alert id -> who took its work on by `now` (acknowledged it), for alerts not decided."""
+def _takers(
+    items: list[TriageItem], covered: dict[int, list[int]], now: datetime, clocks: dict[int, TakenOnClock]
+) -> dict[int, str]:
+    """alert id -> who took its work on by `now` (acknowledged it), for alerts not decided, and
+    whom alarmbell told when they did not decide it in time (`clocks`, service.taken_on_clocks)."""
     found: dict[int, str] = {}
     for item in items:
         if item.acknowledged_at is None or item.acknowledged_at > now or item.status == "open":
             continue  # never taken on by then, or handed back (hand_back): nobody holds it
-        state = "taken on, not decided"
+        state = "taken on, not decided" + _told(clocks.get(item.id), now)
         if item.status == "awaiting_countersignature":
             state = "closing proposed, no team manager has countersigned it"
         for alert_id in covered[item.id]:
             found[alert_id] = f"{item.acknowledged_by or 'unknown'} ({item.team}; {state})"
     return found
+
+
+def _told(clock: TakenOnClock | None, now: datetime) -> str:
+    """'; escalated to the head of service': the highest step made by `now` while it was held."""
+    made = [
+        step
+        for step in ESCALATION_STEPS
+        if clock and step in clock.escalated and clock.escalated[step] <= now
+    ]
+    return f"; escalated to the {ESCALATION_LABELS[made[-1]]}" if made else ""
 
 
 def _decisions(
