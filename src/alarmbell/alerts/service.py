@@ -14,7 +14,7 @@ from alarmbell.alerts.decided import decided_moments
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.alerts import EvidenceUpdate, RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.identity import view
+from alarmbell.identity import survivors, view
 from alarmbell.policy import Policy, alerts_and_updates
 from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import (
@@ -154,15 +154,23 @@ def newest_alert_id(session: Session) -> int:
 
 
 def _stored_keys(session: Session, people: Sequence[int] | None) -> set[tuple[Any, ...]]:
-    """(person, moment, level) of the alerts stored for `people` (for everyone, if None)."""
+    """(person, moment, level) of the alerts stored for `people` (for everyone, if None).
+
+    An alert stored under an id since merged into another is the survivor's, keyed by the
+    survivor: read by its own id, the merged-away person's decided alert was stored again as the
+    survivor's at the next evaluation, and opened new work the MASH had already decided.
+    """
+    merged = survivors(session)
     query = select(AlertRow.person_id, AlertRow.raised_at, AlertRow.level)
     if people is None:
-        return {tuple(row) for row in session.execute(query)}
-    ordered = sorted(set(people))
+        return {(merged.get(p, p), at, level) for p, at, level in session.execute(query)}
+    wanted = set(people)
+    ordered = sorted(wanted | {old for old, now in merged.items() if now in wanted})
     known: set[tuple[Any, ...]] = set()
     for start in range(0, len(ordered), KEYS_SLICE):
         part = ordered[start : start + KEYS_SLICE]
-        known.update(tuple(row) for row in session.execute(query.where(AlertRow.person_id.in_(part))))
+        rows = session.execute(query.where(AlertRow.person_id.in_(part)))
+        known.update((merged.get(p, p), at, level) for p, at, level in rows)
     return known
 
 
