@@ -15,7 +15,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from alarmbell.alerts import alerts_for, overrides_for_person
 from alarmbell.alerts.decided import decided_moments
+from alarmbell.alerts.overrides import override_alert
 from alarmbell.identity.review import merge
 from alarmbell.ingest.service import ingest_lines
 from alarmbell.policy import default_policy
@@ -81,6 +83,9 @@ def test_a_decision_under_the_merged_away_id_counts_for_the_survivor(
             session, item_id=item.id, by="Sam Reid", decision="strategy_discussion", rationale=WHY, now=NOW
         )
         decided_at = item.decided_at
+        [alert_id] = session.scalars(select(AlertRow.id).where(AlertRow.person_id == merged_away))
+        why = "Seen with the strategy discussion; the bruise was from a nursery fall, confirmed."
+        override_alert(session, alert_id=alert_id, by="Kiran Shah", reason=why, now=NOW, manager=True)
 
     # The same child, known to the police by another name: a person of their own until merged.
     known = {"type": "person", "agency": "police", "source_id": "P1", "given_name": "Daisy"}
@@ -101,7 +106,11 @@ def test_a_decision_under_the_merged_away_id_counts_for_the_survivor(
     assert _alerts(engine, survivor) == []
     with session_scope(engine) as session:
         open_items = session.scalars(select(TriageItem.id).where(TriageItem.status == "open")).all()
-    assert open_items == []
+        assert open_items == []
+        # It stays the survivor's alert, on their page, with the override made before the merge.
+        [alert] = alerts_for(session, survivor)
+        assert (alert.person_id, alert.level) == (merged_away, "red")
+        assert overrides_for_person(session, survivor)[alert.id].decided_by == "Kiran Shah"
 
     # Another injury after the decision: the picture has moved on, so the child's alert rings again.
     _ingest(engine, _injury("health", "E2", "C1", "2026-12-01"))

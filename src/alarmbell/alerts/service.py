@@ -14,7 +14,7 @@ from alarmbell.alerts.decided import decided_moments
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.alerts import EvidenceUpdate, RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.identity import survivors, view
+from alarmbell.identity import merged_ids, survivors, view
 from alarmbell.policy import Policy, alerts_and_updates
 from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import (
@@ -175,7 +175,10 @@ def _stored_keys(session: Session, people: Sequence[int] | None) -> set[tuple[An
 
 
 def alerts_for(session: Session, person_id: int) -> list[AlertRow]:
-    query = select(AlertRow).where(AlertRow.person_id == person_id).order_by(AlertRow.raised_at, AlertRow.id)
+    """The person's alerts, oldest first, with those raised under anyone merged into them: they
+    are the same child's, and are not raised again for the survivor (`_stored_keys`)."""
+    people = merged_ids(session, person_id)
+    query = select(AlertRow).where(AlertRow.person_id.in_(people)).order_by(AlertRow.raised_at, AlertRow.id)
     return list(session.scalars(query))
 
 
