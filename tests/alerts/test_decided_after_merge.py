@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from alarmbell.alerts import alerts_for, overrides_for_person
+from alarmbell.alerts import alerted_people, alerts_for, overrides_for_person
 from alarmbell.alerts.decided import decided_moments
 from alarmbell.alerts.overrides import override_alert
 from alarmbell.identity.review import merge
@@ -23,7 +23,7 @@ from alarmbell.ingest.service import ingest_lines
 from alarmbell.policy import default_policy
 from alarmbell.settings import Settings
 from alarmbell.storage.db import session_scope
-from alarmbell.storage.tables import AlertRow, PersonLink, PersonRecordRow, TriageItem
+from alarmbell.storage.tables import AlertRow, Person, PersonLink, PersonRecordRow, TriageItem
 from alarmbell.triage import decide, link_and_refresh
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -111,6 +111,11 @@ def test_a_decision_under_the_merged_away_id_counts_for_the_survivor(
         [alert] = alerts_for(session, survivor)
         assert (alert.person_id, alert.level) == (merged_away, "red")
         assert overrides_for_person(session, survivor)[alert.id].decided_by == "Kiran Shah"
+        # And on the list of children with alerts, under the survivor (the other id has no page).
+        listed = [(p.person_id, p.level, p.alerts) for p in alerted_people(session)]
+        assert listed == [(survivor, "red", 1)]
+        mine = select(Person.id).where(Person.id == survivor)
+        assert [p.person_id for p in alerted_people(session, among=mine)] == [survivor]
 
     # Another injury after the decision: the picture has moved on, so the child's alert rings again.
     _ingest(engine, _injury("health", "E2", "C1", "2026-12-01"))
