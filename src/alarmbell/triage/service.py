@@ -132,6 +132,8 @@ class WaitingClosing:
     proposed_at: datetime
     due: datetime
     escalated: bool
+    #: When it went to the head of service, for reports as things stood at a moment.
+    escalated_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,7 +581,7 @@ def waiting_closings(session: Session, *, config: TriageConfig) -> dict[int, Wai
         elif (
             item_id in found and isinstance(detail, dict) and detail.get("waiting_for") == "countersignature"
         ):
-            found[item_id] = replace(found[item_id], escalated=True)
+            found[item_id] = replace(found[item_id], escalated=True, escalated_at=at)
     return found
 
 
