@@ -201,6 +201,18 @@ class Settings(BaseSettings):
             "Together 2023's one working day for a decision on a referral (docs/triage.md)."
         ),
     )
+    triage_taken_on_working_days: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "Triage: working days within which whoever took on an item (an alert, a referral, an "
+            "investigation) must decide it, counted from taking it on, and never sooner than the "
+            "item's own clock (England and Wales working days; due at 17:00 on the last one). Past "
+            "it, the item escalates to the team manager, and as long again later to the head of "
+            "service; the holder keeps it. 1 follows Working Together 2023's one working day for a "
+            "decision on a referral (docs/triage.md)."
+        ),
+    )
     triage_escalate_every_minutes: float = Field(
         default=15.0,
         ge=0,

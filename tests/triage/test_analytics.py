@@ -36,21 +36,29 @@ def test_the_scenario_shows_displacement_in_the_police_unit_only(session: Sessio
     assert "Police child protection unit" in text and "bigamy" in text
 
 
-def test_the_scenario_does_not_start_with_everything_escalated(session: Session) -> None:
-    """Issue 13: escalation should mean something, so the demo's queue is not all escalated: a
-    sergeant takes escalated reds on, and only what nobody has taken on counts as escalated now."""
+def test_the_scenario_escalates_neglected_high_harm_work_only(session: Session) -> None:
+    """Issue 13: escalation should mean something, so what escalates is the police unit's
+    high-harm work left waiting, taken on or not, and nothing else: the low-harm theft file past
+    due is shown, not escalated, and the MASH, which works by harm, has nothing escalated.
+
+    Until session 17 (rel17b) the sergeant's taking on two reds stopped their escalation for
+    ever; one he still holds undecided five days on now counts as escalated."""
     summary = load_displacement_scenario(session, now=NOW, config=CONFIG)
     assert summary.escalations > 0
     loads = {load.team: load for load in escalation_load(session, config=CONFIG, now=NOW)}
     police = loads[POLICE]
     escalated_now = police.to_team_manager + police.to_head_of_service
-    open_police = session.scalar(
-        select(func.count())
-        .select_from(TriageItem)
-        .where(TriageItem.team == POLICE, TriageItem.status.in_(("open", "acknowledged")))
-    )
-    assert open_police is not None
-    assert 0 < escalated_now <= open_police // 2, (escalated_now, open_police)
+    waiting = session.scalars(
+        select(TriageItem).where(
+            TriageItem.team == POLICE,
+            TriageItem.status.in_(("open", "acknowledged")),
+            TriageItem.harm_days >= CONFIG.escalate_from_harm_days,
+            TriageItem.due_at < NOW,
+        )
+    ).all()
+    assert any(item.status == "acknowledged" for item in waiting)
+    assert escalated_now == len(waiting) > 0
+    assert police.past_due_not_escalated >= 1  # the theft file
     assert sum(load.to_team_manager + load.to_head_of_service for load in loads.values()) == escalated_now
 
 

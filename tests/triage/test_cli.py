@@ -75,7 +75,10 @@ def test_a_scenario_and_an_escalation_run_by_hand_leave_a_chain_that_verifies(
     try:
         with session_scope(engine) as session:
             add(session, alert_item("late-red", datetime.fromisoformat(NOW)))
-        assert "2 escalations" in run(runner, "escalate", "--now", "2026-12-31T00:00:00Z")
+        said = run(runner, "escalate", "--now", "2026-12-31T00:00:00Z")
+        # The late red nobody took on, and the referral a MASH worker took on in the scenario and
+        # has not decided a month on: each to the team manager and the head of service.
+        assert "4 escalations" in said and said.count("took this on") == 2, said
         verified = runner.invoke(app, ["audit", "verify"])
         assert verified.exit_code == 0, verified.output
         with session_scope(engine) as session:

@@ -112,3 +112,19 @@ def test_two_runs_at_once_escalate_an_uncountersigned_closing_once(engine: Engin
     with session_scope(engine) as session:
         kinds = [e.kind for e in audit_trail(session, item_id)]
     assert kinds == ["created", "acknowledged", "decision_proposed", "escalated"]
+
+
+def test_two_runs_at_once_escalate_work_taken_on_and_not_decided_once(engine: Engine) -> None:
+    item_id = _item(engine)
+    with session_scope(engine) as session:
+        acknowledge(session, item_id=item_id, by="Sam Reid", now=LATER)
+    overdue = T0 + timedelta(days=6)  # Easter: due at 17:00 on Tuesday 7 April, the next working day
+    with session_scope(engine) as first:
+        first.scalars(select(TriageItem)).all()  # the run has read the items
+        with session_scope(engine) as second:
+            made = escalate_overdue(second, config=CONFIG, now=overdue)
+            assert [(e.item_id, e.to) for e in made] == [(item_id, "team_manager")]
+        assert escalate_overdue(first, config=CONFIG, now=overdue) == []
+    with session_scope(engine) as session:
+        kinds = [e.kind for e in audit_trail(session, item_id)]
+    assert kinds == ["created", "acknowledged", "escalated"]

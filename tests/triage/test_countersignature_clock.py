@@ -139,3 +139,41 @@ def test_the_items_history_says_why_it_escalated(session: Session) -> None:
         "to the head of service of MASH: Sam Reid proposed closing it, "
         "and no team manager countersigned in time"
     )
+
+
+def test_the_unanswered_report_says_an_unsigned_closing_went_to_the_head_of_service(
+    session: Session,
+) -> None:
+    """The report named who proposed the closing, but not that alarmbell had told the head of
+    service when no team manager signed: the account must say who was told, as it does for work
+    taken on and not decided."""
+    from alarmbell.storage.tables import AlertRow, Person
+    from alarmbell.triage.alert_work import open_alert_item, route_new_alerts
+    from alarmbell.triage.unanswered import unanswered_alarms
+
+    child = Person(created_at=MONDAY)
+    session.add(child)
+    session.flush()
+    alert = AlertRow(
+        person_id=child.id,
+        level="red",
+        raised_at=MONDAY,
+        rules=["rule"],
+        evidence=[["health", "X1"]],
+        explanation="why",
+        policy_version="v1",
+        created_at=MONDAY,
+    )
+    session.add(alert)
+    session.flush()
+    route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
+    item = open_alert_item(session, child.id)
+    assert item is not None
+    decide(session, item_id=item.id, by="Sam Reid", decision="no_further_action", rationale=WHY, now=MONDAY)
+    later = TUESDAY_5PM + timedelta(minutes=1)
+    held = "Sam Reid (MASH; closing proposed, no team manager has countersigned it)"
+    [before] = unanswered_alarms(session, config=CONFIG, now=later).unanswered
+    assert before.held_by == held
+    escalate_overdue(session, config=CONFIG, now=later)
+    [after] = unanswered_alarms(session, config=CONFIG, now=later).unanswered
+    assert after.held_by == held[:-1] + "; escalated to the head of service)"

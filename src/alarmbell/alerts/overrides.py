@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from alarmbell.domain.errors import ServiceError
 from alarmbell.domain.wording import says_nothing
+from alarmbell.identity import merged_ids
 from alarmbell.storage.row_hold import hold_rows
 from alarmbell.storage.tables import AlertOverride, AlertRow
 
@@ -114,10 +115,11 @@ def countersign(session: Session, *, override_id: int, by: str, now: datetime) -
 
 
 def overrides_for_person(session: Session, person_id: int) -> dict[int, Override]:
-    """The latest override of each of this person's alerts, by alert id."""
+    """The latest override of each of this person's alerts (and of anyone merged into them, whose
+    alerts are theirs: `alerts_for`), by alert id."""
     query = (
         select(AlertOverride)
-        .where(AlertOverride.person_id == person_id)
+        .where(AlertOverride.person_id.in_(merged_ids(session, person_id)))
         .order_by(AlertOverride.decided_at, AlertOverride.id)
     )
     return {row.alert_id: _override(row) for row in session.scalars(query)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Select, and_, func, insert, select
 from sqlalchemy.orm import Session
@@ -14,7 +14,7 @@ from alarmbell.alerts.decided import decided_moments
 from alarmbell.chronology import build_chronology
 from alarmbell.domain.alerts import EvidenceUpdate, RaisedAlert, finding_to_json
 from alarmbell.domain.vocabulary import AlertLevel
-from alarmbell.identity import view
+from alarmbell.identity import merged_ids, survivors, view
 from alarmbell.policy import Policy, alerts_and_updates
 from alarmbell.storage.dialect import dialect_of
 from alarmbell.storage.tables import (
@@ -33,6 +33,8 @@ class AlertedPerson:
     agencies: tuple[str, ...]
 
 
+#: Alert levels, highest first when listing people.
+RANK: Final[dict[str, int]] = {AlertLevel.RED.value: 2, AlertLevel.AMBER.value: 1, AlertLevel.GREEN.value: 0}
 #: People per query when reading their stored alerts (SQLite allows so many variables).
 KEYS_SLICE = 500
 
@@ -154,20 +156,31 @@ def newest_alert_id(session: Session) -> int:
 
 
 def _stored_keys(session: Session, people: Sequence[int] | None) -> set[tuple[Any, ...]]:
-    """(person, moment, level) of the alerts stored for `people` (for everyone, if None)."""
+    """(person, moment, level) of the alerts stored for `people` (for everyone, if None).
+
+    An alert stored under an id since merged into another is the survivor's, keyed by the
+    survivor: read by its own id, the merged-away person's decided alert was stored again as the
+    survivor's at the next evaluation, and opened new work the MASH had already decided.
+    """
+    merged = survivors(session)
     query = select(AlertRow.person_id, AlertRow.raised_at, AlertRow.level)
     if people is None:
-        return {tuple(row) for row in session.execute(query)}
-    ordered = sorted(set(people))
+        return {(merged.get(p, p), at, level) for p, at, level in session.execute(query)}
+    wanted = set(people)
+    ordered = sorted(wanted | {old for old, now in merged.items() if now in wanted})
     known: set[tuple[Any, ...]] = set()
     for start in range(0, len(ordered), KEYS_SLICE):
         part = ordered[start : start + KEYS_SLICE]
-        known.update(tuple(row) for row in session.execute(query.where(AlertRow.person_id.in_(part))))
+        rows = session.execute(query.where(AlertRow.person_id.in_(part)))
+        known.update((merged.get(p, p), at, level) for p, at, level in rows)
     return known
 
 
 def alerts_for(session: Session, person_id: int) -> list[AlertRow]:
-    query = select(AlertRow).where(AlertRow.person_id == person_id).order_by(AlertRow.raised_at, AlertRow.id)
+    """The person's alerts, oldest first, with those raised under anyone merged into them: they
+    are the same child's, and are not raised again for the survivor (`_stored_keys`)."""
+    people = merged_ids(session, person_id)
+    query = select(AlertRow).where(AlertRow.person_id.in_(people)).order_by(AlertRow.raised_at, AlertRow.id)
     return list(session.scalars(query))
 
 
@@ -177,8 +190,12 @@ def alerted_people(
     """People with alerts, the highest current level first, then the most recent.
 
     `among`: the ids of the only people to list (those the viewer may open), chosen before the
-    limit, so that people the viewer may not open cannot fill it and push theirs out."""
-    rank = {AlertLevel.RED.value: 2, AlertLevel.AMBER.value: 1, AlertLevel.GREEN.value: 0}
+    limit, so that people the viewer may not open cannot fill it and push theirs out.
+
+    Alerts raised under someone since merged into another are listed under the survivor: the
+    merged-away id has no page, and without them a child whose alert was raised before a merge
+    was missing from the list."""
+    merged = survivors(session)
     latest = (
         select(AlertRow.person_id, func.max(AlertRow.raised_at).label("last"), func.count().label("n"))
         .group_by(AlertRow.person_id)
@@ -189,19 +206,43 @@ def alerted_people(
         and_(latest.c.person_id == AlertRow.person_id, latest.c.last == AlertRow.raised_at),
     )
     if among is not None:
-        query = query.where(AlertRow.person_id.in_(among))
-    rows = session.execute(query).all()
-    best: dict[int, tuple[str, datetime, int]] = {}
-    for person_id, level, last, count in rows:
-        if person_id not in best or rank[level] > rank[best[person_id][0]]:
-            best[person_id] = (level, last, count)
-    ordered = sorted(best.items(), key=lambda item: (-rank[item[1][0]], -item[1][1].timestamp(), item[0]))
+        survivors_among = select(Person.id).where(
+            Person.id.in_(sorted(set(merged.values()))), Person.id.in_(among)
+        )
+        allowed = set(session.scalars(survivors_among))
+        theirs = [old for old, now in merged.items() if now in allowed]
+        query = query.where(AlertRow.person_id.in_(among) | AlertRow.person_id.in_(theirs))
+    rows = [(person_id, level, last, n) for person_id, level, last, n in session.execute(query)]
+    best = _latest_by_survivor(rows, merged)
+    ordered = sorted(best.items(), key=lambda item: (-RANK[item[1][0]], -item[1][1].timestamp(), item[0]))
     out: list[AlertedPerson] = []
     for person_id, (level, last, count) in ordered[:limit]:
         person = view(session, person_id)
         if person is not None:
             out.append(AlertedPerson(person_id, person.display_name, level, last, count, person.agencies))
     return out
+
+
+def _latest_by_survivor(
+    rows: Sequence[tuple[int, str, datetime, int]], merged: dict[int, int]
+) -> dict[int, tuple[str, datetime, int]]:
+    """person -> (level of their latest alert, its moment, how many alerts), from each stored
+    id's latest alerts and count, ids merged into another counted as the survivor's."""
+    latest_of: dict[int, tuple[str, datetime]] = {}
+    counted: dict[int, int] = {}
+    for person_id, level, last, count in rows:
+        if person_id not in latest_of or RANK[level] > RANK[latest_of[person_id][0]]:
+            latest_of[person_id] = (level, last)
+        counted[person_id] = count
+    best: dict[int, tuple[str, datetime, int]] = {}
+    for person_id, (level, last) in latest_of.items():
+        owner = merged.get(person_id, person_id)
+        total = counted[person_id] + (best[owner][2] if owner in best else 0)
+        if owner not in best or (last, RANK[level]) > (best[owner][1], RANK[best[owner][0]]):
+            best[owner] = (level, last, total)
+        else:
+            best[owner] = (*best[owner][:2], total)
+    return best
 
 
 def evidence_keys(row: AlertRow) -> list[tuple[str, str]]:

@@ -165,7 +165,8 @@ def _team(session: Session, typed: str) -> str:
 
 @triage_app.command("ack")
 def ack(item: Annotated[int, typer.Argument(help="Work item id.")], by: By = "", now: Now = None) -> None:
-    """Acknowledge an item: you take it on, and it stops escalating."""
+    """Acknowledge an item: you take it on. Not decided within its decision clock, it escalates
+    (ALARMBELL_TRIAGE_TAKEN_ON_WORKING_DAYS), and stays yours."""
     from alarmbell.triage import TriageError, acknowledge
 
     with _session() as (session, _config):

@@ -72,6 +72,21 @@ def merged_ids(session: Session, person_id: int) -> list[int]:
     return sorted(found)
 
 
+def survivors(session: Session) -> dict[int, int]:
+    """Every person merged into another -> the person they now belong to (through any chain of
+    merges), for reading in bulk what was recorded under either id as one person's."""
+    query = select(Person.id, Person.merged_into).where(Person.merged_into.is_not(None))
+    merged = {person_id: into for person_id, into in session.execute(query) if into is not None}
+    found: dict[int, int] = {}
+    for person_id in merged:
+        seen, current = {person_id}, merged[person_id]
+        while current in merged and merged[current] not in seen:  # a cycle would be a bad store
+            seen.add(current)
+            current = merged[current]
+        found[person_id] = current
+    return found
+
+
 def ids_of_one_person(session: Session, person_id: int) -> list[int]:
     """Every id this person's records have been shown under: the id asked about, whom it was
     merged into, and everyone merged into them. Who viewed a child, asked by any of these, is

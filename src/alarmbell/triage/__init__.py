@@ -10,7 +10,8 @@ The public API (other packages, e.g. review reports, import from here, not from 
 - `refresh_items(session, config=, now=, since=)`: open items for alerts, referrals, police
   investigations (crime_report / arrest, with their offence) and statutory steps in the store.
 - `open_item`, `acknowledge`, `decide`, `countersign_decision`, `escalate_overdue`: the steps,
-  each audited in triage_event; `waiting_closings`: proposed closings and their countersignature clock.
+  each audited in triage_event; `waiting_closings`: proposed closings and their countersignature clock;
+  `taken_on_clocks`: the decision clock of work taken on.
 - `queue(session, team=, now=, config=)`, `teams(session, now=)`: what a team should do next.
 - `log_time`, `import_time_csv`, `work_log`: time recording.
 - `workload_analytics(session, config=, now=, days=)`: hours by harm, past due, displacement.
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
         QueueEntry,
         ReportedOutcome,
         ResponseTime,
+        TakenOnClock,
         TeamSummary,
         Timeliness,
         TriageError,
@@ -84,6 +86,8 @@ if TYPE_CHECKING:
         reported_by,
         reported_people,
         response_times,
+        taken_on_clocks,
+        taken_on_words,
         team_names,
         teams,
         timeliness,
@@ -149,6 +153,7 @@ if not TYPE_CHECKING:
                 "QueueEntry",
                 "ReportedOutcome",
                 "ResponseTime",
+                "TakenOnClock",
                 "TeamSummary",
                 "Timeliness",
                 "TriageError",
@@ -167,6 +172,8 @@ if not TYPE_CHECKING:
                 "reported_by",
                 "reported_people",
                 "response_times",
+                "taken_on_clocks",
+                "taken_on_words",
                 "team_names",
                 "teams",
                 "timeliness",
@@ -218,6 +225,7 @@ __all__ = [
     "RescoredAndRouted",
     "ResponseTime",
     "Routed",
+    "TakenOnClock",
     "TeamSummary",
     "Timeliness",
     "TriageConfig",
@@ -256,6 +264,8 @@ __all__ = [
     "rescore_and_route",
     "response_times",
     "route_alerts",
+    "taken_on_clocks",
+    "taken_on_words",
     "team_names",
     "teams",
     "timeliness",

@@ -24,7 +24,14 @@ from alarmbell.domain.wording import short_date
 from alarmbell.storage.tables import TriageItem, TriageWorkLog
 from alarmbell.triage.config import TriageConfig
 from alarmbell.triage.scoring import HARM_BANDS, Bands, HarmBand
-from alarmbell.triage.service import ITEM_KINDS, OPEN_STATUSES, describe, waiting_closings
+from alarmbell.triage.service import (
+    ESCALATION_STEPS,
+    ITEM_KINDS,
+    OPEN_STATUSES,
+    describe,
+    taken_on_clocks,
+    waiting_closings,
+)
 from alarmbell.triage.timescales import ENGLAND, is_working_day, local_date
 
 
@@ -333,9 +340,10 @@ def escalation_load(session: Session, *, config: TriageConfig, now: datetime) ->
     Escalation means an unacknowledged item of at least `config.escalate_from_harm_days` whose
     clock ran out; it is "escalated now" until someone takes it on (then it is owned, though it
     may still wait past due). A proposed closing no team manager countersigned in time is escalated
-    to the head of service until someone countersigns it. The third number shows what was
-    deliberately not pushed up the chain, so a manager can see both that escalations are few and
-    why (alarm fatigue made visible).
+    to the head of service until someone countersigns it; work taken on and not decided in time is
+    escalated (to the team manager, then the head of service) until it is decided. The third
+    number shows what was deliberately not pushed up the chain, so a manager can see both that
+    escalations are few and why (alarm fatigue made visible).
     """
     rows = session.execute(
         select(
@@ -348,9 +356,14 @@ def escalation_load(session: Session, *, config: TriageConfig, now: datetime) ->
         ).where(TriageItem.status.in_(OPEN_STATUSES))
     ).all()
     unsigned = {c.item_id for c in waiting_closings(session, config=config).values() if c.escalated}
+    held = {
+        c.item_id: max(ESCALATION_STEPS.index(step) + 1 for step in c.escalated)
+        for c in taken_on_clocks(session, config=config).values()
+        if c.escalated
+    }
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for item_id, team, stored_level, harm, due, status in rows:
-        level = stored_level if status == "open" or item_id in unsigned else 0
+        level = stored_level if status == "open" or item_id in unsigned else held.get(item_id, 0)
         if level == 1:
             counts[team][0] += 1
         elif level >= 2:

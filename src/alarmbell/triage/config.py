@@ -29,6 +29,7 @@ class TriageConfig:
     )
     escalate_from_harm_days: float = 30.0
     countersign_working_days: int = 1
+    taken_on_working_days: int = 1
     bands: Bands = Bands()
 
     @classmethod
@@ -41,5 +42,6 @@ class TriageConfig:
             escalation_max_hours=MappingProxyType(dict(settings.triage_escalation_max_hours)),
             escalate_from_harm_days=settings.triage_escalate_from_harm_days,
             countersign_working_days=settings.triage_countersign_working_days,
+            taken_on_working_days=settings.triage_taken_on_working_days,
             bands=Bands(low=settings.triage_low_harm_days, high=settings.triage_high_harm_days),
         )

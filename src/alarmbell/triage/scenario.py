@@ -281,8 +281,9 @@ def _police_unit(
         b.ack(f"police-red-{n}", MANAGER, b.at(1, 9, 30 + n * 10))
         why = "Strategy discussion held with children's social care."
         b.decide(f"police-red-{n}", MANAGER, b.at(1, 11 + n), "strategy_discussion", why)
-    # Escalation works as meant: the sergeant takes on two reds once they reach him, so they stop
-    # escalating (yet still wait past due: taken on is not decided); the newest two are not seen.
+    # The sergeant takes on two reds once they reach him, and does not decide them: taken on is
+    # not decided, so a working day later they escalate again, as work taken on; the newest two
+    # are not seen.
     b.ack("police-red-2", MANAGER, b.at(7, 10))
     b.ack("police-red-3", MANAGER, b.at(5, 10))
     for n, days_ago in enumerate((8, 6, 2)):

@@ -11,7 +11,7 @@ time the same way (the audit entries too).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -33,7 +33,10 @@ from alarmbell.triage.timescales import (
     assessment_due,
     countersignature_due,
     escalation_times,
+    local_date,
     past_due,
+    taken_on_escalation_times,
+    working_days_between,
 )
 
 ITEM_KINDS: Final[dict[str, str]] = {
@@ -129,6 +132,20 @@ class WaitingClosing:
     proposed_at: datetime
     due: datetime
     escalated: bool
+    #: When it went to the head of service, for reports as things stood at a moment.
+    escalated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TakenOnClock:
+    """Work someone took on and has not decided: when its escalations fall due while they hold
+    it (step -> moment), and those already made (step -> when)."""
+
+    item_id: int
+    holder: str
+    taken_on_at: datetime
+    times: Mapping[str, datetime]
+    escalated: Mapping[str, datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +341,8 @@ def item_for_change(session: Session, item_id: int) -> TriageItem:
 def acknowledge(
     session: Session, *, item_id: int, by: str, now: datetime, actor: Actor | None = None
 ) -> TriageItem:
-    """`by` takes the item on: it stops escalating. Acknowledging twice is an error, not a no-op.
+    """`by` takes the item on: its escalation now runs from the decision clock of work taken on
+    (`taken_on_clocks`). Acknowledging twice is an error, not a no-op.
 
     `actor`: who is signed in, for the audit log (role and agency); `by` alone otherwise."""
     by = _name(by)
@@ -343,8 +361,8 @@ def hand_back(
 ) -> list[TriageItem]:
     """Items `holder` took on and has not decided go back to their team's queue, open again.
 
-    For a leaver (an account disabled): taken on, an item stops escalating, so work held by
-    someone who can no longer sign in stood with nobody acting on it and nobody told. Open again,
+    For a leaver (an account disabled): work held by someone who can no longer sign in stood
+    with nobody acting on it, however its escalation ran. Open again,
     it escalates from its own clock at the next run (at once, if its time has come). Its first
     acknowledgement stays on the item and in its history, for reviews.
     """
@@ -534,6 +552,7 @@ def escalate_overdue(
     for row in session.scalars(query):
         out.extend(_escalate(session, row, config, now, run_by))
     out.extend(_escalate_unsigned(session, config, now, run_by))
+    out.extend(_escalate_taken_on(session, config, now, run_by))
     session.flush()
     return out
 
@@ -562,7 +581,7 @@ def waiting_closings(session: Session, *, config: TriageConfig) -> dict[int, Wai
         elif (
             item_id in found and isinstance(detail, dict) and detail.get("waiting_for") == "countersignature"
         ):
-            found[item_id] = replace(found[item_id], escalated=True)
+            found[item_id] = replace(found[item_id], escalated=True, escalated_at=at)
     return found
 
 
@@ -596,6 +615,93 @@ def _escalate_unsigned(
             Escalation(row.id, row.title, row.team, "head_of_service", closing.due, row.harm_days, reason)
         )
     return out
+
+
+def taken_on_clocks(session: Session, *, config: TriageConfig) -> dict[int, TakenOnClock]:
+    """item id -> the decision clock of work taken on and not decided (of at least the
+    escalation harm), with the escalations it has had while held.
+
+    Taken on is the latest `acknowledged` step of its trail, or `proposal_lapsed` (the item went
+    back to its proposer to decide again with a new alert in view, so their clock starts again);
+    an `escalated` step after it that says `waiting_for: decision` is a step made. The trail
+    holds both, so the clock needs no column of its own (as `waiting_closings`).
+    """
+    steps = (
+        select(
+            TriageEvent.item_id,
+            TriageEvent.kind,
+            TriageEvent.at,
+            TriageEvent.by,
+            TriageEvent.detail,
+            TriageItem.due_at,
+        )
+        .join(TriageItem, TriageItem.id == TriageEvent.item_id)
+        .where(
+            TriageItem.status == "acknowledged",
+            TriageItem.harm_days >= config.escalate_from_harm_days,
+            TriageEvent.kind.in_(("acknowledged", "proposal_lapsed", "escalated")),
+        )
+        .order_by(TriageEvent.item_id, TriageEvent.at, TriageEvent.id)
+    )
+    taken: dict[int, tuple[str, datetime, datetime]] = {}
+    made: dict[int, dict[str, datetime]] = {}
+    for item_id, kind, at, by, detail, due in session.execute(steps):
+        info = detail if isinstance(detail, dict) else {}
+        if kind in ("acknowledged", "proposal_lapsed"):
+            taken[item_id] = (str(info.get("proposed_by") or by), at, due)
+            made[item_id] = {}
+        elif item_id in taken and info.get("waiting_for") == "decision":
+            made[item_id][str(info.get("to"))] = at
+    days = config.taken_on_working_days
+    return {
+        item_id: TakenOnClock(item_id, holder, at, taken_on_escalation_times(at, due, days), made[item_id])
+        for item_id, (holder, at, due) in taken.items()
+    }
+
+
+def _escalate_taken_on(
+    session: Session, config: TriageConfig, now: datetime, run_by: str | None
+) -> list[Escalation]:
+    """Work taken on and not decided in time goes to the team manager, then the head of service.
+
+    Taking an item on stopped its escalation for ever: an analyst who took on a red alert and never
+    decided it held the child's alarm with nobody told. The holder keeps it: escalation tells, it
+    does not take the work away.
+    """
+    held = (TriageItem.status == "acknowledged", TriageItem.harm_days >= config.escalate_from_harm_days)
+    hold_rows(session, TriageItem.status, *held)  # held, then read afresh: one escalation each
+    out = []
+    for clock in taken_on_clocks(session, config=config).values():
+        steps = [s for s in ESCALATION_STEPS if s not in clock.escalated and past_due(clock.times[s], now)]
+        if not steps:
+            continue
+        row = get_item(session, clock.item_id, afresh=True)
+        for step in steps:
+            level = ESCALATION_STEPS.index(step) + 1
+            row.escalation_level, row.escalated_at = max(row.escalation_level, level), now
+            detail = {
+                "to": step,
+                "team": row.team,
+                "scheduled_for": clock.times[step].isoformat(),
+                "waiting_for": "decision",
+                "taken_on_by": clock.holder,
+                "taken_on_at": clock.taken_on_at.isoformat(),
+            }
+            if run_by is not None:
+                detail["run_by"] = run_by
+            audit(session, row, "escalated", SYSTEM.name, now, detail, actor=SYSTEM)
+            reason = taken_on_words(clock.holder, clock.taken_on_at, now)
+            out.append(
+                Escalation(row.id, row.title, row.team, step, clock.times[step], row.harm_days, reason)
+            )
+    return out
+
+
+def taken_on_words(holder: str, taken_on_at: datetime, now: datetime) -> str:
+    """Why work taken on escalated, as the command line and the server's log say it."""
+    days = working_days_between(local_date(taken_on_at), local_date(now))
+    ago = "today" if days == 0 else f"{days} working day{'s' if days != 1 else ''} ago"
+    return f"{holder} took this on {ago} and has not decided it"
 
 
 def unsigned_words(proposed_by: str, working_days: int) -> str:

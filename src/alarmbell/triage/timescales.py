@@ -13,7 +13,9 @@ Sources (Working Together to Safeguard Children 2018 and 2023; docs/triage.md):
 - a decision on alarmbell's own alerts: red within 1 working day, amber within 3 (local; configurable);
 - a team manager's countersignature of a proposed closing: 1 working day from the proposal (the
   closing is not a decision until countersigned, and a referral decision is due within 1 working
-  day; configurable).
+  day; configurable);
+- a decision on work someone has taken on: 1 working day from taking it on, or the item's own
+  clock if that is later (a referral decision is due within 1 working day; configurable).
 
 A working-day deadline falls due at the end of the working day (17:00 in England), because a duty
 "within N working days" is met by anything done on that day. A "within N months" deadline that
@@ -111,6 +113,19 @@ def countersignature_due(proposed: datetime, working_days: int) -> datetime:
     """A proposed closing must be countersigned by the end of the Nth working day after it was
     proposed: until then the alert stands with nobody acting on it."""
     return end_of_working_day(add_working_days(local_date(proposed), working_days))
+
+
+def taken_on_escalation_times(taken_on: datetime, due: datetime, working_days: int) -> dict[str, datetime]:
+    """When work taken on and not decided goes to the team manager, then the head of service.
+
+    Taking an item on stopped its escalation for ever, so an analyst who took on a red alert and
+    never decided it held the child's alarm with nobody told. The holder has N working days from
+    taking it on (never less than the item's own clock, so an assessment keeps its 45), then the
+    team manager is told; N working days later, the head of service.
+    """
+    manager = max(due, end_of_working_day(add_working_days(local_date(taken_on), working_days)))
+    head = end_of_working_day(add_working_days(local_date(manager), working_days))
+    return {"team_manager": manager, "head_of_service": head}
 
 
 @dataclass(frozen=True, slots=True)

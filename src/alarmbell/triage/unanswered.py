@@ -39,7 +39,16 @@ from alarmbell.storage.tables import (
 )
 from alarmbell.triage.alert_work import ROUTED_LEVELS
 from alarmbell.triage.config import TriageConfig
-from alarmbell.triage.service import DECISIONS, TEAM_MASH, describe
+from alarmbell.triage.service import (
+    DECISIONS,
+    ESCALATION_LABELS,
+    ESCALATION_STEPS,
+    TEAM_MASH,
+    TakenOnClock,
+    describe,
+    taken_on_clocks,
+    waiting_closings,
+)
 from alarmbell.triage.timescales import alert_clock, alert_decision_due, local_date, past_due
 
 FOLLOW_UP_DAYS: Final = 90
@@ -140,7 +149,8 @@ def unanswered_alarms(
     alerts = list(session.scalars(query.order_by(AlertRow.raised_at, AlertRow.id)))
     items, covered = _covered(session)
     decisions = _decisions(session, [a.id for a in alerts], now, items, covered)
-    takers = _takers(items, covered, now)
+    told = _told_by_item(session, config, now)
+    takers = _takers(items, covered, now, told)
     names: dict[int, str] = {}
     outcomes = [
         _outcome(session, a, decisions.get(a.id), config, now, names, takers.get(a.id)) for a in alerts
@@ -212,8 +222,11 @@ def _covered(session: Session) -> tuple[list[TriageItem], dict[int, list[int]]]:
     return items, covered
 
 
-def _takers(items: list[TriageItem], covered: dict[int, list[int]], now: datetime) -> dict[int, str]:
-    """alert id -> who took its work on by `now` (acknowledged it), for alerts not decided."""
+def _takers(
+    items: list[TriageItem], covered: dict[int, list[int]], now: datetime, told: dict[int, str]
+) -> dict[int, str]:
+    """alert id -> who took its work on by `now` (acknowledged it), for alerts not decided, and
+    whom alarmbell told when it waited too long (`told`: item id -> words)."""
     found: dict[int, str] = {}
     for item in items:
         if item.acknowledged_at is None or item.acknowledged_at > now or item.status == "open":
@@ -221,9 +234,26 @@ def _takers(items: list[TriageItem], covered: dict[int, list[int]], now: datetim
         state = "taken on, not decided"
         if item.status == "awaiting_countersignature":
             state = "closing proposed, no team manager has countersigned it"
+        state += told.get(item.id, "")
         for alert_id in covered[item.id]:
             found[alert_id] = f"{item.acknowledged_by or 'unknown'} ({item.team}; {state})"
     return found
+
+
+def _told_by_item(session: Session, config: TriageConfig, now: datetime) -> dict[int, str]:
+    """item id -> "; escalated to the head of service": whom alarmbell had told by `now` about
+    work taken on and not decided in time, or a proposed closing nobody countersigned in time."""
+    told = {item_id: _told(clock, now) for item_id, clock in taken_on_clocks(session, config=config).items()}
+    for item_id, closing in waiting_closings(session, config=config).items():
+        if closing.escalated_at is not None and closing.escalated_at <= now:
+            told[item_id] = f"; escalated to the {ESCALATION_LABELS['head_of_service']}"
+    return {item_id: words for item_id, words in told.items() if words}
+
+
+def _told(clock: TakenOnClock, now: datetime) -> str:
+    """'; escalated to the team manager': the highest step made by `now` while it was held."""
+    made = [step for step in ESCALATION_STEPS if step in clock.escalated and clock.escalated[step] <= now]
+    return f"; escalated to the {ESCALATION_LABELS[made[-1]]}" if made else ""
 
 
 def _decisions(

@@ -301,6 +301,8 @@ def _audit_row(event: TriageEvent) -> AuditRow:
         if detail.get("waiting_for") == "countersignature":
             proposer = detail.get("proposed_by")
             text += f": {proposer} proposed closing it, and no team manager countersigned in time"
+        elif detail.get("waiting_for") == "decision":
+            text += f": {detail.get('taken_on_by')} took it on and had not decided it in time"
     elif event.kind in ("decided", "decision_proposed"):
         text = (
             f"{DECISIONS.get(detail.get('decision', ''), detail.get('decision'))}: {detail.get('rationale')}"
