@@ -177,3 +177,16 @@ def test_the_head_is_read_from_plain_revision_lines(
     for number, script in enumerate(scripts):
         (tmp_path / f"{number:04d}_step.py").write_text(f'"""Step {number}."""\n\n{script}\n')
     assert head_from_scripts(tmp_path) == head
+
+
+def test_who_was_merged_into_whom_is_read_through_an_index(engine: Engine) -> None:
+    """identity.survivors runs on every gathering of a child's alerts and decisions; it scanned
+    every person before the partial index on person.merged_into (0016)."""
+    indexes = {ix["name"]: ix for ix in inspect(engine).get_indexes("person")}
+    assert indexes["ix_person_merged_into"]["column_names"] == ["merged_into"]
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            plan = connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT id, merged_into FROM person WHERE merged_into IS NOT NULL"
+            ).all()
+        assert "ix_person_merged_into" in " ".join(str(row[-1]) for row in plan)

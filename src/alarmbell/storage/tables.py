@@ -222,6 +222,16 @@ class Person(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime]
     merged_into: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    __table_args__ = (
+        # Partial: what was merged into whom is read whenever a child's alerts, decisions and
+        # work are gathered (identity.survivors); without it each read scanned every person.
+        Index(
+            "ix_person_merged_into",
+            "merged_into",
+            sqlite_where=text("merged_into IS NOT NULL"),
+            postgresql_where=text("merged_into IS NOT NULL"),
+        ),
+    )
 
 
 class PersonLink(Base):
