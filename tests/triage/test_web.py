@@ -134,6 +134,9 @@ def test_the_analytics_page_has_the_charts_and_names_the_displacement(analyst: T
     assert html.count("<svg") == 6 and "<script" not in html and "style=" not in html
     assert "bigamy" in html
     assert "alarmbell triage analytics" not in html, "a manager reads the page, not the command line"
+    # Work taken on and not decided escalates too (session 17): the page said only "when nobody
+    # has taken it on", so a manager read a taken-on red alert as safe from escalation.
+    assert "has not decided it within 1 working day:" in " ".join(html.split())
 
 
 def test_another_teams_displacement_is_told_by_kind_harm_and_date_naming_nobody(app: FastAPI) -> None:

@@ -356,6 +356,8 @@ class AnalyticsPage:
     headline: str | None
     escalations: tuple[EscalationLoad, ...] = ()
     escalate_from_harm_days: float = 0.0
+    #: Working days a person who took an item on has to decide it before it escalates.
+    taken_on_working_days: int = 1
 
 
 def build_analytics_page(
@@ -391,6 +393,7 @@ def build_analytics_page(
         headline=_headline(analytics),
         escalations=escalation_load(session, config=config, now=now),
         escalate_from_harm_days=config.escalate_from_harm_days,
+        taken_on_working_days=config.taken_on_working_days,
     )
 
 
