@@ -132,7 +132,7 @@ class _Compiled:
 _COMPILED: dict[int, tuple[Policy, _Compiled]] = {}
 
 
-def _content_key(entry: ChronologyEntry, shape: _Shape, attrs: str | None) -> tuple[Any, ...] | None:
+def _content_key(entry: ChronologyEntry, shape: _Shape, attrs: str | bytes | None) -> tuple[Any, ...] | None:
     """What the selectors' conditions read of an entry, as a key; None when its attrs are not
     plain JSON (`attrs` None) or its text is not text (then it is tested afresh: a key that
     could conflate two values would be wrong)."""

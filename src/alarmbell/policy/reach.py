@@ -202,7 +202,7 @@ class Reach:
         self._by_kind: dict[str, _KindAtoms] = {}
         self._sets: dict[tuple[int, ...], frozenset[int]] = {}
         #: (kind, narrative, attrs as `attrs_key`) -> the atoms that hold: bounded (`KEPT`).
-        self._held: dict[tuple[str, Any, str], frozenset[int]] = {}
+        self._held: dict[tuple[str, Any, str | bytes], frozenset[int]] = {}
         #: Whether an atom reads the event's narrative, which then travels with its attrs.
         self.reads_text = any(a.attr in (NARRATIVE, NARRATIVE + "s") for a in self.atoms)
 
