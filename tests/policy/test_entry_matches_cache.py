@@ -34,7 +34,7 @@ def _levels(policy: Policy, chronology: Chronology) -> list[tuple[str, str]]:
 
 
 def _fresh(policy: Policy, chronology: Chronology) -> list[tuple[str, str]]:
-    policy_engine._compiled(policy).entry_matches.clear()
+    policy_engine._compiled(policy).forget()
     return _levels(policy, chronology)
 
 
@@ -56,7 +56,7 @@ def test_a_warm_cache_gives_the_answer_a_fresh_engine_gives(
     policy: Policy, warm: Chronology, other: Chronology
 ) -> None:
     expected = _fresh(policy, other)
-    policy_engine._compiled(policy).entry_matches.clear()
+    policy_engine._compiled(policy).forget()
     _levels(policy, warm)  # warms the cache with an entry alike in all but one thing
     assert _levels(policy, other) == expected
     assert _fresh(policy, warm) != expected, "the pair differs, so a conflated answer would show"

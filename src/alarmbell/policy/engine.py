@@ -12,7 +12,6 @@ inside the indicators' windows; `alert_timeline` never rescans the whole chronol
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from alarmbell.domain.chronology import Chronology, ChronologyEntry, HouseholdMe
 from alarmbell.domain.records import RecordKey
 from alarmbell.domain.timeparse import age_in_years
 from alarmbell.domain.vocabulary import EVENT_KINDS, AlertLevel
+from alarmbell.policy.content import KEPT, attrs_key
 from alarmbell.policy.explain import explain, finding_sentence, new_evidence_sentence
 from alarmbell.policy.hits import Hit
 from alarmbell.policy.model import (
@@ -81,6 +81,9 @@ _Candidates = tuple[tuple[int, tuple[Selector, ...]], ...]
 """For one event kind: (match index, the match's selectors that may accept that kind)."""
 _Shape = tuple[str, bool, bool, str | None, str]
 """(kind, own, a household adult's, the other child's relation or None, involvement)."""
+_Held = tuple[tuple[int, tuple[Selector, ...] | None], ...]
+"""For one entry: (match index, the selectors whose conditions hold, left to their age tests;
+None when one with no age test accepts it)."""
 
 #: `whose` values that select another household child's events; their `age_under` is that child's.
 _OTHER_CHILD_WHOSE = frozenset({"household_child", "twin"})
@@ -111,27 +114,31 @@ class _Compiled:
     by_id: dict[int, int]
     #: entry shape (see `_Shape`) -> candidates, filled on first use (see `_candidates`).
     shapes: dict[_Shape, _Candidates] = field(default_factory=dict)
-    #: an entry's content (see `_content_key`) -> the matches it meets, so a child's history is
-    #: tested once, not again at every new record about them (`_Known.matches_of`).
+    #: an entry's content (`_content_key`), when it happened and the birth dates its age tests
+    #: read -> the matches it meets, so a child's history is tested once, not again at every
+    #: new record about them (`_Known.matches_of`).
     entry_matches: dict[tuple[Any, ...], tuple[int, ...]] = field(default_factory=dict)
+    #: an entry's shape, text and attrs -> per match it may meet, the selectors whose conditions
+    #: hold on it (None: one with no age test accepts it): what is left is the age tests, which
+    #: read when it happened and a birth date, so this is kept across children and dates.
+    condition_matches: dict[tuple[Any, ...], _Held] = field(default_factory=dict)
+
+    def forget(self) -> None:
+        """Empty the caches of entries' answers (tests compare with a fresh engine)."""
+        self.entry_matches.clear()
+        self.condition_matches.clear()
 
 
 _COMPILED: dict[int, tuple[Policy, _Compiled]] = {}
-#: Entries whose matches are kept per compiled policy (about 20 MB at most).
-ENTRY_MATCHES_KEPT = 50_000
-_ATTRS_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False).encode
 
 
-def _content_key(
-    entry: ChronologyEntry, shape: _Shape, dob: date | None, other: HouseholdMember | None
-) -> tuple[Any, ...] | None:
-    """What the selector tests read of an entry, as a key; None when its attrs are not plain
-    JSON (then it is tested afresh: a key that could conflate two values would be wrong)."""
-    try:
-        attrs = _ATTRS_JSON(entry.attrs)
-    except (TypeError, ValueError):
+def _content_key(entry: ChronologyEntry, shape: _Shape, attrs: str | bytes | None) -> tuple[Any, ...] | None:
+    """What the selectors' conditions read of an entry, as a key; None when its attrs are not
+    plain JSON (`attrs` None) or its text is not text (then it is tested afresh: a key that
+    could conflate two values would be wrong)."""
+    if attrs is None or not (entry.text is None or type(entry.text) is str):
         return None
-    return (shape, entry.occurred_at, dob, None if other is None else other.dob, entry.text, attrs)
+    return (shape, entry.text, attrs)
 
 
 def _compiled(policy: Policy) -> _Compiled:
@@ -246,21 +253,44 @@ def _residual(selectors: tuple[Selector, ...], shape: _Shape) -> tuple[Selector,
     return tuple(left) if left else None
 
 
-def _accepts(selector: Selector, entry: ChronologyEntry, dob: date | None) -> bool:
-    """`Selector.matches` for an entry whose kind, whose and involvement `_candidates` settled.
+def _conditions_held(compiled: _Compiled, shape: _Shape, entry: ChronologyEntry) -> _Held:
+    """`Selector.matches` for an entry of this shape, but for the age tests (`_age_fits`).
 
-    `dob` is the date of birth of the child whose age `age_under` and `age_from` test.
+    Kind, whose and involvement are settled by `_candidates`; the conditions read only the
+    entry's attrs and text, so their answers are kept per content (`condition_matches`).
     """
-    limit = selector.age_under
-    if limit is not None and (dob is None or entry.occurred_at.date() - dob >= limit):
-        return False
-    start = selector.age_from
-    if start is not None and (dob is None or entry.occurred_at.date() - dob < start):
-        return False
+    held: list[tuple[int, tuple[Selector, ...] | None]] = []
+    for i, selectors in _candidates(compiled, shape):
+        passing = tuple(s for s in selectors if _conditions_hold(s, entry))
+        if not selectors or any(s.age_under is None and s.age_from is None for s in passing):
+            held.append((i, None))
+        elif passing:
+            held.append((i, passing))
+    return tuple(held)
+
+
+def _conditions_hold(selector: Selector, entry: ChronologyEntry) -> bool:
     attrs = entry.attrs
     if selector.reads_text and entry.text is not None:
         attrs = {**attrs, NARRATIVE: entry.text}
     return all(c.holds(attrs) for c in selector.where)
+
+
+def _age_fits(selector: Selector, entry: ChronologyEntry, dob: date | None) -> bool:
+    """The selector's age tests, on the age of the child born on `dob` when the entry happened."""
+    limit = selector.age_under
+    if limit is not None and (dob is None or entry.occurred_at.date() - dob >= limit):
+        return False
+    start = selector.age_from
+    return start is None or (dob is not None and entry.occurred_at.date() - dob >= start)
+
+
+def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Bounded (`KEPT` entries, about 20 MB a cache): a rescore of a nation streams millions of
+    entries."""
+    if len(cache) >= KEPT:
+        cache.clear()
+    cache[key] = value
 
 
 class _Known:
@@ -292,20 +322,28 @@ class _Known:
         other = None if entry.other_child is None else self._others.get(entry.other_child)
         relation = None if other is None else other.relation
         shape = (entry.kind, entry.is_own, entry.is_adults, relation, entry.involvement)
-        key = _content_key(entry, shape, self._dob, other)
+        content = _content_key(entry, shape, attrs_key(entry.attrs))
+        if content is None:
+            return self._meets(entry, other, _conditions_held(self._compiled, shape, entry))
+        key = (content, entry.occurred_at, self._dob, None if other is None else other.dob)
         cache = self._compiled.entry_matches
-        found = cache.get(key) if key is not None else None
+        found = cache.get(key)
         if found is None:
-            found = tuple(
-                i
-                for i, selectors in _candidates(self._compiled, shape)
-                if not selectors or any(self._accepts(s, entry, other) for s in selectors)
-            )
-            if key is not None:
-                if len(cache) >= ENTRY_MATCHES_KEPT:
-                    cache.clear()  # bounded: a rescore of a nation streams millions of entries
-                cache[key] = found
+            held = self._compiled.condition_matches.get(content)
+            if held is None:
+                held = _conditions_held(self._compiled, shape, entry)
+                _keep(self._compiled.condition_matches, content, held)
+            found = self._meets(entry, other, held)
+            _keep(cache, key, found)
         return found
+
+    def _meets(self, entry: ChronologyEntry, other: HouseholdMember | None, held: _Held) -> tuple[int, ...]:
+        """The matches whose held selectors pass their age tests for this entry."""
+        return tuple(
+            i
+            for i, selectors in held
+            if selectors is None or any(self._age_fits(s, entry, other) for s in selectors)
+        )
 
     def add_under(self, entry: ChronologyEntry, matches: tuple[int, ...]) -> bool:
         """Index the entry under `matches` (from `matches_of`); False when there are none."""
@@ -317,11 +355,11 @@ class _Known:
             self.latest = entry.occurred_at
         return bool(matches)
 
-    def _accepts(self, selector: Selector, entry: ChronologyEntry, other: HouseholdMember | None) -> bool:
+    def _age_fits(self, selector: Selector, entry: ChronologyEntry, other: HouseholdMember | None) -> bool:
         """An age test on another child's event is that child's age, else this child's."""
         if selector.whose in _OTHER_CHILD_WHOSE:
-            return _accepts(selector, entry, other.dob if other is not None else None)
-        return _accepts(selector, entry, self._dob)
+            return _age_fits(selector, entry, other.dob if other is not None else None)
+        return _age_fits(selector, entry, self._dob)
 
     def _touch(self, match_index: int) -> None:
         for indicator in self._compiled.match_indicators[match_index]:

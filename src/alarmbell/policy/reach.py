@@ -30,6 +30,7 @@ tests/alerts/test_rescore.py on random stores.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -38,6 +39,7 @@ from typing import Any
 from alarmbell.domain.chronology import ChronologyEntry
 from alarmbell.domain.vocabulary import AlertLevel
 from alarmbell.policy import day_spans
+from alarmbell.policy.content import KEPT, attrs_key
 from alarmbell.policy.model import (
     NARRATIVE,
     AbsencePattern,
@@ -193,8 +195,14 @@ class Reach:
         )
         self._never = (False,) * len(self._limits)
         self._always = (True,) * len(self._limits)
+        #: The answers for an age with k limits at or below it (the limits are sorted).
+        self._under: tuple[tuple[bool, ...], ...] = tuple(
+            (False,) * k + (True,) * (len(self._limits) - k) for k in range(len(self._limits) + 1)
+        )
         self._by_kind: dict[str, _KindAtoms] = {}
         self._sets: dict[tuple[int, ...], frozenset[int]] = {}
+        #: (kind, narrative, attrs as `attrs_key`) -> the atoms that hold: bounded (`KEPT`).
+        self._held: dict[tuple[str, Any, str | bytes], frozenset[int]] = {}
         #: Whether an atom reads the event's narrative, which then travels with its attrs.
         self.reads_text = any(a.attr in (NARRATIVE, NARRATIVE + "s") for a in self.atoms)
 
@@ -208,8 +216,23 @@ class Reach:
 
         Only the atoms on the attrs the event has are tested: every other atom's answer is its
         answer for an absent attr (`Atom.absent`), known beforehand. An event has a few attrs
-        and its kind has dozens of atoms."""
-        if self.reads_text and text is not None:
+        and its kind has dozens of atoms. The answer is kept per content (`policy.content`):
+        agencies' events repeat their attrs and words, and the text readers cost the most."""
+        if not self.reads_text:
+            text = None
+        content = attrs_key(attrs)
+        if content is None or not (text is None or type(text) is str):
+            return self._test_atoms(kind, attrs, text)
+        key = (kind, text, content)
+        held = self._held.get(key)
+        if held is None:
+            if len(self._held) >= KEPT:
+                self._held.clear()
+            held = self._held[key] = self._test_atoms(kind, attrs, text)
+        return held
+
+    def _test_atoms(self, kind: str, attrs: dict[str, Any], text: str | None) -> frozenset[int]:
+        if text is not None:
             attrs = {**attrs, NARRATIVE: text}
         on_kind = self._by_kind.get(kind)
         if on_kind is None:
@@ -293,8 +316,7 @@ class Reach:
             return self._never
         if occurred is None:
             return self._always
-        age = occurred - dob
-        return tuple(age < limit for limit in self._limits)
+        return self._under[bisect_right(self._limits, occurred - dob)]
 
     def _accepting(self, shape: Shape, young: tuple[bool, ...]) -> tuple[int, ...]:
         key = (shape.kind, shape.side, shape.involvement, shape.holds, young)
