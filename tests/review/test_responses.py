@@ -9,30 +9,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from alarmbell.review.responses import alert_responses
 from alarmbell.storage.db import session_scope
-from alarmbell.storage.tables import AlertRow, Person
+from alarmbell.storage.tables import Person
 from alarmbell.triage import TriageConfig, decide
 from alarmbell.triage.alert_work import open_alert_item, route_new_alerts
+from tests.stored_alerts import store_alert
 
 MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
-
-
-def _alert(session: Session, person_id: int, level: str, raised: datetime) -> AlertRow:
-    row = AlertRow(
-        person_id=person_id,
-        level=level,
-        raised_at=raised,
-        rules=["rule"],
-        evidence=[["health", "X1"]],
-        explanation="why",
-        policy_version="v1",
-        created_at=raised,
-    )
-    session.add(row)
-    return row
 
 
 def test_a_later_alert_on_an_item_is_answered_by_the_items_decision(engine: Engine) -> None:
@@ -40,8 +25,8 @@ def test_a_later_alert_on_an_item_is_answered_by_the_items_decision(engine: Engi
         person = Person(created_at=MONDAY)
         session.add(person)
         session.flush()
-        first = _alert(session, person.id, "amber", MONDAY)
-        later = _alert(session, person.id, "red", MONDAY + timedelta(hours=1))
+        first = store_alert(session, person.id, "amber", MONDAY)
+        later = store_alert(session, person.id, "red", MONDAY + timedelta(hours=1))
         session.flush()
         route_new_alerts(session, after_id=0, config=TriageConfig(), now=MONDAY + timedelta(hours=1))
         item = open_alert_item(session, person.id)

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.alerts.service import newest_alert_id
-from alarmbell.storage.tables import AlertRow, Person, TriageEvent, TriageItem
+from alarmbell.storage.tables import Person, TriageEvent, TriageItem
 from alarmbell.triage import refresh_items
 from alarmbell.triage.alert_work import route_new_alerts
 from alarmbell.triage.timescales import alert_decision_due
+from tests.stored_alerts import store_alert
 
 from .conftest import CONFIG
 
@@ -25,22 +26,6 @@ def _person(session: Session) -> int:
     return person.id
 
 
-def _alert(session: Session, person_id: int, level: str, raised: datetime, text: str = "why") -> AlertRow:
-    row = AlertRow(
-        person_id=person_id,
-        level=level,
-        raised_at=raised,
-        rules=["rule"],
-        evidence=[["health", "H1"]],
-        explanation=text,
-        policy_version="v1",
-        created_at=raised,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
 def _items(session: Session) -> list[TriageItem]:
     return list(session.scalars(select(TriageItem).order_by(TriageItem.id)))
 
@@ -48,7 +33,7 @@ def _items(session: Session) -> list[TriageItem]:
 def test_a_red_alert_opens_a_mash_item_due_in_one_working_day(session: Session) -> None:
     child = _person(session)
     before = newest_alert_id(session)
-    alert = _alert(session, child, "red", MONDAY)
+    alert = store_alert(session, child, "red", MONDAY)
     routed = route_new_alerts(session, after_id=before, config=CONFIG, now=MONDAY + timedelta(minutes=1))
     [item] = _items(session)
     assert routed.opened == (item.id,) and routed.updated == ()
@@ -61,20 +46,20 @@ def test_a_red_alert_opens_a_mash_item_due_in_one_working_day(session: Session) 
 
 def test_green_alerts_are_not_work(session: Session) -> None:
     child = _person(session)
-    _alert(session, child, "green", MONDAY)
+    store_alert(session, child, "green", MONDAY)
     assert route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY).opened == ()
     assert _items(session) == []
 
 
 def test_a_later_alert_updates_the_open_item_and_a_rise_tightens_its_clock(session: Session) -> None:
     child = _person(session)
-    _alert(session, child, "amber", MONDAY)
+    store_alert(session, child, "amber", MONDAY)
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
     [item] = _items(session)
     assert item.due_at == alert_decision_due("amber", MONDAY, CONFIG.alert_working_days)  # Thursday
     mark = newest_alert_id(session)
     tuesday = MONDAY + timedelta(days=1)
-    red = _alert(session, child, "red", tuesday, "New evidence: a fracture")
+    red = store_alert(session, child, "red", tuesday, explanation="New evidence: a fracture")
     routed = route_new_alerts(session, after_id=mark, config=CONFIG, now=tuesday)
     assert routed.opened == () and routed.updated == (item.id,)
     [item] = _items(session)
@@ -87,14 +72,14 @@ def test_a_later_alert_updates_the_open_item_and_a_rise_tightens_its_clock(sessi
     assert events[0].detail["explanation"] == "New evidence: a fracture"
     # Deciding closes the item; the next alert opens a new one.
     item.status = "decided"
-    _alert(session, child, "red", tuesday + timedelta(days=7))
+    store_alert(session, child, "red", tuesday + timedelta(days=7))
     route_new_alerts(session, after_id=red.id, config=CONFIG, now=tuesday + timedelta(days=7))
     assert len(_items(session)) == 2
 
 
 def test_an_alert_from_records_that_arrived_late_starts_its_clock_when_raised(session: Session) -> None:
     child = _person(session)
-    _alert(session, child, "red", datetime(2011, 1, 31, tzinfo=UTC))
+    store_alert(session, child, "red", datetime(2011, 1, 31, tzinfo=UTC))
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
     [item] = _items(session)
     assert item.opened_at == MONDAY and item.due_at > MONDAY
@@ -103,10 +88,10 @@ def test_an_alert_from_records_that_arrived_late_starts_its_clock_when_raised(se
 
 def test_refresh_routes_only_alerts_that_have_no_work_yet(session: Session) -> None:
     first, second = _person(session), _person(session)
-    _alert(session, first, "red", MONDAY)
+    store_alert(session, first, "red", MONDAY)
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
-    _alert(session, first, "red", MONDAY + timedelta(hours=2))  # stored but not routed (say, a crash)
-    _alert(session, second, "amber", MONDAY)
+    store_alert(session, first, "red", MONDAY + timedelta(hours=2))  # stored but not routed (say, a crash)
+    store_alert(session, second, "amber", MONDAY)
     summary = refresh_items(session, config=CONFIG, now=MONDAY + timedelta(hours=3))
     assert summary.created["alert"] == 1  # the second child's; the first child's went on his item
     assert refresh_items(session, config=CONFIG, now=MONDAY + timedelta(hours=4)).total == 0

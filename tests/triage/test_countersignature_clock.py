@@ -27,6 +27,7 @@ from alarmbell.triage import (
     escalation_load,
     get_item,
 )
+from tests.stored_alerts import store_alert
 
 from .conftest import CONFIG, add, alert_item
 
@@ -147,25 +148,14 @@ def test_the_unanswered_report_says_an_unsigned_closing_went_to_the_head_of_serv
     """The report named who proposed the closing, but not that alarmbell had told the head of
     service when no team manager signed: the account must say who was told, as it does for work
     taken on and not decided."""
-    from alarmbell.storage.tables import AlertRow, Person
+    from alarmbell.storage.tables import Person
     from alarmbell.triage.alert_work import open_alert_item, route_new_alerts
     from alarmbell.triage.unanswered import unanswered_alarms
 
     child = Person(created_at=MONDAY)
     session.add(child)
     session.flush()
-    alert = AlertRow(
-        person_id=child.id,
-        level="red",
-        raised_at=MONDAY,
-        rules=["rule"],
-        evidence=[["health", "X1"]],
-        explanation="why",
-        policy_version="v1",
-        created_at=MONDAY,
-    )
-    session.add(alert)
-    session.flush()
+    store_alert(session, child.id, "red", MONDAY)
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
     item = open_alert_item(session, child.id)
     assert item is not None

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alarmbell.identity.merges import merge_people
-from alarmbell.storage.tables import AlertRow, Person, TriageEvent, TriageItem
+from alarmbell.storage.tables import Person, TriageEvent, TriageItem
 from alarmbell.triage.alert_work import route_new_alerts
 from alarmbell.web.pages.person_work import person_work
 from alarmbell.web.pages.triage_data import build_item_page
+from tests.stored_alerts import store_alert
 
 from .conftest import CONFIG
 
@@ -32,34 +33,18 @@ def _person(session: Session) -> int:
     return person.id
 
 
-def _alert(session: Session, person_id: int, level: str, raised: datetime) -> int:
-    row = AlertRow(
-        person_id=person_id,
-        level=level,
-        raised_at=raised,
-        rules=["rule"],
-        evidence=[["health", "X1"]],
-        explanation="why",
-        policy_version="v1",
-        created_at=raised,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
-
-
 def test_an_item_opened_before_a_merge_is_the_survivors_and_takes_their_new_evidence(
     session: Session,
 ) -> None:
     merged_away, survivor = _person(session), _person(session)
-    first = _alert(session, merged_away, "amber", MONDAY)
+    first = store_alert(session, merged_away, "amber", MONDAY).id
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
     [item] = session.scalars(select(TriageItem)).all()
     assert item.person_id == merged_away
 
     merge_people(session, merged_away, survivor, decided_by="Ana Patel", evidence="same child")
     later = MONDAY + timedelta(hours=3)
-    _alert(session, survivor, "red", later)
+    store_alert(session, survivor, "red", later)
     route_new_alerts(session, after_id=first, config=CONFIG, now=later)
 
     items = session.scalars(select(TriageItem)).all()

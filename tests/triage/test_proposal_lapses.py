@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from alarmbell.storage.tables import AlertRow, Person
+from alarmbell.storage.tables import Person
 from alarmbell.triage import TriageError, audit_trail, countersign_decision, decide, get_item
 from alarmbell.triage.alert_work import open_alert_item, route_new_alerts
 from alarmbell.triage.unanswered import unanswered_alarms
 from alarmbell.web.pages.triage_data import build_item_page
+from tests.stored_alerts import store_alert
 
 from .conftest import CONFIG
 
@@ -25,27 +26,11 @@ MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 WHY = "Injury explained by nursery accident form; seen alone, no concerns."
 
 
-def _alert(session: Session, person_id: int, raised: datetime) -> int:
-    row = AlertRow(
-        person_id=person_id,
-        level="red",
-        raised_at=raised,
-        rules=["rule"],
-        evidence=[["health", "X1"]],
-        explanation="why",
-        policy_version="v1",
-        created_at=raised,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
-
-
 def test_a_red_alert_arriving_while_a_closing_waits_makes_it_lapse(session: Session) -> None:
     person = Person(created_at=MONDAY)
     session.add(person)
     session.flush()
-    first = _alert(session, person.id, MONDAY)
+    first = store_alert(session, person.id, "red", MONDAY).id
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
     item = open_alert_item(session, person.id)
     assert item is not None
@@ -53,7 +38,7 @@ def test_a_red_alert_arriving_while_a_closing_waits_makes_it_lapse(session: Sess
     assert get_item(session, item.id).status == "awaiting_countersignature"
 
     later = MONDAY + timedelta(hours=2)
-    second = _alert(session, person.id, later)
+    second = store_alert(session, person.id, "red", later).id
     route_new_alerts(session, after_id=first, config=CONFIG, now=later)
 
     row = get_item(session, item.id)

@@ -12,8 +12,9 @@ from alarmbell.alerts.service import alerted_people
 from alarmbell.identity import link_people
 from alarmbell.ingest.service import ingest_lines
 from alarmbell.storage.db import session_scope
-from alarmbell.storage.tables import AlertRow, PersonLink, TriageItem
+from alarmbell.storage.tables import PersonLink, TriageItem
 from alarmbell.triage import load_displacement_scenario
+from tests.stored_alerts import store_alert
 
 from .conftest import CONFIG
 
@@ -43,23 +44,6 @@ def _children(engine: Engine) -> list[int]:
         return sorted(set(session.scalars(select(PersonLink.person_id))))
 
 
-def _alert(session: Session, person_id: int, level: str, days_ago: int) -> None:
-    raised = NOW - timedelta(days=days_ago)
-    session.add(
-        AlertRow(
-            person_id=person_id,
-            level=level,
-            raised_at=raised,
-            rules=["rule"],
-            evidence=[["health", f"X{person_id}"]],
-            explanation="why",
-            policy_version="v1",
-            created_at=raised,
-        )
-    )
-    session.flush()
-
-
 def test_an_amber_item_names_an_amber_child_and_a_red_item_a_red_child(engine: Engine) -> None:
     """The queue titled red children's items "Amber alert" (the scenario took every child from
     the red ones), so a manager read a red child as amber."""
@@ -67,7 +51,7 @@ def test_an_amber_item_names_an_amber_child_and_a_red_item_a_red_child(engine: E
     assert len(children) == 16
     with session_scope(engine) as session:
         for n, person_id in enumerate(children):
-            _alert(session, person_id, "red" if n % 2 else "amber", 10 + n)
+            store_alert(session, person_id, "red" if n % 2 else "amber", NOW - timedelta(days=10 + n))
     with session_scope(engine) as session:
         _check_levels(session)
 

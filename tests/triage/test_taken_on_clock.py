@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from alarmbell.cli import app
 from alarmbell.settings import Settings
 from alarmbell.storage.db import make_engine, session_scope
-from alarmbell.storage.tables import AlertRow, AuditEntry, Person
+from alarmbell.storage.tables import AuditEntry, Person
 from alarmbell.triage import (
     acknowledge,
     audit_trail,
@@ -28,6 +28,7 @@ from alarmbell.triage import (
 )
 from alarmbell.triage.alert_work import open_alert_item, route_new_alerts
 from alarmbell.triage.unanswered import unanswered_alarms
+from tests.stored_alerts import store_alert
 
 from .conftest import CONFIG, add, alert_item
 
@@ -146,19 +147,7 @@ def test_the_analytics_and_the_unanswered_report_show_it_escalated(session: Sess
     child = Person(created_at=MONDAY)
     session.add(child)
     session.flush()
-    session.add(
-        AlertRow(
-            person_id=child.id,
-            level="red",
-            raised_at=MONDAY,
-            rules=["rule"],
-            evidence=[["health", "X1"]],
-            explanation="why",
-            policy_version="v1",
-            created_at=MONDAY,
-        )
-    )
-    session.flush()
+    store_alert(session, child.id, "red", MONDAY)
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
     item = open_alert_item(session, child.id)
     assert item is not None

@@ -12,32 +12,15 @@ from alarmbell.alerts.overrides import override_alert
 from alarmbell.identity import link_people
 from alarmbell.ingest.service import ingest_lines
 from alarmbell.storage.db import session_scope
-from alarmbell.storage.tables import AlertRow, Person
+from alarmbell.storage.tables import Person
 from alarmbell.triage import decide
 from alarmbell.triage.alert_work import open_alert_item, route_new_alerts
 from alarmbell.triage.unanswered import report_rows, unanswered_alarms
+from tests.stored_alerts import store_alert
 
 from .conftest import CONFIG
 
 MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
-
-
-def _alert(
-    session: Session, person_id: int, level: str, raised: datetime, agency: str = "health"
-) -> AlertRow:
-    row = AlertRow(
-        person_id=person_id,
-        level=level,
-        raised_at=raised,
-        rules=["rule"],
-        evidence=[[agency, "X1"]],
-        explanation="why",
-        policy_version="v1",
-        created_at=raised,
-    )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def _child(session: Session) -> int:
@@ -49,9 +32,9 @@ def _child(session: Session) -> int:
 
 def test_alerts_without_a_decision_in_time_are_listed_with_who_held_them(session: Session) -> None:
     ignored, late, prompt = _child(session), _child(session), _child(session)
-    _alert(session, ignored, "red", MONDAY, agency="police")
-    _alert(session, late, "amber", MONDAY, agency="education")
-    _alert(session, prompt, "red", MONDAY)
+    store_alert(session, ignored, "red", MONDAY, agency="police")
+    store_alert(session, late, "amber", MONDAY, agency="education")
+    store_alert(session, prompt, "red", MONDAY)
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
     for child, when in ((late, MONDAY + timedelta(days=10)), (prompt, MONDAY + timedelta(hours=3))):
         item = open_alert_item(session, child)
@@ -81,8 +64,8 @@ def test_alerts_without_a_decision_in_time_are_listed_with_who_held_them(session
 
 def test_new_evidence_alerts_count_as_answered_by_their_items_decision(session: Session) -> None:
     child = _child(session)
-    _alert(session, child, "amber", MONDAY)
-    _alert(session, child, "red", MONDAY + timedelta(hours=1))
+    store_alert(session, child, "amber", MONDAY)
+    store_alert(session, child, "red", MONDAY + timedelta(hours=1))
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY + timedelta(hours=1))
     item = open_alert_item(session, child)
     assert item is not None
@@ -123,8 +106,8 @@ def test_closed_without_action_then_a_fracture_is_listed(engine: Engine) -> None
     with session_scope(engine) as session:
         child = session.query(Person.id).scalar()
         assert child is not None
-        closed = _alert(session, child, "red", MONDAY)
-        overridden = _alert(session, child, "amber", MONDAY - timedelta(days=200))
+        closed = store_alert(session, child, "red", MONDAY)
+        overridden = store_alert(session, child, "amber", MONDAY - timedelta(days=200))
         route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
         item = open_alert_item(session, child)
         assert item is not None
@@ -160,7 +143,7 @@ def test_an_alert_taken_on_but_not_decided_names_who_took_it_on(session: Session
 
     taken, proposed, ignored = _child(session), _child(session), _child(session)
     for child in (taken, proposed, ignored):
-        _alert(session, child, "red", MONDAY)
+        store_alert(session, child, "red", MONDAY)
     route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
     taken_item, proposed_item = open_alert_item(session, taken), open_alert_item(session, proposed)
     assert taken_item is not None and proposed_item is not None
