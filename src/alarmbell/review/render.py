@@ -272,8 +272,10 @@ def genogram_svg(report: ReviewReport, *, for_pdf: bool = False) -> str:
         description=f"{len(report.family)} related people; in the household: "
         + (", ".join(home) or "none recorded")
         + ".",
-        # Its own size in a PDF, drawn at one unit to the CSS pixel (shrunk only if wider than the page).
-        sized=for_pdf,
+        # Its own size, one unit to the CSS pixel: a PDF shrinks it only if wider than the page; the
+        # web page scales it to the column, except on a phone, where it keeps its size and scrolls
+        # sideways in its box (review.css) rather than shrinking its labels to 4 px.
+        sized=True,
     )
     if not for_pdf:
         return svg

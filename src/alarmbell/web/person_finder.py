@@ -41,7 +41,12 @@ def is_child(result: PersonResult, at: date, *, dated: bool) -> bool:
     """Under 18 on `at`; when `at` is only today (`dated` False), also anyone recorded as a child."""
     if result.dob is None:
         return result.role != "adult"
-    return whole_years(result.dob, at) < ADULT_AGE or (not dated and result.role == "child")
+    return not adult_on(result.dob, at) or (not dated and result.role == "child")
+
+
+def adult_on(dob: date | None, at: date) -> bool:
+    """18 or over on `at` by a known date of birth: not a child a concern can be recorded about."""
+    return dob is not None and whole_years(dob, at) >= ADULT_AGE
 
 
 def age_words(dob: date | None, at: date) -> str:

@@ -25,8 +25,8 @@ from starlette.responses import Response
 
 from alarmbell.access import Action, AgencyResource, Principal, Role, decide
 from alarmbell.audit import Subject, record_audit
-from alarmbell.identity import person_ids_for_records
-from alarmbell.presentation import agency_label, short_date
+from alarmbell.identity import PersonView, person_ids_for_records
+from alarmbell.presentation import agency_label, long_date, short_date, whole_years
 from alarmbell.storage.db import session_scope
 from alarmbell.web.auth import actor_of, current_principal, decided_person, requires
 from alarmbell.web.concern_ids import new_submission, own_submission, signed_submission, submission_id
@@ -51,7 +51,7 @@ from alarmbell.web.intake_form import (
     time_of_day,
 )
 from alarmbell.web.pages.people import search_for
-from alarmbell.web.person_finder import age_words, children_only
+from alarmbell.web.person_finder import adult_on, age_words, children_only
 from alarmbell.web.rendering import render
 from alarmbell.web.scoping import person_as_seen, scoped_outcome
 
@@ -67,10 +67,13 @@ def _form_page(
     day = _concern_day(form)
     at = day or datetime.now(UTC).date()  # before a date is entered, ages are today's
     children = children_only(search_for(request, session, q), at, dated=day is not None)
-    preselected = _person_option(request, session, chosen, at) if chosen is not None else None
+    person = person_as_seen(request, session, chosen) if chosen is not None else None
     principal = current_principal(request)
-    if preselected is not None and request.method == "POST":
-        _audit_form_shown_again(request, session, principal, preselected["person_id"])
+    if person is not None and request.method == "POST":
+        _audit_form_shown_again(request, session, principal, person.person_id)
+    # A person refused as the child (an adult on the concern's date) is not shown chosen again.
+    refused = bool(errors.for_field("person"))
+    preselected = _person_option(person, at) if person is not None and not refused else None
     fixed = fixed_agency(principal)
     extra = 1 if "add_injury" in form else 0
     context = {
@@ -113,11 +116,8 @@ def _concern_day(form: dict[str, str]) -> date | None:
     return date.fromisoformat(found) if found else None
 
 
-def _person_option(request: Request, session: Session, chosen: int, at: date) -> dict[str, Any] | None:
+def _person_option(person: PersonView, at: date) -> dict[str, Any]:
     """The chosen person as their page names them to this user (web.scoping.person_as_seen)."""
-    person = person_as_seen(request, session, chosen)
-    if person is None:
-        return None
     return {
         "person_id": person.person_id,
         "name": person.display_name,
@@ -199,7 +199,10 @@ def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErr
     principal = current_principal(request)
     submission = submission_id(request, principal, text(form, "submission_id"))
     agency, key = text(form, "agency"), f"web:{submission}"
-    records = _person_records(engine, form, decided_person(request), agency, key, errors)
+    chosen = decided_person(request)
+    if occurred is not None and chosen is not None and text(form, "person") != "new":
+        _refuse_an_adult(request, engine, chosen, date.fromisoformat(occurred), errors)
+    records = _person_records(engine, form, chosen, agency, key, errors)
     if errors or records is None or occurred is None:
         return errors
     person_key, person_records = records
@@ -235,6 +238,21 @@ def _record(request: Request, form: dict[str, str]) -> tuple[int, str] | FormErr
     if not linked:
         errors.add("text", SAVED_NOT_LINKED)
     return (found, signed_submission(request, principal, submission)) if found and linked else errors
+
+
+def _refuse_an_adult(request: Request, engine: Engine, chosen: int, day: date, errors: FormErrors) -> None:
+    """A concern is about a child: someone 18 or over on its date (by the date of birth this
+    user sees, as the finder judges) is refused, with what to do instead."""
+    with session_scope(engine) as session:
+        person = person_as_seen(request, session, chosen)
+    if person is None or person.dob is None or not adult_on(person.dob, day):
+        return
+    errors.add(
+        "person",
+        f"{person.display_name} was {whole_years(person.dob, day)} on {long_date(day)}, the date of "
+        "the concern. Select the child it is about, or check the date (report a concern about an "
+        "adult to adult social care)",
+    )
 
 
 def _recorded_at(engine: Engine, agency: str, key: str) -> str:
