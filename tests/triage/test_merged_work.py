@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from alarmbell.identity.merges import merge_people
 from alarmbell.storage.tables import Person, TriageEvent, TriageItem
 from alarmbell.triage.alert_work import route_new_alerts
+from alarmbell.triage.unanswered import unanswered_alarms
 from alarmbell.web.pages.person_work import person_work
 from alarmbell.web.pages.triage_data import build_item_page
 from tests.stored_alerts import store_alert
@@ -56,3 +57,18 @@ def test_an_item_opened_before_a_merge_is_the_survivors_and_takes_their_new_evid
     assert [v.page.item.id for v in work.views] == [item.id]
     # The item's page links to the survivor's page, not to the merged-away id's (gone).
     assert build_item_page(session, item_id=item.id, now=later).person_id == survivor
+
+
+def test_an_alert_raised_before_a_merge_is_reported_as_the_survivors(session: Session) -> None:
+    """Unanswered alarms listed an alert raised under a merged-away id against that id, whose
+    page is gone, and one person's report (the survivor's) left it out."""
+    merged_away, survivor = _person(session), _person(session)
+    store_alert(session, merged_away, "red", MONDAY)
+    route_new_alerts(session, after_id=0, config=CONFIG, now=MONDAY)
+    merge_people(session, merged_away, survivor, decided_by="Ana Patel", evidence="same child")
+    week_later = MONDAY + timedelta(days=7)
+
+    everyone = unanswered_alarms(session, config=CONFIG, now=week_later)
+    assert [o.person_id for o in everyone.unanswered] == [survivor]
+    theirs = unanswered_alarms(session, config=CONFIG, now=week_later, person_id=survivor)
+    assert [o.person_id for o in theirs.unanswered] == [survivor]

@@ -25,7 +25,7 @@ from typing import Final
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from alarmbell.identity import view
+from alarmbell.identity import merged_ids, survivors, view
 from alarmbell.presentation import agency_label, short_date
 from alarmbell.storage.tables import (
     AlertOverride,
@@ -142,10 +142,15 @@ class _Decision:
 def unanswered_alarms(
     session: Session, *, config: TriageConfig, now: datetime, person_id: int | None = None
 ) -> UnansweredReport:
-    """The report over every amber and red alert (or one person's), as things stood at `now`."""
+    """The report over every amber and red alert (or one person's), as things stood at `now`.
+
+    An alert raised under an id since merged into another is reported as the survivor's (the
+    merged-away id has no page: its row linked to a page that was gone), and one person's report
+    includes theirs."""
+    merged = survivors(session)
     query = select(AlertRow).where(AlertRow.level.in_(ROUTED_LEVELS), AlertRow.raised_at <= now)
     if person_id is not None:
-        query = query.where(AlertRow.person_id == person_id)
+        query = query.where(AlertRow.person_id.in_(merged_ids(session, person_id)))
     alerts = list(session.scalars(query.order_by(AlertRow.raised_at, AlertRow.id)))
     items, covered = _covered(session)
     decisions = _decisions(session, [a.id for a in alerts], now, items, covered)
@@ -153,13 +158,14 @@ def unanswered_alarms(
     takers = _takers(items, covered, now, told)
     names: dict[int, str] = {}
     outcomes = [
-        _outcome(session, a, decisions.get(a.id), config, now, names, takers.get(a.id)) for a in alerts
+        _outcome(session, a, decisions.get(a.id), config, now, names, merged, takers.get(a.id))
+        for a in alerts
     ]
     late = tuple(o for o in outcomes if o.status != "Decided in time" and past_due(o.due_at, now))
     reds = defaultdict(list)
     for alert in alerts:
         if alert.level == "red":
-            reds[alert.person_id].append(alert.raised_at)
+            reds[merged.get(alert.person_id, alert.person_id)].append(alert.raised_at)
     closed = tuple(
         _followed(session, o, reds[o.person_id], now)
         for o in outcomes
@@ -178,6 +184,7 @@ def _outcome(
     config: TriageConfig,
     now: datetime,
     names: dict[int, str],
+    merged: dict[int, int],
     taker: str | None = None,
 ) -> AlarmOutcome:
     start = alert.raised_at
@@ -185,14 +192,15 @@ def _outcome(
     queue_clock = alert_clock(
         alert.level, raised=start, received=alert.created_at, working_days=config.alert_working_days
     )
-    if alert.person_id not in names:
-        person = view(session, alert.person_id)
-        names[alert.person_id] = person.display_name if person else f"Person {alert.person_id}"
+    child = merged.get(alert.person_id, alert.person_id)
+    if child not in names:
+        person = view(session, child)
+        names[child] = person.display_name if person else f"Person {child}"
     end = decided.at if decided else now
     return AlarmOutcome(
         alert_id=alert.id,
-        person_id=alert.person_id,
-        child=names[alert.person_id],
+        person_id=child,
+        child=names[child],
         level=alert.level,
         raised_at=alert.raised_at,
         due_at=due,
